@@ -1,0 +1,822 @@
+/*
+ * pagezone.h - the whole public contract of libpagezone.
+ *
+ * pagezone is Linux's zoned buddy page allocator (the machinery behind the
+ * kernel's __alloc_pages_nodemask) as an embeddable C library: nodes, zones,
+ * zonelists, gfp flags, migratetypes, watermarks, per-CPU page lists,
+ * fallback stealing, and the kernel's reports.
+ *
+ * Conventions used by every function below:
+ *   - Functions that can fail return 0 on success or a negative errno value
+ *     (PZ_EINVAL, PZ_ENOMEM, ...). Allocation functions return NULL (or 0 for
+ *     addresses) instead; the reason is counted and reported through the log
+ *     sink.
+ *   - "Context:" says where a function may be called from. No function ever
+ *     sleeps; "may spin" means it may wait for a per-CPU or zone lock held by
+ *     another thread. No function may be called from inside a pagezone
+ *     callback (log, trace, zone_reclaim) unless its Context says so.
+ *   - The library never aborts and never calls malloc: all state lives in the
+ *     metadata memory the caller hands to pz_init().
+ *
+ * The core is freestanding C11; the POSIX platform (threads, backing memory,
+ * /proc/zoneinfo reader) is declared at the end under "Host layer".
+ */
+#ifndef PAGEZONE_H
+#define PAGEZONE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PZ_VERSION_MAJOR  0
+#define PZ_VERSION_MINOR  1
+#define PZ_VERSION_PATCH  0
+#define PZ_VERSION_STRING "0.1.0"
+/* Single number for comparisons: major * 10000 + minor * 100 + patch. */
+#define PZ_VERSION (PZ_VERSION_MAJOR * 10000 + PZ_VERSION_MINOR * 100 + PZ_VERSION_PATCH)
+
+#if defined(PZ_BUILDING_LIBRARY) && defined(__GNUC__)
+#define PZ_API __attribute__((visibility("default")))
+#else
+#define PZ_API
+#endif
+
+/* Returns PZ_VERSION of the library actually linked. Context: any. */
+PZ_API int pz_version(void);
+
+/* ---------------------------------------------------------------------- */
+/* Error codes (negative return values).                                  */
+
+#define PZ_EINVAL 22 /* bad argument, bad configuration, bad flags */
+#define PZ_ENOMEM 12 /* metadata buffer too small / no memory */
+#define PZ_ERANGE 34 /* pfn outside every zone or inside a hole */
+#define PZ_EFAULT 14 /* page state does not allow the operation (double free, ...) */
+#define PZ_ENODEV 19 /* no such node or zone */
+#define PZ_ENOSPC 28 /* report buffer too small (the needed size is returned too) */
+
+/* Returns a static English description of a PZ_E* value (positive or
+ * negative). Context: any. */
+PZ_API const char *pz_strerror(int err);
+
+/* ---------------------------------------------------------------------- */
+/* Limits and basic types.                                                 */
+
+#define PZ_MAX_NODES	   64  /* nodes are bits of a pz_nodemask_t */
+#define PZ_MAX_CPUS	   256 /* per-CPU page lists per zone */
+#define PZ_MAX_ORDER_LIMIT 20  /* the largest max_order a machine may ask for */
+
+typedef uint64_t pz_nodemask_t; /* bit n set = node n allowed */
+#define PZ_NODEMASK_ALL (~(pz_nodemask_t)0)
+#define PZ_NUMA_NO_NODE (-1)
+
+/* Zone types, in the kernel's index order. */
+enum pz_zone_type {
+	PZ_ZONE_DMA = 0,
+	PZ_ZONE_DMA32 = 1,
+	PZ_ZONE_NORMAL = 2,
+	PZ_ZONE_HIGHMEM = 3,
+	PZ_ZONE_MOVABLE = 4,
+	PZ_NR_ZONE_TYPES = 5,
+};
+
+/*
+ * Migratetypes. pagezone numbers them one way for every profile; the
+ * reports print them in the profile's kernel enum order and names
+ * (linux-4.1: Unmovable, Reclaimable, Movable, Reserve, CMA, Isolate;
+ * modern: Unmovable, Movable, Reclaimable, HighAtomic, CMA, Isolate).
+ * Slot 3 is MIGRATE_RESERVE in the linux-4.1 profile and MIGRATE_HIGHATOMIC
+ * in the modern one.
+ */
+enum pz_migratetype {
+	PZ_MT_UNMOVABLE = 0,
+	PZ_MT_MOVABLE = 1,
+	PZ_MT_RECLAIMABLE = 2,
+	PZ_MT_PCPTYPES = 3, /* number of types with per-CPU lists */
+	PZ_MT_RESERVE = 3,
+	PZ_MT_HIGHATOMIC = 3,
+	PZ_MT_CMA = 4,
+	PZ_MT_ISOLATE = 5,
+	PZ_MT_TYPES = 6,
+};
+
+/* ---------------------------------------------------------------------- */
+/* gfp flags. Bit values are pagezone's own; the meaning of every flag is   */
+/* Linux 4.x's (spec section 1).                                           */
+
+typedef uint32_t pz_gfp_t;
+
+/* Zone modifiers (the low four bits index the gfp zone table). */
+#define PZ_GFP_DMA	((pz_gfp_t)0x01u)
+#define PZ_GFP_HIGHMEM_ ((pz_gfp_t)0x02u) /* the zone bit; PZ_GFP_HIGHMEM below is the mask */
+#define PZ_GFP_DMA32_	((pz_gfp_t)0x04u)
+#define PZ_GFP_MOVABLE	((pz_gfp_t)0x08u) /* zone modifier and mobility */
+#define PZ_GFP_ZONEMASK ((pz_gfp_t)0x0fu)
+/* Mobility */
+#define PZ_GFP_RECLAIMABLE ((pz_gfp_t)0x10u)
+/* Watermark modifiers */
+#define PZ_GFP_HIGH ((pz_gfp_t)0x20u)
+/* Reclaim modifiers */
+#define PZ_GFP_IO ((pz_gfp_t)0x40u)
+#define PZ_GFP_FS ((pz_gfp_t)0x80u)
+/* Actions */
+#define PZ_GFP_COLD	      ((pz_gfp_t)0x100u)
+#define PZ_GFP_NOWARN	      ((pz_gfp_t)0x200u)
+#define PZ_GFP_REPEAT	      ((pz_gfp_t)0x400u)
+#define PZ_GFP_NOFAIL	      ((pz_gfp_t)0x800u)
+#define PZ_GFP_NORETRY	      ((pz_gfp_t)0x1000u)
+#define PZ_GFP_MEMALLOC	      ((pz_gfp_t)0x2000u)
+#define PZ_GFP_COMP	      ((pz_gfp_t)0x4000u)
+#define PZ_GFP_ZERO	      ((pz_gfp_t)0x8000u)
+#define PZ_GFP_NOMEMALLOC     ((pz_gfp_t)0x10000u)
+#define PZ_GFP_HARDWALL	      ((pz_gfp_t)0x20000u)
+#define PZ_GFP_THISNODE	      ((pz_gfp_t)0x40000u)
+#define PZ_GFP_ATOMIC	      ((pz_gfp_t)0x80000u)  /* 4.4's __GFP_ATOMIC; see PZ_GFP_ATOMIC_MASK */
+#define PZ_GFP_NOACCOUNT      ((pz_gfp_t)0x100000u) /* accepted, ignored (kmemcg only) */
+#define PZ_GFP_NOTRACK	      ((pz_gfp_t)0x200000u) /* accepted, ignored (kmemcheck only) */
+#define PZ_GFP_DIRECT_RECLAIM ((pz_gfp_t)0x400000u)
+#define PZ_GFP_OTHER_NODE     ((pz_gfp_t)0x800000u)
+#define PZ_GFP_WRITE	      ((pz_gfp_t)0x1000000u)
+#define PZ_GFP_KSWAPD_RECLAIM ((pz_gfp_t)0x2000000u)
+#define PZ_GFP_BITS_MASK      ((pz_gfp_t)0x3ffffffu)
+
+/* 4.1's __GFP_WAIT is the union of the two reclaim bits (4.4's __GFP_RECLAIM). */
+#define PZ_GFP_RECLAIM (PZ_GFP_DIRECT_RECLAIM | PZ_GFP_KSWAPD_RECLAIM)
+#define PZ_GFP_WAIT    PZ_GFP_RECLAIM
+
+/* Composite masks, with 4.x meaning. */
+#define PZ_GFP_ATOMIC_MASK	(PZ_GFP_HIGH | PZ_GFP_ATOMIC | PZ_GFP_KSWAPD_RECLAIM)
+#define PZ_GFP_NOWAIT		(PZ_GFP_KSWAPD_RECLAIM)
+#define PZ_GFP_NOIO		(PZ_GFP_RECLAIM)
+#define PZ_GFP_NOFS		(PZ_GFP_RECLAIM | PZ_GFP_IO)
+#define PZ_GFP_KERNEL		(PZ_GFP_RECLAIM | PZ_GFP_IO | PZ_GFP_FS)
+#define PZ_GFP_TEMPORARY	(PZ_GFP_KERNEL | PZ_GFP_RECLAIMABLE)
+#define PZ_GFP_USER		(PZ_GFP_KERNEL | PZ_GFP_HARDWALL)
+#define PZ_GFP_HIGHUSER		(PZ_GFP_USER | PZ_GFP_HIGHMEM_)
+#define PZ_GFP_HIGHUSER_MOVABLE (PZ_GFP_HIGHUSER | PZ_GFP_MOVABLE)
+#define PZ_GFP_HIGHMEM		PZ_GFP_HIGHMEM_
+#define PZ_GFP_DMA32		PZ_GFP_DMA32_
+#define PZ_GFP_IOFS		(PZ_GFP_IO | PZ_GFP_FS)
+#define PZ_GFP_TRANSHUGE                                                                           \
+	((PZ_GFP_HIGHUSER_MOVABLE | PZ_GFP_COMP | PZ_GFP_NOMEMALLOC | PZ_GFP_NORETRY |             \
+	  PZ_GFP_NOWARN) &                                                                         \
+	 ~PZ_GFP_KSWAPD_RECLAIM)
+
+/*
+ * The highest zone type a gfp mask allows (the kernel's gfp_zone()), from a
+ * 16-entry table indexed by the four zone bits. Forbidden combinations
+ * (DMA|HIGHMEM, DMA|DMA32, HIGHMEM|DMA32, ...) are refused: the function
+ * returns -PZ_EINVAL instead of silently picking a zone.
+ * zone_present: bit t set if zone type t is configured on the machine (a
+ * missing DMA, DMA32 or HIGHMEM type falls back to NORMAL as in the kernel);
+ * pass 0x1f for "all configured".
+ * Context: any.
+ */
+PZ_API int pz_gfp_zone(pz_gfp_t gfp, unsigned zone_present);
+
+/* Profiles name the kernel generation whose behaviour is followed. */
+enum pz_profile {
+	PZ_PROFILE_LINUX_4_1 = 0, /* default: 4.1-4.3 seed-era behaviour */
+	PZ_PROFILE_MODERN = 1,	  /* later improvements (spec section 11) switched on */
+};
+
+/*
+ * The migratetype a gfp mask asks for (gfpflags_to_migratetype): MOVABLE,
+ * RECLAIMABLE or UNMOVABLE. MOVABLE|RECLAIMABLE together yields slot 3
+ * (RESERVE / HIGHATOMIC) and is warned about by the allocator, as 4.1 does.
+ * Context: any.
+ */
+PZ_API enum pz_migratetype pz_gfp_migratetype(pz_gfp_t gfp);
+
+/*
+ * The kernel's enum value of a pagezone migratetype in the given profile
+ * (4.1: UNMOVABLE=0 RECLAIMABLE=1 MOVABLE=2 RESERVE=3; 4.4+: UNMOVABLE=0
+ * MOVABLE=1 RECLAIMABLE=2 HIGHATOMIC=3; CMA=4, ISOLATE=5 in both), and its
+ * /proc/pagetypeinfo name. Context: any.
+ */
+PZ_API int pz_migratetype_kernel_value(enum pz_profile profile, enum pz_migratetype mt);
+PZ_API const char *pz_migratetype_name(enum pz_profile profile, enum pz_migratetype mt);
+
+/* The /proc name of a zone type ("DMA", "DMA32", "Normal", "HighMem",
+ * "Movable"), or NULL for a bad value. Context: any. */
+PZ_API const char *pz_zone_type_name(enum pz_zone_type type);
+
+/*
+ * Writes the gfp mask as Linux 4.1's tracepoints print it (show_gfp_flags):
+ * composite names first, each consuming its bits, e.g. "GFP_KERNEL|GFP_COMP";
+ * 4.1's empty mask GFP_NOWAIT is PZ_GFP_NOWAIT here and prints "GFP_NOWAIT";
+ * a mask without KSWAPD_RECLAIM shows 4.1's "GFP_NO_KSWAPD". Always
+ * NUL-terminates when len > 0. Returns the length the full string needs,
+ * excluding the NUL (like snprintf). Context: any.
+ */
+PZ_API size_t pz_gfp_format(pz_gfp_t gfp, char *buf, size_t len);
+
+/* ---------------------------------------------------------------------- */
+/* Machine description (spec section 2.1).                                 */
+
+/* A half-open pfn range [start, end). */
+struct pz_range {
+	uint64_t start;
+	uint64_t end;
+};
+
+struct pz_zone_desc {
+	enum pz_zone_type type;
+	uint64_t start_pfn; /* the zone's span: [start_pfn, end_pfn) */
+	uint64_t end_pfn;
+	/* Present ranges inside the span, sorted, not overlapping. NULL with
+	 * nr_present 0 means "the whole span is present". */
+	const struct pz_range *present;
+	unsigned nr_present;
+	/* Reserved ranges (firmware, kernel image): present but never given to
+	 * the allocator. Sorted, not overlapping, inside present memory. */
+	const struct pz_range *reserved;
+	unsigned nr_reserved;
+	/* CMA ranges: pageblock-aligned, present, not reserved. Only MOVABLE
+	 * requests may use their pages. */
+	const struct pz_range *cma;
+	unsigned nr_cma;
+};
+
+struct pz_node_desc {
+	const struct pz_zone_desc *zones; /* in zone type order, pfn-ascending */
+	unsigned nr_zones;
+};
+
+struct pz_machine {
+	unsigned nr_nodes; /* 1..PZ_MAX_NODES */
+	const struct pz_node_desc *nodes;
+	/* nr_nodes * nr_nodes distances (row = from). NULL: 10 local, 20 remote. */
+	const uint8_t *distance;
+	unsigned nr_cpus; /* 1..PZ_MAX_CPUS; each gets per-CPU page lists */
+	/* Node of each CPU (nr_cpus entries). NULL: CPUs spread over the nodes
+	 * round-robin (cpu % nr_nodes). */
+	const uint8_t *cpu_node;
+	unsigned page_shift;	  /* 0 = 12 (4 KiB pages) */
+	unsigned max_order;	  /* 0 = 11 (orders 0..10); at most PZ_MAX_ORDER_LIMIT */
+	unsigned pageblock_order; /* 0 = 9; at most max_order - 1 */
+};
+
+/* ---------------------------------------------------------------------- */
+/* Platform contract and sinks.                                            */
+
+enum pz_log_level {
+	PZ_LOG_ERR = 3,
+	PZ_LOG_WARN = 4,
+	PZ_LOG_INFO = 6,
+	PZ_LOG_DEBUG = 7,
+};
+
+/* Tracepoints (spec section 9.5), with the kernel's fields. */
+enum pz_trace_kind {
+	PZ_TRACE_PAGE_ALLOC = 0,	     /* mm_page_alloc */
+	PZ_TRACE_PAGE_FREE = 1,		     /* mm_page_free */
+	PZ_TRACE_PAGE_FREE_BATCHED = 2,	     /* mm_page_free_batched */
+	PZ_TRACE_PAGE_ALLOC_ZONE_LOCKED = 3, /* mm_page_alloc_zone_locked */
+	PZ_TRACE_PAGE_PCPU_DRAIN = 4,	     /* mm_page_pcpu_drain */
+	PZ_TRACE_PAGE_ALLOC_EXTFRAG = 5,     /* mm_page_alloc_extfrag */
+	PZ_TRACE_NR_KINDS = 6,
+};
+
+struct pz_trace_event {
+	enum pz_trace_kind kind;
+	unsigned cpu;
+	int64_t pfn; /* -1 for a failed mm_page_alloc */
+	unsigned order;
+	pz_gfp_t gfp_flags;			  /* mm_page_alloc */
+	enum pz_migratetype migratetype;	  /* alloc, zone_locked, pcpu_drain */
+	int percpu_refill;			  /* zone_locked: order == 0 */
+	int cold;				  /* free_batched */
+	unsigned fallback_order;		  /* extfrag */
+	enum pz_migratetype alloc_migratetype;	  /* extfrag */
+	enum pz_migratetype fallback_migratetype; /* extfrag */
+	int change_ownership;			  /* extfrag: block now has alloc_migratetype */
+	int fragmenting;			  /* extfrag: fallback_order < pageblock_order */
+	unsigned pageblock_order;		  /* extfrag */
+};
+
+/*
+ * Writes one event as the kernel's trace text prints it after the
+ * "task-pid [cpu] timestamp: " prefix, e.g.
+ * "mm_page_alloc: page=0x... pfn=4096 order=0 migratetype=0 gfp_flags=GFP_KERNEL".
+ * Same return convention as pz_gfp_format. Context: any.
+ */
+PZ_API size_t pz_trace_format(enum pz_profile profile, const struct pz_trace_event *ev, char *buf,
+			      size_t len);
+
+/* zone_reclaim results (the node-local reclaim hook of the fast path). */
+enum pz_zone_reclaim_result {
+	PZ_ZONE_RECLAIM_NOSCAN = -2,
+	PZ_ZONE_RECLAIM_FULL = -1,
+	PZ_ZONE_RECLAIM_SOME = 0,
+	PZ_ZONE_RECLAIM_SUCCESS = 1,
+};
+
+/*
+ * Everything the core needs from the world. All fields are optional
+ * (NULL); the core then runs single-threaded-safe defaults: CPU 0, spinning
+ * without relax, no logging, no tracing. pz_host_platform() fills one for
+ * POSIX threads.
+ */
+struct pz_platform {
+	void *ctx; /* passed back to every hook */
+	/* The CPU the caller runs on, 0..nr_cpus-1 (values are taken modulo
+	 * nr_cpus). Called on every allocation and free. */
+	unsigned (*cpu)(void *ctx);
+	/* Called while spinning on a contended lock (pause, sched_yield). */
+	void (*relax)(void *ctx);
+	/* Log sink: one complete message, NUL-terminated, no trailing
+	 * newline. Never called with an allocator lock held. */
+	void (*log)(void *ctx, enum pz_log_level level, const char *msg);
+	/* Trace sink: never called with an allocator lock held; events of one
+	 * operation arrive in the order the kernel would emit them. */
+	void (*trace)(void *ctx, const struct pz_trace_event *ev);
+	/* Node-local reclaim (zone_reclaim), called from the fast path when
+	 * zone_reclaim_mode is set and a zone fails its watermark. Must free
+	 * pages through pz_free_* if it frees anything. Called with no lock
+	 * held; may allocate from the same instance. */
+	enum pz_zone_reclaim_result (*zone_reclaim)(void *ctx, int nid, enum pz_zone_type zone,
+						    pz_gfp_t gfp, unsigned order);
+};
+
+/* ---------------------------------------------------------------------- */
+/* Configuration and init.                                                 */
+
+/* Behaviour switches. A profile sets a default set; PZ_CONFIG overrides. */
+#define PZ_FEAT_WMARK_ORDER0_CHECK 0x1u /* 4.4 high-order check: order-0 mark + one block */
+#define PZ_FEAT_NO_FAIR_POLICY	   0x2u /* 4.8: fair zone allocation policy removed */
+
+enum pz_zonelist_order {
+	PZ_ZONELIST_ORDER_DEFAULT = 0, /* node order (64-bit default) */
+	PZ_ZONELIST_ORDER_NODE = 1,
+	PZ_ZONELIST_ORDER_ZONE = 2,
+};
+
+struct pz_config {
+	const struct pz_machine *machine; /* required; only read during init */
+	enum pz_profile profile;
+	unsigned features_set;		    /* PZ_FEAT_* forced on */
+	unsigned features_clear;	    /* PZ_FEAT_* forced off */
+	const struct pz_platform *platform; /* copied at init; NULL = defaults */
+	/* Optional direct map: the address of pfn p is
+	 * direct_map + (p - direct_map_pfn) << page_shift, for every managed
+	 * pfn. Needed for PZ_GFP_ZERO, page <-> address and poisoning. */
+	void *direct_map;
+	uint64_t direct_map_pfn;
+	unsigned min_free_kbytes;			     /* 0 = the kernel's formula */
+	unsigned lowmem_reserve_ratio[PZ_NR_ZONE_TYPES - 1]; /* 0 = 256,256,32,32 */
+	unsigned percpu_pagelist_fraction;		     /* 0 = zone_batchsize; else >= 8 */
+	unsigned zone_reclaim_mode;			     /* bits: 1 zone, 2 write, 4 unmap */
+	enum pz_zonelist_order zonelist_order;
+	unsigned dirty_ratio;		     /* vm_dirty_ratio; 0 = 20 */
+	uint64_t dirty_bytes;		     /* vm_dirty_bytes; 0 = use dirty_ratio */
+	unsigned mobility_grouping_disabled; /* force page_group_by_mobility_disabled */
+};
+
+typedef struct pz pz_t;
+
+/*
+ * Metadata size for a configuration: one 32-byte descriptor per pfn of the
+ * covered range, the pageblock map, zones, per-CPU lists and zonelists.
+ * Returns 0 and sets *size, or -PZ_EINVAL when the configuration is refused
+ * (the reason goes to the config's log sink).
+ * Context: any; does not touch managed memory.
+ */
+PZ_API int pz_metadata_size(const struct pz_config *cfg, size_t *size);
+
+/*
+ * Builds an allocator in caller-provided metadata memory (aligned to 64
+ * bytes; at least pz_metadata_size() bytes), frees every present,
+ * non-reserved page into the buddy lists and computes watermarks.
+ * Returns 0 and sets *out, or -PZ_EINVAL (refused configuration: overlapping
+ * or unordered ranges, zones outside their node or out of order, pageblock
+ * order above max order, misaligned CMA...), -PZ_ENOMEM (buffer too small)
+ * with a message naming the problem through the log sink.
+ * Context: single-threaded; nothing else may use the memory meanwhile.
+ */
+PZ_API int pz_init(const struct pz_config *cfg, void *mem, size_t size, pz_t **out);
+
+/*
+ * Ends an instance: marks it dead so later calls fail cleanly. The caller
+ * then owns the metadata memory again. Returns 0, or -PZ_EINVAL for NULL or
+ * an instance that was not initialised. Context: no other call in flight.
+ */
+PZ_API int pz_destroy(pz_t *pz);
+
+/* Page size in bytes, max order, pageblock order, profile. Context: any. */
+PZ_API size_t pz_page_size(const pz_t *pz);
+PZ_API unsigned pz_max_order(const pz_t *pz);
+PZ_API unsigned pz_pageblock_order(const pz_t *pz);
+PZ_API enum pz_profile pz_profile(const pz_t *pz);
+PZ_API unsigned pz_nr_nodes(const pz_t *pz);
+PZ_API unsigned pz_nr_cpus(const pz_t *pz);
+
+/* ---------------------------------------------------------------------- */
+/* Tasks: cpuset, memalloc flags, OOM victim (spec sections 2.4 and 3).    */
+
+#define PZ_TASK_MEMALLOC      0x1u   /* PF_MEMALLOC: in reclaim, may use reserves */
+#define PZ_TASK_MEMALLOC_NOIO 0x2u   /* PF_MEMALLOC_NOIO: IO and FS stripped in the slow path */
+#define PZ_TASK_OOM_VICTIM    0x4u   /* TIF_MEMDIE */
+#define PZ_TASK_RT	      0x8u   /* real-time task: ALLOC_HARDER */
+#define PZ_TASK_EXITING	      0x10u  /* PF_EXITING */
+#define PZ_TASK_IN_INTERRUPT  0x20u  /* calls made from "interrupt" context */
+#define PZ_TASK_IN_SOFTIRQ    0x40u  /* serving a softirq (with MEMALLOC: no watermarks) */
+#define PZ_TASK_DUMPCORE      0x80u  /* PF_DUMPCORE */
+#define PZ_TASK_LESS_THROTTLE 0x100u /* PF_LESS_THROTTLE: +25% dirty limit */
+
+/*
+ * A task context: what the kernel keeps in task_struct for the allocator.
+ * The caller owns the memory; initialise it with pz_task_init(). A thread
+ * makes it current with pz_set_current_task(); without one the library uses
+ * a default task (all nodes, no flags).
+ */
+struct pz_task {
+	pz_nodemask_t mems_allowed;  /* cpuset mems (guarded by mems_seq) */
+	pz_nodemask_t mems_hardwall; /* mems of the nearest hardwalled ancestor */
+	uint32_t mems_seq;	     /* seqcount: odd while an update runs */
+	unsigned flags;		     /* PZ_TASK_* */
+	int preferred_node;	     /* mempolicy "preferred"; PZ_NUMA_NO_NODE = local */
+};
+
+/* Sets *task to all nodes allowed, no flags, local policy. Context: any. */
+PZ_API void pz_task_init(struct pz_task *task);
+
+/*
+ * Changes a task's cpuset mems under its seqcount, as cpuset_change_task
+ * does; an allocation of that task failing meanwhile retries (retry_cpuset).
+ * mems_hardwall 0 means "same as mems". Returns 0, -PZ_EINVAL for NULL or an
+ * empty mask. Also switches cpuset checking on for pz (the kernel's
+ * cpusets_enabled static key). Context: any thread; one updater per task.
+ */
+PZ_API int pz_task_set_mems_allowed(pz_t *pz, struct pz_task *task, pz_nodemask_t mems,
+				    pz_nodemask_t mems_hardwall);
+
+/*
+ * Makes task the calling thread's current task for every instance (NULL =
+ * the default task). Provided by the platform layer (thread-local storage),
+ * which installs its own pz_current_task_hook; freestanding embedders set
+ * pz_current_task_hook instead (pz_set_current_task replaces it).
+ * Context: any.
+ */
+PZ_API void pz_set_current_task(struct pz_task *task);
+PZ_API struct pz_task *pz_current_task(void);
+/* Freestanding override: when set, the core asks it for the current task. */
+PZ_API extern struct pz_task *(*pz_current_task_hook)(void);
+
+/* ---------------------------------------------------------------------- */
+/* Pages.                                                                  */
+
+typedef struct pz_page pz_page_t; /* opaque 32-byte descriptor */
+
+/*
+ * The heart of the allocator (__alloc_pages_nodemask): 2^order contiguous,
+ * naturally aligned pages, taken from the zonelist of preferred_nid
+ * (PZ_NUMA_NO_NODE: the current CPU's node) filtered by nodemask (NULL:
+ * the current task's cpuset), following the fast path of spec section 5
+ * and the non-blocking part of the slow path.
+ * Returns the first page, or NULL when no page can be had, when order >=
+ * max_order, or when gfp has a forbidden zone combination (both reported
+ * once through the log sink and counted in pz_errors).
+ * Context: any thread; may spin on locks; calls the zone_reclaim hook only if
+ * zone_reclaim_mode is set and gfp allows direct reclaim.
+ */
+PZ_API pz_page_t *pz_alloc_pages_nodemask(pz_t *pz, pz_gfp_t gfp, unsigned order, int preferred_nid,
+					  const pz_nodemask_t *nodemask);
+/* alloc_pages: the current task's policy and node. Same returns/context. */
+PZ_API pz_page_t *pz_alloc_pages(pz_t *pz, pz_gfp_t gfp, unsigned order);
+/* alloc_pages_node: nid < 0 means the current CPU's node. Same returns. */
+PZ_API pz_page_t *pz_alloc_pages_node(pz_t *pz, int nid, pz_gfp_t gfp, unsigned order);
+
+/*
+ * __get_free_pages: like pz_alloc_pages but returns the direct-map address.
+ * Returns NULL on failure, without a direct map, or for HIGHMEM requests
+ * (refused: a highmem page has no permanent address).
+ */
+PZ_API void *pz_get_free_pages(pz_t *pz, pz_gfp_t gfp, unsigned order);
+/* get_zeroed_page: one zeroed page's address, or NULL. */
+PZ_API void *pz_get_zeroed_page(pz_t *pz, pz_gfp_t gfp);
+/*
+ * alloc_pages_exact: PAGE_ALIGN(size) bytes of contiguous pages; the pages
+ * past the size are freed back one at a time. Returns the address or NULL
+ * (also for size 0, no direct map, PZ_GFP_COMP or HIGHMEM in gfp).
+ * Free with pz_free_pages_exact.
+ */
+PZ_API void *pz_alloc_pages_exact(pz_t *pz, size_t size, pz_gfp_t gfp);
+/* Frees what pz_alloc_pages_exact returned. Returns 0 or a negative errno. */
+PZ_API int pz_free_pages_exact(pz_t *pz, void *addr, size_t size);
+
+/*
+ * __free_pages: drops one reference; at zero the block goes back (order 0 to
+ * the per-CPU list, larger orders straight to the buddy lists). Compound
+ * pages must be freed by their head with their order.
+ * Returns 0 when the reference was dropped (freed or still referenced), or
+ * -PZ_ERANGE (page not managed by pz), -PZ_EFAULT (double free / refcount
+ * underflow, free of a tail page, wrong order, bad page state: the page is
+ * left as it was or leaked as the kernel does, reported once and counted).
+ * Context: any thread; may spin.
+ */
+PZ_API int pz_free_pages(pz_t *pz, pz_page_t *page, unsigned order);
+/* __free_pages with cold = 1 puts an order-0 page at the cold end. */
+PZ_API int pz_free_pages_cold(pz_t *pz, pz_page_t *page, unsigned order, int cold);
+/* free_pages: by address; addr NULL is ignored (returns 0). */
+PZ_API int pz_free_pages_addr(pz_t *pz, void *addr, unsigned order);
+/* free_hot_cold_page_list: frees n order-0 pages (traces mm_page_free_batched).
+ * Returns 0 or the first error; every page is attempted. */
+PZ_API int pz_free_page_list(pz_t *pz, pz_page_t *const *pages, size_t n, int cold);
+
+/* get_page: takes one more reference. Returns 0 or -PZ_EFAULT if the page is
+ * free or not allocated by pz (refcount 0). Context: any. */
+PZ_API int pz_page_get(pz_t *pz, pz_page_t *page);
+/* Current reference count (0 for free pages, -1 for a bad pointer). */
+PZ_API int pz_page_refcount(const pz_t *pz, const pz_page_t *page);
+
+/*
+ * split_page: turns a non-compound order-n allocation into 2^n independent
+ * order-0 pages, each with refcount 1. Returns 0, -PZ_EFAULT for a compound,
+ * free or multiply-referenced page, -PZ_EINVAL if order does not match.
+ */
+PZ_API int pz_split_page(pz_t *pz, pz_page_t *page, unsigned order);
+
+/* Conversions. NULL / -1 / 0 when out of range. Context: any. */
+PZ_API uint64_t pz_page_to_pfn(const pz_t *pz, const pz_page_t *page);
+PZ_API pz_page_t *pz_pfn_to_page(const pz_t *pz, uint64_t pfn);	     /* NULL outside every zone */
+PZ_API void *pz_page_address(const pz_t *pz, const pz_page_t *page); /* NULL without direct map */
+PZ_API pz_page_t *pz_virt_to_page(const pz_t *pz, const void *addr);
+PZ_API int pz_page_to_nid(const pz_t *pz, const pz_page_t *page);
+PZ_API int pz_page_zonenum(const pz_t *pz, const pz_page_t *page); /* enum pz_zone_type or -1 */
+/* Compound: order of a compound head (0 otherwise), head of a tail page. */
+PZ_API unsigned pz_compound_order(const pz_t *pz, const pz_page_t *page);
+PZ_API pz_page_t *pz_compound_head(const pz_t *pz, pz_page_t *page);
+/* True if the page was handed out from reserves (ALLOC_NO_WATERMARKS). */
+PZ_API bool pz_page_is_pfmemalloc(const pz_t *pz, const pz_page_t *page);
+
+/* The owner word: free for the user while the page is allocated; cleared at
+ * allocation. Context: the page's owner. */
+PZ_API uintptr_t pz_page_owner(const pz_page_t *page);
+PZ_API void pz_page_set_owner(pz_page_t *page, uintptr_t owner);
+
+/*
+ * Page state bits a user may set on an allocated page (the kernel's
+ * PG_locked, PG_lru, ...). A page freed with any of them set, or with a
+ * non-zero mapcount, is a bad page: reported and leaked, as the kernel does.
+ */
+#define PZ_PAGE_LOCKED	  0x1u
+#define PZ_PAGE_LRU	  0x2u
+#define PZ_PAGE_DIRTY	  0x4u
+#define PZ_PAGE_WRITEBACK 0x8u
+#define PZ_PAGE_HWPOISON  0x10u /* memory error: the page is never reused */
+PZ_API int pz_page_set_state(pz_t *pz, pz_page_t *page, unsigned bits, int mapcount_delta);
+
+/* ---------------------------------------------------------------------- */
+/* Per-CPU lists.                                                          */
+
+/* drain_local_pages: returns this CPU's per-CPU pages (all zones, or the
+ * zone of node nid and type zone when nid >= 0) to the buddy lists.
+ * Context: any thread; may spin. */
+PZ_API void pz_drain_local_pages(pz_t *pz);
+/* drain_all_pages: every CPU's lists, from any thread (remote drain). */
+PZ_API void pz_drain_all_pages(pz_t *pz);
+/* Drains one CPU's lists (CPU hotplug's CPU_DEAD). -PZ_EINVAL for a bad cpu. */
+PZ_API int pz_drain_cpu_pages(pz_t *pz, unsigned cpu);
+
+/* ---------------------------------------------------------------------- */
+/* Embedder-reported state.                                                */
+
+/* Page-cache figures of a zone, for the __GFP_WRITE dirty-limit spreading
+ * (zone_dirty_ok). Returns 0, -PZ_ENODEV for a missing zone. Context: any. */
+struct pz_zone_dirty {
+	uint64_t nr_dirty, nr_unstable_nfs, nr_writeback;
+	uint64_t nr_inactive_file, nr_active_file;
+};
+PZ_API int pz_zone_set_dirty(pz_t *pz, int nid, enum pz_zone_type type,
+			     const struct pz_zone_dirty *dirty);
+
+/* Recomputes watermarks for a new min_free_kbytes (the sysctl). 0 = the
+ * default formula. Returns 0. Context: any thread; takes zone locks. */
+PZ_API int pz_set_min_free_kbytes(pz_t *pz, unsigned kbytes);
+/* percpu_pagelist_fraction sysctl: 0 or >= 8, else -PZ_EINVAL. */
+PZ_API int pz_set_percpu_pagelist_fraction(pz_t *pz, unsigned fraction);
+
+/* ---------------------------------------------------------------------- */
+/* Statistics and reports (spec section 9).                                */
+
+/* Zone counters (the kernel's zone vmstat items the allocator owns). */
+enum pz_zone_stat {
+	PZ_NR_FREE_PAGES = 0,
+	PZ_NR_ALLOC_BATCH,
+	PZ_NR_FREE_CMA_PAGES,
+	PZ_NR_PAGES_SCANNED,
+	PZ_NUMA_HIT,
+	PZ_NUMA_MISS,
+	PZ_NUMA_FOREIGN,
+	PZ_NUMA_INTERLEAVE_HIT,
+	PZ_NUMA_LOCAL,
+	PZ_NUMA_OTHER,
+	PZ_PGALLOC, /* pages allocated from this zone (vmstat pgalloc_<zone>) */
+	PZ_PGFREE,  /* pages freed into this zone (summed: vmstat pgfree) */
+	PZ_NR_ZONE_STATS,
+};
+
+struct pz_zone_info {
+	int nid;
+	enum pz_zone_type type;
+	const char *name;
+	bool populated;
+	uint64_t start_pfn, spanned, present, managed;
+	uint64_t wmark_min, wmark_low, wmark_high;
+	uint64_t lowmem_reserve[PZ_NR_ZONE_TYPES]; /* "protection" */
+	uint64_t nr_reserved_blocks;		   /* MIGRATE_RESERVE blocks (4.1) */
+	int64_t stat[PZ_NR_ZONE_STATS];
+	uint64_t nr_free[PZ_MAX_ORDER_LIMIT];		      /* blocks per order (buddyinfo) */
+	uint64_t nr_free_mt[PZ_MAX_ORDER_LIMIT][PZ_MT_TYPES]; /* blocks per order and type */
+	uint64_t nr_blocks_mt[PZ_MT_TYPES];		      /* pageblocks by label */
+	uint64_t pcp_pages;				      /* pages on all CPUs' lists */
+	unsigned pcp_high, pcp_batch, stat_threshold;
+};
+
+/* Fills *info for zone type of node nid (a snapshot taken under the zone's
+ * lock). Returns 0 or -PZ_ENODEV. Context: any thread; may spin. */
+PZ_API int pz_zone_info(pz_t *pz, int nid, enum pz_zone_type type, struct pz_zone_info *info);
+
+/* Per-CPU list of one zone. */
+struct pz_pcp_info {
+	unsigned count, high, batch;
+	unsigned count_mt[PZ_MT_PCPTYPES];
+};
+PZ_API int pz_pcp_info(pz_t *pz, int nid, enum pz_zone_type type, unsigned cpu,
+		       struct pz_pcp_info *info);
+
+/* Misuse and bad-input counters: every refused call counts once. */
+struct pz_errors {
+	uint64_t bad_order;	 /* order >= max_order */
+	uint64_t bad_gfp;	 /* forbidden zone combination */
+	uint64_t bad_pfn;	 /* free/lookup outside every zone or in a hole */
+	uint64_t double_free;	 /* free of a free page (refcount underflow) */
+	uint64_t wrong_order;	 /* free with an order other than allocated */
+	uint64_t tail_free;	 /* free of a compound tail page */
+	uint64_t bad_page_alloc; /* bad descriptor state found at allocation (leaked) */
+	uint64_t bad_page_free;	 /* bad descriptor state found at free (leaked) */
+	uint64_t leaked_pages;	 /* pages leaked by the two above */
+	uint64_t alloc_failed;	 /* allocations that returned NULL */
+	uint64_t other;
+};
+PZ_API void pz_errors(const pz_t *pz, struct pz_errors *out);
+
+/*
+ * Reports in the kernel's exact text formats, written into buf (always
+ * NUL-terminated when len > 0). Each returns the length the full text needs
+ * excluding the NUL; a return >= len means the text was cut. Context: any
+ * thread; may spin (takes each zone's lock in turn).
+ *   buddyinfo      /proc/buddyinfo
+ *   pagetypeinfo   /proc/pagetypeinfo (free lists by type, block counts)
+ *   zoneinfo       /proc/zoneinfo, the allocator's fields
+ *   vmstat         /proc/vmstat, the allocator's counters
+ *   extfrag_index  debugfs extfrag/extfrag_index
+ *   unusable_index debugfs extfrag/unusable_index
+ */
+PZ_API size_t pz_report_buddyinfo(pz_t *pz, char *buf, size_t len);
+PZ_API size_t pz_report_pagetypeinfo(pz_t *pz, char *buf, size_t len);
+PZ_API size_t pz_report_zoneinfo(pz_t *pz, char *buf, size_t len);
+PZ_API size_t pz_report_vmstat(pz_t *pz, char *buf, size_t len);
+PZ_API size_t pz_report_extfrag_index(pz_t *pz, char *buf, size_t len);
+PZ_API size_t pz_report_unusable_index(pz_t *pz, char *buf, size_t len);
+
+/*
+ * Fragmentation figures of one zone and order, in thousandths: the
+ * extfrag index (-1000 when a block of that order is free, 0 with no free
+ * memory, toward 1000 for fragmentation) and the unusable index (0..1000).
+ * Returns 0 or -PZ_ENODEV / -PZ_EINVAL. Context: any thread; may spin.
+ */
+PZ_API int pz_fragmentation_index(pz_t *pz, int nid, enum pz_zone_type type, unsigned order,
+				  int *extfrag, int *unusable);
+
+/* Watermark check for one zone as the allocator does it (exposed for tools
+ * and tests): alloc_flags use the PZ_ALLOC_* values. Returns 1 ok, 0 not ok,
+ * negative errno for a bad zone. Context: any thread. */
+#define PZ_ALLOC_WMARK_MIN     0x0u
+#define PZ_ALLOC_WMARK_LOW     0x1u
+#define PZ_ALLOC_WMARK_HIGH    0x2u
+#define PZ_ALLOC_NO_WATERMARKS 0x4u
+#define PZ_ALLOC_HARDER	       0x10u
+#define PZ_ALLOC_HIGH	       0x20u
+#define PZ_ALLOC_CPUSET	       0x40u
+#define PZ_ALLOC_CMA	       0x80u
+#define PZ_ALLOC_FAIR	       0x100u
+PZ_API int pz_zone_watermark_ok(pz_t *pz, int nid, enum pz_zone_type type, unsigned order,
+				unsigned alloc_flags, enum pz_zone_type classzone);
+
+/* The zonelist of a node (0: fallback list, 1: THISNODE list) as
+ * (nid, zone type) pairs into out (2 * max entries). Returns the number of
+ * entries (may exceed max) or a negative errno. Context: any. */
+PZ_API int pz_zonelist(pz_t *pz, int nid, int which, int *out, unsigned max);
+
+/* The min_free_kbytes in force. Context: any. */
+PZ_API unsigned pz_min_free_kbytes(const pz_t *pz);
+
+/*
+ * Walks every page, list and counter and checks the invariants written in
+ * docs/DESIGN.md. Returns 0 when all hold, else the number of violations
+ * (each reported through the log sink, at most 20 messages). Takes every
+ * per-CPU and zone lock, so the state it checks is a consistent snapshot.
+ * Context: any thread; may spin; must not run inside a callback.
+ */
+PZ_API int pz_validate(pz_t *pz);
+
+/* Per-page state for walkers and reference models. */
+enum pz_page_state {
+	PZ_PAGE_STATE_INVALID = 0, /* not a managed page (hole, outside zones) */
+	PZ_PAGE_STATE_RESERVED,	   /* present but never managed */
+	PZ_PAGE_STATE_FREE,	   /* inside a free buddy block */
+	PZ_PAGE_STATE_PCP,	   /* on a per-CPU list */
+	PZ_PAGE_STATE_ALLOCATED,   /* handed out (head, tail or part of a block) */
+	PZ_PAGE_STATE_LEAKED,	   /* taken out by a bad-page report */
+};
+/* State of the page at pfn. Racy against concurrent use; exact when quiescent. */
+PZ_API enum pz_page_state pz_pfn_state(pz_t *pz, uint64_t pfn);
+
+/* ---------------------------------------------------------------------- */
+/* Host layer (POSIX). Part of libpagezone but not of the freestanding     */
+/* core: it uses pthreads, mmap, malloc and (when present) libnuma.        */
+
+/*
+ * A platform for POSIX threads: cpu = sched_getcpu() (or a per-thread
+ * number given by pz_host_set_cpu), relax = sched_yield after spinning, log
+ * to stderr with a "pagezone: " prefix, no trace sink. The returned struct
+ * is static; copy it
+ * and change fields freely. Context: any.
+ */
+PZ_API const struct pz_platform *pz_host_platform(void);
+/* Pins the calling thread's idea of its CPU (cpu >= 0), or back to
+ * sched_getcpu() (cpu < 0). Context: any. */
+PZ_API void pz_host_set_cpu(int cpu);
+
+/*
+ * A machine description that owns its arrays (heap memory).
+ * pz_host_machine_free releases it. Context: any.
+ */
+struct pz_host_machine {
+	struct pz_machine machine;
+	struct pz_node_desc nodes[PZ_MAX_NODES];
+	struct pz_zone_desc zones[PZ_MAX_NODES][PZ_NR_ZONE_TYPES];
+	uint8_t distance[PZ_MAX_NODES * PZ_MAX_NODES];
+	struct pz_range *ranges; /* every present/reserved range, owned */
+	size_t nr_ranges;
+	char source[64]; /* "zoneinfo", "default", ... */
+};
+
+/*
+ * Builds a machine from the text of a Linux /proc/zoneinfo: one node per
+ * "Node N" seen, each populated zone with start_pfn, spanned, present and
+ * managed pages (spanned - present becomes a hole at the end of the span,
+ * present - managed a reserved range at its start). nr_cpus 0 = count the
+ * "cpu:" entries of the first pageset. Returns 0, -PZ_EINVAL for text it
+ * cannot parse (with the line number through *err_line when not NULL),
+ * -PZ_ENOMEM. Context: any.
+ */
+PZ_API int pz_host_machine_from_zoneinfo(const char *text, size_t len, unsigned nr_cpus,
+					 struct pz_host_machine **out, unsigned *err_line);
+/* Reads /proc/zoneinfo (or path) and parses it. -PZ_ENODEV if unreadable. */
+PZ_API int pz_host_machine_from_file(const char *path, unsigned nr_cpus,
+				     struct pz_host_machine **out);
+/* The built-in default machine: one node spanning 4 GiB + 64 MiB, about
+ * 3 GiB + 64 MiB present: DMA [1, 4096) with the hole [0xa0, 0x100), DMA32
+ * [4096, 1048576) present up to 0xbffe0 (the PCI hole), Normal
+ * [1048576, 1064960). nr_cpus 0 = the online CPUs. */
+PZ_API int pz_host_machine_default(unsigned nr_cpus, struct pz_host_machine **out);
+PZ_API void pz_host_machine_free(struct pz_host_machine *m);
+
+/*
+ * Real backing memory for a machine: one anonymous mapping covering every
+ * zone's span (holes are reserved address space only, never committed),
+ * optionally with transparent or explicit hugepages and each node's range
+ * bound to a real NUMA node with libnuma when present.
+ */
+#define PZ_HOST_BACKING_HUGEPAGES 0x1u /* MAP_HUGETLB, falling back to THP advice */
+#define PZ_HOST_BACKING_NUMA_BIND 0x2u /* bind node n to real node n % real nodes */
+struct pz_host_backing {
+	void *base;	   /* address of base_pfn */
+	uint64_t base_pfn; /* lowest covered pfn */
+	uint64_t nr_pages;
+	size_t length;
+	unsigned flags_applied; /* which of the requested flags took effect */
+};
+/* Returns 0, -PZ_ENOMEM when the mapping fails, -PZ_EINVAL. Context: any. */
+PZ_API int pz_host_backing_create(const struct pz_machine *m, unsigned flags,
+				  struct pz_host_backing *out);
+PZ_API void pz_host_backing_destroy(struct pz_host_backing *b);
+
+/*
+ * Convenience: metadata from mmap, then pz_init. pz_host_destroy unmaps it.
+ * Same returns as pz_init. Context: single-threaded.
+ */
+PZ_API int pz_host_create(const struct pz_config *cfg, pz_t **out);
+PZ_API void pz_host_destroy(pz_t *pz);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PAGEZONE_H */

@@ -1,0 +1,427 @@
+/*
+ * alloc.c - the allocation fast path and the entry points.
+ *
+ * pz_alloc_pages_nodemask is __alloc_pages_nodemask: it turns a request
+ * into an alloc context (zonelist, nodemask, highest zone, preferred zone,
+ * classzone, migratetype), tries get_page_from_freelist with the LOW
+ * watermark, the fair zone policy and the cpuset forced hard, and only when
+ * that fails hands over to the slow path (slowpath.c), the one place that
+ * decides to relax watermarks, reclaim, retry or fail. A failed allocation
+ * whose task's cpuset changed meanwhile starts over (retry_cpuset).
+ *
+ * get_page_from_freelist checks each zone in the kernel's order: cpuset,
+ * fair policy (stop at the first remote zone, skip depleted ones), dirty
+ * limit for __GFP_WRITE, watermark (with zone_reclaim as the way out), and
+ * only then takes pages: from the per-CPU list for order 0, from the buddy
+ * lists otherwise.
+ */
+#include "internal.h"
+
+struct pz_task *(*pz_current_task_hook)(void);
+
+struct pz_task *pz_current_task(void)
+{
+	return pz_current_task_hook ? pz_current_task_hook() : (struct pz_task *)0;
+}
+
+const struct pz_task *pz_task_current(struct pz *pz)
+{
+	struct pz_task *t = pz_current_task();
+
+	return t ? t : &pz->default_task;
+}
+
+void pz_zone_statistics(struct pz *pz, struct pz_zone *pref, struct pz_zone *z, pz_gfp_t gfp,
+			unsigned cpu)
+{
+	atomic_uint_least64_t *ev = z->pcp[cpu].ev;
+	unsigned local = (gfp & PZ_GFP_OTHER_NODE) ? pref->nid : pz->cpu_node[cpu];
+
+	if (z->nid == pref->nid) {
+		pz_count(&ev[PCPEV_NUMA_HIT]);
+	} else {
+		pz_count(&ev[PCPEV_NUMA_MISS]);
+		pz_count(&pref->pcp[cpu].ev[PCPEV_NUMA_FOREIGN]);
+	}
+	pz_count(&ev[z->nid == local ? PCPEV_NUMA_LOCAL : PCPEV_NUMA_OTHER]);
+}
+
+/* buffered_rmqueue: one block from zone z, with the zone's accounting. */
+static struct pz_page *buffered_rmqueue(struct pz *pz, struct pz_zone *z, unsigned order,
+					pz_gfp_t gfp, struct pz_alloc_ctx *ac)
+{
+	struct pz_page *p;
+
+	if (order == 0) {
+		p = pz_pcp_alloc(pz, z, ac->cpu, ac->migratetype, gfp & PZ_GFP_COLD, ac->t);
+	} else {
+		if (gfp & PZ_GFP_NOFAIL && order > 1)
+			pz_warn_once(pz, PZ_WARN_NOFAIL_ORDER,
+				     "WARNING: __GFP_NOFAIL with order %u > 1", order);
+		pz_lock(pz, &z->lock);
+		p = pz_rmqueue_locked(pz, z, order, ac->migratetype, ac->t);
+		if (p)
+			pz_account_free_locked(z, -((long)1 << order), p->mt);
+		pz_unlock(&z->lock);
+	}
+	if (!p)
+		return p;
+	if (atomic_fetch_sub_explicit(&z->nr_alloc_batch, (long)1 << order, memory_order_relaxed) -
+		    ((long)1 << order) <=
+	    0)
+		atomic_fetch_or_explicit(&z->flags, ZONE_FAIR_DEPLETED, memory_order_relaxed);
+	atomic_fetch_add_explicit(&z->pcp[ac->cpu].ev[PCPEV_PGALLOC], (uint64_t)1 << order,
+				  memory_order_relaxed);
+	pz_zone_statistics(pz, ac->preferred, z, gfp, ac->cpu);
+	return p;
+}
+
+/* check_new_page: anything set that a free page must not have. */
+static const char *new_page_problem(const struct pz_page *p)
+{
+	unsigned f = pg_flags(p);
+
+	if (f & PG_HWPOISON)
+		return "hwpoison";
+	if (p->mapcount != 0)
+		return "nonzero mapcount";
+	if (atomic_load_explicit(&p->refcount, memory_order_relaxed) != 0)
+		return "nonzero _count";
+	if (f)
+		return "PAGE_FLAGS_CHECK_AT_PREP flag set";
+	return (const char *)0;
+}
+
+static void leak_block(struct pz *pz, struct pz_page *p, unsigned order)
+{
+	for (uint64_t i = 0; i < ((uint64_t)1 << order); i++)
+		pg_set(p + i, PG_LEAKED);
+	atomic_fetch_add_explicit(&pz->err.leaked_pages, ((uint64_t)1 << order) - 1,
+				  memory_order_relaxed);
+}
+
+/*
+ * prep_new_page: check every page, then make the block an allocation:
+ * refcount 1 on the head, zeroed if asked, compound if asked. A bad page
+ * leaks the whole block (returns false), as the kernel does.
+ */
+static bool prep_new_page(struct pz *pz, struct pz_page *p, unsigned order, pz_gfp_t gfp,
+			  unsigned alloc_flags)
+{
+	uint64_t n = (uint64_t)1 << order;
+
+	for (uint64_t i = 0; i < n; i++) {
+		const char *why = new_page_problem(p + i);
+
+		if (why) {
+			if (!(pg_flags(p + i) & PG_HWPOISON))
+				pz_bad_page(pz, p + i, why, false);
+			else
+				pz_count(&pz->err.leaked_pages);
+			leak_block(pz, p, order);
+			return false;
+		}
+	}
+	p->order = (uint8_t)order;
+	p->owner = 0;
+	if (gfp & PZ_GFP_ZERO && pz->direct_map)
+		pz_memzero(pz_page_address(pz, p), (size_t)n << pz->page_shift);
+	if (order && (gfp & PZ_GFP_COMP)) {
+		pg_store(p, PG_HEAD);
+		for (uint64_t i = 1; i < n; i++) {
+			p[i].next = pz_page_idx(pz, p);
+			p[i].owner = 0;
+			pg_store(p + i, PG_TAIL);
+		}
+	}
+	if (alloc_flags & PZ_ALLOC_NO_WATERMARKS)
+		pg_set(p, PG_PFMEMALLOC);
+	atomic_store_explicit(&p->refcount, 1, memory_order_release);
+	return true;
+}
+
+/* zone_dirty_ok: the zone's share of the dirty limit (spec section 5.2). */
+static bool zone_dirty_ok(struct pz *pz, struct pz_zone *z, const struct pz_task *task)
+{
+	uint64_t free = (uint64_t)zload(&z->nr_free_pages), dirty, limit, dirtyable;
+	uint64_t d[5];
+
+	for (unsigned i = 0; i < 5; i++)
+		d[i] = atomic_load_explicit(&z->dirty[i], memory_order_relaxed);
+	free -= free < (uint64_t)z->dirty_balance_reserve ? free
+							  : (uint64_t)z->dirty_balance_reserve;
+	dirtyable = free + d[3] + d[4];
+	if (pz->dirty_bytes) {
+		uint64_t global = 0,
+			 pages = (pz->dirty_bytes + pz_page_size(pz) - 1) >> pz->page_shift;
+
+		for (unsigned i = 0; i < pz->nr_nodes * PZ_NR_ZONE_TYPES; i++) {
+			struct pz_zone *o = &pz->zones[i];
+			uint64_t f = (uint64_t)zload(&o->nr_free_pages);
+
+			f -= f < (uint64_t)o->dirty_balance_reserve
+				     ? f
+				     : (uint64_t)o->dirty_balance_reserve;
+			global += f + atomic_load_explicit(&o->dirty[3], memory_order_relaxed) +
+				  atomic_load_explicit(&o->dirty[4], memory_order_relaxed);
+		}
+		limit = global ? pages * dirtyable / global : 0;
+	} else {
+		limit = pz->dirty_ratio * dirtyable / 100;
+	}
+	if (task->flags & (PZ_TASK_LESS_THROTTLE | PZ_TASK_RT))
+		limit += limit / 4;
+	dirty = d[0] + d[1] + d[2];
+	return dirty <= limit;
+}
+
+/* zone_reclaim's own early exits, then the embedder's hook. */
+static int zone_reclaim(struct pz *pz, struct pz_zone *z, pz_gfp_t gfp, unsigned order,
+			struct pz_alloc_ctx *ac)
+{
+	if (!(gfp & PZ_GFP_DIRECT_RECLAIM) || (ac->task->flags & PZ_TASK_MEMALLOC))
+		return PZ_ZONE_RECLAIM_NOSCAN;
+	if (pz->nodes[z->nid].has_cpus && z->nid != pz->cpu_node[ac->cpu])
+		return PZ_ZONE_RECLAIM_NOSCAN;
+	if (!pz->plat.zone_reclaim)
+		return PZ_ZONE_RECLAIM_FULL;
+	return pz->plat.zone_reclaim(pz->plat.ctx, z->nid, (enum pz_zone_type)z->type, gfp, order);
+}
+
+static bool zone_allows_reclaim(struct pz *pz, struct pz_zone *local, struct pz_zone *z)
+{
+	unsigned d = pz->distance[local->nid][z->nid];
+
+	return pz->profile == PZ_PROFILE_LINUX_4_1 ? d < PZ_RECLAIM_DISTANCE
+						   : d <= PZ_RECLAIM_DISTANCE;
+}
+
+/* The watermark step: true when the zone may be used. */
+static bool zone_passes_watermark(struct pz *pz, struct pz_zone *z, unsigned order,
+				  unsigned alloc_flags, pz_gfp_t gfp, struct pz_alloc_ctx *ac)
+{
+	long mark = zload(&z->wmark[alloc_flags & 3]);
+	int ret;
+
+	if (pz_watermark_ok(pz, z, order, mark, ac->classzone_idx, alloc_flags))
+		return true;
+	if (alloc_flags & PZ_ALLOC_NO_WATERMARKS)
+		return true;
+	if (!pz->zone_reclaim_mode || !zone_allows_reclaim(pz, ac->preferred, z))
+		return false;
+	ret = zone_reclaim(pz, z, gfp, order, ac);
+	if (ret == PZ_ZONE_RECLAIM_NOSCAN || ret == PZ_ZONE_RECLAIM_FULL)
+		return false;
+	return pz_watermark_ok(pz, z, order, mark, ac->classzone_idx, alloc_flags);
+}
+
+static void reset_alloc_batches(struct pz *pz, struct pz_zone *pref)
+{
+	for (unsigned t = 0; t <= pref->type; t++) {
+		struct pz_zone *z = pz_zone_of(pz, pref->nid, (int)t);
+
+		atomic_store_explicit(&z->nr_alloc_batch, zload(&z->wmark[2]) - zload(&z->wmark[1]),
+				      memory_order_relaxed);
+		atomic_fetch_and_explicit(&z->flags, ~ZONE_FAIR_DEPLETED, memory_order_relaxed);
+	}
+}
+
+struct pz_page *pz_get_page_from_freelist(struct pz *pz, pz_gfp_t gfp, unsigned order,
+					  unsigned alloc_flags, struct pz_alloc_ctx *ac)
+{
+	bool cpusets = atomic_load_explicit(&pz->cpusets_enabled, memory_order_relaxed);
+
+	for (;;) {
+		unsigned pos = 0, nr_fair_skipped = 0;
+		bool rescan = false;
+		struct pz_zone *z;
+
+		while ((z = pz_next_zone(pz, ac->zonelist, &pos, ac->high_zoneidx, ac->nodemask))) {
+			struct pz_page *p;
+
+			if (cpusets && (alloc_flags & PZ_ALLOC_CPUSET) &&
+			    !pz_cpuset_zone_allowed(pz, ac->task, z, gfp))
+				continue;
+			if (alloc_flags & PZ_ALLOC_FAIR) {
+				if (z->nid != ac->preferred->nid)
+					break;
+				if (atomic_load_explicit(&z->flags, memory_order_relaxed) &
+				    ZONE_FAIR_DEPLETED) {
+					nr_fair_skipped++;
+					continue;
+				}
+			}
+			if (ac->spread_dirty_pages && !zone_dirty_ok(pz, z, ac->task))
+				continue;
+			if (!zone_passes_watermark(pz, z, order, alloc_flags, gfp, ac))
+				continue;
+			while ((p = buffered_rmqueue(pz, z, order, gfp, ac))) {
+				if (prep_new_page(pz, p, order, gfp, alloc_flags))
+					return p;
+			}
+		}
+		if (alloc_flags & PZ_ALLOC_FAIR) {
+			alloc_flags &= ~PZ_ALLOC_FAIR;
+			if (nr_fair_skipped) {
+				rescan = true;
+				reset_alloc_batches(pz, ac->preferred);
+			}
+			if (pz->nr_nodes > 1)
+				rescan = true;
+		}
+		if (!rescan)
+			return (struct pz_page *)0;
+	}
+}
+
+/* first_zones_zonelist: sets the preferred zone and classzone. */
+bool pz_first_zone(struct pz *pz, struct pz_alloc_ctx *ac, const pz_nodemask_t *mask)
+{
+	unsigned pos = 0;
+
+	ac->preferred = pz_next_zone(pz, ac->zonelist, &pos, ac->high_zoneidx, mask);
+	if (!ac->preferred)
+		return false;
+	ac->classzone_idx = ac->preferred->type;
+	return true;
+}
+
+static unsigned read_mems_begin(struct pz *pz, const struct pz_task *task)
+{
+	unsigned seq;
+
+	while ((seq = __atomic_load_n(&task->mems_seq, __ATOMIC_ACQUIRE)) & 1)
+		if (pz->plat.relax)
+			pz->plat.relax(pz->plat.ctx);
+	return seq;
+}
+
+static bool read_mems_retry(const struct pz_task *task, unsigned seq)
+{
+	return __atomic_load_n(&task->mems_seq, __ATOMIC_ACQUIRE) != seq;
+}
+
+static int request_node(struct pz *pz, int nid, unsigned cpu)
+{
+	if (nid < 0)
+		return pz->cpu_node[cpu];
+	return (unsigned)nid < pz->nr_nodes ? nid : -1;
+}
+
+static bool check_request(struct pz *pz, pz_gfp_t gfp, unsigned order, int *high)
+{
+	if (order >= pz->max_order) {
+		pz_count(&pz->err.bad_order);
+		if (!(gfp & PZ_GFP_NOWARN))
+			pz_warn_once(pz, PZ_WARN_ORDER_TOO_BIG,
+				     "WARNING: allocation of order %u >= max order %u", order,
+				     pz->max_order);
+		return false;
+	}
+	*high = pz_gfp_zone_internal(gfp, pz->zone_present_types);
+	if (*high < 0) {
+		pz_count(&pz->err.bad_gfp);
+		pz_log(pz, PZ_LOG_ERR,
+		       "allocation refused: gfp 0x%x has a forbidden zone combination", gfp);
+		return false;
+	}
+	if ((gfp & PZ_GFP_MOVABLE) && (gfp & PZ_GFP_RECLAIMABLE))
+		pz_warn_once(pz, PZ_WARN_MOVABLE_RECLAIMABLE,
+			     "WARNING: gfp 0x%x asks for both MOVABLE and RECLAIMABLE", gfp);
+	return true;
+}
+
+static struct pz_page *alloc_nodemask(struct pz *pz, pz_gfp_t gfp, unsigned order, int nid,
+				      const pz_nodemask_t *nodemask, struct pz_tbuf *t)
+{
+	struct pz_alloc_ctx ac;
+	struct pz_page *p = (struct pz_page *)0;
+	unsigned alloc_flags = PZ_ALLOC_WMARK_LOW | PZ_ALLOC_CPUSET;
+	pz_gfp_t alloc_mask;
+	unsigned cookie;
+	int high;
+
+	ac.cpu = pz_this_cpu(pz);
+	ac.t = t;
+	ac.task = pz_task_current(pz);
+	nid = request_node(pz, nid, ac.cpu);
+	if (!check_request(pz, gfp, order, &high) || nid < 0) {
+		if (nid < 0)
+			pz_count(&pz->err.other);
+		pz_trace_rec(t, PZ_TRACE_PAGE_ALLOC, (uint64_t)-1, order, pz_gfp_to_mt(pz, gfp), 0);
+		return p;
+	}
+	ac.high_zoneidx = (unsigned)high;
+	ac.nodemask = nodemask;
+	ac.migratetype = pz_gfp_to_mt(pz, gfp);
+	gfp &= PZ_GFP_BITS_MASK;
+	if (!pz_feature(pz, PZ_FEAT_NO_FAIR_POLICY))
+		alloc_flags |= PZ_ALLOC_FAIR;
+	if (pz->has_cma && ac.migratetype == PZ_MT_MOVABLE)
+		alloc_flags |= PZ_ALLOC_CMA;
+	ac.zonelist = pz->nodes[nid].zonelist[(gfp & PZ_GFP_THISNODE) ? 1 : 0];
+	do {
+		pz_nodemask_t mems;
+
+		cookie = read_mems_begin(pz, ac.task);
+		mems = __atomic_load_n(&ac.task->mems_allowed, __ATOMIC_RELAXED);
+		ac.spread_dirty_pages = (gfp & PZ_GFP_WRITE) != 0;
+		if (!pz_first_zone(pz, &ac, nodemask ? nodemask : &mems))
+			continue;
+		alloc_mask = gfp | PZ_GFP_HARDWALL;
+		p = pz_get_page_from_freelist(pz, alloc_mask, order, alloc_flags, &ac);
+		if (!p) {
+			alloc_mask = gfp;
+			if (ac.task->flags & PZ_TASK_MEMALLOC_NOIO)
+				alloc_mask &= ~(PZ_GFP_IO | PZ_GFP_FS);
+			ac.spread_dirty_pages = false;
+			p = pz_alloc_slowpath(pz, alloc_mask, order, &ac);
+		}
+		if (t)
+			t->gfp = alloc_mask;
+		pz_trace_rec(t, PZ_TRACE_PAGE_ALLOC, p ? pz_page_pfn(pz, p) : (uint64_t)-1, order,
+			     ac.migratetype, 0);
+	} while (!p && read_mems_retry(ac.task, cookie));
+	return p;
+}
+
+pz_page_t *pz_alloc_pages_nodemask(pz_t *pz, pz_gfp_t gfp, unsigned order, int preferred_nid,
+				   const pz_nodemask_t *nodemask)
+{
+	struct pz_page *p;
+
+	if (!pz_instance_ok(pz))
+		return (pz_page_t *)0;
+	if (pz_unlikely(pz->plat.trace != 0)) {
+		struct pz_tbuf tb;
+
+		tb.n = 0;
+		tb.cpu = pz_this_cpu(pz);
+		tb.gfp = gfp;
+		p = alloc_nodemask(pz, gfp, order, preferred_nid, nodemask, &tb);
+		pz_trace_flush(pz, &tb);
+	} else {
+		p = alloc_nodemask(pz, gfp, order, preferred_nid, nodemask, (struct pz_tbuf *)0);
+	}
+	if (!p)
+		pz_count(&pz->err.alloc_failed);
+	return p;
+}
+
+pz_page_t *pz_alloc_pages_node(pz_t *pz, int nid, pz_gfp_t gfp, unsigned order)
+{
+	return pz_alloc_pages_nodemask(pz, gfp, order, nid < 0 ? PZ_NUMA_NO_NODE : nid,
+				       (const pz_nodemask_t *)0);
+}
+
+/* alloc_pages: the task's preferred-node mempolicy, else the local node. */
+pz_page_t *pz_alloc_pages(pz_t *pz, pz_gfp_t gfp, unsigned order)
+{
+	const struct pz_task *task;
+
+	if (!pz_instance_ok(pz))
+		return (pz_page_t *)0;
+	task = pz_task_current(pz);
+	return pz_alloc_pages_nodemask(pz, gfp, order, task->preferred_node,
+				       (const pz_nodemask_t *)0);
+}

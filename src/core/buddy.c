@@ -1,0 +1,224 @@
+/*
+ * buddy.c - the free lists of a zone and the buddy algorithm.
+ *
+ * A free block of order k is 2^k pages starting at a pfn aligned to 2^k;
+ * its head descriptor carries PG_BUDDY, the order and the migratetype of
+ * the list it sits on. Its buddy is the block at pfn ^ 2^k. Freeing merges
+ * a block with its buddy for as long as the buddy is a free block of the
+ * same order in the same zone (holes and zone edges stop merging because
+ * their descriptors are never PG_BUDDY or belong to another zone).
+ * Allocation takes the smallest sufficient block and splits it, keeping
+ * the lowest part and putting each upper half back on the list head
+ * (expand), so that pages handed out in a row are physically contiguous.
+ *
+ * Lists are doubly linked through 32-bit page indices instead of pointers
+ * (half the size), with first/last kept in the list head.
+ *
+ * Everything here runs with zone->lock held.
+ */
+#include "internal.h"
+
+static void rd_inc(uint64_t *v, long d)
+{
+	__atomic_store_n(v, *v + (uint64_t)d, __ATOMIC_RELAXED);
+}
+
+void pz_list_add_head(struct pz *pz, struct pz_list *l, struct pz_page *p)
+{
+	uint32_t idx = pz_page_idx(pz, p);
+
+	p->prev = PZ_NIL;
+	p->next = l->first;
+	if (l->first != PZ_NIL)
+		pz->pages[l->first].prev = idx;
+	else
+		l->last = idx;
+	l->first = idx;
+}
+
+void pz_list_add_tail(struct pz *pz, struct pz_list *l, struct pz_page *p)
+{
+	uint32_t idx = pz_page_idx(pz, p);
+
+	p->next = PZ_NIL;
+	p->prev = l->last;
+	if (l->last != PZ_NIL)
+		pz->pages[l->last].next = idx;
+	else
+		l->first = idx;
+	l->last = idx;
+}
+
+void pz_list_add_after(struct pz *pz, struct pz_list *l, struct pz_page *prev, struct pz_page *p)
+{
+	uint32_t idx = pz_page_idx(pz, p);
+
+	p->prev = pz_page_idx(pz, prev);
+	p->next = prev->next;
+	if (prev->next != PZ_NIL)
+		pz->pages[prev->next].prev = idx;
+	else
+		l->last = idx;
+	prev->next = idx;
+}
+
+void pz_list_add_before(struct pz *pz, struct pz_list *l, struct pz_page *next, struct pz_page *p)
+{
+	uint32_t idx = pz_page_idx(pz, p);
+
+	p->next = pz_page_idx(pz, next);
+	p->prev = next->prev;
+	if (next->prev != PZ_NIL)
+		pz->pages[next->prev].next = idx;
+	else
+		l->first = idx;
+	next->prev = idx;
+}
+
+void pz_list_del(struct pz *pz, struct pz_list *l, struct pz_page *p)
+{
+	if (p->prev != PZ_NIL)
+		pz->pages[p->prev].next = p->next;
+	else
+		l->first = p->next;
+	if (p->next != PZ_NIL)
+		pz->pages[p->next].prev = p->prev;
+	else
+		l->last = p->prev;
+	p->next = p->prev = PZ_NIL;
+}
+
+unsigned pz_pageblock_mt(const struct pz *pz, uint64_t pfn)
+{
+	uint64_t b = (pfn - pz->base_pfn) >> pz->pageblock_order;
+
+	return atomic_load_explicit(&pz->pageblock[b], memory_order_relaxed) & PB_MT_MASK;
+}
+
+/* set_pageblock_migratetype: without mobility grouping every block of a
+ * per-CPU type is labelled UNMOVABLE. */
+void pz_set_pageblock_mt(struct pz *pz, uint64_t pfn, unsigned mt)
+{
+	uint64_t b = (pfn - pz->base_pfn) >> pz->pageblock_order;
+	uint8_t old = atomic_load_explicit(&pz->pageblock[b], memory_order_relaxed);
+
+	if (pz->mobility_disabled && mt < PZ_MT_PCPTYPES)
+		mt = PZ_MT_UNMOVABLE;
+	atomic_store_explicit(&pz->pageblock[b], (uint8_t)((old & ~PB_MT_MASK) | mt),
+			      memory_order_relaxed);
+}
+
+/* Puts a free block on a list (head, or tail when it is likely to merge). */
+void pz_area_add(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned order, unsigned mt,
+		 bool tail)
+{
+	struct pz_free_area *a = &z->free_area[order];
+
+	p->order = (uint8_t)order;
+	p->mt = (uint8_t)mt;
+	pg_set(p, PG_BUDDY);
+	if (tail)
+		pz_list_add_tail(pz, &a->list[mt], p);
+	else
+		pz_list_add_head(pz, &a->list[mt], p);
+	rd_inc(&a->nr_free, 1);
+	rd_inc(&a->nr_free_mt[mt], 1);
+}
+
+void pz_area_del(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned order)
+{
+	struct pz_free_area *a = &z->free_area[order];
+
+	pz_list_del(pz, &a->list[p->mt], p);
+	pg_clear(p, PG_BUDDY);
+	rd_inc(&a->nr_free, -1);
+	rd_inc(&a->nr_free_mt[p->mt], -1);
+}
+
+/* __mod_zone_freepage_state: isolated pages are never counted as free. */
+void pz_account_free_locked(struct pz_zone *z, long pages, unsigned mt)
+{
+	if (mt == PZ_MT_ISOLATE)
+		return;
+	zadd(&z->nr_free_pages, pages);
+	if (mt == PZ_MT_CMA)
+		zadd(&z->nr_free_cma, pages);
+}
+
+void pz_expand_locked(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned low,
+		      unsigned high, unsigned mt)
+{
+	uint64_t size = (uint64_t)1 << high;
+
+	while (high > low) {
+		high--;
+		size >>= 1;
+		pz_area_add(pz, z, p + size, high, mt, false);
+	}
+}
+
+struct pz_page *pz_rmqueue_smallest_locked(struct pz *pz, struct pz_zone *z, unsigned order,
+					   unsigned mt)
+{
+	for (unsigned o = order; o < pz->max_order; o++) {
+		struct pz_list *l = &z->free_area[o].list[mt];
+		struct pz_page *p;
+
+		if (pz_list_empty(l))
+			continue;
+		p = &pz->pages[l->first];
+		pz_area_del(pz, z, p, o);
+		pz_expand_locked(pz, z, p, order, o, mt);
+		p->mt = (uint8_t)mt;
+		return p;
+	}
+	return (struct pz_page *)0;
+}
+
+/* page_is_buddy: a free block of exactly this order, in the same zone. */
+static bool is_buddy(const struct pz *pz, const struct pz_page *p, uint64_t buddy_pfn,
+		     unsigned order)
+{
+	const struct pz_page *b;
+
+	if (!pz_pfn_covered(pz, buddy_pfn))
+		return false;
+	b = pz_pfn_page(pz, buddy_pfn);
+	return (pg_flags(b) & PG_BUDDY) && b->order == order && b->zone == p->zone;
+}
+
+/*
+ * __free_one_page: merge upward, then place. A block whose order+1 buddy is
+ * free goes to the list tail, so that it stays free (and can merge) longer.
+ * Blocks in isolated pageblocks merge no further than a pageblock.
+ */
+void pz_free_one_page_locked(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned order,
+			     unsigned mt)
+{
+	uint64_t pfn = pz_page_pfn(pz, p);
+	unsigned max_order = pz->max_order;
+	bool tail = false;
+
+	if (mt == PZ_MT_ISOLATE)
+		max_order =
+			pz->pageblock_order + 1 < max_order ? pz->pageblock_order + 1 : max_order;
+	else
+		pz_account_free_locked(z, (long)1 << order, mt);
+	while (order < max_order - 1) {
+		uint64_t buddy_pfn = pfn ^ ((uint64_t)1 << order);
+
+		if (!is_buddy(pz, p, buddy_pfn, order))
+			break;
+		pz_area_del(pz, z, pz_pfn_page(pz, buddy_pfn), order);
+		pfn &= buddy_pfn;
+		order++;
+	}
+	p = pz_pfn_page(pz, pfn);
+	if (order + 2 < pz->max_order) {
+		uint64_t combined = pfn & ~((uint64_t)1 << order);
+		uint64_t higher_buddy = combined ^ ((uint64_t)1 << (order + 1));
+
+		tail = is_buddy(pz, p, higher_buddy, order + 1);
+	}
+	pz_area_add(pz, z, p, order, mt, tail);
+}

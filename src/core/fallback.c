@@ -1,0 +1,219 @@
+/*
+ * fallback.c - __rmqueue: where a block comes from when its own
+ * migratetype has none, and the pageblock bookkeeping that goes with it.
+ *
+ * Grouping pages by mobility keeps unmovable allocations out of movable
+ * pageblocks so that whole blocks can later be freed or compacted. When a
+ * type runs dry it falls back to another type's lists, taking the LARGEST
+ * free block available (searching from max_order - 1 down): a big block
+ * lets it claim a whole pageblock for itself, so the next allocations of
+ * its type find their own lists filled again instead of scattering across
+ * many movable blocks. Whether to claim depends on the size of the block
+ * found, not of the request. The split remainders always go to the
+ * requesting type's lists.
+ *
+ * The linux-4.1 profile keeps MIGRATE_RESERVE: up to two pageblocks per
+ * zone, sized from the MIN watermark, that any type may use as a last
+ * resort and that no fallback ever steals from.
+ *
+ * Everything here runs with zone->lock held.
+ */
+#include "internal.h"
+
+#define NO_FALLBACK 0xff
+
+/* The fallback order per requesting type (pagezone's numbering). */
+static const uint8_t fallbacks[PZ_MT_PCPTYPES][2] = {
+	[PZ_MT_UNMOVABLE] = {PZ_MT_RECLAIMABLE, PZ_MT_MOVABLE},
+	[PZ_MT_MOVABLE] = {PZ_MT_RECLAIMABLE, PZ_MT_UNMOVABLE},
+	[PZ_MT_RECLAIMABLE] = {PZ_MT_UNMOVABLE, PZ_MT_MOVABLE},
+};
+
+static bool can_steal_fallback(const struct pz *pz, unsigned order, unsigned start_mt)
+{
+	if (order >= pz->pageblock_order)
+		return true;
+	return order >= pz->pageblock_order / 2 || start_mt == PZ_MT_RECLAIMABLE ||
+	       start_mt == PZ_MT_UNMOVABLE || pz->mobility_disabled;
+}
+
+int pz_find_suitable_fallback(const struct pz *pz, const struct pz_free_area *area, unsigned order,
+			      unsigned mt, bool only_stealable, bool *can_steal)
+{
+	if (!area->nr_free || mt >= PZ_MT_PCPTYPES)
+		return -1;
+	*can_steal = false;
+	for (unsigned i = 0; i < 2; i++) {
+		unsigned fmt = fallbacks[mt][i];
+
+		if (pz_list_empty(&area->list[fmt]))
+			continue;
+		if (can_steal_fallback(pz, order, mt))
+			*can_steal = true;
+		if (!only_stealable || *can_steal)
+			return (int)fmt;
+	}
+	return -1;
+}
+
+/* move_freepages: every free block in [start, end] moves to mt's lists. */
+static long move_freepages(struct pz *pz, struct pz_zone *z, uint64_t start, uint64_t end,
+			   unsigned mt)
+{
+	long moved = 0;
+
+	for (uint64_t pfn = start; pfn <= end;) {
+		struct pz_page *p = pz_pfn_page(pz, pfn);
+		unsigned order;
+
+		if (!(pg_flags(p) & PG_BUDDY) || p->zone != z->id) {
+			pfn++;
+			continue;
+		}
+		order = p->order;
+		pz_list_del(pz, &z->free_area[order].list[p->mt], p);
+		__atomic_store_n(&z->free_area[order].nr_free_mt[p->mt],
+				 z->free_area[order].nr_free_mt[p->mt] - 1, __ATOMIC_RELAXED);
+		__atomic_store_n(&z->free_area[order].nr_free_mt[mt],
+				 z->free_area[order].nr_free_mt[mt] + 1, __ATOMIC_RELAXED);
+		p->mt = (uint8_t)mt;
+		pz_list_add_head(pz, &z->free_area[order].list[mt], p);
+		pfn += (uint64_t)1 << order;
+		moved += (long)1 << order;
+	}
+	return moved;
+}
+
+long pz_move_freepages_block_locked(struct pz *pz, struct pz_zone *z, struct pz_page *p,
+				    unsigned mt)
+{
+	uint64_t pfn = pz_page_pfn(pz, p);
+	uint64_t start = pfn & ~((uint64_t)pz->pageblock_nr_pages - 1);
+	uint64_t end = start + pz->pageblock_nr_pages - 1;
+
+	if (start < z->start_pfn)
+		start = pfn;
+	if (end >= z->end_pfn)
+		return 0;
+	return move_freepages(pz, z, start, end, mt);
+}
+
+static void steal_suitable_fallback(struct pz *pz, struct pz_zone *z, struct pz_page *p,
+				    unsigned start_mt)
+{
+	unsigned order = p->order;
+	long pages;
+
+	if (order >= pz->pageblock_order) {
+		uint64_t pfn = pz_page_pfn(pz, p);
+
+		for (uint64_t i = 0; i < ((uint64_t)1 << (order - pz->pageblock_order)); i++)
+			pz_set_pageblock_mt(pz, pfn + i * pz->pageblock_nr_pages, start_mt);
+		return;
+	}
+	pages = pz_move_freepages_block_locked(pz, z, p, start_mt);
+	if (pages >= (long)1 << (pz->pageblock_order - 1) || pz->mobility_disabled)
+		pz_set_pageblock_mt(pz, pz_page_pfn(pz, p), start_mt);
+}
+
+static struct pz_page *rmqueue_fallback(struct pz *pz, struct pz_zone *z, unsigned order,
+					unsigned start_mt, struct pz_tbuf *t)
+{
+	for (int o = (int)pz->max_order - 1; o >= (int)order; o--) {
+		struct pz_free_area *a = &z->free_area[o];
+		bool can_steal;
+		int fmt =
+			pz_find_suitable_fallback(pz, a, (unsigned)o, start_mt, false, &can_steal);
+		struct pz_page *p;
+
+		if (fmt < 0)
+			continue;
+		p = &pz->pages[a->list[fmt].first];
+		if (can_steal)
+			steal_suitable_fallback(pz, z, p, start_mt);
+		pz_area_del(pz, z, p, (unsigned)o);
+		pz_expand_locked(pz, z, p, order, (unsigned)o, start_mt);
+		p->mt = (uint8_t)start_mt;
+		pz_trace_extfrag(pz, t, pz_page_pfn(pz, p), order, (unsigned)o, start_mt,
+				 (unsigned)fmt);
+		return p;
+	}
+	return (struct pz_page *)0;
+}
+
+/* __rmqueue: own type, CMA for MOVABLE, fallback, then (4.1) RESERVE. */
+struct pz_page *pz_rmqueue_locked(struct pz *pz, struct pz_zone *z, unsigned order, unsigned mt,
+				  struct pz_tbuf *t)
+{
+	struct pz_page *p = pz_rmqueue_smallest_locked(pz, z, order, mt);
+
+	if (!p && mt < PZ_MT_PCPTYPES) {
+		if (mt == PZ_MT_MOVABLE && pz->has_cma)
+			p = pz_rmqueue_smallest_locked(pz, z, order, PZ_MT_CMA);
+		if (!p)
+			p = rmqueue_fallback(pz, z, order, mt, t);
+		if (!p && pz->profile == PZ_PROFILE_LINUX_4_1) {
+			mt = PZ_MT_RESERVE;
+			p = pz_rmqueue_smallest_locked(pz, z, order, mt);
+		}
+	}
+	if (p)
+		pz_trace_rec(t, PZ_TRACE_PAGE_ALLOC_ZONE_LOCKED, pz_page_pfn(pz, p), order, mt, 0);
+	return p;
+}
+
+static bool block_has_reserved(struct pz *pz, struct pz_zone *z, uint64_t s, uint64_t e)
+{
+	for (uint64_t pfn = s; pfn < e; pfn++) {
+		const struct pz_page *p = pz_pfn_page(pz, pfn);
+
+		if ((pg_flags(p) & (PG_RESERVED | PG_HOLE)) || p->zone != z->id)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * setup_zone_migrate_reserve (4.1): label the first suitable MOVABLE
+ * pageblocks RESERVE until the zone has min(2, MIN watermark in blocks),
+ * and turn surplus RESERVE blocks back to MOVABLE.
+ */
+void pz_setup_migrate_reserve_locked(struct pz *pz, struct pz_zone *z)
+{
+	uint64_t nr = pz->pageblock_nr_pages;
+	uint64_t start = (z->start_pfn + nr - 1) & ~(nr - 1);
+	long min = zload(&z->wmark[0]);
+	long reserve = (long)((((uint64_t)min + nr - 1) & ~(nr - 1)) >> pz->pageblock_order);
+	long old = z->nr_migrate_reserve_block;
+
+	reserve = reserve < 2 ? reserve : 2;
+	if (reserve == old)
+		return;
+	z->nr_migrate_reserve_block = reserve;
+	for (uint64_t pfn = start; pfn < z->end_pfn; pfn += nr) {
+		uint64_t end = pfn + nr < z->end_pfn ? pfn + nr : z->end_pfn;
+		unsigned mt = pz_pageblock_mt(pz, pfn);
+
+		if (reserve > 0) {
+			if (block_has_reserved(pz, z, pfn, end))
+				continue;
+			if (mt == PZ_MT_RESERVE) {
+				reserve--;
+				continue;
+			}
+			if (mt == PZ_MT_MOVABLE) {
+				pz_set_pageblock_mt(pz, pfn, PZ_MT_RESERVE);
+				pz_move_freepages_block_locked(pz, z, pz_pfn_page(pz, pfn),
+							       PZ_MT_RESERVE);
+				reserve--;
+				continue;
+			}
+		} else if (!old) {
+			break;
+		}
+		if (mt == PZ_MT_RESERVE) {
+			pz_set_pageblock_mt(pz, pfn, PZ_MT_MOVABLE);
+			pz_move_freepages_block_locked(pz, z, pz_pfn_page(pz, pfn), PZ_MT_MOVABLE);
+		}
+	}
+}

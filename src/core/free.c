@@ -1,0 +1,215 @@
+/*
+ * free.c - giving pages back.
+ *
+ * A free first proves the caller may free this page at this order (it is a
+ * managed page, not a tail, allocated, allocated at this order); only then
+ * does it drop the reference. When the count reaches zero every page of the
+ * block is checked for state a free page must not carry (the kernel's
+ * free_pages_check): a bad page is reported and the block leaked, never
+ * reused. Order-0 pages then go to the CPU's list, larger blocks straight
+ * to the buddy lists.
+ *
+ * Caller mistakes (double free, wrong order, tail page, foreign pointer)
+ * change nothing: they are reported once, counted and refused.
+ */
+#include "internal.h"
+
+struct pz_page *pz_checked_page(struct pz *pz, const pz_page_t *page)
+{
+	uintptr_t a = (uintptr_t)page, lo = (uintptr_t)pz->pages;
+
+	if (a < lo || a >= lo + pz->nr_pages * sizeof(struct pz_page) ||
+	    (a - lo) % sizeof(struct pz_page))
+		return (struct pz_page *)0;
+	return (struct pz_page *)(uintptr_t)page;
+}
+
+static int refuse(struct pz *pz, atomic_uint_least64_t *counter, int err, const char *what,
+		  uint64_t pfn, unsigned order)
+{
+	pz_count(counter);
+	pz_log(pz, PZ_LOG_ERR, "free refused: %s (pfn %llu, order %u)", what,
+	       (unsigned long long)pfn, order);
+	return -err;
+}
+
+/* Everything that makes this free a caller error, before any state changes. */
+static int check_free(struct pz *pz, struct pz_page *p, unsigned order)
+{
+	uint64_t pfn = pz_page_pfn(pz, p);
+	unsigned f = pg_flags(p);
+
+	if (order >= pz->max_order)
+		return refuse(pz, &pz->err.bad_order, PZ_EINVAL, "order too large", pfn, order);
+	if (f & (PG_HOLE | PG_RESERVED))
+		return refuse(pz, &pz->err.bad_pfn, PZ_ERANGE, "page is not managed", pfn, order);
+	if (f & PG_TAIL)
+		return refuse(pz, &pz->err.tail_free, PZ_EFAULT, "tail page of a compound page",
+			      pfn, order);
+	if ((f & (PG_BUDDY | PG_PCP | PG_LEAKED)) ||
+	    atomic_load_explicit(&p->refcount, memory_order_acquire) <= 0)
+		return refuse(pz, &pz->err.double_free, PZ_EFAULT,
+			      "double free or refcount underflow", pfn, order);
+	if (p->order != order)
+		return refuse(pz, &pz->err.wrong_order, PZ_EFAULT, "order differs from allocation",
+			      pfn, order);
+	return 0;
+}
+
+/* put_page_testzero: true when this call dropped the last reference. */
+static int put_testzero(struct pz *pz, struct pz_page *p, unsigned order, bool *last)
+{
+	int old = atomic_load_explicit(&p->refcount, memory_order_relaxed);
+
+	do {
+		if (old <= 0)
+			return refuse(pz, &pz->err.double_free, PZ_EFAULT,
+				      "double free or refcount underflow", pz_page_pfn(pz, p),
+				      order);
+	} while (!atomic_compare_exchange_weak_explicit(
+		&p->refcount, &old, old - 1, memory_order_acq_rel, memory_order_relaxed));
+	*last = old == 1;
+	return 0;
+}
+
+/* free_pages_check on every page; clears what an allocation left behind. */
+static bool free_pages_prepare(struct pz *pz, struct pz_page *p, unsigned order)
+{
+	uint64_t n = (uint64_t)1 << order;
+	const unsigned allowed = PG_HEAD | PG_TAIL | PG_PFMEMALLOC | PG_SPLIT;
+
+	for (uint64_t i = 0; i < n; i++) {
+		struct pz_page *q = p + i;
+		unsigned f = pg_flags(q);
+		const char *why = (const char *)0;
+
+		if (q->mapcount)
+			why = "nonzero mapcount";
+		else if (i && atomic_load_explicit(&q->refcount, memory_order_relaxed))
+			why = "nonzero _count";
+		else if (f & ~allowed)
+			why = "PAGE_FLAGS_CHECK_AT_FREE flag(s) set";
+		if (!why)
+			continue;
+		if (!(f & PG_HWPOISON))
+			pz_bad_page(pz, q, why, true);
+		else
+			pz_count(&pz->err.leaked_pages);
+		for (uint64_t j = 0; j < n; j++)
+			pg_set(p + j, PG_LEAKED);
+		atomic_fetch_add_explicit(&pz->err.leaked_pages, n - 1, memory_order_relaxed);
+		return false;
+	}
+	for (uint64_t i = 0; i < n; i++) {
+		pg_store(p + i, 0);
+		p[i].owner = 0;
+		p[i].next = PZ_NIL;
+	}
+	p->order = 0;
+	return true;
+}
+
+/* __free_pages_ok: a block of order > 0 straight to the buddy lists. */
+void pz_free_pages_ok(struct pz *pz, struct pz_page *p, unsigned order, struct pz_tbuf *t,
+		      unsigned cpu)
+{
+	struct pz_zone *z = pz_page_zone(pz, p);
+	unsigned mt = pz_pageblock_mt(pz, pz_page_pfn(pz, p));
+
+	(void)t;
+	atomic_fetch_add_explicit(&z->pcp[cpu].ev[PCPEV_PGFREE], (uint64_t)1 << order,
+				  memory_order_relaxed);
+	pz_lock(pz, &z->lock);
+	zstore(&z->pages_scanned, 0);
+	if (z->nr_isolate_pageblock || mt == PZ_MT_ISOLATE)
+		mt = pz_pageblock_mt(pz, pz_page_pfn(pz, p));
+	pz_free_one_page_locked(pz, z, p, order, mt);
+	pz_unlock(&z->lock);
+}
+
+static int free_block(struct pz *pz, struct pz_page *p, unsigned order, bool cold, bool batched,
+		      struct pz_tbuf *t)
+{
+	unsigned cpu = pz_this_cpu(pz);
+	bool last = false;
+	int rc = check_free(pz, p, order);
+
+	if (!rc)
+		rc = put_testzero(pz, p, order, &last);
+	if (rc || !last)
+		return rc;
+	if (t)
+		t->cpu = cpu;
+	if (batched)
+		pz_trace_rec(t, PZ_TRACE_PAGE_FREE_BATCHED, pz_page_pfn(pz, p), 0, 0, cold);
+	pz_trace_rec(t, PZ_TRACE_PAGE_FREE, pz_page_pfn(pz, p), order, 0, 0);
+	if (!free_pages_prepare(pz, p, order))
+		return -PZ_EFAULT;
+	if (order) {
+		pz_free_pages_ok(pz, p, order, t, cpu);
+		return 0;
+	}
+	p->mt = (uint8_t)pz_pageblock_mt(pz, pz_page_pfn(pz, p));
+	atomic_fetch_add_explicit(&pz_page_zone(pz, p)->pcp[cpu].ev[PCPEV_PGFREE], 1,
+				  memory_order_relaxed);
+	pz_pcp_free(pz, pz_page_zone(pz, p), p, cpu, cold, t);
+	return 0;
+}
+
+int pz_free_pages_internal(struct pz *pz, struct pz_page *p, unsigned order, bool cold,
+			   bool batched)
+{
+	int rc;
+
+	if (pz_unlikely(pz->plat.trace != 0)) {
+		struct pz_tbuf tb;
+
+		tb.n = 0;
+		tb.cpu = 0;
+		rc = free_block(pz, p, order, cold, batched, &tb);
+		pz_trace_flush(pz, &tb);
+		return rc;
+	}
+	return free_block(pz, p, order, cold, batched, (struct pz_tbuf *)0);
+}
+
+static int free_entry(pz_t *pz, pz_page_t *page, unsigned order, bool cold, bool batched)
+{
+	struct pz_page *p;
+
+	if (!pz_instance_ok(pz))
+		return -PZ_EINVAL;
+	p = pz_checked_page(pz, page);
+	if (!p) {
+		pz_count(&pz->err.bad_pfn);
+		pz_log(pz, PZ_LOG_ERR, "free refused: %p is not a page of this instance",
+		       (void *)page);
+		return -PZ_ERANGE;
+	}
+	return pz_free_pages_internal(pz, p, order, cold, batched);
+}
+
+int pz_free_pages(pz_t *pz, pz_page_t *page, unsigned order)
+{
+	return free_entry(pz, page, order, false, false);
+}
+
+int pz_free_pages_cold(pz_t *pz, pz_page_t *page, unsigned order, int cold)
+{
+	return free_entry(pz, page, order, cold != 0, false);
+}
+
+int pz_free_page_list(pz_t *pz, pz_page_t *const *pages, size_t n, int cold)
+{
+	int first = 0;
+
+	if (!pz_instance_ok(pz) || (n && !pages))
+		return -PZ_EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		int rc = free_entry(pz, pages[i], 0, cold != 0, true);
+
+		if (rc && !first)
+			first = rc;
+	}
+	return first;
+}

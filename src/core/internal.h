@@ -1,0 +1,431 @@
+/*
+ * internal.h - the core's private structures and the index of functions
+ * shared between core files, grouped by the file that defines them.
+ *
+ * Lock Key (see docs/DESIGN.md for the order):
+ *   [Z]  zone->lock            free lists, nr_free, pageblock labels, buddy state
+ *   [P]  pcp->lock             one CPU's lists of one zone and its counters
+ *   [A]  atomic                lock-free, relaxed unless said
+ *   [C]  const after init      written by pz_init only
+ *   [O]  owner                 the thread that holds the page (allocated pages)
+ * Lock order: a pcp lock may be held while taking its zone's lock, never the
+ * reverse; at most one zone lock at a time; user callbacks run with no lock.
+ */
+#ifndef PZ_INTERNAL_H
+#define PZ_INTERNAL_H
+
+#include <stdatomic.h>
+#include <stdarg.h>
+#include "pagezone.h"
+
+#define PZ_NIL		    0xffffffffu
+#define PZ_NO_ZONE	    0xffffu
+#define PZ_MAGIC	    0x707a6f6eu /* "pzon" */
+#define PZ_DEAD		    0x64656164u
+#define PZ_COSTLY_ORDER	    3
+#define PZ_SWAP_CLUSTER_MAX 32
+#define PZ_RECLAIM_DISTANCE 30
+#define PZ_CACHELINE	    64
+
+#if defined(__GNUC__)
+#define pz_likely(x)	__builtin_expect(!!(x), 1)
+#define pz_unlikely(x)	__builtin_expect(!!(x), 0)
+#define PZ_HIDDEN	__attribute__((visibility("hidden")))
+#define PZ_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define pz_likely(x)   (x)
+#define pz_unlikely(x) (x)
+#define PZ_HIDDEN
+#define PZ_PRINTF(a, b)
+#endif
+
+/* ---- spin lock (lock.c) --------------------------------------------- */
+typedef struct {
+	atomic_uint v;
+} pz_lock_t;
+
+/* ---- page descriptor -------------------------------------------------- */
+/*
+ * Invariants (checked by pz_validate):
+ *   PG_BUDDY  <=> the page heads a free block of 2^order pages on
+ *                 zone->free_area[order].list[mt]; refcount == 0.
+ *   PG_PCP    <=> the page is on exactly one pcp list of its zone; order 0.
+ *   allocated head: refcount >= 1, order = allocation order.
+ *   tail of an allocated block: refcount == 0, no BUDDY/PCP flag.
+ */
+enum pz_page_flag {
+	PG_BUDDY = 0x1,
+	PG_PCP = 0x2,
+	PG_HEAD = 0x4, /* compound head */
+	PG_TAIL = 0x8, /* compound tail; next = head index */
+	PG_RESERVED = 0x10,
+	PG_HOLE = 0x20, /* not present, or outside every zone */
+	PG_PFMEMALLOC = 0x40,
+	PG_LEAKED = 0x80, /* bad page taken out of circulation */
+	PG_SPLIT = 0x100, /* order recorded by split_page: each page order 0 */
+			  /* user state bits (PZ_PAGE_*) live at << PG_USER_SHIFT */
+};
+#define PG_USER_SHIFT 10
+#define PG_USER_MASK  (0x1fu << PG_USER_SHIFT)
+#define PG_HWPOISON   (PZ_PAGE_HWPOISON << PG_USER_SHIFT)
+
+struct pz_page {
+	uint32_t next, prev;	/* [Z]/[P] list links (page index); tail: next = head */
+	atomic_int refcount;	/* [A] */
+	_Atomic uint16_t flags; /* [A] PG_* */
+	uint8_t order;		/* [Z] buddy order; [O] allocation / compound order */
+	uint8_t mt;		/* [Z]/[P] migratetype recorded on rmqueue / pcp free */
+	int32_t mapcount;	/* [O] must be 0 at allocation and free */
+	uint16_t zone;		/* [C] zone id (nid * PZ_NR_ZONE_TYPES + type) or PZ_NO_ZONE */
+	uint16_t spare;
+	uintptr_t owner; /* [O] user word */
+};
+_Static_assert(sizeof(struct pz_page) <= 32, "page descriptor must stay within 32 bytes");
+
+struct pz_list {
+	uint32_t first, last;
+};
+
+/* ---- zones ------------------------------------------------------------ */
+struct pz_free_area {
+	struct pz_list list[PZ_MT_TYPES]; /* [Z] */
+	uint64_t nr_free;		  /* [Z] blocks, all types: == sum of nr_free_mt */
+	uint64_t nr_free_mt[PZ_MT_TYPES]; /* [Z] blocks per type (what the lists hold) */
+};
+
+enum pz_pcp_event {
+	PCPEV_PGALLOC = 0,
+	PCPEV_PGFREE,
+	PCPEV_NUMA_HIT,
+	PCPEV_NUMA_MISS,
+	PCPEV_NUMA_FOREIGN,
+	PCPEV_NUMA_LOCAL,
+	PCPEV_NUMA_OTHER,
+	PCPEV_NUMA_INTERLEAVE,
+	PCPEV_NR,
+};
+
+/* One CPU's page lists for one zone (per_cpu_pages). */
+struct pz_pcp {
+	pz_lock_t lock;			      /* [P] */
+	int count;			      /* [P] pages on the three lists */
+	atomic_int high;		      /* [A] flush when count >= high */
+	atomic_int batch;		      /* [A] refill / flush size */
+	struct pz_list lists[PZ_MT_PCPTYPES]; /* [P] */
+	atomic_uint_least64_t ev[PCPEV_NR];   /* [A] this CPU's share of the zone's events */
+} __attribute__((aligned(PZ_CACHELINE)));
+
+#define ZONE_FAIR_DEPLETED 0x1u
+
+/*
+ * A zone. Equations (pz_validate):
+ *   nr_free_pages == sum over o, mt != ISOLATE of nr_free_mt[o][mt] << o
+ *   nr_free_cma   == sum over o of nr_free_mt[o][CMA] << o
+ *   managed == allocated + free (buddy lists) + pcp + leaked
+ */
+struct pz_zone {
+	pz_lock_t lock;
+	uint16_t id;						/* [C] */
+	uint8_t nid, type;					/* [C] */
+	bool populated;						/* [C] present_pages != 0 */
+	uint64_t start_pfn, end_pfn, spanned, present, managed; /* [C] */
+	atomic_long wmark[3];					/* [A] MIN, LOW, HIGH */
+	atomic_long lowmem_reserve[PZ_NR_ZONE_TYPES];		/* [A] */
+	long nr_migrate_reserve_block;				/* [Z] 4.1 MIGRATE_RESERVE blocks */
+	long dirty_balance_reserve;				/* [Z] */
+	atomic_long nr_free_pages;				/* [Z] written, [A] read */
+	atomic_long nr_free_cma;				/* [Z] written, [A] read */
+	atomic_long nr_alloc_batch;				/* [A] fair policy batch */
+	atomic_long pages_scanned;				/* [A] */
+	atomic_uint flags;					/* [A] ZONE_FAIR_DEPLETED */
+	long nr_isolate_pageblock;				/* [Z] */
+	atomic_uint_least64_t dirty[5]; /* [A] embedder-reported page-cache figures */
+	struct pz_pcp *pcp;		/* [C] nr_cpus entries */
+	struct pz_free_area free_area[PZ_MAX_ORDER_LIMIT];
+};
+
+struct pz_node {
+	uint16_t *zonelist[2]; /* [C] zone ids, PZ_NO_ZONE-terminated: fallback, THISNODE */
+	bool has_cpus;	       /* [C] */
+	bool has_memory;       /* [C] */
+};
+
+struct pz_errcount {
+	atomic_uint_least64_t bad_order, bad_gfp, bad_pfn, double_free, wrong_order, tail_free,
+		bad_page_alloc, bad_page_free, leaked_pages, alloc_failed, other;
+};
+
+struct pz {
+	uint32_t magic;
+	struct pz_platform plat;					     /* [C] */
+	enum pz_profile profile;					     /* [C] */
+	unsigned features;						     /* [C] PZ_FEAT_* */
+	unsigned page_shift, max_order, pageblock_order, pageblock_nr_pages; /* [C] */
+	unsigned nr_nodes, nr_cpus;					     /* [C] */
+	uint64_t base_pfn, nr_pages;		      /* [C] descriptors cover [base, base + nr) */
+	struct pz_page *pages;			      /* [C] */
+	_Atomic uint8_t *pageblock;		      /* [Z] written, [A] read: mt | PB_SKIP */
+	struct pz_zone *zones;			      /* [C] nr_nodes * PZ_NR_ZONE_TYPES */
+	struct pz_node nodes[PZ_MAX_NODES];	      /* [C] */
+	uint8_t distance[PZ_MAX_NODES][PZ_MAX_NODES]; /* [C] */
+	uint8_t cpu_node[PZ_MAX_CPUS];		      /* [C] */
+	unsigned zone_present_types;		      /* [C] bit t: some node has zone type t */
+	bool has_cma, has_highmem;		      /* [C] */
+	void *direct_map;			      /* [C] */
+	uint64_t direct_map_pfn;		      /* [C] */
+	size_t meta_size;			      /* [C] */
+	/* tunables: written under every zone lock by the setters */
+	unsigned min_free_kbytes, user_min_free_kbytes;
+	unsigned lowmem_reserve_ratio[PZ_NR_ZONE_TYPES - 1];
+	unsigned percpu_pagelist_fraction;
+	unsigned zone_reclaim_mode;
+	unsigned zonelist_order;
+	unsigned dirty_ratio;
+	uint64_t dirty_bytes;
+	bool mobility_disabled; /* page_group_by_mobility_disabled */
+	atomic_int cpusets_enabled;
+	atomic_int tracing;
+	struct pz_errcount err;
+	atomic_uint_least64_t warn_stamp; /* warn_alloc_failed ratelimit (call count based) */
+	atomic_uint warned_once;	  /* bits: one-time warnings already given */
+	struct pz_task default_task;
+};
+
+#define PB_MT_MASK 0x7u
+#define PB_SKIP	   0x8u
+
+/* ---- trace buffering: events are collected under locks and delivered to
+ * the sink after the locks are dropped. */
+struct pz_trec {
+	uint64_t pfn;
+	uint8_t kind, order, mt, flag; /* flag: percpu_refill / cold / change_ownership */
+	uint8_t fallback_order, alloc_mt, fallback_mt, cpu_lo;
+};
+#define PZ_TBUF_MAX 256
+struct pz_tbuf {
+	unsigned n;
+	unsigned cpu;
+	pz_gfp_t gfp; /* for mm_page_alloc */
+	struct pz_trec r[PZ_TBUF_MAX];
+};
+
+/* ---- small inline helpers -------------------------------------------- */
+static inline struct pz_page *pz_idx_page(const struct pz *pz, uint32_t idx)
+{
+	return &pz->pages[idx];
+}
+static inline uint32_t pz_page_idx(const struct pz *pz, const struct pz_page *p)
+{
+	return (uint32_t)(p - pz->pages);
+}
+static inline uint64_t pz_page_pfn(const struct pz *pz, const struct pz_page *p)
+{
+	return pz->base_pfn + (uint64_t)(p - pz->pages);
+}
+static inline struct pz_page *pz_pfn_page(const struct pz *pz, uint64_t pfn)
+{
+	return &pz->pages[pfn - pz->base_pfn];
+}
+static inline bool pz_pfn_covered(const struct pz *pz, uint64_t pfn)
+{
+	return pfn >= pz->base_pfn && pfn - pz->base_pfn < pz->nr_pages;
+}
+static inline unsigned pg_flags(const struct pz_page *p)
+{
+	return atomic_load_explicit(&p->flags, memory_order_relaxed);
+}
+static inline void pg_set(struct pz_page *p, unsigned f)
+{
+	atomic_fetch_or_explicit(&p->flags, (uint16_t)f, memory_order_relaxed);
+}
+static inline void pg_clear(struct pz_page *p, unsigned f)
+{
+	atomic_fetch_and_explicit(&p->flags, (uint16_t)~f, memory_order_relaxed);
+}
+static inline void pg_store(struct pz_page *p, unsigned f)
+{
+	atomic_store_explicit(&p->flags, (uint16_t)f, memory_order_relaxed);
+}
+static inline struct pz_zone *pz_page_zone(const struct pz *pz, const struct pz_page *p)
+{
+	return &pz->zones[p->zone];
+}
+static inline struct pz_zone *pz_zone_of(const struct pz *pz, int nid, int type)
+{
+	return &pz->zones[nid * PZ_NR_ZONE_TYPES + type];
+}
+static inline long zload(const atomic_long *v)
+{
+	return atomic_load_explicit(v, memory_order_relaxed);
+}
+static inline void zstore(atomic_long *v, long x)
+{
+	atomic_store_explicit(v, x, memory_order_relaxed);
+}
+/* Update under zone->lock: a plain read-modify-write is enough. */
+static inline void zadd(atomic_long *v, long d)
+{
+	zstore(v, zload(v) + d);
+}
+static inline bool pz_feature(const struct pz *pz, unsigned f)
+{
+	return (pz->features & f) != 0;
+}
+static inline unsigned pz_this_cpu(const struct pz *pz)
+{
+	return pz->plat.cpu ? pz->plat.cpu(pz->plat.ctx) % pz->nr_cpus : 0;
+}
+static inline void pz_count(atomic_uint_least64_t *c)
+{
+	atomic_fetch_add_explicit(c, 1, memory_order_relaxed);
+}
+
+/* ---- lock.c ----------------------------------------------------------- */
+void pz_lock_init(pz_lock_t *l);
+void pz_lock(const struct pz *pz, pz_lock_t *l);
+bool pz_trylock(pz_lock_t *l);
+void pz_unlock(pz_lock_t *l);
+bool pz_lock_held(pz_lock_t *l);
+
+/* ---- lib.c: freestanding helpers -------------------------------------- */
+void pz_memzero(void *p, size_t n);
+uint64_t pz_isqrt(uint64_t x);
+unsigned pz_fls(uint64_t x); /* 1-based index of the highest set bit, 0 for 0 */
+uint64_t pz_rounddown_pow2(uint64_t x);
+size_t pz_strlen(const char *s);
+
+/* ---- fmt.c: snprintf subset (%d %u %ld %lu %lld %llu %lx %llx %s %c %p %%,
+ * flags '-' '0', width, '*') --------------------------------------------- */
+size_t pz_vsnprintf(char *buf, size_t len, const char *fmt, va_list ap);
+size_t pz_snprintf(char *buf, size_t len, const char *fmt, ...) PZ_PRINTF(3, 4);
+/* An appending writer over a caller buffer that remembers the full length. */
+struct pz_out {
+	char *buf;
+	size_t len, pos;
+};
+void pz_out_printf(struct pz_out *o, const char *fmt, ...) PZ_PRINTF(2, 3);
+size_t pz_out_finish(struct pz_out *o);
+
+/* ---- log.c ------------------------------------------------------------ */
+void pz_log(const struct pz *pz, enum pz_log_level lvl, const char *fmt, ...) PZ_PRINTF(3, 4);
+void pz_bad_page(struct pz *pz, struct pz_page *p, const char *reason, bool at_free);
+void pz_warn_once(struct pz *pz, unsigned bit, const char *fmt, ...) PZ_PRINTF(3, 4);
+#define PZ_WARN_MOVABLE_RECLAIMABLE 0x1u
+#define PZ_WARN_NOFAIL_ORDER	    0x2u
+#define PZ_WARN_ORDER_TOO_BIG	    0x4u
+#define PZ_WARN_ATOMIC_RECLAIM	    0x8u
+void pz_warn_alloc_failed(struct pz *pz, pz_gfp_t gfp, unsigned order);
+
+/* ---- trace.c ---------------------------------------------------------- */
+void pz_trace_rec(struct pz_tbuf *t, enum pz_trace_kind kind, uint64_t pfn, unsigned order,
+		  unsigned mt, unsigned flag);
+void pz_trace_extfrag(struct pz *pz, struct pz_tbuf *t, uint64_t pfn, unsigned order,
+		      unsigned fallback_order, unsigned start_mt, unsigned fallback_mt);
+void pz_trace_flush(struct pz *pz, struct pz_tbuf *t);
+
+/* ---- gfp.c ------------------------------------------------------------ */
+int pz_gfp_zone_internal(pz_gfp_t gfp, unsigned zone_present);
+unsigned pz_gfp_to_mt(const struct pz *pz, pz_gfp_t gfp);
+unsigned pz_gfp_to_alloc_flags(const struct pz *pz, const struct pz_task *task, pz_gfp_t gfp,
+			       unsigned mt);
+bool pz_gfp_is_atomic(const struct pz *pz, pz_gfp_t gfp);
+
+/* ---- init.c ----------------------------------------------------------- */
+bool pz_instance_ok(const struct pz *pz);
+
+/* ---- zonelist.c ------------------------------------------------------- */
+int pz_build_zonelists(struct pz *pz, uint16_t *storage, size_t per_list);
+size_t pz_zonelist_len(const struct pz *pz);
+/* Next zone id of a zonelist at or after *pos allowed by highidx and mask. */
+struct pz_zone *pz_next_zone(struct pz *pz, const uint16_t *zl, unsigned *pos, unsigned highidx,
+			     const pz_nodemask_t *mask);
+bool pz_cpuset_zone_allowed(struct pz *pz, const struct pz_task *task, struct pz_zone *z,
+			    pz_gfp_t gfp);
+
+/* ---- watermark.c ------------------------------------------------------ */
+void pz_setup_watermarks(struct pz *pz);
+unsigned pz_default_min_free_kbytes(struct pz *pz);
+bool pz_zone_watermark_ok_locked_free(const struct pz *pz, struct pz_zone *z, unsigned order,
+				      long mark, unsigned classzone, unsigned alloc_flags,
+				      long free_pages);
+bool pz_watermark_ok(const struct pz *pz, struct pz_zone *z, unsigned order, long mark,
+		     unsigned classzone, unsigned alloc_flags);
+unsigned pz_stat_threshold(const struct pz *pz, const struct pz_zone *z);
+void pz_pcp_setup_zone(struct pz *pz, struct pz_zone *z);
+
+/* ---- buddy.c ---------------------------------------------------------- */
+void pz_list_add_head(struct pz *pz, struct pz_list *l, struct pz_page *p);
+void pz_list_add_tail(struct pz *pz, struct pz_list *l, struct pz_page *p);
+void pz_list_add_after(struct pz *pz, struct pz_list *l, struct pz_page *prev, struct pz_page *p);
+void pz_list_add_before(struct pz *pz, struct pz_list *l, struct pz_page *next, struct pz_page *p);
+void pz_list_del(struct pz *pz, struct pz_list *l, struct pz_page *p);
+static inline bool pz_list_empty(const struct pz_list *l)
+{
+	return l->first == PZ_NIL;
+}
+unsigned pz_pageblock_mt(const struct pz *pz, uint64_t pfn);
+void pz_set_pageblock_mt(struct pz *pz, uint64_t pfn, unsigned mt);
+void pz_area_add(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned order, unsigned mt,
+		 bool tail);
+void pz_area_del(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned order);
+void pz_account_free_locked(struct pz_zone *z, long pages, unsigned mt);
+struct pz_page *pz_rmqueue_smallest_locked(struct pz *pz, struct pz_zone *z, unsigned order,
+					   unsigned mt);
+void pz_expand_locked(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned low,
+		      unsigned high, unsigned mt);
+void pz_free_one_page_locked(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned order,
+			     unsigned mt);
+
+/* ---- fallback.c ------------------------------------------------------- */
+struct pz_page *pz_rmqueue_locked(struct pz *pz, struct pz_zone *z, unsigned order, unsigned mt,
+				  struct pz_tbuf *t);
+long pz_move_freepages_block_locked(struct pz *pz, struct pz_zone *z, struct pz_page *p,
+				    unsigned mt);
+void pz_setup_migrate_reserve_locked(struct pz *pz, struct pz_zone *z);
+int pz_find_suitable_fallback(const struct pz *pz, const struct pz_free_area *area, unsigned order,
+			      unsigned mt, bool only_stealable, bool *can_steal);
+
+/* ---- pcp.c ------------------------------------------------------------ */
+struct pz_page *pz_pcp_alloc(struct pz *pz, struct pz_zone *z, unsigned cpu, unsigned mt, bool cold,
+			     struct pz_tbuf *t);
+void pz_pcp_free(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned cpu, bool cold,
+		 struct pz_tbuf *t);
+void pz_drain_zone_cpu(struct pz *pz, struct pz_zone *z, unsigned cpu, struct pz_tbuf *t);
+
+/* ---- alloc.c ---------------------------------------------------------- */
+struct pz_alloc_ctx {
+	const uint16_t *zonelist;
+	const pz_nodemask_t *nodemask;
+	struct pz_zone *preferred;
+	unsigned high_zoneidx;
+	unsigned classzone_idx;
+	unsigned migratetype;
+	bool spread_dirty_pages;
+	const struct pz_task *task;
+	unsigned cpu;
+	struct pz_tbuf *t;
+};
+struct pz_page *pz_get_page_from_freelist(struct pz *pz, pz_gfp_t gfp, unsigned order,
+					  unsigned alloc_flags, struct pz_alloc_ctx *ac);
+bool pz_first_zone(struct pz *pz, struct pz_alloc_ctx *ac, const pz_nodemask_t *mask);
+const struct pz_task *pz_task_current(struct pz *pz);
+void pz_zone_statistics(struct pz *pz, struct pz_zone *pref, struct pz_zone *z, pz_gfp_t gfp,
+			unsigned cpu);
+
+/* ---- slowpath.c ------------------------------------------------------- */
+struct pz_page *pz_alloc_slowpath(struct pz *pz, pz_gfp_t gfp, unsigned order,
+				  struct pz_alloc_ctx *ac);
+
+/* ---- free.c ----------------------------------------------------------- */
+int pz_free_pages_internal(struct pz *pz, struct pz_page *p, unsigned order, bool cold,
+			   bool batched);
+void pz_free_pages_ok(struct pz *pz, struct pz_page *p, unsigned order, struct pz_tbuf *t,
+		      unsigned cpu);
+struct pz_page *pz_checked_page(struct pz *pz, const pz_page_t *page);
+
+/* ---- stats.c ---------------------------------------------------------- */
+uint64_t pz_zone_event(const struct pz *pz, const struct pz_zone *z, enum pz_pcp_event ev);
+void pz_fill_zone_info_locked(struct pz *pz, struct pz_zone *z, struct pz_zone_info *info);
+int pz_kernel_mt_order(const struct pz *pz, unsigned idx);
+
+#endif /* PZ_INTERNAL_H */

@@ -1,0 +1,45 @@
+/*
+ * lock.c - the core's spin lock.
+ *
+ * The core may not use OS locks, so it spins on an atomic word:
+ * test-and-test-and-set, calling the platform's relax hook while the lock
+ * is held by someone else so that a preempted holder gets to run.
+ * Critical sections are short (list operations under a zone or per-CPU
+ * lock), which is what makes spinning the right trade here.
+ */
+#include "internal.h"
+
+void pz_lock_init(pz_lock_t *l)
+{
+	atomic_init(&l->v, 0);
+}
+
+bool pz_trylock(pz_lock_t *l)
+{
+	return atomic_load_explicit(&l->v, memory_order_relaxed) == 0 &&
+	       atomic_exchange_explicit(&l->v, 1, memory_order_acquire) == 0;
+}
+
+void pz_lock(const struct pz *pz, pz_lock_t *l)
+{
+	unsigned spins = 0;
+
+	while (!pz_trylock(l)) {
+		while (atomic_load_explicit(&l->v, memory_order_relaxed) != 0) {
+			if (++spins >= 64 && pz->plat.relax) {
+				pz->plat.relax(pz->plat.ctx);
+				spins = 0;
+			}
+		}
+	}
+}
+
+void pz_unlock(pz_lock_t *l)
+{
+	atomic_store_explicit(&l->v, 0, memory_order_release);
+}
+
+bool pz_lock_held(pz_lock_t *l)
+{
+	return atomic_load_explicit(&l->v, memory_order_relaxed) != 0;
+}

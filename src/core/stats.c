@@ -1,0 +1,477 @@
+/*
+ * stats.c - counters and the kernel's reports.
+ *
+ * Counters the fast path bumps (pgalloc, pgfree, numa_*) live per CPU and
+ * per zone and are summed when read; the free-page counters are exact zone
+ * fields kept under the zone lock. The reports reproduce the kernel's text
+ * byte for byte: /proc/buddyinfo, /proc/pagetypeinfo, the allocator's
+ * fields of /proc/zoneinfo and /proc/vmstat, and debugfs's extfrag_index
+ * and unusable_index.
+ */
+#include "internal.h"
+
+uint64_t pz_zone_event(const struct pz *pz, const struct pz_zone *z, enum pz_pcp_event ev)
+{
+	uint64_t sum = 0;
+
+	if (!z->pcp)
+		return 0;
+	for (unsigned c = 0; c < pz->nr_cpus; c++)
+		sum += atomic_load_explicit(&z->pcp[c].ev[ev], memory_order_relaxed);
+	return sum;
+}
+
+static struct pz_zone *lookup_zone(pz_t *pz, int nid, enum pz_zone_type type)
+{
+	struct pz_zone *z;
+
+	if (!pz_instance_ok(pz) || nid < 0 || (unsigned)nid >= pz->nr_nodes ||
+	    (unsigned)type >= PZ_NR_ZONE_TYPES)
+		return (struct pz_zone *)0;
+	z = pz_zone_of(pz, nid, type);
+	return z->populated ? z : (struct pz_zone *)0;
+}
+
+static unsigned pcp_pages(struct pz *pz, struct pz_zone *z)
+{
+	unsigned sum = 0;
+
+	for (unsigned c = 0; c < pz->nr_cpus; c++) {
+		pz_lock(pz, &z->pcp[c].lock);
+		sum += (unsigned)z->pcp[c].count;
+		pz_unlock(&z->pcp[c].lock);
+	}
+	return sum;
+}
+
+void pz_fill_zone_info_locked(struct pz *pz, struct pz_zone *z, struct pz_zone_info *info)
+{
+	static const int evmap[][2] = {
+		{PCPEV_NUMA_HIT, PZ_NUMA_HIT},
+		{PCPEV_NUMA_MISS, PZ_NUMA_MISS},
+		{PCPEV_NUMA_FOREIGN, PZ_NUMA_FOREIGN},
+		{PCPEV_NUMA_INTERLEAVE, PZ_NUMA_INTERLEAVE_HIT},
+		{PCPEV_NUMA_LOCAL, PZ_NUMA_LOCAL},
+		{PCPEV_NUMA_OTHER, PZ_NUMA_OTHER},
+		{PCPEV_PGALLOC, PZ_PGALLOC},
+		{PCPEV_PGFREE, PZ_PGFREE},
+	};
+
+	info->nid = z->nid;
+	info->type = (enum pz_zone_type)z->type;
+	info->name = pz_zone_type_name(info->type);
+	info->populated = z->populated;
+	info->start_pfn = z->start_pfn;
+	info->spanned = z->spanned;
+	info->present = z->present;
+	info->managed = z->managed;
+	info->wmark_min = (uint64_t)zload(&z->wmark[0]);
+	info->wmark_low = (uint64_t)zload(&z->wmark[1]);
+	info->wmark_high = (uint64_t)zload(&z->wmark[2]);
+	for (unsigned j = 0; j < PZ_NR_ZONE_TYPES; j++)
+		info->lowmem_reserve[j] = (uint64_t)zload(&z->lowmem_reserve[j]);
+	info->nr_reserved_blocks = (uint64_t)z->nr_migrate_reserve_block;
+	info->stat[PZ_NR_FREE_PAGES] = zload(&z->nr_free_pages);
+	info->stat[PZ_NR_ALLOC_BATCH] = zload(&z->nr_alloc_batch);
+	info->stat[PZ_NR_FREE_CMA_PAGES] = zload(&z->nr_free_cma);
+	info->stat[PZ_NR_PAGES_SCANNED] = zload(&z->pages_scanned);
+	for (unsigned i = 0; i < sizeof(evmap) / sizeof(evmap[0]); i++)
+		info->stat[evmap[i][1]] =
+			(int64_t)pz_zone_event(pz, z, (enum pz_pcp_event)evmap[i][0]);
+	for (unsigned o = 0; o < pz->max_order; o++) {
+		info->nr_free[o] = z->free_area[o].nr_free;
+		for (unsigned mt = 0; mt < PZ_MT_TYPES; mt++)
+			info->nr_free_mt[o][mt] = z->free_area[o].nr_free_mt[mt];
+	}
+	for (uint64_t pfn = z->start_pfn; pfn < z->end_pfn; pfn += pz->pageblock_nr_pages)
+		info->nr_blocks_mt[pz_pageblock_mt(pz, pfn)]++;
+	info->pcp_high = (unsigned)atomic_load_explicit(&z->pcp[0].high, memory_order_relaxed);
+	info->pcp_batch = (unsigned)atomic_load_explicit(&z->pcp[0].batch, memory_order_relaxed);
+	info->stat_threshold = pz_stat_threshold(pz, z);
+}
+
+int pz_zone_info(pz_t *pz, int nid, enum pz_zone_type type, struct pz_zone_info *info)
+{
+	struct pz_zone *z = lookup_zone(pz, nid, type);
+	unsigned pcp;
+
+	if (!info)
+		return -PZ_EINVAL;
+	if (!z)
+		return -PZ_ENODEV;
+	pz_memzero(info, sizeof(*info));
+	pcp = pcp_pages(pz, z);
+	pz_lock(pz, &z->lock);
+	pz_fill_zone_info_locked(pz, z, info);
+	pz_unlock(&z->lock);
+	info->pcp_pages = pcp;
+	return 0;
+}
+
+int pz_pcp_info(pz_t *pz, int nid, enum pz_zone_type type, unsigned cpu, struct pz_pcp_info *info)
+{
+	struct pz_zone *z = lookup_zone(pz, nid, type);
+	struct pz_pcp *pcp;
+
+	if (!info)
+		return -PZ_EINVAL;
+	if (!z || cpu >= pz->nr_cpus)
+		return -PZ_ENODEV;
+	pcp = &z->pcp[cpu];
+	pz_lock(pz, &pcp->lock);
+	info->count = (unsigned)pcp->count;
+	info->high = (unsigned)atomic_load_explicit(&pcp->high, memory_order_relaxed);
+	info->batch = (unsigned)atomic_load_explicit(&pcp->batch, memory_order_relaxed);
+	for (unsigned mt = 0; mt < PZ_MT_PCPTYPES; mt++) {
+		unsigned n = 0;
+
+		for (uint32_t i = pcp->lists[mt].first; i != PZ_NIL; i = pz->pages[i].next)
+			n++;
+		info->count_mt[mt] = n;
+	}
+	pz_unlock(&pcp->lock);
+	return 0;
+}
+
+void pz_errors(const pz_t *pz, struct pz_errors *out)
+{
+	const atomic_uint_least64_t *src;
+	uint64_t *dst;
+
+	if (!out)
+		return;
+	pz_memzero(out, sizeof(*out));
+	if (!pz_instance_ok(pz))
+		return;
+	src = &pz->err.bad_order;
+	dst = &out->bad_order;
+	for (unsigned i = 0; i < sizeof(*out) / sizeof(uint64_t); i++)
+		dst[i] = atomic_load_explicit(&src[i], memory_order_relaxed);
+}
+
+int pz_zone_watermark_ok(pz_t *pz, int nid, enum pz_zone_type type, unsigned order,
+			 unsigned alloc_flags, enum pz_zone_type classzone)
+{
+	struct pz_zone *z = lookup_zone(pz, nid, type);
+
+	if (!z)
+		return -PZ_ENODEV;
+	if (order >= pz->max_order || (unsigned)classzone >= PZ_NR_ZONE_TYPES)
+		return -PZ_EINVAL;
+	if (alloc_flags & PZ_ALLOC_NO_WATERMARKS)
+		return 1;
+	return pz_watermark_ok(pz, z, order, zload(&z->wmark[alloc_flags & 3]), classzone,
+			       alloc_flags);
+}
+
+/* fill_contig_page_info and the two indices (spec appendix A). */
+static void frag_indices(const struct pz_zone_info *zi, unsigned order, int *extfrag, int *unusable)
+{
+	uint64_t total = 0, free_pages = 0, suitable = 0;
+
+	for (unsigned o = 0; o < PZ_MAX_ORDER_LIMIT; o++) {
+		total += zi->nr_free[o];
+		free_pages += zi->nr_free[o] << o;
+		if (o >= order)
+			suitable += zi->nr_free[o] << (o - order);
+	}
+	if (extfrag) {
+		if (!total)
+			*extfrag = 0;
+		else if (suitable)
+			*extfrag = -1000;
+		else
+			*extfrag =
+				(int)(1000 -
+				      (1000 + free_pages * 1000 / ((uint64_t)1 << order)) / total);
+	}
+	if (unusable)
+		*unusable = free_pages
+				    ? (int)((free_pages - (suitable << order)) * 1000 / free_pages)
+				    : 1000;
+}
+
+int pz_fragmentation_index(pz_t *pz, int nid, enum pz_zone_type type, unsigned order, int *extfrag,
+			   int *unusable)
+{
+	struct pz_zone_info zi;
+	int rc;
+
+	if (pz_instance_ok(pz) && order >= pz->max_order)
+		return -PZ_EINVAL;
+	rc = pz_zone_info(pz, nid, type, &zi);
+	if (rc)
+		return rc;
+	frag_indices(&zi, order, extfrag, unusable);
+	return 0;
+}
+
+/* ---- text reports ---------------------------------------------------------- */
+
+int pz_kernel_mt_order(const struct pz *pz, unsigned idx)
+{
+	static const uint8_t order41[PZ_MT_TYPES] = {PZ_MT_UNMOVABLE, PZ_MT_RECLAIMABLE,
+						     PZ_MT_MOVABLE,   PZ_MT_RESERVE,
+						     PZ_MT_CMA,	      PZ_MT_ISOLATE};
+
+	return pz->profile == PZ_PROFILE_LINUX_4_1 ? order41[idx] : (int)idx;
+}
+
+/* The migratetypes the kernel would list: CMA only when configured. */
+static bool mt_listed(const struct pz *pz, unsigned mt)
+{
+	return mt != PZ_MT_CMA || pz->has_cma;
+}
+
+/* Walks populated zones in node, type order with a snapshot of each. */
+typedef void (*zone_fn)(struct pz *pz, struct pz_out *o, const struct pz_zone_info *zi);
+
+static void for_each_zone_info(struct pz *pz, struct pz_out *o, int nid, zone_fn fn)
+{
+	struct pz_zone_info zi;
+
+	for (unsigned n = 0; n < pz->nr_nodes; n++) {
+		if (nid >= 0 && (unsigned)nid != n)
+			continue;
+		for (int t = 0; t < PZ_NR_ZONE_TYPES; t++)
+			if (pz_zone_info(pz, (int)n, (enum pz_zone_type)t, &zi) == 0)
+				fn(pz, o, &zi);
+	}
+}
+
+static void buddyinfo_zone(struct pz *pz, struct pz_out *o, const struct pz_zone_info *zi)
+{
+	pz_out_printf(o, "Node %d, zone %8s ", zi->nid, zi->name);
+	for (unsigned ord = 0; ord < pz->max_order; ord++)
+		pz_out_printf(o, "%6llu ", (unsigned long long)zi->nr_free[ord]);
+	pz_out_printf(o, "\n");
+}
+
+size_t pz_report_buddyinfo(pz_t *pz, char *buf, size_t len)
+{
+	struct pz_out o = {buf, len, 0};
+
+	if (pz_instance_ok(pz))
+		for_each_zone_info(pz, &o, -1, buddyinfo_zone);
+	return pz_out_finish(&o);
+}
+
+static void pagetype_free_zone(struct pz *pz, struct pz_out *o, const struct pz_zone_info *zi)
+{
+	for (unsigned k = 0; k < PZ_MT_TYPES; k++) {
+		int mt = pz_kernel_mt_order(pz, k);
+
+		if (!mt_listed(pz, (unsigned)mt))
+			continue;
+		pz_out_printf(o, "Node %4d, zone %8s, type %12s ", zi->nid, zi->name,
+			      pz_migratetype_name(pz->profile, (enum pz_migratetype)mt));
+		for (unsigned ord = 0; ord < pz->max_order; ord++)
+			pz_out_printf(o, "%6llu ", (unsigned long long)zi->nr_free_mt[ord][mt]);
+		pz_out_printf(o, "\n");
+	}
+}
+
+static void pagetype_blocks_zone(struct pz *pz, struct pz_out *o, const struct pz_zone_info *zi)
+{
+	pz_out_printf(o, "Node %d, zone %8s ", zi->nid, zi->name);
+	for (unsigned k = 0; k < PZ_MT_TYPES; k++) {
+		int mt = pz_kernel_mt_order(pz, k);
+
+		if (mt_listed(pz, (unsigned)mt))
+			pz_out_printf(o, "%12llu ", (unsigned long long)zi->nr_blocks_mt[mt]);
+	}
+	pz_out_printf(o, "\n");
+}
+
+size_t pz_report_pagetypeinfo(pz_t *pz, char *buf, size_t len)
+{
+	struct pz_out o = {buf, len, 0};
+
+	if (!pz_instance_ok(pz))
+		return pz_out_finish(&o);
+	for (unsigned n = 0; n < pz->nr_nodes; n++) {
+		if (!pz->nodes[n].has_memory)
+			continue;
+		pz_out_printf(&o, "Page block order: %u\n", pz->pageblock_order);
+		pz_out_printf(&o, "Pages per block:  %u\n\n", pz->pageblock_nr_pages);
+		pz_out_printf(&o, "%-43s ", "Free pages count per migrate type at order");
+		for (unsigned ord = 0; ord < pz->max_order; ord++)
+			pz_out_printf(&o, "%6u ", ord);
+		pz_out_printf(&o, "\n");
+		for_each_zone_info(pz, &o, (int)n, pagetype_free_zone);
+		pz_out_printf(&o, "\n%-23s", "Number of blocks type ");
+		for (unsigned k = 0; k < PZ_MT_TYPES; k++) {
+			int mt = pz_kernel_mt_order(pz, k);
+
+			if (mt_listed(pz, (unsigned)mt))
+				pz_out_printf(
+					&o, "%12s ",
+					pz_migratetype_name(pz->profile, (enum pz_migratetype)mt));
+		}
+		pz_out_printf(&o, "\n");
+		for_each_zone_info(pz, &o, (int)n, pagetype_blocks_zone);
+	}
+	return pz_out_finish(&o);
+}
+
+/* The allocator's zone items, in the kernel's vmstat_text order. */
+struct zone_item {
+	const char *name;
+	int stat; /* enum pz_zone_stat, or -1 - dirty index */
+};
+static const struct zone_item zone_items[] = {
+	{"nr_free_pages", PZ_NR_FREE_PAGES},
+	{"nr_alloc_batch", PZ_NR_ALLOC_BATCH},
+	{"nr_inactive_file", -1 - 3},
+	{"nr_active_file", -1 - 4},
+	{"nr_dirty", -1 - 0},
+	{"nr_writeback", -1 - 2},
+	{"nr_unstable", -1 - 1},
+	{"nr_pages_scanned", PZ_NR_PAGES_SCANNED},
+	{"numa_hit", PZ_NUMA_HIT},
+	{"numa_miss", PZ_NUMA_MISS},
+	{"numa_foreign", PZ_NUMA_FOREIGN},
+	{"numa_interleave", PZ_NUMA_INTERLEAVE_HIT},
+	{"numa_local", PZ_NUMA_LOCAL},
+	{"numa_other", PZ_NUMA_OTHER},
+	{"nr_free_cma", PZ_NR_FREE_CMA_PAGES},
+};
+
+static int64_t zone_item_value(struct pz *pz, const struct pz_zone_info *zi, int stat)
+{
+	if (stat >= 0)
+		return zi->stat[stat];
+	return (int64_t)atomic_load_explicit(&pz_zone_of(pz, zi->nid, zi->type)->dirty[-1 - stat],
+					     memory_order_relaxed);
+}
+
+static unsigned inactive_ratio(const struct pz *pz, uint64_t managed)
+{
+	uint64_t gb = managed >> (30 - pz->page_shift);
+
+	return gb ? (unsigned)pz_isqrt(10 * gb) : 1;
+}
+
+static void zoneinfo_zone(struct pz *pz, struct pz_out *o, const struct pz_zone_info *zi)
+{
+	struct pz_zone *z = pz_zone_of(pz, zi->nid, zi->type);
+	const char *sep = "(";
+
+	pz_out_printf(o, "Node %d, zone %8s", zi->nid, zi->name);
+	pz_out_printf(o,
+		      "\n  pages free     %lld\n        min      %llu\n        low      %llu"
+		      "\n        high     %llu\n        scanned  %lld\n        spanned  %llu"
+		      "\n        present  %llu\n        managed  %llu",
+		      (long long)zi->stat[PZ_NR_FREE_PAGES], (unsigned long long)zi->wmark_min,
+		      (unsigned long long)zi->wmark_low, (unsigned long long)zi->wmark_high,
+		      (long long)zi->stat[PZ_NR_PAGES_SCANNED], (unsigned long long)zi->spanned,
+		      (unsigned long long)zi->present, (unsigned long long)zi->managed);
+	for (unsigned i = 0; i < sizeof(zone_items) / sizeof(zone_items[0]); i++)
+		pz_out_printf(o, "\n    %-12s %lld", zone_items[i].name,
+			      (long long)zone_item_value(pz, zi, zone_items[i].stat));
+	pz_out_printf(o, "\n        protection: ");
+	for (unsigned j = 0; j < PZ_NR_ZONE_TYPES; j++) {
+		if (!((pz->zone_present_types | (1u << PZ_ZONE_MOVABLE)) & (1u << j)))
+			continue;
+		pz_out_printf(o, "%s%lld", sep, (long long)zi->lowmem_reserve[j]);
+		sep = ", ";
+	}
+	pz_out_printf(o, ")\n  pagesets");
+	for (unsigned c = 0; c < pz->nr_cpus; c++) {
+		struct pz_pcp_info pi;
+
+		pz_pcp_info(pz, zi->nid, zi->type, c, &pi);
+		pz_out_printf(o,
+			      "\n    cpu: %u\n              count: %u\n              high:  %u"
+			      "\n              batch: %u\n  vm stats threshold: %u",
+			      c, pi.count, pi.high, pi.batch, zi->stat_threshold);
+	}
+	pz_out_printf(
+		o,
+		"\n  all_unreclaimable: %u\n  start_pfn:         %llu\n  inactive_ratio:    %u\n",
+		0u, (unsigned long long)z->start_pfn, inactive_ratio(pz, zi->managed));
+}
+
+size_t pz_report_zoneinfo(pz_t *pz, char *buf, size_t len)
+{
+	struct pz_out o = {buf, len, 0};
+
+	if (pz_instance_ok(pz))
+		for_each_zone_info(pz, &o, -1, zoneinfo_zone);
+	return pz_out_finish(&o);
+}
+
+size_t pz_report_vmstat(pz_t *pz, char *buf, size_t len)
+{
+	static const char *const pgalloc[PZ_NR_ZONE_TYPES] = {"pgalloc_dma", "pgalloc_dma32",
+							      "pgalloc_normal", "pgalloc_high",
+							      "pgalloc_movable"};
+	struct pz_out o = {buf, len, 0};
+	int64_t items[sizeof(zone_items) / sizeof(zone_items[0])] = {0};
+	uint64_t alloc[PZ_NR_ZONE_TYPES] = {0}, pgfree = 0;
+	struct pz_zone_info zi;
+
+	if (!pz_instance_ok(pz))
+		return pz_out_finish(&o);
+	for (unsigned n = 0; n < pz->nr_nodes; n++)
+		for (int t = 0; t < PZ_NR_ZONE_TYPES; t++) {
+			if (pz_zone_info(pz, (int)n, (enum pz_zone_type)t, &zi))
+				continue;
+			for (unsigned i = 0; i < sizeof(zone_items) / sizeof(zone_items[0]); i++)
+				items[i] += zone_item_value(pz, &zi, zone_items[i].stat);
+			alloc[t] += (uint64_t)zi.stat[PZ_PGALLOC];
+			pgfree += (uint64_t)zi.stat[PZ_PGFREE];
+		}
+	for (unsigned i = 0; i < sizeof(zone_items) / sizeof(zone_items[0]); i++)
+		pz_out_printf(&o, "%s %lld\n", zone_items[i].name, (long long)items[i]);
+	for (unsigned t = 0; t < PZ_NR_ZONE_TYPES; t++)
+		if ((pz->zone_present_types | (1u << PZ_ZONE_NORMAL) | (1u << PZ_ZONE_MOVABLE)) &
+		    (1u << t))
+			pz_out_printf(&o, "%s %llu\n", pgalloc[t], (unsigned long long)alloc[t]);
+	pz_out_printf(&o, "pgfree %llu\n", (unsigned long long)pgfree);
+	return pz_out_finish(&o);
+}
+
+static void frag_line(struct pz *pz, struct pz_out *o, const struct pz_zone_info *zi, bool ext)
+{
+	pz_out_printf(o, "Node %d, zone %8s ", zi->nid, zi->name);
+	for (unsigned ord = 0; ord < pz->max_order; ord++) {
+		int e, u, v;
+
+		frag_indices(zi, ord, &e, &u);
+		v = ext ? e : u;
+		if (v < 0)
+			pz_out_printf(o, "-%d.%03d ", -v / 1000, -v % 1000);
+		else
+			pz_out_printf(o, "%d.%03d ", v / 1000, v % 1000);
+	}
+	pz_out_printf(o, "\n");
+}
+
+static void extfrag_zone(struct pz *pz, struct pz_out *o, const struct pz_zone_info *zi)
+{
+	frag_line(pz, o, zi, true);
+}
+
+static void unusable_zone(struct pz *pz, struct pz_out *o, const struct pz_zone_info *zi)
+{
+	frag_line(pz, o, zi, false);
+}
+
+size_t pz_report_extfrag_index(pz_t *pz, char *buf, size_t len)
+{
+	struct pz_out o = {buf, len, 0};
+
+	if (pz_instance_ok(pz))
+		for_each_zone_info(pz, &o, -1, extfrag_zone);
+	return pz_out_finish(&o);
+}
+
+size_t pz_report_unusable_index(pz_t *pz, char *buf, size_t len)
+{
+	struct pz_out o = {buf, len, 0};
+
+	if (pz_instance_ok(pz))
+		for_each_zone_info(pz, &o, -1, unusable_zone);
+	return pz_out_finish(&o);
+}

@@ -1,0 +1,259 @@
+/*
+ * watermark.c - how much memory each zone keeps back, and the check that
+ * enforces it.
+ *
+ * min_free_kbytes (about 4 * sqrt(lowmem kB)) is spread over the zones in
+ * proportion to their size to give each zone its MIN watermark; LOW and
+ * HIGH sit a quarter and a half of that share above it. lowmem_reserve
+ * protects low zones from allocations that could have used a higher zone.
+ * The check itself comes in two generations: 4.1's per-order loop, which
+ * asks that enough memory sit in blocks of at least each order, and 4.4's
+ * "order-0 watermark plus one suitable block" (PZ_FEAT_WMARK_ORDER0_CHECK).
+ *
+ * Per-CPU list sizes (zone_batchsize) live here too: they are derived from
+ * the same zone sizes and recomputed by the same sysctls.
+ */
+#include "internal.h"
+
+static bool zone_is_highmem(const struct pz *pz, const struct pz_zone *z)
+{
+	return z->type == PZ_ZONE_HIGHMEM || (z->type == PZ_ZONE_MOVABLE && pz->has_highmem);
+}
+
+static unsigned local_node(const struct pz *pz)
+{
+	return pz->cpu_node[0];
+}
+
+/* nr_free_buffer_pages: managed - high over the local zonelist up to NORMAL. */
+static uint64_t nr_free_buffer_pages(struct pz *pz)
+{
+	const uint16_t *zl = pz->nodes[local_node(pz)].zonelist[0];
+	uint64_t sum = 0;
+
+	for (unsigned i = 0; zl[i] != PZ_NO_ZONE; i++) {
+		struct pz_zone *z = &pz->zones[zl[i]];
+		uint64_t high = (uint64_t)zload(&z->wmark[2]);
+
+		if (z->type <= PZ_ZONE_NORMAL && z->managed > high)
+			sum += z->managed - high;
+	}
+	return sum;
+}
+
+unsigned pz_default_min_free_kbytes(struct pz *pz)
+{
+	uint64_t lowmem_kb = nr_free_buffer_pages(pz) << (pz->page_shift - 10);
+	uint64_t v = pz_isqrt(lowmem_kb * 16);
+
+	if (v < 128)
+		v = 128;
+	if (v > 65536)
+		v = 65536;
+	return (unsigned)v;
+}
+
+static void setup_zone_wmarks(struct pz *pz, struct pz_zone *z, uint64_t pages_min,
+			      uint64_t lowmem_pages)
+{
+	uint64_t tmp = lowmem_pages ? pages_min * z->managed / lowmem_pages : 0;
+	uint64_t min;
+
+	if (zone_is_highmem(pz, z)) {
+		min = z->managed / 1024;
+		min = min < PZ_SWAP_CLUSTER_MAX ? PZ_SWAP_CLUSTER_MAX : min > 128 ? 128 : min;
+	} else {
+		min = tmp;
+	}
+	zstore(&z->wmark[0], (long)min);
+	zstore(&z->wmark[1], (long)(min + tmp / 4));
+	zstore(&z->wmark[2], (long)(min + tmp / 2));
+	/* The fair policy's batch is the gap kswapd works in. */
+	atomic_store_explicit(&z->nr_alloc_batch, (long)(tmp / 2 - tmp / 4), memory_order_relaxed);
+}
+
+static void setup_lowmem_reserve(struct pz *pz)
+{
+	for (unsigned n = 0; n < pz->nr_nodes; n++) {
+		for (int j = 0; j < PZ_NR_ZONE_TYPES; j++) {
+			struct pz_zone *z = pz_zone_of(pz, (int)n, j);
+			uint64_t managed = z->managed;
+
+			zstore(&z->lowmem_reserve[j], 0);
+			for (int idx = j - 1; idx >= 0; idx--) {
+				struct pz_zone *lower = pz_zone_of(pz, (int)n, idx);
+				unsigned ratio = pz->lowmem_reserve_ratio[idx];
+
+				ratio = ratio < 1 ? 1 : ratio;
+				zstore(&lower->lowmem_reserve[j], (long)(managed / ratio));
+				managed += lower->managed;
+			}
+		}
+	}
+}
+
+/* calculate_totalreserve_pages: what the dirty-limit computation sets aside. */
+static void setup_totalreserve(struct pz *pz)
+{
+	for (unsigned i = 0; i < pz->nr_nodes * PZ_NR_ZONE_TYPES; i++) {
+		struct pz_zone *z = &pz->zones[i];
+		long max = 0;
+
+		for (unsigned j = z->type; j < PZ_NR_ZONE_TYPES; j++)
+			if (zload(&z->lowmem_reserve[j]) > max)
+				max = zload(&z->lowmem_reserve[j]);
+		max += zload(&z->wmark[2]);
+		if ((uint64_t)max > z->managed)
+			max = (long)z->managed;
+		z->dirty_balance_reserve = max;
+	}
+}
+
+/*
+ * setup_per_zone_wmarks + lowmem reserve + totalreserve, the order
+ * init_per_zone_wmark_min runs them in. Each zone's part runs under its
+ * lock, as the kernel does, because 4.1 also moves MIGRATE_RESERVE blocks.
+ */
+void pz_setup_watermarks(struct pz *pz)
+{
+	uint64_t lowmem_pages = 0, pages_min;
+	unsigned nz = pz->nr_nodes * PZ_NR_ZONE_TYPES;
+
+	if (!pz->user_min_free_kbytes)
+		pz->min_free_kbytes = pz_default_min_free_kbytes(pz);
+	else
+		pz->min_free_kbytes = pz->user_min_free_kbytes;
+	pages_min = (uint64_t)pz->min_free_kbytes >> (pz->page_shift - 10);
+	for (unsigned i = 0; i < nz; i++)
+		if (!zone_is_highmem(pz, &pz->zones[i]))
+			lowmem_pages += pz->zones[i].managed;
+	for (unsigned i = 0; i < nz; i++) {
+		struct pz_zone *z = &pz->zones[i];
+
+		pz_lock(pz, &z->lock);
+		setup_zone_wmarks(pz, z, pages_min, lowmem_pages);
+		if (pz->profile == PZ_PROFILE_LINUX_4_1 && z->populated)
+			pz_setup_migrate_reserve_locked(pz, z);
+		pz_unlock(&z->lock);
+	}
+	setup_lowmem_reserve(pz);
+	setup_totalreserve(pz);
+}
+
+/*
+ * 4.1-4.3: the order-0 test (CMA discounted when the request may not use
+ * it), then each lower order's free pages are discounted in turn while the
+ * requirement halves; CMA is not discounted again inside the loop.
+ */
+static bool wmark_ok_41(const struct pz *pz, struct pz_zone *z, unsigned order, long min,
+			unsigned classzone, long free, long free_cma)
+{
+	(void)pz;
+	if (free - free_cma <= min + zload(&z->lowmem_reserve[classzone]))
+		return false;
+	for (unsigned o = 0; o < order; o++) {
+		free -= (long)(__atomic_load_n(&z->free_area[o].nr_free, __ATOMIC_RELAXED) << o);
+		min >>= 1;
+		if (free <= min)
+			return false;
+	}
+	return true;
+}
+
+/* 4.4+: the order-0 watermark, then one free block of the order on a list
+ * this request may use. */
+static bool wmark_ok_44(const struct pz *pz, struct pz_zone *z, unsigned order, long min,
+			unsigned classzone, unsigned alloc_flags, long free)
+{
+	if (free <= min + zload(&z->lowmem_reserve[classzone]))
+		return false;
+	if (!order)
+		return true;
+	for (unsigned o = order; o < pz->max_order; o++) {
+		const struct pz_free_area *a = &z->free_area[o];
+
+		if (!__atomic_load_n(&a->nr_free, __ATOMIC_RELAXED))
+			continue;
+		for (unsigned mt = 0; mt < PZ_MT_PCPTYPES; mt++)
+			if (__atomic_load_n(&a->nr_free_mt[mt], __ATOMIC_RELAXED))
+				return true;
+		if ((alloc_flags & PZ_ALLOC_CMA) &&
+		    __atomic_load_n(&a->nr_free_mt[PZ_MT_CMA], __ATOMIC_RELAXED))
+			return true;
+		if ((alloc_flags & PZ_ALLOC_HARDER) &&
+		    __atomic_load_n(&a->nr_free_mt[PZ_MT_HIGHATOMIC], __ATOMIC_RELAXED))
+			return true;
+	}
+	return false;
+}
+
+bool pz_zone_watermark_ok_locked_free(const struct pz *pz, struct pz_zone *z, unsigned order,
+				      long mark, unsigned classzone, unsigned alloc_flags,
+				      long free_pages)
+{
+	long min = mark;
+	long free = free_pages - (((long)1 << order) - 1);
+	long free_cma = 0;
+
+	if (alloc_flags & PZ_ALLOC_HIGH)
+		min -= min / 2;
+	if (alloc_flags & PZ_ALLOC_HARDER)
+		min -= min / 4;
+	if (!(alloc_flags & PZ_ALLOC_CMA))
+		free_cma = zload(&z->nr_free_cma);
+	if (pz_feature(pz, PZ_FEAT_WMARK_ORDER0_CHECK))
+		return wmark_ok_44(pz, z, order, min, classzone, alloc_flags, free - free_cma);
+	return wmark_ok_41(pz, z, order, min, classzone, free, free_cma);
+}
+
+bool pz_watermark_ok(const struct pz *pz, struct pz_zone *z, unsigned order, long mark,
+		     unsigned classzone, unsigned alloc_flags)
+{
+	return pz_zone_watermark_ok_locked_free(pz, z, order, mark, classzone, alloc_flags,
+						zload(&z->nr_free_pages));
+}
+
+unsigned pz_stat_threshold(const struct pz *pz, const struct pz_zone *z)
+{
+	uint64_t mem = z->managed >> (27 - pz->page_shift);
+	unsigned t = 2 * pz_fls(pz->nr_cpus) * (1 + pz_fls(mem));
+
+	return t < 125 ? t : 125;
+}
+
+/* zone_batchsize: about a quarter of a thousandth of the zone, 2^n - 1. */
+static unsigned zone_batchsize(const struct pz *pz, const struct pz_zone *z)
+{
+	uint64_t batch = z->managed / 1024;
+	uint64_t cap = (512 * 1024) >> pz->page_shift;
+
+	if (batch > cap)
+		batch = cap;
+	batch /= 4;
+	if (batch < 1)
+		batch = 1;
+	return (unsigned)(pz_rounddown_pow2(batch + batch / 2) - 1);
+}
+
+void pz_pcp_setup_zone(struct pz *pz, struct pz_zone *z)
+{
+	unsigned high, batch;
+
+	if (pz->percpu_pagelist_fraction) {
+		high = (unsigned)(z->managed / pz->percpu_pagelist_fraction);
+		batch = high / 4 > pz->page_shift * 8 ? pz->page_shift * 8 : high / 4;
+		batch = batch < 1 ? 1 : batch;
+	} else {
+		batch = zone_batchsize(pz, z);
+		high = 6 * batch;
+		batch = batch < 1 ? 1 : batch;
+	}
+	for (unsigned c = 0; c < pz->nr_cpus; c++) {
+		struct pz_pcp *pcp = &z->pcp[c];
+
+		/* batch 1 first, then high, then batch: batch <= high throughout */
+		atomic_store_explicit(&pcp->batch, 1, memory_order_release);
+		atomic_store_explicit(&pcp->high, (int)high, memory_order_release);
+		atomic_store_explicit(&pcp->batch, (int)batch, memory_order_release);
+	}
+}

@@ -1,0 +1,186 @@
+/*
+ * platform.c - the POSIX platform of the host layer: a struct pz_platform
+ * for pthreads (cpu from sched_getcpu or a per-thread pin, relax with
+ * sched_yield, log to stderr), the thread-local current task behind
+ * pz_current_task_hook, and pz_host_create/pz_host_destroy, which put an
+ * instance's metadata in an anonymous mapping.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <sched.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/uio.h>
+#include <unistd.h>
+#include <errno.h>
+
+#include "pagezone.h"
+
+/* ---- platform hooks ---------------------------------------------------- */
+
+/* The CPU pinned with pz_host_set_cpu, or -1 for "ask sched_getcpu". */
+static __thread int host_pinned_cpu = -1;
+
+static unsigned host_cpu(void *ctx)
+{
+	int cpu = host_pinned_cpu;
+
+	(void)ctx;
+	if (cpu >= 0)
+		return (unsigned)cpu;
+	cpu = sched_getcpu();
+	return cpu >= 0 ? (unsigned)cpu : 0;
+}
+
+static void host_relax(void *ctx)
+{
+	(void)ctx;
+	sched_yield();
+}
+
+/* One writev, so concurrent messages do not interleave inside a line. */
+static void host_log(void *ctx, enum pz_log_level level, const char *msg)
+{
+	static const char prefix[] = "pagezone: ";
+	struct iovec iov[3];
+	ssize_t r;
+
+	(void)ctx;
+	(void)level;
+	if (!msg)
+		return;
+	iov[0].iov_base = (void *)prefix;
+	iov[0].iov_len = sizeof(prefix) - 1;
+	iov[1].iov_base = (void *)msg;
+	iov[1].iov_len = strlen(msg);
+	iov[2].iov_base = (void *)"\n";
+	iov[2].iov_len = 1;
+	do {
+		r = writev(STDERR_FILENO, iov, 3);
+	} while (r < 0 && errno == EINTR);
+}
+
+static const struct pz_platform host_platform = {
+	.ctx = NULL,
+	.cpu = host_cpu,
+	.relax = host_relax,
+	.log = host_log,
+	.trace = NULL,
+	.zone_reclaim = NULL,
+};
+
+const struct pz_platform *pz_host_platform(void)
+{
+	return &host_platform;
+}
+
+void pz_host_set_cpu(int cpu)
+{
+	host_pinned_cpu = cpu >= 0 ? cpu : -1;
+}
+
+/* ---- current task ------------------------------------------------------- */
+
+static __thread struct pz_task *host_current_task;
+
+static struct pz_task *host_get_current_task(void)
+{
+	return host_current_task;
+}
+
+/*
+ * Installs the thread-local getter as pz_current_task_hook unless it is
+ * already there. The store is atomic; it happens once in practice (at load
+ * time, see below), so later calls only read the hook.
+ */
+static void host_install_task_hook(void)
+{
+	if (__atomic_load_n(&pz_current_task_hook, __ATOMIC_ACQUIRE) != host_get_current_task)
+		__atomic_store_n(&pz_current_task_hook, host_get_current_task, __ATOMIC_RELEASE);
+}
+
+/*
+ * At load time, before any thread can race with it, make the hook point at
+ * the thread-local getter if nobody set one. The getter returns NULL until
+ * a thread calls pz_set_current_task, which the core treats exactly like a
+ * missing hook (the default task).
+ */
+__attribute__((constructor)) static void host_task_hook_init(void)
+{
+	if (!__atomic_load_n(&pz_current_task_hook, __ATOMIC_ACQUIRE))
+		host_install_task_hook();
+}
+
+void pz_set_current_task(struct pz_task *task)
+{
+	host_current_task = task;
+	host_install_task_hook();
+}
+
+/* ---- instances on mapped metadata -------------------------------------- */
+
+#define HOST_HDR_SIZE  64
+#define HOST_HDR_MAGIC 0x707a686f73746d64ull /* "pzhostmd" */
+
+/* Lives in the 64 bytes before the instance (keeps it 64-byte aligned). */
+struct host_hdr {
+	uint64_t magic;
+	size_t map_len;
+};
+
+_Static_assert(sizeof(struct host_hdr) <= HOST_HDR_SIZE, "host header too large");
+
+int pz_host_create(const struct pz_config *cfg, pz_t **out)
+{
+	struct host_hdr *hdr;
+	size_t size, len;
+	void *map;
+	pz_t *pz = NULL;
+	int err;
+
+	if (!out)
+		return -PZ_EINVAL;
+	*out = NULL;
+	err = pz_metadata_size(cfg, &size);
+	if (err)
+		return err;
+	if (size > SIZE_MAX - HOST_HDR_SIZE)
+		return -PZ_ENOMEM;
+	len = size + HOST_HDR_SIZE;
+	map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (map == MAP_FAILED)
+		return -PZ_ENOMEM;
+	hdr = map;
+	hdr->magic = HOST_HDR_MAGIC;
+	hdr->map_len = len;
+	err = pz_init(cfg, (char *)map + HOST_HDR_SIZE, size, &pz);
+	if (!err && (void *)pz != (char *)map + HOST_HDR_SIZE) {
+		/* pz_host_destroy finds the header from pz: refuse anything else. */
+		pz_destroy(pz);
+		err = -PZ_EINVAL;
+	}
+	if (err) {
+		munmap(map, len);
+		return err;
+	}
+	*out = pz;
+	return 0;
+}
+
+void pz_host_destroy(pz_t *pz)
+{
+	struct host_hdr *hdr;
+	size_t len;
+
+	if (!pz)
+		return;
+	hdr = (struct host_hdr *)(void *)((char *)pz - HOST_HDR_SIZE);
+	if (hdr->magic != HOST_HDR_MAGIC)
+		return; /* not made by pz_host_create (or destroyed twice) */
+	pz_destroy(pz);
+	len = hdr->map_len;
+	hdr->magic = 0;
+	munmap(hdr, len);
+}

@@ -1,0 +1,204 @@
+/*
+ * test_stress.c - seeded multi-thread stress of the allocator (not a
+ * benchmark): more threads than CPUs, each allocating and freeing mixed
+ * orders, handing blocks to other threads to free (cross-CPU frees),
+ * draining other CPUs' lists, and changing its cpuset mems while others
+ * allocate. Bounded by operation count, not time. After joining, every
+ * block is freed and the validation walk must pass with all pages back.
+ *
+ * Run under ThreadSanitizer by scripts/test.sh (build/test-tsan).
+ */
+#include "testutil.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define THREADS 6
+#define OPS	40000
+#define HANDOFF 64
+
+struct handoff {
+	pthread_mutex_t lock;
+	pz_page_t *page[HANDOFF];
+	unsigned order[HANDOFF];
+	unsigned n;
+};
+
+struct shared {
+	pz_t *pz;
+	struct handoff box;
+	atomic_ulong allocs, frees, fails, drains, cpuset_changes;
+};
+
+struct worker {
+	struct shared *sh;
+	unsigned id;
+	uint64_t seed;
+};
+
+static const pz_gfp_t kinds[] = {PZ_GFP_KERNEL, PZ_GFP_HIGHUSER_MOVABLE, PZ_GFP_TEMPORARY,
+				 PZ_GFP_ATOMIC_MASK, PZ_GFP_KERNEL | PZ_GFP_COMP};
+
+static void give_away(struct shared *sh, pz_page_t *p, unsigned order)
+{
+	pthread_mutex_lock(&sh->box.lock);
+	if (sh->box.n < HANDOFF) {
+		sh->box.page[sh->box.n] = p;
+		sh->box.order[sh->box.n++] = order;
+		p = NULL;
+	}
+	pthread_mutex_unlock(&sh->box.lock);
+	if (p) {
+		assert_int_equal(pz_free_pages(sh->pz, p, order), 0);
+		atomic_fetch_add(&sh->frees, 1);
+	}
+}
+
+static void take_one(struct shared *sh)
+{
+	pz_page_t *p = NULL;
+	unsigned order = 0;
+
+	pthread_mutex_lock(&sh->box.lock);
+	if (sh->box.n) {
+		sh->box.n--;
+		p = sh->box.page[sh->box.n];
+		order = sh->box.order[sh->box.n];
+	}
+	pthread_mutex_unlock(&sh->box.lock);
+	if (p) {
+		assert_int_equal(pz_free_pages(sh->pz, p, order), 0);
+		atomic_fetch_add(&sh->frees, 1);
+	}
+}
+
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	struct shared *sh = w->sh;
+	struct pz_task task;
+	pz_page_t *held[32];
+	unsigned orders[32], n = 0;
+
+	pz_task_init(&task);
+	pz_set_current_task(&task);
+	for (unsigned i = 0; i < OPS; i++) {
+		uint64_t r = tu_rand(&w->seed);
+
+		pz_host_set_cpu((int)(r % 2));
+		if (r % 100 < 45 && n < 32) {
+			unsigned order = (r >> 8) % 8 == 0 ? (unsigned)((r >> 12) % 10) : 0;
+			pz_gfp_t gfp = kinds[(r >> 20) % 5] | PZ_GFP_NOWARN;
+			pz_page_t *p = pz_alloc_pages(sh->pz, gfp, order);
+
+			if (!p) {
+				atomic_fetch_add(&sh->fails, 1);
+				continue;
+			}
+			held[n] = p;
+			orders[n++] = order;
+			atomic_fetch_add(&sh->allocs, 1);
+		} else if (r % 100 < 85 && n) {
+			unsigned k = (unsigned)((r >> 8) % n);
+
+			if ((r >> 16) & 1)
+				give_away(sh, held[k], orders[k]);
+			else {
+				assert_int_equal(pz_free_pages(sh->pz, held[k], orders[k]), 0);
+				atomic_fetch_add(&sh->frees, 1);
+			}
+			held[k] = held[--n];
+			orders[k] = orders[n];
+		} else if (r % 100 < 92) {
+			take_one(sh);
+		} else if (r % 100 < 96) {
+			assert_int_equal(pz_drain_cpu_pages(sh->pz, (unsigned)((r >> 8) % 2)), 0);
+			atomic_fetch_add(&sh->drains, 1);
+		} else {
+			pz_nodemask_t m = ((r >> 8) & 3) ? (pz_nodemask_t)((r >> 8) & 3) : 1;
+
+			assert_int_equal(pz_task_set_mems_allowed(sh->pz, &task, m, 3), 0);
+			atomic_fetch_add(&sh->cpuset_changes, 1);
+		}
+	}
+	while (n--) {
+		assert_int_equal(pz_free_pages(sh->pz, held[n], orders[n]), 0);
+		atomic_fetch_add(&sh->frees, 1);
+	}
+	pz_set_current_task(NULL);
+	return NULL;
+}
+
+static void run_stress(enum pz_profile profile)
+{
+	struct tu_machine tm;
+	struct shared sh;
+	struct worker w[THREADS];
+	pthread_t th[THREADS];
+	struct pz_config cfg;
+	struct pz_platform plat = *pz_host_platform();
+	uint64_t free_before, seed = 0x5eed1234;
+	const char *env = getenv("PZ_TEST_SEED");
+
+	if (env)
+		seed = strtoull(env, NULL, 0) | 1;
+	tu_machine_init(&tm, 2, 2);
+	tu_add_zone(&tm, 0, PZ_ZONE_DMA32, 4096, 4096 + 16384);
+	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 4096 + 16384, 4096 + 32768);
+	tu_add_zone(&tm, 1, PZ_ZONE_NORMAL, 65536, 65536 + 32768);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.machine = &tm.m;
+	cfg.profile = profile;
+	plat.log = NULL;
+	cfg.platform = &plat;
+	memset(&sh, 0, sizeof(sh));
+	pthread_mutex_init(&sh.box.lock, NULL);
+	sh.pz = tu_create(&cfg);
+	assert_non_null(sh.pz);
+	free_before = tu_free_pages(sh.pz);
+	for (unsigned i = 0; i < THREADS; i++) {
+		w[i].sh = &sh;
+		w[i].id = i;
+		w[i].seed = seed + i * 0x9e3779b97f4a7c15ULL;
+		assert_int_equal(pthread_create(&th[i], NULL, work, &w[i]), 0);
+	}
+	for (unsigned i = 0; i < THREADS; i++)
+		pthread_join(th[i], NULL);
+	while (sh.box.n)
+		take_one(&sh);
+	pz_drain_all_pages(sh.pz);
+	printf("stress (%s, seed %#llx): %d threads x %d ops: %lu allocs, %lu frees, %lu failed, "
+	       "%lu drains, %lu cpuset changes\n",
+	       profile == PZ_PROFILE_MODERN ? "modern" : "linux-4.1", (unsigned long long)seed,
+	       THREADS, OPS, atomic_load(&sh.allocs), atomic_load(&sh.frees),
+	       atomic_load(&sh.fails), atomic_load(&sh.drains), atomic_load(&sh.cpuset_changes));
+	assert_int_equal(atomic_load(&sh.allocs), atomic_load(&sh.frees));
+	assert_int_equal(pz_validate(sh.pz), 0);
+	assert_int_equal(tu_free_pages(sh.pz), free_before);
+	tu_destroy(sh.pz);
+	pthread_mutex_destroy(&sh.box.lock);
+}
+
+static void test_stress_41(void **state)
+{
+	(void)state;
+	run_stress(PZ_PROFILE_LINUX_4_1);
+}
+
+static void test_stress_modern(void **state)
+{
+	(void)state;
+	run_stress(PZ_PROFILE_MODERN);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stress_41),
+		cmocka_unit_test(test_stress_modern),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,154 @@
+/*
+ * test_trace.c - tracepoints: which events fire, in which order, with
+ * which fields, and their text form (spec section 9.5).
+ */
+#include "testutil.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static struct pz_trace_event evbuf[4096];
+
+static pz_t *make(enum pz_profile profile)
+{
+	static struct tu_machine tm;
+	static struct pz_platform plat;
+	struct pz_config cfg;
+
+	tu_machine_simple(&tm, 0, 65536, 1); /* DMA + 256 MiB Normal */
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.machine = &tm.m;
+	cfg.profile = profile;
+	plat = tu_platform(1);
+	cfg.platform = &plat;
+	tu_trace.events = evbuf;
+	tu_trace.cap = sizeof(evbuf) / sizeof(evbuf[0]);
+	tu_trace_reset();
+	return tu_create(&cfg);
+}
+
+/* First order-0 UNMOVABLE allocation on a fresh zone: a pcp refill of
+ * `batch` pages (each a zone_locked event with percpu_refill=1, the first
+ * preceded by the extfrag event of the steal), then mm_page_alloc. */
+static void test_trace_refill_sequence(void **state)
+{
+	(void)state;
+	pz_t *pz = make(PZ_PROFILE_LINUX_4_1);
+	struct pz_zone_info zi;
+	assert_non_null(pz);
+	assert_int_equal(pz_zone_info(pz, 0, PZ_ZONE_NORMAL, &zi), 0);
+	unsigned batch = zi.pcp_batch; /* 65536/1024 = 64, /4 = 16, 16+8 = 24 -> 16 - 1 = 15 */
+	assert_int_equal(batch, 15);
+
+	tu_trace_reset();
+	pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0);
+	assert_non_null(p);
+	assert_int_equal(tu_trace.count[PZ_TRACE_PAGE_ALLOC], 1);
+	assert_int_equal(tu_trace.count[PZ_TRACE_PAGE_ALLOC_ZONE_LOCKED], batch);
+	assert_int_equal(tu_trace.count[PZ_TRACE_PAGE_ALLOC_EXTFRAG], 1);
+	assert_int_equal(tu_trace.n, batch + 2);
+	/* order: extfrag, then zone_locked for that page, ..., alloc last */
+	assert_int_equal(evbuf[0].kind, PZ_TRACE_PAGE_ALLOC_EXTFRAG);
+	assert_int_equal(evbuf[0].fallback_order, 10);
+	assert_int_equal(evbuf[0].alloc_migratetype, PZ_MT_UNMOVABLE);
+	assert_int_equal(evbuf[0].fallback_migratetype, PZ_MT_MOVABLE);
+	assert_int_equal(evbuf[0].change_ownership, 1);
+	assert_int_equal(evbuf[0].fragmenting, 0); /* 10 >= pageblock order 9 */
+	assert_int_equal(evbuf[1].kind, PZ_TRACE_PAGE_ALLOC_ZONE_LOCKED);
+	assert_int_equal(evbuf[1].percpu_refill, 1);
+	assert_int_equal(evbuf[1].pfn, evbuf[0].pfn);
+	/* the refill hands out physically consecutive pages */
+	for (unsigned i = 2; i <= batch; i++)
+		assert_int_equal(evbuf[i].pfn, evbuf[i - 1].pfn + 1);
+	struct pz_trace_event *a = &evbuf[batch + 1];
+	assert_int_equal(a->kind, PZ_TRACE_PAGE_ALLOC);
+	assert_int_equal(a->pfn, (int64_t)pz_page_to_pfn(pz, p));
+	assert_int_equal(a->pfn, evbuf[1].pfn); /* hot: the lowest pfn first */
+
+	char line[256];
+	pz_trace_format(PZ_PROFILE_LINUX_4_1, a, line, sizeof(line));
+	/* the fast path traces gfp|__GFP_HARDWALL, which 4.1 prints as GFP_USER */
+	assert_non_null(strstr(line, "mm_page_alloc: page="));
+	assert_non_null(strstr(line, " order=0 migratetype=0 gfp_flags=GFP_USER"));
+	pz_trace_format(PZ_PROFILE_LINUX_4_1, &evbuf[0], line, sizeof(line));
+	assert_non_null(strstr(line, "alloc_order=0 fallback_order=10 pageblock_order=9 "
+				     "alloc_migratetype=0 fallback_migratetype=2 fragmenting=0 "
+				     "change_ownership=1"));
+
+	tu_trace_reset();
+	assert_int_equal(pz_free_pages(pz, p, 0), 0);
+	assert_int_equal(tu_trace.n, 1);
+	assert_int_equal(evbuf[0].kind, PZ_TRACE_PAGE_FREE);
+	assert_int_equal(evbuf[0].pfn, (int64_t)pz_page_to_pfn(pz, p));
+	tu_destroy(pz);
+}
+
+/* Freeing past pcp->high flushes `batch` pages, each a pcpu_drain event;
+ * a list free traces free_batched before each mm_page_free (4.1 order). */
+static void test_trace_flush_and_batched(void **state)
+{
+	(void)state;
+	pz_t *pz = make(PZ_PROFILE_LINUX_4_1);
+	pz_page_t *pages[200];
+	struct pz_pcp_info pi;
+
+	assert_non_null(pz);
+	assert_int_equal(pz_pcp_info(pz, 0, PZ_ZONE_NORMAL, 0, &pi), 0);
+	assert_int_equal(pi.high, 90); /* 6 * 15 */
+	for (int i = 0; i < 200; i++)
+		assert_non_null(pages[i] = pz_alloc_pages(pz, PZ_GFP_HIGHUSER_MOVABLE, 0));
+	pz_drain_local_pages(pz);
+	tu_trace_reset();
+	for (int i = 0; i < 90; i++)
+		assert_int_equal(pz_free_pages(pz, pages[i], 0), 0);
+	/* the 90th free reached high = 90: one flush of batch = 15 pages */
+	assert_int_equal(tu_trace.count[PZ_TRACE_PAGE_FREE], 90);
+	assert_int_equal(tu_trace.count[PZ_TRACE_PAGE_PCPU_DRAIN], 15);
+	assert_int_equal(pz_pcp_info(pz, 0, PZ_ZONE_NORMAL, 0, &pi), 0);
+	assert_int_equal(pi.count, 75);
+	/* coldest first: the drained pages are the first ones freed (list tail) */
+	for (unsigned i = 0; i < tu_trace.n; i++)
+		if (evbuf[i].kind == PZ_TRACE_PAGE_PCPU_DRAIN) {
+			assert_int_equal(evbuf[i].pfn, (int64_t)pz_page_to_pfn(pz, pages[0]));
+			break;
+		}
+
+	tu_trace_reset();
+	assert_int_equal(pz_free_page_list(pz, pages + 90, 110, 1), 0);
+	assert_int_equal(tu_trace.count[PZ_TRACE_PAGE_FREE_BATCHED], 110);
+	assert_int_equal(evbuf[0].kind, PZ_TRACE_PAGE_FREE_BATCHED);
+	assert_int_equal(evbuf[0].cold, 1);
+	assert_int_equal(evbuf[1].kind, PZ_TRACE_PAGE_FREE);
+	assert_int_equal(evbuf[1].pfn, evbuf[0].pfn);
+	pz_drain_all_pages(pz);
+	assert_int_equal(pz_validate(pz), 0);
+	tu_destroy(pz);
+}
+
+/* A failed allocation still traces mm_page_alloc, with pfn -1. */
+static void test_trace_failure(void **state)
+{
+	(void)state;
+	pz_t *pz = make(PZ_PROFILE_LINUX_4_1);
+	char line[256];
+
+	assert_non_null(pz);
+	tu_trace_reset();
+	assert_null(pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_NOWARN, 11));
+	assert_int_equal(tu_trace.count[PZ_TRACE_PAGE_ALLOC], 1);
+	assert_int_equal(tu_trace.last[PZ_TRACE_PAGE_ALLOC].pfn, -1);
+	pz_trace_format(PZ_PROFILE_LINUX_4_1, &tu_trace.last[PZ_TRACE_PAGE_ALLOC], line,
+			sizeof(line));
+	assert_non_null(strstr(line, "page=(null) pfn=0 order=11"));
+	tu_destroy(pz);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_trace_refill_sequence),
+		cmocka_unit_test(test_trace_flush_and_batched),
+		cmocka_unit_test(test_trace_failure),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

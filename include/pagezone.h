@@ -235,8 +235,9 @@ struct pz_zone_desc {
 	 * the allocator. Sorted, not overlapping, inside present memory. */
 	const struct pz_range *reserved;
 	unsigned nr_reserved;
-	/* CMA ranges: pageblock-aligned, present, not reserved. Only MOVABLE
-	 * requests may use their pages. */
+	/* CMA ranges: aligned to a max-order block (2^(max_order-1) pages, as
+	 * the kernel requires), present, not reserved. Only MOVABLE requests
+	 * may use their pages. */
 	const struct pz_range *cma;
 	unsigned nr_cma;
 };
@@ -255,7 +256,7 @@ struct pz_machine {
 	/* Node of each CPU (nr_cpus entries). NULL: CPUs spread over the nodes
 	 * round-robin (cpu % nr_nodes). */
 	const uint8_t *cpu_node;
-	unsigned page_shift;	  /* 0 = 12 (4 KiB pages) */
+	unsigned page_shift;	  /* 0 = 12 (4 KiB pages); 12..18 */
 	unsigned max_order;	  /* 0 = 11 (orders 0..10); at most PZ_MAX_ORDER_LIMIT */
 	unsigned pageblock_order; /* 0 = 9; at most max_order - 1 */
 };
@@ -527,8 +528,9 @@ PZ_API int pz_free_pages_addr(pz_t *pz, void *addr, unsigned order);
  * Returns 0 or the first error; every page is attempted. */
 PZ_API int pz_free_page_list(pz_t *pz, pz_page_t *const *pages, size_t n, int cold);
 
-/* get_page: takes one more reference. Returns 0 or -PZ_EFAULT if the page is
- * free or not allocated by pz (refcount 0). Context: any. */
+/* get_page: takes one more reference. Returns 0, -PZ_ERANGE for a pointer
+ * that is not a page of pz, -PZ_EFAULT if the page is free, reserved or
+ * leaked (refcount 0). Context: any. */
 PZ_API int pz_page_get(pz_t *pz, pz_page_t *page);
 /* Current reference count (0 for free pages, -1 for a bad pointer). */
 PZ_API int pz_page_refcount(const pz_t *pz, const pz_page_t *page);
@@ -569,13 +571,20 @@ PZ_API void pz_page_set_owner(pz_page_t *page, uintptr_t owner);
 #define PZ_PAGE_WRITEBACK 0x8u
 #define PZ_PAGE_HWPOISON  0x10u /* memory error: the page is never reused */
 PZ_API int pz_page_set_state(pz_t *pz, pz_page_t *page, unsigned bits, int mapcount_delta);
+/* Clears state bits of an allocated page (ClearPageLocked & co). Returns 0,
+ * -PZ_ERANGE for a foreign page, -PZ_EINVAL for unknown bits, -PZ_EFAULT
+ * for a page that is not allocated. Context: the page's owner. */
+PZ_API int pz_page_clear_state(pz_t *pz, pz_page_t *page, unsigned bits);
+
+/* numa_node_id(): the node of the CPU the caller runs on (platform cpu
+ * hook), or -1 for a bad instance. Context: any. */
+PZ_API int pz_numa_node_id(const pz_t *pz);
 
 /* ---------------------------------------------------------------------- */
 /* Per-CPU lists.                                                          */
 
-/* drain_local_pages: returns this CPU's per-CPU pages (all zones, or the
- * zone of node nid and type zone when nid >= 0) to the buddy lists.
- * Context: any thread; may spin. */
+/* drain_local_pages: returns this CPU's per-CPU pages of every zone to the
+ * buddy lists. Context: any thread; may spin. */
 PZ_API void pz_drain_local_pages(pz_t *pz);
 /* drain_all_pages: every CPU's lists, from any thread (remote drain). */
 PZ_API void pz_drain_all_pages(pz_t *pz);

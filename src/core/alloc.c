@@ -52,7 +52,7 @@ static struct pz_page *buffered_rmqueue(struct pz *pz, struct pz_zone *z, unsign
 {
 	struct pz_page *p;
 
-	if (order == 0) {
+	if (order == 0 && ac->migratetype < PZ_MT_PCPTYPES) {
 		p = pz_pcp_alloc(pz, z, ac->cpu, ac->migratetype, gfp & PZ_GFP_COLD, ac->t);
 	} else {
 		if (gfp & PZ_GFP_NOFAIL && order > 1)
@@ -96,7 +96,7 @@ static void leak_block(struct pz *pz, struct pz_page *p, unsigned order)
 {
 	for (uint64_t i = 0; i < ((uint64_t)1 << order); i++)
 		pg_set(p + i, PG_LEAKED);
-	atomic_fetch_add_explicit(&pz->err.leaked_pages, ((uint64_t)1 << order) - 1,
+	atomic_fetch_add_explicit(&pz->err.leaked_pages, (uint64_t)1 << order,
 				  memory_order_relaxed);
 }
 
@@ -117,7 +117,7 @@ static bool prep_new_page(struct pz *pz, struct pz_page *p, unsigned order, pz_g
 			if (!(pg_flags(p + i) & PG_HWPOISON))
 				pz_bad_page(pz, p + i, why, false);
 			else
-				pz_count(&pz->err.leaked_pages);
+				pz_count(&pz->err.bad_page_alloc);
 			leak_block(pz, p, order);
 			return false;
 		}
@@ -140,38 +140,53 @@ static bool prep_new_page(struct pz *pz, struct pz_page *p, unsigned order, pz_g
 	return true;
 }
 
+/* zone_dirtyable_memory: free pages above the dirty reserve plus file LRU. */
+static uint64_t zone_dirtyable(const struct pz_zone *z)
+{
+	uint64_t free = (uint64_t)zload(&z->nr_free_pages);
+	uint64_t reserve = (uint64_t)zload(&z->dirty_balance_reserve);
+
+	free -= free < reserve ? free : reserve;
+	return free + atomic_load_explicit(&z->dirty[3], memory_order_relaxed) +
+	       atomic_load_explicit(&z->dirty[4], memory_order_relaxed);
+}
+
+/* global_dirtyable_memory: the same over lowmem zones, clamped once, +1. */
+static uint64_t global_dirtyable(const struct pz *pz)
+{
+	uint64_t free = 0, reserve = 0, file = 0;
+
+	for (unsigned i = 0; i < pz->nr_nodes * PZ_NR_ZONE_TYPES; i++) {
+		const struct pz_zone *z = &pz->zones[i];
+
+		if (z->type == PZ_ZONE_HIGHMEM)
+			continue; /* vm_highmem_is_dirtyable = 0 */
+		free += (uint64_t)zload(&z->nr_free_pages);
+		reserve += (uint64_t)zload(&z->dirty_balance_reserve);
+		file += atomic_load_explicit(&z->dirty[3], memory_order_relaxed) +
+			atomic_load_explicit(&z->dirty[4], memory_order_relaxed);
+	}
+	free -= free < reserve ? free : reserve;
+	return free + file + 1;
+}
+
 /* zone_dirty_ok: the zone's share of the dirty limit (spec section 5.2). */
 static bool zone_dirty_ok(struct pz *pz, struct pz_zone *z, const struct pz_task *task)
 {
-	uint64_t free = (uint64_t)zload(&z->nr_free_pages), dirty, limit, dirtyable;
-	uint64_t d[5];
+	uint64_t dirtyable = zone_dirtyable(z), limit, dirty;
 
-	for (unsigned i = 0; i < 5; i++)
-		d[i] = atomic_load_explicit(&z->dirty[i], memory_order_relaxed);
-	free -= free < (uint64_t)z->dirty_balance_reserve ? free
-							  : (uint64_t)z->dirty_balance_reserve;
-	dirtyable = free + d[3] + d[4];
 	if (pz->dirty_bytes) {
-		uint64_t global = 0,
-			 pages = (pz->dirty_bytes + pz_page_size(pz) - 1) >> pz->page_shift;
+		uint64_t pages = (pz->dirty_bytes + pz_page_size(pz) - 1) >> pz->page_shift;
 
-		for (unsigned i = 0; i < pz->nr_nodes * PZ_NR_ZONE_TYPES; i++) {
-			struct pz_zone *o = &pz->zones[i];
-			uint64_t f = (uint64_t)zload(&o->nr_free_pages);
-
-			f -= f < (uint64_t)o->dirty_balance_reserve
-				     ? f
-				     : (uint64_t)o->dirty_balance_reserve;
-			global += f + atomic_load_explicit(&o->dirty[3], memory_order_relaxed) +
-				  atomic_load_explicit(&o->dirty[4], memory_order_relaxed);
-		}
-		limit = global ? pages * dirtyable / global : 0;
+		limit = pages * dirtyable / global_dirtyable(pz);
 	} else {
 		limit = pz->dirty_ratio * dirtyable / 100;
 	}
 	if (task->flags & (PZ_TASK_LESS_THROTTLE | PZ_TASK_RT))
 		limit += limit / 4;
-	dirty = d[0] + d[1] + d[2];
+	dirty = atomic_load_explicit(&z->dirty[0], memory_order_relaxed) +
+		atomic_load_explicit(&z->dirty[1], memory_order_relaxed) +
+		atomic_load_explicit(&z->dirty[2], memory_order_relaxed);
 	return dirty <= limit;
 }
 
@@ -298,6 +313,7 @@ static unsigned read_mems_begin(struct pz *pz, const struct pz_task *task)
 
 static bool read_mems_retry(const struct pz_task *task, unsigned seq)
 {
+	atomic_thread_fence(memory_order_acquire); /* smp_rmb: mems reads before the re-read */
 	return __atomic_load_n(&task->mems_seq, __ATOMIC_ACQUIRE) != seq;
 }
 
@@ -359,11 +375,12 @@ static struct pz_page *alloc_nodemask(struct pz *pz, pz_gfp_t gfp, unsigned orde
 		alloc_flags |= PZ_ALLOC_FAIR;
 	if (pz->has_cma && ac.migratetype == PZ_MT_MOVABLE)
 		alloc_flags |= PZ_ALLOC_CMA;
-	ac.zonelist = pz->nodes[nid].zonelist[(gfp & PZ_GFP_THISNODE) ? 1 : 0];
 	do {
 		pz_nodemask_t mems;
 
 		cookie = read_mems_begin(pz, ac.task);
+		/* the slow path may have switched it: start from the request's list */
+		ac.zonelist = pz->nodes[nid].zonelist[(gfp & PZ_GFP_THISNODE) ? 1 : 0];
 		mems = __atomic_load_n(&ac.task->mems_allowed, __ATOMIC_RELAXED);
 		ac.spread_dirty_pages = (gfp & PZ_GFP_WRITE) != 0;
 		if (!pz_first_zone(pz, &ac, nodemask ? nodemask : &mems))

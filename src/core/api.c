@@ -212,6 +212,26 @@ int pz_page_set_state(pz_t *pz, pz_page_t *page, unsigned bits, int mapcount_del
 	return 0;
 }
 
+int pz_page_clear_state(pz_t *pz, pz_page_t *page, unsigned bits)
+{
+	struct pz_page *p = (struct pz_page *)(uintptr_t)valid_page(pz, page);
+
+	if (!p)
+		return -PZ_ERANGE;
+	if (bits & ~0x1fu)
+		return -PZ_EINVAL;
+	if (atomic_load_explicit(&p->refcount, memory_order_relaxed) <= 0 ||
+	    (pg_flags(p) & (PG_HOLE | PG_RESERVED | PG_LEAKED)))
+		return -PZ_EFAULT;
+	pg_clear(p, bits << PG_USER_SHIFT);
+	return 0;
+}
+
+int pz_numa_node_id(const pz_t *pz)
+{
+	return pz_instance_ok(pz) ? pz->cpu_node[pz_this_cpu(pz)] : -1;
+}
+
 int pz_split_page(pz_t *pz, pz_page_t *page, unsigned order)
 {
 	struct pz_page *p = (struct pz_page *)(uintptr_t)valid_page(pz, page);
@@ -285,9 +305,9 @@ void *pz_alloc_pages_exact(pz_t *pz, size_t size, pz_gfp_t gfp)
 	if (!pz_instance_ok(pz) || !size || !pz->direct_map ||
 	    (gfp & (PZ_GFP_COMP | PZ_GFP_HIGHMEM)))
 		return (void *)0;
+	if (size > ((size_t)1 << (pz->max_order - 1)) << pz->page_shift)
+		return (void *)0; /* larger than any block (also keeps the rounding from wrapping) */
 	order = get_order(pz, size);
-	if (order >= pz->max_order)
-		return (void *)0;
 	p = pz_alloc_pages(pz, gfp, order);
 	if (!p)
 		return (void *)0;
@@ -304,7 +324,8 @@ int pz_free_pages_exact(pz_t *pz, void *addr, size_t size)
 	size_t pages;
 	int first = 0;
 
-	if (!pz_instance_ok(pz) || !addr || !size)
+	if (!pz_instance_ok(pz) || !addr || !size ||
+	    size > ((size_t)1 << (pz->max_order - 1)) << pz->page_shift)
 		return -PZ_EINVAL;
 	p = pz_virt_to_page(pz, addr);
 	if (!p)

@@ -72,32 +72,46 @@ static int put_testzero(struct pz *pz, struct pz_page *p, unsigned order, bool *
 	return 0;
 }
 
-/* free_pages_check on every page; clears what an allocation left behind. */
+/* free_pages_check of one page: why it may not be freed, or NULL. PG_dirty
+ * is not among the kernel's PAGE_FLAGS_CHECK_AT_FREE: it is just cleared. */
+static const char *free_problem(const struct pz_page *q, bool tail)
+{
+	const unsigned allowed =
+		PG_HEAD | PG_TAIL | PG_PFMEMALLOC | (PZ_PAGE_DIRTY << PG_USER_SHIFT);
+
+	if (q->mapcount)
+		return "nonzero mapcount";
+	if (tail && atomic_load_explicit(&q->refcount, memory_order_relaxed))
+		return "nonzero _count";
+	if (pg_flags(q) & ~allowed)
+		return "PAGE_FLAGS_CHECK_AT_FREE flag(s) set";
+	return (const char *)0;
+}
+
+/*
+ * free_pages_prepare: every page is checked (each bad one reported); any
+ * bad page leaks the whole block. Otherwise clears what the allocation
+ * left behind.
+ */
 static bool free_pages_prepare(struct pz *pz, struct pz_page *p, unsigned order)
 {
-	uint64_t n = (uint64_t)1 << order;
-	const unsigned allowed = PG_HEAD | PG_TAIL | PG_PFMEMALLOC | PG_SPLIT;
+	uint64_t n = (uint64_t)1 << order, bad = 0;
 
 	for (uint64_t i = 0; i < n; i++) {
-		struct pz_page *q = p + i;
-		unsigned f = pg_flags(q);
-		const char *why = (const char *)0;
+		const char *why = free_problem(p + i, i != 0);
 
-		if (q->mapcount)
-			why = "nonzero mapcount";
-		else if (i && atomic_load_explicit(&q->refcount, memory_order_relaxed))
-			why = "nonzero _count";
-		else if (f & ~allowed)
-			why = "PAGE_FLAGS_CHECK_AT_FREE flag(s) set";
 		if (!why)
 			continue;
-		if (!(f & PG_HWPOISON))
-			pz_bad_page(pz, q, why, true);
+		bad++;
+		if (!(pg_flags(p + i) & PG_HWPOISON))
+			pz_bad_page(pz, p + i, why, true);
 		else
-			pz_count(&pz->err.leaked_pages);
+			pz_count(&pz->err.bad_page_free);
+	}
+	if (bad) {
 		for (uint64_t j = 0; j < n; j++)
 			pg_set(p + j, PG_LEAKED);
-		atomic_fetch_add_explicit(&pz->err.leaked_pages, n - 1, memory_order_relaxed);
+		atomic_fetch_add_explicit(&pz->err.leaked_pages, n, memory_order_relaxed);
 		return false;
 	}
 	for (uint64_t i = 0; i < n; i++) {

@@ -84,7 +84,7 @@ unsigned pz_gfp_to_alloc_flags(const struct pz *pz, const struct pz_task *task, 
 {
 	unsigned flags = PZ_ALLOC_WMARK_MIN | PZ_ALLOC_CPUSET;
 	unsigned tf = task->flags;
-	bool in_irq = tf & PZ_TASK_IN_INTERRUPT;
+	bool in_irq = tf & (PZ_TASK_IN_INTERRUPT | PZ_TASK_IN_SOFTIRQ); /* in_interrupt() */
 
 	flags |= gfp & PZ_GFP_HIGH; /* PZ_ALLOC_HIGH has the same value */
 	if (pz_gfp_is_atomic(pz, gfp)) {

@@ -93,7 +93,9 @@ static bool overlaps_any(const struct pz_range *r, unsigned n, uint64_t s, uint6
 static int check_zone(const struct pz_config *cfg, const struct layout *lo, unsigned nid,
 		      const struct pz_zone_desc *z)
 {
-	uint64_t pb = (uint64_t)1 << lo->pageblock_order;
+	/* As the kernel's CMA: aligned to a max-order block, or the buddy
+	 * allocator would merge CMA and non-CMA pages into one block. */
+	uint64_t pb = (uint64_t)1 << (lo->max_order - 1);
 	int rc;
 
 	if ((unsigned)z->type >= PZ_NR_ZONE_TYPES)
@@ -117,8 +119,10 @@ static int check_zone(const struct pz_config *cfg, const struct layout *lo, unsi
 		const struct pz_range *c = &z->cma[i];
 
 		if ((c->start | c->end) & (pb - 1))
-			REFUSE(cfg, "node %u: CMA range [%llu, %llu) is not pageblock-aligned", nid,
-			       (unsigned long long)c->start, (unsigned long long)c->end);
+			REFUSE(cfg,
+			       "node %u: CMA range [%llu, %llu) is not aligned to a max-order "
+			       "block",
+			       nid, (unsigned long long)c->start, (unsigned long long)c->end);
 		if (!inside_present(z, c->start, c->end) ||
 		    overlaps_any(z->reserved, z->nr_reserved, c->start, c->end))
 			REFUSE(cfg, "node %u: CMA range [%llu, %llu) is not free present memory",
@@ -137,8 +141,9 @@ static int check_geometry(const struct pz_config *cfg, struct layout *lo)
 		lo->pageblock_order = m->pageblock_order;
 	else
 		lo->pageblock_order = lo->max_order - 1 < 9 ? lo->max_order - 1 : 9;
-	if (lo->page_shift < 9 || lo->page_shift > 30)
-		REFUSE(cfg, "page_shift %u outside 9..30", lo->page_shift);
+	if (lo->page_shift < 12 || lo->page_shift > 18)
+		REFUSE(cfg, "page_shift %u outside 12..18 (4 KiB to 256 KiB pages)",
+		       lo->page_shift);
 	if (lo->max_order < 1 || lo->max_order > PZ_MAX_ORDER_LIMIT)
 		REFUSE(cfg, "max_order %u outside 1..%u", lo->max_order, PZ_MAX_ORDER_LIMIT);
 	if (lo->pageblock_order >= lo->max_order)
@@ -231,8 +236,10 @@ static int compute_layout(const struct pz_config *cfg, struct layout *lo)
 	int rc;
 	uint64_t align, nr_pages;
 
-	if (!cfg || !cfg->machine)
+	if (!cfg)
 		return -PZ_EINVAL;
+	if (!cfg->machine)
+		REFUSE(cfg, "no machine description");
 	rc = check_geometry(cfg, lo);
 	if (!rc)
 		rc = check_nodes(cfg, lo);
@@ -391,6 +398,9 @@ static uint64_t release_range(struct pz *pz, struct pz_zone *z, uint64_t s, uint
 		for (uint64_t i = 0; i < ((uint64_t)1 << order); i++)
 			atomic_store_explicit(&p[i].refcount, 0, memory_order_relaxed);
 		pz_free_one_page_locked(pz, z, p, order, pz_pageblock_mt(pz, s));
+		/* boot memory enters through __free_pages, so pgfree counts it */
+		atomic_fetch_add_explicit(&z->pcp[0].ev[PCPEV_PGFREE], (uint64_t)1 << order,
+					  memory_order_relaxed);
 		freed += (uint64_t)1 << order;
 		s += (uint64_t)1 << order;
 	}

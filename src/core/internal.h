@@ -62,7 +62,6 @@ enum pz_page_flag {
 	PG_HOLE = 0x20, /* not present, or outside every zone */
 	PG_PFMEMALLOC = 0x40,
 	PG_LEAKED = 0x80, /* bad page taken out of circulation */
-	PG_SPLIT = 0x100, /* order recorded by split_page: each page order 0 */
 			  /* user state bits (PZ_PAGE_*) live at << PG_USER_SHIFT */
 };
 #define PG_USER_SHIFT 10
@@ -132,7 +131,7 @@ struct pz_zone {
 	atomic_long wmark[3];					/* [A] MIN, LOW, HIGH */
 	atomic_long lowmem_reserve[PZ_NR_ZONE_TYPES];		/* [A] */
 	long nr_migrate_reserve_block;				/* [Z] 4.1 MIGRATE_RESERVE blocks */
-	long dirty_balance_reserve;				/* [Z] */
+	atomic_long dirty_balance_reserve;			/* [A] */
 	atomic_long nr_free_pages;				/* [Z] written, [A] read */
 	atomic_long nr_free_cma;				/* [Z] written, [A] read */
 	atomic_long nr_alloc_batch;				/* [A] fair policy batch */
@@ -176,6 +175,7 @@ struct pz {
 	size_t meta_size;			      /* [C] */
 	/* tunables: written under every zone lock by the setters */
 	unsigned min_free_kbytes, user_min_free_kbytes;
+	unsigned boot_min_free_kbytes; /* the formula's value at init (watermarks 0) */
 	unsigned lowmem_reserve_ratio[PZ_NR_ZONE_TYPES - 1];
 	unsigned percpu_pagelist_fraction;
 	unsigned zone_reclaim_mode;
@@ -198,10 +198,13 @@ struct pz {
  * the sink after the locks are dropped. */
 struct pz_trec {
 	uint64_t pfn;
+	uint32_t gfp;		       /* mm_page_alloc */
 	uint8_t kind, order, mt, flag; /* flag: percpu_refill / cold / change_ownership */
-	uint8_t fallback_order, alloc_mt, fallback_mt, cpu_lo;
+	uint8_t fallback_order, alloc_mt, fallback_mt, pad;
 };
-#define PZ_TBUF_MAX 256
+/* Enough for the largest refill (batch <= page_shift * 8 <= 144 pages, two
+ * events each) plus the allocation's own events. */
+#define PZ_TBUF_MAX 320
 struct pz_tbuf {
 	unsigned n;
 	unsigned cpu;
@@ -314,6 +317,7 @@ void pz_warn_once(struct pz *pz, unsigned bit, const char *fmt, ...) PZ_PRINTF(3
 #define PZ_WARN_NOFAIL_ORDER	    0x2u
 #define PZ_WARN_ORDER_TOO_BIG	    0x4u
 #define PZ_WARN_ATOMIC_RECLAIM	    0x8u
+#define PZ_WARN_NOFAIL_NOWAIT	    0x10u
 void pz_warn_alloc_failed(struct pz *pz, pz_gfp_t gfp, unsigned order);
 
 /* ---- trace.c ---------------------------------------------------------- */

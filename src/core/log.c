@@ -71,7 +71,6 @@ void pz_bad_page(struct pz *pz, struct pz_page *p, const char *reason, bool at_f
 	char names[160];
 
 	(void)n;
-	pz_count(&pz->err.leaked_pages);
 	if (atomic_load_explicit(&pz->err.bad_page_free, memory_order_relaxed) +
 		    atomic_load_explicit(&pz->err.bad_page_alloc, memory_order_relaxed) >
 	    BAD_PAGE_BURST)

@@ -35,7 +35,7 @@ struct pz_page *pz_alloc_slowpath(struct pz *pz, pz_gfp_t gfp, unsigned order,
 			     "WARNING: __GFP_ATOMIC together with __GFP_DIRECT_RECLAIM");
 		gfp &= ~PZ_GFP_ATOMIC;
 	}
-	if (pz->nr_nodes > 1 && (gfp & PZ_GFP_THISNODE) && !can_direct_reclaim)
+	if ((gfp & PZ_GFP_THISNODE) && !can_direct_reclaim)
 		return nopage(pz, gfp, order);
 
 	/* retry: (waking kswapd goes here) */
@@ -56,7 +56,7 @@ struct pz_page *pz_alloc_slowpath(struct pz *pz, pz_gfp_t gfp, unsigned order,
 	}
 	if (!can_direct_reclaim) {
 		if (gfp & PZ_GFP_NOFAIL)
-			pz_warn_once(pz, PZ_WARN_NOFAIL_ORDER,
+			pz_warn_once(pz, PZ_WARN_NOFAIL_NOWAIT,
 				     "WARNING: __GFP_NOFAIL without direct reclaim");
 		return nopage(pz, gfp, order);
 	}

@@ -156,7 +156,8 @@ int pz_zone_watermark_ok(pz_t *pz, int nid, enum pz_zone_type type, unsigned ord
 
 	if (!z)
 		return -PZ_ENODEV;
-	if (order >= pz->max_order || (unsigned)classzone >= PZ_NR_ZONE_TYPES)
+	if (order >= pz->max_order || (unsigned)classzone >= PZ_NR_ZONE_TYPES ||
+	    (alloc_flags & 3) == 3)
 		return -PZ_EINVAL;
 	if (alloc_flags & PZ_ALLOC_NO_WATERMARKS)
 		return 1;
@@ -440,10 +441,8 @@ static void frag_line(struct pz *pz, struct pz_out *o, const struct pz_zone_info
 
 		frag_indices(zi, ord, &e, &u);
 		v = ext ? e : u;
-		if (v < 0)
-			pz_out_printf(o, "-%d.%03d ", -v / 1000, -v % 1000);
-		else
-			pz_out_printf(o, "%d.%03d ", v / 1000, v % 1000);
+		/* as the kernel: -500 prints "0.-500", -1000 "-1.000" */
+		pz_out_printf(o, "%d.%03d ", v / 1000, v % 1000);
 	}
 	pz_out_printf(o, "\n");
 }

@@ -23,9 +23,11 @@ void pz_trace_rec(struct pz_tbuf *t, enum pz_trace_kind kind, uint64_t pfn, unsi
 	r->order = (uint8_t)order;
 	r->mt = (uint8_t)mt;
 	r->flag = (uint8_t)flag;
+	r->gfp = t->gfp;
 	r->fallback_order = 0;
 	r->alloc_mt = 0;
 	r->fallback_mt = 0;
+	r->pad = 0;
 }
 
 void pz_trace_extfrag(struct pz *pz, struct pz_tbuf *t, uint64_t pfn, unsigned order,
@@ -59,7 +61,7 @@ void pz_trace_flush(struct pz *pz, struct pz_tbuf *t)
 		ev.pfn = r->pfn == (uint64_t)-1 ? -1 : (int64_t)r->pfn;
 		ev.order = r->order;
 		ev.migratetype = (enum pz_migratetype)r->mt;
-		ev.gfp_flags = ev.kind == PZ_TRACE_PAGE_ALLOC ? t->gfp : 0;
+		ev.gfp_flags = ev.kind == PZ_TRACE_PAGE_ALLOC ? r->gfp : 0;
 		if (ev.kind == PZ_TRACE_PAGE_ALLOC_ZONE_LOCKED)
 			ev.percpu_refill = r->order == 0;
 		if (ev.kind == PZ_TRACE_PAGE_FREE_BATCHED)

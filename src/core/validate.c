@@ -20,25 +20,39 @@
 
 #define MAX_REPORTS 20
 
+/* Messages are kept until the locks are dropped: the log sink is a user
+ * callback and must never run under an allocator lock. */
 struct vstate {
 	struct pz *pz;
 	struct pz_zone *z;
 	int errors;
+	unsigned nmsg;
+	char msg[MAX_REPORTS][256];
 };
 
 static void bad(struct vstate *v, const char *fmt, ...) PZ_PRINTF(2, 3);
 static void bad(struct vstate *v, const char *fmt, ...)
 {
-	char msg[400];
+	char *m;
+	size_t n;
 	va_list ap;
 
 	if (v->errors++ >= MAX_REPORTS)
 		return;
+	m = v->msg[v->nmsg++];
+	n = pz_snprintf(m, sizeof(v->msg[0]), "validate: node %u zone %s: ", v->z->nid,
+			pz_zone_type_name((enum pz_zone_type)v->z->type));
 	va_start(ap, fmt);
-	pz_vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (n < sizeof(v->msg[0]))
+		pz_vsnprintf(m + n, sizeof(v->msg[0]) - n, fmt, ap);
 	va_end(ap);
-	pz_log(v->pz, PZ_LOG_ERR, "validate: node %u zone %s: %s", v->z->nid,
-	       pz_zone_type_name((enum pz_zone_type)v->z->type), msg);
+}
+
+static void flush_messages(struct vstate *v)
+{
+	for (unsigned i = 0; i < v->nmsg; i++)
+		pz_log(v->pz, PZ_LOG_ERR, "%s", v->msg[i]);
+	v->nmsg = 0;
 }
 
 static void check_free_block(struct vstate *v, struct pz_page *p, unsigned o, unsigned mt)
@@ -128,8 +142,7 @@ static long check_pcps(struct vstate *v)
 					bad(v,
 					    "cpu %u list %u holds pfn %llu that is not a pcp page",
 					    c, mt, (unsigned long long)pz_page_pfn(pz, p));
-				if (p->mt != mt &&
-				    !(mt == PZ_MT_MOVABLE && p->mt >= PZ_MT_PCPTYPES))
+				if (p->mt != mt && p->mt < PZ_MT_PCPTYPES)
 					bad(v, "cpu %u list %u holds a page of type %u", c, mt,
 					    p->mt);
 				if (++n > pcp->count + 1)
@@ -229,10 +242,14 @@ static void validate_zone(struct vstate *v)
 
 int pz_validate(pz_t *pz)
 {
-	struct vstate v = {pz, (struct pz_zone *)0, 0};
+	struct vstate v;
 
 	if (!pz_instance_ok(pz))
 		return 1;
+	v.pz = pz;
+	v.z = (struct pz_zone *)0;
+	v.errors = 0;
+	v.nmsg = 0;
 	for (unsigned i = 0; i < pz->nr_nodes * PZ_NR_ZONE_TYPES; i++) {
 		struct pz_zone *z = &pz->zones[i];
 
@@ -246,6 +263,7 @@ int pz_validate(pz_t *pz)
 		pz_unlock(&z->lock);
 		for (unsigned c = pz->nr_cpus; c-- > 0;)
 			pz_unlock(&z->pcp[c].lock);
+		flush_messages(&v);
 	}
 	return v.errors;
 }

@@ -105,7 +105,7 @@ static void setup_totalreserve(struct pz *pz)
 		max += zload(&z->wmark[2]);
 		if ((uint64_t)max > z->managed)
 			max = (long)z->managed;
-		z->dirty_balance_reserve = max;
+		zstore(&z->dirty_balance_reserve, max);
 	}
 }
 
@@ -119,8 +119,10 @@ void pz_setup_watermarks(struct pz *pz)
 	uint64_t lowmem_pages = 0, pages_min;
 	unsigned nz = pz->nr_nodes * PZ_NR_ZONE_TYPES;
 
+	if (!pz->boot_min_free_kbytes)
+		pz->boot_min_free_kbytes = pz_default_min_free_kbytes(pz);
 	if (!pz->user_min_free_kbytes)
-		pz->min_free_kbytes = pz_default_min_free_kbytes(pz);
+		pz->min_free_kbytes = pz->boot_min_free_kbytes;
 	else
 		pz->min_free_kbytes = pz->user_min_free_kbytes;
 	pages_min = (uint64_t)pz->min_free_kbytes >> (pz->page_shift - 10);
@@ -174,14 +176,13 @@ static bool wmark_ok_44(const struct pz *pz, struct pz_zone *z, unsigned order, 
 
 		if (!__atomic_load_n(&a->nr_free, __ATOMIC_RELAXED))
 			continue;
+		if (alloc_flags & PZ_ALLOC_HARDER)
+			return true; /* 4.4: any free block will do for ALLOC_HARDER */
 		for (unsigned mt = 0; mt < PZ_MT_PCPTYPES; mt++)
 			if (__atomic_load_n(&a->nr_free_mt[mt], __ATOMIC_RELAXED))
 				return true;
 		if ((alloc_flags & PZ_ALLOC_CMA) &&
 		    __atomic_load_n(&a->nr_free_mt[PZ_MT_CMA], __ATOMIC_RELAXED))
-			return true;
-		if ((alloc_flags & PZ_ALLOC_HARDER) &&
-		    __atomic_load_n(&a->nr_free_mt[PZ_MT_HIGHATOMIC], __ATOMIC_RELAXED))
 			return true;
 	}
 	return false;

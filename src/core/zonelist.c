@@ -128,7 +128,7 @@ bool pz_cpuset_zone_allowed(struct pz *pz, const struct pz_task *task, struct pz
 
 	if (!atomic_load_explicit(&pz->cpusets_enabled, memory_order_relaxed))
 		return true;
-	if (f & PZ_TASK_IN_INTERRUPT)
+	if (f & (PZ_TASK_IN_INTERRUPT | PZ_TASK_IN_SOFTIRQ))
 		return true;
 	if (__atomic_load_n(&task->mems_allowed, __ATOMIC_RELAXED) & bit)
 		return true;

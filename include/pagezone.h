@@ -562,8 +562,12 @@ PZ_API void pz_page_set_owner(pz_page_t *page, uintptr_t owner);
 
 /*
  * Page state bits a user may set on an allocated page (the kernel's
- * PG_locked, PG_lru, ...). A page freed with any of them set, or with a
- * non-zero mapcount, is a bad page: reported and leaked, as the kernel does.
+ * PG_locked, PG_lru, ...). A page freed with LOCKED, LRU, WRITEBACK or
+ * HWPOISON set, or with a non-zero mapcount, is a bad page: reported and
+ * leaked, as the kernel does (PG_dirty is not checked at free, only
+ * cleared). HWPOISON may also be set on a free page (a memory error): the
+ * block holding it is leaked when next allocated. Other bits need an
+ * allocated page with a reference (a head, or a split page).
  */
 #define PZ_PAGE_LOCKED	  0x1u
 #define PZ_PAGE_LRU	  0x2u

@@ -10,8 +10,8 @@
 #include <string.h>
 
 #define ALL_ZONES 0x1fu
-#define BIT(t) (1u << (t))
-#define BAD (-PZ_EINVAL)
+#define BIT(t)	  (1u << (t))
+#define BAD	  (-PZ_EINVAL)
 
 /*
  * The 16-entry table of spec 1.4 with every zone type configured. Index is
@@ -51,9 +51,12 @@ static void test_gfp_zone_table_all_present(void **state)
 static void test_gfp_zone_ignores_other_bits(void **state)
 {
 	(void)state;
-	const pz_gfp_t extra[] = { PZ_GFP_KERNEL, PZ_GFP_ATOMIC_MASK, PZ_GFP_COMP | PZ_GFP_ZERO,
-				   PZ_GFP_THISNODE | PZ_GFP_HARDWALL, PZ_GFP_RECLAIMABLE,
-				   PZ_GFP_BITS_MASK & ~PZ_GFP_ZONEMASK };
+	const pz_gfp_t extra[] = {PZ_GFP_KERNEL,
+				  PZ_GFP_ATOMIC_MASK,
+				  PZ_GFP_COMP | PZ_GFP_ZERO,
+				  PZ_GFP_THISNODE | PZ_GFP_HARDWALL,
+				  PZ_GFP_RECLAIMABLE,
+				  PZ_GFP_BITS_MASK & ~PZ_GFP_ZONEMASK};
 	for (unsigned i = 0; i < sizeof(extra) / sizeof(extra[0]); i++) {
 		for (unsigned bits = 0; bits < 16; bits++) {
 			pz_gfp_t g = (extra[i] & ~PZ_GFP_ZONEMASK) | bits;
@@ -66,10 +69,10 @@ static void test_gfp_zone_ignores_other_bits(void **state)
 static void test_gfp_zone_bad_combinations(void **state)
 {
 	(void)state;
-	const unsigned bad[] = { 0x3, 0x5, 0x6, 0x7, 0xb, 0xd, 0xe, 0xf };
-	const unsigned presents[] = { ALL_ZONES, ALL_ZONES & ~BIT(PZ_ZONE_DMA),
-				      ALL_ZONES & ~BIT(PZ_ZONE_DMA32),
-				      ALL_ZONES & ~BIT(PZ_ZONE_HIGHMEM), BIT(PZ_ZONE_NORMAL) };
+	const unsigned bad[] = {0x3, 0x5, 0x6, 0x7, 0xb, 0xd, 0xe, 0xf};
+	const unsigned presents[] = {ALL_ZONES, ALL_ZONES & ~BIT(PZ_ZONE_DMA),
+				     ALL_ZONES & ~BIT(PZ_ZONE_DMA32),
+				     ALL_ZONES & ~BIT(PZ_ZONE_HIGHMEM), BIT(PZ_ZONE_NORMAL)};
 	for (unsigned p = 0; p < sizeof(presents) / sizeof(presents[0]); p++)
 		for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 			assert_int_equal(pz_gfp_zone((pz_gfp_t)bad[i], presents[p]), -PZ_EINVAL);
@@ -132,7 +135,7 @@ static void test_gfp_zone_only_normal(void **state)
 	(void)state;
 	unsigned present = BIT(PZ_ZONE_NORMAL) | BIT(PZ_ZONE_MOVABLE);
 	/* 0x0, 0x1, 0x2, 0x4, 0x8, 0x9, 0xc -> NORMAL; 0xa -> MOVABLE */
-	const unsigned normal[] = { 0x0, 0x1, 0x2, 0x4, 0x8, 0x9, 0xc };
+	const unsigned normal[] = {0x0, 0x1, 0x2, 0x4, 0x8, 0x9, 0xc};
 	for (unsigned i = 0; i < sizeof(normal) / sizeof(normal[0]); i++)
 		assert_int_equal(pz_gfp_zone((pz_gfp_t)normal[i], present), PZ_ZONE_NORMAL);
 	assert_int_equal(pz_gfp_zone(0xa, present), PZ_ZONE_MOVABLE);
@@ -164,8 +167,7 @@ static void test_gfp_migratetype(void **state)
 	assert_int_equal(pz_gfp_migratetype(PZ_GFP_RECLAIMABLE), PZ_MT_RECLAIMABLE);
 	/* both: slot 3 (RESERVE in 4.1, HIGHATOMIC in 4.4) */
 	assert_int_equal(pz_gfp_migratetype(PZ_GFP_MOVABLE | PZ_GFP_RECLAIMABLE), PZ_MT_RESERVE);
-	assert_int_equal(pz_gfp_migratetype(PZ_GFP_MOVABLE | PZ_GFP_RECLAIMABLE),
-			 PZ_MT_HIGHATOMIC);
+	assert_int_equal(pz_gfp_migratetype(PZ_GFP_MOVABLE | PZ_GFP_RECLAIMABLE), PZ_MT_HIGHATOMIC);
 
 	assert_int_equal(pz_gfp_migratetype(PZ_GFP_KERNEL), PZ_MT_UNMOVABLE);
 	assert_int_equal(pz_gfp_migratetype(PZ_GFP_ATOMIC_MASK), PZ_MT_UNMOVABLE);
@@ -210,16 +212,18 @@ static void test_migratetype_kernel_values(void **state)
 static void test_migratetype_names(void **state)
 {
 	(void)state;
-	static const char *const names41[PZ_MT_TYPES] = { "Unmovable", "Reclaimable", "Movable",
-							  "Reserve",   "CMA",	      "Isolate" };
-	static const char *const names44[PZ_MT_TYPES] = { "Unmovable",	"Movable", "Reclaimable",
-							  "HighAtomic", "CMA",	   "Isolate" };
+	static const char *const names41[PZ_MT_TYPES] = {"Unmovable", "Reclaimable", "Movable",
+							 "Reserve",   "CMA",	     "Isolate"};
+	static const char *const names44[PZ_MT_TYPES] = {"Unmovable",  "Movable", "Reclaimable",
+							 "HighAtomic", "CMA",	  "Isolate"};
 	for (int mt = 0; mt < PZ_MT_TYPES; mt++) {
-		int k41 = pz_migratetype_kernel_value(PZ_PROFILE_LINUX_4_1, (enum pz_migratetype)mt);
+		int k41 =
+			pz_migratetype_kernel_value(PZ_PROFILE_LINUX_4_1, (enum pz_migratetype)mt);
 		int k44 = pz_migratetype_kernel_value(PZ_PROFILE_MODERN, (enum pz_migratetype)mt);
 		assert_true(k41 >= 0 && k41 < PZ_MT_TYPES);
 		assert_true(k44 >= 0 && k44 < PZ_MT_TYPES);
-		const char *n41 = pz_migratetype_name(PZ_PROFILE_LINUX_4_1, (enum pz_migratetype)mt);
+		const char *n41 =
+			pz_migratetype_name(PZ_PROFILE_LINUX_4_1, (enum pz_migratetype)mt);
 		const char *n44 = pz_migratetype_name(PZ_PROFILE_MODERN, (enum pz_migratetype)mt);
 		assert_non_null(n41);
 		assert_non_null(n44);
@@ -229,8 +233,7 @@ static void test_migratetype_names(void **state)
 	/* spot checks by pagezone number */
 	assert_string_equal(pz_migratetype_name(PZ_PROFILE_LINUX_4_1, PZ_MT_MOVABLE), "Movable");
 	assert_string_equal(pz_migratetype_name(PZ_PROFILE_LINUX_4_1, PZ_MT_RESERVE), "Reserve");
-	assert_string_equal(pz_migratetype_name(PZ_PROFILE_MODERN, PZ_MT_HIGHATOMIC),
-			    "HighAtomic");
+	assert_string_equal(pz_migratetype_name(PZ_PROFILE_MODERN, PZ_MT_HIGHATOMIC), "HighAtomic");
 	assert_string_equal(pz_migratetype_name(PZ_PROFILE_MODERN, PZ_MT_RECLAIMABLE),
 			    "Reclaimable");
 }
@@ -258,8 +261,7 @@ static void test_gfp_composites(void **state)
 	assert_true(PZ_GFP_NOFS == (PZ_GFP_KERNEL & ~PZ_GFP_FS));
 	assert_true(PZ_GFP_NOIO == (PZ_GFP_KERNEL & ~(PZ_GFP_FS | PZ_GFP_IO)));
 	assert_true(PZ_GFP_USER == (PZ_GFP_KERNEL | PZ_GFP_HARDWALL));
-	assert_true(PZ_GFP_HIGHUSER_MOVABLE ==
-		    (PZ_GFP_USER | PZ_GFP_HIGHMEM | PZ_GFP_MOVABLE));
+	assert_true(PZ_GFP_HIGHUSER_MOVABLE == (PZ_GFP_USER | PZ_GFP_HIGHMEM | PZ_GFP_MOVABLE));
 	assert_true(PZ_GFP_TEMPORARY == (PZ_GFP_KERNEL | PZ_GFP_RECLAIMABLE));
 	/* 4.4 GFP_ATOMIC: HIGH|ATOMIC|KSWAPD_RECLAIM, no direct reclaim */
 	assert_true((PZ_GFP_ATOMIC_MASK & PZ_GFP_DIRECT_RECLAIM) == 0);

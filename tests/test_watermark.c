@@ -301,6 +301,82 @@ static void test_wmarks_spec_worked_example(void **state)
 	tu_destroy(pz);
 }
 
+/*
+ * A 32-bit style machine with a HighMem zone: DMA [1, 4096) = 4095,
+ * Normal [4096, 229376) = 225280, HighMem [229376, 524288) = 294912.
+ * lowmem (min_free_kbytes and watermarks) excludes highmem:
+ *   lowmem = 229375 pages = 917500 kB; * 16 = 14680000;
+ *   3831^2 = 14676561 <= it < 3832^2 = 14684224 -> 3831; pages_min = 957.
+ *   DMA:    957 * 4095 / 229375 = 17 (17.08) -> 17, 21, 25
+ *   Normal: 957 * 225280 / 229375 = 939 (939.9) -> 939, 939 + 234 = 1173,
+ *           939 + 469 = 1408
+ *   HighMem: tmp = 957 * 294912 / 229375 = 1230 (still lowmem-proportional);
+ *           min = clamp(294912 / 1024 = 288, 32, 128) = 128;
+ *           low = 128 + 1230/4 = 435, high = 128 + 1230/2 = 743
+ * lowmem_reserve (256, 256, 32, 32):
+ *   DMA[2] = 225280 / 256 = 880; DMA[3] = DMA[4] = (294912 + 225280) / 256
+ *   = 520192 / 256 = 2032; Normal[3] = Normal[4] = 294912 / 32 = 9216;
+ *   HighMem[4] = 0 / 32 = 0.
+ */
+static void test_wmarks_highmem(void **state)
+{
+	(void)state;
+	tu_machine_init(&tm, 1, 1);
+	tu_add_zone(&tm, 0, PZ_ZONE_DMA, 1, 4096);
+	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 4096, 229376);
+	tu_add_zone(&tm, 0, PZ_ZONE_HIGHMEM, 229376, 524288);
+	pz_t *pz = create(&tm);
+	assert_int_equal(pz_min_free_kbytes(pz), 3831);
+	assert_wmarks(pz, 0, PZ_ZONE_DMA, 17, 21, 25);
+	assert_wmarks(pz, 0, PZ_ZONE_NORMAL, 939, 1173, 1408);
+	assert_wmarks(pz, 0, PZ_ZONE_HIGHMEM, 128, 435, 743);
+	struct pz_zone_info z = zinfo(pz, 0, PZ_ZONE_DMA);
+	assert_int_equal(z.lowmem_reserve[PZ_ZONE_NORMAL], 880);
+	assert_int_equal(z.lowmem_reserve[PZ_ZONE_HIGHMEM], 2032);
+	assert_int_equal(z.lowmem_reserve[PZ_ZONE_MOVABLE], 2032);
+	z = zinfo(pz, 0, PZ_ZONE_NORMAL);
+	assert_int_equal(z.lowmem_reserve[PZ_ZONE_HIGHMEM], 9216);
+	assert_int_equal(z.lowmem_reserve[PZ_ZONE_MOVABLE], 9216);
+	z = zinfo(pz, 0, PZ_ZONE_HIGHMEM);
+	assert_int_equal(z.lowmem_reserve[PZ_ZONE_MOVABLE], 0);
+	/* GFP_HIGHUSER prefers HighMem; GFP_KERNEL never gets it */
+	pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_HIGHUSER, 0);
+	assert_non_null(p);
+	assert_int_equal(pz_page_zonenum(pz, p), PZ_ZONE_HIGHMEM);
+	assert_int_equal(pz_free_pages(pz, p, 0), 0);
+	p = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0);
+	assert_int_equal(pz_page_zonenum(pz, p), PZ_ZONE_NORMAL);
+	assert_int_equal(pz_free_pages(pz, p, 0), 0);
+	assert_int_equal(pz_validate(pz), 0);
+	tu_destroy(pz);
+}
+
+/*
+ * NR_ALLOC_BATCH (fair policy) drops by 1 << order per allocation, not per
+ * page refilled. Normal of the simple machine starts at 1086 - 905 = 181.
+ */
+static void test_alloc_batch_decrement(void **state)
+{
+	(void)state;
+	tu_machine_simple(&tm, 258048, 262144, 1);
+	pz_t *pz = create(&tm);
+	pz_page_t *a = pz_alloc_pages(pz, PZ_GFP_KERNEL, 3);
+	assert_int_equal(pz_page_zonenum(pz, a), PZ_ZONE_NORMAL);
+	assert_int_equal(zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_NR_ALLOC_BATCH], 181 - 8);
+	pz_page_t *b = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0); /* refills 31 */
+	assert_int_equal(pz_page_zonenum(pz, b), PZ_ZONE_NORMAL);
+	assert_int_equal(zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_NR_ALLOC_BATCH], 181 - 8 - 1);
+	pz_page_t *c = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0); /* from the list */
+	assert_int_equal(zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_NR_ALLOC_BATCH], 181 - 8 - 2);
+	/* frees do not give batch back */
+	assert_int_equal(pz_free_pages(pz, a, 3), 0);
+	assert_int_equal(pz_free_pages(pz, b, 0), 0);
+	assert_int_equal(pz_free_pages(pz, c, 0), 0);
+	assert_int_equal(zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_NR_ALLOC_BATCH], 181 - 10);
+	assert_int_equal(pz_validate(pz), 0);
+	tu_destroy(pz);
+}
+
 /* ---------------------------------------------------------------------- */
 /* lowmem_reserve ("protection")                                           */
 
@@ -330,9 +406,9 @@ static void test_lowmem_reserve_default(void **state)
 	(void)state;
 	tu_machine_simple(&tm, 258048, 262144, 1);
 	pz_t *pz = create(&tm);
-	const uint64_t dma[] = { 0, 1008, 2032, 2032, 2032 };
-	const uint64_t dma32[] = { 0, 0, 1024, 1024, 1024 };
-	const uint64_t normal[] = { 0, 0, 0, 0, 0 };
+	const uint64_t dma[] = {0, 1008, 2032, 2032, 2032};
+	const uint64_t dma32[] = {0, 0, 1024, 1024, 1024};
+	const uint64_t normal[] = {0, 0, 0, 0, 0};
 	assert_reserve(pz, PZ_ZONE_DMA, dma);
 	assert_reserve(pz, PZ_ZONE_DMA32, dma32);
 	assert_reserve(pz, PZ_ZONE_NORMAL, normal);
@@ -354,8 +430,8 @@ static void test_lowmem_reserve_ratio_config(void **state)
 	cfg.lowmem_reserve_ratio[2] = 32;
 	cfg.lowmem_reserve_ratio[3] = 32;
 	pz_t *pz = create_cfg(&cfg);
-	const uint64_t dma[] = { 0, 2016, 4064, 4064, 4064 };
-	const uint64_t dma32[] = { 0, 0, 4096, 4096, 4096 };
+	const uint64_t dma[] = {0, 2016, 4064, 4064, 4064};
+	const uint64_t dma32[] = {0, 0, 4096, 4096, 4096};
 	assert_reserve(pz, PZ_ZONE_DMA, dma);
 	assert_reserve(pz, PZ_ZONE_DMA32, dma32);
 	tu_destroy(pz);
@@ -426,8 +502,8 @@ static void test_pcp_batchsize_default(void **state)
 	/* Normal 8192:  8 -> 2 -> rounddown(3) - 1 = 1 -> high 6, batch 1
 	 * Normal 16384: 16 -> 4 -> rounddown(6) - 1 = 3 -> high 18, batch 3
 	 * Normal 32768: 32 -> 8 -> rounddown(12) - 1 = 7 -> high 42, batch 7 */
-	const uint64_t sizes[] = { 8192, 16384, 32768 };
-	const unsigned high[] = { 6, 18, 42 }, batch[] = { 1, 3, 7 };
+	const uint64_t sizes[] = {8192, 16384, 32768};
+	const unsigned high[] = {6, 18, 42}, batch[] = {1, 3, 7};
 	for (int i = 0; i < 3; i++) {
 		tu_machine_init(&tm, 1, 2);
 		tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 65536, 65536 + sizes[i]);
@@ -606,21 +682,21 @@ struct wcase {
 };
 
 static const struct wcase wcases[] = {
-	{ PZ_ALLOC_WMARK_MIN, 1024 },
-	{ PZ_ALLOC_WMARK_LOW, 1280 },
-	{ PZ_ALLOC_WMARK_HIGH, 1536 },
+	{PZ_ALLOC_WMARK_MIN, 1024},
+	{PZ_ALLOC_WMARK_LOW, 1280},
+	{PZ_ALLOC_WMARK_HIGH, 1536},
 	/* 1024 - 512 = 512 */
-	{ PZ_ALLOC_WMARK_MIN | PZ_ALLOC_HIGH, 512 },
+	{PZ_ALLOC_WMARK_MIN | PZ_ALLOC_HIGH, 512},
 	/* 1024 - 256 = 768 */
-	{ PZ_ALLOC_WMARK_MIN | PZ_ALLOC_HARDER, 768 },
+	{PZ_ALLOC_WMARK_MIN | PZ_ALLOC_HARDER, 768},
 	/* 1024 - 512 = 512; 512 - 128 = 384 */
-	{ PZ_ALLOC_WMARK_MIN | PZ_ALLOC_HIGH | PZ_ALLOC_HARDER, 384 },
+	{PZ_ALLOC_WMARK_MIN | PZ_ALLOC_HIGH | PZ_ALLOC_HARDER, 384},
 	/* 1280 - 640 = 640 */
-	{ PZ_ALLOC_WMARK_LOW | PZ_ALLOC_HIGH, 640 },
+	{PZ_ALLOC_WMARK_LOW | PZ_ALLOC_HIGH, 640},
 	/* 1280 - 320 = 960 */
-	{ PZ_ALLOC_WMARK_LOW | PZ_ALLOC_HARDER, 960 },
+	{PZ_ALLOC_WMARK_LOW | PZ_ALLOC_HARDER, 960},
 	/* 1536 - 768 = 768; 768 - 192 = 576 */
-	{ PZ_ALLOC_WMARK_HIGH | PZ_ALLOC_HIGH | PZ_ALLOC_HARDER, 576 },
+	{PZ_ALLOC_WMARK_HIGH | PZ_ALLOC_HIGH | PZ_ALLOC_HARDER, 576},
 };
 
 #define NWCASES (sizeof(wcases) / sizeof(wcases[0]))
@@ -648,7 +724,7 @@ static void test_watermark_ok_order0_boundaries(void **state)
 {
 	(void)state;
 	pz_t *pz = wm_zone(0);
-	struct stack s = { 0 };
+	struct stack s = {0};
 
 	/* every boundary: free == eff (fails, `<=`) and eff + 1 (passes) */
 	int64_t points[2 * NWCASES];
@@ -666,7 +742,8 @@ static void test_watermark_ok_order0_boundaries(void **state)
 			int got = pz_zone_watermark_ok(pz, 0, PZ_ZONE_NORMAL, 0, wcases[i].flags,
 						       PZ_ZONE_NORMAL);
 			if (got != want)
-				fail_msg("free %lld flags 0x%x: watermark_ok %d, want %d (mark %lld)",
+				fail_msg("free %lld flags 0x%x: watermark_ok %d, want %d (mark "
+					 "%lld)",
 					 (long long)f, wcases[i].flags, got, want,
 					 (long long)wcases[i].eff);
 		}
@@ -766,8 +843,8 @@ static void test_watermark_ok_41_high_order(void **state)
 		/* order 10, 4.1: free = 4609 - 1023 = 3586 > 1024; o=0:
 		 * 3586 - 3583 = 3 <= 512 -> fail.
 		 * 4.4: 3586 > 1024 and an order-10 block is free -> ok. */
-		assert_int_equal(pz_zone_watermark_ok(pz, 0, PZ_ZONE_NORMAL, 10,
-						      PZ_ALLOC_WMARK_MIN, PZ_ZONE_NORMAL),
+		assert_int_equal(pz_zone_watermark_ok(pz, 0, PZ_ZONE_NORMAL, 10, PZ_ALLOC_WMARK_MIN,
+						      PZ_ZONE_NORMAL),
 				 variant ? 1 : 0);
 		assert_int_equal(pz_validate(pz), 0);
 
@@ -825,7 +902,7 @@ static void test_watermark_ok_classzone_reserve(void **state)
 
 	/* So GFP_KERNEL (classzone Normal) never gets a DMA page: allocate
 	 * until the allocator says no. */
-	struct stack s = { 0 };
+	struct stack s = {0};
 	pz_page_t *p;
 	while ((p = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0)) != NULL) {
 		assert_int_equal(pz_page_zonenum(pz, p), PZ_ZONE_NORMAL);
@@ -864,6 +941,8 @@ int main(void)
 		cmocka_unit_test(test_wmarks_three_zones),
 		cmocka_unit_test(test_wmarks_reserved_and_holes),
 		cmocka_unit_test(test_wmarks_spec_worked_example),
+		cmocka_unit_test(test_wmarks_highmem),
+		cmocka_unit_test(test_alloc_batch_decrement),
 		cmocka_unit_test(test_lowmem_reserve_default),
 		cmocka_unit_test(test_lowmem_reserve_ratio_config),
 		cmocka_unit_test(test_lowmem_reserve_uses_managed),

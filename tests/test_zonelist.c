@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define N PZ_ZONE_NORMAL
+#define N   PZ_ZONE_NORMAL
 #define D32 PZ_ZONE_DMA32
-#define D PZ_ZONE_DMA
+#define D   PZ_ZONE_DMA
 
 static struct tu_machine tm;
 static struct pz_platform plat;
@@ -27,6 +27,7 @@ static pz_t *create(const struct tu_machine *m, enum pz_zonelist_order order)
 	plat = tu_platform(0);
 	cfg.platform = &plat;
 	cfg.zonelist_order = order;
+	tu_cpu = 0; /* a failed test may have left another CPU current */
 	pz_t *pz = tu_create(&cfg);
 	assert_non_null(pz);
 	assert_int_equal(pz_validate(pz), 0);
@@ -85,13 +86,13 @@ static void test_zonelist_two_nodes_node_order(void **state)
 	machine(2, 2, NULL);
 	pz_t *pz = create(&tm, PZ_ZONELIST_ORDER_DEFAULT);
 	/* node order: local node's zones high to low, then node 1 */
-	const int z0[] = { 0, N, 0, D32, 0, D, 1, N };
-	const int z1[] = { 1, N, 0, N, 0, D32, 0, D };
+	const int z0[] = {0, N, 0, D32, 0, D, 1, N};
+	const int z1[] = {1, N, 0, N, 0, D32, 0, D};
 	check_zonelist(pz, 0, 0, z0, 4);
 	check_zonelist(pz, 1, 0, z1, 4);
 	/* THISNODE lists: own populated zones, high to low */
-	const int t0[] = { 0, N, 0, D32, 0, D };
-	const int t1[] = { 1, N };
+	const int t0[] = {0, N, 0, D32, 0, D};
+	const int t1[] = {1, N};
 	check_zonelist(pz, 0, 1, t0, 3);
 	check_zonelist(pz, 1, 1, t1, 1);
 	tu_destroy(pz);
@@ -109,12 +110,12 @@ static void test_zonelist_two_nodes_zone_order(void **state)
 	machine(2, 2, NULL);
 	pz_t *pz = create(&tm, PZ_ZONELIST_ORDER_ZONE);
 	/* zone order: for each type high to low, the nodes in fallback order */
-	const int z0[] = { 0, N, 1, N, 0, D32, 0, D };
-	const int z1[] = { 1, N, 0, N, 0, D32, 0, D };
+	const int z0[] = {0, N, 1, N, 0, D32, 0, D};
+	const int z1[] = {1, N, 0, N, 0, D32, 0, D};
 	check_zonelist(pz, 0, 0, z0, 4);
 	check_zonelist(pz, 1, 0, z1, 4);
 	/* the THISNODE list does not depend on the order */
-	const int t0[] = { 0, N, 0, D32, 0, D };
+	const int t0[] = {0, N, 0, D32, 0, D};
 	check_zonelist(pz, 0, 1, t0, 3);
 	tu_destroy(pz);
 }
@@ -173,16 +174,16 @@ static void test_zonelist_four_nodes_square_node_order(void **state)
 	(void)state;
 	machine(4, 4, square);
 	pz_t *pz = create(&tm, PZ_ZONELIST_ORDER_DEFAULT);
-	const int z0[] = { 0, N, 0, D32, 0, D, 1, N, 2, N, 3, N };
-	const int z1[] = { 1, N, 3, N, 0, N, 0, D32, 0, D, 2, N };
-	const int z2[] = { 2, N, 3, N, 0, N, 0, D32, 0, D, 1, N };
-	const int z3[] = { 3, N, 1, N, 2, N, 0, N, 0, D32, 0, D };
+	const int z0[] = {0, N, 0, D32, 0, D, 1, N, 2, N, 3, N};
+	const int z1[] = {1, N, 3, N, 0, N, 0, D32, 0, D, 2, N};
+	const int z2[] = {2, N, 3, N, 0, N, 0, D32, 0, D, 1, N};
+	const int z3[] = {3, N, 1, N, 2, N, 0, N, 0, D32, 0, D};
 	check_zonelist(pz, 0, 0, z0, 6);
 	check_zonelist(pz, 1, 0, z1, 6);
 	check_zonelist(pz, 2, 0, z2, 6);
 	check_zonelist(pz, 3, 0, z3, 6);
 	for (int k = 1; k < 4; k++) {
-		const int t[] = { k, N };
+		const int t[] = {k, N};
 		check_zonelist(pz, k, 1, t, 1);
 	}
 	tu_destroy(pz);
@@ -194,10 +195,10 @@ static void test_zonelist_four_nodes_square_zone_order(void **state)
 	machine(4, 4, square);
 	pz_t *pz = create(&tm, PZ_ZONELIST_ORDER_ZONE);
 	/* same node orders as above; Normal of every node first, then DMA32, DMA */
-	const int z0[] = { 0, N, 1, N, 2, N, 3, N, 0, D32, 0, D };
-	const int z1[] = { 1, N, 3, N, 0, N, 2, N, 0, D32, 0, D };
-	const int z2[] = { 2, N, 3, N, 0, N, 1, N, 0, D32, 0, D };
-	const int z3[] = { 3, N, 1, N, 2, N, 0, N, 0, D32, 0, D };
+	const int z0[] = {0, N, 1, N, 2, N, 3, N, 0, D32, 0, D};
+	const int z1[] = {1, N, 3, N, 0, N, 2, N, 0, D32, 0, D};
+	const int z2[] = {2, N, 3, N, 0, N, 1, N, 0, D32, 0, D};
+	const int z3[] = {3, N, 1, N, 2, N, 0, N, 0, D32, 0, D};
 	check_zonelist(pz, 0, 0, z0, 6);
 	check_zonelist(pz, 1, 0, z1, 6);
 	check_zonelist(pz, 2, 0, z2, 6);
@@ -221,10 +222,10 @@ static void test_zonelist_four_nodes_round_robin(void **state)
 	(void)state;
 	machine(4, 4, NULL);
 	pz_t *pz = create(&tm, PZ_ZONELIST_ORDER_DEFAULT);
-	const int z0[] = { 0, N, 0, D32, 0, D, 1, N, 2, N, 3, N };
-	const int z1[] = { 1, N, 2, N, 3, N, 0, N, 0, D32, 0, D };
-	const int z2[] = { 2, N, 3, N, 0, N, 0, D32, 0, D, 1, N };
-	const int z3[] = { 3, N, 0, N, 0, D32, 0, D, 1, N, 2, N };
+	const int z0[] = {0, N, 0, D32, 0, D, 1, N, 2, N, 3, N};
+	const int z1[] = {1, N, 2, N, 3, N, 0, N, 0, D32, 0, D};
+	const int z2[] = {2, N, 3, N, 0, N, 0, D32, 0, D, 1, N};
+	const int z3[] = {3, N, 0, N, 0, D32, 0, D, 1, N, 2, N};
 	check_zonelist(pz, 0, 0, z0, 6);
 	check_zonelist(pz, 1, 0, z1, 6);
 	check_zonelist(pz, 2, 0, z2, 6);
@@ -249,10 +250,10 @@ static void test_zonelist_four_nodes_headless(void **state)
 	(void)state;
 	machine(4, 2, NULL);
 	pz_t *pz = create(&tm, PZ_ZONELIST_ORDER_DEFAULT);
-	const int z0[] = { 0, N, 0, D32, 0, D, 2, N, 3, N, 1, N };
-	const int z1[] = { 1, N, 3, N, 2, N, 0, N, 0, D32, 0, D };
-	const int z2[] = { 2, N, 3, N, 0, N, 0, D32, 0, D, 1, N };
-	const int z3[] = { 3, N, 2, N, 0, N, 0, D32, 0, D, 1, N };
+	const int z0[] = {0, N, 0, D32, 0, D, 2, N, 3, N, 1, N};
+	const int z1[] = {1, N, 3, N, 2, N, 0, N, 0, D32, 0, D};
+	const int z2[] = {2, N, 3, N, 0, N, 0, D32, 0, D, 1, N};
+	const int z3[] = {3, N, 2, N, 0, N, 0, D32, 0, D, 1, N};
 	check_zonelist(pz, 0, 0, z0, 6);
 	check_zonelist(pz, 1, 0, z1, 6);
 	check_zonelist(pz, 2, 0, z2, 6);
@@ -275,18 +276,57 @@ static void test_zonelist_four_nodes_headless(void **state)
 static void test_zonelist_cpu_node_table(void **state)
 {
 	(void)state;
-	static const uint8_t cpu_node[2] = { 2, 3 };
+	static const uint8_t cpu_node[2] = {2, 3};
 	machine(4, 2, square);
 	tm.m.cpu_node = cpu_node;
 	pz_t *pz = create(&tm, PZ_ZONELIST_ORDER_DEFAULT);
-	const int z0[] = { 0, N, 0, D32, 0, D, 1, N, 2, N, 3, N };
-	const int z1[] = { 1, N, 0, N, 0, D32, 0, D, 3, N, 2, N };
-	const int z2[] = { 2, N, 3, N, 0, N, 0, D32, 0, D, 1, N };
-	const int z3[] = { 3, N, 1, N, 2, N, 0, N, 0, D32, 0, D };
+	const int z0[] = {0, N, 0, D32, 0, D, 1, N, 2, N, 3, N};
+	const int z1[] = {1, N, 0, N, 0, D32, 0, D, 3, N, 2, N};
+	const int z2[] = {2, N, 3, N, 0, N, 0, D32, 0, D, 1, N};
+	const int z3[] = {3, N, 1, N, 2, N, 0, N, 0, D32, 0, D};
 	check_zonelist(pz, 0, 0, z0, 6);
 	check_zonelist(pz, 1, 0, z1, 6);
 	check_zonelist(pz, 2, 0, z2, 6);
 	check_zonelist(pz, 3, 0, z3, 6);
+	tu_destroy(pz);
+}
+
+/*
+ * A memoryless node (a CPU, no zones): its fallback list holds the other
+ * nodes' zones, its THISNODE list is empty, and a THISNODE request from it
+ * fails at once (spec 2.2: an empty zonelist returns NULL).
+ */
+static void test_zonelist_memoryless_node(void **state)
+{
+	(void)state;
+	tu_machine_init(&tm, 3, 3);
+	tu_add_zone(&tm, 0, PZ_ZONE_DMA, 1, 4096);
+	tu_add_zone(&tm, 0, PZ_ZONE_DMA32, 4096, 8192);
+	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 8192, 16384);
+	/* node 1: no memory */
+	tu_add_zone(&tm, 2, PZ_ZONE_NORMAL, 16384, 24576);
+	pz_t *pz = create(&tm, PZ_ZONELIST_ORDER_DEFAULT);
+	/* node 1: candidates 0 (20 + 1 + 1 = 22) and 2 (20 + 0 + 1 = 21) -> 2, 0 */
+	const int z1[] = {2, N, 0, N, 0, D32, 0, D};
+	check_zonelist(pz, 1, 0, z1, 4);
+	int out[8];
+	assert_int_equal(pz_zonelist(pz, 1, 1, out, 4), 0);
+	/* node 0 never lists node 1: 0's zones, then 2 */
+	const int z0[] = {0, N, 0, D32, 0, D, 2, N};
+	check_zonelist(pz, 0, 0, z0, 4);
+
+	tu_cpu = 1;
+	assert_null(pz_alloc_pages_node(pz, 1, PZ_GFP_KERNEL | PZ_GFP_THISNODE, 0));
+	pz_page_t *p = pz_alloc_pages_node(pz, 1, PZ_GFP_KERNEL, 0);
+	assert_non_null(p);
+	assert_int_equal(pz_page_to_nid(pz, p), 2);
+	assert_int_equal(pz_free_pages(pz, p, 0), 0);
+	p = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0); /* CPU 1's node: node 1's list */
+	assert_non_null(p);
+	assert_int_equal(pz_page_to_nid(pz, p), 2);
+	assert_int_equal(pz_free_pages(pz, p, 0), 0);
+	tu_cpu = 0;
+	assert_int_equal(pz_validate(pz), 0);
 	tu_destroy(pz);
 }
 
@@ -329,7 +369,7 @@ static void test_alloc_node_until_low_watermark(void **state)
 	(void)state;
 	machine(2, 2, NULL);
 	pz_t *pz = create(&tm, PZ_ZONELIST_ORDER_DEFAULT);
-	struct stack s = { 0 };
+	struct stack s = {0};
 	tu_cpu = 1;
 	uint64_t low = zinfo(pz, 1, N).wmark_low;
 	assert_true(low > 0);
@@ -424,7 +464,7 @@ static void test_alloc_thisnode_no_fallback(void **state)
 	(void)state;
 	machine(2, 2, NULL);
 	pz_t *pz = create(&tm, PZ_ZONELIST_ORDER_DEFAULT);
-	struct stack s = { 0 };
+	struct stack s = {0};
 	tu_cpu = 1;
 
 	/* while node 1 has memory, THISNODE gets it */
@@ -447,8 +487,8 @@ static void test_alloc_thisnode_no_fallback(void **state)
 	assert_null(pz_alloc_pages_node(pz, 1, PZ_GFP_NOWAIT | PZ_GFP_THISNODE, 0));
 	assert_null(pz_alloc_pages_node(pz, 1, PZ_GFP_ATOMIC_MASK | PZ_GFP_THISNODE, 0));
 	assert_null(pz_alloc_pages_node(pz, 1, PZ_GFP_KERNEL | PZ_GFP_THISNODE, 0));
-	assert_null(pz_alloc_pages_node(pz, 1, PZ_GFP_KERNEL | PZ_GFP_THISNODE | PZ_GFP_MEMALLOC,
-					0));
+	assert_null(
+		pz_alloc_pages_node(pz, 1, PZ_GFP_KERNEL | PZ_GFP_THISNODE | PZ_GFP_MEMALLOC, 0));
 	assert_null(pz_alloc_pages_node(pz, 1, PZ_GFP_KERNEL | PZ_GFP_THISNODE, 2));
 
 	/* without THISNODE: node 0 */
@@ -505,7 +545,7 @@ static void test_alloc_dma_zones(void **state)
 	assert_int_equal(pz_free_pages(pz, p, 0), 0);
 
 	/* drain DMA32 + DMA with GFP_DMA32 until refused: never another zone */
-	struct stack s = { 0 };
+	struct stack s = {0};
 	int got_dma32 = 0;
 	while ((p = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_DMA32, 0)) != NULL) {
 		int z = pz_page_zonenum(pz, p);
@@ -541,8 +581,9 @@ static void test_alloc_zone_vs_node_order(void **state)
 	machine(2, 2, NULL);
 	tu_cpu = 0;
 	for (int zone_order = 0; zone_order < 2; zone_order++) {
-		pz_t *pz = create(&tm, zone_order ? PZ_ZONELIST_ORDER_ZONE : PZ_ZONELIST_ORDER_NODE);
-		struct stack s = { 0 };
+		pz_t *pz =
+			create(&tm, zone_order ? PZ_ZONELIST_ORDER_ZONE : PZ_ZONELIST_ORDER_NODE);
+		struct stack s = {0};
 		pz_page_t *p;
 		int nid = -1, z = -1;
 		for (int i = 0; i < 20000; i++) {
@@ -578,6 +619,7 @@ int main(void)
 		cmocka_unit_test(test_zonelist_four_nodes_round_robin),
 		cmocka_unit_test(test_zonelist_four_nodes_headless),
 		cmocka_unit_test(test_zonelist_cpu_node_table),
+		cmocka_unit_test(test_zonelist_memoryless_node),
 		cmocka_unit_test(test_alloc_node_until_low_watermark),
 		cmocka_unit_test(test_alloc_nodemask),
 		cmocka_unit_test(test_alloc_thisnode_no_fallback),

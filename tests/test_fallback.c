@@ -1,0 +1,645 @@
+/*
+ * test_fallback.c - anti-fragmentation: stealing from other migratetypes
+ * (largest block first, can_steal on the found block's order, claiming a
+ * pageblock), the mm_page_alloc_extfrag event, MIGRATE_RESERVE blocks of
+ * the 4.1 profile and mobility grouping switched off (spec sections 1.5,
+ * 2.1, 5.5, 5.6, 5.8, 9.5).
+ *
+ * Black-box: only <pagezone.h> and the test helpers.
+ */
+#include "testutil.h"
+
+#include <string.h>
+
+#define GFP_RESERVE	(PZ_GFP_KERNEL | PZ_GFP_MEMALLOC)
+#define GFP_MOV_RESERVE (PZ_GFP_HIGHUSER_MOVABLE | PZ_GFP_MEMALLOC)
+#define MAXO		11
+
+static struct tu_machine tm;
+static struct pz_platform plat;
+static struct pz_trace_event evbuf[4096];
+
+/*
+ * One Normal zone [16384, 32768) = 16384 pages = 32 pageblocks = 16
+ * order-10 blocks. min_free_kbytes = isqrt(65536 kB * 16) = 1024;
+ * pages_min 256, min 256, low 320, high 384. zone_batchsize: 16 -> 4 ->
+ * rounddown(6) - 1 = 3 (pcp high 18).
+ */
+#define ZSTART 16384
+#define ZEND   32768
+#define BATCH  3
+
+static pz_t *create_ex(enum pz_profile profile, unsigned min_free_kbytes, unsigned nogroup)
+{
+	struct pz_config cfg;
+	tu_machine_init(&tm, 1, 1);
+	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, ZSTART, ZEND);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.machine = &tm.m;
+	cfg.profile = profile;
+	cfg.min_free_kbytes = min_free_kbytes;
+	cfg.mobility_grouping_disabled = nogroup;
+	plat = tu_platform(1);
+	cfg.platform = &plat;
+	pz_t *pz = tu_create(&cfg);
+	assert_non_null(pz);
+	assert_int_equal(pz_validate(pz), 0);
+	tu_trace_reset();
+	tu_trace.events = evbuf;
+	tu_trace.cap = sizeof(evbuf) / sizeof(evbuf[0]);
+	tu_trace.n = 0;
+	return pz;
+}
+
+static pz_t *create41(void)
+{
+	return create_ex(PZ_PROFILE_LINUX_4_1, 0, 0);
+}
+
+static struct pz_zone_info zinfo(pz_t *pz)
+{
+	struct pz_zone_info z;
+	memset(&z, 0, sizeof(z));
+	assert_int_equal(pz_zone_info(pz, 0, PZ_ZONE_NORMAL, &z), 0);
+	return z;
+}
+
+static void validate(pz_t *pz)
+{
+	int v = pz_validate(pz);
+	if (v != 0)
+		fail_msg("pz_validate: %d violations; last log: %s", v, tu_log.last);
+}
+
+static void assert_blocks(pz_t *pz, uint64_t unmov, uint64_t mov, uint64_t recl, uint64_t resv)
+{
+	struct pz_zone_info z = zinfo(pz);
+	if (z.nr_blocks_mt[PZ_MT_UNMOVABLE] != unmov || z.nr_blocks_mt[PZ_MT_MOVABLE] != mov ||
+	    z.nr_blocks_mt[PZ_MT_RECLAIMABLE] != recl || z.nr_blocks_mt[PZ_MT_RESERVE] != resv)
+		fail_msg("pageblocks U/M/R/Res %llu/%llu/%llu/%llu, want %llu/%llu/%llu/%llu",
+			 (unsigned long long)z.nr_blocks_mt[PZ_MT_UNMOVABLE],
+			 (unsigned long long)z.nr_blocks_mt[PZ_MT_MOVABLE],
+			 (unsigned long long)z.nr_blocks_mt[PZ_MT_RECLAIMABLE],
+			 (unsigned long long)z.nr_blocks_mt[PZ_MT_RESERVE],
+			 (unsigned long long)unmov, (unsigned long long)mov,
+			 (unsigned long long)recl, (unsigned long long)resv);
+}
+
+/* Free blocks per order on the lists of type mt. */
+static void assert_lists(pz_t *pz, enum pz_migratetype mt, const uint64_t want[MAXO])
+{
+	struct pz_zone_info z = zinfo(pz);
+	for (int o = 0; o < MAXO; o++)
+		if (z.nr_free_mt[o][mt] != want[o])
+			fail_msg("type %d order %d: %llu free blocks, want %llu", (int)mt, o,
+				 (unsigned long long)z.nr_free_mt[o][mt],
+				 (unsigned long long)want[o]);
+}
+
+static const uint64_t none[MAXO] = {0};
+
+/* ---------------------------------------------------------------------- */
+/* MIGRATE_RESERVE (4.1)                                                    */
+
+/*
+ * reserve = min(2, roundup(min_wmark, 512) / 512) pageblocks, taken from
+ * the zone start; every other block starts MOVABLE.
+ *   default: min 256 -> roundup 512 -> 1 block
+ *   min_free_kbytes 4096: pages_min 1024 = min -> 2 blocks
+ *   min_free_kbytes 8192: min 2048 -> 4, capped at 2
+ */
+static void test_reserve_blocks_at_init(void **state)
+{
+	(void)state;
+	pz_t *pz = create41();
+	struct pz_zone_info z = zinfo(pz);
+	assert_int_equal(z.wmark_min, 256);
+	assert_int_equal(z.nr_reserved_blocks, 1);
+	assert_blocks(pz, 0, 31, 0, 1);
+	/* the reserve block [16384, 16896) holds the head of the order-10
+	 * block at 16384: move_freepages_block moved that whole block */
+	const uint64_t resv_lists[MAXO] = {[10] = 1};
+	const uint64_t mov_lists[MAXO] = {[10] = 15};
+	assert_lists(pz, PZ_MT_RESERVE, resv_lists);
+	assert_lists(pz, PZ_MT_MOVABLE, mov_lists);
+	assert_lists(pz, PZ_MT_UNMOVABLE, none);
+	tu_destroy(pz);
+
+	pz = create_ex(PZ_PROFILE_LINUX_4_1, 4096, 0);
+	z = zinfo(pz);
+	assert_int_equal(z.wmark_min, 1024);
+	assert_int_equal(z.nr_reserved_blocks, 2);
+	assert_blocks(pz, 0, 30, 0, 2);
+	/* the second reserve block [16896, 17408) holds no block head */
+	assert_lists(pz, PZ_MT_RESERVE, resv_lists);
+	assert_lists(pz, PZ_MT_MOVABLE, mov_lists);
+	tu_destroy(pz);
+
+	pz = create_ex(PZ_PROFILE_LINUX_4_1, 8192, 0);
+	assert_int_equal(zinfo(pz).wmark_min, 2048);
+	assert_int_equal(zinfo(pz).nr_reserved_blocks, 2);
+	assert_blocks(pz, 0, 30, 0, 2);
+	tu_destroy(pz);
+}
+
+/* The sysctl reruns the reserve setup: more blocks, then surplus back to MOVABLE. */
+static void test_reserve_blocks_follow_min_free_kbytes(void **state)
+{
+	(void)state;
+	pz_t *pz = create41();
+	assert_blocks(pz, 0, 31, 0, 1);
+	/* 8192 kB: pages_min 2048 -> min 2048 -> min(2, 4) = 2 */
+	assert_int_equal(pz_set_min_free_kbytes(pz, 8192), 0);
+	assert_int_equal(zinfo(pz).nr_reserved_blocks, 2);
+	assert_blocks(pz, 0, 30, 0, 2);
+	validate(pz);
+	/* 512 kB: pages_min 128 -> min 128 -> 1 */
+	assert_int_equal(pz_set_min_free_kbytes(pz, 512), 0);
+	assert_int_equal(zinfo(pz).wmark_min, 128);
+	assert_int_equal(zinfo(pz).nr_reserved_blocks, 1);
+	assert_blocks(pz, 0, 31, 0, 1);
+	validate(pz);
+	tu_destroy(pz);
+}
+
+/* The modern profile has no boot-time reserve (HIGHATOMIC is on demand). */
+static void test_modern_no_reserve_blocks(void **state)
+{
+	(void)state;
+	pz_t *pz = create_ex(PZ_PROFILE_MODERN, 0, 0);
+	struct pz_zone_info z = zinfo(pz);
+	assert_int_equal(z.nr_blocks_mt[PZ_MT_HIGHATOMIC], 0);
+	assert_int_equal(z.nr_blocks_mt[PZ_MT_MOVABLE], 32);
+	const uint64_t mov_lists[MAXO] = {[10] = 16};
+	assert_lists(pz, PZ_MT_MOVABLE, mov_lists);
+	tu_destroy(pz);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Stealing                                                                */
+
+/*
+ * A GFP_KERNEL (UNMOVABLE) order-0 request on a fresh zone: no UNMOVABLE
+ * free page, so __rmqueue_fallback searches from order 10 down; at order
+ * 10 RECLAIMABLE is empty, MOVABLE is not: its head block Q is taken. The
+ * found order 10 >= pageblock_order 9, so change_pageblock_range relabels
+ * all 1 << (10 - 9) = 2 pageblocks UNMOVABLE (U/M/Res 0/31/1 -> 2/29/1).
+ * expand() leaves Q+512 o9 ... Q+1 o0 on the UNMOVABLE lists; the refill of
+ * BATCH = 3 takes Q, Q+1, Q+2 (Q+3 split off the o1 block) and hands out Q.
+ * Events, in order: extfrag (fallback_order 10, UNMOVABLE from MOVABLE,
+ * change_ownership 1, fragmenting 10 < 9 = 0), then one zone_locked per
+ * __rmqueue call (3, percpu_refill 1), then mm_page_alloc.
+ */
+static void test_unmovable_steals_whole_block(void **state)
+{
+	(void)state;
+	pz_t *pz = create41();
+	pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0);
+	assert_non_null(p);
+	uint64_t Q = pz_page_to_pfn(pz, p);
+	assert_int_equal(Q % 1024, 0);
+	assert_true(Q != ZSTART); /* the block at the zone start is the reserve's */
+
+	assert_blocks(pz, 2, 29, 0, 1);
+	/* UNMOVABLE lists: Q+3 o0, Q+4 o2, Q+8 o3, ..., Q+512 o9 */
+	const uint64_t unmov[MAXO] = {1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 0};
+	const uint64_t mov[MAXO] = {[10] = 14};
+	assert_lists(pz, PZ_MT_UNMOVABLE, unmov);
+	assert_lists(pz, PZ_MT_MOVABLE, mov);
+	struct pz_zone_info z = zinfo(pz);
+	assert_int_equal(z.stat[PZ_NR_FREE_PAGES], 16384 - BATCH);
+	assert_int_equal(z.pcp_pages, BATCH - 1);
+	struct pz_pcp_info pcp;
+	assert_int_equal(pz_pcp_info(pz, 0, PZ_ZONE_NORMAL, 0, &pcp), 0);
+	assert_int_equal(pcp.count_mt[PZ_MT_UNMOVABLE], BATCH - 1);
+	assert_int_equal(pz_pfn_state(pz, Q + 1), PZ_PAGE_STATE_PCP);
+	assert_int_equal(pz_pfn_state(pz, Q + 2), PZ_PAGE_STATE_PCP);
+	assert_int_equal(pz_pfn_state(pz, Q + 3), PZ_PAGE_STATE_FREE);
+
+	assert_int_equal(tu_trace.count[PZ_TRACE_PAGE_ALLOC_EXTFRAG], 1);
+	const struct pz_trace_event *e = &tu_trace.last[PZ_TRACE_PAGE_ALLOC_EXTFRAG];
+	assert_int_equal(e->pfn, (int64_t)Q);
+	assert_int_equal(e->order, 0);
+	assert_int_equal(e->fallback_order, 10);
+	assert_int_equal(e->alloc_migratetype, PZ_MT_UNMOVABLE);
+	assert_int_equal(e->fallback_migratetype, PZ_MT_MOVABLE);
+	assert_int_equal(e->change_ownership, 1);
+	assert_int_equal(e->fragmenting, 0);
+
+	assert_int_equal(tu_trace.count[PZ_TRACE_PAGE_ALLOC_ZONE_LOCKED], BATCH);
+	e = &tu_trace.last[PZ_TRACE_PAGE_ALLOC_ZONE_LOCKED];
+	assert_int_equal(e->order, 0);
+	assert_int_equal(e->percpu_refill, 1);
+	assert_int_equal(e->migratetype, PZ_MT_UNMOVABLE);
+	assert_int_equal(e->pfn, (int64_t)(Q + 2));
+	assert_int_equal(tu_trace.count[PZ_TRACE_PAGE_ALLOC], 1);
+	e = &tu_trace.last[PZ_TRACE_PAGE_ALLOC];
+	assert_int_equal(e->pfn, (int64_t)Q);
+	assert_int_equal(e->order, 0);
+	assert_int_equal(e->migratetype, PZ_MT_UNMOVABLE);
+	assert_true((e->gfp_flags & PZ_GFP_KERNEL) == PZ_GFP_KERNEL);
+
+	/* the order of events */
+	const enum pz_trace_kind seq[] = {PZ_TRACE_PAGE_ALLOC_EXTFRAG,
+					  PZ_TRACE_PAGE_ALLOC_ZONE_LOCKED,
+					  PZ_TRACE_PAGE_ALLOC_ZONE_LOCKED,
+					  PZ_TRACE_PAGE_ALLOC_ZONE_LOCKED, PZ_TRACE_PAGE_ALLOC};
+	assert_int_equal(tu_trace.n, 5);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(tu_trace.events[i].kind, seq[i]);
+	assert_int_equal(tu_trace.events[1].pfn, (int64_t)Q);
+	assert_int_equal(tu_trace.events[2].pfn, (int64_t)(Q + 1));
+
+	/* the next two come from the per-CPU list: no new event below it */
+	tu_trace_reset();
+	tu_trace.n = 0;
+	for (int i = 1; i < BATCH; i++) {
+		pz_page_t *q = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0);
+		assert_int_equal(pz_page_to_pfn(pz, q), Q + (uint64_t)i);
+	}
+	assert_int_equal(tu_trace.count[PZ_TRACE_PAGE_ALLOC_ZONE_LOCKED], 0);
+	assert_int_equal(tu_trace.count[PZ_TRACE_PAGE_ALLOC_EXTFRAG], 0);
+	assert_int_equal(tu_trace.count[PZ_TRACE_PAGE_ALLOC], BATCH - 1);
+	validate(pz);
+	tu_destroy(pz);
+}
+
+/* A RECLAIMABLE request steals the same way: 2 blocks become RECLAIMABLE. */
+static void test_reclaimable_steals_whole_block(void **state)
+{
+	(void)state;
+	pz_t *pz = create41();
+	pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_TEMPORARY, 0);
+	assert_non_null(p);
+	assert_blocks(pz, 0, 29, 2, 1);
+	const struct pz_trace_event *e = &tu_trace.last[PZ_TRACE_PAGE_ALLOC_EXTFRAG];
+	assert_int_equal(tu_trace.count[PZ_TRACE_PAGE_ALLOC_EXTFRAG], 1);
+	assert_int_equal(e->alloc_migratetype, PZ_MT_RECLAIMABLE);
+	assert_int_equal(e->fallback_migratetype, PZ_MT_MOVABLE);
+	assert_int_equal(e->fallback_order, 10);
+	assert_int_equal(e->change_ownership, 1);
+	/* UNMOVABLE's fallback list is RECLAIMABLE, then MOVABLE, but the
+	 * search goes by order first, largest first: at order 10 RECLAIMABLE
+	 * is empty and MOVABLE is not, so another order-10 MOVABLE block is
+	 * stolen (2 more blocks), not the order-9 RECLAIMABLE one. */
+	p = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0);
+	assert_non_null(p);
+	assert_int_equal(tu_trace.count[PZ_TRACE_PAGE_ALLOC_EXTFRAG], 2);
+	assert_int_equal(e->alloc_migratetype, PZ_MT_UNMOVABLE);
+	assert_int_equal(e->fallback_migratetype, PZ_MT_MOVABLE);
+	assert_int_equal(e->fallback_order, 10);
+	assert_int_equal(e->change_ownership, 1);
+	assert_int_equal(e->fragmenting, 0);
+	assert_blocks(pz, 2, 27, 2, 1);
+	/* the RECLAIMABLE remainder is untouched: Q+3 o0, Q+4 o2 ... Q+512 o9 */
+	const uint64_t recl[MAXO] = {1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 0};
+	assert_lists(pz, PZ_MT_RECLAIMABLE, recl);
+	validate(pz);
+	tu_destroy(pz);
+}
+
+/*
+ * Shape a zone for MOVABLE fallbacks:
+ *  1. GFP_KERNEL order 0 steals order-10 block Q (as above). Free on the
+ *     UNMOVABLE lists: Q+3 o0, Q+4 o2, Q+8 o3, Q+16 o4, Q+32 o5, Q+64 o6,
+ *     Q+128 o7, Q+256 o8 (pageblock A = [Q, Q+512)), Q+512 o9 (block B).
+ *  2. MOVABLE order-10 requests without watermarks take the 14 MOVABLE
+ *     blocks, then the reserve block from the last resort (the zone start,
+ *     16384), then fail: 15 blocks. No extfrag event: RESERVE is never a
+ *     fallback source. Blocks stay U/M/Res 2/29/1.
+ *  3. GFP_KERNEL (no watermarks) requests of the orders in trim[] take the
+ *     UNMOVABLE block of exactly that order.
+ */
+static pz_t *shape_for_movable(uint64_t *Q, const unsigned *trim, int ntrim)
+{
+	pz_t *pz = create41();
+	pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0);
+	assert_non_null(p);
+	*Q = pz_page_to_pfn(pz, p);
+	int n = 0;
+	uint64_t last = 0;
+	while ((p = pz_alloc_pages(pz, GFP_MOV_RESERVE, 10)) != NULL) {
+		last = pz_page_to_pfn(pz, p);
+		n++;
+	}
+	assert_int_equal(n, 15);
+	assert_int_equal(last, ZSTART);
+	assert_int_equal(tu_trace.count[PZ_TRACE_PAGE_ALLOC_EXTFRAG], 1);
+	assert_blocks(pz, 2, 29, 0, 1);
+	const uint64_t unmov[MAXO] = {1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 0};
+	assert_lists(pz, PZ_MT_UNMOVABLE, unmov);
+	assert_lists(pz, PZ_MT_MOVABLE, none);
+	assert_lists(pz, PZ_MT_RESERVE, none);
+	assert_lists(pz, PZ_MT_RECLAIMABLE, none);
+	/* 1 + 4 + 8 + ... + 512 = 1021 = 1024 - BATCH */
+	assert_int_equal(zinfo(pz).stat[PZ_NR_FREE_PAGES], 1021);
+
+	for (int i = 0; i < ntrim; i++) {
+		p = pz_alloc_pages(pz, GFP_RESERVE, trim[i]);
+		assert_non_null(p);
+		assert_int_equal(pz_page_to_pfn(pz, p), *Q + (1ull << trim[i]));
+	}
+	tu_trace_reset();
+	tu_trace.n = 0;
+	validate(pz);
+	return pz;
+}
+
+static const struct pz_trace_event *movable_order1(pz_t *pz, uint64_t want_pfn)
+{
+	pz_page_t *p = pz_alloc_pages(pz, GFP_MOV_RESERVE, 1);
+	assert_non_null(p);
+	assert_int_equal(pz_page_to_pfn(pz, p), want_pfn);
+	assert_int_equal(tu_trace.count[PZ_TRACE_PAGE_ALLOC_EXTFRAG], 1);
+	const struct pz_trace_event *e = &tu_trace.last[PZ_TRACE_PAGE_ALLOC_EXTFRAG];
+	assert_int_equal(e->order, 1);
+	assert_int_equal(e->alloc_migratetype, PZ_MT_MOVABLE);
+	assert_int_equal(e->fallback_migratetype, PZ_MT_UNMOVABLE);
+	return e;
+}
+
+/*
+ * No steal: trim 9, 8, 7, 6, 5, 4 -> UNMOVABLE holds Q+3 o0, Q+4 o2, Q+8 o3.
+ * MOVABLE order 1: largest first finds Q+8 at order 3. can_steal(3,
+ * MOVABLE): 3 < 9, 3 < 9/2 = 4, not UNMOVABLE/RECLAIMABLE -> no. Q+8 is
+ * taken as is and split into the MOVABLE lists (Q+12 o2, Q+10 o1); nothing
+ * else moves, no block changes label; change_ownership 0, fragmenting 1.
+ */
+static void test_movable_small_block_no_steal(void **state)
+{
+	(void)state;
+	uint64_t Q;
+	const unsigned trim[] = {9, 8, 7, 6, 5, 4};
+	pz_t *pz = shape_for_movable(&Q, trim, 6);
+	const uint64_t before[MAXO] = {1, 0, 1, 1};
+	assert_lists(pz, PZ_MT_UNMOVABLE, before);
+
+	const struct pz_trace_event *e = movable_order1(pz, Q + 8);
+	assert_int_equal(e->pfn, (int64_t)(Q + 8));
+	assert_int_equal(e->fallback_order, 3);
+	assert_int_equal(e->change_ownership, 0);
+	assert_int_equal(e->fragmenting, 1);
+
+	const uint64_t unmov[MAXO] = {1, 0, 1}; /* Q+3, Q+4 */
+	const uint64_t mov[MAXO] = {0, 1, 1};	/* Q+10, Q+12 */
+	assert_lists(pz, PZ_MT_UNMOVABLE, unmov);
+	assert_lists(pz, PZ_MT_MOVABLE, mov);
+	assert_blocks(pz, 2, 29, 0, 1);
+	validate(pz);
+	tu_destroy(pz);
+}
+
+/*
+ * Steal without claiming: trim 9, 8, 7, 6 -> block A holds Q+3 o0, Q+4 o2,
+ * Q+8 o3, Q+16 o4, Q+32 o5. MOVABLE order 1 finds Q+32 at order 5 >= 4:
+ * can_steal. 5 < 9, so move_freepages_block(A) moves every free block of A
+ * to MOVABLE: 1 + 4 + 8 + 16 + 32 = 61 pages < 256 = half a pageblock: no
+ * relabel (change_ownership 0). Q+32 splits into Q+48 o4, Q+40 o3, Q+36 o2,
+ * Q+34 o1 on the MOVABLE lists.
+ */
+static void test_movable_steals_without_claim(void **state)
+{
+	(void)state;
+	uint64_t Q;
+	const unsigned trim[] = {9, 8, 7, 6};
+	pz_t *pz = shape_for_movable(&Q, trim, 4);
+
+	const struct pz_trace_event *e = movable_order1(pz, Q + 32);
+	assert_int_equal(e->fallback_order, 5);
+	assert_int_equal(e->change_ownership, 0);
+	assert_int_equal(e->fragmenting, 1);
+
+	/* MOVABLE: o0 Q+3; o1 Q+34; o2 Q+4, Q+36; o3 Q+8, Q+40; o4 Q+16, Q+48 */
+	const uint64_t mov[MAXO] = {1, 1, 2, 2, 2};
+	assert_lists(pz, PZ_MT_UNMOVABLE, none);
+	assert_lists(pz, PZ_MT_MOVABLE, mov);
+	assert_blocks(pz, 2, 29, 0, 1);
+	validate(pz);
+	tu_destroy(pz);
+}
+
+/*
+ * Steal and claim: trim 9 only -> block A holds Q+3 o0, Q+4 o2, ... Q+256
+ * o8 = 1 + 4 + 8 + 16 + 32 + 64 + 128 + 256 = 509 free pages. MOVABLE
+ * order 1 finds Q+256 at order 8: can_steal; moves 509 >= 256 pages ->
+ * block A relabelled MOVABLE (U/M 2/29 -> 1/30), change_ownership 1,
+ * fragmenting 8 < 9 = 1. Q+256 splits into Q+384 o7, Q+320 o6, Q+288 o5,
+ * Q+272 o4, Q+264 o3, Q+260 o2, Q+258 o1.
+ */
+static void test_movable_steals_and_claims(void **state)
+{
+	(void)state;
+	uint64_t Q;
+	const unsigned trim[] = {9};
+	pz_t *pz = shape_for_movable(&Q, trim, 1);
+
+	const struct pz_trace_event *e = movable_order1(pz, Q + 256);
+	assert_int_equal(e->fallback_order, 8);
+	assert_int_equal(e->change_ownership, 1);
+	assert_int_equal(e->fragmenting, 1);
+
+	const uint64_t mov[MAXO] = {1, 1, 2, 2, 2, 2, 2, 2, 0};
+	assert_lists(pz, PZ_MT_UNMOVABLE, none);
+	assert_lists(pz, PZ_MT_MOVABLE, mov);
+	assert_blocks(pz, 1, 30, 0, 1);
+	validate(pz);
+	tu_destroy(pz);
+}
+
+/*
+ * A found block of pageblock order: no trim -> the largest UNMOVABLE block
+ * is Q+512 at order 9 = pageblock_order: change_pageblock_range relabels
+ * its one block B MOVABLE (U/M 1/30); fragmenting 9 < 9 = 0. The split
+ * remainder Q+768 o8 ... Q+514 o1 goes to MOVABLE; block A's free pages
+ * stay UNMOVABLE.
+ */
+static void test_movable_takes_pageblock(void **state)
+{
+	(void)state;
+	uint64_t Q;
+	pz_t *pz = shape_for_movable(&Q, NULL, 0);
+
+	const struct pz_trace_event *e = movable_order1(pz, Q + 512);
+	assert_int_equal(e->fallback_order, 9);
+	assert_int_equal(e->change_ownership, 1);
+	assert_int_equal(e->fragmenting, 0);
+
+	const uint64_t unmov[MAXO] = {1, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0};
+	const uint64_t mov[MAXO] = {0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0};
+	assert_lists(pz, PZ_MT_UNMOVABLE, unmov);
+	assert_lists(pz, PZ_MT_MOVABLE, mov);
+	assert_blocks(pz, 1, 30, 0, 1);
+	validate(pz);
+	tu_destroy(pz);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Mobility grouping off                                                   */
+
+/* Every request is typed UNMOVABLE: the traced migratetype and the per-CPU
+ * list it is refilled into. */
+static void check_all_unmovable(pz_t *pz)
+{
+	const pz_gfp_t kinds[] = {PZ_GFP_HIGHUSER_MOVABLE, PZ_GFP_TEMPORARY, PZ_GFP_KERNEL};
+	for (unsigned k = 0; k < 3; k++) {
+		tu_trace_reset();
+		tu_trace.n = 0;
+		pz_page_t *p = pz_alloc_pages(pz, kinds[k], 0);
+		assert_non_null(p);
+		assert_int_equal(tu_trace.count[PZ_TRACE_PAGE_ALLOC], 1);
+		assert_int_equal(tu_trace.last[PZ_TRACE_PAGE_ALLOC].migratetype, PZ_MT_UNMOVABLE);
+		struct pz_pcp_info pcp;
+		assert_int_equal(pz_pcp_info(pz, 0, PZ_ZONE_NORMAL, 0, &pcp), 0);
+		assert_int_equal(pcp.count_mt[PZ_MT_MOVABLE], 0);
+		assert_int_equal(pcp.count_mt[PZ_MT_RECLAIMABLE], 0);
+		assert_int_equal(pcp.count_mt[PZ_MT_UNMOVABLE], pcp.count);
+		assert_int_equal(pz_free_pages(pz, p, 0), 0);
+	}
+	validate(pz);
+}
+
+static void test_mobility_grouping_disabled_config(void **state)
+{
+	(void)state;
+	pz_t *pz = create_ex(PZ_PROFILE_LINUX_4_1, 0, 1);
+	check_all_unmovable(pz);
+	/* pz_gfp_migratetype is the pure mask function: unchanged */
+	assert_int_equal(pz_gfp_migratetype(PZ_GFP_HIGHUSER_MOVABLE), PZ_MT_MOVABLE);
+	tu_destroy(pz);
+}
+
+/*
+ * Grouping is switched off by itself when the page cache pages are fewer
+ * than pageblock_nr_pages * MIGRATE_TYPES = 512 * 6 = 3072: a 2000-page
+ * machine is below even 512 * 4; a 4096-page machine is above.
+ */
+static void test_mobility_grouping_small_machine(void **state)
+{
+	(void)state;
+	struct pz_config cfg;
+	memset(&cfg, 0, sizeof(cfg));
+	plat = tu_platform(1);
+	cfg.platform = &plat;
+	cfg.machine = &tm.m;
+
+	tu_machine_init(&tm, 1, 1);
+	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 8192, 8192 + 2000);
+	pz_t *pz = tu_create(&cfg);
+	assert_non_null(pz);
+	check_all_unmovable(pz);
+	tu_destroy(pz);
+
+	tu_machine_init(&tm, 1, 1);
+	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 8192, 8192 + 4096);
+	pz = tu_create(&cfg);
+	assert_non_null(pz);
+	tu_trace_reset();
+	pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_HIGHUSER_MOVABLE, 0);
+	assert_non_null(p);
+	assert_int_equal(tu_trace.last[PZ_TRACE_PAGE_ALLOC].migratetype, PZ_MT_MOVABLE);
+	p = pz_alloc_pages(pz, PZ_GFP_TEMPORARY, 0);
+	assert_non_null(p);
+	assert_int_equal(tu_trace.last[PZ_TRACE_PAGE_ALLOC].migratetype, PZ_MT_RECLAIMABLE);
+	validate(pz);
+	tu_destroy(pz);
+}
+
+/* ---------------------------------------------------------------------- */
+/* CMA                                                                     */
+
+/*
+ * "Only MOVABLE requests may use their pages" (pz_zone_desc.cma; spec 5.5,
+ * 5.6: CMA lists are never a fallback source, only MOVABLE requests take
+ * from them). One Normal zone [8192, 12288) with one max-order CMA block
+ * [cma_start, cma_start + 1024). Every UNMOVABLE and RECLAIMABLE page is
+ * taken (no watermarks): none may be a CMA page, and all 3072 others are
+ * taken. Then MOVABLE requests get the 1024 CMA pages.
+ */
+#define CMA_PAGES 1024
+
+static void cma_only_movable(uint64_t cma_start)
+{
+	struct pz_config cfg;
+	tu_machine_init(&tm, 1, 1);
+	struct pz_zone_desc *z = tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 8192, 12288);
+	tu_zone_cma(&tm, 0, z, cma_start, cma_start + CMA_PAGES);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.machine = &tm.m;
+	plat = tu_platform(0);
+	cfg.platform = &plat;
+	pz_t *pz = tu_create(&cfg);
+	assert_non_null(pz);
+	validate(pz);
+	assert_int_equal(zinfo(pz).nr_blocks_mt[PZ_MT_CMA], 2);
+	assert_int_equal(zinfo(pz).stat[PZ_NR_FREE_CMA_PAGES], CMA_PAGES);
+
+	const pz_gfp_t other[] = {GFP_RESERVE, PZ_GFP_TEMPORARY | PZ_GFP_MEMALLOC};
+	uint64_t taken = 0;
+	pz_page_t *p;
+	for (int k = 0; k < 2; k++) {
+		for (unsigned order = 3;; order = order ? order - 1 : 0) {
+			p = pz_alloc_pages(pz, other[k], order);
+			if (!p) {
+				if (order == 0)
+					break;
+				continue;
+			}
+			uint64_t pfn = pz_page_to_pfn(pz, p);
+			if (pfn + (1u << order) > cma_start && pfn < cma_start + CMA_PAGES)
+				fail_msg("gfp 0x%x order %u got pfn %llu inside CMA [%llu, %llu)",
+					 other[k], order, (unsigned long long)pfn,
+					 (unsigned long long)cma_start,
+					 (unsigned long long)(cma_start + CMA_PAGES));
+			taken += 1u << order;
+		}
+	}
+	assert_int_equal(taken, 4096 - CMA_PAGES);
+	assert_int_equal(zinfo(pz).stat[PZ_NR_FREE_PAGES], CMA_PAGES);
+	assert_int_equal(zinfo(pz).stat[PZ_NR_FREE_CMA_PAGES], CMA_PAGES);
+	validate(pz);
+	/* MOVABLE requests take the CMA pages */
+	uint64_t cma_pages = 0;
+	while ((p = pz_alloc_pages(pz, GFP_MOV_RESERVE, 0)) != NULL) {
+		uint64_t pfn = pz_page_to_pfn(pz, p);
+		assert_true(pfn >= cma_start && pfn < cma_start + CMA_PAGES);
+		cma_pages++;
+	}
+	assert_int_equal(cma_pages, CMA_PAGES);
+	assert_int_equal(zinfo(pz).stat[PZ_NR_FREE_CMA_PAGES], 0);
+	validate(pz);
+	tu_destroy(pz);
+}
+
+/* The CMA block at the zone start, where the 4.1 reserve block would go. */
+static void test_cma_only_movable_zone_start(void **state)
+{
+	(void)state;
+	cma_only_movable(8192);
+}
+
+/* The CMA block in the middle of the zone. */
+static void test_cma_only_movable_mid_zone(void **state)
+{
+	(void)state;
+	cma_only_movable(10240);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_reserve_blocks_at_init),
+		cmocka_unit_test(test_reserve_blocks_follow_min_free_kbytes),
+		cmocka_unit_test(test_modern_no_reserve_blocks),
+		cmocka_unit_test(test_unmovable_steals_whole_block),
+		cmocka_unit_test(test_reclaimable_steals_whole_block),
+		cmocka_unit_test(test_movable_small_block_no_steal),
+		cmocka_unit_test(test_movable_steals_without_claim),
+		cmocka_unit_test(test_movable_steals_and_claims),
+		cmocka_unit_test(test_movable_takes_pageblock),
+		cmocka_unit_test(test_mobility_grouping_disabled_config),
+		cmocka_unit_test(test_mobility_grouping_small_machine),
+		cmocka_unit_test(test_cma_only_movable_zone_start),
+		cmocka_unit_test(test_cma_only_movable_mid_zone),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -31,19 +31,37 @@ const struct pz_task *pz_task_current(struct pz *pz)
 	return t ? t : &pz->default_task;
 }
 
-void pz_zone_statistics(struct pz *pz, struct pz_zone *pref, struct pz_zone *z, pz_gfp_t gfp,
-			unsigned cpu)
+/*
+ * The per-allocation accounting of buffered_rmqueue: the fair batch (4.1),
+ * PGALLOC in pages, and zone_statistics' NUMA counters. With z's pcp lock
+ * held (locked) this CPU's counters are bumped without atomic
+ * read-modify-writes; NUMA_FOREIGN belongs to another zone and stays atomic.
+ */
+void pz_count_alloc(struct pz *pz, struct pz_zone *z, unsigned order, pz_gfp_t gfp,
+		    const struct pz_alloc_ctx *ac, bool locked)
 {
-	atomic_uint_least64_t *ev = z->pcp[cpu].ev;
-	unsigned local = (gfp & PZ_GFP_OTHER_NODE) ? pref->nid : pz->cpu_node[cpu];
+	struct pz_zone *pref = ac->preferred;
+	struct pz_pcp *pcp = &z->pcp[ac->cpu];
+	atomic_uint_least64_t *ev = locked ? pcp->ev_locked : pcp->ev;
+	unsigned local = (gfp & PZ_GFP_OTHER_NODE) ? pref->nid : pz->cpu_node[ac->cpu];
+	unsigned which = z->nid == local ? PCPEV_NUMA_LOCAL : PCPEV_NUMA_OTHER;
+	long pages = (long)1 << order;
 
-	if (z->nid == pref->nid) {
-		pz_count(&ev[PCPEV_NUMA_HIT]);
+	if (!pz_feature(pz, PZ_FEAT_NO_FAIR_POLICY) &&
+	    atomic_fetch_sub_explicit(&z->nr_alloc_batch, pages, memory_order_relaxed) - pages <= 0)
+		atomic_fetch_or_explicit(&z->flags, ZONE_FAIR_DEPLETED, memory_order_relaxed);
+	if (z->nid != pref->nid)
+		pz_count(&pref->pcp[ac->cpu].ev[PCPEV_NUMA_FOREIGN]);
+	if (locked) {
+		pz_count_locked(&ev[PCPEV_PGALLOC], (uint64_t)pages);
+		pz_count_locked(&ev[z->nid == pref->nid ? PCPEV_NUMA_HIT : PCPEV_NUMA_MISS], 1);
+		pz_count_locked(&ev[which], 1);
 	} else {
-		pz_count(&ev[PCPEV_NUMA_MISS]);
-		pz_count(&pref->pcp[cpu].ev[PCPEV_NUMA_FOREIGN]);
+		atomic_fetch_add_explicit(&ev[PCPEV_PGALLOC], (uint64_t)pages,
+					  memory_order_relaxed);
+		pz_count(&ev[z->nid == pref->nid ? PCPEV_NUMA_HIT : PCPEV_NUMA_MISS]);
+		pz_count(&ev[which]);
 	}
-	pz_count(&ev[z->nid == local ? PCPEV_NUMA_LOCAL : PCPEV_NUMA_OTHER]);
 }
 
 /* buffered_rmqueue: one block from zone z, with the zone's accounting. */
@@ -52,9 +70,9 @@ static struct pz_page *buffered_rmqueue(struct pz *pz, struct pz_zone *z, unsign
 {
 	struct pz_page *p;
 
-	if (order == 0 && ac->migratetype < PZ_MT_PCPTYPES) {
-		p = pz_pcp_alloc(pz, z, ac->cpu, ac->migratetype, gfp & PZ_GFP_COLD, ac->t);
-	} else {
+	if (order == 0 && ac->migratetype < PZ_MT_PCPTYPES)
+		return pz_pcp_alloc(pz, z, gfp, ac); /* counts under the pcp lock */
+	{
 		if (gfp & PZ_GFP_NOFAIL && order > 1)
 			pz_warn_once(pz, PZ_WARN_NOFAIL_ORDER,
 				     "WARNING: __GFP_NOFAIL with order %u > 1", order);
@@ -64,15 +82,8 @@ static struct pz_page *buffered_rmqueue(struct pz *pz, struct pz_zone *z, unsign
 			pz_account_free_locked(z, -((long)1 << order), p->mt);
 		pz_unlock(&z->lock);
 	}
-	if (!p)
-		return p;
-	if (atomic_fetch_sub_explicit(&z->nr_alloc_batch, (long)1 << order, memory_order_relaxed) -
-		    ((long)1 << order) <=
-	    0)
-		atomic_fetch_or_explicit(&z->flags, ZONE_FAIR_DEPLETED, memory_order_relaxed);
-	atomic_fetch_add_explicit(&z->pcp[ac->cpu].ev[PCPEV_PGALLOC], (uint64_t)1 << order,
-				  memory_order_relaxed);
-	pz_zone_statistics(pz, ac->preferred, z, gfp, ac->cpu);
+	if (p)
+		pz_count_alloc(pz, z, order, gfp, ac, false);
 	return p;
 }
 

@@ -116,7 +116,7 @@ void pz_area_add(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned o
 
 	p->order = (uint8_t)order;
 	p->mt = (uint8_t)mt;
-	pg_set(p, PG_BUDDY);
+	pg_set_where(p, PG_BUDDY);
 	if (tail)
 		pz_list_add_tail(pz, &a->list[mt], p);
 	else
@@ -130,7 +130,7 @@ void pz_area_del(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned o
 	struct pz_free_area *a = &z->free_area[order];
 
 	pz_list_del(pz, &a->list[p->mt], p);
-	pg_clear(p, PG_BUDDY);
+	pg_set_where(p, 0);
 	rd_inc(&a->nr_free, -1);
 	rd_inc(&a->nr_free_mt[p->mt], -1);
 }

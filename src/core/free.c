@@ -164,8 +164,6 @@ static int free_block(struct pz *pz, struct pz_page *p, unsigned order, bool col
 		return 0;
 	}
 	p->mt = (uint8_t)pz_pageblock_mt(pz, pz_page_pfn(pz, p));
-	atomic_fetch_add_explicit(&pz_page_zone(pz, p)->pcp[cpu].ev[PCPEV_PGFREE], 1,
-				  memory_order_relaxed);
 	pz_pcp_free(pz, pz_page_zone(pz, p), p, cpu, cold, t);
 	return 0;
 }

@@ -348,6 +348,7 @@ static void init_descriptors(struct pz *pz)
 		p->mt = 0;
 		p->mapcount = 0;
 		p->zone = PZ_NO_ZONE;
+		atomic_init(&p->where, 0);
 		p->spare = 0;
 		p->owner = 0;
 	}
@@ -549,11 +550,6 @@ int pz_init(const struct pz_config *cfg, void *mem, size_t size, pz_t **out)
 			pz_pcp_setup_zone(pz, &pz->zones[i]);
 	*out = pz;
 	return 0;
-}
-
-bool pz_instance_ok(const struct pz *pz)
-{
-	return pz && pz->magic == PZ_MAGIC;
 }
 
 int pz_destroy(pz_t *pz)

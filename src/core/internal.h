@@ -76,7 +76,8 @@ struct pz_page {
 	uint8_t mt;		/* [Z]/[P] migratetype recorded on rmqueue / pcp free */
 	int32_t mapcount;	/* [O] must be 0 at allocation and free */
 	uint16_t zone;		/* [C] zone id (nid * PZ_NR_ZONE_TYPES + type) or PZ_NO_ZONE */
-	uint16_t spare;
+	_Atomic uint8_t where;	/* [Z]/[P] PG_BUDDY or PG_PCP: which list holds it */
+	uint8_t spare;
 	uintptr_t owner; /* [O] user word */
 };
 _Static_assert(sizeof(struct pz_page) <= 32, "page descriptor must stay within 32 bytes");
@@ -106,12 +107,13 @@ enum pz_pcp_event {
 
 /* One CPU's page lists for one zone (per_cpu_pages). */
 struct pz_pcp {
-	pz_lock_t lock;			      /* [P] */
-	int count;			      /* [P] pages on the three lists */
-	atomic_int high;		      /* [A] flush when count >= high */
-	atomic_int batch;		      /* [A] refill / flush size */
-	struct pz_list lists[PZ_MT_PCPTYPES]; /* [P] */
-	atomic_uint_least64_t ev[PCPEV_NR];   /* [A] this CPU's share of the zone's events */
+	pz_lock_t lock;				   /* [P] */
+	int count;				   /* [P] pages on the three lists */
+	atomic_int high;			   /* [A] flush when count >= high */
+	atomic_int batch;			   /* [A] refill / flush size */
+	struct pz_list lists[PZ_MT_PCPTYPES];	   /* [P] */
+	atomic_uint_least64_t ev[PCPEV_NR];	   /* [A] events counted outside pcp->lock */
+	atomic_uint_least64_t ev_locked[PCPEV_NR]; /* [P] events counted under pcp->lock */
 } __attribute__((aligned(PZ_CACHELINE)));
 
 #define ZONE_FAIR_DEPLETED 0x1u
@@ -233,9 +235,19 @@ static inline bool pz_pfn_covered(const struct pz *pz, uint64_t pfn)
 {
 	return pfn >= pz->base_pfn && pfn - pz->base_pfn < pz->nr_pages;
 }
+/*
+ * PG_BUDDY and PG_PCP live in p->where, written only under the lock that
+ * owns the list (zone or pcp) with plain relaxed stores; every other flag in
+ * p->flags. pg_flags() shows both, so readers need not care.
+ */
 static inline unsigned pg_flags(const struct pz_page *p)
 {
-	return atomic_load_explicit(&p->flags, memory_order_relaxed);
+	return atomic_load_explicit(&p->flags, memory_order_relaxed) |
+	       atomic_load_explicit(&p->where, memory_order_relaxed);
+}
+static inline void pg_set_where(struct pz_page *p, unsigned where)
+{
+	atomic_store_explicit(&p->where, (uint8_t)where, memory_order_relaxed);
 }
 static inline void pg_set(struct pz_page *p, unsigned f)
 {
@@ -282,13 +294,33 @@ static inline void pz_count(atomic_uint_least64_t *c)
 {
 	atomic_fetch_add_explicit(c, 1, memory_order_relaxed);
 }
+/* Adds to a counter only ever written under one lock: a plain add (no lock
+ * prefix), still an atomic store so that lock-free readers see whole values. */
+static inline void pz_count_locked(atomic_uint_least64_t *c, uint64_t n)
+{
+	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + n,
+			      memory_order_relaxed);
+}
 
 /* ---- lock.c ----------------------------------------------------------- */
 void pz_lock_init(pz_lock_t *l);
-void pz_lock(const struct pz *pz, pz_lock_t *l);
-bool pz_trylock(pz_lock_t *l);
-void pz_unlock(pz_lock_t *l);
+void pz_lock_slow(const struct pz *pz, pz_lock_t *l);
 bool pz_lock_held(pz_lock_t *l);
+static inline bool pz_trylock(pz_lock_t *l)
+{
+	return atomic_load_explicit(&l->v, memory_order_relaxed) == 0 &&
+	       atomic_exchange_explicit(&l->v, 1, memory_order_acquire) == 0;
+}
+static inline void pz_lock(const struct pz *pz, pz_lock_t *l)
+{
+	if (pz_likely(atomic_exchange_explicit(&l->v, 1, memory_order_acquire) == 0))
+		return;
+	pz_lock_slow(pz, l);
+}
+static inline void pz_unlock(pz_lock_t *l)
+{
+	atomic_store_explicit(&l->v, 0, memory_order_release);
+}
 
 /* ---- lib.c: freestanding helpers -------------------------------------- */
 void pz_memzero(void *p, size_t n);
@@ -321,8 +353,15 @@ void pz_warn_once(struct pz *pz, unsigned bit, const char *fmt, ...) PZ_PRINTF(3
 void pz_warn_alloc_failed(struct pz *pz, pz_gfp_t gfp, unsigned order);
 
 /* ---- trace.c ---------------------------------------------------------- */
-void pz_trace_rec(struct pz_tbuf *t, enum pz_trace_kind kind, uint64_t pfn, unsigned order,
-		  unsigned mt, unsigned flag);
+void pz_trace_rec_slow(struct pz_tbuf *t, enum pz_trace_kind kind, uint64_t pfn, unsigned order,
+		       unsigned mt, unsigned flag);
+/* Records an event when tracing (t != NULL); one branch otherwise. */
+static inline void pz_trace_rec(struct pz_tbuf *t, enum pz_trace_kind kind, uint64_t pfn,
+				unsigned order, unsigned mt, unsigned flag)
+{
+	if (pz_unlikely(t != 0))
+		pz_trace_rec_slow(t, kind, pfn, order, mt, flag);
+}
 void pz_trace_extfrag(struct pz *pz, struct pz_tbuf *t, uint64_t pfn, unsigned order,
 		      unsigned fallback_order, unsigned start_mt, unsigned fallback_mt);
 void pz_trace_flush(struct pz *pz, struct pz_tbuf *t);
@@ -335,14 +374,31 @@ unsigned pz_gfp_to_alloc_flags(const struct pz *pz, const struct pz_task *task, 
 bool pz_gfp_is_atomic(const struct pz *pz, pz_gfp_t gfp);
 
 /* ---- init.c ----------------------------------------------------------- */
-bool pz_instance_ok(const struct pz *pz);
+static inline bool pz_instance_ok(const struct pz *pz)
+{
+	return pz && pz->magic == PZ_MAGIC;
+}
 
 /* ---- zonelist.c ------------------------------------------------------- */
 int pz_build_zonelists(struct pz *pz, uint16_t *storage, size_t per_list);
 size_t pz_zonelist_len(const struct pz *pz);
-/* Next zone id of a zonelist at or after *pos allowed by highidx and mask. */
-struct pz_zone *pz_next_zone(struct pz *pz, const uint16_t *zl, unsigned *pos, unsigned highidx,
-			     const pz_nodemask_t *mask);
+/* next_zones_zonelist: the next zone at or after *pos whose type is at most
+ * highidx and whose node is in mask (NULL: any); NULL at the end. */
+static inline struct pz_zone *pz_next_zone(struct pz *pz, const uint16_t *zl, unsigned *pos,
+					   unsigned highidx, const pz_nodemask_t *mask)
+{
+	for (; zl[*pos] != PZ_NO_ZONE; (*pos)++) {
+		struct pz_zone *z = &pz->zones[zl[*pos]];
+
+		if (z->type > highidx)
+			continue;
+		if (mask && !(*mask & ((pz_nodemask_t)1 << z->nid)))
+			continue;
+		(*pos)++;
+		return z;
+	}
+	return (struct pz_zone *)0;
+}
 bool pz_cpuset_zone_allowed(struct pz *pz, const struct pz_task *task, struct pz_zone *z,
 			    pz_gfp_t gfp);
 
@@ -390,8 +446,9 @@ int pz_find_suitable_fallback(const struct pz *pz, const struct pz_free_area *ar
 			      unsigned mt, bool only_stealable, bool *can_steal);
 
 /* ---- pcp.c ------------------------------------------------------------ */
-struct pz_page *pz_pcp_alloc(struct pz *pz, struct pz_zone *z, unsigned cpu, unsigned mt, bool cold,
-			     struct pz_tbuf *t);
+struct pz_alloc_ctx;
+struct pz_page *pz_pcp_alloc(struct pz *pz, struct pz_zone *z, pz_gfp_t gfp,
+			     const struct pz_alloc_ctx *ac);
 void pz_pcp_free(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned cpu, bool cold,
 		 struct pz_tbuf *t);
 void pz_drain_zone_cpu(struct pz *pz, struct pz_zone *z, unsigned cpu, struct pz_tbuf *t);
@@ -413,8 +470,8 @@ struct pz_page *pz_get_page_from_freelist(struct pz *pz, pz_gfp_t gfp, unsigned 
 					  unsigned alloc_flags, struct pz_alloc_ctx *ac);
 bool pz_first_zone(struct pz *pz, struct pz_alloc_ctx *ac, const pz_nodemask_t *mask);
 const struct pz_task *pz_task_current(struct pz *pz);
-void pz_zone_statistics(struct pz *pz, struct pz_zone *pref, struct pz_zone *z, pz_gfp_t gfp,
-			unsigned cpu);
+void pz_count_alloc(struct pz *pz, struct pz_zone *z, unsigned order, pz_gfp_t gfp,
+		    const struct pz_alloc_ctx *ac, bool locked);
 
 /* ---- slowpath.c ------------------------------------------------------- */
 struct pz_page *pz_alloc_slowpath(struct pz *pz, pz_gfp_t gfp, unsigned order,

@@ -14,13 +14,8 @@ void pz_lock_init(pz_lock_t *l)
 	atomic_init(&l->v, 0);
 }
 
-bool pz_trylock(pz_lock_t *l)
-{
-	return atomic_load_explicit(&l->v, memory_order_relaxed) == 0 &&
-	       atomic_exchange_explicit(&l->v, 1, memory_order_acquire) == 0;
-}
-
-void pz_lock(const struct pz *pz, pz_lock_t *l)
+/* The contended case of pz_lock: spin reading, relaxing now and then. */
+void pz_lock_slow(const struct pz *pz, pz_lock_t *l)
 {
 	unsigned spins = 0;
 
@@ -32,11 +27,6 @@ void pz_lock(const struct pz *pz, pz_lock_t *l)
 			}
 		}
 	}
-}
-
-void pz_unlock(pz_lock_t *l)
-{
-	atomic_store_explicit(&l->v, 0, memory_order_release);
 }
 
 bool pz_lock_held(pz_lock_t *l)

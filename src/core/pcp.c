@@ -41,7 +41,7 @@ static int rmqueue_bulk(struct pz *pz, struct pz_zone *z, int count, struct pz_l
 			prev ? pz_list_add_before(pz, list, prev, p)
 			     : pz_list_add_tail(pz, list, p);
 		prev = p;
-		pg_set(p, PG_PCP);
+		pg_set_where(p, PG_PCP);
 		if (p->mt == PZ_MT_CMA)
 			zadd(&z->nr_free_cma, -1);
 	}
@@ -50,10 +50,16 @@ static int rmqueue_bulk(struct pz *pz, struct pz_zone *z, int count, struct pz_l
 	return i;
 }
 
-struct pz_page *pz_pcp_alloc(struct pz *pz, struct pz_zone *z, unsigned cpu, unsigned mt, bool cold,
-			     struct pz_tbuf *t)
+/* The order-0 half of buffered_rmqueue: take from this CPU's list,
+ * refilling it from the buddy lists when empty; counts the allocation while
+ * the pcp lock is held. */
+struct pz_page *pz_pcp_alloc(struct pz *pz, struct pz_zone *z, pz_gfp_t gfp,
+			     const struct pz_alloc_ctx *ac)
 {
-	struct pz_pcp *pcp = &z->pcp[cpu];
+	struct pz_pcp *pcp = &z->pcp[ac->cpu];
+	unsigned mt = ac->migratetype;
+	bool cold = gfp & PZ_GFP_COLD;
+	struct pz_tbuf *t = ac->t;
 	struct pz_list *list = &pcp->lists[mt];
 	struct pz_page *p;
 
@@ -69,8 +75,9 @@ struct pz_page *pz_pcp_alloc(struct pz *pz, struct pz_zone *z, unsigned cpu, uns
 	}
 	p = &pz->pages[cold ? list->last : list->first];
 	pz_list_del(pz, list, p);
-	pg_clear(p, PG_PCP);
+	pg_set_where(p, 0);
 	pcp->count--;
+	pz_count_alloc(pz, z, 0, gfp, ac, true);
 	pz_unlock(&pcp->lock);
 	return p;
 }
@@ -105,7 +112,7 @@ static void free_pcppages_bulk(struct pz *pz, struct pz_zone *z, int count, stru
 			unsigned mt = p->mt;
 
 			pz_list_del(pz, list, p);
-			pg_clear(p, PG_PCP);
+			pg_set_where(p, 0);
 			if (z->nr_isolate_pageblock)
 				mt = pz_pageblock_mt(pz, pz_page_pfn(pz, p));
 			pz_free_one_page_locked(pz, z, p, 0, mt);
@@ -124,6 +131,7 @@ void pz_pcp_free(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned c
 
 	if (mt >= PZ_MT_PCPTYPES) {
 		if (mt == PZ_MT_ISOLATE) {
+			pz_count(&pcp->ev[PCPEV_PGFREE]);
 			pz_lock(pz, &z->lock);
 			zstore(&z->pages_scanned, 0);
 			pz_free_one_page_locked(pz, z, p, 0,
@@ -138,8 +146,9 @@ void pz_pcp_free(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned c
 		pz_list_add_tail(pz, &pcp->lists[mt], p);
 	else
 		pz_list_add_head(pz, &pcp->lists[mt], p);
-	pg_set(p, PG_PCP);
+	pg_set_where(p, PG_PCP);
 	pcp->count++;
+	pz_count_locked(&pcp->ev_locked[PCPEV_PGFREE], 1);
 	if (pcp->count >= atomic_load_explicit(&pcp->high, memory_order_acquire)) {
 		int batch = atomic_load_explicit(&pcp->batch, memory_order_acquire);
 

@@ -17,7 +17,8 @@ uint64_t pz_zone_event(const struct pz *pz, const struct pz_zone *z, enum pz_pcp
 	if (!z->pcp)
 		return 0;
 	for (unsigned c = 0; c < pz->nr_cpus; c++)
-		sum += atomic_load_explicit(&z->pcp[c].ev[ev], memory_order_relaxed);
+		sum += atomic_load_explicit(&z->pcp[c].ev[ev], memory_order_relaxed) +
+		       atomic_load_explicit(&z->pcp[c].ev_locked[ev], memory_order_relaxed);
 	return sum;
 }
 

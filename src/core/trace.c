@@ -10,8 +10,8 @@
  */
 #include "internal.h"
 
-void pz_trace_rec(struct pz_tbuf *t, enum pz_trace_kind kind, uint64_t pfn, unsigned order,
-		  unsigned mt, unsigned flag)
+void pz_trace_rec_slow(struct pz_tbuf *t, enum pz_trace_kind kind, uint64_t pfn, unsigned order,
+		       unsigned mt, unsigned flag)
 {
 	struct pz_trec *r;
 

@@ -103,22 +103,6 @@ int pz_build_zonelists(struct pz *pz, uint16_t *storage, size_t per_list)
 	return 0;
 }
 
-struct pz_zone *pz_next_zone(struct pz *pz, const uint16_t *zl, unsigned *pos, unsigned highidx,
-			     const pz_nodemask_t *mask)
-{
-	for (; zl[*pos] != PZ_NO_ZONE; (*pos)++) {
-		struct pz_zone *z = &pz->zones[zl[*pos]];
-
-		if (z->type > highidx)
-			continue;
-		if (mask && !(*mask & ((pz_nodemask_t)1 << z->nid)))
-			continue;
-		(*pos)++;
-		return z;
-	}
-	return (struct pz_zone *)0;
-}
-
 /* __cpuset_node_allowed: the rules of spec section 2.4, in their order. */
 bool pz_cpuset_zone_allowed(struct pz *pz, const struct pz_task *task, struct pz_zone *z,
 			    pz_gfp_t gfp)

@@ -413,6 +413,82 @@ static struct pz_page *alloc_nodemask(struct pz *pz, pz_gfp_t gfp, unsigned orde
 	return p;
 }
 
+/*
+ * The common order-0 request in one flat function. It does exactly what
+ * alloc_nodemask + get_page_from_freelist do when the first eligible zone
+ * passes its LOW watermark (and the fair policy) and its per-CPU list
+ * already holds a page of the type; in any other case it changes nothing
+ * and returns NULL so that the general path runs. The general path is the
+ * specification; this is only a shortcut through it.
+ */
+static struct pz_page *alloc_order0_fast(struct pz *pz, pz_gfp_t gfp, int nid)
+{
+	struct pz_alloc_ctx ac;
+	const uint16_t *zl;
+	struct pz_zone *z;
+	struct pz_pcp *pcp;
+	struct pz_list *list;
+	struct pz_page *p;
+	unsigned pos = 0, mt;
+	int high = pz_gfp_zone_internal(gfp, pz->zone_present_types);
+	long free;
+
+	/* forbidden zone mixes and MOVABLE|RECLAIMABLE are reported by the
+	 * general path */
+	if (pz_unlikely(high < 0 || (gfp & (PZ_GFP_MOVABLE | PZ_GFP_RECLAIMABLE)) ==
+					    (PZ_GFP_MOVABLE | PZ_GFP_RECLAIMABLE)))
+		return (struct pz_page *)0;
+	mt = pz_gfp_to_mt(pz, gfp);
+	ac.cpu = pz_this_cpu(pz);
+	ac.task = pz_task_current(pz);
+	if ((gfp & PZ_GFP_WRITE) || mt >= PZ_MT_PCPTYPES ||
+	    __atomic_load_n(&ac.task->mems_allowed, __ATOMIC_RELAXED) != PZ_NODEMASK_ALL)
+		return (struct pz_page *)0;
+	if (nid < 0)
+		nid = pz->cpu_node[ac.cpu];
+	else if ((unsigned)nid >= pz->nr_nodes)
+		return (struct pz_page *)0;
+	zl = pz->nodes[nid].zonelist[(gfp & PZ_GFP_THISNODE) ? 1 : 0];
+	ac.preferred = pz_next_zone(pz, zl, &pos, (unsigned)high, (const pz_nodemask_t *)0);
+	if (!ac.preferred)
+		return (struct pz_page *)0;
+	pos = 0;
+	/* the fair pass of get_page_from_freelist over the local zones */
+	while ((z = pz_next_zone(pz, zl, &pos, (unsigned)high, (const pz_nodemask_t *)0))) {
+		if (z->nid != ac.preferred->nid && !pz_feature(pz, PZ_FEAT_NO_FAIR_POLICY))
+			return (struct pz_page *)0;
+		if (!pz_feature(pz, PZ_FEAT_NO_FAIR_POLICY) &&
+		    (atomic_load_explicit(&z->flags, memory_order_relaxed) & ZONE_FAIR_DEPLETED))
+			continue;
+		/* the order-0 LOW check, against the preferred zone's classzone */
+		free = zload(&z->nr_free_pages);
+		if (!(pz->has_cma && mt == PZ_MT_MOVABLE))
+			free -= zload(&z->nr_free_cma);
+		if (free > zload(&z->wmark[1]) + zload(&z->lowmem_reserve[ac.preferred->type]))
+			break;
+		if (pz->zone_reclaim_mode)
+			return (struct pz_page *)0; /* zone_reclaim is the general path's */
+	}
+	if (!z)
+		return (struct pz_page *)0;
+	pcp = &z->pcp[ac.cpu];
+	list = &pcp->lists[mt];
+	pz_lock(pz, &pcp->lock);
+	if (pz_list_empty(list)) {
+		pz_unlock(&pcp->lock);
+		return (struct pz_page *)0;
+	}
+	p = &pz->pages[(gfp & PZ_GFP_COLD) ? list->last : list->first];
+	pz_list_del(pz, list, p);
+	pg_set_where(p, 0);
+	pcp->count--;
+	pz_count_alloc(pz, z, 0, gfp, &ac, true);
+	pz_unlock(&pcp->lock);
+	if (pz_unlikely(!prep_new_page(pz, p, 0, gfp, 0)))
+		return (struct pz_page *)0; /* leaked; the general path retries the zone */
+	return p;
+}
+
 pz_page_t *pz_alloc_pages_nodemask(pz_t *pz, pz_gfp_t gfp, unsigned order, int preferred_nid,
 				   const pz_nodemask_t *nodemask)
 {
@@ -420,6 +496,12 @@ pz_page_t *pz_alloc_pages_nodemask(pz_t *pz, pz_gfp_t gfp, unsigned order, int p
 
 	if (!pz_instance_ok(pz))
 		return (pz_page_t *)0;
+	if (order == 0 && !nodemask && !pz->plat.trace &&
+	    !atomic_load_explicit(&pz->cpusets_enabled, memory_order_relaxed)) {
+		p = alloc_order0_fast(pz, gfp, preferred_nid);
+		if (pz_likely(p != 0))
+			return p;
+	}
 	if (pz_unlikely(pz->plat.trace != 0)) {
 		struct pz_tbuf tb;
 

@@ -185,6 +185,29 @@ int pz_free_pages_internal(struct pz *pz, struct pz_page *p, unsigned order, boo
 	return free_block(pz, p, order, cold, batched, (struct pz_tbuf *)0);
 }
 
+/*
+ * The common order-0 free in one function: a page this instance handed out,
+ * last reference, no state the free check would object to. It does what
+ * free_block does for such a page and returns false, having changed
+ * nothing, for anything else (the general path then reports or handles it).
+ */
+static bool free_order0_fast(struct pz *pz, struct pz_page *p, bool cold)
+{
+	const unsigned ok = PG_PFMEMALLOC | (PZ_PAGE_DIRTY << PG_USER_SHIFT);
+	int one = 1;
+
+	if ((pg_flags(p) & ~ok) || p->order != 0 || p->mapcount != 0)
+		return false;
+	if (!atomic_compare_exchange_strong_explicit(&p->refcount, &one, 0, memory_order_acq_rel,
+						     memory_order_relaxed))
+		return false;
+	pg_store(p, 0);
+	p->owner = 0;
+	p->mt = (uint8_t)pz_pageblock_mt(pz, pz_page_pfn(pz, p));
+	pz_pcp_free(pz, pz_page_zone(pz, p), p, pz_this_cpu(pz), cold, (struct pz_tbuf *)0);
+	return true;
+}
+
 static int free_entry(pz_t *pz, pz_page_t *page, unsigned order, bool cold, bool batched)
 {
 	struct pz_page *p;
@@ -198,6 +221,8 @@ static int free_entry(pz_t *pz, pz_page_t *page, unsigned order, bool cold, bool
 		       (void *)page);
 		return -PZ_ERANGE;
 	}
+	if (order == 0 && !batched && !pz->plat.trace && free_order0_fast(pz, p, cold))
+		return 0;
 	return pz_free_pages_internal(pz, p, order, cold, batched);
 }
 

@@ -486,6 +486,25 @@ typedef struct pz_page pz_page_t; /* opaque 32-byte descriptor */
  */
 PZ_API pz_page_t *pz_alloc_pages_nodemask(pz_t *pz, pz_gfp_t gfp, unsigned order, int preferred_nid,
 					  const pz_nodemask_t *nodemask);
+/*
+ * alloc_pages_bulk (Linux 5.13+): fills the NULL entries of array[0..n) with
+ * order-0 pages, taking them from one zone's per-CPU list under a single
+ * lock hold when that zone passes its watermark with room for all of them,
+ * and falling back to single allocations otherwise. Entries already
+ * non-NULL are left alone. Returns the number of non-NULL entries
+ * afterwards (n when everything was filled; fewer when memory ran out).
+ * Free with pz_free_pages_bulk or one by one. Context: as
+ * pz_alloc_pages_nodemask.
+ */
+PZ_API size_t pz_alloc_pages_bulk(pz_t *pz, pz_gfp_t gfp, int preferred_nid,
+				  const pz_nodemask_t *nodemask, size_t n, pz_page_t **array);
+/*
+ * Frees n order-0 pages (each dropping one reference), batching the work
+ * on the per-CPU lists. NULL entries are skipped. Returns 0 or the first
+ * error; every entry is attempted (errors as pz_free_pages).
+ */
+PZ_API int pz_free_pages_bulk(pz_t *pz, pz_page_t *const *pages, size_t n);
+
 /* alloc_pages: the current task's policy and node. Same returns/context. */
 PZ_API pz_page_t *pz_alloc_pages(pz_t *pz, pz_gfp_t gfp, unsigned order);
 /* alloc_pages_node: nid < 0 means the current CPU's node. Same returns. */

@@ -88,7 +88,7 @@ static struct pz_page *buffered_rmqueue(struct pz *pz, struct pz_zone *z, unsign
 }
 
 /* check_new_page: anything set that a free page must not have. */
-static const char *new_page_problem(const struct pz_page *p)
+const char *pz_new_page_problem(const struct pz_page *p)
 {
 	unsigned f = pg_flags(p);
 
@@ -116,13 +116,13 @@ static void leak_block(struct pz *pz, struct pz_page *p, unsigned order)
  * refcount 1 on the head, zeroed if asked, compound if asked. A bad page
  * leaks the whole block (returns false), as the kernel does.
  */
-static bool prep_new_page(struct pz *pz, struct pz_page *p, unsigned order, pz_gfp_t gfp,
-			  unsigned alloc_flags)
+bool pz_prep_new_page(struct pz *pz, struct pz_page *p, unsigned order, pz_gfp_t gfp,
+		      unsigned alloc_flags)
 {
 	uint64_t n = (uint64_t)1 << order;
 
 	for (uint64_t i = 0; i < n; i++) {
-		const char *why = new_page_problem(p + i);
+		const char *why = pz_new_page_problem(p + i);
 
 		if (why) {
 			if (!(pg_flags(p + i) & PG_HWPOISON))
@@ -282,7 +282,7 @@ struct pz_page *pz_get_page_from_freelist(struct pz *pz, pz_gfp_t gfp, unsigned 
 			if (!zone_passes_watermark(pz, z, order, alloc_flags, gfp, ac))
 				continue;
 			while ((p = buffered_rmqueue(pz, z, order, gfp, ac))) {
-				if (prep_new_page(pz, p, order, gfp, alloc_flags))
+				if (pz_prep_new_page(pz, p, order, gfp, alloc_flags))
 					return p;
 			}
 		}
@@ -421,6 +421,44 @@ static struct pz_page *alloc_nodemask(struct pz *pz, pz_gfp_t gfp, unsigned orde
  * and returns NULL so that the general path runs. The general path is the
  * specification; this is only a shortcut through it.
  */
+/*
+ * The alloc context of an order-0 shortcut (alloc_order0_fast, the bulk
+ * allocator): false when the request needs something only the general path
+ * does (a report, WRITE spreading, a restricted cpuset, slot-3 types).
+ * Callers have checked: no nodemask, no tracing, cpusets off.
+ */
+bool pz_fast_ctx(struct pz *pz, pz_gfp_t gfp, int nid, struct pz_alloc_ctx *ac)
+{
+	int high = pz_gfp_zone_internal(gfp, pz->zone_present_types);
+	unsigned pos = 0;
+
+	/* forbidden zone mixes and MOVABLE|RECLAIMABLE are reported by the
+	 * general path */
+	if (pz_unlikely(high < 0 || (gfp & (PZ_GFP_MOVABLE | PZ_GFP_RECLAIMABLE)) ==
+					    (PZ_GFP_MOVABLE | PZ_GFP_RECLAIMABLE)))
+		return false;
+	ac->migratetype = pz_gfp_to_mt(pz, gfp);
+	ac->cpu = pz_this_cpu(pz);
+	ac->task = pz_task_current(pz);
+	if ((gfp & PZ_GFP_WRITE) || ac->migratetype >= PZ_MT_PCPTYPES ||
+	    __atomic_load_n(&ac->task->mems_allowed, __ATOMIC_RELAXED) != PZ_NODEMASK_ALL)
+		return false;
+	if (nid < 0)
+		nid = pz->cpu_node[ac->cpu];
+	else if ((unsigned)nid >= pz->nr_nodes)
+		return false;
+	ac->zonelist = pz->nodes[nid].zonelist[(gfp & PZ_GFP_THISNODE) ? 1 : 0];
+	ac->high_zoneidx = (unsigned)high;
+	ac->nodemask = (const pz_nodemask_t *)0;
+	ac->spread_dirty_pages = false;
+	ac->t = (struct pz_tbuf *)0;
+	ac->preferred = pz_next_zone(pz, ac->zonelist, &pos, ac->high_zoneidx, ac->nodemask);
+	if (!ac->preferred)
+		return false;
+	ac->classzone_idx = ac->preferred->type;
+	return true;
+}
+
 static struct pz_page *alloc_order0_fast(struct pz *pz, pz_gfp_t gfp, int nid)
 {
 	struct pz_alloc_ctx ac;
@@ -429,32 +467,16 @@ static struct pz_page *alloc_order0_fast(struct pz *pz, pz_gfp_t gfp, int nid)
 	struct pz_pcp *pcp;
 	struct pz_list *list;
 	struct pz_page *p;
-	unsigned pos = 0, mt;
-	int high = pz_gfp_zone_internal(gfp, pz->zone_present_types);
+	unsigned pos = 0, mt, high;
 	long free;
 
-	/* forbidden zone mixes and MOVABLE|RECLAIMABLE are reported by the
-	 * general path */
-	if (pz_unlikely(high < 0 || (gfp & (PZ_GFP_MOVABLE | PZ_GFP_RECLAIMABLE)) ==
-					    (PZ_GFP_MOVABLE | PZ_GFP_RECLAIMABLE)))
+	if (!pz_fast_ctx(pz, gfp, nid, &ac))
 		return (struct pz_page *)0;
-	mt = pz_gfp_to_mt(pz, gfp);
-	ac.cpu = pz_this_cpu(pz);
-	ac.task = pz_task_current(pz);
-	if ((gfp & PZ_GFP_WRITE) || mt >= PZ_MT_PCPTYPES ||
-	    __atomic_load_n(&ac.task->mems_allowed, __ATOMIC_RELAXED) != PZ_NODEMASK_ALL)
-		return (struct pz_page *)0;
-	if (nid < 0)
-		nid = pz->cpu_node[ac.cpu];
-	else if ((unsigned)nid >= pz->nr_nodes)
-		return (struct pz_page *)0;
-	zl = pz->nodes[nid].zonelist[(gfp & PZ_GFP_THISNODE) ? 1 : 0];
-	ac.preferred = pz_next_zone(pz, zl, &pos, (unsigned)high, (const pz_nodemask_t *)0);
-	if (!ac.preferred)
-		return (struct pz_page *)0;
-	pos = 0;
+	zl = ac.zonelist;
+	mt = ac.migratetype;
+	high = ac.high_zoneidx;
 	/* the fair pass of get_page_from_freelist over the local zones */
-	while ((z = pz_next_zone(pz, zl, &pos, (unsigned)high, (const pz_nodemask_t *)0))) {
+	while ((z = pz_next_zone(pz, zl, &pos, high, (const pz_nodemask_t *)0))) {
 		if (z->nid != ac.preferred->nid && !pz_feature(pz, PZ_FEAT_NO_FAIR_POLICY))
 			return (struct pz_page *)0;
 		if (!pz_feature(pz, PZ_FEAT_NO_FAIR_POLICY) &&
@@ -484,7 +506,7 @@ static struct pz_page *alloc_order0_fast(struct pz *pz, pz_gfp_t gfp, int nid)
 	pcp->count--;
 	pz_count_alloc(pz, z, 0, gfp, &ac, true);
 	pz_unlock(&pcp->lock);
-	if (pz_unlikely(!prep_new_page(pz, p, 0, gfp, 0)))
+	if (pz_unlikely(!pz_prep_new_page(pz, p, 0, gfp, 0)))
 		return (struct pz_page *)0; /* leaked; the general path retries the zone */
 	return p;
 }

@@ -447,6 +447,8 @@ int pz_find_suitable_fallback(const struct pz *pz, const struct pz_free_area *ar
 
 /* ---- pcp.c ------------------------------------------------------------ */
 struct pz_alloc_ctx;
+struct pz_page *pz_pcp_take_locked(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp,
+				   unsigned mt, bool cold, struct pz_tbuf *t);
 struct pz_page *pz_pcp_alloc(struct pz *pz, struct pz_zone *z, pz_gfp_t gfp,
 			     const struct pz_alloc_ctx *ac);
 void pz_pcp_free(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned cpu, bool cold,
@@ -469,6 +471,10 @@ struct pz_alloc_ctx {
 struct pz_page *pz_get_page_from_freelist(struct pz *pz, pz_gfp_t gfp, unsigned order,
 					  unsigned alloc_flags, struct pz_alloc_ctx *ac);
 bool pz_first_zone(struct pz *pz, struct pz_alloc_ctx *ac, const pz_nodemask_t *mask);
+bool pz_fast_ctx(struct pz *pz, pz_gfp_t gfp, int nid, struct pz_alloc_ctx *ac);
+const char *pz_new_page_problem(const struct pz_page *p);
+bool pz_prep_new_page(struct pz *pz, struct pz_page *p, unsigned order, pz_gfp_t gfp,
+		      unsigned alloc_flags);
 const struct pz_task *pz_task_current(struct pz *pz);
 void pz_count_alloc(struct pz *pz, struct pz_zone *z, unsigned order, pz_gfp_t gfp,
 		    const struct pz_alloc_ctx *ac, bool locked);

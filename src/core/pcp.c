@@ -50,34 +50,40 @@ static int rmqueue_bulk(struct pz *pz, struct pz_zone *z, int count, struct pz_l
 	return i;
 }
 
-/* The order-0 half of buffered_rmqueue: take from this CPU's list,
- * refilling it from the buddy lists when empty; counts the allocation while
- * the pcp lock is held. */
-struct pz_page *pz_pcp_alloc(struct pz *pz, struct pz_zone *z, pz_gfp_t gfp,
-			     const struct pz_alloc_ctx *ac)
+/* __rmqueue_pcplist: one page of type mt from this CPU's list, refilling
+ * it from the buddy lists when empty. Caller holds pcp->lock. */
+struct pz_page *pz_pcp_take_locked(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp,
+				   unsigned mt, bool cold, struct pz_tbuf *t)
 {
-	struct pz_pcp *pcp = &z->pcp[ac->cpu];
-	unsigned mt = ac->migratetype;
-	bool cold = gfp & PZ_GFP_COLD;
-	struct pz_tbuf *t = ac->t;
 	struct pz_list *list = &pcp->lists[mt];
 	struct pz_page *p;
 
-	pz_lock(pz, &pcp->lock);
 	if (pz_list_empty(list)) {
 		int batch = atomic_load_explicit(&pcp->batch, memory_order_acquire);
 
 		pcp->count += rmqueue_bulk(pz, z, batch, list, mt, cold, t);
-		if (pz_list_empty(list)) {
-			pz_unlock(&pcp->lock);
+		if (pz_list_empty(list))
 			return (struct pz_page *)0;
-		}
 	}
 	p = &pz->pages[cold ? list->last : list->first];
 	pz_list_del(pz, list, p);
 	pg_set_where(p, 0);
 	pcp->count--;
-	pz_count_alloc(pz, z, 0, gfp, ac, true);
+	return p;
+}
+
+/* The order-0 half of buffered_rmqueue; counts the allocation while the
+ * pcp lock is held. */
+struct pz_page *pz_pcp_alloc(struct pz *pz, struct pz_zone *z, pz_gfp_t gfp,
+			     const struct pz_alloc_ctx *ac)
+{
+	struct pz_pcp *pcp = &z->pcp[ac->cpu];
+	struct pz_page *p;
+
+	pz_lock(pz, &pcp->lock);
+	p = pz_pcp_take_locked(pz, z, pcp, ac->migratetype, gfp & PZ_GFP_COLD, ac->t);
+	if (p)
+		pz_count_alloc(pz, z, 0, gfp, ac, true);
 	pz_unlock(&pcp->lock);
 	return p;
 }

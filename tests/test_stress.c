@@ -29,6 +29,7 @@ struct handoff {
 
 struct shared {
 	pz_t *pz;
+	int cpusets; /* 0: no cpuset changes, so the order-0 shortcuts stay on */
 	struct handoff box;
 	atomic_ulong allocs, frees, fails, drains, cpuset_changes;
 };
@@ -112,12 +113,20 @@ static void *work(void *arg)
 			}
 			held[k] = held[--n];
 			orders[k] = orders[n];
-		} else if (r % 100 < 92) {
+		} else if (r % 100 < 90) {
 			take_one(sh);
+		} else if (r % 100 < 92) {
+			pz_page_t *bulk[16] = {0};
+			size_t got = pz_alloc_pages_bulk(sh->pz, PZ_GFP_KERNEL | PZ_GFP_NOWARN, -1,
+							 NULL, 16, bulk);
+
+			atomic_fetch_add(&sh->allocs, got);
+			assert_int_equal(pz_free_pages_bulk(sh->pz, bulk, 16), 0);
+			atomic_fetch_add(&sh->frees, got);
 		} else if (r % 100 < 96) {
 			assert_int_equal(pz_drain_cpu_pages(sh->pz, (unsigned)((r >> 8) % 2)), 0);
 			atomic_fetch_add(&sh->drains, 1);
-		} else {
+		} else if (sh->cpusets) {
 			pz_nodemask_t m = ((r >> 8) & 3) ? (pz_nodemask_t)((r >> 8) & 3) : 1;
 
 			assert_int_equal(pz_task_set_mems_allowed(sh->pz, &task, m, 3), 0);
@@ -132,7 +141,7 @@ static void *work(void *arg)
 	return NULL;
 }
 
-static void run_stress(enum pz_profile profile)
+static void run_stress(enum pz_profile profile, int cpusets)
 {
 	struct tu_machine tm;
 	struct shared sh;
@@ -156,6 +165,7 @@ static void run_stress(enum pz_profile profile)
 	cfg.platform = &plat;
 	memset(&sh, 0, sizeof(sh));
 	pthread_mutex_init(&sh.box.lock, NULL);
+	sh.cpusets = cpusets;
 	sh.pz = tu_create(&cfg);
 	assert_non_null(sh.pz);
 	free_before = tu_free_pages(sh.pz);
@@ -185,13 +195,21 @@ static void run_stress(enum pz_profile profile)
 static void test_stress_41(void **state)
 {
 	(void)state;
-	run_stress(PZ_PROFILE_LINUX_4_1);
+	run_stress(PZ_PROFILE_LINUX_4_1, 1);
 }
 
 static void test_stress_modern(void **state)
 {
 	(void)state;
-	run_stress(PZ_PROFILE_MODERN);
+	run_stress(PZ_PROFILE_MODERN, 1);
+}
+
+/* Without cpuset changes every order-0 operation can take the shortcuts. */
+static void test_stress_shortcuts(void **state)
+{
+	(void)state;
+	run_stress(PZ_PROFILE_LINUX_4_1, 0);
+	run_stress(PZ_PROFILE_MODERN, 0);
 }
 
 int main(void)
@@ -199,6 +217,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stress_41),
 		cmocka_unit_test(test_stress_modern),
+		cmocka_unit_test(test_stress_shortcuts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -119,9 +119,9 @@ static void leak_block(struct pz *pz, struct pz_page *p, unsigned order)
 bool pz_prep_new_page(struct pz *pz, struct pz_page *p, unsigned order, pz_gfp_t gfp,
 		      unsigned alloc_flags)
 {
-	uint64_t n = (uint64_t)1 << order;
+	uint64_t n = (uint64_t)1 << order, check = pz_pages_to_check(pz, order);
 
-	for (uint64_t i = 0; i < n; i++) {
+	for (uint64_t i = 0; i < check; i++) {
 		const char *why = pz_new_page_problem(p + i);
 
 		if (why) {

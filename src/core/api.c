@@ -207,6 +207,8 @@ int pz_page_set_state(pz_t *pz, pz_page_t *page, unsigned bits, int mapcount_del
 	if (atomic_load_explicit(&p->refcount, memory_order_relaxed) <= 0 &&
 	    (user != PZ_PAGE_HWPOISON || mapcount_delta))
 		return -PZ_EFAULT;
+	if (user & PZ_PAGE_HWPOISON)
+		pz_count(&pz->nr_hwpoison); /* before the flag: checkers see one or both */
 	pg_set(p, user << PG_USER_SHIFT);
 	p->mapcount += mapcount_delta;
 	return 0;

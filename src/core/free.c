@@ -95,9 +95,9 @@ static const char *free_problem(const struct pz_page *q, bool tail)
  */
 static bool free_pages_prepare(struct pz *pz, struct pz_page *p, unsigned order)
 {
-	uint64_t n = (uint64_t)1 << order, bad = 0;
+	uint64_t n = (uint64_t)1 << order, bad = 0, check = pz_pages_to_check(pz, order);
 
-	for (uint64_t i = 0; i < n; i++) {
+	for (uint64_t i = 0; i < check; i++) {
 		const char *why = free_problem(p + i, i != 0);
 
 		if (!why)

@@ -186,6 +186,7 @@ struct pz {
 	uint64_t dirty_bytes;
 	bool mobility_disabled; /* page_group_by_mobility_disabled */
 	atomic_int cpusets_enabled;
+	atomic_uint_least64_t nr_hwpoison; /* pages ever marked HWPOISON */
 	atomic_int tracing;
 	struct pz_errcount err;
 	atomic_uint_least64_t warn_stamp; /* warn_alloc_failed ratelimit (call count based) */
@@ -281,6 +282,18 @@ static inline void zstore(atomic_long *v, long x)
 static inline void zadd(atomic_long *v, long d)
 {
 	zstore(v, zload(v) + d);
+}
+/*
+ * How many pages of a block the allocation and free checks must look at.
+ * Every state change of a page needs a reference - which only a block's
+ * head (or a split page) holds - except marking HWPOISON; so while no page
+ * was ever poisoned the other pages cannot be in a bad state, and checking
+ * the head alone gives the same answers as checking every page.
+ */
+static inline uint64_t pz_pages_to_check(const struct pz *pz, unsigned order)
+{
+	return atomic_load_explicit(&pz->nr_hwpoison, memory_order_relaxed) ? (uint64_t)1 << order
+									    : 1;
 }
 static inline bool pz_feature(const struct pz *pz, unsigned f)
 {

@@ -334,53 +334,81 @@ static void copy_config(struct pz *pz, const struct pz_config *cfg, const struct
 	pz_task_init(&pz->default_task);
 }
 
-/* Page descriptors: everything starts as a hole outside any zone. */
-static void init_descriptors(struct pz *pz)
-{
-	for (uint64_t i = 0; i < pz->nr_pages; i++) {
-		struct pz_page *p = &pz->pages[i];
-
-		p->next = PZ_NIL;
-		p->prev = PZ_NIL;
-		atomic_init(&p->refcount, 0);
-		atomic_init(&p->flags, PG_HOLE);
-		p->order = 0;
-		p->mt = 0;
-		p->mapcount = 0;
-		p->zone = PZ_NO_ZONE;
-		atomic_init(&p->where, 0);
-		p->spare = 0;
-		p->owner = 0;
-	}
-	for (uint64_t b = 0; b < pz->nr_pages >> pz->pageblock_order; b++)
-		atomic_init(&pz->pageblock[b], PZ_MT_MOVABLE);
-}
-
-static void mark_range(struct pz *pz, uint64_t s, uint64_t e, unsigned flags, int refcount)
+/*
+ * Descriptors are written once each, range by range, with their final
+ * boot state: outside every zone or in a hole PG_HOLE; reserved pages
+ * PG_RESERVED with a reference (never freed); pages about to be released
+ * to the buddy lists all zero. One pass over the memmap keeps init of a
+ * big machine close to the cost of touching its metadata once.
+ */
+static void init_range(struct pz *pz, uint64_t s, uint64_t e, uint16_t zone, unsigned flags,
+		       int refcount)
 {
 	for (uint64_t pfn = s; pfn < e; pfn++) {
 		struct pz_page *p = pz_pfn_page(pz, pfn);
 
-		pg_store(p, flags);
-		atomic_store_explicit(&p->refcount, refcount, memory_order_relaxed);
+		p->next = PZ_NIL;
+		p->prev = PZ_NIL;
+		atomic_init(&p->refcount, refcount);
+		atomic_init(&p->flags, (uint16_t)flags);
+		p->order = 0;
+		p->mt = 0;
+		p->mapcount = 0;
+		p->zone = zone;
+		atomic_init(&p->where, 0);
+		p->spare = 0;
+		p->owner = 0;
 	}
 }
 
-/* Present pages become "allocated" (refcount 1), reserved ones PG_RESERVED. */
+/* Present memory of [s, e) in zone: free pages, with the reserved ranges
+ * (sorted; *r is the next one to consider) cut out. */
+static void init_present(struct pz *pz, uint16_t zone, const struct pz_zone_desc *d, uint64_t s,
+			 uint64_t e, unsigned *r)
+{
+	for (; *r < d->nr_reserved && d->reserved[*r].start < e; (*r)++) {
+		init_range(pz, s, d->reserved[*r].start, zone, 0, 0);
+		init_range(pz, d->reserved[*r].start, d->reserved[*r].end, zone, PG_RESERVED, 1);
+		s = d->reserved[*r].end;
+	}
+	init_range(pz, s, e, zone, 0, 0);
+}
+
 static void init_zone_pages(struct pz *pz, struct pz_zone *z, const struct pz_zone_desc *d)
 {
-	for (uint64_t pfn = d->start_pfn; pfn < d->end_pfn; pfn++)
-		pz_pfn_page(pz, pfn)->zone = z->id;
+	uint64_t cursor = d->start_pfn;
+	unsigned r = 0;
+
 	if (!d->nr_present)
-		mark_range(pz, d->start_pfn, d->end_pfn, 0, 1);
-	for (unsigned i = 0; i < d->nr_present; i++)
-		mark_range(pz, d->present[i].start, d->present[i].end, 0, 1);
-	for (unsigned i = 0; i < d->nr_reserved; i++)
-		mark_range(pz, d->reserved[i].start, d->reserved[i].end, PG_RESERVED, 1);
+		init_present(pz, z->id, d, d->start_pfn, d->end_pfn, &r);
+	for (unsigned i = 0; i < d->nr_present; i++) {
+		init_range(pz, cursor, d->present[i].start, z->id, PG_HOLE, 0);
+		init_present(pz, z->id, d, d->present[i].start, d->present[i].end, &r);
+		cursor = d->present[i].end;
+	}
+	if (d->nr_present)
+		init_range(pz, cursor, d->end_pfn, z->id, PG_HOLE, 0);
 	for (unsigned i = 0; i < d->nr_cma; i++)
 		for (uint64_t pfn = d->cma[i].start; pfn < d->cma[i].end;
 		     pfn += pz->pageblock_nr_pages)
 			pz_set_pageblock_mt(pz, pfn, PZ_MT_CMA);
+}
+
+/* Every pageblock starts MOVABLE; pfns outside all zones are holes. */
+static void init_outside(struct pz *pz, const struct pz_machine *m)
+{
+	uint64_t cursor = pz->base_pfn;
+
+	for (uint64_t b = 0; b < pz->nr_pages >> pz->pageblock_order; b++)
+		atomic_init(&pz->pageblock[b], PZ_MT_MOVABLE);
+	for (unsigned n = 0; n < m->nr_nodes; n++)
+		for (unsigned i = 0; i < m->nodes[n].nr_zones; i++) {
+			const struct pz_zone_desc *d = &m->nodes[n].zones[i];
+
+			init_range(pz, cursor, d->start_pfn, PZ_NO_ZONE, PG_HOLE, 0);
+			cursor = d->end_pfn;
+		}
+	init_range(pz, cursor, pz->base_pfn + pz->nr_pages, PZ_NO_ZONE, PG_HOLE, 0);
 }
 
 /* Frees [s, e) in maximal naturally aligned blocks, lowest pfn first. */
@@ -396,8 +424,6 @@ static uint64_t release_range(struct pz *pz, struct pz_zone *z, uint64_t s, uint
 			order = pz->max_order - 1;
 		while (s + ((uint64_t)1 << order) > e)
 			order--;
-		for (uint64_t i = 0; i < ((uint64_t)1 << order); i++)
-			atomic_store_explicit(&p[i].refcount, 0, memory_order_relaxed);
 		pz_free_one_page_locked(pz, z, p, order, pz_pageblock_mt(pz, s));
 		/* boot memory enters through __free_pages, so pgfree counts it */
 		atomic_fetch_add_explicit(&z->pcp[0].ev[PCPEV_PGFREE], (uint64_t)1 << order,
@@ -539,7 +565,7 @@ int pz_init(const struct pz_config *cfg, void *mem, size_t size, pz_t **out)
 	pz->zones = (struct pz_zone *)(void *)((char *)mem + lo.off_zones);
 	pz->pages = (struct pz_page *)(void *)((char *)mem + lo.off_pages);
 	pz->pageblock = (_Atomic uint8_t *)(void *)((char *)mem + lo.off_pb);
-	init_descriptors(pz);
+	init_outside(pz, cfg->machine);
 	build_zones(pz, cfg, (char *)mem, &lo);
 	release_memory(pz, cfg->machine);
 	decide_mobility(pz);

@@ -14,7 +14,7 @@ foreach(obj ${OBJECTS})
     # else (memset, printf, pthread_*) means the core is not freestanding.
     if(NOT name MATCHES "^pz_" AND NOT name MATCHES "^_GLOBAL_OFFSET_TABLE_$"
        AND NOT name MATCHES "^__(asan|ubsan|tsan|sanitizer|msan)_"
-       AND NOT name MATCHES "^__sancov")
+       AND NOT name MATCHES "^__sancov" AND NOT name MATCHES "^__gcov")
       list(APPEND bad "${obj}: ${name}")
     endif()
   endforeach()

@@ -225,7 +225,7 @@ struct pz_range {
 
 struct pz_zone_desc {
 	enum pz_zone_type type;
-	uint64_t start_pfn; /* the zone's span: [start_pfn, end_pfn) */
+	uint64_t start_pfn; /* the zone's span: [start_pfn, end_pfn), end <= 2^(64 - page_shift) */
 	uint64_t end_pfn;
 	/* Present ranges inside the span, sorted, not overlapping. NULL with
 	 * nr_present 0 means "the whole span is present". */

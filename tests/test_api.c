@@ -329,6 +329,32 @@ static void test_config_cma_accepted(void **state)
 	assert_int_equal(pz_destroy(pz), 0);
 }
 
+/* Node numbers need not follow pfn order (node 1 below node 0 is a real
+ * layout); overlapping node spans are refused. */
+static void test_config_nodes_any_pfn_order(void **state)
+{
+	(void)state;
+	struct pz_config cfg;
+	tu_machine_init(&tm, 2, 2);
+	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 65536, 65536 + 8192);
+	tu_add_zone(&tm, 1, PZ_ZONE_NORMAL, 8192, 8192 + 8192);
+	cfg_init(&cfg, &tm, 0);
+	pz_t *pz = tu_create(&cfg);
+	assert_non_null(pz);
+	assert_int_equal(pz_validate(pz), 0);
+	pz_page_t *p = pz_alloc_pages_node(pz, 1, PZ_GFP_KERNEL | PZ_GFP_THISNODE, 0);
+	assert_non_null(p);
+	assert_int_equal(pz_page_to_nid(pz, p), 1);
+	assert_true(pz_page_to_pfn(pz, p) >= 8192 && pz_page_to_pfn(pz, p) < 16384);
+	/* pfns between the nodes are not pages */
+	assert_null(pz_pfn_to_page(pz, 30000));
+	assert_int_equal(pz_free_pages(pz, p, 0), 0);
+	tu_destroy(pz);
+
+	tm.zones[1][0].end_pfn = 65536 + 1; /* now node 1 reaches into node 0 */
+	expect_refused(&cfg, "overlapping nodes");
+}
+
 static void test_config_small_buffer(void **state)
 {
 	(void)state;
@@ -1354,6 +1380,7 @@ int main(void)
 		cmocka_unit_test(test_config_no_machine),
 		cmocka_unit_test(test_config_zone_errors),
 		cmocka_unit_test(test_config_cma_accepted),
+		cmocka_unit_test(test_config_nodes_any_pfn_order),
 		cmocka_unit_test(test_config_small_buffer),
 		cmocka_unit_test(test_alloc_bad_order),
 		cmocka_unit_test(test_alloc_bad_gfp),

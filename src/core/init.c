@@ -102,6 +102,11 @@ static int check_zone(const struct pz_config *cfg, const struct layout *lo, unsi
 		REFUSE(cfg, "node %u: bad zone type %d", nid, (int)z->type);
 	if (z->start_pfn >= z->end_pfn)
 		REFUSE(cfg, "node %u: zone %s has an empty span", nid, pz_zone_type_name(z->type));
+	/* A 64-bit physical address space: keeps every pfn sum below 2^64. */
+	if (z->end_pfn > (uint64_t)1 << (64 - lo->page_shift))
+		REFUSE(cfg,
+		       "node %u: zone %s ends at pfn %llu, beyond a 64-bit physical address space",
+		       nid, pz_zone_type_name(z->type), (unsigned long long)z->end_pfn);
 	rc = check_ranges(cfg, "present", nid, z->present, z->nr_present, z->start_pfn, z->end_pfn);
 	if (!rc)
 		rc = check_ranges(cfg, "reserved", nid, z->reserved, z->nr_reserved, z->start_pfn,
@@ -162,7 +167,6 @@ static int check_geometry(const struct pz_config *cfg, struct layout *lo)
 static int check_nodes(const struct pz_config *cfg, struct layout *lo)
 {
 	const struct pz_machine *m = cfg->machine;
-	uint64_t prev_node_end = 0;
 	bool any = false;
 
 	lo->base_pfn = UINT64_MAX;
@@ -198,10 +202,15 @@ static int check_nodes(const struct pz_config *cfg, struct layout *lo)
 		}
 		if (!nd->nr_zones)
 			continue;
-		if (node_start < prev_node_end)
-			REFUSE(cfg, "node %u: its zones start at pfn %llu, inside an earlier node",
-			       n, (unsigned long long)node_start);
-		prev_node_end = node_end;
+		for (unsigned o = 0; o < n; o++) {
+			const struct pz_node_desc *od = &m->nodes[o];
+
+			if (od->nr_zones && node_start < od->zones[od->nr_zones - 1].end_pfn &&
+			    od->zones[0].start_pfn < node_end)
+				REFUSE(cfg, "node %u: its span [%llu, %llu) overlaps node %u", n,
+				       (unsigned long long)node_start, (unsigned long long)node_end,
+				       o);
+		}
 		lo->base_pfn = node_start < lo->base_pfn ? node_start : lo->base_pfn;
 		lo->end_pfn = node_end > lo->end_pfn ? node_end : lo->end_pfn;
 	}
@@ -394,20 +403,31 @@ static void init_zone_pages(struct pz *pz, struct pz_zone *z, const struct pz_zo
 			pz_set_pageblock_mt(pz, pfn, PZ_MT_CMA);
 }
 
-/* Every pageblock starts MOVABLE; pfns outside all zones are holes. */
+/* Every pageblock starts MOVABLE; pfns outside all zones are holes. Nodes
+ * may come in any pfn order, so the zone spans are sorted first (a node's
+ * own zones are ascending already). */
 static void init_outside(struct pz *pz, const struct pz_machine *m)
 {
+	struct pz_range span[PZ_MAX_NODES * PZ_NR_ZONE_TYPES];
+	unsigned n = 0;
 	uint64_t cursor = pz->base_pfn;
 
 	for (uint64_t b = 0; b < pz->nr_pages >> pz->pageblock_order; b++)
 		atomic_init(&pz->pageblock[b], PZ_MT_MOVABLE);
-	for (unsigned n = 0; n < m->nr_nodes; n++)
-		for (unsigned i = 0; i < m->nodes[n].nr_zones; i++) {
-			const struct pz_zone_desc *d = &m->nodes[n].zones[i];
+	for (unsigned nid = 0; nid < m->nr_nodes; nid++)
+		for (unsigned i = 0; i < m->nodes[nid].nr_zones; i++) {
+			struct pz_range r = {m->nodes[nid].zones[i].start_pfn,
+					     m->nodes[nid].zones[i].end_pfn};
+			unsigned k = n++;
 
-			init_range(pz, cursor, d->start_pfn, PZ_NO_ZONE, PG_HOLE, 0);
-			cursor = d->end_pfn;
+			for (; k > 0 && span[k - 1].start > r.start; k--)
+				span[k] = span[k - 1];
+			span[k] = r;
 		}
+	for (unsigned i = 0; i < n; i++) {
+		init_range(pz, cursor, span[i].start, PZ_NO_ZONE, PG_HOLE, 0);
+		cursor = span[i].end;
+	}
 	init_range(pz, cursor, pz->base_pfn + pz->nr_pages, PZ_NO_ZONE, PG_HOLE, 0);
 }
 

@@ -202,8 +202,9 @@ static int zi_commit(struct zi_parser *ps)
 		sec->managed = sec->present; /* kernels before 3.8 */
 	if (sec->type == ZI_TYPE_UNKNOWN || !(sec->have & ZI_HAVE_START) ||
 	    sec->present > sec->spanned || sec->managed > sec->present ||
-	    sec->start_pfn > UINT64_MAX - sec->spanned)
-		return zi_fail(ps, sec->line);
+	    sec->start_pfn > UINT64_MAX - sec->spanned ||
+	    sec->start_pfn + sec->spanned > (uint64_t)1 << 52)
+		return zi_fail(ps, sec->line); /* 4 KiB pages of a 64-bit physical space */
 	if (zi_check_order(ps, nid, sec))
 		return -PZ_EINVAL;
 	i = ps->m->nodes[nid].nr_zones++;

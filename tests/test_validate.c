@@ -7,6 +7,7 @@
 #include "testutil.h"
 #include "../src/core/internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static struct tu_machine tm;
@@ -35,7 +36,7 @@ static struct pz_zone *normal(pz_t *pz)
 	return pz_zone_of(pz, 0, PZ_ZONE_NORMAL);
 }
 
-/* The head of some free block of the given order (NULL if none). */
+/* The head of some free block of the given order (the test fails if none). */
 static struct pz_page *free_head(pz_t *pz, unsigned order, unsigned *mt)
 {
 	struct pz_zone *z = normal(pz);
@@ -45,7 +46,8 @@ static struct pz_page *free_head(pz_t *pz, unsigned order, unsigned *mt)
 			*mt = m;
 			return &pz->pages[z->free_area[order].list[m].first];
 		}
-	return NULL;
+	fail_msg("no free block of order %u", order);
+	abort();
 }
 
 static void test_free_counter_drift(void **state)
@@ -91,7 +93,7 @@ static void test_list_corruption(void **state)
 {
 	(void)state;
 	pz_t *pz = make();
-	unsigned mt;
+	unsigned mt = 0;
 	struct pz_page *p = free_head(pz, 10, &mt);
 
 	assert_non_null(p);
@@ -118,7 +120,7 @@ static void test_unmerged_buddies(void **state)
 	(void)state;
 	pz_t *pz = make();
 	struct pz_zone *z = normal(pz);
-	unsigned mt;
+	unsigned mt = 0;
 	struct pz_page *p = free_head(pz, 10, &mt);
 
 	pz_area_del(pz, z, p, 10);
@@ -164,7 +166,7 @@ static void test_misplaced_block(void **state)
 	(void)state;
 	pz_t *pz = make();
 	struct pz_zone *z = normal(pz);
-	unsigned mt;
+	unsigned mt = 0;
 	struct pz_page *p = free_head(pz, 10, &mt);
 
 	/* move the block's head record one page up: misaligned */

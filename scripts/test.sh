@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: the cmocka suite in a release build, then again under
 # AddressSanitizer + UndefinedBehaviorSanitizer, and the multi-thread
-# stress test under ThreadSanitizer. Installs missing
+# stress test under ThreadSanitizer, then a short run of every libFuzzer
+# target (clang). Installs missing
 # dependencies first. Exit status 0 only when everything passed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,4 +36,6 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 echo "== ThreadSanitizer build: concurrency stress =="
 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
 	run_suite build/test-tsan -DCMAKE_BUILD_TYPE=Debug -DPAGEZONE_SANITIZE=thread -R stress
+echo "== libFuzzer smoke run: every target 15 s, regressions replayed first =="
+scripts/fuzz.sh 15
 echo "all tests passed"

@@ -202,15 +202,22 @@ static int check_nodes(const struct pz_config *cfg, struct layout *lo)
 		}
 		if (!nd->nr_zones)
 			continue;
-		for (unsigned o = 0; o < n; o++) {
-			const struct pz_node_desc *od = &m->nodes[o];
+		/* Nodes may interleave (real NUMA layouts do); zones may not overlap. */
+		for (unsigned i = 0; i < nd->nr_zones; i++)
+			for (unsigned o = 0; o < n; o++)
+				for (unsigned k = 0; k < m->nodes[o].nr_zones; k++) {
+					const struct pz_zone_desc *a = &nd->zones[i];
+					const struct pz_zone_desc *b = &m->nodes[o].zones[k];
 
-			if (od->nr_zones && node_start < od->zones[od->nr_zones - 1].end_pfn &&
-			    od->zones[0].start_pfn < node_end)
-				REFUSE(cfg, "node %u: its span [%llu, %llu) overlaps node %u", n,
-				       (unsigned long long)node_start, (unsigned long long)node_end,
-				       o);
-		}
+					if (a->start_pfn < b->end_pfn && b->start_pfn < a->end_pfn)
+						REFUSE(cfg,
+						       "node %u: zone %s [%llu, %llu) overlaps "
+						       "node %u's %s",
+						       n, pz_zone_type_name(a->type),
+						       (unsigned long long)a->start_pfn,
+						       (unsigned long long)a->end_pfn, o,
+						       pz_zone_type_name(b->type));
+				}
 		lo->base_pfn = node_start < lo->base_pfn ? node_start : lo->base_pfn;
 		lo->end_pfn = node_end > lo->end_pfn ? node_end : lo->end_pfn;
 	}

@@ -346,6 +346,9 @@ struct pz_platform {
 /* ---------------------------------------------------------------------- */
 /* Configuration and init.                                                 */
 
+#define PZ_DEBUG_POISON 0x1u
+#define PZ_POISON_BYTE	0xaa
+
 /* Behaviour switches. A profile sets a default set; PZ_CONFIG overrides. */
 #define PZ_FEAT_WMARK_ORDER0_CHECK 0x1u /* 4.4 high-order check: order-0 mark + one block */
 #define PZ_FEAT_NO_FAIR_POLICY	   0x2u /* 4.8: fair zone allocation policy removed */
@@ -375,6 +378,12 @@ struct pz_config {
 	unsigned dirty_ratio;		     /* vm_dirty_ratio; 0 = 20 */
 	uint64_t dirty_bytes;		     /* vm_dirty_bytes; 0 = use dirty_ratio */
 	unsigned mobility_grouping_disabled; /* force page_group_by_mobility_disabled */
+	/* PZ_DEBUG_POISON (needs direct_map): freed pages are filled with
+	 * PZ_POISON_BYTE and checked when next allocated; a write in between
+	 * is reported as a use-after-free and counted (the page is still
+	 * handed out, as the kernel's page poisoning does). Costs a write and
+	 * a read of every freed page. */
+	unsigned debug;
 };
 
 typedef struct pz pz_t;
@@ -693,6 +702,7 @@ struct pz_errors {
 	uint64_t bad_page_free;	 /* bad descriptor state found at free (leaked) */
 	uint64_t leaked_pages;	 /* pages leaked by the two above */
 	uint64_t alloc_failed;	 /* allocations that returned NULL */
+	uint64_t use_after_free; /* poisoned free pages found written (PZ_DEBUG_POISON) */
 	uint64_t other;
 };
 PZ_API void pz_errors(const pz_t *pz, struct pz_errors *out);

@@ -98,7 +98,7 @@ const char *pz_new_page_problem(const struct pz_page *p)
 		return "nonzero mapcount";
 	if (atomic_load_explicit(&p->refcount, memory_order_relaxed) != 0)
 		return "nonzero _count";
-	if (f)
+	if (f & ~PG_POISONED)
 		return "PAGE_FLAGS_CHECK_AT_PREP flag set";
 	return (const char *)0;
 }
@@ -109,6 +109,28 @@ static void leak_block(struct pz *pz, struct pz_page *p, unsigned order)
 		pg_set(p + i, PG_LEAKED);
 	atomic_fetch_add_explicit(&pz->err.leaked_pages, (uint64_t)1 << order,
 				  memory_order_relaxed);
+}
+
+/* unpoison: every page poisoned at its free must still hold the poison. */
+static void check_poison(struct pz *pz, struct pz_page *p, uint64_t n)
+{
+	size_t size = (size_t)1 << pz->page_shift;
+
+	for (uint64_t i = 0; i < n; i++) {
+		size_t off;
+
+		if (!(pg_flags(p + i) & PG_POISONED))
+			continue;
+		pg_clear(p + i, PG_POISONED);
+		off = pz_memcheck(pz_page_address(pz, p + i), PZ_POISON_BYTE, size);
+		if (off == size)
+			continue;
+		pz_count(&pz->err.use_after_free);
+		pz_log(pz, PZ_LOG_ERR,
+		       "use after free: pfn %llu was written while free (first changed byte at "
+		       "offset %zu)",
+		       (unsigned long long)pz_page_pfn(pz, p + i), off);
+	}
 }
 
 /*
@@ -133,6 +155,8 @@ bool pz_prep_new_page(struct pz *pz, struct pz_page *p, unsigned order, pz_gfp_t
 			return false;
 		}
 	}
+	if (pz_unlikely(pz->debug & PZ_DEBUG_POISON))
+		check_poison(pz, p, n);
 	p->order = (uint8_t)order;
 	p->owner = 0;
 	if (gfp & PZ_GFP_ZERO && pz->direct_map)

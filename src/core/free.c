@@ -120,7 +120,23 @@ static bool free_pages_prepare(struct pz *pz, struct pz_page *p, unsigned order)
 		p[i].next = PZ_NIL;
 	}
 	p->order = 0;
+	if (pz_unlikely(pz->debug & PZ_DEBUG_POISON))
+		pz_poison_block(pz, p, n);
 	return true;
+}
+
+/* Page poisoning: fill each freed page and mark it, so that the next
+ * allocation can tell whether anyone wrote to it while it was free. */
+void pz_poison_block(struct pz *pz, struct pz_page *p, uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++) {
+		void *a = pz_page_address(pz, p + i);
+
+		if (!a)
+			continue;
+		pz_memfill(a, PZ_POISON_BYTE, (size_t)1 << pz->page_shift);
+		pg_set(p + i, PG_POISONED);
+	}
 }
 
 /* __free_pages_ok: a block of order > 0 straight to the buddy lists. */
@@ -221,7 +237,8 @@ static int free_entry(pz_t *pz, pz_page_t *page, unsigned order, bool cold, bool
 		       (void *)page);
 		return -PZ_ERANGE;
 	}
-	if (order == 0 && !batched && !pz->plat.trace && free_order0_fast(pz, p, cold))
+	if (order == 0 && !batched && !pz->plat.trace && !pz->debug &&
+	    free_order0_fast(pz, p, cold))
 		return 0;
 	return pz_free_pages_internal(pz, p, order, cold, batched);
 }

@@ -158,6 +158,10 @@ static int check_geometry(const struct pz_config *cfg, struct layout *lo)
 		REFUSE(cfg, "nr_nodes %u outside 1..%u", m->nr_nodes, PZ_MAX_NODES);
 	if (m->nr_cpus < 1 || m->nr_cpus > PZ_MAX_CPUS)
 		REFUSE(cfg, "nr_cpus %u outside 1..%u", m->nr_cpus, PZ_MAX_CPUS);
+	if ((cfg->debug & PZ_DEBUG_POISON) && !cfg->direct_map)
+		REFUSE(cfg, "PZ_DEBUG_POISON needs a direct map to write the poison");
+	if (cfg->debug & ~PZ_DEBUG_POISON)
+		REFUSE(cfg, "unknown debug flags %#x", cfg->debug & ~PZ_DEBUG_POISON);
 	if (cfg->percpu_pagelist_fraction && cfg->percpu_pagelist_fraction < 8)
 		REFUSE(cfg, "percpu_pagelist_fraction %u must be 0 or >= 8",
 		       cfg->percpu_pagelist_fraction);
@@ -339,6 +343,7 @@ static void copy_config(struct pz *pz, const struct pz_config *cfg, const struct
 	pz->dirty_ratio = cfg->dirty_ratio ? cfg->dirty_ratio : 20;
 	pz->dirty_bytes = cfg->dirty_bytes;
 	pz->mobility_disabled = cfg->mobility_grouping_disabled != 0;
+	pz->debug = cfg->debug;
 	for (unsigned i = 0; i < m->nr_nodes; i++)
 		for (unsigned j = 0; j < m->nr_nodes; j++)
 			pz->distance[i][j] =

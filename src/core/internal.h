@@ -61,8 +61,9 @@ enum pz_page_flag {
 	PG_RESERVED = 0x10,
 	PG_HOLE = 0x20, /* not present, or outside every zone */
 	PG_PFMEMALLOC = 0x40,
-	PG_LEAKED = 0x80, /* bad page taken out of circulation */
-			  /* user state bits (PZ_PAGE_*) live at << PG_USER_SHIFT */
+	PG_LEAKED = 0x80,    /* bad page taken out of circulation */
+	PG_POISONED = 0x100, /* free page filled with PZ_POISON_BYTE (PZ_DEBUG_POISON) */
+			     /* user state bits (PZ_PAGE_*) live at << PG_USER_SHIFT */
 };
 #define PG_USER_SHIFT 10
 #define PG_USER_MASK  (0x1fu << PG_USER_SHIFT)
@@ -153,7 +154,7 @@ struct pz_node {
 
 struct pz_errcount {
 	atomic_uint_least64_t bad_order, bad_gfp, bad_pfn, double_free, wrong_order, tail_free,
-		bad_page_alloc, bad_page_free, leaked_pages, alloc_failed, other;
+		bad_page_alloc, bad_page_free, leaked_pages, alloc_failed, use_after_free, other;
 };
 
 struct pz {
@@ -185,6 +186,7 @@ struct pz {
 	unsigned dirty_ratio;
 	uint64_t dirty_bytes;
 	bool mobility_disabled; /* page_group_by_mobility_disabled */
+	unsigned debug;		/* [C] PZ_DEBUG_* */
 	atomic_int cpusets_enabled;
 	atomic_uint_least64_t nr_hwpoison; /* pages ever marked HWPOISON */
 	atomic_int tracing;
@@ -337,6 +339,9 @@ static inline void pz_unlock(pz_lock_t *l)
 
 /* ---- lib.c: freestanding helpers -------------------------------------- */
 void pz_memzero(void *p, size_t n);
+void pz_memfill(void *p, unsigned char c, size_t n);
+/* Offset of the first byte of [p, p + n) that is not c, or n. */
+size_t pz_memcheck(const void *p, unsigned char c, size_t n);
 uint64_t pz_isqrt(uint64_t x);
 unsigned pz_fls(uint64_t x); /* 1-based index of the highest set bit, 0 for 0 */
 uint64_t pz_rounddown_pow2(uint64_t x);
@@ -502,6 +507,7 @@ int pz_free_pages_internal(struct pz *pz, struct pz_page *p, unsigned order, boo
 void pz_free_pages_ok(struct pz *pz, struct pz_page *p, unsigned order, struct pz_tbuf *t,
 		      unsigned cpu);
 struct pz_page *pz_checked_page(struct pz *pz, const pz_page_t *page);
+void pz_poison_block(struct pz *pz, struct pz_page *p, uint64_t n);
 
 /* ---- stats.c ---------------------------------------------------------- */
 uint64_t pz_zone_event(const struct pz *pz, const struct pz_zone *z, enum pz_pcp_event ev);

@@ -22,6 +22,24 @@ void pz_memzero(void *p, size_t n)
 		*c++ = 0;
 }
 
+void pz_memfill(void *p, unsigned char c, size_t n)
+{
+	unsigned char *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		b[i] = c;
+}
+
+size_t pz_memcheck(const void *p, unsigned char c, size_t n)
+{
+	const unsigned char *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		if (b[i] != c)
+			return i;
+	return n;
+}
+
 uint64_t pz_isqrt(uint64_t x)
 {
 	uint64_t r = 0, bit = (uint64_t)1 << 62;

@@ -41,8 +41,8 @@ void pz_warn_once(struct pz *pz, unsigned bit, const char *fmt, ...)
 }
 
 static const char *const flag_names[] = {
-	"buddy", "pcp", "head",	  "tail", "reserved", "hole",	   "pfmemalloc", "leaked",
-	"split", "",	"locked", "lru",  "dirty",    "writeback", "hwpoison",
+	"buddy",    "pcp", "head",   "tail", "reserved", "hole",      "pfmemalloc", "leaked",
+	"poisoned", "",	   "locked", "lru",  "dirty",	 "writeback", "hwpoison",
 };
 
 static void describe_flags(unsigned flags, char *buf, size_t len)

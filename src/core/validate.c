@@ -168,7 +168,7 @@ static uint64_t check_block_body(struct vstate *v, uint64_t pfn, unsigned o, boo
 	}
 	for (uint64_t i = 1; i < n; i++) {
 		struct pz_page *q = pz_pfn_page(pz, pfn + i);
-		unsigned f = pg_flags(q) & ~PG_HWPOISON;
+		unsigned f = pg_flags(q) & ~(PG_HWPOISON | PG_POISONED);
 
 		if (compound ? f != PG_TAIL : f != 0)
 			bad(v, "pfn %llu inside %s at %llu has flags %#x",

@@ -212,12 +212,74 @@ static void test_stress_shortcuts(void **state)
 	run_stress(PZ_PROFILE_MODERN, 0);
 }
 
+/* Two threads free the same page at once: exactly one free succeeds, the
+ * other is refused as a double free, and nothing is lost or corrupted. */
+struct race {
+	pz_t *pz;
+	pz_page_t *page;
+	atomic_int go;
+	int rc[2];
+};
+
+static void *race_free(void *arg)
+{
+	struct race *r = arg;
+	int me = atomic_fetch_add(&r->go, 1);
+
+	pz_host_set_cpu(me);
+	while (atomic_load(&r->go) < 2)
+		;
+	r->rc[me] = pz_free_pages(r->pz, r->page, 0);
+	return NULL;
+}
+
+static void test_concurrent_double_free(void **state)
+{
+	(void)state;
+	struct tu_machine tm;
+	struct pz_config cfg;
+	struct pz_platform plat = *pz_host_platform();
+	struct pz_errors e;
+	unsigned rounds = 300;
+
+	tu_machine_init(&tm, 1, 2);
+	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 8192, 8192 + 16384);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.machine = &tm.m;
+	plat.log = NULL;
+	cfg.platform = &plat;
+	pz_t *pz = tu_create(&cfg);
+	uint64_t free0 = tu_free_pages(pz);
+	for (unsigned i = 0; i < rounds; i++) {
+		struct race r = {.pz = pz};
+		pthread_t t[2];
+
+		pz_host_set_cpu((int)(i & 1));
+		r.page = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0);
+		assert_non_null(r.page);
+		atomic_init(&r.go, 0);
+		pthread_create(&t[0], NULL, race_free, &r);
+		pthread_create(&t[1], NULL, race_free, &r);
+		pthread_join(t[0], NULL);
+		pthread_join(t[1], NULL);
+		assert_true((r.rc[0] == 0) != (r.rc[1] == 0));
+		assert_int_equal(r.rc[0] + r.rc[1], -PZ_EFAULT);
+	}
+	pz_errors(pz, &e);
+	assert_int_equal(e.double_free, rounds);
+	pz_drain_all_pages(pz);
+	assert_int_equal(pz_validate(pz), 0);
+	assert_int_equal(tu_free_pages(pz), free0);
+	tu_destroy(pz);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stress_41),
 		cmocka_unit_test(test_stress_modern),
 		cmocka_unit_test(test_stress_shortcuts),
+		cmocka_unit_test(test_concurrent_double_free),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

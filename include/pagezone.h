@@ -352,6 +352,10 @@ struct pz_platform {
 /* Behaviour switches. A profile sets a default set; PZ_CONFIG overrides. */
 #define PZ_FEAT_WMARK_ORDER0_CHECK 0x1u /* 4.4 high-order check: order-0 mark + one block */
 #define PZ_FEAT_NO_FAIR_POLICY	   0x2u /* 4.8: fair zone allocation policy removed */
+/* Later kernels check only a block's head at allocation and free unless
+ * debugging; here the other pages are checked again once some page was
+ * marked HWPOISON. 4.1 checks every page (catching corrupted descriptors). */
+#define PZ_FEAT_CHECK_HEAD_ONLY 0x4u
 
 enum pz_zonelist_order {
 	PZ_ZONELIST_ORDER_DEFAULT = 0, /* node order (64-bit default) */

@@ -179,6 +179,47 @@ static void test_misplaced_block(void **state)
 	tu_destroy(pz);
 }
 
+/* A free page found in a bad state at allocation is reported (the kernel's
+ * bad_page), leaked with its whole block, and the allocation retries the
+ * zone and still succeeds; a HWPOISONed free page is leaked silently. */
+static void test_bad_page_at_allocation(void **state)
+{
+	(void)state;
+	pz_t *pz = make();
+	struct pz_errors e;
+	unsigned mt;
+	struct pz_page *p = free_head(pz, 10, &mt);
+
+	p[5].mapcount = 3; /* corrupt a page inside a free order-10 block */
+	tu_log_reset();
+	unsigned got = 0;
+	while (pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_MEMALLOC | PZ_GFP_NOWARN, 10))
+		got++;
+	assert_true(tu_log_contains("Bad page state"));
+	assert_true(tu_log_contains("nonzero mapcount"));
+	pz_errors(pz, &e);
+	assert_int_equal(e.bad_page_alloc, 1);
+	assert_int_equal(e.leaked_pages, 1024);
+	assert_int_equal(got, 8192 / 1024 - 1);
+	assert_int_equal(pz_pfn_state(pz, pz_page_to_pfn(pz, p)), PZ_PAGE_STATE_LEAKED);
+	assert_int_equal(pz_validate(pz), 0);
+	tu_destroy(pz);
+
+	pz = make();
+	p = free_head(pz, 10, &mt);
+	assert_int_equal(pz_page_set_state(pz, p + 7, PZ_PAGE_HWPOISON, 0), 0);
+	tu_log_reset();
+	got = 0;
+	while (pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_MEMALLOC | PZ_GFP_NOWARN, 10))
+		got++;
+	assert_int_equal(got, 8192 / 1024 - 1);
+	assert_false(tu_log_contains("Bad page state")); /* hwpoison is silent */
+	pz_errors(pz, &e);
+	assert_int_equal(e.leaked_pages, 1024);
+	assert_int_equal(pz_validate(pz), 0);
+	tu_destroy(pz);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -188,6 +229,7 @@ int main(void)
 		cmocka_unit_test(test_unmerged_buddies),
 		cmocka_unit_test(test_pcp_corruption),
 		cmocka_unit_test(test_misplaced_block),
+		cmocka_unit_test(test_bad_page_at_allocation),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -63,7 +63,7 @@ enum pz_page_flag {
 	PG_PFMEMALLOC = 0x40,
 	PG_LEAKED = 0x80,    /* bad page taken out of circulation */
 	PG_POISONED = 0x100, /* free page filled with PZ_POISON_BYTE (PZ_DEBUG_POISON) */
-			     /* user state bits (PZ_PAGE_*) live at << PG_USER_SHIFT */
+	/* user state bits (PZ_PAGE_*) live at << PG_USER_SHIFT */
 };
 #define PG_USER_SHIFT 10
 #define PG_USER_MASK  (0x1fu << PG_USER_SHIFT)
@@ -286,16 +286,17 @@ static inline void zadd(atomic_long *v, long d)
 	zstore(v, zload(v) + d);
 }
 /*
- * How many pages of a block the allocation and free checks must look at.
- * Every state change of a page needs a reference - which only a block's
- * head (or a split page) holds - except marking HWPOISON; so while no page
- * was ever poisoned the other pages cannot be in a bad state, and checking
- * the head alone gives the same answers as checking every page.
+ * How many pages of a block the allocation and free checks look at: all of
+ * them (4.1), or - with PZ_FEAT_CHECK_HEAD_ONLY, as later kernels without
+ * debugging - the head alone while no page was ever marked HWPOISON (the
+ * one state change the API allows on a page without a reference).
  */
 static inline uint64_t pz_pages_to_check(const struct pz *pz, unsigned order)
 {
-	return atomic_load_explicit(&pz->nr_hwpoison, memory_order_relaxed) ? (uint64_t)1 << order
-									    : 1;
+	if ((pz->features & PZ_FEAT_CHECK_HEAD_ONLY) &&
+	    !atomic_load_explicit(&pz->nr_hwpoison, memory_order_relaxed))
+		return 1;
+	return (uint64_t)1 << order;
 }
 static inline bool pz_feature(const struct pz *pz, unsigned f)
 {

@@ -11,13 +11,18 @@
 static struct tu_machine tm;
 static struct pz_platform plat;
 
+static enum pz_zone_reclaim_result (*reclaim_hook)(void *, int, enum pz_zone_type, pz_gfp_t,
+						   unsigned);
+
 static pz_t *make_cfg(struct pz_config *cfg)
 {
 	plat = tu_platform(0);
+	plat.zone_reclaim = reclaim_hook;
 	cfg->platform = &plat;
 	return tu_create(cfg);
 }
 
+/* Two nodes of 8192 pages, CPU n on node n. */
 static pz_t *two_nodes(enum pz_profile profile, unsigned reclaim_mode)
 {
 	struct pz_config cfg;
@@ -173,20 +178,9 @@ static enum pz_zone_reclaim_result count_reclaim(void *ctx, int nid, enum pz_zon
 static void test_zone_reclaim_remote_node(void **state)
 {
 	(void)state;
-	struct pz_config cfg;
-	static const uint8_t cpu_node[2] = {0, 1};
-
-	tu_machine_init(&tm, 2, 2);
-	tm.m.cpu_node = cpu_node;
-	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 8192, 8192 + 8192);
-	tu_add_zone(&tm, 1, PZ_ZONE_NORMAL, 65536, 65536 + 8192);
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.machine = &tm.m;
-	cfg.zone_reclaim_mode = 1;
-	plat = tu_platform(0);
-	plat.zone_reclaim = count_reclaim;
-	cfg.platform = &plat;
-	pz_t *pz = tu_create(&cfg);
+	reclaim_hook = count_reclaim;
+	pz_t *pz = two_nodes(PZ_PROFILE_LINUX_4_1, 1);
+	reclaim_hook = NULL;
 	tu_cpu = 0;
 	/* node 0 below its watermarks, then one request from node 0's list:
 	 * node 0 is scanned, node 1 (which has a CPU of its own) is not */

@@ -61,9 +61,10 @@ enum pz_page_flag {
 	PG_RESERVED = 0x10,
 	PG_HOLE = 0x20, /* not present, or outside every zone */
 	PG_PFMEMALLOC = 0x40,
-	PG_LEAKED = 0x80,    /* bad page taken out of circulation */
-	PG_POISONED = 0x100, /* free page filled with PZ_POISON_BYTE (PZ_DEBUG_POISON) */
-			     /* user state bits (PZ_PAGE_*) live at << PG_USER_SHIFT */
+	PG_LEAKED = 0x80, /* bad page taken out of circulation */
+	/* a free page filled with PZ_POISON_BYTE (PZ_DEBUG_POISON) */
+	PG_POISONED = 0x100,
+	/* user state bits (PZ_PAGE_*) live at << PG_USER_SHIFT */
 };
 #define PG_USER_SHIFT 10
 #define PG_USER_MASK  (0x1fu << PG_USER_SHIFT)

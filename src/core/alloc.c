@@ -72,16 +72,14 @@ static struct pz_page *buffered_rmqueue(struct pz *pz, struct pz_zone *z, unsign
 
 	if (order == 0 && ac->migratetype < PZ_MT_PCPTYPES)
 		return pz_pcp_alloc(pz, z, gfp, ac); /* counts under the pcp lock */
-	{
-		if (gfp & PZ_GFP_NOFAIL && order > 1)
-			pz_warn_once(pz, PZ_WARN_NOFAIL_ORDER,
-				     "WARNING: __GFP_NOFAIL with order %u > 1", order);
-		pz_lock(pz, &z->lock);
-		p = pz_rmqueue_locked(pz, z, order, ac->migratetype, ac->t);
-		if (p)
-			pz_account_free_locked(z, -((long)1 << order), p->mt);
-		pz_unlock(&z->lock);
-	}
+	if (gfp & PZ_GFP_NOFAIL && order > 1)
+		pz_warn_once(pz, PZ_WARN_NOFAIL_ORDER, "WARNING: __GFP_NOFAIL with order %u > 1",
+			     order);
+	pz_lock(pz, &z->lock);
+	p = pz_rmqueue_locked(pz, z, order, ac->migratetype, ac->t);
+	if (p)
+		pz_account_free_locked(z, -((long)1 << order), p->mt);
+	pz_unlock(&z->lock);
 	if (p)
 		pz_count_alloc(pz, z, order, gfp, ac, false);
 	return p;

@@ -140,13 +140,11 @@ void pz_poison_block(struct pz *pz, struct pz_page *p, uint64_t n)
 }
 
 /* __free_pages_ok: a block of order > 0 straight to the buddy lists. */
-void pz_free_pages_ok(struct pz *pz, struct pz_page *p, unsigned order, struct pz_tbuf *t,
-		      unsigned cpu)
+void pz_free_pages_ok(struct pz *pz, struct pz_page *p, unsigned order, unsigned cpu)
 {
 	struct pz_zone *z = pz_page_zone(pz, p);
 	unsigned mt = pz_pageblock_mt(pz, pz_page_pfn(pz, p));
 
-	(void)t;
 	atomic_fetch_add_explicit(&z->pcp[cpu].ev[PCPEV_PGFREE], (uint64_t)1 << order,
 				  memory_order_relaxed);
 	pz_lock(pz, &z->lock);
@@ -176,7 +174,7 @@ static int free_block(struct pz *pz, struct pz_page *p, unsigned order, bool col
 	if (!free_pages_prepare(pz, p, order))
 		return -PZ_EFAULT;
 	if (order) {
-		pz_free_pages_ok(pz, p, order, t, cpu);
+		pz_free_pages_ok(pz, p, order, cpu);
 		return 0;
 	}
 	p->mt = (uint8_t)pz_pageblock_mt(pz, pz_page_pfn(pz, p));

@@ -241,6 +241,19 @@ static const char *const mt_names_41[PZ_MT_TYPES] = {"Unmovable", "Reclaimable",
 static const char *const mt_names_44[PZ_MT_TYPES] = {"Unmovable",  "Movable", "Reclaimable",
 						     "HighAtomic", "CMA",     "Isolate"};
 
+/* The migratetype at position idx of the kernel's enum in this profile:
+ * pagezone numbers types in 4.4's order; 4.1 has RECLAIMABLE before
+ * MOVABLE. Reports print in this order and the pcp drain walks its lists
+ * in it. */
+int pz_kernel_mt_order(const struct pz *pz, unsigned idx)
+{
+	static const uint8_t order41[PZ_MT_TYPES] = {PZ_MT_UNMOVABLE, PZ_MT_RECLAIMABLE,
+						     PZ_MT_MOVABLE,   PZ_MT_RESERVE,
+						     PZ_MT_CMA,	      PZ_MT_ISOLATE};
+
+	return pz->profile == PZ_PROFILE_LINUX_4_1 ? order41[idx] : (int)idx;
+}
+
 int pz_migratetype_kernel_value(enum pz_profile profile, enum pz_migratetype mt)
 {
 	if ((unsigned)mt >= PZ_MT_TYPES)

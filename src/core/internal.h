@@ -392,6 +392,7 @@ unsigned pz_gfp_to_mt(const struct pz *pz, pz_gfp_t gfp);
 unsigned pz_gfp_to_alloc_flags(const struct pz *pz, const struct pz_task *task, pz_gfp_t gfp,
 			       unsigned mt);
 bool pz_gfp_is_atomic(const struct pz *pz, pz_gfp_t gfp);
+int pz_kernel_mt_order(const struct pz *pz, unsigned idx);
 
 /* ---- init.c ----------------------------------------------------------- */
 static inline bool pz_instance_ok(const struct pz *pz)
@@ -506,14 +507,12 @@ struct pz_page *pz_alloc_slowpath(struct pz *pz, pz_gfp_t gfp, unsigned order,
 /* ---- free.c ----------------------------------------------------------- */
 int pz_free_pages_internal(struct pz *pz, struct pz_page *p, unsigned order, bool cold,
 			   bool batched);
-void pz_free_pages_ok(struct pz *pz, struct pz_page *p, unsigned order, struct pz_tbuf *t,
-		      unsigned cpu);
+void pz_free_pages_ok(struct pz *pz, struct pz_page *p, unsigned order, unsigned cpu);
 struct pz_page *pz_checked_page(struct pz *pz, const pz_page_t *page);
 void pz_poison_block(struct pz *pz, struct pz_page *p, uint64_t n);
 
 /* ---- stats.c ---------------------------------------------------------- */
 uint64_t pz_zone_event(const struct pz *pz, const struct pz_zone *z, enum pz_pcp_event ev);
 void pz_fill_zone_info_locked(struct pz *pz, struct pz_zone *z, struct pz_zone_info *info);
-int pz_kernel_mt_order(const struct pz *pz, unsigned idx);
 
 #endif /* PZ_INTERNAL_H */

@@ -65,12 +65,9 @@ static void describe_flags(unsigned flags, char *buf, size_t len)
  */
 void pz_bad_page(struct pz *pz, struct pz_page *p, const char *reason, bool at_free)
 {
-	uint64_t n = atomic_fetch_add_explicit(at_free ? &pz->err.bad_page_free
-						       : &pz->err.bad_page_alloc,
-					       1, memory_order_relaxed);
 	char names[160];
 
-	(void)n;
+	pz_count(at_free ? &pz->err.bad_page_free : &pz->err.bad_page_alloc);
 	if (atomic_load_explicit(&pz->err.bad_page_free, memory_order_relaxed) +
 		    atomic_load_explicit(&pz->err.bad_page_alloc, memory_order_relaxed) >
 	    BAD_PAGE_BURST)

@@ -14,14 +14,6 @@
  */
 #include "internal.h"
 
-/* The kernel's enum order of the three per-CPU types, for the drain's
- * round robin (4.1: UNMOVABLE, RECLAIMABLE, MOVABLE; 4.4+: UNMOVABLE,
- * MOVABLE, RECLAIMABLE). */
-static const uint8_t kernel_order[2][PZ_MT_PCPTYPES] = {
-	{PZ_MT_UNMOVABLE, PZ_MT_RECLAIMABLE, PZ_MT_MOVABLE},
-	{PZ_MT_UNMOVABLE, PZ_MT_MOVABLE, PZ_MT_RECLAIMABLE},
-};
-
 /* rmqueue_bulk: up to `count` order-0 pages onto an empty list. */
 static int rmqueue_bulk(struct pz *pz, struct pz_zone *z, int count, struct pz_list *list,
 			unsigned mt, bool cold, struct pz_tbuf *t)
@@ -96,7 +88,6 @@ struct pz_page *pz_pcp_alloc(struct pz *pz, struct pz_zone *z, pz_gfp_t gfp,
 static void free_pcppages_bulk(struct pz *pz, struct pz_zone *z, int count, struct pz_pcp *pcp,
 			       struct pz_tbuf *t)
 {
-	const uint8_t *order = kernel_order[pz->profile == PZ_PROFILE_LINUX_4_1 ? 0 : 1];
 	unsigned k = 0;
 	int batch_free = 0, to_free = count;
 
@@ -109,7 +100,7 @@ static void free_pcppages_bulk(struct pz *pz, struct pz_zone *z, int count, stru
 			batch_free++;
 			if (++k == PZ_MT_PCPTYPES)
 				k = 0;
-			list = &pcp->lists[order[k]];
+			list = &pcp->lists[pz_kernel_mt_order(pz, k)];
 		} while (pz_list_empty(list));
 		if (batch_free == PZ_MT_PCPTYPES)
 			batch_free = to_free;

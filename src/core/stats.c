@@ -210,15 +210,6 @@ int pz_fragmentation_index(pz_t *pz, int nid, enum pz_zone_type type, unsigned o
 
 /* ---- text reports ---------------------------------------------------------- */
 
-int pz_kernel_mt_order(const struct pz *pz, unsigned idx)
-{
-	static const uint8_t order41[PZ_MT_TYPES] = {PZ_MT_UNMOVABLE, PZ_MT_RECLAIMABLE,
-						     PZ_MT_MOVABLE,   PZ_MT_RESERVE,
-						     PZ_MT_CMA,	      PZ_MT_ISOLATE};
-
-	return pz->profile == PZ_PROFILE_LINUX_4_1 ? order41[idx] : (int)idx;
-}
-
 /* The migratetypes the kernel would list: CMA only when configured. */
 static bool mt_listed(const struct pz *pz, unsigned mt)
 {

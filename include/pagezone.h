@@ -356,6 +356,16 @@ struct pz_platform {
  * debugging; here the other pages are checked again once some page was
  * marked HWPOISON. 4.1 checks every page (catching corrupted descriptors). */
 #define PZ_FEAT_CHECK_HEAD_ONLY 0x4u
+/* 5.14: per-CPU lists also for orders 1-3 and the pageblock order (one
+ * list per pcp migratetype and order), and pcp->high sized from the
+ * zone's low watermark shared by the node's CPUs (at least 4 * batch). */
+#define PZ_FEAT_PCP_HIGH_ORDER 0x8u
+/* Ours, not the kernel's: the tail pages of a compound allocation are not
+ * written at allocation nor cleared at free (pz_compound_head finds the
+ * head by looking at the naturally aligned candidates); an order-9 pair
+ * then touches one descriptor instead of 512. Owner words of pages other
+ * than a block's head are not cleared at allocation in this mode. */
+#define PZ_FEAT_LAZY_TAILS 0x10u
 
 enum pz_zonelist_order {
 	PZ_ZONELIST_ORDER_DEFAULT = 0, /* node order (64-bit default) */
@@ -686,7 +696,8 @@ struct pz_zone_info {
  * lock). Returns 0 or -PZ_ENODEV. Context: any thread; may spin. */
 PZ_API int pz_zone_info(pz_t *pz, int nid, enum pz_zone_type type, struct pz_zone_info *info);
 
-/* Per-CPU list of one zone. */
+/* Per-CPU lists of one zone: count, high and batch in pages; count_mt the
+ * pages on each migratetype's lists (all orders). */
 struct pz_pcp_info {
 	unsigned count, high, batch;
 	unsigned count_mt[PZ_MT_PCPTYPES];

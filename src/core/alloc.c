@@ -70,8 +70,8 @@ static struct pz_page *buffered_rmqueue(struct pz *pz, struct pz_zone *z, unsign
 {
 	struct pz_page *p;
 
-	if (order == 0 && ac->migratetype < PZ_MT_PCPTYPES)
-		return pz_pcp_alloc(pz, z, gfp, ac); /* counts under the pcp lock */
+	if (ac->migratetype < PZ_MT_PCPTYPES && pz_pcp_level(pz, order) >= 0)
+		return pz_pcp_alloc(pz, z, order, gfp, ac); /* counts under the pcp lock */
 	if (gfp & PZ_GFP_NOFAIL && order > 1)
 		pz_warn_once(pz, PZ_WARN_NOFAIL_ORDER, "WARNING: __GFP_NOFAIL with order %u > 1",
 			     order);
@@ -161,7 +161,7 @@ bool pz_prep_new_page(struct pz *pz, struct pz_page *p, unsigned order, pz_gfp_t
 		pz_memzero(pz_page_address(pz, p), (size_t)n << pz->page_shift);
 	if (order && (gfp & PZ_GFP_COMP)) {
 		pg_store(p, PG_HEAD);
-		for (uint64_t i = 1; i < n; i++) {
+		for (uint64_t i = 1; i < n && !pz_feature(pz, PZ_FEAT_LAZY_TAILS); i++) {
 			p[i].next = pz_page_idx(pz, p);
 			p[i].owner = 0;
 			pg_store(p + i, PG_TAIL);

@@ -142,10 +142,12 @@ unsigned pz_compound_order(const pz_t *pz, const pz_page_t *page)
 pz_page_t *pz_compound_head(const pz_t *pz, pz_page_t *page)
 {
 	const struct pz_page *p = valid_page(pz, page);
+	struct pz_page *h;
 
 	if (!p)
 		return (pz_page_t *)0;
-	return (pg_flags(p) & PG_TAIL) ? &pz->pages[p->next] : page;
+	h = pz_tail_head(pz, p);
+	return h ? h : page;
 }
 
 bool pz_page_is_pfmemalloc(const pz_t *pz, const pz_page_t *page)

@@ -56,7 +56,7 @@ static void bulk_take(struct pz *pz, struct pz_zone *z, pz_gfp_t gfp, const stru
 
 		if (array[i])
 			continue;
-		p = pz_pcp_take_locked(pz, z, pcp, ac->migratetype, cold, (struct pz_tbuf *)0);
+		p = pz_pcp_take_locked(pz, z, pcp, 0, ac->migratetype, cold, (struct pz_tbuf *)0);
 		if (!p)
 			break;
 		pz_count_alloc(pz, z, 0, gfp, ac, true);

@@ -14,6 +14,34 @@
  */
 #include "internal.h"
 
+/*
+ * compound_head of a tail page: the head recorded in the tail or - with
+ * PZ_FEAT_LAZY_TAILS, where tails are never written - the allocated
+ * compound head among the naturally aligned pfns below p whose block
+ * covers p. NULL when p is no tail.
+ */
+struct pz_page *pz_tail_head(const struct pz *pz, const struct pz_page *p)
+{
+	uint64_t pfn = pz_page_pfn(pz, p);
+
+	if (pg_flags(p) & PG_TAIL)
+		return &pz->pages[p->next];
+	if (!pz_feature(pz, PZ_FEAT_LAZY_TAILS) || (pg_flags(p) & PG_HEAD))
+		return (struct pz_page *)0;
+	for (unsigned o = 1; o < pz->max_order; o++) {
+		uint64_t head = pfn & ~(((uint64_t)1 << o) - 1);
+		struct pz_page *h;
+
+		if (head == pfn || !pz_pfn_covered(pz, head))
+			continue;
+		h = pz_pfn_page(pz, head);
+		if ((pg_flags(h) & PG_HEAD) && h->order >= o &&
+		    atomic_load_explicit(&h->refcount, memory_order_acquire) > 0)
+			return h;
+	}
+	return (struct pz_page *)0;
+}
+
 struct pz_page *pz_checked_page(struct pz *pz, const pz_page_t *page)
 {
 	uintptr_t a = (uintptr_t)page, lo = (uintptr_t)pz->pages;
@@ -43,7 +71,9 @@ static int check_free(struct pz *pz, struct pz_page *p, unsigned order)
 		return refuse(pz, &pz->err.bad_order, PZ_EINVAL, "order too large", pfn, order);
 	if (f & (PG_HOLE | PG_RESERVED))
 		return refuse(pz, &pz->err.bad_pfn, PZ_ERANGE, "page is not managed", pfn, order);
-	if (f & PG_TAIL)
+	if ((f & PG_TAIL) ||
+	    (!(f & (PG_BUDDY | PG_PCP | PG_LEAKED | PG_HEAD)) &&
+	     atomic_load_explicit(&p->refcount, memory_order_acquire) == 0 && pz_tail_head(pz, p)))
 		return refuse(pz, &pz->err.tail_free, PZ_EFAULT, "tail page of a compound page",
 			      pfn, order);
 	if ((f & (PG_BUDDY | PG_PCP | PG_LEAKED)) ||
@@ -114,12 +144,16 @@ static bool free_pages_prepare(struct pz *pz, struct pz_page *p, unsigned order)
 		atomic_fetch_add_explicit(&pz->err.leaked_pages, n, memory_order_relaxed);
 		return false;
 	}
+	/* lazy tails were never written (a tail's HWPOISON was checked above) */
+	if (pz_feature(pz, PZ_FEAT_LAZY_TAILS))
+		n = 1;
 	for (uint64_t i = 0; i < n; i++) {
 		pg_store(p + i, 0);
 		p[i].owner = 0;
 		p[i].next = PZ_NIL;
 	}
-	p->order = 0;
+	/* p->order still holds the order checked above: the pcp and buddy
+	 * code keep it (no write here: a racing double free reads it) */
 	if (pz_unlikely(pz->debug & PZ_DEBUG_POISON))
 		pz_poison_block(pz, p, n);
 	return true;
@@ -173,12 +207,12 @@ static int free_block(struct pz *pz, struct pz_page *p, unsigned order, bool col
 	pz_trace_rec(t, PZ_TRACE_PAGE_FREE, pz_page_pfn(pz, p), order, 0, 0);
 	if (!free_pages_prepare(pz, p, order))
 		return -PZ_EFAULT;
-	if (order) {
+	if (pz_pcp_level(pz, order) < 0) {
 		pz_free_pages_ok(pz, p, order, cpu);
 		return 0;
 	}
 	p->mt = (uint8_t)pz_pageblock_mt(pz, pz_page_pfn(pz, p));
-	pz_pcp_free(pz, pz_page_zone(pz, p), p, cpu, cold, t);
+	pz_pcp_free(pz, pz_page_zone(pz, p), p, order, cpu, cold, t);
 	return 0;
 }
 
@@ -218,7 +252,7 @@ static bool free_order0_fast(struct pz *pz, struct pz_page *p, bool cold)
 	pg_store(p, 0);
 	p->owner = 0;
 	p->mt = (uint8_t)pz_pageblock_mt(pz, pz_page_pfn(pz, p));
-	pz_pcp_free(pz, pz_page_zone(pz, p), p, pz_this_cpu(pz), cold, (struct pz_tbuf *)0);
+	pz_pcp_free(pz, pz_page_zone(pz, p), p, 0, pz_this_cpu(pz), cold, (struct pz_tbuf *)0);
 	return true;
 }
 

@@ -316,10 +316,11 @@ static void copy_config(struct pz *pz, const struct pz_config *cfg, const struct
 	if (cfg->platform)
 		pz->plat = *cfg->platform;
 	pz->profile = cfg->profile;
-	pz->features = cfg->profile == PZ_PROFILE_MODERN
-			       ? (PZ_FEAT_WMARK_ORDER0_CHECK | PZ_FEAT_NO_FAIR_POLICY |
-				  PZ_FEAT_CHECK_HEAD_ONLY)
-			       : 0;
+	pz->features =
+		cfg->profile == PZ_PROFILE_MODERN
+			? (PZ_FEAT_WMARK_ORDER0_CHECK | PZ_FEAT_NO_FAIR_POLICY |
+			   PZ_FEAT_CHECK_HEAD_ONLY | PZ_FEAT_PCP_HIGH_ORDER | PZ_FEAT_LAZY_TAILS)
+			: 0;
 	pz->features = (pz->features | cfg->features_set) & ~cfg->features_clear;
 	pz->page_shift = lo->page_shift;
 	pz->max_order = lo->max_order;
@@ -508,8 +509,8 @@ static void init_pcps(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp)
 	z->pcp = pcp;
 	for (unsigned c = 0; c < pz->nr_cpus; c++) {
 		pz_lock_init(&pcp[c].lock);
-		for (unsigned mt = 0; mt < PZ_MT_PCPTYPES; mt++)
-			pcp[c].lists[mt].first = pcp[c].lists[mt].last = PZ_NIL;
+		for (unsigned k = 0; k < PZ_PCP_NR_LISTS; k++)
+			pcp[c].lists[k].first = pcp[c].lists[k].last = PZ_NIL;
 		atomic_init(&pcp[c].high, 0);
 		atomic_init(&pcp[c].batch, 1);
 	}

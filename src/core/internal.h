@@ -108,12 +108,21 @@ enum pz_pcp_event {
 };
 
 /* One CPU's page lists for one zone (per_cpu_pages). */
+/*
+ * Per-CPU lists: one per pcp migratetype for order 0 and, with
+ * PZ_FEAT_PCP_HIGH_ORDER, also for orders 1..PZ_PCP_COSTLY_ORDER and for
+ * the pageblock order (level PZ_PCP_LEVELS - 1).
+ */
+#define PZ_PCP_COSTLY_ORDER 3
+#define PZ_PCP_LEVELS	    (PZ_PCP_COSTLY_ORDER + 2)
+#define PZ_PCP_NR_LISTS	    (PZ_MT_PCPTYPES * PZ_PCP_LEVELS)
+
 struct pz_pcp {
 	pz_lock_t lock;				   /* [P] */
 	int count;				   /* [P] pages on the three lists */
 	atomic_int high;			   /* [A] flush when count >= high */
 	atomic_int batch;			   /* [A] refill / flush size */
-	struct pz_list lists[PZ_MT_PCPTYPES];	   /* [P] */
+	struct pz_list lists[PZ_PCP_NR_LISTS];	   /* [P] index pz_pcp_index() */
 	atomic_uint_least64_t ev[PCPEV_NR];	   /* [A] events counted outside pcp->lock */
 	atomic_uint_least64_t ev_locked[PCPEV_NR]; /* [P] events counted under pcp->lock */
 } __attribute__((aligned(PZ_CACHELINE)));
@@ -303,13 +312,42 @@ static inline bool pz_feature(const struct pz *pz, unsigned f)
 {
 	return (pz->features & f) != 0;
 }
+/*
+ * pcp_allowed_order: the level of the per-CPU list that holds blocks of
+ * this order, or -1 when they bypass the per-CPU lists (4.x: all but
+ * order 0).
+ */
+static inline int pz_pcp_level(const struct pz *pz, unsigned order)
+{
+	if (order == 0)
+		return 0;
+	if (!(pz->features & PZ_FEAT_PCP_HIGH_ORDER))
+		return -1;
+	if (order <= PZ_PCP_COSTLY_ORDER)
+		return (int)order;
+	return order == pz->pageblock_order ? PZ_PCP_LEVELS - 1 : -1;
+}
+/* The block order a list level holds. */
+static inline unsigned pz_pcp_level_order(const struct pz *pz, unsigned level)
+{
+	return level < PZ_PCP_LEVELS - 1 ? level : pz->pageblock_order;
+}
+/* Number of pcp lists in use: the order-0 ones or all levels. */
+static inline unsigned pz_pcp_nr_lists(const struct pz *pz)
+{
+	return (pz->features & PZ_FEAT_PCP_HIGH_ORDER) ? PZ_PCP_NR_LISTS : PZ_MT_PCPTYPES;
+}
 static inline unsigned pz_this_cpu(const struct pz *pz)
 {
 	return pz->plat.cpu ? pz->plat.cpu(pz->plat.ctx) % pz->nr_cpus : 0;
 }
+static inline void pz_count_n(atomic_uint_least64_t *c, uint64_t n)
+{
+	atomic_fetch_add_explicit(c, n, memory_order_relaxed);
+}
 static inline void pz_count(atomic_uint_least64_t *c)
 {
-	atomic_fetch_add_explicit(c, 1, memory_order_relaxed);
+	pz_count_n(c, 1);
 }
 /* Adds to a counter only ever written under one lock: a plain add (no lock
  * prefix), still an atomic store so that lock-free readers see whole values. */
@@ -469,11 +507,11 @@ int pz_find_suitable_fallback(const struct pz *pz, const struct pz_free_area *ar
 /* ---- pcp.c ------------------------------------------------------------ */
 struct pz_alloc_ctx;
 struct pz_page *pz_pcp_take_locked(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp,
-				   unsigned mt, bool cold, struct pz_tbuf *t);
-struct pz_page *pz_pcp_alloc(struct pz *pz, struct pz_zone *z, pz_gfp_t gfp,
+				   unsigned order, unsigned mt, bool cold, struct pz_tbuf *t);
+struct pz_page *pz_pcp_alloc(struct pz *pz, struct pz_zone *z, unsigned order, pz_gfp_t gfp,
 			     const struct pz_alloc_ctx *ac);
-void pz_pcp_free(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned cpu, bool cold,
-		 struct pz_tbuf *t);
+void pz_pcp_free(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned order, unsigned cpu,
+		 bool cold, struct pz_tbuf *t);
 void pz_drain_zone_cpu(struct pz *pz, struct pz_zone *z, unsigned cpu, struct pz_tbuf *t);
 
 /* ---- alloc.c ---------------------------------------------------------- */
@@ -505,6 +543,7 @@ struct pz_page *pz_alloc_slowpath(struct pz *pz, pz_gfp_t gfp, unsigned order,
 				  struct pz_alloc_ctx *ac);
 
 /* ---- free.c ----------------------------------------------------------- */
+struct pz_page *pz_tail_head(const struct pz *pz, const struct pz_page *p);
 int pz_free_pages_internal(struct pz *pz, struct pz_page *p, unsigned order, bool cold,
 			   bool batched);
 void pz_free_pages_ok(struct pz *pz, struct pz_page *p, unsigned order, unsigned cpu);

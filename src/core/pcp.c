@@ -1,8 +1,9 @@
 /*
  * pcp.c - per-CPU page lists (per_cpu_pages).
  *
- * Order-0 pages are handed out from and freed to a small per-CPU, per-zone
- * cache so that the common case takes no zone lock. The cache is refilled
+ * Order-0 pages (and, with PZ_FEAT_PCP_HIGH_ORDER, blocks of orders 1-3 and
+ * of the pageblock order) are handed out from and freed to a small
+ * per-CPU, per-zone cache so that the common case takes no zone lock. The cache is refilled
  * `batch` pages at a time under one zone lock (keeping the pages in the
  * physical order expand() produced them) and flushed `batch` coldest pages
  * at a time when it reaches `high`. Pages on these lists are NOT counted in
@@ -14,16 +15,23 @@
  */
 #include "internal.h"
 
-/* rmqueue_bulk: up to `count` order-0 pages onto an empty list. */
-static int rmqueue_bulk(struct pz *pz, struct pz_zone *z, int count, struct pz_list *list,
-			unsigned mt, bool cold, struct pz_tbuf *t)
+/* The list of a level and migratetype. */
+static inline struct pz_list *pcp_list(struct pz_pcp *pcp, unsigned level, unsigned mt)
+{
+	return &pcp->lists[level * PZ_MT_PCPTYPES + mt];
+}
+
+/* rmqueue_bulk: up to `count` blocks of `order` onto an empty list. */
+static int rmqueue_bulk(struct pz *pz, struct pz_zone *z, unsigned order, int count,
+			struct pz_list *list, unsigned mt, bool cold, struct pz_tbuf *t)
 {
 	struct pz_page *prev = (struct pz_page *)0;
+	long cma = 0;
 	int i;
 
 	pz_lock(pz, &z->lock);
 	for (i = 0; i < count; i++) {
-		struct pz_page *p = pz_rmqueue_locked(pz, z, 0, mt, t);
+		struct pz_page *p = pz_rmqueue_locked(pz, z, order, mt, t);
 
 		if (!p)
 			break;
@@ -33,77 +41,94 @@ static int rmqueue_bulk(struct pz *pz, struct pz_zone *z, int count, struct pz_l
 			prev ? pz_list_add_before(pz, list, prev, p)
 			     : pz_list_add_tail(pz, list, p);
 		prev = p;
+		p->order = (uint8_t)order;
 		pg_set_where(p, PG_PCP);
 		if (p->mt == PZ_MT_CMA)
-			zadd(&z->nr_free_cma, -1);
+			cma++;
 	}
-	zadd(&z->nr_free_pages, -i);
+	if (cma)
+		zadd(&z->nr_free_cma, -(cma << order));
+	zadd(&z->nr_free_pages, -((long)i << order));
 	pz_unlock(&z->lock);
 	return i;
 }
 
-/* __rmqueue_pcplist: one page of type mt from this CPU's list, refilling
- * it from the buddy lists when empty. Caller holds pcp->lock. */
+/*
+ * __rmqueue_pcplist: one block of type mt from this CPU's list of its
+ * order, refilling the list from the buddy lists when empty (batch pages
+ * for order 0, batch >> order blocks but at least two above). Caller
+ * holds pcp->lock; order has a pcp level.
+ */
 struct pz_page *pz_pcp_take_locked(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp,
-				   unsigned mt, bool cold, struct pz_tbuf *t)
+				   unsigned order, unsigned mt, bool cold, struct pz_tbuf *t)
 {
-	struct pz_list *list = &pcp->lists[mt];
+	struct pz_list *list = pcp_list(pcp, (unsigned)pz_pcp_level(pz, order), mt);
 	struct pz_page *p;
 
 	if (pz_list_empty(list)) {
 		int batch = atomic_load_explicit(&pcp->batch, memory_order_acquire);
 
-		pcp->count += rmqueue_bulk(pz, z, batch, list, mt, cold, t);
+		if (order) {
+			batch >>= order;
+			batch = batch < 2 ? 2 : batch;
+		}
+		pcp->count += rmqueue_bulk(pz, z, order, batch, list, mt, cold, t) << order;
 		if (pz_list_empty(list))
 			return (struct pz_page *)0;
 	}
 	p = &pz->pages[cold ? list->last : list->first];
 	pz_list_del(pz, list, p);
 	pg_set_where(p, 0);
-	pcp->count--;
+	pcp->count -= 1 << order;
 	return p;
 }
 
-/* The order-0 half of buffered_rmqueue; counts the allocation while the
+/* The per-CPU half of buffered_rmqueue; counts the allocation while the
  * pcp lock is held. */
-struct pz_page *pz_pcp_alloc(struct pz *pz, struct pz_zone *z, pz_gfp_t gfp,
+struct pz_page *pz_pcp_alloc(struct pz *pz, struct pz_zone *z, unsigned order, pz_gfp_t gfp,
 			     const struct pz_alloc_ctx *ac)
 {
 	struct pz_pcp *pcp = &z->pcp[ac->cpu];
 	struct pz_page *p;
 
 	pz_lock(pz, &pcp->lock);
-	p = pz_pcp_take_locked(pz, z, pcp, ac->migratetype, gfp & PZ_GFP_COLD, ac->t);
+	p = pz_pcp_take_locked(pz, z, pcp, order, ac->migratetype, gfp & PZ_GFP_COLD, ac->t);
 	if (p)
-		pz_count_alloc(pz, z, 0, gfp, ac, true);
+		pz_count_alloc(pz, z, order, gfp, ac, true);
 	pz_unlock(&pcp->lock);
 	return p;
 }
 
 /*
- * free_pcppages_bulk: `count` pages back to the buddy lists, round robin
- * over the three lists (taking more from a list the longer the others
- * stay empty), coldest first. Caller holds pcp->lock.
+ * free_pcppages_bulk: at least `count` pages back to the buddy lists,
+ * round robin over the lists in the kernel's order (taking more from a
+ * list the longer the others stay empty), coldest first; a block counts
+ * its 2^order pages, so the last one may overshoot. Caller holds
+ * pcp->lock; pcp->count is updated here.
  */
 static void free_pcppages_bulk(struct pz *pz, struct pz_zone *z, int count, struct pz_pcp *pcp,
 			       struct pz_tbuf *t)
 {
-	unsigned k = 0;
-	int batch_free = 0, to_free = count;
+	const unsigned nr_lists = pz_pcp_nr_lists(pz);
+	unsigned k = nr_lists - 1, level = 0;
+	int batch_free = 0, to_free = count < pcp->count ? count : pcp->count;
 
 	pz_lock(pz, &z->lock);
 	zstore(&z->pages_scanned, 0);
-	while (to_free) {
+	while (to_free > 0) {
 		struct pz_list *list;
+		unsigned order;
 
 		do {
 			batch_free++;
-			if (++k == PZ_MT_PCPTYPES)
+			if (++k == nr_lists)
 				k = 0;
-			list = &pcp->lists[pz_kernel_mt_order(pz, k)];
+			level = k / PZ_MT_PCPTYPES;
+			list = pcp_list(pcp, level, pz_kernel_mt_order(pz, k % PZ_MT_PCPTYPES));
 		} while (pz_list_empty(list));
-		if (batch_free == PZ_MT_PCPTYPES)
+		if ((unsigned)batch_free == nr_lists)
 			batch_free = to_free;
+		order = pz_pcp_level_order(pz, level);
 		do {
 			struct pz_page *p = &pz->pages[list->last];
 			unsigned mt = p->mt;
@@ -112,48 +137,50 @@ static void free_pcppages_bulk(struct pz *pz, struct pz_zone *z, int count, stru
 			pg_set_where(p, 0);
 			if (z->nr_isolate_pageblock)
 				mt = pz_pageblock_mt(pz, pz_page_pfn(pz, p));
-			pz_free_one_page_locked(pz, z, p, 0, mt);
-			pz_trace_rec(t, PZ_TRACE_PAGE_PCPU_DRAIN, pz_page_pfn(pz, p), 0, mt, 0);
-		} while (--to_free && --batch_free && !pz_list_empty(list));
+			pz_free_one_page_locked(pz, z, p, order, mt);
+			pz_trace_rec(t, PZ_TRACE_PAGE_PCPU_DRAIN, pz_page_pfn(pz, p), order, mt, 0);
+			to_free -= 1 << order;
+			pcp->count -= 1 << order;
+		} while (to_free > 0 && --batch_free && !pz_list_empty(list));
 	}
 	pz_unlock(&z->lock);
 }
 
-/* free_hot_cold_page, after the checks: p->mt holds the pageblock type. */
-void pz_pcp_free(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned cpu, bool cold,
-		 struct pz_tbuf *t)
+/* free_hot_cold_page / free_unref_page after the checks: p->mt holds the
+ * pageblock type; order has a pcp level. */
+void pz_pcp_free(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned order, unsigned cpu,
+		 bool cold, struct pz_tbuf *t)
 {
 	struct pz_pcp *pcp = &z->pcp[cpu];
+	struct pz_list *list;
 	unsigned mt = p->mt;
 
 	if (mt >= PZ_MT_PCPTYPES) {
 		if (mt == PZ_MT_ISOLATE) {
-			pz_count(&pcp->ev[PCPEV_PGFREE]);
+			pz_count_n(&pcp->ev[PCPEV_PGFREE], (uint64_t)1 << order);
 			pz_lock(pz, &z->lock);
 			zstore(&z->pages_scanned, 0);
-			pz_free_one_page_locked(pz, z, p, 0,
+			pz_free_one_page_locked(pz, z, p, order,
 						pz_pageblock_mt(pz, pz_page_pfn(pz, p)));
 			pz_unlock(&z->lock);
 			return;
 		}
 		mt = PZ_MT_MOVABLE; /* RESERVE, HIGHATOMIC and CMA pages use the MOVABLE list */
 	}
+	list = pcp_list(pcp, (unsigned)pz_pcp_level(pz, order), mt);
+	if (p->order != order)
+		p->order = (uint8_t)order; /* normally equal: checked at free */
 	pz_lock(pz, &pcp->lock);
 	if (cold)
-		pz_list_add_tail(pz, &pcp->lists[mt], p);
+		pz_list_add_tail(pz, list, p);
 	else
-		pz_list_add_head(pz, &pcp->lists[mt], p);
+		pz_list_add_head(pz, list, p);
 	pg_set_where(p, PG_PCP);
-	pcp->count++;
-	pz_count_locked(&pcp->ev_locked[PCPEV_PGFREE], 1);
-	if (pcp->count >= atomic_load_explicit(&pcp->high, memory_order_acquire)) {
-		int batch = atomic_load_explicit(&pcp->batch, memory_order_acquire);
-
-		if (batch > pcp->count)
-			batch = pcp->count;
-		free_pcppages_bulk(pz, z, batch, pcp, t);
-		pcp->count -= batch;
-	}
+	pcp->count += 1 << order;
+	pz_count_locked(&pcp->ev_locked[PCPEV_PGFREE], (uint64_t)1 << order);
+	if (pcp->count >= atomic_load_explicit(&pcp->high, memory_order_acquire))
+		free_pcppages_bulk(pz, z, atomic_load_explicit(&pcp->batch, memory_order_acquire),
+				   pcp, t);
 	pz_unlock(&pcp->lock);
 }
 
@@ -172,13 +199,12 @@ void pz_drain_zone_cpu(struct pz *pz, struct pz_zone *z, unsigned cpu, struct pz
 
 		pz_lock(pz, &pcp->lock);
 		n = pcp->count < DRAIN_CHUNK ? pcp->count : DRAIN_CHUNK;
-		if (n) {
+		if (n)
 			free_pcppages_bulk(pz, z, n, pcp, t);
-			pcp->count -= n;
-		}
+		n = pcp->count;
 		pz_unlock(&pcp->lock);
 		pz_trace_flush(pz, t);
-		if (n < DRAIN_CHUNK)
+		if (!n)
 			return;
 	}
 }

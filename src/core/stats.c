@@ -123,13 +123,11 @@ int pz_pcp_info(pz_t *pz, int nid, enum pz_zone_type type, unsigned cpu, struct 
 	info->count = (unsigned)pcp->count;
 	info->high = (unsigned)atomic_load_explicit(&pcp->high, memory_order_relaxed);
 	info->batch = (unsigned)atomic_load_explicit(&pcp->batch, memory_order_relaxed);
-	for (unsigned mt = 0; mt < PZ_MT_PCPTYPES; mt++) {
-		unsigned n = 0;
-
-		for (uint32_t i = pcp->lists[mt].first; i != PZ_NIL; i = pz->pages[i].next)
-			n++;
-		info->count_mt[mt] = n;
-	}
+	for (unsigned mt = 0; mt < PZ_MT_PCPTYPES; mt++)
+		info->count_mt[mt] = 0;
+	for (unsigned k = 0; k < PZ_PCP_NR_LISTS; k++)
+		for (uint32_t i = pcp->lists[k].first; i != PZ_NIL; i = pz->pages[i].next)
+			info->count_mt[k % PZ_MT_PCPTYPES] += 1u << pz->pages[i].order;
 	pz_unlock(&pcp->lock);
 	return 0;
 }

@@ -10,7 +10,8 @@
  *       (it would have merged), isolated blocks excepted;
  *   (4) nr_free_pages == sum of non-isolated free pages; nr_free_cma the
  *       same over CMA lists;
- *   (5) pcp->count == pages on that CPU's lists, each PG_PCP, of this zone;
+ *   (5) pcp->count == pages on that CPU's lists (2^order per block, each
+ *       head PG_PCP, of this zone, of the list's order);
  *   (6) walking the span by pfn, every managed page is in exactly one of:
  *       a free block, a pcp list, an allocated block (head refcount >= 1,
  *       tails refcount 0), a leaked block; so
@@ -131,25 +132,37 @@ static long check_pcps(struct vstate *v)
 
 	for (unsigned c = 0; c < pz->nr_cpus; c++) {
 		struct pz_pcp *pcp = &v->z->pcp[c];
-		int n = 0;
+		long n = 0;
 
-		for (unsigned mt = 0; mt < PZ_MT_PCPTYPES; mt++)
-			for (uint32_t i = pcp->lists[mt].first; i != PZ_NIL;
-			     i = pz->pages[i].next) {
+		for (unsigned k = 0; k < PZ_PCP_NR_LISTS; k++) {
+			unsigned mt = k % PZ_MT_PCPTYPES;
+			unsigned order = pz_pcp_level_order(pz, k / PZ_MT_PCPTYPES);
+			long blocks = 0;
+
+			if (k >= pz_pcp_nr_lists(pz) && pcp->lists[k].first != PZ_NIL)
+				bad(v, "cpu %u list %u is in use without high-order pcp lists", c,
+				    k);
+			for (uint32_t i = pcp->lists[k].first; i != PZ_NIL; i = pz->pages[i].next) {
 				struct pz_page *p = &pz->pages[i];
 
 				if (!(pg_flags(p) & PG_PCP) || p->zone != v->z->id)
 					bad(v,
 					    "cpu %u list %u holds pfn %llu that is not a pcp page",
-					    c, mt, (unsigned long long)pz_page_pfn(pz, p));
+					    c, k, (unsigned long long)pz_page_pfn(pz, p));
 				if (p->mt != mt && p->mt < PZ_MT_PCPTYPES)
-					bad(v, "cpu %u list %u holds a page of type %u", c, mt,
+					bad(v, "cpu %u list %u holds a page of type %u", c, k,
 					    p->mt);
-				if (++n > pcp->count + 1)
+				if (p->order != order)
+					bad(v, "cpu %u list %u holds pfn %llu of order %u, not %u",
+					    c, k, (unsigned long long)pz_page_pfn(pz, p), p->order,
+					    order);
+				n += 1L << order;
+				if (++blocks > pcp->count + 1)
 					break;
 			}
+		}
 		if (n != pcp->count)
-			bad(v, "cpu %u: pcp count %d but lists hold %d", c, pcp->count, n);
+			bad(v, "cpu %u: pcp count %d but lists hold %ld pages", c, pcp->count, n);
 		total += n;
 	}
 	return total;
@@ -170,7 +183,7 @@ static uint64_t check_block_body(struct vstate *v, uint64_t pfn, unsigned o, boo
 		struct pz_page *q = pz_pfn_page(pz, pfn + i);
 		unsigned f = pg_flags(q) & ~(PG_HWPOISON | PG_POISONED);
 
-		if (compound ? f != PG_TAIL : f != 0)
+		if (compound && !pz_feature(pz, PZ_FEAT_LAZY_TAILS) ? f != PG_TAIL : f != 0)
 			bad(v, "pfn %llu inside %s at %llu has flags %#x",
 			    (unsigned long long)(pfn + i), what, (unsigned long long)pfn, f);
 		if (atomic_load_explicit(&q->refcount, memory_order_relaxed) != 0)
@@ -201,8 +214,9 @@ static void check_pages(struct vstate *v, long pcp_pages)
 			free += n;
 			pfn += n;
 		} else if (f & PG_PCP) {
-			pcp++;
-			pfn++;
+			uint64_t n = check_block_body(v, pfn, p->order, false, "pcp block");
+			pcp += n;
+			pfn += n;
 		} else if (f & PG_LEAKED) {
 			leaked++;
 			pfn++;
@@ -298,8 +312,12 @@ enum pz_page_state pz_pfn_state(pz_t *pz, uint64_t pfn)
 		if (!pz_pfn_covered(pz, head))
 			break;
 		h = pz_pfn_page(pz, head);
-		if ((pg_flags(h) & PG_BUDDY) && h->order >= o && h->zone == p->zone)
+		if (h->order < o || h->zone != p->zone)
+			continue;
+		if (pg_flags(h) & PG_BUDDY)
 			st = PZ_PAGE_STATE_FREE;
+		else if (pg_flags(h) & PG_PCP)
+			st = PZ_PAGE_STATE_PCP; /* inside a high-order pcp block */
 	}
 	pz_unlock(&z->lock);
 	return st;

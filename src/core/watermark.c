@@ -140,6 +140,10 @@ void pz_setup_watermarks(struct pz *pz)
 	}
 	setup_lowmem_reserve(pz);
 	setup_totalreserve(pz);
+	/* 5.14's pcp->high follows the low watermark */
+	for (unsigned i = 0; i < nz && pz_feature(pz, PZ_FEAT_PCP_HIGH_ORDER); i++)
+		if (pz->zones[i].pcp)
+			pz_pcp_setup_zone(pz, &pz->zones[i]);
 }
 
 /*
@@ -236,11 +240,33 @@ static unsigned zone_batchsize(const struct pz *pz, const struct pz_zone *z)
 	return (unsigned)(pz_rounddown_pow2(batch + batch / 2) - 1);
 }
 
+/*
+ * zone_highsize (5.14): the zone's low watermark - or managed / fraction
+ * when percpu_pagelist_fraction is set - shared by the CPUs of its node
+ * (all CPUs for a node without any), at least 4 * batch, so that full
+ * per-CPU lists do not wake background reclaim early.
+ */
+static unsigned zone_highsize(const struct pz *pz, const struct pz_zone *z, unsigned batch)
+{
+	uint64_t total = pz->percpu_pagelist_fraction ? z->managed / pz->percpu_pagelist_fraction
+						      : (uint64_t)zload(&z->wmark[1]);
+	unsigned cpus = 0, high;
+
+	for (unsigned c = 0; c < pz->nr_cpus; c++)
+		cpus += pz->cpu_node[c] == z->nid;
+	high = (unsigned)(total / (cpus ? cpus : pz->nr_cpus));
+	return high > batch * 4 ? high : batch * 4;
+}
+
 void pz_pcp_setup_zone(struct pz *pz, struct pz_zone *z)
 {
 	unsigned high, batch;
 
-	if (pz->percpu_pagelist_fraction) {
+	if (pz_feature(pz, PZ_FEAT_PCP_HIGH_ORDER)) {
+		batch = zone_batchsize(pz, z);
+		batch = batch < 1 ? 1 : batch;
+		high = zone_highsize(pz, z, batch);
+	} else if (pz->percpu_pagelist_fraction) {
 		high = (unsigned)(z->managed / pz->percpu_pagelist_fraction);
 		batch = high / 4 > pz->page_shift * 8 ? pz->page_shift * 8 : high / 4;
 		batch = batch < 1 ? 1 : batch;

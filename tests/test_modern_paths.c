@@ -1,0 +1,322 @@
+/*
+ * test_modern_paths.c - the modern profile's fast-path switches.
+ * High-order per-CPU lists (PZ_FEAT_PCP_HIGH_ORDER): which orders use them,
+ * refill sizes, pages on them not counted free, hot reuse, the high limit
+ * and its flush, drains, the trace of a drain, pcp->high from the low
+ * watermark, and the seed-era behaviour (only order 0) in linux-4.1 and
+ * with the switch cleared. Lazy compound tails (PZ_FEAT_LAZY_TAILS): every
+ * observable answer the same as with written tails.
+ */
+#include "testutil.h"
+
+#include <string.h>
+
+static struct tu_machine tm;
+static struct pz_platform plat;
+
+/* One node, 2 CPUs, DMA32 of 16384 pages and Normal of 65536. */
+static pz_t *make(enum pz_profile profile, unsigned set, unsigned clear, int trace)
+{
+	struct pz_config cfg;
+
+	tu_machine_init(&tm, 1, 2);
+	tu_add_zone(&tm, 0, PZ_ZONE_DMA32, 4096, 4096 + 16384);
+	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 4096 + 16384, 4096 + 16384 + 65536);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.machine = &tm.m;
+	cfg.profile = profile;
+	cfg.features_set = set;
+	cfg.features_clear = clear;
+	plat = tu_platform(trace);
+	cfg.platform = &plat;
+	tu_cpu = 0;
+	tu_trace.events = NULL;
+	tu_trace_reset();
+	return tu_create(&cfg);
+}
+
+static struct pz_pcp_info pcp(pz_t *pz, unsigned cpu)
+{
+	struct pz_pcp_info pi;
+
+	assert_int_equal(pz_pcp_info(pz, 0, PZ_ZONE_NORMAL, cpu, &pi), 0);
+	return pi;
+}
+
+static struct pz_zone_info normal(pz_t *pz)
+{
+	struct pz_zone_info zi;
+
+	assert_int_equal(pz_zone_info(pz, 0, PZ_ZONE_NORMAL, &zi), 0);
+	return zi;
+}
+
+/* Orders 1-3 and the pageblock order come from and go back to the per-CPU
+ * list; the first allocation refills max(batch >> order, 2) blocks, all
+ * taken out of NR_FREE_PAGES; a freed block is hot and comes back first. */
+static void test_high_orders_use_pcp(void **state)
+{
+	(void)state;
+	pz_t *pz = make(PZ_PROFILE_MODERN, 0, 0, 0);
+	const unsigned pb = pz_pageblock_order(pz);
+	const unsigned orders[] = {1, 2, 3, pb};
+
+	for (unsigned i = 0; i < 4; i++) {
+		unsigned o = orders[i];
+		struct pz_zone_info before = normal(pz);
+		struct pz_pcp_info p0 = pcp(pz, 0);
+		unsigned blocks = (p0.batch >> o) < 2 ? 2 : p0.batch >> o;
+		pz_page_t *a = pz_alloc_pages(pz, PZ_GFP_KERNEL, o);
+		uint64_t pfn;
+
+		assert_non_null(a);
+		pfn = pz_page_to_pfn(pz, a);
+		assert_int_equal(pfn & ((1u << o) - 1), 0);
+		/* the refill took `blocks` blocks from the buddy lists, one is handed out */
+		assert_int_equal(pcp(pz, 0).count, p0.count + ((blocks - 1) << o));
+		assert_int_equal(before.stat[PZ_NR_FREE_PAGES] - normal(pz).stat[PZ_NR_FREE_PAGES],
+				 (int64_t)blocks << o);
+		assert_int_equal(pz_free_pages(pz, a, o), 0);
+		if (pcp(pz, 0).count == 0)
+			continue; /* the free crossed pcp->high and flushed */
+		assert_int_equal(pz_pfn_state(pz, pfn), PZ_PAGE_STATE_PCP);
+		assert_int_equal(pz_pfn_state(pz, pfn + (1u << o) - 1), PZ_PAGE_STATE_PCP);
+		/* hot: the same block comes back */
+		a = pz_alloc_pages(pz, PZ_GFP_KERNEL, o);
+		assert_int_equal(pz_page_to_pfn(pz, a), pfn);
+		assert_int_equal(pz_free_pages(pz, a, o), 0);
+		assert_int_equal(pz_validate(pz), 0);
+	}
+	/* per-type page counts cover every order */
+	{
+		struct pz_pcp_info pi = pcp(pz, 0);
+		assert_int_equal(pi.count_mt[PZ_MT_UNMOVABLE] + pi.count_mt[PZ_MT_MOVABLE] +
+					 pi.count_mt[PZ_MT_RECLAIMABLE],
+				 pi.count);
+		assert_true(pi.count_mt[PZ_MT_UNMOVABLE] > 0);
+	}
+	pz_drain_all_pages(pz);
+	assert_int_equal(tu_pcp_pages(pz), 0);
+	assert_int_equal(pz_validate(pz), 0);
+	tu_destroy(pz);
+}
+
+/* Orders between 3 and the pageblock order bypass the per-CPU lists. */
+static void test_other_orders_bypass(void **state)
+{
+	(void)state;
+	pz_t *pz = make(PZ_PROFILE_MODERN, 0, 0, 0);
+
+	for (unsigned o = 4; o < pz_pageblock_order(pz); o++) {
+		pz_page_t *a = pz_alloc_pages(pz, PZ_GFP_KERNEL, o);
+		uint64_t pfn = pz_page_to_pfn(pz, a);
+
+		assert_int_equal(tu_pcp_pages(pz), 0);
+		assert_int_equal(pz_free_pages(pz, a, o), 0);
+		assert_int_equal(pz_pfn_state(pz, pfn), PZ_PAGE_STATE_FREE);
+	}
+	assert_int_equal(pz_validate(pz), 0);
+	tu_destroy(pz);
+}
+
+/* linux-4.1, and modern with the switch cleared: only order 0 is cached. */
+static void test_seed_era_only_order0(void **state)
+{
+	(void)state;
+	for (int v = 0; v < 2; v++) {
+		pz_t *pz = v ? make(PZ_PROFILE_MODERN, 0, PZ_FEAT_PCP_HIGH_ORDER, 0)
+			     : make(PZ_PROFILE_LINUX_4_1, 0, 0, 0);
+		struct pz_pcp_info pi = pcp(pz, 0);
+
+		assert_int_equal(pi.high, 6 * pi.batch);
+		for (unsigned o = 1; o <= 3; o++) {
+			pz_page_t *a = pz_alloc_pages(pz, PZ_GFP_KERNEL, o);
+			uint64_t pfn = pz_page_to_pfn(pz, a);
+
+			assert_int_equal(tu_pcp_pages(pz), 0);
+			assert_int_equal(pz_free_pages(pz, a, o), 0);
+			assert_int_equal(pz_pfn_state(pz, pfn), PZ_PAGE_STATE_FREE);
+		}
+		assert_int_equal(pz_validate(pz), 0);
+		tu_destroy(pz);
+	}
+}
+
+/* pcp->high: the low watermark shared by the node's CPUs, at least
+ * 4 * batch; it follows a min_free_kbytes change. The 4.1 switch set on
+ * the seed-era profile gives the same. */
+static void test_high_from_low_watermark(void **state)
+{
+	(void)state;
+	for (int v = 0; v < 2; v++) {
+		pz_t *pz = v ? make(PZ_PROFILE_LINUX_4_1, PZ_FEAT_PCP_HIGH_ORDER, 0, 0)
+			     : make(PZ_PROFILE_MODERN, 0, 0, 0);
+		struct pz_zone_info zi = normal(pz);
+		struct pz_pcp_info pi = pcp(pz, 1);
+		uint64_t want = zi.wmark_low / 2;
+
+		assert_int_equal(pi.high, want > 4u * pi.batch ? want : 4u * pi.batch);
+		assert_int_equal(pz_set_min_free_kbytes(pz, 16384), 0);
+		zi = normal(pz);
+		pi = pcp(pz, 1);
+		want = zi.wmark_low / 2;
+		assert_true(want > 4u * pi.batch);
+		assert_int_equal(pi.high, want);
+		/* with a fraction: managed / fraction, shared the same way */
+		assert_int_equal(pz_set_percpu_pagelist_fraction(pz, 8), 0);
+		assert_int_equal(pcp(pz, 0).high, zi.managed / 8 / 2);
+		tu_destroy(pz);
+	}
+}
+
+/* Freeing past pcp->high flushes `batch` pages' worth, coldest first, a
+ * whole block at a time; the drain is traced with each block's order. */
+static void test_flush_at_high(void **state)
+{
+	(void)state;
+	pz_t *pz = make(PZ_PROFILE_MODERN, 0, 0, 1);
+	const unsigned o = 3;
+	pz_page_t *pages[400];
+	unsigned n = 0, high = pcp(pz, 0).high, batch = pcp(pz, 0).batch;
+	uint64_t free0 = tu_free_pages(pz) + tu_pcp_pages(pz);
+
+	while (n < 400 && (n << o) <= high + 8) {
+		pages[n] = pz_alloc_pages(pz, PZ_GFP_KERNEL, o);
+		assert_non_null(pages[n]);
+		n++;
+	}
+	pz_drain_all_pages(pz);
+	tu_trace_reset();
+	for (unsigned i = 0; i < n; i++) {
+		unsigned before = pcp(pz, 0).count;
+
+		assert_int_equal(pz_free_pages(pz, pages[i], o), 0);
+		if (before + 8 >= high) {
+			/* this free crossed high: at least batch pages went back */
+			unsigned after = pcp(pz, 0).count;
+			assert_true(after < before + 8);
+			assert_true(before + 8 - after >= batch);
+			assert_true(before + 8 - after < batch + 8);
+			assert_true(tu_trace.count[PZ_TRACE_PAGE_PCPU_DRAIN] > 0);
+			assert_int_equal(tu_trace.last[PZ_TRACE_PAGE_PCPU_DRAIN].order, o);
+			/* the coldest block (the first freed) left first */
+			assert_int_equal(pz_pfn_state(pz, pz_page_to_pfn(pz, pages[0])),
+					 PZ_PAGE_STATE_FREE);
+			break;
+		}
+		assert_int_equal(pcp(pz, 0).count, before + 8);
+	}
+	assert_true(tu_trace.count[PZ_TRACE_PAGE_PCPU_DRAIN] > 0);
+	for (unsigned i = 0; i < n; i++)
+		if (pz_page_refcount(pz, pages[i]) > 0)
+			assert_int_equal(pz_free_pages(pz, pages[i], o), 0);
+	pz_drain_all_pages(pz);
+	assert_int_equal(tu_free_pages(pz), free0);
+	assert_int_equal(pz_validate(pz), 0);
+	tu_destroy(pz);
+}
+
+/* A block freed on CPU 1 sits on CPU 1's list; draining that CPU from
+ * here returns it, and the buddy merge restores the zone. */
+static void test_remote_drain_high_order(void **state)
+{
+	(void)state;
+	pz_t *pz = make(PZ_PROFILE_MODERN, 0, 0, 0);
+	uint64_t free0 = tu_free_pages(pz);
+	pz_page_t *a = pz_alloc_pages(pz, PZ_GFP_HIGHUSER_MOVABLE, 2);
+
+	assert_non_null(a);
+	tu_cpu = 1;
+	assert_int_equal(pz_free_pages(pz, a, 2), 0);
+	assert_int_equal(pcp(pz, 1).count_mt[PZ_MT_MOVABLE], 4);
+	tu_cpu = 0;
+	assert_int_equal(pz_drain_cpu_pages(pz, 1), 0);
+	assert_int_equal(pcp(pz, 1).count, 0);
+	pz_drain_all_pages(pz);
+	assert_int_equal(tu_free_pages(pz), free0);
+	assert_int_equal(pz_validate(pz), 0);
+	tu_destroy(pz);
+}
+
+/* The same compound answers with lazy tails (modern), written tails
+ * (linux-4.1) and modern with the switch cleared. */
+static void test_lazy_tails_observably_equal(void **state)
+{
+	(void)state;
+	for (int v = 0; v < 3; v++) {
+		pz_t *pz = v == 0   ? make(PZ_PROFILE_LINUX_4_1, 0, 0, 0)
+			   : v == 1 ? make(PZ_PROFILE_MODERN, 0, 0, 0)
+				    : make(PZ_PROFILE_MODERN, 0, PZ_FEAT_LAZY_TAILS, 0);
+		uint64_t free0 = tu_free_pages(pz) + tu_pcp_pages(pz);
+		const unsigned orders[] = {1, 3, 5, pz_pageblock_order(pz)};
+		struct pz_errors e0, e1;
+
+		pz_errors(pz, &e0);
+		for (unsigned k = 0; k < 4; k++) {
+			unsigned o = orders[k];
+			pz_page_t *h = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_COMP, o);
+			pz_page_t *plain = pz_alloc_pages(pz, PZ_GFP_KERNEL, o);
+			pz_page_t *single = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0);
+			uint64_t pfn = pz_page_to_pfn(pz, h), ppfn = pz_page_to_pfn(pz, plain);
+
+			assert_non_null(h);
+			assert_int_equal(pz_compound_order(pz, h), o);
+			assert_ptr_equal(pz_compound_head(pz, h), h);
+			for (uint64_t i = 1; i < (1u << o); i++) {
+				pz_page_t *t = pz_pfn_to_page(pz, pfn + i);
+				pz_page_t *pt = pz_pfn_to_page(pz, ppfn + i);
+
+				assert_ptr_equal(pz_compound_head(pz, t), h);
+				assert_int_equal(pz_compound_order(pz, t), 0);
+				assert_int_equal(pz_page_refcount(pz, t), 0);
+				assert_int_equal(pz_pfn_state(pz, pfn + i),
+						 PZ_PAGE_STATE_ALLOCATED);
+				/* a non-compound block has no head to find */
+				assert_ptr_equal(pz_compound_head(pz, pt), pt);
+			}
+			/* tails are refused as tails; a plain block's inner page and a
+			 * free page next to the compound one as double frees */
+			assert_int_equal(pz_free_pages(pz, pz_pfn_to_page(pz, pfn + 1), 0),
+					 -PZ_EFAULT);
+			assert_int_equal(
+				pz_free_pages(pz, pz_pfn_to_page(pz, pfn + (1u << o) - 1), 0),
+				-PZ_EFAULT);
+			assert_int_equal(pz_free_pages(pz, pz_pfn_to_page(pz, ppfn + 1), 0),
+					 -PZ_EFAULT);
+			pz_errors(pz, &e1);
+			assert_int_equal(e1.tail_free, e0.tail_free + 2);
+			assert_int_equal(e1.double_free, e0.double_free + 1);
+			e0 = e1;
+			/* the user may write owner words of tails; the head's is
+			 * cleared at the next allocation */
+			pz_page_set_owner(pz_pfn_to_page(pz, pfn + 1), 77);
+			assert_int_equal(pz_validate(pz), 0);
+			assert_int_equal(pz_free_pages(pz, h, o), 0);
+			assert_int_equal(pz_free_pages(pz, plain, o), 0);
+			assert_int_equal(pz_free_pages(pz, single, 0), 0);
+			/* once free, nothing is a tail any more */
+			assert_ptr_equal(pz_compound_head(pz, pz_pfn_to_page(pz, pfn + 1)),
+					 pz_pfn_to_page(pz, pfn + 1));
+			assert_int_equal(pz_validate(pz), 0);
+		}
+		pz_drain_all_pages(pz);
+		assert_int_equal(tu_free_pages(pz), free0);
+		/* reuse of every page as order 0 finds clean descriptors */
+		assert_int_equal(pz_validate(pz), 0);
+		tu_destroy(pz);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_high_orders_use_pcp),
+		cmocka_unit_test(test_other_orders_bypass),
+		cmocka_unit_test(test_seed_era_only_order0),
+		cmocka_unit_test(test_high_from_low_watermark),
+		cmocka_unit_test(test_flush_at_high),
+		cmocka_unit_test(test_remote_drain_high_order),
+		cmocka_unit_test(test_lazy_tails_observably_equal),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -636,6 +636,22 @@ static void test_platform_cpu(void **state)
 	assert_int_equal(p->cpu(p->ctx), 5); /* the pin is per thread */
 	pz_host_set_cpu(-1);
 	assert_true(p->cpu(p->ctx) < CPU_SETSIZE);
+	/* unpinned, the hook reports the CPU the thread runs on: bind the
+	 * thread to each allowed CPU in turn and compare */
+	{
+		cpu_set_t saved_set, one;
+
+		assert_int_equal(sched_getaffinity(0, sizeof(saved_set), &saved_set), 0);
+		for (int c = 0; c < CPU_SETSIZE && c < 64; c++) {
+			if (!CPU_ISSET(c, &saved_set))
+				continue;
+			CPU_ZERO(&one);
+			CPU_SET(c, &one);
+			assert_int_equal(sched_setaffinity(0, sizeof(one), &one), 0);
+			assert_int_equal(p->cpu(p->ctx), (unsigned)c);
+		}
+		assert_int_equal(sched_setaffinity(0, sizeof(saved_set), &saved_set), 0);
+	}
 	p->relax(p->ctx);
 }
 

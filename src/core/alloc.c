@@ -31,39 +31,6 @@ const struct pz_task *pz_task_current(struct pz *pz)
 	return t ? t : &pz->default_task;
 }
 
-/*
- * The per-allocation accounting of buffered_rmqueue: the fair batch (4.1),
- * PGALLOC in pages, and zone_statistics' NUMA counters. With z's pcp lock
- * held (locked) this CPU's counters are bumped without atomic
- * read-modify-writes; NUMA_FOREIGN belongs to another zone and stays atomic.
- */
-void pz_count_alloc(struct pz *pz, struct pz_zone *z, unsigned order, pz_gfp_t gfp,
-		    const struct pz_alloc_ctx *ac, bool locked)
-{
-	struct pz_zone *pref = ac->preferred;
-	struct pz_pcp *pcp = &z->pcp[ac->cpu];
-	atomic_uint_least64_t *ev = locked ? pcp->ev_locked : pcp->ev;
-	unsigned local = (gfp & PZ_GFP_OTHER_NODE) ? pref->nid : pz->cpu_node[ac->cpu];
-	unsigned which = z->nid == local ? PCPEV_NUMA_LOCAL : PCPEV_NUMA_OTHER;
-	long pages = (long)1 << order;
-
-	if (!pz_feature(pz, PZ_FEAT_NO_FAIR_POLICY) &&
-	    atomic_fetch_sub_explicit(&z->nr_alloc_batch, pages, memory_order_relaxed) - pages <= 0)
-		atomic_fetch_or_explicit(&z->flags, ZONE_FAIR_DEPLETED, memory_order_relaxed);
-	if (z->nid != pref->nid)
-		pz_count(&pref->pcp[ac->cpu].ev[PCPEV_NUMA_FOREIGN]);
-	if (locked) {
-		pz_count_locked(&ev[PCPEV_PGALLOC], (uint64_t)pages);
-		pz_count_locked(&ev[z->nid == pref->nid ? PCPEV_NUMA_HIT : PCPEV_NUMA_MISS], 1);
-		pz_count_locked(&ev[which], 1);
-	} else {
-		atomic_fetch_add_explicit(&ev[PCPEV_PGALLOC], (uint64_t)pages,
-					  memory_order_relaxed);
-		pz_count(&ev[z->nid == pref->nid ? PCPEV_NUMA_HIT : PCPEV_NUMA_MISS]);
-		pz_count(&ev[which]);
-	}
-}
-
 /* buffered_rmqueue: one block from zone z, with the zone's accounting. */
 static struct pz_page *buffered_rmqueue(struct pz *pz, struct pz_zone *z, unsigned order,
 					pz_gfp_t gfp, struct pz_alloc_ctx *ac)
@@ -449,20 +416,19 @@ static struct pz_page *alloc_nodemask(struct pz *pz, pz_gfp_t gfp, unsigned orde
  * does (a report, WRITE spreading, a restricted cpuset, slot-3 types).
  * Callers have checked: no nodemask, no tracing, cpusets off.
  */
-bool pz_fast_ctx(struct pz *pz, pz_gfp_t gfp, int nid, struct pz_alloc_ctx *ac)
+bool pz_fast_ctx(struct pz *pz, pz_gfp_t gfp, int nid, const struct pz_task *task,
+		 struct pz_alloc_ctx *ac)
 {
-	int high = pz_gfp_zone_internal(gfp, pz->zone_present_types);
-	unsigned pos = 0;
+	unsigned fast = pz->gfp_fast[gfp & 0x1f], pos = 0;
 
 	/* forbidden zone mixes and MOVABLE|RECLAIMABLE are reported by the
 	 * general path */
-	if (pz_unlikely(high < 0 || (gfp & (PZ_GFP_MOVABLE | PZ_GFP_RECLAIMABLE)) ==
-					    (PZ_GFP_MOVABLE | PZ_GFP_RECLAIMABLE)))
+	if (pz_unlikely(fast == PZ_GFP_FAST_NONE))
 		return false;
-	ac->migratetype = pz_gfp_to_mt(pz, gfp);
+	ac->migratetype = fast >> 4;
 	ac->cpu = pz_this_cpu(pz);
-	ac->task = pz_task_current(pz);
-	if ((gfp & PZ_GFP_WRITE) || ac->migratetype >= PZ_MT_PCPTYPES ||
+	ac->task = task ? task : pz_task_current(pz);
+	if ((gfp & PZ_GFP_WRITE) ||
 	    __atomic_load_n(&ac->task->mems_allowed, __ATOMIC_RELAXED) != PZ_NODEMASK_ALL)
 		return false;
 	if (nid < 0)
@@ -470,7 +436,7 @@ bool pz_fast_ctx(struct pz *pz, pz_gfp_t gfp, int nid, struct pz_alloc_ctx *ac)
 	else if ((unsigned)nid >= pz->nr_nodes)
 		return false;
 	ac->zonelist = pz->nodes[nid].zonelist[(gfp & PZ_GFP_THISNODE) ? 1 : 0];
-	ac->high_zoneidx = (unsigned)high;
+	ac->high_zoneidx = fast & 0xf;
 	ac->nodemask = (const pz_nodemask_t *)0;
 	ac->spread_dirty_pages = false;
 	ac->t = (struct pz_tbuf *)0;
@@ -481,7 +447,8 @@ bool pz_fast_ctx(struct pz *pz, pz_gfp_t gfp, int nid, struct pz_alloc_ctx *ac)
 	return true;
 }
 
-static struct pz_page *alloc_order0_fast(struct pz *pz, pz_gfp_t gfp, int nid)
+static struct pz_page *alloc_order0_fast(struct pz *pz, pz_gfp_t gfp, int nid,
+					 const struct pz_task *task)
 {
 	struct pz_alloc_ctx ac;
 	const uint16_t *zl;
@@ -492,7 +459,7 @@ static struct pz_page *alloc_order0_fast(struct pz *pz, pz_gfp_t gfp, int nid)
 	unsigned pos = 0, mt, high;
 	long free;
 
-	if (!pz_fast_ctx(pz, gfp, nid, &ac))
+	if (!pz_fast_ctx(pz, gfp, nid, task, &ac))
 		return (struct pz_page *)0;
 	zl = ac.zonelist;
 	mt = ac.migratetype;
@@ -528,21 +495,28 @@ static struct pz_page *alloc_order0_fast(struct pz *pz, pz_gfp_t gfp, int nid)
 	pcp->count--;
 	pz_count_alloc(pz, z, 0, gfp, &ac, true);
 	pz_unlock(&pcp->lock);
+	/* prep_new_page of a clean page, no zeroing, no poison to check */
+	if (pz_likely(!pg_flags(p) && !p->mapcount && !(gfp & PZ_GFP_ZERO) && !pz->debug &&
+		      !atomic_load_explicit(&p->refcount, memory_order_relaxed))) {
+		p->order = 0;
+		p->owner = 0;
+		atomic_store_explicit(&p->refcount, 1, memory_order_release);
+		return p;
+	}
 	if (pz_unlikely(!pz_prep_new_page(pz, p, 0, gfp, 0)))
 		return (struct pz_page *)0; /* leaked; the general path retries the zone */
 	return p;
 }
 
-pz_page_t *pz_alloc_pages_nodemask(pz_t *pz, pz_gfp_t gfp, unsigned order, int preferred_nid,
-				   const pz_nodemask_t *nodemask)
+/* The entry of every single allocation; task is the caller's when known. */
+static pz_page_t *alloc_entry(pz_t *pz, pz_gfp_t gfp, unsigned order, int preferred_nid,
+			      const pz_nodemask_t *nodemask, const struct pz_task *task)
 {
 	struct pz_page *p;
 
-	if (!pz_instance_ok(pz))
-		return (pz_page_t *)0;
 	if (order == 0 && !nodemask && !pz->plat.trace &&
 	    !atomic_load_explicit(&pz->cpusets_enabled, memory_order_relaxed)) {
-		p = alloc_order0_fast(pz, gfp, preferred_nid);
+		p = alloc_order0_fast(pz, gfp, preferred_nid, task);
 		if (pz_likely(p != 0))
 			return p;
 	}
@@ -562,6 +536,14 @@ pz_page_t *pz_alloc_pages_nodemask(pz_t *pz, pz_gfp_t gfp, unsigned order, int p
 	return p;
 }
 
+pz_page_t *pz_alloc_pages_nodemask(pz_t *pz, pz_gfp_t gfp, unsigned order, int preferred_nid,
+				   const pz_nodemask_t *nodemask)
+{
+	if (!pz_instance_ok(pz))
+		return (pz_page_t *)0;
+	return alloc_entry(pz, gfp, order, preferred_nid, nodemask, (const struct pz_task *)0);
+}
+
 pz_page_t *pz_alloc_pages_node(pz_t *pz, int nid, pz_gfp_t gfp, unsigned order)
 {
 	return pz_alloc_pages_nodemask(pz, gfp, order, nid < 0 ? PZ_NUMA_NO_NODE : nid,
@@ -576,6 +558,5 @@ pz_page_t *pz_alloc_pages(pz_t *pz, pz_gfp_t gfp, unsigned order)
 	if (!pz_instance_ok(pz))
 		return (pz_page_t *)0;
 	task = pz_task_current(pz);
-	return pz_alloc_pages_nodemask(pz, gfp, order, task->preferred_node,
-				       (const pz_nodemask_t *)0);
+	return alloc_entry(pz, gfp, order, task->preferred_node, (const pz_nodemask_t *)0, task);
 }

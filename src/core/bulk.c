@@ -87,7 +87,8 @@ size_t pz_alloc_pages_bulk(pz_t *pz, pz_gfp_t gfp, int nid, const pz_nodemask_t 
 	/* poison checks may log, which must not happen under the pcp lock */
 	if (empty > 1 && !nodemask && !pz->plat.trace && !pz->debug &&
 	    !atomic_load_explicit(&pz->cpusets_enabled, memory_order_relaxed) &&
-	    pz_fast_ctx(pz, gfp, nid, &ac) && (z = bulk_zone(pz, &ac, empty)))
+	    pz_fast_ctx(pz, gfp, nid, (const struct pz_task *)0, &ac) &&
+	    (z = bulk_zone(pz, &ac, empty)))
 		bulk_take(pz, z, gfp, &ac, n, array);
 	/* what is left: single allocations until one fails */
 	for (size_t i = 0; i < n; i++) {

@@ -70,6 +70,21 @@ unsigned pz_gfp_to_mt(const struct pz *pz, pz_gfp_t gfp)
 	return pz_gfp_migratetype(gfp);
 }
 
+/* The table behind the order-0 shortcuts (pz->gfp_fast); after init has
+ * settled the present zone types and mobility grouping. */
+void pz_build_gfp_fast(struct pz *pz)
+{
+	for (unsigned i = 0; i < 32; i++) {
+		int high = pz_gfp_zone_internal((pz_gfp_t)i, pz->zone_present_types);
+		unsigned mt = pz_gfp_to_mt(pz, (pz_gfp_t)i);
+		bool mixed = (i & PZ_GFP_MOVABLE) && (i & PZ_GFP_RECLAIMABLE);
+
+		pz->gfp_fast[i] = high < 0 || mixed || mt >= PZ_MT_PCPTYPES
+					  ? PZ_GFP_FAST_NONE
+					  : (uint8_t)((unsigned)high | mt << 4);
+	}
+}
+
 /* 4.1: "atomic" = !(WAIT | NO_KSWAPD); 4.4+: the __GFP_ATOMIC bit. */
 bool pz_gfp_is_atomic(const struct pz *pz, pz_gfp_t gfp)
 {

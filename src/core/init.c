@@ -603,6 +603,7 @@ int pz_init(const struct pz_config *cfg, void *mem, size_t size, pz_t **out)
 	build_zones(pz, cfg, (char *)mem, &lo);
 	release_memory(pz, cfg->machine);
 	decide_mobility(pz);
+	pz_build_gfp_fast(pz);
 	pz_build_zonelists(pz, (uint16_t *)(void *)((char *)mem + lo.off_zl), lo.zl_len);
 	pz_setup_watermarks(pz);
 	for (unsigned i = 0; i < pz->nr_nodes * PZ_NR_ZONE_TYPES; i++)

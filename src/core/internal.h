@@ -182,10 +182,14 @@ struct pz {
 	uint8_t distance[PZ_MAX_NODES][PZ_MAX_NODES]; /* [C] */
 	uint8_t cpu_node[PZ_MAX_CPUS];		      /* [C] */
 	unsigned zone_present_types;		      /* [C] bit t: some node has zone type t */
-	bool has_cma, has_highmem;		      /* [C] */
-	void *direct_map;			      /* [C] */
-	uint64_t direct_map_pfn;		      /* [C] */
-	size_t meta_size;			      /* [C] */
+	/* [C] the order-0 shortcuts' view of gfp & 0x1f: the highest zone
+	 * index | migratetype << 4, or PZ_GFP_FAST_NONE when only the general
+	 * path may handle it (forbidden mix, MOVABLE|RECLAIMABLE) */
+	uint8_t gfp_fast[32];
+	bool has_cma, has_highmem; /* [C] */
+	void *direct_map;	   /* [C] */
+	uint64_t direct_map_pfn;   /* [C] */
+	size_t meta_size;	   /* [C] */
 	/* tunables: written under every zone lock by the setters */
 	unsigned min_free_kbytes, user_min_free_kbytes;
 	unsigned boot_min_free_kbytes; /* the formula's value at init (watermarks 0) */
@@ -530,13 +534,46 @@ struct pz_alloc_ctx {
 struct pz_page *pz_get_page_from_freelist(struct pz *pz, pz_gfp_t gfp, unsigned order,
 					  unsigned alloc_flags, struct pz_alloc_ctx *ac);
 bool pz_first_zone(struct pz *pz, struct pz_alloc_ctx *ac, const pz_nodemask_t *mask);
-bool pz_fast_ctx(struct pz *pz, pz_gfp_t gfp, int nid, struct pz_alloc_ctx *ac);
+#define PZ_GFP_FAST_NONE 0xffu
+void pz_build_gfp_fast(struct pz *pz);
+bool pz_fast_ctx(struct pz *pz, pz_gfp_t gfp, int nid, const struct pz_task *task,
+		 struct pz_alloc_ctx *ac);
 const char *pz_new_page_problem(const struct pz_page *p);
 bool pz_prep_new_page(struct pz *pz, struct pz_page *p, unsigned order, pz_gfp_t gfp,
 		      unsigned alloc_flags);
 const struct pz_task *pz_task_current(struct pz *pz);
-void pz_count_alloc(struct pz *pz, struct pz_zone *z, unsigned order, pz_gfp_t gfp,
-		    const struct pz_alloc_ctx *ac, bool locked);
+/*
+ * The per-allocation accounting of buffered_rmqueue: the fair batch (4.1),
+ * PGALLOC in pages, and zone_statistics' NUMA counters. With z's pcp lock
+ * held (locked) this CPU's counters are bumped without atomic
+ * read-modify-writes; NUMA_FOREIGN belongs to another zone and stays atomic.
+ */
+static inline void pz_count_alloc(struct pz *pz, struct pz_zone *z, unsigned order, pz_gfp_t gfp,
+				  const struct pz_alloc_ctx *ac, bool locked)
+{
+	struct pz_zone *pref = ac->preferred;
+	struct pz_pcp *pcp = &z->pcp[ac->cpu];
+	atomic_uint_least64_t *ev = locked ? pcp->ev_locked : pcp->ev;
+	unsigned local = (gfp & PZ_GFP_OTHER_NODE) ? pref->nid : pz->cpu_node[ac->cpu];
+	unsigned which = z->nid == local ? PCPEV_NUMA_LOCAL : PCPEV_NUMA_OTHER;
+	long pages = (long)1 << order;
+
+	if (!pz_feature(pz, PZ_FEAT_NO_FAIR_POLICY) &&
+	    atomic_fetch_sub_explicit(&z->nr_alloc_batch, pages, memory_order_relaxed) - pages <= 0)
+		atomic_fetch_or_explicit(&z->flags, ZONE_FAIR_DEPLETED, memory_order_relaxed);
+	if (z->nid != pref->nid)
+		pz_count(&pref->pcp[ac->cpu].ev[PCPEV_NUMA_FOREIGN]);
+	if (locked) {
+		pz_count_locked(&ev[PCPEV_PGALLOC], (uint64_t)pages);
+		pz_count_locked(&ev[z->nid == pref->nid ? PCPEV_NUMA_HIT : PCPEV_NUMA_MISS], 1);
+		pz_count_locked(&ev[which], 1);
+	} else {
+		atomic_fetch_add_explicit(&ev[PCPEV_PGALLOC], (uint64_t)pages,
+					  memory_order_relaxed);
+		pz_count(&ev[z->nid == pref->nid ? PCPEV_NUMA_HIT : PCPEV_NUMA_MISS]);
+		pz_count(&ev[which]);
+	}
+}
 
 /* ---- slowpath.c ------------------------------------------------------- */
 struct pz_page *pz_alloc_slowpath(struct pz *pz, pz_gfp_t gfp, unsigned order,

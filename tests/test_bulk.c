@@ -139,6 +139,116 @@ static void test_bulk_with_tracing_uses_singles(void **state)
 	tu_destroy(pz);
 }
 
+/* ---- bulk == singles: the same pages in the same order, the same state --- */
+
+static pz_t *make_single_zone(enum pz_profile profile)
+{
+	static struct tu_machine m1;
+	static struct pz_platform plat;
+	struct pz_config cfg;
+
+	tu_machine_init(&m1, 1, 2);
+	tu_add_zone(&m1, 0, PZ_ZONE_NORMAL, 4096, 4096 + 32768);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.machine = &m1.m;
+	cfg.profile = profile;
+	plat = tu_platform(0);
+	cfg.platform = &plat;
+	tu_cpu = 0;
+	return tu_create(&cfg);
+}
+
+/* Seeded fragmentation: blocks of orders 0-3 and all pcp kinds, about
+ * half of them freed again; the survivors stay allocated. */
+static void fragment(pz_t *pz, uint64_t seed)
+{
+	static const pz_gfp_t kinds[3] = {PZ_GFP_KERNEL, PZ_GFP_HIGHUSER_MOVABLE,
+					  PZ_GFP_KERNEL | PZ_GFP_RECLAIMABLE};
+	pz_page_t *live[4000];
+	unsigned ord[4000], n = 0;
+
+	for (int i = 0; i < 6000; i++) {
+		uint64_t r = tu_rand(&seed);
+
+		if (n && (r & 1)) {
+			unsigned k = (unsigned)(r >> 8) % n;
+
+			assert_int_equal(pz_free_pages(pz, live[k], ord[k]), 0);
+			live[k] = live[--n];
+			ord[k] = ord[n];
+		} else if (n < 4000) {
+			unsigned o = (unsigned)(r >> 4) % 4;
+			pz_page_t *p = pz_alloc_pages(pz, kinds[(r >> 12) % 3], o);
+
+			assert_non_null(p);
+			live[n] = p;
+			ord[n++] = o;
+		}
+	}
+}
+
+/* Everything observable about the free pages of two instances of the same
+ * machine: per-pfn state, buddy counts per order and type, pcp lists. */
+static void assert_same_state(pz_t *a, pz_t *b)
+{
+	struct pz_zone_info za, zb;
+	struct pz_pcp_info pa, pb;
+
+	assert_int_equal(pz_zone_info(a, 0, PZ_ZONE_NORMAL, &za), 0);
+	assert_int_equal(pz_zone_info(b, 0, PZ_ZONE_NORMAL, &zb), 0);
+	assert_int_equal(za.stat[PZ_NR_FREE_PAGES], zb.stat[PZ_NR_FREE_PAGES]);
+	assert_memory_equal(za.nr_free_mt, zb.nr_free_mt, sizeof(za.nr_free_mt));
+	assert_memory_equal(za.nr_blocks_mt, zb.nr_blocks_mt, sizeof(za.nr_blocks_mt));
+	for (unsigned c = 0; c < 2; c++) {
+		assert_int_equal(pz_pcp_info(a, 0, PZ_ZONE_NORMAL, c, &pa), 0);
+		assert_int_equal(pz_pcp_info(b, 0, PZ_ZONE_NORMAL, c, &pb), 0);
+		assert_int_equal(pa.count, pb.count);
+		assert_memory_equal(pa.count_mt, pb.count_mt, sizeof(pa.count_mt));
+	}
+	for (uint64_t pfn = 4096; pfn < 4096 + 32768; pfn++)
+		assert_int_equal(pz_pfn_state(a, pfn), pz_pfn_state(b, pfn));
+	assert_int_equal(pz_validate(a), 0);
+	assert_int_equal(pz_validate(b), 0);
+}
+
+static void test_bulk_equals_single_calls(void **state)
+{
+	static const pz_gfp_t gfps[3] = {PZ_GFP_KERNEL, PZ_GFP_HIGHUSER_MOVABLE | PZ_GFP_COLD,
+					 PZ_GFP_KERNEL | PZ_GFP_RECLAIMABLE};
+	(void)state;
+	for (int profile = 0; profile < 2; profile++) {
+		for (int g = 0; g < 3; g++) {
+			pz_t *a = make_single_zone((enum pz_profile)profile);
+			pz_t *b = make_single_zone((enum pz_profile)profile);
+			const size_t n = 3000;
+			pz_page_t **pa = calloc(n, sizeof(*pa)), **pb = calloc(n, sizeof(*pb));
+
+			fragment(a, 42 + (uint64_t)g);
+			fragment(b, 42 + (uint64_t)g);
+			assert_same_state(a, b);
+			/* a few pages already on the list, then refills pulled
+			 * straight into the array, then a partial batch */
+			assert_int_equal(
+				pz_alloc_pages_bulk(a, gfps[g], PZ_NUMA_NO_NODE, NULL, n, pa), n);
+			for (size_t i = 0; i < n; i++) {
+				pb[i] = pz_alloc_pages(b, gfps[g], 0);
+				assert_int_equal(pz_page_to_pfn(a, pa[i]),
+						 pz_page_to_pfn(b, pb[i]));
+			}
+			assert_same_state(a, b);
+			/* the bulk free: the same flushes as one free at a time */
+			assert_int_equal(pz_free_pages_bulk(a, pa, n), 0);
+			for (size_t i = 0; i < n; i++)
+				assert_int_equal(pz_free_pages(b, pb[i], 0), 0);
+			assert_same_state(a, b);
+			free(pa);
+			free(pb);
+			tu_destroy(a);
+			tu_destroy(b);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -146,6 +256,7 @@ int main(void)
 		cmocka_unit_test(test_bulk_keeps_existing_entries),
 		cmocka_unit_test(test_bulk_shortfall),
 		cmocka_unit_test(test_bulk_with_tracing_uses_singles),
+		cmocka_unit_test(test_bulk_equals_single_calls),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

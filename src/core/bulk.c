@@ -37,40 +37,80 @@ static struct pz_zone *bulk_zone(struct pz *pz, const struct pz_alloc_ctx *ac, s
 
 #define BULK_MAX_BAD 16
 
+/* prep_new_page of an order-0 page that passes the checks; false (nothing
+ * changed, nothing logged) for a page the checks object to. */
+static inline bool prep_clean(struct pz *pz, struct pz_page *p, pz_gfp_t gfp)
+{
+	if (pg_flags(p) || p->mapcount || atomic_load_explicit(&p->refcount, memory_order_relaxed))
+		return false;
+	if (gfp & PZ_GFP_ZERO)
+		return pz_prep_new_page(pz, p, 0, gfp, 0);
+	p->order = 0;
+	p->owner = 0;
+	atomic_store_explicit(&p->refcount, 1, memory_order_release);
+	return true;
+}
+
 /*
- * Fills empty slots from z's per-CPU list under one lock hold. A page in a
- * bad state is set aside and reported (and leaked) after the unlock, its
- * slot left for the single-allocation pass.
+ * Fills empty slots from z's per-CPU list under one lock hold. Whenever the
+ * list runs dry, the refill's batch is pulled straight into the array
+ * instead of being linked onto the list and unlinked again: the same pages
+ * in the same order, with the unused rest parked on the list as the refill
+ * would have left it. A page in a bad state is set aside and reported (and
+ * leaked) after the unlock, its slot left for the single-allocation pass.
  */
 static void bulk_take(struct pz *pz, struct pz_zone *z, pz_gfp_t gfp, const struct pz_alloc_ctx *ac,
 		      size_t n, pz_page_t **array)
 {
 	struct pz_pcp *pcp = &z->pcp[ac->cpu];
-	struct pz_page *bad[BULK_MAX_BAD];
+	struct pz_list *list = pz_pcp_list(pcp, 0, ac->migratetype);
+	struct pz_page *bad[BULK_MAX_BAD], *got[PZ_PCP_MAX_BATCH];
 	bool cold = gfp & PZ_GFP_COLD;
 	unsigned nbad = 0;
+	uint64_t taken = 0;
+	size_t i = 0;
 
 	pz_lock(pz, &pcp->lock);
-	for (size_t i = 0; i < n && nbad < BULK_MAX_BAD; i++) {
+	while (nbad < BULK_MAX_BAD) {
 		struct pz_page *p;
+		int pulled, k = 0;
 
-		if (array[i])
-			continue;
-		p = pz_pcp_take_locked(pz, z, pcp, 0, ac->migratetype, cold, (struct pz_tbuf *)0);
-		if (!p)
+		while (i < n && array[i])
+			i++;
+		if (i == n)
 			break;
-		pz_count_alloc(pz, z, 0, gfp, ac, true);
-		if (pz_unlikely(pz_new_page_problem(p) != 0)) {
-			bad[nbad++] = p;
-			i--; /* this slot is still empty */
+		if (!pz_list_empty(list)) {
+			p = pz_pcp_take_locked(pz, z, pcp, 0, ac->migratetype, cold,
+					       (struct pz_tbuf *)0);
+			taken++;
+			if (prep_clean(pz, p, gfp))
+				array[i] = p;
+			else
+				bad[nbad++] = p;
 			continue;
 		}
-		pz_prep_new_page(pz, p, 0, gfp, 0); /* cannot fail: checked above */
-		array[i] = p;
+		pulled = pz_pcp_pull_batch_locked(pz, z, pcp, ac->migratetype, got);
+		if (!pulled)
+			break;
+		for (; k < pulled && nbad < BULK_MAX_BAD; k++) {
+			while (i < n && array[i])
+				i++;
+			if (i == n)
+				break;
+			if (prep_clean(pz, got[k], gfp))
+				array[i] = got[k];
+			else
+				bad[nbad++] = got[k];
+		}
+		taken += (uint64_t)k;
+		pz_pcp_park_locked(pz, list, 0, cold, got + k, pulled - k);
+		pcp->count += pulled - k;
 	}
+	if (taken)
+		pz_count_allocs(pz, z, 0, taken, gfp, ac, true);
 	pz_unlock(&pcp->lock);
-	for (unsigned k = 0; k < nbad; k++)
-		pz_prep_new_page(pz, bad[k], 0, gfp, 0); /* reports and leaks */
+	for (unsigned b = 0; b < nbad; b++)
+		pz_prep_new_page(pz, bad[b], 0, gfp, 0); /* reports and leaks */
 }
 
 size_t pz_alloc_pages_bulk(pz_t *pz, pz_gfp_t gfp, int nid, const pz_nodemask_t *nodemask, size_t n,
@@ -100,20 +140,67 @@ size_t pz_alloc_pages_bulk(pz_t *pz, pz_gfp_t gfp, int nid, const pz_nodemask_t 
 	return filled;
 }
 
+/*
+ * The bulk free: each page that the order-0 shortcut may free is claimed
+ * and put on this CPU's list of its zone, one pcp lock hold serving a run
+ * of pages of the same zone (dropped every BULK_FREE_RUN pages so that a
+ * remote drain is never kept waiting long); exactly what freeing them one
+ * by one would do, flushes included. Any other page goes through
+ * pz_free_pages (which reports misuse) with no lock held.
+ */
+#define BULK_FREE_RUN 256
 int pz_free_pages_bulk(pz_t *pz, pz_page_t *const *pages, size_t n)
 {
+	struct pz_zone *held = (struct pz_zone *)0;
+	struct pz_pcp *pcp = (struct pz_pcp *)0;
+	unsigned cpu, run = 0;
+	bool fast;
 	int first = 0;
 
 	if (!pz_instance_ok(pz) || (n && !pages))
 		return -PZ_EINVAL;
+	cpu = pz_this_cpu(pz);
+	fast = !pz->plat.trace && !pz->debug;
 	for (size_t i = 0; i < n; i++) {
+		struct pz_page *p;
 		int rc;
 
 		if (!pages[i])
 			continue;
+		p = pz_checked_page(pz, pages[i]);
+		if (fast && p && pz_claim_order0(pz, p)) {
+			struct pz_zone *z = pz_page_zone(pz, p);
+			unsigned mt = p->mt;
+
+			if (mt == PZ_MT_ISOLATE) {
+				/* an isolated block: the buddy lists directly */
+				if (held)
+					pz_unlock(&pcp->lock);
+				held = (struct pz_zone *)0;
+				pz_pcp_free(pz, z, p, 0, cpu, false, (struct pz_tbuf *)0);
+				continue;
+			}
+			if (z != held || ++run == BULK_FREE_RUN) {
+				if (held)
+					pz_unlock(&pcp->lock);
+				held = z;
+				pcp = &z->pcp[cpu];
+				run = 0;
+				pz_lock(pz, &pcp->lock);
+			}
+			pz_pcp_free_locked(pz, z, pcp, p, 0,
+					   mt < PZ_MT_PCPTYPES ? mt : PZ_MT_MOVABLE, false,
+					   (struct pz_tbuf *)0);
+			continue;
+		}
+		if (held)
+			pz_unlock(&pcp->lock);
+		held = (struct pz_zone *)0;
 		rc = pz_free_pages(pz, pages[i], 0);
 		if (rc && !first)
 			first = rc;
 	}
+	if (held)
+		pz_unlock(&pcp->lock);
 	return first;
 }

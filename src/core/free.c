@@ -234,12 +234,13 @@ int pz_free_pages_internal(struct pz *pz, struct pz_page *p, unsigned order, boo
 }
 
 /*
- * The common order-0 free in one function: a page this instance handed out,
- * last reference, no state the free check would object to. It does what
- * free_block does for such a page and returns false, having changed
- * nothing, for anything else (the general path then reports or handles it).
+ * The common order-0 free, first half: a page this instance handed out,
+ * last reference, no state the free check would object to. It drops the
+ * reference, clears what free_pages_prepare clears and records the
+ * pageblock type, returning true; for anything else it returns false
+ * having changed nothing (the general path then reports or handles it).
  */
-static bool free_order0_fast(struct pz *pz, struct pz_page *p, bool cold)
+bool pz_claim_order0(struct pz *pz, struct pz_page *p)
 {
 	const unsigned ok = PG_PFMEMALLOC | (PZ_PAGE_DIRTY << PG_USER_SHIFT);
 	int one = 1;
@@ -252,6 +253,14 @@ static bool free_order0_fast(struct pz *pz, struct pz_page *p, bool cold)
 	pg_store(p, 0);
 	p->owner = 0;
 	p->mt = (uint8_t)pz_pageblock_mt(pz, pz_page_pfn(pz, p));
+	return true;
+}
+
+/* The whole of it: what free_block does for such a page. */
+static bool free_order0_fast(struct pz *pz, struct pz_page *p, bool cold)
+{
+	if (!pz_claim_order0(pz, p))
+		return false;
 	pz_pcp_free(pz, pz_page_zone(pz, p), p, 0, pz_this_cpu(pz), cold, (struct pz_tbuf *)0);
 	return true;
 }

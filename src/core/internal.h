@@ -512,8 +512,20 @@ int pz_find_suitable_fallback(const struct pz *pz, const struct pz_free_area *ar
 struct pz_alloc_ctx;
 struct pz_page *pz_pcp_take_locked(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp,
 				   unsigned order, unsigned mt, bool cold, struct pz_tbuf *t);
+/* The largest pcp->batch: percpu_pagelist_fraction caps it at page_shift * 8. */
+#define PZ_PCP_MAX_BATCH (8 * 18)
+void pz_pcp_park_locked(struct pz *pz, struct pz_list *list, unsigned order, bool cold,
+			struct pz_page *const *pages, int n);
+int pz_pcp_pull_batch_locked(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp, unsigned mt,
+			     struct pz_page **out);
+static inline struct pz_list *pz_pcp_list(struct pz_pcp *pcp, unsigned level, unsigned mt)
+{
+	return &pcp->lists[level * PZ_MT_PCPTYPES + mt];
+}
 struct pz_page *pz_pcp_alloc(struct pz *pz, struct pz_zone *z, unsigned order, pz_gfp_t gfp,
 			     const struct pz_alloc_ctx *ac);
+void pz_pcp_free_locked(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp, struct pz_page *p,
+			unsigned order, unsigned mt, bool cold, struct pz_tbuf *t);
 void pz_pcp_free(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned order, unsigned cpu,
 		 bool cold, struct pz_tbuf *t);
 void pz_drain_zone_cpu(struct pz *pz, struct pz_zone *z, unsigned cpu, struct pz_tbuf *t);
@@ -543,36 +555,42 @@ bool pz_prep_new_page(struct pz *pz, struct pz_page *p, unsigned order, pz_gfp_t
 		      unsigned alloc_flags);
 const struct pz_task *pz_task_current(struct pz *pz);
 /*
- * The per-allocation accounting of buffered_rmqueue: the fair batch (4.1),
- * PGALLOC in pages, and zone_statistics' NUMA counters. With z's pcp lock
- * held (locked) this CPU's counters are bumped without atomic
- * read-modify-writes; NUMA_FOREIGN belongs to another zone and stays atomic.
+ * The per-allocation accounting of buffered_rmqueue for nr allocations of
+ * one order: the fair batch (4.1), PGALLOC in pages, and zone_statistics'
+ * NUMA counters (per call). With z's pcp lock held (locked) this CPU's
+ * counters are bumped without atomic read-modify-writes; NUMA_FOREIGN
+ * belongs to another zone and stays atomic.
  */
-static inline void pz_count_alloc(struct pz *pz, struct pz_zone *z, unsigned order, pz_gfp_t gfp,
-				  const struct pz_alloc_ctx *ac, bool locked)
+static inline void pz_count_allocs(struct pz *pz, struct pz_zone *z, unsigned order, uint64_t nr,
+				   pz_gfp_t gfp, const struct pz_alloc_ctx *ac, bool locked)
 {
 	struct pz_zone *pref = ac->preferred;
 	struct pz_pcp *pcp = &z->pcp[ac->cpu];
 	atomic_uint_least64_t *ev = locked ? pcp->ev_locked : pcp->ev;
 	unsigned local = (gfp & PZ_GFP_OTHER_NODE) ? pref->nid : pz->cpu_node[ac->cpu];
 	unsigned which = z->nid == local ? PCPEV_NUMA_LOCAL : PCPEV_NUMA_OTHER;
-	long pages = (long)1 << order;
+	unsigned hit = z->nid == pref->nid ? PCPEV_NUMA_HIT : PCPEV_NUMA_MISS;
+	long pages = (long)(nr << order);
 
 	if (!pz_feature(pz, PZ_FEAT_NO_FAIR_POLICY) &&
 	    atomic_fetch_sub_explicit(&z->nr_alloc_batch, pages, memory_order_relaxed) - pages <= 0)
 		atomic_fetch_or_explicit(&z->flags, ZONE_FAIR_DEPLETED, memory_order_relaxed);
 	if (z->nid != pref->nid)
-		pz_count(&pref->pcp[ac->cpu].ev[PCPEV_NUMA_FOREIGN]);
+		pz_count_n(&pref->pcp[ac->cpu].ev[PCPEV_NUMA_FOREIGN], nr);
 	if (locked) {
 		pz_count_locked(&ev[PCPEV_PGALLOC], (uint64_t)pages);
-		pz_count_locked(&ev[z->nid == pref->nid ? PCPEV_NUMA_HIT : PCPEV_NUMA_MISS], 1);
-		pz_count_locked(&ev[which], 1);
+		pz_count_locked(&ev[hit], nr);
+		pz_count_locked(&ev[which], nr);
 	} else {
-		atomic_fetch_add_explicit(&ev[PCPEV_PGALLOC], (uint64_t)pages,
-					  memory_order_relaxed);
-		pz_count(&ev[z->nid == pref->nid ? PCPEV_NUMA_HIT : PCPEV_NUMA_MISS]);
-		pz_count(&ev[which]);
+		pz_count_n(&ev[PCPEV_PGALLOC], (uint64_t)pages);
+		pz_count_n(&ev[hit], nr);
+		pz_count_n(&ev[which], nr);
 	}
+}
+static inline void pz_count_alloc(struct pz *pz, struct pz_zone *z, unsigned order, pz_gfp_t gfp,
+				  const struct pz_alloc_ctx *ac, bool locked)
+{
+	pz_count_allocs(pz, z, order, 1, gfp, ac, locked);
 }
 
 /* ---- slowpath.c ------------------------------------------------------- */
@@ -581,6 +599,7 @@ struct pz_page *pz_alloc_slowpath(struct pz *pz, pz_gfp_t gfp, unsigned order,
 
 /* ---- free.c ----------------------------------------------------------- */
 struct pz_page *pz_tail_head(const struct pz *pz, const struct pz_page *p);
+bool pz_claim_order0(struct pz *pz, struct pz_page *p);
 int pz_free_pages_internal(struct pz *pz, struct pz_page *p, unsigned order, bool cold,
 			   bool batched);
 void pz_free_pages_ok(struct pz *pz, struct pz_page *p, unsigned order, unsigned cpu);

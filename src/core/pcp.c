@@ -15,42 +15,117 @@
  */
 #include "internal.h"
 
-/* The list of a level and migratetype. */
-static inline struct pz_list *pcp_list(struct pz_pcp *pcp, unsigned level, unsigned mt)
+/*
+ * Pulls up to `count` blocks of `order` out of the buddy lists into out[],
+ * in exactly the order `count` calls of __rmqueue would hand them out.
+ * Shortcut: when the smallest non-empty list of type mt holds a block B
+ * whose pieces all fit in what is left to pull, repeated __rmqueue_smallest
+ * would split B and hand out its pieces in ascending pfn order before
+ * touching any other block (expand leaves them on lists of lower orders,
+ * which were empty) - so B is taken whole and cut directly. Anything else
+ * (a partial block, fallback, reserves) goes through __rmqueue one block at
+ * a time. Caller holds z->lock; returns the number of blocks pulled.
+ */
+static int pull_blocks_locked(struct pz *pz, struct pz_zone *z, unsigned order, int count,
+			      unsigned mt, struct pz_tbuf *t, struct pz_page **out)
 {
-	return &pcp->lists[level * PZ_MT_PCPTYPES + mt];
+	int i = 0;
+
+	while (i < count) {
+		struct pz_page *p = (struct pz_page *)0;
+		unsigned o = order;
+
+		for (; o < pz->max_order; o++)
+			if (!pz_list_empty(&z->free_area[o].list[mt]))
+				break;
+		if (o < pz->max_order && ((uint64_t)1 << (o - order)) <= (uint64_t)(count - i)) {
+			struct pz_page *b = &pz->pages[z->free_area[o].list[mt].first];
+			uint64_t step = (uint64_t)1 << order, end = (uint64_t)1 << o;
+
+			pz_area_del(pz, z, b, o);
+			for (uint64_t k = 0; k < end; k += step) {
+				b[k].mt = (uint8_t)mt;
+				out[i++] = b + k;
+				pz_trace_rec(t, PZ_TRACE_PAGE_ALLOC_ZONE_LOCKED,
+					     pz_page_pfn(pz, b + k), order, mt, 0);
+			}
+			continue;
+		}
+		p = pz_rmqueue_locked(pz, z, order, mt, t);
+		if (!p)
+			break;
+		out[i++] = p;
+	}
+	return i;
 }
 
-/* rmqueue_bulk: up to `count` blocks of `order` onto an empty list. */
+/*
+ * rmqueue_bulk: up to `count` blocks of `order` onto an empty list, in the
+ * order they were pulled (hot: head to tail; cold: tail to head, so that
+ * either end hands them out in pull order).
+ */
 static int rmqueue_bulk(struct pz *pz, struct pz_zone *z, unsigned order, int count,
 			struct pz_list *list, unsigned mt, bool cold, struct pz_tbuf *t)
 {
-	struct pz_page *prev = (struct pz_page *)0;
+	struct pz_page *got[PZ_PCP_MAX_BATCH];
 	long cma = 0;
-	int i;
+	int n;
 
+	count = count < PZ_PCP_MAX_BATCH ? count : PZ_PCP_MAX_BATCH;
 	pz_lock(pz, &z->lock);
-	for (i = 0; i < count; i++) {
-		struct pz_page *p = pz_rmqueue_locked(pz, z, order, mt, t);
-
-		if (!p)
-			break;
-		if (!cold)
-			prev ? pz_list_add_after(pz, list, prev, p) : pz_list_add_head(pz, list, p);
-		else
-			prev ? pz_list_add_before(pz, list, prev, p)
-			     : pz_list_add_tail(pz, list, p);
-		prev = p;
-		p->order = (uint8_t)order;
-		pg_set_where(p, PG_PCP);
-		if (p->mt == PZ_MT_CMA)
-			cma++;
-	}
+	n = pull_blocks_locked(pz, z, order, count, mt, t, got);
+	for (int i = 0; i < n; i++)
+		cma += got[i]->mt == PZ_MT_CMA;
 	if (cma)
 		zadd(&z->nr_free_cma, -(cma << order));
-	zadd(&z->nr_free_pages, -((long)i << order));
+	zadd(&z->nr_free_pages, -((long)n << order));
 	pz_unlock(&z->lock);
-	return i;
+	pz_pcp_park_locked(pz, list, order, cold, got, n);
+	return n;
+}
+
+/*
+ * Puts pulled blocks on a pcp list as a refill leaves them: hot, appended
+ * in pull order; cold, pushed in pull order at the head (the tail end is
+ * then the oldest). Caller holds the pcp lock; the list is empty.
+ */
+void pz_pcp_park_locked(struct pz *pz, struct pz_list *list, unsigned order, bool cold,
+			struct pz_page *const *pages, int n)
+{
+	for (int i = 0; i < n; i++) {
+		struct pz_page *p = pages[i];
+
+		if (cold)
+			pz_list_add_head(pz, list, p);
+		else
+			pz_list_add_tail(pz, list, p);
+		p->order = (uint8_t)order;
+		pg_set_where(p, PG_PCP);
+	}
+}
+
+/*
+ * The bulk allocator's refill: `batch` order-0 pages pulled from the buddy
+ * lists into out[] as rmqueue_bulk would pull them, accounted, but not put
+ * on the list (the caller hands them out and parks the rest). Caller holds
+ * pcp->lock, and the list of mt is empty. Returns the pages pulled.
+ */
+int pz_pcp_pull_batch_locked(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp, unsigned mt,
+			     struct pz_page **out)
+{
+	int batch = atomic_load_explicit(&pcp->batch, memory_order_acquire), n;
+	long cma = 0;
+
+	batch = batch < PZ_PCP_MAX_BATCH ? batch : PZ_PCP_MAX_BATCH;
+	pz_lock(pz, &z->lock);
+	n = pull_blocks_locked(pz, z, 0, batch, mt, (struct pz_tbuf *)0, out);
+	for (int i = 0; i < n; i++)
+		cma += out[i]->mt == PZ_MT_CMA;
+	if (cma)
+		zadd(&z->nr_free_cma, -cma);
+	zadd(&z->nr_free_pages, -(long)n);
+	pz_unlock(&z->lock);
+	return n;
 }
 
 /*
@@ -62,7 +137,7 @@ static int rmqueue_bulk(struct pz *pz, struct pz_zone *z, unsigned order, int co
 struct pz_page *pz_pcp_take_locked(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp,
 				   unsigned order, unsigned mt, bool cold, struct pz_tbuf *t)
 {
-	struct pz_list *list = pcp_list(pcp, (unsigned)pz_pcp_level(pz, order), mt);
+	struct pz_list *list = pz_pcp_list(pcp, (unsigned)pz_pcp_level(pz, order), mt);
 	struct pz_page *p;
 
 	if (pz_list_empty(list)) {
@@ -124,7 +199,7 @@ static void free_pcppages_bulk(struct pz *pz, struct pz_zone *z, int count, stru
 			if (++k == nr_lists)
 				k = 0;
 			level = k / PZ_MT_PCPTYPES;
-			list = pcp_list(pcp, level, pz_kernel_mt_order(pz, k % PZ_MT_PCPTYPES));
+			list = pz_pcp_list(pcp, level, pz_kernel_mt_order(pz, k % PZ_MT_PCPTYPES));
 		} while (pz_list_empty(list));
 		if ((unsigned)batch_free == nr_lists)
 			batch_free = to_free;
@@ -146,13 +221,33 @@ static void free_pcppages_bulk(struct pz *pz, struct pz_zone *z, int count, stru
 	pz_unlock(&z->lock);
 }
 
+/* The locked half of a per-CPU free: mt is a pcp type (RESERVE,
+ * HIGHATOMIC and CMA pages already mapped to MOVABLE). */
+void pz_pcp_free_locked(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp, struct pz_page *p,
+			unsigned order, unsigned mt, bool cold, struct pz_tbuf *t)
+{
+	struct pz_list *list = pz_pcp_list(pcp, (unsigned)pz_pcp_level(pz, order), mt);
+
+	if (p->order != order)
+		p->order = (uint8_t)order; /* normally equal: checked at free */
+	if (cold)
+		pz_list_add_tail(pz, list, p);
+	else
+		pz_list_add_head(pz, list, p);
+	pg_set_where(p, PG_PCP);
+	pcp->count += 1 << order;
+	pz_count_locked(&pcp->ev_locked[PCPEV_PGFREE], (uint64_t)1 << order);
+	if (pcp->count >= atomic_load_explicit(&pcp->high, memory_order_acquire))
+		free_pcppages_bulk(pz, z, atomic_load_explicit(&pcp->batch, memory_order_acquire),
+				   pcp, t);
+}
+
 /* free_hot_cold_page / free_unref_page after the checks: p->mt holds the
  * pageblock type; order has a pcp level. */
 void pz_pcp_free(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned order, unsigned cpu,
 		 bool cold, struct pz_tbuf *t)
 {
 	struct pz_pcp *pcp = &z->pcp[cpu];
-	struct pz_list *list;
 	unsigned mt = p->mt;
 
 	if (mt >= PZ_MT_PCPTYPES) {
@@ -167,20 +262,8 @@ void pz_pcp_free(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned o
 		}
 		mt = PZ_MT_MOVABLE; /* RESERVE, HIGHATOMIC and CMA pages use the MOVABLE list */
 	}
-	list = pcp_list(pcp, (unsigned)pz_pcp_level(pz, order), mt);
-	if (p->order != order)
-		p->order = (uint8_t)order; /* normally equal: checked at free */
 	pz_lock(pz, &pcp->lock);
-	if (cold)
-		pz_list_add_tail(pz, list, p);
-	else
-		pz_list_add_head(pz, list, p);
-	pg_set_where(p, PG_PCP);
-	pcp->count += 1 << order;
-	pz_count_locked(&pcp->ev_locked[PCPEV_PGFREE], (uint64_t)1 << order);
-	if (pcp->count >= atomic_load_explicit(&pcp->high, memory_order_acquire))
-		free_pcppages_bulk(pz, z, atomic_load_explicit(&pcp->batch, memory_order_acquire),
-				   pcp, t);
+	pz_pcp_free_locked(pz, z, pcp, p, order, mt, cold, t);
 	pz_unlock(&pcp->lock);
 }
 

@@ -5,6 +5,7 @@
  *   pagezone [run] [--zoneinfo PATH | --default] [--profile linux-4.1|modern]
  *                  [--steps N] [--seed S] [--fill PERCENT] [--cpus N]
  *                  [--report all|buddyinfo|pagetypeinfo|zoneinfo|vmstat|extfrag|unusable]
+ *   pagezone bench [--quick] [--csv] [--callgrind]
  *
  * The machine is cloned from /proc/zoneinfo (this machine's own layout)
  * unless it cannot be read or --default is given. A seeded workload mixes
@@ -13,13 +14,16 @@
  *
  * Only the public header is used: the tool is also an example of the API.
  */
+#define _DEFAULT_SOURCE /* readlink, PATH_MAX */
 #include <pagezone.h>
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct opts {
 	const char *zoneinfo;
@@ -53,7 +57,44 @@ static void usage(FILE *f)
 		"usage: pagezone [run] [--zoneinfo PATH | --default] [--profile linux-4.1|modern]\n"
 		"                [--steps N] [--seed S] [--fill PERCENT] [--cpus N]\n"
 		"                [--report "
-		"all|buddyinfo|pagetypeinfo|zoneinfo|vmstat|extfrag|unusable]\n");
+		"all|buddyinfo|pagetypeinfo|zoneinfo|vmstat|extfrag|unusable]\n"
+		"       pagezone bench [--quick] [--csv] [--callgrind]   (runs pagezone-bench)\n");
+}
+
+/*
+ * `pagezone bench ARGS`: runs the benchmark program, found next to this
+ * binary (installed side by side) or in the build tree's bench/ directory.
+ * Returns only on failure.
+ */
+static int run_bench(char **argv)
+{
+	static const char *const where[] = {"/pagezone-bench", "/bench/pagezone-bench"};
+	char self[PATH_MAX], path[PATH_MAX + 32];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	if (n <= 0) {
+		perror("pagezone bench: /proc/self/exe");
+		return 1;
+	}
+	self[n] = 0;
+	slash = strrchr(self, '/');
+	if (slash)
+		*slash = 0;
+	argv[0] = (char *)"pagezone-bench";
+	for (size_t i = 0; i < sizeof(where) / sizeof(where[0]); i++) {
+		snprintf(path, sizeof(path), "%s%s", self, where[i]);
+		if (access(path, X_OK) == 0) {
+			execv(path, argv);
+			perror(path);
+			return 1;
+		}
+	}
+	fprintf(stderr,
+		"pagezone bench: pagezone-bench is not next to %s (configure with "
+		"-DPAGEZONE_BENCH=ON, or run scripts/bench.sh)\n",
+		self);
+	return 1;
 }
 
 static int parse(int argc, char **argv, struct opts *o)
@@ -235,6 +276,8 @@ int main(int argc, char **argv)
 	uint64_t managed = 0;
 	int rc;
 
+	if (argc > 1 && !strcmp(argv[1], "bench"))
+		return run_bench(argv + 1);
 	memset(&o, 0, sizeof(o));
 	if (parse(argc, argv, &o)) {
 		usage(stderr);

@@ -403,15 +403,16 @@ static struct pz_page *alloc_nodemask(struct pz *pz, pz_gfp_t gfp, unsigned orde
 }
 
 /*
- * The common order-0 request in one flat function. It does exactly what
- * alloc_nodemask + get_page_from_freelist do when the first eligible zone
- * passes its LOW watermark (and the fair policy) and its per-CPU list
- * already holds a page of the type; in any other case it changes nothing
+ * The common request for an order with a per-CPU list (order 0; with
+ * PZ_FEAT_PCP_HIGH_ORDER also 1-3 and the pageblock order) in one flat
+ * function. It does exactly what alloc_nodemask + get_page_from_freelist do
+ * when the first eligible zone passes its LOW watermark (and the fair
+ * policy) and its per-CPU list already holds a block of the type; in any other case it changes nothing
  * and returns NULL so that the general path runs. The general path is the
  * specification; this is only a shortcut through it.
  */
 /*
- * The alloc context of an order-0 shortcut (alloc_order0_fast, the bulk
+ * The alloc context of a per-CPU shortcut (alloc_pcp_fast, the bulk
  * allocator): false when the request needs something only the general path
  * does (a report, WRITE spreading, a restricted cpuset, slot-3 types).
  * Callers have checked: no nodemask, no tracing, cpusets off.
@@ -447,8 +448,8 @@ bool pz_fast_ctx(struct pz *pz, pz_gfp_t gfp, int nid, const struct pz_task *tas
 	return true;
 }
 
-static struct pz_page *alloc_order0_fast(struct pz *pz, pz_gfp_t gfp, int nid,
-					 const struct pz_task *task)
+static struct pz_page *alloc_pcp_fast(struct pz *pz, pz_gfp_t gfp, unsigned order, int nid,
+				      const struct pz_task *task)
 {
 	struct pz_alloc_ctx ac;
 	const uint16_t *zl;
@@ -471,19 +472,30 @@ static struct pz_page *alloc_order0_fast(struct pz *pz, pz_gfp_t gfp, int nid,
 		if (!pz_feature(pz, PZ_FEAT_NO_FAIR_POLICY) &&
 		    (atomic_load_explicit(&z->flags, memory_order_relaxed) & ZONE_FAIR_DEPLETED))
 			continue;
-		/* the order-0 LOW check, against the preferred zone's classzone */
-		free = zload(&z->nr_free_pages);
-		if (!(pz->has_cma && mt == PZ_MT_MOVABLE))
-			free -= zload(&z->nr_free_cma);
-		if (free > zload(&z->wmark[1]) + zload(&z->lowmem_reserve[ac.preferred->type]))
-			break;
+		if (order) {
+			unsigned flags = PZ_ALLOC_WMARK_LOW | PZ_ALLOC_CPUSET;
+
+			if (pz->has_cma && mt == PZ_MT_MOVABLE)
+				flags |= PZ_ALLOC_CMA;
+			if (pz_watermark_ok(pz, z, order, zload(&z->wmark[1]), ac.classzone_idx,
+					    flags))
+				break;
+		} else {
+			/* the order-0 LOW check, against the preferred zone's classzone */
+			free = zload(&z->nr_free_pages);
+			if (!(pz->has_cma && mt == PZ_MT_MOVABLE))
+				free -= zload(&z->nr_free_cma);
+			if (free >
+			    zload(&z->wmark[1]) + zload(&z->lowmem_reserve[ac.preferred->type]))
+				break;
+		}
 		if (pz->zone_reclaim_mode)
 			return (struct pz_page *)0; /* zone_reclaim is the general path's */
 	}
 	if (!z)
 		return (struct pz_page *)0;
 	pcp = &z->pcp[ac.cpu];
-	list = &pcp->lists[mt];
+	list = pz_pcp_list(pcp, (unsigned)pz_pcp_level(pz, order), mt);
 	pz_lock(pz, &pcp->lock);
 	if (pz_list_empty(list)) {
 		pz_unlock(&pcp->lock);
@@ -492,18 +504,18 @@ static struct pz_page *alloc_order0_fast(struct pz *pz, pz_gfp_t gfp, int nid,
 	p = &pz->pages[(gfp & PZ_GFP_COLD) ? list->last : list->first];
 	pz_list_del(pz, list, p);
 	pg_set_where(p, 0);
-	pcp->count--;
-	pz_count_alloc(pz, z, 0, gfp, &ac, true);
+	pcp->count -= 1 << order;
+	pz_count_alloc(pz, z, order, gfp, &ac, true);
 	pz_unlock(&pcp->lock);
 	/* prep_new_page of a clean page, no zeroing, no poison to check */
-	if (pz_likely(!pg_flags(p) && !p->mapcount && !(gfp & PZ_GFP_ZERO) && !pz->debug &&
-		      !atomic_load_explicit(&p->refcount, memory_order_relaxed))) {
+	if (pz_likely(!order && !pg_flags(p) && !p->mapcount && !(gfp & PZ_GFP_ZERO) &&
+		      !pz->debug && !atomic_load_explicit(&p->refcount, memory_order_relaxed))) {
 		p->order = 0;
 		p->owner = 0;
 		atomic_store_explicit(&p->refcount, 1, memory_order_release);
 		return p;
 	}
-	if (pz_unlikely(!pz_prep_new_page(pz, p, 0, gfp, 0)))
+	if (pz_unlikely(!pz_prep_new_page(pz, p, order, gfp, 0)))
 		return (struct pz_page *)0; /* leaked; the general path retries the zone */
 	return p;
 }
@@ -514,9 +526,9 @@ static pz_page_t *alloc_entry(pz_t *pz, pz_gfp_t gfp, unsigned order, int prefer
 {
 	struct pz_page *p;
 
-	if (order == 0 && !nodemask && !pz->plat.trace &&
+	if (pz_pcp_level(pz, order) >= 0 && !nodemask && !pz->plat.trace &&
 	    !atomic_load_explicit(&pz->cpusets_enabled, memory_order_relaxed)) {
-		p = alloc_order0_fast(pz, gfp, preferred_nid, task);
+		p = alloc_pcp_fast(pz, gfp, order, preferred_nid, task);
 		if (pz_likely(p != 0))
 			return p;
 	}

@@ -168,7 +168,7 @@ int pz_free_pages_bulk(pz_t *pz, pz_page_t *const *pages, size_t n)
 		if (!pages[i])
 			continue;
 		p = pz_checked_page(pz, pages[i]);
-		if (fast && p && pz_claim_order0(pz, p)) {
+		if (fast && p && pz_claim_pcp_block(pz, p, 0)) {
 			struct pz_zone *z = pz_page_zone(pz, p);
 			unsigned mt = p->mt;
 

@@ -234,18 +234,23 @@ int pz_free_pages_internal(struct pz *pz, struct pz_page *p, unsigned order, boo
 }
 
 /*
- * The common order-0 free, first half: a page this instance handed out,
- * last reference, no state the free check would object to. It drops the
- * reference, clears what free_pages_prepare clears and records the
- * pageblock type, returning true; for anything else it returns false
- * having changed nothing (the general path then reports or handles it).
+ * The common free of a block with a per-CPU list, first half: a block this
+ * instance handed out at this order, last reference, no state the free
+ * check would object to, and (order > 0) nothing but its head to check or
+ * clear (head-only checks and lazy tails). It drops the reference, clears
+ * what free_pages_prepare clears and records the pageblock type, returning
+ * true; for anything else it returns false having changed nothing (the
+ * general path then reports or handles it).
  */
-bool pz_claim_order0(struct pz *pz, struct pz_page *p)
+bool pz_claim_pcp_block(struct pz *pz, struct pz_page *p, unsigned order)
 {
-	const unsigned ok = PG_PFMEMALLOC | (PZ_PAGE_DIRTY << PG_USER_SHIFT);
+	const unsigned ok =
+		PG_PFMEMALLOC | (PZ_PAGE_DIRTY << PG_USER_SHIFT) | (order ? PG_HEAD : 0);
 	int one = 1;
 
-	if ((pg_flags(p) & ~ok) || p->order != 0 || p->mapcount != 0)
+	if ((pg_flags(p) & ~ok) || p->order != order || p->mapcount != 0)
+		return false;
+	if (order && (!pz_feature(pz, PZ_FEAT_LAZY_TAILS) || pz_pages_to_check(pz, order) != 1))
 		return false;
 	if (!atomic_compare_exchange_strong_explicit(&p->refcount, &one, 0, memory_order_acq_rel,
 						     memory_order_relaxed))
@@ -256,12 +261,12 @@ bool pz_claim_order0(struct pz *pz, struct pz_page *p)
 	return true;
 }
 
-/* The whole of it: what free_block does for such a page. */
-static bool free_order0_fast(struct pz *pz, struct pz_page *p, bool cold)
+/* The whole of it: what free_block does for such a block. */
+static bool free_pcp_fast(struct pz *pz, struct pz_page *p, unsigned order, bool cold)
 {
-	if (!pz_claim_order0(pz, p))
+	if (!pz_claim_pcp_block(pz, p, order))
 		return false;
-	pz_pcp_free(pz, pz_page_zone(pz, p), p, 0, pz_this_cpu(pz), cold, (struct pz_tbuf *)0);
+	pz_pcp_free(pz, pz_page_zone(pz, p), p, order, pz_this_cpu(pz), cold, (struct pz_tbuf *)0);
 	return true;
 }
 
@@ -278,8 +283,8 @@ static int free_entry(pz_t *pz, pz_page_t *page, unsigned order, bool cold, bool
 		       (void *)page);
 		return -PZ_ERANGE;
 	}
-	if (order == 0 && !batched && !pz->plat.trace && !pz->debug &&
-	    free_order0_fast(pz, p, cold))
+	if (!batched && !pz->plat.trace && !pz->debug && pz_pcp_level(pz, order) >= 0 &&
+	    free_pcp_fast(pz, p, order, cold))
 		return 0;
 	return pz_free_pages_internal(pz, p, order, cold, batched);
 }

@@ -599,7 +599,7 @@ struct pz_page *pz_alloc_slowpath(struct pz *pz, pz_gfp_t gfp, unsigned order,
 
 /* ---- free.c ----------------------------------------------------------- */
 struct pz_page *pz_tail_head(const struct pz *pz, const struct pz_page *p);
-bool pz_claim_order0(struct pz *pz, struct pz_page *p);
+bool pz_claim_pcp_block(struct pz *pz, struct pz_page *p, unsigned order);
 int pz_free_pages_internal(struct pz *pz, struct pz_page *p, unsigned order, bool cold,
 			   bool batched);
 void pz_free_pages_ok(struct pz *pz, struct pz_page *p, unsigned order, unsigned cpu);

@@ -518,6 +518,51 @@ static void test_free_tail_placement(void **state)
 	tu_destroy(pz);
 }
 
+/*
+ * The tail rule asks whether the buddy of the combined block is free; the
+ * kernel makes the zone test with the combined block's first page
+ * (page_is_buddy(higher_page, higher_buddy, order + 1), spec 6.4). When
+ * that page lies in the zone below, the freed block goes to the head even
+ * though the higher buddy is free in the block's own zone.
+ * DMA32 [4096, 10496) + Normal [10496, 20736): Normal's order-8 blocks
+ * are 10496 (buddy 10240 in DMA32; higher buddy 10752, free at order 9)
+ * and 20480. Freeing 20480, then 10496, must leave 10496 at the head.
+ */
+static void test_tail_rule_zone_edge(void **state)
+{
+	(void)state;
+	const pz_gfp_t g = PZ_GFP_HIGHUSER_MOVABLE;
+	uint64_t l[4];
+	tu_machine_init(&tm, 1, 1);
+	tu_add_zone(&tm, 0, PZ_ZONE_DMA32, 4096, 10496);
+	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 10496, 20736);
+	/* modern: no fair policy sending the second request to DMA32 */
+	struct pz_config cfg;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.machine = &tm.m;
+	cfg.profile = PZ_PROFILE_MODERN;
+	plat = tu_platform(0);
+	cfg.platform = &plat;
+	pz_t *pz = tu_create(&cfg);
+	assert_non_null(pz);
+	assert_int_equal(pz_free_list_pfns(pz, 0, PZ_ZONE_NORMAL, 8, PZ_MT_MOVABLE, l, 4), 2);
+	assert_int_equal(l[0], 20480);
+	assert_int_equal(l[1], 10496);
+	pz_page_t *a = pz_alloc_pages(pz, g, 8), *b = pz_alloc_pages(pz, g, 8);
+	assert_int_equal(pz_page_to_pfn(pz, a), 20480);
+	assert_int_equal(pz_page_to_pfn(pz, b), 10496);
+	assert_int_equal(pz_free_pages(pz, a, 8), 0);
+	assert_int_equal(pz_free_pages(pz, b, 8), 0);
+	/* 10752 is free at order 9 */
+	assert_int_equal(pz_free_list_pfns(pz, 0, PZ_ZONE_NORMAL, 9, PZ_MT_MOVABLE, l, 4), 1);
+	assert_int_equal(l[0], 10752);
+	assert_int_equal(pz_free_list_pfns(pz, 0, PZ_ZONE_NORMAL, 8, PZ_MT_MOVABLE, l, 4), 2);
+	assert_int_equal(l[0], 10496);
+	assert_int_equal(l[1], 20480);
+	validate(pz);
+	tu_destroy(pz);
+}
+
 /* Freeing the pieces of a split block in any order merges them back. */
 static void test_split_pieces_merge(void **state)
 {
@@ -562,6 +607,7 @@ int main(void)
 		cmocka_unit_test(test_cold_refill_order_unmovable),
 		cmocka_unit_test(test_hot_cold_free),
 		cmocka_unit_test(test_free_tail_placement),
+		cmocka_unit_test(test_tail_rule_zone_edge),
 		cmocka_unit_test(test_split_pieces_merge),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

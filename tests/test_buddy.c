@@ -563,6 +563,57 @@ static void test_tail_rule_zone_edge(void **state)
 	tu_destroy(pz);
 }
 
+/*
+ * A drain is one free_pcppages_bulk call however many pages it frees
+ * (spec 6.3): the round robin does not start over every 128 pages. 150
+ * MOVABLE then 150 UNMOVABLE order-0 pages on a large per-CPU list
+ * (percpu_pagelist_fraction 8: high 4096) drain, in 4.1's enum order
+ * (UNMOVABLE, RECLAIMABLE, MOVABLE; starting after index 0), as two
+ * MOVABLE pages then one UNMOVABLE while both last, then the rest.
+ */
+static void test_drain_round_robin_one_call(void **state)
+{
+	(void)state;
+	static struct pz_trace_event ev[512];
+	pz_page_t *pg[300];
+	tu_machine_init(&tm, 1, 1);
+	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 32768, 65536);
+	struct pz_config cfg;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.machine = &tm.m;
+	cfg.percpu_pagelist_fraction = 8;
+	plat = tu_platform(1);
+	cfg.platform = &plat;
+	pz_t *pz = tu_create(&cfg);
+	assert_non_null(pz);
+	for (int i = 0; i < 300; i++) {
+		pg[i] = pz_alloc_pages(pz, i < 150 ? PZ_GFP_HIGHUSER_MOVABLE : PZ_GFP_KERNEL, 0);
+		assert_non_null(pg[i]);
+	}
+	pz_drain_all_pages(pz);
+	for (int i = 0; i < 300; i++)
+		assert_int_equal(pz_free_pages(pz, pg[i], 0), 0);
+	tu_trace_reset();
+	tu_trace.events = ev;
+	tu_trace.cap = 512;
+	pz_drain_all_pages(pz);
+	size_t n = 0;
+	for (size_t i = 0; i < tu_trace.n; i++) {
+		if (ev[i].kind != PZ_TRACE_PAGE_PCPU_DRAIN)
+			continue;
+		enum pz_migratetype want = n < 224 && n % 3 != 2 ? PZ_MT_MOVABLE : PZ_MT_UNMOVABLE;
+		if (ev[i].migratetype != want)
+			fail_msg("drained page %zu (pfn %lld) is %d, expected %d", n,
+				 (long long)ev[i].pfn, (int)ev[i].migratetype, (int)want);
+		n++;
+	}
+	assert_int_equal(n, 300);
+	tu_trace.events = NULL;
+	tu_trace.cap = 0;
+	validate(pz);
+	tu_destroy(pz);
+}
+
 /* Freeing the pieces of a split block in any order merges them back. */
 static void test_split_pieces_merge(void **state)
 {
@@ -608,6 +659,7 @@ int main(void)
 		cmocka_unit_test(test_hot_cold_free),
 		cmocka_unit_test(test_free_tail_placement),
 		cmocka_unit_test(test_tail_rule_zone_edge),
+		cmocka_unit_test(test_drain_round_robin_one_call),
 		cmocka_unit_test(test_split_pieces_merge),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

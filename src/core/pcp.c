@@ -81,42 +81,74 @@ struct pz_page *pz_pcp_alloc(struct pz *pz, struct pz_zone *z, pz_gfp_t gfp,
 }
 
 /*
- * free_pcppages_bulk: `count` pages back to the buddy lists, round robin
- * over the three lists (taking more from a list the longer the others
- * stay empty), coldest first. Caller holds pcp->lock.
+ * Where free_pcppages_bulk's round robin stands. A drain is one kernel call
+ * (free_pcppages_bulk(zone, count, pcp)) cut into chunks so that a trace
+ * buffer never overflows; each chunk continues where the previous one
+ * stopped, so the pages reach the buddy lists in the order one call gives
+ * them (spec 6.3).
  */
-static void free_pcppages_bulk(struct pz *pz, struct pz_zone *z, int count, struct pz_pcp *pcp,
-			       struct pz_tbuf *t)
+struct pcp_rr {
+	unsigned k;	/* the list being freed, as an index in the kernel's enum */
+	int batch_free; /* pages the round robin still takes from that list */
+	bool in_run;	/* taking pages from list k */
+	int to_free;	/* pages left in the whole call */
+};
+
+static void rr_start(struct pcp_rr *rr, int count)
 {
-	unsigned k = 0;
-	int batch_free = 0, to_free = count;
+	rr->k = 0;
+	rr->batch_free = 0;
+	rr->in_run = false;
+	rr->to_free = count;
+}
+
+/*
+ * free_pcppages_bulk: up to `n` pages of the call rr describes back to the
+ * buddy lists, round robin over the three lists starting after index 0
+ * (taking more from a list the longer the others stay empty), coldest
+ * first. Returns the pages freed. Caller holds pcp->lock and has made sure
+ * rr->to_free <= pcp->count.
+ */
+static int free_pcppages_bulk(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp,
+			      struct pcp_rr *rr, int n, struct pz_tbuf *t)
+{
+	int done = 0;
 
 	pz_lock(pz, &z->lock);
 	zstore(&z->pages_scanned, 0);
-	while (to_free) {
-		struct pz_list *list;
+	while (done < n && rr->to_free) {
+		struct pz_list *list = &pcp->lists[pz_kernel_mt_order(pz, rr->k)];
+		struct pz_page *p;
+		unsigned mt;
 
-		do {
-			batch_free++;
-			if (++k == PZ_MT_PCPTYPES)
-				k = 0;
-			list = &pcp->lists[pz_kernel_mt_order(pz, k)];
-		} while (pz_list_empty(list));
-		if (batch_free == PZ_MT_PCPTYPES)
-			batch_free = to_free;
-		do {
-			struct pz_page *p = &pz->pages[list->last];
-			unsigned mt = p->mt;
-
-			pz_list_del(pz, list, p);
-			pg_set_where(p, 0);
-			if (z->nr_isolate_pageblock)
-				mt = pz_pageblock_mt(pz, pz_page_pfn(pz, p));
-			pz_free_one_page_locked(pz, z, p, 0, mt);
-			pz_trace_rec(t, PZ_TRACE_PAGE_PCPU_DRAIN, pz_page_pfn(pz, p), 0, mt, 0);
-		} while (--to_free && --batch_free && !pz_list_empty(list));
+		if (!rr->in_run || pz_list_empty(list)) {
+			do {
+				rr->batch_free++;
+				if (++rr->k == PZ_MT_PCPTYPES)
+					rr->k = 0;
+				list = &pcp->lists[pz_kernel_mt_order(pz, rr->k)];
+			} while (pz_list_empty(list));
+			if (rr->batch_free == PZ_MT_PCPTYPES)
+				rr->batch_free = rr->to_free;
+			rr->in_run = true;
+		}
+		p = &pz->pages[list->last];
+		mt = p->mt;
+		pz_list_del(pz, list, p);
+		pg_set_where(p, 0);
+		if (z->nr_isolate_pageblock)
+			mt = pz_pageblock_mt(pz, pz_page_pfn(pz, p));
+		pz_free_one_page_locked(pz, z, p, 0, mt);
+		pz_trace_rec(t, PZ_TRACE_PAGE_PCPU_DRAIN, pz_page_pfn(pz, p), 0, mt, 0);
+		done++;
+		/* the kernel's "while (--to_free && --batch_free && !empty)" */
+		if (!--rr->to_free)
+			break;
+		if (!--rr->batch_free || pz_list_empty(list))
+			rr->in_run = false;
 	}
 	pz_unlock(&z->lock);
+	return done;
 }
 
 /* free_hot_cold_page, after the checks: p->mt holds the pageblock type. */
@@ -149,36 +181,37 @@ void pz_pcp_free(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned c
 	if (pcp->count >= atomic_load_explicit(&pcp->high, memory_order_acquire)) {
 		int batch = atomic_load_explicit(&pcp->batch, memory_order_acquire);
 
+		struct pcp_rr rr;
+
 		if (batch > pcp->count)
 			batch = pcp->count;
-		free_pcppages_bulk(pz, z, batch, pcp, t);
-		pcp->count -= batch;
+		rr_start(&rr, batch);
+		pcp->count -= free_pcppages_bulk(pz, z, pcp, &rr, batch, t);
 	}
 	pz_unlock(&pcp->lock);
 }
 
 /*
- * drain_pages_zone: every page of one CPU's list. Done in chunks so that a
- * trace buffer never overflows; between chunks the pcp lock is dropped and
- * the chunk's events delivered.
+ * drain_pages_zone: every page the CPU's list holds when the drain starts,
+ * as one free_pcppages_bulk call done in chunks; between chunks the pcp
+ * lock is dropped and the chunk's events delivered.
  */
 #define DRAIN_CHUNK 128
 void pz_drain_zone_cpu(struct pz *pz, struct pz_zone *z, unsigned cpu, struct pz_tbuf *t)
 {
 	struct pz_pcp *pcp = &z->pcp[cpu];
+	struct pcp_rr rr;
 
-	for (;;) {
-		int n;
-
+	pz_lock(pz, &pcp->lock);
+	rr_start(&rr, pcp->count);
+	pz_unlock(&pcp->lock);
+	while (rr.to_free) {
 		pz_lock(pz, &pcp->lock);
-		n = pcp->count < DRAIN_CHUNK ? pcp->count : DRAIN_CHUNK;
-		if (n) {
-			free_pcppages_bulk(pz, z, n, pcp, t);
-			pcp->count -= n;
-		}
+		/* the CPU itself may have taken pages meanwhile */
+		if (rr.to_free > pcp->count)
+			rr.to_free = pcp->count;
+		pcp->count -= free_pcppages_bulk(pz, z, pcp, &rr, DRAIN_CHUNK, t);
 		pz_unlock(&pcp->lock);
 		pz_trace_flush(pz, t);
-		if (n < DRAIN_CHUNK)
-			return;
 	}
 }

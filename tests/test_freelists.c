@@ -291,8 +291,9 @@ static int m_rmqueue(struct mzone *z, unsigned order, unsigned mt, uint64_t *out
 		}
 	}
 	*rec_mt = mt;
-	if (ok)
-		m_event(PZ_TRACE_PAGE_ALLOC_ZONE_LOCKED, *out, order, mt);
+	/* emitted by every call, a failed one with no page (pfn -1) and, in
+	 * 4.1, the RESERVE type it tried last */
+	m_event(PZ_TRACE_PAGE_ALLOC_ZONE_LOCKED, ok ? *out : (uint64_t)-1, order, mt);
 	return ok;
 }
 
@@ -511,7 +512,8 @@ static int m_get_page(unsigned order, unsigned mt, unsigned high, unsigned class
 				skipped++;
 				continue;
 			}
-			if (!m_watermark_ok(z, order, z->wmark[flags & 3], classzone, flags))
+			if (!(flags & PZ_ALLOC_NO_WATERMARKS) &&
+			    !m_watermark_ok(z, order, z->wmark[flags & 3], classzone, flags))
 				continue;
 			if (m_buffered_rmqueue(z, order, mt, cold, out)) {
 				*zone_out = (int)i;
@@ -551,6 +553,10 @@ static int m_alloc(pz_gfp_t gfp, unsigned order, uint64_t *out)
 	if (m_atomic(gfp) && !(gfp & PZ_GFP_NOMEMALLOC))
 		flags |= PZ_ALLOC_HARDER;
 	if (m_get_page(order, mt, high, classzone, flags, cold, out, &zi))
+		return 1;
+	/* __GFP_MEMALLOC: __alloc_pages_high_priority, no watermark at all */
+	if ((gfp & PZ_GFP_MEMALLOC) && !(gfp & PZ_GFP_NOMEMALLOC) &&
+	    m_get_page(order, mt, high, classzone, PZ_ALLOC_NO_WATERMARKS, cold, out, &zi))
 		return 1;
 	M.refusals++;
 	return 0;
@@ -964,6 +970,8 @@ static const struct gkind kinds[] = {
 	{PZ_GFP_NOWAIT, 6},
 	{PZ_GFP_KERNEL | PZ_GFP_DMA32, 8},
 	{PZ_GFP_KERNEL | PZ_GFP_MOVABLE | PZ_GFP_DMA32, 8},
+	{PZ_GFP_KERNEL | PZ_GFP_MEMALLOC, 2},
+	{PZ_GFP_TEMPORARY | PZ_GFP_MEMALLOC, 1},
 };
 
 static pz_gfp_t random_gfp(void)

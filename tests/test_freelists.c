@@ -69,7 +69,7 @@ struct mzone {
 	uint64_t start, end, managed;
 	long wmark[3];
 	long lowmem_reserve[PZ_NR_ZONE_TYPES];
-	long nr_free_pages;
+	long nr_free_pages, nr_free_cma;
 	long alloc_batch;
 	int depleted;
 	struct mlist fl[MAXO][NMT];
@@ -87,6 +87,7 @@ struct mev {
 struct model {
 	enum pz_profile prof;
 	unsigned nz;
+	bool has_cma;	      /* CONFIG_CMA with a CMA area: ALLOC_CMA for MOVABLE */
 	struct mzone z[MAXZ]; /* in zonelist order: highest zone type first */
 	int8_t zone_of[NPFN]; /* index into z[] of the zone whose span holds pfn, or -1 */
 	uint8_t head[NPFN];   /* order + 1 if pfn heads a free block on a buddy list */
@@ -96,7 +97,7 @@ struct model {
 	struct mev ev[MAXEV];
 	size_t nev;
 	/* what the workload exercised */
-	unsigned long fallbacks, claims, reserve_uses, tail_adds, refusals, drains_bulk;
+	unsigned long fallbacks, claims, reserve_uses, cma_uses, tail_adds, refusals, drains_bulk;
 };
 
 static struct model M;
@@ -282,15 +283,24 @@ static int m_rmqueue(struct mzone *z, unsigned order, unsigned mt, uint64_t *out
 {
 	int ok = m_rmqueue_smallest(z, order, mt, out);
 
+	*rec_mt = mt;
 	if (!ok && mt < NPCP) {
-		ok = m_rmqueue_fallback(z, order, mt, out);
+		/* MOVABLE takes CMA pages before stealing (__rmqueue_cma_fallback);
+		 * the event still names the requested type */
+		if (mt == PZ_MT_MOVABLE && M.has_cma) {
+			ok = m_rmqueue_smallest(z, order, PZ_MT_CMA, out);
+			*rec_mt = ok ? PZ_MT_CMA : mt;
+			M.cma_uses += (unsigned long)ok;
+		}
+		if (!ok)
+			ok = m_rmqueue_fallback(z, order, mt, out);
 		if (!ok && M.prof == PZ_PROFILE_LINUX_4_1) {
 			mt = PZ_MT_RESERVE;
 			ok = m_rmqueue_smallest(z, order, mt, out);
-			M.reserve_uses += ok;
+			*rec_mt = mt;
+			M.reserve_uses += (unsigned long)ok;
 		}
 	}
-	*rec_mt = mt;
 	/* emitted by every call, a failed one with no page (pfn -1) and, in
 	 * 4.1, the RESERVE type it tried last */
 	m_event(PZ_TRACE_PAGE_ALLOC_ZONE_LOCKED, ok ? *out : (uint64_t)-1, order, mt);
@@ -312,6 +322,8 @@ static void m_free_one(struct mzone *z, uint64_t pfn, unsigned order, unsigned m
 	int zi = zone_index(pfn), tail = 0;
 
 	z->nr_free_pages += 1l << order;
+	if (mt == PZ_MT_CMA)
+		z->nr_free_cma += 1l << order;
 	while (order < MAXO - 1) {
 		uint64_t buddy = pfn ^ (1ull << order);
 
@@ -381,6 +393,7 @@ static int m_refill(struct mzone *z, unsigned mt, int cold)
 		if (!m_rmqueue(z, 0, mt, &pfn, &rec))
 			break;
 		M.pcp_mt[pfn] = (uint8_t)rec;
+		z->nr_free_cma -= rec == PZ_MT_CMA;
 		if (!cold) {
 			size_t at = i ? prev + 1 : 0;
 
@@ -416,6 +429,8 @@ static int m_buffered_rmqueue(struct mzone *z, unsigned order, unsigned mt, int 
 		if (!m_rmqueue(z, order, mt, out, &rec))
 			return 0;
 		z->nr_free_pages -= 1l << order;
+		if (rec == PZ_MT_CMA)
+			z->nr_free_cma -= 1l << order;
 	}
 	if (M.prof == PZ_PROFILE_LINUX_4_1) {
 		z->alloc_batch -= 1l << order;
@@ -430,14 +445,16 @@ static bool m_watermark_ok(const struct mzone *z, unsigned order, long mark, uns
 			   unsigned flags)
 {
 	long min = mark, free = z->nr_free_pages - ((1l << order) - 1);
+	long free_cma = flags & PZ_ALLOC_CMA ? 0 : z->nr_free_cma;
 
 	if (flags & PZ_ALLOC_HIGH)
 		min -= min / 2;
 	if (flags & PZ_ALLOC_HARDER)
 		min -= min / 4;
-	if (free <= min + z->lowmem_reserve[classzone])
+	if (free - free_cma <= min + z->lowmem_reserve[classzone])
 		return false;
 	if (M.prof == PZ_PROFILE_LINUX_4_1) {
+		/* (CMA pages are not discounted again below) */
 		/* 4.1: each lower order's pages leave, the requirement halves */
 		for (unsigned o = 0; o < order; o++) {
 			free -= (long)nr_free(z, o) << o;
@@ -458,6 +475,8 @@ static bool m_watermark_ok(const struct mzone *z, unsigned order, long mark, uns
 		for (unsigned mt = 0; mt < NPCP; mt++)
 			if (z->fl[o][mt].n)
 				return true;
+		if ((flags & PZ_ALLOC_CMA) && z->fl[o][PZ_MT_CMA].n)
+			return true;
 	}
 	return false;
 }
@@ -538,7 +557,7 @@ static int m_get_page(unsigned order, unsigned mt, unsigned high, unsigned class
  * attempt with gfp_to_alloc_flags; nothing blocks in this machine. */
 static int m_alloc(pz_gfp_t gfp, unsigned order, uint64_t *out)
 {
-	unsigned mt = m_gfp_mt(gfp), high = m_gfp_zone(gfp), classzone = 0, flags;
+	unsigned mt = m_gfp_mt(gfp), high = m_gfp_zone(gfp), classzone = 0, flags, cma;
 	int cold = (gfp & PZ_GFP_COLD) != 0, zi, pref = -1;
 
 	for (unsigned i = 0; i < M.nz && pref < 0; i++)
@@ -546,10 +565,11 @@ static int m_alloc(pz_gfp_t gfp, unsigned order, uint64_t *out)
 			pref = (int)i;
 	assert_true(pref >= 0);
 	classzone = M.z[pref].type;
-	flags = PZ_ALLOC_WMARK_LOW | (M.prof == PZ_PROFILE_LINUX_4_1 ? ALLOC_FAIR : 0);
+	cma = M.has_cma && mt == PZ_MT_MOVABLE ? PZ_ALLOC_CMA : 0;
+	flags = PZ_ALLOC_WMARK_LOW | cma | (M.prof == PZ_PROFILE_LINUX_4_1 ? ALLOC_FAIR : 0);
 	if (m_get_page(order, mt, high, classzone, flags, cold, out, &zi))
 		return 1;
-	flags = PZ_ALLOC_WMARK_MIN | (gfp & PZ_GFP_HIGH ? PZ_ALLOC_HIGH : 0);
+	flags = PZ_ALLOC_WMARK_MIN | cma | (gfp & PZ_GFP_HIGH ? PZ_ALLOC_HIGH : 0);
 	if (m_atomic(gfp) && !(gfp & PZ_GFP_NOMEMALLOC))
 		flags |= PZ_ALLOC_HARDER;
 	if (m_get_page(order, mt, high, classzone, flags, cold, out, &zi))
@@ -615,6 +635,7 @@ struct zspec {
 	uint64_t start, end;
 	uint64_t hole_s, hole_e; /* a hole inside the span (0, 0: none) */
 	uint64_t resv_s, resv_e; /* reserved pfns (0, 0: none) */
+	uint64_t cma_s, cma_e;	 /* a CMA area (0, 0: none) */
 };
 
 struct machine {
@@ -627,15 +648,21 @@ struct machine {
 static const struct machine one_zone = {
 	"one zone",
 	1,
-	{{PZ_ZONE_NORMAL, 16384, 32768, 20000, 20010, 30000, 30005}},
+	{{PZ_ZONE_NORMAL, 16384, 32768, 20000, 20010, 30000, 30005, 0, 0}},
+};
+/* The same zone with a CMA area of two max-order blocks. */
+static const struct machine cma_zone = {
+	"CMA zone",
+	1,
+	{{PZ_ZONE_NORMAL, 16384, 32768, 20000, 20010, 30000, 30005, 26624, 28672}},
 };
 /* DMA32 + Normal whose boundary is not pageblock aligned (10496 = 20.5
  * blocks), so merging and the tail rule meet a zone edge inside a block. */
 static const struct machine two_zones = {
 	"two zones",
 	2,
-	{{PZ_ZONE_DMA32, 4096, 10496, 0, 0, 0, 0},
-	 {PZ_ZONE_NORMAL, 10496, 20736, 12000, 12003, 0, 0}},
+	{{PZ_ZONE_DMA32, 4096, 10496, 0, 0, 0, 0, 0, 0},
+	 {PZ_ZONE_NORMAL, 10496, 20736, 12000, 12003, 0, 0, 0, 0}},
 };
 
 static uint64_t isqrt_u64(uint64_t x)
@@ -673,6 +700,7 @@ static void m_setup_zones(const struct machine *mc, unsigned fraction)
 		z->managed =
 			(s->end - s->start) - (s->hole_e - s->hole_s) - (s->resv_e - s->resv_s);
 		lowmem += z->managed;
+		M.has_cma |= s->cma_e != 0;
 		for (uint64_t p = s->start; p < s->end; p++)
 			M.zone_of[p] = (int8_t)(mc->nz - 1 - i);
 	}
@@ -779,6 +807,8 @@ static pz_t *create(const struct run *r)
 		}
 		if (s->resv_e)
 			tu_zone_reserved(&tm, 0, z, s->resv_s, s->resv_e);
+		if (s->cma_e)
+			tu_zone_cma(&tm, 0, z, s->cma_s, s->cma_e);
 	}
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.machine = &tm.m;
@@ -881,6 +911,9 @@ static void compare(pz_t *pz, const uint64_t pg0[MAXZ][2])
 		CHECK(zi.stat[PZ_NR_FREE_PAGES] == z->nr_free_pages,
 		      "zone %s NR_FREE_PAGES: expected %ld, got %" PRId64,
 		      pz_zone_type_name(z->type), z->nr_free_pages, zi.stat[PZ_NR_FREE_PAGES]);
+		CHECK(zi.stat[PZ_NR_FREE_CMA_PAGES] == z->nr_free_cma,
+		      "zone %s NR_FREE_CMA_PAGES: expected %ld, got %" PRId64,
+		      pz_zone_type_name(z->type), z->nr_free_cma, zi.stat[PZ_NR_FREE_CMA_PAGES]);
 		CHECK(zi.pcp_pages == (uint64_t)z->pcp_count, "zone %s pcp count %d, got %" PRIu64,
 		      pz_zone_type_name(z->type), z->pcp_count, zi.pcp_pages);
 		if (M.prof == PZ_PROFILE_LINUX_4_1)
@@ -940,6 +973,8 @@ static void load_initial(pz_t *pz, uint64_t pg0[MAXZ][2])
 					assert_int_equal(zone_index(buf[k]), (int)i);
 					m_add_free(z, buf[k], o, mt, 1);
 					z->nr_free_pages += 1l << o;
+					if (mt == PZ_MT_CMA)
+						z->nr_free_cma += 1l << o;
 				}
 			}
 		assert_int_equal(zi.stat[PZ_NR_FREE_PAGES], z->managed);
@@ -1124,10 +1159,11 @@ static void run(const struct run *r)
 	compare(pz, pg0);
 	CHECK(pz_validate(pz) == 0, "pz_validate failed: %s", tu_log.last);
 	print_message("[%s] %lu ops compared: %lu allocations (%lu refused), %lu fallbacks "
-		      "(%lu blocks claimed), %lu reserve uses, %lu tail placements, %lu pcp "
+		      "(%lu blocks claimed), %lu reserve uses, %lu CMA uses, %lu tail placements, "
+		      "%lu pcp "
 		      "bulk frees\n",
 		      r->name, opno, allocs, refused, M.fallbacks, M.claims, M.reserve_uses,
-		      M.tail_adds, M.drains_bulk);
+		      M.cma_uses, M.tail_adds, M.drains_bulk);
 	/* the workload must have reached what it is meant to check */
 	CHECK(refused > 0 && M.fallbacks > 0 && M.claims > 0 && M.tail_adds > 0 &&
 		      M.drains_bulk > 0,
@@ -1135,6 +1171,8 @@ static void run(const struct run *r)
 	      refused, M.fallbacks, M.claims, M.tail_adds, M.drains_bulk);
 	if (r->prof == PZ_PROFILE_LINUX_4_1)
 		CHECK(M.reserve_uses > 0, "MIGRATE_RESERVE never used");
+	if (M.has_cma)
+		CHECK(M.cma_uses > 0, "CMA pages never used");
 	free(recs);
 	recs = NULL;
 	tu_destroy(pz);
@@ -1255,6 +1293,8 @@ RUN_TEST(test_traced_41, "linux-4.1 one zone traced", PZ_PROFILE_LINUX_4_1, one_
 RUN_TEST(test_traced_modern, "modern two zones traced", PZ_PROFILE_MODERN, two_zones, 1, 0)
 RUN_TEST(test_big_pcp_41, "linux-4.1 big pcp", PZ_PROFILE_LINUX_4_1, one_zone, 1, 8)
 RUN_TEST(test_big_pcp_modern, "modern big pcp", PZ_PROFILE_MODERN, one_zone, 0, 8)
+RUN_TEST(test_cma_41, "linux-4.1 CMA traced", PZ_PROFILE_LINUX_4_1, cma_zone, 1, 0)
+RUN_TEST(test_cma_modern, "modern CMA", PZ_PROFILE_MODERN, cma_zone, 0, 0)
 
 int main(void)
 {
@@ -1263,6 +1303,7 @@ int main(void)
 		cmocka_unit_test(test_two_zones_41), cmocka_unit_test(test_two_zones_modern),
 		cmocka_unit_test(test_traced_41),    cmocka_unit_test(test_traced_modern),
 		cmocka_unit_test(test_big_pcp_41),   cmocka_unit_test(test_big_pcp_modern),
+		cmocka_unit_test(test_cma_41),	     cmocka_unit_test(test_cma_modern),
 		cmocka_unit_test(test_refusal_41),   cmocka_unit_test(test_refusal_modern),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);

@@ -26,11 +26,17 @@
  *
  * The model keeps each list as a plain array of pfns with explicit head and
  * tail insertion, a byte per pfn for "heads a free block of order k", and a
- * byte per pageblock. It reads the allocator's state once, right after
- * init (the boot free lists and which blocks 4.1 made MIGRATE_RESERVE), and
- * predicts every later change itself. It does not model: CMA, isolation,
+ * byte per pageblock. It predicts the boot state too (ascending frees in
+ * maximal blocks, then 4.1's setup_zone_migrate_reserve) when the zone
+ * edges are max-order aligned; on the machine whose zone edge is not, it
+ * reads the boot free lists and labels from the library once. Every later
+ * change it predicts itself. Runs cover both profiles, one zone, two zones
+ * (DMA32 + Normal), a CMA area, a large per-CPU list
+ * (percpu_pagelist_fraction 8), grouping by mobility switched off, and
+ * focused watermark refusal thresholds. It does not model: isolation,
  * HIGHATOMIC reservation (the modern profile does not reserve yet, see
- * docs/DESIGN.md), NUMA, more than one CPU, reclaim callbacks.
+ * docs/DESIGN.md), NUMA, more than one CPU, reclaim callbacks, bulk
+ * allocation, split_page.
  *
  * On a mismatch the test prints the first differing list, position,
  * expected and actual pfn, and the seed and operation number.
@@ -88,6 +94,7 @@ struct model {
 	enum pz_profile prof;
 	unsigned nz;
 	bool has_cma;	      /* CONFIG_CMA with a CMA area: ALLOC_CMA for MOVABLE */
+	bool nomob;	      /* page_group_by_mobility_disabled: every request UNMOVABLE */
 	struct mzone z[MAXZ]; /* in zonelist order: highest zone type first */
 	int8_t zone_of[NPFN]; /* index into z[] of the zone whose span holds pfn, or -1 */
 	uint8_t head[NPFN];   /* order + 1 if pfn heads a free block on a buddy list */
@@ -261,9 +268,13 @@ static int m_rmqueue_fallback(struct mzone *z, unsigned order, unsigned mt, uint
 		if (can_steal && o >= PBO) {
 			for (uint64_t b = 0; b < (1ull << (o - PBO)); b++)
 				M.pb[(pfn >> PBO) + b] = (uint8_t)mt;
-		} else if (can_steal && m_move_freepages_block(z, pfn, mt) >= PBN / 2) {
-			M.pb[pfn >> PBO] = (uint8_t)mt;
-			M.claims++;
+		} else if (can_steal) {
+			/* claim the block when half of it was free, or always
+			 * without grouping by mobility */
+			if (m_move_freepages_block(z, pfn, mt) >= PBN / 2 || M.nomob) {
+				M.pb[pfn >> PBO] = (uint8_t)mt;
+				M.claims++;
+			}
 		}
 		m_del_free(z, pfn);
 		m_expand(z, pfn, order, (unsigned)o, mt);
@@ -483,6 +494,8 @@ static bool m_watermark_ok(const struct mzone *z, unsigned order, long mark, uns
 
 static unsigned m_gfp_mt(pz_gfp_t g)
 {
+	if (M.nomob)
+		return PZ_MT_UNMOVABLE;
 	if (g & PZ_GFP_MOVABLE)
 		return PZ_MT_MOVABLE;
 	return (g & PZ_GFP_RECLAIMABLE) ? PZ_MT_RECLAIMABLE : PZ_MT_UNMOVABLE;
@@ -761,6 +774,7 @@ struct run {
 	int trace;
 	unsigned fraction; /* percpu_pagelist_fraction; 0 = zone_batchsize */
 	unsigned long nops;
+	int nomob; /* mobility_grouping_disabled */
 };
 
 static struct tu_machine tm;
@@ -814,6 +828,7 @@ static pz_t *create(const struct run *r)
 	cfg.machine = &tm.m;
 	cfg.profile = r->prof;
 	cfg.percpu_pagelist_fraction = r->fraction;
+	cfg.mobility_grouping_disabled = (unsigned)r->nomob;
 	plat = tu_platform(r->trace);
 	cfg.platform = &plat;
 	tu_cpu = 0;
@@ -934,15 +949,104 @@ static void compare(pz_t *pz, const uint64_t pg0[MAXZ][2])
 
 /* The model's inputs, checked against the library, then its boot state
  * read from it: the free lists and the pageblock labels. */
-static void load_initial(pz_t *pz, uint64_t pg0[MAXZ][2])
+static bool managed_pfn(const struct zspec *s, uint64_t pfn)
+{
+	return pfn >= s->start && pfn < s->end && !(pfn >= s->hole_s && pfn < s->hole_e) &&
+	       !(pfn >= s->resv_s && pfn < s->resv_e);
+}
+
+/*
+ * Boot, for zones whose edges are max-order aligned: every pageblock
+ * MOVABLE (CMA areas CMA), then the managed memory freed in ascending
+ * order in maximal aligned blocks as free_all_bootmem does (each merging
+ * and placed by the tail rule), then, in 4.1, setup_zone_migrate_reserve
+ * (spec 2.1, 4.2, 5.8): from the first whole pageblock, skip blocks with
+ * reserved pages or holes, convert MOVABLE blocks to RESERVE (moving their
+ * free pages) until min(2, MIN watermark in blocks) are reserved.
+ */
+static void m_boot(const struct machine *mc)
+{
+	for (unsigned i = 0; i < mc->nz; i++) {
+		const struct zspec *s = &mc->z[i];
+		struct mzone *z = &M.z[zone_index(s->start)];
+		uint64_t pfn;
+		long reserve;
+
+		for (pfn = s->start; pfn < s->end; pfn += PBN)
+			M.pb[pfn >> PBO] =
+				pfn >= s->cma_s && pfn < s->cma_e ? PZ_MT_CMA : PZ_MT_MOVABLE;
+		for (pfn = s->start; pfn < s->end;) {
+			uint64_t end = pfn;
+			unsigned order;
+
+			if (!managed_pfn(s, pfn)) {
+				pfn++;
+				continue;
+			}
+			while (end < s->end && managed_pfn(s, end))
+				end++;
+			while (pfn < end) {
+				order = pfn ? (unsigned)__builtin_ctzll(pfn) : MAXO - 1;
+				order = order > MAXO - 1 ? MAXO - 1 : order;
+				while (pfn + (1ull << order) > end)
+					order--;
+				m_free_one(z, pfn, order, M.pb[pfn >> PBO]);
+				pfn += 1ull << order;
+			}
+		}
+		if (M.prof != PZ_PROFILE_LINUX_4_1)
+			continue;
+		reserve = (z->wmark[0] + PBN - 1) / PBN;
+		reserve = reserve < 2 ? reserve : 2;
+		for (pfn = (s->start + PBN - 1) & ~(uint64_t)(PBN - 1); pfn < s->end && reserve;
+		     pfn += PBN) {
+			uint64_t bend = pfn + PBN < s->end ? pfn + PBN : s->end;
+			bool has_reserved = false;
+
+			for (uint64_t q = pfn; q < bend; q++)
+				has_reserved |= !managed_pfn(s, q);
+			if (has_reserved)
+				continue;
+			if (M.pb[pfn >> PBO] == PZ_MT_MOVABLE) {
+				M.pb[pfn >> PBO] = PZ_MT_RESERVE;
+				m_move_freepages_block(z, pfn, PZ_MT_RESERVE);
+				reserve--;
+			}
+		}
+	}
+	for (unsigned i = 0; i < M.nz; i++)
+		M.z[i].nr_free_cma = 0;
+	for (unsigned i = 0; i < M.nz; i++)
+		for (unsigned o = 0; o < MAXO; o++)
+			M.z[i].nr_free_cma += (long)M.z[i].fl[o][PZ_MT_CMA].n << o;
+}
+
+static bool aligned_zones(const struct machine *mc)
+{
+	for (unsigned i = 0; i < mc->nz; i++)
+		if ((mc->z[i].start | mc->z[i].end) & ((1u << (MAXO - 1)) - 1))
+			return false;
+	return true;
+}
+
+/*
+ * The model's inputs (watermarks, reserves, pcp sizes) checked against the
+ * library, then its boot state: predicted by m_boot when the zone edges
+ * are max-order aligned (compared right after), else read from the library
+ * (the boot free lists and pageblock labels).
+ */
+static void load_initial(pz_t *pz, uint64_t pg0[MAXZ][2], const struct machine *mc)
 {
 	unsigned reserve_blocks = 0;
+	bool predict = aligned_zones(mc);
 
 	for (uint64_t b = 0; b < NPFN >> PBO; b++) {
 		int mt = pz_pageblock_migratetype(pz, b << PBO);
 
-		M.pb[b] = mt < 0 ? 0 : (uint8_t)mt;
+		M.pb[b] = mt < 0 || predict ? 0 : (uint8_t)mt;
 	}
+	if (predict)
+		m_boot(mc);
 	for (unsigned i = 0; i < M.nz; i++) {
 		struct mzone *z = &M.z[i];
 		struct pz_zone_info zi;
@@ -962,7 +1066,7 @@ static void load_initial(pz_t *pz, uint64_t pg0[MAXZ][2])
 		assert_int_equal(pi.count, 0);
 		pg0[i][0] = (uint64_t)zi.stat[PZ_PGALLOC];
 		pg0[i][1] = (uint64_t)zi.stat[PZ_PGFREE];
-		for (unsigned o = 0; o < MAXO; o++)
+		for (unsigned o = 0; o < MAXO && !predict; o++)
 			for (unsigned mt = 0; mt < NMT; mt++) {
 				int64_t n = pz_free_list_pfns(pz, 0, z->type, o,
 							      (enum pz_migratetype)mt, buf, BUFN);
@@ -1093,14 +1197,15 @@ static void run(const struct run *r)
 	cur = r;
 	seed0 = tu_env_ul("PZ_TEST_SEED", 0) ? (uint64_t)tu_env_ul("PZ_TEST_SEED", 0) : DEF_SEED;
 	rng = seed0 ^ ((uint64_t)r->prof << 32) ^ ((uint64_t)r->mc->nz << 40) ^
-	      ((uint64_t)r->trace << 48) ^ r->fraction;
+	      ((uint64_t)r->trace << 48) ^ ((uint64_t)r->nomob << 52) ^ r->fraction;
 	opno = 0;
 	snprintf(opdesc, sizeof(opdesc), "init");
 	m_reset();
 	M.prof = r->prof;
+	M.nomob = r->nomob != 0;
 	m_setup_zones(r->mc, r->fraction);
 	pz = create(r);
-	load_initial(pz, pg0);
+	load_initial(pz, pg0, r->mc);
 	for (unsigned i = 0; i < M.nz; i++)
 		managed += M.z[i].managed;
 	recs = calloc(managed + 1, sizeof(*recs));
@@ -1215,6 +1320,7 @@ static void refusal_threshold(enum pz_profile prof)
 			&one_zone,
 			0,
 			0,
+			0,
 			0};
 	uint64_t pg0[MAXZ][2];
 
@@ -1232,7 +1338,7 @@ static void refusal_threshold(enum pz_profile prof)
 		M.prof = prof;
 		m_setup_zones(&one_zone, 0);
 		pz = create(&r);
-		load_initial(pz, pg0);
+		load_initial(pz, pg0, r.mc);
 		recs = calloc(M.z[0].managed + 1, sizeof(*recs));
 		assert_non_null(recs);
 		nrec = 0;
@@ -1278,7 +1384,7 @@ static void test_refusal_modern(void **state)
 #define RUN_TEST(fn, nm, profile, machine, tr, frac)                                               \
 	static void fn(void **state)                                                               \
 	{                                                                                          \
-		struct run r = {nm, profile, &machine, tr, frac, 0};                               \
+		struct run r = {nm, profile, &machine, tr, frac, 0, 0};                            \
 		(void)state;                                                                       \
 		setup_bufs();                                                                      \
 		r.nops = tu_env_ul("PZ_TEST_OPS", DEF_OPS);                                        \
@@ -1296,15 +1402,40 @@ RUN_TEST(test_big_pcp_modern, "modern big pcp", PZ_PROFILE_MODERN, one_zone, 0, 
 RUN_TEST(test_cma_41, "linux-4.1 CMA traced", PZ_PROFILE_LINUX_4_1, cma_zone, 1, 0)
 RUN_TEST(test_cma_modern, "modern CMA", PZ_PROFILE_MODERN, cma_zone, 0, 0)
 
+/* page_group_by_mobility_disabled: one type for every request, every
+ * stolen block claimed (spec 1.5, 5.6). */
+static void test_no_mobility_grouping(void **state)
+{
+	struct run r = {
+		"linux-4.1 no mobility grouping", PZ_PROFILE_LINUX_4_1, &two_zones, 1, 0, 0, 1};
+
+	(void)state;
+	setup_bufs();
+	r.nops = tu_env_ul("PZ_TEST_OPS", DEF_OPS);
+	run(&r);
+	r.name = "modern no mobility grouping";
+	r.prof = PZ_PROFILE_MODERN;
+	r.mc = &one_zone;
+	r.trace = 0;
+	run(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_one_zone_41),  cmocka_unit_test(test_one_zone_modern),
-		cmocka_unit_test(test_two_zones_41), cmocka_unit_test(test_two_zones_modern),
-		cmocka_unit_test(test_traced_41),    cmocka_unit_test(test_traced_modern),
-		cmocka_unit_test(test_big_pcp_41),   cmocka_unit_test(test_big_pcp_modern),
-		cmocka_unit_test(test_cma_41),	     cmocka_unit_test(test_cma_modern),
-		cmocka_unit_test(test_refusal_41),   cmocka_unit_test(test_refusal_modern),
+		cmocka_unit_test(test_one_zone_41),
+		cmocka_unit_test(test_one_zone_modern),
+		cmocka_unit_test(test_two_zones_41),
+		cmocka_unit_test(test_two_zones_modern),
+		cmocka_unit_test(test_traced_41),
+		cmocka_unit_test(test_traced_modern),
+		cmocka_unit_test(test_big_pcp_41),
+		cmocka_unit_test(test_big_pcp_modern),
+		cmocka_unit_test(test_cma_41),
+		cmocka_unit_test(test_cma_modern),
+		cmocka_unit_test(test_no_mobility_grouping),
+		cmocka_unit_test(test_refusal_41),
+		cmocka_unit_test(test_refusal_modern),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 

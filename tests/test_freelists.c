@@ -1174,17 +1174,21 @@ static int do_alloc(pz_t *pz, pz_gfp_t gfp, unsigned order)
 	return 1;
 }
 
-static void do_free(pz_t *pz)
+static void do_free_at(pz_t *pz, size_t i, int cold)
 {
-	size_t i = rnd(nrec);
-	int cold = recs[i].order == 0 && rnd(5) == 0;
-
 	snprintf(opdesc, sizeof(opdesc), "free%s pfn %" PRIu64 " order %u", cold ? " cold" : "",
 		 recs[i].pfn, recs[i].order);
 	begin_op();
 	m_free(recs[i].pfn, recs[i].order, cold);
 	CHECK(pz_free_pages_cold(pz, recs[i].page, recs[i].order, cold) == 0, "free failed");
 	recs[i] = recs[--nrec];
+}
+
+static void do_free(pz_t *pz)
+{
+	size_t i = rnd(nrec);
+
+	do_free_at(pz, i, recs[i].order == 0 && rnd(5) == 0);
 }
 
 static void run(const struct run *r)
@@ -1369,6 +1373,85 @@ static void refusal_threshold(enum pz_profile prof)
 	m_reset();
 }
 
+/*
+ * Errata 1 of the spec (5.6): whether a fallback steals depends on the
+ * order of the free block found, not on the request's. With every page
+ * allocated (MEMALLOC requests of order `chunk`, then order-0 MOVABLE
+ * ones), two chunks A and B of one UNMOVABLE pageblock are freed; an
+ * order-0 MOVABLE request must fall back to B. For a MOVABLE request the
+ * steal needs a block of order >= pageblock_order / 2 = 4: with order-4
+ * chunks the block's free pages (A) move to the MOVABLE lists, with
+ * order-3 chunks A stays where it was.
+ */
+static void steal_by_found_order(enum pz_profile prof, unsigned chunk)
+{
+	struct run r = {"steal by found order", prof, &one_zone, 0, 0, 0, 0};
+	const pz_gfp_t unmov = PZ_GFP_KERNEL | PZ_GFP_MEMALLOC | PZ_GFP_NOWARN;
+	const pz_gfp_t mov = PZ_GFP_HIGHUSER_MOVABLE | PZ_GFP_MEMALLOC | PZ_GFP_NOWARN;
+	uint64_t pg0[MAXZ][2], a = 0;
+	size_t ia = SIZE_MAX, ib = SIZE_MAX;
+	pz_t *pz;
+	int64_t n;
+	bool found = false;
+
+	setup_bufs();
+	cur = &r;
+	seed0 = 0;
+	m_reset();
+	M.prof = prof;
+	m_setup_zones(&one_zone, 0);
+	pz = create(&r);
+	load_initial(pz, pg0, &one_zone);
+	recs = calloc(M.z[0].managed + 1, sizeof(*recs));
+	assert_non_null(recs);
+	nrec = 0;
+	for (opno = 1; do_alloc(pz, unmov, chunk); opno++)
+		compare(pz, pg0);
+	for (; do_alloc(pz, mov, 0); opno++)
+		compare(pz, pg0);
+	compare(pz, pg0);
+	for (size_t i = 0; i < nrec && ib == SIZE_MAX; i++) {
+		if (recs[i].order != chunk || M.pb[recs[i].pfn >> PBO] != PZ_MT_UNMOVABLE)
+			continue;
+		if (ia == SIZE_MAX) {
+			ia = i;
+			continue;
+		}
+		if (recs[i].pfn >> PBO == recs[ia].pfn >> PBO &&
+		    recs[i].pfn != (recs[ia].pfn ^ (1ull << chunk)))
+			ib = i;
+	}
+	CHECK(ib != SIZE_MAX, "no two order-%u chunks in one UNMOVABLE block", chunk);
+	a = recs[ia].pfn;
+	do_free_at(pz, ia, 0);
+	compare(pz, pg0);
+	ib = ib == nrec ? ia : ib; /* do_free_at moved the last record into ia */
+	do_free_at(pz, ib, 0);
+	compare(pz, pg0);
+	opno++;
+	CHECK(do_alloc(pz, mov, 0), "the MOVABLE request found nothing");
+	compare(pz, pg0);
+	n = pz_free_list_pfns(pz, 0, PZ_ZONE_NORMAL, chunk,
+			      chunk >= PBO / 2 ? PZ_MT_MOVABLE : PZ_MT_UNMOVABLE, buf, BUFN);
+	for (int64_t k = 0; k < n; k++)
+		found |= buf[k] == a;
+	CHECK(found, "chunk A (pfn %" PRIu64 ") is not on the %s order-%u list", a,
+	      chunk >= PBO / 2 ? "MOVABLE" : "UNMOVABLE", chunk);
+	free(recs);
+	recs = NULL;
+	tu_destroy(pz);
+	m_reset();
+}
+
+static void test_steal_by_found_order(void **state)
+{
+	(void)state;
+	steal_by_found_order(PZ_PROFILE_LINUX_4_1, 4);
+	steal_by_found_order(PZ_PROFILE_LINUX_4_1, 3);
+	steal_by_found_order(PZ_PROFILE_MODERN, 4);
+	steal_by_found_order(PZ_PROFILE_MODERN, 3);
+}
+
 static void test_refusal_41(void **state)
 {
 	(void)state;
@@ -1434,6 +1517,7 @@ int main(void)
 		cmocka_unit_test(test_cma_41),
 		cmocka_unit_test(test_cma_modern),
 		cmocka_unit_test(test_no_mobility_grouping),
+		cmocka_unit_test(test_steal_by_found_order),
 		cmocka_unit_test(test_refusal_41),
 		cmocka_unit_test(test_refusal_modern),
 	};

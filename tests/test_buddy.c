@@ -537,13 +537,7 @@ static void test_tail_rule_zone_edge(void **state)
 	tu_add_zone(&tm, 0, PZ_ZONE_DMA32, 4096, 10496);
 	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 10496, 20736);
 	/* modern: no fair policy sending the second request to DMA32 */
-	struct pz_config cfg;
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.machine = &tm.m;
-	cfg.profile = PZ_PROFILE_MODERN;
-	plat = tu_platform(0);
-	cfg.platform = &plat;
-	pz_t *pz = tu_create(&cfg);
+	pz_t *pz = tu_create_machine(&tm.m, PZ_PROFILE_MODERN);
 	assert_non_null(pz);
 	assert_int_equal(pz_free_list_pfns(pz, 0, PZ_ZONE_NORMAL, 8, PZ_MT_MOVABLE, l, 4), 2);
 	assert_int_equal(l[0], 20480);

@@ -782,6 +782,32 @@ PZ_API unsigned pz_min_free_kbytes(const pz_t *pz);
  */
 PZ_API int pz_validate(pz_t *pz);
 
+/*
+ * Snapshots of the allocator's lists, for reference models, debuggers and
+ * pictures. pz_free_list_pfns copies the head pfns of the free blocks on
+ * the buddy list (order, mt) of a zone, from the list head (the block
+ * __rmqueue_smallest takes next) to the tail. pz_pcp_list_pfns copies the
+ * pfns on one CPU's per-CPU list of type mt (mt < PZ_MT_PCPTYPES), head
+ * (hot end) first. At most max pfns are written to out; out may be NULL
+ * when max is 0, to ask for the length only.
+ * Returns the list's length (which may exceed max), or -PZ_EINVAL (bad
+ * instance, order >= max order, bad migratetype, out NULL with max > 0),
+ * -PZ_ENODEV (no such populated zone, cpu >= nr_cpus).
+ * Context: any thread; may spin: the copy is made under the zone's lock
+ * (pcp: that CPU's list lock), so it is one consistent list.
+ */
+PZ_API int64_t pz_free_list_pfns(pz_t *pz, int nid, enum pz_zone_type type, unsigned order,
+				 enum pz_migratetype mt, uint64_t *out, size_t max);
+PZ_API int64_t pz_pcp_list_pfns(pz_t *pz, int nid, enum pz_zone_type type, unsigned cpu,
+				enum pz_migratetype mt, uint64_t *out, size_t max);
+/*
+ * The migratetype label of the pageblock holding pfn (the kernel's
+ * get_pageblock_migratetype), or -PZ_ERANGE for a pfn outside every zone,
+ * -PZ_EINVAL for a bad instance. Context: any; a lock-free read, exact
+ * when no allocation or free runs concurrently.
+ */
+PZ_API int pz_pageblock_migratetype(pz_t *pz, uint64_t pfn);
+
 /* Per-page state for walkers and reference models. */
 enum pz_page_state {
 	PZ_PAGE_STATE_INVALID = 0, /* not a managed page (hole, outside zones) */

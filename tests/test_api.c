@@ -995,6 +995,81 @@ static void test_counters(void **state)
 	tu_destroy(pz);
 }
 
+/*
+ * The list snapshots: the free lists add up to the free count, a per-CPU
+ * refill shows up on the pcp list in physical order, max bounds what is
+ * written, and every bad argument is refused with its errno.
+ */
+static void test_list_snapshots(void **state)
+{
+	(void)state;
+	struct tu_machine m;
+	tu_machine_init(&m, 1, 1);
+	tu_add_zone(&m, 0, PZ_ZONE_NORMAL, 4096, 4096 + 32768);
+	pz_t *pz = create(&m);
+	uint64_t out[64], sum = 0;
+	for (unsigned o = 0; o < pz_max_order(pz); o++)
+		for (int mt = 0; mt < PZ_MT_TYPES; mt++) {
+			int64_t n = pz_free_list_pfns(pz, 0, PZ_ZONE_NORMAL, o,
+						      (enum pz_migratetype)mt, NULL, 0);
+			assert_true(n >= 0);
+			sum += (uint64_t)n << o;
+		}
+	assert_int_equal(sum, 32768);
+	/* 32 order-10 blocks: max bounds the copy, the length is still told */
+	struct pz_zone_info zi;
+	assert_int_equal(pz_zone_info(pz, 0, PZ_ZONE_NORMAL, &zi), 0);
+	assert_true(zi.nr_free_mt[10][PZ_MT_MOVABLE] > 2);
+	out[2] = 777;
+	assert_int_equal(pz_free_list_pfns(pz, 0, PZ_ZONE_NORMAL, 10, PZ_MT_MOVABLE, out, 2),
+			 (int64_t)zi.nr_free_mt[10][PZ_MT_MOVABLE]);
+	assert_int_equal(out[2], 777);
+	assert_int_equal(out[0] % 1024, 0);
+	/* an order-0 allocation refills the per-CPU list with batch pages,
+	 * in expand()'s physical order after the one handed out */
+	pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0);
+	assert_non_null(p);
+	struct pz_pcp_info pcp;
+	assert_int_equal(pz_pcp_info(pz, 0, PZ_ZONE_NORMAL, 0, &pcp), 0);
+	int64_t n = pz_pcp_list_pfns(pz, 0, PZ_ZONE_NORMAL, 0, PZ_MT_UNMOVABLE, out, 64);
+	assert_int_equal(n, pcp.batch - 1);
+	for (int64_t i = 0; i < n; i++)
+		assert_int_equal(out[i], pz_page_to_pfn(pz, p) + 1 + (uint64_t)i);
+	assert_int_equal(pz_pcp_list_pfns(pz, 0, PZ_ZONE_NORMAL, 0, PZ_MT_MOVABLE, out, 64), 0);
+	assert_int_equal(pz_pageblock_migratetype(pz, pz_page_to_pfn(pz, p)), PZ_MT_UNMOVABLE);
+	assert_int_equal(pz_pageblock_migratetype(pz, 4096 + 4096), PZ_MT_MOVABLE);
+
+	/* errors */
+	assert_int_equal(pz_free_list_pfns(NULL, 0, PZ_ZONE_NORMAL, 0, PZ_MT_MOVABLE, out, 64),
+			 -PZ_EINVAL);
+	assert_int_equal(
+		pz_free_list_pfns(pz, 0, PZ_ZONE_NORMAL, pz_max_order(pz), PZ_MT_MOVABLE, out, 64),
+		-PZ_EINVAL);
+	assert_int_equal(pz_free_list_pfns(pz, 0, PZ_ZONE_NORMAL, 0, PZ_MT_TYPES, out, 64),
+			 -PZ_EINVAL);
+	assert_int_equal(pz_free_list_pfns(pz, 0, PZ_ZONE_NORMAL, 0, PZ_MT_MOVABLE, NULL, 1),
+			 -PZ_EINVAL);
+	assert_int_equal(pz_free_list_pfns(pz, 0, PZ_ZONE_DMA, 0, PZ_MT_MOVABLE, out, 64),
+			 -PZ_ENODEV);
+	assert_int_equal(pz_free_list_pfns(pz, 1, PZ_ZONE_NORMAL, 0, PZ_MT_MOVABLE, out, 64),
+			 -PZ_ENODEV);
+	assert_int_equal(pz_pcp_list_pfns(NULL, 0, PZ_ZONE_NORMAL, 0, PZ_MT_MOVABLE, out, 64),
+			 -PZ_EINVAL);
+	assert_int_equal(pz_pcp_list_pfns(pz, 0, PZ_ZONE_NORMAL, 0, PZ_MT_RESERVE, out, 64),
+			 -PZ_EINVAL);
+	assert_int_equal(pz_pcp_list_pfns(pz, 0, PZ_ZONE_NORMAL, 0, PZ_MT_MOVABLE, NULL, 1),
+			 -PZ_EINVAL);
+	assert_int_equal(pz_pcp_list_pfns(pz, 0, PZ_ZONE_NORMAL, 1, PZ_MT_MOVABLE, out, 64),
+			 -PZ_ENODEV);
+	assert_int_equal(pz_pcp_list_pfns(pz, 0, PZ_ZONE_DMA32, 0, PZ_MT_MOVABLE, out, 64),
+			 -PZ_ENODEV);
+	assert_int_equal(pz_pageblock_migratetype(NULL, 4096), -PZ_EINVAL);
+	assert_int_equal(pz_pageblock_migratetype(pz, 100), -PZ_ERANGE);
+	assert_int_equal(pz_pageblock_migratetype(pz, 1ull << 40), -PZ_ERANGE);
+	assert_int_equal(pz_free_pages(pz, p, 0), 0);
+	tu_destroy(pz);
+}
+
 /* Pages handed out under ALLOC_NO_WATERMARKS are marked pfmemalloc. */
 static void test_pfmemalloc(void **state)
 {
@@ -1411,6 +1486,7 @@ int main(void)
 		cmocka_unit_test(test_report_zoneinfo_and_vmstat),
 		cmocka_unit_test(test_report_short_buffers),
 		cmocka_unit_test(test_fragmentation_index),
+		cmocka_unit_test(test_list_snapshots),
 	};
 	return cmocka_run_group_tests(tests, setup_bigmem, teardown_bigmem);
 }

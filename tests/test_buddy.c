@@ -518,6 +518,96 @@ static void test_free_tail_placement(void **state)
 	tu_destroy(pz);
 }
 
+/*
+ * The tail rule asks whether the buddy of the combined block is free; the
+ * kernel makes the zone test with the combined block's first page
+ * (page_is_buddy(higher_page, higher_buddy, order + 1), spec 6.4). When
+ * that page lies in the zone below, the freed block goes to the head even
+ * though the higher buddy is free in the block's own zone.
+ * DMA32 [4096, 10496) + Normal [10496, 20736): Normal's order-8 blocks
+ * are 10496 (buddy 10240 in DMA32; higher buddy 10752, free at order 9)
+ * and 20480. Freeing 20480, then 10496, must leave 10496 at the head.
+ */
+static void test_tail_rule_zone_edge(void **state)
+{
+	(void)state;
+	const pz_gfp_t g = PZ_GFP_HIGHUSER_MOVABLE;
+	uint64_t l[4];
+	tu_machine_init(&tm, 1, 1);
+	tu_add_zone(&tm, 0, PZ_ZONE_DMA32, 4096, 10496);
+	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 10496, 20736);
+	/* modern: no fair policy sending the second request to DMA32 */
+	pz_t *pz = tu_create_machine(&tm.m, PZ_PROFILE_MODERN);
+	assert_non_null(pz);
+	assert_int_equal(pz_free_list_pfns(pz, 0, PZ_ZONE_NORMAL, 8, PZ_MT_MOVABLE, l, 4), 2);
+	assert_int_equal(l[0], 20480);
+	assert_int_equal(l[1], 10496);
+	pz_page_t *a = pz_alloc_pages(pz, g, 8), *b = pz_alloc_pages(pz, g, 8);
+	assert_int_equal(pz_page_to_pfn(pz, a), 20480);
+	assert_int_equal(pz_page_to_pfn(pz, b), 10496);
+	assert_int_equal(pz_free_pages(pz, a, 8), 0);
+	assert_int_equal(pz_free_pages(pz, b, 8), 0);
+	/* 10752 is free at order 9 */
+	assert_int_equal(pz_free_list_pfns(pz, 0, PZ_ZONE_NORMAL, 9, PZ_MT_MOVABLE, l, 4), 1);
+	assert_int_equal(l[0], 10752);
+	assert_int_equal(pz_free_list_pfns(pz, 0, PZ_ZONE_NORMAL, 8, PZ_MT_MOVABLE, l, 4), 2);
+	assert_int_equal(l[0], 10496);
+	assert_int_equal(l[1], 20480);
+	validate(pz);
+	tu_destroy(pz);
+}
+
+/*
+ * A drain is one free_pcppages_bulk call however many pages it frees
+ * (spec 6.3): the round robin does not start over every 128 pages. 150
+ * MOVABLE then 150 UNMOVABLE order-0 pages on a large per-CPU list
+ * (percpu_pagelist_fraction 8: high 4096) drain, in 4.1's enum order
+ * (UNMOVABLE, RECLAIMABLE, MOVABLE; starting after index 0), as two
+ * MOVABLE pages then one UNMOVABLE while both last, then the rest.
+ */
+static void test_drain_round_robin_one_call(void **state)
+{
+	(void)state;
+	static struct pz_trace_event ev[512];
+	pz_page_t *pg[300];
+	tu_machine_init(&tm, 1, 1);
+	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 32768, 65536);
+	struct pz_config cfg;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.machine = &tm.m;
+	cfg.percpu_pagelist_fraction = 8;
+	plat = tu_platform(1);
+	cfg.platform = &plat;
+	pz_t *pz = tu_create(&cfg);
+	assert_non_null(pz);
+	for (int i = 0; i < 300; i++) {
+		pg[i] = pz_alloc_pages(pz, i < 150 ? PZ_GFP_HIGHUSER_MOVABLE : PZ_GFP_KERNEL, 0);
+		assert_non_null(pg[i]);
+	}
+	pz_drain_all_pages(pz);
+	for (int i = 0; i < 300; i++)
+		assert_int_equal(pz_free_pages(pz, pg[i], 0), 0);
+	tu_trace_reset();
+	tu_trace.events = ev;
+	tu_trace.cap = 512;
+	pz_drain_all_pages(pz);
+	size_t n = 0;
+	for (size_t i = 0; i < tu_trace.n; i++) {
+		if (ev[i].kind != PZ_TRACE_PAGE_PCPU_DRAIN)
+			continue;
+		enum pz_migratetype want = n < 224 && n % 3 != 2 ? PZ_MT_MOVABLE : PZ_MT_UNMOVABLE;
+		if (ev[i].migratetype != want)
+			fail_msg("drained page %zu (pfn %lld) is %d, expected %d", n,
+				 (long long)ev[i].pfn, (int)ev[i].migratetype, (int)want);
+		n++;
+	}
+	assert_int_equal(n, 300);
+	tu_trace.events = NULL;
+	tu_trace.cap = 0;
+	validate(pz);
+	tu_destroy(pz);
+}
+
 /* Freeing the pieces of a split block in any order merges them back. */
 static void test_split_pieces_merge(void **state)
 {
@@ -562,6 +652,8 @@ int main(void)
 		cmocka_unit_test(test_cold_refill_order_unmovable),
 		cmocka_unit_test(test_hot_cold_free),
 		cmocka_unit_test(test_free_tail_placement),
+		cmocka_unit_test(test_tail_rule_zone_edge),
+		cmocka_unit_test(test_drain_round_robin_one_call),
 		cmocka_unit_test(test_split_pieces_merge),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -79,14 +79,6 @@ static uint64_t rnd(uint64_t n)
 	return tu_rand(&rng) % n;
 }
 
-static unsigned long env_ul(const char *name, unsigned long def)
-{
-	const char *s = getenv(name);
-	if (!s || !*s)
-		return def;
-	return strtoul(s, NULL, 0);
-}
-
 /*
  * Node 0: DMA [1, 4096), DMA32 [4096, 8192), Normal [8192, 16384).
  * Node 1: Normal [16384, 32768) with a hole [20000, 20010) and pfns
@@ -308,8 +300,9 @@ static void op_get_put(pz_t *pz)
 
 static void random_workload(enum pz_profile profile, unsigned long nops)
 {
-	seed0 = env_ul("PZ_TEST_SEED", 0) ? (uint64_t)env_ul("PZ_TEST_SEED", 0) : DEFAULT_SEED;
-	unsigned long full_ops = env_ul("PZ_TEST_FULL_VALIDATE_OPS", FULL_VALIDATE_OPS);
+	seed0 = tu_env_ul("PZ_TEST_SEED", 0) ? (uint64_t)tu_env_ul("PZ_TEST_SEED", 0)
+					     : DEFAULT_SEED;
+	unsigned long full_ops = tu_env_ul("PZ_TEST_FULL_VALIDATE_OPS", FULL_VALIDATE_OPS);
 	rng = seed0 ? seed0 : 1;
 	memset(model, 0, sizeof(model));
 	nrec = 0;
@@ -406,7 +399,7 @@ static void random_workload(enum pz_profile profile, unsigned long nops)
 static void test_random_workload(void **state)
 {
 	(void)state;
-	random_workload(PZ_PROFILE_LINUX_4_1, env_ul("PZ_TEST_OPS", DEFAULT_OPS));
+	random_workload(PZ_PROFILE_LINUX_4_1, tu_env_ul("PZ_TEST_OPS", DEFAULT_OPS));
 }
 
 /* The modern profile (HIGHATOMIC reserves, 4.4 watermark check, no fair
@@ -414,7 +407,7 @@ static void test_random_workload(void **state)
 static void test_random_workload_modern(void **state)
 {
 	(void)state;
-	random_workload(PZ_PROFILE_MODERN, env_ul("PZ_TEST_OPS", DEFAULT_OPS) / 3);
+	random_workload(PZ_PROFILE_MODERN, tu_env_ul("PZ_TEST_OPS", DEFAULT_OPS) / 3);
 }
 
 int main(void)

@@ -143,12 +143,66 @@ static void test_trace_failure(void **state)
 	tu_destroy(pz);
 }
 
+/*
+ * __rmqueue traces mm_page_alloc_zone_locked on every call, a failed one
+ * too: with no page (pfn -1, printed page=(null) pfn=0) and the type it
+ * tried last, MIGRATE_RESERVE in 4.1 (spec 5.5, 9.5). A 1024-page zone
+ * gives its one order-10 block to a first __GFP_MEMALLOC request; the
+ * second passes no watermark check and finds nothing.
+ */
+static void rmqueue_failure(enum pz_profile profile, enum pz_migratetype tried, const char *text)
+{
+	static struct tu_machine tm;
+	static struct pz_platform plat;
+	struct pz_config cfg;
+	const pz_gfp_t g = PZ_GFP_KERNEL | PZ_GFP_MEMALLOC | PZ_GFP_NOWARN;
+	char line[256];
+
+	tu_machine_init(&tm, 1, 1);
+	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 4096, 5120);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.machine = &tm.m;
+	cfg.profile = profile;
+	plat = tu_platform(1);
+	cfg.platform = &plat;
+	tu_trace.events = evbuf;
+	tu_trace.cap = sizeof(evbuf) / sizeof(evbuf[0]);
+	pz_t *pz = tu_create(&cfg);
+	assert_non_null(pz);
+	pz_page_t *p = pz_alloc_pages(pz, g, 10);
+	assert_non_null(p);
+	tu_trace_reset();
+	assert_null(pz_alloc_pages(pz, g, 10));
+	assert_int_equal(tu_trace.count[PZ_TRACE_PAGE_ALLOC_ZONE_LOCKED], 1);
+	const struct pz_trace_event *e = &tu_trace.last[PZ_TRACE_PAGE_ALLOC_ZONE_LOCKED];
+	assert_int_equal(e->pfn, -1);
+	assert_int_equal(e->order, 10);
+	assert_int_equal(e->migratetype, tried);
+	assert_int_equal(e->percpu_refill, 0);
+	pz_trace_format(profile, e, line, sizeof(line));
+	assert_string_equal(line, text);
+	assert_int_equal(pz_free_pages(pz, p, 10), 0);
+	tu_destroy(pz);
+}
+
+static void test_trace_rmqueue_failure(void **state)
+{
+	(void)state;
+	rmqueue_failure(PZ_PROFILE_LINUX_4_1, PZ_MT_RESERVE,
+			"mm_page_alloc_zone_locked: page=(null) pfn=0 order=10 migratetype=3 "
+			"percpu_refill=0");
+	rmqueue_failure(PZ_PROFILE_MODERN, PZ_MT_UNMOVABLE,
+			"mm_page_alloc_zone_locked: page=(null) pfn=0 order=10 migratetype=0 "
+			"percpu_refill=0");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_trace_refill_sequence),
 		cmocka_unit_test(test_trace_flush_and_batched),
 		cmocka_unit_test(test_trace_failure),
+		cmocka_unit_test(test_trace_rmqueue_failure),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -274,6 +274,10 @@ struct pz_page *pz_get_page_from_freelist(struct pz *pz, pz_gfp_t gfp, unsigned 
 				if (pz_prep_new_page(pz, p, order, gfp, alloc_flags))
 					return p;
 			}
+			/* each zone that failed traced an event: on a long
+			 * zonelist, deliver them (no lock is held here) */
+			if (pz_unlikely(ac->t && ac->t->n > PZ_TBUF_MAX / 2))
+				pz_trace_flush(pz, ac->t);
 		}
 		if (alloc_flags & PZ_ALLOC_FAIR) {
 			alloc_flags &= ~PZ_ALLOC_FAIR;

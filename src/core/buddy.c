@@ -218,7 +218,10 @@ void pz_free_one_page_locked(struct pz *pz, struct pz_zone *z, struct pz_page *p
 		uint64_t combined = pfn & ~((uint64_t)1 << order);
 		uint64_t higher_buddy = combined ^ ((uint64_t)1 << (order + 1));
 
-		tail = is_buddy(pz, p, higher_buddy, order + 1);
+		/* as the kernel's page_is_buddy(higher_page, higher_buddy): the
+		 * zone test is made with the combined block's first page, which
+		 * is this block's buddy when that one lies below it */
+		tail = is_buddy(pz, pz_pfn_page(pz, combined), higher_buddy, order + 1);
 	}
 	pz_area_add(pz, z, p, order, mt, tail);
 }

@@ -157,8 +157,9 @@ struct pz_page *pz_rmqueue_locked(struct pz *pz, struct pz_zone *z, unsigned ord
 			p = pz_rmqueue_smallest_locked(pz, z, order, mt);
 		}
 	}
-	if (p)
-		pz_trace_rec(t, PZ_TRACE_PAGE_ALLOC_ZONE_LOCKED, pz_page_pfn(pz, p), order, mt, 0);
+	/* every call is traced, a failed one with no page (pfn -1) */
+	pz_trace_rec(t, PZ_TRACE_PAGE_ALLOC_ZONE_LOCKED, p ? pz_page_pfn(pz, p) : (uint64_t)-1,
+		     order, mt, 0);
 	return p;
 }
 

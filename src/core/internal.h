@@ -222,7 +222,9 @@ struct pz_trec {
 	uint8_t fallback_order, alloc_mt, fallback_mt, pad;
 };
 /* Enough for the largest refill (batch <= page_shift * 8 <= 144 pages, two
- * events each) plus the allocation's own events. */
+ * events each, and one for a failed last __rmqueue) plus the allocation's
+ * own events; get_page_from_freelist delivers what it holds between zones
+ * once the buffer is half full (every zone whose __rmqueue fails adds one). */
 #define PZ_TBUF_MAX 320
 struct pz_tbuf {
 	unsigned n;

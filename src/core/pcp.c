@@ -175,50 +175,84 @@ struct pz_page *pz_pcp_alloc(struct pz *pz, struct pz_zone *z, unsigned order, p
 }
 
 /*
- * free_pcppages_bulk: at least `count` pages back to the buddy lists,
- * round robin over the lists in the kernel's order (taking more from a
- * list the longer the others stay empty), coldest first; a block counts
- * its 2^order pages, so the last one may overshoot. Caller holds
- * pcp->lock; pcp->count is updated here.
+ * Where free_pcppages_bulk's round robin stands. A drain is one kernel call
+ * (free_pcppages_bulk(zone, count, pcp)) cut into chunks so that a trace
+ * buffer never overflows; each chunk continues where the previous one
+ * stopped, so the pages reach the buddy lists in the order one call gives
+ * them (spec 6.3).
  */
-static void free_pcppages_bulk(struct pz *pz, struct pz_zone *z, int count, struct pz_pcp *pcp,
-			       struct pz_tbuf *t)
+struct pcp_rr {
+	unsigned k;	/* the list being freed: level * 3 + index in the kernel's enum */
+	int batch_free; /* blocks the round robin still takes from that list */
+	bool in_run;	/* taking blocks from list k */
+	int to_free;	/* pages left in the whole call (a block counts 2^order) */
+};
+
+static void rr_start(struct pcp_rr *rr, int count)
+{
+	rr->k = 0;
+	rr->batch_free = 0;
+	rr->in_run = false;
+	rr->to_free = count;
+}
+
+static inline struct pz_list *rr_list(struct pz *pz, struct pz_pcp *pcp, unsigned k)
+{
+	return pz_pcp_list(pcp, k / PZ_MT_PCPTYPES,
+			   (unsigned)pz_kernel_mt_order(pz, k % PZ_MT_PCPTYPES));
+}
+
+/*
+ * free_pcppages_bulk: up to about `n` pages of the call rr describes back
+ * to the buddy lists, round robin over the lists in the kernel's order
+ * starting after index 0 (taking more from a list the longer the others
+ * stay empty), coldest first. A block counts its 2^order pages, so the
+ * last one may overshoot. Returns the pages freed. Caller holds pcp->lock
+ * and has made sure rr->to_free <= pcp->count; pcp->count is the caller's.
+ */
+static int free_pcppages_bulk(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp,
+			      struct pcp_rr *rr, int n, struct pz_tbuf *t)
 {
 	const unsigned nr_lists = pz_pcp_nr_lists(pz);
-	unsigned k = nr_lists - 1, level = 0;
-	int batch_free = 0, to_free = count < pcp->count ? count : pcp->count;
+	int done = 0;
 
 	pz_lock(pz, &z->lock);
 	zstore(&z->pages_scanned, 0);
-	while (to_free > 0) {
-		struct pz_list *list;
-		unsigned order;
+	while (done < n && rr->to_free > 0) {
+		struct pz_list *list = rr_list(pz, pcp, rr->k);
+		struct pz_page *p;
+		unsigned mt, order;
 
-		do {
-			batch_free++;
-			if (++k == nr_lists)
-				k = 0;
-			level = k / PZ_MT_PCPTYPES;
-			list = pz_pcp_list(pcp, level, pz_kernel_mt_order(pz, k % PZ_MT_PCPTYPES));
-		} while (pz_list_empty(list));
-		if ((unsigned)batch_free == nr_lists)
-			batch_free = to_free;
-		order = pz_pcp_level_order(pz, level);
-		do {
-			struct pz_page *p = &pz->pages[list->last];
-			unsigned mt = p->mt;
-
-			pz_list_del(pz, list, p);
-			pg_set_where(p, 0);
-			if (z->nr_isolate_pageblock)
-				mt = pz_pageblock_mt(pz, pz_page_pfn(pz, p));
-			pz_free_one_page_locked(pz, z, p, order, mt);
-			pz_trace_rec(t, PZ_TRACE_PAGE_PCPU_DRAIN, pz_page_pfn(pz, p), order, mt, 0);
-			to_free -= 1 << order;
-			pcp->count -= 1 << order;
-		} while (to_free > 0 && --batch_free && !pz_list_empty(list));
+		if (!rr->in_run || pz_list_empty(list)) {
+			do {
+				rr->batch_free++;
+				if (++rr->k == nr_lists)
+					rr->k = 0;
+				list = rr_list(pz, pcp, rr->k);
+			} while (pz_list_empty(list));
+			if ((unsigned)rr->batch_free == nr_lists)
+				rr->batch_free = rr->to_free;
+			rr->in_run = true;
+		}
+		order = pz_pcp_level_order(pz, rr->k / PZ_MT_PCPTYPES);
+		p = &pz->pages[list->last];
+		mt = p->mt;
+		pz_list_del(pz, list, p);
+		pg_set_where(p, 0);
+		if (z->nr_isolate_pageblock)
+			mt = pz_pageblock_mt(pz, pz_page_pfn(pz, p));
+		pz_free_one_page_locked(pz, z, p, order, mt);
+		pz_trace_rec(t, PZ_TRACE_PAGE_PCPU_DRAIN, pz_page_pfn(pz, p), order, mt, 0);
+		done += 1 << order;
+		/* the kernel's "while (to_free > 0 && --batch_free && !empty)" */
+		rr->to_free -= 1 << order;
+		if (rr->to_free <= 0)
+			break;
+		if (!--rr->batch_free || pz_list_empty(list))
+			rr->in_run = false;
 	}
 	pz_unlock(&z->lock);
+	return done;
 }
 
 /* The locked half of a per-CPU free: mt is a pcp type (RESERVE,
@@ -237,9 +271,15 @@ void pz_pcp_free_locked(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp, st
 	pg_set_where(p, PG_PCP);
 	pcp->count += 1 << order;
 	pz_count_locked(&pcp->ev_locked[PCPEV_PGFREE], (uint64_t)1 << order);
-	if (pcp->count >= atomic_load_explicit(&pcp->high, memory_order_acquire))
-		free_pcppages_bulk(pz, z, atomic_load_explicit(&pcp->batch, memory_order_acquire),
-				   pcp, t);
+	if (pcp->count >= atomic_load_explicit(&pcp->high, memory_order_acquire)) {
+		int batch = atomic_load_explicit(&pcp->batch, memory_order_acquire);
+		struct pcp_rr rr;
+
+		if (batch > pcp->count)
+			batch = pcp->count;
+		rr_start(&rr, batch);
+		pcp->count -= free_pcppages_bulk(pz, z, pcp, &rr, batch, t);
+	}
 }
 
 /* free_hot_cold_page / free_unref_page after the checks: p->mt holds the
@@ -268,26 +308,26 @@ void pz_pcp_free(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned o
 }
 
 /*
- * drain_pages_zone: every page of one CPU's list. Done in chunks so that a
- * trace buffer never overflows; between chunks the pcp lock is dropped and
- * the chunk's events delivered.
+ * drain_pages_zone: every page the CPU's lists hold when the drain starts,
+ * as one free_pcppages_bulk call done in chunks; between chunks the pcp
+ * lock is dropped and the chunk's events delivered.
  */
 #define DRAIN_CHUNK 128
 void pz_drain_zone_cpu(struct pz *pz, struct pz_zone *z, unsigned cpu, struct pz_tbuf *t)
 {
 	struct pz_pcp *pcp = &z->pcp[cpu];
+	struct pcp_rr rr;
 
-	for (;;) {
-		int n;
-
+	pz_lock(pz, &pcp->lock);
+	rr_start(&rr, pcp->count);
+	pz_unlock(&pcp->lock);
+	while (rr.to_free > 0) {
 		pz_lock(pz, &pcp->lock);
-		n = pcp->count < DRAIN_CHUNK ? pcp->count : DRAIN_CHUNK;
-		if (n)
-			free_pcppages_bulk(pz, z, n, pcp, t);
-		n = pcp->count;
+		/* the CPU itself may have taken pages meanwhile */
+		if (rr.to_free > pcp->count)
+			rr.to_free = pcp->count;
+		pcp->count -= free_pcppages_bulk(pz, z, pcp, &rr, DRAIN_CHUNK, t);
 		pz_unlock(&pcp->lock);
 		pz_trace_flush(pz, t);
-		if (!n)
-			return;
 	}
 }

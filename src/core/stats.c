@@ -464,3 +464,60 @@ size_t pz_report_unusable_index(pz_t *pz, char *buf, size_t len)
 		for_each_zone_info(pz, &o, -1, unusable_zone);
 	return pz_out_finish(&o);
 }
+
+/* Copies up to max pfns of the list starting at first; returns its length. */
+static int64_t copy_list(const struct pz *pz, uint32_t first, uint64_t *out, size_t max)
+{
+	int64_t n = 0;
+
+	for (uint32_t i = first; i != PZ_NIL; i = pz->pages[i].next, n++)
+		if ((uint64_t)n < max)
+			out[n] = pz->base_pfn + i;
+	return n;
+}
+
+int64_t pz_free_list_pfns(pz_t *pz, int nid, enum pz_zone_type type, unsigned order,
+			  enum pz_migratetype mt, uint64_t *out, size_t max)
+{
+	struct pz_zone *z;
+	int64_t n;
+
+	if (!pz_instance_ok(pz) || order >= pz->max_order || (unsigned)mt >= PZ_MT_TYPES ||
+	    (max && !out))
+		return -PZ_EINVAL;
+	z = lookup_zone(pz, nid, type);
+	if (!z)
+		return -PZ_ENODEV;
+	pz_lock(pz, &z->lock);
+	n = copy_list(pz, z->free_area[order].list[mt].first, out, max);
+	pz_unlock(&z->lock);
+	return n;
+}
+
+int64_t pz_pcp_list_pfns(pz_t *pz, int nid, enum pz_zone_type type, unsigned cpu,
+			 enum pz_migratetype mt, uint64_t *out, size_t max)
+{
+	struct pz_zone *z;
+	struct pz_pcp *pcp;
+	int64_t n;
+
+	if (!pz_instance_ok(pz) || (unsigned)mt >= PZ_MT_PCPTYPES || (max && !out))
+		return -PZ_EINVAL;
+	z = lookup_zone(pz, nid, type);
+	if (!z || cpu >= pz->nr_cpus)
+		return -PZ_ENODEV;
+	pcp = &z->pcp[cpu];
+	pz_lock(pz, &pcp->lock);
+	n = copy_list(pz, pcp->lists[mt].first, out, max);
+	pz_unlock(&pcp->lock);
+	return n;
+}
+
+int pz_pageblock_migratetype(pz_t *pz, uint64_t pfn)
+{
+	if (!pz_instance_ok(pz))
+		return -PZ_EINVAL;
+	if (!pz_pfn_covered(pz, pfn) || pz->pages[pfn - pz->base_pfn].zone == PZ_NO_ZONE)
+		return -PZ_ERANGE;
+	return (int)pz_pageblock_mt(pz, pfn);
+}

@@ -206,3 +206,12 @@ uint64_t tu_rand(uint64_t *s)
 	*s = x;
 	return x * 0x2545F4914F6CDD1DULL;
 }
+
+unsigned long tu_env_ul(const char *name, unsigned long def)
+{
+	const char *s = getenv(name);
+
+	if (!s || !*s)
+		return def;
+	return strtoul(s, NULL, 0);
+}

@@ -76,5 +76,8 @@ uint64_t tu_pcp_pages(pz_t *pz);
 
 /* xorshift64* random numbers for seeded tests. */
 uint64_t tu_rand(uint64_t *state);
+/* An unsigned environment setting (PZ_TEST_SEED, PZ_TEST_OPS...), or def
+ * when unset or empty; strtoul base 0 (0x... works). */
+unsigned long tu_env_ul(const char *name, unsigned long def);
 
 #endif

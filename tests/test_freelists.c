@@ -1,0 +1,1532 @@
+/*
+ * test_freelists.c - a reference model that predicts the exact free lists.
+ *
+ * test_random checks what a correct allocator must never do (overlap,
+ * misalignment, lost pages). This test checks what Linux's allocator does:
+ * a deterministic single-CPU run in which an independent model, written
+ * from the spec (linux-4x-page-allocator.md) and not from src/core, predicts
+ * after EVERY operation
+ *   - the pfn every allocation returns, and which allocations are refused
+ *     (the LOW/MIN watermark checks of spec 4.4, 4.1's per-order loop or
+ *     4.4's "order-0 mark + one block", ALLOC_HIGH/ALLOC_HARDER, the
+ *     lowmem_reserve of the classzone, the fair zone policy of 4.1);
+ *   - the content and order of every buddy free list (zone, order, type):
+ *     __rmqueue_smallest and expand (5.5), fallback with the largest-first
+ *     search, steal and whole-block claim rules (5.6), MIGRATE_RESERVE as
+ *     the last resort in linux-4.1 (5.8), free with merging and the
+ *     tail-placement rule (6.4);
+ *   - the content and order of the per-CPU lists: batched refill in
+ *     physical order, hot/cold ends (5.3, 5.4), the flush at `high` and
+ *     drains with free_pcppages_bulk's round robin and coldest-first order
+ *     (6.3), and the migratetype each drained page returns to;
+ *   - every pageblock label, NR_FREE_PAGES, NR_ALLOC_BATCH, pcp count,
+ *     pgalloc / pgfree, and (with a trace sink) the sequence of
+ *     mm_page_alloc_zone_locked, mm_page_pcpu_drain and
+ *     mm_page_alloc_extfrag events (the fallback counters).
+ *
+ * The model keeps each list as a plain array of pfns with explicit head and
+ * tail insertion, a byte per pfn for "heads a free block of order k", and a
+ * byte per pageblock. It predicts the boot state too (ascending frees in
+ * maximal blocks, then 4.1's setup_zone_migrate_reserve) when the zone
+ * edges are max-order aligned; on the machine whose zone edge is not, it
+ * reads the boot free lists and labels from the library once. Every later
+ * change it predicts itself. Runs cover both profiles, one zone, two zones
+ * (DMA32 + Normal), a CMA area, a large per-CPU list
+ * (percpu_pagelist_fraction 8), grouping by mobility switched off, and
+ * focused watermark refusal thresholds. It does not model: isolation,
+ * HIGHATOMIC reservation (the modern profile does not reserve yet, see
+ * docs/DESIGN.md), NUMA, more than one CPU, reclaim callbacks, bulk
+ * allocation, split_page, and the 5.14 high-order per-CPU lists: the
+ * modern runs switch PZ_FEAT_PCP_HIGH_ORDER off (test_modern_paths and
+ * test_bulk cover that switch).
+ *
+ * On a mismatch the test prints the first differing list, position,
+ * expected and actual pfn, and the seed and operation number.
+ * PZ_TEST_SEED and PZ_TEST_OPS override the seed and the operation count.
+ * White-box only through the public read-only walkers
+ * (pz_free_list_pfns, pz_pcp_list_pfns, pz_pageblock_migratetype).
+ */
+#include "testutil.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAXO	   11
+#define PBO	   9
+#define PBN	   (1u << PBO)
+#define NPFN	   65536u
+#define MAXZ	   2
+#define NMT	   PZ_MT_TYPES
+#define NPCP	   PZ_MT_PCPTYPES
+#define DEF_SEED   0x4d0de1f12ee5ull
+#define DEF_OPS	   6000ul
+#define MAXEV	   16384
+#define ALLOC_FAIR 0x100u
+
+/* ---- the model ------------------------------------------------------- */
+
+struct mlist {
+	uint64_t *v;
+	size_t n, cap;
+};
+
+struct mzone {
+	enum pz_zone_type type;
+	uint64_t start, end, managed;
+	long wmark[3];
+	long lowmem_reserve[PZ_NR_ZONE_TYPES];
+	long nr_free_pages, nr_free_cma;
+	long alloc_batch;
+	int depleted;
+	struct mlist fl[MAXO][NMT];
+	struct mlist pcp[NPCP];
+	int pcp_count, pcp_high, pcp_batch;
+	uint64_t pgalloc, pgfree;
+};
+
+struct mev {
+	enum pz_trace_kind kind;
+	uint64_t pfn;
+	unsigned order, mt, fallback_order, fallback_mt, change;
+};
+
+struct model {
+	enum pz_profile prof;
+	unsigned nz;
+	bool has_cma;	      /* CONFIG_CMA with a CMA area: ALLOC_CMA for MOVABLE */
+	bool nomob;	      /* page_group_by_mobility_disabled: every request UNMOVABLE */
+	struct mzone z[MAXZ]; /* in zonelist order: highest zone type first */
+	int8_t zone_of[NPFN]; /* index into z[] of the zone whose span holds pfn, or -1 */
+	uint8_t head[NPFN];   /* order + 1 if pfn heads a free block on a buddy list */
+	uint8_t head_mt[NPFN];
+	uint8_t pcp_mt[NPFN]; /* the migratetype a pcp page returns to (pcppage mt) */
+	uint8_t pb[NPFN >> PBO];
+	struct mev ev[MAXEV];
+	size_t nev;
+	/* what the workload exercised */
+	unsigned long fallbacks, claims, reserve_uses, cma_uses, tail_adds, refusals, drains_bulk;
+};
+
+static struct model M;
+
+static void l_insert(struct mlist *l, size_t at, uint64_t pfn)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->v = realloc(l->v, l->cap * sizeof(uint64_t));
+		assert_non_null(l->v);
+	}
+	memmove(l->v + at + 1, l->v + at, (l->n - at) * sizeof(uint64_t));
+	l->v[at] = pfn;
+	l->n++;
+}
+
+static void l_push_head(struct mlist *l, uint64_t pfn)
+{
+	l_insert(l, 0, pfn);
+}
+
+static void l_push_tail(struct mlist *l, uint64_t pfn)
+{
+	l_insert(l, l->n, pfn);
+}
+
+static size_t l_find(const struct mlist *l, uint64_t pfn)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i] == pfn)
+			return i;
+	fail_msg("model: pfn %" PRIu64 " not on the list it should be on", pfn);
+	return 0;
+}
+
+static void l_remove_at(struct mlist *l, size_t i)
+{
+	memmove(l->v + i, l->v + i + 1, (l->n - i - 1) * sizeof(uint64_t));
+	l->n--;
+}
+
+static void l_remove(struct mlist *l, uint64_t pfn)
+{
+	l_remove_at(l, l_find(l, pfn));
+}
+
+static void m_event(enum pz_trace_kind kind, uint64_t pfn, unsigned order, unsigned mt)
+{
+	assert_true(M.nev < MAXEV);
+	memset(&M.ev[M.nev], 0, sizeof(M.ev[0]));
+	M.ev[M.nev].kind = kind;
+	M.ev[M.nev].pfn = pfn;
+	M.ev[M.nev].order = order;
+	M.ev[M.nev].mt = mt;
+	M.nev++;
+}
+
+static unsigned nr_free(const struct mzone *z, unsigned o)
+{
+	unsigned n = 0;
+
+	for (unsigned mt = 0; mt < NMT; mt++)
+		n += (unsigned)z->fl[o][mt].n;
+	return n;
+}
+
+/* A free block on a buddy list: head byte, list, nothing else. */
+static void m_add_free(struct mzone *z, uint64_t pfn, unsigned order, unsigned mt, int tail)
+{
+	M.head[pfn] = (uint8_t)(order + 1);
+	M.head_mt[pfn] = (uint8_t)mt;
+	if (tail)
+		l_push_tail(&z->fl[order][mt], pfn);
+	else
+		l_push_head(&z->fl[order][mt], pfn);
+}
+
+static void m_del_free(struct mzone *z, uint64_t pfn)
+{
+	unsigned order = M.head[pfn] - 1u;
+
+	l_remove(&z->fl[order][M.head_mt[pfn]], pfn);
+	M.head[pfn] = 0;
+}
+
+/* expand(): keep the low part, put each upper half on the head of mt's list. */
+static void m_expand(struct mzone *z, uint64_t pfn, unsigned low, unsigned high, unsigned mt)
+{
+	while (high > low) {
+		high--;
+		m_add_free(z, pfn + (1ull << high), high, mt, 0);
+	}
+}
+
+static int m_rmqueue_smallest(struct mzone *z, unsigned order, unsigned mt, uint64_t *out)
+{
+	for (unsigned o = order; o < MAXO; o++) {
+		struct mlist *l = &z->fl[o][mt];
+		uint64_t pfn;
+
+		if (!l->n)
+			continue;
+		pfn = l->v[0];
+		m_del_free(z, pfn);
+		m_expand(z, pfn, order, o, mt);
+		*out = pfn;
+		return 1;
+	}
+	return 0;
+}
+
+/* move_freepages_block: every free block of the pageblock to mt's list heads. */
+static unsigned long m_move_freepages_block(struct mzone *z, uint64_t pfn, unsigned mt)
+{
+	uint64_t start = pfn & ~(uint64_t)(PBN - 1), end = start + PBN - 1;
+	unsigned long moved = 0;
+
+	if (start < z->start)
+		start = pfn;
+	if (end >= z->end)
+		return 0;
+	for (uint64_t p = start; p <= end;) {
+		unsigned order;
+
+		if (!M.head[p]) {
+			p++;
+			continue;
+		}
+		order = M.head[p] - 1u;
+		m_del_free(z, p);
+		m_add_free(z, p, order, mt, 0);
+		p += 1ull << order;
+		moved += 1ul << order;
+	}
+	return moved;
+}
+
+static const unsigned fallbacks[NPCP][2] = {
+	[PZ_MT_UNMOVABLE] = {PZ_MT_RECLAIMABLE, PZ_MT_MOVABLE},
+	[PZ_MT_MOVABLE] = {PZ_MT_RECLAIMABLE, PZ_MT_UNMOVABLE},
+	[PZ_MT_RECLAIMABLE] = {PZ_MT_UNMOVABLE, PZ_MT_MOVABLE},
+};
+
+static int m_rmqueue_fallback(struct mzone *z, unsigned order, unsigned mt, uint64_t *out)
+{
+	for (int o = MAXO - 1; o >= (int)order; o--) {
+		int fmt = -1, can_steal;
+		uint64_t pfn;
+
+		if (!nr_free(z, (unsigned)o))
+			continue;
+		for (unsigned i = 0; i < 2 && fmt < 0; i++)
+			if (z->fl[o][fallbacks[mt][i]].n)
+				fmt = (int)fallbacks[mt][i];
+		if (fmt < 0)
+			continue;
+		/* the order of the block found decides, not the request's */
+		can_steal = o >= PBO || o >= PBO / 2 || mt == PZ_MT_RECLAIMABLE ||
+			    mt == PZ_MT_UNMOVABLE;
+		pfn = z->fl[o][fmt].v[0];
+		if (can_steal && o >= PBO) {
+			for (uint64_t b = 0; b < (1ull << (o - PBO)); b++)
+				M.pb[(pfn >> PBO) + b] = (uint8_t)mt;
+		} else if (can_steal) {
+			/* claim the block when half of it was free, or always
+			 * without grouping by mobility */
+			if (m_move_freepages_block(z, pfn, mt) >= PBN / 2 || M.nomob) {
+				M.pb[pfn >> PBO] = (uint8_t)mt;
+				M.claims++;
+			}
+		}
+		m_del_free(z, pfn);
+		m_expand(z, pfn, order, (unsigned)o, mt);
+		M.fallbacks++;
+		m_event(PZ_TRACE_PAGE_ALLOC_EXTFRAG, pfn, order, mt);
+		M.ev[M.nev - 1].fallback_order = (unsigned)o;
+		M.ev[M.nev - 1].fallback_mt = (unsigned)fmt;
+		M.ev[M.nev - 1].change = M.pb[pfn >> PBO] == mt;
+		*out = pfn;
+		return 1;
+	}
+	return 0;
+}
+
+/* __rmqueue; *rec_mt is the type the page returns to from a pcp list. */
+static int m_rmqueue(struct mzone *z, unsigned order, unsigned mt, uint64_t *out, unsigned *rec_mt)
+{
+	int ok = m_rmqueue_smallest(z, order, mt, out);
+
+	*rec_mt = mt;
+	if (!ok && mt < NPCP) {
+		/* MOVABLE takes CMA pages before stealing (__rmqueue_cma_fallback);
+		 * the event still names the requested type */
+		if (mt == PZ_MT_MOVABLE && M.has_cma) {
+			ok = m_rmqueue_smallest(z, order, PZ_MT_CMA, out);
+			*rec_mt = ok ? PZ_MT_CMA : mt;
+			M.cma_uses += (unsigned long)ok;
+		}
+		if (!ok)
+			ok = m_rmqueue_fallback(z, order, mt, out);
+		if (!ok && M.prof == PZ_PROFILE_LINUX_4_1) {
+			mt = PZ_MT_RESERVE;
+			ok = m_rmqueue_smallest(z, order, mt, out);
+			*rec_mt = mt;
+			M.reserve_uses += (unsigned long)ok;
+		}
+	}
+	/* emitted by every call, a failed one with no page (pfn -1) and, in
+	 * 4.1, the RESERVE type it tried last */
+	m_event(PZ_TRACE_PAGE_ALLOC_ZONE_LOCKED, ok ? *out : (uint64_t)-1, order, mt);
+	return ok;
+}
+
+static int zone_index(uint64_t pfn)
+{
+	return pfn < NPFN ? M.zone_of[pfn] : -1;
+}
+
+/* __free_one_page: merge while the buddy heads a free block of the same
+ * order in the same zone; then the tail rule of spec 6.4: the page goes to
+ * the tail when the buddy of the combined block is free at order + 1 (the
+ * kernel's page_is_buddy(higher_page, higher_buddy), whose zone test is
+ * made with higher_page, the combined block's first page). */
+static void m_free_one(struct mzone *z, uint64_t pfn, unsigned order, unsigned mt)
+{
+	int zi = zone_index(pfn), tail = 0;
+
+	z->nr_free_pages += 1l << order;
+	if (mt == PZ_MT_CMA)
+		z->nr_free_cma += 1l << order;
+	while (order < MAXO - 1) {
+		uint64_t buddy = pfn ^ (1ull << order);
+
+		if (zone_index(buddy) != zi || M.head[buddy] != order + 1)
+			break;
+		m_del_free(z, buddy);
+		pfn &= buddy;
+		order++;
+	}
+	if (order < MAXO - 2) {
+		uint64_t combined = pfn & ~(1ull << order);
+		uint64_t higher_buddy = combined ^ (2ull << order);
+
+		tail = zone_index(combined) >= 0 &&
+		       zone_index(higher_buddy) == zone_index(combined) &&
+		       M.head[higher_buddy] == order + 2;
+	}
+	M.tail_adds += (unsigned long)tail;
+	m_add_free(z, pfn, order, mt, tail);
+}
+
+/* free_pcppages_bulk: round robin over the lists in the kernel's enum order,
+ * starting after index 0, coldest (tail) page first. */
+static void m_free_pcppages_bulk(struct mzone *z, int count)
+{
+	static const unsigned enum41[NPCP] = {PZ_MT_UNMOVABLE, PZ_MT_RECLAIMABLE, PZ_MT_MOVABLE};
+	static const unsigned enum44[NPCP] = {PZ_MT_UNMOVABLE, PZ_MT_MOVABLE, PZ_MT_RECLAIMABLE};
+	const unsigned *order = M.prof == PZ_PROFILE_LINUX_4_1 ? enum41 : enum44;
+	unsigned idx = 0;
+	int batch_free = 0, to_free = count;
+
+	assert_true(count <= z->pcp_count);
+	M.drains_bulk++;
+	while (to_free) {
+		struct mlist *l;
+
+		do {
+			batch_free++;
+			if (++idx == NPCP)
+				idx = 0;
+			l = &z->pcp[order[idx]];
+		} while (!l->n);
+		if (batch_free == NPCP)
+			batch_free = to_free;
+		do {
+			uint64_t pfn = l->v[l->n - 1];
+
+			l_remove_at(l, l->n - 1);
+			m_free_one(z, pfn, 0, M.pcp_mt[pfn]);
+			m_event(PZ_TRACE_PAGE_PCPU_DRAIN, pfn, 0, M.pcp_mt[pfn]);
+		} while (--to_free && --batch_free && l->n);
+	}
+}
+
+/* rmqueue_bulk into an empty list: hot keeps expand()'s physical order
+ * from the head, cold puts each page before the previous one. */
+static int m_refill(struct mzone *z, unsigned mt, int cold)
+{
+	struct mlist *l = &z->pcp[mt];
+	size_t prev = 0;
+	int i;
+
+	for (i = 0; i < z->pcp_batch; i++) {
+		uint64_t pfn;
+		unsigned rec;
+
+		if (!m_rmqueue(z, 0, mt, &pfn, &rec))
+			break;
+		M.pcp_mt[pfn] = (uint8_t)rec;
+		z->nr_free_cma -= rec == PZ_MT_CMA;
+		if (!cold) {
+			size_t at = i ? prev + 1 : 0;
+
+			l_insert(l, at, pfn);
+			prev = at;
+		} else {
+			size_t at = i ? prev : l->n;
+
+			l_insert(l, at, pfn);
+			prev = at;
+		}
+	}
+	z->nr_free_pages -= i;
+	return i;
+}
+
+static int m_buffered_rmqueue(struct mzone *z, unsigned order, unsigned mt, int cold, uint64_t *out)
+{
+	unsigned rec;
+
+	if (order == 0) {
+		struct mlist *l = &z->pcp[mt];
+
+		if (!l->n) {
+			z->pcp_count += m_refill(z, mt, cold);
+			if (!l->n)
+				return 0;
+		}
+		*out = cold ? l->v[l->n - 1] : l->v[0];
+		l_remove_at(l, cold ? l->n - 1 : 0);
+		z->pcp_count--;
+	} else {
+		if (!m_rmqueue(z, order, mt, out, &rec))
+			return 0;
+		z->nr_free_pages -= 1l << order;
+		if (rec == PZ_MT_CMA)
+			z->nr_free_cma -= 1l << order;
+	}
+	if (M.prof == PZ_PROFILE_LINUX_4_1) {
+		z->alloc_batch -= 1l << order;
+		if (z->alloc_batch <= 0)
+			z->depleted = 1;
+	}
+	z->pgalloc += 1ull << order;
+	return 1;
+}
+
+static bool m_watermark_ok(const struct mzone *z, unsigned order, long mark, unsigned classzone,
+			   unsigned flags)
+{
+	long min = mark, free = z->nr_free_pages - ((1l << order) - 1);
+	long free_cma = flags & PZ_ALLOC_CMA ? 0 : z->nr_free_cma;
+
+	if (flags & PZ_ALLOC_HIGH)
+		min -= min / 2;
+	if (flags & PZ_ALLOC_HARDER)
+		min -= min / 4;
+	if (free - free_cma <= min + z->lowmem_reserve[classzone])
+		return false;
+	if (M.prof == PZ_PROFILE_LINUX_4_1) {
+		/* (CMA pages are not discounted again below) */
+		/* 4.1: each lower order's pages leave, the requirement halves */
+		for (unsigned o = 0; o < order; o++) {
+			free -= (long)nr_free(z, o) << o;
+			min >>= 1;
+			if (free <= min)
+				return false;
+		}
+		return true;
+	}
+	/* 4.4: one free block of at least this order on a usable list */
+	if (!order)
+		return true;
+	for (unsigned o = order; o < MAXO; o++) {
+		if (!nr_free(z, o))
+			continue;
+		if (flags & PZ_ALLOC_HARDER)
+			return true;
+		for (unsigned mt = 0; mt < NPCP; mt++)
+			if (z->fl[o][mt].n)
+				return true;
+		if ((flags & PZ_ALLOC_CMA) && z->fl[o][PZ_MT_CMA].n)
+			return true;
+	}
+	return false;
+}
+
+static unsigned m_gfp_mt(pz_gfp_t g)
+{
+	if (M.nomob)
+		return PZ_MT_UNMOVABLE;
+	if (g & PZ_GFP_MOVABLE)
+		return PZ_MT_MOVABLE;
+	return (g & PZ_GFP_RECLAIMABLE) ? PZ_MT_RECLAIMABLE : PZ_MT_UNMOVABLE;
+}
+
+static bool m_has_type(enum pz_zone_type t)
+{
+	for (unsigned i = 0; i < M.nz; i++)
+		if (M.z[i].type == t)
+			return true;
+	return false;
+}
+
+/* gfp_zone for the masks this test uses. */
+static unsigned m_gfp_zone(pz_gfp_t g)
+{
+	unsigned bits = g & PZ_GFP_ZONEMASK;
+
+	if (bits == (PZ_GFP_MOVABLE | PZ_GFP_HIGHMEM))
+		return PZ_ZONE_MOVABLE;
+	if (bits & PZ_GFP_DMA32)
+		return m_has_type(PZ_ZONE_DMA32) ? PZ_ZONE_DMA32 : PZ_ZONE_NORMAL;
+	return PZ_ZONE_NORMAL;
+}
+
+static bool m_atomic(pz_gfp_t g)
+{
+	if (M.prof == PZ_PROFILE_LINUX_4_1) /* !(__GFP_WAIT | __GFP_NO_KSWAPD) */
+		return !(g & PZ_GFP_DIRECT_RECLAIM) && (g & PZ_GFP_KSWAPD_RECLAIM);
+	return (g & PZ_GFP_ATOMIC) != 0;
+}
+
+/* get_page_from_freelist over the one node's zonelist (high types first). */
+static int m_get_page(unsigned order, unsigned mt, unsigned high, unsigned classzone,
+		      unsigned flags, int cold, uint64_t *out, int *zone_out)
+{
+	for (;;) {
+		unsigned skipped = 0;
+
+		for (unsigned i = 0; i < M.nz; i++) {
+			struct mzone *z = &M.z[i];
+
+			if (z->type > high)
+				continue;
+			if ((flags & ALLOC_FAIR) && z->depleted) {
+				skipped++;
+				continue;
+			}
+			if (!(flags & PZ_ALLOC_NO_WATERMARKS) &&
+			    !m_watermark_ok(z, order, z->wmark[flags & 3], classzone, flags))
+				continue;
+			if (m_buffered_rmqueue(z, order, mt, cold, out)) {
+				*zone_out = (int)i;
+				return 1;
+			}
+		}
+		if (!(flags & ALLOC_FAIR))
+			return 0;
+		flags &= ~ALLOC_FAIR;
+		if (!skipped)
+			return 0;
+		/* reset_alloc_batches: zones of the node up to the preferred one */
+		for (unsigned i = 0; i < M.nz; i++)
+			if (M.z[i].type <= classzone) {
+				M.z[i].alloc_batch = M.z[i].wmark[2] - M.z[i].wmark[1];
+				M.z[i].depleted = 0;
+			}
+	}
+}
+
+/* __alloc_pages_nodemask: fast path (LOW, fair), then the slow path's MIN
+ * attempt with gfp_to_alloc_flags; nothing blocks in this machine. */
+static int m_alloc(pz_gfp_t gfp, unsigned order, uint64_t *out)
+{
+	unsigned mt = m_gfp_mt(gfp), high = m_gfp_zone(gfp), classzone = 0, flags, cma;
+	int cold = (gfp & PZ_GFP_COLD) != 0, zi, pref = -1;
+
+	for (unsigned i = 0; i < M.nz && pref < 0; i++)
+		if (M.z[i].type <= high)
+			pref = (int)i;
+	assert_true(pref >= 0);
+	classzone = M.z[pref].type;
+	cma = M.has_cma && mt == PZ_MT_MOVABLE ? PZ_ALLOC_CMA : 0;
+	flags = PZ_ALLOC_WMARK_LOW | cma | (M.prof == PZ_PROFILE_LINUX_4_1 ? ALLOC_FAIR : 0);
+	if (m_get_page(order, mt, high, classzone, flags, cold, out, &zi))
+		return 1;
+	flags = PZ_ALLOC_WMARK_MIN | cma | (gfp & PZ_GFP_HIGH ? PZ_ALLOC_HIGH : 0);
+	if (m_atomic(gfp) && !(gfp & PZ_GFP_NOMEMALLOC))
+		flags |= PZ_ALLOC_HARDER;
+	if (m_get_page(order, mt, high, classzone, flags, cold, out, &zi))
+		return 1;
+	/* __GFP_MEMALLOC: __alloc_pages_high_priority, no watermark at all */
+	if ((gfp & PZ_GFP_MEMALLOC) && !(gfp & PZ_GFP_NOMEMALLOC) &&
+	    m_get_page(order, mt, high, classzone, PZ_ALLOC_NO_WATERMARKS, cold, out, &zi))
+		return 1;
+	M.refusals++;
+	return 0;
+}
+
+/* __free_pages: order 0 through the pcp list, larger blocks to the buddy. */
+static void m_free(uint64_t pfn, unsigned order, int cold)
+{
+	struct mzone *z = &M.z[zone_index(pfn)];
+	unsigned mt = M.pb[pfn >> PBO];
+
+	z->pgfree += 1ull << order;
+	if (order) {
+		m_free_one(z, pfn, order, mt);
+		return;
+	}
+	M.pcp_mt[pfn] = (uint8_t)mt;
+	if (mt >= NPCP)
+		mt = PZ_MT_MOVABLE; /* RESERVE pages wait on the MOVABLE list */
+	if (cold)
+		l_push_tail(&z->pcp[mt], pfn);
+	else
+		l_push_head(&z->pcp[mt], pfn);
+	if (++z->pcp_count >= z->pcp_high) {
+		m_free_pcppages_bulk(z, z->pcp_batch);
+		z->pcp_count -= z->pcp_batch;
+	}
+}
+
+static void m_drain_all(void)
+{
+	for (unsigned i = 0; i < M.nz; i++)
+		if (M.z[i].pcp_count) {
+			m_free_pcppages_bulk(&M.z[i], M.z[i].pcp_count);
+			M.z[i].pcp_count = 0;
+		}
+}
+
+static void m_reset(void)
+{
+	for (unsigned i = 0; i < MAXZ; i++) {
+		for (unsigned o = 0; o < MAXO; o++)
+			for (unsigned mt = 0; mt < NMT; mt++)
+				free(M.z[i].fl[o][mt].v);
+		for (unsigned mt = 0; mt < NPCP; mt++)
+			free(M.z[i].pcp[mt].v);
+	}
+	memset(&M, 0, sizeof(M));
+	memset(M.zone_of, -1, sizeof(M.zone_of));
+}
+
+/* ---- machines and the model's own watermark arithmetic ---------------- */
+
+struct zspec {
+	enum pz_zone_type type;
+	uint64_t start, end;
+	uint64_t hole_s, hole_e; /* a hole inside the span (0, 0: none) */
+	uint64_t resv_s, resv_e; /* reserved pfns (0, 0: none) */
+	uint64_t cma_s, cma_e;	 /* a CMA area (0, 0: none) */
+};
+
+struct machine {
+	const char *name;
+	unsigned nz;
+	struct zspec z[MAXZ]; /* ascending pfn / type order */
+};
+
+/* One Normal zone of 16384 pages with a hole and a reserved range. */
+static const struct machine one_zone = {
+	"one zone",
+	1,
+	{{PZ_ZONE_NORMAL, 16384, 32768, 20000, 20010, 30000, 30005, 0, 0}},
+};
+/* The same zone with a CMA area of two max-order blocks. */
+static const struct machine cma_zone = {
+	"CMA zone",
+	1,
+	{{PZ_ZONE_NORMAL, 16384, 32768, 20000, 20010, 30000, 30005, 26624, 28672}},
+};
+/* DMA32 + Normal whose boundary is not pageblock aligned (10496 = 20.5
+ * blocks), so merging and the tail rule meet a zone edge inside a block. */
+static const struct machine two_zones = {
+	"two zones",
+	2,
+	{{PZ_ZONE_DMA32, 4096, 10496, 0, 0, 0, 0, 0, 0},
+	 {PZ_ZONE_NORMAL, 10496, 20736, 12000, 12003, 0, 0, 0, 0}},
+};
+
+static uint64_t isqrt_u64(uint64_t x)
+{
+	uint64_t r = 0;
+
+	while ((r + 1) * (r + 1) <= x)
+		r++;
+	return r;
+}
+
+static uint64_t rounddown_pow2(uint64_t x)
+{
+	uint64_t r = 1;
+
+	while (r * 2 <= x)
+		r *= 2;
+	return r;
+}
+
+/* Spec 4.1-4.3 and 5.4, from the managed page counts. */
+static void m_setup_zones(const struct machine *mc, unsigned fraction)
+{
+	uint64_t lowmem = 0, kb, pages_min;
+	unsigned ratio[] = {256, 256, 32, 32};
+
+	M.nz = mc->nz;
+	for (unsigned i = 0; i < mc->nz; i++) {
+		const struct zspec *s = &mc->z[i];
+		struct mzone *z = &M.z[mc->nz - 1 - i]; /* zonelist order: high first */
+
+		z->type = s->type;
+		z->start = s->start;
+		z->end = s->end;
+		z->managed =
+			(s->end - s->start) - (s->hole_e - s->hole_s) - (s->resv_e - s->resv_s);
+		lowmem += z->managed;
+		M.has_cma |= s->cma_e != 0;
+		for (uint64_t p = s->start; p < s->end; p++)
+			M.zone_of[p] = (int8_t)(mc->nz - 1 - i);
+	}
+	kb = lowmem * 4; /* 4 KiB pages; watermarks are 0 at the first computation */
+	kb = isqrt_u64(kb * 16);
+	kb = kb < 128 ? 128 : kb > 65536 ? 65536 : kb;
+	pages_min = kb >> 2;
+	for (unsigned i = 0; i < M.nz; i++) {
+		struct mzone *z = &M.z[i];
+		uint64_t tmp = pages_min * z->managed / lowmem, batch;
+
+		z->wmark[0] = (long)tmp;
+		z->wmark[1] = (long)(tmp + tmp / 4);
+		z->wmark[2] = (long)(tmp + tmp / 2);
+		z->alloc_batch = z->wmark[2] - z->wmark[1];
+		if (fraction) {
+			z->pcp_high = (int)(z->managed / fraction);
+			batch = (uint64_t)z->pcp_high / 4 > 96 ? 96 : (uint64_t)z->pcp_high / 4;
+			z->pcp_batch = batch < 1 ? 1 : (int)batch;
+		} else {
+			batch = z->managed / 1024;
+			batch = batch > 128 ? 128 : batch;
+			batch /= 4;
+			batch = batch < 1 ? 1 : batch;
+			batch = rounddown_pow2(batch + batch / 2) - 1;
+			z->pcp_high = (int)(6 * batch);
+			z->pcp_batch = batch < 1 ? 1 : (int)batch;
+		}
+	}
+	/* lowmem_reserve[j] of a lower zone: the managed pages of the zones
+	 * from it (exclusive) up to j over its ratio, for j up to MOVABLE */
+	for (unsigned i = 0; i < M.nz; i++) {
+		struct mzone *z = &M.z[i];
+
+		for (unsigned j = z->type + 1; j < PZ_NR_ZONE_TYPES; j++) {
+			uint64_t sum = 0;
+
+			for (unsigned k = 0; k < M.nz; k++)
+				if (M.z[k].type > z->type && M.z[k].type <= j)
+					sum += M.z[k].managed;
+			z->lowmem_reserve[j] = (long)(sum / ratio[z->type]);
+		}
+	}
+}
+
+/* ---- the harness ------------------------------------------------------ */
+
+struct rec {
+	pz_page_t *page;
+	uint64_t pfn;
+	unsigned order;
+};
+
+struct run {
+	const char *name;
+	enum pz_profile prof;
+	const struct machine *mc;
+	int trace;
+	unsigned fraction; /* percpu_pagelist_fraction; 0 = zone_batchsize */
+	unsigned long nops;
+	int nomob; /* mobility_grouping_disabled */
+};
+
+static struct tu_machine tm;
+static struct pz_platform plat;
+static struct rec *recs;
+static size_t nrec;
+static uint64_t seed0, rng;
+static unsigned long opno;
+static char opdesc[160];
+static uint64_t *buf;
+static struct pz_trace_event *evbuf;
+static const struct run *cur;
+
+#define BUFN 65536
+
+#define CHECK(cond, ...)                                                                           \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			char m_[1024];                                                             \
+			snprintf(m_, sizeof(m_), __VA_ARGS__);                                     \
+			fail_msg("[%s] seed=0x%" PRIx64 " op=%lu (%s): %s", cur->name, seed0,      \
+				 opno, opdesc, m_);                                                \
+		}                                                                                  \
+	} while (0)
+
+static uint64_t rnd(uint64_t n)
+{
+	return tu_rand(&rng) % n;
+}
+
+static pz_t *create(const struct run *r)
+{
+	const struct machine *mc = r->mc;
+	struct pz_config cfg;
+
+	tu_machine_init(&tm, 1, 1);
+	for (unsigned i = 0; i < mc->nz; i++) {
+		const struct zspec *s = &mc->z[i];
+		struct pz_zone_desc *z = tu_add_zone(&tm, 0, s->type, s->start, s->end);
+
+		if (s->hole_e) {
+			tu_zone_present(&tm, 0, z, s->start, s->hole_s);
+			tu_zone_present(&tm, 0, z, s->hole_e, s->end);
+		}
+		if (s->resv_e)
+			tu_zone_reserved(&tm, 0, z, s->resv_s, s->resv_e);
+		if (s->cma_e)
+			tu_zone_cma(&tm, 0, z, s->cma_s, s->cma_e);
+	}
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.machine = &tm.m;
+	cfg.profile = r->prof;
+	cfg.features_clear = PZ_FEAT_PCP_HIGH_ORDER; /* the model's pcp is 4.x's */
+	cfg.percpu_pagelist_fraction = r->fraction;
+	cfg.mobility_grouping_disabled = (unsigned)r->nomob;
+	plat = tu_platform(r->trace);
+	cfg.platform = &plat;
+	tu_cpu = 0;
+	pz_t *pz = tu_create(&cfg);
+	assert_non_null(pz);
+	return pz;
+}
+
+static const char *mtname(unsigned mt)
+{
+	return pz_migratetype_name(cur->prof, (enum pz_migratetype)mt);
+}
+
+static void compare_list(const char *what, const struct mzone *z, unsigned order, unsigned mt,
+			 const struct mlist *want, int64_t got_n)
+{
+	size_t n = (size_t)got_n < want->n ? (size_t)got_n : want->n;
+
+	CHECK(got_n >= 0 && got_n <= BUFN, "%s list read failed: %" PRId64, what, got_n);
+	for (size_t i = 0; i < n; i++)
+		CHECK(buf[i] == want->v[i],
+		      "%s list of zone %s order %u type %s differs at position %zu (of %zu "
+		      "expected, %" PRId64 " found): expected pfn %" PRIu64 ", got pfn %" PRIu64,
+		      what, pz_zone_type_name(z->type), order, mtname(mt), i, want->n, got_n,
+		      want->v[i], buf[i]);
+	CHECK((size_t)got_n == want->n,
+	      "%s list of zone %s order %u type %s: %zu entries expected, %" PRId64
+	      " found; first extra: %s pfn %" PRIu64,
+	      what, pz_zone_type_name(z->type), order, mtname(mt), want->n, got_n,
+	      (size_t)got_n > want->n ? "got" : "expected",
+	      (size_t)got_n > want->n ? buf[n] : want->v[n]);
+}
+
+static void compare_events(void)
+{
+	size_t k = 0;
+
+	if (!cur->trace)
+		return;
+	for (size_t i = 0; i < tu_trace.n; i++) {
+		const struct pz_trace_event *e = &evbuf[i];
+		const struct mev *w;
+
+		if (e->kind != PZ_TRACE_PAGE_ALLOC_ZONE_LOCKED &&
+		    e->kind != PZ_TRACE_PAGE_PCPU_DRAIN && e->kind != PZ_TRACE_PAGE_ALLOC_EXTFRAG)
+			continue;
+		CHECK(k < M.nev, "unexpected trace event %d pfn %" PRId64 " (only %zu expected)",
+		      (int)e->kind, e->pfn, M.nev);
+		w = &M.ev[k++];
+		CHECK(e->kind == w->kind && (uint64_t)e->pfn == w->pfn && e->order == w->order,
+		      "trace event %zu: expected kind %d pfn %" PRIu64 " order %u, got kind %d pfn "
+		      "%" PRId64 " order %u",
+		      k - 1, (int)w->kind, w->pfn, w->order, (int)e->kind, e->pfn, e->order);
+		if (e->kind == PZ_TRACE_PAGE_ALLOC_EXTFRAG)
+			CHECK(e->alloc_migratetype == w->mt &&
+				      e->fallback_order == w->fallback_order &&
+				      e->fallback_migratetype == w->fallback_mt &&
+				      e->change_ownership == (int)w->change &&
+				      e->fragmenting == (w->fallback_order < PBO),
+			      "extfrag event at pfn %" PRIu64 ": expected %s from %s order %u "
+			      "change %u, got %s from %s order %u change %d",
+			      w->pfn, mtname(w->mt), mtname(w->fallback_mt), w->fallback_order,
+			      w->change, mtname(e->alloc_migratetype),
+			      mtname(e->fallback_migratetype), e->fallback_order,
+			      e->change_ownership);
+		else
+			CHECK(e->migratetype == w->mt, "event at pfn %" PRIu64 ": type %s, got %s",
+			      w->pfn, mtname(w->mt), mtname(e->migratetype));
+	}
+	CHECK(k == M.nev, "%zu trace events expected, %zu seen", M.nev, k);
+}
+
+static void compare(pz_t *pz, const uint64_t pg0[MAXZ][2])
+{
+	for (unsigned i = 0; i < M.nz; i++) {
+		const struct mzone *z = &M.z[i];
+		struct pz_zone_info zi;
+
+		for (unsigned o = 0; o < MAXO; o++)
+			for (unsigned mt = 0; mt < NMT; mt++)
+				compare_list("free", z, o, mt, &z->fl[o][mt],
+					     pz_free_list_pfns(pz, 0, z->type, o,
+							       (enum pz_migratetype)mt, buf, BUFN));
+		for (unsigned mt = 0; mt < NPCP; mt++)
+			compare_list("pcp", z, 0, mt, &z->pcp[mt],
+				     pz_pcp_list_pfns(pz, 0, z->type, 0, (enum pz_migratetype)mt,
+						      buf, BUFN));
+		for (uint64_t b = z->start >> PBO; b << PBO < z->end; b++) {
+			int got = pz_pageblock_migratetype(pz, b << PBO);
+
+			CHECK(got == M.pb[b], "pageblock at pfn %" PRIu64 ": expected %s, got %s",
+			      b << PBO, mtname(M.pb[b]), got < 0 ? "error" : mtname((unsigned)got));
+		}
+		assert_int_equal(pz_zone_info(pz, 0, z->type, &zi), 0);
+		CHECK(zi.stat[PZ_NR_FREE_PAGES] == z->nr_free_pages,
+		      "zone %s NR_FREE_PAGES: expected %ld, got %" PRId64,
+		      pz_zone_type_name(z->type), z->nr_free_pages, zi.stat[PZ_NR_FREE_PAGES]);
+		CHECK(zi.stat[PZ_NR_FREE_CMA_PAGES] == z->nr_free_cma,
+		      "zone %s NR_FREE_CMA_PAGES: expected %ld, got %" PRId64,
+		      pz_zone_type_name(z->type), z->nr_free_cma, zi.stat[PZ_NR_FREE_CMA_PAGES]);
+		CHECK(zi.pcp_pages == (uint64_t)z->pcp_count, "zone %s pcp count %d, got %" PRIu64,
+		      pz_zone_type_name(z->type), z->pcp_count, zi.pcp_pages);
+		if (M.prof == PZ_PROFILE_LINUX_4_1)
+			CHECK(zi.stat[PZ_NR_ALLOC_BATCH] == z->alloc_batch,
+			      "zone %s NR_ALLOC_BATCH: expected %ld, got %" PRId64,
+			      pz_zone_type_name(z->type), z->alloc_batch,
+			      zi.stat[PZ_NR_ALLOC_BATCH]);
+		CHECK((uint64_t)zi.stat[PZ_PGALLOC] - pg0[i][0] == z->pgalloc &&
+			      (uint64_t)zi.stat[PZ_PGFREE] - pg0[i][1] == z->pgfree,
+		      "zone %s pgalloc/pgfree: expected %" PRIu64 "/%" PRIu64 ", got %" PRIu64
+		      "/%" PRIu64,
+		      pz_zone_type_name(z->type), z->pgalloc, z->pgfree,
+		      (uint64_t)zi.stat[PZ_PGALLOC] - pg0[i][0],
+		      (uint64_t)zi.stat[PZ_PGFREE] - pg0[i][1]);
+	}
+	compare_events();
+}
+
+/* The model's inputs, checked against the library, then its boot state
+ * read from it: the free lists and the pageblock labels. */
+static bool managed_pfn(const struct zspec *s, uint64_t pfn)
+{
+	return pfn >= s->start && pfn < s->end && !(pfn >= s->hole_s && pfn < s->hole_e) &&
+	       !(pfn >= s->resv_s && pfn < s->resv_e);
+}
+
+/*
+ * Boot, for zones whose edges are max-order aligned: every pageblock
+ * MOVABLE (CMA areas CMA), then the managed memory freed in ascending
+ * order in maximal aligned blocks as free_all_bootmem does (each merging
+ * and placed by the tail rule), then, in 4.1, setup_zone_migrate_reserve
+ * (spec 2.1, 4.2, 5.8): from the first whole pageblock, skip blocks with
+ * reserved pages or holes, convert MOVABLE blocks to RESERVE (moving their
+ * free pages) until min(2, MIN watermark in blocks) are reserved.
+ */
+static void m_boot(const struct machine *mc)
+{
+	for (unsigned i = 0; i < mc->nz; i++) {
+		const struct zspec *s = &mc->z[i];
+		struct mzone *z = &M.z[zone_index(s->start)];
+		uint64_t pfn;
+		long reserve;
+
+		for (pfn = s->start; pfn < s->end; pfn += PBN)
+			M.pb[pfn >> PBO] =
+				pfn >= s->cma_s && pfn < s->cma_e ? PZ_MT_CMA : PZ_MT_MOVABLE;
+		for (pfn = s->start; pfn < s->end;) {
+			uint64_t end = pfn;
+			unsigned order;
+
+			if (!managed_pfn(s, pfn)) {
+				pfn++;
+				continue;
+			}
+			while (end < s->end && managed_pfn(s, end))
+				end++;
+			while (pfn < end) {
+				order = pfn ? (unsigned)__builtin_ctzll(pfn) : MAXO - 1;
+				order = order > MAXO - 1 ? MAXO - 1 : order;
+				while (pfn + (1ull << order) > end)
+					order--;
+				m_free_one(z, pfn, order, M.pb[pfn >> PBO]);
+				pfn += 1ull << order;
+			}
+		}
+		if (M.prof != PZ_PROFILE_LINUX_4_1)
+			continue;
+		reserve = (z->wmark[0] + PBN - 1) / PBN;
+		reserve = reserve < 2 ? reserve : 2;
+		for (pfn = (s->start + PBN - 1) & ~(uint64_t)(PBN - 1); pfn < s->end && reserve;
+		     pfn += PBN) {
+			uint64_t bend = pfn + PBN < s->end ? pfn + PBN : s->end;
+			bool has_reserved = false;
+
+			for (uint64_t q = pfn; q < bend; q++)
+				has_reserved |= !managed_pfn(s, q);
+			if (has_reserved)
+				continue;
+			if (M.pb[pfn >> PBO] == PZ_MT_MOVABLE) {
+				M.pb[pfn >> PBO] = PZ_MT_RESERVE;
+				m_move_freepages_block(z, pfn, PZ_MT_RESERVE);
+				reserve--;
+			}
+		}
+	}
+	for (unsigned i = 0; i < M.nz; i++)
+		M.z[i].nr_free_cma = 0;
+	for (unsigned i = 0; i < M.nz; i++)
+		for (unsigned o = 0; o < MAXO; o++)
+			M.z[i].nr_free_cma += (long)M.z[i].fl[o][PZ_MT_CMA].n << o;
+}
+
+static bool aligned_zones(const struct machine *mc)
+{
+	for (unsigned i = 0; i < mc->nz; i++)
+		if ((mc->z[i].start | mc->z[i].end) & ((1u << (MAXO - 1)) - 1))
+			return false;
+	return true;
+}
+
+/*
+ * The model's inputs (watermarks, reserves, pcp sizes) checked against the
+ * library, then its boot state: predicted by m_boot when the zone edges
+ * are max-order aligned (compared right after), else read from the library
+ * (the boot free lists and pageblock labels).
+ */
+static void load_initial(pz_t *pz, uint64_t pg0[MAXZ][2], const struct machine *mc)
+{
+	unsigned reserve_blocks = 0;
+	bool predict = aligned_zones(mc);
+
+	for (uint64_t b = 0; b < NPFN >> PBO; b++) {
+		int mt = pz_pageblock_migratetype(pz, b << PBO);
+
+		M.pb[b] = mt < 0 || predict ? 0 : (uint8_t)mt;
+	}
+	if (predict)
+		m_boot(mc);
+	for (unsigned i = 0; i < M.nz; i++) {
+		struct mzone *z = &M.z[i];
+		struct pz_zone_info zi;
+		struct pz_pcp_info pi;
+		uint64_t want_reserve;
+
+		assert_int_equal(pz_zone_info(pz, 0, z->type, &zi), 0);
+		assert_int_equal(zi.managed, z->managed);
+		assert_int_equal(zi.wmark_min, z->wmark[0]);
+		assert_int_equal(zi.wmark_low, z->wmark[1]);
+		assert_int_equal(zi.wmark_high, z->wmark[2]);
+		for (unsigned j = 0; j < PZ_NR_ZONE_TYPES; j++)
+			assert_int_equal(zi.lowmem_reserve[j], z->lowmem_reserve[j]);
+		assert_int_equal(pz_pcp_info(pz, 0, z->type, 0, &pi), 0);
+		assert_int_equal(pi.high, z->pcp_high);
+		assert_int_equal(pi.batch, z->pcp_batch);
+		assert_int_equal(pi.count, 0);
+		pg0[i][0] = (uint64_t)zi.stat[PZ_PGALLOC];
+		pg0[i][1] = (uint64_t)zi.stat[PZ_PGFREE];
+		for (unsigned o = 0; o < MAXO && !predict; o++)
+			for (unsigned mt = 0; mt < NMT; mt++) {
+				int64_t n = pz_free_list_pfns(pz, 0, z->type, o,
+							      (enum pz_migratetype)mt, buf, BUFN);
+
+				assert_true(n >= 0 && n <= BUFN);
+				for (int64_t k = 0; k < n; k++) {
+					assert_int_equal(buf[k] % (1ull << o), 0);
+					assert_int_equal(zone_index(buf[k]), (int)i);
+					m_add_free(z, buf[k], o, mt, 1);
+					z->nr_free_pages += 1l << o;
+					if (mt == PZ_MT_CMA)
+						z->nr_free_cma += 1l << o;
+				}
+			}
+		assert_int_equal(zi.stat[PZ_NR_FREE_PAGES], z->managed);
+		assert_int_equal(z->nr_free_pages, z->managed);
+		/* spec 5.8: min(2, MIN watermark rounded up to whole blocks) */
+		want_reserve = (((uint64_t)z->wmark[0] + PBN - 1) / PBN);
+		want_reserve = want_reserve < 2 ? want_reserve : 2;
+		reserve_blocks = 0;
+		for (uint64_t b = z->start >> PBO; b << PBO < z->end; b++)
+			reserve_blocks += M.pb[b] == PZ_MT_RESERVE;
+		if (M.prof == PZ_PROFILE_LINUX_4_1)
+			assert_int_equal(reserve_blocks, want_reserve);
+		else
+			assert_int_equal(reserve_blocks, 0);
+	}
+}
+
+struct gkind {
+	pz_gfp_t gfp;
+	unsigned weight;
+};
+
+static const struct gkind kinds[] = {
+	{PZ_GFP_KERNEL, 25},
+	{PZ_GFP_HIGHUSER_MOVABLE, 30},
+	{PZ_GFP_TEMPORARY, 15},
+	{PZ_GFP_ATOMIC_MASK, 8},
+	{PZ_GFP_NOWAIT, 6},
+	{PZ_GFP_KERNEL | PZ_GFP_DMA32, 8},
+	{PZ_GFP_KERNEL | PZ_GFP_MOVABLE | PZ_GFP_DMA32, 8},
+	{PZ_GFP_KERNEL | PZ_GFP_MEMALLOC, 2},
+	{PZ_GFP_TEMPORARY | PZ_GFP_MEMALLOC, 1},
+};
+
+static pz_gfp_t random_gfp(void)
+{
+	unsigned total = 0, r;
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		total += kinds[i].weight;
+	r = (unsigned)rnd(total);
+	for (size_t i = 0;; i++) {
+		if (r < kinds[i].weight)
+			return kinds[i].gfp | (rnd(6) == 0 ? PZ_GFP_COLD : 0) | PZ_GFP_NOWARN;
+		r -= kinds[i].weight;
+	}
+}
+
+static unsigned random_order(void)
+{
+	unsigned r = (unsigned)rnd(100);
+
+	if (r < 55)
+		return 0;
+	if (r < 70)
+		return 1;
+	if (r < 80)
+		return 2;
+	if (r < 86)
+		return 3;
+	return 4 + (unsigned)rnd(MAXO - 4);
+}
+
+static void begin_op(void)
+{
+	M.nev = 0;
+	tu_trace_reset();
+}
+
+static int do_alloc(pz_t *pz, pz_gfp_t gfp, unsigned order)
+{
+	uint64_t want = 0;
+	int ok;
+	pz_page_t *p;
+
+	snprintf(opdesc, sizeof(opdesc), "alloc order %u gfp 0x%x (%s)", order, gfp,
+		 mtname(m_gfp_mt(gfp)));
+	begin_op();
+	ok = m_alloc(gfp, order, &want);
+	p = pz_alloc_pages(pz, gfp, order);
+	if (!ok) {
+		CHECK(!p, "the model refuses; the library returned pfn %" PRIu64,
+		      pz_page_to_pfn(pz, p));
+		return 0;
+	}
+	CHECK(p, "the model returns pfn %" PRIu64 "; the library refused", want);
+	CHECK(pz_page_to_pfn(pz, p) == want, "expected pfn %" PRIu64 ", got pfn %" PRIu64, want,
+	      pz_page_to_pfn(pz, p));
+	recs[nrec].page = p;
+	recs[nrec].pfn = want;
+	recs[nrec].order = order;
+	nrec++;
+	return 1;
+}
+
+static void do_free_at(pz_t *pz, size_t i, int cold)
+{
+	snprintf(opdesc, sizeof(opdesc), "free%s pfn %" PRIu64 " order %u", cold ? " cold" : "",
+		 recs[i].pfn, recs[i].order);
+	begin_op();
+	m_free(recs[i].pfn, recs[i].order, cold);
+	CHECK(pz_free_pages_cold(pz, recs[i].page, recs[i].order, cold) == 0, "free failed");
+	recs[i] = recs[--nrec];
+}
+
+static void do_free(pz_t *pz)
+{
+	size_t i = rnd(nrec);
+
+	do_free_at(pz, i, recs[i].order == 0 && rnd(5) == 0);
+}
+
+static void run(const struct run *r)
+{
+	uint64_t pg0[MAXZ][2], held = 0, managed = 0;
+	unsigned long allocs = 0, refused = 0, consecutive_refusals = 0;
+	int filling = 1;
+	pz_t *pz;
+
+	cur = r;
+	seed0 = tu_env_ul("PZ_TEST_SEED", 0) ? (uint64_t)tu_env_ul("PZ_TEST_SEED", 0) : DEF_SEED;
+	rng = seed0 ^ ((uint64_t)r->prof << 32) ^ ((uint64_t)r->mc->nz << 40) ^
+	      ((uint64_t)r->trace << 48) ^ ((uint64_t)r->nomob << 52) ^ r->fraction;
+	opno = 0;
+	snprintf(opdesc, sizeof(opdesc), "init");
+	m_reset();
+	M.prof = r->prof;
+	M.nomob = r->nomob != 0;
+	m_setup_zones(r->mc, r->fraction);
+	pz = create(r);
+	load_initial(pz, pg0, r->mc);
+	for (unsigned i = 0; i < M.nz; i++)
+		managed += M.z[i].managed;
+	recs = calloc(managed + 1, sizeof(*recs));
+	assert_non_null(recs);
+	nrec = 0;
+	begin_op();
+	compare(pz, pg0);
+	for (opno = 1; opno <= r->nops; opno++) {
+		unsigned x = (unsigned)rnd(1000);
+
+		if (x < (filling ? 700u : 300u) || !nrec) {
+			unsigned order = random_order();
+			int ok = do_alloc(pz, random_gfp(), order);
+
+			allocs++;
+			if (ok) {
+				held += 1ull << order;
+				consecutive_refusals = 0;
+			} else {
+				refused++;
+				consecutive_refusals++;
+			}
+		} else if (x < 990) {
+			do_free(pz);
+		} else if (x < 996) {
+			snprintf(opdesc, sizeof(opdesc), "drain_all_pages");
+			begin_op();
+			m_drain_all();
+			pz_drain_all_pages(pz);
+		} else {
+			snprintf(opdesc, sizeof(opdesc), "drain_local_pages");
+			begin_op();
+			m_drain_all();
+			pz_drain_local_pages(pz);
+		}
+		held = 0;
+		for (size_t i = 0; i < nrec; i++)
+			held += 1ull << recs[i].order;
+		if (filling && (consecutive_refusals > 30 || held * 100 > managed * 97))
+			filling = 0;
+		else if (!filling && held * 100 < managed * 30)
+			filling = 1;
+		compare(pz, pg0);
+	}
+	/* everything back, drained: the lists must still be predicted exactly */
+	while (nrec) {
+		opno++;
+		do_free(pz);
+		compare(pz, pg0);
+	}
+	opno++;
+	snprintf(opdesc, sizeof(opdesc), "final drain_all_pages");
+	begin_op();
+	m_drain_all();
+	pz_drain_all_pages(pz);
+	compare(pz, pg0);
+	CHECK(pz_validate(pz) == 0, "pz_validate failed: %s", tu_log.last);
+	print_message("[%s] %lu ops compared: %lu allocations (%lu refused), %lu fallbacks "
+		      "(%lu blocks claimed), %lu reserve uses, %lu CMA uses, %lu tail placements, "
+		      "%lu pcp "
+		      "bulk frees\n",
+		      r->name, opno, allocs, refused, M.fallbacks, M.claims, M.reserve_uses,
+		      M.cma_uses, M.tail_adds, M.drains_bulk);
+	/* the workload must have reached what it is meant to check */
+	CHECK(refused > 0 && M.fallbacks > 0 && M.claims > 0 && M.tail_adds > 0 &&
+		      M.drains_bulk > 0,
+	      "workload too tame: %lu refused, %lu fallbacks, %lu claims, %lu tail, %lu bulk",
+	      refused, M.fallbacks, M.claims, M.tail_adds, M.drains_bulk);
+	if (r->prof == PZ_PROFILE_LINUX_4_1)
+		CHECK(M.reserve_uses > 0, "MIGRATE_RESERVE never used");
+	if (M.has_cma)
+		CHECK(M.cma_uses > 0, "CMA pages never used");
+	free(recs);
+	recs = NULL;
+	tu_destroy(pz);
+	m_reset();
+}
+
+static void setup_bufs(void)
+{
+	if (!buf)
+		buf = malloc(BUFN * sizeof(uint64_t));
+	if (!evbuf)
+		evbuf = malloc(MAXEV * sizeof(*evbuf));
+	assert_non_null(buf);
+	assert_non_null(evbuf);
+	tu_trace.events = evbuf;
+	tu_trace.cap = MAXEV;
+}
+
+/*
+ * Watermark refusals in one zone (spec 4.4): the same request repeated
+ * until it is refused, every step predicted by the model. An order-0
+ * request is refused by the slow path's MIN check once the buddy lists'
+ * free count F satisfies F <= mark', where mark' is the MIN watermark less
+ * half for ALLOC_HIGH and less a quarter of the rest for ALLOC_HARDER
+ * (the "atomic" requests: GFP_ATOMIC in both profiles, GFP_NOWAIT in
+ * 4.1 only); pages already on the per-CPU list do not count, so the last
+ * refill is what crossed the mark.
+ */
+static void refusal_threshold(enum pz_profile prof)
+{
+	static const struct {
+		pz_gfp_t gfp;
+		unsigned order;
+	} reqs[] = {
+		{PZ_GFP_KERNEL, 0},    {PZ_GFP_ATOMIC_MASK, 0}, {PZ_GFP_NOWAIT, 0},
+		{PZ_GFP_TEMPORARY, 3}, {PZ_GFP_ATOMIC_MASK, 3}, {PZ_GFP_HIGHUSER_MOVABLE, 9},
+	};
+	struct run r = {prof == PZ_PROFILE_LINUX_4_1 ? "linux-4.1 refusal" : "modern refusal",
+			prof,
+			&one_zone,
+			0,
+			0,
+			0,
+			0};
+	uint64_t pg0[MAXZ][2];
+
+	setup_bufs();
+	cur = &r;
+	seed0 = 0;
+	for (size_t k = 0; k < sizeof(reqs) / sizeof(reqs[0]); k++) {
+		pz_gfp_t g = reqs[k].gfp | PZ_GFP_NOWARN;
+		unsigned long n = 0;
+		struct pz_zone_info zi;
+		pz_t *pz;
+		long m, mark;
+
+		m_reset();
+		M.prof = prof;
+		m_setup_zones(&one_zone, 0);
+		pz = create(&r);
+		load_initial(pz, pg0, r.mc);
+		recs = calloc(M.z[0].managed + 1, sizeof(*recs));
+		assert_non_null(recs);
+		nrec = 0;
+		for (opno = 1; do_alloc(pz, g, reqs[k].order); opno++, n++)
+			compare(pz, pg0);
+		compare(pz, pg0);
+		assert_int_equal(pz_zone_info(pz, 0, PZ_ZONE_NORMAL, &zi), 0);
+		m = M.z[0].wmark[0];
+		mark = m;
+		if (g & PZ_GFP_HIGH)
+			mark -= mark / 2;
+		if (m_atomic(g))
+			mark -= mark / 4;
+		print_message("[%s] gfp 0x%x order %u: %lu allocations, refused at %" PRId64
+			      " free pages (MIN %ld, mark %ld)\n",
+			      r.name, g, reqs[k].order, n, zi.stat[PZ_NR_FREE_PAGES], m, mark);
+		if (reqs[k].order == 0)
+			CHECK(zi.stat[PZ_NR_FREE_PAGES] <= mark &&
+				      zi.stat[PZ_NR_FREE_PAGES] > mark - M.z[0].pcp_batch,
+			      "order-0 refusal at %" PRId64 " free pages, mark %ld",
+			      zi.stat[PZ_NR_FREE_PAGES], mark);
+		else
+			CHECK(n > 0, "no allocation of order %u succeeded", reqs[k].order);
+		free(recs);
+		recs = NULL;
+		tu_destroy(pz);
+	}
+	m_reset();
+}
+
+/*
+ * Errata 1 of the spec (5.6): whether a fallback steals depends on the
+ * order of the free block found, not on the request's. With every page
+ * allocated (MEMALLOC requests of order `chunk`, then order-0 MOVABLE
+ * ones), two chunks A and B of one UNMOVABLE pageblock are freed; an
+ * order-0 MOVABLE request must fall back to B. For a MOVABLE request the
+ * steal needs a block of order >= pageblock_order / 2 = 4: with order-4
+ * chunks the block's free pages (A) move to the MOVABLE lists, with
+ * order-3 chunks A stays where it was.
+ */
+static void steal_by_found_order(enum pz_profile prof, unsigned chunk)
+{
+	struct run r = {"steal by found order", prof, &one_zone, 0, 0, 0, 0};
+	const pz_gfp_t unmov = PZ_GFP_KERNEL | PZ_GFP_MEMALLOC | PZ_GFP_NOWARN;
+	const pz_gfp_t mov = PZ_GFP_HIGHUSER_MOVABLE | PZ_GFP_MEMALLOC | PZ_GFP_NOWARN;
+	uint64_t pg0[MAXZ][2], a = 0;
+	size_t ia = SIZE_MAX, ib = SIZE_MAX;
+	pz_t *pz;
+	int64_t n;
+	bool found = false;
+
+	setup_bufs();
+	cur = &r;
+	seed0 = 0;
+	m_reset();
+	M.prof = prof;
+	m_setup_zones(&one_zone, 0);
+	pz = create(&r);
+	load_initial(pz, pg0, &one_zone);
+	recs = calloc(M.z[0].managed + 1, sizeof(*recs));
+	assert_non_null(recs);
+	nrec = 0;
+	for (opno = 1; do_alloc(pz, unmov, chunk); opno++)
+		compare(pz, pg0);
+	for (; do_alloc(pz, mov, 0); opno++)
+		compare(pz, pg0);
+	compare(pz, pg0);
+	for (size_t i = 0; i < nrec && ib == SIZE_MAX; i++) {
+		if (recs[i].order != chunk || M.pb[recs[i].pfn >> PBO] != PZ_MT_UNMOVABLE)
+			continue;
+		if (ia == SIZE_MAX) {
+			ia = i;
+			continue;
+		}
+		if (recs[i].pfn >> PBO == recs[ia].pfn >> PBO &&
+		    recs[i].pfn != (recs[ia].pfn ^ (1ull << chunk)))
+			ib = i;
+	}
+	CHECK(ib != SIZE_MAX, "no two order-%u chunks in one UNMOVABLE block", chunk);
+	a = recs[ia].pfn;
+	do_free_at(pz, ia, 0);
+	compare(pz, pg0);
+	ib = ib == nrec ? ia : ib; /* do_free_at moved the last record into ia */
+	do_free_at(pz, ib, 0);
+	compare(pz, pg0);
+	opno++;
+	CHECK(do_alloc(pz, mov, 0), "the MOVABLE request found nothing");
+	compare(pz, pg0);
+	n = pz_free_list_pfns(pz, 0, PZ_ZONE_NORMAL, chunk,
+			      chunk >= PBO / 2 ? PZ_MT_MOVABLE : PZ_MT_UNMOVABLE, buf, BUFN);
+	for (int64_t k = 0; k < n; k++)
+		found |= buf[k] == a;
+	CHECK(found, "chunk A (pfn %" PRIu64 ") is not on the %s order-%u list", a,
+	      chunk >= PBO / 2 ? "MOVABLE" : "UNMOVABLE", chunk);
+	free(recs);
+	recs = NULL;
+	tu_destroy(pz);
+	m_reset();
+}
+
+static void test_steal_by_found_order(void **state)
+{
+	(void)state;
+	steal_by_found_order(PZ_PROFILE_LINUX_4_1, 4);
+	steal_by_found_order(PZ_PROFILE_LINUX_4_1, 3);
+	steal_by_found_order(PZ_PROFILE_MODERN, 4);
+	steal_by_found_order(PZ_PROFILE_MODERN, 3);
+}
+
+static void test_refusal_41(void **state)
+{
+	(void)state;
+	refusal_threshold(PZ_PROFILE_LINUX_4_1);
+}
+
+static void test_refusal_modern(void **state)
+{
+	(void)state;
+	refusal_threshold(PZ_PROFILE_MODERN);
+}
+
+#define RUN_TEST(fn, nm, profile, machine, tr, frac)                                               \
+	static void fn(void **state)                                                               \
+	{                                                                                          \
+		struct run r = {nm, profile, &machine, tr, frac, 0, 0};                            \
+		(void)state;                                                                       \
+		setup_bufs();                                                                      \
+		r.nops = tu_env_ul("PZ_TEST_OPS", DEF_OPS);                                        \
+		run(&r);                                                                           \
+	}
+
+RUN_TEST(test_one_zone_41, "linux-4.1 one zone", PZ_PROFILE_LINUX_4_1, one_zone, 0, 0)
+RUN_TEST(test_one_zone_modern, "modern one zone", PZ_PROFILE_MODERN, one_zone, 0, 0)
+RUN_TEST(test_two_zones_41, "linux-4.1 two zones", PZ_PROFILE_LINUX_4_1, two_zones, 0, 0)
+RUN_TEST(test_two_zones_modern, "modern two zones", PZ_PROFILE_MODERN, two_zones, 0, 0)
+RUN_TEST(test_traced_41, "linux-4.1 one zone traced", PZ_PROFILE_LINUX_4_1, one_zone, 1, 0)
+RUN_TEST(test_traced_modern, "modern two zones traced", PZ_PROFILE_MODERN, two_zones, 1, 0)
+RUN_TEST(test_big_pcp_41, "linux-4.1 big pcp", PZ_PROFILE_LINUX_4_1, one_zone, 1, 8)
+RUN_TEST(test_big_pcp_modern, "modern big pcp", PZ_PROFILE_MODERN, one_zone, 0, 8)
+RUN_TEST(test_cma_41, "linux-4.1 CMA traced", PZ_PROFILE_LINUX_4_1, cma_zone, 1, 0)
+RUN_TEST(test_cma_modern, "modern CMA", PZ_PROFILE_MODERN, cma_zone, 0, 0)
+
+/* page_group_by_mobility_disabled: one type for every request, every
+ * stolen block claimed (spec 1.5, 5.6). */
+static void test_no_mobility_grouping(void **state)
+{
+	struct run r = {
+		"linux-4.1 no mobility grouping", PZ_PROFILE_LINUX_4_1, &two_zones, 1, 0, 0, 1};
+
+	(void)state;
+	setup_bufs();
+	r.nops = tu_env_ul("PZ_TEST_OPS", DEF_OPS);
+	run(&r);
+	r.name = "modern no mobility grouping";
+	r.prof = PZ_PROFILE_MODERN;
+	r.mc = &one_zone;
+	r.trace = 0;
+	run(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_one_zone_41),
+		cmocka_unit_test(test_one_zone_modern),
+		cmocka_unit_test(test_two_zones_41),
+		cmocka_unit_test(test_two_zones_modern),
+		cmocka_unit_test(test_traced_41),
+		cmocka_unit_test(test_traced_modern),
+		cmocka_unit_test(test_big_pcp_41),
+		cmocka_unit_test(test_big_pcp_modern),
+		cmocka_unit_test(test_cma_41),
+		cmocka_unit_test(test_cma_modern),
+		cmocka_unit_test(test_no_mobility_grouping),
+		cmocka_unit_test(test_steal_by_found_order),
+		cmocka_unit_test(test_refusal_41),
+		cmocka_unit_test(test_refusal_modern),
+	};
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+
+	free(buf);
+	free(evbuf);
+	return rc;
+}

@@ -70,6 +70,9 @@ void bench_print(const struct bench_opts *o);
 void bench_pz_profile(const struct bench_opts *o, int profile);
 void bench_pz_callgrind(void);
 
+/* bench_prim.c: per-CPU list floor, plain / spin lock / rseq */
+void bench_prim(const struct bench_opts *o);
+
 /* bench_base.c */
 int bench_base_reexec_if_needed(char **argv);
 void bench_base_all(const struct bench_opts *o);

@@ -90,6 +90,7 @@ int main(int argc, char **argv)
 	bench_pz_profile(&o, PZ_PROFILE_LINUX_4_1);
 	bench_pz_profile(&o, PZ_PROFILE_MODERN);
 	bench_base_all(&o);
+	bench_prim(&o);
 	bench_print(&o);
 	return 0;
 }

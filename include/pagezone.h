@@ -907,18 +907,24 @@ struct pz_host_machine {
  * present - managed a reserved range at its start). nr_cpus 0 = count the
  * "cpu:" entries of the first pageset. Returns 0, -PZ_EINVAL for text it
  * cannot parse (with the line number through *err_line when not NULL),
- * -PZ_ENOMEM. Context: any.
+ * -PZ_ENOMEM when memory runs out (*err_line 0); *out is NULL and nothing
+ * is left allocated on error. Context: any.
  */
 PZ_API int pz_host_machine_from_zoneinfo(const char *text, size_t len, unsigned nr_cpus,
 					 struct pz_host_machine **out, unsigned *err_line);
-/* Reads /proc/zoneinfo (or path) and parses it. -PZ_ENODEV if unreadable. */
+/* Reads /proc/zoneinfo (or path) and parses it. Returns 0, -PZ_ENODEV if
+ * the file cannot be opened or read, -PZ_ENOMEM when memory runs out,
+ * -PZ_EINVAL for text it cannot parse or a file over 256 MiB; *out is NULL
+ * and nothing is left allocated on error. Context: any. */
 PZ_API int pz_host_machine_from_file(const char *path, unsigned nr_cpus,
 				     struct pz_host_machine **out);
 /* The built-in default machine: one node spanning 4 GiB + 64 MiB, about
  * 3 GiB + 64 MiB present: DMA [1, 4096) with the hole [0xa0, 0x100), DMA32
  * [4096, 1048576) present up to 0xbffe0 (the PCI hole), Normal
- * [1048576, 1064960). nr_cpus 0 = the online CPUs. */
+ * [1048576, 1064960). nr_cpus 0 = the online CPUs. Returns 0, -PZ_EINVAL for
+ * nr_cpus > PZ_MAX_CPUS or NULL out, -PZ_ENOMEM (then *out is NULL). */
 PZ_API int pz_host_machine_default(unsigned nr_cpus, struct pz_host_machine **out);
+/* Frees a machine from the functions above; NULL is ignored. */
 PZ_API void pz_host_machine_free(struct pz_host_machine *m);
 
 /*
@@ -936,14 +942,25 @@ struct pz_host_backing {
 	size_t length;
 	unsigned flags_applied; /* which of the requested flags took effect */
 };
-/* Returns 0, -PZ_ENOMEM when the mapping fails, -PZ_EINVAL. Context: any. */
+/*
+ * Returns 0, -PZ_EINVAL for a machine it cannot map (no zones, bad spans or
+ * ranges, unknown flags), -PZ_ENOMEM when reserving the address space or
+ * making present memory accessible fails (mmap, mprotect); then nothing
+ * stays mapped and *out is zeroed. The hugepage and NUMA steps are
+ * optional: when they fail (no hugepage pool, madvise or mbind refused)
+ * the call still succeeds without the flag in flags_applied.
+ * pz_host_backing_destroy unmaps everything (NULL or zeroed: no-op).
+ * Context: any.
+ */
 PZ_API int pz_host_backing_create(const struct pz_machine *m, unsigned flags,
 				  struct pz_host_backing *out);
 PZ_API void pz_host_backing_destroy(struct pz_host_backing *b);
 
 /*
  * Convenience: metadata from mmap, then pz_init. pz_host_destroy unmaps it.
- * Same returns as pz_init. Context: single-threaded.
+ * Returns 0, -PZ_ENOMEM when the metadata cannot be mapped, or what
+ * pz_metadata_size / pz_init return; on error *out is NULL and nothing
+ * stays mapped. Context: single-threaded.
  */
 PZ_API int pz_host_create(const struct pz_config *cfg, pz_t **out);
 PZ_API void pz_host_destroy(pz_t *pz);

@@ -303,7 +303,9 @@ struct pz_trace_event {
 /*
  * Writes one event as the kernel's trace text prints it after the
  * "task-pid [cpu] timestamp: " prefix, e.g.
- * "mm_page_alloc: page=0x... pfn=4096 order=0 migratetype=0 gfp_flags=GFP_KERNEL".
+ * "mm_page_alloc: page=ffffea0000040000 pfn=4096 order=0 migratetype=0 gfp_flags=GFP_KERNEL"
+ * (page= is the pfn's struct page in x86-64's vmemmap, printed as the
+ * kernel's %p: 16 hex digits without "0x"). An unknown kind gives "".
  * Same return convention as pz_gfp_format. Context: any.
  */
 PZ_API size_t pz_trace_format(enum pz_profile profile, const struct pz_trace_event *ev, char *buf,

@@ -4,7 +4,7 @@
  * library's snprintf for each conversion, flag, width and length modifier
  * it supports, including cut buffers; and the core's spin lock under
  * contention (a waiter relaxes through the platform hook and gets the lock
- * once it is released).
+ * once it is released); and fail_page_alloc's armed flag read stale.
  */
 #include "testutil.h"
 #include "../src/core/internal.h"
@@ -157,12 +157,35 @@ static void test_contended_lock_relaxes(void **state)
 	tu_destroy(c.pz);
 }
 
+/*
+ * The armed flag is read without the fault lock; a caller that saw it set
+ * just before the probability went to 0 must still get rule 1's "no".
+ */
+static void test_stale_armed_flag(void **state)
+{
+	(void)state;
+	struct tu_machine tm;
+	struct pz_errors e;
+
+	tu_machine_simple(&tm, 4096, 0, 1);
+	pz_t *pz = tu_create_machine(&tm.m, PZ_PROFILE_LINUX_4_1);
+	assert_non_null(pz);
+	atomic_store(&pz->fault.armed, 1); /* probability is still 0 */
+	pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_ATOMIC_MASK, 1);
+	assert_non_null(p);
+	pz_errors(pz, &e);
+	assert_int_equal(e.fault_injected, 0);
+	assert_int_equal(pz_free_pages(pz, p, 1), 0);
+	tu_destroy(pz);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_conversions_match_libc),
 		cmocka_unit_test(test_out_writer),
 		cmocka_unit_test(test_contended_lock_relaxes),
+		cmocka_unit_test(test_stale_armed_flag),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -366,6 +366,62 @@ static void test_memalloc_noio_mask(void **state)
 	tu_destroy(pz);
 }
 
+/* The slow path's early exits and their warnings, with memory gone. */
+static void test_slowpath_exits(void **state)
+{
+	(void)state;
+	static pz_page_t *held[2048];
+	struct pz_task task;
+	struct pz_errors e;
+	unsigned n = 0;
+
+	tu_machine_init(&tm, 1, 1);
+	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 4096, 4096 + 1024);
+	pz_t *pz = tu_create_machine(&tm.m, PZ_PROFILE_MODERN);
+	assert_non_null(pz);
+	uint64_t free0 = tu_free_pages(pz);
+	/* below the LOW mark: a modern __GFP_ATOMIC request that may also
+	 * reclaim is warned about once, then served without ATOMIC */
+	for (;;) {
+		struct pz_zone_info zi;
+
+		assert_int_equal(pz_zone_info(pz, 0, PZ_ZONE_NORMAL, &zi), 0);
+		if (zi.stat[PZ_NR_FREE_PAGES] <= (int64_t)zi.wmark_low)
+			break;
+		assert_non_null(held[n++] = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0));
+	}
+	tu_log_reset();
+	assert_non_null(held[n++] = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_ATOMIC, 0));
+	assert_non_null(held[n++] = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_ATOMIC, 0));
+	assert_true(tu_log_contains("WARNING: __GFP_ATOMIC together with __GFP_DIRECT_RECLAIM"));
+	assert_int_equal(tu_log.count, 1);
+	/* everything, reserves included */
+	while ((held[n] = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_MEMALLOC | PZ_GFP_NOWARN, 0)))
+		n++;
+	assert_int_equal(tu_free_pages(pz) + tu_pcp_pages(pz), 0);
+	/* NOFAIL without direct reclaim cannot be honoured: warned, fails */
+	tu_log_reset();
+	assert_null(pz_alloc_pages(pz, PZ_GFP_NOWAIT | PZ_GFP_NOFAIL, 0));
+	assert_true(tu_log_contains("WARNING: __GFP_NOFAIL without direct reclaim"));
+	assert_true(tu_log_contains("page allocation failure: order:0"));
+	/* an OOM victim and a task already in reclaim get nothing either */
+	pz_task_init(&task);
+	pz_set_current_task(&task);
+	task.flags = PZ_TASK_OOM_VICTIM;
+	assert_null(pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_NOWARN, 1));
+	task.flags = PZ_TASK_MEMALLOC;
+	assert_null(pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_NOWARN, 0));
+	pz_set_current_task(NULL);
+	pz_errors(pz, &e);
+	assert_int_equal(e.alloc_failed, 4); /* the exhausting one, NOFAIL, victim, memalloc */
+	while (n)
+		assert_int_equal(pz_free_pages(pz, held[--n], 0), 0);
+	pz_drain_all_pages(pz);
+	assert_int_equal(pz_validate(pz), 0);
+	assert_int_equal(tu_free_pages(pz), free0);
+	tu_destroy(pz);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -376,6 +432,7 @@ int main(void)
 		cmocka_unit_test(test_query_arguments),
 		cmocka_unit_test(test_allocation_warnings),
 		cmocka_unit_test(test_memalloc_noio_mask),
+		cmocka_unit_test(test_slowpath_exits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

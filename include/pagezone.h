@@ -926,7 +926,7 @@ PZ_API int pz_host_machine_from_file(const char *path, unsigned nr_cpus,
  * [1048576, 1064960). nr_cpus 0 = the online CPUs. Returns 0, -PZ_EINVAL for
  * nr_cpus > PZ_MAX_CPUS or NULL out, -PZ_ENOMEM (then *out is NULL). */
 PZ_API int pz_host_machine_default(unsigned nr_cpus, struct pz_host_machine **out);
-/* Frees a machine from the functions above; NULL is ignored. */
+/* Frees a machine from the functions above; NULL is ignored. Context: any. */
 PZ_API void pz_host_machine_free(struct pz_host_machine *m);
 
 /*

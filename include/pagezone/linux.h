@@ -716,6 +716,7 @@ static inline unsigned long nr_free_pages(void)
  * taken, 0 for text that does not parse or no installed instance (what a
  * __setup handler returns). The debugfs knobs are the fields of struct
  * pz_fault_attr (pz_get_fail_page_alloc / pz_set_fail_page_alloc).
+ * Context: as pz_set_fail_page_alloc (any thread, may spin).
  */
 static inline int setup_fail_page_alloc(char *str)
 {

@@ -1488,9 +1488,37 @@ static void op_task(struct rd *r)
 	}
 }
 
+/* fail_page_alloc with attributes from the input: later operations must
+ * cope with injected failures exactly as with real ones. */
+static void tune_fail_page_alloc(struct rd *r)
+{
+	struct pz_fault_attr a, b;
+	unsigned f = u8(r);
+	int rc;
+
+	pz_fault_attr_default(&a);
+	a.probability = u8(r) % 128;
+	a.interval = u8(r) % 8;
+	a.times = (int)(int8_t)u8(r);
+	a.space = (int)(u8(r) % 64) - 8;
+	a.min_order = u8(r) % 4;
+	a.task_filter = f & 1;
+	a.ignore_gfp_reclaim = f & 2;
+	a.ignore_gfp_highmem = f & 4;
+	a.verbose = f & 8;
+	a.seed = u32(r);
+	rc = pz_set_fail_page_alloc(F.pz, &a);
+	CHECK(rc == 0, "op %u: set_fail_page_alloc = %d", F.op, rc);
+	rc = pz_get_fail_page_alloc(F.pz, &b);
+	CHECK(rc == 0 && a.probability == b.probability && a.interval == b.interval &&
+		      a.times == b.times && a.space == b.space && a.min_order == b.min_order &&
+		      a.task_filter == b.task_filter && a.seed == b.seed,
+	      "op %u: get_fail_page_alloc differs", F.op);
+}
+
 static void op_tune(struct rd *r)
 {
-	unsigned v = u8(r) % 4;
+	unsigned v = u8(r) % 5;
 	int rc;
 
 	switch (v) {
@@ -1531,6 +1559,9 @@ static void op_tune(struct rd *r)
 		CHECK(rc == -PZ_EINVAL, "op %u: zone_set_dirty(NULL) = %d", F.op, rc);
 		break;
 	}
+	case 3:
+		tune_fail_page_alloc(r);
+		break;
 	default:
 		F.ctx.cpu = u8(r) < 200 ? u8(r) : u32(r);
 		break;

@@ -267,6 +267,7 @@ struct pz_machine {
 enum pz_log_level {
 	PZ_LOG_ERR = 3,
 	PZ_LOG_WARN = 4,
+	PZ_LOG_NOTICE = 5, /* KERN_NOTICE: fault-injection reports */
 	PZ_LOG_INFO = 6,
 	PZ_LOG_DEBUG = 7,
 };
@@ -302,7 +303,9 @@ struct pz_trace_event {
 /*
  * Writes one event as the kernel's trace text prints it after the
  * "task-pid [cpu] timestamp: " prefix, e.g.
- * "mm_page_alloc: page=0x... pfn=4096 order=0 migratetype=0 gfp_flags=GFP_KERNEL".
+ * "mm_page_alloc: page=ffffea0000040000 pfn=4096 order=0 migratetype=0 gfp_flags=GFP_KERNEL"
+ * (page= is the pfn's struct page in x86-64's vmemmap, printed as the
+ * kernel's %p: 16 hex digits without "0x"). An unknown kind gives "".
  * Same return convention as pz_gfp_format. Context: any.
  */
 PZ_API size_t pz_trace_format(enum pz_profile profile, const struct pz_trace_event *ev, char *buf,
@@ -450,6 +453,10 @@ PZ_API unsigned pz_nr_cpus(const pz_t *pz);
 #define PZ_TASK_IN_SOFTIRQ    0x40u  /* serving a softirq (with MEMALLOC: no watermarks) */
 #define PZ_TASK_DUMPCORE      0x80u  /* PF_DUMPCORE */
 #define PZ_TASK_LESS_THROTTLE 0x100u /* PF_LESS_THROTTLE: +25% dirty limit */
+/* make-it-fail (/proc/<pid>/make-it-fail): fail_page_alloc with task_filter
+ * set injects failures only into tasks carrying this flag (and never while
+ * PZ_TASK_IN_INTERRUPT or PZ_TASK_IN_SOFTIRQ is set, as in_interrupt()). */
+#define PZ_TASK_MAKE_IT_FAIL 0x200u
 
 /*
  * A task context: what the kernel keeps in task_struct for the allocator.
@@ -656,6 +663,87 @@ PZ_API int pz_set_min_free_kbytes(pz_t *pz, unsigned kbytes);
 PZ_API int pz_set_percpu_pagelist_fraction(pz_t *pz, unsigned fraction);
 
 /* ---------------------------------------------------------------------- */
+/* Fault injection: fail_page_alloc (CONFIG_FAIL_PAGE_ALLOC, spec §10).    */
+
+/*
+ * The kernel's fail_page_alloc attributes (debugfs fail_page_alloc/ and the
+ * fail_page_alloc= boot option). When armed, pz_alloc_pages_nodemask and
+ * every allocation built on it (alloc_pages, get_free_pages, exact, bulk)
+ * asks should_fail_alloc_page(gfp, order) right after masking the gfp bits
+ * and before looking at any zone; a request it picks returns NULL at once
+ * (no page, no mm_page_alloc event, no allocation-failure warning),
+ * counted in pz_errors.alloc_failed and pz_errors.fault_injected.
+ *
+ * A request is never failed when order < min_order, when it carries
+ * PZ_GFP_NOFAIL, when ignore_gfp_highmem is set and it has PZ_GFP_HIGHMEM,
+ * or when ignore_gfp_reclaim is set and it has PZ_GFP_DIRECT_RECLAIM (4.1's
+ * __GFP_WAIT). Otherwise should_fail applies the kernel's rules in order:
+ * probability 0 -> no; task_filter set and the current task lacks
+ * PZ_TASK_MAKE_IT_FAIL or runs in (soft)interrupt -> no; times 0 -> no;
+ * space > 2^order -> space -= 2^order, no; interval > 1 and the eligible-call
+ * count (incremented here) not a multiple of interval -> no;
+ * probability <= random() % 100 -> no; otherwise fail, and decrement times
+ * unless it is -1.
+ *
+ * Not available in a userspace library: the stack-trace filter
+ * (stacktrace-depth, require-start/end, reject-start/end: there is no
+ * kernel text to match addresses against) and the verbose rate limit (the
+ * kernel's is off by default; here every injected failure is reported when
+ * verbose >= 1). verbose >= 2 would dump the stack in the kernel; here it
+ * reports the same single message as verbose 1.
+ */
+struct pz_fault_attr {
+	unsigned long probability; /* percent, 0 = never; 100 or more = every eligible call */
+	unsigned long interval;	   /* fail only every interval-th eligible call (0, 1 = each) */
+	int times;		   /* failures left: -1 = unlimited; consumed by each failure */
+	int space;		   /* pages (2^order per call) to let through first; consumed */
+	unsigned long verbose;	   /* >= 1: "FAULT_INJECTION: forcing a failure." per failure */
+	bool task_filter;	   /* only tasks with PZ_TASK_MAKE_IT_FAIL */
+	bool ignore_gfp_reclaim;   /* debugfs ignore-gfp-wait: spare DIRECT_RECLAIM requests */
+	bool ignore_gfp_highmem;   /* spare PZ_GFP_HIGHMEM requests */
+	unsigned min_order;	   /* spare orders below this */
+	uint64_t seed;		   /* seed of random(); setting the attributes restarts it */
+};
+
+/*
+ * Fills *attr with the kernel's code defaults: probability 0 (off),
+ * interval 1, times 1, space 0, verbose 2, task_filter off,
+ * ignore_gfp_reclaim and ignore_gfp_highmem on, min_order 1, and a fixed
+ * seed. So, once a probability is set, only requests that cannot reclaim
+ * directly, are not HIGHMEM and have order >= 1 are failed by default.
+ * Does nothing for NULL. Context: any.
+ */
+PZ_API void pz_fault_attr_default(struct pz_fault_attr *attr);
+
+/*
+ * Parses the boot option value "<interval>,<probability>,<space>,<times>"
+ * (optionally prefixed by "fail_page_alloc=", and with an optional trailing
+ * newline) into the four fields of *attr, leaving the other fields as they
+ * are (setup_fault_attr). interval and probability are unsigned decimal,
+ * space and times signed decimal that fit an int. Returns 0, or -PZ_EINVAL
+ * for NULL, a missing or empty field, a non-digit, a value out of range or
+ * text after the fourth field (the kernel's sscanf ignores such text;
+ * pagezone refuses it); *attr is unchanged on error. Context: any.
+ */
+PZ_API int pz_fault_attr_parse(const char *str, struct pz_fault_attr *attr);
+
+/*
+ * Installs fail_page_alloc attributes (NULL = the defaults, i.e. off),
+ * resetting the interval count and restarting random() from attr->seed,
+ * so a given seed and request sequence always fail the same requests.
+ * Returns 0, or -PZ_EINVAL for a bad instance. Context: any thread; may
+ * spin (takes the fault-injection lock); not from inside a callback.
+ */
+PZ_API int pz_set_fail_page_alloc(pz_t *pz, const struct pz_fault_attr *attr);
+
+/*
+ * The attributes in force, with times and space as consumed so far and
+ * the seed last set. Returns 0, or -PZ_EINVAL for a bad instance or NULL
+ * attr. Context: any thread; may spin; not from inside a callback.
+ */
+PZ_API int pz_get_fail_page_alloc(pz_t *pz, struct pz_fault_attr *attr);
+
+/* ---------------------------------------------------------------------- */
 /* Statistics and reports (spec section 9).                                */
 
 /* Zone counters (the kernel's zone vmstat items the allocator owns). */
@@ -719,6 +807,7 @@ struct pz_errors {
 	uint64_t alloc_failed;	 /* allocations that returned NULL */
 	uint64_t use_after_free; /* poisoned free pages found written (PZ_DEBUG_POISON) */
 	uint64_t other;
+	uint64_t fault_injected; /* allocations failed by fail_page_alloc (also in alloc_failed) */
 };
 PZ_API void pz_errors(const pz_t *pz, struct pz_errors *out);
 
@@ -857,18 +946,24 @@ struct pz_host_machine {
  * present - managed a reserved range at its start). nr_cpus 0 = count the
  * "cpu:" entries of the first pageset. Returns 0, -PZ_EINVAL for text it
  * cannot parse (with the line number through *err_line when not NULL),
- * -PZ_ENOMEM. Context: any.
+ * -PZ_ENOMEM when memory runs out (*err_line 0); *out is NULL and nothing
+ * is left allocated on error. Context: any.
  */
 PZ_API int pz_host_machine_from_zoneinfo(const char *text, size_t len, unsigned nr_cpus,
 					 struct pz_host_machine **out, unsigned *err_line);
-/* Reads /proc/zoneinfo (or path) and parses it. -PZ_ENODEV if unreadable. */
+/* Reads /proc/zoneinfo (or path) and parses it. Returns 0, -PZ_ENODEV if
+ * the file cannot be opened or read, -PZ_ENOMEM when memory runs out,
+ * -PZ_EINVAL for text it cannot parse or a file over 256 MiB; *out is NULL
+ * and nothing is left allocated on error. Context: any. */
 PZ_API int pz_host_machine_from_file(const char *path, unsigned nr_cpus,
 				     struct pz_host_machine **out);
 /* The built-in default machine: one node spanning 4 GiB + 64 MiB, about
  * 3 GiB + 64 MiB present: DMA [1, 4096) with the hole [0xa0, 0x100), DMA32
  * [4096, 1048576) present up to 0xbffe0 (the PCI hole), Normal
- * [1048576, 1064960). nr_cpus 0 = the online CPUs. */
+ * [1048576, 1064960). nr_cpus 0 = the online CPUs. Returns 0, -PZ_EINVAL for
+ * nr_cpus > PZ_MAX_CPUS or NULL out, -PZ_ENOMEM (then *out is NULL). */
 PZ_API int pz_host_machine_default(unsigned nr_cpus, struct pz_host_machine **out);
+/* Frees a machine from the functions above; NULL is ignored. Context: any. */
 PZ_API void pz_host_machine_free(struct pz_host_machine *m);
 
 /*
@@ -886,14 +981,25 @@ struct pz_host_backing {
 	size_t length;
 	unsigned flags_applied; /* which of the requested flags took effect */
 };
-/* Returns 0, -PZ_ENOMEM when the mapping fails, -PZ_EINVAL. Context: any. */
+/*
+ * Returns 0, -PZ_EINVAL for a machine it cannot map (no zones, bad spans or
+ * ranges, unknown flags), -PZ_ENOMEM when reserving the address space or
+ * making present memory accessible fails (mmap, mprotect); then nothing
+ * stays mapped and *out is zeroed. The hugepage and NUMA steps are
+ * optional: when they fail (no hugepage pool, madvise or mbind refused)
+ * the call still succeeds without the flag in flags_applied.
+ * pz_host_backing_destroy unmaps everything (NULL or zeroed: no-op).
+ * Context: any.
+ */
 PZ_API int pz_host_backing_create(const struct pz_machine *m, unsigned flags,
 				  struct pz_host_backing *out);
 PZ_API void pz_host_backing_destroy(struct pz_host_backing *b);
 
 /*
  * Convenience: metadata from mmap, then pz_init. pz_host_destroy unmaps it.
- * Same returns as pz_init. Context: single-threaded.
+ * Returns 0, -PZ_ENOMEM when the metadata cannot be mapped, or what
+ * pz_metadata_size / pz_init return; on error *out is NULL and nothing
+ * stays mapped. Context: single-threaded.
  */
 PZ_API int pz_host_create(const struct pz_config *cfg, pz_t **out);
 PZ_API void pz_host_destroy(pz_t *pz);

@@ -598,6 +598,31 @@ static void test_references(void **state)
 	check_all_returned(c);
 }
 
+/* The boot option through the kernel's name. */
+static void test_fail_page_alloc_option(void **state)
+{
+	struct ctx *c = *state;
+	char good[] = "fail_page_alloc=1,100,0,2", bad[] = "1,100,0";
+	struct pz_fault_attr a;
+
+	assert_int_equal(setup_fail_page_alloc(bad), 0);
+	assert_int_equal(setup_fail_page_alloc(good), 1);
+	assert_int_equal(pz_get_fail_page_alloc(c->pz, &a), 0);
+	assert_int_equal(a.probability, 100);
+	assert_int_equal(a.times, 2);
+	assert_int_equal(a.min_order, 1);
+	assert_null(alloc_pages(GFP_ATOMIC | __GFP_NOWARN, 1));
+	assert_null(alloc_pages(GFP_NOWAIT | __GFP_NOWARN, 2));
+	struct page *p = alloc_pages(GFP_ATOMIC, 1); /* times used up */
+	assert_non_null(p);
+	__free_pages(p, 1);
+	assert_int_equal(pz_set_fail_page_alloc(c->pz, NULL), 0);
+	pz_linux_set_instance(NULL);
+	assert_int_equal(setup_fail_page_alloc(good), 0);
+	pz_linux_set_instance(c->pz);
+	check_all_returned(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -608,6 +633,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pfn_roundtrip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nodes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_references, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fail_page_alloc_option, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -141,7 +141,13 @@ static void *work(void *arg)
 	return NULL;
 }
 
-static void run_stress(enum pz_profile profile, int cpusets)
+/*
+ * fault: fail_page_alloc armed for every request with a budget of
+ * FAULT_TIMES failures; concurrent decisions must spend it exactly.
+ */
+#define FAULT_TIMES 500
+
+static void run_stress(enum pz_profile profile, int cpusets, int fault)
 {
 	struct tu_machine tm;
 	struct shared sh;
@@ -169,6 +175,19 @@ static void run_stress(enum pz_profile profile, int cpusets)
 	sh.pz = tu_create(&cfg);
 	assert_non_null(sh.pz);
 	free_before = tu_free_pages(sh.pz);
+	if (fault) {
+		struct pz_fault_attr a;
+
+		pz_fault_attr_default(&a);
+		a.probability = 30;
+		a.interval = 2;
+		a.times = FAULT_TIMES;
+		a.min_order = 0;
+		a.ignore_gfp_reclaim = false;
+		a.ignore_gfp_highmem = false;
+		a.verbose = 0;
+		assert_int_equal(pz_set_fail_page_alloc(sh.pz, &a), 0);
+	}
 	for (unsigned i = 0; i < THREADS; i++) {
 		w[i].sh = &sh;
 		w[i].id = i;
@@ -188,6 +207,16 @@ static void run_stress(enum pz_profile profile, int cpusets)
 	assert_int_equal(atomic_load(&sh.allocs), atomic_load(&sh.frees));
 	assert_int_equal(pz_validate(sh.pz), 0);
 	assert_int_equal(tu_free_pages(sh.pz), free_before);
+	if (fault) {
+		struct pz_fault_attr a;
+		struct pz_errors e;
+
+		pz_errors(sh.pz, &e);
+		assert_int_equal(e.fault_injected, FAULT_TIMES);
+		assert_true(e.alloc_failed >= FAULT_TIMES);
+		assert_int_equal(pz_get_fail_page_alloc(sh.pz, &a), 0);
+		assert_int_equal(a.times, 0);
+	}
 	tu_destroy(sh.pz);
 	pthread_mutex_destroy(&sh.box.lock);
 }
@@ -195,21 +224,29 @@ static void run_stress(enum pz_profile profile, int cpusets)
 static void test_stress_41(void **state)
 {
 	(void)state;
-	run_stress(PZ_PROFILE_LINUX_4_1, 1);
+	run_stress(PZ_PROFILE_LINUX_4_1, 1, 0);
 }
 
 static void test_stress_modern(void **state)
 {
 	(void)state;
-	run_stress(PZ_PROFILE_MODERN, 1);
+	run_stress(PZ_PROFILE_MODERN, 1, 0);
 }
 
 /* Without cpuset changes every order-0 operation can take the shortcuts. */
 static void test_stress_shortcuts(void **state)
 {
 	(void)state;
-	run_stress(PZ_PROFILE_LINUX_4_1, 0);
-	run_stress(PZ_PROFILE_MODERN, 0);
+	run_stress(PZ_PROFILE_LINUX_4_1, 0, 0);
+	run_stress(PZ_PROFILE_MODERN, 0, 0);
+}
+
+/* fail_page_alloc under concurrency: the times budget is spent exactly
+ * and nothing is lost. */
+static void test_stress_fault_injection(void **state)
+{
+	(void)state;
+	run_stress(PZ_PROFILE_MODERN, 0, 1);
 }
 
 /* Two threads free the same page at once: exactly one free succeeds, the
@@ -279,6 +316,7 @@ int main(void)
 		cmocka_unit_test(test_stress_41),
 		cmocka_unit_test(test_stress_modern),
 		cmocka_unit_test(test_stress_shortcuts),
+		cmocka_unit_test(test_stress_fault_injection),
 		cmocka_unit_test(test_concurrent_double_free),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

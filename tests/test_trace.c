@@ -196,6 +196,115 @@ static void test_trace_rmqueue_failure(void **state)
 			"percpu_refill=0");
 }
 
+/*
+ * Every event kind against the text 4.1's include/trace/events/kmem.h
+ * prints. The first line is copied from real 4.x trace output
+ * (page= is the struct page in x86-64's vmemmap, %p without "0x").
+ */
+static void test_trace_format_every_kind(void **state)
+{
+	(void)state;
+	struct pz_trace_event ev;
+	char line[512];
+	static const struct {
+		enum pz_profile profile;
+		struct pz_trace_event ev;
+		const char *text;
+	} cases[] = {
+		{PZ_PROFILE_LINUX_4_1,
+		 {.kind = PZ_TRACE_PAGE_ALLOC,
+		  .pfn = 1066702,
+		  .gfp_flags = PZ_GFP_KERNEL,
+		  .migratetype = PZ_MT_UNMOVABLE},
+		 "mm_page_alloc: page=ffffea000411b380 pfn=1066702 order=0 migratetype=0 "
+		 "gfp_flags=GFP_KERNEL"},
+		{PZ_PROFILE_LINUX_4_1,
+		 {.kind = PZ_TRACE_PAGE_FREE, .pfn = 1155800},
+		 "mm_page_free: page=ffffea000468b600 pfn=1155800 order=0"},
+		{PZ_PROFILE_LINUX_4_1,
+		 {.kind = PZ_TRACE_PAGE_ALLOC,
+		  .pfn = -1,
+		  .order = 3,
+		  .gfp_flags = PZ_GFP_HIGHUSER_MOVABLE,
+		  .migratetype = PZ_MT_MOVABLE},
+		 "mm_page_alloc: page=(null) pfn=0 order=3 migratetype=2 "
+		 "gfp_flags=GFP_HIGHUSER_MOVABLE"},
+		{PZ_PROFILE_MODERN,
+		 {.kind = PZ_TRACE_PAGE_ALLOC,
+		  .pfn = 4096,
+		  .order = 9,
+		  .gfp_flags = PZ_GFP_HIGHUSER_MOVABLE,
+		  .migratetype = PZ_MT_MOVABLE},
+		 "mm_page_alloc: page=ffffea0000040000 pfn=4096 order=9 migratetype=1 "
+		 "gfp_flags=GFP_HIGHUSER_MOVABLE"},
+		{PZ_PROFILE_LINUX_4_1,
+		 {.kind = PZ_TRACE_PAGE_FREE, .pfn = 8192, .order = 10},
+		 "mm_page_free: page=ffffea0000080000 pfn=8192 order=10"},
+		{PZ_PROFILE_LINUX_4_1,
+		 {.kind = PZ_TRACE_PAGE_FREE_BATCHED, .pfn = 1, .cold = 1},
+		 "mm_page_free_batched: page=ffffea0000000040 pfn=1 order=0 cold=1"},
+		{PZ_PROFILE_LINUX_4_1,
+		 {.kind = PZ_TRACE_PAGE_ALLOC_ZONE_LOCKED,
+		  .pfn = 4097,
+		  .migratetype = PZ_MT_MOVABLE,
+		  .percpu_refill = 1},
+		 "mm_page_alloc_zone_locked: page=ffffea0000040040 pfn=4097 order=0 migratetype=2 "
+		 "percpu_refill=1"},
+		{PZ_PROFILE_MODERN,
+		 {.kind = PZ_TRACE_PAGE_ALLOC_ZONE_LOCKED,
+		  .pfn = 4608,
+		  .order = 9,
+		  .migratetype = PZ_MT_RECLAIMABLE},
+		 "mm_page_alloc_zone_locked: page=ffffea0000048000 pfn=4608 order=9 migratetype=2 "
+		 "percpu_refill=0"},
+		{PZ_PROFILE_LINUX_4_1,
+		 {.kind = PZ_TRACE_PAGE_PCPU_DRAIN, .pfn = 12345, .migratetype = PZ_MT_RECLAIMABLE},
+		 "mm_page_pcpu_drain: page=ffffea00000c0e40 pfn=12345 order=0 migratetype=1"},
+		{PZ_PROFILE_LINUX_4_1,
+		 {.kind = PZ_TRACE_PAGE_ALLOC_EXTFRAG,
+		  .pfn = 5120,
+		  .order = 0,
+		  .fallback_order = 10,
+		  .alloc_migratetype = PZ_MT_MOVABLE,
+		  .fallback_migratetype = PZ_MT_UNMOVABLE,
+		  .change_ownership = 1,
+		  .fragmenting = 0,
+		  .pageblock_order = 9},
+		 "mm_page_alloc_extfrag: page=ffffea0000050000 pfn=5120 alloc_order=0 "
+		 "fallback_order=10 pageblock_order=9 alloc_migratetype=2 fallback_migratetype=0 "
+		 "fragmenting=0 change_ownership=1"},
+		{PZ_PROFILE_MODERN,
+		 {.kind = PZ_TRACE_PAGE_ALLOC_EXTFRAG,
+		  .pfn = 6144,
+		  .order = 2,
+		  .fallback_order = 3,
+		  .alloc_migratetype = PZ_MT_RECLAIMABLE,
+		  .fallback_migratetype = PZ_MT_MOVABLE,
+		  .fragmenting = 1,
+		  .pageblock_order = 9},
+		 "mm_page_alloc_extfrag: page=ffffea0000060000 pfn=6144 alloc_order=2 "
+		 "fallback_order=3 pageblock_order=9 alloc_migratetype=2 fallback_migratetype=1 "
+		 "fragmenting=1 change_ownership=0"},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t n = pz_trace_format(cases[i].profile, &cases[i].ev, line, sizeof(line));
+
+		assert_string_equal(line, cases[i].text);
+		assert_int_equal(n, strlen(cases[i].text));
+		/* cut: the full length is still returned, the prefix terminated */
+		assert_int_equal(pz_trace_format(cases[i].profile, &cases[i].ev, line, 20), n);
+		assert_int_equal(strlen(line), 19);
+		assert_int_equal(pz_trace_format(cases[i].profile, &cases[i].ev, NULL, 0), n);
+	}
+	/* an unknown kind or no event: the empty string */
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = PZ_TRACE_NR_KINDS;
+	assert_int_equal(pz_trace_format(PZ_PROFILE_LINUX_4_1, &ev, line, sizeof(line)), 0);
+	assert_string_equal(line, "");
+	assert_int_equal(pz_trace_format(PZ_PROFILE_LINUX_4_1, NULL, line, sizeof(line)), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -203,6 +312,7 @@ int main(void)
 		cmocka_unit_test(test_trace_flush_and_batched),
 		cmocka_unit_test(test_trace_failure),
 		cmocka_unit_test(test_trace_rmqueue_failure),
+		cmocka_unit_test(test_trace_format_every_kind),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,6 +5,7 @@
  *   pagezone [run] [--zoneinfo PATH | --default] [--profile linux-4.1|modern]
  *                  [--steps N] [--seed S] [--fill PERCENT] [--cpus N]
  *                  [--report all|buddyinfo|pagetypeinfo|zoneinfo|vmstat|extfrag|unusable]
+ *                  [--fail-page-alloc INTERVAL,PROBABILITY,SPACE,TIMES]
  *   pagezone bench [--quick] [--csv] [--callgrind]
  *
  * The machine is cloned from /proc/zoneinfo (this machine's own layout)
@@ -34,6 +35,8 @@ struct opts {
 	unsigned fill;
 	unsigned cpus;
 	const char *report;
+	int fail;			/* --fail-page-alloc given */
+	struct pz_fault_attr fail_attr; /* its attributes */
 };
 
 struct live {
@@ -58,7 +61,10 @@ static void usage(FILE *f)
 		"                [--steps N] [--seed S] [--fill PERCENT] [--cpus N]\n"
 		"                [--report "
 		"all|buddyinfo|pagetypeinfo|zoneinfo|vmstat|extfrag|unusable]\n"
-		"       pagezone bench [--quick] [--csv] [--callgrind]   (runs pagezone-bench)\n");
+		"                [--fail-page-alloc INTERVAL,PROBABILITY,SPACE,TIMES]\n"
+		"       pagezone bench [--quick] [--csv] [--callgrind]   (runs pagezone-bench)\n"
+		"  --fail-page-alloc: the kernel's fail_page_alloc= boot option (code\n"
+		"  defaults otherwise: order >= 1, no direct reclaim, no highmem)\n");
 }
 
 /*
@@ -140,7 +146,18 @@ static int parse(int argc, char **argv, struct opts *o)
 			o->cpus = (unsigned)strtoul(v, NULL, 0);
 		else if (!strcmp(a, "--report"))
 			o->report = v;
-		else {
+		else if (!strcmp(a, "--fail-page-alloc")) {
+			pz_fault_attr_default(&o->fail_attr);
+			o->fail_attr.verbose = 0; /* counted in the summary instead */
+			if (pz_fault_attr_parse(v, &o->fail_attr)) {
+				fprintf(stderr,
+					"pagezone: --fail-page-alloc wants "
+					"INTERVAL,PROBABILITY,SPACE,TIMES, not %s\n",
+					v);
+				return -1;
+			}
+			o->fail = 1;
+		} else {
 			fprintf(stderr, "pagezone: unknown option %s %s\n", a, v);
 			return -1;
 		}
@@ -230,8 +247,15 @@ static void workload(pz_t *pz, const struct opts *o, uint64_t managed)
 		}
 	}
 	printf("workload: %lu steps, seed %" PRIu64 ", %zu blocks (%" PRIu64
-	       " pages) still allocated, %lu failed allocations\n\n",
+	       " pages) still allocated, %lu failed allocations\n",
 	       o->steps, o->seed, n, held, fails);
+	if (o->fail) {
+		struct pz_errors e;
+
+		pz_errors(pz, &e);
+		printf("fail_page_alloc: %" PRIu64 " failure(s) injected\n", e.fault_injected);
+	}
+	printf("\n");
 	free(live);
 }
 
@@ -306,6 +330,10 @@ int main(int argc, char **argv)
 	printf("profile: %s, %u node(s), %u cpu(s), %" PRIu64 " managed pages\n",
 	       o.profile == PZ_PROFILE_MODERN ? "modern" : "linux-4.1", pz_nr_nodes(pz),
 	       pz_nr_cpus(pz), managed);
+	if (o.fail) {
+		o.fail_attr.seed = o.seed;
+		pz_set_fail_page_alloc(pz, &o.fail_attr);
+	}
 	workload(pz, &o, managed);
 	reports(pz, o.report);
 	rc = pz_validate(pz);

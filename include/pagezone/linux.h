@@ -709,6 +709,24 @@ static inline unsigned long nr_free_pages(void)
 	return sum;
 }
 
+/*
+ * The fail_page_alloc= boot option (setup_fail_page_alloc): parses
+ * "<interval>,<probability>,<space>,<times>" into the installed instance's
+ * fail_page_alloc attributes, keeping its other attributes. Returns 1 when
+ * taken, 0 for text that does not parse or no installed instance (what a
+ * __setup handler returns). The debugfs knobs are the fields of struct
+ * pz_fault_attr (pz_get_fail_page_alloc / pz_set_fail_page_alloc).
+ * Context: as pz_set_fail_page_alloc (any thread, may spin).
+ */
+static inline int setup_fail_page_alloc(char *str)
+{
+	struct pz_fault_attr attr;
+
+	if (pz_get_fail_page_alloc(pz_linux_instance, &attr) || pz_fault_attr_parse(str, &attr))
+		return 0;
+	return pz_set_fail_page_alloc(pz_linux_instance, &attr) == 0;
+}
+
 #ifdef __cplusplus
 }
 #endif

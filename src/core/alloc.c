@@ -375,6 +375,9 @@ static struct pz_page *alloc_nodemask(struct pz *pz, pz_gfp_t gfp, unsigned orde
 	ac.nodemask = nodemask;
 	ac.migratetype = pz_gfp_to_mt(pz, gfp);
 	gfp &= PZ_GFP_BITS_MASK;
+	/* spec 5.1 step 3: no page, no event, no warning */
+	if (pz_should_fail_alloc_page(pz, ac.task, gfp, order))
+		return p;
 	if (!pz_feature(pz, PZ_FEAT_NO_FAIR_POLICY))
 		alloc_flags |= PZ_ALLOC_FAIR;
 	if (pz->has_cma && ac.migratetype == PZ_MT_MOVABLE)
@@ -530,7 +533,8 @@ static pz_page_t *alloc_entry(pz_t *pz, pz_gfp_t gfp, unsigned order, int prefer
 {
 	struct pz_page *p;
 
-	if (pz_pcp_level(pz, order) >= 0 && !nodemask && !pz->plat.trace &&
+	/* with fail_page_alloc armed the general path asks it at its place */
+	if (pz_pcp_level(pz, order) >= 0 && !nodemask && !pz->plat.trace && !pz_fault_armed(pz) &&
 	    !atomic_load_explicit(&pz->cpusets_enabled, memory_order_relaxed)) {
 		p = alloc_pcp_fast(pz, gfp, order, preferred_nid, task);
 		if (pz_likely(p != 0))

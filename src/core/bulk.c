@@ -124,6 +124,14 @@ size_t pz_alloc_pages_bulk(pz_t *pz, pz_gfp_t gfp, int nid, const pz_nodemask_t 
 		return 0;
 	for (size_t i = 0; i < n; i++)
 		empty += !array[i];
+	/* 5.13 asks fail_page_alloc once per call that needs more than one
+	 * page (prepare_alloc_pages); the single allocations below ask again,
+	 * as __alloc_pages does */
+	if (empty > 1 &&
+	    pz_should_fail_alloc_page(pz, pz_task_current(pz), gfp & PZ_GFP_BITS_MASK, 0)) {
+		pz_count(&pz->err.alloc_failed);
+		return n - empty;
+	}
 	/* poison checks may log, which must not happen under the pcp lock */
 	if (empty > 1 && !nodemask && !pz->plat.trace && !pz->debug &&
 	    !atomic_load_explicit(&pz->cpusets_enabled, memory_order_relaxed) &&

@@ -355,6 +355,7 @@ static void copy_config(struct pz *pz, const struct pz_config *cfg, const struct
 		pz->nodes[pz->cpu_node[c]].has_cpus = true;
 	}
 	pz_task_init(&pz->default_task);
+	pz_fault_init(pz);
 }
 
 /*

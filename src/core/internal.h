@@ -8,8 +8,10 @@
  *   [A]  atomic                lock-free, relaxed unless said
  *   [C]  const after init      written by pz_init only
  *   [O]  owner                 the thread that holds the page (allocated pages)
+ *   [F]  fault->lock           fail_page_alloc attributes, count and random state
  * Lock order: a pcp lock may be held while taking its zone's lock, never the
- * reverse; at most one zone lock at a time; user callbacks run with no lock.
+ * reverse; at most one zone lock at a time; fault->lock is a leaf taken with
+ * no other lock held; user callbacks run with no lock.
  */
 #ifndef PZ_INTERNAL_H
 #define PZ_INTERNAL_H
@@ -164,7 +166,22 @@ struct pz_node {
 
 struct pz_errcount {
 	atomic_uint_least64_t bad_order, bad_gfp, bad_pfn, double_free, wrong_order, tail_free,
-		bad_page_alloc, bad_page_free, leaked_pages, alloc_failed, use_after_free, other;
+		bad_page_alloc, bad_page_free, leaked_pages, alloc_failed, use_after_free, other,
+		fault_injected;
+};
+
+/*
+ * fail_page_alloc state. `armed` mirrors attr.probability != 0 so that the
+ * allocation path pays one relaxed load while injection is off (a zero
+ * probability makes should_fail return false before any other rule, so
+ * skipping the rest is exact).
+ */
+struct pz_fault {
+	pz_lock_t lock;
+	atomic_int armed;	   /* [A] written under lock */
+	struct pz_fault_attr attr; /* [F] */
+	uint64_t count;		   /* [F] eligible calls seen while interval > 1 */
+	uint64_t rnd;		   /* [F] random() state */
 };
 
 struct pz {
@@ -208,6 +225,7 @@ struct pz {
 	atomic_uint_least64_t warn_stamp; /* warn_alloc_failed ratelimit (call count based) */
 	atomic_uint warned_once;	  /* bits: one-time warnings already given */
 	struct pz_task default_task;
+	struct pz_fault fault;
 };
 
 #define PB_MT_MASK 0x7u
@@ -593,6 +611,23 @@ static inline void pz_count_alloc(struct pz *pz, struct pz_zone *z, unsigned ord
 				  const struct pz_alloc_ctx *ac, bool locked)
 {
 	pz_count_allocs(pz, z, order, 1, gfp, ac, locked);
+}
+
+/* ---- fault.c ---------------------------------------------------------- */
+void pz_fault_init(struct pz *pz);
+bool pz_should_fail_alloc_page_slow(struct pz *pz, const struct pz_task *task, pz_gfp_t gfp,
+				    unsigned order);
+static inline bool pz_fault_armed(const struct pz *pz)
+{
+	return atomic_load_explicit(&pz->fault.armed, memory_order_relaxed) != 0;
+}
+/* should_fail_alloc_page: true when this request is to fail (spec §10).
+ * Called with no allocator lock held. */
+static inline bool pz_should_fail_alloc_page(struct pz *pz, const struct pz_task *task,
+					     pz_gfp_t gfp, unsigned order)
+{
+	return pz_unlikely(pz_fault_armed(pz)) &&
+	       pz_should_fail_alloc_page_slow(pz, task, gfp, order);
 }
 
 /* ---- slowpath.c ------------------------------------------------------- */

@@ -95,14 +95,15 @@ size_t pz_trace_format(enum pz_profile profile, const struct pz_trace_event *ev,
 	if (!ev || (unsigned)ev->kind >= PZ_TRACE_NR_KINDS)
 		return pz_snprintf(buf, len, "%s", "");
 	/* "page=" is where x86-64's vmemmap puts the struct page of the pfn
-	 * (0xffffea0000000000 + 64 * pfn); a failed mm_page_alloc prints
-	 * page=(null) pfn=0 as 4.1 does. */
+	 * (0xffffea0000000000 + 64 * pfn), printed as the kernel's %p does:
+	 * 16 hex digits, no "0x"; a failed mm_page_alloc prints page=(null)
+	 * pfn=0 as 4.1 does. */
 	pfn = ev->pfn < 0 ? 0 : (unsigned long long)ev->pfn;
 	if (ev->pfn < 0)
 		pz_out_printf(&o, "%s: page=(null) pfn=0 ", kind_names[ev->kind]);
 	else
-		pz_out_printf(&o, "%s: page=%p pfn=%llu ", kind_names[ev->kind],
-			      (void *)(uintptr_t)(0xffffea0000000000ull + 64 * pfn), pfn);
+		pz_out_printf(&o, "%s: page=%016llx pfn=%llu ", kind_names[ev->kind],
+			      0xffffea0000000000ull + 64 * pfn, pfn);
 	switch (ev->kind) {
 	case PZ_TRACE_PAGE_ALLOC:
 		pz_gfp_format(ev->gfp_flags, gfp, sizeof(gfp));

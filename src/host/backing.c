@@ -32,6 +32,7 @@
 #endif
 
 #include "pagezone.h"
+#include "hostfail.h"
 
 #define BK_DEFAULT_PAGE_SHIFT 12
 #define BK_DEFAULT_MAX_ORDER  11
@@ -175,7 +176,8 @@ static int bk_reserve(struct bk_map *bm, size_t length, size_t align)
 	uintptr_t raw, base, pfn_bytes, start, end;
 	void *p;
 
-	p = mmap(NULL, total, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	p = pz_host_sys_mmap(NULL, total, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+			     -1, 0);
 	if (p == MAP_FAILED)
 		return -PZ_ENOMEM;
 	raw = (uintptr_t)p;
@@ -184,9 +186,9 @@ static int bk_reserve(struct bk_map *bm, size_t length, size_t align)
 	start = bk_round_down(base, bm->sys_page);
 	end = bk_round_up(base + length, bm->sys_page);
 	if (start > raw)
-		munmap(p, start - raw);
+		pz_host_sys_munmap(p, start - raw);
 	if (raw + total > end)
-		munmap((void *)end, raw + total - end);
+		pz_host_sys_munmap((void *)end, raw + total - end);
 	bm->base = (char *)base;
 	return 0;
 }
@@ -197,7 +199,7 @@ static void bk_unmap(char *base, size_t length)
 	uintptr_t start = bk_round_down((uintptr_t)base, sys_page);
 	uintptr_t end = bk_round_up((uintptr_t)base + length, sys_page);
 
-	munmap((void *)start, end - start);
+	pz_host_sys_munmap((void *)start, end - start);
 }
 
 static int bk_protect_rw(const struct bk_map *bm, unsigned nid, char *addr, size_t len, void *arg)
@@ -205,7 +207,7 @@ static int bk_protect_rw(const struct bk_map *bm, unsigned nid, char *addr, size
 	(void)bm;
 	(void)nid;
 	(void)arg;
-	return mprotect(addr, len, PROT_READ | PROT_WRITE) ? -PZ_ENOMEM : 0;
+	return pz_host_sys_mprotect(addr, len, PROT_READ | PROT_WRITE) ? -PZ_ENOMEM : 0;
 }
 
 /* ---- hugepages ------------------------------------------------------------ */
@@ -215,7 +217,7 @@ static size_t bk_hugepage_size(void)
 {
 	char line[128];
 	unsigned long kb = 0;
-	FILE *f = fopen("/proc/meminfo", "re");
+	FILE *f = pz_host_sys_fopen("/proc/meminfo", "re");
 
 	if (!f)
 		return 0;
@@ -237,8 +239,8 @@ static int bk_huge_aligned(const struct bk_map *bm, unsigned nid, char *addr, si
 
 static int bk_huge_map(const struct bk_map *bm, unsigned nid, char *addr, size_t len, void *arg)
 {
-	void *p = mmap(addr, len, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_HUGETLB, -1, 0);
+	void *p = pz_host_sys_mmap(addr, len, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_HUGETLB, -1, 0);
 
 	(void)bm;
 	(void)nid;
@@ -249,8 +251,8 @@ static int bk_huge_map(const struct bk_map *bm, unsigned nid, char *addr, size_t
 /* Puts a present range back to a plain PROT_NONE reservation. */
 static int bk_huge_unmap(const struct bk_map *bm, unsigned nid, char *addr, size_t len, void *arg)
 {
-	void *p = mmap(addr, len, PROT_NONE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+	void *p = pz_host_sys_mmap(addr, len, PROT_NONE,
+				   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
 
 	(void)bm;
 	(void)nid;
@@ -281,7 +283,7 @@ static int bk_advise_huge(const struct bk_map *bm, unsigned nid, char *addr, siz
 	(void)bm;
 	(void)nid;
 	(void)arg;
-	return madvise(addr, len, MADV_HUGEPAGE) ? -1 : 0;
+	return pz_host_sys_madvise(addr, len, MADV_HUGEPAGE) ? -1 : 0;
 }
 
 /* ---- NUMA binding -------------------------------------------------------- */
@@ -299,7 +301,8 @@ static int bk_bind(const struct bk_map *bm, unsigned nid, char *addr, size_t len
 	(void)bm;
 	numa_bitmask_clearall(bn->mask);
 	numa_bitmask_setbit(bn->mask, (unsigned)bn->real[nid]);
-	return mbind(addr, len, MPOL_BIND, bn->mask->maskp, bn->mask->size + 1, 0) ? -1 : 0;
+	return pz_host_sys_mbind(addr, len, MPOL_BIND, bn->mask->maskp, bn->mask->size + 1, 0) ? -1
+											       : 0;
 }
 
 /* Maps machine node n to the (n % k)-th of the k allowed memory nodes. */

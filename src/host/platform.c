@@ -24,6 +24,7 @@
 #endif
 
 #include "pagezone.h"
+#include "hostfail.h"
 
 /* ---- platform hooks ---------------------------------------------------- */
 
@@ -179,7 +180,8 @@ int pz_host_create(const struct pz_config *cfg, pz_t **out)
 	if (size > SIZE_MAX - HOST_HDR_SIZE)
 		return -PZ_ENOMEM;
 	len = size + HOST_HDR_SIZE;
-	map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	map = pz_host_sys_mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+			       0);
 	if (map == MAP_FAILED)
 		return -PZ_ENOMEM;
 	hdr = map;
@@ -192,7 +194,7 @@ int pz_host_create(const struct pz_config *cfg, pz_t **out)
 		err = -PZ_EINVAL;
 	}
 	if (err) {
-		munmap(map, len);
+		pz_host_sys_munmap(map, len);
 		return err;
 	}
 	*out = pz;
@@ -212,5 +214,5 @@ void pz_host_destroy(pz_t *pz)
 	pz_destroy(pz);
 	len = hdr->map_len;
 	hdr->magic = 0;
-	munmap(hdr, len);
+	pz_host_sys_munmap(hdr, len);
 }

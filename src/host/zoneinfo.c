@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include "pagezone.h"
+#include "hostfail.h"
 
 #define ZI_TYPE_SKIP	(-1) /* "Device": never memory for the allocator */
 #define ZI_TYPE_UNKNOWN (-2) /* a name pagezone does not know */
@@ -352,7 +353,7 @@ static int zi_build_ranges(struct zi_parser *ps)
 
 	for (nid = 0; nid < ps->nr_nodes; nid++)
 		n += 2 * (size_t)m->nodes[nid].nr_zones;
-	m->ranges = calloc(n ? n : 1, sizeof(*m->ranges));
+	m->ranges = pz_host_sys_calloc(n ? n : 1, sizeof(*m->ranges));
 	if (!m->ranges)
 		return -PZ_ENOMEM;
 	r = m->ranges;
@@ -405,7 +406,7 @@ static int zi_parse(struct zi_parser *ps, const char *text, size_t len)
 
 static struct pz_host_machine *zi_alloc_machine(const char *source)
 {
-	struct pz_host_machine *m = calloc(1, sizeof(*m));
+	struct pz_host_machine *m = pz_host_sys_calloc(1, sizeof(*m));
 
 	if (m)
 		snprintf(m->source, sizeof(m->source), "%s", source);
@@ -433,7 +434,7 @@ int pz_host_machine_from_zoneinfo(const char *text, size_t len, unsigned nr_cpus
 	*out = NULL;
 	if ((!text && len) || nr_cpus > PZ_MAX_CPUS)
 		return -PZ_EINVAL;
-	ps = calloc(1, sizeof(*ps));
+	ps = pz_host_sys_calloc(1, sizeof(*ps));
 	if (!ps)
 		return -PZ_ENOMEM;
 	ps->m = zi_alloc_machine("zoneinfo");
@@ -467,21 +468,21 @@ static int zi_read_file(const char *path, char **buf, size_t *len)
 	ssize_t r;
 	int fd, err = 0;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = pz_host_sys_open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -PZ_ENODEV;
 	for (;;) {
 		if (!b || n == cap) {
 			if (b)
 				cap *= 2;
-			nb = cap > ZI_MAX_FILE ? NULL : realloc(b, cap);
+			nb = cap > ZI_MAX_FILE ? NULL : pz_host_sys_realloc(b, cap);
 			if (!nb) {
 				err = cap > ZI_MAX_FILE ? -PZ_EINVAL : -PZ_ENOMEM;
 				break;
 			}
 			b = nb;
 		}
-		r = read(fd, b + n, cap - n);
+		r = pz_host_sys_read(fd, b + n, cap - n);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0) {
@@ -566,7 +567,7 @@ int pz_host_machine_default(unsigned nr_cpus, struct pz_host_machine **out)
 	if (!m)
 		return -PZ_ENOMEM;
 	m->nr_ranges = sizeof(zi_default_ranges) / sizeof(zi_default_ranges[0]);
-	m->ranges = malloc(sizeof(zi_default_ranges));
+	m->ranges = pz_host_sys_malloc(sizeof(zi_default_ranges));
 	if (!m->ranges) {
 		free(m);
 		return -PZ_ENOMEM;

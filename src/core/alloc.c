@@ -24,13 +24,6 @@ struct pz_task *pz_current_task(void)
 	return pz_current_task_hook ? pz_current_task_hook() : (struct pz_task *)0;
 }
 
-const struct pz_task *pz_task_current(struct pz *pz)
-{
-	struct pz_task *t = pz_current_task();
-
-	return t ? t : &pz->default_task;
-}
-
 /* buffered_rmqueue: one block from zone z, with the zone's accounting. */
 static struct pz_page *buffered_rmqueue(struct pz *pz, struct pz_zone *z, unsigned order,
 					pz_gfp_t gfp, struct pz_alloc_ctx *ac)
@@ -418,42 +411,6 @@ static struct pz_page *alloc_nodemask(struct pz *pz, pz_gfp_t gfp, unsigned orde
  * and returns NULL so that the general path runs. The general path is the
  * specification; this is only a shortcut through it.
  */
-/*
- * The alloc context of a per-CPU shortcut (alloc_pcp_fast, the bulk
- * allocator): false when the request needs something only the general path
- * does (a report, WRITE spreading, a restricted cpuset, slot-3 types).
- * Callers have checked: no nodemask, no tracing, cpusets off.
- */
-bool pz_fast_ctx(struct pz *pz, pz_gfp_t gfp, int nid, const struct pz_task *task,
-		 struct pz_alloc_ctx *ac)
-{
-	unsigned fast = pz->gfp_fast[gfp & 0x1f], pos = 0;
-
-	/* forbidden zone mixes and MOVABLE|RECLAIMABLE are reported by the
-	 * general path */
-	if (pz_unlikely(fast == PZ_GFP_FAST_NONE))
-		return false;
-	ac->migratetype = fast >> 4;
-	ac->cpu = pz_this_cpu(pz);
-	ac->task = task ? task : pz_task_current(pz);
-	if ((gfp & PZ_GFP_WRITE) ||
-	    __atomic_load_n(&ac->task->mems_allowed, __ATOMIC_RELAXED) != PZ_NODEMASK_ALL)
-		return false;
-	if (nid < 0)
-		nid = pz->cpu_node[ac->cpu];
-	else if ((unsigned)nid >= pz->nr_nodes)
-		return false;
-	ac->zonelist = pz->nodes[nid].zonelist[(gfp & PZ_GFP_THISNODE) ? 1 : 0];
-	ac->high_zoneidx = fast & 0xf;
-	ac->nodemask = (const pz_nodemask_t *)0;
-	ac->spread_dirty_pages = false;
-	ac->t = (struct pz_tbuf *)0;
-	ac->preferred = pz_next_zone(pz, ac->zonelist, &pos, ac->high_zoneidx, ac->nodemask);
-	if (!ac->preferred)
-		return false;
-	ac->classzone_idx = ac->preferred->type;
-	return true;
-}
 
 static struct pz_page *alloc_pcp_fast(struct pz *pz, pz_gfp_t gfp, unsigned order, int nid,
 				      const struct pz_task *task)

@@ -233,34 +233,6 @@ int pz_free_pages_internal(struct pz *pz, struct pz_page *p, unsigned order, boo
 	return free_block(pz, p, order, cold, batched, (struct pz_tbuf *)0);
 }
 
-/*
- * The common free of a block with a per-CPU list, first half: a block this
- * instance handed out at this order, last reference, no state the free
- * check would object to, and (order > 0) nothing but its head to check or
- * clear (head-only checks and lazy tails). It drops the reference, clears
- * what free_pages_prepare clears and records the pageblock type, returning
- * true; for anything else it returns false having changed nothing (the
- * general path then reports or handles it).
- */
-bool pz_claim_pcp_block(struct pz *pz, struct pz_page *p, unsigned order)
-{
-	const unsigned ok =
-		PG_PFMEMALLOC | (PZ_PAGE_DIRTY << PG_USER_SHIFT) | (order ? PG_HEAD : 0);
-	int one = 1;
-
-	if ((pg_flags(p) & ~ok) || p->order != order || p->mapcount != 0)
-		return false;
-	if (order && (!pz_feature(pz, PZ_FEAT_LAZY_TAILS) || pz_pages_to_check(pz, order) != 1))
-		return false;
-	if (!atomic_compare_exchange_strong_explicit(&p->refcount, &one, 0, memory_order_acq_rel,
-						     memory_order_relaxed))
-		return false;
-	pg_store(p, 0);
-	p->owner = 0;
-	p->mt = (uint8_t)pz_pageblock_mt(pz, pz_page_pfn(pz, p));
-	return true;
-}
-
 /* The whole of it: what free_block does for such a block. */
 static bool free_pcp_fast(struct pz *pz, struct pz_page *p, unsigned order, bool cold)
 {

@@ -497,16 +497,85 @@ unsigned pz_stat_threshold(const struct pz *pz, const struct pz_zone *z);
 void pz_pcp_setup_zone(struct pz *pz, struct pz_zone *z);
 
 /* ---- buddy.c ---------------------------------------------------------- */
-void pz_list_add_head(struct pz *pz, struct pz_list *l, struct pz_page *p);
-void pz_list_add_tail(struct pz *pz, struct pz_list *l, struct pz_page *p);
-void pz_list_add_after(struct pz *pz, struct pz_list *l, struct pz_page *prev, struct pz_page *p);
-void pz_list_add_before(struct pz *pz, struct pz_list *l, struct pz_page *next, struct pz_page *p);
-void pz_list_del(struct pz *pz, struct pz_list *l, struct pz_page *p);
+/* Index-linked lists of descriptors (first/last, PZ_NIL-terminated). */
+static inline void pz_list_add_head(struct pz *pz, struct pz_list *l, struct pz_page *p)
+{
+	uint32_t idx = pz_page_idx(pz, p);
+
+	p->prev = PZ_NIL;
+	p->next = l->first;
+	if (l->first != PZ_NIL)
+		pz->pages[l->first].prev = idx;
+	else
+		l->last = idx;
+	l->first = idx;
+}
+
+static inline void pz_list_add_tail(struct pz *pz, struct pz_list *l, struct pz_page *p)
+{
+	uint32_t idx = pz_page_idx(pz, p);
+
+	p->next = PZ_NIL;
+	p->prev = l->last;
+	if (l->last != PZ_NIL)
+		pz->pages[l->last].next = idx;
+	else
+		l->first = idx;
+	l->last = idx;
+}
+
+static inline void pz_list_add_after(struct pz *pz, struct pz_list *l, struct pz_page *prev,
+				     struct pz_page *p)
+{
+	uint32_t idx = pz_page_idx(pz, p);
+
+	p->prev = pz_page_idx(pz, prev);
+	p->next = prev->next;
+	if (prev->next != PZ_NIL)
+		pz->pages[prev->next].prev = idx;
+	else
+		l->last = idx;
+	prev->next = idx;
+}
+
+static inline void pz_list_add_before(struct pz *pz, struct pz_list *l, struct pz_page *next,
+				      struct pz_page *p)
+{
+	uint32_t idx = pz_page_idx(pz, p);
+
+	p->next = pz_page_idx(pz, next);
+	p->prev = next->prev;
+	if (next->prev != PZ_NIL)
+		pz->pages[next->prev].next = idx;
+	else
+		l->first = idx;
+	next->prev = idx;
+}
+
+static inline void pz_list_del(struct pz *pz, struct pz_list *l, struct pz_page *p)
+{
+	if (p->prev != PZ_NIL)
+		pz->pages[p->prev].next = p->next;
+	else
+		l->first = p->next;
+	if (p->next != PZ_NIL)
+		pz->pages[p->next].prev = p->prev;
+	else
+		l->last = p->prev;
+	p->next = p->prev = PZ_NIL;
+}
+
 static inline bool pz_list_empty(const struct pz_list *l)
 {
 	return l->first == PZ_NIL;
 }
-unsigned pz_pageblock_mt(const struct pz *pz, uint64_t pfn);
+static inline unsigned pz_pageblock_mt(const struct pz *pz, uint64_t pfn)
+{
+	uint64_t b = (pfn - pz->base_pfn) >> pz->pageblock_order;
+
+	return atomic_load_explicit(&pz->pageblock[b], memory_order_relaxed) & PB_MT_MASK;
+}
+
 void pz_set_pageblock_mt(struct pz *pz, uint64_t pfn, unsigned mt);
 void pz_area_add(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned order, unsigned mt,
 		 bool tail);
@@ -544,8 +613,27 @@ static inline struct pz_list *pz_pcp_list(struct pz_pcp *pcp, unsigned level, un
 }
 struct pz_page *pz_pcp_alloc(struct pz *pz, struct pz_zone *z, unsigned order, pz_gfp_t gfp,
 			     const struct pz_alloc_ctx *ac);
-void pz_pcp_free_locked(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp, struct pz_page *p,
-			unsigned order, unsigned mt, bool cold, struct pz_tbuf *t);
+void pz_pcp_flush_locked(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp, struct pz_tbuf *t);
+/* The locked half of a per-CPU free: mt is a pcp type (RESERVE,
+ * HIGHATOMIC and CMA pages already mapped to MOVABLE). */
+static inline void pz_pcp_free_locked(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp,
+				      struct pz_page *p, unsigned order, unsigned mt, bool cold,
+				      struct pz_tbuf *t)
+{
+	struct pz_list *list = pz_pcp_list(pcp, (unsigned)pz_pcp_level(pz, order), mt);
+
+	if (p->order != order)
+		p->order = (uint8_t)order; /* normally equal: checked at free */
+	if (cold)
+		pz_list_add_tail(pz, list, p);
+	else
+		pz_list_add_head(pz, list, p);
+	pg_set_where(p, PG_PCP);
+	pcp->count += 1 << order;
+	pz_count_locked(&pcp->ev_locked[PCPEV_PGFREE], (uint64_t)1 << order);
+	if (pz_unlikely(pcp->count >= atomic_load_explicit(&pcp->high, memory_order_acquire)))
+		pz_pcp_flush_locked(pz, z, pcp, t);
+}
 void pz_pcp_free(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned order, unsigned cpu,
 		 bool cold, struct pz_tbuf *t);
 void pz_drain_zone_cpu(struct pz *pz, struct pz_zone *z, unsigned cpu, struct pz_tbuf *t);
@@ -568,12 +656,54 @@ struct pz_page *pz_get_page_from_freelist(struct pz *pz, pz_gfp_t gfp, unsigned 
 bool pz_first_zone(struct pz *pz, struct pz_alloc_ctx *ac, const pz_nodemask_t *mask);
 #define PZ_GFP_FAST_NONE 0xffu
 void pz_build_gfp_fast(struct pz *pz);
-bool pz_fast_ctx(struct pz *pz, pz_gfp_t gfp, int nid, const struct pz_task *task,
-		 struct pz_alloc_ctx *ac);
+/* The calling task, or the instance's default task (no cpuset, no policy). */
+static inline const struct pz_task *pz_task_current(struct pz *pz)
+{
+	struct pz_task *(*hook)(void) = pz_current_task_hook;
+	struct pz_task *t = hook ? hook() : (struct pz_task *)0;
+
+	return t ? t : &pz->default_task;
+}
+
+/*
+ * The alloc context of a per-CPU shortcut (alloc_pcp_fast, the bulk
+ * allocator): false when the request needs something only the general path
+ * does (a report, WRITE spreading, a restricted cpuset, slot-3 types).
+ * Callers have checked: no nodemask, no tracing, cpusets off.
+ */
+static inline bool pz_fast_ctx(struct pz *pz, pz_gfp_t gfp, int nid, const struct pz_task *task,
+			       struct pz_alloc_ctx *ac)
+{
+	unsigned fast = pz->gfp_fast[gfp & 0x1f], pos = 0;
+
+	/* forbidden zone mixes and MOVABLE|RECLAIMABLE are reported by the
+	 * general path */
+	if (pz_unlikely(fast == PZ_GFP_FAST_NONE))
+		return false;
+	ac->migratetype = fast >> 4;
+	ac->cpu = pz_this_cpu(pz);
+	ac->task = task ? task : pz_task_current(pz);
+	if ((gfp & PZ_GFP_WRITE) ||
+	    __atomic_load_n(&ac->task->mems_allowed, __ATOMIC_RELAXED) != PZ_NODEMASK_ALL)
+		return false;
+	if (nid < 0)
+		nid = pz->cpu_node[ac->cpu];
+	else if ((unsigned)nid >= pz->nr_nodes)
+		return false;
+	ac->zonelist = pz->nodes[nid].zonelist[(gfp & PZ_GFP_THISNODE) ? 1 : 0];
+	ac->high_zoneidx = fast & 0xf;
+	ac->nodemask = (const pz_nodemask_t *)0;
+	ac->spread_dirty_pages = false;
+	ac->t = (struct pz_tbuf *)0;
+	ac->preferred = pz_next_zone(pz, ac->zonelist, &pos, ac->high_zoneidx, ac->nodemask);
+	if (!ac->preferred)
+		return false;
+	ac->classzone_idx = ac->preferred->type;
+	return true;
+}
 const char *pz_new_page_problem(const struct pz_page *p);
 bool pz_prep_new_page(struct pz *pz, struct pz_page *p, unsigned order, pz_gfp_t gfp,
 		      unsigned alloc_flags);
-const struct pz_task *pz_task_current(struct pz *pz);
 /*
  * The per-allocation accounting of buffered_rmqueue for nr allocations of
  * one order: the fair batch (4.1), PGALLOC in pages, and zone_statistics'
@@ -636,7 +766,34 @@ struct pz_page *pz_alloc_slowpath(struct pz *pz, pz_gfp_t gfp, unsigned order,
 
 /* ---- free.c ----------------------------------------------------------- */
 struct pz_page *pz_tail_head(const struct pz *pz, const struct pz_page *p);
-bool pz_claim_pcp_block(struct pz *pz, struct pz_page *p, unsigned order);
+/*
+ * The common free of a block with a per-CPU list, first half: a block this
+ * instance handed out at this order, last reference, no state the free
+ * check would object to, and (order > 0) nothing but its head to check or
+ * clear (head-only checks and lazy tails). It drops the reference, clears
+ * what free_pages_prepare clears and records the pageblock type, returning
+ * true; for anything else it returns false having changed nothing (the
+ * general path then reports or handles it).
+ */
+static inline bool pz_claim_pcp_block(struct pz *pz, struct pz_page *p, unsigned order)
+{
+	const unsigned ok =
+		PG_PFMEMALLOC | (PZ_PAGE_DIRTY << PG_USER_SHIFT) | (order ? PG_HEAD : 0);
+	int one = 1;
+
+	if ((pg_flags(p) & ~ok) || p->order != order || p->mapcount != 0)
+		return false;
+	if (order && (!pz_feature(pz, PZ_FEAT_LAZY_TAILS) || pz_pages_to_check(pz, order) != 1))
+		return false;
+	if (!atomic_compare_exchange_strong_explicit(&p->refcount, &one, 0, memory_order_acq_rel,
+						     memory_order_relaxed))
+		return false;
+	pg_store(p, 0);
+	p->owner = 0;
+	p->mt = (uint8_t)pz_pageblock_mt(pz, pz_page_pfn(pz, p));
+	return true;
+}
+
 int pz_free_pages_internal(struct pz *pz, struct pz_page *p, unsigned order, bool cold,
 			   bool batched);
 void pz_free_pages_ok(struct pz *pz, struct pz_page *p, unsigned order, unsigned cpu);

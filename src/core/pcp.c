@@ -255,31 +255,17 @@ static int free_pcppages_bulk(struct pz *pz, struct pz_zone *z, struct pz_pcp *p
 	return done;
 }
 
-/* The locked half of a per-CPU free: mt is a pcp type (RESERVE,
- * HIGHATOMIC and CMA pages already mapped to MOVABLE). */
-void pz_pcp_free_locked(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp, struct pz_page *p,
-			unsigned order, unsigned mt, bool cold, struct pz_tbuf *t)
+/* The flush of a per-CPU free that reached pcp->high: batch pages' worth,
+ * coldest first. Caller holds pcp->lock. */
+void pz_pcp_flush_locked(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp, struct pz_tbuf *t)
 {
-	struct pz_list *list = pz_pcp_list(pcp, (unsigned)pz_pcp_level(pz, order), mt);
+	int batch = atomic_load_explicit(&pcp->batch, memory_order_acquire);
+	struct pcp_rr rr;
 
-	if (p->order != order)
-		p->order = (uint8_t)order; /* normally equal: checked at free */
-	if (cold)
-		pz_list_add_tail(pz, list, p);
-	else
-		pz_list_add_head(pz, list, p);
-	pg_set_where(p, PG_PCP);
-	pcp->count += 1 << order;
-	pz_count_locked(&pcp->ev_locked[PCPEV_PGFREE], (uint64_t)1 << order);
-	if (pcp->count >= atomic_load_explicit(&pcp->high, memory_order_acquire)) {
-		int batch = atomic_load_explicit(&pcp->batch, memory_order_acquire);
-		struct pcp_rr rr;
-
-		if (batch > pcp->count)
-			batch = pcp->count;
-		rr_start(&rr, batch);
-		pcp->count -= free_pcppages_bulk(pz, z, pcp, &rr, batch, t);
-	}
+	if (batch > pcp->count)
+		batch = pcp->count;
+	rr_start(&rr, batch);
+	pcp->count -= free_pcppages_bulk(pz, z, pcp, &rr, batch, t);
 }
 
 /* free_hot_cold_page / free_unref_page after the checks: p->mt holds the

@@ -138,23 +138,27 @@ struct pz_pcp {
  *   managed == allocated + free (buddy lists) + pcp + leaked
  */
 struct pz_zone {
-	pz_lock_t lock;
+	/* read on every allocation, written rarely */
 	uint16_t id;						/* [C] */
 	uint8_t nid, type;					/* [C] */
 	bool populated;						/* [C] present_pages != 0 */
+	atomic_uint flags;					/* [A] ZONE_FAIR_DEPLETED */
 	uint64_t start_pfn, end_pfn, spanned, present, managed; /* [C] */
 	atomic_long wmark[3];					/* [A] MIN, LOW, HIGH */
 	atomic_long lowmem_reserve[PZ_NR_ZONE_TYPES];		/* [A] */
-	long nr_migrate_reserve_block;				/* [Z] 4.1 MIGRATE_RESERVE blocks */
 	atomic_long dirty_balance_reserve;			/* [A] */
-	atomic_long nr_free_pages;				/* [Z] written, [A] read */
-	atomic_long nr_free_cma;				/* [Z] written, [A] read */
-	atomic_long nr_alloc_batch;				/* [A] fair policy batch */
-	atomic_long pages_scanned;				/* [A] */
-	atomic_uint flags;					/* [A] ZONE_FAIR_DEPLETED */
-	long nr_isolate_pageblock;				/* [Z] */
+	struct pz_pcp *pcp;					/* [C] nr_cpus entries */
+	/* 4.1's fair batch: written by every allocation from the zone, on
+	 * a line of its own so that it does not evict the fields above */
+	_Alignas(PZ_CACHELINE) atomic_long nr_alloc_batch; /* [A] */
+	/* the lock and what is written under it */
+	_Alignas(PZ_CACHELINE) pz_lock_t lock;
+	atomic_long nr_free_pages;	/* [Z] written, [A] read */
+	atomic_long nr_free_cma;	/* [Z] written, [A] read */
+	atomic_long pages_scanned;	/* [A] */
+	long nr_isolate_pageblock;	/* [Z] */
+	long nr_migrate_reserve_block;	/* [Z] 4.1 MIGRATE_RESERVE blocks */
 	atomic_uint_least64_t dirty[5]; /* [A] embedder-reported page-cache figures */
-	struct pz_pcp *pcp;		/* [C] nr_cpus entries */
 	struct pz_free_area free_area[PZ_MAX_ORDER_LIMIT];
 };
 

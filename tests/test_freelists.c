@@ -917,7 +917,7 @@ static void compare(pz_t *pz, const uint64_t pg0[MAXZ][2])
 							       (enum pz_migratetype)mt, buf, BUFN));
 		for (unsigned mt = 0; mt < NPCP; mt++)
 			compare_list("pcp", z, 0, mt, &z->pcp[mt],
-				     pz_pcp_list_pfns(pz, 0, z->type, 0, (enum pz_migratetype)mt,
+				     pz_pcp_list_pfns(pz, 0, z->type, 0, 0, (enum pz_migratetype)mt,
 						      buf, BUFN));
 		for (uint64_t b = z->start >> PBO; b << PBO < z->end; b++) {
 			int got = pz_pageblock_migratetype(pz, b << PBO);

@@ -876,11 +876,14 @@ PZ_API int pz_validate(pz_t *pz);
  * pictures. pz_free_list_pfns copies the head pfns of the free blocks on
  * the buddy list (order, mt) of a zone, from the list head (the block
  * __rmqueue_smallest takes next) to the tail. pz_pcp_list_pfns copies the
- * pfns on one CPU's per-CPU list of type mt (mt < PZ_MT_PCPTYPES), head
- * (hot end) first. At most max pfns are written to out; out may be NULL
- * when max is 0, to ask for the length only.
- * Returns the list's length (which may exceed max), or -PZ_EINVAL (bad
- * instance, order >= max order, bad migratetype, out NULL with max > 0),
+ * head pfns of the blocks on one CPU's per-CPU list of (order, mt)
+ * (mt < PZ_MT_PCPTYPES), head (hot end) first; the orders with a per-CPU
+ * list are 0 and, when the instance has PZ_FEAT_PCP_HIGH_ORDER, 1-3 and
+ * the pageblock order. At most max pfns are written to out; out may be
+ * NULL when max is 0, to ask for the length only.
+ * Returns the list's length in blocks (which may exceed max), or
+ * -PZ_EINVAL (bad instance, order >= max order, bad migratetype, out NULL
+ * with max > 0; pcp: an order without a per-CPU list in this instance),
  * -PZ_ENODEV (no such populated zone, cpu >= nr_cpus).
  * Context: any thread; may spin: the copy is made under the zone's lock
  * (pcp: that CPU's list lock), so it is one consistent list.
@@ -888,7 +891,7 @@ PZ_API int pz_validate(pz_t *pz);
 PZ_API int64_t pz_free_list_pfns(pz_t *pz, int nid, enum pz_zone_type type, unsigned order,
 				 enum pz_migratetype mt, uint64_t *out, size_t max);
 PZ_API int64_t pz_pcp_list_pfns(pz_t *pz, int nid, enum pz_zone_type type, unsigned cpu,
-				enum pz_migratetype mt, uint64_t *out, size_t max);
+				unsigned order, enum pz_migratetype mt, uint64_t *out, size_t max);
 /*
  * The migratetype label of the pageblock holding pfn (the kernel's
  * get_pageblock_migratetype), or -PZ_ERANGE for a pfn outside every zone,

@@ -1031,11 +1031,11 @@ static void test_list_snapshots(void **state)
 	assert_non_null(p);
 	struct pz_pcp_info pcp;
 	assert_int_equal(pz_pcp_info(pz, 0, PZ_ZONE_NORMAL, 0, &pcp), 0);
-	int64_t n = pz_pcp_list_pfns(pz, 0, PZ_ZONE_NORMAL, 0, PZ_MT_UNMOVABLE, out, 64);
+	int64_t n = pz_pcp_list_pfns(pz, 0, PZ_ZONE_NORMAL, 0, 0, PZ_MT_UNMOVABLE, out, 64);
 	assert_int_equal(n, pcp.batch - 1);
 	for (int64_t i = 0; i < n; i++)
 		assert_int_equal(out[i], pz_page_to_pfn(pz, p) + 1 + (uint64_t)i);
-	assert_int_equal(pz_pcp_list_pfns(pz, 0, PZ_ZONE_NORMAL, 0, PZ_MT_MOVABLE, out, 64), 0);
+	assert_int_equal(pz_pcp_list_pfns(pz, 0, PZ_ZONE_NORMAL, 0, 0, PZ_MT_MOVABLE, out, 64), 0);
 	assert_int_equal(pz_pageblock_migratetype(pz, pz_page_to_pfn(pz, p)), PZ_MT_UNMOVABLE);
 	assert_int_equal(pz_pageblock_migratetype(pz, 4096 + 4096), PZ_MT_MOVABLE);
 
@@ -1053,20 +1053,63 @@ static void test_list_snapshots(void **state)
 			 -PZ_ENODEV);
 	assert_int_equal(pz_free_list_pfns(pz, 1, PZ_ZONE_NORMAL, 0, PZ_MT_MOVABLE, out, 64),
 			 -PZ_ENODEV);
-	assert_int_equal(pz_pcp_list_pfns(NULL, 0, PZ_ZONE_NORMAL, 0, PZ_MT_MOVABLE, out, 64),
+	assert_int_equal(pz_pcp_list_pfns(NULL, 0, PZ_ZONE_NORMAL, 0, 0, PZ_MT_MOVABLE, out, 64),
 			 -PZ_EINVAL);
-	assert_int_equal(pz_pcp_list_pfns(pz, 0, PZ_ZONE_NORMAL, 0, PZ_MT_RESERVE, out, 64),
+	assert_int_equal(pz_pcp_list_pfns(pz, 0, PZ_ZONE_NORMAL, 0, 0, PZ_MT_RESERVE, out, 64),
 			 -PZ_EINVAL);
-	assert_int_equal(pz_pcp_list_pfns(pz, 0, PZ_ZONE_NORMAL, 0, PZ_MT_MOVABLE, NULL, 1),
+	assert_int_equal(pz_pcp_list_pfns(pz, 0, PZ_ZONE_NORMAL, 0, 0, PZ_MT_MOVABLE, NULL, 1),
 			 -PZ_EINVAL);
-	assert_int_equal(pz_pcp_list_pfns(pz, 0, PZ_ZONE_NORMAL, 1, PZ_MT_MOVABLE, out, 64),
+	assert_int_equal(pz_pcp_list_pfns(pz, 0, PZ_ZONE_NORMAL, 1, 0, PZ_MT_MOVABLE, out, 64),
 			 -PZ_ENODEV);
-	assert_int_equal(pz_pcp_list_pfns(pz, 0, PZ_ZONE_DMA32, 0, PZ_MT_MOVABLE, out, 64),
+	assert_int_equal(pz_pcp_list_pfns(pz, 0, PZ_ZONE_DMA32, 0, 0, PZ_MT_MOVABLE, out, 64),
 			 -PZ_ENODEV);
+	/* linux-4.1 has per-CPU lists for order 0 only */
+	for (unsigned o = 1; o <= pz_max_order(pz); o++)
+		assert_int_equal(
+			pz_pcp_list_pfns(pz, 0, PZ_ZONE_NORMAL, 0, o, PZ_MT_MOVABLE, out, 64),
+			-PZ_EINVAL);
 	assert_int_equal(pz_pageblock_migratetype(NULL, 4096), -PZ_EINVAL);
 	assert_int_equal(pz_pageblock_migratetype(pz, 100), -PZ_ERANGE);
 	assert_int_equal(pz_pageblock_migratetype(pz, 1ull << 40), -PZ_ERANGE);
 	assert_int_equal(pz_free_pages(pz, p, 0), 0);
+	tu_destroy(pz);
+
+	/* modern (PZ_FEAT_PCP_HIGH_ORDER): orders 1-3 and the pageblock order
+	 * have lists too; an order-2 refill shows up on its own list only */
+	struct pz_config cfg;
+	cfg_init(&cfg, &m, 0);
+	cfg.profile = PZ_PROFILE_MODERN;
+	pz = create_cfg(&cfg);
+	p = pz_alloc_pages(pz, PZ_GFP_KERNEL, 2);
+	assert_non_null(p);
+	assert_int_equal(pz_pcp_info(pz, 0, PZ_ZONE_NORMAL, 0, &pcp), 0);
+	assert_true(pcp.count >= 4);
+	n = pz_pcp_list_pfns(pz, 0, PZ_ZONE_NORMAL, 0, 2, PZ_MT_UNMOVABLE, out, 64);
+	assert_int_equal(n << 2, pcp.count);
+	for (int64_t i = 0; i < n; i++)
+		assert_int_equal(out[i], pz_page_to_pfn(pz, p) + 4 * (1 + (uint64_t)i));
+	for (unsigned o = 0; o < pz_max_order(pz); o++) {
+		bool has = o <= 3 || o == pz_pageblock_order(pz);
+		int64_t want = !has ? -PZ_EINVAL : o == 2 ? n : 0;
+
+		assert_int_equal(
+			pz_pcp_list_pfns(pz, 0, PZ_ZONE_NORMAL, 0, o, PZ_MT_UNMOVABLE, NULL, 0),
+			want);
+		assert_int_equal(
+			pz_pcp_list_pfns(pz, 0, PZ_ZONE_NORMAL, 0, o, PZ_MT_MOVABLE, out, 64),
+			has ? 0 : -PZ_EINVAL);
+	}
+	assert_int_equal(pz_pcp_list_pfns(pz, 0, PZ_ZONE_NORMAL, 0, pz_max_order(pz), PZ_MT_MOVABLE,
+					  out, 64),
+			 -PZ_EINVAL);
+	assert_int_equal(pz_pcp_list_pfns(pz, 0, PZ_ZONE_NORMAL, 0, 2, PZ_MT_RESERVE, out, 64),
+			 -PZ_EINVAL);
+	assert_int_equal(pz_pcp_list_pfns(pz, 0, PZ_ZONE_NORMAL, 1, 2, PZ_MT_MOVABLE, out, 64),
+			 -PZ_ENODEV);
+	assert_int_equal(pz_free_pages(pz, p, 2), 0);
+	assert_int_equal(pz_pcp_list_pfns(pz, 0, PZ_ZONE_NORMAL, 0, 2, PZ_MT_UNMOVABLE, out, 64),
+			 n + 1);
+	assert_int_equal(out[0], pz_page_to_pfn(pz, p));
 	tu_destroy(pz);
 }
 

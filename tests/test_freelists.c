@@ -18,7 +18,25 @@
  *   - the content and order of the per-CPU lists: batched refill in
  *     physical order, hot/cold ends (5.3, 5.4), the flush at `high` and
  *     drains with free_pcppages_bulk's round robin and coldest-first order
- *     (6.3), and the migratetype each drained page returns to;
+ *     (6.3), zone by zone from the lowest, and the migratetype each
+ *     drained page returns to;
+ *   - with 5.14's high-order lists (PZ_FEAT_PCP_HIGH_ORDER, spec 11 item
+ *     10; the modern profile's default, and one linux-4.1 run with the
+ *     switch set): one list per pcp type for orders 0-3 and for the
+ *     pageblock order (the library keeps one per type there, where 5.14
+ *     had a single THP list - docs/DESIGN.md), orders 4..PBO-1 and above
+ *     PBO bypassing them; a refill of max(batch >> order, 2) blocks by the
+ *     same ordered pull (one block when batch is 1, as 5.14's "batch > 1"
+ *     test gives); count, high and batch in pages; the flush at high of
+ *     batch pages' worth round robin over the 15 lists (index level * 3 +
+ *     the type's place in the profile's enum, starting after index 0,
+ *     "batch_free == number of lists" emptying the one non-empty list),
+ *     each block counting 2^order so that the last one - a pageblock's
+ *     512 pages against a batch of 1 or 3 - may overshoot; high = max(LOW
+ *     / the node's CPUs, 4 * batch), or managed / fraction / CPUs;
+ *   - the watermarks, pcp high and batch after min_free_kbytes changes
+ *     (modern runs; 4.1's MIGRATE_RESERVE re-setup is not modelled) and
+ *     percpu_pagelist_fraction changes (all runs);
  *   - every pageblock label, NR_FREE_PAGES, NR_ALLOC_BATCH, pcp count,
  *     pgalloc / pgfree, and (with a trace sink) the sequence of
  *     mm_page_alloc_zone_locked, mm_page_pcpu_drain and
@@ -30,21 +48,26 @@
  * maximal blocks, then 4.1's setup_zone_migrate_reserve) when the zone
  * edges are max-order aligned; on the machine whose zone edge is not, it
  * reads the boot free lists and labels from the library once. Every later
- * change it predicts itself. Runs cover both profiles, one zone, two zones
- * (DMA32 + Normal), a CMA area, a large per-CPU list
- * (percpu_pagelist_fraction 8), grouping by mobility switched off, and
- * focused watermark refusal thresholds. It does not model: isolation,
- * HIGHATOMIC reservation (the modern profile does not reserve yet, see
- * docs/DESIGN.md), NUMA, more than one CPU, reclaim callbacks, bulk
- * allocation, split_page, and the 5.14 high-order per-CPU lists: the
- * modern runs switch PZ_FEAT_PCP_HIGH_ORDER off (test_modern_paths and
- * test_bulk cover that switch).
+ * change it predicts itself. Runs cover both profiles with their default
+ * switches, linux-4.1 with PZ_FEAT_PCP_HIGH_ORDER, one zone (batch 3), two
+ * zones (DMA32 + Normal, batch 1 in both), a CMA area, a large per-CPU
+ * list (percpu_pagelist_fraction 8), grouping by mobility switched off,
+ * and focused watermark refusal thresholds. Runs with high-order lists
+ * allocate and free orders 1-3 and the pageblock order often and must
+ * see high-order refills, hot reuse of a freed block, flushes at high
+ * (some where a pageblock-order block overshot batch) and drains freeing
+ * high-order blocks; the counts are printed. It does not model:
+ * isolation, HIGHATOMIC reservation (the modern profile does not reserve
+ * yet, see docs/DESIGN.md), NUMA, more than one CPU (test_modern_paths
+ * covers high shared by two CPUs and remote drains), reclaim callbacks,
+ * bulk allocation, split_page.
  *
  * On a mismatch the test prints the first differing list, position,
  * expected and actual pfn, and the seed and operation number.
  * PZ_TEST_SEED and PZ_TEST_OPS override the seed and the operation count.
  * White-box only through the public read-only walkers
- * (pz_free_list_pfns, pz_pcp_list_pfns, pz_pageblock_migratetype).
+ * (pz_free_list_pfns, pz_pcp_list_pfns of every order with a per-CPU list,
+ * pz_pageblock_migratetype) and pz_zone_info / pz_pcp_info.
  */
 #include "testutil.h"
 
@@ -60,6 +83,7 @@
 #define MAXZ	   2
 #define NMT	   PZ_MT_TYPES
 #define NPCP	   PZ_MT_PCPTYPES
+#define NLEV	   5 /* pcp levels: orders 0, 1, 2, 3 and the pageblock order */
 #define DEF_SEED   0x4d0de1f12ee5ull
 #define DEF_OPS	   6000ul
 #define MAXEV	   16384
@@ -81,8 +105,8 @@ struct mzone {
 	long alloc_batch;
 	int depleted;
 	struct mlist fl[MAXO][NMT];
-	struct mlist pcp[NPCP];
-	int pcp_count, pcp_high, pcp_batch;
+	struct mlist pcp[NLEV][NPCP];	    /* [level][mt]; only level 0 without hi */
+	int pcp_count, pcp_high, pcp_batch; /* pages */
 	uint64_t pgalloc, pgfree;
 };
 
@@ -95,18 +119,27 @@ struct mev {
 struct model {
 	enum pz_profile prof;
 	unsigned nz;
-	bool has_cma;	      /* CONFIG_CMA with a CMA area: ALLOC_CMA for MOVABLE */
-	bool nomob;	      /* page_group_by_mobility_disabled: every request UNMOVABLE */
-	struct mzone z[MAXZ]; /* in zonelist order: highest zone type first */
+	bool has_cma;	   /* CONFIG_CMA with a CMA area: ALLOC_CMA for MOVABLE */
+	bool nomob;	   /* page_group_by_mobility_disabled: every request UNMOVABLE */
+	bool hi;	   /* PZ_FEAT_PCP_HIGH_ORDER: pcp lists for orders 1-3 and PBO */
+	unsigned fraction; /* percpu_pagelist_fraction in force */
+	uint64_t min_free_kbytes, min_free_kbytes0; /* in force; the default */
+	struct mzone z[MAXZ];			    /* in zonelist order: highest zone type first */
 	int8_t zone_of[NPFN]; /* index into z[] of the zone whose span holds pfn, or -1 */
 	uint8_t head[NPFN];   /* order + 1 if pfn heads a free block on a buddy list */
 	uint8_t head_mt[NPFN];
-	uint8_t pcp_mt[NPFN]; /* the migratetype a pcp page returns to (pcppage mt) */
+	uint8_t pcp_mt[NPFN];	 /* the migratetype a pcp page returns to (pcppage mt) */
+	uint8_t pcp_freed[NPFN]; /* the pcp block at pfn was put there by a free */
 	uint8_t pb[NPFN >> PBO];
 	struct mev ev[MAXEV];
 	size_t nev;
 	/* what the workload exercised */
 	unsigned long fallbacks, claims, reserve_uses, cma_uses, tail_adds, refusals, drains_bulk;
+	/* high-order pcp: refills, allocations served by a block freed to the
+	 * list (hot reuse), flushes at high and drains that freed such blocks,
+	 * flushes whose pageblock-order block overshot batch */
+	unsigned long hi_refills, hi_reuses, hi_flushes, hi_drains, pb_overshoots;
+	unsigned long wmark_changes, fraction_changes;
 };
 
 static struct model M;
@@ -358,55 +391,99 @@ static void m_free_one(struct mzone *z, uint64_t pfn, unsigned order, unsigned m
 	m_add_free(z, pfn, order, mt, tail);
 }
 
-/* free_pcppages_bulk: round robin over the lists in the kernel's enum order,
- * starting after index 0, coldest (tail) page first. */
-static void m_free_pcppages_bulk(struct mzone *z, int count)
+/* The pcp level of an order, or -1 when blocks of that order bypass the
+ * per-CPU lists (4.x: every order but 0; 5.14: orders above 3 other than
+ * the pageblock order). */
+static int m_pcp_level(unsigned order)
+{
+	if (order == 0)
+		return 0;
+	if (!M.hi)
+		return -1;
+	if (order <= 3)
+		return (int)order;
+	return order == PBO ? NLEV - 1 : -1;
+}
+
+static unsigned m_level_order(unsigned level)
+{
+	return level < NLEV - 1 ? level : PBO;
+}
+
+/*
+ * free_pcppages_bulk(count pages): round robin over the lists in the
+ * kernel's order - index level * 3 + the type's place in the profile's
+ * enum, 3 lists in 4.x and 15 with high-order lists - starting after index
+ * 0, coldest (tail) block first. batch_free grows by one per list visited
+ * and is kept across lists; when it reaches the number of lists only one
+ * list is non-empty and it is emptied. A block counts 2^order pages, so
+ * the last one may overshoot count. Returns the pages freed.
+ */
+static int m_free_pcppages_bulk(struct mzone *z, int count, bool at_high)
 {
 	static const unsigned enum41[NPCP] = {PZ_MT_UNMOVABLE, PZ_MT_RECLAIMABLE, PZ_MT_MOVABLE};
 	static const unsigned enum44[NPCP] = {PZ_MT_UNMOVABLE, PZ_MT_MOVABLE, PZ_MT_RECLAIMABLE};
 	const unsigned *order = M.prof == PZ_PROFILE_LINUX_4_1 ? enum41 : enum44;
+	const unsigned nlists = M.hi ? NLEV * NPCP : NPCP;
 	unsigned idx = 0;
-	int batch_free = 0, to_free = count;
+	int batch_free = 0, to_free = count, freed = 0;
+	bool high_order = false, pb_last = false;
 
 	assert_true(count <= z->pcp_count);
 	M.drains_bulk++;
-	while (to_free) {
+	while (to_free > 0) {
 		struct mlist *l;
+		unsigned o;
 
 		do {
 			batch_free++;
-			if (++idx == NPCP)
+			if (++idx == nlists)
 				idx = 0;
-			l = &z->pcp[order[idx]];
+			l = &z->pcp[idx / NPCP][order[idx % NPCP]];
 		} while (!l->n);
-		if (batch_free == NPCP)
+		if ((unsigned)batch_free == nlists)
 			batch_free = to_free;
+		o = m_level_order(idx / NPCP);
 		do {
 			uint64_t pfn = l->v[l->n - 1];
 
 			l_remove_at(l, l->n - 1);
-			m_free_one(z, pfn, 0, M.pcp_mt[pfn]);
-			m_event(PZ_TRACE_PAGE_PCPU_DRAIN, pfn, 0, M.pcp_mt[pfn]);
-		} while (--to_free && --batch_free && l->n);
+			m_free_one(z, pfn, o, M.pcp_mt[pfn]);
+			m_event(PZ_TRACE_PAGE_PCPU_DRAIN, pfn, o, M.pcp_mt[pfn]);
+			to_free -= 1 << o;
+			freed += 1 << o;
+			high_order |= o > 0;
+			pb_last = o == PBO;
+		} while (to_free > 0 && --batch_free && l->n);
 	}
+	if (at_high) {
+		M.hi_flushes += high_order;
+		M.pb_overshoots += pb_last && to_free < 0;
+	} else {
+		M.hi_drains += high_order;
+	}
+	return freed;
 }
 
-/* rmqueue_bulk into an empty list: hot keeps expand()'s physical order
- * from the head, cold puts each page before the previous one. */
-static int m_refill(struct mzone *z, unsigned mt, int cold)
+/* rmqueue_bulk of `count` blocks into an empty list: hot keeps the order
+ * they were pulled in from the head, cold puts each before the previous
+ * one (so the tail hands them out in pull order). */
+static int m_refill(struct mzone *z, unsigned order, unsigned mt, int cold, int count)
 {
-	struct mlist *l = &z->pcp[mt];
+	struct mlist *l = &z->pcp[m_pcp_level(order)][mt];
 	size_t prev = 0;
 	int i;
 
-	for (i = 0; i < z->pcp_batch; i++) {
+	for (i = 0; i < count; i++) {
 		uint64_t pfn;
 		unsigned rec;
 
-		if (!m_rmqueue(z, 0, mt, &pfn, &rec))
+		if (!m_rmqueue(z, order, mt, &pfn, &rec))
 			break;
 		M.pcp_mt[pfn] = (uint8_t)rec;
-		z->nr_free_cma -= rec == PZ_MT_CMA;
+		M.pcp_freed[pfn] = 0;
+		if (rec == PZ_MT_CMA)
+			z->nr_free_cma -= 1l << order;
 		if (!cold) {
 			size_t at = i ? prev + 1 : 0;
 
@@ -419,7 +496,8 @@ static int m_refill(struct mzone *z, unsigned mt, int cold)
 			prev = at;
 		}
 	}
-	z->nr_free_pages -= i;
+	z->nr_free_pages -= (long)i << order;
+	M.hi_refills += order > 0 && i > 0;
 	return i;
 }
 
@@ -427,17 +505,25 @@ static int m_buffered_rmqueue(struct mzone *z, unsigned order, unsigned mt, int 
 {
 	unsigned rec;
 
-	if (order == 0) {
-		struct mlist *l = &z->pcp[mt];
+	if (m_pcp_level(order) >= 0) {
+		struct mlist *l = &z->pcp[m_pcp_level(order)][mt];
 
 		if (!l->n) {
-			z->pcp_count += m_refill(z, mt, cold);
+			/* 5.14: batch blocks for order 0; above, batch >> order
+			 * but at least 2 - unless batch is 1 (a pcp that must
+			 * not hold pages), which stays 1 */
+			int count = z->pcp_batch;
+
+			if (order && count > 1)
+				count = count >> order > 2 ? count >> order : 2;
+			z->pcp_count += m_refill(z, order, mt, cold, count) << order;
 			if (!l->n)
 				return 0;
 		}
 		*out = cold ? l->v[l->n - 1] : l->v[0];
 		l_remove_at(l, cold ? l->n - 1 : 0);
-		z->pcp_count--;
+		z->pcp_count -= 1 << order;
+		M.hi_reuses += order > 0 && M.pcp_freed[*out];
 	} else {
 		if (!m_rmqueue(z, order, mt, out, &rec))
 			return 0;
@@ -597,35 +683,44 @@ static int m_alloc(pz_gfp_t gfp, unsigned order, uint64_t *out)
 	return 0;
 }
 
-/* __free_pages: order 0 through the pcp list, larger blocks to the buddy. */
+/* __free_pages: orders with a pcp list through it (4.x: order 0), other
+ * blocks to the buddy lists. At high, batch pages' worth go back (the
+ * pcp count if smaller). */
 static void m_free(uint64_t pfn, unsigned order, int cold)
 {
 	struct mzone *z = &M.z[zone_index(pfn)];
 	unsigned mt = M.pb[pfn >> PBO];
+	int level = m_pcp_level(order);
 
 	z->pgfree += 1ull << order;
-	if (order) {
+	if (level < 0) {
 		m_free_one(z, pfn, order, mt);
 		return;
 	}
 	M.pcp_mt[pfn] = (uint8_t)mt;
+	M.pcp_freed[pfn] = 1;
 	if (mt >= NPCP)
-		mt = PZ_MT_MOVABLE; /* RESERVE pages wait on the MOVABLE list */
+		mt = PZ_MT_MOVABLE; /* RESERVE and CMA pages wait on the MOVABLE list */
 	if (cold)
-		l_push_tail(&z->pcp[mt], pfn);
+		l_push_tail(&z->pcp[level][mt], pfn);
 	else
-		l_push_head(&z->pcp[mt], pfn);
-	if (++z->pcp_count >= z->pcp_high) {
-		m_free_pcppages_bulk(z, z->pcp_batch);
-		z->pcp_count -= z->pcp_batch;
+		l_push_head(&z->pcp[level][mt], pfn);
+	z->pcp_count += 1 << order;
+	if (z->pcp_count >= z->pcp_high) {
+		int n = z->pcp_batch < z->pcp_count ? z->pcp_batch : z->pcp_count;
+
+		z->pcp_count -= m_free_pcppages_bulk(z, n, true);
 	}
 }
 
+/* drain_pages: for_each_populated_zone, lowest zone first (M.z is in
+ * zonelist order, highest first). */
 static void m_drain_all(void)
 {
-	for (unsigned i = 0; i < M.nz; i++)
+	for (unsigned i = M.nz; i-- > 0;)
 		if (M.z[i].pcp_count) {
-			m_free_pcppages_bulk(&M.z[i], M.z[i].pcp_count);
+			assert_int_equal(m_free_pcppages_bulk(&M.z[i], M.z[i].pcp_count, false),
+					 M.z[i].pcp_count);
 			M.z[i].pcp_count = 0;
 		}
 }
@@ -636,8 +731,9 @@ static void m_reset(void)
 		for (unsigned o = 0; o < MAXO; o++)
 			for (unsigned mt = 0; mt < NMT; mt++)
 				free(M.z[i].fl[o][mt].v);
-		for (unsigned mt = 0; mt < NPCP; mt++)
-			free(M.z[i].pcp[mt].v);
+		for (unsigned l = 0; l < NLEV; l++)
+			for (unsigned mt = 0; mt < NPCP; mt++)
+				free(M.z[i].pcp[l][mt].v);
 	}
 	memset(&M, 0, sizeof(M));
 	memset(M.zone_of, -1, sizeof(M.zone_of));
@@ -698,10 +794,74 @@ static uint64_t rounddown_pow2(uint64_t x)
 	return r;
 }
 
+/* zone_batchsize (spec 5.4): a quarter of a thousandth of the zone,
+ * rounded to 2^n - 1 (0 for a small zone). */
+static int m_zone_batchsize(const struct mzone *z)
+{
+	uint64_t batch = z->managed / 1024;
+
+	batch = batch > 128 ? 128 : batch;
+	batch /= 4;
+	batch = batch < 1 ? 1 : batch;
+	return (int)(rounddown_pow2(batch + batch / 2) - 1);
+}
+
+/* pcp->batch and pcp->high of every zone for the fraction in force. */
+static void m_pcp_sizes(void)
+{
+	for (unsigned i = 0; i < M.nz; i++) {
+		struct mzone *z = &M.z[i];
+		int batch = m_zone_batchsize(z);
+
+		if (M.hi) {
+			/* 5.14: zone_batchsize (at least 1) whatever the fraction;
+			 * high = the low watermark - or managed / fraction - over
+			 * the node's CPUs (one here), at least 4 * batch */
+			uint64_t total =
+				M.fraction ? z->managed / M.fraction : (uint64_t)z->wmark[1];
+
+			z->pcp_batch = batch < 1 ? 1 : batch;
+			z->pcp_high = (int)total > 4 * z->pcp_batch ? (int)total : 4 * z->pcp_batch;
+		} else if (M.fraction) {
+			/* 4.x: high = managed / fraction, batch a quarter of it, at
+			 * most PAGE_SHIFT * 8 */
+			z->pcp_high = (int)(z->managed / M.fraction);
+			batch = z->pcp_high / 4 > 96 ? 96 : z->pcp_high / 4;
+			z->pcp_batch = batch < 1 ? 1 : batch;
+		} else {
+			z->pcp_high = 6 * batch;
+			z->pcp_batch = batch < 1 ? 1 : batch;
+		}
+	}
+}
+
+/* __setup_per_zone_wmarks for min_free_kbytes kb (spec 4.2): the lowmem
+ * zones share kb / 4 pages by size; LOW and HIGH a quarter and a half of
+ * the share above MIN. 5.14's pcp->high follows LOW. */
+static void m_wmarks(uint64_t kb)
+{
+	uint64_t lowmem = 0, pages_min = kb >> 2;
+
+	M.min_free_kbytes = kb;
+	for (unsigned i = 0; i < M.nz; i++)
+		lowmem += M.z[i].managed;
+	for (unsigned i = 0; i < M.nz; i++) {
+		struct mzone *z = &M.z[i];
+		uint64_t tmp = pages_min * z->managed / lowmem;
+
+		z->wmark[0] = (long)tmp;
+		z->wmark[1] = (long)(tmp + tmp / 4);
+		z->wmark[2] = (long)(tmp + tmp / 2);
+		z->alloc_batch = z->wmark[2] - z->wmark[1];
+	}
+	if (M.hi)
+		m_pcp_sizes();
+}
+
 /* Spec 4.1-4.3 and 5.4, from the managed page counts. */
 static void m_setup_zones(const struct machine *mc, unsigned fraction)
 {
-	uint64_t lowmem = 0, kb, pages_min;
+	uint64_t lowmem = 0, kb;
 	unsigned ratio[] = {256, 256, 32, 32};
 
 	M.nz = mc->nz;
@@ -722,29 +882,10 @@ static void m_setup_zones(const struct machine *mc, unsigned fraction)
 	kb = lowmem * 4; /* 4 KiB pages; watermarks are 0 at the first computation */
 	kb = isqrt_u64(kb * 16);
 	kb = kb < 128 ? 128 : kb > 65536 ? 65536 : kb;
-	pages_min = kb >> 2;
-	for (unsigned i = 0; i < M.nz; i++) {
-		struct mzone *z = &M.z[i];
-		uint64_t tmp = pages_min * z->managed / lowmem, batch;
-
-		z->wmark[0] = (long)tmp;
-		z->wmark[1] = (long)(tmp + tmp / 4);
-		z->wmark[2] = (long)(tmp + tmp / 2);
-		z->alloc_batch = z->wmark[2] - z->wmark[1];
-		if (fraction) {
-			z->pcp_high = (int)(z->managed / fraction);
-			batch = (uint64_t)z->pcp_high / 4 > 96 ? 96 : (uint64_t)z->pcp_high / 4;
-			z->pcp_batch = batch < 1 ? 1 : (int)batch;
-		} else {
-			batch = z->managed / 1024;
-			batch = batch > 128 ? 128 : batch;
-			batch /= 4;
-			batch = batch < 1 ? 1 : batch;
-			batch = rounddown_pow2(batch + batch / 2) - 1;
-			z->pcp_high = (int)(6 * batch);
-			z->pcp_batch = batch < 1 ? 1 : (int)batch;
-		}
-	}
+	M.fraction = fraction;
+	M.min_free_kbytes0 = kb;
+	m_wmarks(kb);
+	m_pcp_sizes();
 	/* lowmem_reserve[j] of a lower zone: the managed pages of the zones
 	 * from it (exclusive) up to j over its ratio, for j up to MOVABLE */
 	for (unsigned i = 0; i < M.nz; i++) {
@@ -776,7 +917,8 @@ struct run {
 	int trace;
 	unsigned fraction; /* percpu_pagelist_fraction; 0 = zone_batchsize */
 	unsigned long nops;
-	int nomob; /* mobility_grouping_disabled */
+	int nomob;	   /* mobility_grouping_disabled */
+	unsigned feat_set; /* features_set (PZ_FEAT_PCP_HIGH_ORDER on linux-4.1) */
 };
 
 static struct tu_machine tm;
@@ -829,7 +971,7 @@ static pz_t *create(const struct run *r)
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.machine = &tm.m;
 	cfg.profile = r->prof;
-	cfg.features_clear = PZ_FEAT_PCP_HIGH_ORDER; /* the model's pcp is 4.x's */
+	cfg.features_set = r->feat_set;
 	cfg.percpu_pagelist_fraction = r->fraction;
 	cfg.mobility_grouping_disabled = (unsigned)r->nomob;
 	plat = tu_platform(r->trace);
@@ -838,6 +980,16 @@ static pz_t *create(const struct run *r)
 	pz_t *pz = tu_create(&cfg);
 	assert_non_null(pz);
 	return pz;
+}
+
+/* The model for run r: profile, switches, the zones' sizes. The modern
+ * profile has high-order pcp lists by default. */
+static void m_begin(const struct run *r)
+{
+	M.prof = r->prof;
+	M.nomob = r->nomob != 0;
+	M.hi = r->prof == PZ_PROFILE_MODERN || (r->feat_set & PZ_FEAT_PCP_HIGH_ORDER);
+	m_setup_zones(r->mc, r->fraction);
 }
 
 static const char *mtname(unsigned mt)
@@ -915,10 +1067,11 @@ static void compare(pz_t *pz, const uint64_t pg0[MAXZ][2])
 				compare_list("free", z, o, mt, &z->fl[o][mt],
 					     pz_free_list_pfns(pz, 0, z->type, o,
 							       (enum pz_migratetype)mt, buf, BUFN));
-		for (unsigned mt = 0; mt < NPCP; mt++)
-			compare_list("pcp", z, 0, mt, &z->pcp[mt],
-				     pz_pcp_list_pfns(pz, 0, z->type, 0, (enum pz_migratetype)mt,
-						      buf, BUFN));
+		for (unsigned l = 0; l < (M.hi ? NLEV : 1u); l++)
+			for (unsigned mt = 0; mt < NPCP; mt++)
+				compare_list("pcp", z, m_level_order(l), mt, &z->pcp[l][mt],
+					     pz_pcp_list_pfns(pz, 0, z->type, 0, m_level_order(l),
+							      (enum pz_migratetype)mt, buf, BUFN));
 		for (uint64_t b = z->start >> PBO; b << PBO < z->end; b++) {
 			int got = pz_pageblock_migratetype(pz, b << PBO);
 
@@ -926,6 +1079,17 @@ static void compare(pz_t *pz, const uint64_t pg0[MAXZ][2])
 			      b << PBO, mtname(M.pb[b]), got < 0 ? "error" : mtname((unsigned)got));
 		}
 		assert_int_equal(pz_zone_info(pz, 0, z->type, &zi), 0);
+		CHECK(zi.wmark_min == (uint64_t)z->wmark[0] &&
+			      zi.wmark_low == (uint64_t)z->wmark[1] &&
+			      zi.wmark_high == (uint64_t)z->wmark[2] &&
+			      zi.pcp_high == (unsigned)z->pcp_high &&
+			      zi.pcp_batch == (unsigned)z->pcp_batch,
+		      "zone %s watermarks %" PRIu64 "/%" PRIu64 "/%" PRIu64
+		      ", pcp high %u batch %u; "
+		      "expected %ld/%ld/%ld, %d, %d",
+		      pz_zone_type_name(z->type), zi.wmark_min, zi.wmark_low, zi.wmark_high,
+		      zi.pcp_high, zi.pcp_batch, z->wmark[0], z->wmark[1], z->wmark[2], z->pcp_high,
+		      z->pcp_batch);
 		CHECK(zi.stat[PZ_NR_FREE_PAGES] == z->nr_free_pages,
 		      "zone %s NR_FREE_PAGES: expected %ld, got %" PRId64,
 		      pz_zone_type_name(z->type), z->nr_free_pages, zi.stat[PZ_NR_FREE_PAGES]);
@@ -1067,6 +1231,11 @@ static void load_initial(pz_t *pz, uint64_t pg0[MAXZ][2], const struct machine *
 		assert_int_equal(pi.high, z->pcp_high);
 		assert_int_equal(pi.batch, z->pcp_batch);
 		assert_int_equal(pi.count, 0);
+		/* the orders with a per-CPU list, and only those, can be read */
+		for (unsigned o = 0; o < MAXO; o++)
+			assert_int_equal(
+				pz_pcp_list_pfns(pz, 0, z->type, 0, o, PZ_MT_MOVABLE, buf, 1),
+				m_pcp_level(o) < 0 ? -PZ_EINVAL : 0);
 		pg0[i][0] = (uint64_t)zi.stat[PZ_PGALLOC];
 		pg0[i][1] = (uint64_t)zi.stat[PZ_PGFREE];
 		for (unsigned o = 0; o < MAXO && !predict; o++)
@@ -1134,6 +1303,22 @@ static unsigned random_order(void)
 {
 	unsigned r = (unsigned)rnd(100);
 
+	if (M.hi) {
+		/* more pcp orders, the pageblock order (whose refill takes two
+		 * pageblocks and whose free may overshoot batch) often */
+		if (r < 50)
+			return 0;
+		if (r < 64)
+			return 1;
+		if (r < 74)
+			return 2;
+		if (r < 82)
+			return 3;
+		if (r < 88)
+			return PBO;
+		return 4 + (unsigned)rnd(MAXO - 4);
+	}
+
 	if (r < 55)
 		return 0;
 	if (r < 70)
@@ -1191,7 +1376,7 @@ static void do_free(pz_t *pz)
 {
 	size_t i = rnd(nrec);
 
-	do_free_at(pz, i, recs[i].order == 0 && rnd(5) == 0);
+	do_free_at(pz, i, m_pcp_level(recs[i].order) >= 0 && rnd(5) == 0);
 }
 
 static void run(const struct run *r)
@@ -1204,13 +1389,12 @@ static void run(const struct run *r)
 	cur = r;
 	seed0 = tu_env_ul("PZ_TEST_SEED", 0) ? (uint64_t)tu_env_ul("PZ_TEST_SEED", 0) : DEF_SEED;
 	rng = seed0 ^ ((uint64_t)r->prof << 32) ^ ((uint64_t)r->mc->nz << 40) ^
-	      ((uint64_t)r->trace << 48) ^ ((uint64_t)r->nomob << 52) ^ r->fraction;
+	      ((uint64_t)r->trace << 48) ^ ((uint64_t)r->nomob << 52) ^ r->fraction ^
+	      ((uint64_t)r->feat_set << 56);
 	opno = 0;
 	snprintf(opdesc, sizeof(opdesc), "init");
 	m_reset();
-	M.prof = r->prof;
-	M.nomob = r->nomob != 0;
-	m_setup_zones(r->mc, r->fraction);
+	m_begin(r);
 	pz = create(r);
 	load_initial(pz, pg0, r->mc);
 	for (unsigned i = 0; i < M.nz; i++)
@@ -1237,16 +1421,37 @@ static void run(const struct run *r)
 			}
 		} else if (x < 990) {
 			do_free(pz);
-		} else if (x < 996) {
+		} else if (x < 995) {
 			snprintf(opdesc, sizeof(opdesc), "drain_all_pages");
 			begin_op();
 			m_drain_all();
 			pz_drain_all_pages(pz);
-		} else {
+		} else if (x < 997 || (x == 997 && r->prof != PZ_PROFILE_MODERN)) {
 			snprintf(opdesc, sizeof(opdesc), "drain_local_pages");
 			begin_op();
 			m_drain_all();
 			pz_drain_local_pages(pz);
+		} else if (x == 997) {
+			/* new watermarks, and with 5.14's lists a new pcp->high
+			 * (4.1's MIGRATE_RESERVE re-setup is not modelled) */
+			uint64_t kb = M.min_free_kbytes0 * (1 + rnd(6)) / 2;
+
+			snprintf(opdesc, sizeof(opdesc), "min_free_kbytes %" PRIu64, kb);
+			begin_op();
+			m_wmarks(kb);
+			CHECK(pz_set_min_free_kbytes(pz, (unsigned)kb) == 0, "setting failed");
+			M.wmark_changes++;
+		} else {
+			/* the run's own sizing half of the time */
+			static const unsigned fr[] = {8, 32, 128};
+			unsigned f = rnd(2) ? r->fraction : fr[rnd(3)];
+
+			snprintf(opdesc, sizeof(opdesc), "percpu_pagelist_fraction %u", f);
+			begin_op();
+			M.fraction = f;
+			m_pcp_sizes();
+			CHECK(pz_set_percpu_pagelist_fraction(pz, f) == 0, "setting failed");
+			M.fraction_changes++;
 		}
 		held = 0;
 		for (size_t i = 0; i < nrec; i++)
@@ -1281,6 +1486,22 @@ static void run(const struct run *r)
 		      M.drains_bulk > 0,
 	      "workload too tame: %lu refused, %lu fallbacks, %lu claims, %lu tail, %lu bulk",
 	      refused, M.fallbacks, M.claims, M.tail_adds, M.drains_bulk);
+	print_message("[%s] %lu min_free_kbytes changes, %lu percpu_pagelist_fraction changes\n",
+		      r->name, M.wmark_changes, M.fraction_changes);
+	CHECK(M.fraction_changes > 0 && (r->prof != PZ_PROFILE_MODERN || M.wmark_changes > 0),
+	      "no sysctl changes: %lu min_free_kbytes, %lu fraction", M.wmark_changes,
+	      M.fraction_changes);
+	if (M.hi) {
+		print_message("[%s] high-order pcp: %lu refills, %lu hot reuses, %lu flushes at "
+			      "high (%lu with a pageblock overshooting batch), %lu drains\n",
+			      r->name, M.hi_refills, M.hi_reuses, M.hi_flushes, M.pb_overshoots,
+			      M.hi_drains);
+		CHECK(M.hi_refills > 0 && M.hi_reuses > 0 && M.hi_flushes > 0 &&
+			      M.pb_overshoots > 0 && M.hi_drains > 0,
+		      "high-order pcp not covered: %lu refills, %lu reuses, %lu flushes, %lu "
+		      "overshoots, %lu drains",
+		      M.hi_refills, M.hi_reuses, M.hi_flushes, M.pb_overshoots, M.hi_drains);
+	}
 	if (r->prof == PZ_PROFILE_LINUX_4_1)
 		CHECK(M.reserve_uses > 0, "MIGRATE_RESERVE never used");
 	if (M.has_cma)
@@ -1328,6 +1549,7 @@ static void refusal_threshold(enum pz_profile prof)
 			0,
 			0,
 			0,
+			0,
 			0};
 	uint64_t pg0[MAXZ][2];
 
@@ -1342,8 +1564,7 @@ static void refusal_threshold(enum pz_profile prof)
 		long m, mark;
 
 		m_reset();
-		M.prof = prof;
-		m_setup_zones(&one_zone, 0);
+		m_begin(&r);
 		pz = create(&r);
 		load_initial(pz, pg0, r.mc);
 		recs = calloc(M.z[0].managed + 1, sizeof(*recs));
@@ -1388,7 +1609,7 @@ static void refusal_threshold(enum pz_profile prof)
  */
 static void steal_by_found_order(enum pz_profile prof, unsigned chunk)
 {
-	struct run r = {"steal by found order", prof, &one_zone, 0, 0, 0, 0};
+	struct run r = {"steal by found order", prof, &one_zone, 0, 0, 0, 0, 0};
 	const pz_gfp_t unmov = PZ_GFP_KERNEL | PZ_GFP_MEMALLOC | PZ_GFP_NOWARN;
 	const pz_gfp_t mov = PZ_GFP_HIGHUSER_MOVABLE | PZ_GFP_MEMALLOC | PZ_GFP_NOWARN;
 	uint64_t pg0[MAXZ][2], a = 0;
@@ -1401,8 +1622,7 @@ static void steal_by_found_order(enum pz_profile prof, unsigned chunk)
 	cur = &r;
 	seed0 = 0;
 	m_reset();
-	M.prof = prof;
-	m_setup_zones(&one_zone, 0);
+	m_begin(&r);
 	pz = create(&r);
 	load_initial(pz, pg0, &one_zone);
 	recs = calloc(M.z[0].managed + 1, sizeof(*recs));
@@ -1431,6 +1651,16 @@ static void steal_by_found_order(enum pz_profile prof, unsigned chunk)
 	ib = ib == nrec ? ia : ib; /* do_free_at moved the last record into ia */
 	do_free_at(pz, ib, 0);
 	compare(pz, pg0);
+	if (m_pcp_level(chunk) >= 0) {
+		/* modern: A and B wait on the order-3 per-CPU list; the drain
+		 * frees A (the colder) first, as the direct frees would */
+		opno++;
+		snprintf(opdesc, sizeof(opdesc), "drain_all_pages");
+		begin_op();
+		m_drain_all();
+		pz_drain_all_pages(pz);
+		compare(pz, pg0);
+	}
 	opno++;
 	CHECK(do_alloc(pz, mov, 0), "the MOVABLE request found nothing");
 	compare(pz, pg0);
@@ -1467,33 +1697,37 @@ static void test_refusal_modern(void **state)
 	refusal_threshold(PZ_PROFILE_MODERN);
 }
 
-#define RUN_TEST(fn, nm, profile, machine, tr, frac)                                               \
+#define RUN_TEST(fn, nm, profile, machine, tr, frac, set)                                          \
 	static void fn(void **state)                                                               \
 	{                                                                                          \
-		struct run r = {nm, profile, &machine, tr, frac, 0, 0};                            \
+		struct run r = {nm, profile, &machine, tr, frac, 0, 0, set};                       \
 		(void)state;                                                                       \
 		setup_bufs();                                                                      \
 		r.nops = tu_env_ul("PZ_TEST_OPS", DEF_OPS);                                        \
 		run(&r);                                                                           \
 	}
 
-RUN_TEST(test_one_zone_41, "linux-4.1 one zone", PZ_PROFILE_LINUX_4_1, one_zone, 0, 0)
-RUN_TEST(test_one_zone_modern, "modern one zone", PZ_PROFILE_MODERN, one_zone, 0, 0)
-RUN_TEST(test_two_zones_41, "linux-4.1 two zones", PZ_PROFILE_LINUX_4_1, two_zones, 0, 0)
-RUN_TEST(test_two_zones_modern, "modern two zones", PZ_PROFILE_MODERN, two_zones, 0, 0)
-RUN_TEST(test_traced_41, "linux-4.1 one zone traced", PZ_PROFILE_LINUX_4_1, one_zone, 1, 0)
-RUN_TEST(test_traced_modern, "modern two zones traced", PZ_PROFILE_MODERN, two_zones, 1, 0)
-RUN_TEST(test_big_pcp_41, "linux-4.1 big pcp", PZ_PROFILE_LINUX_4_1, one_zone, 1, 8)
-RUN_TEST(test_big_pcp_modern, "modern big pcp", PZ_PROFILE_MODERN, one_zone, 0, 8)
-RUN_TEST(test_cma_41, "linux-4.1 CMA traced", PZ_PROFILE_LINUX_4_1, cma_zone, 1, 0)
-RUN_TEST(test_cma_modern, "modern CMA", PZ_PROFILE_MODERN, cma_zone, 0, 0)
+RUN_TEST(test_one_zone_41, "linux-4.1 one zone", PZ_PROFILE_LINUX_4_1, one_zone, 0, 0, 0)
+RUN_TEST(test_one_zone_modern, "modern one zone", PZ_PROFILE_MODERN, one_zone, 0, 0, 0)
+RUN_TEST(test_two_zones_41, "linux-4.1 two zones", PZ_PROFILE_LINUX_4_1, two_zones, 0, 0, 0)
+RUN_TEST(test_two_zones_modern, "modern two zones", PZ_PROFILE_MODERN, two_zones, 0, 0, 0)
+RUN_TEST(test_traced_41, "linux-4.1 one zone traced", PZ_PROFILE_LINUX_4_1, one_zone, 1, 0, 0)
+RUN_TEST(test_traced_modern, "modern two zones traced", PZ_PROFILE_MODERN, two_zones, 1, 0, 0)
+RUN_TEST(test_big_pcp_41, "linux-4.1 big pcp", PZ_PROFILE_LINUX_4_1, one_zone, 1, 8, 0)
+RUN_TEST(test_big_pcp_modern, "modern big pcp", PZ_PROFILE_MODERN, one_zone, 0, 8, 0)
+RUN_TEST(test_cma_41, "linux-4.1 CMA traced", PZ_PROFILE_LINUX_4_1, cma_zone, 1, 0, 0)
+RUN_TEST(test_cma_modern, "modern CMA", PZ_PROFILE_MODERN, cma_zone, 0, 0, 0)
+/* the 5.14 lists switched on in the 4.1 profile: 4.1's enum order in the
+ * round robin, MIGRATE_RESERVE blocks on high-order lists, the fair policy */
+RUN_TEST(test_high_order_pcp_41, "linux-4.1 high-order pcp traced", PZ_PROFILE_LINUX_4_1, one_zone,
+	 1, 0, PZ_FEAT_PCP_HIGH_ORDER)
 
 /* page_group_by_mobility_disabled: one type for every request, every
  * stolen block claimed (spec 1.5, 5.6). */
 static void test_no_mobility_grouping(void **state)
 {
 	struct run r = {
-		"linux-4.1 no mobility grouping", PZ_PROFILE_LINUX_4_1, &two_zones, 1, 0, 0, 1};
+		"linux-4.1 no mobility grouping", PZ_PROFILE_LINUX_4_1, &two_zones, 1, 0, 0, 1, 0};
 
 	(void)state;
 	setup_bufs();
@@ -1519,6 +1753,7 @@ int main(void)
 		cmocka_unit_test(test_big_pcp_modern),
 		cmocka_unit_test(test_cma_41),
 		cmocka_unit_test(test_cma_modern),
+		cmocka_unit_test(test_high_order_pcp_41),
 		cmocka_unit_test(test_no_mobility_grouping),
 		cmocka_unit_test(test_steal_by_found_order),
 		cmocka_unit_test(test_refusal_41),

@@ -101,6 +101,62 @@ static void test_high_orders_use_pcp(void **state)
 	tu_destroy(pz);
 }
 
+/*
+ * A zone whose batch is 1 (6144 pages: 6144 / 1024 / 4 rounds to 1, then
+ * to 2^0 - 1 = 0, raised to 1) refills ONE block of every order, as 5.14's
+ * __rmqueue_pcplist does ("if (batch > 1) batch = max(batch >> order, 2)"):
+ * such a pcp should not hold more than it needs. Taking two blocks would
+ * park a second one on the list, a pageblock-order one taking 512 pages
+ * more out of a zone of 6144.
+ */
+static void test_batch_one_refills_one_block(void **state)
+{
+	(void)state;
+	struct pz_config cfg;
+
+	tu_machine_init(&tm, 1, 1);
+	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 4096, 4096 + 6144);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.machine = &tm.m;
+	cfg.profile = PZ_PROFILE_MODERN;
+	plat = tu_platform(0);
+	cfg.platform = &plat;
+	tu_cpu = 0;
+	pz_t *pz = tu_create(&cfg);
+	const unsigned orders[] = {0, 1, 2, 3, pz_pageblock_order(pz)};
+
+	assert_non_null(pz);
+	assert_int_equal(pcp(pz, 0).batch, 1);
+	for (unsigned i = 0; i < 5; i++) {
+		unsigned o = orders[i];
+		int64_t free0 = normal(pz).stat[PZ_NR_FREE_PAGES];
+		pz_page_t *a = pz_alloc_pages(pz, PZ_GFP_KERNEL, o);
+		uint64_t pfn;
+
+		assert_non_null(a);
+		pfn = pz_page_to_pfn(pz, a);
+		/* one block pulled and handed out: nothing left on the list */
+		assert_int_equal(pcp(pz, 0).count, 0);
+		assert_int_equal(free0 - normal(pz).stat[PZ_NR_FREE_PAGES], (int64_t)1 << o);
+		assert_int_equal(
+			pz_pcp_list_pfns(pz, 0, PZ_ZONE_NORMAL, 0, o, PZ_MT_UNMOVABLE, NULL, 0), 0);
+		/* freed, it waits on the list (high is far above one block
+		 * except for the pageblock order's, which flushes at once) */
+		assert_int_equal(pz_free_pages(pz, a, o), 0);
+		if (((unsigned)1 << o) < pcp(pz, 0).high) {
+			assert_int_equal(pcp(pz, 0).count, 1u << o);
+			assert_int_equal(pz_pfn_state(pz, pfn), PZ_PAGE_STATE_PCP);
+		} else {
+			assert_int_equal(pcp(pz, 0).count, 0);
+			assert_int_equal(pz_pfn_state(pz, pfn), PZ_PAGE_STATE_FREE);
+		}
+		pz_drain_all_pages(pz);
+		assert_int_equal(normal(pz).stat[PZ_NR_FREE_PAGES], free0);
+	}
+	assert_int_equal(pz_validate(pz), 0);
+	tu_destroy(pz);
+}
+
 /* Orders between 3 and the pageblock order bypass the per-CPU lists. */
 static void test_other_orders_bypass(void **state)
 {
@@ -311,6 +367,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_high_orders_use_pcp),
+		cmocka_unit_test(test_batch_one_refills_one_block),
 		cmocka_unit_test(test_other_orders_bypass),
 		cmocka_unit_test(test_seed_era_only_order0),
 		cmocka_unit_test(test_high_from_low_watermark),

@@ -131,8 +131,9 @@ int pz_pcp_pull_batch_locked(struct pz *pz, struct pz_zone *z, struct pz_pcp *pc
 /*
  * __rmqueue_pcplist: one block of type mt from this CPU's list of its
  * order, refilling the list from the buddy lists when empty (batch pages
- * for order 0, batch >> order blocks but at least two above). Caller
- * holds pcp->lock; order has a pcp level.
+ * for order 0, batch >> order blocks but at least two above - except with
+ * a batch of 1, a small zone's, which refills one block of any order as
+ * 5.14 does). Caller holds pcp->lock; order has a pcp level.
  */
 struct pz_page *pz_pcp_take_locked(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp,
 				   unsigned order, unsigned mt, bool cold, struct pz_tbuf *t)
@@ -143,7 +144,7 @@ struct pz_page *pz_pcp_take_locked(struct pz *pz, struct pz_zone *z, struct pz_p
 	if (pz_list_empty(list)) {
 		int batch = atomic_load_explicit(&pcp->batch, memory_order_acquire);
 
-		if (order) {
+		if (order && batch > 1) {
 			batch >>= order;
 			batch = batch < 2 ? 2 : batch;
 		}

@@ -494,21 +494,27 @@ int64_t pz_free_list_pfns(pz_t *pz, int nid, enum pz_zone_type type, unsigned or
 	return n;
 }
 
-int64_t pz_pcp_list_pfns(pz_t *pz, int nid, enum pz_zone_type type, unsigned cpu,
+int64_t pz_pcp_list_pfns(pz_t *pz, int nid, enum pz_zone_type type, unsigned cpu, unsigned order,
 			 enum pz_migratetype mt, uint64_t *out, size_t max)
 {
 	struct pz_zone *z;
 	struct pz_pcp *pcp;
 	int64_t n;
+	int level;
 
-	if (!pz_instance_ok(pz) || (unsigned)mt >= PZ_MT_PCPTYPES || (max && !out))
+	if (!pz_instance_ok(pz) || order >= pz->max_order || (unsigned)mt >= PZ_MT_PCPTYPES ||
+	    (max && !out))
+		return -PZ_EINVAL;
+	/* only order 0, or with PZ_FEAT_PCP_HIGH_ORDER 1-3 and the pageblock order */
+	level = pz_pcp_level(pz, order);
+	if (level < 0)
 		return -PZ_EINVAL;
 	z = lookup_zone(pz, nid, type);
 	if (!z || cpu >= pz->nr_cpus)
 		return -PZ_ENODEV;
 	pcp = &z->pcp[cpu];
 	pz_lock(pz, &pcp->lock);
-	n = copy_list(pz, pcp->lists[mt].first, out, max);
+	n = copy_list(pz, pz_pcp_list(pcp, (unsigned)level, mt)->first, out, max);
 	pz_unlock(&pcp->lock);
 	return n;
 }

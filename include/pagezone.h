@@ -369,6 +369,11 @@ struct pz_platform {
  * then touches one descriptor instead of 512. Owner words of pages other
  * than a block's head are not cleared at allocation in this mode. */
 #define PZ_FEAT_LAZY_TAILS 0x10u
+/* 4.4: MIGRATE_HIGHATOMIC - a pageblock reserved on demand after an
+ * ALLOC_HARDER high-order allocation (at most 1% of the zone + 1 block),
+ * used only by ALLOC_HARDER high-order requests, hidden from everyone
+ * else's watermark (spec 5.7). */
+#define PZ_FEAT_HIGHATOMIC 0x20u
 
 enum pz_zonelist_order {
 	PZ_ZONELIST_ORDER_DEFAULT = 0, /* node order (64-bit default) */
@@ -772,6 +777,7 @@ struct pz_zone_info {
 	uint64_t wmark_min, wmark_low, wmark_high;
 	uint64_t lowmem_reserve[PZ_NR_ZONE_TYPES]; /* "protection" */
 	uint64_t nr_reserved_blocks;		   /* MIGRATE_RESERVE blocks (4.1) */
+	uint64_t nr_reserved_highatomic;	   /* pages in HIGHATOMIC blocks (4.4) */
 	int64_t stat[PZ_NR_ZONE_STATS];
 	uint64_t nr_free[PZ_MAX_ORDER_LIMIT];		      /* blocks per order (buddyinfo) */
 	uint64_t nr_free_mt[PZ_MAX_ORDER_LIMIT][PZ_MT_TYPES]; /* blocks per order and type */

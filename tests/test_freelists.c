@@ -972,6 +972,9 @@ static pz_t *create(const struct run *r)
 	cfg.machine = &tm.m;
 	cfg.profile = r->prof;
 	cfg.features_set = r->feat_set;
+	/* the model does not reserve HIGHATOMIC blocks yet (test_modern_paths
+	 * covers that switch) */
+	cfg.features_clear = PZ_FEAT_HIGHATOMIC;
 	cfg.percpu_pagelist_fraction = r->fraction;
 	cfg.mobility_grouping_disabled = (unsigned)r->nomob;
 	plat = tu_platform(r->trace);

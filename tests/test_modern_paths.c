@@ -9,6 +9,7 @@
  */
 #include "testutil.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static struct tu_machine tm;
@@ -363,6 +364,155 @@ static void test_lazy_tails_observably_equal(void **state)
 	}
 }
 
+/* ---- MIGRATE_HIGHATOMIC (PZ_FEAT_HIGHATOMIC, spec 5.7) -------------------- */
+
+/* One Normal zone of 65536 pages, one CPU, min_free_kbytes 32 MiB so that
+ * LOW is far above the zone's edge. */
+static pz_t *make_atomic(enum pz_profile profile)
+{
+	struct pz_config cfg;
+
+	tu_machine_init(&tm, 1, 1);
+	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 4096, 4096 + 65536);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.machine = &tm.m;
+	cfg.profile = profile;
+	cfg.min_free_kbytes = 32768;
+	plat = tu_platform(0);
+	cfg.platform = &plat;
+	tu_cpu = 0;
+	return tu_create(&cfg);
+}
+
+static int block_type(pz_t *pz, pz_page_t *p)
+{
+	return pz_pageblock_migratetype(pz, pz_page_to_pfn(pz, p));
+}
+
+/* Below LOW a GFP_ATOMIC order-3 request succeeds in the slow path with
+ * ALLOC_HARDER and reserves its pageblock; later atomic high-order
+ * requests are served from the reserve, nobody else's are, the reserve is
+ * hidden from other callers' watermarks and stops at 1% of the zone plus
+ * one block. linux-4.1 reserves nothing. */
+static void test_highatomic_reserve(void **state)
+{
+	(void)state;
+	for (int v = 0; v < 2; v++) {
+		pz_t *pz = make_atomic(v ? PZ_PROFILE_LINUX_4_1 : PZ_PROFILE_MODERN);
+		struct pz_zone_info zi = normal(pz);
+		const uint64_t max = zi.managed / 100 + 512;
+		pz_page_t **fill = calloc(70000, sizeof(*fill)), *atomic[64];
+		size_t nfill = 0;
+		unsigned natomic = 0;
+
+		/* take the zone below LOW with movable order-0 pages */
+		while ((uint64_t)normal(pz).stat[PZ_NR_FREE_PAGES] > zi.wmark_low)
+			assert_non_null(fill[nfill++] =
+						pz_alloc_pages(pz, PZ_GFP_HIGHUSER_MOVABLE, 0));
+		assert_int_equal(pz_zone_watermark_ok(pz, 0, PZ_ZONE_NORMAL, 3, PZ_ALLOC_WMARK_LOW,
+						      PZ_ZONE_NORMAL),
+				 0);
+		atomic[natomic] = pz_alloc_pages(pz, PZ_GFP_ATOMIC_MASK, 3);
+		assert_non_null(atomic[natomic]);
+		zi = normal(pz);
+		if (v) {
+			/* linux-4.1: slot 3 is MIGRATE_RESERVE, nothing is reserved */
+			assert_int_equal(zi.nr_reserved_highatomic, 0);
+			assert_true(block_type(pz, atomic[0]) != PZ_MT_HIGHATOMIC ||
+				    zi.nr_reserved_blocks > 0);
+		} else {
+			assert_int_equal(zi.nr_reserved_highatomic, 512);
+			assert_int_equal(zi.nr_blocks_mt[PZ_MT_HIGHATOMIC], 1);
+			assert_int_equal(block_type(pz, atomic[0]), PZ_MT_HIGHATOMIC);
+			/* the block's free pages moved to the HIGHATOMIC lists */
+			uint64_t on_ha = 0;
+			for (unsigned o = 0; o < 11; o++)
+				on_ha += zi.nr_free_mt[o][PZ_MT_HIGHATOMIC] << o;
+			assert_true(on_ha > 0);
+			/* the next atomic order-3 requests use the reserve */
+			atomic[++natomic] = pz_alloc_pages(pz, PZ_GFP_ATOMIC_MASK, 3);
+			assert_non_null(atomic[natomic]);
+			assert_int_equal(block_type(pz, atomic[natomic]), PZ_MT_HIGHATOMIC);
+			/* ordinary order-3 requests never do */
+			for (int i = 0; i < 8; i++) {
+				pz_page_t *k = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_NOWARN, 3);
+
+				if (!k)
+					break;
+				assert_true(block_type(pz, k) != PZ_MT_HIGHATOMIC);
+				assert_int_equal(pz_free_pages(pz, k, 3), 0);
+			}
+			/* more atomic requests: the reserve grows one block at a
+			 * time up to 1% of the zone plus one block */
+			while (natomic + 1 < 64 &&
+			       (atomic[natomic + 1] = pz_alloc_pages(pz, PZ_GFP_ATOMIC_MASK, 3)))
+				natomic++;
+			zi = normal(pz);
+			assert_true(zi.nr_reserved_highatomic > 512);
+			assert_true(zi.nr_reserved_highatomic <= max + 511);
+			assert_int_equal(zi.nr_reserved_highatomic % 512, 0);
+			assert_int_equal(zi.nr_blocks_mt[PZ_MT_HIGHATOMIC] * 512,
+					 zi.nr_reserved_highatomic);
+		}
+		assert_int_equal(pz_validate(pz), 0);
+		/* a freed atomic block goes back to the reserve's lists */
+		for (unsigned i = 0; i <= natomic; i++)
+			if (atomic[i])
+				assert_int_equal(pz_free_pages(pz, atomic[i], 3), 0);
+		pz_drain_all_pages(pz);
+		zi = normal(pz);
+		if (!v) {
+			uint64_t on_ha = 0;
+			for (unsigned o = 0; o < 11; o++)
+				on_ha += zi.nr_free_mt[o][PZ_MT_HIGHATOMIC] << o;
+			assert_true(on_ha >= 8);
+		}
+		for (size_t i = 0; i < nfill; i++)
+			assert_int_equal(pz_free_pages(pz, fill[i], 0), 0);
+		pz_drain_all_pages(pz);
+		assert_int_equal(pz_validate(pz), 0);
+		free(fill);
+		tu_destroy(pz);
+	}
+}
+
+/* Watermarks of callers without ALLOC_HARDER do not count the reserved
+ * pages: with free pages above MIN but not above MIN + the reserve, an
+ * ordinary MIN check fails. */
+static void test_highatomic_hidden_from_watermark(void **state)
+{
+	(void)state;
+	pz_t *pz = make_atomic(PZ_PROFILE_MODERN);
+	struct pz_zone_info zi = normal(pz);
+	pz_page_t **fill = calloc(70000, sizeof(*fill)), *a;
+	size_t nfill = 0;
+
+	while ((uint64_t)normal(pz).stat[PZ_NR_FREE_PAGES] > zi.wmark_low)
+		assert_non_null(fill[nfill++] = pz_alloc_pages(pz, PZ_GFP_HIGHUSER_MOVABLE, 0));
+	a = pz_alloc_pages(pz, PZ_GFP_ATOMIC_MASK, 3);
+	assert_non_null(a);
+	assert_int_equal(normal(pz).nr_reserved_highatomic, 512);
+	/* atomic order-0 pages (they may go below MIN) until free is within
+	 * the reserve of MIN */
+	while ((uint64_t)normal(pz).stat[PZ_NR_FREE_PAGES] > zi.wmark_min + 256)
+		assert_non_null(fill[nfill++] = pz_alloc_pages(pz, PZ_GFP_ATOMIC_MASK, 0));
+	zi = normal(pz);
+	assert_true((uint64_t)zi.stat[PZ_NR_FREE_PAGES] > zi.wmark_min);
+	assert_true((uint64_t)zi.stat[PZ_NR_FREE_PAGES] <= zi.wmark_min + 512);
+	assert_int_equal(
+		pz_zone_watermark_ok(pz, 0, PZ_ZONE_NORMAL, 0, PZ_ALLOC_WMARK_MIN, PZ_ZONE_NORMAL),
+		0);
+	assert_int_equal(pz_zone_watermark_ok(pz, 0, PZ_ZONE_NORMAL, 0,
+					      PZ_ALLOC_WMARK_MIN | PZ_ALLOC_HARDER, PZ_ZONE_NORMAL),
+			 1);
+	assert_int_equal(pz_free_pages(pz, a, 3), 0);
+	for (size_t i = 0; i < nfill; i++)
+		assert_int_equal(pz_free_pages(pz, fill[i], 0), 0);
+	assert_int_equal(pz_validate(pz), 0);
+	free(fill);
+	tu_destroy(pz);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -374,6 +524,8 @@ int main(void)
 		cmocka_unit_test(test_flush_at_high),
 		cmocka_unit_test(test_remote_drain_high_order),
 		cmocka_unit_test(test_lazy_tails_observably_equal),
+		cmocka_unit_test(test_highatomic_reserve),
+		cmocka_unit_test(test_highatomic_hidden_from_watermark),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

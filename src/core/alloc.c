@@ -26,9 +26,9 @@ struct pz_task *pz_current_task(void)
 
 /* buffered_rmqueue: one block from zone z, with the zone's accounting. */
 static struct pz_page *buffered_rmqueue(struct pz *pz, struct pz_zone *z, unsigned order,
-					pz_gfp_t gfp, struct pz_alloc_ctx *ac)
+					pz_gfp_t gfp, unsigned alloc_flags, struct pz_alloc_ctx *ac)
 {
-	struct pz_page *p;
+	struct pz_page *p = (struct pz_page *)0;
 
 	if (ac->migratetype < PZ_MT_PCPTYPES && pz_pcp_level(pz, order) >= 0)
 		return pz_pcp_alloc(pz, z, order, gfp, ac); /* counts under the pcp lock */
@@ -36,7 +36,15 @@ static struct pz_page *buffered_rmqueue(struct pz *pz, struct pz_zone *z, unsign
 		pz_warn_once(pz, PZ_WARN_NOFAIL_ORDER, "WARNING: __GFP_NOFAIL with order %u > 1",
 			     order);
 	pz_lock(pz, &z->lock);
-	p = pz_rmqueue_locked(pz, z, order, ac->migratetype, ac->t);
+	/* 4.4: ALLOC_HARDER requests try the HIGHATOMIC reserve first */
+	if ((alloc_flags & PZ_ALLOC_HARDER) && pz_feature(pz, PZ_FEAT_HIGHATOMIC)) {
+		p = pz_rmqueue_smallest_locked(pz, z, order, PZ_MT_HIGHATOMIC);
+		if (p)
+			pz_trace_rec(ac->t, PZ_TRACE_PAGE_ALLOC_ZONE_LOCKED, pz_page_pfn(pz, p),
+				     order, PZ_MT_HIGHATOMIC, 0);
+	}
+	if (!p)
+		p = pz_rmqueue_locked(pz, z, order, ac->migratetype, ac->t);
 	if (p)
 		pz_account_free_locked(z, -((long)1 << order), p->mt);
 	pz_unlock(&z->lock);
@@ -263,9 +271,15 @@ struct pz_page *pz_get_page_from_freelist(struct pz *pz, pz_gfp_t gfp, unsigned 
 				continue;
 			if (!zone_passes_watermark(pz, z, order, alloc_flags, gfp, ac))
 				continue;
-			while ((p = buffered_rmqueue(pz, z, order, gfp, ac))) {
-				if (pz_prep_new_page(pz, p, order, gfp, alloc_flags))
-					return p;
+			while ((p = buffered_rmqueue(pz, z, order, gfp, alloc_flags, ac))) {
+				if (!pz_prep_new_page(pz, p, order, gfp, alloc_flags))
+					continue;
+				/* 4.4: a successful high-order atomic allocation
+				 * reserves its pageblock for the next ones */
+				if (order && (alloc_flags & PZ_ALLOC_HARDER) &&
+				    pz_feature(pz, PZ_FEAT_HIGHATOMIC))
+					pz_reserve_highatomic(pz, z, p);
+				return p;
 			}
 			/* each zone that failed traced an event: on a long
 			 * zonelist, deliver them (no lock is held here) */

@@ -98,6 +98,31 @@ long pz_move_freepages_block_locked(struct pz *pz, struct pz_zone *z, struct pz_
 	return move_freepages(pz, z, start, end, mt);
 }
 
+/*
+ * reserve_highatomic_pageblock (spec 5.7): after an ALLOC_HARDER allocation
+ * of order > 0, label its pageblock HIGHATOMIC and move the block's free
+ * pages there, unless the zone already reserves 1% of itself plus one
+ * block or the block is HIGHATOMIC, ISOLATE or CMA already.
+ */
+void pz_reserve_highatomic(struct pz *pz, struct pz_zone *z, struct pz_page *p)
+{
+	long max = (long)(z->managed / 100) + (long)pz->pageblock_nr_pages;
+	unsigned mt;
+
+	if (zload(&z->nr_reserved_highatomic) >= max)
+		return;
+	pz_lock(pz, &z->lock);
+	if (zload(&z->nr_reserved_highatomic) < max) {
+		mt = pz_pageblock_mt(pz, pz_page_pfn(pz, p));
+		if (mt != PZ_MT_HIGHATOMIC && mt != PZ_MT_ISOLATE && mt != PZ_MT_CMA) {
+			zadd(&z->nr_reserved_highatomic, (long)pz->pageblock_nr_pages);
+			pz_set_pageblock_mt(pz, pz_page_pfn(pz, p), PZ_MT_HIGHATOMIC);
+			pz_move_freepages_block_locked(pz, z, p, PZ_MT_HIGHATOMIC);
+		}
+	}
+	pz_unlock(&z->lock);
+}
+
 static void steal_suitable_fallback(struct pz *pz, struct pz_zone *z, struct pz_page *p,
 				    unsigned start_mt)
 {

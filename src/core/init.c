@@ -316,11 +316,11 @@ static void copy_config(struct pz *pz, const struct pz_config *cfg, const struct
 	if (cfg->platform)
 		pz->plat = *cfg->platform;
 	pz->profile = cfg->profile;
-	pz->features =
-		cfg->profile == PZ_PROFILE_MODERN
-			? (PZ_FEAT_WMARK_ORDER0_CHECK | PZ_FEAT_NO_FAIR_POLICY |
-			   PZ_FEAT_CHECK_HEAD_ONLY | PZ_FEAT_PCP_HIGH_ORDER | PZ_FEAT_LAZY_TAILS)
-			: 0;
+	pz->features = cfg->profile == PZ_PROFILE_MODERN
+			       ? (PZ_FEAT_WMARK_ORDER0_CHECK | PZ_FEAT_NO_FAIR_POLICY |
+				  PZ_FEAT_CHECK_HEAD_ONLY | PZ_FEAT_PCP_HIGH_ORDER |
+				  PZ_FEAT_LAZY_TAILS | PZ_FEAT_HIGHATOMIC)
+			       : 0;
 	pz->features = (pz->features | cfg->features_set) & ~cfg->features_clear;
 	pz->page_shift = lo->page_shift;
 	pz->max_order = lo->max_order;

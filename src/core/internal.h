@@ -153,12 +153,13 @@ struct pz_zone {
 	_Alignas(PZ_CACHELINE) atomic_long nr_alloc_batch; /* [A] */
 	/* the lock and what is written under it */
 	_Alignas(PZ_CACHELINE) pz_lock_t lock;
-	atomic_long nr_free_pages;	/* [Z] written, [A] read */
-	atomic_long nr_free_cma;	/* [Z] written, [A] read */
-	atomic_long pages_scanned;	/* [A] */
-	long nr_isolate_pageblock;	/* [Z] */
-	long nr_migrate_reserve_block;	/* [Z] 4.1 MIGRATE_RESERVE blocks */
-	atomic_uint_least64_t dirty[5]; /* [A] embedder-reported page-cache figures */
+	atomic_long nr_free_pages;	    /* [Z] written, [A] read */
+	atomic_long nr_free_cma;	    /* [Z] written, [A] read */
+	atomic_long pages_scanned;	    /* [A] */
+	long nr_isolate_pageblock;	    /* [Z] */
+	long nr_migrate_reserve_block;	    /* [Z] 4.1 MIGRATE_RESERVE blocks */
+	atomic_long nr_reserved_highatomic; /* [Z] written, [A] read: 4.4 HIGHATOMIC pages */
+	atomic_uint_least64_t dirty[5];	    /* [A] embedder-reported page-cache figures */
 	struct pz_free_area free_area[PZ_MAX_ORDER_LIMIT];
 };
 
@@ -597,6 +598,7 @@ struct pz_page *pz_rmqueue_locked(struct pz *pz, struct pz_zone *z, unsigned ord
 				  struct pz_tbuf *t);
 long pz_move_freepages_block_locked(struct pz *pz, struct pz_zone *z, struct pz_page *p,
 				    unsigned mt);
+void pz_reserve_highatomic(struct pz *pz, struct pz_zone *z, struct pz_page *p);
 void pz_setup_migrate_reserve_locked(struct pz *pz, struct pz_zone *z);
 int pz_find_suitable_fallback(const struct pz *pz, const struct pz_free_area *area, unsigned order,
 			      unsigned mt, bool only_stealable, bool *can_steal);

@@ -72,6 +72,7 @@ void pz_fill_zone_info_locked(struct pz *pz, struct pz_zone *z, struct pz_zone_i
 	for (unsigned j = 0; j < PZ_NR_ZONE_TYPES; j++)
 		info->lowmem_reserve[j] = (uint64_t)zload(&z->lowmem_reserve[j]);
 	info->nr_reserved_blocks = (uint64_t)z->nr_migrate_reserve_block;
+	info->nr_reserved_highatomic = (uint64_t)zload(&z->nr_reserved_highatomic);
 	info->stat[PZ_NR_FREE_PAGES] = zload(&z->nr_free_pages);
 	info->stat[PZ_NR_ALLOC_BATCH] = zload(&z->nr_alloc_batch);
 	info->stat[PZ_NR_FREE_CMA_PAGES] = zload(&z->nr_free_cma);

@@ -204,6 +204,8 @@ bool pz_zone_watermark_ok_locked_free(const struct pz *pz, struct pz_zone *z, un
 		min -= min / 2;
 	if (alloc_flags & PZ_ALLOC_HARDER)
 		min -= min / 4;
+	else if (pz_feature(pz, PZ_FEAT_HIGHATOMIC))
+		free -= zload(&z->nr_reserved_highatomic); /* only HARDER may use them */
 	if (!(alloc_flags & PZ_ALLOC_CMA))
 		free_cma = zload(&z->nr_free_cma);
 	if (pz_feature(pz, PZ_FEAT_WMARK_ORDER0_CHECK))

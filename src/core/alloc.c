@@ -485,13 +485,25 @@ static struct pz_page *alloc_pcp_fast(struct pz *pz, pz_gfp_t gfp, unsigned orde
 	pcp->count -= 1 << order;
 	pz_count_alloc(pz, z, order, gfp, &ac, true);
 	pz_unlock(&pcp->lock);
-	/* prep_new_page of a clean page, no zeroing, no poison to check */
-	if (pz_likely(!order && !pg_flags(p) && !p->mapcount && !(gfp & PZ_GFP_ZERO) &&
-		      !pz->debug && !atomic_load_explicit(&p->refcount, memory_order_relaxed))) {
-		p->order = 0;
-		p->owner = 0;
-		atomic_store_explicit(&p->refcount, 1, memory_order_release);
-		return p;
+	/* prep_new_page of a clean block whose head is all there is to check
+	 * and write (order 0, or head-only checks with lazy tails), no
+	 * zeroing, no poison to check */
+	if (pz_likely(!pg_flags(p) && !p->mapcount && !(gfp & PZ_GFP_ZERO) && !pz->debug &&
+		      !atomic_load_explicit(&p->refcount, memory_order_relaxed))) {
+		if (!order) {
+			p->order = 0;
+			p->owner = 0;
+			atomic_store_explicit(&p->refcount, 1, memory_order_release);
+			return p;
+		}
+		if (pz_pages_to_check(pz, order) == 1 && pz_feature(pz, PZ_FEAT_LAZY_TAILS)) {
+			p->order = (uint8_t)order;
+			p->owner = 0;
+			if (gfp & PZ_GFP_COMP)
+				pg_store(p, PG_HEAD);
+			atomic_store_explicit(&p->refcount, 1, memory_order_release);
+			return p;
+		}
 	}
 	if (pz_unlikely(!pz_prep_new_page(pz, p, order, gfp, 0)))
 		return (struct pz_page *)0; /* leaked; the general path retries the zone */

@@ -37,6 +37,18 @@
  *   - the watermarks, pcp high and batch after min_free_kbytes changes
  *     (modern runs; 4.1's MIGRATE_RESERVE re-setup is not modelled) and
  *     percpu_pagelist_fraction changes (all runs);
+ *   - MIGRATE_HIGHATOMIC (spec 4.4 step 3, 5.3, 5.7; the modern profile's
+ *     PZ_FEAT_HIGHATOMIC): after a successful ALLOC_HARDER allocation of
+ *     order > 0 (the slow path's attempt for an atomic request) its
+ *     pageblock is relabelled HIGHATOMIC and its free blocks moved there,
+ *     unless the zone holds managed / 100 + one block already or the
+ *     block is HIGHATOMIC or CMA; ALLOC_HARDER requests of orders without
+ *     a per-CPU list take __rmqueue_smallest(HIGHATOMIC) first (traced
+ *     zone_locked with that type), orders with one never do; other
+ *     callers' watermarks subtract nr_reserved_highatomic, which is
+ *     compared after every operation; blocks freed into HIGHATOMIC blocks
+ *     go to those lists, through the MOVABLE per-CPU list for orders with
+ *     one (keeping their type for the flush or drain);
  *   - every pageblock label, NR_FREE_PAGES, NR_ALLOC_BATCH, pcp count,
  *     pgalloc / pgfree, and (with a trace sink) the sequence of
  *     mm_page_alloc_zone_locked, mm_page_pcpu_drain and
@@ -52,15 +64,23 @@
  * switches, linux-4.1 with PZ_FEAT_PCP_HIGH_ORDER, one zone (batch 3), two
  * zones (DMA32 + Normal, batch 1 in both), a CMA area, a large per-CPU
  * list (percpu_pagelist_fraction 8), grouping by mobility switched off,
- * and focused watermark refusal thresholds. Runs with high-order lists
+ * focused watermark refusal thresholds, and a focused HIGHATOMIC run
+ * whose reservations are declined for a CMA block and for a block
+ * reserved already. Runs with high-order lists
  * allocate and free orders 1-3 and the pageblock order often and must
  * see high-order refills, hot reuse of a freed block, flushes at high
  * (some where a pageblock-order block overshot batch) and drains freeing
- * high-order blocks; the counts are printed. It does not model:
- * isolation, HIGHATOMIC reservation (the modern profile does not reserve
- * yet, see docs/DESIGN.md), NUMA, more than one CPU (test_modern_paths
- * covers high shared by two CPUs and remote drains), reclaim callbacks,
- * bulk allocation, split_page.
+ * high-order blocks; the counts are printed. In the modern runs a third
+ * of the allocations made while no zone passes its order-0 LOW check are
+ * atomic ones (unmovable or movable) of orders 1-3 or 4-8, so that
+ * blocks are reserved, the reserve reaches its maximum, is used, and
+ * receives frees directly and through the MOVABLE per-CPU list, from
+ * which allocations take them again; these counts are printed and
+ * required non-zero in the one-zone run and in every run where at least
+ * 100 atomic requests reached the slow path. It does not model: isolation, the HIGHATOMIC unreserve
+ * (direct reclaim, which the library does not have yet), NUMA, more than
+ * one CPU (test_modern_paths covers high shared by two CPUs and remote
+ * drains), reclaim callbacks, bulk allocation, split_page.
  *
  * On a mismatch the test prints the first differing list, position,
  * expected and actual pfn, and the seed and operation number.
@@ -102,6 +122,7 @@ struct mzone {
 	long wmark[3];
 	long lowmem_reserve[PZ_NR_ZONE_TYPES];
 	long nr_free_pages, nr_free_cma;
+	long nr_reserved_ha; /* nr_reserved_highatomic: pages in HIGHATOMIC blocks */
 	long alloc_batch;
 	int depleted;
 	struct mlist fl[MAXO][NMT];
@@ -122,6 +143,7 @@ struct model {
 	bool has_cma;	   /* CONFIG_CMA with a CMA area: ALLOC_CMA for MOVABLE */
 	bool nomob;	   /* page_group_by_mobility_disabled: every request UNMOVABLE */
 	bool hi;	   /* PZ_FEAT_PCP_HIGH_ORDER: pcp lists for orders 1-3 and PBO */
+	bool ha;	   /* PZ_FEAT_HIGHATOMIC: slot 3 is 4.4's on-demand reserve */
 	unsigned fraction; /* percpu_pagelist_fraction in force */
 	uint64_t min_free_kbytes, min_free_kbytes0; /* in force; the default */
 	struct mzone z[MAXZ];			    /* in zonelist order: highest zone type first */
@@ -140,6 +162,16 @@ struct model {
 	 * flushes whose pageblock-order block overshot batch */
 	unsigned long hi_refills, hi_reuses, hi_flushes, hi_drains, pb_overshoots;
 	unsigned long wmark_changes, fraction_changes;
+	/* HIGHATOMIC: ALLOC_HARDER requests of order > 0 that reached the slow
+	 * path (their zones below LOW for the fast path); blocks reserved, and
+	 * reservations declined because the zone had its maximum, the block
+	 * was HIGHATOMIC already or CMA; allocations served from the
+	 * reserve's buddy lists; blocks freed into the reserve's buddy lists
+	 * (directly or by a pcp flush or drain); frees of HIGHATOMIC blocks
+	 * of orders with a per-CPU list (onto the MOVABLE list) and
+	 * allocations that took such a block from it */
+	unsigned long ha_atomic_slow, ha_reserves, ha_full, ha_already, ha_cma, ha_uses, ha_frees,
+		ha_pcp_frees, ha_pcp_reuses;
 };
 
 static struct model M;
@@ -367,6 +399,7 @@ static void m_free_one(struct mzone *z, uint64_t pfn, unsigned order, unsigned m
 {
 	int zi = zone_index(pfn), tail = 0;
 
+	M.ha_frees += M.ha && mt == PZ_MT_HIGHATOMIC;
 	z->nr_free_pages += 1l << order;
 	if (mt == PZ_MT_CMA)
 		z->nr_free_cma += 1l << order;
@@ -501,7 +534,8 @@ static int m_refill(struct mzone *z, unsigned order, unsigned mt, int cold, int 
 	return i;
 }
 
-static int m_buffered_rmqueue(struct mzone *z, unsigned order, unsigned mt, int cold, uint64_t *out)
+static int m_buffered_rmqueue(struct mzone *z, unsigned order, unsigned mt, unsigned flags,
+			      int cold, uint64_t *out)
 {
 	unsigned rec;
 
@@ -524,8 +558,23 @@ static int m_buffered_rmqueue(struct mzone *z, unsigned order, unsigned mt, int 
 		l_remove_at(l, cold ? l->n - 1 : 0);
 		z->pcp_count -= 1 << order;
 		M.hi_reuses += order > 0 && M.pcp_freed[*out];
+		M.ha_pcp_reuses += M.ha && M.pcp_mt[*out] == PZ_MT_HIGHATOMIC;
 	} else {
-		if (!m_rmqueue(z, order, mt, out, &rec))
+		/* 4.4: ALLOC_HARDER tries the HIGHATOMIC lists first (traced
+		 * zone_locked with that type only when it finds a block); an
+		 * order with a per-CPU list never reaches here (5.14 design) */
+		int ok = 0;
+
+		if (M.ha && (flags & PZ_ALLOC_HARDER)) {
+			ok = m_rmqueue_smallest(z, order, PZ_MT_HIGHATOMIC, out);
+			if (ok) {
+				rec = PZ_MT_HIGHATOMIC;
+				M.ha_uses++;
+				m_event(PZ_TRACE_PAGE_ALLOC_ZONE_LOCKED, *out, order,
+					PZ_MT_HIGHATOMIC);
+			}
+		}
+		if (!ok && !m_rmqueue(z, order, mt, out, &rec))
 			return 0;
 		z->nr_free_pages -= 1l << order;
 		if (rec == PZ_MT_CMA)
@@ -550,6 +599,8 @@ static bool m_watermark_ok(const struct mzone *z, unsigned order, long mark, uns
 		min -= min / 2;
 	if (flags & PZ_ALLOC_HARDER)
 		min -= min / 4;
+	else if (M.ha)
+		free -= z->nr_reserved_ha; /* 4.4 step 3: only HARDER may use them */
 	if (free - free_cma <= min + z->lowmem_reserve[classzone])
 		return false;
 	if (M.prof == PZ_PROFILE_LINUX_4_1) {
@@ -616,6 +667,28 @@ static bool m_atomic(pz_gfp_t g)
 	return (g & PZ_GFP_ATOMIC) != 0;
 }
 
+/* reserve_highatomic_pageblock (spec 5.7) after a successful ALLOC_HARDER
+ * allocation of order > 0 at pfn: below 1% of the zone plus one block,
+ * label pfn's pageblock HIGHATOMIC unless it is HIGHATOMIC, ISOLATE or CMA
+ * already, and move its free blocks to the HIGHATOMIC lists. */
+static void m_reserve_highatomic(struct mzone *z, uint64_t pfn)
+{
+	long max = (long)(z->managed / 100) + (long)PBN;
+	unsigned mt = M.pb[pfn >> PBO];
+
+	M.ha_full += z->nr_reserved_ha >= max;
+	if (z->nr_reserved_ha >= max)
+		return;
+	M.ha_already += mt == PZ_MT_HIGHATOMIC;
+	M.ha_cma += mt == PZ_MT_CMA;
+	if (mt == PZ_MT_HIGHATOMIC || mt == PZ_MT_ISOLATE || mt == PZ_MT_CMA)
+		return;
+	z->nr_reserved_ha += (long)PBN;
+	M.pb[pfn >> PBO] = PZ_MT_HIGHATOMIC;
+	m_move_freepages_block(z, pfn, PZ_MT_HIGHATOMIC);
+	M.ha_reserves++;
+}
+
 /* get_page_from_freelist over the one node's zonelist (high types first). */
 static int m_get_page(unsigned order, unsigned mt, unsigned high, unsigned classzone,
 		      unsigned flags, int cold, uint64_t *out, int *zone_out)
@@ -635,7 +708,9 @@ static int m_get_page(unsigned order, unsigned mt, unsigned high, unsigned class
 			if (!(flags & PZ_ALLOC_NO_WATERMARKS) &&
 			    !m_watermark_ok(z, order, z->wmark[flags & 3], classzone, flags))
 				continue;
-			if (m_buffered_rmqueue(z, order, mt, cold, out)) {
+			if (m_buffered_rmqueue(z, order, mt, flags, cold, out)) {
+				if (M.ha && order && (flags & PZ_ALLOC_HARDER))
+					m_reserve_highatomic(z, *out);
 				*zone_out = (int)i;
 				return 1;
 			}
@@ -673,6 +748,7 @@ static int m_alloc(pz_gfp_t gfp, unsigned order, uint64_t *out)
 	flags = PZ_ALLOC_WMARK_MIN | cma | (gfp & PZ_GFP_HIGH ? PZ_ALLOC_HIGH : 0);
 	if (m_atomic(gfp) && !(gfp & PZ_GFP_NOMEMALLOC))
 		flags |= PZ_ALLOC_HARDER;
+	M.ha_atomic_slow += M.ha && order && (flags & PZ_ALLOC_HARDER);
 	if (m_get_page(order, mt, high, classzone, flags, cold, out, &zi))
 		return 1;
 	/* __GFP_MEMALLOC: __alloc_pages_high_priority, no watermark at all */
@@ -699,8 +775,11 @@ static void m_free(uint64_t pfn, unsigned order, int cold)
 	}
 	M.pcp_mt[pfn] = (uint8_t)mt;
 	M.pcp_freed[pfn] = 1;
+	M.ha_pcp_frees += M.ha && mt == PZ_MT_HIGHATOMIC;
+	/* RESERVE, HIGHATOMIC and CMA pages wait on the MOVABLE list, keeping
+	 * their type for the flush or drain (spec 5.7, 6.2) */
 	if (mt >= NPCP)
-		mt = PZ_MT_MOVABLE; /* RESERVE and CMA pages wait on the MOVABLE list */
+		mt = PZ_MT_MOVABLE;
 	if (cold)
 		l_push_tail(&z->pcp[level][mt], pfn);
 	else
@@ -972,9 +1051,6 @@ static pz_t *create(const struct run *r)
 	cfg.machine = &tm.m;
 	cfg.profile = r->prof;
 	cfg.features_set = r->feat_set;
-	/* the model does not reserve HIGHATOMIC blocks yet (test_modern_paths
-	 * covers that switch) */
-	cfg.features_clear = PZ_FEAT_HIGHATOMIC;
 	cfg.percpu_pagelist_fraction = r->fraction;
 	cfg.mobility_grouping_disabled = (unsigned)r->nomob;
 	plat = tu_platform(r->trace);
@@ -992,6 +1068,7 @@ static void m_begin(const struct run *r)
 	M.prof = r->prof;
 	M.nomob = r->nomob != 0;
 	M.hi = r->prof == PZ_PROFILE_MODERN || (r->feat_set & PZ_FEAT_PCP_HIGH_ORDER);
+	M.ha = r->prof == PZ_PROFILE_MODERN;
 	m_setup_zones(r->mc, r->fraction);
 }
 
@@ -1099,6 +1176,9 @@ static void compare(pz_t *pz, const uint64_t pg0[MAXZ][2])
 		CHECK(zi.stat[PZ_NR_FREE_CMA_PAGES] == z->nr_free_cma,
 		      "zone %s NR_FREE_CMA_PAGES: expected %ld, got %" PRId64,
 		      pz_zone_type_name(z->type), z->nr_free_cma, zi.stat[PZ_NR_FREE_CMA_PAGES]);
+		CHECK(zi.nr_reserved_highatomic == (uint64_t)z->nr_reserved_ha,
+		      "zone %s nr_reserved_highatomic: expected %ld, got %" PRIu64,
+		      pz_zone_type_name(z->type), z->nr_reserved_ha, zi.nr_reserved_highatomic);
 		CHECK(zi.pcp_pages == (uint64_t)z->pcp_count, "zone %s pcp count %d, got %" PRIu64,
 		      pz_zone_type_name(z->type), z->pcp_count, zi.pcp_pages);
 		if (M.prof == PZ_PROFILE_LINUX_4_1)
@@ -1333,6 +1413,16 @@ static unsigned random_order(void)
 	return 4 + (unsigned)rnd(MAXO - 4);
 }
 
+/* No zone passes its order-0 LOW check for an ordinary request: the fast
+ * path is failing and the slow path's attempts decide. */
+static bool m_below_low(void)
+{
+	for (unsigned i = 0; i < M.nz; i++)
+		if (m_watermark_ok(&M.z[i], 0, M.z[i].wmark[1], M.z[0].type, 0))
+			return false;
+	return true;
+}
+
 static void begin_op(void)
 {
 	M.nev = 0;
@@ -1412,7 +1502,19 @@ static void run(const struct run *r)
 
 		if (x < (filling ? 700u : 300u) || !nrec) {
 			unsigned order = random_order();
-			int ok = do_alloc(pz, random_gfp(), order);
+			pz_gfp_t gfp = random_gfp();
+			int ok;
+
+			/* HIGHATOMIC: under pressure, a third of the requests
+			 * are atomic ones of orders 1-3 (per-CPU lists) or 4-8
+			 * (the buddy lists, where the reserve is used),
+			 * unmovable or (taking CMA pages first) movable */
+			if (M.ha && m_below_low() && rnd(3) == 0) {
+				gfp = PZ_GFP_ATOMIC_MASK | PZ_GFP_NOWARN |
+				      (rnd(2) ? PZ_GFP_MOVABLE : 0);
+				order = rnd(2) ? 1 + (unsigned)rnd(3) : 4 + (unsigned)rnd(PBO - 4);
+			}
+			ok = do_alloc(pz, gfp, order);
 
 			allocs++;
 			if (ok) {
@@ -1505,6 +1607,28 @@ static void run(const struct run *r)
 		      "overshoots, %lu drains",
 		      M.hi_refills, M.hi_reuses, M.hi_flushes, M.pb_overshoots, M.hi_drains);
 	}
+	if (M.ha)
+		print_message(
+			"[%s] HIGHATOMIC: %lu atomic order > 0 requests below LOW, %lu blocks "
+			"reserved (declined: %lu at the maximum, %lu HIGHATOMIC already, %lu "
+			"CMA), %lu allocations from the reserve, %lu frees into it, %lu "
+			"frees to the MOVABLE pcp list and %lu allocations from it\n",
+			r->name, M.ha_atomic_slow, M.ha_reserves, M.ha_full, M.ha_already, M.ha_cma,
+			M.ha_uses, M.ha_frees, M.ha_pcp_frees, M.ha_pcp_reuses);
+	/* the reserve must have been made, filled up, used and freed into: in
+	 * the one-zone run always (and taken again from the MOVABLE per-CPU
+	 * list, except without grouping by mobility, where no request is
+	 * MOVABLE); in the others whenever 100 atomic requests reached the
+	 * slow path (the two-zone runs need both zones below LOW at once, and
+	 * the big per-CPU lists keep the zone above LOW with some seeds) */
+	if (M.ha && ((r->mc == &one_zone && !r->fraction) || M.ha_atomic_slow >= 100))
+		CHECK(M.ha_reserves > 0 && M.ha_full > 0 && M.ha_uses > 0 && M.ha_frees > 0 &&
+			      M.ha_pcp_frees > 0 &&
+			      (r->mc != &one_zone || r->fraction || M.nomob || M.ha_pcp_reuses > 0),
+		      "HIGHATOMIC not covered: %lu atomic requests below LOW, %lu reserved, %lu "
+		      "at the maximum, %lu uses, %lu frees, %lu pcp frees, %lu pcp reuses",
+		      M.ha_atomic_slow, M.ha_reserves, M.ha_full, M.ha_uses, M.ha_frees,
+		      M.ha_pcp_frees, M.ha_pcp_reuses);
 	if (r->prof == PZ_PROFILE_LINUX_4_1)
 		CHECK(M.reserve_uses > 0, "MIGRATE_RESERVE never used");
 	if (M.has_cma)
@@ -1679,6 +1803,95 @@ static void steal_by_found_order(enum pz_profile prof, unsigned chunk)
 	m_reset();
 }
 
+/*
+ * HIGHATOMIC reservations declined for the block's label (spec 5.7 step
+ * 2), which the random runs rarely meet because their reserves reach the
+ * maximum at once. In the modern CMA zone, filled below LOW (CMA pages
+ * counted) with movable order-0 pages, the MOVABLE lists run dry first,
+ * then the CMA ones: an atomic movable order-4 request finds only CMA
+ * pages and reserves nothing. With 256 low pages freed and drained, an
+ * atomic unmovable one falls back into a MOVABLE block and reserves it;
+ * the next are served from that block and reserve nothing either. Every
+ * step predicted by the model, then everything freed back and drained.
+ */
+static void test_highatomic_declines(void **state)
+{
+	struct run r = {"modern HIGHATOMIC declines", PZ_PROFILE_MODERN, &cma_zone, 1, 0, 0, 0, 0};
+	static const unsigned orders[] = {4, 4, 5};
+	const pz_gfp_t atomic = PZ_GFP_ATOMIC_MASK | PZ_GFP_NOWARN;
+	uint64_t pg0[MAXZ][2];
+	pz_t *pz;
+
+	(void)state;
+	setup_bufs();
+	cur = &r;
+	seed0 = 0;
+	m_reset();
+	m_begin(&r);
+	pz = create(&r);
+	load_initial(pz, pg0, r.mc);
+	recs = calloc(M.z[0].managed + 1, sizeof(*recs));
+	assert_non_null(recs);
+	nrec = 0;
+	for (opno = 1; m_watermark_ok(&M.z[0], 0, M.z[0].wmark[1], M.z[0].type, PZ_ALLOC_CMA);
+	     opno++) {
+		CHECK(do_alloc(pz, PZ_GFP_HIGHUSER_MOVABLE | PZ_GFP_NOWARN, 0),
+		      "refused above LOW");
+		if (!(opno % 64))
+			compare(pz, pg0);
+	}
+	compare(pz, pg0);
+	opno++;
+	CHECK(do_alloc(pz, atomic | PZ_GFP_MOVABLE, 4), "atomic movable order 4 refused");
+	compare(pz, pg0);
+	CHECK(M.ha_cma == 1 && M.pb[recs[nrec - 1].pfn >> PBO] == PZ_MT_CMA,
+	      "the atomic movable request did not get CMA pages");
+	for (size_t i = 0; i < nrec;) {
+		if (recs[i].pfn >= M.z[0].start && recs[i].pfn < M.z[0].start + 256) {
+			opno++;
+			do_free_at(pz, i, 0);
+			compare(pz, pg0);
+		} else {
+			i++;
+		}
+	}
+	opno++;
+	snprintf(opdesc, sizeof(opdesc), "drain_all_pages");
+	begin_op();
+	m_drain_all();
+	pz_drain_all_pages(pz);
+	compare(pz, pg0);
+	CHECK(m_below_low(), "not below LOW for unmovable requests");
+	for (size_t k = 0; k < sizeof(orders) / sizeof(orders[0]); k++) {
+		opno++;
+		CHECK(do_alloc(pz, atomic, orders[k]), "atomic order %u refused", orders[k]);
+		compare(pz, pg0);
+	}
+	print_message("[%s] %lu atomic requests below LOW: %lu blocks reserved, declined %lu "
+		      "HIGHATOMIC already and %lu CMA, %lu allocations from the reserve\n",
+		      r.name, M.ha_atomic_slow, M.ha_reserves, M.ha_already, M.ha_cma, M.ha_uses);
+	CHECK(M.ha_reserves == 1 && M.ha_already > 0 && M.ha_uses > 0,
+	      "declines not reached: %lu reserved, %lu already, %lu uses", M.ha_reserves,
+	      M.ha_already, M.ha_uses);
+	while (nrec) {
+		opno++;
+		do_free(pz);
+		if (!(nrec % 64))
+			compare(pz, pg0);
+	}
+	opno++;
+	snprintf(opdesc, sizeof(opdesc), "final drain_all_pages");
+	begin_op();
+	m_drain_all();
+	pz_drain_all_pages(pz);
+	compare(pz, pg0);
+	CHECK(pz_validate(pz) == 0, "pz_validate failed: %s", tu_log.last);
+	free(recs);
+	recs = NULL;
+	tu_destroy(pz);
+	m_reset();
+}
+
 static void test_steal_by_found_order(void **state)
 {
 	(void)state;
@@ -1759,6 +1972,7 @@ int main(void)
 		cmocka_unit_test(test_high_order_pcp_41),
 		cmocka_unit_test(test_no_mobility_grouping),
 		cmocka_unit_test(test_steal_by_found_order),
+		cmocka_unit_test(test_highatomic_declines),
 		cmocka_unit_test(test_refusal_41),
 		cmocka_unit_test(test_refusal_modern),
 	};

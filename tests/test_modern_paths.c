@@ -5,7 +5,10 @@
  * and its flush, drains, the trace of a drain, pcp->high from the low
  * watermark, and the seed-era behaviour (only order 0) in linux-4.1 and
  * with the switch cleared. Lazy compound tails (PZ_FEAT_LAZY_TAILS): every
- * observable answer the same as with written tails.
+ * observable answer the same as with written tails. MIGRATE_HIGHATOMIC
+ * (PZ_FEAT_HIGHATOMIC): reserving, reuse, growth limit, frees back, and
+ * the reserve hidden from other callers' watermarks, the per-CPU
+ * shortcut's inline order-0 check included.
  */
 #include "testutil.h"
 
@@ -366,14 +369,14 @@ static void test_lazy_tails_observably_equal(void **state)
 
 /* ---- MIGRATE_HIGHATOMIC (PZ_FEAT_HIGHATOMIC, spec 5.7) -------------------- */
 
-/* One Normal zone of 65536 pages, one CPU, min_free_kbytes 32 MiB so that
- * LOW is far above the zone's edge. */
-static pz_t *make_atomic(enum pz_profile profile)
+/* One Normal zone of `pages` pages, one CPU, min_free_kbytes 32 MiB so
+ * that LOW is far above the zone's edge. */
+static pz_t *make_atomic_sized(enum pz_profile profile, uint64_t pages)
 {
 	struct pz_config cfg;
 
 	tu_machine_init(&tm, 1, 1);
-	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 4096, 4096 + 65536);
+	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 4096, 4096 + pages);
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.machine = &tm.m;
 	cfg.profile = profile;
@@ -382,6 +385,11 @@ static pz_t *make_atomic(enum pz_profile profile)
 	cfg.platform = &plat;
 	tu_cpu = 0;
 	return tu_create(&cfg);
+}
+
+static pz_t *make_atomic(enum pz_profile profile)
+{
+	return make_atomic_sized(profile, 65536);
 }
 
 static int block_type(pz_t *pz, pz_page_t *p)
@@ -513,6 +521,89 @@ static void test_highatomic_hidden_from_watermark(void **state)
 	tu_destroy(pz);
 }
 
+/* The growth limit is exclusive (spec 5.7 step 1): in a zone of 51200
+ * pages the maximum is 512 + 512 = 1024 pages, reached by the second
+ * block; no third block is reserved however many atomic requests follow. */
+static void test_highatomic_limit_exact(void **state)
+{
+	(void)state;
+	pz_t *pz = make_atomic_sized(PZ_PROFILE_MODERN, 51200);
+	struct pz_zone_info zi = normal(pz);
+	pz_page_t **fill = calloc(60000, sizeof(*fill)), *atomic[64];
+	size_t nfill = 0, natomic = 0;
+
+	assert_int_equal(zi.managed / 100 + 512, 1024);
+	while ((uint64_t)normal(pz).stat[PZ_NR_FREE_PAGES] > zi.wmark_low)
+		assert_non_null(fill[nfill++] = pz_alloc_pages(pz, PZ_GFP_HIGHUSER_MOVABLE, 0));
+	while (natomic < 64 &&
+	       (atomic[natomic] = pz_alloc_pages(pz, PZ_GFP_ATOMIC_MASK | PZ_GFP_NOWARN, 3)))
+		natomic++;
+	assert_true(natomic > 8);
+	zi = normal(pz);
+	assert_int_equal(zi.nr_reserved_highatomic, 1024);
+	assert_int_equal(zi.nr_blocks_mt[PZ_MT_HIGHATOMIC], 2);
+	for (size_t i = 0; i < natomic; i++)
+		assert_int_equal(pz_free_pages(pz, atomic[i], 3), 0);
+	for (size_t i = 0; i < nfill; i++)
+		assert_int_equal(pz_free_pages(pz, fill[i], 0), 0);
+	assert_int_equal(pz_validate(pz), 0);
+	free(fill);
+	tu_destroy(pz);
+}
+
+/* The per-CPU shortcut's inline order-0 LOW check must hide the reserve
+ * as the general path's does (spec 4.4 step 3): with free pages above LOW
+ * but not above MIN + the reserve, an ordinary order-0 request is refused
+ * even though its per-CPU list holds a page; an atomic one gets that page. */
+static void test_highatomic_hidden_from_pcp_shortcut(void **state)
+{
+	(void)state;
+	pz_t *pz = make_atomic(PZ_PROFILE_MODERN);
+	struct pz_zone_info zi = normal(pz);
+	pz_page_t **fill = calloc(70000, sizeof(*fill)), *a, *p;
+	size_t nfill = 0;
+	uint64_t hot;
+
+	while ((uint64_t)normal(pz).stat[PZ_NR_FREE_PAGES] > zi.wmark_low)
+		assert_non_null(fill[nfill++] = pz_alloc_pages(pz, PZ_GFP_HIGHUSER_MOVABLE, 0));
+	a = pz_alloc_pages(pz, PZ_GFP_ATOMIC_MASK, 3);
+	assert_non_null(a);
+	assert_int_equal(normal(pz).nr_reserved_highatomic, 512);
+	/* MIN 1024, LOW 1280: LOW - MIN is smaller than the reserve */
+	assert_int_equal(pz_set_min_free_kbytes(pz, 4096), 0);
+	zi = normal(pz);
+	assert_int_equal(zi.wmark_min, 1024);
+	assert_int_equal(zi.wmark_low, 1280);
+	/* atomic (UNMOVABLE) order-0 pages down to MIN + the reserve */
+	while ((uint64_t)normal(pz).stat[PZ_NR_FREE_PAGES] > zi.wmark_min + 512)
+		assert_non_null(fill[nfill++] = pz_alloc_pages(pz, PZ_GFP_ATOMIC_MASK, 0));
+	zi = normal(pz);
+	assert_true((uint64_t)zi.stat[PZ_NR_FREE_PAGES] > zi.wmark_low);
+	assert_true((uint64_t)zi.stat[PZ_NR_FREE_PAGES] <= zi.wmark_min + 512);
+	/* a movable page freed hot heads the MOVABLE per-CPU list */
+	hot = pz_page_to_pfn(pz, fill[0]);
+	assert_int_equal(pz_free_pages(pz, fill[0], 0), 0);
+	fill[0] = fill[--nfill];
+	assert_int_equal(
+		pz_zone_watermark_ok(pz, 0, PZ_ZONE_NORMAL, 0, PZ_ALLOC_WMARK_LOW, PZ_ZONE_NORMAL),
+		0);
+	assert_int_equal(
+		pz_zone_watermark_ok(pz, 0, PZ_ZONE_NORMAL, 0, PZ_ALLOC_WMARK_MIN, PZ_ZONE_NORMAL),
+		0);
+	p = pz_alloc_pages(pz, PZ_GFP_HIGHUSER_MOVABLE | PZ_GFP_NOWARN, 0);
+	assert_null(p);
+	p = pz_alloc_pages(pz, PZ_GFP_ATOMIC_MASK | PZ_GFP_MOVABLE, 0);
+	assert_non_null(p);
+	assert_int_equal(pz_page_to_pfn(pz, p), hot);
+	fill[nfill++] = p;
+	assert_int_equal(pz_free_pages(pz, a, 3), 0);
+	for (size_t i = 0; i < nfill; i++)
+		assert_int_equal(pz_free_pages(pz, fill[i], 0), 0);
+	assert_int_equal(pz_validate(pz), 0);
+	free(fill);
+	tu_destroy(pz);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -526,6 +617,8 @@ int main(void)
 		cmocka_unit_test(test_lazy_tails_observably_equal),
 		cmocka_unit_test(test_highatomic_reserve),
 		cmocka_unit_test(test_highatomic_hidden_from_watermark),
+		cmocka_unit_test(test_highatomic_hidden_from_pcp_shortcut),
+		cmocka_unit_test(test_highatomic_limit_exact),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

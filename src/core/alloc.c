@@ -459,8 +459,10 @@ static struct pz_page *alloc_pcp_fast(struct pz *pz, pz_gfp_t gfp, unsigned orde
 					    flags))
 				break;
 		} else {
-			/* the order-0 LOW check, against the preferred zone's classzone */
-			free = zload(&z->nr_free_pages);
+			/* the order-0 LOW check, against the preferred zone's
+			 * classzone; the HIGHATOMIC reserve is not ours to count
+			 * (spec 4.4 step 3; it stays 0 without PZ_FEAT_HIGHATOMIC) */
+			free = zload(&z->nr_free_pages) - zload(&z->nr_reserved_highatomic);
 			if (!(pz->has_cma && mt == PZ_MT_MOVABLE))
 				free -= zload(&z->nr_free_cma);
 			if (free >

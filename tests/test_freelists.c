@@ -44,7 +44,8 @@
  *     unless the zone holds managed / 100 + one block already or the
  *     block is HIGHATOMIC or CMA; ALLOC_HARDER requests of orders without
  *     a per-CPU list take __rmqueue_smallest(HIGHATOMIC) first (traced
- *     zone_locked with that type), orders with one never do; other
+ *     zone_locked with the request's type, as 4.4 does), orders with one
+ *     never do; other
  *     callers' watermarks subtract nr_reserved_highatomic, which is
  *     compared after every operation; blocks freed into HIGHATOMIC blocks
  *     go to those lists, through the MOVABLE per-CPU list for orders with
@@ -561,7 +562,8 @@ static int m_buffered_rmqueue(struct mzone *z, unsigned order, unsigned mt, unsi
 		M.ha_pcp_reuses += M.ha && M.pcp_mt[*out] == PZ_MT_HIGHATOMIC;
 	} else {
 		/* 4.4: ALLOC_HARDER tries the HIGHATOMIC lists first (traced
-		 * zone_locked with that type only when it finds a block); an
+		 * zone_locked, with the request's type, only when it finds a
+		 * block); an
 		 * order with a per-CPU list never reaches here (5.14 design) */
 		int ok = 0;
 
@@ -570,8 +572,7 @@ static int m_buffered_rmqueue(struct mzone *z, unsigned order, unsigned mt, unsi
 			if (ok) {
 				rec = PZ_MT_HIGHATOMIC;
 				M.ha_uses++;
-				m_event(PZ_TRACE_PAGE_ALLOC_ZONE_LOCKED, *out, order,
-					PZ_MT_HIGHATOMIC);
+				m_event(PZ_TRACE_PAGE_ALLOC_ZONE_LOCKED, *out, order, mt);
 			}
 		}
 		if (!ok && !m_rmqueue(z, order, mt, out, &rec))

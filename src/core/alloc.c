@@ -39,9 +39,9 @@ static struct pz_page *buffered_rmqueue(struct pz *pz, struct pz_zone *z, unsign
 	/* 4.4: ALLOC_HARDER requests try the HIGHATOMIC reserve first */
 	if ((alloc_flags & PZ_ALLOC_HARDER) && pz_feature(pz, PZ_FEAT_HIGHATOMIC)) {
 		p = pz_rmqueue_smallest_locked(pz, z, order, PZ_MT_HIGHATOMIC);
-		if (p)
+		if (p) /* 4.4 traces the request's type here, not HIGHATOMIC */
 			pz_trace_rec(ac->t, PZ_TRACE_PAGE_ALLOC_ZONE_LOCKED, pz_page_pfn(pz, p),
-				     order, PZ_MT_HIGHATOMIC, 0);
+				     order, ac->migratetype, 0);
 	}
 	if (!p)
 		p = pz_rmqueue_locked(pz, z, order, ac->migratetype, ac->t);

@@ -539,9 +539,10 @@ static int m_buffered_rmqueue(struct mzone *z, unsigned order, unsigned mt, unsi
 			      int cold, uint64_t *out)
 {
 	unsigned rec;
+	int lvl = m_pcp_level(order), from_pcp = lvl >= 0;
 
-	if (m_pcp_level(order) >= 0) {
-		struct mlist *l = &z->pcp[m_pcp_level(order)][mt];
+	if (lvl >= 0) {
+		struct mlist *l = &z->pcp[lvl][mt];
 
 		if (!l->n) {
 			/* 5.14: batch blocks for order 0; above, batch >> order
@@ -552,9 +553,17 @@ static int m_buffered_rmqueue(struct mzone *z, unsigned order, unsigned mt, unsi
 			if (order && count > 1)
 				count = count >> order > 2 ? count >> order : 2;
 			z->pcp_count += m_refill(z, order, mt, cold, count) << order;
-			if (!l->n)
+			/* an empty refill falls back to the buddy lists for an
+			 * atomic high-order request (the reserve first), as
+			 * kernels after 5.14 do */
+			if (!l->n && !(order && (flags & PZ_ALLOC_HARDER) && M.ha))
 				return 0;
+			from_pcp = l->n > 0;
 		}
+	}
+	if (lvl >= 0 && from_pcp) {
+		struct mlist *l = &z->pcp[lvl][mt];
+
 		*out = cold ? l->v[l->n - 1] : l->v[0];
 		l_remove_at(l, cold ? l->n - 1 : 0);
 		z->pcp_count -= 1 << order;
@@ -563,8 +572,8 @@ static int m_buffered_rmqueue(struct mzone *z, unsigned order, unsigned mt, unsi
 	} else {
 		/* 4.4: ALLOC_HARDER tries the HIGHATOMIC lists first (traced
 		 * zone_locked, with the request's type, only when it finds a
-		 * block); an
-		 * order with a per-CPU list never reaches here (5.14 design) */
+		 * block); an order with a per-CPU list gets here only when
+		 * its refill found nothing and the request is atomic */
 		int ok = 0;
 
 		if (M.ha && (flags & PZ_ALLOC_HARDER)) {

@@ -30,8 +30,15 @@ static struct pz_page *buffered_rmqueue(struct pz *pz, struct pz_zone *z, unsign
 {
 	struct pz_page *p = (struct pz_page *)0;
 
-	if (ac->migratetype < PZ_MT_PCPTYPES && pz_pcp_level(pz, order) >= 0)
-		return pz_pcp_alloc(pz, z, order, gfp, ac); /* counts under the pcp lock */
+	if (ac->migratetype < PZ_MT_PCPTYPES && pz_pcp_level(pz, order) >= 0) {
+		p = pz_pcp_alloc(pz, z, order, gfp, ac); /* counts under the pcp lock */
+		/* 5.14 stopped here, so atomic requests of per-CPU orders could
+		 * not reach the HIGHATOMIC reserve they kept growing; later
+		 * kernels fall back to the buddy lists, reserve first */
+		if (p || !order || !(alloc_flags & PZ_ALLOC_HARDER) ||
+		    !pz_feature(pz, PZ_FEAT_HIGHATOMIC))
+			return p;
+	}
 	if (gfp & PZ_GFP_NOFAIL && order > 1)
 		pz_warn_once(pz, PZ_WARN_NOFAIL_ORDER, "WARNING: __GFP_NOFAIL with order %u > 1",
 			     order);
@@ -281,9 +288,10 @@ struct pz_page *pz_get_page_from_freelist(struct pz *pz, pz_gfp_t gfp, unsigned 
 					pz_reserve_highatomic(pz, z, p);
 				return p;
 			}
-			/* each zone that failed traced an event: on a long
-			 * zonelist, deliver them (no lock is held here) */
-			if (pz_unlikely(ac->t && ac->t->n > PZ_TBUF_MAX / 2))
+			/* each zone that failed traced an event: deliver what is
+			 * held (no lock is held here) while a whole refill's events
+			 * would no longer fit */
+			if (pz_unlikely(ac->t && ac->t->n > PZ_TBUF_MAX - PZ_TBUF_REFILL))
 				pz_trace_flush(pz, ac->t);
 		}
 		if (alloc_flags & PZ_ALLOC_FAIR) {
@@ -476,6 +484,7 @@ static struct pz_page *alloc_pcp_fast(struct pz *pz, pz_gfp_t gfp, unsigned orde
 		return (struct pz_page *)0;
 	pcp = &z->pcp[ac.cpu];
 	list = pz_pcp_list(pcp, (unsigned)pz_pcp_level(pz, order), mt);
+retake:
 	pz_lock(pz, &pcp->lock);
 	if (pz_list_empty(list)) {
 		pz_unlock(&pcp->lock);
@@ -507,8 +516,10 @@ static struct pz_page *alloc_pcp_fast(struct pz *pz, pz_gfp_t gfp, unsigned orde
 			return p;
 		}
 	}
+	/* a bad page is reported and leaked; like get_page_from_freelist the
+	 * shortcut then takes the next block from the same zone */
 	if (pz_unlikely(!pz_prep_new_page(pz, p, order, gfp, 0)))
-		return (struct pz_page *)0; /* leaked; the general path retries the zone */
+		goto retake;
 	return p;
 }
 

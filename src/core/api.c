@@ -211,8 +211,11 @@ int pz_page_set_state(pz_t *pz, pz_page_t *page, unsigned bits, int mapcount_del
 		return -PZ_EFAULT;
 	if (user & PZ_PAGE_HWPOISON)
 		pz_count(&pz->nr_hwpoison); /* before the flag: checkers see one or both */
-	pg_set(p, user << PG_USER_SHIFT);
-	p->mapcount += mapcount_delta;
+	if (user)
+		pg_set(p, user << PG_USER_SHIFT);
+	/* only the owner changes the mapcount; HWPOISON alone leaves it be */
+	if (mapcount_delta)
+		p->mapcount += mapcount_delta;
 	return 0;
 }
 

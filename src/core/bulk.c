@@ -29,6 +29,11 @@ static struct pz_zone *bulk_zone(struct pz *pz, const struct pz_alloc_ctx *ac, s
 
 		if (pz->nr_nodes > 1 && z->nid != ac->preferred->nid)
 			break;
+		/* 4.1's fair pass skips a depleted zone (bulk_take stops where
+		 * the zone's batch runs out; single calls go on from there) */
+		if (!pz_feature(pz, PZ_FEAT_NO_FAIR_POLICY) &&
+		    (atomic_load_explicit(&z->flags, memory_order_relaxed) & ZONE_FAIR_DEPLETED))
+			continue;
 		if (pz_watermark_ok(pz, z, 0, mark, ac->classzone_idx, flags))
 			return z;
 	}
@@ -70,8 +75,17 @@ static void bulk_take(struct pz *pz, struct pz_zone *z, pz_gfp_t gfp, const stru
 	uint64_t taken = 0;
 	size_t i = 0;
 
+	/* with 4.1's fair policy a zone serves only what is left of its batch;
+	 * each page taken counts against it, as a single call's would */
+	uint64_t limit = (uint64_t)-1;
+
+	if (!pz_feature(pz, PZ_FEAT_NO_FAIR_POLICY)) {
+		long left = atomic_load_explicit(&z->nr_alloc_batch, memory_order_relaxed);
+
+		limit = left > 0 ? (uint64_t)left : 0;
+	}
 	pz_lock(pz, &pcp->lock);
-	while (nbad < BULK_MAX_BAD) {
+	while (nbad < BULK_MAX_BAD && taken < limit) {
 		struct pz_page *p;
 		int pulled, k = 0;
 
@@ -92,7 +106,7 @@ static void bulk_take(struct pz *pz, struct pz_zone *z, pz_gfp_t gfp, const stru
 		pulled = pz_pcp_pull_batch_locked(pz, z, pcp, ac->migratetype, got);
 		if (!pulled)
 			break;
-		for (; k < pulled && nbad < BULK_MAX_BAD; k++) {
+		for (; k < pulled && nbad < BULK_MAX_BAD && taken + (uint64_t)k < limit; k++) {
 			while (i < n && array[i])
 				i++;
 			if (i == n)
@@ -109,8 +123,20 @@ static void bulk_take(struct pz *pz, struct pz_zone *z, pz_gfp_t gfp, const stru
 	if (taken)
 		pz_count_allocs(pz, z, 0, taken, gfp, ac, true);
 	pz_unlock(&pcp->lock);
-	for (unsigned b = 0; b < nbad; b++)
-		pz_prep_new_page(pz, bad[b], 0, gfp, 0); /* reports and leaks */
+	for (unsigned b = 0; b < nbad; b++) {
+		size_t j = 0;
+
+		/* reports and leaks; should the page have become good since it
+		 * was set aside, it fills an empty slot or goes back */
+		if (!pz_prep_new_page(pz, bad[b], 0, gfp, 0))
+			continue;
+		while (j < n && array[j])
+			j++;
+		if (j < n)
+			array[j] = bad[b];
+		else
+			pz_free_pages(pz, bad[b], 0);
+	}
 }
 
 size_t pz_alloc_pages_bulk(pz_t *pz, pz_gfp_t gfp, int nid, const pz_nodemask_t *nodemask, size_t n,

@@ -148,7 +148,7 @@ static bool free_pages_prepare(struct pz *pz, struct pz_page *p, unsigned order)
 	if (pz_feature(pz, PZ_FEAT_LAZY_TAILS))
 		n = 1;
 	for (uint64_t i = 0; i < n; i++) {
-		pg_store(p + i, 0);
+		pg_clear_for_free(p + i);
 		p[i].owner = 0;
 		p[i].next = PZ_NIL;
 	}

@@ -51,7 +51,9 @@ typedef struct {
  * Invariants (checked by pz_validate):
  *   PG_BUDDY  <=> the page heads a free block of 2^order pages on
  *                 zone->free_area[order].list[mt]; refcount == 0.
- *   PG_PCP    <=> the page is on exactly one pcp list of its zone; order 0.
+ *   PG_PCP    <=> the page heads a block of 2^order pages on exactly one
+ *                 pcp list of its zone (order 0, or 1-3 and the pageblock
+ *                 order with PZ_FEAT_PCP_HIGH_ORDER).
  *   allocated head: refcount >= 1, order = allocation order.
  *   tail of an allocated block: refcount == 0, no BUDDY/PCP flag.
  */
@@ -121,10 +123,10 @@ enum pz_pcp_event {
 
 struct pz_pcp {
 	pz_lock_t lock;				   /* [P] */
-	int count;				   /* [P] pages on the three lists */
+	int count;				   /* [P] pages on the lists */
 	atomic_int high;			   /* [A] flush when count >= high */
 	atomic_int batch;			   /* [A] refill / flush size */
-	struct pz_list lists[PZ_PCP_NR_LISTS];	   /* [P] index pz_pcp_index() */
+	struct pz_list lists[PZ_PCP_NR_LISTS];	   /* [P] see pz_pcp_list() */
 	atomic_uint_least64_t ev[PCPEV_NR];	   /* [A] events counted outside pcp->lock */
 	atomic_uint_least64_t ev_locked[PCPEV_NR]; /* [P] events counted under pcp->lock */
 } __attribute__((aligned(PZ_CACHELINE)));
@@ -247,8 +249,10 @@ struct pz_trec {
 /* Enough for the largest refill (batch <= page_shift * 8 <= 144 pages, two
  * events each, and one for a failed last __rmqueue) plus the allocation's
  * own events; get_page_from_freelist delivers what it holds between zones
- * once the buffer is half full (every zone whose __rmqueue fails adds one). */
-#define PZ_TBUF_MAX 320
+ * as soon as one more refill might not fit (every zone whose __rmqueue
+ * fails adds one event). */
+#define PZ_TBUF_MAX    320
+#define PZ_TBUF_REFILL (2 * 144 + 2)
 struct pz_tbuf {
 	unsigned n;
 	unsigned cpu;
@@ -302,6 +306,18 @@ static inline void pg_clear(struct pz_page *p, unsigned f)
 static inline void pg_store(struct pz_page *p, unsigned f)
 {
 	atomic_store_explicit(&p->flags, (uint16_t)f, memory_order_relaxed);
+}
+/*
+ * What a free clears: every flag but HWPOISON, which pz_page_set_state may
+ * set from another thread at any time (the page must then never be reused:
+ * the next allocation's check leaks it). No write at all when nothing is
+ * set, the common case; otherwise one atomic AND, so a concurrent
+ * HWPOISON is never wiped.
+ */
+static inline void pg_clear_for_free(struct pz_page *p)
+{
+	if (atomic_load_explicit(&p->flags, memory_order_relaxed) & ~(unsigned)PG_HWPOISON)
+		atomic_fetch_and_explicit(&p->flags, (uint16_t)PG_HWPOISON, memory_order_relaxed);
 }
 static inline struct pz_zone *pz_page_zone(const struct pz *pz, const struct pz_page *p)
 {
@@ -794,7 +810,7 @@ static inline bool pz_claim_pcp_block(struct pz *pz, struct pz_page *p, unsigned
 	if (!atomic_compare_exchange_strong_explicit(&p->refcount, &one, 0, memory_order_acq_rel,
 						     memory_order_relaxed))
 		return false;
-	pg_store(p, 0);
+	pg_clear_for_free(p);
 	p->owner = 0;
 	p->mt = (uint8_t)pz_pageblock_mt(pz, pz_page_pfn(pz, p));
 	return true;

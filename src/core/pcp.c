@@ -3,10 +3,11 @@
  *
  * Order-0 pages (and, with PZ_FEAT_PCP_HIGH_ORDER, blocks of orders 1-3 and
  * of the pageblock order) are handed out from and freed to a small
- * per-CPU, per-zone cache so that the common case takes no zone lock. The cache is refilled
- * `batch` pages at a time under one zone lock (keeping the pages in the
- * physical order expand() produced them) and flushed `batch` coldest pages
- * at a time when it reaches `high`. Pages on these lists are NOT counted in
+ * per-CPU, per-zone cache so that the common case takes no zone lock. A
+ * list is refilled under one zone lock - `batch` pages for order 0,
+ * max(batch >> order, 2) blocks above (one when batch is 1) - keeping the
+ * blocks in the order __rmqueue handed them out, and the lists are flushed
+ * `batch` pages' worth, coldest first, when the count reaches `high`. Pages on these lists are NOT counted in
  * NR_FREE_PAGES: refill subtracts them, drain adds them back.
  *
  * Each list has its own lock so that another thread can drain it (the

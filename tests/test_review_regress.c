@@ -79,6 +79,9 @@ static void test_fast_order0_ignores_highatomic(void **state)
 	f = pz_alloc_pages_nodemask(pz, gfp, 0, -1, NULL);
 	printf("shortcut:     %p\n", (void *)f);
 	assert_true((g == NULL) == (f == NULL));
+	assert_int_equal(pz_validate(pz), 0);
+	free(fill);
+	tu_destroy(pz);
 }
 
 static pz_t *make2(enum pz_profile profile, unsigned cpus)
@@ -219,6 +222,8 @@ static void test_hwpoison_race(void **state)
 	       "was handed out again\n",
 	       trials, bugs);
 	assert_int_equal(bugs, 0);
+	assert_int_equal(pz_validate(pz), 0);
+	tu_destroy(pz);
 }
 
 /* ALLOC_HARDER requests of per-CPU orders reach the HIGHATOMIC reserve. */
@@ -267,6 +272,10 @@ static void test_highatomic_pcp_orders(void **state)
 	o4 = pz_alloc_pages(pz, PZ_GFP_ATOMIC_MASK | PZ_GFP_NOWARN, 4);
 	printf("GFP_ATOMIC order 3: %s; order 4: %s\n", o3 ? "ok" : "FAILED", o4 ? "ok" : "FAILED");
 	assert_non_null(o3);
+	assert_non_null(o4);
+	assert_int_equal(pz_validate(pz), 0);
+	free(fill);
+	tu_destroy(pz);
 }
 
 int main(void)

@@ -162,12 +162,11 @@ static void test_batch_one_refills_one_block(void **state)
 }
 
 /* Orders between 3 and the pageblock order bypass the per-CPU lists. */
-static void test_other_orders_bypass(void **state)
+/* Orders lo..hi-1 bypass the per-CPU lists: a freed block is straight back
+ * in the buddy lists. */
+static void assert_orders_bypass(pz_t *pz, unsigned lo, unsigned hi)
 {
-	(void)state;
-	pz_t *pz = make(PZ_PROFILE_MODERN, 0, 0, 0);
-
-	for (unsigned o = 4; o < pz_pageblock_order(pz); o++) {
+	for (unsigned o = lo; o < hi; o++) {
 		pz_page_t *a = pz_alloc_pages(pz, PZ_GFP_KERNEL, o);
 		uint64_t pfn = pz_page_to_pfn(pz, a);
 
@@ -176,6 +175,14 @@ static void test_other_orders_bypass(void **state)
 		assert_int_equal(pz_pfn_state(pz, pfn), PZ_PAGE_STATE_FREE);
 	}
 	assert_int_equal(pz_validate(pz), 0);
+}
+
+static void test_other_orders_bypass(void **state)
+{
+	(void)state;
+	pz_t *pz = make(PZ_PROFILE_MODERN, 0, 0, 0);
+
+	assert_orders_bypass(pz, 4, pz_pageblock_order(pz));
 	tu_destroy(pz);
 }
 
@@ -189,15 +196,7 @@ static void test_seed_era_only_order0(void **state)
 		struct pz_pcp_info pi = pcp(pz, 0);
 
 		assert_int_equal(pi.high, 6 * pi.batch);
-		for (unsigned o = 1; o <= 3; o++) {
-			pz_page_t *a = pz_alloc_pages(pz, PZ_GFP_KERNEL, o);
-			uint64_t pfn = pz_page_to_pfn(pz, a);
-
-			assert_int_equal(tu_pcp_pages(pz), 0);
-			assert_int_equal(pz_free_pages(pz, a, o), 0);
-			assert_int_equal(pz_pfn_state(pz, pfn), PZ_PAGE_STATE_FREE);
-		}
-		assert_int_equal(pz_validate(pz), 0);
+		assert_orders_bypass(pz, 1, 4);
 		tu_destroy(pz);
 	}
 }

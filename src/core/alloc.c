@@ -24,6 +24,13 @@ struct pz_task *pz_current_task(void)
 	return pz_current_task_hook ? pz_current_task_hook() : (struct pz_task *)0;
 }
 
+/* 4.4: an ALLOC_HARDER request above order 0 - the one kind that may use
+ * the HIGHATOMIC reserve and that reserves a block when it succeeds. */
+static inline bool highatomic_request(const struct pz *pz, unsigned order, unsigned alloc_flags)
+{
+	return order && (alloc_flags & PZ_ALLOC_HARDER) && pz_feature(pz, PZ_FEAT_HIGHATOMIC);
+}
+
 /* buffered_rmqueue: one block from zone z, with the zone's accounting. */
 static struct pz_page *buffered_rmqueue(struct pz *pz, struct pz_zone *z, unsigned order,
 					pz_gfp_t gfp, unsigned alloc_flags, struct pz_alloc_ctx *ac)
@@ -35,16 +42,16 @@ static struct pz_page *buffered_rmqueue(struct pz *pz, struct pz_zone *z, unsign
 		/* 5.14 stopped here, so atomic requests of per-CPU orders could
 		 * not reach the HIGHATOMIC reserve they kept growing; later
 		 * kernels fall back to the buddy lists, reserve first */
-		if (p || !order || !(alloc_flags & PZ_ALLOC_HARDER) ||
-		    !pz_feature(pz, PZ_FEAT_HIGHATOMIC))
+		if (p || !highatomic_request(pz, order, alloc_flags))
 			return p;
 	}
 	if (gfp & PZ_GFP_NOFAIL && order > 1)
 		pz_warn_once(pz, PZ_WARN_NOFAIL_ORDER, "WARNING: __GFP_NOFAIL with order %u > 1",
 			     order);
 	pz_lock(pz, &z->lock);
-	/* 4.4: ALLOC_HARDER requests try the HIGHATOMIC reserve first */
-	if ((alloc_flags & PZ_ALLOC_HARDER) && pz_feature(pz, PZ_FEAT_HIGHATOMIC)) {
+	/* 4.4: ALLOC_HARDER requests try the HIGHATOMIC reserve first (order
+	 * 0 never: a slot-3 order-0 request takes from those lists anyway) */
+	if (highatomic_request(pz, order, alloc_flags)) {
 		p = pz_rmqueue_smallest_locked(pz, z, order, PZ_MT_HIGHATOMIC);
 		if (p) /* 4.4 traces the request's type here, not HIGHATOMIC */
 			pz_trace_rec(ac->t, PZ_TRACE_PAGE_ALLOC_ZONE_LOCKED, pz_page_pfn(pz, p),
@@ -283,8 +290,7 @@ struct pz_page *pz_get_page_from_freelist(struct pz *pz, pz_gfp_t gfp, unsigned 
 					continue;
 				/* 4.4: a successful high-order atomic allocation
 				 * reserves its pageblock for the next ones */
-				if (order && (alloc_flags & PZ_ALLOC_HARDER) &&
-				    pz_feature(pz, PZ_FEAT_HIGHATOMIC))
+				if (highatomic_request(pz, order, alloc_flags))
 					pz_reserve_highatomic(pz, z, p);
 				return p;
 			}
@@ -496,26 +502,8 @@ retake:
 	pcp->count -= 1 << order;
 	pz_count_alloc(pz, z, order, gfp, &ac, true);
 	pz_unlock(&pcp->lock);
-	/* prep_new_page of a clean block whose head is all there is to check
-	 * and write (order 0, or head-only checks with lazy tails), no
-	 * zeroing, no poison to check */
-	if (pz_likely(!pg_flags(p) && !p->mapcount && !(gfp & PZ_GFP_ZERO) && !pz->debug &&
-		      !atomic_load_explicit(&p->refcount, memory_order_relaxed))) {
-		if (!order) {
-			p->order = 0;
-			p->owner = 0;
-			atomic_store_explicit(&p->refcount, 1, memory_order_release);
-			return p;
-		}
-		if (pz_pages_to_check(pz, order) == 1 && pz_feature(pz, PZ_FEAT_LAZY_TAILS)) {
-			p->order = (uint8_t)order;
-			p->owner = 0;
-			if (gfp & PZ_GFP_COMP)
-				pg_store(p, PG_HEAD);
-			atomic_store_explicit(&p->refcount, 1, memory_order_release);
-			return p;
-		}
-	}
+	if (pz_likely(pz_prep_fast(pz, p, order, gfp)))
+		return p;
 	/* a bad page is reported and leaked; like get_page_from_freelist the
 	 * shortcut then takes the next block from the same zone */
 	if (pz_unlikely(!pz_prep_new_page(pz, p, order, gfp, 0)))

@@ -42,18 +42,14 @@ static struct pz_zone *bulk_zone(struct pz *pz, const struct pz_alloc_ctx *ac, s
 
 #define BULK_MAX_BAD 16
 
-/* prep_new_page of an order-0 page that passes the checks; false (nothing
- * changed, nothing logged) for a page the checks object to. */
+/* prep_new_page of an order-0 page that passes the checks (zeroed if
+ * asked); false (nothing changed, nothing logged) for a page the checks
+ * object to. */
 static inline bool prep_clean(struct pz *pz, struct pz_page *p, pz_gfp_t gfp)
 {
-	if (pg_flags(p) || p->mapcount || atomic_load_explicit(&p->refcount, memory_order_relaxed))
-		return false;
-	if (gfp & PZ_GFP_ZERO)
-		return pz_prep_new_page(pz, p, 0, gfp, 0);
-	p->order = 0;
-	p->owner = 0;
-	atomic_store_explicit(&p->refcount, 1, memory_order_release);
-	return true;
+	if (pz_prep_fast(pz, p, 0, gfp))
+		return true;
+	return !pz_new_page_problem(p) && pz_prep_new_page(pz, p, 0, gfp, 0);
 }
 
 /*
@@ -144,26 +140,28 @@ size_t pz_alloc_pages_bulk(pz_t *pz, pz_gfp_t gfp, int nid, const pz_nodemask_t 
 {
 	struct pz_alloc_ctx ac;
 	struct pz_zone *z;
+	const struct pz_task *task;
 	size_t empty = 0, filled = 0;
 
 	if (!pz_instance_ok(pz) || (n && !array))
 		return 0;
 	for (size_t i = 0; i < n; i++)
 		empty += !array[i];
-	/* 5.13 asks fail_page_alloc once per call that needs more than one
-	 * page (prepare_alloc_pages); the single allocations below ask again,
-	 * as __alloc_pages does */
-	if (empty > 1 &&
-	    pz_should_fail_alloc_page(pz, pz_task_current(pz), gfp & PZ_GFP_BITS_MASK, 0)) {
-		pz_count(&pz->err.alloc_failed);
-		return n - empty;
+	if (empty > 1) {
+		task = pz_task_current(pz);
+		/* 5.13 asks fail_page_alloc once per call that needs more than
+		 * one page (prepare_alloc_pages); the single allocations below
+		 * ask again, as __alloc_pages does */
+		if (pz_should_fail_alloc_page(pz, task, gfp & PZ_GFP_BITS_MASK, 0)) {
+			pz_count(&pz->err.alloc_failed);
+			return n - empty;
+		}
+		/* poison checks may log, which must not happen under the pcp lock */
+		if (!nodemask && !pz->plat.trace && !pz->debug &&
+		    !atomic_load_explicit(&pz->cpusets_enabled, memory_order_relaxed) &&
+		    pz_fast_ctx(pz, gfp, nid, task, &ac) && (z = bulk_zone(pz, &ac, empty)))
+			bulk_take(pz, z, gfp, &ac, n, array);
 	}
-	/* poison checks may log, which must not happen under the pcp lock */
-	if (empty > 1 && !nodemask && !pz->plat.trace && !pz->debug &&
-	    !atomic_load_explicit(&pz->cpusets_enabled, memory_order_relaxed) &&
-	    pz_fast_ctx(pz, gfp, nid, (const struct pz_task *)0, &ac) &&
-	    (z = bulk_zone(pz, &ac, empty)))
-		bulk_take(pz, z, gfp, &ac, n, array);
 	/* what is left: single allocations until one fails */
 	for (size_t i = 0; i < n; i++) {
 		if (!array[i] && !(array[i] = pz_alloc_pages_nodemask(pz, gfp, 0, nid, nodemask)))
@@ -183,6 +181,15 @@ size_t pz_alloc_pages_bulk(pz_t *pz, pz_gfp_t gfp, int nid, const pz_nodemask_t 
  * pz_free_pages (which reports misuse) with no lock held.
  */
 #define BULK_FREE_RUN 256
+
+/* Ends a run of frees under one pcp lock hold, if one is going on. */
+static inline void end_run(struct pz_zone **held, struct pz_pcp *pcp)
+{
+	if (*held)
+		pz_unlock(&pcp->lock);
+	*held = (struct pz_zone *)0;
+}
+
 int pz_free_pages_bulk(pz_t *pz, pz_page_t *const *pages, size_t n)
 {
 	struct pz_zone *held = (struct pz_zone *)0;
@@ -208,15 +215,12 @@ int pz_free_pages_bulk(pz_t *pz, pz_page_t *const *pages, size_t n)
 
 			if (mt == PZ_MT_ISOLATE) {
 				/* an isolated block: the buddy lists directly */
-				if (held)
-					pz_unlock(&pcp->lock);
-				held = (struct pz_zone *)0;
+				end_run(&held, pcp);
 				pz_pcp_free(pz, z, p, 0, cpu, false, (struct pz_tbuf *)0);
 				continue;
 			}
 			if (z != held || ++run == BULK_FREE_RUN) {
-				if (held)
-					pz_unlock(&pcp->lock);
+				end_run(&held, pcp);
 				held = z;
 				pcp = &z->pcp[cpu];
 				run = 0;
@@ -227,14 +231,11 @@ int pz_free_pages_bulk(pz_t *pz, pz_page_t *const *pages, size_t n)
 					   (struct pz_tbuf *)0);
 			continue;
 		}
-		if (held)
-			pz_unlock(&pcp->lock);
-		held = (struct pz_zone *)0;
+		end_run(&held, pcp);
 		rc = pz_free_pages(pz, pages[i], 0);
 		if (rc && !first)
 			first = rc;
 	}
-	if (held)
-		pz_unlock(&pcp->lock);
+	end_run(&held, pcp);
 	return first;
 }

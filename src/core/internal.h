@@ -727,6 +727,26 @@ const char *pz_new_page_problem(const struct pz_page *p);
 bool pz_prep_new_page(struct pz *pz, struct pz_page *p, unsigned order, pz_gfp_t gfp,
 		      unsigned alloc_flags);
 /*
+ * prep_new_page done inline for a clean block whose head is all there is to
+ * check and write (order 0, or head-only checks with lazy tails), with no
+ * zeroing and no poison to check. Returns false, having changed nothing,
+ * when the general pz_prep_new_page must run (which reports a bad page).
+ */
+static inline bool pz_prep_fast(struct pz *pz, struct pz_page *p, unsigned order, pz_gfp_t gfp)
+{
+	if (pg_flags(p) || p->mapcount || (gfp & PZ_GFP_ZERO) || pz->debug ||
+	    atomic_load_explicit(&p->refcount, memory_order_relaxed))
+		return false;
+	if (order && (pz_pages_to_check(pz, order) != 1 || !pz_feature(pz, PZ_FEAT_LAZY_TAILS)))
+		return false;
+	p->order = (uint8_t)order;
+	p->owner = 0;
+	if (order && (gfp & PZ_GFP_COMP))
+		pg_store(p, PG_HEAD);
+	atomic_store_explicit(&p->refcount, 1, memory_order_release);
+	return true;
+}
+/*
  * The per-allocation accounting of buffered_rmqueue for nr allocations of
  * one order: the fair batch (4.1), PGALLOC in pages, and zone_statistics'
  * NUMA counters (per call). With z's pcp lock held (locked) this CPU's

@@ -61,6 +61,29 @@ static int pull_blocks_locked(struct pz *pz, struct pz_zone *z, unsigned order, 
 }
 
 /*
+ * Up to `count` blocks (at most PZ_PCP_MAX_BATCH) pulled under the zone
+ * lock into out[], taken out of NR_FREE_PAGES and NR_FREE_CMA: what
+ * rmqueue_bulk does before it links them. Returns the blocks pulled.
+ */
+static int pull_accounted(struct pz *pz, struct pz_zone *z, unsigned order, int count, unsigned mt,
+			  struct pz_tbuf *t, struct pz_page **out)
+{
+	long cma = 0;
+	int n;
+
+	count = count < PZ_PCP_MAX_BATCH ? count : PZ_PCP_MAX_BATCH;
+	pz_lock(pz, &z->lock);
+	n = pull_blocks_locked(pz, z, order, count, mt, t, out);
+	for (int i = 0; i < n; i++)
+		cma += out[i]->mt == PZ_MT_CMA;
+	if (cma)
+		zadd(&z->nr_free_cma, -(cma << order));
+	zadd(&z->nr_free_pages, -((long)n << order));
+	pz_unlock(&z->lock);
+	return n;
+}
+
+/*
  * rmqueue_bulk: up to `count` blocks of `order` onto an empty list, in the
  * order they were pulled (hot: head to tail; cold: tail to head, so that
  * either end hands them out in pull order).
@@ -69,18 +92,8 @@ static int rmqueue_bulk(struct pz *pz, struct pz_zone *z, unsigned order, int co
 			struct pz_list *list, unsigned mt, bool cold, struct pz_tbuf *t)
 {
 	struct pz_page *got[PZ_PCP_MAX_BATCH];
-	long cma = 0;
-	int n;
+	int n = pull_accounted(pz, z, order, count, mt, t, got);
 
-	count = count < PZ_PCP_MAX_BATCH ? count : PZ_PCP_MAX_BATCH;
-	pz_lock(pz, &z->lock);
-	n = pull_blocks_locked(pz, z, order, count, mt, t, got);
-	for (int i = 0; i < n; i++)
-		cma += got[i]->mt == PZ_MT_CMA;
-	if (cma)
-		zadd(&z->nr_free_cma, -(cma << order));
-	zadd(&z->nr_free_pages, -((long)n << order));
-	pz_unlock(&z->lock);
 	pz_pcp_park_locked(pz, list, order, cold, got, n);
 	return n;
 }
@@ -114,19 +127,8 @@ void pz_pcp_park_locked(struct pz *pz, struct pz_list *list, unsigned order, boo
 int pz_pcp_pull_batch_locked(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp, unsigned mt,
 			     struct pz_page **out)
 {
-	int batch = atomic_load_explicit(&pcp->batch, memory_order_acquire), n;
-	long cma = 0;
-
-	batch = batch < PZ_PCP_MAX_BATCH ? batch : PZ_PCP_MAX_BATCH;
-	pz_lock(pz, &z->lock);
-	n = pull_blocks_locked(pz, z, 0, batch, mt, (struct pz_tbuf *)0, out);
-	for (int i = 0; i < n; i++)
-		cma += out[i]->mt == PZ_MT_CMA;
-	if (cma)
-		zadd(&z->nr_free_cma, -cma);
-	zadd(&z->nr_free_pages, -(long)n);
-	pz_unlock(&z->lock);
-	return n;
+	return pull_accounted(pz, z, 0, atomic_load_explicit(&pcp->batch, memory_order_acquire), mt,
+			      (struct pz_tbuf *)0, out);
 }
 
 /*

@@ -124,7 +124,9 @@ struct mzone {
 	long lowmem_reserve[PZ_NR_ZONE_TYPES];
 	long nr_free_pages, nr_free_cma;
 	long nr_reserved_ha; /* nr_reserved_highatomic: pages in HIGHATOMIC blocks */
-	long alloc_batch;
+	long alloc_batch;    /* zone-wide NR_ALLOC_BATCH */
+	long batch_diff;     /* the CPU's delta, folded past batch_thresh */
+	long batch_thresh;
 	int depleted;
 	struct mlist fl[MAXO][NMT];
 	struct mlist pcp[NLEV][NPCP];	    /* [level][mt]; only level 0 without hi */
@@ -176,6 +178,28 @@ struct model {
 };
 
 static struct model M;
+
+static long fls_u64(uint64_t x)
+{
+	long n = 0;
+
+	for (; x; x >>= 1)
+		n++;
+	return n;
+}
+
+/* __mod_zone_page_state of NR_ALLOC_BATCH on the one CPU: the delta
+ * accumulates until it passes the threshold, then goes to the zone. */
+static void m_batch_mod(struct mzone *z, long delta)
+{
+	long x = z->batch_diff + delta;
+
+	if (x > z->batch_thresh || x < -z->batch_thresh) {
+		z->alloc_batch += x;
+		x = 0;
+	}
+	z->batch_diff = x;
+}
 
 static void l_insert(struct mlist *l, size_t at, uint64_t pfn)
 {
@@ -591,7 +615,7 @@ static int m_buffered_rmqueue(struct mzone *z, unsigned order, unsigned mt, unsi
 			z->nr_free_cma -= 1l << order;
 	}
 	if (M.prof == PZ_PROFILE_LINUX_4_1) {
-		z->alloc_batch -= 1l << order;
+		m_batch_mod(z, -(1l << order));
 		if (z->alloc_batch <= 0)
 			z->depleted = 1;
 	}
@@ -733,7 +757,8 @@ static int m_get_page(unsigned order, unsigned mt, unsigned high, unsigned class
 		/* reset_alloc_batches: zones of the node up to the preferred one */
 		for (unsigned i = 0; i < M.nz; i++)
 			if (M.z[i].type <= classzone) {
-				M.z[i].alloc_batch = M.z[i].wmark[2] - M.z[i].wmark[1];
+				m_batch_mod(&M.z[i],
+					    M.z[i].wmark[2] - M.z[i].wmark[1] - M.z[i].alloc_batch);
 				M.z[i].depleted = 0;
 			}
 	}
@@ -963,6 +988,11 @@ static void m_setup_zones(const struct machine *mc, unsigned fraction)
 		z->end = s->end;
 		z->managed =
 			(s->end - s->start) - (s->hole_e - s->hole_s) - (s->resv_e - s->resv_s);
+		/* calculate_normal_threshold: 2 * fls(CPUs = 1) * (1 + fls(the
+		 * managed size in 128 MiB units)), at most 125 */
+		z->batch_thresh = 2 * (1 + fls_u64(z->managed >> 15));
+		if (z->batch_thresh > 125)
+			z->batch_thresh = 125;
 		lowmem += z->managed;
 		M.has_cma |= s->cma_e != 0;
 		for (uint64_t p = s->start; p < s->end; p++)
@@ -1192,9 +1222,10 @@ static void compare(pz_t *pz, const uint64_t pg0[MAXZ][2])
 		CHECK(zi.pcp_pages == (uint64_t)z->pcp_count, "zone %s pcp count %d, got %" PRIu64,
 		      pz_zone_type_name(z->type), z->pcp_count, zi.pcp_pages);
 		if (M.prof == PZ_PROFILE_LINUX_4_1)
-			CHECK(zi.stat[PZ_NR_ALLOC_BATCH] == z->alloc_batch,
-			      "zone %s NR_ALLOC_BATCH: expected %ld, got %" PRId64,
-			      pz_zone_type_name(z->type), z->alloc_batch,
+			CHECK(zi.stat[PZ_NR_ALLOC_BATCH] == z->alloc_batch + z->batch_diff,
+			      "zone %s NR_ALLOC_BATCH (zone-wide + CPU delta): expected %ld, "
+			      "got %" PRId64,
+			      pz_zone_type_name(z->type), z->alloc_batch + z->batch_diff,
 			      zi.stat[PZ_NR_ALLOC_BATCH]);
 		CHECK((uint64_t)zi.stat[PZ_PGALLOC] - pg0[i][0] == z->pgalloc &&
 			      (uint64_t)zi.stat[PZ_PGFREE] - pg0[i][1] == z->pgfree,

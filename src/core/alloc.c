@@ -142,7 +142,7 @@ bool pz_prep_new_page(struct pz *pz, struct pz_page *p, unsigned order, pz_gfp_t
 	if (gfp & PZ_GFP_ZERO && pz->direct_map)
 		pz_memzero(pz_page_address(pz, p), (size_t)n << pz->page_shift);
 	if (order && (gfp & PZ_GFP_COMP)) {
-		pg_store(p, PG_HEAD);
+		pg_set_where(p, PG_HEAD);
 		for (uint64_t i = 1; i < n && !pz_feature(pz, PZ_FEAT_LAZY_TAILS); i++) {
 			p[i].next = pz_page_idx(pz, p);
 			p[i].owner = 0;
@@ -245,13 +245,23 @@ static bool zone_passes_watermark(struct pz *pz, struct pz_zone *z, unsigned ord
 	return pz_watermark_ok(pz, z, order, mark, ac->classzone_idx, alloc_flags);
 }
 
-static void reset_alloc_batches(struct pz *pz, struct pz_zone *pref)
+/* reset_alloc_batches: each zone of the node up to the preferred one gets
+ * high - low again, through this CPU's delta as mod_zone_page_state does
+ * (no lock is held here). */
+static void reset_alloc_batches(struct pz *pz, struct pz_zone *pref, unsigned cpu)
 {
 	for (unsigned t = 0; t <= pref->type; t++) {
 		struct pz_zone *z = pz_zone_of(pz, pref->nid, (int)t);
+		struct pz_pcp *pcp;
 
-		atomic_store_explicit(&z->nr_alloc_batch, zload(&z->wmark[2]) - zload(&z->wmark[1]),
-				      memory_order_relaxed);
+		if (!z->pcp)
+			continue;
+		pcp = &z->pcp[cpu];
+		pz_lock(pz, &pcp->lock);
+		pz_fair_batch_mod_locked(z, pcp,
+					 zload(&z->wmark[2]) - zload(&z->wmark[1]) -
+						 zload(&z->nr_alloc_batch));
+		pz_unlock(&pcp->lock);
 		atomic_fetch_and_explicit(&z->flags, ~ZONE_FAIR_DEPLETED, memory_order_relaxed);
 	}
 }
@@ -304,7 +314,7 @@ struct pz_page *pz_get_page_from_freelist(struct pz *pz, pz_gfp_t gfp, unsigned 
 			alloc_flags &= ~PZ_ALLOC_FAIR;
 			if (nr_fair_skipped) {
 				rescan = true;
-				reset_alloc_batches(pz, ac->preferred);
+				reset_alloc_batches(pz, ac->preferred, ac->cpu);
 			}
 			if (pz->nr_nodes > 1)
 				rescan = true;
@@ -431,36 +441,21 @@ static struct pz_page *alloc_nodemask(struct pz *pz, pz_gfp_t gfp, unsigned orde
 }
 
 /*
- * The common request for an order with a per-CPU list (order 0; with
- * PZ_FEAT_PCP_HIGH_ORDER also 1-3 and the pageblock order) in one flat
- * function. It does exactly what alloc_nodemask + get_page_from_freelist do
- * when the first eligible zone passes its LOW watermark (and the fair
- * policy) and its per-CPU list already holds a block of the type; in any other case it changes nothing
- * and returns NULL so that the general path runs. The general path is the
- * specification; this is only a shortcut through it.
+ * The fair pass of get_page_from_freelist over the local zones, for the
+ * shortcut when its preferred zone cannot serve (4.1's fair batch spent, or
+ * below the watermark): the first zone that passes, or NULL when only the
+ * general path may decide (a remote zone in 4.1's fair pass, zone_reclaim).
  */
-
-static struct pz_page *alloc_pcp_fast(struct pz *pz, pz_gfp_t gfp, unsigned order, int nid,
-				      const struct pz_task *task)
+static PZ_NOINLINE struct pz_zone *fast_zone_walk(struct pz *pz, pz_gfp_t gfp, unsigned order,
+						  int nid, unsigned fast, struct pz_zone *pref)
 {
-	struct pz_alloc_ctx ac;
-	const uint16_t *zl;
+	const uint16_t *zl = pz->nodes[nid].zonelist[(gfp & PZ_GFP_THISNODE) ? 1 : 0];
+	unsigned pos = 0, mt = fast >> 4;
 	struct pz_zone *z;
-	struct pz_pcp *pcp;
-	struct pz_list *list;
-	struct pz_page *p;
-	unsigned pos = 0, mt, high;
-	long free;
 
-	if (!pz_fast_ctx(pz, gfp, nid, task, &ac))
-		return (struct pz_page *)0;
-	zl = ac.zonelist;
-	mt = ac.migratetype;
-	high = ac.high_zoneidx;
-	/* the fair pass of get_page_from_freelist over the local zones */
-	while ((z = pz_next_zone(pz, zl, &pos, high, (const pz_nodemask_t *)0))) {
-		if (z->nid != ac.preferred->nid && !pz_feature(pz, PZ_FEAT_NO_FAIR_POLICY))
-			return (struct pz_page *)0;
+	while ((z = pz_next_zone(pz, zl, &pos, fast & 0xf, (const pz_nodemask_t *)0))) {
+		if (z->nid != pref->nid && !pz_feature(pz, PZ_FEAT_NO_FAIR_POLICY))
+			return (struct pz_zone *)0;
 		if (!pz_feature(pz, PZ_FEAT_NO_FAIR_POLICY) &&
 		    (atomic_load_explicit(&z->flags, memory_order_relaxed) & ZONE_FAIR_DEPLETED))
 			continue;
@@ -469,30 +464,92 @@ static struct pz_page *alloc_pcp_fast(struct pz *pz, pz_gfp_t gfp, unsigned orde
 
 			if (pz->has_cma && mt == PZ_MT_MOVABLE)
 				flags |= PZ_ALLOC_CMA;
-			if (pz_watermark_ok(pz, z, order, zload(&z->wmark[1]), ac.classzone_idx,
-					    flags))
-				break;
+			if (pz_watermark_ok(pz, z, order, zload(&z->wmark[1]), pref->type, flags))
+				return z;
 		} else {
 			/* the order-0 LOW check, against the preferred zone's
 			 * classzone; the HIGHATOMIC reserve is not ours to count
 			 * (spec 4.4 step 3; it stays 0 without PZ_FEAT_HIGHATOMIC) */
-			free = zload(&z->nr_free_pages) - zload(&z->nr_reserved_highatomic);
+			long free = zload(&z->nr_free_pages) - zload(&z->nr_reserved_highatomic);
+
 			if (!(pz->has_cma && mt == PZ_MT_MOVABLE))
 				free -= zload(&z->nr_free_cma);
-			if (free >
-			    zload(&z->wmark[1]) + zload(&z->lowmem_reserve[ac.preferred->type]))
-				break;
+			if (free > zload(&z->wmark[1]) + zload(&z->lowmem_reserve[pref->type]))
+				return z;
 		}
 		if (pz->zone_reclaim_mode)
-			return (struct pz_page *)0; /* zone_reclaim is the general path's */
+			return (struct pz_zone *)0; /* zone_reclaim is the general path's */
 	}
-	if (!z)
+	return (struct pz_zone *)0;
+}
+
+/*
+ * The common request for an order with a per-CPU list (order 0; with
+ * PZ_FEAT_PCP_HIGH_ORDER also 1-3 and the pageblock order) in one flat
+ * function. It does exactly what alloc_nodemask + get_page_from_freelist do
+ * when an eligible local zone passes its LOW watermark (and the fair policy)
+ * and its per-CPU list already holds a block of the type; in any other case
+ * it changes nothing and returns NULL so that the general path runs. The
+ * general path is the specification; this is only a shortcut through it.
+ *
+ * The usual case costs: the gfp table, the CPU and task hooks, the
+ * precomputed preferred zone, one watermark comparison, the pcp lock, a
+ * list pop, three counters and the head page's checks.
+ */
+static struct pz_page *alloc_pcp_fast(struct pz *pz, pz_gfp_t gfp, unsigned order, int nid,
+				      const struct pz_task *task)
+{
+	unsigned fast = pz->gfp_fast[gfp & 0x1f], cpu, mt, zid;
+	struct pz_zone *z, *pref;
+	struct pz_pcp *pcp;
+	struct pz_list *list;
+	struct pz_page *p;
+	bool fair = !pz_feature(pz, PZ_FEAT_NO_FAIR_POLICY);
+
+	/* forbidden zone mixes and MOVABLE|RECLAIMABLE are reported by the
+	 * general path; WRITE spreading and cpusets are its too */
+	if (pz_unlikely(fast == PZ_GFP_FAST_NONE) || (gfp & PZ_GFP_WRITE))
 		return (struct pz_page *)0;
-	pcp = &z->pcp[ac.cpu];
+	if (!task)
+		task = pz_task_current(pz);
+	if (__atomic_load_n(&task->mems_allowed, __ATOMIC_RELAXED) != PZ_NODEMASK_ALL)
+		return (struct pz_page *)0;
+	cpu = pz_this_cpu(pz);
+	if (nid < 0)
+		nid = pz->cpu_node[cpu];
+	else if ((unsigned)nid >= pz->nr_nodes)
+		return (struct pz_page *)0;
+	zid = pz->nodes[nid].first_zone[(gfp & PZ_GFP_THISNODE) ? 1 : 0][fast & 0xf];
+	if (pz_unlikely(zid == PZ_NO_ZONE))
+		return (struct pz_page *)0;
+	z = pref = &pz->zones[zid];
+	mt = fast >> 4;
+	if (fair && (atomic_load_explicit(&z->flags, memory_order_relaxed) & ZONE_FAIR_DEPLETED))
+		goto walk;
+	if (pz_likely(!order)) {
+		/* the order-0 LOW check (classzone = the zone's own type, whose
+		 * lowmem_reserve is 0); see fast_zone_walk */
+		long free = zload(&z->nr_free_pages) - zload(&z->nr_reserved_highatomic);
+
+		if (!(pz->has_cma && mt == PZ_MT_MOVABLE))
+			free -= zload(&z->nr_free_cma);
+		if (pz_unlikely(free <= zload(&z->wmark[1]) + zload(&z->lowmem_reserve[z->type])))
+			goto walk;
+	} else {
+		unsigned flags = PZ_ALLOC_WMARK_LOW | PZ_ALLOC_CPUSET;
+
+		if (pz->has_cma && mt == PZ_MT_MOVABLE)
+			flags |= PZ_ALLOC_CMA;
+		if (!pz_wmark_ok_inline(pz, z, order, zload(&z->wmark[1]), z->type, flags,
+					zload(&z->nr_free_pages)))
+			goto walk;
+	}
+take:
+	pcp = &z->pcp[cpu];
 	list = pz_pcp_list(pcp, (unsigned)pz_pcp_level(pz, order), mt);
 retake:
 	pz_lock(pz, &pcp->lock);
-	if (pz_list_empty(list)) {
+	if (pz_unlikely(pz_list_empty(list))) {
 		pz_unlock(&pcp->lock);
 		return (struct pz_page *)0;
 	}
@@ -500,7 +557,22 @@ retake:
 	pz_list_del(pz, list, p);
 	pg_set_where(p, 0);
 	pcp->count -= 1 << order;
-	pz_count_alloc(pz, z, order, gfp, &ac, true);
+	if (pz_likely(z == pref)) {
+		/* the fair batch, then zone_statistics for a hit in the
+		 * preferred zone: PGALLOC, NUMA_HIT and LOCAL or OTHER, all this
+		 * CPU's, under its lock */
+		unsigned local = (gfp & PZ_GFP_OTHER_NODE) ? z->nid : pz->cpu_node[cpu];
+
+		if (fair)
+			pz_fair_batch_sub_locked(z, pcp, 1, order);
+
+		pz_count_locked(&pcp->ev_locked[PCPEV_PGALLOC], (uint64_t)1 << order);
+		pz_count_locked(&pcp->ev_locked[PCPEV_NUMA_HIT], 1);
+		pz_count_locked(
+			&pcp->ev_locked[z->nid == local ? PCPEV_NUMA_LOCAL : PCPEV_NUMA_OTHER], 1);
+	} else {
+		pz_count_alloc_one(pz, z, pref, cpu, order, gfp);
+	}
 	pz_unlock(&pcp->lock);
 	if (pz_likely(pz_prep_fast(pz, p, order, gfp)))
 		return p;
@@ -509,21 +581,19 @@ retake:
 	if (pz_unlikely(!pz_prep_new_page(pz, p, order, gfp, 0)))
 		goto retake;
 	return p;
+walk:
+	z = fast_zone_walk(pz, gfp, order, nid, fast, pref);
+	if (!z)
+		return (struct pz_page *)0;
+	goto take;
 }
 
-/* The entry of every single allocation; task is the caller's when known. */
-static pz_page_t *alloc_entry(pz_t *pz, pz_gfp_t gfp, unsigned order, int preferred_nid,
-			      const pz_nodemask_t *nodemask, const struct pz_task *task)
+/* The general path of a single allocation, with its trace buffer. */
+static PZ_NOINLINE pz_page_t *alloc_general(pz_t *pz, pz_gfp_t gfp, unsigned order,
+					    int preferred_nid, const pz_nodemask_t *nodemask)
 {
 	struct pz_page *p;
 
-	/* with fail_page_alloc armed the general path asks it at its place */
-	if (pz_pcp_level(pz, order) >= 0 && !nodemask && !pz->plat.trace && !pz_fault_armed(pz) &&
-	    !atomic_load_explicit(&pz->cpusets_enabled, memory_order_relaxed)) {
-		p = alloc_pcp_fast(pz, gfp, order, preferred_nid, task);
-		if (pz_likely(p != 0))
-			return p;
-	}
 	if (pz_unlikely(pz->plat.trace != 0)) {
 		struct pz_tbuf tb;
 
@@ -538,6 +608,21 @@ static pz_page_t *alloc_entry(pz_t *pz, pz_gfp_t gfp, unsigned order, int prefer
 	if (!p)
 		pz_count(&pz->err.alloc_failed);
 	return p;
+}
+
+/* The entry of every single allocation; task is the caller's when known. */
+static inline pz_page_t *alloc_entry(pz_t *pz, pz_gfp_t gfp, unsigned order, int preferred_nid,
+				     const pz_nodemask_t *nodemask, const struct pz_task *task)
+{
+	/* with fail_page_alloc armed the general path asks it at its place */
+	if (pz_pcp_level(pz, order) >= 0 && !nodemask && !pz->plat.trace && !pz_fault_armed(pz) &&
+	    !atomic_load_explicit(&pz->cpusets_enabled, memory_order_relaxed)) {
+		struct pz_page *p = alloc_pcp_fast(pz, gfp, order, preferred_nid, task);
+
+		if (pz_likely(p != 0))
+			return p;
+	}
+	return alloc_general(pz, gfp, order, preferred_nid, nodemask);
 }
 
 pz_page_t *pz_alloc_pages_nodemask(pz_t *pz, pz_gfp_t gfp, unsigned order, int preferred_nid,

@@ -53,16 +53,18 @@ static inline bool prep_clean(struct pz *pz, struct pz_page *p, pz_gfp_t gfp)
 }
 
 /*
- * Fills empty slots from z's per-CPU list under one lock hold. Whenever the
+ * Fills empty slots from z's per-CPU list under one lock hold; returns how
+ * many it filled. Whenever the
  * list runs dry, the refill's batch is pulled straight into the array
  * instead of being linked onto the list and unlinked again: the same pages
  * in the same order, with the unused rest parked on the list as the refill
  * would have left it. A page in a bad state is set aside and reported (and
  * leaked) after the unlock, its slot left for the single-allocation pass.
  */
-static void bulk_take(struct pz *pz, struct pz_zone *z, pz_gfp_t gfp, const struct pz_alloc_ctx *ac,
-		      size_t n, pz_page_t **array)
+static size_t bulk_take(struct pz *pz, struct pz_zone *z, pz_gfp_t gfp,
+			const struct pz_alloc_ctx *ac, size_t n, pz_page_t **array)
 {
+	size_t filled = 0;
 	struct pz_pcp *pcp = &z->pcp[ac->cpu];
 	struct pz_list *list = pz_pcp_list(pcp, 0, ac->migratetype);
 	struct pz_page *bad[BULK_MAX_BAD], *got[PZ_PCP_MAX_BATCH];
@@ -75,12 +77,9 @@ static void bulk_take(struct pz *pz, struct pz_zone *z, pz_gfp_t gfp, const stru
 	 * each page taken counts against it, as a single call's would */
 	uint64_t limit = (uint64_t)-1;
 
-	if (!pz_feature(pz, PZ_FEAT_NO_FAIR_POLICY)) {
-		long left = atomic_load_explicit(&z->nr_alloc_batch, memory_order_relaxed);
-
-		limit = left > 0 ? (uint64_t)left : 0;
-	}
 	pz_lock(pz, &pcp->lock);
+	if (!pz_feature(pz, PZ_FEAT_NO_FAIR_POLICY))
+		limit = pz_fair_batch_left_locked(z, pcp);
 	while (nbad < BULK_MAX_BAD && taken < limit) {
 		struct pz_page *p;
 		int pulled, k = 0;
@@ -93,10 +92,12 @@ static void bulk_take(struct pz *pz, struct pz_zone *z, pz_gfp_t gfp, const stru
 			p = pz_pcp_take_locked(pz, z, pcp, 0, ac->migratetype, cold,
 					       (struct pz_tbuf *)0);
 			taken++;
-			if (prep_clean(pz, p, gfp))
+			if (prep_clean(pz, p, gfp)) {
 				array[i] = p;
-			else
+				filled++;
+			} else {
 				bad[nbad++] = p;
+			}
 			continue;
 		}
 		pulled = pz_pcp_pull_batch_locked(pz, z, pcp, ac->migratetype, got);
@@ -107,10 +108,12 @@ static void bulk_take(struct pz *pz, struct pz_zone *z, pz_gfp_t gfp, const stru
 				i++;
 			if (i == n)
 				break;
-			if (prep_clean(pz, got[k], gfp))
+			if (prep_clean(pz, got[k], gfp)) {
 				array[i] = got[k];
-			else
+				filled++;
+			} else {
 				bad[nbad++] = got[k];
+			}
 		}
 		taken += (uint64_t)k;
 		pz_pcp_park_locked(pz, list, 0, cold, got + k, pulled - k);
@@ -128,11 +131,14 @@ static void bulk_take(struct pz *pz, struct pz_zone *z, pz_gfp_t gfp, const stru
 			continue;
 		while (j < n && array[j])
 			j++;
-		if (j < n)
+		if (j < n) {
 			array[j] = bad[b];
-		else
+			filled++;
+		} else {
 			pz_free_pages(pz, bad[b], 0);
+		}
 	}
+	return filled;
 }
 
 size_t pz_alloc_pages_bulk(pz_t *pz, pz_gfp_t gfp, int nid, const pz_nodemask_t *nodemask, size_t n,
@@ -141,7 +147,7 @@ size_t pz_alloc_pages_bulk(pz_t *pz, pz_gfp_t gfp, int nid, const pz_nodemask_t 
 	struct pz_alloc_ctx ac;
 	struct pz_zone *z;
 	const struct pz_task *task;
-	size_t empty = 0, filled = 0;
+	size_t empty = 0, got = 0;
 
 	if (!pz_instance_ok(pz) || (n && !array))
 		return 0;
@@ -160,16 +166,17 @@ size_t pz_alloc_pages_bulk(pz_t *pz, pz_gfp_t gfp, int nid, const pz_nodemask_t 
 		if (!nodemask && !pz->plat.trace && !pz->debug &&
 		    !atomic_load_explicit(&pz->cpusets_enabled, memory_order_relaxed) &&
 		    pz_fast_ctx(pz, gfp, nid, task, &ac) && (z = bulk_zone(pz, &ac, empty)))
-			bulk_take(pz, z, gfp, &ac, n, array);
+			got = bulk_take(pz, z, gfp, &ac, n, array);
 	}
 	/* what is left: single allocations until one fails */
-	for (size_t i = 0; i < n; i++) {
-		if (!array[i] && !(array[i] = pz_alloc_pages_nodemask(pz, gfp, 0, nid, nodemask)))
+	for (size_t i = 0; got < empty && i < n; i++) {
+		if (array[i])
+			continue;
+		if (!(array[i] = pz_alloc_pages_nodemask(pz, gfp, 0, nid, nodemask)))
 			break;
+		got++;
 	}
-	for (size_t i = 0; i < n; i++)
-		filled += array[i] != 0;
-	return filled;
+	return n - empty + got;
 }
 
 /*

@@ -42,16 +42,6 @@ struct pz_page *pz_tail_head(const struct pz *pz, const struct pz_page *p)
 	return (struct pz_page *)0;
 }
 
-struct pz_page *pz_checked_page(struct pz *pz, const pz_page_t *page)
-{
-	uintptr_t a = (uintptr_t)page, lo = (uintptr_t)pz->pages;
-
-	if (a < lo || a >= lo + pz->nr_pages * sizeof(struct pz_page) ||
-	    (a - lo) % sizeof(struct pz_page))
-		return (struct pz_page *)0;
-	return (struct pz_page *)(uintptr_t)page;
-}
-
 static int refuse(struct pz *pz, atomic_uint_least64_t *counter, int err, const char *what,
 		  uint64_t pfn, unsigned order)
 {
@@ -147,6 +137,7 @@ static bool free_pages_prepare(struct pz *pz, struct pz_page *p, unsigned order)
 	/* lazy tails were never written (a tail's HWPOISON was checked above) */
 	if (pz_feature(pz, PZ_FEAT_LAZY_TAILS))
 		n = 1;
+	pg_set_where(p, 0); /* PG_HEAD */
 	for (uint64_t i = 0; i < n; i++) {
 		pg_clear_for_free(p + i);
 		p[i].owner = 0;
@@ -233,12 +224,24 @@ int pz_free_pages_internal(struct pz *pz, struct pz_page *p, unsigned order, boo
 	return free_block(pz, p, order, cold, batched, (struct pz_tbuf *)0);
 }
 
-/* The whole of it: what free_block does for such a block. */
-static bool free_pcp_fast(struct pz *pz, struct pz_page *p, unsigned order, bool cold)
+/* The whole of it: what free_block does for such a block, with the pcp
+ * push of pz_pcp_free inline (pageblocks under isolation go its way). */
+static inline bool free_pcp_fast(struct pz *pz, struct pz_page *p, unsigned order, bool cold)
 {
+	struct pz_zone *z;
+	struct pz_pcp *pcp;
+
 	if (!pz_claim_pcp_block(pz, p, order))
 		return false;
-	pz_pcp_free(pz, pz_page_zone(pz, p), p, order, pz_this_cpu(pz), cold, (struct pz_tbuf *)0);
+	z = pz_page_zone(pz, p);
+	if (pz_unlikely(p->mt >= PZ_MT_PCPTYPES)) {
+		pz_pcp_free(pz, z, p, order, pz_this_cpu(pz), cold, (struct pz_tbuf *)0);
+		return true;
+	}
+	pcp = &z->pcp[pz_this_cpu(pz)];
+	pz_lock(pz, &pcp->lock);
+	pz_pcp_free_locked(pz, z, pcp, p, order, p->mt, cold, (struct pz_tbuf *)0);
+	pz_unlock(&pcp->lock);
 	return true;
 }
 

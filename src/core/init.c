@@ -606,6 +606,8 @@ int pz_init(const struct pz_config *cfg, void *mem, size_t size, pz_t **out)
 	decide_mobility(pz);
 	pz_build_gfp_fast(pz);
 	pz_build_zonelists(pz, (uint16_t *)(void *)((char *)mem + lo.off_zl), lo.zl_len);
+	for (unsigned i = 0; i < pz->nr_nodes * PZ_NR_ZONE_TYPES; i++)
+		pz->zones[i].stat_threshold = (long)pz_stat_threshold(pz, &pz->zones[i]);
 	pz_setup_watermarks(pz);
 	for (unsigned i = 0; i < pz->nr_nodes * PZ_NR_ZONE_TYPES; i++)
 		if (pz->zones[i].pcp)

@@ -34,11 +34,14 @@
 #define pz_unlikely(x)	__builtin_expect(!!(x), 0)
 #define PZ_HIDDEN	__attribute__((visibility("hidden")))
 #define PZ_PRINTF(a, b) __attribute__((format(printf, a, b)))
+/* off the shortcuts' path: its own frame, out of their registers */
+#define PZ_NOINLINE __attribute__((noinline))
 #else
 #define pz_likely(x)   (x)
 #define pz_unlikely(x) (x)
 #define PZ_HIDDEN
 #define PZ_PRINTF(a, b)
+#define PZ_NOINLINE
 #endif
 
 /* ---- spin lock (lock.c) --------------------------------------------- */
@@ -122,10 +125,13 @@ enum pz_pcp_event {
 #define PZ_PCP_NR_LISTS	    (PZ_MT_PCPTYPES * PZ_PCP_LEVELS)
 
 struct pz_pcp {
-	pz_lock_t lock;				   /* [P] */
-	int count;				   /* [P] pages on the lists */
-	atomic_int high;			   /* [A] flush when count >= high */
-	atomic_int batch;			   /* [A] refill / flush size */
+	pz_lock_t lock;	  /* [P] */
+	int count;	  /* [P] pages on the lists */
+	atomic_int high;  /* [A] flush when count >= high */
+	atomic_int batch; /* [A] refill / flush size */
+	/* 4.1's NR_ALLOC_BATCH delta of this CPU (vm_stat_diff): folded into
+	 * zone->nr_alloc_batch when it passes zone->stat_threshold */
+	atomic_int alloc_batch_diff;		   /* [P] written, [A] read */
 	struct pz_list lists[PZ_PCP_NR_LISTS];	   /* [P] see pz_pcp_list() */
 	atomic_uint_least64_t ev[PCPEV_NR];	   /* [A] events counted outside pcp->lock */
 	atomic_uint_least64_t ev_locked[PCPEV_NR]; /* [P] events counted under pcp->lock */
@@ -150,8 +156,10 @@ struct pz_zone {
 	atomic_long lowmem_reserve[PZ_NR_ZONE_TYPES];		/* [A] */
 	atomic_long dirty_balance_reserve;			/* [A] */
 	struct pz_pcp *pcp;					/* [C] nr_cpus entries */
-	/* 4.1's fair batch: written by every allocation from the zone, on
-	 * a line of its own so that it does not evict the fields above */
+	long stat_threshold; /* [C] calculate_normal_threshold: per-CPU vmstat drift bound */
+	/* 4.1's fair batch, zone-wide part (the CPUs' deltas are in their
+	 * pcps): written once per stat_threshold allocations, on a line of its
+	 * own so that it does not evict the fields above */
 	_Alignas(PZ_CACHELINE) atomic_long nr_alloc_batch; /* [A] */
 	/* the lock and what is written under it */
 	_Alignas(PZ_CACHELINE) pz_lock_t lock;
@@ -167,8 +175,12 @@ struct pz_zone {
 
 struct pz_node {
 	uint16_t *zonelist[2]; /* [C] zone ids, PZ_NO_ZONE-terminated: fallback, THISNODE */
-	bool has_cpus;	       /* [C] */
-	bool has_memory;       /* [C] */
+	/* [C] the first zone of zonelist[i] whose type is at most t (the
+	 * preferred zone of a request whose highest zone index is t), or
+	 * PZ_NO_ZONE: what pz_next_zone would find from position 0 */
+	uint16_t first_zone[2][PZ_NR_ZONE_TYPES];
+	bool has_cpus;	 /* [C] */
+	bool has_memory; /* [C] */
 };
 
 struct pz_errcount {
@@ -283,7 +295,10 @@ static inline bool pz_pfn_covered(const struct pz *pz, uint64_t pfn)
 }
 /*
  * PG_BUDDY and PG_PCP live in p->where, written only under the lock that
- * owns the list (zone or pcp) with plain relaxed stores; every other flag in
+ * owns the list (zone or pcp) with plain relaxed stores. PG_HEAD lives there
+ * too: only the block's owner writes it (the allocation sets it, the free
+ * that won the last reference drops it when the block joins a list), so a
+ * compound free needs no atomic read-modify-write. Every other flag is in
  * p->flags. pg_flags() shows both, so readers need not care.
  */
 static inline unsigned pg_flags(const struct pz_page *p)
@@ -382,9 +397,16 @@ static inline unsigned pz_pcp_nr_lists(const struct pz *pz)
 {
 	return (pz->features & PZ_FEAT_PCP_HIGH_ORDER) ? PZ_PCP_NR_LISTS : PZ_MT_PCPTYPES;
 }
+/* The hook's CPU; a number out of range is folded into range (no division
+ * in the common case: it costs more than the rest of a pcp hit). */
 static inline unsigned pz_this_cpu(const struct pz *pz)
 {
-	return pz->plat.cpu ? pz->plat.cpu(pz->plat.ctx) % pz->nr_cpus : 0;
+	unsigned c;
+
+	if (!pz->plat.cpu)
+		return 0;
+	c = pz->plat.cpu(pz->plat.ctx);
+	return pz_likely(c < pz->nr_cpus) ? c : c % pz->nr_cpus;
 }
 static inline void pz_count_n(atomic_uint_least64_t *c, uint64_t n)
 {
@@ -514,6 +536,74 @@ bool pz_zone_watermark_ok_locked_free(const struct pz *pz, struct pz_zone *z, un
 				      long free_pages);
 bool pz_watermark_ok(const struct pz *pz, struct pz_zone *z, unsigned order, long mark,
 		     unsigned classzone, unsigned alloc_flags);
+/*
+ * 4.1-4.3: the order-0 test (CMA discounted when the request may not use
+ * it), then each lower order's free pages are discounted in turn while the
+ * requirement halves; CMA is not discounted again inside the loop.
+ */
+static inline bool pz_wmark_ok_41(const struct pz *pz, struct pz_zone *z, unsigned order, long min,
+				  unsigned classzone, long free, long free_cma)
+{
+	(void)pz;
+	if (free - free_cma <= min + zload(&z->lowmem_reserve[classzone]))
+		return false;
+	for (unsigned o = 0; o < order; o++) {
+		free -= (long)(__atomic_load_n(&z->free_area[o].nr_free, __ATOMIC_RELAXED) << o);
+		min >>= 1;
+		if (free <= min)
+			return false;
+	}
+	return true;
+}
+
+/* 4.4+: the order-0 watermark, then one free block of the order on a list
+ * this request may use. */
+static inline bool pz_wmark_ok_44(const struct pz *pz, struct pz_zone *z, unsigned order, long min,
+				  unsigned classzone, unsigned alloc_flags, long free)
+{
+	if (free <= min + zload(&z->lowmem_reserve[classzone]))
+		return false;
+	if (!order)
+		return true;
+	for (unsigned o = order; o < pz->max_order; o++) {
+		const struct pz_free_area *a = &z->free_area[o];
+
+		if (!__atomic_load_n(&a->nr_free, __ATOMIC_RELAXED))
+			continue;
+		if (alloc_flags & PZ_ALLOC_HARDER)
+			return true; /* 4.4: any free block will do for ALLOC_HARDER */
+		for (unsigned mt = 0; mt < PZ_MT_PCPTYPES; mt++)
+			if (__atomic_load_n(&a->nr_free_mt[mt], __ATOMIC_RELAXED))
+				return true;
+		if ((alloc_flags & PZ_ALLOC_CMA) &&
+		    __atomic_load_n(&a->nr_free_mt[PZ_MT_CMA], __ATOMIC_RELAXED))
+			return true;
+	}
+	return false;
+}
+
+/* __zone_watermark_ok with the zone's free pages given; inline so that the
+ * shortcuts get it specialised for their constant alloc_flags. */
+static inline bool pz_wmark_ok_inline(const struct pz *pz, struct pz_zone *z, unsigned order,
+				      long mark, unsigned classzone, unsigned alloc_flags,
+				      long free_pages)
+{
+	long min = mark;
+	long free = free_pages - (((long)1 << order) - 1);
+	long free_cma = 0;
+
+	if (alloc_flags & PZ_ALLOC_HIGH)
+		min -= min / 2;
+	if (alloc_flags & PZ_ALLOC_HARDER)
+		min -= min / 4;
+	else if (pz_feature(pz, PZ_FEAT_HIGHATOMIC))
+		free -= zload(&z->nr_reserved_highatomic); /* only HARDER may use them */
+	if (!(alloc_flags & PZ_ALLOC_CMA))
+		free_cma = zload(&z->nr_free_cma);
+	if (pz_feature(pz, PZ_FEAT_WMARK_ORDER0_CHECK))
+		return pz_wmark_ok_44(pz, z, order, min, classzone, alloc_flags, free - free_cma);
+	return pz_wmark_ok_41(pz, z, order, min, classzone, free, free_cma);
+}
 unsigned pz_stat_threshold(const struct pz *pz, const struct pz_zone *z);
 void pz_pcp_setup_zone(struct pz *pz, struct pz_zone *z);
 
@@ -696,7 +786,7 @@ static inline const struct pz_task *pz_task_current(struct pz *pz)
 static inline bool pz_fast_ctx(struct pz *pz, pz_gfp_t gfp, int nid, const struct pz_task *task,
 			       struct pz_alloc_ctx *ac)
 {
-	unsigned fast = pz->gfp_fast[gfp & 0x1f], pos = 0;
+	unsigned fast = pz->gfp_fast[gfp & 0x1f], zid;
 
 	/* forbidden zone mixes and MOVABLE|RECLAIMABLE are reported by the
 	 * general path */
@@ -717,9 +807,10 @@ static inline bool pz_fast_ctx(struct pz *pz, pz_gfp_t gfp, int nid, const struc
 	ac->nodemask = (const pz_nodemask_t *)0;
 	ac->spread_dirty_pages = false;
 	ac->t = (struct pz_tbuf *)0;
-	ac->preferred = pz_next_zone(pz, ac->zonelist, &pos, ac->high_zoneidx, ac->nodemask);
-	if (!ac->preferred)
+	zid = pz->nodes[nid].first_zone[(gfp & PZ_GFP_THISNODE) ? 1 : 0][fast & 0xf];
+	if (zid == PZ_NO_ZONE)
 		return false;
+	ac->preferred = &pz->zones[zid];
 	ac->classzone_idx = ac->preferred->type;
 	return true;
 }
@@ -742,16 +833,79 @@ static inline bool pz_prep_fast(struct pz *pz, struct pz_page *p, unsigned order
 	p->order = (uint8_t)order;
 	p->owner = 0;
 	if (order && (gfp & PZ_GFP_COMP))
-		pg_store(p, PG_HEAD);
+		pg_set_where(p, PG_HEAD);
 	atomic_store_explicit(&p->refcount, 1, memory_order_release);
 	return true;
 }
+/*
+ * 4.1's NR_ALLOC_BATCH is a vmstat item: an allocation changes this CPU's
+ * delta (__mod_zone_page_state), which is folded into the zone-wide value
+ * only when it passes stat_threshold; the fair policy reads the zone-wide
+ * value (so the CPUs drift, as the kernel's do). Both with z's pcp lock of
+ * this CPU held.
+ */
+static inline void pz_fair_batch_mod_locked(struct pz_zone *z, struct pz_pcp *pcp, long delta)
+{
+	long x = atomic_load_explicit(&pcp->alloc_batch_diff, memory_order_relaxed) + delta;
+
+	if (x > z->stat_threshold || x < -z->stat_threshold) {
+		atomic_fetch_add_explicit(&z->nr_alloc_batch, x, memory_order_relaxed);
+		x = 0;
+	}
+	atomic_store_explicit(&pcp->alloc_batch_diff, (int)x, memory_order_relaxed);
+}
+/* nr allocations of 2^order pages, each as buffered_rmqueue accounts it:
+ * the delta, its folds, then ZONE_FAIR_DEPLETED once the zone-wide value
+ * is spent (it only falls, so testing the end value is the same). */
+static inline void pz_fair_batch_sub_locked(struct pz_zone *z, struct pz_pcp *pcp, uint64_t nr,
+					    unsigned order)
+{
+	long s = 1l << order, t = z->stat_threshold;
+	long d = atomic_load_explicit(&pcp->alloc_batch_diff, memory_order_relaxed);
+	long first = (d + t) / s + 1; /* steps until the first fold (|d| <= t) */
+	long fold = 0;
+
+	if ((long)nr < first) {
+		d -= (long)nr * s;
+	} else {
+		long period = t / s + 1, rest = (long)nr - first;
+
+		fold = d - first * s - (rest / period) * period * s;
+		d = -(rest % period) * s;
+	}
+	atomic_store_explicit(&pcp->alloc_batch_diff, (int)d, memory_order_relaxed);
+	if (fold)
+		atomic_fetch_add_explicit(&z->nr_alloc_batch, fold, memory_order_relaxed);
+	if (zload(&z->nr_alloc_batch) <= 0 &&
+	    !(atomic_load_explicit(&z->flags, memory_order_relaxed) & ZONE_FAIR_DEPLETED))
+		atomic_fetch_or_explicit(&z->flags, ZONE_FAIR_DEPLETED, memory_order_relaxed);
+}
+/* How many more order-0 allocations z serves on this CPU before its fair
+ * batch is spent (the one that spends it included): where a bulk pass must
+ * stop to hand out what single calls would. */
+static inline uint64_t pz_fair_batch_left_locked(struct pz_zone *z, struct pz_pcp *pcp)
+{
+	long t = z->stat_threshold, g = zload(&z->nr_alloc_batch);
+	long d = atomic_load_explicit(&pcp->alloc_batch_diff, memory_order_relaxed);
+	long first = d + t + 1;
+
+	if (g <= 0)
+		return 1;
+	g += d - first;
+	if (g <= 0)
+		return (uint64_t)first;
+	return (uint64_t)(first + (g + t) / (t + 1) * (t + 1));
+}
+/* The zone-wide NR_ALLOC_BATCH with every CPU's delta (what the zone has
+ * left: zone_page_state_snapshot). */
+long pz_fair_batch_snapshot(const struct pz *pz, const struct pz_zone *z);
 /*
  * The per-allocation accounting of buffered_rmqueue for nr allocations of
  * one order: the fair batch (4.1), PGALLOC in pages, and zone_statistics'
  * NUMA counters (per call). With z's pcp lock held (locked) this CPU's
  * counters are bumped without atomic read-modify-writes; NUMA_FOREIGN
- * belongs to another zone and stays atomic.
+ * belongs to another zone and stays atomic. Without it (locked false) no
+ * zone lock may be held: the fair batch takes the pcp lock.
  */
 static inline void pz_count_allocs(struct pz *pz, struct pz_zone *z, unsigned order, uint64_t nr,
 				   pz_gfp_t gfp, const struct pz_alloc_ctx *ac, bool locked)
@@ -764,9 +918,13 @@ static inline void pz_count_allocs(struct pz *pz, struct pz_zone *z, unsigned or
 	unsigned hit = z->nid == pref->nid ? PCPEV_NUMA_HIT : PCPEV_NUMA_MISS;
 	long pages = (long)(nr << order);
 
-	if (!pz_feature(pz, PZ_FEAT_NO_FAIR_POLICY) &&
-	    atomic_fetch_sub_explicit(&z->nr_alloc_batch, pages, memory_order_relaxed) - pages <= 0)
-		atomic_fetch_or_explicit(&z->flags, ZONE_FAIR_DEPLETED, memory_order_relaxed);
+	if (!pz_feature(pz, PZ_FEAT_NO_FAIR_POLICY)) {
+		if (!locked)
+			pz_lock(pz, &pcp->lock);
+		pz_fair_batch_sub_locked(z, pcp, nr, order);
+		if (!locked)
+			pz_unlock(&pcp->lock);
+	}
 	if (z->nid != pref->nid)
 		pz_count_n(&pref->pcp[ac->cpu].ev[PCPEV_NUMA_FOREIGN], nr);
 	if (locked) {
@@ -778,6 +936,17 @@ static inline void pz_count_allocs(struct pz *pz, struct pz_zone *z, unsigned or
 		pz_count_n(&ev[hit], nr);
 		pz_count_n(&ev[which], nr);
 	}
+}
+/* pz_count_alloc for one allocation from z (preferred zone pref) on this
+ * CPU with z's pcp lock held, for callers without an alloc context. */
+static inline void pz_count_alloc_one(struct pz *pz, struct pz_zone *z, struct pz_zone *pref,
+				      unsigned cpu, unsigned order, pz_gfp_t gfp)
+{
+	struct pz_alloc_ctx ac;
+
+	ac.preferred = pref;
+	ac.cpu = cpu;
+	pz_count_allocs(pz, z, order, 1, gfp, &ac, true);
 }
 static inline void pz_count_alloc(struct pz *pz, struct pz_zone *z, unsigned order, pz_gfp_t gfp,
 				  const struct pz_alloc_ctx *ac, bool locked)
@@ -831,6 +1000,8 @@ static inline bool pz_claim_pcp_block(struct pz *pz, struct pz_page *p, unsigned
 						     memory_order_relaxed))
 		return false;
 	pg_clear_for_free(p);
+	if (order)
+		pg_set_where(p, 0); /* PG_HEAD */
 	p->owner = 0;
 	p->mt = (uint8_t)pz_pageblock_mt(pz, pz_page_pfn(pz, p));
 	return true;
@@ -839,7 +1010,17 @@ static inline bool pz_claim_pcp_block(struct pz *pz, struct pz_page *p, unsigned
 int pz_free_pages_internal(struct pz *pz, struct pz_page *p, unsigned order, bool cold,
 			   bool batched);
 void pz_free_pages_ok(struct pz *pz, struct pz_page *p, unsigned order, unsigned cpu);
-struct pz_page *pz_checked_page(struct pz *pz, const pz_page_t *page);
+/* The descriptor behind a caller's page pointer, or NULL when it is not one
+ * of this instance's (outside the array or not on a descriptor boundary). */
+static inline struct pz_page *pz_checked_page(struct pz *pz, const pz_page_t *page)
+{
+	uintptr_t a = (uintptr_t)page, lo = (uintptr_t)pz->pages;
+
+	if (a < lo || a >= lo + pz->nr_pages * sizeof(struct pz_page) ||
+	    (a - lo) % sizeof(struct pz_page))
+		return (struct pz_page *)0;
+	return (struct pz_page *)(uintptr_t)page;
+}
 void pz_poison_block(struct pz *pz, struct pz_page *p, uint64_t n);
 
 /* ---- stats.c ---------------------------------------------------------- */

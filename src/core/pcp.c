@@ -19,52 +19,61 @@
 /*
  * Pulls up to `count` blocks of `order` out of the buddy lists into out[],
  * in exactly the order `count` calls of __rmqueue would hand them out.
- * Shortcut: when the smallest non-empty list of type mt holds a block B
- * whose pieces all fit in what is left to pull, repeated __rmqueue_smallest
- * would split B and hand out its pieces in ascending pfn order before
- * touching any other block (expand leaves them on lists of lower orders,
- * which were empty) - so B is taken whole and cut directly. Anything else
- * (a partial block, fallback, reserves) goes through __rmqueue one block at
- * a time. Caller holds z->lock; returns the number of blocks pulled.
+ * Shortcut: when type mt has a free block at or above `order`, the smallest
+ * such block B is what __rmqueue_smallest splits next, and the calls that
+ * follow hand out B's pieces in ascending pfn order before touching any
+ * other block: expand leaves B's upper halves on the lists of lower orders,
+ * which were empty (B's order is the smallest non-empty one), and the
+ * smallest of those halves is always the lowest remaining piece. So the
+ * pieces wanted are cut from B directly; what is left of B goes back to
+ * those lists as the aligned blocks that cover it (one per order, as expand
+ * would have left them). Only when mt has nothing at all does a block go
+ * through __rmqueue (fallback, CMA, 4.1's reserve). Caller holds z->lock;
+ * returns the number of blocks pulled and adds the CMA pages to *cma.
  */
 static int pull_blocks_locked(struct pz *pz, struct pz_zone *z, unsigned order, int count,
-			      unsigned mt, struct pz_tbuf *t, struct pz_page **out)
+			      unsigned mt, struct pz_tbuf *t, struct pz_page **out, long *cma)
 {
 	int i = 0;
 
 	while (i < count) {
-		struct pz_page *p = (struct pz_page *)0;
+		struct pz_page *p;
 		unsigned o = order;
 
 		for (; o < pz->max_order; o++)
 			if (!pz_list_empty(&z->free_area[o].list[mt]))
 				break;
-		if (o < pz->max_order && ((uint64_t)1 << (o - order)) <= (uint64_t)(count - i)) {
+		if (o < pz->max_order) {
 			struct pz_page *b = &pz->pages[z->free_area[o].list[mt].first];
 			uint64_t step = (uint64_t)1 << order, end = (uint64_t)1 << o;
+			uint64_t take = (uint64_t)(count - i) << order, k;
 
+			take = take < end ? take : end;
 			pz_area_del(pz, z, b, o);
-			for (uint64_t k = 0; k < end; k += step) {
+			for (k = 0; k < take; k += step) {
 				b[k].mt = (uint8_t)mt;
 				out[i++] = b + k;
 				pz_trace_rec(t, PZ_TRACE_PAGE_ALLOC_ZONE_LOCKED,
 					     pz_page_pfn(pz, b + k), order, mt, 0);
 			}
+			/* the rest of B: the largest aligned block at each step */
+			for (k = take; k < end; k += k & -k)
+				pz_area_add(pz, z, b + k, (unsigned)__builtin_ctzll(k), mt, false);
+			if (mt == PZ_MT_CMA)
+				*cma += (long)take;
 			continue;
 		}
 		p = pz_rmqueue_locked(pz, z, order, mt, t);
 		if (!p)
 			break;
+		if (p->mt == PZ_MT_CMA)
+			*cma += (long)1 << order;
 		out[i++] = p;
 	}
 	return i;
 }
 
-/*
- * Up to `count` blocks (at most PZ_PCP_MAX_BATCH) pulled under the zone
- * lock into out[], taken out of NR_FREE_PAGES and NR_FREE_CMA: what
- * rmqueue_bulk does before it links them. Returns the blocks pulled.
- */
+/* pull_blocks_locked under the zone lock, with the free counts updated. */
 static int pull_accounted(struct pz *pz, struct pz_zone *z, unsigned order, int count, unsigned mt,
 			  struct pz_tbuf *t, struct pz_page **out)
 {
@@ -73,11 +82,9 @@ static int pull_accounted(struct pz *pz, struct pz_zone *z, unsigned order, int 
 
 	count = count < PZ_PCP_MAX_BATCH ? count : PZ_PCP_MAX_BATCH;
 	pz_lock(pz, &z->lock);
-	n = pull_blocks_locked(pz, z, order, count, mt, t, out);
-	for (int i = 0; i < n; i++)
-		cma += out[i]->mt == PZ_MT_CMA;
+	n = pull_blocks_locked(pz, z, order, count, mt, t, out, &cma);
 	if (cma)
-		zadd(&z->nr_free_cma, -(cma << order));
+		zadd(&z->nr_free_cma, -cma);
 	zadd(&z->nr_free_pages, -((long)n << order));
 	pz_unlock(&z->lock);
 	return n;

@@ -74,7 +74,7 @@ void pz_fill_zone_info_locked(struct pz *pz, struct pz_zone *z, struct pz_zone_i
 	info->nr_reserved_blocks = (uint64_t)z->nr_migrate_reserve_block;
 	info->nr_reserved_highatomic = (uint64_t)zload(&z->nr_reserved_highatomic);
 	info->stat[PZ_NR_FREE_PAGES] = zload(&z->nr_free_pages);
-	info->stat[PZ_NR_ALLOC_BATCH] = zload(&z->nr_alloc_batch);
+	info->stat[PZ_NR_ALLOC_BATCH] = pz_fair_batch_snapshot(pz, z);
 	info->stat[PZ_NR_FREE_CMA_PAGES] = zload(&z->nr_free_cma);
 	info->stat[PZ_NR_PAGES_SCANNED] = zload(&z->pages_scanned);
 	for (unsigned i = 0; i < sizeof(evmap) / sizeof(evmap[0]); i++)
@@ -89,7 +89,16 @@ void pz_fill_zone_info_locked(struct pz *pz, struct pz_zone *z, struct pz_zone_i
 		info->nr_blocks_mt[pz_pageblock_mt(pz, pfn)]++;
 	info->pcp_high = (unsigned)atomic_load_explicit(&z->pcp[0].high, memory_order_relaxed);
 	info->pcp_batch = (unsigned)atomic_load_explicit(&z->pcp[0].batch, memory_order_relaxed);
-	info->stat_threshold = pz_stat_threshold(pz, z);
+	info->stat_threshold = (unsigned)z->stat_threshold;
+}
+
+long pz_fair_batch_snapshot(const struct pz *pz, const struct pz_zone *z)
+{
+	long v = zload(&z->nr_alloc_batch);
+
+	for (unsigned c = 0; z->pcp && c < pz->nr_cpus; c++)
+		v += atomic_load_explicit(&z->pcp[c].alloc_batch_diff, memory_order_relaxed);
+	return v;
 }
 
 int pz_zone_info(pz_t *pz, int nid, enum pz_zone_type type, struct pz_zone_info *info)

@@ -99,6 +99,14 @@ int pz_build_zonelists(struct pz *pz, uint16_t *storage, size_t per_list)
 		pz->nodes[n].zonelist[0] = storage + (2 * n) * per_list;
 		pz->nodes[n].zonelist[1] = storage + (2 * n + 1) * per_list;
 		build_node(pz, n, pz->nodes[n].zonelist[0], pz->nodes[n].zonelist[1], &st);
+		for (unsigned i = 0; i < 2; i++)
+			for (unsigned t = 0; t < PZ_NR_ZONE_TYPES; t++) {
+				unsigned pos = 0;
+				struct pz_zone *z = pz_next_zone(pz, pz->nodes[n].zonelist[i], &pos,
+								 t, (const pz_nodemask_t *)0);
+
+				pz->nodes[n].first_zone[i][t] = z ? z->id : PZ_NO_ZONE;
+			}
 	}
 	return 0;
 }

@@ -20,6 +20,7 @@
 #define FRAG_BASE_PFN 4096u
 #define CG_PAIRS0     10000
 #define CG_PAIRS9     1000
+#define CG_BULK	      200000
 
 /* 8 GiB: DMA [1, 4096), DMA32 [4096, 1 Mi), Normal [1 Mi, 2 Mi) pfns */
 static const struct pz_zone_desc zones_8g[] = {
@@ -439,8 +440,34 @@ CG_PAIRS_FN(cg_pairs_order9_linux41, PZ_GFP_KERNEL | PZ_GFP_COMP, 9)
 CG_PAIRS_FN(cg_pairs_order0_modern, PZ_GFP_KERNEL, 0)
 CG_PAIRS_FN(cg_pairs_order9_modern, PZ_GFP_KERNEL | PZ_GFP_COMP, 9)
 
-/* Fixed work for instruction counts: pairs only, both profiles, on the
- * same 8 GiB two-CPU machine as the timed pair rows. */
+/* Bulk allocation and free of CG_BULK pages, one function each per
+ * profile; callgrind's inclusive cost / CG_BULK is the cost per page. */
+#define CG_BULK_FN(alloc_name, free_name)                                                          \
+	CG_KEEP static size_t alloc_name(pz_t *pz, pz_page_t **array, size_t n)                    \
+	{                                                                                          \
+		return pz_bulk_fill(pz, array, n);                                                 \
+	}                                                                                          \
+	CG_KEEP static void free_name(pz_t *pz, pz_page_t **array, size_t n)                       \
+	{                                                                                          \
+		pz_free_pages_bulk(pz, array, n);                                                  \
+	}
+CG_BULK_FN(cg_bulk_alloc_linux41, cg_bulk_free_linux41)
+CG_BULK_FN(cg_bulk_alloc_modern, cg_bulk_free_modern)
+
+static void cg_bulk(pz_t *pz, int profile)
+{
+	pz_page_t **array = calloc(CG_BULK, sizeof(*array));
+	size_t got;
+
+	if (!array)
+		return;
+	got = (profile ? cg_bulk_alloc_modern : cg_bulk_alloc_linux41)(pz, array, CG_BULK);
+	(profile ? cg_bulk_free_modern : cg_bulk_free_linux41)(pz, array, got);
+	free(array);
+}
+
+/* Fixed work for instruction counts, both profiles, on the same 8 GiB
+ * two-CPU machine as the timed pair and bulk rows. */
 void bench_pz_callgrind(void)
 {
 	struct pz_node_desc node = {.zones = zones_8g, .nr_zones = 3};
@@ -456,11 +483,12 @@ void bench_pz_callgrind(void)
 		(profile ? cg_pairs_order9_modern : cg_pairs_order9_linux41)(b.pz, 1);
 		(profile ? cg_pairs_order0_modern : cg_pairs_order0_linux41)(b.pz, CG_PAIRS0);
 		(profile ? cg_pairs_order9_modern : cg_pairs_order9_linux41)(b.pz, CG_PAIRS9);
+		cg_bulk(b.pz, profile);
 		printf("callgrind %s: %d order-0 pairs (GFP_KERNEL), %d order-9 pairs "
 		       "(GFP_KERNEL|COMP) in cg_pairs_order{0,9}_%s, after one warm-up pair "
-		       "each\n",
-		       profile_names[profile], CG_PAIRS0, CG_PAIRS9,
-		       profile ? "modern" : "linux41");
+		       "each; %d pages in cg_bulk_{alloc,free}_%s\n",
+		       profile_names[profile], CG_PAIRS0, CG_PAIRS9, profile ? "modern" : "linux41",
+		       CG_BULK, profile ? "modern" : "linux41");
 		pzb_destroy(&b);
 	}
 }

@@ -62,7 +62,7 @@ static inline bool prep_clean(struct pz *pz, struct pz_page *p, pz_gfp_t gfp)
  * leaked) after the unlock, its slot left for the single-allocation pass.
  */
 static size_t bulk_take(struct pz *pz, struct pz_zone *z, pz_gfp_t gfp,
-			const struct pz_alloc_ctx *ac, size_t n, pz_page_t **array)
+			const struct pz_alloc_ctx *ac, size_t n, pz_page_t **array, size_t *pos)
 {
 	size_t filled = 0;
 	struct pz_pcp *pcp = &z->pcp[ac->cpu];
@@ -71,7 +71,7 @@ static size_t bulk_take(struct pz *pz, struct pz_zone *z, pz_gfp_t gfp,
 	bool cold = gfp & PZ_GFP_COLD;
 	unsigned nbad = 0;
 	uint64_t taken = 0;
-	size_t i = 0;
+	size_t i = *pos; /* every slot below is filled */
 
 	/* with 4.1's fair policy a zone serves only what is left of its batch;
 	 * each page taken counts against it, as a single call's would */
@@ -122,6 +122,7 @@ static size_t bulk_take(struct pz *pz, struct pz_zone *z, pz_gfp_t gfp,
 	if (taken)
 		pz_count_allocs(pz, z, 0, taken, gfp, ac, true);
 	pz_unlock(&pcp->lock);
+	*pos = i;
 	for (unsigned b = 0; b < nbad; b++) {
 		size_t j = 0;
 
@@ -147,7 +148,8 @@ size_t pz_alloc_pages_bulk(pz_t *pz, pz_gfp_t gfp, int nid, const pz_nodemask_t 
 	struct pz_alloc_ctx ac;
 	struct pz_zone *z;
 	const struct pz_task *task;
-	size_t empty = 0, got = 0;
+	size_t empty = 0, got = 0, pos = 0;
+	bool bulk = false;
 
 	if (!pz_instance_ok(pz) || (n && !array))
 		return 0;
@@ -163,16 +165,28 @@ size_t pz_alloc_pages_bulk(pz_t *pz, pz_gfp_t gfp, int nid, const pz_nodemask_t 
 			return n - empty;
 		}
 		/* poison checks may log, which must not happen under the pcp lock */
-		if (!nodemask && !pz->plat.trace && !pz->debug &&
-		    !atomic_load_explicit(&pz->cpusets_enabled, memory_order_relaxed) &&
-		    pz_fast_ctx(pz, gfp, nid, task, &ac) && (z = bulk_zone(pz, &ac, empty)))
-			got = bulk_take(pz, z, gfp, &ac, n, array);
+		bulk = !nodemask && !pz->plat.trace && !pz->debug &&
+		       !atomic_load_explicit(&pz->cpusets_enabled, memory_order_relaxed);
 	}
-	/* what is left: single allocations until one fails */
-	for (size_t i = 0; got < empty && i < n; i++) {
-		if (array[i])
-			continue;
-		if (!(array[i] = pz_alloc_pages_nodemask(pz, gfp, 0, nid, nodemask)))
+	/*
+	 * Per-CPU passes while a zone can serve one; otherwise one single
+	 * allocation (which may reset 4.1's fair batches, wake reclaim or
+	 * fail), after which the passes go on: with 4.1's fair policy a pass
+	 * ends where a zone's batch runs out, and single calls would move on
+	 * to the next zone or reset the batches exactly so.
+	 */
+	while (got < empty) {
+		if (bulk && empty - got > 1 && pz_fast_ctx(pz, gfp, nid, task, &ac) &&
+		    (z = bulk_zone(pz, &ac, empty - got))) {
+			size_t took = bulk_take(pz, z, gfp, &ac, n, array, &pos);
+
+			got += took;
+			if (took)
+				continue;
+		}
+		while (pos < n && array[pos])
+			pos++;
+		if (pos == n || !(array[pos] = pz_alloc_pages_nodemask(pz, gfp, 0, nid, nodemask)))
 			break;
 		got++;
 	}

@@ -214,6 +214,49 @@ static inline struct pz_list *rr_list(struct pz *pz, struct pz_pcp *pcp, unsigne
 }
 
 /*
+ * A run for free_pcppages_bulk: when the next order-0 pages it would free
+ * from `list` (tail first, at most `room` of them) are p, p + 1, p + 2, ...
+ * with one migratetype, the largest aligned power of two of them, m pages
+ * of order log2(m), may be freed as one block: one __free_one_page per page
+ * would add each partial block only for the next page to merge it again
+ * (an add and a delete leave every other block where it was), and merge
+ * the last page exactly as far as the whole block merges, with the same
+ * placement. The pages are cut off the list; returns the block's order, or
+ * 0 (nothing cut) when there is no run of two or more.
+ */
+static unsigned cut_run(struct pz *pz, struct pz_list *list, struct pz_page *p, long room)
+{
+	uint32_t idx = pz_page_idx(pz, p), q = p->prev;
+	uint64_t pfn = pz_page_pfn(pz, p);
+	unsigned align = pfn ? (unsigned)__builtin_ctzll(pfn) : 63, order;
+	long limit, c = 1;
+
+	if (align > pz->max_order - 1)
+		align = pz->max_order - 1;
+	limit = room < (1l << align) ? room : (1l << align);
+	while (c < limit && q == idx + (uint32_t)c && pz->pages[q].mt == p->mt) {
+		q = pz->pages[q].prev;
+		c++;
+	}
+	if (c < 2)
+		return 0;
+	order = 63u - (unsigned)__builtin_clzll((uint64_t)c);
+	c = 1l << order;
+	/* the run is the list's last c pages: idx + c - 1 ... idx + 1, idx */
+	q = pz->pages[idx + (uint32_t)c - 1].prev;
+	if (q == PZ_NIL)
+		list->first = PZ_NIL;
+	else
+		pz->pages[q].next = PZ_NIL;
+	list->last = q;
+	for (long k = 0; k < c; k++) {
+		p[k].next = p[k].prev = PZ_NIL;
+		pg_set_where(p + k, 0);
+	}
+	return order;
+}
+
+/*
  * free_pcppages_bulk: up to about `n` pages of the call rr describes back
  * to the buddy lists, round robin over the lists in the kernel's order
  * starting after index 0 (taking more from a list the longer the others
@@ -248,12 +291,34 @@ static int free_pcppages_bulk(struct pz *pz, struct pz_zone *z, struct pz_pcp *p
 		order = pz_pcp_level_order(pz, rr->k / PZ_MT_PCPTYPES);
 		p = &pz->pages[list->last];
 		mt = p->mt;
+		if (order == 0 && !z->nr_isolate_pageblock) {
+			/* the pages this run of the round robin still takes */
+			long room = rr->batch_free < rr->to_free ? rr->batch_free : rr->to_free;
+			unsigned run;
+
+			room = room < n - done ? room : n - done;
+			run = room > 1 ? cut_run(pz, list, p, room) : 0;
+			if (run) {
+				long m = 1l << run;
+
+				pz_free_one_page_locked(pz, z, p, run, mt);
+				for (long k = 0; k < m; k++)
+					pz_trace_rec(t, PZ_TRACE_PAGE_PCPU_DRAIN,
+						     pz_page_pfn(pz, p + k), 0, mt, 0);
+				/* m - 1 steps of the loop below that end nothing */
+				done += (int)m - 1;
+				rr->to_free -= (int)m - 1;
+				rr->batch_free -= (int)m - 1;
+				goto step;
+			}
+		}
 		pz_list_del(pz, list, p);
 		pg_set_where(p, 0);
 		if (z->nr_isolate_pageblock)
 			mt = pz_pageblock_mt(pz, pz_page_pfn(pz, p));
 		pz_free_one_page_locked(pz, z, p, order, mt);
 		pz_trace_rec(t, PZ_TRACE_PAGE_PCPU_DRAIN, pz_page_pfn(pz, p), order, mt, 0);
+	step:
 		done += 1 << order;
 		/* the kernel's "while (to_free > 0 && --batch_free && !empty)" */
 		rr->to_free -= 1 << order;

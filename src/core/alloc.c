@@ -496,8 +496,8 @@ static PZ_NOINLINE struct pz_zone *fast_zone_walk(struct pz *pz, pz_gfp_t gfp, u
  * precomputed preferred zone, one watermark comparison, the pcp lock, a
  * list pop, three counters and the head page's checks.
  */
-static struct pz_page *alloc_pcp_fast(struct pz *pz, pz_gfp_t gfp, unsigned order, int nid,
-				      const struct pz_task *task)
+static PZ_ALWAYS_INLINE struct pz_page *alloc_pcp_fast(struct pz *pz, pz_gfp_t gfp, unsigned order,
+						       int nid, const struct pz_task *task)
 {
 	unsigned fast = pz->gfp_fast[gfp & 0x1f], cpu, mt, zid;
 	struct pz_zone *z, *pref;
@@ -515,11 +515,16 @@ static struct pz_page *alloc_pcp_fast(struct pz *pz, pz_gfp_t gfp, unsigned orde
 	if (__atomic_load_n(&task->mems_allowed, __ATOMIC_RELAXED) != PZ_NODEMASK_ALL)
 		return (struct pz_page *)0;
 	cpu = pz_this_cpu(pz);
-	if (nid < 0)
-		nid = pz->cpu_node[cpu];
-	else if ((unsigned)nid >= pz->nr_nodes)
-		return (struct pz_page *)0;
-	zid = pz->nodes[nid].first_zone[(gfp & PZ_GFP_THISNODE) ? 1 : 0][fast & 0xf];
+	if (pz_likely(nid < 0 && !(gfp & PZ_GFP_THISNODE))) {
+		zid = pz->cpu_zone[cpu][fast & 0xf];
+		nid = pz->cpu_node[cpu]; /* for fast_zone_walk */
+	} else {
+		if (nid < 0)
+			nid = pz->cpu_node[cpu];
+		else if ((unsigned)nid >= pz->nr_nodes)
+			return (struct pz_page *)0;
+		zid = pz->nodes[nid].first_zone[(gfp & PZ_GFP_THISNODE) ? 1 : 0][fast & 0xf];
+	}
 	if (pz_unlikely(zid == PZ_NO_ZONE))
 		return (struct pz_page *)0;
 	z = pref = &pz->zones[zid];
@@ -557,19 +562,13 @@ retake:
 	pz_list_del(pz, list, p);
 	pg_set_where(p, 0);
 	pcp->count -= 1 << order;
-	if (pz_likely(z == pref)) {
+	if (pz_likely(z == pref && (z->nid == pz->cpu_node[cpu] || (gfp & PZ_GFP_OTHER_NODE)))) {
 		/* the fair batch, then zone_statistics for a hit in the
-		 * preferred zone: PGALLOC, NUMA_HIT and LOCAL or OTHER, all this
-		 * CPU's, under its lock */
-		unsigned local = (gfp & PZ_GFP_OTHER_NODE) ? z->nid : pz->cpu_node[cpu];
-
+		 * preferred zone of a local node: PGALLOC, NUMA_HIT and
+		 * NUMA_LOCAL in one counter of this CPU, under its lock */
 		if (fair)
 			pz_fair_batch_sub_locked(z, pcp, 1, order);
-
-		pz_count_locked(&pcp->ev_locked[PCPEV_PGALLOC], (uint64_t)1 << order);
-		pz_count_locked(&pcp->ev_locked[PCPEV_NUMA_HIT], 1);
-		pz_count_locked(
-			&pcp->ev_locked[z->nid == local ? PCPEV_NUMA_LOCAL : PCPEV_NUMA_OTHER], 1);
+		pz_count_locked(&pcp->local_hits[pz_pcp_level(pz, order)], 1);
 	} else {
 		pz_count_alloc_one(pz, z, pref, cpu, order, gfp);
 	}
@@ -611,12 +610,13 @@ static PZ_NOINLINE pz_page_t *alloc_general(pz_t *pz, pz_gfp_t gfp, unsigned ord
 }
 
 /* The entry of every single allocation; task is the caller's when known. */
-static inline pz_page_t *alloc_entry(pz_t *pz, pz_gfp_t gfp, unsigned order, int preferred_nid,
-				     const pz_nodemask_t *nodemask, const struct pz_task *task)
+static PZ_ALWAYS_INLINE pz_page_t *alloc_entry(pz_t *pz, pz_gfp_t gfp, unsigned order,
+					       int preferred_nid, const pz_nodemask_t *nodemask,
+					       const struct pz_task *task)
 {
 	/* with fail_page_alloc armed the general path asks it at its place */
-	if (pz_pcp_level(pz, order) >= 0 && !nodemask && !pz->plat.trace && !pz_fault_armed(pz) &&
-	    !atomic_load_explicit(&pz->cpusets_enabled, memory_order_relaxed)) {
+	if (pz_pcp_level(pz, order) >= 0 && !nodemask &&
+	    !(atomic_load_explicit(&pz->fast_off, memory_order_relaxed) & PZ_OFF_ALLOC)) {
 		struct pz_page *p = alloc_pcp_fast(pz, gfp, order, preferred_nid, task);
 
 		if (pz_likely(p != 0))
@@ -647,5 +647,9 @@ pz_page_t *pz_alloc_pages(pz_t *pz, pz_gfp_t gfp, unsigned order)
 	if (!pz_instance_ok(pz))
 		return (pz_page_t *)0;
 	task = pz_task_current(pz);
+	/* order 0 gets its own copy of the shortcut, with the order folded in */
+	if (order == 0)
+		return alloc_entry(pz, gfp, 0, task->preferred_node, (const pz_nodemask_t *)0,
+				   task);
 	return alloc_entry(pz, gfp, order, task->preferred_node, (const pz_nodemask_t *)0, task);
 }

@@ -365,6 +365,7 @@ int pz_task_set_mems_allowed(pz_t *pz, struct pz_task *task, pz_nodemask_t mems,
 	if (!pz_instance_ok(pz) || !task || !mems)
 		return -PZ_EINVAL;
 	atomic_store_explicit(&pz->cpusets_enabled, 1, memory_order_relaxed);
+	atomic_fetch_or_explicit(&pz->fast_off, PZ_OFF_CPUSETS, memory_order_relaxed);
 	__atomic_fetch_add(&task->mems_seq, 1, __ATOMIC_ACQ_REL);
 	__atomic_store_n(&task->mems_allowed, mems, __ATOMIC_RELAXED);
 	__atomic_store_n(&task->mems_hardwall, mems_hardwall ? mems_hardwall : mems,

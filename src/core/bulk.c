@@ -165,8 +165,8 @@ size_t pz_alloc_pages_bulk(pz_t *pz, pz_gfp_t gfp, int nid, const pz_nodemask_t 
 			return n - empty;
 		}
 		/* poison checks may log, which must not happen under the pcp lock */
-		bulk = !nodemask && !pz->plat.trace && !pz->debug &&
-		       !atomic_load_explicit(&pz->cpusets_enabled, memory_order_relaxed);
+		bulk = !nodemask && !(atomic_load_explicit(&pz->fast_off, memory_order_relaxed) &
+				      (PZ_OFF_TRACE | PZ_OFF_DEBUG | PZ_OFF_CPUSETS));
 	}
 	/*
 	 * Per-CPU passes while a zone can serve one; otherwise one single
@@ -222,7 +222,7 @@ int pz_free_pages_bulk(pz_t *pz, pz_page_t *const *pages, size_t n)
 	if (!pz_instance_ok(pz) || (n && !pages))
 		return -PZ_EINVAL;
 	cpu = pz_this_cpu(pz);
-	fast = !pz->plat.trace && !pz->debug;
+	fast = !(atomic_load_explicit(&pz->fast_off, memory_order_relaxed) & PZ_OFF_FREE);
 	for (size_t i = 0; i < n; i++) {
 		struct pz_page *p;
 		int rc;

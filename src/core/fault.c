@@ -51,12 +51,19 @@ static uint32_t fault_random(struct pz_fault *f)
 	return (uint32_t)((z ^ (z >> 31)) >> 32);
 }
 
-static void fault_install_locked(struct pz_fault *f, const struct pz_fault_attr *attr)
+static void fault_install_locked(struct pz *pz, const struct pz_fault_attr *attr)
 {
+	struct pz_fault *f = &pz->fault;
+
 	f->attr = *attr;
 	f->count = 0;
 	f->rnd = attr->seed;
 	atomic_store_explicit(&f->armed, attr->probability != 0, memory_order_relaxed);
+	if (attr->probability)
+		atomic_fetch_or_explicit(&pz->fast_off, PZ_OFF_FAULT, memory_order_relaxed);
+	else
+		atomic_fetch_and_explicit(&pz->fast_off, ~(unsigned)PZ_OFF_FAULT,
+					  memory_order_relaxed);
 }
 
 void pz_fault_init(struct pz *pz)
@@ -65,7 +72,7 @@ void pz_fault_init(struct pz *pz)
 
 	pz_lock_init(&pz->fault.lock);
 	pz_fault_attr_default(&def);
-	fault_install_locked(&pz->fault, &def);
+	fault_install_locked(pz, &def);
 }
 
 int pz_set_fail_page_alloc(pz_t *pz, const struct pz_fault_attr *attr)
@@ -79,7 +86,7 @@ int pz_set_fail_page_alloc(pz_t *pz, const struct pz_fault_attr *attr)
 		attr = &def;
 	}
 	pz_lock(pz, &pz->fault.lock);
-	fault_install_locked(&pz->fault, attr);
+	fault_install_locked(pz, attr);
 	pz_unlock(&pz->fault.lock);
 	return 0;
 }

@@ -245,7 +245,8 @@ static inline bool free_pcp_fast(struct pz *pz, struct pz_page *p, unsigned orde
 	return true;
 }
 
-static int free_entry(pz_t *pz, pz_page_t *page, unsigned order, bool cold, bool batched)
+static PZ_ALWAYS_INLINE int free_entry(pz_t *pz, pz_page_t *page, unsigned order, bool cold,
+				       bool batched)
 {
 	struct pz_page *p;
 
@@ -258,7 +259,8 @@ static int free_entry(pz_t *pz, pz_page_t *page, unsigned order, bool cold, bool
 		       (void *)page);
 		return -PZ_ERANGE;
 	}
-	if (!batched && !pz->plat.trace && !pz->debug && pz_pcp_level(pz, order) >= 0 &&
+	if (!batched && pz_pcp_level(pz, order) >= 0 &&
+	    !(atomic_load_explicit(&pz->fast_off, memory_order_relaxed) & PZ_OFF_FREE) &&
 	    free_pcp_fast(pz, p, order, cold))
 		return 0;
 	return pz_free_pages_internal(pz, p, order, cold, batched);
@@ -266,6 +268,9 @@ static int free_entry(pz_t *pz, pz_page_t *page, unsigned order, bool cold, bool
 
 int pz_free_pages(pz_t *pz, pz_page_t *page, unsigned order)
 {
+	/* order 0 gets its own copy of the shortcut, with the order folded in */
+	if (order == 0)
+		return free_entry(pz, page, 0, false, false);
 	return free_entry(pz, page, order, false, false);
 }
 

@@ -346,6 +346,8 @@ static void copy_config(struct pz *pz, const struct pz_config *cfg, const struct
 	pz->dirty_bytes = cfg->dirty_bytes;
 	pz->mobility_disabled = cfg->mobility_grouping_disabled != 0;
 	pz->debug = cfg->debug;
+	atomic_init(&pz->fast_off,
+		    (pz->plat.trace ? PZ_OFF_TRACE : 0u) | (pz->debug ? PZ_OFF_DEBUG : 0u));
 	for (unsigned i = 0; i < m->nr_nodes; i++)
 		for (unsigned j = 0; j < m->nr_nodes; j++)
 			pz->distance[i][j] =

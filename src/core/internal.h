@@ -36,12 +36,15 @@
 #define PZ_PRINTF(a, b) __attribute__((format(printf, a, b)))
 /* off the shortcuts' path: its own frame, out of their registers */
 #define PZ_NOINLINE __attribute__((noinline))
+/* a shortcut's body, so that each caller gets a copy specialised for it */
+#define PZ_ALWAYS_INLINE inline __attribute__((always_inline))
 #else
 #define pz_likely(x)   (x)
 #define pz_unlikely(x) (x)
 #define PZ_HIDDEN
 #define PZ_PRINTF(a, b)
 #define PZ_NOINLINE
+#define PZ_ALWAYS_INLINE inline
 #endif
 
 /* ---- spin lock (lock.c) --------------------------------------------- */
@@ -135,6 +138,10 @@ struct pz_pcp {
 	struct pz_list lists[PZ_PCP_NR_LISTS];	   /* [P] see pz_pcp_list() */
 	atomic_uint_least64_t ev[PCPEV_NR];	   /* [A] events counted outside pcp->lock */
 	atomic_uint_least64_t ev_locked[PCPEV_NR]; /* [P] events counted under pcp->lock */
+	/* [P] the shortcut's allocations from the preferred zone on a local
+	 * node, per list level: each is 2^order pages of PGALLOC, one NUMA_HIT
+	 * and one NUMA_LOCAL (one counter instead of three; see pz_zone_event) */
+	atomic_uint_least64_t local_hits[PZ_PCP_LEVELS];
 } __attribute__((aligned(PZ_CACHELINE)));
 
 #define ZONE_FAIR_DEPLETED 0x1u
@@ -203,8 +210,22 @@ struct pz_fault {
 	uint64_t rnd;		   /* [F] random() state */
 };
 
+/* Why a shortcut must leave a request to the general path (pz->fast_off). */
+enum {
+	PZ_OFF_TRACE = 0x1,   /* a trace sink: events are the general path's */
+	PZ_OFF_DEBUG = 0x2,   /* PZ_DEBUG_*: poison checks, full reports */
+	PZ_OFF_FAULT = 0x4,   /* fail_page_alloc armed */
+	PZ_OFF_CPUSETS = 0x8, /* some task's mems were set */
+};
+#define PZ_OFF_ALLOC (PZ_OFF_TRACE | PZ_OFF_FAULT | PZ_OFF_CPUSETS)
+#define PZ_OFF_FREE  (PZ_OFF_TRACE | PZ_OFF_DEBUG)
+
 struct pz {
 	uint32_t magic;
+	/* [A] PZ_OFF_* bits, one load for every shortcut's gate: TRACE and
+	 * DEBUG from the config, FAULT and CPUSETS follow fault.armed and
+	 * cpusets_enabled (set where those are) */
+	atomic_uint fast_off;
 	struct pz_platform plat;					     /* [C] */
 	enum pz_profile profile;					     /* [C] */
 	unsigned features;						     /* [C] PZ_FEAT_* */
@@ -217,7 +238,10 @@ struct pz {
 	struct pz_node nodes[PZ_MAX_NODES];	      /* [C] */
 	uint8_t distance[PZ_MAX_NODES][PZ_MAX_NODES]; /* [C] */
 	uint8_t cpu_node[PZ_MAX_CPUS];		      /* [C] */
-	unsigned zone_present_types;		      /* [C] bit t: some node has zone type t */
+	/* [C] the preferred zone of a request of CPU c's node with highest
+	 * zone index t and no __GFP_THISNODE: nodes[cpu_node[c]].first_zone[0][t] */
+	uint16_t cpu_zone[PZ_MAX_CPUS][PZ_NR_ZONE_TYPES];
+	unsigned zone_present_types; /* [C] bit t: some node has zone type t */
 	/* [C] the order-0 shortcuts' view of gfp & 0x1f: the highest zone
 	 * index | migratetype << 4, or PZ_GFP_FAST_NONE when only the general
 	 * path may handle it (forbidden mix, MOVABLE|RECLAIMABLE) */

@@ -16,9 +16,20 @@ uint64_t pz_zone_event(const struct pz *pz, const struct pz_zone *z, enum pz_pcp
 
 	if (!z->pcp)
 		return 0;
-	for (unsigned c = 0; c < pz->nr_cpus; c++)
+	for (unsigned c = 0; c < pz->nr_cpus; c++) {
 		sum += atomic_load_explicit(&z->pcp[c].ev[ev], memory_order_relaxed) +
 		       atomic_load_explicit(&z->pcp[c].ev_locked[ev], memory_order_relaxed);
+		/* the shortcut's local hits: PGALLOC in pages, NUMA_HIT, NUMA_LOCAL */
+		for (unsigned l = 0; l < PZ_PCP_LEVELS; l++) {
+			uint64_t hits = atomic_load_explicit(&z->pcp[c].local_hits[l],
+							     memory_order_relaxed);
+
+			if (ev == PCPEV_PGALLOC)
+				sum += hits << pz_pcp_level_order(pz, l);
+			else if (ev == PCPEV_NUMA_HIT || ev == PCPEV_NUMA_LOCAL)
+				sum += hits;
+		}
+	}
 	return sum;
 }
 

@@ -108,6 +108,9 @@ int pz_build_zonelists(struct pz *pz, uint16_t *storage, size_t per_list)
 				pz->nodes[n].first_zone[i][t] = z ? z->id : PZ_NO_ZONE;
 			}
 	}
+	for (unsigned c = 0; c < pz->nr_cpus; c++)
+		for (unsigned t = 0; t < PZ_NR_ZONE_TYPES; t++)
+			pz->cpu_zone[c][t] = pz->nodes[pz->cpu_node[c]].first_zone[0][t];
 	return 0;
 }
 

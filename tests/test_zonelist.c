@@ -415,6 +415,61 @@ static void test_alloc_node_until_low_watermark(void **state)
 	tu_destroy(pz);
 }
 
+/*
+ * zone_statistics on the per-CPU path: a page from the preferred zone is
+ * NUMA_HIT, and NUMA_LOCAL when that zone's node is the CPU's or
+ * __GFP_OTHER_NODE asks for the preferred node to count as local,
+ * NUMA_OTHER otherwise. CPU 0 sits on node 0, CPU 1 on node 1. Both
+ * profiles; the first allocation of each CPU refills its list (general
+ * path), the others take from it (the shortcut).
+ */
+static void test_pcp_numa_counters(void **state)
+{
+	(void)state;
+	for (int profile = 0; profile < 2; profile++) {
+		struct pz_config cfg;
+		pz_page_t *p[30];
+		struct pz_zone_info a, b;
+
+		/* zones big enough for refills of 15 pages (batch), so that
+		 * most of these allocations find pages on the per-CPU list */
+		tu_machine_init(&tm, 2, 2);
+		tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 4096, 4096 + 65536);
+		tu_add_zone(&tm, 1, PZ_ZONE_NORMAL, 4096 + 65536, 4096 + 2 * 65536);
+		memset(&cfg, 0, sizeof(cfg));
+		cfg.machine = &tm.m;
+		cfg.profile = (enum pz_profile)profile;
+		plat = tu_platform(0);
+		cfg.platform = &plat;
+		pz_t *pz = tu_create(&cfg);
+		assert_non_null(pz);
+		a = zinfo(pz, 1, N);
+		tu_cpu = 0;
+		for (int i = 0; i < 10; i++)
+			p[i] = pz_alloc_pages_node(pz, 1, PZ_GFP_KERNEL, 0);
+		for (int i = 10; i < 20; i++)
+			p[i] = pz_alloc_pages_node(pz, 1, PZ_GFP_KERNEL | PZ_GFP_OTHER_NODE, 0);
+		tu_cpu = 1;
+		for (int i = 20; i < 30; i++)
+			p[i] = pz_alloc_pages_node(pz, 1, PZ_GFP_KERNEL, 0);
+		for (int i = 0; i < 30; i++) {
+			assert_non_null(p[i]);
+			assert_int_equal(pz_page_to_nid(pz, p[i]), 1);
+		}
+		b = zinfo(pz, 1, N);
+		assert_int_equal(b.stat[PZ_PGALLOC] - a.stat[PZ_PGALLOC], 30);
+		assert_int_equal(b.stat[PZ_NUMA_HIT] - a.stat[PZ_NUMA_HIT], 30);
+		assert_int_equal(b.stat[PZ_NUMA_MISS] - a.stat[PZ_NUMA_MISS], 0);
+		assert_int_equal(b.stat[PZ_NUMA_LOCAL] - a.stat[PZ_NUMA_LOCAL], 20);
+		assert_int_equal(b.stat[PZ_NUMA_OTHER] - a.stat[PZ_NUMA_OTHER], 10);
+		for (int i = 0; i < 30; i++)
+			assert_int_equal(pz_free_pages(pz, p[i], 0), 0);
+		assert_int_equal(pz_validate(pz), 0);
+		tu_cpu = 0;
+		tu_destroy(pz);
+	}
+}
+
 /* A nodemask restricts the zonelist walk. */
 static void test_alloc_nodemask(void **state)
 {
@@ -621,6 +676,7 @@ int main(void)
 		cmocka_unit_test(test_zonelist_cpu_node_table),
 		cmocka_unit_test(test_zonelist_memoryless_node),
 		cmocka_unit_test(test_alloc_node_until_low_watermark),
+		cmocka_unit_test(test_pcp_numa_counters),
 		cmocka_unit_test(test_alloc_nodemask),
 		cmocka_unit_test(test_alloc_thisnode_no_fallback),
 		cmocka_unit_test(test_alloc_dma_zones),

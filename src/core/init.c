@@ -307,6 +307,13 @@ int pz_metadata_size(const struct pz_config *cfg, size_t *size)
 
 /* ---- building the instance ---------------------------------------------- */
 
+/* The CPU of a platform without a cpu hook: everything runs as CPU 0. */
+static unsigned cpu_zero(void *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
 static void copy_config(struct pz *pz, const struct pz_config *cfg, const struct layout *lo)
 {
 	static const unsigned default_ratio[PZ_NR_ZONE_TYPES - 1] = {256, 256, 32, 32};
@@ -315,6 +322,8 @@ static void copy_config(struct pz *pz, const struct pz_config *cfg, const struct
 	pz->magic = PZ_MAGIC;
 	if (cfg->platform)
 		pz->plat = *cfg->platform;
+	if (!pz->plat.cpu)
+		pz->plat.cpu = cpu_zero; /* so that pz_this_cpu need not test */
 	pz->profile = cfg->profile;
 	pz->features = cfg->profile == PZ_PROFILE_MODERN
 			       ? (PZ_FEAT_WMARK_ORDER0_CHECK | PZ_FEAT_NO_FAIR_POLICY |

@@ -425,11 +425,8 @@ static inline unsigned pz_pcp_nr_lists(const struct pz *pz)
  * in the common case: it costs more than the rest of a pcp hit). */
 static inline unsigned pz_this_cpu(const struct pz *pz)
 {
-	unsigned c;
+	unsigned c = pz->plat.cpu(pz->plat.ctx); /* never NULL after pz_init */
 
-	if (!pz->plat.cpu)
-		return 0;
-	c = pz->plat.cpu(pz->plat.ctx);
 	return pz_likely(c < pz->nr_cpus) ? c : c % pz->nr_cpus;
 }
 static inline void pz_count_n(atomic_uint_least64_t *c, uint64_t n)

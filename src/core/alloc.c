@@ -122,8 +122,14 @@ bool pz_prep_new_page(struct pz *pz, struct pz_page *p, unsigned order, pz_gfp_t
 		      unsigned alloc_flags)
 {
 	uint64_t n = (uint64_t)1 << order, check = pz_pages_to_check(pz, order);
+	unsigned acc = 0;
 
-	for (uint64_t i = 0; i < check; i++) {
+	/* one branch-free pass over what check_new_page looks at; only when
+	 * something is set does the loop below find and report it */
+	for (uint64_t i = 0; i < check; i++)
+		acc |= (pg_flags(p + i) & ~(unsigned)PG_POISONED) | (unsigned)p[i].mapcount |
+		       (unsigned)atomic_load_explicit(&p[i].refcount, memory_order_relaxed);
+	for (uint64_t i = 0; acc && i < check; i++) {
 		const char *why = pz_new_page_problem(p + i);
 
 		if (why) {
@@ -142,12 +148,15 @@ bool pz_prep_new_page(struct pz *pz, struct pz_page *p, unsigned order, pz_gfp_t
 	if (gfp & PZ_GFP_ZERO && pz->direct_map)
 		pz_memzero(pz_page_address(pz, p), (size_t)n << pz->page_shift);
 	if (order && (gfp & PZ_GFP_COMP)) {
+		uint32_t head = pz_page_idx(pz, p);
+
 		pg_set_where(p, PG_HEAD);
-		for (uint64_t i = 1; i < n && !pz_feature(pz, PZ_FEAT_LAZY_TAILS); i++) {
-			p[i].next = pz_page_idx(pz, p);
-			p[i].owner = 0;
-			pg_store(p + i, PG_TAIL);
-		}
+		if (!pz_feature(pz, PZ_FEAT_LAZY_TAILS))
+			for (uint64_t i = 1; i < n; i++) {
+				p[i].next = head;
+				p[i].owner = 0;
+				pg_set_where(p + i, PG_TAIL);
+			}
 	}
 	if (alloc_flags & PZ_ALLOC_NO_WATERMARKS)
 		pg_set(p, PG_PFMEMALLOC);

@@ -113,20 +113,38 @@ static const char *free_problem(const struct pz_page *q, bool tail)
  * bad page leaks the whole block. Otherwise clears what the allocation
  * left behind.
  */
+/* Whether any of the pages free_problem would look at has a problem: one
+ * pass that ORs what it objects to, no branch per page. */
+static bool any_free_problem(const struct pz_page *p, uint64_t check)
+{
+	const unsigned allowed =
+		PG_HEAD | PG_TAIL | PG_PFMEMALLOC | (PZ_PAGE_DIRTY << PG_USER_SHIFT);
+	unsigned acc = (pg_flags(p) & ~allowed) | (unsigned)p->mapcount;
+
+	for (uint64_t i = 1; i < check; i++)
+		acc |= (pg_flags(p + i) & ~allowed) | (unsigned)p[i].mapcount |
+		       (unsigned)atomic_load_explicit(&p[i].refcount, memory_order_relaxed);
+	return acc != 0;
+}
+
 static bool free_pages_prepare(struct pz *pz, struct pz_page *p, unsigned order)
 {
 	uint64_t n = (uint64_t)1 << order, bad = 0, check = pz_pages_to_check(pz, order);
 
-	for (uint64_t i = 0; i < check; i++) {
-		const char *why = free_problem(p + i, i != 0);
+	/* each bad page is reported; one branch-free pass finds out first
+	 * whether there is any */
+	if (pz_unlikely(any_free_problem(p, check))) {
+		for (uint64_t i = 0; i < check; i++) {
+			const char *why = free_problem(p + i, i != 0);
 
-		if (!why)
-			continue;
-		bad++;
-		if (!(pg_flags(p + i) & PG_HWPOISON))
-			pz_bad_page(pz, p + i, why, true);
-		else
-			pz_count(&pz->err.bad_page_free);
+			if (!why)
+				continue;
+			bad++;
+			if (!(pg_flags(p + i) & PG_HWPOISON))
+				pz_bad_page(pz, p + i, why, true);
+			else
+				pz_count(&pz->err.bad_page_free);
+		}
 	}
 	if (bad) {
 		for (uint64_t j = 0; j < n; j++)
@@ -137,8 +155,8 @@ static bool free_pages_prepare(struct pz *pz, struct pz_page *p, unsigned order)
 	/* lazy tails were never written (a tail's HWPOISON was checked above) */
 	if (pz_feature(pz, PZ_FEAT_LAZY_TAILS))
 		n = 1;
-	pg_set_where(p, 0); /* PG_HEAD */
 	for (uint64_t i = 0; i < n; i++) {
+		pg_set_where(p + i, 0); /* PG_HEAD, PG_TAIL */
 		pg_clear_for_free(p + i);
 		p[i].owner = 0;
 		p[i].next = PZ_NIL;

@@ -319,11 +319,12 @@ static inline bool pz_pfn_covered(const struct pz *pz, uint64_t pfn)
 }
 /*
  * PG_BUDDY and PG_PCP live in p->where, written only under the lock that
- * owns the list (zone or pcp) with plain relaxed stores. PG_HEAD lives there
- * too: only the block's owner writes it (the allocation sets it, the free
- * that won the last reference drops it when the block joins a list), so a
- * compound free needs no atomic read-modify-write. Every other flag is in
- * p->flags. pg_flags() shows both, so readers need not care.
+ * owns the list (zone or pcp) with plain relaxed stores. PG_HEAD and PG_TAIL
+ * live there too: only the block's owner writes them (the allocation sets
+ * them, the free that won the last reference drops them before the block
+ * joins a list), so a compound free needs no atomic read-modify-write per
+ * page. Every other flag is in p->flags. pg_flags() shows both, so readers
+ * need not care.
  */
 static inline unsigned pg_flags(const struct pz_page *p)
 {

@@ -246,6 +246,10 @@ struct pz {
 	 * index | migratetype << 4, or PZ_GFP_FAST_NONE when only the general
 	 * path may handle it (forbidden mix, MOVABLE|RECLAIMABLE) */
 	uint8_t gfp_fast[32];
+	/* [C] the pcp list level of each order, -1 for none (pz_pcp_level):
+	 * 0 for order 0; with PZ_FEAT_PCP_HIGH_ORDER the order itself for
+	 * 1..PZ_PCP_COSTLY_ORDER and PZ_PCP_LEVELS - 1 for the pageblock order */
+	int8_t pcp_level[PZ_MAX_ORDER_LIMIT];
 	bool has_cma, has_highmem; /* [C] */
 	void *direct_map;	   /* [C] */
 	uint64_t direct_map_pfn;   /* [C] */
@@ -406,11 +410,7 @@ static inline int pz_pcp_level(const struct pz *pz, unsigned order)
 {
 	if (order == 0)
 		return 0;
-	if (!(pz->features & PZ_FEAT_PCP_HIGH_ORDER))
-		return -1;
-	if (order <= PZ_PCP_COSTLY_ORDER)
-		return (int)order;
-	return order == pz->pageblock_order ? PZ_PCP_LEVELS - 1 : -1;
+	return order < PZ_MAX_ORDER_LIMIT ? pz->pcp_level[order] : -1;
 }
 /* The block order a list level holds. */
 static inline unsigned pz_pcp_level_order(const struct pz *pz, unsigned level)

@@ -470,6 +470,49 @@ static void test_pcp_numa_counters(void **state)
 	}
 }
 
+/*
+ * __GFP_THISNODE without a node: the CPU's node, nothing else, through the
+ * per-CPU path too (the second and later allocations of each CPU take from
+ * its list). When that node's zones cannot serve, NULL, not a fallback.
+ */
+static void test_thisnode_without_node(void **state)
+{
+	(void)state;
+	for (int profile = 0; profile < 2; profile++) {
+		struct pz_config cfg;
+		pz_page_t *p[16];
+
+		/* node 0: DMA32 and Normal; node 1: Normal only */
+		tu_machine_init(&tm, 2, 2);
+		tu_add_zone(&tm, 0, PZ_ZONE_DMA32, 4096, 4096 + 32768);
+		tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 4096 + 32768, 4096 + 65536);
+		tu_add_zone(&tm, 1, PZ_ZONE_NORMAL, 4096 + 65536, 4096 + 2 * 65536);
+		memset(&cfg, 0, sizeof(cfg));
+		cfg.machine = &tm.m;
+		cfg.profile = (enum pz_profile)profile;
+		plat = tu_platform(0);
+		cfg.platform = &plat;
+		pz_t *pz = tu_create(&cfg);
+		assert_non_null(pz);
+		for (int cpu = 0; cpu < 2; cpu++) {
+			tu_cpu = (unsigned)cpu;
+			for (int i = 0; i < 16; i++) {
+				p[i] = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_THISNODE, 0);
+				assert_non_null(p[i]);
+				assert_int_equal(pz_page_to_nid(pz, p[i]), cpu);
+			}
+			for (int i = 0; i < 16; i++)
+				assert_int_equal(pz_free_pages(pz, p[i], 0), 0);
+		}
+		/* node 1 has no DMA32 zone (node 0 has): nothing for CPU 1 */
+		tu_cpu = 1;
+		assert_null(pz_alloc_pages(pz, PZ_GFP_DMA32 | PZ_GFP_THISNODE | PZ_GFP_NOWARN, 0));
+		assert_int_equal(pz_validate(pz), 0);
+		tu_cpu = 0;
+		tu_destroy(pz);
+	}
+}
+
 /* A nodemask restricts the zonelist walk. */
 static void test_alloc_nodemask(void **state)
 {
@@ -677,6 +720,7 @@ int main(void)
 		cmocka_unit_test(test_zonelist_memoryless_node),
 		cmocka_unit_test(test_alloc_node_until_low_watermark),
 		cmocka_unit_test(test_pcp_numa_counters),
+		cmocka_unit_test(test_thisnode_without_node),
 		cmocka_unit_test(test_alloc_nodemask),
 		cmocka_unit_test(test_alloc_thisnode_no_fallback),
 		cmocka_unit_test(test_alloc_dma_zones),

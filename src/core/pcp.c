@@ -59,9 +59,7 @@ static int pull_blocks_locked(struct pz *pz, struct pz_zone *z, unsigned order, 
 			/* the rest of B: the largest aligned block at each step */
 			for (k = take; k < end; k += k & -k)
 				pz_area_add(pz, z, b + k, (unsigned)__builtin_ctzll(k), mt, false);
-			if (mt == PZ_MT_CMA)
-				*cma += (long)take;
-			continue;
+			continue; /* mt is a pcp type: never CMA pages here */
 		}
 		p = pz_rmqueue_locked(pz, z, order, mt, t);
 		if (!p)

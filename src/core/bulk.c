@@ -52,6 +52,19 @@ static inline bool prep_clean(struct pz *pz, struct pz_page *p, pz_gfp_t gfp)
 	return !pz_new_page_problem(p) && pz_prep_new_page(pz, p, 0, gfp, 0);
 }
 
+/* prep_clean when the call asks for no zeroing and no debugging is on (the
+ * caller has checked): the page's own checks in one test, then the head. */
+static inline bool prep_plain(struct pz_page *p)
+{
+	if (pg_flags(p) | (unsigned)p->mapcount |
+	    (unsigned)atomic_load_explicit(&p->refcount, memory_order_relaxed))
+		return false;
+	p->order = 0;
+	p->owner = 0;
+	atomic_store_explicit(&p->refcount, 1, memory_order_release);
+	return true;
+}
+
 /*
  * Fills empty slots from z's per-CPU list under one lock hold; returns how
  * many it filled. Whenever the
@@ -69,6 +82,7 @@ static size_t bulk_take(struct pz *pz, struct pz_zone *z, pz_gfp_t gfp,
 	struct pz_list *list = pz_pcp_list(pcp, 0, ac->migratetype);
 	struct pz_page *bad[BULK_MAX_BAD], *got[PZ_PCP_MAX_BATCH];
 	bool cold = gfp & PZ_GFP_COLD;
+	bool plain = !(gfp & PZ_GFP_ZERO) && !pz->debug;
 	unsigned nbad = 0;
 	uint64_t taken = 0;
 	size_t i = *pos; /* every slot below is filled */
@@ -82,7 +96,7 @@ static size_t bulk_take(struct pz *pz, struct pz_zone *z, pz_gfp_t gfp,
 		limit = pz_fair_batch_left_locked(z, pcp);
 	while (nbad < BULK_MAX_BAD && taken < limit) {
 		struct pz_page *p;
-		int pulled, k = 0;
+		int pulled, kmax, k = 0;
 
 		while (i < n && array[i])
 			i++;
@@ -103,16 +117,22 @@ static size_t bulk_take(struct pz *pz, struct pz_zone *z, pz_gfp_t gfp,
 		pulled = pz_pcp_pull_batch_locked(pz, z, pcp, ac->migratetype, got);
 		if (!pulled)
 			break;
-		for (; k < pulled && nbad < BULK_MAX_BAD && taken + (uint64_t)k < limit; k++) {
+		/* no more than the fair batch has left */
+		kmax = limit - taken < (uint64_t)pulled ? (int)(limit - taken) : pulled;
+		for (; k < kmax; k++) {
 			while (i < n && array[i])
 				i++;
 			if (i == n)
 				break;
-			if (prep_clean(pz, got[k], gfp)) {
+			if (plain ? prep_plain(got[k]) : prep_clean(pz, got[k], gfp)) {
 				array[i] = got[k];
 				filled++;
 			} else {
 				bad[nbad++] = got[k];
+				if (nbad == BULK_MAX_BAD) {
+					k++;
+					break;
+				}
 			}
 		}
 		taken += (uint64_t)k;

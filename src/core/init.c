@@ -629,6 +629,10 @@ int pz_init(const struct pz_config *cfg, void *mem, size_t size, pz_t **out)
 	release_memory(pz, cfg->machine);
 	decide_mobility(pz);
 	pz_build_gfp_fast(pz);
+	/* the index pz_pcp_list computes for level k / 3, kernel type k % 3 */
+	for (unsigned k = 0; k < PZ_PCP_NR_LISTS; k++)
+		pz->rr_list[k] = (uint8_t)(k / PZ_MT_PCPTYPES * PZ_MT_PCPTYPES +
+					   (unsigned)pz_kernel_mt_order(pz, k % PZ_MT_PCPTYPES));
 	pz_build_zonelists(pz, (uint16_t *)(void *)((char *)mem + lo.off_zl), lo.zl_len);
 	for (unsigned i = 0; i < pz->nr_nodes * PZ_NR_ZONE_TYPES; i++)
 		pz->zones[i].stat_threshold = (long)pz_stat_threshold(pz, &pz->zones[i]);

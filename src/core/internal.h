@@ -250,6 +250,9 @@ struct pz {
 	 * 0 for order 0; with PZ_FEAT_PCP_HIGH_ORDER the order itself for
 	 * 1..PZ_PCP_COSTLY_ORDER and PZ_PCP_LEVELS - 1 for the pageblock order */
 	int8_t pcp_level[PZ_MAX_ORDER_LIMIT];
+	/* [C] free_pcppages_bulk's round robin: step k's list is
+	 * pcp->lists[rr_list[k]] (level k / 3, the kernel's type order) */
+	uint8_t rr_list[PZ_PCP_NR_LISTS];
 	bool has_cma, has_highmem; /* [C] */
 	void *direct_map;	   /* [C] */
 	uint64_t direct_map_pfn;   /* [C] */

@@ -207,8 +207,7 @@ static void rr_start(struct pcp_rr *rr, int count)
 
 static inline struct pz_list *rr_list(struct pz *pz, struct pz_pcp *pcp, unsigned k)
 {
-	return pz_pcp_list(pcp, k / PZ_MT_PCPTYPES,
-			   (unsigned)pz_kernel_mt_order(pz, k % PZ_MT_PCPTYPES));
+	return &pcp->lists[pz->rr_list[k]];
 }
 
 /*

@@ -416,6 +416,35 @@ static void test_alloc_node_until_low_watermark(void **state)
 }
 
 /*
+ * Two nodes of 65536 pages, CPU 0 on node 0 and CPU 1 on node 1, zones big
+ * enough for refills of 15 pages (batch) so that most allocations find
+ * pages on the per-CPU list. Node 0 is all Normal or, with dma32, half
+ * DMA32 and half Normal; node 1 is Normal.
+ */
+static pz_t *two_big_nodes(enum pz_profile profile, bool dma32)
+{
+	struct pz_config cfg;
+
+	tu_machine_init(&tm, 2, 2);
+	if (dma32) {
+		tu_add_zone(&tm, 0, PZ_ZONE_DMA32, 4096, 4096 + 32768);
+		tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 4096 + 32768, 4096 + 65536);
+	} else {
+		tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 4096, 4096 + 65536);
+	}
+	tu_add_zone(&tm, 1, PZ_ZONE_NORMAL, 4096 + 65536, 4096 + 2 * 65536);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.machine = &tm.m;
+	cfg.profile = profile;
+	plat = tu_platform(0);
+	cfg.platform = &plat;
+	tu_cpu = 0;
+	pz_t *pz = tu_create(&cfg);
+	assert_non_null(pz);
+	return pz;
+}
+
+/*
  * zone_statistics on the per-CPU path: a page from the preferred zone is
  * NUMA_HIT, and NUMA_LOCAL when that zone's node is the CPU's or
  * __GFP_OTHER_NODE asks for the preferred node to count as local,
@@ -427,23 +456,10 @@ static void test_pcp_numa_counters(void **state)
 {
 	(void)state;
 	for (int profile = 0; profile < 2; profile++) {
-		struct pz_config cfg;
+		pz_t *pz = two_big_nodes((enum pz_profile)profile, false);
 		pz_page_t *p[30];
-		struct pz_zone_info a, b;
+		struct pz_zone_info a = zinfo(pz, 1, N), b;
 
-		/* zones big enough for refills of 15 pages (batch), so that
-		 * most of these allocations find pages on the per-CPU list */
-		tu_machine_init(&tm, 2, 2);
-		tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 4096, 4096 + 65536);
-		tu_add_zone(&tm, 1, PZ_ZONE_NORMAL, 4096 + 65536, 4096 + 2 * 65536);
-		memset(&cfg, 0, sizeof(cfg));
-		cfg.machine = &tm.m;
-		cfg.profile = (enum pz_profile)profile;
-		plat = tu_platform(0);
-		cfg.platform = &plat;
-		pz_t *pz = tu_create(&cfg);
-		assert_non_null(pz);
-		a = zinfo(pz, 1, N);
 		tu_cpu = 0;
 		for (int i = 0; i < 10; i++)
 			p[i] = pz_alloc_pages_node(pz, 1, PZ_GFP_KERNEL, 0);
@@ -479,21 +495,9 @@ static void test_thisnode_without_node(void **state)
 {
 	(void)state;
 	for (int profile = 0; profile < 2; profile++) {
-		struct pz_config cfg;
+		pz_t *pz = two_big_nodes((enum pz_profile)profile, true);
 		pz_page_t *p[16];
 
-		/* node 0: DMA32 and Normal; node 1: Normal only */
-		tu_machine_init(&tm, 2, 2);
-		tu_add_zone(&tm, 0, PZ_ZONE_DMA32, 4096, 4096 + 32768);
-		tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 4096 + 32768, 4096 + 65536);
-		tu_add_zone(&tm, 1, PZ_ZONE_NORMAL, 4096 + 65536, 4096 + 2 * 65536);
-		memset(&cfg, 0, sizeof(cfg));
-		cfg.machine = &tm.m;
-		cfg.profile = (enum pz_profile)profile;
-		plat = tu_platform(0);
-		cfg.platform = &plat;
-		pz_t *pz = tu_create(&cfg);
-		assert_non_null(pz);
 		for (int cpu = 0; cpu < 2; cpu++) {
 			tu_cpu = (unsigned)cpu;
 			for (int i = 0; i < 16; i++) {

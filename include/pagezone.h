@@ -525,8 +525,13 @@ PZ_API pz_page_t *pz_alloc_pages_nodemask(pz_t *pz, pz_gfp_t gfp, unsigned order
  * alloc_pages_bulk (Linux 5.13+): fills the NULL entries of array[0..n) with
  * order-0 pages, taking them from one zone's per-CPU list under a single
  * lock hold when that zone passes its watermark with room for all of them,
- * and falling back to single allocations otherwise. Entries already
- * non-NULL are left alone. Returns the number of non-NULL entries
+ * and falling back to single allocations otherwise; after a single
+ * allocation (4.1's fair policy ends a pass wherever a zone's batch runs
+ * out) the per-CPU passes go on. The pages are those one call per page
+ * would have returned, in that order, except that a pass (as 5.13's) wants
+ * its zone to pass LOW with room for all the pages still wanted, so a
+ * preferred zone just above LOW is passed over for the next zone sooner.
+ * Entries already non-NULL are left alone. Returns the number of non-NULL entries
  * afterwards (n when everything was filled; fewer when memory ran out).
  * Free with pz_free_pages_bulk or one by one. Context: as
  * pz_alloc_pages_nodemask.
@@ -754,6 +759,10 @@ PZ_API int pz_get_fail_page_alloc(pz_t *pz, struct pz_fault_attr *attr);
 /* Zone counters (the kernel's zone vmstat items the allocator owns). */
 enum pz_zone_stat {
 	PZ_NR_FREE_PAGES = 0,
+	/* 4.1's fair batch: the zone-wide value plus every CPU's pending
+	 * delta (zone_page_state_snapshot); the fair policy itself reads the
+	 * zone-wide part, to which each CPU folds its delta once it passes
+	 * stat_threshold, as the kernel's vmstat does */
 	PZ_NR_ALLOC_BATCH,
 	PZ_NR_FREE_CMA_PAGES,
 	PZ_NR_PAGES_SCANNED,
@@ -783,6 +792,8 @@ struct pz_zone_info {
 	uint64_t nr_free_mt[PZ_MAX_ORDER_LIMIT][PZ_MT_TYPES]; /* blocks per order and type */
 	uint64_t nr_blocks_mt[PZ_MT_TYPES];		      /* pageblocks by label */
 	uint64_t pcp_pages;				      /* pages on all CPUs' lists */
+	/* stat_threshold: calculate_normal_threshold, the per-CPU vmstat drift
+	 * bound (used for NR_ALLOC_BATCH) */
 	unsigned pcp_high, pcp_batch, stat_threshold;
 };
 

@@ -450,6 +450,32 @@ static struct pz_page *alloc_nodemask(struct pz *pz, pz_gfp_t gfp, unsigned orde
 }
 
 /*
+ * The shortcut's LOW check of zone z for a block of this order and pcp type
+ * against classzone: get_page_from_freelist's zone_watermark_ok with
+ * ALLOC_WMARK_LOW | ALLOC_CPUSET (and ALLOC_CMA for movable requests when
+ * there is CMA), inline so that each shortcut gets it specialised.
+ */
+static inline bool fast_low_ok(const struct pz *pz, struct pz_zone *z, unsigned order, unsigned mt,
+			       unsigned classzone)
+{
+	unsigned flags = PZ_ALLOC_WMARK_LOW | PZ_ALLOC_CPUSET;
+
+	if (!order) {
+		/* what zone_watermark_ok comes to for order 0 in both profiles
+		 * (the HIGHATOMIC reserve stays 0 without PZ_FEAT_HIGHATOMIC) */
+		long free = zload(&z->nr_free_pages) - zload(&z->nr_reserved_highatomic);
+
+		if (!(pz->has_cma && mt == PZ_MT_MOVABLE))
+			free -= zload(&z->nr_free_cma);
+		return free > zload(&z->wmark[1]) + zload(&z->lowmem_reserve[classzone]);
+	}
+	if (pz->has_cma && mt == PZ_MT_MOVABLE)
+		flags |= PZ_ALLOC_CMA;
+	return pz_wmark_ok_inline(pz, z, order, zload(&z->wmark[1]), classzone, flags,
+				  zload(&z->nr_free_pages));
+}
+
+/*
  * The fair pass of get_page_from_freelist over the local zones, for the
  * shortcut when its preferred zone cannot serve (4.1's fair batch spent, or
  * below the watermark): the first zone that passes, or NULL when only the
@@ -468,24 +494,8 @@ static PZ_NOINLINE struct pz_zone *fast_zone_walk(struct pz *pz, pz_gfp_t gfp, u
 		if (!pz_feature(pz, PZ_FEAT_NO_FAIR_POLICY) &&
 		    (atomic_load_explicit(&z->flags, memory_order_relaxed) & ZONE_FAIR_DEPLETED))
 			continue;
-		if (order) {
-			unsigned flags = PZ_ALLOC_WMARK_LOW | PZ_ALLOC_CPUSET;
-
-			if (pz->has_cma && mt == PZ_MT_MOVABLE)
-				flags |= PZ_ALLOC_CMA;
-			if (pz_watermark_ok(pz, z, order, zload(&z->wmark[1]), pref->type, flags))
-				return z;
-		} else {
-			/* the order-0 LOW check, against the preferred zone's
-			 * classzone; the HIGHATOMIC reserve is not ours to count
-			 * (spec 4.4 step 3; it stays 0 without PZ_FEAT_HIGHATOMIC) */
-			long free = zload(&z->nr_free_pages) - zload(&z->nr_reserved_highatomic);
-
-			if (!(pz->has_cma && mt == PZ_MT_MOVABLE))
-				free -= zload(&z->nr_free_cma);
-			if (free > zload(&z->wmark[1]) + zload(&z->lowmem_reserve[pref->type]))
-				return z;
-		}
+		if (fast_low_ok(pz, z, order, mt, pref->type))
+			return z;
 		if (pz->zone_reclaim_mode)
 			return (struct pz_zone *)0; /* zone_reclaim is the general path's */
 	}
@@ -502,8 +512,8 @@ static PZ_NOINLINE struct pz_zone *fast_zone_walk(struct pz *pz, pz_gfp_t gfp, u
  * general path is the specification; this is only a shortcut through it.
  *
  * The usual case costs: the gfp table, the CPU and task hooks, the
- * precomputed preferred zone, one watermark comparison, the pcp lock, a
- * list pop, three counters and the head page's checks.
+ * precomputed preferred zone, one watermark check, the pcp lock, a list
+ * pop, one counter and the head page's checks.
  */
 static PZ_ALWAYS_INLINE struct pz_page *alloc_pcp_fast(struct pz *pz, pz_gfp_t gfp, unsigned order,
 						       int nid, const struct pz_task *task)
@@ -540,24 +550,8 @@ static PZ_ALWAYS_INLINE struct pz_page *alloc_pcp_fast(struct pz *pz, pz_gfp_t g
 	mt = fast >> 4;
 	if (fair && (atomic_load_explicit(&z->flags, memory_order_relaxed) & ZONE_FAIR_DEPLETED))
 		goto walk;
-	if (pz_likely(!order)) {
-		/* the order-0 LOW check (classzone = the zone's own type, whose
-		 * lowmem_reserve is 0); see fast_zone_walk */
-		long free = zload(&z->nr_free_pages) - zload(&z->nr_reserved_highatomic);
-
-		if (!(pz->has_cma && mt == PZ_MT_MOVABLE))
-			free -= zload(&z->nr_free_cma);
-		if (pz_unlikely(free <= zload(&z->wmark[1]) + zload(&z->lowmem_reserve[z->type])))
-			goto walk;
-	} else {
-		unsigned flags = PZ_ALLOC_WMARK_LOW | PZ_ALLOC_CPUSET;
-
-		if (pz->has_cma && mt == PZ_MT_MOVABLE)
-			flags |= PZ_ALLOC_CMA;
-		if (!pz_wmark_ok_inline(pz, z, order, zload(&z->wmark[1]), z->type, flags,
-					zload(&z->nr_free_pages)))
-			goto walk;
-	}
+	if (pz_unlikely(!fast_low_ok(pz, z, order, mt, z->type)))
+		goto walk;
 take:
 	pcp = &z->pcp[cpu];
 	list = pz_pcp_list(pcp, (unsigned)pz_pcp_level(pz, order), mt);
@@ -579,7 +573,7 @@ retake:
 			pz_fair_batch_sub_locked(z, pcp, 1, order);
 		pz_count_locked(&pcp->local_hits[pz_pcp_level(pz, order)], 1);
 	} else {
-		pz_count_alloc_one(pz, z, pref, cpu, order, gfp);
+		pz_count_allocs(pz, z, pref, cpu, order, 1, gfp, true);
 	}
 	pz_unlock(&pcp->lock);
 	if (pz_likely(pz_prep_fast(pz, p, order, gfp)))

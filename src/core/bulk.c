@@ -52,19 +52,6 @@ static inline bool prep_clean(struct pz *pz, struct pz_page *p, pz_gfp_t gfp)
 	return !pz_new_page_problem(p) && pz_prep_new_page(pz, p, 0, gfp, 0);
 }
 
-/* prep_clean when the call asks for no zeroing and no debugging is on (the
- * caller has checked): the page's own checks in one test, then the head. */
-static inline bool prep_plain(struct pz_page *p)
-{
-	if (pg_flags(p) | (unsigned)p->mapcount |
-	    (unsigned)atomic_load_explicit(&p->refcount, memory_order_relaxed))
-		return false;
-	p->order = 0;
-	p->owner = 0;
-	atomic_store_explicit(&p->refcount, 1, memory_order_release);
-	return true;
-}
-
 /*
  * Fills empty slots from z's per-CPU list under one lock hold; returns how
  * many it filled. Whenever the
@@ -124,7 +111,8 @@ static size_t bulk_take(struct pz *pz, struct pz_zone *z, pz_gfp_t gfp,
 				i++;
 			if (i == n)
 				break;
-			if (plain ? prep_plain(got[k]) : prep_clean(pz, got[k], gfp)) {
+			if (plain ? pz_prep_head(pz, got[k], 0, gfp)
+				  : prep_clean(pz, got[k], gfp)) {
 				array[i] = got[k];
 				filled++;
 			} else {
@@ -140,7 +128,7 @@ static size_t bulk_take(struct pz *pz, struct pz_zone *z, pz_gfp_t gfp,
 		pcp->count += pulled - k;
 	}
 	if (taken)
-		pz_count_allocs(pz, z, 0, taken, gfp, ac, true);
+		pz_count_allocs(pz, z, ac->preferred, ac->cpu, 0, taken, gfp, true);
 	pz_unlock(&pcp->lock);
 	*pos = i;
 	for (unsigned b = 0; b < nbad; b++) {

@@ -92,20 +92,32 @@ static int put_testzero(struct pz *pz, struct pz_page *p, unsigned order, bool *
 	return 0;
 }
 
-/* free_pages_check of one page: why it may not be freed, or NULL. PG_dirty
- * is not among the kernel's PAGE_FLAGS_CHECK_AT_FREE: it is just cleared. */
+/* The flags a page may carry into free_pages_check. PG_dirty is not among
+ * the kernel's PAGE_FLAGS_CHECK_AT_FREE: it is just cleared. */
+#define FREE_OK_FLAGS (PG_HEAD | PG_TAIL | PG_PFMEMALLOC | (PZ_PAGE_DIRTY << PG_USER_SHIFT))
+
+/* free_pages_check of one page: why it may not be freed, or NULL. */
 static const char *free_problem(const struct pz_page *q, bool tail)
 {
-	const unsigned allowed =
-		PG_HEAD | PG_TAIL | PG_PFMEMALLOC | (PZ_PAGE_DIRTY << PG_USER_SHIFT);
-
 	if (q->mapcount)
 		return "nonzero mapcount";
 	if (tail && atomic_load_explicit(&q->refcount, memory_order_relaxed))
 		return "nonzero _count";
-	if (pg_flags(q) & ~allowed)
+	if (pg_flags(q) & ~FREE_OK_FLAGS)
 		return "PAGE_FLAGS_CHECK_AT_FREE flag(s) set";
 	return (const char *)0;
+}
+
+/* Whether any of the pages free_problem would look at has a problem: one
+ * pass that ORs what it objects to, no branch per page. */
+static bool any_free_problem(const struct pz_page *p, uint64_t check)
+{
+	unsigned acc = (pg_flags(p) & ~FREE_OK_FLAGS) | (unsigned)p->mapcount;
+
+	for (uint64_t i = 1; i < check; i++)
+		acc |= (pg_flags(p + i) & ~FREE_OK_FLAGS) | (unsigned)p[i].mapcount |
+		       (unsigned)atomic_load_explicit(&p[i].refcount, memory_order_relaxed);
+	return acc != 0;
 }
 
 /*
@@ -113,20 +125,6 @@ static const char *free_problem(const struct pz_page *q, bool tail)
  * bad page leaks the whole block. Otherwise clears what the allocation
  * left behind.
  */
-/* Whether any of the pages free_problem would look at has a problem: one
- * pass that ORs what it objects to, no branch per page. */
-static bool any_free_problem(const struct pz_page *p, uint64_t check)
-{
-	const unsigned allowed =
-		PG_HEAD | PG_TAIL | PG_PFMEMALLOC | (PZ_PAGE_DIRTY << PG_USER_SHIFT);
-	unsigned acc = (pg_flags(p) & ~allowed) | (unsigned)p->mapcount;
-
-	for (uint64_t i = 1; i < check; i++)
-		acc |= (pg_flags(p + i) & ~allowed) | (unsigned)p[i].mapcount |
-		       (unsigned)atomic_load_explicit(&p[i].refcount, memory_order_relaxed);
-	return acc != 0;
-}
-
 static bool free_pages_prepare(struct pz *pz, struct pz_page *p, unsigned order)
 {
 	uint64_t n = (uint64_t)1 << order, bad = 0, check = pz_pages_to_check(pz, order);

@@ -844,14 +844,15 @@ bool pz_prep_new_page(struct pz *pz, struct pz_page *p, unsigned order, pz_gfp_t
 		      unsigned alloc_flags);
 /*
  * prep_new_page done inline for a clean block whose head is all there is to
- * check and write (order 0, or head-only checks with lazy tails), with no
- * zeroing and no poison to check. Returns false, having changed nothing,
- * when the general pz_prep_new_page must run (which reports a bad page).
+ * check and write (order 0, or head-only checks with lazy tails), for a
+ * call that asks no zeroing while no debugging is on (the caller's part,
+ * see pz_prep_fast). Returns false, having changed nothing, when the
+ * general pz_prep_new_page must run (which reports a bad page).
  */
-static inline bool pz_prep_fast(struct pz *pz, struct pz_page *p, unsigned order, pz_gfp_t gfp)
+static inline bool pz_prep_head(struct pz *pz, struct pz_page *p, unsigned order, pz_gfp_t gfp)
 {
-	if (pg_flags(p) || p->mapcount || (gfp & PZ_GFP_ZERO) || pz->debug ||
-	    atomic_load_explicit(&p->refcount, memory_order_relaxed))
+	if (pg_flags(p) | (unsigned)p->mapcount |
+	    (unsigned)atomic_load_explicit(&p->refcount, memory_order_relaxed))
 		return false;
 	if (order && (pz_pages_to_check(pz, order) != 1 || !pz_feature(pz, PZ_FEAT_LAZY_TAILS)))
 		return false;
@@ -861,6 +862,11 @@ static inline bool pz_prep_fast(struct pz *pz, struct pz_page *p, unsigned order
 		pg_set_where(p, PG_HEAD);
 	atomic_store_explicit(&p->refcount, 1, memory_order_release);
 	return true;
+}
+/* pz_prep_head with the call's part checked too. */
+static inline bool pz_prep_fast(struct pz *pz, struct pz_page *p, unsigned order, pz_gfp_t gfp)
+{
+	return !(gfp & PZ_GFP_ZERO) && !pz->debug && pz_prep_head(pz, p, order, gfp);
 }
 /*
  * 4.1's NR_ALLOC_BATCH is a vmstat item: an allocation changes this CPU's
@@ -926,19 +932,19 @@ static inline uint64_t pz_fair_batch_left_locked(struct pz_zone *z, struct pz_pc
 long pz_fair_batch_snapshot(const struct pz *pz, const struct pz_zone *z);
 /*
  * The per-allocation accounting of buffered_rmqueue for nr allocations of
- * one order: the fair batch (4.1), PGALLOC in pages, and zone_statistics'
+ * one order from z on this CPU (preferred zone pref): the fair batch (4.1), PGALLOC in pages, and zone_statistics'
  * NUMA counters (per call). With z's pcp lock held (locked) this CPU's
  * counters are bumped without atomic read-modify-writes; NUMA_FOREIGN
  * belongs to another zone and stays atomic. Without it (locked false) no
  * zone lock may be held: the fair batch takes the pcp lock.
  */
-static inline void pz_count_allocs(struct pz *pz, struct pz_zone *z, unsigned order, uint64_t nr,
-				   pz_gfp_t gfp, const struct pz_alloc_ctx *ac, bool locked)
+static inline void pz_count_allocs(struct pz *pz, struct pz_zone *z, struct pz_zone *pref,
+				   unsigned cpu, unsigned order, uint64_t nr, pz_gfp_t gfp,
+				   bool locked)
 {
-	struct pz_zone *pref = ac->preferred;
-	struct pz_pcp *pcp = &z->pcp[ac->cpu];
+	struct pz_pcp *pcp = &z->pcp[cpu];
 	atomic_uint_least64_t *ev = locked ? pcp->ev_locked : pcp->ev;
-	unsigned local = (gfp & PZ_GFP_OTHER_NODE) ? pref->nid : pz->cpu_node[ac->cpu];
+	unsigned local = (gfp & PZ_GFP_OTHER_NODE) ? pref->nid : pz->cpu_node[cpu];
 	unsigned which = z->nid == local ? PCPEV_NUMA_LOCAL : PCPEV_NUMA_OTHER;
 	unsigned hit = z->nid == pref->nid ? PCPEV_NUMA_HIT : PCPEV_NUMA_MISS;
 	long pages = (long)(nr << order);
@@ -951,7 +957,7 @@ static inline void pz_count_allocs(struct pz *pz, struct pz_zone *z, unsigned or
 			pz_unlock(&pcp->lock);
 	}
 	if (z->nid != pref->nid)
-		pz_count_n(&pref->pcp[ac->cpu].ev[PCPEV_NUMA_FOREIGN], nr);
+		pz_count_n(&pref->pcp[cpu].ev[PCPEV_NUMA_FOREIGN], nr);
 	if (locked) {
 		pz_count_locked(&ev[PCPEV_PGALLOC], (uint64_t)pages);
 		pz_count_locked(&ev[hit], nr);
@@ -962,21 +968,11 @@ static inline void pz_count_allocs(struct pz *pz, struct pz_zone *z, unsigned or
 		pz_count_n(&ev[which], nr);
 	}
 }
-/* pz_count_alloc for one allocation from z (preferred zone pref) on this
- * CPU with z's pcp lock held, for callers without an alloc context. */
-static inline void pz_count_alloc_one(struct pz *pz, struct pz_zone *z, struct pz_zone *pref,
-				      unsigned cpu, unsigned order, pz_gfp_t gfp)
-{
-	struct pz_alloc_ctx ac;
-
-	ac.preferred = pref;
-	ac.cpu = cpu;
-	pz_count_allocs(pz, z, order, 1, gfp, &ac, true);
-}
+/* pz_count_allocs for one allocation of the request ac describes. */
 static inline void pz_count_alloc(struct pz *pz, struct pz_zone *z, unsigned order, pz_gfp_t gfp,
 				  const struct pz_alloc_ctx *ac, bool locked)
 {
-	pz_count_allocs(pz, z, order, 1, gfp, ac, locked);
+	pz_count_allocs(pz, z, ac->preferred, ac->cpu, order, 1, gfp, locked);
 }
 
 /* ---- fault.c ---------------------------------------------------------- */

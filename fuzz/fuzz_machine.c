@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_input.h"
 #include "pagezone.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -28,35 +29,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define MAX_META   ((size_t)16 << 20)
 #define MAX_ARRAY  600 /* more nodes / CPUs than any limit: refused before use */
 #define MAX_RANGES 5
-
-struct rd {
-	const uint8_t *p;
-	size_t n;
-};
-
-static unsigned u8(struct rd *r)
-{
-	if (!r->n)
-		return 0;
-	r->n--;
-	return *r->p++;
-}
-
-static unsigned u16(struct rd *r)
-{
-	unsigned a = u8(r);
-
-	return a | u8(r) << 8;
-}
-
-static uint64_t u64(struct rd *r)
-{
-	uint64_t v = 0;
-
-	for (int i = 0; i < 8; i++)
-		v |= (uint64_t)u8(r) << (8 * i);
-	return v;
-}
 
 static void fail(const char *what, long long a, long long b) __attribute__((noreturn));
 static void fail(const char *what, long long a, long long b)

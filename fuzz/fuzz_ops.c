@@ -32,6 +32,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "fuzz_input.h"
 #include "pagezone.h"
 
 #if defined(__has_feature)
@@ -57,35 +58,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define F_MAX_META (32u << 20)
 #define F_DM_BYTES ((size_t)32 << 20) /* direct map window, reused by every run */
 #define BIG_LEN	   (1u << 20)
-
-/* ---- input reader: missing bytes are zero ------------------------------ */
-
-struct rd {
-	const uint8_t *p;
-	size_t n;
-};
-
-static unsigned u8(struct rd *r)
-{
-	if (!r->n)
-		return 0;
-	r->n--;
-	return *r->p++;
-}
-
-static unsigned u16(struct rd *r)
-{
-	unsigned a = u8(r);
-
-	return a | u8(r) << 8;
-}
-
-static uint32_t u32(struct rd *r)
-{
-	uint32_t a = u16(r);
-
-	return a | (uint32_t)u16(r) << 16;
-}
 
 /* ---- failure reporting ---------------------------------------------------- */
 

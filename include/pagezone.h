@@ -319,6 +319,14 @@ enum pz_zone_reclaim_result {
 	PZ_ZONE_RECLAIM_SUCCESS = 1,
 };
 
+/* Why the core asks the platform to wait (struct pz_platform.wait). */
+enum pz_wait_reason {
+	PZ_WAIT_CONGESTION = 0, /* wait_iff_congested / congestion_wait before a retry */
+	PZ_WAIT_OOM,		/* the OOM lock was busy: schedule_timeout_uninterruptible(1) */
+	PZ_WAIT_KSWAPD_NAP,	/* kswapd's short nap before it sleeps */
+	PZ_WAIT_NOFAIL,		/* a __GFP_NOFAIL request loops */
+};
+
 /*
  * Everything the core needs from the world. All fields are optional
  * (NULL); the core then runs single-threaded-safe defaults: CPU 0, spinning
@@ -344,6 +352,16 @@ struct pz_platform {
 	 * held; may allocate from the same instance. */
 	enum pz_zone_reclaim_result (*zone_reclaim)(void *ctx, int nid, enum pz_zone_type zone,
 						    pz_gfp_t gfp, unsigned order);
+	/* Waiting under memory pressure (congestion_wait, wait_iff_congested,
+	 * the OOM back-off, kswapd's nap): block or yield for about usecs
+	 * microseconds. NULL: return at once (a simulation never stalls).
+	 * Called with no allocator lock held. */
+	void (*wait)(void *ctx, enum pz_wait_reason why, unsigned usecs);
+	/* Background reclaim is wanted on node nid (wakeup_kswapd found a zone
+	 * of it below its high watermark): the embedder's kswapd should run
+	 * pz_kswapd_run(pz, nid) soon. NULL: see docs/DESIGN.md "kswapd".
+	 * Called with no allocator lock held; must not block. */
+	void (*wake_kswapd)(void *ctx, int nid);
 };
 
 /* ---------------------------------------------------------------------- */
@@ -928,6 +946,61 @@ enum pz_page_state {
 };
 /* State of the page at pfn. Racy against concurrent use; exact when quiescent. */
 PZ_API enum pz_page_state pz_pfn_state(pz_t *pz, uint64_t pfn);
+
+/* ---------------------------------------------------------------------- */
+/* Memory pressure: what the slow path runs once the free lists are not    */
+/* enough (docs/DESIGN.md "Slow path").                                    */
+
+/*
+ * The kernel's vm_event counters of reclaim, kswapd, compaction, migration
+ * and OOM, summed over the instance (printed by pz_report_vmstat).
+ */
+enum pz_vm_event {
+	PZ_VM_PGSTEAL_KSWAPD = 0, /* pages that came back during kswapd's shrinker calls */
+	PZ_VM_PGSTEAL_DIRECT,	  /* ... during direct reclaim */
+	PZ_VM_PGSCAN_KSWAPD,	  /* objects kswapd asked the shrinkers to scan */
+	PZ_VM_PGSCAN_DIRECT,	  /* ... direct reclaim asked to scan */
+	PZ_VM_SLABS_SCANNED,	  /* objects scanned by all shrinker calls */
+	PZ_VM_KSWAPD_LOW_WMARK_HIT_QUICKLY,
+	PZ_VM_KSWAPD_HIGH_WMARK_HIT_QUICKLY,
+	PZ_VM_PAGEOUTRUN, /* kswapd balancing passes */
+	PZ_VM_ALLOCSTALL, /* direct reclaim entries (try_to_free_pages) */
+	PZ_VM_PGMIGRATE_SUCCESS,
+	PZ_VM_PGMIGRATE_FAIL,
+	PZ_VM_COMPACT_MIGRATE_SCANNED,
+	PZ_VM_COMPACT_FREE_SCANNED,
+	PZ_VM_COMPACT_ISOLATED,
+	PZ_VM_COMPACT_STALL,
+	PZ_VM_COMPACT_FAIL,
+	PZ_VM_COMPACT_SUCCESS,
+	PZ_VM_COMPACT_DAEMON_WAKE, /* kcompactd wake-ups (modern) */
+	PZ_VM_COMPACT_DAEMON_MIGRATE_SCANNED,
+	PZ_VM_COMPACT_DAEMON_FREE_SCANNED,
+	PZ_VM_OOM_KILL,	   /* OOM handler calls that reported a kill */
+	PZ_VM_KSWAPD_WAKE, /* ours: wake-ups delivered (the kernel traces them) */
+	PZ_NR_VM_EVENTS,
+};
+
+/*
+ * Copies the first n counters (n <= PZ_NR_VM_EVENTS) into out. Returns 0,
+ * or -PZ_EINVAL for a bad instance, NULL out or n too large. Context: any
+ * thread; lock-free.
+ */
+PZ_API int pz_vm_events(const pz_t *pz, uint64_t *out, size_t n);
+
+/* ---- Shrinkers, direct reclaim and kswapd (reclaim.c, kswapd.c) ------- */
+
+/* ---- Compaction and page migration (compaction.c) --------------------- */
+
+/* How hard a migration may try (enum migrate_mode): ASYNC never blocks,
+ * SYNC_LIGHT may block but not on writeback, SYNC may wait for anything. */
+enum pz_migrate_mode {
+	PZ_MIGRATE_ASYNC = 0,
+	PZ_MIGRATE_SYNC_LIGHT,
+	PZ_MIGRATE_SYNC,
+};
+
+/* ---- The OOM step (oom.c) --------------------------------------------- */
 
 /* ---------------------------------------------------------------------- */
 /* Host layer (POSIX). Part of libpagezone but not of the freestanding     */

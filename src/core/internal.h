@@ -276,6 +276,10 @@ struct pz {
 	atomic_uint warned_once;	  /* bits: one-time warnings already given */
 	struct pz_task default_task;
 	struct pz_fault fault;
+	atomic_uint_least64_t vm_events[PZ_NR_VM_EVENTS]; /* [A] enum pz_vm_event */
+	/* ---- slow path: shrinkers, kswapd (reclaim.c, kswapd.c) ---- */
+	/* ---- slow path: compaction, migrate handler (compaction.c) ---- */
+	/* ---- slow path: OOM handler and lock (oom.c) ---- */
 };
 
 #define PB_MT_MASK 0x7u
@@ -995,6 +999,78 @@ static inline bool pz_should_fail_alloc_page(struct pz *pz, const struct pz_task
 /* ---- slowpath.c ------------------------------------------------------- */
 struct pz_page *pz_alloc_slowpath(struct pz *pz, pz_gfp_t gfp, unsigned order,
 				  struct pz_alloc_ctx *ac);
+
+/* ---- reclaim.c: shrinkers and direct reclaim --------------------------- */
+/*
+ * try_to_free_pages for a slow-path request: runs the shrinkers of the
+ * nodes of ac's zonelist (priority 12 down, do_shrink_slab's arithmetic)
+ * with no allocator lock held, counting ALLOCSTALL and pgscan/pgsteal.
+ * Returns the pages that actually came back to the free lists (progress),
+ * 0 when none did.
+ */
+unsigned long pz_try_to_free_pages(struct pz *pz, pz_gfp_t gfp, unsigned order,
+				   const struct pz_alloc_ctx *ac);
+
+/* ---- kswapd.c: background reclaim -------------------------------------- */
+/* wake_all_kswapds: wakeup_kswapd(zone, order, classzone of ac) for every
+ * zone of ac's zonelist up to its highest zone index (and nodemask). */
+void pz_wake_all_kswapds(struct pz *pz, pz_gfp_t gfp, unsigned order,
+			 const struct pz_alloc_ctx *ac);
+
+/* ---- compaction.c ------------------------------------------------------ */
+/* 6.1's names; PZ_COMPACT_SUCCESS is 4.x's COMPACT_PARTIAL ("the
+ * allocation should now succeed"). Compaction orders them per profile. */
+enum pz_compact_result {
+	PZ_COMPACT_NOT_SUITABLE_ZONE = 0,
+	PZ_COMPACT_SKIPPED,
+	PZ_COMPACT_DEFERRED,
+	PZ_COMPACT_NO_SUITABLE_PAGE,
+	PZ_COMPACT_CONTINUE,
+	PZ_COMPACT_COMPLETE,
+	PZ_COMPACT_PARTIAL_SKIPPED,
+	PZ_COMPACT_CONTENDED,
+	PZ_COMPACT_SUCCESS,
+};
+/* 6.1 compaction priorities (lower is more thorough). */
+enum pz_compact_priority {
+	PZ_COMPACT_PRIO_SYNC_FULL = 0,
+	PZ_COMPACT_PRIO_SYNC_LIGHT,
+	PZ_COMPACT_PRIO_ASYNC,
+};
+/* One direct compaction request of the slow path (try_to_compact_pages). */
+struct pz_compact_req {
+	pz_gfp_t gfp;
+	unsigned order;
+	unsigned alloc_flags;
+	const struct pz_alloc_ctx *ac;
+	unsigned mode;		       /* 4.x: PZ_MIGRATE_ASYNC / _SYNC_LIGHT / _SYNC */
+	enum pz_compact_priority prio; /* modern: 6.1's priority */
+	bool contended;		       /* out: aborted on contention (async) */
+	bool deferred;		       /* out: 4.x deferred_compaction */
+	struct pz_page *page;	       /* out: captured block (6.1 capture_control) */
+};
+enum pz_compact_result pz_try_to_compact_pages(struct pz *pz, struct pz_compact_req *req);
+enum pz_compact_result pz_compaction_suitable(struct pz *pz, struct pz_zone *z, unsigned order,
+					      unsigned alloc_flags, unsigned classzone);
+bool pz_compaction_zonelist_suitable(struct pz *pz, const struct pz_alloc_ctx *ac, unsigned order,
+				     unsigned alloc_flags);
+bool pz_compaction_deferred(struct pz_zone *z, unsigned order);
+void pz_defer_compaction(struct pz_zone *z, unsigned order);
+void pz_compaction_defer_reset(struct pz_zone *z, unsigned order, bool alloc_success);
+/* kswapd's compaction of a node after balancing for order (4.x
+ * compact_pgdat), and modern's kcompactd wake-up. */
+void pz_compact_pgdat(struct pz *pz, int nid, unsigned order);
+void pz_wakeup_kcompactd(struct pz *pz, int nid, unsigned order, unsigned classzone);
+
+/* ---- oom.c ------------------------------------------------------------- */
+/* __alloc_pages_may_oom; *did_some_progress as the kernel sets it. */
+struct pz_page *pz_alloc_pages_may_oom(struct pz *pz, pz_gfp_t gfp, unsigned order,
+				       struct pz_alloc_ctx *ac, unsigned long *did_some_progress);
+
+static inline void pz_count_vm_event(struct pz *pz, enum pz_vm_event ev, uint64_t n)
+{
+	atomic_fetch_add_explicit(&pz->vm_events[ev], n, memory_order_relaxed);
+}
 
 /* ---- free.c ----------------------------------------------------------- */
 struct pz_page *pz_tail_head(const struct pz *pz, const struct pz_page *p);

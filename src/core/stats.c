@@ -169,6 +169,15 @@ void pz_errors(const pz_t *pz, struct pz_errors *out)
 		dst[i] = atomic_load_explicit(&src[i], memory_order_relaxed);
 }
 
+int pz_vm_events(const pz_t *pz, uint64_t *out, size_t n)
+{
+	if (!pz_instance_ok(pz) || !out || n > PZ_NR_VM_EVENTS)
+		return -PZ_EINVAL;
+	for (size_t i = 0; i < n; i++)
+		out[i] = atomic_load_explicit(&pz->vm_events[i], memory_order_relaxed);
+	return 0;
+}
+
 int pz_zone_watermark_ok(pz_t *pz, int nid, enum pz_zone_type type, unsigned order,
 			 unsigned alloc_flags, enum pz_zone_type classzone)
 {

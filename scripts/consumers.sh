@@ -48,7 +48,9 @@ consumer() {
 		step "$name" "$log" cmake --build "$dir" -j"$jobs" || return 0
 	local exe
 	for exe in "$dir"/consumer*; do
-		[ -x "$exe" ] && [ -f "$exe" ] || continue
+		if [ ! -f "$exe" ] || [ ! -x "$exe" ]; then
+			continue
+		fi
 		step "$name" "$log" "$exe" && echo "consumers: $name: $(basename "$exe") ok"
 	done
 }

@@ -1,16 +1,11 @@
 #!/usr/bin/env bash
 # Line and branch coverage of src/core/ by the test suite (gcov + lcov).
-# Installs lcov when missing, builds an instrumented Debug build in
+# Installs lcov and the test dependencies when missing, builds an instrumented Debug build in
 # build/coverage, runs ctest there and prints the summary; the HTML report
 # lands in build/coverage/html/index.html.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/deps.sh
-if ! command -v lcov >/dev/null 2>&1; then
-	SUDO=""
-	[ "$(id -u)" = 0 ] || SUDO=sudo
-	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends lcov >/dev/null
-fi
+scripts/deps.sh coverage
 dir=build/coverage
 cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Debug -DPAGEZONE_BENCH=OFF \
 	-DCMAKE_C_FLAGS="--coverage -fprofile-update=atomic -O0" -DCMAKE_EXE_LINKER_FLAGS="--coverage" \

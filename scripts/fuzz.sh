@@ -19,7 +19,7 @@ if ! [[ "$secs" =~ ^[0-9]+$ ]] || [ "$secs" -lt 1 ]; then
 	exit 2
 fi
 
-PZ_NEED_CLANG=1 scripts/deps.sh
+scripts/deps.sh fuzz
 jobs=$(nproc 2>/dev/null || echo 2)
 build=build/fuzz
 

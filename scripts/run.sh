@@ -5,7 +5,7 @@
 # (see `pagezone --help`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/deps.sh
+scripts/deps.sh tool
 cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DPAGEZONE_TESTS=OFF >/dev/null
 cmake --build build/release -j"$(nproc 2>/dev/null || echo 2)" >/dev/null
 exec build/release/pagezone "$@"

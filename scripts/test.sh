@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Runs every test: the cmocka suite in a release build, then again under
 # AddressSanitizer + UndefinedBehaviorSanitizer, and the multi-thread
-# stress test under ThreadSanitizer, then a short run of every libFuzzer
-# target (clang). Installs missing
-# dependencies first. Exit status 0 only when everything passed.
+# stress test under ThreadSanitizer, a short run of every libFuzzer
+# target (clang), and the consumer projects that use the library through
+# add_subdirectory, FetchContent, find_package and pkg-config
+# (scripts/consumers.sh). Installs missing dependencies first. Exit status
+# 0 only when everything passed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/deps.sh
+scripts/deps.sh test fuzz
 jobs=$(nproc 2>/dev/null || echo 2)
 
 # run_suite DIR [cmake options...] [-R REGEX]: configure, build, ctest.
@@ -38,4 +40,6 @@ TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
 	run_suite build/test-tsan -DCMAKE_BUILD_TYPE=Debug -DPAGEZONE_SANITIZE=thread -R stress
 echo "== libFuzzer smoke run: every target 15 s, regressions replayed first =="
 scripts/fuzz.sh 15
+echo "== consumer projects: add_subdirectory, FetchContent, find_package, pkg-config =="
+scripts/consumers.sh
 echo "all tests passed"

@@ -16,9 +16,10 @@ set -euo pipefail
 need=()
 optional=()
 
-# has_lib SONAME: the dynamic linker knows SONAME.
+# has_lib SONAME: the dynamic linker knows SONAME (ldconfig is in /sbin,
+# outside a normal user's PATH on Debian).
 has_lib() {
-	[[ "$(ldconfig -p 2>/dev/null || true)" == *"$1 "* ]]
+	[[ "$(PATH=$PATH:/sbin:/usr/sbin ldconfig -p 2>/dev/null || true)" == *"$1 "* ]]
 }
 
 want_build() {

@@ -20,8 +20,6 @@
  */
 #include "internal.h"
 
-#define NO_FALLBACK 0xff
-
 /* The fallback order per requesting type (pagezone's numbering). */
 static const uint8_t fallbacks[PZ_MT_PCPTYPES][2] = {
 	[PZ_MT_UNMOVABLE] = {PZ_MT_RECLAIMABLE, PZ_MT_MOVABLE},

@@ -1,0 +1,61 @@
+/*
+ * sync.h - the spin lock and the relaxed atomic counters.
+ * Included by internal.h after the declarations: include that, not this.
+ */
+#ifndef PZ_SYNC_H
+#define PZ_SYNC_H
+
+#ifndef PZ_INTERNAL_H
+#error "include internal.h, not sync.h"
+#endif
+
+static inline long zload(const atomic_long *v)
+{
+	return atomic_load_explicit(v, memory_order_relaxed);
+}
+static inline void zstore(atomic_long *v, long x)
+{
+	atomic_store_explicit(v, x, memory_order_relaxed);
+}
+/* Update under zone->lock: a plain read-modify-write is enough. */
+static inline void zadd(atomic_long *v, long d)
+{
+	zstore(v, zload(v) + d);
+}
+static inline void pz_count_n(atomic_uint_least64_t *c, uint64_t n)
+{
+	atomic_fetch_add_explicit(c, n, memory_order_relaxed);
+}
+/* A vm event (the kernel's count_vm_events): lock-free, relaxed. */
+static inline void pz_count_vm_event(struct pz *pz, enum pz_vm_event ev, uint64_t n)
+{
+	atomic_fetch_add_explicit(&pz->vm_events[ev], n, memory_order_relaxed);
+}
+static inline void pz_count(atomic_uint_least64_t *c)
+{
+	pz_count_n(c, 1);
+}
+/* Adds to a counter only ever written under one lock: a plain add (no lock
+ * prefix), still an atomic store so that lock-free readers see whole values. */
+static inline void pz_count_locked(atomic_uint_least64_t *c, uint64_t n)
+{
+	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + n,
+			      memory_order_relaxed);
+}
+static inline bool pz_trylock(pz_lock_t *l)
+{
+	return atomic_load_explicit(&l->v, memory_order_relaxed) == 0 &&
+	       atomic_exchange_explicit(&l->v, 1, memory_order_acquire) == 0;
+}
+static inline void pz_lock(const struct pz *pz, pz_lock_t *l)
+{
+	if (pz_likely(atomic_exchange_explicit(&l->v, 1, memory_order_acquire) == 0))
+		return;
+	pz_lock_slow(pz, l);
+}
+static inline void pz_unlock(pz_lock_t *l)
+{
+	atomic_store_explicit(&l->v, 0, memory_order_release);
+}
+
+#endif /* PZ_SYNC_H */

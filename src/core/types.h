@@ -1,0 +1,377 @@
+/*
+ * types.h - the core's constants, structures and Lock Key: what every core
+ * file shares. Functions are declared in internal.h (the index, by file);
+ * the hot inline bodies live in sync.h, page.h, pcp.h, wmark.h and
+ * fastpath.h, which internal.h includes.
+ *
+ * Lock Key (see docs/DESIGN.md for the order):
+ *   [Z]  zone->lock            free lists, nr_free, pageblock labels, buddy state
+ *   [P]  pcp->lock             one CPU's lists of one zone and its counters
+ *   [A]  atomic                lock-free, relaxed unless said
+ *   [C]  const after init      written by pz_init only
+ *   [O]  owner                 the thread that holds the page (allocated pages)
+ *   [F]  fault->lock           fail_page_alloc attributes, count and random state
+ * Lock order: a pcp lock may be held while taking its zone's lock, never the
+ * reverse; at most one zone lock at a time; fault->lock is a leaf taken with
+ * no other lock held; user callbacks run with no lock.
+ */
+#ifndef PZ_TYPES_H
+#define PZ_TYPES_H
+
+#include <stdatomic.h>
+#include <stdarg.h>
+#include "pagezone.h"
+
+#define PZ_NIL		    0xffffffffu
+#define PZ_NO_ZONE	    0xffffu
+#define PZ_MAGIC	    0x707a6f6eu /* "pzon" */
+#define PZ_DEAD		    0x64656164u
+#define PZ_COSTLY_ORDER	    3
+#define PZ_SWAP_CLUSTER_MAX 32
+#define PZ_RECLAIM_DISTANCE 30
+#define PZ_CACHELINE	    64
+
+#if defined(__GNUC__)
+#define pz_likely(x)	__builtin_expect(!!(x), 1)
+#define pz_unlikely(x)	__builtin_expect(!!(x), 0)
+#define PZ_HIDDEN	__attribute__((visibility("hidden")))
+#define PZ_PRINTF(a, b) __attribute__((format(printf, a, b)))
+/* off the shortcuts' path: its own frame, out of their registers */
+#define PZ_NOINLINE __attribute__((noinline))
+/* a shortcut's body, so that each caller gets a copy specialised for it */
+#define PZ_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define pz_likely(x)   (x)
+#define pz_unlikely(x) (x)
+#define PZ_HIDDEN
+#define PZ_PRINTF(a, b)
+#define PZ_NOINLINE
+#define PZ_ALWAYS_INLINE inline
+#endif
+
+/* ---- spin lock (lock.c) --------------------------------------------- */
+typedef struct {
+	atomic_uint v;
+} pz_lock_t;
+
+/* ---- page descriptor -------------------------------------------------- */
+/*
+ * Invariants (checked by pz_validate):
+ *   PG_BUDDY  <=> the page heads a free block of 2^order pages on
+ *                 zone->free_area[order].list[mt]; refcount == 0.
+ *   PG_PCP    <=> the page heads a block of 2^order pages on exactly one
+ *                 pcp list of its zone (order 0, or 1-3 and the pageblock
+ *                 order with PZ_FEAT_PCP_HIGH_ORDER).
+ *   allocated head: refcount >= 1, order = allocation order.
+ *   tail of an allocated block: refcount == 0, no BUDDY/PCP flag.
+ */
+enum pz_page_flag {
+	PG_BUDDY = 0x1,
+	PG_PCP = 0x2,
+	PG_HEAD = 0x4, /* compound head */
+	PG_TAIL = 0x8, /* compound tail; next = head index */
+	PG_RESERVED = 0x10,
+	PG_HOLE = 0x20, /* not present, or outside every zone */
+	PG_PFMEMALLOC = 0x40,
+	PG_LEAKED = 0x80, /* bad page taken out of circulation */
+	/* a free page filled with PZ_POISON_BYTE (PZ_DEBUG_POISON) */
+	PG_POISONED = 0x100,
+	/* user state bits (PZ_PAGE_*) live at << PG_USER_SHIFT */
+};
+#define PG_USER_SHIFT 10
+#define PG_USER_MASK  (0x1fu << PG_USER_SHIFT)
+#define PG_HWPOISON   (PZ_PAGE_HWPOISON << PG_USER_SHIFT)
+
+struct pz_page {
+	uint32_t next, prev;	/* [Z]/[P] list links (page index); tail: next = head */
+	atomic_int refcount;	/* [A] */
+	_Atomic uint16_t flags; /* [A] PG_* */
+	uint8_t order;		/* [Z] buddy order; [O] allocation / compound order */
+	uint8_t mt;		/* [Z]/[P] migratetype recorded on rmqueue / pcp free */
+	int32_t mapcount;	/* [O] must be 0 at allocation and free */
+	uint16_t zone;		/* [C] zone id (nid * PZ_NR_ZONE_TYPES + type) or PZ_NO_ZONE */
+	_Atomic uint8_t where;	/* [Z]/[P] PG_BUDDY or PG_PCP: which list holds it */
+	uint8_t spare;
+	uintptr_t owner; /* [O] user word */
+};
+_Static_assert(sizeof(struct pz_page) <= 32, "page descriptor must stay within 32 bytes");
+
+struct pz_list {
+	uint32_t first, last;
+};
+
+/* ---- zones ------------------------------------------------------------ */
+struct pz_free_area {
+	struct pz_list list[PZ_MT_TYPES]; /* [Z] */
+	uint64_t nr_free;		  /* [Z] blocks, all types: == sum of nr_free_mt */
+	uint64_t nr_free_mt[PZ_MT_TYPES]; /* [Z] blocks per type (what the lists hold) */
+};
+
+enum pz_pcp_event {
+	PCPEV_PGALLOC = 0,
+	PCPEV_PGFREE,
+	PCPEV_NUMA_HIT,
+	PCPEV_NUMA_MISS,
+	PCPEV_NUMA_FOREIGN,
+	PCPEV_NUMA_LOCAL,
+	PCPEV_NUMA_OTHER,
+	PCPEV_NUMA_INTERLEAVE,
+	PCPEV_NR,
+};
+
+/* One CPU's page lists for one zone (per_cpu_pages). */
+/*
+ * Per-CPU lists: one per pcp migratetype for order 0 and, with
+ * PZ_FEAT_PCP_HIGH_ORDER, also for orders 1..PZ_PCP_COSTLY_ORDER and for
+ * the pageblock order (level PZ_PCP_LEVELS - 1).
+ */
+#define PZ_PCP_COSTLY_ORDER 3
+#define PZ_PCP_LEVELS	    (PZ_PCP_COSTLY_ORDER + 2)
+#define PZ_PCP_NR_LISTS	    (PZ_MT_PCPTYPES * PZ_PCP_LEVELS)
+
+struct pz_pcp {
+	pz_lock_t lock;	  /* [P] */
+	int count;	  /* [P] pages on the lists */
+	atomic_int high;  /* [A] flush when count >= high */
+	atomic_int batch; /* [A] refill / flush size */
+	/* 4.1's NR_ALLOC_BATCH delta of this CPU (vm_stat_diff): folded into
+	 * zone->nr_alloc_batch when it passes zone->stat_threshold */
+	atomic_int alloc_batch_diff;		   /* [P] written, [A] read */
+	struct pz_list lists[PZ_PCP_NR_LISTS];	   /* [P] see pz_pcp_list() */
+	atomic_uint_least64_t ev[PCPEV_NR];	   /* [A] events counted outside pcp->lock */
+	atomic_uint_least64_t ev_locked[PCPEV_NR]; /* [P] events counted under pcp->lock */
+	/* [P] the shortcut's allocations from the preferred zone on a local
+	 * node, per list level: each is 2^order pages of PGALLOC, one NUMA_HIT
+	 * and one NUMA_LOCAL (one counter instead of three; see pz_zone_event) */
+	atomic_uint_least64_t local_hits[PZ_PCP_LEVELS];
+} __attribute__((aligned(PZ_CACHELINE)));
+
+#define ZONE_FAIR_DEPLETED 0x1u
+
+/*
+ * A zone. Equations (pz_validate):
+ *   nr_free_pages == sum over o, mt != ISOLATE of nr_free_mt[o][mt] << o
+ *   nr_free_cma   == sum over o of nr_free_mt[o][CMA] << o
+ *   managed == allocated + free (buddy lists) + pcp + leaked
+ */
+struct pz_zone {
+	/* read on every allocation, written rarely */
+	uint16_t id;						/* [C] */
+	uint8_t nid, type;					/* [C] */
+	bool populated;						/* [C] present_pages != 0 */
+	atomic_uint flags;					/* [A] ZONE_FAIR_DEPLETED */
+	uint64_t start_pfn, end_pfn, spanned, present, managed; /* [C] */
+	atomic_long wmark[3];					/* [A] MIN, LOW, HIGH */
+	atomic_long lowmem_reserve[PZ_NR_ZONE_TYPES];		/* [A] */
+	atomic_long dirty_balance_reserve;			/* [A] */
+	struct pz_pcp *pcp;					/* [C] nr_cpus entries */
+	long stat_threshold; /* [C] calculate_normal_threshold: per-CPU vmstat drift bound */
+	/* 4.1's fair batch, zone-wide part (the CPUs' deltas are in their
+	 * pcps): written once per stat_threshold allocations, on a line of its
+	 * own so that it does not evict the fields above */
+	_Alignas(PZ_CACHELINE) atomic_long nr_alloc_batch; /* [A] */
+	/* the lock and what is written under it */
+	_Alignas(PZ_CACHELINE) pz_lock_t lock;
+	atomic_long nr_free_pages;	    /* [Z] written, [A] read */
+	atomic_long nr_free_cma;	    /* [Z] written, [A] read */
+	atomic_long pages_scanned;	    /* [A] */
+	long nr_isolate_pageblock;	    /* [Z] */
+	long nr_migrate_reserve_block;	    /* [Z] 4.1 MIGRATE_RESERVE blocks */
+	atomic_long nr_reserved_highatomic; /* [Z] written, [A] read: 4.4 HIGHATOMIC pages */
+	atomic_uint_least64_t dirty[5];	    /* [A] embedder-reported page-cache figures */
+	struct pz_free_area free_area[PZ_MAX_ORDER_LIMIT];
+};
+
+struct pz_node {
+	uint16_t *zonelist[2]; /* [C] zone ids, PZ_NO_ZONE-terminated: fallback, THISNODE */
+	/* [C] the first zone of zonelist[i] whose type is at most t (the
+	 * preferred zone of a request whose highest zone index is t), or
+	 * PZ_NO_ZONE: what pz_next_zone would find from position 0 */
+	uint16_t first_zone[2][PZ_NR_ZONE_TYPES];
+	bool has_cpus;	 /* [C] */
+	bool has_memory; /* [C] */
+};
+
+struct pz_errcount {
+	atomic_uint_least64_t bad_order, bad_gfp, bad_pfn, double_free, wrong_order, tail_free,
+		bad_page_alloc, bad_page_free, leaked_pages, alloc_failed, use_after_free, other,
+		fault_injected;
+};
+
+/*
+ * fail_page_alloc state. `armed` mirrors attr.probability != 0 so that the
+ * allocation path pays one relaxed load while injection is off (a zero
+ * probability makes should_fail return false before any other rule, so
+ * skipping the rest is exact).
+ */
+struct pz_fault {
+	pz_lock_t lock;
+	atomic_int armed;	   /* [A] written under lock */
+	struct pz_fault_attr attr; /* [F] */
+	uint64_t count;		   /* [F] eligible calls seen while interval > 1 */
+	uint64_t rnd;		   /* [F] random() state */
+};
+
+/* Why a shortcut must leave a request to the general path (pz->fast_off). */
+enum {
+	PZ_OFF_TRACE = 0x1,   /* a trace sink: events are the general path's */
+	PZ_OFF_DEBUG = 0x2,   /* PZ_DEBUG_*: poison checks, full reports */
+	PZ_OFF_FAULT = 0x4,   /* fail_page_alloc armed */
+	PZ_OFF_CPUSETS = 0x8, /* some task's mems were set */
+};
+#define PZ_OFF_ALLOC (PZ_OFF_TRACE | PZ_OFF_FAULT | PZ_OFF_CPUSETS)
+#define PZ_OFF_FREE  (PZ_OFF_TRACE | PZ_OFF_DEBUG)
+
+struct pz {
+	uint32_t magic;
+	/* [A] PZ_OFF_* bits, one load for every shortcut's gate: TRACE and
+	 * DEBUG from the config, FAULT and CPUSETS follow fault.armed and
+	 * cpusets_enabled (set where those are) */
+	atomic_uint fast_off;
+	struct pz_platform plat;					     /* [C] */
+	enum pz_profile profile;					     /* [C] */
+	unsigned features;						     /* [C] PZ_FEAT_* */
+	unsigned page_shift, max_order, pageblock_order, pageblock_nr_pages; /* [C] */
+	unsigned nr_nodes, nr_cpus;					     /* [C] */
+	uint64_t base_pfn, nr_pages;		      /* [C] descriptors cover [base, base + nr) */
+	struct pz_page *pages;			      /* [C] */
+	_Atomic uint8_t *pageblock;		      /* [Z] written, [A] read: mt | PB_SKIP */
+	struct pz_zone *zones;			      /* [C] nr_nodes * PZ_NR_ZONE_TYPES */
+	struct pz_node nodes[PZ_MAX_NODES];	      /* [C] */
+	uint8_t distance[PZ_MAX_NODES][PZ_MAX_NODES]; /* [C] */
+	uint8_t cpu_node[PZ_MAX_CPUS];		      /* [C] */
+	/* [C] the preferred zone of a request of CPU c's node with highest
+	 * zone index t and no __GFP_THISNODE: nodes[cpu_node[c]].first_zone[0][t] */
+	uint16_t cpu_zone[PZ_MAX_CPUS][PZ_NR_ZONE_TYPES];
+	unsigned zone_present_types; /* [C] bit t: some node has zone type t */
+	/* [C] the order-0 shortcuts' view of gfp & 0x1f: the highest zone
+	 * index | migratetype << 4, or PZ_GFP_FAST_NONE when only the general
+	 * path may handle it (forbidden mix, MOVABLE|RECLAIMABLE) */
+	uint8_t gfp_fast[32];
+	/* [C] the pcp list level of each order, -1 for none (pz_pcp_level):
+	 * 0 for order 0; with PZ_FEAT_PCP_HIGH_ORDER the order itself for
+	 * 1..PZ_PCP_COSTLY_ORDER and PZ_PCP_LEVELS - 1 for the pageblock order */
+	int8_t pcp_level[PZ_MAX_ORDER_LIMIT];
+	/* [C] free_pcppages_bulk's round robin: step k's list is
+	 * pcp->lists[rr_list[k]] (level k / 3, the kernel's type order) */
+	uint8_t rr_list[PZ_PCP_NR_LISTS];
+	bool has_cma, has_highmem; /* [C] */
+	void *direct_map;	   /* [C] */
+	uint64_t direct_map_pfn;   /* [C] */
+	size_t meta_size;	   /* [C] */
+	/* tunables: written under every zone lock by the setters */
+	unsigned min_free_kbytes, user_min_free_kbytes;
+	unsigned boot_min_free_kbytes; /* the formula's value at init (watermarks 0) */
+	unsigned lowmem_reserve_ratio[PZ_NR_ZONE_TYPES - 1];
+	unsigned percpu_pagelist_fraction;
+	unsigned zone_reclaim_mode;
+	unsigned zonelist_order;
+	unsigned dirty_ratio;
+	uint64_t dirty_bytes;
+	bool mobility_disabled; /* page_group_by_mobility_disabled */
+	unsigned debug;		/* [C] PZ_DEBUG_* */
+	atomic_int cpusets_enabled;
+	atomic_uint_least64_t nr_hwpoison; /* pages ever marked HWPOISON */
+	struct pz_errcount err;
+	atomic_uint_least64_t warn_stamp; /* warn_alloc_failed ratelimit (call count based) */
+	atomic_uint warned_once;	  /* bits: one-time warnings already given */
+	struct pz_task default_task;
+	struct pz_fault fault;
+	atomic_uint_least64_t vm_events[PZ_NR_VM_EVENTS]; /* [A] enum pz_vm_event */
+	/* ---- slow path: shrinkers, kswapd (reclaim.c, kswapd.c) ---- */
+	/* ---- slow path: compaction, migrate handler (compaction.c) ---- */
+	/* ---- slow path: OOM handler and lock (oom.c) ---- */
+};
+
+#define PB_MT_MASK 0x7u
+#define PB_SKIP	   0x8u
+
+/* ---- trace buffering: events are collected under locks and delivered to
+ * the sink after the locks are dropped. */
+struct pz_trec {
+	uint64_t pfn;
+	uint32_t gfp;		       /* mm_page_alloc */
+	uint8_t kind, order, mt, flag; /* flag: percpu_refill / cold / change_ownership */
+	uint8_t fallback_order, alloc_mt, fallback_mt, pad;
+};
+/* Enough for the largest refill (batch <= page_shift * 8 <= 144 pages, two
+ * events each, and one for a failed last __rmqueue) plus the allocation's
+ * own events; get_page_from_freelist delivers what it holds between zones
+ * as soon as one more refill might not fit (every zone whose __rmqueue
+ * fails adds one event). */
+#define PZ_TBUF_MAX    320
+#define PZ_TBUF_REFILL (2 * 144 + 2)
+struct pz_tbuf {
+	unsigned n;
+	unsigned cpu;
+	pz_gfp_t gfp; /* for mm_page_alloc */
+	struct pz_trec r[PZ_TBUF_MAX];
+};
+
+/* A writer over a caller buffer (fmt.c) that remembers the full length. */
+struct pz_out {
+	char *buf;
+	size_t len, pos;
+};
+
+/* pz_warn_once bits (log.c) */
+#define PZ_WARN_MOVABLE_RECLAIMABLE 0x1u
+#define PZ_WARN_NOFAIL_ORDER	    0x2u
+#define PZ_WARN_ORDER_TOO_BIG	    0x4u
+#define PZ_WARN_ATOMIC_RECLAIM	    0x8u
+#define PZ_WARN_NOFAIL_NOWAIT	    0x10u
+
+/* The largest pcp->batch: percpu_pagelist_fraction caps it at page_shift * 8. */
+#define PZ_PCP_MAX_BATCH (8 * 18)
+
+/* pz->gfp_fast entry of a gfp that only the general path may handle */
+#define PZ_GFP_FAST_NONE 0xffu
+
+/* The request an allocation serves (alloc.c; struct alloc_context). */
+struct pz_alloc_ctx {
+	const uint16_t *zonelist;
+	const pz_nodemask_t *nodemask;
+	struct pz_zone *preferred;
+	unsigned high_zoneidx;
+	unsigned classzone_idx;
+	unsigned migratetype;
+	bool spread_dirty_pages;
+	const struct pz_task *task;
+	unsigned cpu;
+	struct pz_tbuf *t;
+};
+
+/* compaction.c: 6.1's names; PZ_COMPACT_SUCCESS is 4.x's COMPACT_PARTIAL
+ * ("the allocation should now succeed"). Compaction orders them per
+ * profile. */
+enum pz_compact_result {
+	PZ_COMPACT_NOT_SUITABLE_ZONE = 0,
+	PZ_COMPACT_SKIPPED,
+	PZ_COMPACT_DEFERRED,
+	PZ_COMPACT_NO_SUITABLE_PAGE,
+	PZ_COMPACT_CONTINUE,
+	PZ_COMPACT_COMPLETE,
+	PZ_COMPACT_PARTIAL_SKIPPED,
+	PZ_COMPACT_CONTENDED,
+	PZ_COMPACT_SUCCESS,
+};
+/* 6.1 compaction priorities (lower is more thorough). */
+enum pz_compact_priority {
+	PZ_COMPACT_PRIO_SYNC_FULL = 0,
+	PZ_COMPACT_PRIO_SYNC_LIGHT,
+	PZ_COMPACT_PRIO_ASYNC,
+};
+/* One direct compaction request of the slow path (try_to_compact_pages). */
+struct pz_compact_req {
+	pz_gfp_t gfp;
+	unsigned order;
+	unsigned alloc_flags;
+	const struct pz_alloc_ctx *ac;
+	unsigned mode;		       /* 4.x: PZ_MIGRATE_ASYNC / _SYNC_LIGHT / _SYNC */
+	enum pz_compact_priority prio; /* modern: 6.1's priority */
+	bool contended;		       /* out: aborted on contention (async) */
+	bool deferred;		       /* out: 4.x deferred_compaction */
+	struct pz_page *page;	       /* out: captured block (6.1 capture_control) */
+};
+
+#endif /* PZ_TYPES_H */

@@ -171,8 +171,9 @@ static uint64_t zone_dirtyable(const struct pz_zone *z)
 	uint64_t reserve = (uint64_t)zload(&z->dirty_balance_reserve);
 
 	free -= free < reserve ? free : reserve;
-	return free + atomic_load_explicit(&z->dirty[3], memory_order_relaxed) +
-	       atomic_load_explicit(&z->dirty[4], memory_order_relaxed);
+	return free +
+	       atomic_load_explicit(&z->dirty[PZ_DIRTY_INACTIVE_FILE], memory_order_relaxed) +
+	       atomic_load_explicit(&z->dirty[PZ_DIRTY_ACTIVE_FILE], memory_order_relaxed);
 }
 
 /* global_dirtyable_memory: the same over lowmem zones, clamped once, +1. */
@@ -187,8 +188,9 @@ static uint64_t global_dirtyable(const struct pz *pz)
 			continue; /* vm_highmem_is_dirtyable = 0 */
 		free += (uint64_t)zload(&z->nr_free_pages);
 		reserve += (uint64_t)zload(&z->dirty_balance_reserve);
-		file += atomic_load_explicit(&z->dirty[3], memory_order_relaxed) +
-			atomic_load_explicit(&z->dirty[4], memory_order_relaxed);
+		file += atomic_load_explicit(&z->dirty[PZ_DIRTY_INACTIVE_FILE],
+					     memory_order_relaxed) +
+			atomic_load_explicit(&z->dirty[PZ_DIRTY_ACTIVE_FILE], memory_order_relaxed);
 	}
 	free -= free < reserve ? free : reserve;
 	return free + file + 1;
@@ -208,9 +210,9 @@ static bool zone_dirty_ok(struct pz *pz, struct pz_zone *z, const struct pz_task
 	}
 	if (task->flags & (PZ_TASK_LESS_THROTTLE | PZ_TASK_RT))
 		limit += limit / 4;
-	dirty = atomic_load_explicit(&z->dirty[0], memory_order_relaxed) +
-		atomic_load_explicit(&z->dirty[1], memory_order_relaxed) +
-		atomic_load_explicit(&z->dirty[2], memory_order_relaxed);
+	dirty = atomic_load_explicit(&z->dirty[PZ_DIRTY_NR_DIRTY], memory_order_relaxed) +
+		atomic_load_explicit(&z->dirty[PZ_DIRTY_UNSTABLE_NFS], memory_order_relaxed) +
+		atomic_load_explicit(&z->dirty[PZ_DIRTY_WRITEBACK], memory_order_relaxed);
 	return dirty <= limit;
 }
 
@@ -239,7 +241,7 @@ static bool zone_allows_reclaim(struct pz *pz, struct pz_zone *local, struct pz_
 static bool zone_passes_watermark(struct pz *pz, struct pz_zone *z, unsigned order,
 				  unsigned alloc_flags, pz_gfp_t gfp, struct pz_alloc_ctx *ac)
 {
-	long mark = zload(&z->wmark[alloc_flags & 3]);
+	long mark = zload(&z->wmark[alloc_flags & PZ_ALLOC_WMARK_MASK]);
 	int ret;
 
 	if (pz_watermark_ok(pz, z, order, mark, ac->classzone_idx, alloc_flags))
@@ -268,7 +270,8 @@ static void reset_alloc_batches(struct pz *pz, struct pz_zone *pref, unsigned cp
 		pcp = &z->pcp[cpu];
 		pz_lock(pz, &pcp->lock);
 		pz_fair_batch_mod_locked(z, pcp,
-					 zload(&z->wmark[2]) - zload(&z->wmark[1]) -
+					 zload(&z->wmark[PZ_WMARK_HIGH]) -
+						 zload(&z->wmark[PZ_WMARK_LOW]) -
 						 zload(&z->nr_alloc_batch));
 		pz_unlock(&pcp->lock);
 		atomic_fetch_and_explicit(&z->flags, ~ZONE_FAIR_DEPLETED, memory_order_relaxed);
@@ -349,7 +352,7 @@ static unsigned read_mems_begin(struct pz *pz, const struct pz_task *task)
 {
 	unsigned seq;
 
-	while ((seq = __atomic_load_n(&task->mems_seq, __ATOMIC_ACQUIRE)) & 1)
+	while ((seq = pz_seq_load(&task->mems_seq)) & 1)
 		if (pz->plat.relax)
 			pz->plat.relax(pz->plat.ctx);
 	return seq;
@@ -358,7 +361,7 @@ static unsigned read_mems_begin(struct pz *pz, const struct pz_task *task)
 static bool read_mems_retry(const struct pz_task *task, unsigned seq)
 {
 	atomic_thread_fence(memory_order_acquire); /* smp_rmb: mems reads before the re-read */
-	return __atomic_load_n(&task->mems_seq, __ATOMIC_ACQUIRE) != seq;
+	return pz_seq_load(&task->mems_seq) != seq;
 }
 
 static int request_node(struct pz *pz, int nid, unsigned cpu)
@@ -428,7 +431,7 @@ static struct pz_page *alloc_nodemask(struct pz *pz, pz_gfp_t gfp, unsigned orde
 		cookie = read_mems_begin(pz, ac.task);
 		/* the slow path may have switched it: start from the request's list */
 		ac.zonelist = pz->nodes[nid].zonelist[(gfp & PZ_GFP_THISNODE) ? 1 : 0];
-		mems = __atomic_load_n(&ac.task->mems_allowed, __ATOMIC_RELAXED);
+		mems = pz_mask_load(&ac.task->mems_allowed);
 		ac.spread_dirty_pages = (gfp & PZ_GFP_WRITE) != 0;
 		if (!pz_first_zone(pz, &ac, nodemask ? nodemask : &mems))
 			continue;
@@ -467,11 +470,11 @@ static inline bool fast_low_ok(const struct pz *pz, struct pz_zone *z, unsigned 
 
 		if (!(pz->has_cma && mt == PZ_MT_MOVABLE))
 			free -= zload(&z->nr_free_cma);
-		return free > zload(&z->wmark[1]) + zload(&z->lowmem_reserve[classzone]);
+		return free > zload(&z->wmark[PZ_WMARK_LOW]) + zload(&z->lowmem_reserve[classzone]);
 	}
 	if (pz->has_cma && mt == PZ_MT_MOVABLE)
 		flags |= PZ_ALLOC_CMA;
-	return pz_wmark_ok_inline(pz, z, order, zload(&z->wmark[1]), classzone, flags,
+	return pz_wmark_ok_inline(pz, z, order, zload(&z->wmark[PZ_WMARK_LOW]), classzone, flags,
 				  zload(&z->nr_free_pages));
 }
 
@@ -485,10 +488,10 @@ static PZ_NOINLINE struct pz_zone *fast_zone_walk(struct pz *pz, pz_gfp_t gfp, u
 						  int nid, unsigned fast, struct pz_zone *pref)
 {
 	const uint16_t *zl = pz->nodes[nid].zonelist[(gfp & PZ_GFP_THISNODE) ? 1 : 0];
-	unsigned pos = 0, mt = fast >> 4;
+	unsigned pos = 0, mt = pz_fast_mt(fast);
 	struct pz_zone *z;
 
-	while ((z = pz_next_zone(pz, zl, &pos, fast & 0xf, (const pz_nodemask_t *)0))) {
+	while ((z = pz_next_zone(pz, zl, &pos, pz_fast_zoneidx(fast), (const pz_nodemask_t *)0))) {
 		if (z->nid != pref->nid && !pz_feature(pz, PZ_FEAT_NO_FAIR_POLICY))
 			return (struct pz_zone *)0;
 		if (!pz_feature(pz, PZ_FEAT_NO_FAIR_POLICY) &&
@@ -518,7 +521,7 @@ static PZ_NOINLINE struct pz_zone *fast_zone_walk(struct pz *pz, pz_gfp_t gfp, u
 static PZ_ALWAYS_INLINE struct pz_page *alloc_pcp_fast(struct pz *pz, pz_gfp_t gfp, unsigned order,
 						       int nid, const struct pz_task *task)
 {
-	unsigned fast = pz->gfp_fast[gfp & 0x1f], cpu, mt, zid;
+	unsigned fast = pz_gfp_fast(pz, gfp), cpu, mt, zid;
 	struct pz_zone *z, *pref;
 	struct pz_pcp *pcp;
 	struct pz_list *list;
@@ -531,23 +534,24 @@ static PZ_ALWAYS_INLINE struct pz_page *alloc_pcp_fast(struct pz *pz, pz_gfp_t g
 		return (struct pz_page *)0;
 	if (!task)
 		task = pz_task_current(pz);
-	if (__atomic_load_n(&task->mems_allowed, __ATOMIC_RELAXED) != PZ_NODEMASK_ALL)
+	if (pz_mask_load(&task->mems_allowed) != PZ_NODEMASK_ALL)
 		return (struct pz_page *)0;
 	cpu = pz_this_cpu(pz);
 	if (pz_likely(nid < 0 && !(gfp & PZ_GFP_THISNODE))) {
-		zid = pz->cpu_zone[cpu][fast & 0xf];
+		zid = pz->cpu_zone[cpu][pz_fast_zoneidx(fast)];
 		nid = pz->cpu_node[cpu]; /* for fast_zone_walk */
 	} else {
 		if (nid < 0)
 			nid = pz->cpu_node[cpu];
 		else if ((unsigned)nid >= pz->nr_nodes)
 			return (struct pz_page *)0;
-		zid = pz->nodes[nid].first_zone[(gfp & PZ_GFP_THISNODE) ? 1 : 0][fast & 0xf];
+		zid = pz->nodes[nid]
+			      .first_zone[(gfp & PZ_GFP_THISNODE) ? 1 : 0][pz_fast_zoneidx(fast)];
 	}
 	if (pz_unlikely(zid == PZ_NO_ZONE))
 		return (struct pz_page *)0;
 	z = pref = &pz->zones[zid];
-	mt = fast >> 4;
+	mt = pz_fast_mt(fast);
 	if (fair && (atomic_load_explicit(&z->flags, memory_order_relaxed) & ZONE_FAIR_DEPLETED))
 		goto walk;
 	if (pz_unlikely(!fast_low_ok(pz, z, order, mt, z->type)))

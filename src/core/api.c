@@ -366,11 +366,10 @@ int pz_task_set_mems_allowed(pz_t *pz, struct pz_task *task, pz_nodemask_t mems,
 		return -PZ_EINVAL;
 	atomic_store_explicit(&pz->cpusets_enabled, 1, memory_order_relaxed);
 	atomic_fetch_or_explicit(&pz->fast_off, PZ_OFF_CPUSETS, memory_order_relaxed);
-	__atomic_fetch_add(&task->mems_seq, 1, __ATOMIC_ACQ_REL);
-	__atomic_store_n(&task->mems_allowed, mems, __ATOMIC_RELAXED);
-	__atomic_store_n(&task->mems_hardwall, mems_hardwall ? mems_hardwall : mems,
-			 __ATOMIC_RELAXED);
-	__atomic_fetch_add(&task->mems_seq, 1, __ATOMIC_RELEASE);
+	pz_seq_step(&task->mems_seq, memory_order_acq_rel);
+	pz_mask_store(&task->mems_allowed, mems);
+	pz_mask_store(&task->mems_hardwall, mems_hardwall ? mems_hardwall : mems);
+	pz_seq_step(&task->mems_seq, memory_order_release);
 	return 0;
 }
 
@@ -387,11 +386,14 @@ int pz_zone_set_dirty(pz_t *pz, int nid, enum pz_zone_type type, const struct pz
 	z = pz_zone_of(pz, nid, type);
 	if (!z->populated)
 		return -PZ_ENODEV;
-	atomic_store_explicit(&z->dirty[0], d->nr_dirty, memory_order_relaxed);
-	atomic_store_explicit(&z->dirty[1], d->nr_unstable_nfs, memory_order_relaxed);
-	atomic_store_explicit(&z->dirty[2], d->nr_writeback, memory_order_relaxed);
-	atomic_store_explicit(&z->dirty[3], d->nr_inactive_file, memory_order_relaxed);
-	atomic_store_explicit(&z->dirty[4], d->nr_active_file, memory_order_relaxed);
+	atomic_store_explicit(&z->dirty[PZ_DIRTY_NR_DIRTY], d->nr_dirty, memory_order_relaxed);
+	atomic_store_explicit(&z->dirty[PZ_DIRTY_UNSTABLE_NFS], d->nr_unstable_nfs,
+			      memory_order_relaxed);
+	atomic_store_explicit(&z->dirty[PZ_DIRTY_WRITEBACK], d->nr_writeback, memory_order_relaxed);
+	atomic_store_explicit(&z->dirty[PZ_DIRTY_INACTIVE_FILE], d->nr_inactive_file,
+			      memory_order_relaxed);
+	atomic_store_explicit(&z->dirty[PZ_DIRTY_ACTIVE_FILE], d->nr_active_file,
+			      memory_order_relaxed);
 	return 0;
 }
 

@@ -18,9 +18,10 @@
  */
 #include "internal.h"
 
-static void rd_inc(uint64_t *v, long d)
+/* A free-block count: written under zone->lock, read unlocked. */
+static void rd_inc(atomic_uint_least64_t *v, long d)
 {
-	__atomic_store_n(v, *v + (uint64_t)d, __ATOMIC_RELAXED);
+	pz_count_locked(v, (uint64_t)d);
 }
 
 /* set_pageblock_migratetype: without mobility grouping every block of a

@@ -25,7 +25,7 @@ static struct pz_zone *bulk_zone(struct pz *pz, const struct pz_alloc_ctx *ac, s
 	if (pz->has_cma && ac->migratetype == PZ_MT_MOVABLE)
 		flags |= PZ_ALLOC_CMA;
 	while ((z = pz_next_zone(pz, ac->zonelist, &pos, ac->high_zoneidx, ac->nodemask))) {
-		long mark = zload(&z->wmark[1]) + (long)want;
+		long mark = zload(&z->wmark[PZ_WMARK_LOW]) + (long)want;
 
 		if (pz->nr_nodes > 1 && z->nid != ac->preferred->nid)
 			break;

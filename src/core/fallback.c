@@ -38,7 +38,7 @@ static bool can_steal_fallback(const struct pz *pz, unsigned order, unsigned sta
 int pz_find_suitable_fallback(const struct pz *pz, const struct pz_free_area *area, unsigned order,
 			      unsigned mt, bool only_stealable, bool *can_steal)
 {
-	if (!area->nr_free || mt >= PZ_MT_PCPTYPES)
+	if (!atomic_load_explicit(&area->nr_free, memory_order_relaxed) || mt >= PZ_MT_PCPTYPES)
 		return -1;
 	*can_steal = false;
 	for (unsigned i = 0; i < 2; i++) {
@@ -70,10 +70,8 @@ static long move_freepages(struct pz *pz, struct pz_zone *z, uint64_t start, uin
 		}
 		order = p->order;
 		pz_list_del(pz, &z->free_area[order].list[p->mt], p);
-		__atomic_store_n(&z->free_area[order].nr_free_mt[p->mt],
-				 z->free_area[order].nr_free_mt[p->mt] - 1, __ATOMIC_RELAXED);
-		__atomic_store_n(&z->free_area[order].nr_free_mt[mt],
-				 z->free_area[order].nr_free_mt[mt] + 1, __ATOMIC_RELAXED);
+		pz_count_locked(&z->free_area[order].nr_free_mt[p->mt], (uint64_t)-1);
+		pz_count_locked(&z->free_area[order].nr_free_mt[mt], 1);
 		p->mt = (uint8_t)mt;
 		pz_list_add_head(pz, &z->free_area[order].list[mt], p);
 		pfn += (uint64_t)1 << order;
@@ -206,7 +204,7 @@ void pz_setup_migrate_reserve_locked(struct pz *pz, struct pz_zone *z)
 {
 	uint64_t nr = pz->pageblock_nr_pages;
 	uint64_t start = (z->start_pfn + nr - 1) & ~(nr - 1);
-	long min = zload(&z->wmark[0]);
+	long min = zload(&z->wmark[PZ_WMARK_MIN]);
 	long reserve = (long)((((uint64_t)min + nr - 1) & ~(nr - 1)) >> pz->pageblock_order);
 	long old = z->nr_migrate_reserve_block;
 

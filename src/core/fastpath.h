@@ -10,6 +10,25 @@
 #error "include internal.h, not fastpath.h"
 #endif
 
+/* The gfp_fast entry of a gfp (see PZ_GFP_FAST_BITS) and its two fields. */
+static inline unsigned pz_gfp_fast(const struct pz *pz, pz_gfp_t gfp)
+{
+	return pz->gfp_fast[gfp & PZ_GFP_FAST_BITS];
+}
+static inline unsigned pz_fast_zoneidx(unsigned fast)
+{
+	return fast & 0xfu;
+}
+static inline unsigned pz_fast_mt(unsigned fast)
+{
+	return fast >> 4;
+}
+static inline uint8_t pz_fast_pack(unsigned high_zoneidx, unsigned mt)
+{
+	return (uint8_t)(high_zoneidx | mt << 4);
+}
+_Static_assert(PZ_NR_ZONE_TYPES <= 16 && PZ_MT_PCPTYPES <= 15, "a gfp_fast entry packs both");
+
 /* The calling task, or the instance's default task (no cpuset, no policy). */
 static inline const struct pz_task *pz_task_current(struct pz *pz)
 {
@@ -28,28 +47,27 @@ static inline const struct pz_task *pz_task_current(struct pz *pz)
 static inline bool pz_fast_ctx(struct pz *pz, pz_gfp_t gfp, int nid, const struct pz_task *task,
 			       struct pz_alloc_ctx *ac)
 {
-	unsigned fast = pz->gfp_fast[gfp & 0x1f], zid;
+	unsigned fast = pz_gfp_fast(pz, gfp), zid;
 
 	/* forbidden zone mixes and MOVABLE|RECLAIMABLE are reported by the
 	 * general path */
 	if (pz_unlikely(fast == PZ_GFP_FAST_NONE))
 		return false;
-	ac->migratetype = fast >> 4;
+	ac->migratetype = pz_fast_mt(fast);
 	ac->cpu = pz_this_cpu(pz);
 	ac->task = task ? task : pz_task_current(pz);
-	if ((gfp & PZ_GFP_WRITE) ||
-	    __atomic_load_n(&ac->task->mems_allowed, __ATOMIC_RELAXED) != PZ_NODEMASK_ALL)
+	if ((gfp & PZ_GFP_WRITE) || pz_mask_load(&ac->task->mems_allowed) != PZ_NODEMASK_ALL)
 		return false;
 	if (nid < 0)
 		nid = pz->cpu_node[ac->cpu];
 	else if ((unsigned)nid >= pz->nr_nodes)
 		return false;
 	ac->zonelist = pz->nodes[nid].zonelist[(gfp & PZ_GFP_THISNODE) ? 1 : 0];
-	ac->high_zoneidx = fast & 0xf;
+	ac->high_zoneidx = pz_fast_zoneidx(fast);
 	ac->nodemask = (const pz_nodemask_t *)0;
 	ac->spread_dirty_pages = false;
 	ac->t = (struct pz_tbuf *)0;
-	zid = pz->nodes[nid].first_zone[(gfp & PZ_GFP_THISNODE) ? 1 : 0][fast & 0xf];
+	zid = pz->nodes[nid].first_zone[(gfp & PZ_GFP_THISNODE) ? 1 : 0][pz_fast_zoneidx(fast)];
 	if (zid == PZ_NO_ZONE)
 		return false;
 	ac->preferred = &pz->zones[zid];

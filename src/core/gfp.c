@@ -74,14 +74,14 @@ unsigned pz_gfp_to_mt(const struct pz *pz, pz_gfp_t gfp)
  * settled the present zone types and mobility grouping. */
 void pz_build_gfp_fast(struct pz *pz)
 {
-	for (unsigned i = 0; i < 32; i++) {
+	for (unsigned i = 0; i <= PZ_GFP_FAST_BITS; i++) {
 		int high = pz_gfp_zone_internal((pz_gfp_t)i, pz->zone_present_types);
 		unsigned mt = pz_gfp_to_mt(pz, (pz_gfp_t)i);
 		bool mixed = (i & PZ_GFP_MOVABLE) && (i & PZ_GFP_RECLAIMABLE);
 
 		pz->gfp_fast[i] = high < 0 || mixed || mt >= PZ_MT_PCPTYPES
 					  ? PZ_GFP_FAST_NONE
-					  : (uint8_t)((unsigned)high | mt << 4);
+					  : pz_fast_pack((unsigned)high, mt);
 	}
 }
 

@@ -77,9 +77,9 @@ void pz_fill_zone_info_locked(struct pz *pz, struct pz_zone *z, struct pz_zone_i
 	info->spanned = z->spanned;
 	info->present = z->present;
 	info->managed = z->managed;
-	info->wmark_min = (uint64_t)zload(&z->wmark[0]);
-	info->wmark_low = (uint64_t)zload(&z->wmark[1]);
-	info->wmark_high = (uint64_t)zload(&z->wmark[2]);
+	info->wmark_min = (uint64_t)zload(&z->wmark[PZ_WMARK_MIN]);
+	info->wmark_low = (uint64_t)zload(&z->wmark[PZ_WMARK_LOW]);
+	info->wmark_high = (uint64_t)zload(&z->wmark[PZ_WMARK_HIGH]);
 	for (unsigned j = 0; j < PZ_NR_ZONE_TYPES; j++)
 		info->lowmem_reserve[j] = (uint64_t)zload(&z->lowmem_reserve[j]);
 	info->nr_reserved_blocks = (uint64_t)z->nr_migrate_reserve_block;
@@ -92,9 +92,11 @@ void pz_fill_zone_info_locked(struct pz *pz, struct pz_zone *z, struct pz_zone_i
 		info->stat[evmap[i][1]] =
 			(int64_t)pz_zone_event(pz, z, (enum pz_pcp_event)evmap[i][0]);
 	for (unsigned o = 0; o < pz->max_order; o++) {
-		info->nr_free[o] = z->free_area[o].nr_free;
+		info->nr_free[o] =
+			atomic_load_explicit(&z->free_area[o].nr_free, memory_order_relaxed);
 		for (unsigned mt = 0; mt < PZ_MT_TYPES; mt++)
-			info->nr_free_mt[o][mt] = z->free_area[o].nr_free_mt[mt];
+			info->nr_free_mt[o][mt] = atomic_load_explicit(
+				&z->free_area[o].nr_free_mt[mt], memory_order_relaxed);
 	}
 	for (uint64_t pfn = z->start_pfn; pfn < z->end_pfn; pfn += pz->pageblock_nr_pages)
 		info->nr_blocks_mt[pz_pageblock_mt(pz, pfn)]++;
@@ -186,12 +188,12 @@ int pz_zone_watermark_ok(pz_t *pz, int nid, enum pz_zone_type type, unsigned ord
 	if (!z)
 		return -PZ_ENODEV;
 	if (order >= pz->max_order || (unsigned)classzone >= PZ_NR_ZONE_TYPES ||
-	    (alloc_flags & 3) == 3)
+	    (alloc_flags & PZ_ALLOC_WMARK_MASK) == PZ_ALLOC_WMARK_MASK)
 		return -PZ_EINVAL;
 	if (alloc_flags & PZ_ALLOC_NO_WATERMARKS)
 		return 1;
-	return pz_watermark_ok(pz, z, order, zload(&z->wmark[alloc_flags & 3]), classzone,
-			       alloc_flags);
+	return pz_watermark_ok(pz, z, order, zload(&z->wmark[alloc_flags & PZ_ALLOC_WMARK_MASK]),
+			       classzone, alloc_flags);
 }
 
 /* fill_contig_page_info and the two indices (spec appendix A). */
@@ -335,34 +337,37 @@ size_t pz_report_pagetypeinfo(pz_t *pz, char *buf, size_t len)
 	return pz_out_finish(&o);
 }
 
-/* The allocator's zone items, in the kernel's vmstat_text order. */
+/* The allocator's zone items, in the kernel's vmstat_text order: a
+ * pz_zone_stat from the zone info, or a page-cache figure of zone->dirty. */
 struct zone_item {
 	const char *name;
-	int stat; /* enum pz_zone_stat, or -1 - dirty index */
+	bool dirty; /* idx is an enum pz_dirty_item, else an enum pz_zone_stat */
+	int idx;
 };
 static const struct zone_item zone_items[] = {
-	{"nr_free_pages", PZ_NR_FREE_PAGES},
-	{"nr_alloc_batch", PZ_NR_ALLOC_BATCH},
-	{"nr_inactive_file", -1 - 3},
-	{"nr_active_file", -1 - 4},
-	{"nr_dirty", -1 - 0},
-	{"nr_writeback", -1 - 2},
-	{"nr_unstable", -1 - 1},
-	{"nr_pages_scanned", PZ_NR_PAGES_SCANNED},
-	{"numa_hit", PZ_NUMA_HIT},
-	{"numa_miss", PZ_NUMA_MISS},
-	{"numa_foreign", PZ_NUMA_FOREIGN},
-	{"numa_interleave", PZ_NUMA_INTERLEAVE_HIT},
-	{"numa_local", PZ_NUMA_LOCAL},
-	{"numa_other", PZ_NUMA_OTHER},
-	{"nr_free_cma", PZ_NR_FREE_CMA_PAGES},
+	{"nr_free_pages", false, PZ_NR_FREE_PAGES},
+	{"nr_alloc_batch", false, PZ_NR_ALLOC_BATCH},
+	{"nr_inactive_file", true, PZ_DIRTY_INACTIVE_FILE},
+	{"nr_active_file", true, PZ_DIRTY_ACTIVE_FILE},
+	{"nr_dirty", true, PZ_DIRTY_NR_DIRTY},
+	{"nr_writeback", true, PZ_DIRTY_WRITEBACK},
+	{"nr_unstable", true, PZ_DIRTY_UNSTABLE_NFS},
+	{"nr_pages_scanned", false, PZ_NR_PAGES_SCANNED},
+	{"numa_hit", false, PZ_NUMA_HIT},
+	{"numa_miss", false, PZ_NUMA_MISS},
+	{"numa_foreign", false, PZ_NUMA_FOREIGN},
+	{"numa_interleave", false, PZ_NUMA_INTERLEAVE_HIT},
+	{"numa_local", false, PZ_NUMA_LOCAL},
+	{"numa_other", false, PZ_NUMA_OTHER},
+	{"nr_free_cma", false, PZ_NR_FREE_CMA_PAGES},
 };
 
-static int64_t zone_item_value(struct pz *pz, const struct pz_zone_info *zi, int stat)
+static int64_t zone_item_value(struct pz *pz, const struct pz_zone_info *zi,
+			       const struct zone_item *item)
 {
-	if (stat >= 0)
-		return zi->stat[stat];
-	return (int64_t)atomic_load_explicit(&pz_zone_of(pz, zi->nid, zi->type)->dirty[-1 - stat],
+	if (!item->dirty)
+		return zi->stat[item->idx];
+	return (int64_t)atomic_load_explicit(&pz_zone_of(pz, zi->nid, zi->type)->dirty[item->idx],
 					     memory_order_relaxed);
 }
 
@@ -389,7 +394,7 @@ static void zoneinfo_zone(struct pz *pz, struct pz_out *o, const struct pz_zone_
 		      (unsigned long long)zi->present, (unsigned long long)zi->managed);
 	for (unsigned i = 0; i < sizeof(zone_items) / sizeof(zone_items[0]); i++)
 		pz_out_printf(o, "\n    %-12s %lld", zone_items[i].name,
-			      (long long)zone_item_value(pz, zi, zone_items[i].stat));
+			      (long long)zone_item_value(pz, zi, &zone_items[i]));
 	pz_out_printf(o, "\n        protection: ");
 	for (unsigned j = 0; j < PZ_NR_ZONE_TYPES; j++) {
 		if (!((pz->zone_present_types | (1u << PZ_ZONE_MOVABLE)) & (1u << j)))
@@ -439,7 +444,7 @@ size_t pz_report_vmstat(pz_t *pz, char *buf, size_t len)
 			if (pz_zone_info(pz, (int)n, (enum pz_zone_type)t, &zi))
 				continue;
 			for (unsigned i = 0; i < sizeof(zone_items) / sizeof(zone_items[0]); i++)
-				items[i] += zone_item_value(pz, &zi, zone_items[i].stat);
+				items[i] += zone_item_value(pz, &zi, &zone_items[i]);
 			alloc[t] += (uint64_t)zi.stat[PZ_PGALLOC];
 			pgfree += (uint64_t)zi.stat[PZ_PGFREE];
 		}

@@ -58,4 +58,34 @@ static inline void pz_unlock(pz_lock_t *l)
 	atomic_store_explicit(&l->v, 0, memory_order_release);
 }
 
+/*
+ * struct pz_task is public and plain C, yet its cpuset fields are shared:
+ * mems_seq is a seqcount, mems_allowed and mems_hardwall are written under
+ * it and read without a lock. The core reaches them through these C11
+ * atomic views (same size and alignment as the plain types, asserted).
+ */
+_Static_assert(sizeof(_Atomic pz_nodemask_t) == sizeof(pz_nodemask_t) &&
+		       _Alignof(_Atomic pz_nodemask_t) == _Alignof(pz_nodemask_t),
+	       "a nodemask is read as an atomic");
+_Static_assert(sizeof(_Atomic uint32_t) == sizeof(uint32_t) &&
+		       _Alignof(_Atomic uint32_t) == _Alignof(uint32_t),
+	       "a seqcount is read as an atomic");
+static inline pz_nodemask_t pz_mask_load(const pz_nodemask_t *m)
+{
+	return atomic_load_explicit((const _Atomic pz_nodemask_t *)m, memory_order_relaxed);
+}
+static inline void pz_mask_store(pz_nodemask_t *m, pz_nodemask_t v)
+{
+	atomic_store_explicit((_Atomic pz_nodemask_t *)m, v, memory_order_relaxed);
+}
+static inline unsigned pz_seq_load(const uint32_t *seq)
+{
+	return atomic_load_explicit((const _Atomic uint32_t *)seq, memory_order_acquire);
+}
+/* One step of a seqcount write: acq_rel opens it, release closes it. */
+static inline void pz_seq_step(uint32_t *seq, memory_order mo)
+{
+	atomic_fetch_add_explicit((_Atomic uint32_t *)seq, 1, mo);
+}
+
 #endif /* PZ_SYNC_H */

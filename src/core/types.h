@@ -103,8 +103,9 @@ struct pz_list {
 /* ---- zones ------------------------------------------------------------ */
 struct pz_free_area {
 	struct pz_list list[PZ_MT_TYPES]; /* [Z] */
-	uint64_t nr_free;		  /* [Z] blocks, all types: == sum of nr_free_mt */
-	uint64_t nr_free_mt[PZ_MT_TYPES]; /* [Z] blocks per type (what the lists hold) */
+	/* [Z] written, [A] read (the watermark tests read them unlocked) */
+	atomic_uint_least64_t nr_free;		       /* blocks, all types: == sum of nr_free_mt */
+	atomic_uint_least64_t nr_free_mt[PZ_MT_TYPES]; /* blocks per type (what the lists hold) */
 };
 
 enum pz_pcp_event {
@@ -148,6 +149,26 @@ struct pz_pcp {
 
 #define ZONE_FAIR_DEPLETED 0x1u
 
+/* zone->wmark indices: the numbers alloc_flags carries in its low bits
+ * (PZ_ALLOC_WMARK_*), selected with PZ_ALLOC_WMARK_MASK. */
+enum pz_wmark {
+	PZ_WMARK_MIN = PZ_ALLOC_WMARK_MIN,
+	PZ_WMARK_LOW = PZ_ALLOC_WMARK_LOW,
+	PZ_WMARK_HIGH = PZ_ALLOC_WMARK_HIGH,
+	PZ_NR_WMARK,
+};
+#define PZ_ALLOC_WMARK_MASK (PZ_ALLOC_NO_WATERMARKS - 1)
+
+/* zone->dirty: the page-cache figures pz_zone_set_dirty reports. */
+enum pz_dirty_item {
+	PZ_DIRTY_NR_DIRTY,
+	PZ_DIRTY_UNSTABLE_NFS,
+	PZ_DIRTY_WRITEBACK,
+	PZ_DIRTY_INACTIVE_FILE,
+	PZ_DIRTY_ACTIVE_FILE,
+	PZ_NR_DIRTY_ITEMS,
+};
+
 /*
  * A zone. Equations (pz_validate):
  *   nr_free_pages == sum over o, mt != ISOLATE of nr_free_mt[o][mt] << o
@@ -161,7 +182,7 @@ struct pz_zone {
 	bool populated;						/* [C] present_pages != 0 */
 	atomic_uint flags;					/* [A] ZONE_FAIR_DEPLETED */
 	uint64_t start_pfn, end_pfn, spanned, present, managed; /* [C] */
-	atomic_long wmark[3];					/* [A] MIN, LOW, HIGH */
+	atomic_long wmark[PZ_NR_WMARK];				/* [A] by enum pz_wmark */
 	atomic_long lowmem_reserve[PZ_NR_ZONE_TYPES];		/* [A] */
 	atomic_long dirty_balance_reserve;			/* [A] */
 	struct pz_pcp *pcp;					/* [C] nr_cpus entries */
@@ -178,7 +199,8 @@ struct pz_zone {
 	long nr_isolate_pageblock;	    /* [Z] */
 	long nr_migrate_reserve_block;	    /* [Z] 4.1 MIGRATE_RESERVE blocks */
 	atomic_long nr_reserved_highatomic; /* [Z] written, [A] read: 4.4 HIGHATOMIC pages */
-	atomic_uint_least64_t dirty[5];	    /* [A] embedder-reported page-cache figures */
+	/* [A] embedder-reported page-cache figures, by enum pz_dirty_item */
+	atomic_uint_least64_t dirty[PZ_NR_DIRTY_ITEMS];
 	struct pz_free_area free_area[PZ_MAX_ORDER_LIMIT];
 };
 
@@ -222,6 +244,12 @@ enum {
 #define PZ_OFF_ALLOC (PZ_OFF_TRACE | PZ_OFF_FAULT | PZ_OFF_CPUSETS)
 #define PZ_OFF_FREE  (PZ_OFF_TRACE | PZ_OFF_DEBUG)
 
+/* pz->gfp_fast: indexed by a gfp's zone and mobility bits; an entry packs
+ * the highest zone index (low nibble) and the migratetype (high nibble),
+ * or is PZ_GFP_FAST_NONE when only the general path may handle the gfp. */
+#define PZ_GFP_FAST_BITS (PZ_GFP_ZONEMASK | PZ_GFP_RECLAIMABLE)
+#define PZ_GFP_FAST_NONE 0xffu
+
 struct pz {
 	uint32_t magic;
 	/* [A] PZ_OFF_* bits, one load for every shortcut's gate: TRACE and
@@ -244,10 +272,11 @@ struct pz {
 	 * zone index t and no __GFP_THISNODE: nodes[cpu_node[c]].first_zone[0][t] */
 	uint16_t cpu_zone[PZ_MAX_CPUS][PZ_NR_ZONE_TYPES];
 	unsigned zone_present_types; /* [C] bit t: some node has zone type t */
-	/* [C] the order-0 shortcuts' view of gfp & 0x1f: the highest zone
-	 * index | migratetype << 4, or PZ_GFP_FAST_NONE when only the general
-	 * path may handle it (forbidden mix, MOVABLE|RECLAIMABLE) */
-	uint8_t gfp_fast[32];
+	/* [C] the shortcuts' view of gfp & PZ_GFP_FAST_BITS: the highest zone
+	 * index and the migratetype, packed by pz_fast_pack (decoded by
+	 * pz_fast_zoneidx and pz_fast_mt), or PZ_GFP_FAST_NONE when only the
+	 * general path may handle it (forbidden mix, MOVABLE|RECLAIMABLE) */
+	uint8_t gfp_fast[PZ_GFP_FAST_BITS + 1];
 	/* [C] the pcp list level of each order, -1 for none (pz_pcp_level):
 	 * 0 for order 0; with PZ_FEAT_PCP_HIGH_ORDER the order itself for
 	 * 1..PZ_PCP_COSTLY_ORDER and PZ_PCP_LEVELS - 1 for the pageblock order */
@@ -323,9 +352,6 @@ struct pz_out {
 
 /* The largest pcp->batch: percpu_pagelist_fraction caps it at page_shift * 8. */
 #define PZ_PCP_MAX_BATCH (8 * 18)
-
-/* pz->gfp_fast entry of a gfp that only the general path may handle */
-#define PZ_GFP_FAST_NONE 0xffu
 
 /* The request an allocation serves (alloc.c; struct alloc_context). */
 struct pz_alloc_ctx {

@@ -93,7 +93,7 @@ static void check_lists(struct vstate *v, long *free_pages, long *free_cma)
 		uint64_t total = 0;
 
 		for (unsigned mt = 0; mt < PZ_MT_TYPES; mt++) {
-			uint64_t n = 0;
+			uint64_t n = 0, counted;
 			uint32_t prev = PZ_NIL;
 
 			for (uint32_t i = a->list[mt].first; i != PZ_NIL; i = pz->pages[i].next) {
@@ -109,19 +109,21 @@ static void check_lists(struct vstate *v, long *free_pages, long *free_cma)
 			}
 			if (a->list[mt].last != prev)
 				bad(v, "list (order %u, type %u) tail mismatch", o, mt);
-			if (n != a->nr_free_mt[mt])
+			counted = atomic_load_explicit(&a->nr_free_mt[mt], memory_order_relaxed);
+			if (n != counted)
 				bad(v, "list (order %u, type %u) holds %llu blocks, counted %llu",
-				    o, mt, (unsigned long long)n,
-				    (unsigned long long)a->nr_free_mt[mt]);
+				    o, mt, (unsigned long long)n, (unsigned long long)counted);
 			if (mt != PZ_MT_ISOLATE)
 				*free_pages += (long)(n << o);
 			if (mt == PZ_MT_CMA)
 				*free_cma += (long)(n << o);
 			total += n;
 		}
-		if (total != a->nr_free)
+		if (total != atomic_load_explicit(&a->nr_free, memory_order_relaxed))
 			bad(v, "order %u: nr_free %llu but lists hold %llu", o,
-			    (unsigned long long)a->nr_free, (unsigned long long)total);
+			    (unsigned long long)atomic_load_explicit(&a->nr_free,
+								     memory_order_relaxed),
+			    (unsigned long long)total);
 	}
 }
 

@@ -33,7 +33,7 @@ static uint64_t nr_free_buffer_pages(struct pz *pz)
 
 	for (unsigned i = 0; zl[i] != PZ_NO_ZONE; i++) {
 		struct pz_zone *z = &pz->zones[zl[i]];
-		uint64_t high = (uint64_t)zload(&z->wmark[2]);
+		uint64_t high = (uint64_t)zload(&z->wmark[PZ_WMARK_HIGH]);
 
 		if (z->type <= PZ_ZONE_NORMAL && z->managed > high)
 			sum += z->managed - high;
@@ -65,9 +65,9 @@ static void setup_zone_wmarks(struct pz *pz, struct pz_zone *z, uint64_t pages_m
 	} else {
 		min = tmp;
 	}
-	zstore(&z->wmark[0], (long)min);
-	zstore(&z->wmark[1], (long)(min + tmp / 4));
-	zstore(&z->wmark[2], (long)(min + tmp / 2));
+	zstore(&z->wmark[PZ_WMARK_MIN], (long)min);
+	zstore(&z->wmark[PZ_WMARK_LOW], (long)(min + tmp / 4));
+	zstore(&z->wmark[PZ_WMARK_HIGH], (long)(min + tmp / 2));
 	/* The fair policy's batch is the gap kswapd works in. */
 	atomic_store_explicit(&z->nr_alloc_batch, (long)(tmp / 2 - tmp / 4), memory_order_relaxed);
 }
@@ -102,7 +102,7 @@ static void setup_totalreserve(struct pz *pz)
 		for (unsigned j = z->type; j < PZ_NR_ZONE_TYPES; j++)
 			if (zload(&z->lowmem_reserve[j]) > max)
 				max = zload(&z->lowmem_reserve[j]);
-		max += zload(&z->wmark[2]);
+		max += zload(&z->wmark[PZ_WMARK_HIGH]);
 		if ((uint64_t)max > z->managed)
 			max = (long)z->managed;
 		zstore(&z->dirty_balance_reserve, max);
@@ -191,7 +191,7 @@ static unsigned zone_batchsize(const struct pz *pz, const struct pz_zone *z)
 static unsigned zone_highsize(const struct pz *pz, const struct pz_zone *z, unsigned batch)
 {
 	uint64_t total = pz->percpu_pagelist_fraction ? z->managed / pz->percpu_pagelist_fraction
-						      : (uint64_t)zload(&z->wmark[1]);
+						      : (uint64_t)zload(&z->wmark[PZ_WMARK_LOW]);
 	unsigned cpus = 0, high;
 
 	for (unsigned c = 0; c < pz->nr_cpus; c++)

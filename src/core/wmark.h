@@ -22,7 +22,8 @@ static inline bool pz_wmark_ok_41(const struct pz *pz, struct pz_zone *z, unsign
 	if (free - free_cma <= min + zload(&z->lowmem_reserve[classzone]))
 		return false;
 	for (unsigned o = 0; o < order; o++) {
-		free -= (long)(__atomic_load_n(&z->free_area[o].nr_free, __ATOMIC_RELAXED) << o);
+		free -= (long)(atomic_load_explicit(&z->free_area[o].nr_free, memory_order_relaxed)
+			       << o);
 		min >>= 1;
 		if (free <= min)
 			return false;
@@ -42,15 +43,15 @@ static inline bool pz_wmark_ok_44(const struct pz *pz, struct pz_zone *z, unsign
 	for (unsigned o = order; o < pz->max_order; o++) {
 		const struct pz_free_area *a = &z->free_area[o];
 
-		if (!__atomic_load_n(&a->nr_free, __ATOMIC_RELAXED))
+		if (!atomic_load_explicit(&a->nr_free, memory_order_relaxed))
 			continue;
 		if (alloc_flags & PZ_ALLOC_HARDER)
 			return true; /* 4.4: any free block will do for ALLOC_HARDER */
 		for (unsigned mt = 0; mt < PZ_MT_PCPTYPES; mt++)
-			if (__atomic_load_n(&a->nr_free_mt[mt], __ATOMIC_RELAXED))
+			if (atomic_load_explicit(&a->nr_free_mt[mt], memory_order_relaxed))
 				return true;
 		if ((alloc_flags & PZ_ALLOC_CMA) &&
-		    __atomic_load_n(&a->nr_free_mt[PZ_MT_CMA], __ATOMIC_RELAXED))
+		    atomic_load_explicit(&a->nr_free_mt[PZ_MT_CMA], memory_order_relaxed))
 			return true;
 	}
 	return false;

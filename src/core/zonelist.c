@@ -125,7 +125,7 @@ bool pz_cpuset_zone_allowed(struct pz *pz, const struct pz_task *task, struct pz
 		return true;
 	if (f & (PZ_TASK_IN_INTERRUPT | PZ_TASK_IN_SOFTIRQ))
 		return true;
-	if (__atomic_load_n(&task->mems_allowed, __ATOMIC_RELAXED) & bit)
+	if (pz_mask_load(&task->mems_allowed) & bit)
 		return true;
 	if (f & PZ_TASK_OOM_VICTIM)
 		return true;
@@ -133,7 +133,7 @@ bool pz_cpuset_zone_allowed(struct pz *pz, const struct pz_task *task, struct pz
 		return false;
 	if (f & PZ_TASK_EXITING)
 		return true;
-	return (__atomic_load_n(&task->mems_hardwall, __ATOMIC_RELAXED) & bit) != 0;
+	return (pz_mask_load(&task->mems_hardwall) & bit) != 0;
 }
 
 int pz_zonelist(pz_t *pz, int nid, int which, int *out, unsigned max)

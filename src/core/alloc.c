@@ -60,7 +60,7 @@ static struct pz_page *buffered_rmqueue(struct pz *pz, struct pz_zone *z, unsign
 	if (!p)
 		p = pz_rmqueue_locked(pz, z, order, ac->migratetype, ac->t);
 	if (p)
-		pz_account_free_locked(z, -((long)1 << order), p->mt);
+		pz_account_free_locked(pz, z, -((long)1 << order), p->mt);
 	pz_unlock(&z->lock);
 	if (p)
 		pz_count_alloc(pz, z, order, gfp, ac, false);
@@ -269,7 +269,7 @@ static void reset_alloc_batches(struct pz *pz, struct pz_zone *pref, unsigned cp
 			continue;
 		pcp = &z->pcp[cpu];
 		pz_lock(pz, &pcp->lock);
-		pz_fair_batch_mod_locked(z, pcp,
+		pz_fair_batch_mod_locked(pz, z, pcp,
 					 zload(&z->wmark[PZ_WMARK_HIGH]) -
 						 zload(&z->wmark[PZ_WMARK_LOW]) -
 						 zload(&z->nr_alloc_batch));
@@ -574,8 +574,8 @@ retake:
 		 * preferred zone of a local node: PGALLOC, NUMA_HIT and
 		 * NUMA_LOCAL in one counter of this CPU, under its lock */
 		if (fair)
-			pz_fair_batch_sub_locked(z, pcp, 1, order);
-		pz_count_locked(&pcp->local_hits[pz_pcp_level(pz, order)], 1);
+			pz_fair_batch_sub_locked(pz, z, pcp, 1, order);
+		pz_count_owned(&pcp->local_hits[pz_pcp_level(pz, order)], 1);
 	} else {
 		pz_count_allocs(pz, z, pref, cpu, order, 1, gfp, true);
 	}

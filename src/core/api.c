@@ -64,7 +64,8 @@ unsigned pz_nr_cpus(const pz_t *pz)
 
 unsigned pz_min_free_kbytes(const pz_t *pz)
 {
-	return pz_instance_ok(pz) ? pz->min_free_kbytes : 0;
+	return pz_instance_ok(pz) ? atomic_load_explicit(&pz->min_free_kbytes, memory_order_relaxed)
+				  : 0;
 }
 
 /* ---- conversions --------------------------------------------------------- */
@@ -401,8 +402,10 @@ int pz_set_min_free_kbytes(pz_t *pz, unsigned kbytes)
 {
 	if (!pz_instance_ok(pz))
 		return -PZ_EINVAL;
+	pz_lock(pz, &pz->tune_lock);
 	pz->user_min_free_kbytes = kbytes;
-	pz_setup_watermarks(pz);
+	pz_setup_watermarks_locked(pz);
+	pz_unlock(&pz->tune_lock);
 	return 0;
 }
 
@@ -412,10 +415,12 @@ int pz_set_percpu_pagelist_fraction(pz_t *pz, unsigned fraction)
 		return -PZ_EINVAL;
 	if (fraction && fraction < 8)
 		return -PZ_EINVAL;
+	pz_lock(pz, &pz->tune_lock);
 	pz->percpu_pagelist_fraction = fraction;
 	for (unsigned i = 0; i < pz->nr_nodes * PZ_NR_ZONE_TYPES; i++)
 		if (pz->zones[i].pcp)
 			pz_pcp_setup_zone(pz, &pz->zones[i]);
+	pz_unlock(&pz->tune_lock);
 	return 0;
 }
 

@@ -21,7 +21,7 @@
 /* A free-block count: written under zone->lock, read unlocked. */
 static void rd_inc(atomic_uint_least64_t *v, long d)
 {
-	pz_count_locked(v, (uint64_t)d);
+	pz_count_owned(v, (uint64_t)d);
 }
 
 /* set_pageblock_migratetype: without mobility grouping every block of a
@@ -65,8 +65,9 @@ void pz_area_del(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned o
 }
 
 /* __mod_zone_freepage_state: isolated pages are never counted as free. */
-void pz_account_free_locked(struct pz_zone *z, long pages, unsigned mt)
+void pz_account_free_locked(const struct pz *pz, struct pz_zone *z, long pages, unsigned mt)
 {
+	pz_assert_zone_locked(pz, z);
 	if (mt == PZ_MT_ISOLATE)
 		return;
 	zadd(&z->nr_free_pages, pages);
@@ -79,6 +80,7 @@ void pz_expand_locked(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsig
 {
 	uint64_t size = (uint64_t)1 << high;
 
+	pz_assert_zone_locked(pz, z);
 	while (high > low) {
 		high--;
 		size >>= 1;
@@ -89,6 +91,7 @@ void pz_expand_locked(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsig
 struct pz_page *pz_rmqueue_smallest_locked(struct pz *pz, struct pz_zone *z, unsigned order,
 					   unsigned mt)
 {
+	pz_assert_zone_locked(pz, z);
 	for (unsigned o = order; o < pz->max_order; o++) {
 		struct pz_list *l = &z->free_area[o].list[mt];
 		struct pz_page *p;
@@ -128,11 +131,12 @@ void pz_free_one_page_locked(struct pz *pz, struct pz_zone *z, struct pz_page *p
 	unsigned max_order = pz->max_order;
 	bool tail = false;
 
+	pz_assert_zone_locked(pz, z);
 	if (mt == PZ_MT_ISOLATE)
 		max_order =
 			pz->pageblock_order + 1 < max_order ? pz->pageblock_order + 1 : max_order;
 	else
-		pz_account_free_locked(z, (long)1 << order, mt);
+		pz_account_free_locked(pz, z, (long)1 << order, mt);
 	while (order < max_order - 1) {
 		uint64_t buddy_pfn = pfn ^ ((uint64_t)1 << order);
 

@@ -80,7 +80,7 @@ static size_t bulk_take(struct pz *pz, struct pz_zone *z, pz_gfp_t gfp,
 
 	pz_lock(pz, &pcp->lock);
 	if (!pz_feature(pz, PZ_FEAT_NO_FAIR_POLICY))
-		limit = pz_fair_batch_left_locked(z, pcp);
+		limit = pz_fair_batch_left_locked(pz, z, pcp);
 	while (nbad < BULK_MAX_BAD && taken < limit) {
 		struct pz_page *p;
 		int pulled, kmax, k = 0;
@@ -124,7 +124,7 @@ static size_t bulk_take(struct pz *pz, struct pz_zone *z, pz_gfp_t gfp,
 			}
 		}
 		taken += (uint64_t)k;
-		pz_pcp_park_locked(pz, list, 0, cold, got + k, pulled - k);
+		pz_pcp_park_locked(pz, pcp, list, 0, cold, got + k, pulled - k);
 		pcp->count += pulled - k;
 	}
 	if (taken)

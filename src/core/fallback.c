@@ -16,7 +16,9 @@
  * zone, sized from the MIN watermark, that any type may use as a last
  * resort and that no fallback ever steals from.
  *
- * Everything here runs with zone->lock held.
+ * The _locked functions run with zone->lock held (asserted in debug
+ * builds); pz_reserve_highatomic, called after an allocation with no lock
+ * held, takes it itself.
  */
 #include "internal.h"
 
@@ -70,8 +72,8 @@ static long move_freepages(struct pz *pz, struct pz_zone *z, uint64_t start, uin
 		}
 		order = p->order;
 		pz_list_del(pz, &z->free_area[order].list[p->mt], p);
-		pz_count_locked(&z->free_area[order].nr_free_mt[p->mt], (uint64_t)-1);
-		pz_count_locked(&z->free_area[order].nr_free_mt[mt], 1);
+		pz_count_owned(&z->free_area[order].nr_free_mt[p->mt], (uint64_t)-1);
+		pz_count_owned(&z->free_area[order].nr_free_mt[mt], 1);
 		p->mt = (uint8_t)mt;
 		pz_list_add_head(pz, &z->free_area[order].list[mt], p);
 		pfn += (uint64_t)1 << order;
@@ -87,6 +89,7 @@ long pz_move_freepages_block_locked(struct pz *pz, struct pz_zone *z, struct pz_
 	uint64_t start = pfn & ~((uint64_t)pz->pageblock_nr_pages - 1);
 	uint64_t end = start + pz->pageblock_nr_pages - 1;
 
+	pz_assert_zone_locked(pz, z);
 	if (start < z->start_pfn)
 		start = pfn;
 	if (end >= z->end_pfn)
@@ -168,6 +171,7 @@ struct pz_page *pz_rmqueue_locked(struct pz *pz, struct pz_zone *z, unsigned ord
 {
 	struct pz_page *p = pz_rmqueue_smallest_locked(pz, z, order, mt);
 
+	pz_assert_zone_locked(pz, z);
 	if (!p && mt < PZ_MT_PCPTYPES) {
 		if (mt == PZ_MT_MOVABLE && pz->has_cma)
 			p = pz_rmqueue_smallest_locked(pz, z, order, PZ_MT_CMA);
@@ -208,6 +212,7 @@ void pz_setup_migrate_reserve_locked(struct pz *pz, struct pz_zone *z)
 	long reserve = (long)((((uint64_t)min + nr - 1) & ~(nr - 1)) >> pz->pageblock_order);
 	long old = z->nr_migrate_reserve_block;
 
+	pz_assert_zone_locked(pz, z);
 	reserve = reserve < 2 ? reserve : 2;
 	if (reserve == old)
 		return;

@@ -55,6 +55,7 @@ static void fault_install_locked(struct pz *pz, const struct pz_fault_attr *attr
 {
 	struct pz_fault *f = &pz->fault;
 
+	pz_assert_fault_locked(pz);
 	f->attr = *attr;
 	f->count = 0;
 	f->rnd = attr->seed;
@@ -72,7 +73,9 @@ void pz_fault_init(struct pz *pz)
 
 	pz_lock_init(&pz->fault.lock);
 	pz_fault_attr_default(&def);
+	pz_lock(pz, &pz->fault.lock);
 	fault_install_locked(pz, &def);
+	pz_unlock(&pz->fault.lock);
 }
 
 int pz_set_fail_page_alloc(pz_t *pz, const struct pz_fault_attr *attr)
@@ -109,10 +112,12 @@ static bool fail_task(const struct pz_task *task)
 }
 
 /* should_fail(attr, size) after the page filters; f->lock held. */
-static bool should_fail_locked(struct pz_fault *f, const struct pz_task *task, long size)
+static bool should_fail_locked(struct pz *pz, struct pz_fault *f, const struct pz_task *task,
+			       long size)
 {
 	struct pz_fault_attr *a = &f->attr;
 
+	pz_assert_fault_locked(pz);
 	if (a->probability == 0)
 		return false;
 	if (a->task_filter && !fail_task(task))
@@ -154,7 +159,7 @@ bool pz_should_fail_alloc_page_slow(struct pz *pz, const struct pz_task *task, p
 
 	pz_lock(pz, &f->lock);
 	fail = page_filters_pass(&f->attr, gfp, order) &&
-	       should_fail_locked(f, task, (long)1 << order);
+	       should_fail_locked(pz, f, task, (long)1 << order);
 	if (fail) {
 		dump = f->attr; /* the report shows times before this failure took one */
 		if (f->attr.times != -1)

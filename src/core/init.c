@@ -355,7 +355,7 @@ static void copy_config(struct pz *pz, const struct pz_config *cfg, const struct
 	pz->direct_map = cfg->direct_map;
 	pz->direct_map_pfn = cfg->direct_map_pfn;
 	pz->meta_size = lo->total;
-	pz->min_free_kbytes = cfg->min_free_kbytes;
+	atomic_store_explicit(&pz->min_free_kbytes, cfg->min_free_kbytes, memory_order_relaxed);
 	pz->user_min_free_kbytes = cfg->min_free_kbytes;
 	for (unsigned i = 0; i < PZ_NR_ZONE_TYPES - 1; i++)
 		pz->lowmem_reserve_ratio[i] = cfg->lowmem_reserve_ratio[i]
@@ -379,6 +379,7 @@ static void copy_config(struct pz *pz, const struct pz_config *cfg, const struct
 		pz->nodes[pz->cpu_node[c]].has_cpus = true;
 	}
 	pz_task_init(&pz->default_task);
+	pz_lock_init(&pz->tune_lock);
 	pz_fault_init(pz);
 }
 
@@ -475,6 +476,7 @@ static uint64_t release_range(struct pz *pz, struct pz_zone *z, uint64_t s, uint
 {
 	uint64_t freed = 0;
 
+	pz_lock(pz, &z->lock); /* nobody else yet: for the Lock Key's check */
 	while (s < e) {
 		unsigned order = s ? (unsigned)__builtin_ctzll(s) : pz->max_order - 1;
 		struct pz_page *p = pz_pfn_page(pz, s);
@@ -490,6 +492,7 @@ static uint64_t release_range(struct pz *pz, struct pz_zone *z, uint64_t s, uint
 		freed += (uint64_t)1 << order;
 		s += (uint64_t)1 << order;
 	}
+	pz_unlock(&z->lock);
 	return freed;
 }
 

@@ -12,7 +12,8 @@
 /* ---- lock.c ----------------------------------------------------------- */
 void pz_lock_init(pz_lock_t *l);
 void pz_lock_slow(const struct pz *pz, pz_lock_t *l);
-bool pz_lock_held(pz_lock_t *l);
+bool pz_lock_held(const pz_lock_t *l);
+_Noreturn void pz_lock_assert_fail(const struct pz *pz, const char *func, const char *lock);
 
 /* ---- lib.c: freestanding helpers -------------------------------------- */
 void pz_memzero(void *p, size_t n);
@@ -59,6 +60,7 @@ bool pz_cpuset_zone_allowed(struct pz *pz, const struct pz_task *task, struct pz
 
 /* ---- watermark.c ------------------------------------------------------ */
 void pz_setup_watermarks(struct pz *pz);
+void pz_setup_watermarks_locked(struct pz *pz);
 unsigned pz_default_min_free_kbytes(struct pz *pz);
 bool pz_zone_watermark_ok_locked_free(const struct pz *pz, struct pz_zone *z, unsigned order,
 				      long mark, unsigned classzone, unsigned alloc_flags,
@@ -74,7 +76,7 @@ void pz_set_pageblock_mt(struct pz *pz, uint64_t pfn, unsigned mt);
 void pz_area_add(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned order, unsigned mt,
 		 bool tail);
 void pz_area_del(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned order);
-void pz_account_free_locked(struct pz_zone *z, long pages, unsigned mt);
+void pz_account_free_locked(const struct pz *pz, struct pz_zone *z, long pages, unsigned mt);
 struct pz_page *pz_rmqueue_smallest_locked(struct pz *pz, struct pz_zone *z, unsigned order,
 					   unsigned mt);
 void pz_expand_locked(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned low,
@@ -95,8 +97,8 @@ int pz_find_suitable_fallback(const struct pz *pz, const struct pz_free_area *ar
 /* ---- pcp.c ------------------------------------------------------------ */
 struct pz_page *pz_pcp_take_locked(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp,
 				   unsigned order, unsigned mt, bool cold, struct pz_tbuf *t);
-void pz_pcp_park_locked(struct pz *pz, struct pz_list *list, unsigned order, bool cold,
-			struct pz_page *const *pages, int n);
+void pz_pcp_park_locked(struct pz *pz, struct pz_pcp *pcp, struct pz_list *list, unsigned order,
+			bool cold, struct pz_page *const *pages, int n);
 int pz_pcp_pull_batch_locked(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp, unsigned mt,
 			     struct pz_page **out);
 struct pz_page *pz_pcp_alloc(struct pz *pz, struct pz_zone *z, unsigned order, pz_gfp_t gfp,

@@ -29,7 +29,16 @@ void pz_lock_slow(const struct pz *pz, pz_lock_t *l)
 	}
 }
 
-bool pz_lock_held(pz_lock_t *l)
+bool pz_lock_held(const pz_lock_t *l)
 {
 	return atomic_load_explicit(&l->v, memory_order_relaxed) != 0;
+}
+
+/* A failed pz_assert_locked: a bug in the core, so no way on. The log sink
+ * is called with whatever other lock the caller holds: the one exception to
+ * the no-callback-under-a-lock rule, taken only to say why we stop. */
+_Noreturn void pz_lock_assert_fail(const struct pz *pz, const char *func, const char *lock)
+{
+	pz_log(pz, PZ_LOG_ERR, "lock check: %s needs %s held, and it is not", func, lock);
+	__builtin_trap();
 }

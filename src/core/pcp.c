@@ -36,6 +36,7 @@ static int pull_blocks_locked(struct pz *pz, struct pz_zone *z, unsigned order, 
 {
 	int i = 0;
 
+	pz_assert_zone_locked(pz, z);
 	while (i < count) {
 		struct pz_page *p;
 		unsigned o = order;
@@ -93,13 +94,13 @@ static int pull_accounted(struct pz *pz, struct pz_zone *z, unsigned order, int 
  * order they were pulled (hot: head to tail; cold: tail to head, so that
  * either end hands them out in pull order).
  */
-static int rmqueue_bulk(struct pz *pz, struct pz_zone *z, unsigned order, int count,
-			struct pz_list *list, unsigned mt, bool cold, struct pz_tbuf *t)
+static int rmqueue_bulk(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp, unsigned order,
+			int count, struct pz_list *list, unsigned mt, bool cold, struct pz_tbuf *t)
 {
 	struct pz_page *got[PZ_PCP_MAX_BATCH];
 	int n = pull_accounted(pz, z, order, count, mt, t, got);
 
-	pz_pcp_park_locked(pz, list, order, cold, got, n);
+	pz_pcp_park_locked(pz, pcp, list, order, cold, got, n);
 	return n;
 }
 
@@ -108,9 +109,10 @@ static int rmqueue_bulk(struct pz *pz, struct pz_zone *z, unsigned order, int co
  * in pull order; cold, pushed in pull order at the head (the tail end is
  * then the oldest). Caller holds the pcp lock; the list is empty.
  */
-void pz_pcp_park_locked(struct pz *pz, struct pz_list *list, unsigned order, bool cold,
-			struct pz_page *const *pages, int n)
+void pz_pcp_park_locked(struct pz *pz, struct pz_pcp *pcp, struct pz_list *list, unsigned order,
+			bool cold, struct pz_page *const *pages, int n)
 {
+	pz_assert_pcp_locked(pz, pcp);
 	for (int i = 0; i < n; i++) {
 		struct pz_page *p = pages[i];
 
@@ -132,6 +134,7 @@ void pz_pcp_park_locked(struct pz *pz, struct pz_list *list, unsigned order, boo
 int pz_pcp_pull_batch_locked(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp, unsigned mt,
 			     struct pz_page **out)
 {
+	pz_assert_pcp_locked(pz, pcp);
 	return pull_accounted(pz, z, 0, atomic_load_explicit(&pcp->batch, memory_order_acquire), mt,
 			      (struct pz_tbuf *)0, out);
 }
@@ -149,6 +152,7 @@ struct pz_page *pz_pcp_take_locked(struct pz *pz, struct pz_zone *z, struct pz_p
 	struct pz_list *list = pz_pcp_list(pcp, (unsigned)pz_pcp_level(pz, order), mt);
 	struct pz_page *p;
 
+	pz_assert_pcp_locked(pz, pcp);
 	if (pz_list_empty(list)) {
 		int batch = atomic_load_explicit(&pcp->batch, memory_order_acquire);
 
@@ -156,7 +160,7 @@ struct pz_page *pz_pcp_take_locked(struct pz *pz, struct pz_zone *z, struct pz_p
 			batch >>= order;
 			batch = batch < 2 ? 2 : batch;
 		}
-		pcp->count += rmqueue_bulk(pz, z, order, batch, list, mt, cold, t) << order;
+		pcp->count += rmqueue_bulk(pz, z, pcp, order, batch, list, mt, cold, t) << order;
 		if (pz_list_empty(list))
 			return (struct pz_page *)0;
 	}
@@ -335,6 +339,7 @@ void pz_pcp_flush_locked(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp, s
 	int batch = atomic_load_explicit(&pcp->batch, memory_order_acquire);
 	struct pcp_rr rr;
 
+	pz_assert_pcp_locked(pz, pcp);
 	if (batch > pcp->count)
 		batch = pcp->count;
 	rr_start(&rr, batch);

@@ -51,6 +51,7 @@ static inline void pz_pcp_free_locked(struct pz *pz, struct pz_zone *z, struct p
 {
 	struct pz_list *list = pz_pcp_list(pcp, (unsigned)pz_pcp_level(pz, order), mt);
 
+	pz_assert_pcp_locked(pz, pcp);
 	if (p->order != order)
 		p->order = (uint8_t)order; /* normally equal: checked at free */
 	if (cold)
@@ -59,7 +60,7 @@ static inline void pz_pcp_free_locked(struct pz *pz, struct pz_zone *z, struct p
 		pz_list_add_head(pz, list, p);
 	pg_set_where(p, PG_PCP);
 	pcp->count += 1 << order;
-	pz_count_locked(&pcp->ev_locked[PCPEV_PGFREE], (uint64_t)1 << order);
+	pz_count_owned(&pcp->ev_locked[PCPEV_PGFREE], (uint64_t)1 << order);
 	if (pz_unlikely(pcp->count >= atomic_load_explicit(&pcp->high, memory_order_acquire)))
 		pz_pcp_flush_locked(pz, z, pcp, t);
 }
@@ -70,10 +71,12 @@ static inline void pz_pcp_free_locked(struct pz *pz, struct pz_zone *z, struct p
  * value (so the CPUs drift, as the kernel's do). Both with z's pcp lock of
  * this CPU held.
  */
-static inline void pz_fair_batch_mod_locked(struct pz_zone *z, struct pz_pcp *pcp, long delta)
+static inline void pz_fair_batch_mod_locked(const struct pz *pz, struct pz_zone *z,
+					    struct pz_pcp *pcp, long delta)
 {
 	long x = atomic_load_explicit(&pcp->alloc_batch_diff, memory_order_relaxed) + delta;
 
+	pz_assert_pcp_locked(pz, pcp);
 	if (x > z->stat_threshold || x < -z->stat_threshold) {
 		atomic_fetch_add_explicit(&z->nr_alloc_batch, x, memory_order_relaxed);
 		x = 0;
@@ -83,14 +86,15 @@ static inline void pz_fair_batch_mod_locked(struct pz_zone *z, struct pz_pcp *pc
 /* nr allocations of 2^order pages, each as buffered_rmqueue accounts it:
  * the delta, its folds, then ZONE_FAIR_DEPLETED once the zone-wide value
  * is spent (it only falls, so testing the end value is the same). */
-static inline void pz_fair_batch_sub_locked(struct pz_zone *z, struct pz_pcp *pcp, uint64_t nr,
-					    unsigned order)
+static inline void pz_fair_batch_sub_locked(const struct pz *pz, struct pz_zone *z,
+					    struct pz_pcp *pcp, uint64_t nr, unsigned order)
 {
 	long s = 1l << order, t = z->stat_threshold;
 	long d = atomic_load_explicit(&pcp->alloc_batch_diff, memory_order_relaxed);
 	long first = (d + t) / s + 1; /* steps until the first fold (|d| <= t) */
 	long fold = 0;
 
+	pz_assert_pcp_locked(pz, pcp);
 	if ((long)nr < first) {
 		d -= (long)nr * s;
 	} else {
@@ -109,12 +113,14 @@ static inline void pz_fair_batch_sub_locked(struct pz_zone *z, struct pz_pcp *pc
 /* How many more order-0 allocations z serves on this CPU before its fair
  * batch is spent (the one that spends it included): where a bulk pass must
  * stop to hand out what single calls would. */
-static inline uint64_t pz_fair_batch_left_locked(struct pz_zone *z, struct pz_pcp *pcp)
+static inline uint64_t pz_fair_batch_left_locked(const struct pz *pz, struct pz_zone *z,
+						 struct pz_pcp *pcp)
 {
 	long t = z->stat_threshold, g = zload(&z->nr_alloc_batch);
 	long d = atomic_load_explicit(&pcp->alloc_batch_diff, memory_order_relaxed);
 	long first = d + t + 1;
 
+	pz_assert_pcp_locked(pz, pcp);
 	if (g <= 0)
 		return 1;
 	g += d - first;
@@ -147,16 +153,16 @@ static inline void pz_count_allocs(struct pz *pz, struct pz_zone *z, struct pz_z
 	if (!pz_feature(pz, PZ_FEAT_NO_FAIR_POLICY)) {
 		if (!locked)
 			pz_lock(pz, &pcp->lock);
-		pz_fair_batch_sub_locked(z, pcp, nr, order);
+		pz_fair_batch_sub_locked(pz, z, pcp, nr, order);
 		if (!locked)
 			pz_unlock(&pcp->lock);
 	}
 	if (z->nid != pref->nid)
 		pz_count_n(&pref->pcp[cpu].ev[PCPEV_NUMA_FOREIGN], nr);
 	if (locked) {
-		pz_count_locked(&ev[PCPEV_PGALLOC], (uint64_t)pages);
-		pz_count_locked(&ev[hit], nr);
-		pz_count_locked(&ev[which], nr);
+		pz_count_owned(&ev[PCPEV_PGALLOC], (uint64_t)pages);
+		pz_count_owned(&ev[hit], nr);
+		pz_count_owned(&ev[which], nr);
 	} else {
 		pz_count_n(&ev[PCPEV_PGALLOC], (uint64_t)pages);
 		pz_count_n(&ev[hit], nr);

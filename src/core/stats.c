@@ -69,6 +69,7 @@ void pz_fill_zone_info_locked(struct pz *pz, struct pz_zone *z, struct pz_zone_i
 		{PCPEV_PGFREE, PZ_PGFREE},
 	};
 
+	pz_assert_zone_locked(pz, z);
 	info->nid = z->nid;
 	info->type = (enum pz_zone_type)z->type;
 	info->name = pz_zone_type_name(info->type);

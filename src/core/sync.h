@@ -37,11 +37,34 @@ static inline void pz_count(atomic_uint_least64_t *c)
 }
 /* Adds to a counter only ever written under one lock: a plain add (no lock
  * prefix), still an atomic store so that lock-free readers see whole values. */
-static inline void pz_count_locked(atomic_uint_least64_t *c, uint64_t n)
+static inline void pz_count_owned(atomic_uint_least64_t *c, uint64_t n)
 {
 	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + n,
 			      memory_order_relaxed);
 }
+/*
+ * The checked Lock Key (types.h): a function that needs a lock ends in
+ * _locked and asserts it first thing, naming the lock. Debug builds
+ * (PZ_DEBUG_LOCKS, which CMake defines for CMAKE_BUILD_TYPE=Debug) check
+ * that the lock is held - by some thread: the lock word records no owner -
+ * and otherwise report the function and the lock through the log sink and
+ * trap. Release builds compile the checks out.
+ */
+#ifdef PZ_DEBUG_LOCKS
+#define PZ_CHECK_LOCKS 1
+#else
+#define PZ_CHECK_LOCKS 0
+#endif
+#define pz_assert_locked(pz, l, name)                                                              \
+	do {                                                                                       \
+		if (PZ_CHECK_LOCKS && !pz_lock_held(l))                                            \
+			pz_lock_assert_fail((pz), __func__, (name));                               \
+	} while (0)
+#define pz_assert_zone_locked(pz, z)  pz_assert_locked(pz, &(z)->lock, "zone->lock")
+#define pz_assert_pcp_locked(pz, pcp) pz_assert_locked(pz, &(pcp)->lock, "pcp->lock")
+#define pz_assert_fault_locked(pz)    pz_assert_locked(pz, &(pz)->fault.lock, "fault->lock")
+#define pz_assert_tune_locked(pz)     pz_assert_locked(pz, &(pz)->tune_lock, "pz->tune_lock")
+
 static inline bool pz_trylock(pz_lock_t *l)
 {
 	return atomic_load_explicit(&l->v, memory_order_relaxed) == 0 &&

@@ -11,9 +11,12 @@
  *   [C]  const after init      written by pz_init only
  *   [O]  owner                 the thread that holds the page (allocated pages)
  *   [F]  fault->lock           fail_page_alloc attributes, count and random state
- * Lock order: a pcp lock may be held while taking its zone's lock, never the
- * reverse; at most one zone lock at a time; fault->lock is a leaf taken with
- * no other lock held; user callbacks run with no lock.
+ *   [T]  pz->tune_lock         the tunables the pz_set_* setters change after init
+ * Lock order: tune_lock first (a zone lock may be taken under it); a pcp
+ * lock may be held while taking its zone's lock, never the reverse; at most
+ * one zone lock at a time; fault->lock is a leaf taken with no other lock
+ * held; user callbacks run with no lock. A function that needs a lock ends
+ * in _locked and asserts it in debug builds (pz_assert_*_locked, sync.h).
  */
 #ifndef PZ_TYPES_H
 #define PZ_TYPES_H
@@ -192,16 +195,16 @@ struct pz_zone {
 	 * own so that it does not evict the fields above */
 	_Alignas(PZ_CACHELINE) atomic_long nr_alloc_batch; /* [A] */
 	/* the lock and what is written under it */
-	_Alignas(PZ_CACHELINE) pz_lock_t lock;
-	atomic_long nr_free_pages;	    /* [Z] written, [A] read */
-	atomic_long nr_free_cma;	    /* [Z] written, [A] read */
-	atomic_long pages_scanned;	    /* [A] */
-	long nr_isolate_pageblock;	    /* [Z] */
-	long nr_migrate_reserve_block;	    /* [Z] 4.1 MIGRATE_RESERVE blocks */
-	atomic_long nr_reserved_highatomic; /* [Z] written, [A] read: 4.4 HIGHATOMIC pages */
+	_Alignas(PZ_CACHELINE) pz_lock_t lock; /* [Z] itself */
+	atomic_long nr_free_pages;	       /* [Z] written, [A] read */
+	atomic_long nr_free_cma;	       /* [Z] written, [A] read */
+	atomic_long pages_scanned;	       /* [A] */
+	long nr_isolate_pageblock;	       /* [Z] */
+	long nr_migrate_reserve_block;	       /* [Z] 4.1 MIGRATE_RESERVE blocks */
+	atomic_long nr_reserved_highatomic;    /* [Z] written, [A] read: 4.4 HIGHATOMIC pages */
 	/* [A] embedder-reported page-cache figures, by enum pz_dirty_item */
 	atomic_uint_least64_t dirty[PZ_NR_DIRTY_ITEMS];
-	struct pz_free_area free_area[PZ_MAX_ORDER_LIMIT];
+	struct pz_free_area free_area[PZ_MAX_ORDER_LIMIT]; /* [Z] (counts also [A] read) */
 };
 
 struct pz_node {
@@ -214,6 +217,7 @@ struct pz_node {
 	bool has_memory; /* [C] */
 };
 
+/* The error counters of pz_errors: all [A]. */
 struct pz_errcount {
 	atomic_uint_least64_t bad_order, bad_gfp, bad_pfn, double_free, wrong_order, tail_free,
 		bad_page_alloc, bad_page_free, leaked_pages, alloc_failed, use_after_free, other,
@@ -227,7 +231,7 @@ struct pz_errcount {
  * skipping the rest is exact).
  */
 struct pz_fault {
-	pz_lock_t lock;
+	pz_lock_t lock;		   /* [F] itself */
 	atomic_int armed;	   /* [A] written under lock */
 	struct pz_fault_attr attr; /* [F] */
 	uint64_t count;		   /* [F] eligible calls seen while interval > 1 */
@@ -251,7 +255,7 @@ enum {
 #define PZ_GFP_FAST_NONE 0xffu
 
 struct pz {
-	uint32_t magic;
+	uint32_t magic; /* [C] PZ_MAGIC; PZ_DEAD once destroyed */
 	/* [A] PZ_OFF_* bits, one load for every shortcut's gate: TRACE and
 	 * DEBUG from the config, FAULT and CPUSETS follow fault.armed and
 	 * cpusets_enabled (set where those are) */
@@ -288,24 +292,28 @@ struct pz {
 	void *direct_map;	   /* [C] */
 	uint64_t direct_map_pfn;   /* [C] */
 	size_t meta_size;	   /* [C] */
-	/* tunables: written under every zone lock by the setters */
-	unsigned min_free_kbytes, user_min_free_kbytes;
-	unsigned boot_min_free_kbytes; /* the formula's value at init (watermarks 0) */
-	unsigned lowmem_reserve_ratio[PZ_NR_ZONE_TYPES - 1];
-	unsigned percpu_pagelist_fraction;
-	unsigned zone_reclaim_mode;
-	unsigned zonelist_order;
-	unsigned dirty_ratio;
-	uint64_t dirty_bytes;
-	bool mobility_disabled; /* page_group_by_mobility_disabled */
-	unsigned debug;		/* [C] PZ_DEBUG_* */
-	atomic_int cpusets_enabled;
-	atomic_uint_least64_t nr_hwpoison; /* pages ever marked HWPOISON */
-	struct pz_errcount err;
-	atomic_uint_least64_t warn_stamp; /* warn_alloc_failed ratelimit (call count based) */
-	atomic_uint warned_once;	  /* bits: one-time warnings already given */
-	struct pz_task default_task;
-	struct pz_fault fault;
+	/* tunables the setters change: pz_set_min_free_kbytes and
+	 * pz_set_percpu_pagelist_fraction serialise on tune_lock */
+	pz_lock_t tune_lock;
+	atomic_uint min_free_kbytes;	   /* [T] written, [A] read (pz_min_free_kbytes) */
+	unsigned user_min_free_kbytes;	   /* [T] the setter's value, 0 = the formula */
+	unsigned boot_min_free_kbytes;	   /* [T] the formula's value at init (watermarks 0) */
+	unsigned percpu_pagelist_fraction; /* [T] */
+	/* tunables fixed by the config */
+	unsigned lowmem_reserve_ratio[PZ_NR_ZONE_TYPES - 1]; /* [C] */
+	unsigned zone_reclaim_mode;			     /* [C] */
+	unsigned zonelist_order;			     /* [C] */
+	unsigned dirty_ratio;				     /* [C] */
+	uint64_t dirty_bytes;				     /* [C] */
+	bool mobility_disabled;		   /* [C] page_group_by_mobility_disabled */
+	unsigned debug;			   /* [C] PZ_DEBUG_* */
+	atomic_int cpusets_enabled;	   /* [A] */
+	atomic_uint_least64_t nr_hwpoison; /* [A] pages ever marked HWPOISON */
+	struct pz_errcount err;		   /* [A] */
+	atomic_uint_least64_t warn_stamp;  /* [A] warn_alloc_failed ratelimit (call count based) */
+	atomic_uint warned_once;	   /* [A] bits: one-time warnings already given */
+	struct pz_task default_task;	   /* [C] all nodes, no flags */
+	struct pz_fault fault;		   /* [F] with its own lock; armed is [A] */
 	atomic_uint_least64_t vm_events[PZ_NR_VM_EVENTS]; /* [A] enum pz_vm_event */
 	/* ---- slow path: shrinkers, kswapd (reclaim.c, kswapd.c) ---- */
 	/* ---- slow path: compaction, migrate handler (compaction.c) ---- */

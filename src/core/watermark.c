@@ -113,19 +113,19 @@ static void setup_totalreserve(struct pz *pz)
  * setup_per_zone_wmarks + lowmem reserve + totalreserve, the order
  * init_per_zone_wmark_min runs them in. Each zone's part runs under its
  * lock, as the kernel does, because 4.1 also moves MIGRATE_RESERVE blocks.
+ * With tune_lock held: pz_setup_watermarks takes it.
  */
-void pz_setup_watermarks(struct pz *pz)
+void pz_setup_watermarks_locked(struct pz *pz)
 {
 	uint64_t lowmem_pages = 0, pages_min;
-	unsigned nz = pz->nr_nodes * PZ_NR_ZONE_TYPES;
+	unsigned nz = pz->nr_nodes * PZ_NR_ZONE_TYPES, kbytes;
 
+	pz_assert_tune_locked(pz);
 	if (!pz->boot_min_free_kbytes)
 		pz->boot_min_free_kbytes = pz_default_min_free_kbytes(pz);
-	if (!pz->user_min_free_kbytes)
-		pz->min_free_kbytes = pz->boot_min_free_kbytes;
-	else
-		pz->min_free_kbytes = pz->user_min_free_kbytes;
-	pages_min = (uint64_t)pz->min_free_kbytes >> (pz->page_shift - 10);
+	kbytes = pz->user_min_free_kbytes ? pz->user_min_free_kbytes : pz->boot_min_free_kbytes;
+	atomic_store_explicit(&pz->min_free_kbytes, kbytes, memory_order_relaxed);
+	pages_min = (uint64_t)kbytes >> (pz->page_shift - 10);
 	for (unsigned i = 0; i < nz; i++)
 		if (!zone_is_highmem(pz, &pz->zones[i]))
 			lowmem_pages += pz->zones[i].managed;
@@ -144,6 +144,13 @@ void pz_setup_watermarks(struct pz *pz)
 	for (unsigned i = 0; i < nz && pz_feature(pz, PZ_FEAT_PCP_HIGH_ORDER); i++)
 		if (pz->zones[i].pcp)
 			pz_pcp_setup_zone(pz, &pz->zones[i]);
+}
+
+void pz_setup_watermarks(struct pz *pz)
+{
+	pz_lock(pz, &pz->tune_lock);
+	pz_setup_watermarks_locked(pz);
+	pz_unlock(&pz->tune_lock);
 }
 
 bool pz_zone_watermark_ok_locked_free(const struct pz *pz, struct pz_zone *z, unsigned order,
@@ -200,6 +207,8 @@ static unsigned zone_highsize(const struct pz *pz, const struct pz_zone *z, unsi
 	return high > batch * 4 ? high : batch * 4;
 }
 
+/* pcp->high and pcp->batch of every CPU of z. Reads the [T] tunables: the
+ * caller holds tune_lock, or is pz_init. */
 void pz_pcp_setup_zone(struct pz *pz, struct pz_zone *z)
 {
 	unsigned high, batch;

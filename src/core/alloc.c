@@ -484,14 +484,13 @@ static inline bool fast_low_ok(const struct pz *pz, struct pz_zone *z, unsigned 
  * below the watermark): the first zone that passes, or NULL when only the
  * general path may decide (a remote zone in 4.1's fair pass, zone_reclaim).
  */
-static PZ_NOINLINE struct pz_zone *fast_zone_walk(struct pz *pz, pz_gfp_t gfp, unsigned order,
-						  int nid, unsigned fast, struct pz_zone *pref)
+static PZ_NOINLINE struct pz_zone *fast_zone_walk(struct pz *pz, const uint16_t *zl, unsigned high,
+						  unsigned order, unsigned mt, struct pz_zone *pref)
 {
-	const uint16_t *zl = pz->nodes[nid].zonelist[(gfp & PZ_GFP_THISNODE) ? 1 : 0];
-	unsigned pos = 0, mt = pz_fast_mt(fast);
+	unsigned pos = 0;
 	struct pz_zone *z;
 
-	while ((z = pz_next_zone(pz, zl, &pos, pz_fast_zoneidx(fast), (const pz_nodemask_t *)0))) {
+	while ((z = pz_next_zone(pz, zl, &pos, high, (const pz_nodemask_t *)0))) {
 		if (z->nid != pref->nid && !pz_feature(pz, PZ_FEAT_NO_FAIR_POLICY))
 			return (struct pz_zone *)0;
 		if (!pz_feature(pz, PZ_FEAT_NO_FAIR_POLICY) &&
@@ -503,6 +502,49 @@ static PZ_NOINLINE struct pz_zone *fast_zone_walk(struct pz *pz, pz_gfp_t gfp, u
 			return (struct pz_zone *)0; /* zone_reclaim is the general path's */
 	}
 	return (struct pz_zone *)0;
+}
+
+/*
+ * The shortcut's take from zone z's per-CPU list of this CPU: a list pop
+ * and the per-allocation counters under the pcp lock, then the head page's
+ * checks. A bad page is reported and leaked; like get_page_from_freelist
+ * the shortcut then takes the next block from the same zone. NULL when the
+ * list is empty (the general path refills it).
+ */
+static PZ_ALWAYS_INLINE struct pz_page *fast_take(struct pz *pz, struct pz_zone *z,
+						  const struct pz_alloc_ctx *ac, unsigned order,
+						  pz_gfp_t gfp)
+{
+	struct pz_pcp *pcp = &z->pcp[ac->cpu];
+	struct pz_list *list = pz_pcp_list(pcp, (unsigned)pz_pcp_level(pz, order), ac->migratetype);
+	struct pz_page *p;
+
+	do {
+		pz_lock(pz, &pcp->lock);
+		if (pz_unlikely(pz_list_empty(list))) {
+			pz_unlock(&pcp->lock);
+			return (struct pz_page *)0;
+		}
+		p = &pz->pages[(gfp & PZ_GFP_COLD) ? list->last : list->first];
+		pz_list_del(pz, list, p);
+		pg_set_where(p, 0);
+		pcp->count -= 1 << order;
+		if (pz_likely(z == ac->preferred &&
+			      (z->nid == pz->cpu_node[ac->cpu] || (gfp & PZ_GFP_OTHER_NODE)))) {
+			/* the fair batch, then zone_statistics for a hit in the
+			 * preferred zone of a local node: PGALLOC, NUMA_HIT and
+			 * NUMA_LOCAL in one counter of this CPU, under its lock */
+			if (!pz_feature(pz, PZ_FEAT_NO_FAIR_POLICY))
+				pz_fair_batch_sub_locked(pz, z, pcp, 1, order);
+			pz_count_owned(&pcp->local_hits[pz_pcp_level(pz, order)], 1);
+		} else {
+			pz_count_alloc(pz, z, order, gfp, ac, true);
+		}
+		pz_unlock(&pcp->lock);
+		if (pz_likely(pz_prep_fast(pz, p, order, gfp)))
+			return p;
+	} while (pz_unlikely(!pz_prep_new_page(pz, p, order, gfp, 0)));
+	return p;
 }
 
 /*
@@ -521,77 +563,21 @@ static PZ_NOINLINE struct pz_zone *fast_zone_walk(struct pz *pz, pz_gfp_t gfp, u
 static PZ_ALWAYS_INLINE struct pz_page *alloc_pcp_fast(struct pz *pz, pz_gfp_t gfp, unsigned order,
 						       int nid, const struct pz_task *task)
 {
-	unsigned fast = pz_gfp_fast(pz, gfp), cpu, mt, zid;
-	struct pz_zone *z, *pref;
-	struct pz_pcp *pcp;
-	struct pz_list *list;
-	struct pz_page *p;
-	bool fair = !pz_feature(pz, PZ_FEAT_NO_FAIR_POLICY);
+	struct pz_alloc_ctx ac;
+	struct pz_zone *z;
 
-	/* forbidden zone mixes and MOVABLE|RECLAIMABLE are reported by the
-	 * general path; WRITE spreading and cpusets are its too */
-	if (pz_unlikely(fast == PZ_GFP_FAST_NONE) || (gfp & PZ_GFP_WRITE))
+	if (!pz_fast_ctx(pz, gfp, nid, task, &ac))
 		return (struct pz_page *)0;
-	if (!task)
-		task = pz_task_current(pz);
-	if (pz_mask_load(&task->mems_allowed) != PZ_NODEMASK_ALL)
-		return (struct pz_page *)0;
-	cpu = pz_this_cpu(pz);
-	if (pz_likely(nid < 0 && !(gfp & PZ_GFP_THISNODE))) {
-		zid = pz->cpu_zone[cpu][pz_fast_zoneidx(fast)];
-		nid = pz->cpu_node[cpu]; /* for fast_zone_walk */
-	} else {
-		if (nid < 0)
-			nid = pz->cpu_node[cpu];
-		else if ((unsigned)nid >= pz->nr_nodes)
+	z = ac.preferred;
+	if ((!pz_feature(pz, PZ_FEAT_NO_FAIR_POLICY) &&
+	     (atomic_load_explicit(&z->flags, memory_order_relaxed) & ZONE_FAIR_DEPLETED)) ||
+	    pz_unlikely(!fast_low_ok(pz, z, order, ac.migratetype, z->type))) {
+		z = fast_zone_walk(pz, ac.zonelist, ac.high_zoneidx, order, ac.migratetype,
+				   ac.preferred);
+		if (!z)
 			return (struct pz_page *)0;
-		zid = pz->nodes[nid]
-			      .first_zone[(gfp & PZ_GFP_THISNODE) ? 1 : 0][pz_fast_zoneidx(fast)];
 	}
-	if (pz_unlikely(zid == PZ_NO_ZONE))
-		return (struct pz_page *)0;
-	z = pref = &pz->zones[zid];
-	mt = pz_fast_mt(fast);
-	if (fair && (atomic_load_explicit(&z->flags, memory_order_relaxed) & ZONE_FAIR_DEPLETED))
-		goto walk;
-	if (pz_unlikely(!fast_low_ok(pz, z, order, mt, z->type)))
-		goto walk;
-take:
-	pcp = &z->pcp[cpu];
-	list = pz_pcp_list(pcp, (unsigned)pz_pcp_level(pz, order), mt);
-retake:
-	pz_lock(pz, &pcp->lock);
-	if (pz_unlikely(pz_list_empty(list))) {
-		pz_unlock(&pcp->lock);
-		return (struct pz_page *)0;
-	}
-	p = &pz->pages[(gfp & PZ_GFP_COLD) ? list->last : list->first];
-	pz_list_del(pz, list, p);
-	pg_set_where(p, 0);
-	pcp->count -= 1 << order;
-	if (pz_likely(z == pref && (z->nid == pz->cpu_node[cpu] || (gfp & PZ_GFP_OTHER_NODE)))) {
-		/* the fair batch, then zone_statistics for a hit in the
-		 * preferred zone of a local node: PGALLOC, NUMA_HIT and
-		 * NUMA_LOCAL in one counter of this CPU, under its lock */
-		if (fair)
-			pz_fair_batch_sub_locked(pz, z, pcp, 1, order);
-		pz_count_owned(&pcp->local_hits[pz_pcp_level(pz, order)], 1);
-	} else {
-		pz_count_allocs(pz, z, pref, cpu, order, 1, gfp, true);
-	}
-	pz_unlock(&pcp->lock);
-	if (pz_likely(pz_prep_fast(pz, p, order, gfp)))
-		return p;
-	/* a bad page is reported and leaked; like get_page_from_freelist the
-	 * shortcut then takes the next block from the same zone */
-	if (pz_unlikely(!pz_prep_new_page(pz, p, order, gfp, 0)))
-		goto retake;
-	return p;
-walk:
-	z = fast_zone_walk(pz, gfp, order, nid, fast, pref);
-	if (!z)
-		return (struct pz_page *)0;
-	goto take;
+	return fast_take(pz, z, &ac, order, gfp);
 }
 
 /* The general path of a single allocation, with its trace buffer. */

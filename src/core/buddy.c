@@ -64,6 +64,18 @@ void pz_area_del(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned o
 	rd_inc(&a->nr_free_mt[p->mt], -1);
 }
 
+/* move_to_free_list: a free block changes to mt's list of its order. */
+void pz_area_move(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned order, unsigned mt)
+{
+	struct pz_free_area *a = &z->free_area[order];
+
+	pz_list_del(pz, &a->list[p->mt], p);
+	rd_inc(&a->nr_free_mt[p->mt], -1);
+	rd_inc(&a->nr_free_mt[mt], 1);
+	p->mt = (uint8_t)mt;
+	pz_list_add_head(pz, &a->list[mt], p);
+}
+
 /* __mod_zone_freepage_state: isolated pages are never counted as free. */
 void pz_account_free_locked(const struct pz *pz, struct pz_zone *z, long pages, unsigned mt)
 {

@@ -52,94 +52,86 @@ static inline bool prep_clean(struct pz *pz, struct pz_page *p, pz_gfp_t gfp)
 	return !pz_new_page_problem(p) && pz_prep_new_page(pz, p, 0, gfp, 0);
 }
 
+/* The first empty slot of array[0..n) at or after i, or n. */
+static inline size_t next_empty(pz_page_t *const *array, size_t i, size_t n)
+{
+	while (i < n && array[i])
+		i++;
+	return i;
+}
+
+/* A bulk pass's progress: every slot below i is filled; pages the checks
+ * objected to wait in bad[] until the lock is dropped. */
+struct bulk_fill {
+	pz_page_t **array;
+	size_t n, i, filled;
+	unsigned nbad;
+	struct pz_page **bad;
+};
+
+/* Moves f->i to the next empty slot; false when none is left. */
+static PZ_ALWAYS_INLINE bool bulk_slot(struct bulk_fill *f)
+{
+	f->i = next_empty(f->array, f->i, f->n);
+	return f->i < f->n;
+}
+
+/* Slot f->i takes p when its checks passed (ok); otherwise p is set aside. */
+static PZ_ALWAYS_INLINE void bulk_put(struct bulk_fill *f, struct pz_page *p, bool ok)
+{
+	if (ok) {
+		f->array[f->i] = p;
+		f->filled++;
+	} else {
+		f->bad[f->nbad++] = p;
+	}
+}
+
 /*
- * Fills empty slots from z's per-CPU list under one lock hold; returns how
- * many it filled. Whenever the
- * list runs dry, the refill's batch is pulled straight into the array
- * instead of being linked onto the list and unlinked again: the same pages
- * in the same order, with the unused rest parked on the list as the refill
- * would have left it. A page in a bad state is set aside and reported (and
- * leaked) after the unlock, its slot left for the single-allocation pass.
+ * The refill of an empty list pulled straight into the array: up to limit
+ * pages go to empty slots, the unused rest is parked on the list as the
+ * refill would have left it. Returns the pages taken, or -1 when the buddy
+ * lists had none.
  */
-static size_t bulk_take(struct pz *pz, struct pz_zone *z, pz_gfp_t gfp,
-			const struct pz_alloc_ctx *ac, size_t n, pz_page_t **array, size_t *pos)
+static PZ_ALWAYS_INLINE int bulk_refill(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp,
+					const struct pz_alloc_ctx *ac, struct bulk_fill *f,
+					pz_gfp_t gfp, uint64_t limit)
+{
+	struct pz_page *got[PZ_PCP_MAX_BATCH];
+	bool plain = !(gfp & PZ_GFP_ZERO) && !pz->debug;
+	int pulled = pz_pcp_pull_batch_locked(pz, z, pcp, ac->migratetype, got), k = 0;
+	int kmax = limit < (uint64_t)pulled ? (int)limit : pulled;
+
+	if (!pulled)
+		return -1;
+	for (; k < kmax && bulk_slot(f); k++) {
+		bulk_put(f, got[k],
+			 plain ? pz_prep_head(pz, got[k], 0, gfp) : prep_clean(pz, got[k], gfp));
+		if (f->nbad == BULK_MAX_BAD) {
+			k++;
+			break;
+		}
+	}
+	pz_pcp_park_locked(pz, pcp, pz_pcp_list(pcp, 0, ac->migratetype), 0,
+			   (gfp & PZ_GFP_COLD) != 0, got + k, pulled - k);
+	pcp->count += pulled - k;
+	return k;
+}
+
+/* After the unlock: each page set aside is reported and leaked, or - should
+ * it have become good since - fills an empty slot or goes back. Returns
+ * the slots it filled. */
+static size_t bulk_settle_bad(struct pz *pz, pz_gfp_t gfp, pz_page_t **array, size_t n,
+			      struct pz_page *const *bad, unsigned nbad)
 {
 	size_t filled = 0;
-	struct pz_pcp *pcp = &z->pcp[ac->cpu];
-	struct pz_list *list = pz_pcp_list(pcp, 0, ac->migratetype);
-	struct pz_page *bad[BULK_MAX_BAD], *got[PZ_PCP_MAX_BATCH];
-	bool cold = gfp & PZ_GFP_COLD;
-	bool plain = !(gfp & PZ_GFP_ZERO) && !pz->debug;
-	unsigned nbad = 0;
-	uint64_t taken = 0;
-	size_t i = *pos; /* every slot below is filled */
 
-	/* with 4.1's fair policy a zone serves only what is left of its batch;
-	 * each page taken counts against it, as a single call's would */
-	uint64_t limit = (uint64_t)-1;
-
-	pz_lock(pz, &pcp->lock);
-	if (!pz_feature(pz, PZ_FEAT_NO_FAIR_POLICY))
-		limit = pz_fair_batch_left_locked(pz, z, pcp);
-	while (nbad < BULK_MAX_BAD && taken < limit) {
-		struct pz_page *p;
-		int pulled, kmax, k = 0;
-
-		while (i < n && array[i])
-			i++;
-		if (i == n)
-			break;
-		if (!pz_list_empty(list)) {
-			p = pz_pcp_take_locked(pz, z, pcp, 0, ac->migratetype, cold,
-					       (struct pz_tbuf *)0);
-			taken++;
-			if (prep_clean(pz, p, gfp)) {
-				array[i] = p;
-				filled++;
-			} else {
-				bad[nbad++] = p;
-			}
-			continue;
-		}
-		pulled = pz_pcp_pull_batch_locked(pz, z, pcp, ac->migratetype, got);
-		if (!pulled)
-			break;
-		/* no more than the fair batch has left */
-		kmax = limit - taken < (uint64_t)pulled ? (int)(limit - taken) : pulled;
-		for (; k < kmax; k++) {
-			while (i < n && array[i])
-				i++;
-			if (i == n)
-				break;
-			if (plain ? pz_prep_head(pz, got[k], 0, gfp)
-				  : prep_clean(pz, got[k], gfp)) {
-				array[i] = got[k];
-				filled++;
-			} else {
-				bad[nbad++] = got[k];
-				if (nbad == BULK_MAX_BAD) {
-					k++;
-					break;
-				}
-			}
-		}
-		taken += (uint64_t)k;
-		pz_pcp_park_locked(pz, pcp, list, 0, cold, got + k, pulled - k);
-		pcp->count += pulled - k;
-	}
-	if (taken)
-		pz_count_allocs(pz, z, ac->preferred, ac->cpu, 0, taken, gfp, true);
-	pz_unlock(&pcp->lock);
-	*pos = i;
 	for (unsigned b = 0; b < nbad; b++) {
-		size_t j = 0;
+		size_t j;
 
-		/* reports and leaks; should the page have become good since it
-		 * was set aside, it fills an empty slot or goes back */
 		if (!pz_prep_new_page(pz, bad[b], 0, gfp, 0))
 			continue;
-		while (j < n && array[j])
-			j++;
+		j = next_empty(array, 0, n);
 		if (j < n) {
 			array[j] = bad[b];
 			filled++;
@@ -148,6 +140,50 @@ static size_t bulk_take(struct pz *pz, struct pz_zone *z, pz_gfp_t gfp,
 		}
 	}
 	return filled;
+}
+
+/*
+ * Fills empty slots from z's per-CPU list under one lock hold; returns how
+ * many it filled. Whenever the list runs dry, the refill's batch is pulled
+ * straight into the array (bulk_refill) instead of being linked onto the
+ * list and unlinked again. With 4.1's fair policy a zone serves only what
+ * is left of its batch; each page taken counts against it, as a single
+ * call's would.
+ */
+static size_t bulk_take(struct pz *pz, struct pz_zone *z, pz_gfp_t gfp,
+			const struct pz_alloc_ctx *ac, size_t n, pz_page_t **array, size_t *pos)
+{
+	struct pz_pcp *pcp = &z->pcp[ac->cpu];
+	struct pz_list *list = pz_pcp_list(pcp, 0, ac->migratetype);
+	struct pz_page *bad[BULK_MAX_BAD];
+	struct bulk_fill f = {array, n, *pos, 0, 0, bad};
+	uint64_t taken = 0, limit = (uint64_t)-1;
+
+	pz_lock(pz, &pcp->lock);
+	if (!pz_feature(pz, PZ_FEAT_NO_FAIR_POLICY))
+		limit = pz_fair_batch_left_locked(pz, z, pcp);
+	while (f.nbad < BULK_MAX_BAD && taken < limit && bulk_slot(&f)) {
+		int k;
+
+		if (!pz_list_empty(list)) {
+			struct pz_page *p =
+				pz_pcp_take_locked(pz, z, pcp, 0, ac->migratetype,
+						   (gfp & PZ_GFP_COLD) != 0, (struct pz_tbuf *)0);
+
+			taken++;
+			bulk_put(&f, p, prep_clean(pz, p, gfp));
+			continue;
+		}
+		k = bulk_refill(pz, z, pcp, ac, &f, gfp, limit - taken);
+		if (k < 0)
+			break;
+		taken += (uint64_t)k;
+	}
+	if (taken)
+		pz_count_allocs(pz, z, ac->preferred, ac->cpu, 0, taken, gfp, true);
+	pz_unlock(&pcp->lock);
+	*pos = f.i;
+	return f.filled + bulk_settle_bad(pz, gfp, array, n, bad, f.nbad);
 }
 
 size_t pz_alloc_pages_bulk(pz_t *pz, pz_gfp_t gfp, int nid, const pz_nodemask_t *nodemask, size_t n,
@@ -192,8 +228,7 @@ size_t pz_alloc_pages_bulk(pz_t *pz, pz_gfp_t gfp, int nid, const pz_nodemask_t 
 			if (took)
 				continue;
 		}
-		while (pos < n && array[pos])
-			pos++;
+		pos = next_empty(array, pos, n);
 		if (pos == n || !(array[pos] = pz_alloc_pages_nodemask(pz, gfp, 0, nid, nodemask)))
 			break;
 		got++;

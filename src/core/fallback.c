@@ -71,11 +71,7 @@ static long move_freepages(struct pz *pz, struct pz_zone *z, uint64_t start, uin
 			continue;
 		}
 		order = p->order;
-		pz_list_del(pz, &z->free_area[order].list[p->mt], p);
-		pz_count_owned(&z->free_area[order].nr_free_mt[p->mt], (uint64_t)-1);
-		pz_count_owned(&z->free_area[order].nr_free_mt[mt], 1);
-		p->mt = (uint8_t)mt;
-		pz_list_add_head(pz, &z->free_area[order].list[mt], p);
+		pz_area_move(pz, z, p, order, mt);
 		pfn += (uint64_t)1 << order;
 		moved += (long)1 << order;
 	}

@@ -41,35 +41,42 @@ static inline const struct pz_task *pz_task_current(struct pz *pz)
 /*
  * The alloc context of a per-CPU shortcut (alloc_pcp_fast, the bulk
  * allocator): false when the request needs something only the general path
- * does (a report, WRITE spreading, a restricted cpuset, slot-3 types).
- * Callers have checked: no nodemask, no tracing, cpusets off.
+ * does (a report, WRITE spreading, a restricted cpuset, slot-3 types, no
+ * eligible zone). Callers have checked: no nodemask, no tracing, cpusets
+ * off. The common request (local node, no __GFP_THISNODE) finds its
+ * preferred zone precomputed per CPU (pz->cpu_zone).
  */
-static inline bool pz_fast_ctx(struct pz *pz, pz_gfp_t gfp, int nid, const struct pz_task *task,
-			       struct pz_alloc_ctx *ac)
+static PZ_ALWAYS_INLINE bool pz_fast_ctx(struct pz *pz, pz_gfp_t gfp, int nid,
+					 const struct pz_task *task, struct pz_alloc_ctx *ac)
 {
-	unsigned fast = pz_gfp_fast(pz, gfp), zid;
+	unsigned fast = pz_gfp_fast(pz, gfp), list = (gfp & PZ_GFP_THISNODE) ? 1 : 0, zid;
 
 	/* forbidden zone mixes and MOVABLE|RECLAIMABLE are reported by the
-	 * general path */
-	if (pz_unlikely(fast == PZ_GFP_FAST_NONE))
+	 * general path; WRITE spreading and cpusets are its too */
+	if (pz_unlikely(fast == PZ_GFP_FAST_NONE) || (gfp & PZ_GFP_WRITE))
 		return false;
-	ac->migratetype = pz_fast_mt(fast);
-	ac->cpu = pz_this_cpu(pz);
 	ac->task = task ? task : pz_task_current(pz);
-	if ((gfp & PZ_GFP_WRITE) || pz_mask_load(&ac->task->mems_allowed) != PZ_NODEMASK_ALL)
+	if (pz_mask_load(&ac->task->mems_allowed) != PZ_NODEMASK_ALL)
 		return false;
-	if (nid < 0)
-		nid = pz->cpu_node[ac->cpu];
-	else if ((unsigned)nid >= pz->nr_nodes)
-		return false;
-	ac->zonelist = pz->nodes[nid].zonelist[(gfp & PZ_GFP_THISNODE) ? 1 : 0];
+	ac->cpu = pz_this_cpu(pz);
 	ac->high_zoneidx = pz_fast_zoneidx(fast);
+	if (pz_likely(nid < 0 && !list)) {
+		nid = pz->cpu_node[ac->cpu];
+		zid = pz->cpu_zone[ac->cpu][ac->high_zoneidx];
+	} else {
+		if (nid < 0)
+			nid = pz->cpu_node[ac->cpu];
+		else if ((unsigned)nid >= pz->nr_nodes)
+			return false;
+		zid = pz->nodes[nid].first_zone[list][ac->high_zoneidx];
+	}
+	if (pz_unlikely(zid == PZ_NO_ZONE))
+		return false;
+	ac->zonelist = pz->nodes[nid].zonelist[list];
 	ac->nodemask = (const pz_nodemask_t *)0;
+	ac->migratetype = pz_fast_mt(fast);
 	ac->spread_dirty_pages = false;
 	ac->t = (struct pz_tbuf *)0;
-	zid = pz->nodes[nid].first_zone[(gfp & PZ_GFP_THISNODE) ? 1 : 0][pz_fast_zoneidx(fast)];
-	if (zid == PZ_NO_ZONE)
-		return false;
 	ac->preferred = &pz->zones[zid];
 	ac->classzone_idx = ac->preferred->type;
 	return true;

@@ -76,6 +76,7 @@ void pz_set_pageblock_mt(struct pz *pz, uint64_t pfn, unsigned mt);
 void pz_area_add(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned order, unsigned mt,
 		 bool tail);
 void pz_area_del(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned order);
+void pz_area_move(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned order, unsigned mt);
 void pz_account_free_locked(const struct pz *pz, struct pz_zone *z, long pages, unsigned mt);
 struct pz_page *pz_rmqueue_smallest_locked(struct pz *pz, struct pz_zone *z, unsigned order,
 					   unsigned mt);

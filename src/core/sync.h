@@ -57,7 +57,7 @@ static inline void pz_count_owned(atomic_uint_least64_t *c, uint64_t n)
 #endif
 #define pz_assert_locked(pz, l, name)                                                              \
 	do {                                                                                       \
-		if (PZ_CHECK_LOCKS && !pz_lock_held(l))                                            \
+		if (PZ_CHECK_LOCKS && !atomic_load_explicit(&(l)->v, memory_order_relaxed))        \
 			pz_lock_assert_fail((pz), __func__, (name));                               \
 	} while (0)
 #define pz_assert_zone_locked(pz, z)  pz_assert_locked(pz, &(z)->lock, "zone->lock")

@@ -78,32 +78,51 @@ static uint64_t get_unsigned(va_list *ap, int lng)
 	return va_arg(*ap, unsigned);
 }
 
-static const char *convert(struct sink *s, const char *f, va_list *ap)
-{
-	bool left = false, alt = false;
-	char pad = ' ', num[24];
-	int width = 0, lng = 0;
+/* A conversion's flags, width and length modifier. */
+struct spec {
+	bool left, alt;
+	char pad;
+	int width, lng;
+};
 
+/* Reads the flags, width and length of the conversion at f into *sp;
+ * returns where its conversion character is. */
+static const char *parse_spec(const char *f, va_list *ap, struct spec *sp)
+{
+	*sp = (struct spec){false, false, ' ', 0, 0};
 	for (;; f++) {
 		if (*f == '-')
-			left = true;
+			sp->left = true;
 		else if (*f == '0')
-			pad = '0';
+			sp->pad = '0';
 		else if (*f == '#')
-			alt = true;
+			sp->alt = true;
 		else
 			break;
 	}
 	if (*f == '*') {
-		width = va_arg(*ap, int);
+		sp->width = va_arg(*ap, int);
 		f++;
 	}
 	while (*f >= '0' && *f <= '9')
-		width = width * 10 + (*f++ - '0');
+		sp->width = sp->width * 10 + (*f++ - '0');
 	while (*f == 'l' || *f == 'z') {
-		lng = *f == 'z' ? 3 : lng + 1;
+		sp->lng = *f == 'z' ? 3 : sp->lng + 1;
 		f++;
 	}
+	return f;
+}
+
+static const char *convert(struct sink *s, const char *f, va_list *ap)
+{
+	struct spec sp;
+	char num[24];
+
+	f = parse_spec(f, ap, &sp);
+	bool left = sp.left, alt = sp.alt;
+	char pad = sp.pad;
+	int width = sp.width, lng = sp.lng;
+
 	switch (*f) {
 	case 'd':
 	case 'i': {

@@ -314,6 +314,24 @@ static unsigned cpu_zero(void *ctx)
 	return 0;
 }
 
+/* pz->pcp_level: which per-CPU list level holds each order (pz_pcp_level). */
+static void set_pcp_levels(struct pz *pz)
+{
+	for (unsigned o = 0; o < PZ_MAX_ORDER_LIMIT; o++) {
+		int level = -1;
+
+		if (o == 0)
+			level = 0;
+		else if (o >= pz->max_order || !(pz->features & PZ_FEAT_PCP_HIGH_ORDER))
+			level = -1;
+		else if (o <= PZ_PCP_COSTLY_ORDER)
+			level = (int)o;
+		else if (o == pz->pageblock_order)
+			level = PZ_PCP_LEVELS - 1;
+		pz->pcp_level[o] = (int8_t)level;
+	}
+}
+
 static void copy_config(struct pz *pz, const struct pz_config *cfg, const struct layout *lo)
 {
 	static const unsigned default_ratio[PZ_NR_ZONE_TYPES - 1] = {256, 256, 32, 32};
@@ -334,19 +352,7 @@ static void copy_config(struct pz *pz, const struct pz_config *cfg, const struct
 	pz->page_shift = lo->page_shift;
 	pz->max_order = lo->max_order;
 	pz->pageblock_order = lo->pageblock_order;
-	for (unsigned o = 0; o < PZ_MAX_ORDER_LIMIT; o++) {
-		int level = -1;
-
-		if (o == 0)
-			level = 0;
-		else if (o >= pz->max_order || !(pz->features & PZ_FEAT_PCP_HIGH_ORDER))
-			level = -1;
-		else if (o <= PZ_PCP_COSTLY_ORDER)
-			level = (int)o;
-		else if (o == pz->pageblock_order)
-			level = PZ_PCP_LEVELS - 1;
-		pz->pcp_level[o] = (int8_t)level;
-	}
+	set_pcp_levels(pz);
 	pz->pageblock_nr_pages = 1u << lo->pageblock_order;
 	pz->nr_nodes = m->nr_nodes;
 	pz->nr_cpus = m->nr_cpus;

@@ -257,6 +257,25 @@ static unsigned cut_run(struct pz *pz, struct pz_list *list, struct pz_page *p, 
 	return order;
 }
 
+/* The round robin's next run: the next non-empty list (batch_free counts
+ * the lists passed, all of them when only one list is left). */
+static inline struct pz_list *rr_next_run(struct pz *pz, struct pz_pcp *pcp, struct pcp_rr *rr,
+					  unsigned nr_lists)
+{
+	struct pz_list *list;
+
+	do {
+		rr->batch_free++;
+		if (++rr->k == nr_lists)
+			rr->k = 0;
+		list = rr_list(pz, pcp, rr->k);
+	} while (pz_list_empty(list));
+	if ((unsigned)rr->batch_free == nr_lists)
+		rr->batch_free = rr->to_free;
+	rr->in_run = true;
+	return list;
+}
+
 /*
  * free_pcppages_bulk: up to about `n` pages of the call rr describes back
  * to the buddy lists, round robin over the lists in the kernel's order
@@ -278,17 +297,8 @@ static int free_pcppages_bulk(struct pz *pz, struct pz_zone *z, struct pz_pcp *p
 		struct pz_page *p;
 		unsigned mt, order;
 
-		if (!rr->in_run || pz_list_empty(list)) {
-			do {
-				rr->batch_free++;
-				if (++rr->k == nr_lists)
-					rr->k = 0;
-				list = rr_list(pz, pcp, rr->k);
-			} while (pz_list_empty(list));
-			if ((unsigned)rr->batch_free == nr_lists)
-				rr->batch_free = rr->to_free;
-			rr->in_run = true;
-		}
+		if (!rr->in_run || pz_list_empty(list))
+			list = rr_next_run(pz, pcp, rr, nr_lists);
 		order = pz_pcp_level_order(pz, rr->k / PZ_MT_PCPTYPES);
 		p = &pz->pages[list->last];
 		mt = p->mt;

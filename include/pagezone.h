@@ -424,6 +424,11 @@ struct pz_config {
 	 * handed out, as the kernel's page poisoning does). Costs a write and
 	 * a read of every freed page. */
 	unsigned debug;
+	/* Nonzero: kswapd is run inline by the caller that wakes it, after
+	 * its locks are dropped, until it sleeps; the wake_kswapd and wait
+	 * hooks are not called for it. A seeded single-threaded simulation
+	 * then repeats exactly (docs/DESIGN.md "Reclaim and kswapd"). */
+	unsigned kswapd_deterministic;
 };
 
 typedef struct pz pz_t;
@@ -989,6 +994,161 @@ enum pz_vm_event {
 PZ_API int pz_vm_events(const pz_t *pz, uint64_t *out, size_t n);
 
 /* ---- Shrinkers, direct reclaim and kswapd (reclaim.c, kswapd.c) ------- */
+/*
+ * pagezone has no page LRU: page caches, anonymous memory and object caches
+ * are the embedder's, reached through shrinkers (docs/DESIGN.md "Reclaim and
+ * kswapd"). A shrinker frees pages through the ordinary pz_free_* calls;
+ * reclaim counts as progress only the pages the reclaiming task (the
+ * current pz_task) freed while its shrinkers ran.
+ */
+
+/* What a scan callback returns to stop this pass (SHRINK_STOP), and what a
+ * count callback may return for "nothing here at all" (6.1's SHRINK_EMPTY;
+ * the linux-4.1 profile reads it as 0). */
+#define PZ_SHRINK_STOP	       (~0UL)
+#define PZ_SHRINK_EMPTY	       (~0UL - 1)
+#define PZ_DEFAULT_SEEKS       2    /* DEFAULT_SEEKS */
+#define PZ_SHRINK_BATCH	       128  /* SHRINK_BATCH: objects per scan call when batch is 0 */
+#define PZ_SHRINKER_NUMA_AWARE 0x1u /* count/scan per node; else node 0 only */
+
+/* One call's request (struct shrink_control). */
+struct pz_shrink_control {
+	pz_gfp_t gfp_mask;
+	int nid;		  /* the node to shrink; 0 for shrinkers not NUMA-aware */
+	unsigned long nr_to_scan; /* scan: objects to scan (at most batch) */
+	/* scan, modern profile: preset to nr_to_scan; the callback may store
+	 * how many it really scanned (6.1). Ignored by linux-4.1. */
+	unsigned long nr_scanned;
+	int priority; /* ours: the reclaim priority, 12 (gentle) down to 0 */
+};
+
+/*
+ * A shrinker: caller-owned memory, initialised by pz_shrinker_init (or
+ * zeroed), callbacks and tunables set, then registered. The core never
+ * allocates; its per-node deferred work and list links live in `core`,
+ * which callers must not touch while registered.
+ */
+struct pz_shrinker {
+	/* Objects that could be freed now on sc->nid (0: skip this shrinker). */
+	unsigned long (*count_objects)(struct pz_shrinker *s, struct pz_shrink_control *sc);
+	/* Try to free sc->nr_to_scan objects; return the number freed or
+	 * PZ_SHRINK_STOP. Pages go back with pz_free_*. */
+	unsigned long (*scan_objects)(struct pz_shrinker *s, struct pz_shrink_control *sc);
+	void *ctx;	/* the caller's */
+	int seeks;	/* cost to recreate an object; 0 only in modern (scan half) */
+	long batch;	/* objects per scan call; 0 = PZ_SHRINK_BATCH */
+	unsigned flags; /* PZ_SHRINKER_* */
+	struct {
+		struct pz_shrinker *next, *prev;
+		const void *owner;		/* the instance it is registered with */
+		unsigned state;			/* registered / dying / gone */
+		unsigned active;		/* calls running now */
+		long nr_deferred[PZ_MAX_NODES]; /* scan work carried over, per node */
+	} core;
+};
+
+/* Zeroes s and sets seeks = PZ_DEFAULT_SEEKS, batch = 0. Context: any. */
+PZ_API void pz_shrinker_init(struct pz_shrinker *s);
+
+/*
+ * Adds s to the end of pz's shrinker list (register_shrinker); its deferred
+ * work starts at 0. Returns 0; -PZ_EINVAL for a bad instance, NULL s or
+ * callback, negative seeks or batch, seeks 0 in linux-4.1 (4.1 divides by
+ * it), or s already registered (with any instance). Context: any thread,
+ * also from a shrinker callback; may spin on the shrinker list lock.
+ */
+PZ_API int pz_register_shrinker(pz_t *pz, struct pz_shrinker *s);
+
+/*
+ * Removes s (unregister_shrinker): no call of s starts after it returns.
+ * Returns 0 when s is off the list and none of its calls runs: its memory
+ * is the caller's again. When a call of s is still running and the caller
+ * is itself inside a shrinker callback of the same task (s unregistering
+ * itself, or another shrinker, from its callback), it does not wait (that
+ * could deadlock): s is marked dead (no new calls) and 1 is returned; s
+ * leaves the list when its running calls return, and calling
+ * pz_unregister_shrinker again returns 1 until then, 0 after. Outside a
+ * callback it waits (spinning with the relax hook) for running calls.
+ * -PZ_EINVAL for a bad instance, NULL s, or s not registered with pz.
+ * Context: any thread; called with no pagezone lock held. Threads that
+ * share a pz_task (e.g. the default task) count as one for "inside a
+ * callback".
+ */
+PZ_API int pz_unregister_shrinker(pz_t *pz, struct pz_shrinker *s);
+
+/*
+ * Direct reclaim as an allocation from node nid with gfp would run it
+ * (try_to_free_pages): the shrinkers of the zonelist's nodes, priority 12
+ * down to 0, stopping once SWAP_CLUSTER_MAX (32) pages came back. Sets
+ * *progress to the pages the calling task freed meanwhile (0 when its
+ * shrinkers freed nothing, whatever they returned). Counts allocstall,
+ * pgscan_direct, pgsteal_direct and slabs_scanned. Returns 0, -PZ_EINVAL
+ * (bad instance, NULL progress, forbidden gfp zone mix), -PZ_ENODEV (nid).
+ * Context: may call shrinkers (no allocator lock held), from any thread;
+ * the calling task runs with PZ_TASK_MEMALLOC meanwhile (unless it is the
+ * default task), as the kernel's direct reclaim runs with PF_MEMALLOC.
+ */
+PZ_API int pz_direct_reclaim(pz_t *pz, int nid, pz_gfp_t gfp, unsigned order, uint64_t *progress);
+
+/* Why pz_wakeup_kswapd did or did not wake a node's kswapd (wakeup_kswapd's
+ * exits in the kernel's order). */
+enum pz_kswapd_wake {
+	PZ_KSWAPD_WOKEN = 0,
+	PZ_KSWAPD_UNPOPULATED, /* the zone has no pages (4.1) / none managed (6.1) */
+	PZ_KSWAPD_CPUSET,      /* the task's cpuset does not allow the node */
+	PZ_KSWAPD_NOT_ASLEEP,  /* kswapd is awake: the order and zone were recorded */
+	PZ_KSWAPD_HOPELESS,    /* modern: 16 balancing runs reclaimed nothing */
+	PZ_KSWAPD_BALANCED,    /* already balanced for the order */
+};
+
+/*
+ * wakeup_kswapd(zone type of node nid, order, class zone): records order
+ * and class zone for the node's kswapd, then wakes it through the
+ * platform's wake_kswapd hook - or, in deterministic mode
+ * (pz_config.kswapd_deterministic), runs it inline until it sleeps before
+ * returning. Returns the pz_kswapd_wake reason (>= 0), -PZ_EINVAL (bad
+ * instance, type, order or classzone), -PZ_ENODEV (nid). Context: any
+ * thread, no allocator lock held; calls the wake hook, and in
+ * deterministic mode shrinkers and compaction.
+ */
+PZ_API int pz_wakeup_kswapd(pz_t *pz, int nid, enum pz_zone_type type, unsigned order,
+			    enum pz_zone_type classzone, pz_gfp_t gfp);
+
+/* What pz_kswapd_run did. */
+enum pz_kswapd_run_result {
+	PZ_KSWAPD_SLEEP = 0, /* balanced: sleeps until the next wake-up */
+	PZ_KSWAPD_AGAIN = 1, /* not balanced or woken meanwhile: run again */
+	PZ_KSWAPD_BUSY = 2,  /* another call runs this node's kswapd: nothing done */
+};
+
+/*
+ * One round of node nid's kswapd: take the recorded order and class zone,
+ * balance the node (balance_pgdat: shrinkers from priority 12 down until
+ * the zones are above their high watermark, compaction for high orders),
+ * then decide to sleep: nap through the platform's wait hook
+ * (PZ_WAIT_KSWAPD_NAP, 100 ms; skipped in deterministic mode) and sleep if
+ * still balanced. Calling it while kswapd sleeps counts as a wake-up.
+ * Returns a pz_kswapd_run_result, -PZ_EINVAL (bad instance), -PZ_ENODEV
+ * (nid). Context: the node's kswapd thread (any thread; one at a time per
+ * node, others get PZ_KSWAPD_BUSY); calls shrinkers, compaction and the
+ * wait hook with no allocator lock held.
+ */
+PZ_API int pz_kswapd_run(pz_t *pz, int nid);
+
+/* A node's kswapd state (kswapd_max_order and classzone_idx in 4.1,
+ * kswapd_order and kswapd_highest_zoneidx in 6.1). */
+struct pz_kswapd_info {
+	unsigned order;	   /* the recorded order of the next round */
+	int classzone;	   /* the recorded zone index; PZ_NR_ZONE_TYPES: none (6.1) */
+	int asleep;	   /* on its wait queue (wakeups go through) */
+	unsigned failures; /* modern: kswapd_failures */
+	uint64_t wakeups;  /* wake-ups delivered to this node */
+	uint64_t runs;	   /* balancing rounds (pageoutrun of this node) */
+};
+
+/* Copies node nid's kswapd state. Returns 0, -PZ_EINVAL, -PZ_ENODEV.
+ * Context: any; lock-free, racy while kswapd runs. */
+PZ_API int pz_kswapd_info(pz_t *pz, int nid, struct pz_kswapd_info *out);
 
 /* ---- Compaction and page migration (compaction.c) --------------------- */
 

@@ -214,6 +214,9 @@ static int free_block(struct pz *pz, struct pz_page *p, unsigned order, bool col
 	pz_trace_rec(t, PZ_TRACE_PAGE_FREE, pz_page_pfn(pz, p), order, 0, 0);
 	if (!free_pages_prepare(pz, p, order))
 		return -PZ_EFAULT;
+	/* reclaim_state: a shrinker's free counts once it reaches the lists */
+	if (pz_unlikely(atomic_load_explicit(&pz->fast_off, memory_order_relaxed) & PZ_OFF_RECLAIM))
+		pz_reclaim_note_free(pz, (uint64_t)1 << order);
 	if (pz_pcp_level(pz, order) < 0) {
 		pz_free_pages_ok(pz, p, order, cpu);
 		return 0;

@@ -387,6 +387,7 @@ static void copy_config(struct pz *pz, const struct pz_config *cfg, const struct
 	pz_task_init(&pz->default_task);
 	pz_lock_init(&pz->tune_lock);
 	pz_fault_init(pz);
+	pz->kswapd_inline = cfg->kswapd_deterministic != 0;
 }
 
 /*
@@ -649,6 +650,7 @@ int pz_init(const struct pz_config *cfg, void *mem, size_t size, pz_t **out)
 	for (unsigned i = 0; i < pz->nr_nodes * PZ_NR_ZONE_TYPES; i++)
 		if (pz->zones[i].pcp)
 			pz_pcp_setup_zone(pz, &pz->zones[i]);
+	pz_reclaim_init(pz);
 	*out = pz;
 	return 0;
 }

@@ -127,7 +127,45 @@ bool pz_should_fail_alloc_page_slow(struct pz *pz, const struct pz_task *task, p
 struct pz_page *pz_alloc_slowpath(struct pz *pz, pz_gfp_t gfp, unsigned order,
 				  struct pz_alloc_ctx *ac);
 
-/* ---- reclaim.c: shrinkers and direct reclaim --------------------------- */
+/* ---- shrinker.c: the shrinker list, do_shrink_slab, reclaim windows ---- */
+void pz_reclaim_init(struct pz *pz);
+/* Opens a reclaim window for the current task; false when the task has too
+ * many open already (nested reclaim from shrinker callbacks). */
+bool pz_reclaim_open(struct pz *pz, struct pz_reclaim_state *rs);
+void pz_reclaim_close(struct pz *pz, struct pz_reclaim_state *rs);
+uint64_t pz_reclaim_progress(struct pz *pz, struct pz_reclaim_state *rs);
+/* A free of pages by the current task reached the free lists. */
+void pz_reclaim_note_free(struct pz *pz, uint64_t pages);
+/* shrink_slab on one node. 4.1 scales by nr_scanned / nr_eligible, 6.1 by
+ * priority. Returns the pages the window's task freed during the calls
+ * and counts them and the objects scanned as kswapd's or direct. */
+struct pz_shrink_req {
+	pz_gfp_t gfp;
+	int nid;
+	int priority;
+	uint64_t nr_scanned, nr_eligible; /* 4.1: the pseudo-LRU figures */
+	unsigned zone_type;		  /* 4.1: the zone the per-zone counters name */
+	bool kswapd;
+};
+uint64_t pz_shrink_slab(struct pz *pz, struct pz_reclaim_state *rs,
+			const struct pz_shrink_req *req);
+
+/* ---- reclaim.c: direct reclaim and the zone tests kswapd shares -------- */
+#define PZ_DEF_PRIORITY 12
+/* Pages of z in use: what the kernel's LRU would hold (managed - free). */
+uint64_t pz_zone_in_use(const struct pz_zone *z);
+/* 4.1 zone_reclaimable: fewer pseudo-LRU pages scanned since the last free
+ * than six times the pages in use. */
+bool pz_zone_reclaimable(const struct pz_zone *z);
+/* The pseudo-LRU scan of z at priority (get_scan_count: in use >> priority),
+ * added to z's pages_scanned. */
+uint64_t pz_zone_scan(struct pz_zone *z, int priority);
+bool pz_zone_wmark_safe(struct pz *pz, struct pz_zone *z, unsigned order, long mark,
+			unsigned classzone);
+/* 6.1 shrink_node on nid (zones up to reclaim_idx): adds the pseudo-LRU
+ * scan to *scanned, returns the pages that came back. */
+uint64_t pz_shrink_node_61(struct pz *pz, struct pz_reclaim_state *rs, int nid, pz_gfp_t gfp,
+			   int priority, unsigned reclaim_idx, bool kswapd, uint64_t *scanned);
 /*
  * try_to_free_pages for a slow-path request: runs the shrinkers of the
  * nodes of ac's zonelist (priority 12 down, do_shrink_slab's arithmetic)

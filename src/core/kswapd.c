@@ -1,15 +1,509 @@
 /*
- * kswapd.c - background reclaim, one kswapd per node.
+ * kswapd.c - background reclaim: one kswapd per node.
  *
- * SEAM: waking and balancing come with the slow-path work; until then a
- * wake-up does nothing.
+ * The kernel's kswapd is a thread looping for ever: pick up the order and
+ * zone that wake-ups recorded, balance the node (balance_pgdat), then try
+ * to sleep - a short nap first, and sleep for real only if the node is
+ * still balanced. Here that loop is cut into rounds: pz_kswapd_run runs
+ * one (pick up, balance, sleep decision) and returns whether kswapd sleeps
+ * or must run again, keeping the loop's variables in struct pz_kswapd.
+ * The host layer runs rounds on a thread per node; an embedder may run
+ * them itself; in deterministic mode the caller that wakes a node runs its
+ * rounds inline at the end of the wake-up, after its locks are dropped.
+ *
+ * Waking (wakeup_kswapd) records order and zone, then leaves at the
+ * kernel's exits: zone without pages, cpuset, kswapd not asleep, (6.1)
+ * hopeless node, already balanced. Only a sleeping kswapd is woken, by
+ * whoever turns `asleep` from 1 to 0; a wake-up bumps wake_seq, which is
+ * how a nap learns that it was cut short (the kernel's "remaining").
+ *
+ * Balancing follows 4.1 (zones up to the class zone at high + balance gap,
+ * the 25% rule for high orders, compact_pgdat) or 6.1 (any eligible zone at
+ * high, kswapd_failures, kcompactd woken before the nap). Reclaim is the
+ * shrinkers' (reclaim.c's pseudo-LRU figures); no allocator lock is held.
  */
 #include "internal.h"
 
+#define KSWAPD_NAP_USECS     100000 /* HZ / 10 */
+#define MAX_RECLAIM_RETRIES  16
+#define KSWAPD_INLINE_ROUNDS 8
+
+static bool modern(const struct pz *pz)
+{
+	return pz->profile != PZ_PROFILE_LINUX_4_1;
+}
+
+static int rd(atomic_int *v)
+{
+	return atomic_load_explicit(v, memory_order_relaxed);
+}
+
+static void wr(atomic_int *v, int x)
+{
+	atomic_store_explicit(v, x, memory_order_relaxed);
+}
+
+static long wmark(struct pz_zone *z, int i)
+{
+	return zload(&z->wmark[i]);
+}
+
+/* pgdat->nr_zones: one past the node's highest populated zone. */
+static int nr_zones(struct pz *pz, int nid)
+{
+	for (int t = PZ_NR_ZONE_TYPES - 1; t >= 0; t--)
+		if (pz_zone_of(pz, nid, t)->populated)
+			return t + 1;
+	return 1;
+}
+
+/* 4.1 zone_balanced: high + gap at order, and compaction possible. */
+static bool zone_balanced_41(struct pz *pz, struct pz_zone *z, unsigned order, long gap,
+			     unsigned classzone)
+{
+	if (!pz_zone_wmark_safe(pz, z, order, wmark(z, 2) + gap, classzone))
+		return false;
+	if (order && pz_compaction_suitable(pz, z, order, 0, classzone) == PZ_COMPACT_SKIPPED)
+		return false;
+	return true;
+}
+
+/* 4.1 pgdat_balanced: every zone up to classzone (order 0), or a quarter
+ * of their pages (high orders); unreclaimable zones count as balanced. */
+static bool pgdat_balanced_41(struct pz *pz, int nid, unsigned order, int classzone)
+{
+	uint64_t managed = 0, balanced = 0;
+
+	for (int i = 0; i <= classzone && i < PZ_NR_ZONE_TYPES; i++) {
+		struct pz_zone *z = pz_zone_of(pz, nid, i);
+
+		if (!z->populated)
+			continue;
+		managed += z->managed;
+		if (!pz_zone_reclaimable(z) || zone_balanced_41(pz, z, order, 0, (unsigned)i))
+			balanced += z->managed;
+		else if (!order)
+			return false;
+	}
+	return order ? balanced >= (managed >> 2) : true;
+}
+
+/* 6.1 pgdat_balanced: some managed zone up to highest is at high. */
+static bool pgdat_balanced_61(struct pz *pz, int nid, unsigned order, int highest)
+{
+	bool any = false;
+
+	for (int i = 0; i <= highest && i < PZ_NR_ZONE_TYPES; i++) {
+		struct pz_zone *z = pz_zone_of(pz, nid, i);
+
+		if (!z->managed)
+			continue;
+		any = true;
+		if (pz_zone_wmark_safe(pz, z, order, wmark(z, 2), (unsigned)highest))
+			return true;
+	}
+	return !any;
+}
+
+/* ---- waking ------------------------------------------------------------- */
+
+static void record_wake(struct pz *pz, struct pz_kswapd *k, unsigned order, unsigned classzone)
+{
+	int cur = rd(&k->classzone);
+
+	if (!modern(pz)) {
+		if (rd(&k->order) < (int)order) {
+			wr(&k->order, (int)order);
+			wr(&k->classzone, cur < (int)classzone ? cur : (int)classzone);
+		}
+		return;
+	}
+	if (cur == PZ_NR_ZONE_TYPES || cur < (int)classzone)
+		wr(&k->classzone, (int)classzone);
+	if (rd(&k->order) < (int)order)
+		wr(&k->order, (int)order);
+}
+
+/* wakeup_kswapd's exits after the recorded work: is kswapd to be woken? */
+static enum pz_kswapd_wake wake_exits(struct pz *pz, struct pz_zone *z, unsigned order,
+				      unsigned classzone, pz_gfp_t gfp)
+{
+	struct pz_kswapd *k = &pz->kswapd[z->nid];
+
+	if (!atomic_load_explicit(&k->asleep, memory_order_acquire))
+		return PZ_KSWAPD_NOT_ASLEEP;
+	if (!modern(pz))
+		return zone_balanced_41(pz, z, order, 0, 0) ? PZ_KSWAPD_BALANCED : PZ_KSWAPD_WOKEN;
+	if (atomic_load_explicit(&k->failures, memory_order_relaxed) >= MAX_RECLAIM_RETRIES ||
+	    pgdat_balanced_61(pz, z->nid, order, (int)classzone)) {
+		if (!(gfp & PZ_GFP_DIRECT_RECLAIM))
+			pz_wakeup_kcompactd(pz, z->nid, order, classzone);
+		return atomic_load_explicit(&k->failures, memory_order_relaxed) >=
+				       MAX_RECLAIM_RETRIES
+			       ? PZ_KSWAPD_HOPELESS
+			       : PZ_KSWAPD_BALANCED;
+	}
+	return PZ_KSWAPD_WOKEN;
+}
+
+static enum pz_kswapd_wake wakeup_kswapd(struct pz *pz, struct pz_zone *z, unsigned order,
+					 unsigned classzone, pz_gfp_t gfp,
+					 const struct pz_task *task)
+{
+	struct pz_kswapd *k = &pz->kswapd[z->nid];
+	unsigned one = 1;
+	enum pz_kswapd_wake r;
+
+	if (modern(pz) ? !z->managed : !z->populated)
+		return PZ_KSWAPD_UNPOPULATED;
+	if (!pz_cpuset_zone_allowed(pz, task, z,
+				    modern(pz) ? gfp : PZ_GFP_KERNEL | PZ_GFP_HARDWALL))
+		return PZ_KSWAPD_CPUSET;
+	record_wake(pz, k, order, classzone);
+	r = wake_exits(pz, z, order, classzone, gfp);
+	if (r != PZ_KSWAPD_WOKEN)
+		return r;
+	if (!atomic_compare_exchange_strong(&k->asleep, &one, 0))
+		return PZ_KSWAPD_NOT_ASLEEP; /* someone else woke it meanwhile */
+	atomic_fetch_add_explicit(&k->wake_seq, 1, memory_order_release);
+	pz_count(&k->wakeups);
+	pz_count_vm_event(pz, PZ_VM_KSWAPD_WAKE, 1);
+	return PZ_KSWAPD_WOKEN;
+}
+
+/* After the wake-ups of one call: the hook, or the rounds themselves. */
+static void deliver(struct pz *pz, uint64_t nodes)
+{
+	for (unsigned n = 0; n < pz->nr_nodes; n++) {
+		if (!(nodes & ((uint64_t)1 << n)))
+			continue;
+		if (!pz->kswapd_inline) {
+			if (pz->plat.wake_kswapd)
+				pz->plat.wake_kswapd(pz->plat.ctx, (int)n);
+			continue;
+		}
+		for (unsigned i = 0; i < KSWAPD_INLINE_ROUNDS; i++)
+			if (pz_kswapd_run(pz, (int)n) != PZ_KSWAPD_AGAIN)
+				break;
+	}
+}
+
 void pz_wake_all_kswapds(struct pz *pz, pz_gfp_t gfp, unsigned order, const struct pz_alloc_ctx *ac)
 {
-	(void)pz;
-	(void)gfp;
-	(void)order;
-	(void)ac;
+	uint64_t woken = 0;
+	unsigned pos = 0;
+	int last = -1;
+	struct pz_zone *z;
+
+	while ((z = pz_next_zone(pz, ac->zonelist, &pos, ac->high_zoneidx, ac->nodemask))) {
+		unsigned cz = ac->classzone_idx;
+
+		if (modern(pz)) {
+			if (!z->managed || z->nid == last)
+				continue;
+			last = z->nid;
+			cz = ac->high_zoneidx;
+		}
+		if (wakeup_kswapd(pz, z, order, cz, gfp, ac->task) == PZ_KSWAPD_WOKEN)
+			woken |= (uint64_t)1 << z->nid;
+	}
+	deliver(pz, woken);
+}
+
+int pz_wakeup_kswapd(pz_t *pz, int nid, enum pz_zone_type type, unsigned order,
+		     enum pz_zone_type classzone, pz_gfp_t gfp)
+{
+	enum pz_kswapd_wake r;
+
+	if (!pz_instance_ok(pz) || (unsigned)type >= PZ_NR_ZONE_TYPES ||
+	    (unsigned)classzone >= PZ_NR_ZONE_TYPES || order >= pz->max_order)
+		return -PZ_EINVAL;
+	if (nid < 0 || (unsigned)nid >= pz->nr_nodes)
+		return -PZ_ENODEV;
+	r = wakeup_kswapd(pz, pz_zone_of(pz, nid, (int)type), order, (unsigned)classzone, gfp,
+			  pz_task_current(pz));
+	if (r == PZ_KSWAPD_WOKEN)
+		deliver(pz, (uint64_t)1 << nid);
+	return (int)r;
+}
+
+/* ---- balance_pgdat, 4.1 ------------------------------------------------- */
+
+struct bal41 {
+	struct pz_reclaim_state *rs;
+	int nid, priority, end_zone;
+	unsigned order;
+	uint64_t reclaimed, attempted;
+};
+
+/* kswapd_shrink_zone: true when it scanned enough not to raise priority. */
+static bool kswapd_shrink_zone(struct pz *pz, struct bal41 *b, struct pz_zone *z)
+{
+	long low = wmark(z, 1), high = wmark(z, 2);
+	long gap = (long)((z->managed + 99) / 100);
+	uint64_t to_reclaim = high > PZ_SWAP_CLUSTER_MAX ? (uint64_t)high : PZ_SWAP_CLUSTER_MAX;
+	unsigned testorder = b->order;
+	struct pz_shrink_req req = {PZ_GFP_KERNEL, b->nid, b->priority, 0, 0, z->type, true};
+
+	if (b->order &&
+	    pz_compaction_suitable(pz, z, b->order, 0, (unsigned)b->end_zone) != PZ_COMPACT_SKIPPED)
+		testorder = 0;
+	if (zone_balanced_41(pz, z, testorder, gap < low ? gap : low, (unsigned)b->end_zone))
+		return true;
+	req.nr_eligible = pz_zone_in_use(z);
+	req.nr_scanned = pz_zone_scan(z, b->priority);
+	if (z->type == b->end_zone)
+		b->reclaimed += pz_shrink_slab(pz, b->rs, &req);
+	b->attempted += to_reclaim;
+	return req.nr_scanned >= to_reclaim;
+}
+
+/* The highest zone that needs balancing (end_zone), or -1: balanced. */
+static int find_end_zone_41(struct pz *pz, struct bal41 *b)
+{
+	for (int i = nr_zones(pz, b->nid) - 1; i >= 0; i--) {
+		struct pz_zone *z = pz_zone_of(pz, b->nid, i);
+
+		if (!z->populated || (b->priority != PZ_DEF_PRIORITY && !pz_zone_reclaimable(z)))
+			continue;
+		if (!zone_balanced_41(pz, z, b->order, 0, 0))
+			return i;
+	}
+	return -1;
+}
+
+/* One priority step of 4.1's balance_pgdat; false: node balanced. */
+static bool balance_step_41(struct pz *pz, struct bal41 *b, int classzone)
+{
+	bool raise = true, needs_compaction = b->order > 0;
+	int end = find_end_zone_41(pz, b);
+
+	if (end < 0)
+		return false;
+	b->end_zone = end;
+	b->reclaimed = b->attempted = 0;
+	for (int i = 0; i <= end; i++) {
+		struct pz_zone *z = pz_zone_of(pz, b->nid, i);
+
+		if (z->populated && needs_compaction &&
+		    pz_zone_wmark_safe(pz, z, b->order, wmark(z, 1), (unsigned)classzone))
+			needs_compaction = false;
+	}
+	for (int i = 0; i <= end; i++) {
+		struct pz_zone *z = pz_zone_of(pz, b->nid, i);
+
+		if (!z->populated || (b->priority != PZ_DEF_PRIORITY && !pz_zone_reclaimable(z)))
+			continue;
+		if (kswapd_shrink_zone(pz, b, z))
+			raise = false;
+	}
+	if (b->order && b->reclaimed >= (2ull << b->order))
+		b->order = 0;
+	if (needs_compaction && b->reclaimed > b->attempted)
+		pz_compact_pgdat(pz, b->nid, b->order);
+	if (raise || !b->reclaimed)
+		b->priority--;
+	return true;
+}
+
+static unsigned balance_pgdat_41(struct pz *pz, int nid, unsigned order, int *classzone)
+{
+	struct pz_reclaim_state rs;
+	struct bal41 b = {&rs, nid, PZ_DEF_PRIORITY, 0, order, 0, 0};
+
+	pz_count_vm_event(pz, PZ_VM_PAGEOUTRUN, 1);
+	pz_count(&pz->kswapd[nid].runs);
+	if (!pz_reclaim_open(pz, &rs))
+		return order;
+	while (balance_step_41(pz, &b, *classzone) && b.priority >= 1 &&
+	       !pgdat_balanced_41(pz, nid, b.order, *classzone))
+		;
+	pz_reclaim_close(pz, &rs);
+	*classzone = b.end_zone;
+	return b.order;
+}
+
+/* ---- balance_pgdat, 6.1 ------------------------------------------------- */
+
+static unsigned balance_pgdat_61(struct pz *pz, int nid, unsigned order, int highest)
+{
+	struct pz_reclaim_state rs;
+	uint64_t total = 0, to_reclaim = 0;
+	int prio = PZ_DEF_PRIORITY;
+
+	pz_count_vm_event(pz, PZ_VM_PAGEOUTRUN, 1);
+	pz_count(&pz->kswapd[nid].runs);
+	for (int i = 0; i <= highest && i < PZ_NR_ZONE_TYPES; i++) {
+		struct pz_zone *z = pz_zone_of(pz, nid, i);
+		long high = wmark(z, 2);
+
+		if (z->managed)
+			to_reclaim +=
+				high > PZ_SWAP_CLUSTER_MAX ? (uint64_t)high : PZ_SWAP_CLUSTER_MAX;
+	}
+	if (!pz_reclaim_open(pz, &rs))
+		return order;
+	do {
+		uint64_t scanned = 0, got;
+
+		if (pgdat_balanced_61(pz, nid, order, highest))
+			goto out;
+		got = pz_shrink_node_61(pz, &rs, nid, PZ_GFP_KERNEL, prio, (unsigned)highest, true,
+					&scanned);
+		total += got;
+		if (order && total >= (2ull << order))
+			order = 0;
+		if (scanned < to_reclaim || !got)
+			prio--;
+	} while (prio >= 1);
+	if (!total)
+		atomic_fetch_add_explicit(&pz->kswapd[nid].failures, 1, memory_order_relaxed);
+out:
+	pz_reclaim_close(pz, &rs);
+	return order;
+}
+
+/* ---- the sleep decision ------------------------------------------------- */
+
+static bool prepare_sleep(struct pz *pz, int nid, unsigned order, int classzone)
+{
+	if (!modern(pz))
+		return pgdat_balanced_41(pz, nid, order, classzone);
+	if (atomic_load_explicit(&pz->kswapd[nid].failures, memory_order_relaxed) >=
+	    MAX_RECLAIM_RETRIES)
+		return true;
+	return pgdat_balanced_61(pz, nid, order, classzone);
+}
+
+/* 6.1 kswapd_highest_zoneidx: the recorded zone, or prev when none. */
+static int highest_zoneidx(struct pz_kswapd *k, int prev)
+{
+	int cur = rd(&k->classzone);
+
+	return cur == PZ_NR_ZONE_TYPES ? prev : cur;
+}
+
+/* The nap: true when a wake-up cut it short ("remaining"). */
+static bool nap(struct pz *pz, struct pz_kswapd *k)
+{
+	unsigned seq = atomic_load_explicit(&k->wake_seq, memory_order_acquire);
+
+	if (!pz->kswapd_inline && pz->plat.wait)
+		pz->plat.wait(pz->plat.ctx, PZ_WAIT_KSWAPD_NAP, KSWAPD_NAP_USECS);
+	return atomic_load_explicit(&k->wake_seq, memory_order_acquire) != seq;
+}
+
+/* kswapd_try_to_sleep: true when kswapd now sleeps (asleep stays set). */
+static bool try_to_sleep(struct pz *pz, int nid, unsigned alloc_order, unsigned reclaim_order,
+			 int classzone)
+{
+	struct pz_kswapd *k = &pz->kswapd[nid];
+	bool remaining = false;
+	unsigned one = 1;
+
+	atomic_store_explicit(&k->asleep, 1, memory_order_release);
+	if (prepare_sleep(pz, nid, reclaim_order, classzone)) {
+		if (modern(pz))
+			pz_wakeup_kcompactd(pz, nid, alloc_order, (unsigned)classzone);
+		remaining = nap(pz, k);
+		if (remaining && modern(pz)) {
+			wr(&k->classzone, highest_zoneidx(k, classzone));
+			if (rd(&k->order) < (int)reclaim_order)
+				wr(&k->order, (int)reclaim_order);
+		}
+	}
+	if (!remaining && prepare_sleep(pz, nid, reclaim_order, classzone))
+		return true;
+	atomic_compare_exchange_strong(&k->asleep, &one, 0);
+	pz_count_vm_event(pz,
+			  remaining ? PZ_VM_KSWAPD_LOW_WMARK_HIT_QUICKLY
+				    : PZ_VM_KSWAPD_HIGH_WMARK_HIT_QUICKLY,
+			  1);
+	return false;
+}
+
+/* ---- rounds ------------------------------------------------------------- */
+
+/* 4.1's kswapd() from the pick-up after a sleep to the next sleep attempt. */
+static int round_41(struct pz *pz, int nid, struct pz_kswapd *k)
+{
+	if (k->resume == PZ_KSWAPD_AFTER_SLEEP) {
+		k->cur_order = k->new_order = atomic_exchange(&k->order, 0);
+		k->cur_classzone = k->new_classzone =
+			atomic_exchange(&k->classzone, nr_zones(pz, nid) - 1);
+	}
+	k->balanced_classzone = k->cur_classzone;
+	k->balanced_order =
+		(int)balance_pgdat_41(pz, nid, (unsigned)k->cur_order, &k->balanced_classzone);
+	if (k->balanced_classzone >= k->new_classzone && k->balanced_order == k->new_order) {
+		k->new_order = atomic_exchange(&k->order, 0);
+		k->new_classzone = atomic_exchange(&k->classzone, nr_zones(pz, nid) - 1);
+	}
+	if (k->cur_order < k->new_order || k->cur_classzone > k->new_classzone) {
+		k->cur_order = k->new_order;
+		k->cur_classzone = k->new_classzone;
+		k->resume = PZ_KSWAPD_NEW_WORK;
+		return PZ_KSWAPD_AGAIN;
+	}
+	k->resume = PZ_KSWAPD_AFTER_SLEEP;
+	return try_to_sleep(pz, nid, (unsigned)k->balanced_order, (unsigned)k->balanced_order,
+			    k->balanced_classzone)
+		       ? PZ_KSWAPD_SLEEP
+		       : PZ_KSWAPD_AGAIN;
+}
+
+/* 6.1's kswapd(): pick up, balance, then kswapd_try_to_sleep. */
+static int round_61(struct pz *pz, int nid, struct pz_kswapd *k)
+{
+	unsigned alloc_order = (unsigned)atomic_exchange(&k->order, 0), reclaim_order;
+	int highest = highest_zoneidx(k, k->cur_classzone);
+
+	wr(&k->classzone, PZ_NR_ZONE_TYPES);
+	k->cur_classzone = highest;
+	reclaim_order = balance_pgdat_61(pz, nid, alloc_order, highest);
+	if (reclaim_order >= alloc_order) {
+		/* back at the loop top: the orders wake-ups recorded meanwhile */
+		alloc_order = reclaim_order = (unsigned)rd(&k->order);
+		highest = highest_zoneidx(k, highest);
+		k->cur_classzone = highest;
+	}
+	return try_to_sleep(pz, nid, alloc_order, reclaim_order, highest) ? PZ_KSWAPD_SLEEP
+									  : PZ_KSWAPD_AGAIN;
+}
+
+int pz_kswapd_run(pz_t *pz, int nid)
+{
+	struct pz_kswapd *k;
+	unsigned zero = 0;
+	int r;
+
+	if (!pz_instance_ok(pz))
+		return -PZ_EINVAL;
+	if (nid < 0 || (unsigned)nid >= pz->nr_nodes)
+		return -PZ_ENODEV;
+	k = &pz->kswapd[nid];
+	if (!atomic_compare_exchange_strong(&k->running, &zero, 1))
+		return PZ_KSWAPD_BUSY;
+	atomic_store_explicit(&k->asleep, 0, memory_order_release);
+	r = modern(pz) ? round_61(pz, nid, k) : round_41(pz, nid, k);
+	atomic_store_explicit(&k->running, 0, memory_order_release);
+	return r;
+}
+
+int pz_kswapd_info(pz_t *pz, int nid, struct pz_kswapd_info *out)
+{
+	struct pz_kswapd *k;
+
+	if (!pz_instance_ok(pz) || !out)
+		return -PZ_EINVAL;
+	if (nid < 0 || (unsigned)nid >= pz->nr_nodes)
+		return -PZ_ENODEV;
+	k = &pz->kswapd[nid];
+	out->order = (unsigned)rd(&k->order);
+	out->classzone = rd(&k->classzone);
+	out->asleep = (int)atomic_load_explicit(&k->asleep, memory_order_relaxed);
+	out->failures = atomic_load_explicit(&k->failures, memory_order_relaxed);
+	out->wakeups = atomic_load_explicit(&k->wakeups, memory_order_relaxed);
+	out->runs = atomic_load_explicit(&k->runs, memory_order_relaxed);
+	return 0;
 }

@@ -428,6 +428,75 @@ size_t pz_report_zoneinfo(pz_t *pz, char *buf, size_t len)
 	return pz_out_finish(&o);
 }
 
+/* The zone types a per-zone vmstat family prints (TEXTS_FOR_ZONES). */
+static bool vmstat_zone_shown(const struct pz *pz, unsigned t)
+{
+	return (pz->zone_present_types | (1u << PZ_ZONE_NORMAL) | (1u << PZ_ZONE_MOVABLE)) &
+	       (1u << t);
+}
+
+static void zone_family(struct pz *pz, struct pz_out *o, const char *prefix, unsigned ev)
+{
+	static const char *const sfx[PZ_NR_ZONE_TYPES] = {"dma", "dma32", "normal", "high",
+							  "movable"};
+
+	for (unsigned t = 0; t < PZ_NR_ZONE_TYPES; t++)
+		if (vmstat_zone_shown(pz, t))
+			pz_out_printf(o, "%s_%s %llu\n", prefix, sfx[t],
+				      (unsigned long long)atomic_load_explicit(
+					      &pz->zone_ev[t][ev], memory_order_relaxed));
+}
+
+static void vm_event_line(struct pz *pz, struct pz_out *o, const char *name, enum pz_vm_event ev)
+{
+	pz_out_printf(
+		o, "%s %llu\n", name,
+		(unsigned long long)atomic_load_explicit(&pz->vm_events[ev], memory_order_relaxed));
+}
+
+/* The vm events of reclaim, compaction, migration and OOM after pgfree, in
+ * the profile's vmstat_text order; lines without a source are left out. */
+static void vm_events_text(struct pz *pz, struct pz_out *o)
+{
+	static const struct {
+		const char *name;
+		unsigned char ev, in41, in61;
+	} ev[] = {
+		{"pgsteal_kswapd", PZ_VM_PGSTEAL_KSWAPD, 0, 1},
+		{"pgsteal_direct", PZ_VM_PGSTEAL_DIRECT, 0, 1},
+		{"pgscan_kswapd", PZ_VM_PGSCAN_KSWAPD, 0, 1},
+		{"pgscan_direct", PZ_VM_PGSCAN_DIRECT, 0, 1},
+		{"slabs_scanned", PZ_VM_SLABS_SCANNED, 1, 1},
+		{"kswapd_low_wmark_hit_quickly", PZ_VM_KSWAPD_LOW_WMARK_HIT_QUICKLY, 1, 1},
+		{"kswapd_high_wmark_hit_quickly", PZ_VM_KSWAPD_HIGH_WMARK_HIT_QUICKLY, 1, 1},
+		{"pageoutrun", PZ_VM_PAGEOUTRUN, 1, 1},
+		{"allocstall", PZ_VM_ALLOCSTALL, 1, 0},
+		{"oom_kill", PZ_VM_OOM_KILL, 0, 1},
+		{"pgmigrate_success", PZ_VM_PGMIGRATE_SUCCESS, 1, 1},
+		{"pgmigrate_fail", PZ_VM_PGMIGRATE_FAIL, 1, 1},
+		{"compact_migrate_scanned", PZ_VM_COMPACT_MIGRATE_SCANNED, 1, 1},
+		{"compact_free_scanned", PZ_VM_COMPACT_FREE_SCANNED, 1, 1},
+		{"compact_isolated", PZ_VM_COMPACT_ISOLATED, 1, 1},
+		{"compact_stall", PZ_VM_COMPACT_STALL, 1, 1},
+		{"compact_fail", PZ_VM_COMPACT_FAIL, 1, 1},
+		{"compact_success", PZ_VM_COMPACT_SUCCESS, 1, 1},
+		{"compact_daemon_wake", PZ_VM_COMPACT_DAEMON_WAKE, 0, 1},
+		{"compact_daemon_migrate_scanned", PZ_VM_COMPACT_DAEMON_MIGRATE_SCANNED, 0, 1},
+		{"compact_daemon_free_scanned", PZ_VM_COMPACT_DAEMON_FREE_SCANNED, 0, 1},
+	};
+	bool v41 = pz->profile == PZ_PROFILE_LINUX_4_1;
+
+	if (v41) {
+		zone_family(pz, o, "pgsteal_kswapd", PZ_ZEV_PGSTEAL_KSWAPD);
+		zone_family(pz, o, "pgsteal_direct", PZ_ZEV_PGSTEAL_DIRECT);
+		zone_family(pz, o, "pgscan_kswapd", PZ_ZEV_PGSCAN_KSWAPD);
+		zone_family(pz, o, "pgscan_direct", PZ_ZEV_PGSCAN_DIRECT);
+	}
+	for (unsigned i = 0; i < sizeof(ev) / sizeof(ev[0]); i++)
+		if (v41 ? ev[i].in41 : ev[i].in61)
+			vm_event_line(pz, o, ev[i].name, (enum pz_vm_event)ev[i].ev);
+}
+
 size_t pz_report_vmstat(pz_t *pz, char *buf, size_t len)
 {
 	static const char *const pgalloc[PZ_NR_ZONE_TYPES] = {"pgalloc_dma", "pgalloc_dma32",
@@ -452,10 +521,12 @@ size_t pz_report_vmstat(pz_t *pz, char *buf, size_t len)
 	for (unsigned i = 0; i < sizeof(zone_items) / sizeof(zone_items[0]); i++)
 		pz_out_printf(&o, "%s %lld\n", zone_items[i].name, (long long)items[i]);
 	for (unsigned t = 0; t < PZ_NR_ZONE_TYPES; t++)
-		if ((pz->zone_present_types | (1u << PZ_ZONE_NORMAL) | (1u << PZ_ZONE_MOVABLE)) &
-		    (1u << t))
+		if (vmstat_zone_shown(pz, t))
 			pz_out_printf(&o, "%s %llu\n", pgalloc[t], (unsigned long long)alloc[t]);
+	if (pz->profile != PZ_PROFILE_LINUX_4_1)
+		zone_family(pz, &o, "allocstall", PZ_ZEV_ALLOCSTALL);
 	pz_out_printf(&o, "pgfree %llu\n", (unsigned long long)pgfree);
+	vm_events_text(pz, &o);
 	return pz_out_finish(&o);
 }
 

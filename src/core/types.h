@@ -12,10 +12,13 @@
  *   [O]  owner                 the thread that holds the page (allocated pages)
  *   [F]  fault->lock           fail_page_alloc attributes, count and random state
  *   [T]  pz->tune_lock         the tunables the pz_set_* setters change after init
+ *   [S]  pz->shrinker_lock     the shrinker list, shrinker states and pin counts
+ *   [R]  pz->reclaim_lock      the open reclaim windows
+ *   [K]  kswapd run token      one node's kswapd loop variables (pz_kswapd_run)
  * Lock order: tune_lock first (a zone lock may be taken under it); a pcp
  * lock may be held while taking its zone's lock, never the reverse; at most
- * one zone lock at a time; fault->lock is a leaf taken with no other lock
- * held; user callbacks run with no lock. A function that needs a lock ends
+ * one zone lock at a time; fault->lock, shrinker_lock and reclaim_lock are
+ * leaves taken with no other lock held; user callbacks run with no lock. A function that needs a lock ends
  * in _locked and asserts it in debug builds (pz_assert_*_locked, sync.h).
  */
 #ifndef PZ_TYPES_H
@@ -245,8 +248,59 @@ enum {
 	PZ_OFF_FAULT = 0x4,   /* fail_page_alloc armed */
 	PZ_OFF_CPUSETS = 0x8, /* some task's mems were set */
 };
-#define PZ_OFF_ALLOC (PZ_OFF_TRACE | PZ_OFF_FAULT | PZ_OFF_CPUSETS)
-#define PZ_OFF_FREE  (PZ_OFF_TRACE | PZ_OFF_DEBUG)
+/* Some reclaim window is open: frees take the general path, which credits
+ * them to the freeing task's window (pz_reclaim_note_free). */
+#define PZ_OFF_RECLAIM 0x10
+#define PZ_OFF_ALLOC   (PZ_OFF_TRACE | PZ_OFF_FAULT | PZ_OFF_CPUSETS)
+#define PZ_OFF_FREE    (PZ_OFF_TRACE | PZ_OFF_DEBUG | PZ_OFF_RECLAIM)
+
+/*
+ * An open reclaim window of one task (the kernel's reclaim_state): the
+ * pages that task frees while it is open are its reclaim progress. Lives
+ * on the reclaimer's stack, linked under pz->reclaim_lock.
+ */
+struct pz_reclaim_state {
+	const struct pz_task *task;	   /* [C] */
+	uint64_t reclaimed;		   /* [R] pages freed by task while open */
+	const struct pz_shrinker *running; /* [R] the shrinker being called, or NULL */
+	struct pz_reclaim_state *next;	   /* [R] */
+	bool set_memalloc;		   /* [C] this window set PZ_TASK_MEMALLOC */
+};
+
+/* Per-zone-type reclaim counters (pz->zone_ev). */
+enum pz_zone_vm_event {
+	PZ_ZEV_PGSTEAL_KSWAPD = 0,
+	PZ_ZEV_PGSTEAL_DIRECT,
+	PZ_ZEV_PGSCAN_KSWAPD,
+	PZ_ZEV_PGSCAN_DIRECT,
+	PZ_ZEV_ALLOCSTALL,
+	PZ_ZEV_NR,
+};
+
+/* Where the next pz_kswapd_run resumes the kernel's kswapd() loop. */
+enum pz_kswapd_resume {
+	PZ_KSWAPD_AFTER_SLEEP = 0, /* pick up the recorded order and zone, balance */
+	PZ_KSWAPD_NEW_WORK,	   /* 4.1: balance the order/zone taken at the loop top */
+};
+
+/*
+ * One node's kswapd (the pgdat fields and kswapd()'s loop variables).
+ * [K] is the node's run token (`running`): only the pz_kswapd_run that
+ * holds it touches those fields.
+ */
+struct pz_kswapd {
+	atomic_int order;		     /* [A] kswapd_max_order (4.1) / kswapd_order (6.1) */
+	atomic_int classzone;		     /* [A] classzone_idx / kswapd_highest_zoneidx */
+	atomic_uint asleep;		     /* [A] on the wait queue: wake-ups go through */
+	atomic_uint running;		     /* [A] the run token */
+	atomic_uint wake_seq;		     /* [A] wake-ups delivered (the nap's "remaining") */
+	atomic_uint failures;		     /* [A] 6.1 kswapd_failures */
+	atomic_uint_least64_t wakeups, runs; /* [A] */
+	unsigned resume;		     /* [K] enum pz_kswapd_resume */
+	int cur_order, cur_classzone;	     /* [K] the round's order and zone */
+	int new_order, new_classzone;	     /* [K] 4.1: work taken at the loop top */
+	int balanced_order, balanced_classzone; /* [K] 4.1: what balance_pgdat returned */
+};
 
 /* pz->gfp_fast: indexed by a gfp's zone and mobility bits; an entry packs
  * the highest zone index (low nibble) and the migratetype (high nibble),
@@ -315,7 +369,17 @@ struct pz {
 	struct pz_task default_task;	   /* [C] all nodes, no flags */
 	struct pz_fault fault;		   /* [F] with its own lock; armed is [A] */
 	atomic_uint_least64_t vm_events[PZ_NR_VM_EVENTS]; /* [A] enum pz_vm_event */
-	/* ---- slow path: shrinkers, kswapd (reclaim.c, kswapd.c) ---- */
+	/* ---- slow path: shrinkers, kswapd (reclaim.c, shrinker.c, kswapd.c) ---- */
+	pz_lock_t shrinker_lock;		  /* [S] leaf */
+	struct pz_shrinker *shrinker_head;	  /* [S] registration order */
+	struct pz_shrinker *shrinker_tail;	  /* [S] */
+	pz_lock_t reclaim_lock;			  /* [R] leaf */
+	struct pz_reclaim_state *reclaim_windows; /* [R] open reclaim windows */
+	bool kswapd_inline;			  /* [C] pz_config.kswapd_deterministic */
+	/* [A] per zone type, summed over nodes: 4.1's pgsteal_/pgscan_<zone>
+	 * and 6.1's allocstall_<zone> (enum pz_zone_vm_event) */
+	atomic_uint_least64_t zone_ev[PZ_NR_ZONE_TYPES][PZ_ZEV_NR];
+	struct pz_kswapd kswapd[PZ_MAX_NODES]; /* per node; [K] parts by run token */
 	/* ---- slow path: compaction, migrate handler (compaction.c) ---- */
 	/* ---- slow path: OOM handler and lock (oom.c) ---- */
 };

@@ -1,0 +1,380 @@
+/*
+ * shrinker.c - the shrinker list, the kernel's do_shrink_slab protocol and
+ * the reclaim windows that turn frees into progress.
+ *
+ * Shrinkers are caller-owned structs on one list per instance, guarded by
+ * shrinker_lock (a leaf spin lock). A pass pins the shrinker it is about to
+ * call (core.active), drops the lock, calls count and scan, then retakes
+ * the lock to step to the next one: no allocator lock is ever held across a
+ * callback. Unregistering marks a shrinker dying so no pass pins it again;
+ * the last unpin (or the unregister itself, when none runs) unlinks it.
+ *
+ * How much a shrinker is asked to scan follows do_shrink_slab: in 4.1 the
+ * node's share of "LRU pages scanned" (4 * scanned / seeks * freeable /
+ * eligible, capped at half the objects when small and at twice them, with
+ * deferred work added), in 6.1 freeable >> priority * 4 / seeks plus the
+ * deferred work >> priority. Work that was asked for but not done is
+ * carried to the next pass per node (nr_deferred).
+ *
+ * Progress is not what a shrinker returns. While direct reclaim or kswapd
+ * runs shrinkers it keeps a reclaim window open for its task
+ * (pz_reclaim_state, the kernel's current->reclaim_state); every free by
+ * that task that reaches the free lists is credited to it
+ * (pz_reclaim_note_free, called by free.c while PZ_OFF_RECLAIM is set).
+ */
+#include "internal.h"
+
+enum {
+	SHRINKER_NONE = 0,
+	SHRINKER_LIVE = 0x5a1,
+	SHRINKER_DYING,
+	SHRINKER_GONE
+};
+
+void pz_reclaim_init(struct pz *pz)
+{
+	pz_lock_init(&pz->shrinker_lock);
+	pz_lock_init(&pz->reclaim_lock);
+	for (unsigned n = 0; n < pz->nr_nodes; n++) {
+		struct pz_kswapd *k = &pz->kswapd[n];
+
+		atomic_init(&k->order, 0);
+		atomic_init(&k->classzone, pz->profile == PZ_PROFILE_LINUX_4_1
+						   ? PZ_NR_ZONE_TYPES - 1
+						   : PZ_NR_ZONE_TYPES);
+		atomic_init(&k->asleep, 1);
+		k->resume = PZ_KSWAPD_AFTER_SLEEP;
+		k->cur_classzone = PZ_NR_ZONE_TYPES - 1;
+		k->balanced_classzone = PZ_NR_ZONE_TYPES - 1;
+	}
+}
+
+/* ---- reclaim windows ---------------------------------------------------- */
+
+bool pz_reclaim_open(struct pz *pz, struct pz_reclaim_state *rs)
+{
+	unsigned same = 0;
+
+	rs->task = pz_task_current(pz);
+	rs->reclaimed = 0;
+	rs->running = (const struct pz_shrinker *)0;
+	pz_lock(pz, &pz->reclaim_lock);
+	for (struct pz_reclaim_state *w = pz->reclaim_windows; w; w = w->next)
+		same += w->task == rs->task;
+	/* one per thread sharing the task, plus one level of nesting */
+	if (same > pz->nr_cpus) {
+		pz_unlock(&pz->reclaim_lock);
+		return false;
+	}
+	rs->next = pz->reclaim_windows;
+	pz->reclaim_windows = rs;
+	atomic_fetch_or_explicit(&pz->fast_off, PZ_OFF_RECLAIM, memory_order_relaxed);
+	pz_unlock(&pz->reclaim_lock);
+	/* PF_MEMALLOC: an allocation from a shrinker may use the reserves and
+	 * does not reclaim again. Not on the shared default task: that would
+	 * give every thread without a task the reserves. */
+	rs->set_memalloc = rs->task != &pz->default_task && !(rs->task->flags & PZ_TASK_MEMALLOC);
+	if (rs->set_memalloc)
+		((struct pz_task *)(uintptr_t)rs->task)->flags |= PZ_TASK_MEMALLOC;
+	return true;
+}
+
+void pz_reclaim_close(struct pz *pz, struct pz_reclaim_state *rs)
+{
+	struct pz_reclaim_state **pp;
+
+	if (rs->set_memalloc)
+		((struct pz_task *)(uintptr_t)rs->task)->flags &= ~PZ_TASK_MEMALLOC;
+
+	pz_lock(pz, &pz->reclaim_lock);
+	for (pp = &pz->reclaim_windows; *pp && *pp != rs; pp = &(*pp)->next)
+		;
+	if (*pp)
+		*pp = rs->next;
+	if (!pz->reclaim_windows)
+		atomic_fetch_and_explicit(&pz->fast_off, ~(unsigned)PZ_OFF_RECLAIM,
+					  memory_order_relaxed);
+	pz_unlock(&pz->reclaim_lock);
+}
+
+uint64_t pz_reclaim_progress(struct pz *pz, struct pz_reclaim_state *rs)
+{
+	uint64_t n;
+
+	pz_lock(pz, &pz->reclaim_lock);
+	n = rs->reclaimed;
+	pz_unlock(&pz->reclaim_lock);
+	return n;
+}
+
+/* Every open window of the freeing task sees the pages (nested windows
+ * of one task all count them, as an outer reclaim would). */
+void pz_reclaim_note_free(struct pz *pz, uint64_t pages)
+{
+	const struct pz_task *task = pz_task_current(pz);
+
+	pz_lock(pz, &pz->reclaim_lock);
+	for (struct pz_reclaim_state *w = pz->reclaim_windows; w; w = w->next)
+		if (w->task == task)
+			w->reclaimed += pages;
+	pz_unlock(&pz->reclaim_lock);
+}
+
+static void set_running(struct pz *pz, struct pz_reclaim_state *rs, const struct pz_shrinker *s)
+{
+	pz_lock(pz, &pz->reclaim_lock);
+	rs->running = s;
+	pz_unlock(&pz->reclaim_lock);
+}
+
+/* Is the calling task inside a shrinker callback of one of its windows? */
+static bool in_callback(struct pz *pz)
+{
+	const struct pz_task *task = pz_task_current(pz);
+	bool in = false;
+
+	pz_lock(pz, &pz->reclaim_lock);
+	for (struct pz_reclaim_state *w = pz->reclaim_windows; w; w = w->next)
+		in |= w->task == task && w->running;
+	pz_unlock(&pz->reclaim_lock);
+	return in;
+}
+
+/* ---- registration ------------------------------------------------------- */
+
+void pz_shrinker_init(struct pz_shrinker *s)
+{
+	if (!s)
+		return;
+	pz_memzero(s, sizeof(*s));
+	s->seeks = PZ_DEFAULT_SEEKS;
+}
+
+int pz_register_shrinker(pz_t *pz, struct pz_shrinker *s)
+{
+	unsigned st;
+
+	if (!pz_instance_ok(pz) || !s || !s->count_objects || !s->scan_objects || s->seeks < 0 ||
+	    s->batch < 0 || (s->seeks == 0 && pz->profile == PZ_PROFILE_LINUX_4_1))
+		return -PZ_EINVAL;
+	pz_lock(pz, &pz->shrinker_lock);
+	st = __atomic_load_n(&s->core.state, __ATOMIC_RELAXED);
+	if (st == SHRINKER_LIVE || st == SHRINKER_DYING) {
+		pz_unlock(&pz->shrinker_lock);
+		return -PZ_EINVAL;
+	}
+	for (unsigned n = 0; n < PZ_MAX_NODES; n++)
+		s->core.nr_deferred[n] = 0;
+	s->core.owner = pz;
+	s->core.active = 0;
+	s->core.next = (struct pz_shrinker *)0;
+	s->core.prev = pz->shrinker_tail;
+	if (pz->shrinker_tail)
+		pz->shrinker_tail->core.next = s;
+	else
+		pz->shrinker_head = s;
+	pz->shrinker_tail = s;
+	__atomic_store_n(&s->core.state, SHRINKER_LIVE, __ATOMIC_RELEASE);
+	pz_unlock(&pz->shrinker_lock);
+	return 0;
+}
+
+/* Under shrinker_lock: take a dying shrinker nobody calls off the list. */
+static void unlink_if_idle_locked(struct pz *pz, struct pz_shrinker *s)
+{
+	pz_assert_locked(pz, &pz->shrinker_lock, "pz->shrinker_lock");
+	if (__atomic_load_n(&s->core.state, __ATOMIC_RELAXED) != SHRINKER_DYING || s->core.active)
+		return;
+	if (s->core.prev)
+		s->core.prev->core.next = s->core.next;
+	else
+		pz->shrinker_head = s->core.next;
+	if (s->core.next)
+		s->core.next->core.prev = s->core.prev;
+	else
+		pz->shrinker_tail = s->core.prev;
+	s->core.next = s->core.prev = (struct pz_shrinker *)0;
+	__atomic_store_n(&s->core.state, SHRINKER_GONE, __ATOMIC_RELEASE);
+}
+
+int pz_unregister_shrinker(pz_t *pz, struct pz_shrinker *s)
+{
+	unsigned st;
+
+	if (!pz_instance_ok(pz) || !s || s->core.owner != pz)
+		return -PZ_EINVAL;
+	pz_lock(pz, &pz->shrinker_lock);
+	st = __atomic_load_n(&s->core.state, __ATOMIC_RELAXED);
+	if (st == SHRINKER_LIVE)
+		__atomic_store_n(&s->core.state, SHRINKER_DYING, __ATOMIC_RELAXED);
+	else if (st != SHRINKER_DYING) {
+		pz_unlock(&pz->shrinker_lock);
+		/* a deferred unregistration finished: hand the memory back */
+		if (st != SHRINKER_GONE)
+			return -PZ_EINVAL;
+		__atomic_store_n(&s->core.state, SHRINKER_NONE, __ATOMIC_RELAXED);
+		s->core.owner = (const void *)0;
+		return 0;
+	}
+	unlink_if_idle_locked(pz, s);
+	pz_unlock(&pz->shrinker_lock);
+	if (__atomic_load_n(&s->core.state, __ATOMIC_ACQUIRE) == SHRINKER_DYING && in_callback(pz))
+		return 1;
+	while (__atomic_load_n(&s->core.state, __ATOMIC_ACQUIRE) == SHRINKER_DYING)
+		if (pz->plat.relax)
+			pz->plat.relax(pz->plat.ctx);
+	__atomic_store_n(&s->core.state, SHRINKER_NONE, __ATOMIC_RELAXED);
+	s->core.owner = (const void *)0;
+	return 0;
+}
+
+/* ---- do_shrink_slab ----------------------------------------------------- */
+
+/* How many objects this pass asks for, and the deferred work it took. */
+struct scan_plan {
+	long total; /* total_scan */
+	long nr;    /* deferred work taken from nr_deferred */
+	long delta; /* this pass's own share */
+	unsigned long freeable;
+};
+
+/* 4.1: the node's share of the LRU scan, then the two caps. */
+static void plan_41(const struct pz_shrinker *s, const struct pz_shrink_req *req,
+		    struct scan_plan *pl)
+{
+	uint64_t scanned = req->nr_scanned ? req->nr_scanned : PZ_SWAP_CLUSTER_MAX;
+	unsigned long long delta = 4ull * scanned / (unsigned)s->seeks;
+
+	delta *= pl->freeable;
+	delta /= req->nr_eligible + 1;
+	pl->delta = (long)delta;
+	pl->total = pl->nr + pl->delta;
+	if (pl->total < 0) /* the kernel's "shrink_slab: negative objects" */
+		pl->total = (long)pl->freeable;
+	if ((unsigned long)pl->delta < pl->freeable / 4 &&
+	    (unsigned long)pl->total > pl->freeable / 2)
+		pl->total = (long)(pl->freeable / 2);
+	if ((unsigned long)pl->total > pl->freeable * 2)
+		pl->total = (long)(pl->freeable * 2);
+}
+
+/* 6.1: by priority; seeks 0 means "cheap to recreate: half of them". */
+static void plan_61(const struct pz_shrinker *s, const struct pz_shrink_req *req,
+		    struct scan_plan *pl)
+{
+	unsigned long delta;
+
+	if (s->seeks) {
+		delta = pl->freeable >> req->priority;
+		delta *= 4;
+		delta /= (unsigned)s->seeks;
+	} else {
+		delta = pl->freeable / 2;
+	}
+	pl->delta = (long)delta;
+	pl->total = (long)((unsigned long)pl->nr >> req->priority) + pl->delta;
+	if ((unsigned long)pl->total > 2 * pl->freeable)
+		pl->total = (long)(2 * pl->freeable);
+}
+
+/* One scan call, counted as the kernel counts it. Returns false on STOP. */
+static bool scan_batch(struct pz *pz, struct pz_shrinker *s, struct pz_shrink_control *sc,
+		       unsigned long nr_to_scan, long *total, long *scanned)
+{
+	bool modern = pz->profile != PZ_PROFILE_LINUX_4_1;
+	unsigned long ret, done;
+
+	sc->nr_to_scan = nr_to_scan;
+	sc->nr_scanned = nr_to_scan;
+	ret = s->scan_objects(s, sc);
+	if (ret == PZ_SHRINK_STOP)
+		return false;
+	done = modern ? sc->nr_scanned : nr_to_scan;
+	if (!done) /* 6.1 would loop for ever on a scan that scans nothing */
+		return false;
+	pz_count_vm_event(pz, PZ_VM_SLABS_SCANNED, done);
+	*total -= (long)done;
+	*scanned += (long)done;
+	return true;
+}
+
+/* do_shrink_slab: returns the objects the scans claimed they freed. */
+static void do_shrink_slab(struct pz *pz, struct pz_shrinker *s, struct pz_shrink_control *sc,
+			   const struct pz_shrink_req *req, uint64_t *asked)
+{
+	bool modern = pz->profile != PZ_PROFILE_LINUX_4_1;
+	long batch = s->batch ? s->batch : PZ_SHRINK_BATCH, scanned = 0, next;
+	long *deferred = &s->core.nr_deferred[sc->nid];
+	struct scan_plan pl;
+
+	pl.freeable = s->count_objects(s, sc);
+	if (pl.freeable == 0 || pl.freeable == PZ_SHRINK_EMPTY)
+		return;
+	pl.nr = __atomic_exchange_n(deferred, 0, __ATOMIC_RELAXED);
+	if (modern)
+		plan_61(s, req, &pl);
+	else
+		plan_41(s, req, &pl);
+	while (pl.total >= batch || (unsigned long)pl.total >= pl.freeable) {
+		unsigned long n = (unsigned long)(pl.total < batch ? pl.total : batch);
+
+		if (!scan_batch(pz, s, sc, n, &pl.total, &scanned))
+			break;
+		*asked += n;
+	}
+	if (modern) {
+		next = pl.nr + pl.delta - scanned;
+		next = next < 0 ? 0 : next;
+		next = (unsigned long)next > 2 * pl.freeable ? (long)(2 * pl.freeable) : next;
+	} else {
+		next = pl.total > 0 ? pl.total : 0;
+	}
+	if (next)
+		__atomic_add_fetch(deferred, next, __ATOMIC_RELAXED);
+}
+
+/* The next live shrinker from s (s included), pinned; NULL at the end. */
+static struct pz_shrinker *pin_from_locked(struct pz *pz, struct pz_shrinker *s)
+{
+	pz_assert_locked(pz, &pz->shrinker_lock, "pz->shrinker_lock");
+	while (s && __atomic_load_n(&s->core.state, __ATOMIC_RELAXED) != SHRINKER_LIVE)
+		s = s->core.next;
+	if (s)
+		s->core.active++;
+	return s;
+}
+
+uint64_t pz_shrink_slab(struct pz *pz, struct pz_reclaim_state *rs, const struct pz_shrink_req *req)
+{
+	uint64_t before = pz_reclaim_progress(pz, rs), asked = 0, got;
+	struct pz_shrinker *s, *next;
+
+	pz_lock(pz, &pz->shrinker_lock);
+	s = pin_from_locked(pz, pz->shrinker_head);
+	while (s) {
+		struct pz_shrink_control sc = {req->gfp, 0, 0, 0, req->priority};
+
+		pz_unlock(&pz->shrinker_lock);
+		if (s->flags & PZ_SHRINKER_NUMA_AWARE)
+			sc.nid = req->nid;
+		set_running(pz, rs, s);
+		do_shrink_slab(pz, s, &sc, req, &asked);
+		set_running(pz, rs, (const struct pz_shrinker *)0);
+		pz_lock(pz, &pz->shrinker_lock);
+		next = pin_from_locked(pz, s->core.next);
+		s->core.active--;
+		unlink_if_idle_locked(pz, s);
+		s = next;
+	}
+	pz_unlock(&pz->shrinker_lock);
+	got = pz_reclaim_progress(pz, rs) - before;
+	pz_count_vm_event(pz, req->kswapd ? PZ_VM_PGSCAN_KSWAPD : PZ_VM_PGSCAN_DIRECT, asked);
+	pz_count_vm_event(pz, req->kswapd ? PZ_VM_PGSTEAL_KSWAPD : PZ_VM_PGSTEAL_DIRECT, got);
+	pz_count_n(&pz->zone_ev[req->zone_type]
+			       [req->kswapd ? PZ_ZEV_PGSCAN_KSWAPD : PZ_ZEV_PGSCAN_DIRECT],
+		   asked);
+	pz_count_n(&pz->zone_ev[req->zone_type]
+			       [req->kswapd ? PZ_ZEV_PGSTEAL_KSWAPD : PZ_ZEV_PGSTEAL_DIRECT],
+		   got);
+	return got;
+}

@@ -171,6 +171,16 @@ static enum pz_kswapd_wake wakeup_kswapd(struct pz *pz, struct pz_zone *z, unsig
 	return PZ_KSWAPD_WOKEN;
 }
 
+/* Does this wake-up hand node nid to its kswapd? In deterministic mode an
+ * awake kswapd that nobody runs (its last inline rounds ran out) is run
+ * again too: there is no thread to pick it up. */
+static bool to_deliver(struct pz *pz, int nid, enum pz_kswapd_wake r)
+{
+	return r == PZ_KSWAPD_WOKEN ||
+	       (pz->kswapd_inline && r == PZ_KSWAPD_NOT_ASLEEP &&
+		!atomic_load_explicit(&pz->kswapd[nid].running, memory_order_relaxed));
+}
+
 /* After the wake-ups of one call: the hook, or the rounds themselves. */
 static void deliver(struct pz *pz, uint64_t nodes)
 {
@@ -204,7 +214,7 @@ void pz_wake_all_kswapds(struct pz *pz, pz_gfp_t gfp, unsigned order, const stru
 			last = z->nid;
 			cz = ac->high_zoneidx;
 		}
-		if (wakeup_kswapd(pz, z, order, cz, gfp, ac->task) == PZ_KSWAPD_WOKEN)
+		if (to_deliver(pz, z->nid, wakeup_kswapd(pz, z, order, cz, gfp, ac->task)))
 			woken |= (uint64_t)1 << z->nid;
 	}
 	deliver(pz, woken);
@@ -222,7 +232,7 @@ int pz_wakeup_kswapd(pz_t *pz, int nid, enum pz_zone_type type, unsigned order,
 		return -PZ_ENODEV;
 	r = wakeup_kswapd(pz, pz_zone_of(pz, nid, (int)type), order, (unsigned)classzone, gfp,
 			  pz_task_current(pz));
-	if (r == PZ_KSWAPD_WOKEN)
+	if (to_deliver(pz, nid, r))
 		deliver(pz, (uint64_t)1 << nid);
 	return (int)r;
 }

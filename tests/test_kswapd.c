@@ -1,0 +1,300 @@
+/*
+ * test_kswapd.c - background reclaim per node, in both profiles.
+ *
+ * Deterministic mode: a wake-up runs kswapd inline; it balances the node
+ * back to the high watermark through a mock cache's shrinker and stops
+ * there (the cache keeps pages, kswapd sleeps), counting pageoutrun and
+ * pgsteal_kswapd. The wake-up exits in the kernel's order (no pages,
+ * cpuset, not asleep, hopeless, balanced) each come back as their reason.
+ * With hooks: the wake hook gets the node once, the nap goes through the
+ * wait hook, and a wake-up during the nap counts
+ * kswapd_low_wmark_hit_quickly. A shrinker that never frees leaves kswapd
+ * asleep or hopeless after a bounded number of rounds, never spinning.
+ */
+#include "reclaim_mock.h"
+
+#define ZONE_START 0x1000u
+#define ZONE_PAGES 8192u
+
+static struct tu_machine tm;
+static struct pz_platform plat;
+static struct {
+	unsigned wakes, waits, last_why, last_usecs;
+	int last_nid;
+	struct rm_cache *refill; /* the wait hook allocates into it and wakes */
+	pz_t *pz;
+} H;
+
+static void on_wake(void *ctx, int nid)
+{
+	(void)ctx;
+	H.wakes++;
+	H.last_nid = nid;
+}
+
+static uint64_t zone_free(pz_t *pz, int nid)
+{
+	struct pz_zone_info zi;
+
+	assert_int_equal(pz_zone_info(pz, nid, PZ_ZONE_NORMAL, &zi), 0);
+	return (uint64_t)zi.stat[PZ_NR_FREE_PAGES];
+}
+
+static uint64_t wmark(pz_t *pz, int nid, int which)
+{
+	struct pz_zone_info zi;
+
+	assert_int_equal(pz_zone_info(pz, nid, PZ_ZONE_NORMAL, &zi), 0);
+	return which == 0 ? zi.wmark_min : which == 1 ? zi.wmark_low : zi.wmark_high;
+}
+
+/* Fills c until node nid's Normal zone is below its low watermark. */
+static void deplete(struct rm_cache *c, int nid)
+{
+	uint64_t low = wmark(c->pz, nid, 1);
+
+	while (zone_free(c->pz, nid) >= low)
+		assert_int_equal(rm_fill(c, 64, PZ_GFP_KERNEL | PZ_GFP_HIGH), 64);
+}
+
+static void on_wait(void *ctx, enum pz_wait_reason why, unsigned usecs)
+{
+	(void)ctx;
+	H.waits++;
+	H.last_why = why;
+	H.last_usecs = usecs;
+	if (H.refill && why == PZ_WAIT_KSWAPD_NAP) {
+		struct rm_cache *c = H.refill;
+
+		H.refill = NULL; /* once */
+		deplete(c, 0);
+		assert_int_equal(
+			pz_wakeup_kswapd(H.pz, 0, PZ_ZONE_NORMAL, 0, PZ_ZONE_NORMAL, PZ_GFP_KERNEL),
+			PZ_KSWAPD_WOKEN);
+	}
+}
+
+static pz_t *make(enum pz_profile profile, unsigned nodes, int deterministic)
+{
+	struct pz_config cfg;
+	pz_t *pz;
+
+	tu_machine_init(&tm, nodes, 1);
+	for (unsigned n = 0; n < nodes; n++)
+		tu_add_zone(&tm, n, PZ_ZONE_NORMAL, ZONE_START + n * ZONE_PAGES,
+			    ZONE_START + (n + 1) * ZONE_PAGES);
+	memset(&cfg, 0, sizeof(cfg));
+	memset(&H, 0, sizeof(H));
+	H.last_nid = -1;
+	plat = tu_platform(0);
+	plat.wake_kswapd = on_wake;
+	plat.wait = on_wait;
+	cfg.machine = &tm.m;
+	cfg.profile = profile;
+	cfg.platform = &plat;
+	cfg.kswapd_deterministic = (unsigned)deterministic;
+	pz = tu_create(&cfg);
+	assert_non_null(pz);
+	H.pz = pz;
+	return pz;
+}
+
+static void finish(pz_t *pz, struct rm_cache *c)
+{
+	if (c->s.core.state)
+		assert_int_equal(pz_unregister_shrinker(pz, &c->s), 0);
+	rm_drain(c);
+	assert_int_equal(pz_validate(pz), 0);
+	tu_destroy(pz);
+}
+
+static void balance(enum pz_profile profile)
+{
+	pz_t *pz = make(profile, 1, 1);
+	static struct rm_cache c;
+	struct pz_kswapd_info ki;
+	unsigned filled;
+
+	rm_init(&c, pz, RM_FREE);
+	assert_int_equal(pz_register_shrinker(pz, &c.s), 0);
+	deplete(&c, 0);
+	filled = c.n;
+	assert_int_equal(pz_wakeup_kswapd(pz, 0, PZ_ZONE_NORMAL, 0, PZ_ZONE_NORMAL, PZ_GFP_KERNEL),
+			 PZ_KSWAPD_WOKEN);
+	/* ran inline: balanced to high, and stopped there */
+	assert_true(zone_free(pz, 0) >= wmark(pz, 0, 2));
+	assert_true(c.n > 0 && c.n < filled);
+	assert_int_equal(pz_kswapd_info(pz, 0, &ki), 0);
+	assert_int_equal(ki.asleep, 1);
+	assert_true(ki.runs >= 1);
+	assert_int_equal(rm_event(pz, PZ_VM_PGSTEAL_KSWAPD), filled - c.n);
+	assert_int_equal(rm_event(pz, PZ_VM_PGSTEAL_DIRECT), 0);
+	assert_true(rm_event(pz, PZ_VM_PAGEOUTRUN) >= 1);
+	assert_int_equal(rm_event(pz, PZ_VM_KSWAPD_WAKE), 1);
+	assert_int_equal(H.wakes, 0); /* deterministic: no hook */
+	assert_int_equal(H.waits, 0); /* and no nap */
+	/* balanced now: the next wake-up leaves at the last exit */
+	assert_int_equal(pz_wakeup_kswapd(pz, 0, PZ_ZONE_NORMAL, 0, PZ_ZONE_NORMAL, PZ_GFP_KERNEL),
+			 PZ_KSWAPD_BALANCED);
+	finish(pz, &c);
+}
+
+static void test_balance_41(void **state)
+{
+	(void)state;
+	balance(PZ_PROFILE_LINUX_4_1);
+}
+
+static void test_balance_61(void **state)
+{
+	(void)state;
+	balance(PZ_PROFILE_MODERN);
+}
+
+static void exits(enum pz_profile profile)
+{
+	pz_t *pz = make(profile, 2, 0);
+	static struct rm_cache c;
+	struct pz_task task;
+	struct pz_kswapd_info ki;
+
+	rm_init(&c, pz, RM_FREE);
+	assert_int_equal(pz_wakeup_kswapd(pz, 0, PZ_ZONE_DMA, 0, PZ_ZONE_NORMAL, PZ_GFP_KERNEL),
+			 PZ_KSWAPD_UNPOPULATED);
+	pz_task_init(&task);
+	assert_int_equal(pz_task_set_mems_allowed(pz, &task, 1, 0), 0);
+	pz_set_current_task(&task);
+	assert_int_equal(pz_wakeup_kswapd(pz, 1, PZ_ZONE_NORMAL, 0, PZ_ZONE_NORMAL, PZ_GFP_KERNEL),
+			 PZ_KSWAPD_CPUSET);
+	pz_set_current_task(NULL);
+	assert_int_equal(pz_wakeup_kswapd(pz, 0, PZ_ZONE_NORMAL, 0, PZ_ZONE_NORMAL, PZ_GFP_KERNEL),
+			 PZ_KSWAPD_BALANCED);
+	assert_int_equal(H.wakes, 0);
+	deplete(&c, 0);
+	assert_int_equal(pz_wakeup_kswapd(pz, 0, PZ_ZONE_NORMAL, 0, PZ_ZONE_NORMAL, PZ_GFP_KERNEL),
+			 PZ_KSWAPD_WOKEN);
+	assert_int_equal(H.wakes, 1);
+	assert_int_equal(H.last_nid, 0);
+	/* awake now: a second wake-up only records its order */
+	assert_int_equal(pz_wakeup_kswapd(pz, 0, PZ_ZONE_NORMAL, 3, PZ_ZONE_NORMAL, PZ_GFP_KERNEL),
+			 PZ_KSWAPD_NOT_ASLEEP);
+	assert_int_equal(H.wakes, 1);
+	assert_int_equal(pz_kswapd_info(pz, 0, &ki), 0);
+	assert_int_equal(ki.order, 3);
+	assert_int_equal(ki.asleep, 0);
+	assert_int_equal(pz_wakeup_kswapd(pz, 2, PZ_ZONE_NORMAL, 0, PZ_ZONE_NORMAL, 0), -PZ_ENODEV);
+	assert_int_equal(pz_wakeup_kswapd(pz, 0, PZ_NR_ZONE_TYPES, 0, PZ_ZONE_NORMAL, 0),
+			 -PZ_EINVAL);
+	assert_int_equal(pz_kswapd_run(pz, 5), -PZ_ENODEV);
+	finish(pz, &c);
+}
+
+static void test_wake_exits(void **state)
+{
+	(void)state;
+	exits(PZ_PROFILE_LINUX_4_1);
+	exits(PZ_PROFILE_MODERN);
+}
+
+/* Runs node 0's kswapd until it sleeps; returns the rounds it took. */
+static unsigned run_to_sleep(pz_t *pz, unsigned max)
+{
+	for (unsigned i = 1; i <= max; i++) {
+		int r = pz_kswapd_run(pz, 0);
+
+		assert_true(r == PZ_KSWAPD_SLEEP || r == PZ_KSWAPD_AGAIN);
+		if (r == PZ_KSWAPD_SLEEP)
+			return i;
+	}
+	return 0;
+}
+
+static void nap(enum pz_profile profile)
+{
+	pz_t *pz = make(profile, 1, 0);
+	static struct rm_cache c;
+
+	rm_init(&c, pz, RM_FREE);
+	assert_int_equal(pz_register_shrinker(pz, &c.s), 0);
+	deplete(&c, 0);
+	assert_int_equal(pz_wakeup_kswapd(pz, 0, PZ_ZONE_NORMAL, 0, PZ_ZONE_NORMAL, PZ_GFP_KERNEL),
+			 PZ_KSWAPD_WOKEN);
+	/* the nap of the first round is cut short by a wake-up from the hook */
+	H.refill = &c;
+	assert_true(run_to_sleep(pz, 50) >= 2);
+	assert_null(H.refill);
+	assert_int_equal(H.last_why, PZ_WAIT_KSWAPD_NAP);
+	assert_int_equal(H.last_usecs, 100000);
+	assert_int_equal(rm_event(pz, PZ_VM_KSWAPD_LOW_WMARK_HIT_QUICKLY), 1);
+	assert_int_equal(H.wakes, 2);
+	assert_true(zone_free(pz, 0) >= wmark(pz, 0, 2));
+	finish(pz, &c);
+}
+
+static void test_nap_cut_short(void **state)
+{
+	(void)state;
+	nap(PZ_PROFILE_LINUX_4_1);
+	nap(PZ_PROFILE_MODERN);
+}
+
+/*
+ * A cache whose shrinker never frees: kswapd gives up, bounded. 6.1 counts
+ * kswapd_failures and, after 16 rounds without a page, the node is
+ * hopeless; 4.1's zone stops being reclaimable once six times its pages
+ * in use were scanned without a free, and each later wake-up costs one
+ * round that finds the node "balanced" and sleeps again.
+ */
+static void never(enum pz_profile profile)
+{
+	pz_t *pz = make(profile, 1, 1);
+	static struct rm_cache c, held;
+	struct pz_kswapd_info ki;
+	uint64_t runs = 0;
+	unsigned i;
+	int r = -1;
+
+	rm_init(&held, pz, RM_FREE);
+	rm_init(&c, pz, RM_NOTHING);
+	c.objects = 100000;
+	assert_int_equal(pz_register_shrinker(pz, &c.s), 0);
+	deplete(&held, 0);
+	for (i = 0; i < 12 && r != PZ_KSWAPD_HOPELESS; i++) {
+		r = pz_wakeup_kswapd(pz, 0, PZ_ZONE_NORMAL, 0, PZ_ZONE_NORMAL, PZ_GFP_KERNEL);
+		assert_int_equal(pz_kswapd_info(pz, 0, &ki), 0);
+		/* never more rounds per wake-up than the inline bound */
+		assert_true(ki.runs - runs <= 8);
+		if (profile == PZ_PROFILE_LINUX_4_1 && i > 0) {
+			assert_int_equal(ki.runs - runs, 1);
+			assert_int_equal(ki.asleep, 1);
+		}
+		runs = ki.runs;
+	}
+	assert_true(rm_event(pz, PZ_VM_KSWAPD_HIGH_WMARK_HIT_QUICKLY) > 0);
+	assert_int_equal(rm_event(pz, PZ_VM_PGSTEAL_KSWAPD), 0);
+	if (profile == PZ_PROFILE_MODERN) {
+		assert_int_equal(r, PZ_KSWAPD_HOPELESS);
+		assert_true(ki.failures >= 16 && ki.asleep);
+	}
+	assert_int_equal(pz_unregister_shrinker(pz, &c.s), 0);
+	rm_drain(&held);
+	assert_int_equal(pz_validate(pz), 0);
+	tu_destroy(pz);
+}
+
+static void test_never_frees(void **state)
+{
+	(void)state;
+	never(PZ_PROFILE_LINUX_4_1);
+	never(PZ_PROFILE_MODERN);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_balance_41),  cmocka_unit_test(test_balance_61),
+		cmocka_unit_test(test_wake_exits),  cmocka_unit_test(test_nap_cut_short),
+		cmocka_unit_test(test_never_frees),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

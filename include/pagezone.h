@@ -1257,6 +1257,23 @@ PZ_API void pz_host_backing_destroy(struct pz_host_backing *b);
 PZ_API int pz_host_create(const struct pz_config *cfg, pz_t **out);
 PZ_API void pz_host_destroy(pz_t *pz);
 
+/*
+ * Background reclaim on threads: one kswapd thread per node for an
+ * instance made by pz_host_create with pz_host_platform() (whose
+ * wake_kswapd hook then reaches these threads and whose wait hook sleeps,
+ * kswapd's nap being cut short by a wake-up of its node). Each thread runs
+ * with its own task (PZ_TASK_MEMALLOC), does one round at start, then
+ * sleeps until woken and runs pz_kswapd_run until kswapd sleeps. Start
+ * returns 0 (also when running), -PZ_EINVAL for another kind of instance,
+ * -PZ_ENOMEM when memory or a thread cannot be had. Stop joins the threads
+ * (pz_host_destroy stops them too) and returns 0 or -PZ_EINVAL; they may
+ * be started again. Context: not from a pagezone callback; not
+ * concurrently with each other or pz_host_destroy. Unused in
+ * deterministic mode (nothing wakes them).
+ */
+PZ_API int pz_host_kswapd_start(pz_t *pz);
+PZ_API int pz_host_kswapd_stop(pz_t *pz);
+
 #ifdef __cplusplus
 }
 #endif

@@ -11,6 +11,7 @@
 #endif
 #include <sched.h>
 #include <stdint.h>
+#include <time.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/uio.h>
@@ -25,6 +26,7 @@
 
 #include "pagezone.h"
 #include "hostfail.h"
+#include "hostkswapd.h"
 
 /* ---- platform hooks ---------------------------------------------------- */
 
@@ -93,6 +95,31 @@ static void host_log(void *ctx, enum pz_log_level level, const char *msg)
 	} while (r < 0 && errno == EINTR);
 }
 
+/* Waiting under memory pressure: kswapd's nap is cut short by a wake-up
+ * of its node; everything else sleeps (a zero wait yields). */
+static void host_wait(void *ctx, enum pz_wait_reason why, unsigned usecs)
+{
+	struct timespec ts = {(time_t)(usecs / 1000000), (long)(usecs % 1000000) * 1000};
+
+	(void)ctx;
+	if (why == PZ_WAIT_KSWAPD_NAP && pz_host_kswapd_nap(usecs))
+		return;
+	if (!usecs) {
+		sched_yield();
+		return;
+	}
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/* ctx: the kswapd slot of the instance's header (pz_host_create sets it);
+ * NULL for instances made otherwise, whose wake-ups go nowhere. */
+static void host_wake_kswapd(void *ctx, int nid)
+{
+	if (ctx)
+		pz_host_kswapd_wake((struct host_kswapd **)ctx, nid);
+}
+
 static const struct pz_platform host_platform = {
 	.ctx = NULL,
 	.cpu = host_cpu,
@@ -100,6 +127,8 @@ static const struct pz_platform host_platform = {
 	.log = host_log,
 	.trace = NULL,
 	.zone_reclaim = NULL,
+	.wait = host_wait,
+	.wake_kswapd = host_wake_kswapd,
 };
 
 const struct pz_platform *pz_host_platform(void)
@@ -159,13 +188,31 @@ void pz_set_current_task(struct pz_task *task)
 struct host_hdr {
 	uint64_t magic;
 	size_t map_len;
+	struct host_kswapd *kswapd; /* the kswapd threads, or NULL */
+	bool host_platform;	    /* made with pz_host_platform(): wake hook's ctx is &kswapd */
 };
 
 _Static_assert(sizeof(struct host_hdr) <= HOST_HDR_SIZE, "host header too large");
 
+static struct host_hdr *host_hdr_of(pz_t *pz)
+{
+	struct host_hdr *hdr = (struct host_hdr *)(void *)((char *)pz - HOST_HDR_SIZE);
+
+	return hdr->magic == HOST_HDR_MAGIC ? hdr : NULL;
+}
+
+struct host_kswapd **pz_host_kswapd_slot(pz_t *pz)
+{
+	struct host_hdr *hdr = pz ? host_hdr_of(pz) : NULL;
+
+	return hdr && hdr->host_platform ? &hdr->kswapd : NULL;
+}
+
 int pz_host_create(const struct pz_config *cfg, pz_t **out)
 {
 	struct host_hdr *hdr;
+	struct pz_config c;
+	struct pz_platform plat;
 	size_t size, len;
 	void *map;
 	pz_t *pz = NULL;
@@ -187,7 +234,15 @@ int pz_host_create(const struct pz_config *cfg, pz_t **out)
 	hdr = map;
 	hdr->magic = HOST_HDR_MAGIC;
 	hdr->map_len = len;
-	err = pz_init(cfg, (char *)map + HOST_HDR_SIZE, size, &pz);
+	c = *cfg;
+	if (cfg->platform == &host_platform) {
+		/* this instance's own copy: the wake hook finds its threads */
+		plat = host_platform;
+		plat.ctx = &hdr->kswapd;
+		c.platform = &plat;
+		hdr->host_platform = true;
+	}
+	err = pz_init(&c, (char *)map + HOST_HDR_SIZE, size, &pz);
 	if (!err && (void *)pz != (char *)map + HOST_HDR_SIZE) {
 		/* pz_host_destroy finds the header from pz: refuse anything else. */
 		pz_destroy(pz);
@@ -211,6 +266,8 @@ void pz_host_destroy(pz_t *pz)
 	hdr = (struct host_hdr *)(void *)((char *)pz - HOST_HDR_SIZE);
 	if (hdr->magic != HOST_HDR_MAGIC)
 		return; /* not made by pz_host_create (or destroyed twice) */
+	if (hdr->host_platform)
+		pz_host_kswapd_free(&hdr->kswapd);
 	pz_destroy(pz);
 	len = hdr->map_len;
 	hdr->magic = 0;

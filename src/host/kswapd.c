@@ -1,0 +1,206 @@
+/*
+ * kswapd.c (host) - one kswapd thread per node for an instance made by
+ * pz_host_create with the host platform.
+ *
+ * Each thread sleeps on its node's condition variable until the core's
+ * wake_kswapd hook (platform.c, ctx = the instance header's slot) marks
+ * the node pending, then runs pz_kswapd_run rounds until the core says
+ * kswapd sleeps. The core's nap (PZ_WAIT_KSWAPD_NAP) lands in
+ * pz_host_kswapd_nap: a timed wait on the same condition variable, so a
+ * wake-up during the nap cuts it short as it does in the kernel. The
+ * threads run with their own task carrying PZ_TASK_MEMALLOC (kswapd's
+ * PF_MEMALLOC). Stopping sets `stop`, wakes every thread and joins them.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "pagezone.h"
+#include "hostfail.h"
+#include "hostkswapd.h"
+
+struct host_node {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool pending; /* [mu] woken since the thread last looked */
+	bool stop;    /* [mu] */
+	bool started;
+	int nid;
+	pz_t *pz;
+	struct pz_task task;
+};
+
+struct host_kswapd {
+	unsigned nr;
+	struct host_node node[PZ_MAX_NODES];
+};
+
+static __thread struct host_node *host_self;
+
+void pz_host_kswapd_wake(struct host_kswapd **slot, int nid)
+{
+	struct host_kswapd *ks = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+	struct host_node *n;
+
+	if (!ks || nid < 0 || (unsigned)nid >= ks->nr)
+		return;
+	n = &ks->node[nid];
+	pthread_mutex_lock(&n->mu);
+	n->pending = true;
+	pthread_cond_signal(&n->cv);
+	pthread_mutex_unlock(&n->mu);
+}
+
+bool pz_host_kswapd_nap(unsigned usecs)
+{
+	struct host_node *n = host_self;
+	struct timespec ts;
+
+	if (!n)
+		return false;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += (time_t)(usecs / 1000000);
+	ts.tv_nsec += (long)(usecs % 1000000) * 1000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	pthread_mutex_lock(&n->mu);
+	while (!n->pending && !n->stop)
+		if (pthread_cond_timedwait(&n->cv, &n->mu, &ts) == ETIMEDOUT)
+			break;
+	pthread_mutex_unlock(&n->mu);
+	return true;
+}
+
+static bool stopping(struct host_node *n)
+{
+	bool s;
+
+	pthread_mutex_lock(&n->mu);
+	s = n->stop;
+	pthread_mutex_unlock(&n->mu);
+	return s;
+}
+
+static void *kswapd_thread(void *arg)
+{
+	struct host_node *n = arg;
+
+	host_self = n;
+	pz_set_current_task(&n->task);
+	pthread_mutex_lock(&n->mu);
+	for (;;) {
+		while (!n->pending && !n->stop)
+			pthread_cond_wait(&n->cv, &n->mu);
+		if (n->stop)
+			break;
+		n->pending = false;
+		pthread_mutex_unlock(&n->mu);
+		while (pz_kswapd_run(n->pz, n->nid) == PZ_KSWAPD_AGAIN && !stopping(n))
+			sched_yield();
+		pthread_mutex_lock(&n->mu);
+	}
+	pthread_mutex_unlock(&n->mu);
+	pz_set_current_task(NULL);
+	return NULL;
+}
+
+static void stop_threads(struct host_kswapd *ks)
+{
+	for (unsigned i = 0; i < ks->nr; i++) {
+		struct host_node *n = &ks->node[i];
+
+		if (!n->started)
+			continue;
+		pthread_mutex_lock(&n->mu);
+		n->stop = true;
+		pthread_cond_signal(&n->cv);
+		pthread_mutex_unlock(&n->mu);
+		pthread_join(n->thread, NULL);
+		n->started = false;
+	}
+}
+
+/* The node states live until pz_host_destroy, so that a wake-up racing
+ * with pz_host_kswapd_stop finds valid (if idle) nodes. */
+static struct host_kswapd *get_nodes(pz_t *pz, struct host_kswapd **slot)
+{
+	struct host_kswapd *ks = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+
+	if (ks)
+		return ks;
+	ks = pz_host_sys_calloc(1, sizeof(*ks));
+	if (!ks)
+		return NULL;
+	ks->nr = pz_nr_nodes(pz);
+	for (unsigned i = 0; i < ks->nr; i++) {
+		struct host_node *n = &ks->node[i];
+
+		pthread_mutex_init(&n->mu, NULL);
+		pthread_cond_init(&n->cv, NULL);
+		n->nid = (int)i;
+		n->pz = pz;
+		pz_task_init(&n->task);
+		n->task.flags = PZ_TASK_MEMALLOC;
+	}
+	__atomic_store_n(slot, ks, __ATOMIC_RELEASE);
+	return ks;
+}
+
+int pz_host_kswapd_start(pz_t *pz)
+{
+	struct host_kswapd **slot = pz_host_kswapd_slot(pz), *ks;
+
+	if (!slot)
+		return -PZ_EINVAL;
+	ks = get_nodes(pz, slot);
+	if (!ks)
+		return -PZ_ENOMEM;
+	for (unsigned i = 0; i < ks->nr; i++) {
+		struct host_node *n = &ks->node[i];
+
+		if (n->started)
+			continue;
+		n->stop = false;
+		n->pending = true; /* a first round, as kswapd runs once at boot */
+		if (pthread_create(&n->thread, NULL, kswapd_thread, n)) {
+			stop_threads(ks);
+			return -PZ_ENOMEM;
+		}
+		n->started = true;
+	}
+	return 0;
+}
+
+int pz_host_kswapd_stop(pz_t *pz)
+{
+	struct host_kswapd **slot = pz_host_kswapd_slot(pz), *ks;
+
+	if (!slot)
+		return -PZ_EINVAL;
+	ks = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+	if (ks)
+		stop_threads(ks);
+	return 0;
+}
+
+void pz_host_kswapd_free(struct host_kswapd **slot)
+{
+	struct host_kswapd *ks = __atomic_exchange_n(slot, NULL, __ATOMIC_ACQ_REL);
+
+	if (!ks)
+		return;
+	stop_threads(ks);
+	for (unsigned i = 0; i < ks->nr; i++) {
+		pthread_mutex_destroy(&ks->node[i].mu);
+		pthread_cond_destroy(&ks->node[i].cv);
+	}
+	free(ks);
+}

@@ -359,7 +359,8 @@ struct pz_platform {
 	void (*wait)(void *ctx, enum pz_wait_reason why, unsigned usecs);
 	/* Background reclaim is wanted on node nid (wakeup_kswapd found a zone
 	 * of it below its high watermark): the embedder's kswapd should run
-	 * pz_kswapd_run(pz, nid) soon. NULL: see docs/DESIGN.md "kswapd".
+	 * pz_kswapd_run(pz, nid) soon. NULL: nothing is told (docs/DESIGN.md
+	 * "Reclaim and kswapd").
 	 * Called with no allocator lock held; must not block. */
 	void (*wake_kswapd)(void *ctx, int nid);
 };

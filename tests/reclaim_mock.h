@@ -23,6 +23,7 @@ enum rm_mode {
 	RM_STOP,	/* SHRINK_STOP on every scan */
 	RM_UNREG_SELF,	/* unregisters itself from the first scan, then frees */
 	RM_UNREG_OTHER, /* unregisters `other` from the first scan, then frees */
+	RM_OTHER_TASK,	/* frees as another task (pz_set_current_task) */
 };
 
 struct rm_call {
@@ -116,6 +117,16 @@ static inline unsigned long rm_scan(struct pz_shrinker *s, struct pz_shrink_cont
 			c->other_calls = rm_of(c->other)->ncalls;
 		}
 		break;
+	case RM_OTHER_TASK: {
+		static struct pz_task other;
+		unsigned long n;
+
+		pz_task_init(&other);
+		pz_set_current_task(&other);
+		n = rm_free_some(c, sc->nr_to_scan);
+		pz_set_current_task(t);
+		return n;
+	}
 	default:
 		break;
 	}

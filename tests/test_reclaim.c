@@ -132,6 +132,16 @@ static uint64_t sum_scans(const struct rm_cache *c)
 	return n;
 }
 
+static uint64_t scans_at(const struct rm_cache *c, int prio)
+{
+	uint64_t n = 0;
+
+	for (unsigned i = 0; i < c->ncalls; i++)
+		if (c->calls[i].kind == 's' && c->calls[i].priority == prio)
+			n += c->calls[i].nr_to_scan;
+	return n;
+}
+
 static void arithmetic(enum pz_profile profile, unsigned long objects, int seeks, long batch)
 {
 	pz_t *pz = one_node(profile);
@@ -197,12 +207,15 @@ static void honest(enum pz_profile profile)
 	uint64_t got, left;
 
 	rm_init(&c, pz, RM_FREE);
+	c.s.batch = 8; /* small batches: several priorities free some pages */
 	assert_int_equal(rm_fill(&c, 8000, PZ_GFP_KERNEL), 8000);
 	assert_int_equal(pz_register_shrinker(pz, &c.s), 0);
 	got = reclaim_once(pz);
 	left = c.n;
-	/* stops at the first priority that brought back 32 pages or more */
+	/* stops at the first priority that brought back 32 pages or more:
+	 * the priorities before the last one freed fewer */
 	assert_true(got >= 32);
+	assert_true(got - scans_at(&c, c.calls[c.ncalls - 1].priority) < 32);
 	assert_int_equal(got, 8000 - left);
 	assert_true(left > 0);
 	assert_int_equal(rm_event(pz, PZ_VM_PGSTEAL_DIRECT), got);
@@ -233,6 +246,25 @@ static void test_liar_gives_no_progress(void **state)
 	assert_true(sum_scans(&c) > 0);
 	assert_int_equal(rm_event(pz, PZ_VM_PGSTEAL_DIRECT), 0);
 	assert_int_equal(pz_unregister_shrinker(pz, &c.s), 0);
+	assert_int_equal(pz_validate(pz), 0);
+	tu_destroy(pz);
+}
+
+/* Pages freed by another task during the pass are not this task's. */
+static void test_other_task_frees_do_not_count(void **state)
+{
+	pz_t *pz = one_node(PZ_PROFILE_LINUX_4_1);
+	static struct rm_cache c;
+
+	(void)state;
+	rm_init(&c, pz, RM_OTHER_TASK);
+	assert_int_equal(rm_fill(&c, 3000, PZ_GFP_KERNEL), 3000);
+	assert_int_equal(pz_register_shrinker(pz, &c.s), 0);
+	assert_int_equal(reclaim_once(pz), 0);
+	assert_true(c.n < 3000); /* they were freed, by someone else */
+	assert_int_equal(rm_event(pz, PZ_VM_PGSTEAL_DIRECT), 0);
+	assert_int_equal(pz_unregister_shrinker(pz, &c.s), 0);
+	rm_drain(&c);
 	assert_int_equal(pz_validate(pz), 0);
 	tu_destroy(pz);
 }
@@ -446,6 +478,7 @@ int main(void)
 		cmocka_unit_test(test_arithmetic_61),
 		cmocka_unit_test(test_progress_is_pages_back),
 		cmocka_unit_test(test_liar_gives_no_progress),
+		cmocka_unit_test(test_other_task_frees_do_not_count),
 		cmocka_unit_test(test_double_free_counts_once),
 		cmocka_unit_test(test_allocating_shrinker),
 		cmocka_unit_test(test_stop_defers_the_rest),

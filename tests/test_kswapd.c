@@ -10,6 +10,7 @@
  * wait hook, and a wake-up during the nap counts
  * kswapd_low_wmark_hit_quickly. A shrinker that never frees leaves kswapd
  * asleep or hopeless after a bounded number of rounds, never spinning.
+ * A seeded simulation in deterministic mode repeats exactly.
  */
 #include "reclaim_mock.h"
 
@@ -289,12 +290,86 @@ static void test_never_frees(void **state)
 	never(PZ_PROFILE_MODERN);
 }
 
+/*
+ * A seeded simulation in deterministic mode: allocations into two caches,
+ * random frees, wake-ups whenever the zone is below low. Two runs with the
+ * same seed end with the same counters, free pages and cache contents.
+ */
+struct digest {
+	uint64_t ev[PZ_NR_VM_EVENTS], free[2];
+	unsigned n[2];
+	struct pz_kswapd_info ki[2];
+};
+
+static void simulate(enum pz_profile profile, uint64_t seed, struct digest *d)
+{
+	pz_t *pz = make(profile, 2, 1);
+	static struct rm_cache c[2];
+
+	for (int i = 0; i < 2; i++) {
+		rm_init(&c[i], pz, RM_FREE);
+		c[i].s.flags = i ? PZ_SHRINKER_NUMA_AWARE : 0;
+		c[i].s.batch = 16 + 48 * i;
+		assert_int_equal(pz_register_shrinker(pz, &c[i].s), 0);
+	}
+	for (unsigned op = 0; op < 20000; op++) {
+		uint64_t r = tu_rand(&seed);
+		int nid = (int)(r & 1);
+		struct rm_cache *k = &c[(r >> 1) & 1];
+
+		bool failed = false;
+
+		if ((r >> 2) % 5 == 0 && k->n) {
+			unsigned at = (unsigned)((r >> 8) % k->n);
+
+			assert_int_equal(pz_free_pages(pz, k->pages[at], 0), 0);
+			k->pages[at] = k->pages[--k->n];
+		} else {
+			failed = !rm_fill(k, 1, PZ_GFP_KERNEL | PZ_GFP_NOWARN);
+		}
+		/* what the slow path does when the LOW check fails */
+		if (failed || zone_free(pz, nid) <= wmark(pz, nid, 1))
+			assert_true(pz_wakeup_kswapd(pz, nid, PZ_ZONE_NORMAL,
+						     (unsigned)(r >> 20) % 2, PZ_ZONE_NORMAL,
+						     PZ_GFP_KERNEL) >= 0);
+	}
+	assert_int_equal(pz_vm_events(pz, d->ev, PZ_NR_VM_EVENTS), 0);
+	for (int i = 0; i < 2; i++) {
+		d->free[i] = zone_free(pz, i);
+		d->n[i] = c[i].n;
+		assert_int_equal(pz_kswapd_info(pz, i, &d->ki[i]), 0);
+		assert_int_equal(pz_unregister_shrinker(pz, &c[i].s), 0);
+		rm_drain(&c[i]);
+	}
+	assert_int_equal(pz_validate(pz), 0);
+	tu_destroy(pz);
+}
+
+static void repeat(enum pz_profile profile)
+{
+	static struct digest a, b;
+
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	simulate(profile, 42, &a);
+	simulate(profile, 42, &b);
+	assert_true(a.ev[PZ_VM_PAGEOUTRUN] > 0 && a.ev[PZ_VM_PGSTEAL_KSWAPD] > 0);
+	assert_memory_equal(&a, &b, sizeof(a));
+}
+
+static void test_deterministic_repeats(void **state)
+{
+	(void)state;
+	repeat(PZ_PROFILE_LINUX_4_1);
+	repeat(PZ_PROFILE_MODERN);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_balance_41),  cmocka_unit_test(test_balance_61),
 		cmocka_unit_test(test_wake_exits),  cmocka_unit_test(test_nap_cut_short),
-		cmocka_unit_test(test_never_frees),
+		cmocka_unit_test(test_never_frees), cmocka_unit_test(test_deterministic_repeats),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

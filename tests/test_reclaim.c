@@ -190,6 +190,47 @@ static void test_arithmetic_61(void **state)
 	arithmetic(PZ_PROFILE_MODERN, 3000, 0, 0); /* seeks 0: half the objects */
 }
 
+/* 6.1 shrinks each node of the zonelist once per priority: a NUMA-aware
+ * shrinker is asked per node and defers per node, another only for node 0. */
+static void test_numa_aware(void **state)
+{
+	static struct rm_cache a, b;
+	uint64_t progress;
+	pz_t *pz;
+	unsigned seen[2] = {0, 0};
+
+	(void)state;
+	tu_machine_init(&tm, 2, 1);
+	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, ZONE_START, ZONE_START + ZONE_PAGES);
+	tu_add_zone(&tm, 1, PZ_ZONE_NORMAL, ZONE_START + ZONE_PAGES, ZONE_START + 2 * ZONE_PAGES);
+	pz = tu_create_machine(&tm.m, PZ_PROFILE_MODERN);
+	assert_non_null(pz);
+	rm_init(&a, pz, RM_NOTHING);
+	rm_init(&b, pz, RM_NOTHING);
+	a.objects = b.objects = 20000;
+	a.s.flags = PZ_SHRINKER_NUMA_AWARE;
+	assert_int_equal(pz_register_shrinker(pz, &a.s), 0);
+	assert_int_equal(pz_register_shrinker(pz, &b.s), 0);
+	assert_int_equal(pz_direct_reclaim(pz, 1, PZ_GFP_KERNEL, 0, &progress), 0);
+	/* node 1's zonelist: node 1 first, then node 0, each priority */
+	for (unsigned i = 0, k = 0; i < a.ncalls; i++) {
+		if (a.calls[i].kind != 'c')
+			continue;
+		assert_int_equal(a.calls[i].nid, (k++ & 1) ? 0 : 1);
+		seen[a.calls[i].nid]++;
+	}
+	assert_int_equal(seen[0], 13);
+	assert_int_equal(seen[1], 13);
+	for (unsigned i = 0; i < b.ncalls; i++)
+		assert_int_equal(b.calls[i].nid, 0);
+	assert_true(a.s.core.nr_deferred[0] > 0 && a.s.core.nr_deferred[1] > 0);
+	assert_true(b.s.core.nr_deferred[0] > 0);
+	assert_int_equal(b.s.core.nr_deferred[1], 0);
+	assert_int_equal(pz_unregister_shrinker(pz, &a.s), 0);
+	assert_int_equal(pz_unregister_shrinker(pz, &b.s), 0);
+	tu_destroy(pz);
+}
+
 /* ---- progress is pages back ---------------------------------------------- */
 
 static uint64_t reclaim_once(pz_t *pz)
@@ -476,6 +517,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_arithmetic_41),
 		cmocka_unit_test(test_arithmetic_61),
+		cmocka_unit_test(test_numa_aware),
 		cmocka_unit_test(test_progress_is_pages_back),
 		cmocka_unit_test(test_liar_gives_no_progress),
 		cmocka_unit_test(test_other_task_frees_do_not_count),

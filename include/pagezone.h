@@ -1033,7 +1033,11 @@ struct pz_shrinker {
 	/* Objects that could be freed now on sc->nid (0: skip this shrinker). */
 	unsigned long (*count_objects)(struct pz_shrinker *s, struct pz_shrink_control *sc);
 	/* Try to free sc->nr_to_scan objects; return the number freed or
-	 * PZ_SHRINK_STOP. Pages go back with pz_free_*. */
+	 * PZ_SHRINK_STOP. Pages go back with pz_free_*. Both callbacks run
+	 * with no allocator lock held, possibly on several threads at once
+	 * (direct reclaimers, kswapds); they may free and allocate pages of
+	 * the same instance (the reclaiming task has PZ_TASK_MEMALLOC unless
+	 * it is the default task) and register or unregister shrinkers. */
 	unsigned long (*scan_objects)(struct pz_shrinker *s, struct pz_shrink_control *sc);
 	void *ctx;	/* the caller's */
 	int seeks;	/* cost to recreate an object; 0 only in modern (scan half) */

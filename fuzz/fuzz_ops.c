@@ -104,8 +104,7 @@ enum {
 enum {
 	M_FREE = 0,
 	M_HELD = 1,
-	M_LEAKED = 2,
-	M_LEAKED_TAIL = 3
+	M_LEAKED = 2
 };
 
 struct fzone {
@@ -712,8 +711,7 @@ static void block_released(const struct blk *b, int rc)
 
 	if (blk_bad(b)) {
 		CHECK(rc == -PZ_EFAULT, "op %u: free of a bad page returned %d", F.op, rc);
-		model_set(b->pfn, n, b->comp ? M_LEAKED_TAIL : M_LEAKED);
-		F.model[b->pfn - F.lo] = M_LEAKED;
+		model_set(b->pfn, n, M_LEAKED);
 		F.z[ZIDX(cls_of(b->pfn))].leaked += n;
 		F.leaked_total += n;
 	} else {
@@ -1057,7 +1055,9 @@ static void op_free(struct rd *r)
 			field = ERR_FIELD(bad_pfn);
 		} else {
 			want = -PZ_EFAULT;
-			field = m == M_LEAKED_TAIL ? ERR_FIELD(tail_free) : ERR_FIELD(double_free);
+			/* a leaked block's tails are no tails (free_tail_pages_check
+			 * clears compound_head before the verdict): double free */
+			field = ERR_FIELD(double_free);
 		}
 		take_snap(&s);
 		rc = pz_free_pages(F.pz, p, o);

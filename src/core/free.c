@@ -145,8 +145,14 @@ static bool free_pages_prepare(struct pz *pz, struct pz_page *p, unsigned order)
 		}
 	}
 	if (bad) {
-		for (uint64_t j = 0; j < n; j++)
+		/* like free_tail_pages_check (4.4), which clears compound_head
+		 * of every tail before the verdict: a leaked block's tails are
+		 * tails no more, so a later free of one is a double free */
+		for (uint64_t j = 0; j < n; j++) {
+			if (j)
+				pg_set_where(p + j, 0);
 			pg_set(p + j, PG_LEAKED);
+		}
 		atomic_fetch_add_explicit(&pz->err.leaked_pages, n, memory_order_relaxed);
 		return false;
 	}

@@ -26,6 +26,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -975,7 +976,7 @@ static void free_one(unsigned i, unsigned how)
 
 static void op_free(struct rd *r)
 {
-	unsigned i, v = u8(r) % 10;
+	unsigned i, v = u8(r) % 11;
 	struct blk *b;
 	struct snap s;
 	int rc;
@@ -1311,7 +1312,7 @@ static void reconcile_leaks(void)
 
 static void op_state(struct rd *r)
 {
-	unsigned i, v = u8(r) % 10;
+	unsigned i, v = u8(r) % 11;
 	struct blk *b;
 	int rc;
 
@@ -1378,6 +1379,21 @@ static void op_state(struct rd *r)
 		CHECK(rc == 0, "op %u: hwpoison of held pfn %llu returned %d", F.op,
 		      (unsigned long long)(b->pfn + k), rc);
 		F.poison[b->pfn + k - F.lo] = 1;
+		break;
+	}
+	case 10: { /* extreme mapcount deltas: refused past int32, never wrapped */
+		struct snap s;
+
+		if (b->poison)
+			return;
+		take_snap(&s);
+		CHECK(pz_page_set_state(F.pz, b->page, 0, INT_MAX) == 0 &&
+			      pz_page_set_state(F.pz, b->page, 0, 1) == -PZ_EINVAL &&
+			      pz_page_set_state(F.pz, b->page, 0, INT_MIN) == 0 &&
+			      pz_page_set_state(F.pz, b->page, 0, INT_MIN) == -PZ_EINVAL &&
+			      pz_page_set_state(F.pz, b->page, 0, 1) == 0,
+		      "op %u: extreme mapcount deltas", F.op);
+		check_unchanged(&s, "extreme mapcount deltas", (size_t)-1);
 		break;
 	}
 	case 5: { /* owner word */
@@ -1577,9 +1593,47 @@ static void op_report(struct rd *r)
 }
 
 /* Queries with any arguments, formatting, and pfn states against the model. */
+/* List snapshots into tiny buffers, pageblock labels, kernel values and
+ * fault-attribute strings, all with any arguments. */
+static void query_lists(struct rd *r)
+{
+	uint64_t out[4] = {7, 7, 7, 7};
+	int nid = (int)(u8(r) % (F.m.nr_nodes + 2)) - 1;
+	unsigned t = u8(r) % 6, o = u8(r) % (F.max_order + 2), mt = u8(r) % 9;
+	size_t max = u8(r) % 4;
+	uint64_t pfn = u8(r) == 0xff ? UINT64_MAX - u8(r) : F.lo + u32(r) % (F.hi - F.lo + 64);
+	int64_t n;
+	char str[24];
+	struct pz_fault_attr fa, fb;
+
+	n = pz_free_list_pfns(F.pz, nid, (enum pz_zone_type)t, o, (enum pz_migratetype)mt,
+			      max ? out : NULL, max);
+	CHECK(n >= 0 || n == -PZ_EINVAL || n == -PZ_ENODEV, "op %u: free_list_pfns returned %lld",
+	      F.op, (long long)n);
+	for (size_t i = (n > 0 && (size_t)n < max) ? (size_t)n : max; i < 4; i++)
+		CHECK(out[i] == 7, "op %u: free_list_pfns wrote past %zu", F.op, max);
+	n = pz_pcp_list_pfns(F.pz, nid, (enum pz_zone_type)t, u8(r) % (F.m.nr_cpus + 1), o,
+			     (enum pz_migratetype)mt, max ? out : NULL, max);
+	CHECK(n >= 0 || n == -PZ_EINVAL || n == -PZ_ENODEV, "op %u: pcp_list_pfns returned %lld",
+	      F.op, (long long)n);
+	n = pz_pageblock_migratetype(F.pz, pfn);
+	CHECK(n == -PZ_ERANGE || (n >= 0 && n < PZ_MT_TYPES),
+	      "op %u: pageblock_migratetype(%llu) = %lld", F.op, (unsigned long long)pfn,
+	      (long long)n);
+	(void)pz_migratetype_kernel_value((enum pz_profile)(u8(r) % 3), (enum pz_migratetype)mt);
+	for (size_t i = 0; i + 1 < sizeof(str); i++)
+		str[i] = (char)(u8(r) % 4 ? "0123456789,-+ \n"[u8(r) % 16] : u8(r));
+	str[sizeof(str) - 1] = 0;
+	pz_fault_attr_default(&fa);
+	pz_fault_attr_default(&fb);
+	if (pz_fault_attr_parse(str, &fa) != 0)
+		CHECK(memcmp(&fa, &fb, sizeof(fa)) == 0,
+		      "op %u: refused fault_attr_parse changed it", F.op);
+}
+
 static void op_query(struct rd *r)
 {
-	unsigned v = u8(r) % 4;
+	unsigned v = u8(r) % 5;
 	char small[80];
 
 	switch (v) {
@@ -1644,6 +1698,9 @@ static void op_query(struct rd *r)
 		(void)pz_strerror(-(int)u8(r));
 		break;
 	}
+	case 4:
+		query_lists(r);
+		break;
 	default: { /* pfn states against the model */
 		uint64_t pfn = (F.lo >= 64 ? F.lo - 64 : 0) + u32(r) % (F.hi - F.lo + 128);
 

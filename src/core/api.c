@@ -12,7 +12,8 @@ int pz_version(void)
 
 const char *pz_strerror(int err)
 {
-	switch (err < 0 ? -err : err) {
+	/* in unsigned arithmetic: -INT_MIN does not exist */
+	switch (err < 0 ? 0u - (unsigned)err : (unsigned)err) {
 	case 0:
 		return "success";
 	case PZ_EINVAL:
@@ -200,10 +201,15 @@ int pz_page_set_state(pz_t *pz, pz_page_t *page, unsigned bits, int mapcount_del
 {
 	struct pz_page *p = (struct pz_page *)(uintptr_t)valid_page(pz, page);
 	unsigned user = bits & 0x1f;
+	int64_t mc;
 
 	if (!p)
 		return -PZ_ERANGE;
 	if (bits & ~0x1fu)
+		return -PZ_EINVAL;
+	/* a mapcount past the int32 range is refused, never wrapped */
+	mc = (int64_t)p->mapcount + mapcount_delta;
+	if (mc < INT32_MIN || mc > INT32_MAX)
 		return -PZ_EINVAL;
 	if (pg_flags(p) & (PG_HOLE | PG_RESERVED))
 		return -PZ_ERANGE;
@@ -216,7 +222,7 @@ int pz_page_set_state(pz_t *pz, pz_page_t *page, unsigned bits, int mapcount_del
 		pg_set(p, user << PG_USER_SHIFT);
 	/* only the owner changes the mapcount; HWPOISON alone leaves it be */
 	if (mapcount_delta)
-		p->mapcount += mapcount_delta;
+		p->mapcount = (int32_t)mc;
 	return 0;
 }
 

@@ -905,12 +905,35 @@ PZ_API unsigned pz_min_free_kbytes(const pz_t *pz);
 
 /*
  * Walks every page, list and counter and checks the invariants written in
- * docs/DESIGN.md. Returns 0 when all hold, else the number of violations
- * (each reported through the log sink, at most 20 messages). Takes every
- * per-CPU and zone lock, so the state it checks is a consistent snapshot.
- * Context: any thread; may spin; must not run inside a callback.
+ * docs/DESIGN.md ("Invariants"). Returns 0 when all hold, else the number
+ * of violations (each reported through the log sink, at most 20 messages),
+ * or -PZ_EINVAL for a bad or destroyed instance. It takes every per-CPU
+ * and zone lock, one zone at a time, so each zone's lists and counters are
+ * one consistent snapshot.
+ * Requires a quiescent instance: no allocation, free, page-state call,
+ * split or drain may run on it from another thread during the call. A
+ * page between a list and its owner is in neither, outside every lock,
+ * and the walk would report it as lost (and race with its owner's
+ * writes). Use pz_validate_concurrent while others allocate.
+ * Context: any thread, with the instance quiescent; may spin; calls the
+ * log callback (no lock held); must not run inside a callback.
  */
 PZ_API int pz_validate(pz_t *pz);
+/*
+ * pz_validate for an instance in use: the same list and counter checks
+ * under the same locks, and of the page walk only what those locks make
+ * stable (every page flagged free or per-CPU lies in a block on a list,
+ * and those pages add up to the lists' counts). Allocated pages and pages
+ * in flight are not looked at: it cannot tell a lost page from one on its
+ * way, so it reports no lost pages and no managed-pages equation. No
+ * false violations and no data race with concurrent callers; it adds
+ * nothing to the allocation and free paths. Returns as pz_validate.
+ * Context: any thread, concurrently with any other call on the instance
+ * but pz_destroy; may spin (it holds a zone's locks for that zone's walk,
+ * stalling its allocators); calls the log callback (no lock held); must
+ * not run inside a callback.
+ */
+PZ_API int pz_validate_concurrent(pz_t *pz);
 
 /*
  * Snapshots of the allocator's lists, for reference models, debuggers and

@@ -837,6 +837,12 @@ static void op_alloc(struct rd *r)
 		      order);
 	else if (counted && high < 0)
 		CHECK(e1.bad_gfp == e0.bad_gfp + 1, "op %u: bad gfp %#x not counted", F.op, gfp);
+	else if (counted && !F.dm && (gfp & PZ_GFP_ZERO)) {
+		/* no page is handed out unzeroed */
+		expect_null = true;
+		CHECK(!page && e1.bad_gfp == e0.bad_gfp + 1,
+		      "op %u: __GFP_ZERO without a direct map not refused and counted", F.op);
+	}
 	if (!page) {
 		CHECK(!counted || e1.alloc_failed == e0.alloc_failed + 1,
 		      "op %u: failed allocation not counted", F.op);

@@ -105,7 +105,7 @@ enum pz_migratetype {
 
 /* ---------------------------------------------------------------------- */
 /* gfp flags. Bit values are pagezone's own; the meaning of every flag is   */
-/* Linux 4.x's (spec section 1).                                           */
+/* Linux 4.x's (include/linux/gfp.h).                                      */
 
 typedef uint32_t pz_gfp_t;
 
@@ -130,7 +130,7 @@ typedef uint32_t pz_gfp_t;
 #define PZ_GFP_NORETRY	      ((pz_gfp_t)0x1000u)
 #define PZ_GFP_MEMALLOC	      ((pz_gfp_t)0x2000u)
 #define PZ_GFP_COMP	      ((pz_gfp_t)0x4000u)
-#define PZ_GFP_ZERO	      ((pz_gfp_t)0x8000u)
+#define PZ_GFP_ZERO	      ((pz_gfp_t)0x8000u) /* needs a direct map, else refused */
 #define PZ_GFP_NOMEMALLOC     ((pz_gfp_t)0x10000u)
 #define PZ_GFP_HARDWALL	      ((pz_gfp_t)0x20000u)
 #define PZ_GFP_THISNODE	      ((pz_gfp_t)0x40000u)
@@ -180,7 +180,7 @@ PZ_API int pz_gfp_zone(pz_gfp_t gfp, unsigned zone_present);
 /* Profiles name the kernel generation whose behaviour is followed. */
 enum pz_profile {
 	PZ_PROFILE_LINUX_4_1 = 0, /* default: 4.1-4.3 seed-era behaviour */
-	PZ_PROFILE_MODERN = 1,	  /* later improvements (spec section 11) switched on */
+	PZ_PROFILE_MODERN = 1,	  /* later improvements (docs/DESIGN.md "Profiles") */
 };
 
 /*
@@ -195,7 +195,8 @@ PZ_API enum pz_migratetype pz_gfp_migratetype(pz_gfp_t gfp);
  * The kernel's enum value of a pagezone migratetype in the given profile
  * (4.1: UNMOVABLE=0 RECLAIMABLE=1 MOVABLE=2 RESERVE=3; 4.4+: UNMOVABLE=0
  * MOVABLE=1 RECLAIMABLE=2 HIGHATOMIC=3; CMA=4, ISOLATE=5 in both), and its
- * /proc/pagetypeinfo name. Context: any.
+ * /proc/pagetypeinfo name. -PZ_EINVAL / NULL for a profile or migratetype
+ * that is no member of its enum. Context: any.
  */
 PZ_API int pz_migratetype_kernel_value(enum pz_profile profile, enum pz_migratetype mt);
 PZ_API const char *pz_migratetype_name(enum pz_profile profile, enum pz_migratetype mt);
@@ -215,7 +216,7 @@ PZ_API const char *pz_zone_type_name(enum pz_zone_type type);
 PZ_API size_t pz_gfp_format(pz_gfp_t gfp, char *buf, size_t len);
 
 /* ---------------------------------------------------------------------- */
-/* Machine description (spec section 2.1).                                 */
+/* Machine description: the kernel's pg_data_t and zone spans.             */
 
 /* A half-open pfn range [start, end). */
 struct pz_range {
@@ -272,7 +273,7 @@ enum pz_log_level {
 	PZ_LOG_DEBUG = 7,
 };
 
-/* Tracepoints (spec section 9.5), with the kernel's fields. */
+/* Tracepoints (include/trace/events/kmem.h), with the kernel's fields. */
 enum pz_trace_kind {
 	PZ_TRACE_PAGE_ALLOC = 0,	     /* mm_page_alloc */
 	PZ_TRACE_PAGE_FREE = 1,		     /* mm_page_free */
@@ -391,8 +392,9 @@ struct pz_platform {
 /* 4.4: MIGRATE_HIGHATOMIC - a pageblock reserved on demand after an
  * ALLOC_HARDER high-order allocation (at most 1% of the zone + 1 block),
  * used only by ALLOC_HARDER high-order requests, hidden from everyone
- * else's watermark (spec 5.7). */
+ * else's watermark (reserve_highatomic_pageblock). */
 #define PZ_FEAT_HIGHATOMIC 0x20u
+#define PZ_FEAT_ALL	   0x3fu /* every known bit; any other is refused at init */
 
 enum pz_zonelist_order {
 	PZ_ZONELIST_ORDER_DEFAULT = 0, /* node order (64-bit default) */
@@ -437,8 +439,16 @@ typedef struct pz pz_t;
 /*
  * Metadata size for a configuration: one 32-byte descriptor per pfn of the
  * covered range, the pageblock map, zones, per-CPU lists and zonelists.
+ * The descriptor array is flat over the whole span, from the lowest to the
+ * highest pfn of any zone (rounded to max-order blocks): two small nodes
+ * far apart cost descriptors for the gap between them. One instance spans
+ * at most 2^32 - 2 page frames (list links are 32-bit pfn indices).
  * Returns 0 and sets *size, or -PZ_EINVAL when the configuration is refused
- * (the reason goes to the config's log sink).
+ * (the reason, naming the field, goes to the config's log sink): among
+ * others a value that is no member of its enum (profile, zonelist_order),
+ * an unknown bit (features_set, features_clear, zone_reclaim_mode, debug),
+ * dirty_ratio above 100, mobility_grouping_disabled other than 0 or 1,
+ * machine.nodes or a node's zones NULL, a span above 2^32 - 2 frames.
  * Context: any; does not touch managed memory.
  */
 PZ_API int pz_metadata_size(const struct pz_config *cfg, size_t *size);
@@ -456,9 +466,13 @@ PZ_API int pz_metadata_size(const struct pz_config *cfg, size_t *size);
 PZ_API int pz_init(const struct pz_config *cfg, void *mem, size_t size, pz_t **out);
 
 /*
- * Ends an instance: marks it dead so later calls fail cleanly. The caller
- * then owns the metadata memory again. Returns 0, or -PZ_EINVAL for NULL or
- * an instance that was not initialised. Context: no other call in flight.
+ * Ends an instance: marks it dead so later calls fail cleanly (as long as
+ * the metadata memory stays readable). The caller then owns the metadata
+ * memory again. Pages still allocated are allowed: they are forgotten, and
+ * one line through the log sink says how many ("destroy: N pages still
+ * allocated"), the kernel having no equivalent. Returns 0, or -PZ_EINVAL
+ * for NULL or an instance that was not initialised or already destroyed.
+ * Context: no other call in flight; calls the log sink.
  */
 PZ_API int pz_destroy(pz_t *pz);
 
@@ -471,7 +485,7 @@ PZ_API unsigned pz_nr_nodes(const pz_t *pz);
 PZ_API unsigned pz_nr_cpus(const pz_t *pz);
 
 /* ---------------------------------------------------------------------- */
-/* Tasks: cpuset, memalloc flags, OOM victim (spec sections 2.4 and 3).    */
+/* Tasks: cpuset, memalloc flags, OOM victim (what task_struct tells).    */
 
 #define PZ_TASK_MEMALLOC      0x1u   /* PF_MEMALLOC: in reclaim, may use reserves */
 #define PZ_TASK_MEMALLOC_NOIO 0x2u   /* PF_MEMALLOC_NOIO: IO and FS stripped in the slow path */
@@ -535,13 +549,34 @@ typedef struct pz_page pz_page_t; /* opaque 32-byte descriptor */
  * The heart of the allocator (__alloc_pages_nodemask): 2^order contiguous,
  * naturally aligned pages, taken from the zonelist of preferred_nid
  * (PZ_NUMA_NO_NODE: the current CPU's node) filtered by nodemask (NULL:
- * the current task's cpuset), following the fast path of spec section 5
- * and the non-blocking part of the slow path.
- * Returns the first page, or NULL when no page can be had, when order >=
- * max_order, or when gfp has a forbidden zone combination (both reported
- * once through the log sink and counted in pz_errors).
+ * the current task's cpuset), following get_page_from_freelist and the
+ * non-blocking part of __alloc_pages_slowpath (docs/DESIGN.md "Fast path
+ * and shortcuts").
+ * Returns the first page, or NULL when no page can be had. Refusals, each
+ * counted in pz_errors and reported through the log sink: order >=
+ * max_order (bad_order, warned once), a forbidden zone combination in gfp
+ * (bad_gfp), PZ_GFP_ZERO on an instance without a direct map (bad_gfp: no
+ * page is handed out unzeroed), preferred_nid >= nr_nodes or a nodemask
+ * naming no node with memory (other). Every NULL also counts in
+ * alloc_failed.
+ * Reports are rate limited by count (the core has no clock): the
+ * allocation-failure warning ("pagezone: page allocation failure: order:N,
+ * mode:0x..", not for PZ_GFP_NOWARN) prints the first 10 failures and then
+ * one in 1000, and so do the refusals above but the order one (one count
+ * for all of them); bad-page reports stop after 60.
+ * SLOWPATH (today's behaviour, until the slow-path work lands; update this
+ * paragraph with it): there is no reclaim, compaction, OOM step and no
+ * retry loop. After the LOW pass the slow path tries the MIN watermark
+ * (and the reserves for PZ_TASK_MEMALLOC / OOM victims) once, then fails.
+ * So PZ_GFP_NOFAIL does NOT guarantee a page: it returns NULL whenever
+ * those attempts find nothing, and PZ_GFP_REPEAT / costly orders are not
+ * retried. Pages parked on other CPUs' per-CPU lists are not drained for
+ * the caller either: an embedder that gets NULL should call
+ * pz_drain_all_pages() (and free what it can spare) and try once more,
+ * which is what the kernel's direct reclaim does first.
  * Context: any thread; may spin on locks; calls the zone_reclaim hook only if
- * zone_reclaim_mode is set and gfp allows direct reclaim.
+ * zone_reclaim_mode is set and gfp allows direct reclaim, and the log sink
+ * (no lock held in either case).
  */
 PZ_API pz_page_t *pz_alloc_pages_nodemask(pz_t *pz, pz_gfp_t gfp, unsigned order, int preferred_nid,
 					  const pz_nodemask_t *nodemask);
@@ -608,7 +643,9 @@ PZ_API int pz_free_pages_cold(pz_t *pz, pz_page_t *page, unsigned order, int col
 /* free_pages: by address; addr NULL is ignored (returns 0). */
 PZ_API int pz_free_pages_addr(pz_t *pz, void *addr, unsigned order);
 /* free_hot_cold_page_list: frees n order-0 pages (traces mm_page_free_batched).
- * Returns 0 or the first error; every page is attempted. */
+ * Returns 0 or the first error (a NULL entry is -PZ_ERANGE, as for
+ * pz_free_pages); every page is attempted. -PZ_EINVAL for a bad instance
+ * or pages NULL with n > 0. Context: any thread; may spin. */
 PZ_API int pz_free_page_list(pz_t *pz, pz_page_t *const *pages, size_t n, int cold);
 
 /* get_page: takes one more reference. Returns 0, -PZ_ERANGE for a pointer
@@ -697,7 +734,7 @@ PZ_API int pz_set_min_free_kbytes(pz_t *pz, unsigned kbytes);
 PZ_API int pz_set_percpu_pagelist_fraction(pz_t *pz, unsigned fraction);
 
 /* ---------------------------------------------------------------------- */
-/* Fault injection: fail_page_alloc (CONFIG_FAIL_PAGE_ALLOC, spec §10).    */
+/* Fault injection: fail_page_alloc (docs/DESIGN.md "Fault injection").   */
 
 /*
  * The kernel's fail_page_alloc attributes (debugfs fail_page_alloc/ and the
@@ -765,7 +802,9 @@ PZ_API int pz_fault_attr_parse(const char *str, struct pz_fault_attr *attr);
  * Installs fail_page_alloc attributes (NULL = the defaults, i.e. off),
  * resetting the interval count and restarting random() from attr->seed,
  * so a given seed and request sequence always fail the same requests.
- * Returns 0, or -PZ_EINVAL for a bad instance. Context: any thread; may
+ * A times below -1 counts down as the kernel's atomic_t does, wrapping
+ * from INT_MIN to INT_MAX. Returns 0, or -PZ_EINVAL for a bad instance.
+ * Context: any thread; may
  * spin (takes the fault-injection lock); not from inside a callback.
  */
 PZ_API int pz_set_fail_page_alloc(pz_t *pz, const struct pz_fault_attr *attr);
@@ -778,7 +817,7 @@ PZ_API int pz_set_fail_page_alloc(pz_t *pz, const struct pz_fault_attr *attr);
 PZ_API int pz_get_fail_page_alloc(pz_t *pz, struct pz_fault_attr *attr);
 
 /* ---------------------------------------------------------------------- */
-/* Statistics and reports (spec section 9).                                */
+/* Statistics and reports (mm/vmstat.c's /proc files).                    */
 
 /* Zone counters (the kernel's zone vmstat items the allocator owns). */
 enum pz_zone_stat {
@@ -882,7 +921,9 @@ PZ_API int pz_fragmentation_index(pz_t *pz, int nid, enum pz_zone_type type, uns
 
 /* Watermark check for one zone as the allocator does it (exposed for tools
  * and tests): alloc_flags use the PZ_ALLOC_* values. Returns 1 ok, 0 not ok,
- * negative errno for a bad zone. Context: any thread. */
+ * -PZ_ENODEV for a missing zone, -PZ_EINVAL for order >= max order, a bad
+ * classzone, an unknown alloc_flags bit or WMARK_LOW and WMARK_HIGH
+ * together. Context: any thread. */
 #define PZ_ALLOC_WMARK_MIN     0x0u
 #define PZ_ALLOC_WMARK_LOW     0x1u
 #define PZ_ALLOC_WMARK_HIGH    0x2u
@@ -1277,7 +1318,12 @@ PZ_API int pz_host_backing_create(const struct pz_machine *m, unsigned flags,
 PZ_API void pz_host_backing_destroy(struct pz_host_backing *b);
 
 /*
- * Convenience: metadata from mmap, then pz_init. pz_host_destroy unmaps it.
+ * Convenience: metadata from mmap, then pz_init. pz_host_destroy runs
+ * pz_destroy (with its leak line) and unmaps the metadata, so the handle
+ * is dangling afterwards: any later call with it, a second
+ * pz_host_destroy included, reads unmapped memory (typically SIGSEGV), not
+ * -PZ_EINVAL as after pz_destroy alone. Drop the pointer. pz_host_destroy
+ * ignores NULL and handles not made by pz_host_create.
  * Returns 0, -PZ_ENOMEM when the metadata cannot be mapped, or what
  * pz_metadata_size / pz_init return; on error *out is NULL and nothing
  * stays mapped. Context: single-threaded.

@@ -364,11 +364,29 @@ static bool read_mems_retry(const struct pz_task *task, unsigned seq)
 	return pz_seq_load(&task->mems_seq) != seq;
 }
 
-static int request_node(struct pz *pz, int nid, unsigned cpu)
+/* A preferred node that does not exist, or a nodemask naming no node with
+ * memory, is refused: counted (other) and reported, never silently NULL. */
+static bool node_request_ok(struct pz *pz, int nid, const pz_nodemask_t *nodemask)
 {
-	if (nid < 0)
-		return pz->cpu_node[cpu];
-	return (unsigned)nid < pz->nr_nodes ? nid : -1;
+	pz_nodemask_t with_memory = 0;
+
+	if (nid >= 0 && (unsigned)nid >= pz->nr_nodes) {
+		pz_count(&pz->err.other);
+		pz_log_limited(pz, "allocation refused: node %d does not exist (%u nodes)", nid,
+			       pz->nr_nodes);
+		return false;
+	}
+	if (!nodemask)
+		return true;
+	for (unsigned n = 0; n < pz->nr_nodes; n++)
+		if (pz->nodes[n].has_memory)
+			with_memory |= (pz_nodemask_t)1 << n;
+	if (*nodemask & with_memory)
+		return true;
+	pz_count(&pz->err.other);
+	pz_log_limited(pz, "allocation refused: nodemask %#llx names no node with memory",
+		       (unsigned long long)*nodemask);
+	return false;
 }
 
 static bool check_request(struct pz *pz, pz_gfp_t gfp, unsigned order, int *high)
@@ -384,8 +402,14 @@ static bool check_request(struct pz *pz, pz_gfp_t gfp, unsigned order, int *high
 	*high = pz_gfp_zone_internal(gfp, pz->zone_present_types);
 	if (*high < 0) {
 		pz_count(&pz->err.bad_gfp);
-		pz_log(pz, PZ_LOG_ERR,
-		       "allocation refused: gfp 0x%x has a forbidden zone combination", gfp);
+		pz_log_limited(pz, "allocation refused: gfp 0x%x has a forbidden zone combination",
+			       gfp);
+		return false;
+	}
+	if ((gfp & PZ_GFP_ZERO) && !pz->direct_map) {
+		pz_count(&pz->err.bad_gfp);
+		pz_log_limited(pz, "allocation refused: __GFP_ZERO (gfp 0x%x) without a direct map",
+			       gfp);
 		return false;
 	}
 	if ((gfp & PZ_GFP_MOVABLE) && (gfp & PZ_GFP_RECLAIMABLE))
@@ -407,13 +431,11 @@ static struct pz_page *alloc_nodemask(struct pz *pz, pz_gfp_t gfp, unsigned orde
 	ac.cpu = pz_this_cpu(pz);
 	ac.t = t;
 	ac.task = pz_task_current(pz);
-	nid = request_node(pz, nid, ac.cpu);
-	if (!check_request(pz, gfp, order, &high) || nid < 0) {
-		if (nid < 0)
-			pz_count(&pz->err.other);
+	if (!check_request(pz, gfp, order, &high) || !node_request_ok(pz, nid, nodemask)) {
 		pz_trace_rec(t, PZ_TRACE_PAGE_ALLOC, (uint64_t)-1, order, pz_gfp_to_mt(pz, gfp), 0);
 		return p;
 	}
+	nid = nid < 0 ? (int)pz->cpu_node[ac.cpu] : nid;
 	ac.high_zoneidx = (unsigned)high;
 	ac.nodemask = nodemask;
 	ac.migratetype = pz_gfp_to_mt(pz, gfp);

@@ -53,7 +53,7 @@ static PZ_ALWAYS_INLINE bool pz_fast_ctx(struct pz *pz, pz_gfp_t gfp, int nid,
 
 	/* forbidden zone mixes and MOVABLE|RECLAIMABLE are reported by the
 	 * general path; WRITE spreading and cpusets are its too */
-	if (pz_unlikely(fast == PZ_GFP_FAST_NONE) || (gfp & PZ_GFP_WRITE))
+	if (pz_unlikely(fast == PZ_GFP_FAST_NONE) || (gfp & pz->gfp_slow))
 		return false;
 	ac->task = task ? task : pz_task_current(pz);
 	if (pz_mask_load(&ac->task->mems_allowed) != PZ_NODEMASK_ALL)

@@ -162,8 +162,10 @@ bool pz_should_fail_alloc_page_slow(struct pz *pz, const struct pz_task *task, p
 	       should_fail_locked(pz, f, task, (long)1 << order);
 	if (fail) {
 		dump = f->attr; /* the report shows times before this failure took one */
+		/* atomic_dec of an atomic_t: INT_MIN wraps to INT_MAX, in
+		 * unsigned arithmetic (a signed int must not overflow) */
 		if (f->attr.times != -1)
-			f->attr.times--;
+			f->attr.times = (int)((unsigned)f->attr.times - 1u);
 	}
 	pz_unlock(&f->lock);
 	if (!fail)

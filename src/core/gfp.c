@@ -271,8 +271,8 @@ int pz_kernel_mt_order(const struct pz *pz, unsigned idx)
 
 int pz_migratetype_kernel_value(enum pz_profile profile, enum pz_migratetype mt)
 {
-	if ((unsigned)mt >= PZ_MT_TYPES)
-		return -1;
+	if ((unsigned)mt >= PZ_MT_TYPES || (unsigned)profile > PZ_PROFILE_MODERN)
+		return -PZ_EINVAL;
 	if (profile == PZ_PROFILE_LINUX_4_1 && (mt == PZ_MT_MOVABLE || mt == PZ_MT_RECLAIMABLE))
 		return mt == PZ_MT_MOVABLE ? 2 : 1;
 	return (int)mt;

@@ -136,6 +136,29 @@ static int check_zone(const struct pz_config *cfg, const struct layout *lo, unsi
 	return 0;
 }
 
+/* Enums and bit sets of the config: an unknown value is refused by name,
+ * never taken for a default or silently ignored. */
+static int check_choices(const struct pz_config *cfg)
+{
+	if ((unsigned)cfg->profile > PZ_PROFILE_MODERN)
+		REFUSE(cfg, "profile %u is no enum pz_profile value", (unsigned)cfg->profile);
+	if (cfg->features_set & ~PZ_FEAT_ALL)
+		REFUSE(cfg, "unknown features_set bits %#x", cfg->features_set & ~PZ_FEAT_ALL);
+	if (cfg->features_clear & ~PZ_FEAT_ALL)
+		REFUSE(cfg, "unknown features_clear bits %#x", cfg->features_clear & ~PZ_FEAT_ALL);
+	if ((unsigned)cfg->zonelist_order > PZ_ZONELIST_ORDER_ZONE)
+		REFUSE(cfg, "zonelist_order %u is no enum pz_zonelist_order value",
+		       (unsigned)cfg->zonelist_order);
+	if (cfg->zone_reclaim_mode & ~7u)
+		REFUSE(cfg, "unknown zone_reclaim_mode bits %#x", cfg->zone_reclaim_mode & ~7u);
+	if (cfg->dirty_ratio > 100)
+		REFUSE(cfg, "dirty_ratio %u is above 100 (percent)", cfg->dirty_ratio);
+	if (cfg->mobility_grouping_disabled > 1)
+		REFUSE(cfg, "mobility_grouping_disabled %u is neither 0 nor 1",
+		       cfg->mobility_grouping_disabled);
+	return 0;
+}
+
 static int check_geometry(const struct pz_config *cfg, struct layout *lo)
 {
 	const struct pz_machine *m = cfg->machine;
@@ -154,8 +177,10 @@ static int check_geometry(const struct pz_config *cfg, struct layout *lo)
 	if (lo->pageblock_order >= lo->max_order)
 		REFUSE(cfg, "pageblock order %u must be below max order %u", lo->pageblock_order,
 		       lo->max_order);
-	if (m->nr_nodes < 1 || m->nr_nodes > PZ_MAX_NODES || !m->nodes)
+	if (m->nr_nodes < 1 || m->nr_nodes > PZ_MAX_NODES)
 		REFUSE(cfg, "nr_nodes %u outside 1..%u", m->nr_nodes, PZ_MAX_NODES);
+	if (!m->nodes)
+		REFUSE(cfg, "machine.nodes is NULL (nr_nodes %u)", m->nr_nodes);
 	if (m->nr_cpus < 1 || m->nr_cpus > PZ_MAX_CPUS)
 		REFUSE(cfg, "nr_cpus %u outside 1..%u", m->nr_cpus, PZ_MAX_CPUS);
 	if ((cfg->debug & PZ_DEBUG_POISON) && !cfg->direct_map)
@@ -165,7 +190,7 @@ static int check_geometry(const struct pz_config *cfg, struct layout *lo)
 	if (cfg->percpu_pagelist_fraction && cfg->percpu_pagelist_fraction < 8)
 		REFUSE(cfg, "percpu_pagelist_fraction %u must be 0 or >= 8",
 		       cfg->percpu_pagelist_fraction);
-	return 0;
+	return check_choices(cfg);
 }
 
 static int check_nodes(const struct pz_config *cfg, struct layout *lo)
@@ -180,9 +205,11 @@ static int check_nodes(const struct pz_config *cfg, struct layout *lo)
 		const struct pz_node_desc *nd = &m->nodes[n];
 		uint64_t node_start = UINT64_MAX, node_end = 0;
 
-		if (nd->nr_zones > PZ_NR_ZONE_TYPES || (nd->nr_zones && !nd->zones))
+		if (nd->nr_zones > PZ_NR_ZONE_TYPES)
 			REFUSE(cfg, "node %u: %u zones (at most %u, one per type)", n, nd->nr_zones,
 			       PZ_NR_ZONE_TYPES);
+		if (nd->nr_zones && !nd->zones)
+			REFUSE(cfg, "node %u: zones is NULL with nr_zones %u", n, nd->nr_zones);
 		for (unsigned i = 0; i < nd->nr_zones; i++) {
 			const struct pz_zone_desc *z = &nd->zones[i];
 			int rc = check_zone(cfg, lo, n, z);
@@ -359,6 +386,7 @@ static void copy_config(struct pz *pz, const struct pz_config *cfg, const struct
 	pz->base_pfn = lo->base_pfn;
 	pz->nr_pages = lo->end_pfn - lo->base_pfn;
 	pz->direct_map = cfg->direct_map;
+	pz->gfp_slow = PZ_GFP_WRITE | (cfg->direct_map ? 0u : PZ_GFP_ZERO);
 	pz->direct_map_pfn = cfg->direct_map_pfn;
 	pz->meta_size = lo->total;
 	atomic_store_explicit(&pz->min_free_kbytes, cfg->min_free_kbytes, memory_order_relaxed);
@@ -655,10 +683,39 @@ int pz_init(const struct pz_config *cfg, void *mem, size_t size, pz_t **out)
 	return 0;
 }
 
+/* Managed pages neither free, on a per-CPU list nor leaked: still held by
+ * someone. Read without locks: pz_destroy runs with no call in flight. */
+static uint64_t pages_in_use(const struct pz *pz)
+{
+	uint64_t managed = 0, idle = 0;
+
+	for (unsigned i = 0; i < pz->nr_nodes * PZ_NR_ZONE_TYPES; i++) {
+		const struct pz_zone *z = &pz->zones[i];
+
+		if (!z->populated)
+			continue;
+		managed += z->managed;
+		for (unsigned o = 0; o < pz->max_order; o++)
+			for (unsigned mt = 0; mt < PZ_MT_TYPES; mt++)
+				idle += z->free_area[o].nr_free_mt[mt] << o;
+		for (unsigned c = 0; c < pz->nr_cpus; c++)
+			idle += (uint64_t)z->pcp[c].count;
+	}
+	idle += atomic_load_explicit(&pz->err.leaked_pages, memory_order_relaxed);
+	return managed > idle ? managed - idle : 0;
+}
+
 int pz_destroy(pz_t *pz)
 {
+	uint64_t held;
+
 	if (!pz_instance_ok(pz))
 		return -PZ_EINVAL;
+	held = pages_in_use(pz);
 	pz->magic = PZ_DEAD;
+	if (held)
+		pz_log(pz, PZ_LOG_WARN,
+		       "destroy: %llu pages still allocated (allowed; they are simply forgotten)",
+		       (unsigned long long)held);
 	return 0;
 }

@@ -37,6 +37,8 @@ void pz_log(const struct pz *pz, enum pz_log_level lvl, const char *fmt, ...) PZ
 void pz_bad_page(struct pz *pz, struct pz_page *p, const char *reason, bool at_free);
 void pz_warn_once(struct pz *pz, unsigned bit, const char *fmt, ...) PZ_PRINTF(3, 4);
 void pz_warn_alloc_failed(struct pz *pz, pz_gfp_t gfp, unsigned order);
+/* A refusal report, rate limited as warn_alloc_failed (10, then 1 in 1000). */
+void pz_log_limited(struct pz *pz, const char *fmt, ...) PZ_PRINTF(2, 3);
 
 /* ---- trace.c ---------------------------------------------------------- */
 void pz_trace_rec_slow(struct pz_tbuf *t, enum pz_trace_kind kind, uint64_t pfn, unsigned order,

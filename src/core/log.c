@@ -73,14 +73,33 @@ void pz_bad_page(struct pz *pz, struct pz_page *p, const char *reason, bool at_f
 	    BAD_PAGE_BURST)
 		return;
 	describe_flags(pg_flags(p), names, sizeof(names));
+	/* the kernel's four lines as one message: the sink gets one complete
+	 * line per call */
 	pz_log(pz, PZ_LOG_ERR,
-	       "BUG: Bad page state in process %s  pfn:%05llx\n"
-	       "page:%p count:%d mapcount:%d mapping:%p index:0x0\n"
-	       "flags: %#x(%s)\n"
+	       "BUG: Bad page state in process %s  pfn:%05llx; "
+	       "page:%p count:%d mapcount:%d mapping:%p index:0x0; "
+	       "flags: %#x(%s); "
 	       "page dumped because: %s",
 	       "pagezone", (unsigned long long)pz_page_pfn(pz, p), (void *)p,
 	       atomic_load_explicit(&p->refcount, memory_order_relaxed), p->mapcount,
 	       (void *)p->owner, pg_flags(p), names, reason);
+}
+
+void pz_log_limited(struct pz *pz, const char *fmt, ...)
+{
+	char msg[512];
+	uint64_t n;
+	va_list ap;
+
+	if (!pz->plat.log)
+		return;
+	n = atomic_fetch_add_explicit(&pz->refuse_stamp, 1, memory_order_relaxed);
+	if (n >= WARN_ALLOC_BURST && n % WARN_ALLOC_EVERY)
+		return;
+	va_start(ap, fmt);
+	pz_vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	pz->plat.log(pz->plat.ctx, PZ_LOG_WARN, msg);
 }
 
 void pz_warn_alloc_failed(struct pz *pz, pz_gfp_t gfp, unsigned order)

@@ -181,6 +181,10 @@ int pz_vm_events(const pz_t *pz, uint64_t *out, size_t n)
 	return 0;
 }
 
+#define PZ_ALLOC_KNOWN                                                                             \
+	(PZ_ALLOC_WMARK_LOW | PZ_ALLOC_WMARK_HIGH | PZ_ALLOC_NO_WATERMARKS | PZ_ALLOC_HARDER |     \
+	 PZ_ALLOC_HIGH | PZ_ALLOC_CPUSET | PZ_ALLOC_CMA | PZ_ALLOC_FAIR)
+
 int pz_zone_watermark_ok(pz_t *pz, int nid, enum pz_zone_type type, unsigned order,
 			 unsigned alloc_flags, enum pz_zone_type classzone)
 {
@@ -189,7 +193,8 @@ int pz_zone_watermark_ok(pz_t *pz, int nid, enum pz_zone_type type, unsigned ord
 	if (!z)
 		return -PZ_ENODEV;
 	if (order >= pz->max_order || (unsigned)classzone >= PZ_NR_ZONE_TYPES ||
-	    (alloc_flags & PZ_ALLOC_WMARK_MASK) == PZ_ALLOC_WMARK_MASK)
+	    (alloc_flags & PZ_ALLOC_WMARK_MASK) == PZ_ALLOC_WMARK_MASK ||
+	    (alloc_flags & ~PZ_ALLOC_KNOWN))
 		return -PZ_EINVAL;
 	if (alloc_flags & PZ_ALLOC_NO_WATERMARKS)
 		return 1;
@@ -363,6 +368,14 @@ static const struct zone_item zone_items[] = {
 	{"nr_free_cma", false, PZ_NR_FREE_CMA_PAGES},
 };
 
+/* zone_page_state / global_page_state: a counter whose per-CPU deltas
+ * are not folded yet can read below zero; the kernel's readers clamp it
+ * to 0 and /proc prints it unsigned. */
+static unsigned long long clamp0(int64_t v)
+{
+	return v < 0 ? 0ull : (unsigned long long)v;
+}
+
 static int64_t zone_item_value(struct pz *pz, const struct pz_zone_info *zi,
 			       const struct zone_item *item)
 {
@@ -386,21 +399,21 @@ static void zoneinfo_zone(struct pz *pz, struct pz_out *o, const struct pz_zone_
 
 	pz_out_printf(o, "Node %d, zone %8s", zi->nid, zi->name);
 	pz_out_printf(o,
-		      "\n  pages free     %lld\n        min      %llu\n        low      %llu"
-		      "\n        high     %llu\n        scanned  %lld\n        spanned  %llu"
+		      "\n  pages free     %llu\n        min      %llu\n        low      %llu"
+		      "\n        high     %llu\n        scanned  %llu\n        spanned  %llu"
 		      "\n        present  %llu\n        managed  %llu",
-		      (long long)zi->stat[PZ_NR_FREE_PAGES], (unsigned long long)zi->wmark_min,
+		      clamp0(zi->stat[PZ_NR_FREE_PAGES]), (unsigned long long)zi->wmark_min,
 		      (unsigned long long)zi->wmark_low, (unsigned long long)zi->wmark_high,
-		      (long long)zi->stat[PZ_NR_PAGES_SCANNED], (unsigned long long)zi->spanned,
+		      clamp0(zi->stat[PZ_NR_PAGES_SCANNED]), (unsigned long long)zi->spanned,
 		      (unsigned long long)zi->present, (unsigned long long)zi->managed);
 	for (unsigned i = 0; i < sizeof(zone_items) / sizeof(zone_items[0]); i++)
-		pz_out_printf(o, "\n    %-12s %lld", zone_items[i].name,
-			      (long long)zone_item_value(pz, zi, &zone_items[i]));
+		pz_out_printf(o, "\n    %-12s %llu", zone_items[i].name,
+			      clamp0(zone_item_value(pz, zi, &zone_items[i])));
 	pz_out_printf(o, "\n        protection: ");
 	for (unsigned j = 0; j < PZ_NR_ZONE_TYPES; j++) {
 		if (!((pz->zone_present_types | (1u << PZ_ZONE_MOVABLE)) & (1u << j)))
 			continue;
-		pz_out_printf(o, "%s%lld", sep, (long long)zi->lowmem_reserve[j]);
+		pz_out_printf(o, "%s%llu", sep, (unsigned long long)zi->lowmem_reserve[j]);
 		sep = ", ";
 	}
 	pz_out_printf(o, ")\n  pagesets");
@@ -519,7 +532,7 @@ size_t pz_report_vmstat(pz_t *pz, char *buf, size_t len)
 			pgfree += (uint64_t)zi.stat[PZ_PGFREE];
 		}
 	for (unsigned i = 0; i < sizeof(zone_items) / sizeof(zone_items[0]); i++)
-		pz_out_printf(&o, "%s %lld\n", zone_items[i].name, (long long)items[i]);
+		pz_out_printf(&o, "%s %llu\n", zone_items[i].name, clamp0(items[i]));
 	for (unsigned t = 0; t < PZ_NR_ZONE_TYPES; t++)
 		if (vmstat_zone_shown(pz, t))
 			pz_out_printf(&o, "%s %llu\n", pgalloc[t], (unsigned long long)alloc[t]);

@@ -335,6 +335,9 @@ struct pz {
 	 * pz_fast_zoneidx and pz_fast_mt), or PZ_GFP_FAST_NONE when only the
 	 * general path may handle it (forbidden mix, MOVABLE|RECLAIMABLE) */
 	uint8_t gfp_fast[PZ_GFP_FAST_BITS + 1];
+	/* [C] gfp bits the shortcuts leave to the general path: WRITE, and
+	 * ZERO without a direct map (refused there) */
+	pz_gfp_t gfp_slow;
 	/* [C] the pcp list level of each order, -1 for none (pz_pcp_level):
 	 * 0 for order 0; with PZ_FEAT_PCP_HIGH_ORDER the order itself for
 	 * 1..PZ_PCP_COSTLY_ORDER and PZ_PCP_LEVELS - 1 for the pageblock order */
@@ -359,15 +362,16 @@ struct pz {
 	unsigned zonelist_order;			     /* [C] */
 	unsigned dirty_ratio;				     /* [C] */
 	uint64_t dirty_bytes;				     /* [C] */
-	bool mobility_disabled;		   /* [C] page_group_by_mobility_disabled */
-	unsigned debug;			   /* [C] PZ_DEBUG_* */
-	atomic_int cpusets_enabled;	   /* [A] */
-	atomic_uint_least64_t nr_hwpoison; /* [A] pages ever marked HWPOISON */
-	struct pz_errcount err;		   /* [A] */
-	atomic_uint_least64_t warn_stamp;  /* [A] warn_alloc_failed ratelimit (call count based) */
-	atomic_uint warned_once;	   /* [A] bits: one-time warnings already given */
-	struct pz_task default_task;	   /* [C] all nodes, no flags */
-	struct pz_fault fault;		   /* [F] with its own lock; armed is [A] */
+	bool mobility_disabled;		    /* [C] page_group_by_mobility_disabled */
+	unsigned debug;			    /* [C] PZ_DEBUG_* */
+	atomic_int cpusets_enabled;	    /* [A] */
+	atomic_uint_least64_t nr_hwpoison;  /* [A] pages ever marked HWPOISON */
+	struct pz_errcount err;		    /* [A] */
+	atomic_uint_least64_t warn_stamp;   /* [A] warn_alloc_failed ratelimit (call count based) */
+	atomic_uint_least64_t refuse_stamp; /* [A] pz_log_limited ratelimit, the same way */
+	atomic_uint warned_once;	    /* [A] bits: one-time warnings already given */
+	struct pz_task default_task;	    /* [C] all nodes, no flags */
+	struct pz_fault fault;		    /* [F] with its own lock; armed is [A] */
 	atomic_uint_least64_t vm_events[PZ_NR_VM_EVENTS]; /* [A] enum pz_vm_event */
 	/* ---- slow path: shrinkers, kswapd (reclaim.c, shrinker.c, kswapd.c) ---- */
 	pz_lock_t shrinker_lock;		  /* [S] leaf */

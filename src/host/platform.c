@@ -73,7 +73,9 @@ static void host_relax(void *ctx)
 	sched_yield();
 }
 
-/* One writev, so concurrent messages do not interleave inside a line. */
+/* One writev, so concurrent messages do not interleave inside a line. A
+ * message that already names pagezone first (the allocation-failure
+ * warning, whose "comm: " is "pagezone: ") gets no second prefix. */
 static void host_log(void *ctx, enum pz_log_level level, const char *msg)
 {
 	static const char prefix[] = "pagezone: ";
@@ -85,7 +87,7 @@ static void host_log(void *ctx, enum pz_log_level level, const char *msg)
 	if (!msg)
 		return;
 	iov[0].iov_base = (void *)prefix;
-	iov[0].iov_len = sizeof(prefix) - 1;
+	iov[0].iov_len = strncmp(msg, prefix, sizeof(prefix) - 1) ? sizeof(prefix) - 1 : 0;
 	iov[1].iov_base = (void *)msg;
 	iov[1].iov_len = strlen(msg);
 	iov[2].iov_base = (void *)"\n";
@@ -265,7 +267,7 @@ void pz_host_destroy(pz_t *pz)
 		return;
 	hdr = (struct host_hdr *)(void *)((char *)pz - HOST_HDR_SIZE);
 	if (hdr->magic != HOST_HDR_MAGIC)
-		return; /* not made by pz_host_create (or destroyed twice) */
+		return; /* not made by pz_host_create (a second call reads unmapped memory) */
 	if (hdr->host_platform)
 		pz_host_kswapd_free(&hdr->kswapd);
 	pz_destroy(pz);

@@ -133,6 +133,7 @@ static void dead_instance(pz_t *pz)
 	struct pz_fault_attr fa;
 	struct pz_zone_dirty d = {0};
 	int zl[4], ef, un;
+	uint64_t zl_events[1];
 	char buf[8];
 
 	pz_task_init(&task);
@@ -172,6 +173,7 @@ static void dead_instance(pz_t *pz)
 	assert_true(pz_zonelist(pz, 0, 0, zl, 4) < 0);
 	assert_int_equal(pz_validate(pz), -PZ_EINVAL);
 	assert_int_equal(pz_validate_concurrent(pz), -PZ_EINVAL);
+	assert_int_equal(pz_vm_events(pz, zl_events, 1), -PZ_EINVAL);
 	assert_true(pz_free_list_pfns(pz, 0, PZ_ZONE_NORMAL, 0, PZ_MT_MOVABLE, NULL, 0) < 0);
 	assert_true(pz_pcp_list_pfns(pz, 0, PZ_ZONE_NORMAL, 0, 0, PZ_MT_MOVABLE, NULL, 0) < 0);
 	assert_int_equal(pz_pageblock_migratetype(pz, 4096), -PZ_EINVAL);
@@ -285,6 +287,9 @@ static void extreme_queries(pz_t *pz)
 	assert_true(pz_pcp_list_pfns(pz, 0, PZ_ZONE_NORMAL, 0, UINT_MAX, PZ_MT_MOVABLE, out, 2) <
 		    0);
 	assert_int_equal(pz_drain_cpu_pages(pz, UINT_MAX), -PZ_EINVAL);
+	assert_int_equal(pz_vm_events(pz, out, SIZE_MAX), -PZ_EINVAL);
+	assert_int_equal(pz_vm_events(pz, NULL, 0), -PZ_EINVAL);
+	assert_int_equal(pz_vm_events(pz, out, 2), 0);
 	memset(&d, 0xff, sizeof(d));
 	assert_int_equal(pz_zone_set_dirty(pz, INT_MIN, PZ_ZONE_NORMAL, &d), -PZ_ENODEV);
 	assert_int_equal(pz_zone_set_dirty(pz, 0, (enum pz_zone_type)UINT_MAX, &d), -PZ_ENODEV);

@@ -310,7 +310,10 @@ static void extreme_queries(pz_t *pz)
 	fa.interval = 1;
 	fa.ignore_gfp_reclaim = false;
 	assert_int_equal(pz_set_fail_page_alloc(pz, &fa), 0);
+	tu_log_reset();
 	assert_null(pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_NOWARN, 0));
+	assert_non_null(strstr(tu_log.last, "FAULT_INJECTION: forcing a failure."));
+	assert_null(strchr(tu_log.last, '\n')); /* one complete message per call */
 	assert_int_equal(pz_get_fail_page_alloc(pz, &fa), 0);
 	assert_int_equal(fa.times, INT_MAX);
 	assert_int_equal(pz_set_fail_page_alloc(pz, NULL), 0); /* defaults: off */

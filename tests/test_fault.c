@@ -328,7 +328,7 @@ static void test_verbose_report(void **state)
 	tu_trace_reset();
 	assert_null(pz_alloc_pages(pz, PZ_GFP_ATOMIC_MASK, 2));
 	assert_int_equal(tu_log.count, 1);
-	assert_string_equal(tu_log.last, "FAULT_INJECTION: forcing a failure.\n"
+	assert_string_equal(tu_log.last, "FAULT_INJECTION: forcing a failure.; "
 					 "name fail_page_alloc, interval 1, probability 100, "
 					 "space 0, times 2");
 	assert_int_equal(tu_trace.count[PZ_TRACE_PAGE_ALLOC], 0);

@@ -173,7 +173,7 @@ bool pz_should_fail_alloc_page_slow(struct pz *pz, const struct pz_task *task, p
 	pz_count(&pz->err.fault_injected);
 	if (dump.verbose > 0)
 		pz_log(pz, PZ_LOG_NOTICE,
-		       "FAULT_INJECTION: forcing a failure.\n"
+		       "FAULT_INJECTION: forcing a failure.; " /* one line: one message */
 		       "name fail_page_alloc, interval %lu, probability %lu, space %d, times %d",
 		       dump.interval, dump.probability, dump.space, dump.times);
 	return true;

@@ -193,6 +193,16 @@ static int check_geometry(const struct pz_config *cfg, struct layout *lo)
 	return check_choices(cfg);
 }
 
+static int check_node_zones(const struct pz_config *cfg, unsigned n, const struct pz_node_desc *nd)
+{
+	if (nd->nr_zones > PZ_NR_ZONE_TYPES)
+		REFUSE(cfg, "node %u: %u zones (at most %u, one per type)", n, nd->nr_zones,
+		       PZ_NR_ZONE_TYPES);
+	if (nd->nr_zones && !nd->zones)
+		REFUSE(cfg, "node %u: zones is NULL with nr_zones %u", n, nd->nr_zones);
+	return 0;
+}
+
 static int check_nodes(const struct pz_config *cfg, struct layout *lo)
 {
 	const struct pz_machine *m = cfg->machine;
@@ -205,11 +215,8 @@ static int check_nodes(const struct pz_config *cfg, struct layout *lo)
 		const struct pz_node_desc *nd = &m->nodes[n];
 		uint64_t node_start = UINT64_MAX, node_end = 0;
 
-		if (nd->nr_zones > PZ_NR_ZONE_TYPES)
-			REFUSE(cfg, "node %u: %u zones (at most %u, one per type)", n, nd->nr_zones,
-			       PZ_NR_ZONE_TYPES);
-		if (nd->nr_zones && !nd->zones)
-			REFUSE(cfg, "node %u: zones is NULL with nr_zones %u", n, nd->nr_zones);
+		if (check_node_zones(cfg, n, nd))
+			return -PZ_EINVAL;
 		for (unsigned i = 0; i < nd->nr_zones; i++) {
 			const struct pz_zone_desc *z = &nd->zones[i];
 			int rc = check_zone(cfg, lo, n, z);

@@ -16,20 +16,10 @@ static pz_t *create(const struct pz_machine *m, enum pz_profile profile, unsigne
 {
 	struct pz_config cfg;
 
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.machine = m;
-	cfg.profile = profile;
+	tu_config(&cfg, m, profile, 0);
 	cfg.zone_reclaim_mode = reclaim_mode;
 	cfg.platform = &plat;
 	return tu_create(&cfg);
-}
-
-static struct pz_zone_info zinfo(pz_t *pz, int nid, enum pz_zone_type t)
-{
-	struct pz_zone_info zi;
-
-	assert_int_equal(pz_zone_info(pz, nid, t, &zi), 0);
-	return zi;
 }
 
 /* One node: DMA32 and Normal of 16384 pages each. */
@@ -72,7 +62,7 @@ static unsigned dma32_pages_in_first(enum pz_profile profile, unsigned n)
 		assert_non_null(p);
 		in_dma32 += pz_page_zonenum(pz, p) == PZ_ZONE_DMA32;
 	}
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	tu_destroy(pz);
 	return in_dma32;
 }
@@ -93,7 +83,7 @@ static void test_fair_batch_accounting(void **state)
 	(void)state;
 	two_zone_machine();
 	pz_t *pz = create(&tm.m, PZ_PROFILE_LINUX_4_1, 0);
-	struct pz_zone_info zi = zinfo(pz, 0, PZ_ZONE_NORMAL);
+	struct pz_zone_info zi = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
 	int64_t batch = zi.stat[PZ_NR_ALLOC_BATCH];
 
 	assert_int_equal(batch, (int64_t)(zi.wmark_high - zi.wmark_low));
@@ -101,7 +91,7 @@ static void test_fair_batch_accounting(void **state)
 	assert_non_null(p);
 	assert_int_equal(pz_page_zonenum(pz, p), PZ_ZONE_NORMAL);
 	/* NR_ALLOC_BATCH drops by 1 << order per allocation */
-	assert_int_equal(zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_NR_ALLOC_BATCH], batch - 8);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_NR_ALLOC_BATCH], batch - 8);
 	pz_free_pages(pz, p, 3);
 	tu_destroy(pz);
 }
@@ -177,7 +167,7 @@ static void test_cpuset_hardwall(void **state)
 	assert_int_equal(pz_task_set_mems_allowed(pz, &task, 0x3, 0), 0);
 	assert_int_equal(pz_task_set_mems_allowed(pz, &task, 0, 0), -PZ_EINVAL);
 	pz_set_current_task(NULL);
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -248,7 +238,7 @@ static void test_retry_cpuset(void **state)
 	assert_null(pz_alloc_pages_node(pz, 0, PZ_GFP_HARDWALL | PZ_GFP_NOWARN, 0));
 	assert_int_equal(zr.calls, 0);
 	pz_set_current_task(NULL);
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -266,18 +256,18 @@ static void test_reserves(void **state)
 	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 8192, 8192 + 16384);
 	plat = tu_platform(0);
 	pz_t *pz = create(&tm.m, PZ_PROFILE_LINUX_4_1, 0);
-	struct pz_zone_info zi = zinfo(pz, 0, PZ_ZONE_NORMAL);
+	struct pz_zone_info zi = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
 	uint64_t min = zi.wmark_min;
 
 	exhaust(pz, PZ_GFP_KERNEL, 0);
 	pz_drain_all_pages(pz);
 	exhaust(pz, PZ_GFP_KERNEL, 0);
-	zi = zinfo(pz, 0, PZ_ZONE_NORMAL);
+	zi = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
 	/* GFP_KERNEL stops at MIN: free <= min + reserve means failure */
 	assert_true((uint64_t)zi.stat[PZ_NR_FREE_PAGES] <= min + 32);
 	unsigned atomic = exhaust(pz, PZ_GFP_ATOMIC_MASK, 0);
 	assert_true(atomic > 0);
-	zi = zinfo(pz, 0, PZ_ZONE_NORMAL);
+	zi = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
 	/* ATOMIC may go down to min - min/2 - (min - min/2)/4 */
 	uint64_t floor = min - min / 2;
 	floor -= floor / 4;
@@ -294,7 +284,7 @@ static void test_reserves(void **state)
 	assert_null(pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_NOMEMALLOC | PZ_GFP_NOWARN, 0));
 	pz_set_current_task(NULL);
 	assert_int_equal(pz_free_pages(pz, p, 0), 0);
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 

@@ -18,53 +18,15 @@
 #define BIGBUF	    (32u << 20)
 
 static struct tu_machine tm;
-static struct pz_platform plat;
 
 static void cfg_init(struct pz_config *cfg, const struct tu_machine *m, int trace)
 {
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->machine = &m->m;
-	cfg->profile = PZ_PROFILE_LINUX_4_1;
-	plat = tu_platform(trace);
-	cfg->platform = &plat;
-}
-
-static pz_t *create_cfg(const struct pz_config *cfg)
-{
-	pz_t *pz = tu_create(cfg);
-	assert_non_null(pz);
-	assert_int_equal(pz_validate(pz), 0);
-	return pz;
+	tu_config(cfg, &m->m, PZ_PROFILE_LINUX_4_1, trace);
 }
 
 static pz_t *create(const struct tu_machine *m)
 {
-	struct pz_config cfg;
-	cfg_init(&cfg, m, 0);
-	return create_cfg(&cfg);
-}
-
-static struct pz_zone_info zinfo(pz_t *pz, int nid, enum pz_zone_type t)
-{
-	struct pz_zone_info z;
-	memset(&z, 0, sizeof(z));
-	assert_int_equal(pz_zone_info(pz, nid, t, &z), 0);
-	return z;
-}
-
-static struct pz_errors errs(pz_t *pz)
-{
-	struct pz_errors e;
-	memset(&e, 0xff, sizeof(e));
-	pz_errors(pz, &e);
-	return e;
-}
-
-static void validate(pz_t *pz)
-{
-	int v = pz_validate(pz);
-	if (v != 0)
-		fail_msg("pz_validate: %d violations; last log: %s", v, tu_log.last);
+	return tu_create_default(&m->m, PZ_PROFILE_LINUX_4_1, 0);
 }
 
 /* One Normal zone [8192, 8192 + pages). */
@@ -123,8 +85,8 @@ static void test_accessors(void **state)
 	assert_int_equal(pz_free_pages(pz, p, 7), 0);
 	assert_null(pz_alloc_pages(pz, PZ_GFP_KERNEL, 8));
 	/* 4096 pages in order-7 blocks: 32 */
-	assert_int_equal(zinfo(pz, 0, PZ_ZONE_NORMAL).nr_free[7], 32);
-	validate(pz);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).nr_free[7], 32);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -319,13 +281,13 @@ static void test_config_cma_accepted(void **state)
 	assert_true(size <= BIGBUF);
 	assert_int_equal(pz_init(&cfg, bigmem, BIGBUF, &pz), 0);
 	assert_non_null(pz);
-	struct pz_zone_info zi = zinfo(pz, 0, PZ_ZONE_NORMAL);
+	struct pz_zone_info zi = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
 	assert_int_equal(zi.nr_blocks_mt[PZ_MT_CMA], 2);
 	assert_int_equal(zi.stat[PZ_NR_FREE_PAGES], 4096);
 	assert_int_equal(zi.stat[PZ_NR_FREE_CMA_PAGES], 1024);
 	/* the whole CMA block sits on the CMA free list */
 	assert_int_equal(zi.nr_free_mt[10][PZ_MT_CMA], 1);
-	validate(pz);
+	tu_validate(pz);
 	assert_int_equal(pz_destroy(pz), 0);
 }
 
@@ -341,7 +303,7 @@ static void test_config_nodes_any_pfn_order(void **state)
 	cfg_init(&cfg, &tm, 0);
 	pz_t *pz = tu_create(&cfg);
 	assert_non_null(pz);
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	pz_page_t *p = pz_alloc_pages_node(pz, 1, PZ_GFP_KERNEL | PZ_GFP_THISNODE, 0);
 	assert_non_null(p);
 	assert_int_equal(pz_page_to_nid(pz, p), 1);
@@ -373,7 +335,7 @@ static void test_config_small_buffer(void **state)
 	assert_int_equal(pz_init(&cfg, bigmem, size / 2, &pz), -PZ_ENOMEM);
 	assert_true(tu_log.count > 0);
 	assert_int_equal(pz_init(&cfg, bigmem, size, &pz), 0);
-	validate(pz);
+	tu_validate(pz);
 	assert_int_equal(pz_destroy(pz), 0);
 	/* a dead instance: destroy again is refused, allocation fails */
 	assert_int_equal(pz_destroy(pz), -PZ_EINVAL);
@@ -389,25 +351,25 @@ static void test_alloc_bad_order(void **state)
 	(void)state;
 	normal_machine(8192);
 	pz_t *pz = create(&tm);
-	struct pz_errors e0 = errs(pz);
+	struct pz_errors e0 = tu_errors(pz);
 	tu_log_reset();
 	assert_null(pz_alloc_pages(pz, PZ_GFP_KERNEL, 11));
 	assert_true(tu_log.count > 0);
-	struct pz_errors e1 = errs(pz);
+	struct pz_errors e1 = tu_errors(pz);
 	assert_int_equal(e1.bad_order, e0.bad_order + 1);
 	assert_null(pz_alloc_pages(pz, PZ_GFP_KERNEL, 12));
 	assert_null(pz_alloc_pages_node(pz, 0, PZ_GFP_KERNEL, 20));
 	assert_null(pz_alloc_pages_nodemask(pz, PZ_GFP_KERNEL, 64, 0, NULL));
-	assert_int_equal(errs(pz).bad_order, e0.bad_order + 4);
+	assert_int_equal(tu_errors(pz).bad_order, e0.bad_order + 4);
 	/* __GFP_NOWARN: refused and counted, not reported */
 	tu_log_reset();
 	assert_null(pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_NOWARN, 11));
 	assert_int_equal(tu_log.count, 0);
-	assert_int_equal(errs(pz).bad_order, e0.bad_order + 5);
+	assert_int_equal(tu_errors(pz).bad_order, e0.bad_order + 5);
 	/* nothing was taken */
-	assert_int_equal(zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_NR_FREE_PAGES], 8192);
-	assert_int_equal(zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_PGALLOC], 0);
-	validate(pz);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_NR_FREE_PAGES], 8192);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_PGALLOC], 0);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -416,17 +378,17 @@ static void test_alloc_bad_gfp(void **state)
 	(void)state;
 	tu_machine_simple(&tm, 4096, 8192, 1);
 	pz_t *pz = create(&tm);
-	struct pz_errors e0 = errs(pz);
+	struct pz_errors e0 = tu_errors(pz);
 	tu_log_reset();
 	assert_null(pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_DMA | PZ_GFP_HIGHMEM, 0));
 	assert_true(tu_log.count > 0);
-	assert_int_equal(errs(pz).bad_gfp, e0.bad_gfp + 1);
+	assert_int_equal(tu_errors(pz).bad_gfp, e0.bad_gfp + 1);
 	assert_null(pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_DMA | PZ_GFP_DMA32, 2));
 	assert_null(pz_alloc_pages_node(pz, 0, PZ_GFP_HIGHMEM | PZ_GFP_DMA32, 0));
 	assert_null(pz_alloc_pages(pz, PZ_GFP_HIGHUSER_MOVABLE | PZ_GFP_DMA, 0)); /* 0xb */
-	assert_int_equal(errs(pz).bad_gfp, e0.bad_gfp + 4);
+	assert_int_equal(tu_errors(pz).bad_gfp, e0.bad_gfp + 4);
 	assert_int_equal(tu_free_pages(pz), 4095 + 4096 + 8192);
-	validate(pz);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -441,12 +403,12 @@ static void test_double_free(void **state)
 	pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0);
 	assert_non_null(p);
 	assert_int_equal(pz_free_pages(pz, p, 0), 0);
-	struct pz_errors e0 = errs(pz);
+	struct pz_errors e0 = tu_errors(pz);
 	tu_log_reset();
 	assert_int_equal(pz_free_pages(pz, p, 0), -PZ_EFAULT);
 	assert_true(tu_log.count > 0);
-	assert_int_equal(errs(pz).double_free, e0.double_free + 1);
-	validate(pz);
+	assert_int_equal(tu_errors(pz).double_free, e0.double_free + 1);
+	tu_validate(pz);
 	/* the page is still on the per-CPU list, once */
 	assert_int_equal(pz_pfn_state(pz, pz_page_to_pfn(pz, p)), PZ_PAGE_STATE_PCP);
 	pz_drain_all_pages(pz);
@@ -457,16 +419,16 @@ static void test_double_free(void **state)
 	assert_non_null(p);
 	assert_int_equal(pz_free_pages(pz, p, 2), 0);
 	assert_int_equal(pz_free_pages(pz, p, 2), -PZ_EFAULT);
-	assert_int_equal(errs(pz).double_free, e0.double_free + 2);
-	validate(pz);
+	assert_int_equal(tu_errors(pz).double_free, e0.double_free + 2);
+	tu_validate(pz);
 
 	/* a page that was never allocated */
 	pz_page_t *never = pz_pfn_to_page(pz, 8192 + 5000);
 	assert_non_null(never);
 	assert_int_equal(pz_pfn_state(pz, 8192 + 5000), PZ_PAGE_STATE_FREE);
 	assert_int_equal(pz_free_pages(pz, never, 0), -PZ_EFAULT);
-	assert_int_equal(errs(pz).double_free, e0.double_free + 3);
-	validate(pz);
+	assert_int_equal(tu_errors(pz).double_free, e0.double_free + 3);
+	tu_validate(pz);
 	pz_drain_all_pages(pz);
 	assert_int_equal(tu_free_pages(pz), 8192);
 	tu_destroy(pz);
@@ -477,7 +439,7 @@ static void test_free_wrong_order_and_tail(void **state)
 	(void)state;
 	normal_machine(8192);
 	pz_t *pz = create(&tm);
-	struct pz_errors e0 = errs(pz);
+	struct pz_errors e0 = tu_errors(pz);
 
 	pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_KERNEL, 2);
 	assert_non_null(p);
@@ -486,13 +448,13 @@ static void test_free_wrong_order_and_tail(void **state)
 	assert_int_equal(pz_free_pages(pz, p, 1), -PZ_EFAULT);
 	assert_true(tu_log.count > 0);
 	assert_int_equal(pz_free_pages(pz, p, 3), -PZ_EFAULT);
-	assert_int_equal(errs(pz).wrong_order, e0.wrong_order + 2);
+	assert_int_equal(tu_errors(pz).wrong_order, e0.wrong_order + 2);
 	for (uint64_t i = 0; i < 4; i++)
 		assert_int_equal(pz_pfn_state(pz, pfn + i), PZ_PAGE_STATE_ALLOCATED);
 	assert_int_equal(pz_page_refcount(pz, p), 1);
-	validate(pz);
+	tu_validate(pz);
 	assert_int_equal(pz_free_pages(pz, p, 2), 0);
-	validate(pz);
+	tu_validate(pz);
 
 	/* compound: tail frees are refused, the head frees the whole */
 	p = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_COMP, 2);
@@ -505,12 +467,12 @@ static void test_free_wrong_order_and_tail(void **state)
 	tu_log_reset();
 	assert_int_equal(pz_free_pages(pz, tail, 0), -PZ_EFAULT);
 	assert_true(tu_log.count > 0);
-	assert_int_equal(errs(pz).tail_free, e0.tail_free + 1);
+	assert_int_equal(tu_errors(pz).tail_free, e0.tail_free + 1);
 	assert_int_equal(pz_free_pages(pz, p, 1), -PZ_EFAULT);
-	assert_int_equal(errs(pz).wrong_order, e0.wrong_order + 3);
-	validate(pz);
+	assert_int_equal(tu_errors(pz).wrong_order, e0.wrong_order + 3);
+	tu_validate(pz);
 	assert_int_equal(pz_free_pages(pz, p, 2), 0);
-	validate(pz);
+	tu_validate(pz);
 	for (uint64_t i = 0; i < 4; i++)
 		assert_true(pz_pfn_state(pz, pfn + i) != PZ_PAGE_STATE_ALLOCATED);
 	tu_destroy(pz);
@@ -521,13 +483,13 @@ static void test_free_outside_map(void **state)
 	(void)state;
 	normal_machine(8192);
 	pz_t *pz = create(&tm);
-	struct pz_errors e0 = errs(pz);
+	struct pz_errors e0 = tu_errors(pz);
 	uint64_t junk[8] = {0};
 	pz_page_t *bogus = (pz_page_t *)(void *)junk;
 	tu_log_reset();
 	assert_int_equal(pz_free_pages(pz, bogus, 0), -PZ_ERANGE);
 	assert_true(tu_log.count > 0);
-	assert_int_equal(errs(pz).bad_pfn, e0.bad_pfn + 1);
+	assert_int_equal(tu_errors(pz).bad_pfn, e0.bad_pfn + 1);
 	assert_int_equal(pz_page_refcount(pz, bogus), -1);
 	assert_int_equal(pz_free_pages_addr(pz, NULL, 0), 0);
 	/* conversions out of range */
@@ -537,7 +499,7 @@ static void test_free_outside_map(void **state)
 	assert_int_equal(pz_pfn_state(pz, 1u << 30), PZ_PAGE_STATE_INVALID);
 	assert_int_equal(pz_page_to_nid(pz, bogus), -1);
 	assert_int_equal(pz_page_zonenum(pz, bogus), -1);
-	validate(pz);
+	tu_validate(pz);
 	assert_int_equal(tu_free_pages(pz), 8192);
 	tu_destroy(pz);
 }
@@ -551,7 +513,7 @@ static void test_get_outside_map(void **state)
 	uint64_t junk[8] = {0};
 	pz_page_t *bogus = (pz_page_t *)(void *)junk;
 	assert_int_equal(pz_page_get(pz, bogus), -PZ_ERANGE);
-	validate(pz);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -572,14 +534,14 @@ static void test_refcounts(void **state)
 	assert_int_equal(pz_free_pages(pz, p, 0), 0);
 	assert_int_equal(pz_page_refcount(pz, p), 1);
 	assert_int_equal(pz_pfn_state(pz, pfn), PZ_PAGE_STATE_ALLOCATED);
-	validate(pz);
+	tu_validate(pz);
 	assert_int_equal(pz_free_pages(pz, p, 0), 0);
 	assert_int_equal(pz_page_refcount(pz, p), 0);
 	assert_int_equal(pz_pfn_state(pz, pfn), PZ_PAGE_STATE_PCP);
 	/* get_page on a free page is refused */
 	assert_int_equal(pz_page_get(pz, p), -PZ_EFAULT);
 	assert_int_equal(pz_page_refcount(pz, p), 0);
-	validate(pz);
+	tu_validate(pz);
 
 	/* an order-3 block with an extra reference survives one free */
 	p = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_COMP, 3);
@@ -592,7 +554,7 @@ static void test_refcounts(void **state)
 	assert_int_equal(pz_free_pages(pz, p, 3), 0);
 	for (uint64_t i = 0; i < 8; i++)
 		assert_int_equal(pz_pfn_state(pz, pfn + i), PZ_PAGE_STATE_FREE);
-	validate(pz);
+	tu_validate(pz);
 
 	/* the owner word is the user's and is cleared at allocation */
 	p = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0);
@@ -622,7 +584,7 @@ static void test_split_page(void **state)
 	assert_int_equal(pz_split_page(pz, p, 3), -PZ_EFAULT); /* two references */
 	assert_int_equal(pz_free_pages(pz, p, 3), 0);
 	assert_int_equal(pz_split_page(pz, p, 3), 0);
-	validate(pz);
+	tu_validate(pz);
 	for (uint64_t i = 0; i < 8; i++) {
 		pz_page_t *q = pz_pfn_to_page(pz, pfn + i);
 		assert_int_equal(pz_page_refcount(pz, q), 1);
@@ -634,12 +596,12 @@ static void test_split_page(void **state)
 		pz_page_t *q = pz_pfn_to_page(pz, pfn + (uint64_t)seq[i]);
 		assert_int_equal(pz_free_pages(pz, q, 0), 0);
 		assert_true(pz_pfn_state(pz, pfn + (uint64_t)seq[i]) != PZ_PAGE_STATE_ALLOCATED);
-		validate(pz);
+		tu_validate(pz);
 	}
 	pz_drain_all_pages(pz);
 	assert_int_equal(tu_free_pages(pz), 8192);
 	/* fresh 8192-page zone at an aligned start: eight order-10 blocks again */
-	assert_int_equal(zinfo(pz, 0, PZ_ZONE_NORMAL).nr_free[10], 8);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).nr_free[10], 8);
 
 	/* compound pages and free pages cannot be split */
 	p = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_COMP, 2);
@@ -648,7 +610,7 @@ static void test_split_page(void **state)
 	p = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0);
 	assert_int_equal(pz_free_pages(pz, p, 0), 0); /* on the per-CPU list */
 	assert_int_equal(pz_split_page(pz, p, 0), -PZ_EFAULT);
-	validate(pz);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -673,7 +635,7 @@ static pz_t *create_direct_map(void)
 	memset(dmap, 0xa5, (size_t)DM_PAGES * 4096);
 	cfg.direct_map = dmap;
 	cfg.direct_map_pfn = DM_PFN0;
-	return create_cfg(&cfg);
+	return tu_create_ok(&cfg);
 }
 
 static void destroy_direct_map(pz_t *pz)
@@ -706,7 +668,7 @@ static void test_direct_map_addresses(void **state)
 	assert_ptr_equal(pz_virt_to_page(pz, (unsigned char *)a + 4096 + 17),
 			 pz_pfn_to_page(pz, pfn + 1));
 	assert_int_equal(pz_free_pages_addr(pz, a, 2), 0);
-	validate(pz);
+	tu_validate(pz);
 
 	/* highmem requests have no permanent address: refused */
 	assert_null(pz_get_free_pages(pz, PZ_GFP_HIGHUSER, 0));
@@ -717,7 +679,7 @@ static void test_direct_map_addresses(void **state)
 	assert_true((unsigned char *)a < dmap + 4095 * 4096);
 	assert_int_equal(pz_page_zonenum(pz, pz_virt_to_page(pz, a)), PZ_ZONE_DMA);
 	assert_int_equal(pz_free_pages_addr(pz, a, 0), 0);
-	validate(pz);
+	tu_validate(pz);
 	destroy_direct_map(pz);
 }
 
@@ -745,7 +707,7 @@ static void test_zeroed_pages(void **state)
 	p = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_ZERO | PZ_GFP_COMP, 3);
 	assert_true(all_bytes(pz_page_address(pz, p), 8 * 4096, 0));
 	assert_int_equal(pz_free_pages(pz, p, 3), 0);
-	validate(pz);
+	tu_validate(pz);
 	destroy_direct_map(pz);
 }
 
@@ -768,11 +730,11 @@ static void test_alloc_pages_exact(void **state)
 	for (uint64_t i = 5; i < 8; i++)
 		assert_true(pz_pfn_state(pz, pfn + i) != PZ_PAGE_STATE_ALLOCATED);
 	memset(a, 1, size);
-	validate(pz);
+	tu_validate(pz);
 	assert_int_equal(pz_free_pages_exact(pz, a, size), 0);
 	for (uint64_t i = 0; i < 8; i++)
 		assert_true(pz_pfn_state(pz, pfn + i) != PZ_PAGE_STATE_ALLOCATED);
-	validate(pz);
+	tu_validate(pz);
 	pz_drain_all_pages(pz);
 	assert_int_equal(tu_free_pages(pz), 4095 + 4096);
 
@@ -784,7 +746,7 @@ static void test_alloc_pages_exact(void **state)
 	a = pz_alloc_pages_exact(pz, 4096, PZ_GFP_KERNEL);
 	assert_non_null(a);
 	assert_int_equal(pz_free_pages_exact(pz, a, 4096), 0);
-	validate(pz);
+	tu_validate(pz);
 	destroy_direct_map(pz);
 }
 
@@ -802,7 +764,7 @@ static void test_no_direct_map(void **state)
 	assert_int_equal(pz_free_pages(pz, p, 0), 0);
 	pz_drain_all_pages(pz);
 	assert_int_equal(tu_free_pages(pz), 8192);
-	validate(pz);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -816,21 +778,21 @@ static void bad_free(unsigned bits, int mapcount)
 	pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0);
 	assert_non_null(p);
 	uint64_t pfn = pz_page_to_pfn(pz, p);
-	struct pz_errors e0 = errs(pz);
+	struct pz_errors e0 = tu_errors(pz);
 	assert_int_equal(pz_page_set_state(pz, p, bits, mapcount), 0);
 	tu_log_reset();
 	assert_int_equal(pz_free_pages(pz, p, 0), -PZ_EFAULT);
 	assert_true(tu_log_contains("Bad page state"));
-	struct pz_errors e1 = errs(pz);
+	struct pz_errors e1 = tu_errors(pz);
 	assert_int_equal(e1.bad_page_free, e0.bad_page_free + 1);
 	assert_int_equal(e1.leaked_pages, e0.leaked_pages + 1);
 	assert_int_equal(pz_pfn_state(pz, pfn), PZ_PAGE_STATE_LEAKED);
-	validate(pz);
+	tu_validate(pz);
 	/* leaked for good: every other page comes back */
 	pz_drain_all_pages(pz);
 	assert_int_equal(tu_free_pages(pz), 8192 - 1);
 	assert_int_equal(pz_pfn_state(pz, pfn), PZ_PAGE_STATE_LEAKED);
-	validate(pz);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -869,7 +831,7 @@ static void test_bad_page_in_block(void **state)
 			 0);
 	pz_free_pages(pz, p, 2);
 	assert_int_equal(pz_pfn_state(pz, pfn + 2), PZ_PAGE_STATE_LEAKED);
-	validate(pz);
+	tu_validate(pz);
 	pz_drain_all_pages(pz);
 	/* none of the four pages came back */
 	assert_int_equal(tu_free_pages(pz), 8192 - 4);
@@ -877,7 +839,7 @@ static void test_bad_page_in_block(void **state)
 		enum pz_page_state st = pz_pfn_state(pz, pfn + i);
 		assert_true(st != PZ_PAGE_STATE_FREE && st != PZ_PAGE_STATE_PCP);
 	}
-	validate(pz);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -897,7 +859,7 @@ static void test_hwpoison_page_leaked(void **state)
 	assert_int_equal(pz_pfn_state(pz, pfn), PZ_PAGE_STATE_LEAKED);
 	pz_drain_all_pages(pz);
 	assert_int_equal(tu_free_pages(pz), 8192 - 1);
-	validate(pz);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -910,21 +872,21 @@ static void test_dirty_page_freed(void **state)
 	pz_t *pz = create(&tm);
 	pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0);
 	uint64_t pfn = pz_page_to_pfn(pz, p);
-	struct pz_errors e0 = errs(pz);
+	struct pz_errors e0 = tu_errors(pz);
 	assert_int_equal(pz_page_set_state(pz, p, PZ_PAGE_DIRTY, 0), 0);
 	tu_log_reset();
 	assert_int_equal(pz_free_pages(pz, p, 0), 0);
 	assert_false(tu_log_contains("Bad page state"));
-	assert_int_equal(errs(pz).bad_page_free, e0.bad_page_free);
+	assert_int_equal(tu_errors(pz).bad_page_free, e0.bad_page_free);
 	assert_int_equal(pz_pfn_state(pz, pfn), PZ_PAGE_STATE_PCP);
 	/* handed out again (hot), it is a clean page: freeing it is fine */
 	pz_page_t *q = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0);
 	assert_ptr_equal(q, p);
 	assert_int_equal(pz_free_pages(pz, q, 0), 0);
-	assert_int_equal(errs(pz).bad_page_alloc, e0.bad_page_alloc);
+	assert_int_equal(tu_errors(pz).bad_page_alloc, e0.bad_page_alloc);
 	pz_drain_all_pages(pz);
 	assert_int_equal(tu_free_pages(pz), 8192);
-	validate(pz);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -942,7 +904,7 @@ static void test_counters(void **state)
 	(void)state;
 	normal_machine(32768);
 	pz_t *pz = create(&tm);
-	struct pz_zone_info z = zinfo(pz, 0, PZ_ZONE_NORMAL);
+	struct pz_zone_info z = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
 	assert_int_equal(z.pcp_batch, 7);
 	assert_int_equal(z.stat[PZ_NR_FREE_PAGES], 32768);
 	assert_int_equal(z.stat[PZ_PGALLOC], 0);
@@ -951,7 +913,7 @@ static void test_counters(void **state)
 	assert_int_equal(f0, 32768);
 
 	pz_page_t *a = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0);
-	z = zinfo(pz, 0, PZ_ZONE_NORMAL);
+	z = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
 	assert_int_equal(z.stat[PZ_NR_FREE_PAGES], 32768 - 7);
 	assert_int_equal(z.pcp_pages, 6);
 	assert_int_equal(tu_pcp_pages(pz), 6);
@@ -963,29 +925,29 @@ static void test_counters(void **state)
 
 	/* PGALLOC counts pages: +8 for order 3, +1024 for order 10 */
 	pz_page_t *b = pz_alloc_pages(pz, PZ_GFP_KERNEL, 3);
-	assert_int_equal(zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_PGALLOC], 1 + 8);
-	assert_int_equal(zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_NR_FREE_PAGES], 32768 - 7 - 8);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_PGALLOC], 1 + 8);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_NR_FREE_PAGES], 32768 - 7 - 8);
 	pz_page_t *c = pz_alloc_pages(pz, PZ_GFP_HIGHUSER_MOVABLE, 10);
-	assert_int_equal(zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_PGALLOC], 1 + 8 + 1024);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_PGALLOC], 1 + 8 + 1024);
 
 	/* PGFREE counts pages at entry: +1024, +8, +1 */
 	assert_int_equal(pz_free_pages(pz, c, 10), 0);
-	assert_int_equal(zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_PGFREE], f0 + 1024);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_PGFREE], f0 + 1024);
 	assert_int_equal(pz_free_pages(pz, b, 3), 0);
-	assert_int_equal(zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_PGFREE], f0 + 1024 + 8);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_PGFREE], f0 + 1024 + 8);
 	assert_int_equal(pz_free_pages(pz, a, 0), 0);
-	z = zinfo(pz, 0, PZ_ZONE_NORMAL);
+	z = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
 	assert_int_equal(z.stat[PZ_PGFREE], f0 + 1024 + 8 + 1);
 	/* the order-0 page went to the per-CPU list, not the free count */
 	assert_int_equal(z.stat[PZ_NR_FREE_PAGES], 32768 - 7);
 	assert_int_equal(z.pcp_pages, 7);
 	pz_drain_all_pages(pz);
-	z = zinfo(pz, 0, PZ_ZONE_NORMAL);
+	z = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
 	assert_int_equal(z.stat[PZ_NR_FREE_PAGES], 32768);
 	assert_int_equal(z.pcp_pages, 0);
 	/* draining is not freeing */
 	assert_int_equal(z.stat[PZ_PGFREE], f0 + 1024 + 8 + 1);
-	validate(pz);
+	tu_validate(pz);
 
 	/* bad inputs to the info calls */
 	assert_int_equal(pz_zone_info(pz, 1, PZ_ZONE_NORMAL, &z), -PZ_ENODEV);
@@ -1079,7 +1041,7 @@ static void test_list_snapshots(void **state)
 	struct pz_config cfg;
 	cfg_init(&cfg, &m, 0);
 	cfg.profile = PZ_PROFILE_MODERN;
-	pz = create_cfg(&cfg);
+	pz = tu_create_ok(&cfg);
 	p = pz_alloc_pages(pz, PZ_GFP_KERNEL, 2);
 	assert_non_null(p);
 	assert_int_equal(pz_pcp_info(pz, 0, PZ_ZONE_NORMAL, 0, &pcp), 0);
@@ -1135,7 +1097,7 @@ static void test_pfmemalloc(void **state)
 	assert_true(pz_page_is_pfmemalloc(pz, deep));
 	/* NOMEMALLOC overrides MEMALLOC */
 	assert_null(pz_alloc_pages(pz, GFP_RESERVE | PZ_GFP_NOMEMALLOC, 1));
-	validate(pz);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -1148,7 +1110,7 @@ static void test_trace_free_events(void **state)
 	struct pz_config cfg;
 	normal_machine(32768);
 	cfg_init(&cfg, &tm, 1);
-	pz_t *pz = create_cfg(&cfg);
+	pz_t *pz = tu_create_ok(&cfg);
 	pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_KERNEL, 2);
 	uint64_t pfn = pz_page_to_pfn(pz, p);
 	tu_trace_reset();
@@ -1176,7 +1138,7 @@ static void test_trace_free_events(void **state)
 	pz_drain_all_pages(pz);
 	assert_int_equal(tu_trace.count[PZ_TRACE_PAGE_PCPU_DRAIN], pcp);
 	assert_int_equal(tu_trace.last[PZ_TRACE_PAGE_PCPU_DRAIN].order, 0);
-	validate(pz);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -1186,7 +1148,7 @@ static void test_trace_alloc_failure_event(void **state)
 	struct pz_config cfg;
 	normal_machine(4096);
 	cfg_init(&cfg, &tm, 1);
-	pz_t *pz = create_cfg(&cfg);
+	pz_t *pz = tu_create_ok(&cfg);
 	/* take all four order-10 blocks, then ask for a fifth */
 	for (int i = 0; i < 4; i++)
 		assert_non_null(pz_alloc_pages(pz, GFP_RESERVE, 10));
@@ -1195,7 +1157,7 @@ static void test_trace_alloc_failure_event(void **state)
 	assert_int_equal(tu_trace.count[PZ_TRACE_PAGE_ALLOC], 1);
 	assert_int_equal(tu_trace.last[PZ_TRACE_PAGE_ALLOC].pfn, -1);
 	assert_int_equal(tu_trace.last[PZ_TRACE_PAGE_ALLOC].order, 10);
-	validate(pz);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -1263,7 +1225,7 @@ static void test_report_buddyinfo(void **state)
 	size_t off = 0;
 	const enum pz_zone_type types[] = {PZ_ZONE_DMA, PZ_ZONE_DMA32, PZ_ZONE_NORMAL};
 	for (int i = 0; i < 3; i++) {
-		struct pz_zone_info z = zinfo(pz, 0, types[i]);
+		struct pz_zone_info z = tu_zinfo(pz, 0, types[i]);
 		off += (size_t)snprintf(want + off, sizeof(want) - off, "Node %d, zone %8s ", 0,
 					pz_zone_type_name(types[i]));
 		for (int o = 0; o < MAXO; o++)
@@ -1287,7 +1249,7 @@ static void test_report_buddyinfo(void **state)
 	assert_int_equal(got, 13);
 	assert_int_equal(nid, 0);
 	assert_string_equal(name, "Normal");
-	struct pz_zone_info z = zinfo(pz, 0, PZ_ZONE_NORMAL);
+	struct pz_zone_info z = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
 	for (int o = 0; o < MAXO; o++)
 		assert_int_equal(v[o], z.nr_free[o]);
 	free(text);
@@ -1353,7 +1315,7 @@ static void test_report_zoneinfo_and_vmstat(void **state)
 	char *text = report(pz, pz_report_zoneinfo);
 	const enum pz_zone_type types[] = {PZ_ZONE_DMA, PZ_ZONE_DMA32, PZ_ZONE_NORMAL};
 	for (int i = 0; i < 3; i++) {
-		struct pz_zone_info z = zinfo(pz, 0, types[i]);
+		struct pz_zone_info z = tu_zinfo(pz, 0, types[i]);
 		char want[512];
 		snprintf(want, sizeof(want),
 			 "Node 0, zone %8s\n  pages free     %lu\n        min      %lu\n"
@@ -1378,7 +1340,7 @@ static void test_report_zoneinfo_and_vmstat(void **state)
 	snprintf(want, sizeof(want), "nr_free_pages %lu\n", (unsigned long)tu_free_pages(pz));
 	assert_true(strncmp(text, want, strlen(want)) == 0 || strstr(text, want) != NULL);
 	snprintf(want, sizeof(want), "\npgalloc_normal %lu\n",
-		 (unsigned long)zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_PGALLOC]);
+		 (unsigned long)tu_zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_PGALLOC]);
 	assert_non_null(strstr(text, want));
 	assert_non_null(strstr(text, "\npgalloc_dma 0\n"));
 	free(text);
@@ -1437,7 +1399,7 @@ static void test_fragmentation_index(void **state)
 	tu_machine_init(&tm, 1, 1);
 	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 4096, 12288);
 	cfg_init(&cfg, &tm, 0);
-	pz_t *pz = create_cfg(&cfg);
+	pz_t *pz = tu_create_ok(&cfg);
 	int ext = 7, unus = 7;
 	/* fresh: order-10 blocks everywhere */
 	for (unsigned o = 0; o < MAXO; o++) {
@@ -1462,7 +1424,7 @@ static void test_fragmentation_index(void **state)
 	for (int i = 0; i < 8192; i += 2)
 		assert_int_equal(pz_free_pages(pz, pages[i], 0), 0);
 	pz_drain_all_pages(pz);
-	assert_int_equal(zinfo(pz, 0, PZ_ZONE_NORMAL).nr_free[0], 4096);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).nr_free[0], 4096);
 
 	const int want_ext[MAXO] = {-1000, 500, 750, 875, 938, 969, 985, 992, 996, 998, 999};
 	for (unsigned o = 0; o < MAXO; o++) {
@@ -1484,8 +1446,8 @@ static void test_fragmentation_index(void **state)
 	for (int i = 1; i < 8192; i += 2)
 		assert_int_equal(pz_free_pages(pz, pages[i], 0), 0);
 	pz_drain_all_pages(pz);
-	assert_int_equal(zinfo(pz, 0, PZ_ZONE_NORMAL).nr_free[10], 8);
-	validate(pz);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).nr_free[10], 8);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 

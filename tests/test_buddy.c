@@ -16,33 +16,15 @@
 #define MAXO	    11
 
 static struct tu_machine tm;
-static struct pz_platform plat;
 
 static pz_t *create(const struct tu_machine *m)
 {
-	struct pz_config cfg;
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.machine = &m->m;
-	cfg.profile = PZ_PROFILE_LINUX_4_1;
-	plat = tu_platform(0);
-	cfg.platform = &plat;
-	pz_t *pz = tu_create(&cfg);
-	assert_non_null(pz);
-	assert_int_equal(pz_validate(pz), 0);
-	return pz;
-}
-
-static struct pz_zone_info zinfo(pz_t *pz, int nid, enum pz_zone_type t)
-{
-	struct pz_zone_info z;
-	memset(&z, 0, sizeof(z));
-	assert_int_equal(pz_zone_info(pz, nid, t, &z), 0);
-	return z;
+	return tu_create_default(&m->m, PZ_PROFILE_LINUX_4_1, 0);
 }
 
 static void assert_shape(pz_t *pz, enum pz_zone_type t, const uint64_t want[MAXO])
 {
-	struct pz_zone_info z = zinfo(pz, 0, t);
+	struct pz_zone_info z = tu_zinfo(pz, 0, t);
 	for (int o = 0; o < MAXO; o++)
 		if (z.nr_free[o] != want[o])
 			fail_msg("zone %d order %d: %llu free blocks, want %llu", (int)t, o,
@@ -51,13 +33,6 @@ static void assert_shape(pz_t *pz, enum pz_zone_type t, const uint64_t want[MAXO
 	for (int o = 0; o < MAXO; o++)
 		pages += want[o] << o;
 	assert_int_equal(z.stat[PZ_NR_FREE_PAGES], pages);
-}
-
-static void validate(pz_t *pz)
-{
-	int v = pz_validate(pz);
-	if (v != 0)
-		fail_msg("pz_validate: %d violations; last log: %s", v, tu_log.last);
 }
 
 /*
@@ -104,12 +79,12 @@ static void test_initial_shape(void **state)
 	(void)state;
 	edge_machine();
 	pz_t *pz = create(&tm);
-	struct pz_zone_info z = zinfo(pz, 0, PZ_ZONE_NORMAL);
+	struct pz_zone_info z = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
 	assert_int_equal(z.start_pfn, 1536);
 	assert_int_equal(z.spanned, 4096);
 	assert_int_equal(z.present, 4092);
 	assert_int_equal(z.managed, MANAGED_NORMAL);
-	z = zinfo(pz, 0, PZ_ZONE_DMA32);
+	z = tu_zinfo(pz, 0, PZ_ZONE_DMA32);
 	assert_int_equal(z.managed, MANAGED_DMA32);
 	assert_shape(pz, PZ_ZONE_DMA32, dma32_shape);
 	assert_shape(pz, PZ_ZONE_NORMAL, normal_shape);
@@ -151,7 +126,7 @@ static size_t alloc_everything(pz_t *pz)
 		held[pfn] = p;
 		assert_int_equal(pz_pfn_state(pz, pfn), PZ_PAGE_STATE_ALLOCATED);
 		n++;
-		validate(pz);
+		tu_validate(pz);
 	}
 	return n;
 }
@@ -195,14 +170,14 @@ static void round_trip(pz_t *pz, int how, uint64_t seed)
 	for (size_t i = 0; i < m; i++) {
 		assert_int_equal(pz_free_pages(pz, held[order[i]], 0), 0);
 		held[order[i]] = NULL;
-		validate(pz);
+		tu_validate(pz);
 		if (i % 997 == 0) {
 			pz_drain_all_pages(pz);
-			validate(pz);
+			tu_validate(pz);
 		}
 	}
 	pz_drain_all_pages(pz);
-	validate(pz);
+	tu_validate(pz);
 	assert_int_equal(tu_pcp_pages(pz), 0);
 	assert_int_equal(tu_free_pages(pz), MANAGED_DMA32 + MANAGED_NORMAL);
 	assert_shape(pz, PZ_ZONE_DMA32, dma32_shape);
@@ -256,9 +231,9 @@ static void test_natural_alignment(void **state)
 				assert_int_equal(pz_page_zonenum(pz, pz_pfn_to_page(pz, pfn + i)),
 						 zone);
 			}
-			validate(pz);
+			tu_validate(pz);
 			assert_int_equal(pz_free_pages(pz, p, o), 0);
-			validate(pz);
+			tu_validate(pz);
 		}
 	}
 
@@ -287,11 +262,11 @@ static void test_natural_alignment(void **state)
 		}
 		pg[n] = p;
 		ord[n++] = o;
-		validate(pz);
+		tu_validate(pz);
 	}
 	for (size_t i = 0; i < n; i++) {
 		assert_int_equal(pz_free_pages(pz, pg[i], ord[i]), 0);
-		validate(pz);
+		tu_validate(pz);
 	}
 	pz_drain_all_pages(pz);
 	assert_shape(pz, PZ_ZONE_DMA32, dma32_shape);
@@ -317,15 +292,15 @@ static void test_no_merge_across_zone_edge(void **state)
 	/* the Normal zone is untouched */
 	assert_shape(pz, PZ_ZONE_NORMAL, normal_shape);
 	assert_int_equal(pz_free_pages(pz, pa == 1024 ? a : b, 9), 0);
-	validate(pz);
-	struct pz_zone_info z = zinfo(pz, 0, PZ_ZONE_DMA32);
+	tu_validate(pz);
+	struct pz_zone_info z = tu_zinfo(pz, 0, PZ_ZONE_DMA32);
 	assert_int_equal(z.nr_free[9], 1);
 	assert_int_equal(z.nr_free[10], 0);
-	z = zinfo(pz, 0, PZ_ZONE_NORMAL);
+	z = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
 	assert_int_equal(z.nr_free[9], 2);
 	assert_int_equal(z.nr_free[10], 2);
 	assert_int_equal(pz_free_pages(pz, pa == 1024 ? b : a, 9), 0);
-	validate(pz);
+	tu_validate(pz);
 	assert_shape(pz, PZ_ZONE_DMA32, dma32_shape);
 	tu_destroy(pz);
 }
@@ -347,7 +322,7 @@ static pz_t *one_block_left(uint64_t *P)
 	tu_machine_init(&tm, 1, 1);
 	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 32768, 65536);
 	pz_t *pz = create(&tm);
-	struct pz_zone_info z = zinfo(pz, 0, PZ_ZONE_NORMAL);
+	struct pz_zone_info z = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
 	assert_int_equal(z.pcp_batch, 7);
 	assert_int_equal(z.pcp_high, 42);
 	assert_int_equal(z.wmark_low, 452);
@@ -357,7 +332,7 @@ static pz_t *one_block_left(uint64_t *P)
 		assert_non_null(p);
 		assert_int_equal(pz_page_to_pfn(pz, p) % 1024, 0);
 	}
-	z = zinfo(pz, 0, PZ_ZONE_NORMAL);
+	z = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
 	assert_int_equal(z.nr_free[10], 1);
 	assert_int_equal(z.stat[PZ_NR_FREE_PAGES], 1024);
 	/* find the block: exactly one aligned run of 1024 free pfns */
@@ -391,7 +366,7 @@ static void test_expand_keeps_lowest_hot(void **state)
 				 (unsigned long long)i, (unsigned long long)(P + i));
 		if (i == 0) {
 			/* the refill took 7 pages out of the free count: 1024 - 7 */
-			struct pz_zone_info z = zinfo(pz, 0, PZ_ZONE_NORMAL);
+			struct pz_zone_info z = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
 			assert_int_equal(z.stat[PZ_NR_FREE_PAGES], 1017);
 			assert_int_equal(z.pcp_pages, 6);
 			assert_int_equal(pz_pfn_state(pz, P + 1), PZ_PAGE_STATE_PCP);
@@ -399,7 +374,7 @@ static void test_expand_keeps_lowest_hot(void **state)
 			assert_int_equal(pz_pfn_state(pz, P + 7), PZ_PAGE_STATE_FREE);
 		}
 	}
-	validate(pz);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -429,7 +404,7 @@ static void cold_refill_order(pz_gfp_t gfp)
 	assert_int_equal(pcp.count, 2);
 	assert_int_equal(pz_pfn_state(pz, P + 3), PZ_PAGE_STATE_PCP);
 	assert_int_equal(pz_pfn_state(pz, P + 4), PZ_PAGE_STATE_PCP);
-	validate(pz);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -470,7 +445,7 @@ static void test_hot_cold_free(void **state)
 	assert_int_equal(pz_page_to_pfn(pz, c), P + 1);
 	pz_page_t *d = pz_alloc_pages(pz, g | PZ_GFP_COLD, 0);
 	assert_ptr_equal(d, a);
-	validate(pz);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -504,17 +479,17 @@ static void test_free_tail_placement(void **state)
 	assert_int_equal(pz_free_pages(pz, b[4], 1), 0); /* E */
 	assert_int_equal(pz_free_pages(pz, b[0], 1), 0); /* A */
 	assert_int_equal(pz_free_pages(pz, b[1], 1), 0); /* B: [P, P+4) o2 */
-	struct pz_zone_info z = zinfo(pz, 0, PZ_ZONE_NORMAL);
+	struct pz_zone_info z = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
 	assert_int_equal(z.nr_free[1], 1);
 	assert_int_equal(z.nr_free[2], 1);
 	assert_int_equal(pz_free_pages(pz, b[3], 1), 0); /* D: tail */
-	assert_int_equal(zinfo(pz, 0, PZ_ZONE_NORMAL).nr_free[1], 2);
-	validate(pz);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).nr_free[1], 2);
+	tu_validate(pz);
 	pz_page_t *x = pz_alloc_pages(pz, g, 1);
 	assert_int_equal(pz_page_to_pfn(pz, x), P + 8);
 	x = pz_alloc_pages(pz, g, 1);
 	assert_int_equal(pz_page_to_pfn(pz, x), P + 6);
-	validate(pz);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -553,7 +528,7 @@ static void test_tail_rule_zone_edge(void **state)
 	assert_int_equal(pz_free_list_pfns(pz, 0, PZ_ZONE_NORMAL, 8, PZ_MT_MOVABLE, l, 4), 2);
 	assert_int_equal(l[0], 10496);
 	assert_int_equal(l[1], 20480);
-	validate(pz);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -573,11 +548,8 @@ static void test_drain_round_robin_one_call(void **state)
 	tu_machine_init(&tm, 1, 1);
 	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 32768, 65536);
 	struct pz_config cfg;
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.machine = &tm.m;
+	tu_config(&cfg, &tm.m, PZ_PROFILE_LINUX_4_1, 1);
 	cfg.percpu_pagelist_fraction = 8;
-	plat = tu_platform(1);
-	cfg.platform = &plat;
 	pz_t *pz = tu_create(&cfg);
 	assert_non_null(pz);
 	for (int i = 0; i < 300; i++) {
@@ -604,7 +576,7 @@ static void test_drain_round_robin_one_call(void **state)
 	assert_int_equal(n, 300);
 	tu_trace.events = NULL;
 	tu_trace.cap = 0;
-	validate(pz);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -618,20 +590,20 @@ static void test_split_pieces_merge(void **state)
 	assert_non_null(p);
 	assert_int_equal(pz_page_to_pfn(pz, p), P);
 	assert_int_equal(pz_split_page(pz, p, 10), 0);
-	validate(pz);
+	tu_validate(pz);
 	/* free odd pfns first, then even: merging completes only at the end */
 	for (uint64_t i = 1; i < 1024; i += 2)
 		assert_int_equal(pz_free_pages(pz, pz_pfn_to_page(pz, P + i), 0), 0);
 	pz_drain_all_pages(pz);
-	validate(pz);
-	struct pz_zone_info z = zinfo(pz, 0, PZ_ZONE_NORMAL);
+	tu_validate(pz);
+	struct pz_zone_info z = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
 	assert_int_equal(z.nr_free[0], 512);
 	assert_int_equal(z.nr_free[10], 0);
 	for (uint64_t i = 0; i < 1024; i += 2)
 		assert_int_equal(pz_free_pages(pz, pz_pfn_to_page(pz, P + i), 0), 0);
 	pz_drain_all_pages(pz);
-	validate(pz);
-	z = zinfo(pz, 0, PZ_ZONE_NORMAL);
+	tu_validate(pz);
+	z = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
 	assert_int_equal(z.nr_free[10], 1);
 	for (int o = 0; o < 10; o++)
 		assert_int_equal(z.nr_free[o], 0);

@@ -13,17 +13,12 @@ static struct tu_machine tm;
 
 static pz_t *make(int trace)
 {
-	static struct pz_platform plat;
 	struct pz_config cfg;
 
 	tu_machine_init(&tm, 1, 2);
 	tu_add_zone(&tm, 0, PZ_ZONE_DMA32, 4096, 4096 + 16384);
 	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 4096 + 16384, 4096 + 32768);
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.machine = &tm.m;
-	cfg.profile = PZ_PROFILE_MODERN;
-	plat = tu_platform(trace);
-	cfg.platform = &plat;
+	tu_config(&cfg, &tm.m, PZ_PROFILE_MODERN, trace);
 	tu_cpu = 0;
 	tu_trace.events = NULL;
 	tu_trace_reset();
@@ -66,7 +61,7 @@ static void test_bulk_fill_and_free(void **state)
 	assert_int_equal(pz_alloc_pages_bulk(pz, PZ_GFP_KERNEL, PZ_NUMA_NO_NODE, NULL, 3000, pages),
 			 3000);
 	check_distinct_allocated(pz, pages, 3000);
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	assert_int_equal(pz_zone_info(pz, 0, PZ_ZONE_NORMAL, &after), 0);
 	/* all from the preferred zone: it passes LOW with 3000 pages taken out */
 	assert_int_equal(after.stat[PZ_PGALLOC] - before.stat[PZ_PGALLOC], 3000);
@@ -75,7 +70,7 @@ static void test_bulk_fill_and_free(void **state)
 	assert_int_equal(pz_free_pages_bulk(pz, pages, 3000), 0);
 	pz_drain_all_pages(pz);
 	assert_int_equal(tu_free_pages(pz), free0);
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -96,7 +91,7 @@ static void test_bulk_keeps_existing_entries(void **state)
 	pages[40] = NULL;
 	check_distinct_allocated(pz, pages, 40);
 	assert_int_equal(pz_free_pages_bulk(pz, pages, 64), 0);
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -113,7 +108,7 @@ static void test_bulk_shortfall(void **state)
 	for (size_t i = 0; i < got; i++)
 		assert_non_null(pages[i]); /* filled from the front, no gaps */
 	assert_null(pages[got]);
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	assert_int_equal(pz_free_pages_bulk(pz, pages, n), 0);
 	pz_drain_all_pages(pz);
 	assert_int_equal(tu_free_pages(pz), free0);
@@ -135,7 +130,7 @@ static void test_bulk_with_tracing_uses_singles(void **state)
 	assert_int_equal(pz_free_pages_bulk(pz, pages, 100), 0);
 	assert_int_equal(tu_trace.count[PZ_TRACE_PAGE_FREE], 100);
 	assert_int_equal(pz_free_pages_bulk(pz, pages, 1), -PZ_EFAULT); /* double free */
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -147,7 +142,6 @@ static void test_bulk_with_tracing_uses_singles(void **state)
 static pz_t *make_twin_machine(enum pz_profile profile, bool two)
 {
 	static struct tu_machine m1;
-	static struct pz_platform plat;
 	struct pz_config cfg;
 
 	tu_machine_init(&m1, 1, 2);
@@ -157,11 +151,7 @@ static pz_t *make_twin_machine(enum pz_profile profile, bool two)
 	} else {
 		tu_add_zone(&m1, 0, PZ_ZONE_NORMAL, 4096, 4096 + 32768);
 	}
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.machine = &m1.m;
-	cfg.profile = profile;
-	plat = tu_platform(0);
-	cfg.platform = &plat;
+	tu_config(&cfg, &m1.m, profile, 0);
 	tu_cpu = 0;
 	return tu_create(&cfg);
 }
@@ -300,7 +290,7 @@ static void test_bulk_meets_bad_page(void **state)
 	assert_int_equal(e.leaked_pages, 1);
 	assert_int_equal(pz_free_pages_bulk(pz, pages, 16), 0);
 	pz_drain_all_pages(pz);
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	assert_int_equal(tu_free_pages(pz), free0 - 1);
 	tu_destroy(pz);
 }

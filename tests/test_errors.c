@@ -113,7 +113,7 @@ static void test_init_refusals(void **state)
 	assert_null(pz);
 	/* the same memory then builds a valid instance */
 	assert_int_equal(pz_init(&cfg, mem, size, &pz), 0);
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	assert_int_equal(pz_destroy(pz), 0);
 	free(mem);
 }
@@ -322,7 +322,6 @@ static void test_allocation_warnings(void **state)
 static void test_memalloc_noio_mask(void **state)
 {
 	(void)state;
-	static struct pz_platform plat;
 	struct pz_config cfg;
 	struct pz_zone_info zi;
 	struct pz_task task;
@@ -331,10 +330,7 @@ static void test_memalloc_noio_mask(void **state)
 
 	tu_machine_init(&tm, 1, 1);
 	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 4096, 4096 + 1024);
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.machine = &tm.m;
-	plat = tu_platform(1);
-	cfg.platform = &plat;
+	tu_config(&cfg, &tm.m, PZ_PROFILE_LINUX_4_1, 1);
 	pz_t *pz = tu_create(&cfg);
 	assert_non_null(pz);
 	/* down to between the MIN and LOW marks: the fast path fails, the
@@ -362,7 +358,7 @@ static void test_memalloc_noio_mask(void **state)
 	}
 	while (n)
 		assert_int_equal(pz_free_pages(pz, held[--n], 0), 0);
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -417,7 +413,7 @@ static void test_slowpath_exits(void **state)
 	while (n)
 		assert_int_equal(pz_free_pages(pz, held[--n], 0), 0);
 	pz_drain_all_pages(pz);
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	assert_int_equal(tu_free_pages(pz), free0);
 	tu_destroy(pz);
 }

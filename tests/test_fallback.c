@@ -16,7 +16,6 @@
 #define MAXO		11
 
 static struct tu_machine tm;
-static struct pz_platform plat;
 static struct pz_trace_event evbuf[4096];
 
 /*
@@ -34,16 +33,10 @@ static pz_t *create_ex(enum pz_profile profile, unsigned min_free_kbytes, unsign
 	struct pz_config cfg;
 	tu_machine_init(&tm, 1, 1);
 	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, ZSTART, ZEND);
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.machine = &tm.m;
-	cfg.profile = profile;
+	tu_config(&cfg, &tm.m, profile, 1);
 	cfg.min_free_kbytes = min_free_kbytes;
 	cfg.mobility_grouping_disabled = nogroup;
-	plat = tu_platform(1);
-	cfg.platform = &plat;
-	pz_t *pz = tu_create(&cfg);
-	assert_non_null(pz);
-	assert_int_equal(pz_validate(pz), 0);
+	pz_t *pz = tu_create_ok(&cfg);
 	tu_trace_reset();
 	tu_trace.events = evbuf;
 	tu_trace.cap = sizeof(evbuf) / sizeof(evbuf[0]);
@@ -56,24 +49,9 @@ static pz_t *create41(void)
 	return create_ex(PZ_PROFILE_LINUX_4_1, 0, 0);
 }
 
-static struct pz_zone_info zinfo(pz_t *pz)
-{
-	struct pz_zone_info z;
-	memset(&z, 0, sizeof(z));
-	assert_int_equal(pz_zone_info(pz, 0, PZ_ZONE_NORMAL, &z), 0);
-	return z;
-}
-
-static void validate(pz_t *pz)
-{
-	int v = pz_validate(pz);
-	if (v != 0)
-		fail_msg("pz_validate: %d violations; last log: %s", v, tu_log.last);
-}
-
 static void assert_blocks(pz_t *pz, uint64_t unmov, uint64_t mov, uint64_t recl, uint64_t resv)
 {
-	struct pz_zone_info z = zinfo(pz);
+	struct pz_zone_info z = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
 	if (z.nr_blocks_mt[PZ_MT_UNMOVABLE] != unmov || z.nr_blocks_mt[PZ_MT_MOVABLE] != mov ||
 	    z.nr_blocks_mt[PZ_MT_RECLAIMABLE] != recl || z.nr_blocks_mt[PZ_MT_RESERVE] != resv)
 		fail_msg("pageblocks U/M/R/Res %llu/%llu/%llu/%llu, want %llu/%llu/%llu/%llu",
@@ -88,7 +66,7 @@ static void assert_blocks(pz_t *pz, uint64_t unmov, uint64_t mov, uint64_t recl,
 /* Free blocks per order on the lists of type mt. */
 static void assert_lists(pz_t *pz, enum pz_migratetype mt, const uint64_t want[MAXO])
 {
-	struct pz_zone_info z = zinfo(pz);
+	struct pz_zone_info z = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
 	for (int o = 0; o < MAXO; o++)
 		if (z.nr_free_mt[o][mt] != want[o])
 			fail_msg("type %d order %d: %llu free blocks, want %llu", (int)mt, o,
@@ -112,7 +90,7 @@ static void test_reserve_blocks_at_init(void **state)
 {
 	(void)state;
 	pz_t *pz = create41();
-	struct pz_zone_info z = zinfo(pz);
+	struct pz_zone_info z = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
 	assert_int_equal(z.wmark_min, 256);
 	assert_int_equal(z.nr_reserved_blocks, 1);
 	assert_blocks(pz, 0, 31, 0, 1);
@@ -126,7 +104,7 @@ static void test_reserve_blocks_at_init(void **state)
 	tu_destroy(pz);
 
 	pz = create_ex(PZ_PROFILE_LINUX_4_1, 4096, 0);
-	z = zinfo(pz);
+	z = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
 	assert_int_equal(z.wmark_min, 1024);
 	assert_int_equal(z.nr_reserved_blocks, 2);
 	assert_blocks(pz, 0, 30, 0, 2);
@@ -136,8 +114,8 @@ static void test_reserve_blocks_at_init(void **state)
 	tu_destroy(pz);
 
 	pz = create_ex(PZ_PROFILE_LINUX_4_1, 8192, 0);
-	assert_int_equal(zinfo(pz).wmark_min, 2048);
-	assert_int_equal(zinfo(pz).nr_reserved_blocks, 2);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).wmark_min, 2048);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).nr_reserved_blocks, 2);
 	assert_blocks(pz, 0, 30, 0, 2);
 	tu_destroy(pz);
 }
@@ -150,15 +128,15 @@ static void test_reserve_blocks_follow_min_free_kbytes(void **state)
 	assert_blocks(pz, 0, 31, 0, 1);
 	/* 8192 kB: pages_min 2048 -> min 2048 -> min(2, 4) = 2 */
 	assert_int_equal(pz_set_min_free_kbytes(pz, 8192), 0);
-	assert_int_equal(zinfo(pz).nr_reserved_blocks, 2);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).nr_reserved_blocks, 2);
 	assert_blocks(pz, 0, 30, 0, 2);
-	validate(pz);
+	tu_validate(pz);
 	/* 512 kB: pages_min 128 -> min 128 -> 1 */
 	assert_int_equal(pz_set_min_free_kbytes(pz, 512), 0);
-	assert_int_equal(zinfo(pz).wmark_min, 128);
-	assert_int_equal(zinfo(pz).nr_reserved_blocks, 1);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).wmark_min, 128);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).nr_reserved_blocks, 1);
 	assert_blocks(pz, 0, 31, 0, 1);
-	validate(pz);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -167,7 +145,7 @@ static void test_modern_no_reserve_blocks(void **state)
 {
 	(void)state;
 	pz_t *pz = create_ex(PZ_PROFILE_MODERN, 0, 0);
-	struct pz_zone_info z = zinfo(pz);
+	struct pz_zone_info z = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
 	assert_int_equal(z.nr_blocks_mt[PZ_MT_HIGHATOMIC], 0);
 	assert_int_equal(z.nr_blocks_mt[PZ_MT_MOVABLE], 32);
 	const uint64_t mov_lists[MAXO] = {[10] = 16};
@@ -206,7 +184,7 @@ static void test_unmovable_steals_whole_block(void **state)
 	const uint64_t mov[MAXO] = {[10] = 14};
 	assert_lists(pz, PZ_MT_UNMOVABLE, unmov);
 	assert_lists(pz, PZ_MT_MOVABLE, mov);
-	struct pz_zone_info z = zinfo(pz);
+	struct pz_zone_info z = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
 	assert_int_equal(z.stat[PZ_NR_FREE_PAGES], 16384 - BATCH);
 	assert_int_equal(z.pcp_pages, BATCH - 1);
 	struct pz_pcp_info pcp;
@@ -260,7 +238,7 @@ static void test_unmovable_steals_whole_block(void **state)
 	assert_int_equal(tu_trace.count[PZ_TRACE_PAGE_ALLOC_ZONE_LOCKED], 0);
 	assert_int_equal(tu_trace.count[PZ_TRACE_PAGE_ALLOC_EXTFRAG], 0);
 	assert_int_equal(tu_trace.count[PZ_TRACE_PAGE_ALLOC], BATCH - 1);
-	validate(pz);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -294,7 +272,7 @@ static void test_reclaimable_steals_whole_block(void **state)
 	/* the RECLAIMABLE remainder is untouched: Q+3 o0, Q+4 o2 ... Q+512 o9 */
 	const uint64_t recl[MAXO] = {1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 0};
 	assert_lists(pz, PZ_MT_RECLAIMABLE, recl);
-	validate(pz);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -332,7 +310,7 @@ static pz_t *shape_for_movable(uint64_t *Q, const unsigned *trim, int ntrim)
 	assert_lists(pz, PZ_MT_RESERVE, none);
 	assert_lists(pz, PZ_MT_RECLAIMABLE, none);
 	/* 1 + 4 + 8 + ... + 512 = 1021 = 1024 - BATCH */
-	assert_int_equal(zinfo(pz).stat[PZ_NR_FREE_PAGES], 1021);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_NR_FREE_PAGES], 1021);
 
 	for (int i = 0; i < ntrim; i++) {
 		p = pz_alloc_pages(pz, GFP_RESERVE, trim[i]);
@@ -341,7 +319,7 @@ static pz_t *shape_for_movable(uint64_t *Q, const unsigned *trim, int ntrim)
 	}
 	tu_trace_reset();
 	tu_trace.n = 0;
-	validate(pz);
+	tu_validate(pz);
 	return pz;
 }
 
@@ -385,7 +363,7 @@ static void test_movable_small_block_no_steal(void **state)
 	assert_lists(pz, PZ_MT_UNMOVABLE, unmov);
 	assert_lists(pz, PZ_MT_MOVABLE, mov);
 	assert_blocks(pz, 2, 29, 0, 1);
-	validate(pz);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -414,7 +392,7 @@ static void test_movable_steals_without_claim(void **state)
 	assert_lists(pz, PZ_MT_UNMOVABLE, none);
 	assert_lists(pz, PZ_MT_MOVABLE, mov);
 	assert_blocks(pz, 2, 29, 0, 1);
-	validate(pz);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -442,7 +420,7 @@ static void test_movable_steals_and_claims(void **state)
 	assert_lists(pz, PZ_MT_UNMOVABLE, none);
 	assert_lists(pz, PZ_MT_MOVABLE, mov);
 	assert_blocks(pz, 1, 30, 0, 1);
-	validate(pz);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -469,7 +447,7 @@ static void test_movable_takes_pageblock(void **state)
 	assert_lists(pz, PZ_MT_UNMOVABLE, unmov);
 	assert_lists(pz, PZ_MT_MOVABLE, mov);
 	assert_blocks(pz, 1, 30, 0, 1);
-	validate(pz);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -495,7 +473,7 @@ static void check_all_unmovable(pz_t *pz)
 		assert_int_equal(pcp.count_mt[PZ_MT_UNMOVABLE], pcp.count);
 		assert_int_equal(pz_free_pages(pz, p, 0), 0);
 	}
-	validate(pz);
+	tu_validate(pz);
 }
 
 static void test_mobility_grouping_disabled_config(void **state)
@@ -517,10 +495,7 @@ static void test_mobility_grouping_small_machine(void **state)
 {
 	(void)state;
 	struct pz_config cfg;
-	memset(&cfg, 0, sizeof(cfg));
-	plat = tu_platform(1);
-	cfg.platform = &plat;
-	cfg.machine = &tm.m;
+	tu_config(&cfg, &tm.m, PZ_PROFILE_LINUX_4_1, 1);
 
 	tu_machine_init(&tm, 1, 1);
 	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 8192, 8192 + 2000);
@@ -540,7 +515,7 @@ static void test_mobility_grouping_small_machine(void **state)
 	p = pz_alloc_pages(pz, PZ_GFP_TEMPORARY, 0);
 	assert_non_null(p);
 	assert_int_equal(tu_trace.last[PZ_TRACE_PAGE_ALLOC].migratetype, PZ_MT_RECLAIMABLE);
-	validate(pz);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -563,15 +538,12 @@ static void cma_only_movable(uint64_t cma_start)
 	tu_machine_init(&tm, 1, 1);
 	struct pz_zone_desc *z = tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 8192, 12288);
 	tu_zone_cma(&tm, 0, z, cma_start, cma_start + CMA_PAGES);
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.machine = &tm.m;
-	plat = tu_platform(0);
-	cfg.platform = &plat;
+	tu_config(&cfg, &tm.m, PZ_PROFILE_LINUX_4_1, 0);
 	pz_t *pz = tu_create(&cfg);
 	assert_non_null(pz);
-	validate(pz);
-	assert_int_equal(zinfo(pz).nr_blocks_mt[PZ_MT_CMA], 2);
-	assert_int_equal(zinfo(pz).stat[PZ_NR_FREE_CMA_PAGES], CMA_PAGES);
+	tu_validate(pz);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).nr_blocks_mt[PZ_MT_CMA], 2);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_NR_FREE_CMA_PAGES], CMA_PAGES);
 
 	const pz_gfp_t other[] = {GFP_RESERVE, PZ_GFP_TEMPORARY | PZ_GFP_MEMALLOC};
 	uint64_t taken = 0;
@@ -594,9 +566,9 @@ static void cma_only_movable(uint64_t cma_start)
 		}
 	}
 	assert_int_equal(taken, 4096 - CMA_PAGES);
-	assert_int_equal(zinfo(pz).stat[PZ_NR_FREE_PAGES], CMA_PAGES);
-	assert_int_equal(zinfo(pz).stat[PZ_NR_FREE_CMA_PAGES], CMA_PAGES);
-	validate(pz);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_NR_FREE_PAGES], CMA_PAGES);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_NR_FREE_CMA_PAGES], CMA_PAGES);
+	tu_validate(pz);
 	/* MOVABLE requests take the CMA pages */
 	uint64_t cma_pages = 0;
 	while ((p = pz_alloc_pages(pz, GFP_MOV_RESERVE, 0)) != NULL) {
@@ -605,8 +577,8 @@ static void cma_only_movable(uint64_t cma_start)
 		cma_pages++;
 	}
 	assert_int_equal(cma_pages, CMA_PAGES);
-	assert_int_equal(zinfo(pz).stat[PZ_NR_FREE_CMA_PAGES], 0);
-	validate(pz);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_NR_FREE_CMA_PAGES], 0);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 

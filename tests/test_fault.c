@@ -14,14 +14,10 @@ static struct tu_machine tm;
 
 static pz_t *make(int trace)
 {
-	static struct pz_platform plat;
 	struct pz_config cfg;
 
 	tu_machine_simple(&tm, 16384, 16384, 2);
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.machine = &tm.m;
-	plat = tu_platform(trace);
-	cfg.platform = &plat;
+	tu_config(&cfg, &tm.m, PZ_PROFILE_LINUX_4_1, trace);
 	tu_cpu = 0;
 	tu_trace.events = NULL;
 	tu_trace_reset();
@@ -176,7 +172,7 @@ static void test_page_filters(void **state)
 	/* invalid requests are refused as such, not injected */
 	assert_null(pz_alloc_pages(pz, PZ_GFP_KERNEL, 40));
 	assert_int_equal(injected(pz), 7);
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -247,7 +243,7 @@ static void test_space_then_interval(void **state)
 	assert_int_equal(pz_set_fail_page_alloc(pz, &a), 0);
 	assert_true(try_alloc(pz, PZ_GFP_ATOMIC_MASK, 1));
 	assert_int_equal(get(pz).space, 10);
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -372,12 +368,12 @@ static void test_failure_loses_nothing(void **state)
 			assert_int_equal(pz_free_pages(pz, held[n], order[n]), 0);
 		}
 		if (i % 100 == 0)
-			assert_int_equal(pz_validate(pz), 0);
+			tu_validate(pz);
 	}
 	while (n--)
 		assert_int_equal(pz_free_pages(pz, held[n], order[n]), 0);
 	assert_true(injected(pz) > 100);
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	assert_int_equal(tu_free_pages(pz) + tu_pcp_pages(pz), free0);
 	tu_destroy(pz);
 }
@@ -453,7 +449,7 @@ static void test_bulk(void **state)
 	assert_int_equal(pz_alloc_pages_bulk(pz, PZ_GFP_KERNEL, -1, NULL, 2, pages), 1);
 	assert_int_equal(get(pz).times, 1); /* one empty slot: no bulk question */
 	assert_int_equal(pz_free_pages_bulk(pz, pages, 2), 0);
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 

@@ -744,7 +744,7 @@ static void test_host_create_default(void **state)
 	assert_int_equal(((volatile char *)page)[4095], 0);
 	memset(page, 0x5a, 4096);
 	assert_int_equal(pz_free_pages_addr(pz, page, 0), 0);
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	pz_host_destroy(pz);
 	pz_host_destroy(NULL);
 	pz_host_backing_destroy(&b);

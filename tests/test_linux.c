@@ -168,7 +168,6 @@ static int demo_share(void)
 #define NODE1_END 16384u /* node 1: Normal [8192, 16384) */
 
 static struct tu_machine tm;
-static struct pz_platform plat;
 
 struct ctx {
 	pz_t *pz;
@@ -195,11 +194,7 @@ static int setup(void **state)
 		return -1;
 	memset(c->mem, 0xa5, c->mem_len); /* so that zeroing shows */
 
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.machine = &tm.m;
-	cfg.profile = PZ_PROFILE_LINUX_4_1;
-	plat = tu_platform(0);
-	cfg.platform = &plat;
+	tu_config(&cfg, &tm.m, PZ_PROFILE_LINUX_4_1, 0);
 	cfg.direct_map = c->mem;
 	cfg.direct_map_pfn = 0;
 	c->pz = tu_create(&cfg);

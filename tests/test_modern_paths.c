@@ -16,7 +16,6 @@
 #include <string.h>
 
 static struct tu_machine tm;
-static struct pz_platform plat;
 
 /* One node, 2 CPUs, DMA32 of 16384 pages and Normal of 65536. */
 static pz_t *make(enum pz_profile profile, unsigned set, unsigned clear, int trace)
@@ -26,13 +25,9 @@ static pz_t *make(enum pz_profile profile, unsigned set, unsigned clear, int tra
 	tu_machine_init(&tm, 1, 2);
 	tu_add_zone(&tm, 0, PZ_ZONE_DMA32, 4096, 4096 + 16384);
 	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 4096 + 16384, 4096 + 16384 + 65536);
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.machine = &tm.m;
-	cfg.profile = profile;
+	tu_config(&cfg, &tm.m, profile, trace);
 	cfg.features_set = set;
 	cfg.features_clear = clear;
-	plat = tu_platform(trace);
-	cfg.platform = &plat;
 	tu_cpu = 0;
 	tu_trace.events = NULL;
 	tu_trace_reset();
@@ -89,7 +84,7 @@ static void test_high_orders_use_pcp(void **state)
 		a = pz_alloc_pages(pz, PZ_GFP_KERNEL, o);
 		assert_int_equal(pz_page_to_pfn(pz, a), pfn);
 		assert_int_equal(pz_free_pages(pz, a, o), 0);
-		assert_int_equal(pz_validate(pz), 0);
+		tu_validate(pz);
 	}
 	/* per-type page counts cover every order */
 	{
@@ -101,7 +96,7 @@ static void test_high_orders_use_pcp(void **state)
 	}
 	pz_drain_all_pages(pz);
 	assert_int_equal(tu_pcp_pages(pz), 0);
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -120,11 +115,7 @@ static void test_batch_one_refills_one_block(void **state)
 
 	tu_machine_init(&tm, 1, 1);
 	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 4096, 4096 + 6144);
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.machine = &tm.m;
-	cfg.profile = PZ_PROFILE_MODERN;
-	plat = tu_platform(0);
-	cfg.platform = &plat;
+	tu_config(&cfg, &tm.m, PZ_PROFILE_MODERN, 0);
 	tu_cpu = 0;
 	pz_t *pz = tu_create(&cfg);
 	const unsigned orders[] = {0, 1, 2, 3, pz_pageblock_order(pz)};
@@ -157,7 +148,7 @@ static void test_batch_one_refills_one_block(void **state)
 		pz_drain_all_pages(pz);
 		assert_int_equal(normal(pz).stat[PZ_NR_FREE_PAGES], free0);
 	}
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -174,7 +165,7 @@ static void assert_orders_bypass(pz_t *pz, unsigned lo, unsigned hi)
 		assert_int_equal(pz_free_pages(pz, a, o), 0);
 		assert_int_equal(pz_pfn_state(pz, pfn), PZ_PAGE_STATE_FREE);
 	}
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 }
 
 static void test_other_orders_bypass(void **state)
@@ -271,7 +262,7 @@ static void test_flush_at_high(void **state)
 			assert_int_equal(pz_free_pages(pz, pages[i], o), 0);
 	pz_drain_all_pages(pz);
 	assert_int_equal(tu_free_pages(pz), free0);
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -293,7 +284,7 @@ static void test_remote_drain_high_order(void **state)
 	assert_int_equal(pcp(pz, 1).count, 0);
 	pz_drain_all_pages(pz);
 	assert_int_equal(tu_free_pages(pz), free0);
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -349,19 +340,19 @@ static void test_lazy_tails_observably_equal(void **state)
 			/* the user may write owner words of tails; the head's is
 			 * cleared at the next allocation */
 			pz_page_set_owner(pz_pfn_to_page(pz, pfn + 1), 77);
-			assert_int_equal(pz_validate(pz), 0);
+			tu_validate(pz);
 			assert_int_equal(pz_free_pages(pz, h, o), 0);
 			assert_int_equal(pz_free_pages(pz, plain, o), 0);
 			assert_int_equal(pz_free_pages(pz, single, 0), 0);
 			/* once free, nothing is a tail any more */
 			assert_ptr_equal(pz_compound_head(pz, pz_pfn_to_page(pz, pfn + 1)),
 					 pz_pfn_to_page(pz, pfn + 1));
-			assert_int_equal(pz_validate(pz), 0);
+			tu_validate(pz);
 		}
 		pz_drain_all_pages(pz);
 		assert_int_equal(tu_free_pages(pz), free0);
 		/* reuse of every page as order 0 finds clean descriptors */
-		assert_int_equal(pz_validate(pz), 0);
+		tu_validate(pz);
 		tu_destroy(pz);
 	}
 }
@@ -376,12 +367,8 @@ static pz_t *make_atomic_sized(enum pz_profile profile, uint64_t pages)
 
 	tu_machine_init(&tm, 1, 1);
 	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 4096, 4096 + pages);
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.machine = &tm.m;
-	cfg.profile = profile;
+	tu_config(&cfg, &tm.m, profile, 0);
 	cfg.min_free_kbytes = 32768;
-	plat = tu_platform(0);
-	cfg.platform = &plat;
 	tu_cpu = 0;
 	return tu_create(&cfg);
 }
@@ -461,7 +448,7 @@ static void test_highatomic_reserve(void **state)
 			assert_int_equal(zi.nr_blocks_mt[PZ_MT_HIGHATOMIC] * 512,
 					 zi.nr_reserved_highatomic);
 		}
-		assert_int_equal(pz_validate(pz), 0);
+		tu_validate(pz);
 		/* a freed atomic block goes back to the reserve's lists */
 		for (unsigned i = 0; i <= natomic; i++)
 			if (atomic[i])
@@ -477,7 +464,7 @@ static void test_highatomic_reserve(void **state)
 		for (size_t i = 0; i < nfill; i++)
 			assert_int_equal(pz_free_pages(pz, fill[i], 0), 0);
 		pz_drain_all_pages(pz);
-		assert_int_equal(pz_validate(pz), 0);
+		tu_validate(pz);
 		free(fill);
 		tu_destroy(pz);
 	}
@@ -515,7 +502,7 @@ static void test_highatomic_hidden_from_watermark(void **state)
 	assert_int_equal(pz_free_pages(pz, a, 3), 0);
 	for (size_t i = 0; i < nfill; i++)
 		assert_int_equal(pz_free_pages(pz, fill[i], 0), 0);
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	free(fill);
 	tu_destroy(pz);
 }
@@ -545,7 +532,7 @@ static void test_highatomic_limit_exact(void **state)
 		assert_int_equal(pz_free_pages(pz, atomic[i], 3), 0);
 	for (size_t i = 0; i < nfill; i++)
 		assert_int_equal(pz_free_pages(pz, fill[i], 0), 0);
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	free(fill);
 	tu_destroy(pz);
 }
@@ -598,7 +585,7 @@ static void test_highatomic_hidden_from_pcp_shortcut(void **state)
 	assert_int_equal(pz_free_pages(pz, a, 3), 0);
 	for (size_t i = 0; i < nfill; i++)
 		assert_int_equal(pz_free_pages(pz, fill[i], 0), 0);
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	free(fill);
 	tu_destroy(pz);
 }

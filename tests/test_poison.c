@@ -13,7 +13,6 @@
 #define BASE 8192
 
 static struct tu_machine tm;
-static struct pz_platform plat;
 static unsigned char *mem;
 
 static pz_t *make(unsigned debug, int with_map)
@@ -22,11 +21,8 @@ static pz_t *make(unsigned debug, int with_map)
 
 	tu_machine_init(&tm, 1, 1);
 	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, BASE, BASE + SPAN);
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.machine = &tm.m;
+	tu_config(&cfg, &tm.m, PZ_PROFILE_LINUX_4_1, 0);
 	cfg.debug = debug;
-	plat = tu_platform(0);
-	cfg.platform = &plat;
 	tu_cpu = 0;
 	if (with_map) {
 		mem = aligned_alloc(4096, (size_t)SPAN * 4096);
@@ -78,7 +74,7 @@ static void test_use_after_free_reported(void **state)
 	assert_true(tu_log_contains("use after free"));
 	assert_true(tu_log_contains("offset 100"));
 	assert_int_equal(pz_free_pages(pz, q, 0), 0);
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	tu_destroy(pz);
 	free(mem);
 }
@@ -104,7 +100,7 @@ static void test_poison_high_order(void **state)
 	assert_int_equal(a[511 * 4096 + 7], 0);
 	assert_int_equal(pz_free_pages(pz, q, 9), 0);
 	pz_drain_all_pages(pz);
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	tu_destroy(pz);
 	free(mem);
 }

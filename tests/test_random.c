@@ -56,7 +56,6 @@ struct rec {
 };
 
 static struct tu_machine tm;
-static struct pz_platform plat;
 static unsigned char model[NPFN];
 static struct rec recs[MAXREC];
 static size_t nrec;
@@ -95,11 +94,7 @@ static pz_t *create(enum pz_profile profile)
 	tu_zone_present(&tm, 1, z, 20010, 32768);
 	tu_zone_reserved(&tm, 1, z, 30000, 30005);
 	struct pz_config cfg;
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.machine = &tm.m;
-	cfg.profile = profile;
-	plat = tu_platform(0);
-	cfg.platform = &plat;
+	tu_config(&cfg, &tm.m, profile, 0);
 	pz_t *pz = tu_create(&cfg);
 	assert_non_null(pz);
 	return pz;

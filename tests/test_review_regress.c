@@ -20,7 +20,6 @@
 #include <string.h>
 
 static struct tu_machine tm;
-static struct pz_platform plat;
 
 static pz_t *make1(enum pz_profile profile, unsigned mfk, unsigned set, unsigned clear)
 {
@@ -28,23 +27,12 @@ static pz_t *make1(enum pz_profile profile, unsigned mfk, unsigned set, unsigned
 
 	tu_machine_init(&tm, 1, 1);
 	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 4096, 4096 + 65536);
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.machine = &tm.m;
-	cfg.profile = profile;
+	tu_config(&cfg, &tm.m, profile, 0);
 	cfg.min_free_kbytes = mfk;
 	cfg.features_set = set;
 	cfg.features_clear = clear;
-	plat = tu_platform(0);
-	cfg.platform = &plat;
 	tu_cpu = 0;
 	return tu_create(&cfg);
-}
-
-static struct pz_zone_info zinfo(pz_t *pz, int nid, int type)
-{
-	struct pz_zone_info zi;
-	assert_int_equal(pz_zone_info(pz, nid, type, &zi), 0);
-	return zi;
 }
 
 /* The order-0 shortcut and the general path agree with a HIGHATOMIC reserve. */
@@ -52,21 +40,21 @@ static void test_fast_order0_ignores_highatomic(void **state)
 {
 	(void)state;
 	pz_t *pz = make1(PZ_PROFILE_MODERN, 4096, 0, 0);
-	struct pz_zone_info zi = zinfo(pz, 0, PZ_ZONE_NORMAL);
+	struct pz_zone_info zi = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
 	pz_page_t **fill = calloc(70000, sizeof(*fill)), *a, *g, *f;
 	size_t nfill = 0;
 	pz_nodemask_t all = 1;
 	const pz_gfp_t gfp = PZ_GFP_NOWAIT | PZ_GFP_MOVABLE | PZ_GFP_NOWARN;
 
-	while ((uint64_t)zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_NR_FREE_PAGES] > zi.wmark_low)
+	while ((uint64_t)tu_zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_NR_FREE_PAGES] > zi.wmark_low)
 		assert_non_null(fill[nfill++] = pz_alloc_pages(pz, PZ_GFP_HIGHUSER_MOVABLE, 0));
 	a = pz_alloc_pages(pz, PZ_GFP_ATOMIC_MASK, 3);
 	assert_non_null(a);
-	zi = zinfo(pz, 0, PZ_ZONE_NORMAL);
+	zi = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
 	assert_int_equal(zi.nr_reserved_highatomic, 512);
-	while ((uint64_t)zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_NR_FREE_PAGES] <= zi.wmark_low)
+	while ((uint64_t)tu_zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_NR_FREE_PAGES] <= zi.wmark_low)
 		assert_int_equal(pz_free_pages(pz, fill[--nfill], 0), 0);
-	zi = zinfo(pz, 0, PZ_ZONE_NORMAL);
+	zi = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
 	printf("free=%lld min=%llu low=%llu reserved_ha=%llu\n",
 	       (long long)zi.stat[PZ_NR_FREE_PAGES], (unsigned long long)zi.wmark_min,
 	       (unsigned long long)zi.wmark_low, (unsigned long long)zi.nr_reserved_highatomic);
@@ -79,7 +67,7 @@ static void test_fast_order0_ignores_highatomic(void **state)
 	f = pz_alloc_pages_nodemask(pz, gfp, 0, -1, NULL);
 	printf("shortcut:     %p\n", (void *)f);
 	assert_true((g == NULL) == (f == NULL));
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	free(fill);
 	tu_destroy(pz);
 }
@@ -91,11 +79,7 @@ static pz_t *make2(enum pz_profile profile, unsigned cpus)
 	tu_machine_init(&tm, 1, cpus);
 	tu_add_zone(&tm, 0, PZ_ZONE_DMA32, 4096, 4096 + 16384);
 	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 4096 + 16384, 4096 + 16384 + 65536);
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.machine = &tm.m;
-	cfg.profile = profile;
-	plat = tu_platform(0);
-	cfg.platform = &plat;
+	tu_config(&cfg, &tm.m, profile, 0);
 	tu_cpu = 0;
 	return tu_create(&cfg);
 }
@@ -153,7 +137,7 @@ static void test_bulk_lowmark(void **state)
 	 * all from the next zone (DMA32) where single calls would use Normal
 	 * down to LOW first (docs/DESIGN.md, deliberate differences) */
 	pz_t *a = make2(PZ_PROFILE_MODERN, 1);
-	struct pz_zone_info zi = zinfo(a, 0, PZ_ZONE_NORMAL);
+	struct pz_zone_info zi = tu_zinfo(a, 0, PZ_ZONE_NORMAL);
 	size_t prefill = (size_t)(zi.stat[PZ_NR_FREE_PAGES] - (int64_t)zi.wmark_low) - 200;
 	tu_destroy(a);
 	assert_true(bulk_vs_single(PZ_PROFILE_MODERN, 300, prefill, &bulk32) > 0);
@@ -222,7 +206,7 @@ static void test_hwpoison_race(void **state)
 	       "was handed out again\n",
 	       trials, bugs);
 	assert_int_equal(bugs, 0);
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -231,15 +215,15 @@ static void test_highatomic_pcp_orders(void **state)
 {
 	(void)state;
 	pz_t *pz = make1(PZ_PROFILE_MODERN, 128, 0, 0);
-	struct pz_zone_info zi = zinfo(pz, 0, PZ_ZONE_NORMAL);
+	struct pz_zone_info zi = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
 	pz_page_t **fill = calloc(70000, sizeof(*fill)), *a, *o3, *o4;
 	size_t nfill = 0;
 	uint64_t ha = 0, ha3 = 0;
 
-	while ((uint64_t)zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_NR_FREE_PAGES] > zi.wmark_low)
+	while ((uint64_t)tu_zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_NR_FREE_PAGES] > zi.wmark_low)
 		assert_non_null(fill[nfill++] = pz_alloc_pages(pz, PZ_GFP_HIGHUSER_MOVABLE, 0));
 	pz_drain_all_pages(pz);
-	while ((uint64_t)zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_NR_FREE_PAGES] > zi.wmark_low)
+	while ((uint64_t)tu_zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_NR_FREE_PAGES] > zi.wmark_low)
 		assert_non_null(fill[nfill++] = pz_alloc_pages(pz, PZ_GFP_HIGHUSER_MOVABLE, 0));
 	a = pz_alloc_pages(pz, PZ_GFP_ATOMIC_MASK | PZ_GFP_NOWARN, 4); /* order 4: buddy path */
 	assert_non_null(a);
@@ -258,7 +242,7 @@ static void test_highatomic_pcp_orders(void **state)
 	while ((fill[nfill] =
 			pz_alloc_pages(pz, PZ_GFP_ATOMIC_MASK | PZ_GFP_MOVABLE | PZ_GFP_NOWARN, 0)))
 		nfill++;
-	zi = zinfo(pz, 0, PZ_ZONE_NORMAL);
+	zi = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
 	for (unsigned o = 0; o < 11; o++) {
 		ha += zi.nr_free_mt[o][PZ_MT_HIGHATOMIC] << o;
 		if (o >= 3)
@@ -273,7 +257,7 @@ static void test_highatomic_pcp_orders(void **state)
 	printf("GFP_ATOMIC order 3: %s; order 4: %s\n", o3 ? "ok" : "FAILED", o4 ? "ok" : "FAILED");
 	assert_non_null(o3);
 	assert_non_null(o4);
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	free(fill);
 	tu_destroy(pz);
 }

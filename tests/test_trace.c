@@ -12,15 +12,10 @@ static struct pz_trace_event evbuf[4096];
 static pz_t *make(enum pz_profile profile)
 {
 	static struct tu_machine tm;
-	static struct pz_platform plat;
 	struct pz_config cfg;
 
 	tu_machine_simple(&tm, 0, 65536, 1); /* DMA + 256 MiB Normal */
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.machine = &tm.m;
-	cfg.profile = profile;
-	plat = tu_platform(1);
-	cfg.platform = &plat;
+	tu_config(&cfg, &tm.m, profile, 1);
 	tu_trace.events = evbuf;
 	tu_trace.cap = sizeof(evbuf) / sizeof(evbuf[0]);
 	tu_trace_reset();
@@ -121,7 +116,7 @@ static void test_trace_flush_and_batched(void **state)
 	assert_int_equal(evbuf[1].kind, PZ_TRACE_PAGE_FREE);
 	assert_int_equal(evbuf[1].pfn, evbuf[0].pfn);
 	pz_drain_all_pages(pz);
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -153,18 +148,13 @@ static void test_trace_failure(void **state)
 static void rmqueue_failure(enum pz_profile profile, enum pz_migratetype tried, const char *text)
 {
 	static struct tu_machine tm;
-	static struct pz_platform plat;
 	struct pz_config cfg;
 	const pz_gfp_t g = PZ_GFP_KERNEL | PZ_GFP_MEMALLOC | PZ_GFP_NOWARN;
 	char line[256];
 
 	tu_machine_init(&tm, 1, 1);
 	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 4096, 5120);
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.machine = &tm.m;
-	cfg.profile = profile;
-	plat = tu_platform(1);
-	cfg.platform = &plat;
+	tu_config(&cfg, &tm.m, profile, 1);
 	tu_trace.events = evbuf;
 	tu_trace.cap = sizeof(evbuf) / sizeof(evbuf[0]);
 	pz_t *pz = tu_create(&cfg);

@@ -14,44 +14,21 @@
 #define GFP_RESERVE (PZ_GFP_KERNEL | PZ_GFP_MEMALLOC)
 
 static struct tu_machine tm;
-static struct pz_platform plat;
 
 static void cfg_init(struct pz_config *cfg, const struct tu_machine *m)
 {
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->machine = &m->m;
-	cfg->profile = PZ_PROFILE_LINUX_4_1;
-	plat = tu_platform(0);
-	cfg->platform = &plat;
-}
-
-static pz_t *create_cfg(const struct pz_config *cfg)
-{
-	pz_t *pz = tu_create(cfg);
-	assert_non_null(pz);
-	assert_int_equal(pz_validate(pz), 0);
-	return pz;
+	tu_config(cfg, &m->m, PZ_PROFILE_LINUX_4_1, 0);
 }
 
 static pz_t *create(const struct tu_machine *m)
 {
-	struct pz_config cfg;
-	cfg_init(&cfg, m);
-	return create_cfg(&cfg);
-}
-
-static struct pz_zone_info zinfo(pz_t *pz, int nid, enum pz_zone_type t)
-{
-	struct pz_zone_info z;
-	memset(&z, 0, sizeof(z));
-	assert_int_equal(pz_zone_info(pz, nid, t, &z), 0);
-	return z;
+	return tu_create_default(&m->m, PZ_PROFILE_LINUX_4_1, 0);
 }
 
 static void assert_wmarks(pz_t *pz, int nid, enum pz_zone_type t, uint64_t min, uint64_t low,
 			  uint64_t high)
 {
-	struct pz_zone_info z = zinfo(pz, nid, t);
+	struct pz_zone_info z = tu_zinfo(pz, nid, t);
 	if (z.wmark_min != min || z.wmark_low != low || z.wmark_high != high)
 		fail_msg("node %d zone %d: wmarks %llu/%llu/%llu, want %llu/%llu/%llu", nid, (int)t,
 			 (unsigned long long)z.wmark_min, (unsigned long long)z.wmark_low,
@@ -138,7 +115,7 @@ static void test_min_free_kbytes_config(void **state)
 	tu_machine_simple(&tm, 258048, 262144, 1);
 	cfg_init(&cfg, &tm);
 	cfg.min_free_kbytes = 20000;
-	pz_t *pz = create_cfg(&cfg);
+	pz_t *pz = tu_create_ok(&cfg);
 	assert_int_equal(pz_min_free_kbytes(pz), 20000);
 	/* pages_min = 20000 >> 2 = 5000; lowmem = 524287
 	 * DMA:    tmp = 5000 * 4095 / 524287 = 20475000 / 524287 = 39 (39.05)
@@ -169,17 +146,17 @@ static void test_wmarks_three_zones(void **state)
 	pz_t *pz = create(&tm);
 	assert_int_equal(pz_min_free_kbytes(pz), 5792);
 
-	struct pz_zone_info z = zinfo(pz, 0, PZ_ZONE_DMA);
+	struct pz_zone_info z = tu_zinfo(pz, 0, PZ_ZONE_DMA);
 	assert_true(z.populated);
 	assert_int_equal(z.start_pfn, 1);
 	assert_int_equal(z.spanned, 4095);
 	assert_int_equal(z.present, 4095);
 	assert_int_equal(z.managed, 4095);
 	assert_int_equal(z.stat[PZ_NR_FREE_PAGES], 4095);
-	z = zinfo(pz, 0, PZ_ZONE_DMA32);
+	z = tu_zinfo(pz, 0, PZ_ZONE_DMA32);
 	assert_int_equal(z.start_pfn, 4096);
 	assert_int_equal(z.managed, 258048);
-	z = zinfo(pz, 0, PZ_ZONE_NORMAL);
+	z = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
 	assert_int_equal(z.start_pfn, 262144);
 	assert_int_equal(z.managed, 262144);
 
@@ -197,9 +174,9 @@ static void test_wmarks_three_zones(void **state)
 
 	/* fair policy: NR_ALLOC_BATCH = high - low: 16-13 = 3, 1068-890 = 178,
 	 * 1086-905 = 181 */
-	assert_int_equal(zinfo(pz, 0, PZ_ZONE_DMA).stat[PZ_NR_ALLOC_BATCH], 3);
-	assert_int_equal(zinfo(pz, 0, PZ_ZONE_DMA32).stat[PZ_NR_ALLOC_BATCH], 178);
-	assert_int_equal(zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_NR_ALLOC_BATCH], 181);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_DMA).stat[PZ_NR_ALLOC_BATCH], 3);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_DMA32).stat[PZ_NR_ALLOC_BATCH], 178);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_NR_ALLOC_BATCH], 181);
 	tu_destroy(pz);
 }
 
@@ -227,12 +204,12 @@ static void test_wmarks_reserved_and_holes(void **state)
 	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 262144, 524288);
 	pz_t *pz = create(&tm);
 
-	struct pz_zone_info i = zinfo(pz, 0, PZ_ZONE_DMA);
+	struct pz_zone_info i = tu_zinfo(pz, 0, PZ_ZONE_DMA);
 	assert_int_equal(i.spanned, 4095);
 	assert_int_equal(i.present, 4095);
 	assert_int_equal(i.managed, 3936);
 	assert_int_equal(i.stat[PZ_NR_FREE_PAGES], 3936);
-	i = zinfo(pz, 0, PZ_ZONE_DMA32);
+	i = tu_zinfo(pz, 0, PZ_ZONE_DMA32);
 	assert_int_equal(i.spanned, 258048);
 	assert_int_equal(i.present, 257948);
 	assert_int_equal(i.managed, 257848);
@@ -286,18 +263,18 @@ static void test_wmarks_spec_worked_example(void **state)
 	assert_wmarks(pz, 0, PZ_ZONE_DMA32, 1019, 1273, 1528);
 	assert_wmarks(pz, 0, PZ_ZONE_DMA, 4, 5, 6);
 	/* NR_ALLOC_BATCH follows: 4608 - 3840 = 768 */
-	assert_int_equal(zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_NR_ALLOC_BATCH], 768);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_NR_ALLOC_BATCH], 768);
 
 	/* lowmem_reserve (ratios 256, 256, 32, 32):
 	 * DMA[1]   = 995905 / 256 = 3890 (256 * 3890 = 995840)
 	 * DMA[2]   = (995905 + 3000000) / 256 = 3995905 / 256 = 15609
 	 * DMA32[2] = 3000000 / 256 = 11718 (256 * 11718 = 2999808) */
-	struct pz_zone_info z = zinfo(pz, 0, PZ_ZONE_DMA);
+	struct pz_zone_info z = tu_zinfo(pz, 0, PZ_ZONE_DMA);
 	assert_int_equal(z.lowmem_reserve[1], 3890);
 	assert_int_equal(z.lowmem_reserve[2], 15609);
-	z = zinfo(pz, 0, PZ_ZONE_DMA32);
+	z = tu_zinfo(pz, 0, PZ_ZONE_DMA32);
 	assert_int_equal(z.lowmem_reserve[2], 11718);
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -330,14 +307,14 @@ static void test_wmarks_highmem(void **state)
 	assert_wmarks(pz, 0, PZ_ZONE_DMA, 17, 21, 25);
 	assert_wmarks(pz, 0, PZ_ZONE_NORMAL, 939, 1173, 1408);
 	assert_wmarks(pz, 0, PZ_ZONE_HIGHMEM, 128, 435, 743);
-	struct pz_zone_info z = zinfo(pz, 0, PZ_ZONE_DMA);
+	struct pz_zone_info z = tu_zinfo(pz, 0, PZ_ZONE_DMA);
 	assert_int_equal(z.lowmem_reserve[PZ_ZONE_NORMAL], 880);
 	assert_int_equal(z.lowmem_reserve[PZ_ZONE_HIGHMEM], 2032);
 	assert_int_equal(z.lowmem_reserve[PZ_ZONE_MOVABLE], 2032);
-	z = zinfo(pz, 0, PZ_ZONE_NORMAL);
+	z = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
 	assert_int_equal(z.lowmem_reserve[PZ_ZONE_HIGHMEM], 9216);
 	assert_int_equal(z.lowmem_reserve[PZ_ZONE_MOVABLE], 9216);
-	z = zinfo(pz, 0, PZ_ZONE_HIGHMEM);
+	z = tu_zinfo(pz, 0, PZ_ZONE_HIGHMEM);
 	assert_int_equal(z.lowmem_reserve[PZ_ZONE_MOVABLE], 0);
 	/* GFP_HIGHUSER prefers HighMem; GFP_KERNEL never gets it */
 	pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_HIGHUSER, 0);
@@ -347,7 +324,7 @@ static void test_wmarks_highmem(void **state)
 	p = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0);
 	assert_int_equal(pz_page_zonenum(pz, p), PZ_ZONE_NORMAL);
 	assert_int_equal(pz_free_pages(pz, p, 0), 0);
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -362,18 +339,18 @@ static void test_alloc_batch_decrement(void **state)
 	pz_t *pz = create(&tm);
 	pz_page_t *a = pz_alloc_pages(pz, PZ_GFP_KERNEL, 3);
 	assert_int_equal(pz_page_zonenum(pz, a), PZ_ZONE_NORMAL);
-	assert_int_equal(zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_NR_ALLOC_BATCH], 181 - 8);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_NR_ALLOC_BATCH], 181 - 8);
 	pz_page_t *b = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0); /* refills 31 */
 	assert_int_equal(pz_page_zonenum(pz, b), PZ_ZONE_NORMAL);
-	assert_int_equal(zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_NR_ALLOC_BATCH], 181 - 8 - 1);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_NR_ALLOC_BATCH], 181 - 8 - 1);
 	pz_page_t *c = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0); /* from the list */
-	assert_int_equal(zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_NR_ALLOC_BATCH], 181 - 8 - 2);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_NR_ALLOC_BATCH], 181 - 8 - 2);
 	/* frees do not give batch back */
 	assert_int_equal(pz_free_pages(pz, a, 3), 0);
 	assert_int_equal(pz_free_pages(pz, b, 0), 0);
 	assert_int_equal(pz_free_pages(pz, c, 0), 0);
-	assert_int_equal(zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_NR_ALLOC_BATCH], 181 - 10);
-	assert_int_equal(pz_validate(pz), 0);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_NR_ALLOC_BATCH], 181 - 10);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -382,7 +359,7 @@ static void test_alloc_batch_decrement(void **state)
 
 static void assert_reserve(pz_t *pz, enum pz_zone_type t, const uint64_t want[PZ_NR_ZONE_TYPES])
 {
-	struct pz_zone_info z = zinfo(pz, 0, t);
+	struct pz_zone_info z = tu_zinfo(pz, 0, t);
 	for (int j = 0; j < PZ_NR_ZONE_TYPES; j++)
 		if (z.lowmem_reserve[j] != want[j])
 			fail_msg("zone %d lowmem_reserve[%d] = %llu, want %llu", (int)t, j,
@@ -429,7 +406,7 @@ static void test_lowmem_reserve_ratio_config(void **state)
 	cfg.lowmem_reserve_ratio[1] = 64;
 	cfg.lowmem_reserve_ratio[2] = 32;
 	cfg.lowmem_reserve_ratio[3] = 32;
-	pz_t *pz = create_cfg(&cfg);
+	pz_t *pz = tu_create_ok(&cfg);
 	const uint64_t dma[] = {0, 2016, 4064, 4064, 4064};
 	const uint64_t dma32[] = {0, 0, 4096, 4096, 4096};
 	assert_reserve(pz, PZ_ZONE_DMA, dma);
@@ -454,11 +431,11 @@ static void test_lowmem_reserve_uses_managed(void **state)
 	tu_zone_reserved(&tm, 0, z, 4096, 4196);
 	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 262144, 524288);
 	pz_t *pz = create(&tm);
-	struct pz_zone_info i = zinfo(pz, 0, PZ_ZONE_DMA);
+	struct pz_zone_info i = tu_zinfo(pz, 0, PZ_ZONE_DMA);
 	assert_int_equal(i.lowmem_reserve[0], 0);
 	assert_int_equal(i.lowmem_reserve[1], 1007);
 	assert_int_equal(i.lowmem_reserve[2], 2031);
-	i = zinfo(pz, 0, PZ_ZONE_DMA32);
+	i = tu_zinfo(pz, 0, PZ_ZONE_DMA32);
 	assert_int_equal(i.lowmem_reserve[1], 0);
 	assert_int_equal(i.lowmem_reserve[2], 1024);
 	tu_destroy(pz);
@@ -469,7 +446,7 @@ static void test_lowmem_reserve_uses_managed(void **state)
 
 static void assert_pcp(pz_t *pz, enum pz_zone_type t, unsigned high, unsigned batch)
 {
-	struct pz_zone_info z = zinfo(pz, 0, t);
+	struct pz_zone_info z = tu_zinfo(pz, 0, t);
 	if (z.pcp_high != high || z.pcp_batch != batch)
 		fail_msg("zone %d: pcp high/batch %u/%u, want %u/%u", (int)t, z.pcp_high,
 			 z.pcp_batch, high, batch);
@@ -523,15 +500,15 @@ static void test_pcp_dma_high_zero_flushes(void **state)
 	assert_non_null(p);
 	assert_int_equal(pz_page_zonenum(pz, p), PZ_ZONE_DMA);
 	/* refill of batch 1: exactly the page handed out left the buddy lists */
-	struct pz_zone_info z = zinfo(pz, 0, PZ_ZONE_DMA);
+	struct pz_zone_info z = tu_zinfo(pz, 0, PZ_ZONE_DMA);
 	assert_int_equal(z.stat[PZ_NR_FREE_PAGES], 4095 - 1);
 	assert_int_equal(z.pcp_pages, 0);
 	assert_int_equal(pz_free_pages(pz, p, 0), 0);
 	/* count 1 >= high 0 -> free_pcppages_bulk(1): back in the buddy lists */
-	z = zinfo(pz, 0, PZ_ZONE_DMA);
+	z = tu_zinfo(pz, 0, PZ_ZONE_DMA);
 	assert_int_equal(z.pcp_pages, 0);
 	assert_int_equal(z.stat[PZ_NR_FREE_PAGES], 4095);
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -574,14 +551,14 @@ static void test_pcp_fraction(void **state)
 	assert_pcp(pz, PZ_ZONE_DMA, 0, 1);
 	assert_pcp(pz, PZ_ZONE_DMA32, 186, 31);
 	assert_pcp(pz, PZ_ZONE_NORMAL, 186, 31);
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	tu_destroy(pz);
 
 	/* the same from the config at init */
 	struct pz_config cfg;
 	cfg_init(&cfg, &tm);
 	cfg.percpu_pagelist_fraction = 8;
-	pz = create_cfg(&cfg);
+	pz = tu_create_ok(&cfg);
 	assert_pcp(pz, PZ_ZONE_DMA, 511, 96);
 	assert_pcp(pz, PZ_ZONE_NORMAL, 32768, 96);
 	tu_destroy(pz);
@@ -610,7 +587,7 @@ static void test_pcp_fraction_config_refused(void **state)
 
 	cfg.percpu_pagelist_fraction = 8; /* the smallest accepted */
 	assert_int_equal(pz_init(&cfg, mem, size, &pz), 0);
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	assert_int_equal(pz_destroy(pz), 0);
 	free(mem);
 }
@@ -635,7 +612,7 @@ static void push(struct stack *s, pz_page_t *p)
 
 static int64_t nr_free(pz_t *pz, int nid, enum pz_zone_type t)
 {
-	return zinfo(pz, nid, t).stat[PZ_NR_FREE_PAGES];
+	return tu_zinfo(pz, nid, t).stat[PZ_NR_FREE_PAGES];
 }
 
 /* Allocates or frees order-0 pages of zone (nid, t) until its NR_FREE_PAGES,
@@ -709,7 +686,7 @@ static pz_t *wm_zone(unsigned features_set)
 	cfg_init(&cfg, &tm);
 	cfg.min_free_kbytes = 4096;
 	cfg.features_set = features_set;
-	pz_t *pz = create_cfg(&cfg);
+	pz_t *pz = tu_create_ok(&cfg);
 	assert_wmarks(pz, 0, PZ_ZONE_NORMAL, 1024, 1280, 1536);
 	return pz;
 }
@@ -747,12 +724,12 @@ static void test_watermark_ok_order0_boundaries(void **state)
 					 (long long)f, wcases[i].flags, got, want,
 					 (long long)wcases[i].eff);
 		}
-		assert_int_equal(pz_validate(pz), 0);
+		tu_validate(pz);
 	}
 	free_stack(pz, &s);
 	pz_drain_all_pages(pz);
 	assert_int_equal(nr_free(pz, 0, PZ_ZONE_NORMAL), 8192);
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -790,7 +767,7 @@ static void test_watermark_ok_41_high_order(void **state)
 		pages[12287 - 4096] = NULL;
 		pz_drain_all_pages(pz);
 
-		struct pz_zone_info z = zinfo(pz, 0, PZ_ZONE_NORMAL);
+		struct pz_zone_info z = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
 		assert_int_equal(z.stat[PZ_NR_FREE_PAGES], 4097);
 		assert_int_equal(z.nr_free[0], 4095);
 		assert_int_equal(z.nr_free[1], 1);
@@ -826,7 +803,7 @@ static void test_watermark_ok_41_high_order(void **state)
 			pages[pfn - 4096] = NULL;
 		}
 		pz_drain_all_pages(pz);
-		z = zinfo(pz, 0, PZ_ZONE_NORMAL);
+		z = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
 		assert_int_equal(z.stat[PZ_NR_FREE_PAGES], 4609);
 		assert_int_equal(z.nr_free[0], 3583);
 		assert_int_equal(z.nr_free[1], 1);
@@ -846,7 +823,7 @@ static void test_watermark_ok_41_high_order(void **state)
 		assert_int_equal(pz_zone_watermark_ok(pz, 0, PZ_ZONE_NORMAL, 10, PZ_ALLOC_WMARK_MIN,
 						      PZ_ZONE_NORMAL),
 				 variant ? 1 : 0);
-		assert_int_equal(pz_validate(pz), 0);
+		tu_validate(pz);
 
 		for (int i = 0; i < 8192; i++)
 			if (pages[i])
@@ -854,7 +831,7 @@ static void test_watermark_ok_41_high_order(void **state)
 		free(pages);
 		pz_drain_all_pages(pz);
 		assert_int_equal(nr_free(pz, 0, PZ_ZONE_NORMAL), 8192);
-		assert_int_equal(pz_validate(pz), 0);
+		tu_validate(pz);
 		tu_destroy(pz);
 	}
 }
@@ -891,8 +868,8 @@ static void test_watermark_ok_classzone_reserve(void **state)
 	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 4096, 12288);
 	cfg_init(&cfg, &tm);
 	cfg.lowmem_reserve_ratio[0] = 1;
-	pz_t *pz = create_cfg(&cfg);
-	struct pz_zone_info z = zinfo(pz, 0, PZ_ZONE_DMA);
+	pz_t *pz = tu_create_ok(&cfg);
+	struct pz_zone_info z = tu_zinfo(pz, 0, PZ_ZONE_DMA);
 	assert_int_equal(z.wmark_min, 73);
 	assert_int_equal(z.lowmem_reserve[PZ_ZONE_NORMAL], 8192);
 	assert_int_equal(
@@ -909,16 +886,16 @@ static void test_watermark_ok_classzone_reserve(void **state)
 		push(&s, p);
 	}
 	assert_true(s.n > 0);
-	assert_int_equal(zinfo(pz, 0, PZ_ZONE_DMA).stat[PZ_NR_FREE_PAGES], 4095);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_DMA).stat[PZ_NR_FREE_PAGES], 4095);
 	free_stack(pz, &s);
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	tu_destroy(pz);
 
 	/* With the default ratio 256: DMA.lowmem_reserve[Normal] = 8192 / 256 =
 	 * 32; DMA low = 73 + 18 = 91: GFP_KERNEL does fall back into DMA. */
 	cfg.lowmem_reserve_ratio[0] = 0;
-	pz = create_cfg(&cfg);
-	assert_int_equal(zinfo(pz, 0, PZ_ZONE_DMA).lowmem_reserve[PZ_ZONE_NORMAL], 32);
+	pz = tu_create_ok(&cfg);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_DMA).lowmem_reserve[PZ_ZONE_NORMAL], 32);
 	int got_dma = 0;
 	while ((p = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0)) != NULL) {
 		if (pz_page_zonenum(pz, p) == PZ_ZONE_DMA)
@@ -927,7 +904,7 @@ static void test_watermark_ok_classzone_reserve(void **state)
 	}
 	assert_true(got_dma);
 	free_stack(pz, &s);
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 

@@ -16,30 +16,14 @@
 #define D   PZ_ZONE_DMA
 
 static struct tu_machine tm;
-static struct pz_platform plat;
 
 static pz_t *create(const struct tu_machine *m, enum pz_zonelist_order order)
 {
 	struct pz_config cfg;
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.machine = &m->m;
-	cfg.profile = PZ_PROFILE_LINUX_4_1;
-	plat = tu_platform(0);
-	cfg.platform = &plat;
+	tu_config(&cfg, &m->m, PZ_PROFILE_LINUX_4_1, 0);
 	cfg.zonelist_order = order;
 	tu_cpu = 0; /* a failed test may have left another CPU current */
-	pz_t *pz = tu_create(&cfg);
-	assert_non_null(pz);
-	assert_int_equal(pz_validate(pz), 0);
-	return pz;
-}
-
-static struct pz_zone_info zinfo(pz_t *pz, int nid, enum pz_zone_type t)
-{
-	struct pz_zone_info z;
-	memset(&z, 0, sizeof(z));
-	assert_int_equal(pz_zone_info(pz, nid, t, &z), 0);
-	return z;
+	return tu_create_ok(&cfg);
 }
 
 /*
@@ -326,7 +310,7 @@ static void test_zonelist_memoryless_node(void **state)
 	assert_int_equal(pz_page_to_nid(pz, p), 2);
 	assert_int_equal(pz_free_pages(pz, p, 0), 0);
 	tu_cpu = 0;
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -371,12 +355,12 @@ static void test_alloc_node_until_low_watermark(void **state)
 	pz_t *pz = create(&tm, PZ_ZONELIST_ORDER_DEFAULT);
 	struct stack s = {0};
 	tu_cpu = 1;
-	uint64_t low = zinfo(pz, 1, N).wmark_low;
+	uint64_t low = tu_zinfo(pz, 1, N).wmark_low;
 	assert_true(low > 0);
 	int64_t on_node1 = 0;
 	int fell_back = 0;
 	for (int i = 0; i < 20000 && !fell_back; i++) {
-		int64_t f = zinfo(pz, 1, N).stat[PZ_NR_FREE_PAGES];
+		int64_t f = tu_zinfo(pz, 1, N).stat[PZ_NR_FREE_PAGES];
 		pz_page_t *p = pz_alloc_pages_node(pz, 1, PZ_GFP_KERNEL, 0);
 		assert_non_null(p);
 		push(&s, p);
@@ -397,7 +381,7 @@ static void test_alloc_node_until_low_watermark(void **state)
 	assert_true(fell_back);
 	assert_true(on_node1 > 8000);
 
-	struct pz_zone_info n1 = zinfo(pz, 1, N), n0 = zinfo(pz, 0, N);
+	struct pz_zone_info n1 = tu_zinfo(pz, 1, N), n0 = tu_zinfo(pz, 0, N);
 	assert_int_equal(n1.stat[PZ_PGALLOC], on_node1);
 	assert_int_equal(n1.stat[PZ_NUMA_HIT], on_node1);
 	assert_int_equal(n1.stat[PZ_NUMA_LOCAL], on_node1);
@@ -407,10 +391,10 @@ static void test_alloc_node_until_low_watermark(void **state)
 	assert_int_equal(n0.stat[PZ_NUMA_MISS], 1);
 	assert_int_equal(n0.stat[PZ_NUMA_OTHER], 1);
 	assert_int_equal(n0.stat[PZ_NUMA_HIT], 0);
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	free_stack(pz, &s);
 	pz_drain_all_pages(pz);
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	tu_cpu = 0;
 	tu_destroy(pz);
 }
@@ -433,11 +417,7 @@ static pz_t *two_big_nodes(enum pz_profile profile, bool dma32)
 		tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 4096, 4096 + 65536);
 	}
 	tu_add_zone(&tm, 1, PZ_ZONE_NORMAL, 4096 + 65536, 4096 + 2 * 65536);
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.machine = &tm.m;
-	cfg.profile = profile;
-	plat = tu_platform(0);
-	cfg.platform = &plat;
+	tu_config(&cfg, &tm.m, profile, 0);
 	tu_cpu = 0;
 	pz_t *pz = tu_create(&cfg);
 	assert_non_null(pz);
@@ -458,7 +438,7 @@ static void test_pcp_numa_counters(void **state)
 	for (int profile = 0; profile < 2; profile++) {
 		pz_t *pz = two_big_nodes((enum pz_profile)profile, false);
 		pz_page_t *p[30];
-		struct pz_zone_info a = zinfo(pz, 1, N), b;
+		struct pz_zone_info a = tu_zinfo(pz, 1, N), b;
 
 		tu_cpu = 0;
 		for (int i = 0; i < 10; i++)
@@ -472,7 +452,7 @@ static void test_pcp_numa_counters(void **state)
 			assert_non_null(p[i]);
 			assert_int_equal(pz_page_to_nid(pz, p[i]), 1);
 		}
-		b = zinfo(pz, 1, N);
+		b = tu_zinfo(pz, 1, N);
 		assert_int_equal(b.stat[PZ_PGALLOC] - a.stat[PZ_PGALLOC], 30);
 		assert_int_equal(b.stat[PZ_NUMA_HIT] - a.stat[PZ_NUMA_HIT], 30);
 		assert_int_equal(b.stat[PZ_NUMA_MISS] - a.stat[PZ_NUMA_MISS], 0);
@@ -480,7 +460,7 @@ static void test_pcp_numa_counters(void **state)
 		assert_int_equal(b.stat[PZ_NUMA_OTHER] - a.stat[PZ_NUMA_OTHER], 10);
 		for (int i = 0; i < 30; i++)
 			assert_int_equal(pz_free_pages(pz, p[i], 0), 0);
-		assert_int_equal(pz_validate(pz), 0);
+		tu_validate(pz);
 		tu_cpu = 0;
 		tu_destroy(pz);
 	}
@@ -511,7 +491,7 @@ static void test_thisnode_without_node(void **state)
 		/* node 1 has no DMA32 zone (node 0 has): nothing for CPU 1 */
 		tu_cpu = 1;
 		assert_null(pz_alloc_pages(pz, PZ_GFP_DMA32 | PZ_GFP_THISNODE | PZ_GFP_NOWARN, 0));
-		assert_int_equal(pz_validate(pz), 0);
+		tu_validate(pz);
 		tu_cpu = 0;
 		tu_destroy(pz);
 	}
@@ -551,7 +531,7 @@ static void test_alloc_nodemask(void **state)
 	assert_int_equal(pz_page_to_nid(pz, p), 1);
 	assert_int_equal(pz_free_pages(pz, p, 0), 0);
 	tu_cpu = 0;
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -584,7 +564,7 @@ static void test_alloc_thisnode_no_fallback(void **state)
 	}
 	/* every one of node 1's 8192 pages was handed out */
 	assert_int_equal(s.n, 8192);
-	assert_int_equal(zinfo(pz, 1, N).stat[PZ_NR_FREE_PAGES], 0);
+	assert_int_equal(tu_zinfo(pz, 1, N).stat[PZ_NR_FREE_PAGES], 0);
 
 	assert_null(pz_alloc_pages_node(pz, 1, PZ_GFP_NOWAIT | PZ_GFP_THISNODE, 0));
 	assert_null(pz_alloc_pages_node(pz, 1, PZ_GFP_ATOMIC_MASK | PZ_GFP_THISNODE, 0));
@@ -603,11 +583,11 @@ static void test_alloc_thisnode_no_fallback(void **state)
 	assert_int_equal(pz_page_to_nid(pz, p), 0);
 	push(&s, p);
 
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	free_stack(pz, &s);
 	pz_drain_all_pages(pz);
 	assert_int_equal(tu_free_pages(pz), 4095 + 4096 + 8192 + 8192);
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	tu_cpu = 0;
 	tu_destroy(pz);
 }
@@ -664,10 +644,10 @@ static void test_alloc_dma_zones(void **state)
 		push(&s, p);
 	}
 	/* Normal memory is untouched by all of this */
-	assert_int_equal(zinfo(pz, 0, N).stat[PZ_PGALLOC], 2);
-	assert_int_equal(pz_validate(pz), 0);
+	assert_int_equal(tu_zinfo(pz, 0, N).stat[PZ_PGALLOC], 2);
+	tu_validate(pz);
 	free_stack(pz, &s);
-	assert_int_equal(pz_validate(pz), 0);
+	tu_validate(pz);
 	tu_destroy(pz);
 }
 
@@ -705,7 +685,7 @@ static void test_alloc_zone_vs_node_order(void **state)
 			assert_true(z == D32 || z == D);
 		}
 		free_stack(pz, &s);
-		assert_int_equal(pz_validate(pz), 0);
+		tu_validate(pz);
 		tu_destroy(pz);
 	}
 }

@@ -167,6 +167,62 @@ pz_t *tu_create_machine(const struct pz_machine *m, enum pz_profile profile)
 	return tu_create(&cfg);
 }
 
+struct pz_platform tu_plat;
+
+void tu_config(struct pz_config *cfg, const struct pz_machine *m, enum pz_profile profile,
+	       int with_trace)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->machine = m;
+	cfg->profile = profile;
+	tu_plat = tu_platform(with_trace);
+	cfg->platform = &tu_plat;
+}
+
+pz_t *tu_create_ok(const struct pz_config *cfg)
+{
+	pz_t *pz = tu_create(cfg);
+
+	if (!pz)
+		fail_msg("tu_create refused the configuration; last log: %s", tu_log.last);
+	tu_validate(pz);
+	return pz;
+}
+
+pz_t *tu_create_default(const struct pz_machine *m, enum pz_profile profile, int with_trace)
+{
+	struct pz_config cfg;
+
+	tu_config(&cfg, m, profile, with_trace);
+	return tu_create_ok(&cfg);
+}
+
+struct pz_zone_info tu_zinfo(pz_t *pz, int nid, enum pz_zone_type t)
+{
+	struct pz_zone_info z;
+
+	memset(&z, 0, sizeof(z));
+	assert_int_equal(pz_zone_info(pz, nid, t, &z), 0);
+	return z;
+}
+
+struct pz_errors tu_errors(pz_t *pz)
+{
+	struct pz_errors e;
+
+	memset(&e, 0xff, sizeof(e));
+	pz_errors(pz, &e);
+	return e;
+}
+
+void tu_validate(pz_t *pz)
+{
+	int v = pz_validate(pz);
+
+	if (v != 0)
+		fail_msg("pz_validate: %d violations; last log: %s", v, tu_log.last);
+}
+
 void tu_destroy(pz_t *pz)
 {
 	if (!pz)

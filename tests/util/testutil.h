@@ -65,10 +65,29 @@ void tu_trace_reset(void);
 extern unsigned tu_cpu;
 struct pz_platform tu_platform(int with_trace);
 
-/* Creates an instance on heap metadata (freed by tu_destroy). */
+/* Creates an instance on heap metadata (freed by tu_destroy); NULL when
+ * pz_metadata_size or pz_init refuses cfg. */
 pz_t *tu_create(const struct pz_config *cfg);
+/* The platform tu_config points at (the instance keeps a copy). */
+extern struct pz_platform tu_plat;
+/* cfg zeroed, then machine m, the profile, and &tu_plat set to
+ * tu_platform(with_trace). */
+void tu_config(struct pz_config *cfg, const struct pz_machine *m, enum pz_profile profile,
+	       int with_trace);
+/* tu_create that must succeed and leave a valid instance (fails the test
+ * otherwise). */
+pz_t *tu_create_ok(const struct pz_config *cfg);
+/* tu_config then tu_create_ok: machine m, the profile, defaults otherwise. */
+pz_t *tu_create_default(const struct pz_machine *m, enum pz_profile profile, int with_trace);
 pz_t *tu_create_machine(const struct pz_machine *m, enum pz_profile profile);
 void tu_destroy(pz_t *pz);
+
+/* pz_zone_info of (nid, t), which must succeed. */
+struct pz_zone_info tu_zinfo(pz_t *pz, int nid, enum pz_zone_type t);
+/* pz_errors, every field preset to all ones (so a field left unset shows). */
+struct pz_errors tu_errors(pz_t *pz);
+/* pz_validate must find nothing; fails with the count and the last log. */
+void tu_validate(pz_t *pz);
 
 /* Total free pages over all zones (from pz_zone_info), and pcp pages. */
 uint64_t tu_free_pages(pz_t *pz);

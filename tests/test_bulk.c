@@ -6,6 +6,7 @@
  */
 #include "testutil.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -295,6 +296,78 @@ static void test_bulk_meets_bad_page(void **state)
 	tu_destroy(pz);
 }
 
+static pz_t *make2(enum pz_profile profile, unsigned cpus)
+{
+	struct pz_config cfg;
+
+	tu_machine_init(&tm, 1, cpus);
+	tu_add_zone(&tm, 0, PZ_ZONE_DMA32, 4096, 4096 + 16384);
+	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 4096 + 16384, 4096 + 16384 + 65536);
+	tu_config(&cfg, &tm.m, profile, 0);
+	tu_cpu = 0;
+	return tu_create(&cfg);
+}
+
+/* Bulk vs one call per page on twin instances. */
+static size_t bulk_vs_single(enum pz_profile prof, size_t n, size_t prefill, size_t *bulk32)
+{
+	pz_t *a = make2(prof, 1);
+	pz_t *b;
+	pz_page_t **pa = calloc(n + prefill, sizeof(*pa)), **pb = calloc(n + prefill, sizeof(*pb));
+	size_t got, diff = 0, na32 = 0, nb32 = 0;
+
+	for (size_t i = 0; i < prefill; i++)
+		assert_non_null(pa[n + i] = pz_alloc_pages(a, PZ_GFP_KERNEL, 0));
+	got = pz_alloc_pages_bulk(a, PZ_GFP_KERNEL, -1, NULL, n, pa);
+	assert_int_equal(got, n);
+	b = make2(prof, 1);
+	for (size_t i = 0; i < prefill; i++)
+		assert_non_null(pb[n + i] = pz_alloc_pages(b, PZ_GFP_KERNEL, 0));
+	for (size_t i = 0; i < n; i++)
+		assert_non_null(pb[i] = pz_alloc_pages(b, PZ_GFP_KERNEL, 0));
+	for (size_t i = 0; i < n; i++) {
+		uint64_t x = pz_page_to_pfn(a, pa[i]), y = pz_page_to_pfn(b, pb[i]);
+		na32 += pz_page_zonenum(a, pa[i]) == PZ_ZONE_DMA32;
+		nb32 += pz_page_zonenum(b, pb[i]) == PZ_ZONE_DMA32;
+		if (x != y && diff++ < 3)
+			printf("  slot %zu: bulk pfn %llu, single pfn %llu\n", i,
+			       (unsigned long long)x, (unsigned long long)y);
+	}
+	printf("%s n=%zu prefill=%zu: %zu slots differ; DMA32 pages: bulk %zu, single %zu\n",
+	       prof == PZ_PROFILE_MODERN ? "modern" : "linux-4.1", n, prefill, diff, na32, nb32);
+	*bulk32 = na32;
+	tu_destroy(a);
+	tu_destroy(b);
+	free(pa);
+	free(pb);
+	return diff;
+}
+
+static void test_bulk_fair(void **state)
+{
+	size_t bulk32;
+	(void)state;
+	/* the fair batch moves single calls to DMA32 after a while: bulk too */
+	assert_int_equal(bulk_vs_single(PZ_PROFILE_LINUX_4_1, 300, 0, &bulk32), 0);
+	assert_true(bulk32 > 0);
+	assert_int_equal(bulk_vs_single(PZ_PROFILE_MODERN, 300, 0, &bulk32), 0);
+}
+
+static void test_bulk_lowmark(void **state)
+{
+	size_t bulk32;
+	(void)state;
+	/* Normal left just above LOW but not LOW + n: 5.13's bulk pass takes
+	 * all from the next zone (DMA32) where single calls would use Normal
+	 * down to LOW first (docs/DESIGN.md, deliberate differences) */
+	pz_t *a = make2(PZ_PROFILE_MODERN, 1);
+	struct pz_zone_info zi = tu_zinfo(a, 0, PZ_ZONE_NORMAL);
+	size_t prefill = (size_t)(zi.stat[PZ_NR_FREE_PAGES] - (int64_t)zi.wmark_low) - 200;
+	tu_destroy(a);
+	assert_true(bulk_vs_single(PZ_PROFILE_MODERN, 300, prefill, &bulk32) > 0);
+	assert_int_equal(bulk32, 300);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -304,6 +377,8 @@ int main(void)
 		cmocka_unit_test(test_bulk_with_tracing_uses_singles),
 		cmocka_unit_test(test_bulk_equals_single_calls),
 		cmocka_unit_test(test_bulk_meets_bad_page),
+		cmocka_unit_test(test_bulk_fair),
+		cmocka_unit_test(test_bulk_lowmark),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

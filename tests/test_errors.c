@@ -14,110 +14,6 @@
 
 static struct tu_machine tm;
 
-/* ---- init ------------------------------------------------------------------ */
-
-static int refused(const struct pz_config *cfg, const char *needle)
-{
-	size_t size = 0;
-	int rc;
-
-	tu_log_reset();
-	rc = pz_metadata_size(cfg, &size);
-	if (rc && !tu_log_contains(needle))
-		fail_msg("refused with %d, but the log lacks \"%s\":\n%s", rc, needle, tu_log.all);
-	return rc;
-}
-
-static void base(struct pz_config *cfg, struct pz_platform *plat)
-{
-	tu_machine_init(&tm, 1, 2);
-	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 4096, 8192);
-	memset(cfg, 0, sizeof(*cfg));
-	*plat = tu_platform(0);
-	cfg->machine = &tm.m;
-	cfg->platform = plat;
-}
-
-static void test_init_refusals(void **state)
-{
-	(void)state;
-	struct pz_config cfg;
-	struct pz_platform plat;
-	struct pz_range empty = {5000, 5000};
-	uint8_t dist[4] = {10, 10, 20, 10}, cpu_node[2] = {0, 5};
-	struct pz_zone_desc six[6];
-
-	base(&cfg, &plat);
-	tm.zones[0][0].nr_present = 1; /* no array */
-	assert_int_equal(refused(&cfg, "init refused: node 0: 1 present ranges but no array"),
-			 -PZ_EINVAL);
-	base(&cfg, &plat);
-	tm.zones[0][0].present = &empty;
-	tm.zones[0][0].nr_present = 1;
-	assert_int_equal(refused(&cfg, "empty present range [5000, 5000)"), -PZ_EINVAL);
-	base(&cfg, &plat);
-	tm.zones[0][0].type = (enum pz_zone_type)7;
-	assert_int_equal(refused(&cfg, "node 0: bad zone type 7"), -PZ_EINVAL);
-	base(&cfg, &plat);
-	tm.zones[0][0].start_pfn = (1ull << 52) - 4096;
-	tm.zones[0][0].end_pfn = (1ull << 52) + 1;
-	assert_int_equal(refused(&cfg, "beyond a 64-bit physical address space"), -PZ_EINVAL);
-	base(&cfg, &plat);
-	tm.m.page_shift = 11;
-	assert_int_equal(refused(&cfg, "page_shift 11 outside 12..18"), -PZ_EINVAL);
-	base(&cfg, &plat);
-	memset(six, 0, sizeof(six));
-	tm.nodes[0].zones = six;
-	tm.nodes[0].nr_zones = 6;
-	assert_int_equal(refused(&cfg, "node 0: 6 zones (at most 5, one per type)"), -PZ_EINVAL);
-	base(&cfg, &plat);
-	tm.nodes[0].zones = NULL;
-	assert_int_equal(refused(&cfg, "node 0: zones is NULL with nr_zones 1"), -PZ_EINVAL);
-	base(&cfg, &plat);
-	tm.nodes[0].nr_zones = 0;
-	assert_int_equal(refused(&cfg, "the machine has no zones"), -PZ_EINVAL);
-	/* two nodes: a remote distance not above the local one, a CPU on no node */
-	base(&cfg, &plat);
-	tu_machine_init(&tm, 2, 2);
-	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 4096, 8192);
-	tu_add_zone(&tm, 1, PZ_ZONE_NORMAL, 8192, 12288);
-	tm.m.distance = dist;
-	assert_int_equal(refused(&cfg, "distance[0][1] = 10 must be above the local distance"),
-			 -PZ_EINVAL);
-	tm.m.distance = NULL;
-	tm.m.cpu_node = cpu_node;
-	assert_int_equal(refused(&cfg, "cpu 1 is on node 5, but there are 2 nodes"), -PZ_EINVAL);
-	/* more page frames than 32-bit descriptor links reach */
-	base(&cfg, &plat);
-	tm.zones[0][0].start_pfn = 0;
-	tm.zones[0][0].end_pfn = 1ull << 32;
-	assert_int_equal(refused(&cfg, "page frames: at most 4294967294 are supported"),
-			 -PZ_EINVAL);
-
-	/* pz_metadata_size and pz_init's own argument checks */
-	base(&cfg, &plat);
-	size_t size;
-	assert_int_equal(pz_metadata_size(&cfg, NULL), -PZ_EINVAL);
-	assert_int_equal(pz_metadata_size(&cfg, &size), 0);
-	char *mem = aligned_alloc(64, size + 64);
-	pz_t *pz = NULL;
-	tu_log_reset();
-	assert_int_equal(pz_init(&cfg, NULL, size, &pz), -PZ_EINVAL);
-	assert_true(tu_log_contains("init refused: NULL metadata memory"));
-	assert_int_equal(pz_init(&cfg, mem, size, NULL), -PZ_EINVAL);
-	assert_true(tu_log_contains("init refused: NULL output pointer"));
-	assert_int_equal(pz_init(&cfg, mem + 8, size, &pz), -PZ_EINVAL);
-	assert_true(tu_log_contains("metadata memory must be aligned to 64 bytes"));
-	assert_int_equal(pz_init(&cfg, mem, size - 1, &pz), -PZ_ENOMEM);
-	assert_true(tu_log_contains("is too small"));
-	assert_null(pz);
-	/* the same memory then builds a valid instance */
-	assert_int_equal(pz_init(&cfg, mem, size, &pz), 0);
-	tu_validate(pz);
-	assert_int_equal(pz_destroy(pz), 0);
-	free(mem);
-}
-
 /* ---- pages, frees and reports -------------------------------------------------- */
 
 #define DM_PFN	 8192
@@ -421,7 +317,6 @@ static void test_slowpath_exits(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_init_refusals),
 		cmocka_unit_test(test_page_arguments),
 		cmocka_unit_test(test_free_errors),
 		cmocka_unit_test(test_exact_failures),

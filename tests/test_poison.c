@@ -2,10 +2,14 @@
  * test_poison.c - PZ_DEBUG_POISON: freed pages carry the poison pattern
  * and a write to a free page is reported as a use-after-free when the
  * page is next allocated; clean cycles report nothing; the option needs a
- * direct map.
+ * direct map. And HWPOISON: a page marked by another thread while it is
+ * being freed is never handed out again.
  */
 #include "testutil.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,12 +109,91 @@ static void test_poison_high_order(void **state)
 	free(mem);
 }
 
+/* One Normal zone of 65536 pages, the modern profile. */
+static pz_t *make_big(void)
+{
+	struct pz_config cfg;
+
+	tu_machine_init(&tm, 1, 1);
+	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 4096, 4096 + 65536);
+	tu_config(&cfg, &tm.m, PZ_PROFILE_MODERN, 0);
+	tu_cpu = 0;
+	return tu_create(&cfg);
+}
+
+/* HWPOISON set concurrently with a free must survive it */
+static pz_t *hp_pz;
+static pz_page_t *_Atomic hp_target;
+static atomic_int hp_phase; /* 0 idle, 1 go, 2 poisoned, 3 quit */
+static void *poisoner(void *arg)
+{
+	uint64_t rnd = 12345;
+	(void)arg;
+	for (;;) {
+		int ph;
+		while ((ph = atomic_load(&hp_phase)) != 1 && ph != 3)
+			;
+		if (ph == 3)
+			return NULL;
+		for (volatile unsigned k = 0, n = (unsigned)(tu_rand(&rnd) % 400); k < n; k = k + 1)
+			;
+		assert_int_equal(
+			pz_page_set_state(hp_pz, atomic_load(&hp_target), PZ_PAGE_HWPOISON, 0), 0);
+		atomic_store(&hp_phase, 2);
+	}
+}
+
+static void test_hwpoison_race(void **state)
+{
+	(void)state;
+	pthread_t th;
+	pz_t *pz = make_big();
+	unsigned bugs = 0, trials = 0;
+	pz_page_t *p;
+
+	hp_pz = pz;
+	pthread_create(&th, NULL, poisoner, NULL);
+	p = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0);
+	for (trials = 0; trials < 5000 && p; trials++) {
+		pz_page_t *victim = p;
+		atomic_store(&hp_target, victim);
+		atomic_store(&hp_phase, 1);
+		for (;;) {
+			int poisoned_before = atomic_load(&hp_phase) == 2;
+			if (trials & 1) /* the general free path, then the shortcut */
+				pz_free_page_list(pz, &p, 1, 0);
+			else
+				pz_free_pages(pz, p, 0);
+			p = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0);
+			if (!p)
+				break;
+			if (poisoned_before) {
+				if (p == victim)
+					bugs++;
+				break;
+			}
+		}
+		atomic_store(&hp_phase, 0);
+		if (p == victim) /* reused: free it, move on with a fresh page */
+			p = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0);
+	}
+	atomic_store(&hp_phase, 3);
+	pthread_join(th, NULL);
+	printf("hwpoison race: %u trials, %u times a page marked HWPOISON (set_state returned 0) "
+	       "was handed out again\n",
+	       trials, bugs);
+	assert_int_equal(bugs, 0);
+	tu_validate(pz);
+	tu_destroy(pz);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_poison_needs_direct_map),
 		cmocka_unit_test(test_use_after_free_reported),
 		cmocka_unit_test(test_poison_high_order),
+		cmocka_unit_test(test_hwpoison_race),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

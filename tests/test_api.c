@@ -1,9 +1,10 @@
 /*
- * test_api.c - black-box tests of the public API: configuration errors,
- * misuse of the allocation and free calls (each refused, counted, logged,
- * leaving the allocator valid), reference counts and split_page, the
- * direct-map helpers, bad pages, counters, traces and the report formats
- * (spec sections 3, 5.1, 5.10, 6.1, 6.2, 8.3, 9).
+ * test_api.c - black-box tests of the public API: version and accessors,
+ * misuse of the allocation calls (each refused, counted, logged, leaving
+ * the allocator valid), reference counts and split_page, the direct-map
+ * helpers, pfmemalloc pages and traces (spec sections 3, 5.1, 5.10, 9).
+ * Configuration is in test_init, frees and bad pages in test_free,
+ * counters and reports in test_stats.
  *
  * Black-box: only <pagezone.h> and the test helpers.
  */

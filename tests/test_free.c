@@ -274,6 +274,68 @@ static void test_dirty_page_freed(void **state)
 	tu_destroy(pz);
 }
 
+/* ---------------------------------------------------------------------- */
+/* Where freed pages go                                                    */
+
+/* A hot free goes to the head of its per-CPU list, a cold one to the tail
+ * (free_hot_cold_page); the list is read head first. */
+static void test_free_hot_cold_ends(void **state)
+{
+	uint64_t got[64], pfn[3];
+	pz_page_t *p[3];
+	int mt;
+
+	(void)state;
+	normal_machine(8192);
+	pz_t *pz = create(&tm);
+	for (int i = 0; i < 3; i++) {
+		assert_non_null(p[i] = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0));
+		pfn[i] = pz_page_to_pfn(pz, p[i]);
+	}
+	mt = pz_pageblock_migratetype(pz, pfn[0]);
+	assert_true(mt >= 0 && mt < PZ_MT_PCPTYPES);
+	assert_int_equal(pz_pageblock_migratetype(pz, pfn[1]), mt);
+	assert_int_equal(pz_pageblock_migratetype(pz, pfn[2]), mt);
+	pz_drain_all_pages(pz);
+	assert_int_equal(pz_free_pages_cold(pz, p[0], 0, 0), 0);
+	assert_int_equal(pz_free_pages_cold(pz, p[1], 0, 1), 0);
+	assert_int_equal(pz_free_pages_cold(pz, p[2], 0, 0), 0);
+	assert_int_equal(
+		pz_pcp_list_pfns(pz, 0, PZ_ZONE_NORMAL, 0, 0, (enum pz_migratetype)mt, got, 64), 3);
+	assert_int_equal(got[0], pfn[2]);
+	assert_int_equal(got[1], pfn[0]);
+	assert_int_equal(got[2], pfn[1]);
+	tu_validate(pz);
+	tu_destroy(pz);
+}
+
+/* A list free returns every page once, counted in pgfree, and the zone is
+ * whole again after the drain; a page freed twice in one list is refused
+ * once and counted. */
+static void test_free_page_list(void **state)
+{
+	enum {
+		N = 100
+	};
+	pz_page_t *p[N + 1];
+
+	(void)state;
+	normal_machine(8192);
+	pz_t *pz = create(&tm);
+	for (int i = 0; i < N; i++)
+		assert_non_null(p[i] = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0));
+	int64_t pgfree0 = tu_zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_PGFREE];
+	struct pz_errors e0 = tu_errors(pz);
+	p[N] = p[7];
+	tu_log_reset();
+	assert_int_equal(pz_free_page_list(pz, p, N + 1, 0), -PZ_EFAULT);
+	assert_int_equal(tu_errors(pz).double_free, e0.double_free + 1);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_PGFREE] - pgfree0, N);
+	pz_drain_all_pages(pz);
+	assert_int_equal(tu_free_pages(pz), 8192);
+	tu_validate(pz);
+	tu_destroy(pz);
+}
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -287,6 +349,8 @@ int main(void)
 		cmocka_unit_test(test_bad_page_in_block),
 		cmocka_unit_test(test_hwpoison_page_leaked),
 		cmocka_unit_test(test_dirty_page_freed),
+		cmocka_unit_test(test_free_hot_cold_ends),
+		cmocka_unit_test(test_free_page_list),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

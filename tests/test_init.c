@@ -390,6 +390,115 @@ static void test_init_refusals(void **state)
 	free(mem);
 }
 
+/* ---------------------------------------------------------------------- */
+/* More refusals: switches outside the machine                             */
+
+/* A refusal whose log names the problem. */
+static void expect_refused_msg(const struct pz_config *cfg, const char *what, const char *msg)
+{
+	expect_refused(cfg, what);
+	if (!tu_log_contains(msg))
+		fail_msg("%s: the log lacks \"%s\":\n%s", what, msg, tu_log.all);
+}
+
+static void test_config_switch_refusals(void **state)
+{
+	(void)state;
+	struct pz_config cfg;
+
+	normal_machine(8192);
+	cfg_init(&cfg, &tm, 0);
+	cfg.debug = 0x80;
+	expect_refused_msg(&cfg, "unknown debug flag", "unknown debug flags 0x80");
+	cfg.debug = PZ_DEBUG_POISON;
+	expect_refused_msg(&cfg, "poison without a direct map",
+			   "PZ_DEBUG_POISON needs a direct map");
+	cfg.debug = 0;
+	cfg.percpu_pagelist_fraction = 7;
+	expect_refused_msg(&cfg, "fraction 7", "percpu_pagelist_fraction 7 must be 0 or >= 8");
+	cfg.percpu_pagelist_fraction = 8;
+	pz_t *pz = tu_create_ok(&cfg);
+	tu_destroy(pz);
+	tm.m.nodes = NULL;
+	expect_refused_msg(&cfg, "no node array", "nr_nodes 1 outside 1..");
+	normal_machine(8192);
+	tm.zones[0][0].end_pfn = tm.zones[0][0].start_pfn;
+	expect_refused_msg(&cfg, "empty zone", "zone Normal has an empty span");
+	normal_machine(8192);
+	tm.m.page_shift = 19;
+	expect_refused_msg(&cfg, "page_shift 19", "page_shift 19 outside 12..18");
+}
+
+/* ---------------------------------------------------------------------- */
+/* Layout                                                                  */
+
+/*
+ * Two nodes, two CPUs: node 0 DMA [1, 4096) and Normal [4096, 12288) with
+ * a hole [6000, 6100) and pfns [7000, 7010) reserved; node 1 Normal
+ * [16384, 24576). Spanned counts the span, present leaves out the hole,
+ * managed the reserved pages too; pfns outside every zone have no page.
+ */
+static void test_layout(void **state)
+{
+	(void)state;
+	tu_machine_init(&tm, 2, 2);
+	tu_add_zone(&tm, 0, PZ_ZONE_DMA, 1, 4096);
+	struct pz_zone_desc *n0 = tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 4096, 12288);
+	tu_zone_present(&tm, 0, n0, 4096, 6000);
+	tu_zone_present(&tm, 0, n0, 6100, 12288);
+	tu_zone_reserved(&tm, 0, n0, 7000, 7010);
+	tu_add_zone(&tm, 1, PZ_ZONE_NORMAL, 16384, 24576);
+	pz_t *pz = tu_create_default(&tm.m, PZ_PROFILE_LINUX_4_1, 0);
+	struct pz_zone_info dma = tu_zinfo(pz, 0, PZ_ZONE_DMA);
+	struct pz_zone_info nn0 = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
+	struct pz_zone_info nn1 = tu_zinfo(pz, 1, PZ_ZONE_NORMAL);
+	struct pz_zone_info zi;
+
+	assert_int_equal(pz_nr_nodes(pz), 2);
+	assert_int_equal(pz_nr_cpus(pz), 2);
+	assert_int_equal(pz_page_size(pz), 4096);
+	assert_int_equal(pz_max_order(pz), 11);
+	assert_int_equal(pz_pageblock_order(pz), 9);
+	assert_true(dma.populated && nn0.populated && nn1.populated);
+	assert_int_equal(dma.start_pfn, 1);
+	assert_int_equal(dma.spanned, 4095);
+	assert_int_equal(dma.managed, 4095);
+	assert_int_equal(nn0.start_pfn, 4096);
+	assert_int_equal(nn0.spanned, 8192);
+	assert_int_equal(nn0.present, 8192 - 100);
+	assert_int_equal(nn0.managed, 8192 - 100 - 10);
+	assert_int_equal(nn0.stat[PZ_NR_FREE_PAGES], 8192 - 110);
+	assert_int_equal(nn1.nid, 1);
+	assert_int_equal(nn1.start_pfn, 16384);
+	assert_int_equal(nn1.managed, 8192);
+	assert_int_equal(pz_zone_info(pz, 2, PZ_ZONE_NORMAL, &zi), -PZ_ENODEV);
+	assert_null(pz_pfn_to_page(pz, 0));
+	assert_null(pz_pfn_to_page(pz, 12288));
+	assert_null(pz_pfn_to_page(pz, 24576));
+	assert_int_equal(pz_page_to_nid(pz, pz_pfn_to_page(pz, 16384)), 1);
+	assert_int_equal(pz_page_zonenum(pz, pz_pfn_to_page(pz, 4095)), PZ_ZONE_DMA);
+	assert_int_equal(pz_page_zonenum(pz, pz_pfn_to_page(pz, 4096)), PZ_ZONE_NORMAL);
+	assert_int_equal(pz_pfn_state(pz, 7005), PZ_PAGE_STATE_RESERVED);
+	assert_int_equal(tu_free_pages(pz), 4095 + 8082 + 8192);
+	tu_destroy(pz);
+}
+
+/* max_order and page_shift from the machine: the pageblock order follows
+ * max_order (max_order - 1 below 10), a 64 KiB page size is reported. */
+static void test_layout_orders(void **state)
+{
+	(void)state;
+	normal_machine(8192);
+	tm.m.max_order = 8;
+	tm.m.page_shift = 16;
+	pz_t *pz = tu_create_default(&tm.m, PZ_PROFILE_LINUX_4_1, 0);
+
+	assert_int_equal(pz_max_order(pz), 8);
+	assert_int_equal(pz_pageblock_order(pz), 7);
+	assert_int_equal(pz_page_size(pz), 65536);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).nr_free[7], 8192 >> 7);
+	tu_destroy(pz);
+}
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -400,6 +509,9 @@ int main(void)
 		cmocka_unit_test(test_config_nodes_any_pfn_order),
 		cmocka_unit_test(test_config_small_buffer),
 		cmocka_unit_test(test_init_refusals),
+		cmocka_unit_test(test_config_switch_refusals),
+		cmocka_unit_test(test_layout),
+		cmocka_unit_test(test_layout_orders),
 	};
 	return cmocka_run_group_tests(tests, setup_bigmem, teardown_bigmem);
 }

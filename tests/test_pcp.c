@@ -121,11 +121,176 @@ static void test_highatomic_pcp_orders(void **state)
 	tu_destroy(pz);
 }
 
+/* ---------------------------------------------------------------------- */
+/* 4.1 sizes, refill, flush at high, drains                                */
+
+/*
+ * Normal [8192, 40960) = 32768 pages in 4.1: zone_batchsize 32768 / 1024 =
+ * 32 -> a quarter, 8 -> rounddown_pow_of_two(8 + 4) - 1 = 7; high 6 * 7 =
+ * 42 (pageset_set_batch).
+ */
+#define N_START 8192
+#define N_PAGES 32768
+#define BATCH	7
+#define HIGH	42
+
+static pz_t *normal41(unsigned nr_cpus)
+{
+	struct pz_config cfg;
+
+	tu_machine_init(&tm, 1, nr_cpus);
+	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, N_START, N_START + N_PAGES);
+	tu_config(&cfg, &tm.m, PZ_PROFILE_LINUX_4_1, 0);
+	tu_cpu = 0;
+	return tu_create_ok(&cfg);
+}
+
+static struct pz_pcp_info pcp(pz_t *pz, unsigned cpu)
+{
+	struct pz_pcp_info pi;
+
+	assert_int_equal(pz_pcp_info(pz, 0, PZ_ZONE_NORMAL, cpu, &pi), 0);
+	return pi;
+}
+
+static int64_t nr_free(pz_t *pz)
+{
+	return tu_zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_NR_FREE_PAGES];
+}
+
+/* An empty list refills batch pages at once; the next batch - 1 order-0
+ * requests are served from it without touching the buddy lists. */
+static void test_refill_takes_batch(void **state)
+{
+	pz_t *pz = normal41(1);
+	pz_page_t *pg[2 * BATCH];
+
+	(void)state;
+	assert_int_equal(pcp(pz, 0).batch, BATCH);
+	assert_int_equal(pcp(pz, 0).high, HIGH);
+	for (unsigned i = 0; i < 2 * BATCH; i++) {
+		assert_non_null(pg[i] = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0));
+		/* refills at the 1st and the (BATCH + 1)th request */
+		assert_int_equal(nr_free(pz), N_PAGES - (int64_t)(i / BATCH + 1) * BATCH);
+		assert_int_equal(pcp(pz, 0).count, BATCH - 1 - i % BATCH);
+	}
+	for (unsigned i = 0; i < 2 * BATCH; i++)
+		assert_int_equal(pz_free_pages(pz, pg[i], 0), 0);
+	pz_drain_all_pages(pz);
+	assert_int_equal(nr_free(pz), N_PAGES);
+	tu_validate(pz);
+	tu_destroy(pz);
+}
+
+/* free_hot_cold_page: each free adds one page to the list; once the count
+ * reaches high, batch pages go back to the buddy lists. */
+static void test_flush_at_high(void **state)
+{
+	const unsigned n = HIGH + 2 * BATCH;
+	pz_t *pz = normal41(1);
+	pz_page_t **pg = calloc(n, sizeof(*pg));
+	unsigned want = 0, flushes = 0;
+
+	(void)state;
+	assert_non_null(pg);
+	for (unsigned i = 0; i < n; i++)
+		assert_non_null(pg[i] = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0));
+	pz_drain_all_pages(pz);
+	assert_int_equal(pcp(pz, 0).count, 0);
+	for (unsigned i = 0; i < n; i++) {
+		int64_t before = nr_free(pz), back = 0;
+
+		assert_int_equal(pz_free_pages(pz, pg[i], 0), 0);
+		if (++want >= HIGH) {
+			want -= BATCH;
+			back = BATCH;
+			flushes++;
+		}
+		assert_int_equal(pcp(pz, 0).count, want);
+		assert_int_equal(nr_free(pz) - before, back);
+	}
+	/* at the 42nd free, then every 7th: the 49th and the 56th */
+	assert_int_equal(flushes, 3);
+	pz_drain_all_pages(pz);
+	assert_int_equal(nr_free(pz), N_PAGES);
+	tu_validate(pz);
+	free(pg);
+	tu_destroy(pz);
+}
+
+/* drain_local_pages empties the calling CPU's lists only, drain_cpu_pages
+ * the named CPU's; an unknown CPU is refused. */
+static void test_drains_per_cpu(void **state)
+{
+	pz_t *pz = normal41(2);
+	pz_page_t *pg[6];
+
+	(void)state;
+	for (unsigned i = 0; i < 6; i++) {
+		tu_cpu = i / 3;
+		assert_non_null(pg[i] = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0));
+	}
+	assert_int_equal(pcp(pz, 0).count, BATCH - 3);
+	assert_int_equal(pcp(pz, 1).count, BATCH - 3);
+	assert_int_equal(nr_free(pz), N_PAGES - 2 * BATCH);
+	tu_cpu = 0;
+	assert_int_equal(pz_drain_cpu_pages(pz, 1), 0);
+	assert_int_equal(pcp(pz, 1).count, 0);
+	assert_int_equal(pcp(pz, 0).count, BATCH - 3);
+	assert_int_equal(nr_free(pz), N_PAGES - BATCH - 3);
+	assert_int_equal(pz_drain_cpu_pages(pz, 2), -PZ_EINVAL);
+	tu_cpu = 1;
+	pz_drain_local_pages(pz); /* CPU 1's lists are empty: nothing moves */
+	assert_int_equal(pcp(pz, 0).count, BATCH - 3);
+	tu_cpu = 0;
+	pz_drain_local_pages(pz);
+	assert_int_equal(pcp(pz, 0).count, 0);
+	assert_int_equal(nr_free(pz), N_PAGES - 6);
+	for (unsigned i = 0; i < 6; i++) {
+		tu_cpu = i % 2;
+		assert_int_equal(pz_free_pages(pz, pg[i], 0), 0);
+	}
+	assert_int_equal(pcp(pz, 0).count + pcp(pz, 1).count, 6);
+	pz_drain_all_pages(pz);
+	assert_int_equal(pcp(pz, 0).count + pcp(pz, 1).count, 0);
+	assert_int_equal(nr_free(pz), N_PAGES);
+	tu_cpu = 0;
+	tu_validate(pz);
+	tu_destroy(pz);
+}
+
+/* percpu_pagelist_fraction in 4.1: high = managed / fraction, batch a
+ * quarter of it capped at PAGE_SHIFT * 8 = 96; below 8 refused with the
+ * sizes kept; 0 goes back to zone_batchsize. */
+static void test_fraction_sizes(void **state)
+{
+	pz_t *pz = normal41(1);
+	uint64_t managed = tu_zinfo(pz, 0, PZ_ZONE_NORMAL).managed;
+
+	(void)state;
+	assert_int_equal(pz_set_percpu_pagelist_fraction(pz, 8), 0);
+	assert_int_equal(pcp(pz, 0).high, managed / 8);
+	assert_int_equal(pcp(pz, 0).batch, 96);
+	assert_int_equal(pz_set_percpu_pagelist_fraction(pz, 1024), 0);
+	assert_int_equal(pcp(pz, 0).high, managed / 1024);
+	assert_int_equal(pcp(pz, 0).batch, managed / 1024 / 4);
+	assert_int_equal(pz_set_percpu_pagelist_fraction(pz, 4), -PZ_EINVAL);
+	assert_int_equal(pcp(pz, 0).high, managed / 1024);
+	assert_int_equal(pz_set_percpu_pagelist_fraction(pz, 0), 0);
+	assert_int_equal(pcp(pz, 0).high, HIGH);
+	assert_int_equal(pcp(pz, 0).batch, BATCH);
+	tu_validate(pz);
+	tu_destroy(pz);
+}
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fast_order0_ignores_highatomic),
 		cmocka_unit_test(test_highatomic_pcp_orders),
+		cmocka_unit_test(test_refill_takes_batch),
+		cmocka_unit_test(test_flush_at_high),
+		cmocka_unit_test(test_drains_per_cpu),
+		cmocka_unit_test(test_fraction_sizes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

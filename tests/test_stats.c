@@ -479,6 +479,85 @@ static void test_fragmentation_index(void **state)
 	tu_destroy(pz);
 }
 
+/* ---------------------------------------------------------------------- */
+/* Counters by order, and what the reports sum                            */
+
+/* pgalloc and pgfree count pages (1 << order per call), NR_FREE_PAGES the
+ * pages on the buddy lists; vmstat sums the zones' counters. */
+static void test_counters_by_order(void **state)
+{
+	(void)state;
+	normal_machine(32768);
+	pz_t *pz = create(&tm);
+	struct pz_zone_info z0 = tu_zinfo(pz, 0, PZ_ZONE_NORMAL), z;
+
+	pz_page_t *p3 = pz_alloc_pages(pz, PZ_GFP_KERNEL, 3);
+	assert_non_null(p3);
+	z = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
+	assert_int_equal(z.stat[PZ_PGALLOC] - z0.stat[PZ_PGALLOC], 8);
+	assert_int_equal(z0.stat[PZ_NR_FREE_PAGES] - z.stat[PZ_NR_FREE_PAGES], 8);
+	pz_page_t *p0 = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0);
+	assert_non_null(p0);
+	z = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
+	assert_int_equal(z.stat[PZ_PGALLOC] - z0.stat[PZ_PGALLOC], 9);
+	/* the refill took a batch off the buddy lists; one page is out */
+	assert_int_equal(z0.stat[PZ_NR_FREE_PAGES] - z.stat[PZ_NR_FREE_PAGES], 8 + z.pcp_batch);
+	assert_int_equal(z.pcp_pages, z.pcp_batch - 1);
+	assert_int_equal(pz_free_pages(pz, p3, 3), 0);
+	assert_int_equal(pz_free_pages(pz, p0, 0), 0);
+	z = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
+	assert_int_equal(z.stat[PZ_PGFREE] - z0.stat[PZ_PGFREE], 9);
+	assert_int_equal(z0.stat[PZ_NR_FREE_PAGES] - z.stat[PZ_NR_FREE_PAGES], z.pcp_batch);
+
+	char *vm = report(pz, pz_report_vmstat), want[64];
+	snprintf(want, sizeof(want), "pgalloc_normal %lld\n", (long long)z.stat[PZ_PGALLOC]);
+	assert_non_null(strstr(vm, want));
+	snprintf(want, sizeof(want), "pgfree %lld\n", (long long)z.stat[PZ_PGFREE]);
+	assert_non_null(strstr(vm, want));
+	snprintf(want, sizeof(want), "nr_free_pages %lld\n", (long long)z.stat[PZ_NR_FREE_PAGES]);
+	assert_non_null(strstr(vm, want));
+	free(vm);
+	tu_destroy(pz);
+}
+
+/* The per-order and per-type counts agree with NR_FREE_PAGES after a mix
+ * of orders, and the pageblock labels cover the zone. */
+static void test_counts_agree(void **state)
+{
+	(void)state;
+	pz_page_t *p[64];
+	unsigned ord[64];
+	uint64_t seed = 42;
+
+	normal_machine(32768);
+	pz_t *pz = create(&tm);
+	for (int i = 0; i < 64; i++) {
+		ord[i] = (unsigned)(tu_rand(&seed) % 6);
+		p[i] = pz_alloc_pages(pz, i % 2 ? PZ_GFP_KERNEL : PZ_GFP_HIGHUSER_MOVABLE, ord[i]);
+		assert_non_null(p[i]);
+	}
+	for (int i = 0; i < 64; i += 3)
+		assert_int_equal(pz_free_pages(pz, p[i], ord[i]), 0);
+	pz_drain_all_pages(pz);
+	struct pz_zone_info z = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
+	uint64_t by_order = 0, by_type = 0, blocks = 0;
+	for (unsigned o = 0; o < MAXO; o++) {
+		uint64_t n = 0;
+		for (unsigned mt = 0; mt < PZ_MT_TYPES; mt++)
+			n += z.nr_free_mt[o][mt];
+		assert_int_equal(n, z.nr_free[o]);
+		by_order += z.nr_free[o] << o;
+		by_type += n << o;
+	}
+	for (unsigned mt = 0; mt < PZ_MT_TYPES; mt++)
+		blocks += z.nr_blocks_mt[mt];
+	assert_int_equal(by_order, z.stat[PZ_NR_FREE_PAGES]);
+	assert_int_equal(by_type, z.stat[PZ_NR_FREE_PAGES]);
+	assert_int_equal(blocks, 32768 >> 9);
+	assert_true(z.stat[PZ_NR_FREE_PAGES] < 32768);
+	tu_validate(pz);
+	tu_destroy(pz);
+}
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -490,6 +569,8 @@ int main(void)
 		cmocka_unit_test(test_report_zoneinfo_and_vmstat),
 		cmocka_unit_test(test_report_short_buffers),
 		cmocka_unit_test(test_fragmentation_index),
+		cmocka_unit_test(test_counters_by_order),
+		cmocka_unit_test(test_counts_agree),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -343,7 +343,7 @@ static void test_init_refusals(void **state)
 			 -PZ_EINVAL);
 	base(&cfg, &plat);
 	tm.nodes[0].zones = NULL;
-	assert_int_equal(refused_msg(&cfg, "node 0: 1 zones"), -PZ_EINVAL);
+	assert_int_equal(refused_msg(&cfg, "node 0: zones is NULL with nr_zones 1"), -PZ_EINVAL);
 	base(&cfg, &plat);
 	tm.nodes[0].nr_zones = 0;
 	assert_int_equal(refused_msg(&cfg, "the machine has no zones"), -PZ_EINVAL);

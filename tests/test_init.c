@@ -420,7 +420,7 @@ static void test_config_switch_refusals(void **state)
 	pz_t *pz = tu_create_ok(&cfg);
 	tu_destroy(pz);
 	tm.m.nodes = NULL;
-	expect_refused_msg(&cfg, "no node array", "nr_nodes 1 outside 1..");
+	expect_refused_msg(&cfg, "no node array", "machine.nodes is NULL");
 	normal_machine(8192);
 	tm.zones[0][0].end_pfn = tm.zones[0][0].start_pfn;
 	expect_refused_msg(&cfg, "empty zone", "zone Normal has an empty span");

@@ -261,7 +261,8 @@ int pz_split_page(pz_t *pz, pz_page_t *page, unsigned order)
 	for (uint64_t i = 1; i < ((uint64_t)1 << order); i++) {
 		p[i].order = 0;
 		p[i].mt = p->mt; /* each piece is as movable as the block (compaction) */
-		atomic_store_explicit(&p[i].refcount, 1, memory_order_relaxed);
+		/* release: a compaction that takes a reference sees the fields */
+		atomic_store_explicit(&p[i].refcount, 1, memory_order_release);
 	}
 	p->order = 0;
 	return 0;

@@ -42,6 +42,7 @@ struct cc {
 	unsigned alloc_flags, classzone, migratetype;
 	enum pz_migrate_mode mode;
 	bool ignore_skip_hint, ignore_block_suitable, whole_zone, direct, kswapd, contended;
+	bool has_handler; /* a migrate callback was registered when the run began */
 	uint64_t migrate_pfn, free_pfn;
 	unsigned need_order; /* the block compaction_alloc looks for */
 	/* isolated free blocks by order (heads hold one reference, the core's) */
@@ -223,6 +224,7 @@ static bool has_block(const struct cc *cc, unsigned order)
 static void keep_free_block(struct cc *cc, struct pz_page *p, unsigned order)
 {
 	p->order = (uint8_t)order;
+	p->mt = PZ_MT_ISOLATE; /* no candidate for another run's migrate scanner */
 	atomic_store_explicit(&p->refcount, 1, memory_order_relaxed);
 	pz_list_add_tail(cc->pz, &cc->freepages[order], p);
 	cc->nr_freepages += (uint64_t)1 << order;
@@ -240,7 +242,8 @@ static uint64_t isolate_free_block_locked(struct cc *cc, struct pz_page *p)
 	unsigned o = p->order, mt = p->mt;
 	long mark = zload(&z->wmark[is41(pz) ? 1 : 0]) + ((long)1 << o);
 
-	if (!pz_watermark_ok(pz, z, 0, mark, 0, is41(pz) ? 0 : PZ_ALLOC_CMA))
+	if (o >= pz->pageblock_order ||
+	    !pz_watermark_ok(pz, z, 0, mark, 0, is41(pz) ? 0 : PZ_ALLOC_CMA))
 		return 0;
 	pz_area_del(pz, z, p, o);
 	pz_account_free_locked(pz, z, -((long)1 << o), mt);
@@ -295,14 +298,12 @@ static void isolate_freepages_block(struct cc *cc, uint64_t *start, uint64_t end
 	pz_count_vm_event(pz, PZ_VM_COMPACT_ISOLATED, isolated);
 }
 
-/* suitable_migration_target */
+/* suitable_migration_target; a whole free pageblock is left alone by
+ * isolate_free_block_locked (its order is read under the lock there). */
 static bool suitable_target(struct cc *cc, uint64_t pfn)
 {
-	struct pz_page *p = pz_pfn_page(cc->pz, pfn);
 	unsigned mt;
 
-	if ((pg_flags(p) & PG_BUDDY) && p->order >= cc->pz->pageblock_order)
-		return false;
 	if (cc->ignore_block_suitable)
 		return true;
 	mt = pz_pageblock_mt(cc->pz, pfn);
@@ -409,19 +410,13 @@ static unsigned source_max_order(const struct cc *cc)
 	return cc->order > 0 && (unsigned)cc->order < max ? (unsigned)cc->order : max;
 }
 
-/* How many pfns an allocated block not taken lets the scanner skip. */
-static uint64_t skip_allocated(const struct pz *pz, const struct pz_page *p, uint64_t pfn)
-{
-	unsigned o = p->order;
-
-	if (atomic_load_explicit(&p->refcount, memory_order_relaxed) <= 0 ||
-	    (pg_flags(p) & PG_TAIL) || o >= pz->max_order || (pfn & (((uint64_t)1 << o) - 1)))
-		return 1;
-	return (uint64_t)1 << o;
-}
-
-/* isolate_migratepages_block: candidates of [low, end) until a batch is
- * full; returns the first pfn not scanned. */
+/*
+ * isolate_migratepages_block: candidates of [low, end) until a batch is
+ * full; returns the first pfn not scanned. Unlike the kernel it does not
+ * skip over free or allocated blocks by their order: that byte is written
+ * by others without a lock the scanner holds, so it steps a page at a time
+ * and reads a block's order only once it holds a reference.
+ */
 static uint64_t isolate_migratepages_block(struct cc *cc, uint64_t low, uint64_t end)
 {
 	struct pz *pz = cc->pz;
@@ -433,14 +428,9 @@ static uint64_t isolate_migratepages_block(struct cc *cc, uint64_t low, uint64_t
 		unsigned f = pg_flags(p);
 
 		scanned++;
-		if (f & (PG_BUDDY | PG_PCP)) {
-			unsigned o = p->order; /* racy: only a skip hint */
-
-			pfn += o < pz->max_order ? (uint64_t)1 << o : 1;
-			continue;
-		}
-		if (f & PG_HOLE || !pz_migrate_isolate(pz, cc->z, p, max)) {
-			pfn += skip_allocated(pz, p, pfn);
+		if ((f & (PG_BUDDY | PG_PCP | PG_HOLE | PG_TAIL)) || !cc->has_handler ||
+		    !pz_migrate_isolate(pz, cc->z, p, max)) {
+			pfn++;
 			continue;
 		}
 		cc->migratepages[cc->nr_blocks++] = p;
@@ -759,6 +749,7 @@ static enum pz_compact_result compact_zone(struct cc *cc)
 
 	if (ret == PZ_COMPACT_SUCCESS || ret == PZ_COMPACT_SKIPPED)
 		return ret;
+	cc->has_handler = pz_migrate_handler_set(cc->pz);
 	if (cc->order >= 0 && pz_compaction_restarting(cc->z, (unsigned)cc->order) && !cc->kswapd)
 		reset_isolation_suitable_zone(cc->pz, cc->z);
 	setup_scanners(cc);

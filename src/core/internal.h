@@ -211,6 +211,8 @@ bool pz_compaction_restarting(struct pz_zone *z, unsigned order);
  * allocated movable block of zone z smaller than max_order; false (no
  * reference held) otherwise. */
 bool pz_migrate_isolate(struct pz *pz, struct pz_zone *z, struct pz_page *src, unsigned max_order);
+/* Whether a migrate callback is registered (read under its lock). */
+bool pz_migrate_handler_set(struct pz *pz);
 /* Drops the reference pz_migrate_isolate took (putback_lru_page). */
 void pz_migrate_putback(struct pz *pz, struct pz_page *src);
 /* One call of the callback for src (isolated) into dst (a block of src's

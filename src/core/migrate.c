@@ -29,6 +29,16 @@ int pz_set_migrate_handler(pz_t *pz, pz_migrate_fn fn, void *ctx)
 	return 0;
 }
 
+bool pz_migrate_handler_set(struct pz *pz)
+{
+	bool set;
+
+	pz_lock(pz, &pz->compaction.lock);
+	set = pz->compaction.fn != 0;
+	pz_unlock(&pz->compaction.lock);
+	return set;
+}
+
 /* An allocated block compaction may move (isolate_migratepages_block's
  * tests, on a block whose reference the caller holds). */
 static bool movable_block(const struct pz *pz, const struct pz_zone *z, const struct pz_page *p,

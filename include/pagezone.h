@@ -1247,9 +1247,10 @@ enum pz_migrate_result {
 
 /*
  * The owner's migrate callback: move the contents of the allocated block
- * src (2^order pages) into dst (a block of the same order, same compound
- * shape, whose owner word is already src's) and repoint every reference
- * the owner keeps, or refuse. mode says how long it may wait.
+ * src (2^order pages) into dst (a block of the same order and compound
+ * shape, owner word 0) and repoint every reference the owner keeps (the
+ * owner word and page state it wants on dst included), or refuse. mode
+ * says how long it may wait.
  */
 typedef enum pz_migrate_result (*pz_migrate_fn)(void *ctx, pz_t *pz, pz_page_t *src,
 						 pz_page_t *dst, unsigned order,
@@ -1257,7 +1258,7 @@ typedef enum pz_migrate_result (*pz_migrate_fn)(void *ctx, pz_t *pz, pz_page_t *
 
 /*
  * Registers the instance's migrate callback (NULL fn: none; compaction
- * then only moves nothing and reports what it scanned). Candidates are
+ * then moves nothing and only scans). Candidates are
  * allocated blocks of movable requests (a gfp mask with __GFP_MOVABLE
  * while grouping by mobility is on), smaller than a pageblock, without
  * HWPOISON; compaction calls fn for them.
@@ -1265,10 +1266,12 @@ typedef enum pz_migrate_result (*pz_migrate_fn)(void *ctx, pz_t *pz, pz_page_t *
  * The protocol (docs/DESIGN.md "Compaction"):
  *  - before the call the core holds its own reference on src (taken only
  *    while src had one, so a src freed concurrently is never reused under
- *    the call) and the only reference on dst (allocated for this call,
- *    owner word copied from src, nothing else);
- *  - OK: dst's reference passes to the owner; the core clears src's owner
- *    state (owner word, mapcount, state bits but HWPOISON) and drops two
+ *    the call) and the only reference on dst (allocated for this call;
+ *    the core never reads the owner word, which the owner may write at
+ *    any time);
+ *  - OK: dst's reference passes to the owner; the core clears src's mapcount
+ *    and state bits but HWPOISON (the free clears the owner word) and
+ *    drops two
  *    references on src, the owner's and its own, which frees it. A src the
  *    owner freed already (during the call, even from inside it) is freed
  *    once, by the core's reference. Extra references left on src are

@@ -32,7 +32,7 @@ static struct tu_machine tm;
 static struct pz_platform plat;
 
 /* The owner: slot i holds held[i] (NULL when free). */
-static pz_page_t *held[ZPAGES];
+static pz_page_t *held[2 * ZPAGES]; /* slots are not reused */
 static unsigned nheld;
 
 enum behaviour {
@@ -63,9 +63,9 @@ static enum pz_migrate_result migrate_cb(void *ctx, pz_t *pz, pz_page_t *src, pz
 	cb.last_mode = mode;
 	if (pz_pageblock_migratetype(pz, pz_page_to_pfn(pz, src)) != PZ_MT_MOVABLE)
 		cb.in_unmovable_block++;
-	if (!slot || slot > ZPAGES || held[slot - 1] != src || order != 0)
+	if (!slot || slot > 2 * ZPAGES || held[slot - 1] != src || order != 0)
 		return PZ_MIGRATE_UNKNOWN;
-	assert_int_equal(pz_page_owner(dst), slot); /* the core copied the owner word */
+	assert_int_equal(pz_page_owner(dst), 0); /* the owner word is the owner's to copy */
 	assert_int_equal(pz_page_refcount(pz, dst), 1);
 	assert_int_equal(pz_page_refcount(pz, src), 2); /* the owner's and the core's */
 	switch (cb.how) {
@@ -75,6 +75,7 @@ static enum pz_migrate_result migrate_cb(void *ctx, pz_t *pz, pz_page_t *src, pz
 		return PZ_MIGRATE_OK;
 	case B_FREE_SRC:
 		held[slot - 1] = dst;
+		pz_page_set_owner(dst, slot);
 		assert_int_equal(pz_free_pages(pz, src, 0), 0);
 		return PZ_MIGRATE_OK;
 	case B_ALLOC_INSIDE: {
@@ -98,6 +99,7 @@ static enum pz_migrate_result migrate_cb(void *ctx, pz_t *pz, pz_page_t *src, pz
 		break;
 	}
 	held[slot - 1] = dst;
+	pz_page_set_owner(dst, slot);
 	return PZ_MIGRATE_OK;
 }
 
@@ -123,6 +125,7 @@ static pz_t *create(enum pz_profile profile)
 
 static void hold(pz_t *pz, pz_page_t *p)
 {
+	assert_true(nheld < 2 * ZPAGES);
 	held[nheld] = p;
 	pz_page_set_owner(p, ++nheld);
 }

@@ -77,13 +77,14 @@ void pz_migrate_putback(struct pz *pz, struct pz_page *src)
 	pz_free_pages_internal(pz, src, src->order, false, false);
 }
 
-/* Gives dst src's shape: order, compound head and tails, owner word. */
+/* Gives dst src's shape: order, compound head and tails. The owner word
+ * is the owner's to copy: the core never reads it (the owner may write it
+ * at any time). */
 static void shape_target(struct pz *pz, const struct pz_page *src, struct pz_page *dst)
 {
 	uint64_t n = (uint64_t)1 << src->order;
 
 	dst->order = src->order;
-	dst->owner = src->owner;
 	dst->mt = src->mt;
 	if (!(pg_flags(src) & PG_HEAD))
 		return;
@@ -135,8 +136,7 @@ static void finish_source(struct pz *pz, struct pz_page *src)
 {
 	int old = atomic_load_explicit(&src->refcount, memory_order_relaxed);
 
-	src->owner = 0;
-	src->mapcount = 0;
+	src->mapcount = 0; /* the free clears the owner word */
 	pg_clear(src, PG_USER_MASK & ~(unsigned)PG_HWPOISON);
 	/* the owner's reference, unless the owner already dropped it */
 	while (old > 1 &&

@@ -1289,7 +1289,8 @@ typedef enum pz_migrate_result (*pz_migrate_fn)(void *ctx, pz_t *pz, pz_page_t *
  */
 PZ_API int pz_set_migrate_handler(pz_t *pz, pz_migrate_fn fn, void *ctx);
 
-/* Misuses of the migrate protocol, counted (pz_compaction_stats). */
+/* Migrate callback calls, their answers and the misuses of the protocol
+ * (each misuse is also logged once at PZ_LOG_WARN). */
 struct pz_compaction_stats {
 	uint64_t calls;				     /* migrate callback calls */
 	uint64_t results[PZ_NR_MIGRATE_RESULTS];     /* calls per answer */
@@ -1312,8 +1313,9 @@ struct pz_compaction_zone_info {
 	int blockskip_flush;		/* skip bits to be cleared when kswapd sleeps */
 	uint64_t skip_blocks;		/* pageblocks with the skip bit set */
 };
-/* Returns 0, -PZ_EINVAL or -PZ_ENODEV (no such zone). Context: any; racy
- * against running compaction (exact when quiescent). */
+/* Fills out for zone (nid, type). Returns 0, -PZ_EINVAL or -PZ_ENODEV (no
+ * such populated zone). Context: any thread; lock-free, racy against
+ * running compaction (exact when quiescent). */
 PZ_API int pz_compaction_zone_info(pz_t *pz, int nid, enum pz_zone_type type,
 				   struct pz_compaction_zone_info *out);
 
@@ -1329,8 +1331,9 @@ PZ_API int pz_compact_node(pz_t *pz, int nid);
 PZ_API int pz_compact_memory(pz_t *pz);
 
 /* vm.extfrag_threshold (0..1000, default 500): compaction_suitable skips a
- * zone whose fragmentation index is at most this. Returns 0 or -PZ_EINVAL.
- * Context: any thread. */
+ * zone whose fragmentation index is at most this. The setter returns 0 or
+ * -PZ_EINVAL (bad instance, out of range); the getter the value or
+ * -PZ_EINVAL. Context: any thread; lock-free. */
 PZ_API int pz_set_extfrag_threshold(pz_t *pz, int threshold);
 PZ_API int pz_extfrag_threshold(const pz_t *pz);
 
@@ -1341,8 +1344,10 @@ PZ_API int pz_extfrag_threshold(const pz_t *pz);
  * the pass at once, with PZ_KCOMPACTD_DEFERRED the embedder's thread runs
  * pz_kcompactd_run(pz, nid) when it likes. pz_kcompactd_run does one
  * kcompactd_do_work pass if work is recorded and returns 1, or 0 with
- * nothing to do, -PZ_EINVAL / -PZ_ENODEV. Context: may block as the
- * migrate callback does; no allocator lock held around callbacks.
+ * nothing to do, -PZ_EINVAL / -PZ_ENODEV. pz_set_kcompactd_mode returns 0
+ * or -PZ_EINVAL (bad instance or mode). Context: pz_kcompactd_run may
+ * block as the migrate callback does and calls it with no allocator lock
+ * held; the mode setter is lock-free. Any thread.
  */
 enum pz_kcompactd_mode {
 	PZ_KCOMPACTD_INLINE = 0,

@@ -301,6 +301,55 @@ static void test_direct_modern(void **state)
 	direct_raises_order9(PZ_PROFILE_MODERN);
 }
 
+/*
+ * try_to_compact_pages and deferral: 4.1 passes a deferred zone over and
+ * reports DEFERRED (req.deferred for the slow path); a sync run whose
+ * scanners meet without success defers the zone. 6.1 reports DEFERRED too
+ * but its highest priority compacts a deferred zone all the same.
+ */
+static void test_direct_deferred(void **state)
+{
+	struct pz_compact_req req;
+	struct pz_compaction_zone_info ci;
+	pz_t *pz = create(PZ_PROFILE_LINUX_4_1);
+	struct pz_zone *z = pz_zone_of(pz, 0, PZ_ZONE_NORMAL);
+
+	(void)state;
+	assert_int_equal(pz_set_migrate_handler(pz, migrate_cb, NULL), 0);
+	cb.how = B_BUSY; /* nothing moves: sync runs complete without success */
+	fragment(pz, 4);
+	assert_int_equal(direct(pz, 9, PZ_MIGRATE_SYNC_LIGHT, 0, &req), PZ_COMPACT_COMPLETE);
+	assert_int_equal(pz_compaction_zone_info(pz, 0, PZ_ZONE_NORMAL, &ci), 0);
+	assert_int_equal(ci.defer_shift, 1);
+	assert_int_equal(ci.order_failed, 0);	 /* 9 is not below the initial 0 */
+	assert_int_equal(ci.blockskip_flush, 1); /* direct compaction asks kswapd */
+	cb.calls = 0;
+	assert_int_equal(direct(pz, 9, PZ_MIGRATE_SYNC_LIGHT, 0, &req), PZ_COMPACT_DEFERRED);
+	assert_true(req.deferred);
+	assert_int_equal(cb.calls, 0);
+	/* async runs never defer */
+	assert_int_equal(direct(pz, 9, PZ_MIGRATE_ASYNC, 0, &req), PZ_COMPACT_COMPLETE);
+	assert_int_equal(pz_compaction_zone_info(pz, 0, PZ_ZONE_NORMAL, &ci), 0);
+	assert_int_equal(ci.defer_shift, 1);
+	pz_reset_isolation_suitable(pz, 0); /* kswapd going to sleep */
+	assert_int_equal(pz_compaction_zone_info(pz, 0, PZ_ZONE_NORMAL, &ci), 0);
+	assert_int_equal(ci.blockskip_flush, 0);
+	assert_int_equal(ci.skip_blocks, 0);
+	release_all(pz);
+
+	pz = create(PZ_PROFILE_MODERN);
+	z = pz_zone_of(pz, 0, PZ_ZONE_NORMAL);
+	assert_int_equal(pz_set_migrate_handler(pz, migrate_cb, NULL), 0);
+	fragment(pz, 4);
+	pz_defer_compaction(z, 9);
+	pz_defer_compaction(z, 9);
+	assert_int_equal(direct(pz, 9, 0, PZ_COMPACT_PRIO_SYNC_LIGHT, &req), PZ_COMPACT_DEFERRED);
+	assert_int_equal(cb.calls, 0);
+	assert_int_equal(direct(pz, 9, 0, PZ_COMPACT_PRIO_SYNC_FULL, &req), PZ_COMPACT_SUCCESS);
+	assert_true(cb.calls > 0);
+	release_all(pz);
+}
+
 /* defer_compaction / compaction_deferred / compaction_defer_reset /
  * compaction_restarting, step by step. */
 static void test_deferral_arithmetic(void **state)
@@ -685,6 +734,7 @@ int main(void)
 		cmocka_unit_test(test_no_handler_moves_nothing),
 		cmocka_unit_test(test_direct_41),
 		cmocka_unit_test(test_direct_modern),
+		cmocka_unit_test(test_direct_deferred),
 		cmocka_unit_test(test_deferral_arithmetic),
 		cmocka_unit_test(test_skip_bits_and_cached),
 		cmocka_unit_test(test_async_skips_nonmovable),

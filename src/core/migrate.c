@@ -72,8 +72,17 @@ bool pz_migrate_isolate(struct pz *pz, struct pz_zone *z, struct pz_page *src, u
 	return false;
 }
 
+/* A reference that is not the last is dropped with one CAS; the last one
+ * (the owner freed the block meanwhile) goes through the free path. */
 void pz_migrate_putback(struct pz *pz, struct pz_page *src)
 {
+	int old = atomic_load_explicit(&src->refcount, memory_order_relaxed);
+
+	while (old > 1)
+		if (atomic_compare_exchange_weak_explicit(&src->refcount, &old, old - 1,
+							  memory_order_release,
+							  memory_order_relaxed))
+			return;
 	pz_free_pages_internal(pz, src, src->order, false, false);
 }
 

@@ -240,7 +240,7 @@ static uint64_t isolate_free_block_locked(struct cc *cc, struct pz_page *p)
 	struct pz *pz = cc->pz;
 	struct pz_zone *z = cc->z;
 	unsigned o = p->order, mt = p->mt;
-	long mark = zload(&z->wmark[is41(pz) ? 1 : 0]) + ((long)1 << o);
+	long mark = zload(&z->wmark[is41(pz) ? PZ_WMARK_LOW : PZ_WMARK_MIN]) + ((long)1 << o);
 
 	if (o >= pz->pageblock_order ||
 	    !pz_watermark_ok(pz, z, 0, mark, 0, is41(pz) ? 0 : PZ_ALLOC_CMA))
@@ -588,8 +588,9 @@ static enum pz_compact_result compact_finished(struct cc *cc)
 	if (cc->order < 0)
 		return PZ_COMPACT_CONTINUE;
 	if (is41(pz)) {
-		if (!pz_watermark_ok(pz, cc->z, (unsigned)cc->order, zload(&cc->z->wmark[1]),
-				     cc->classzone, cc->alloc_flags))
+		if (!pz_watermark_ok(pz, cc->z, (unsigned)cc->order,
+				     zload(&cc->z->wmark[PZ_WMARK_LOW]), cc->classzone,
+				     cc->alloc_flags))
 			return PZ_COMPACT_CONTINUE;
 	} else if (cc->migrate_pfn & (pb_nr(pz) - 1)) {
 		return PZ_COMPACT_CONTINUE; /* 6.1 finishes the pageblock it is in */
@@ -631,7 +632,7 @@ static int extfrag_threshold(const struct pz *pz)
 static enum pz_compact_result suitable_free(struct pz *pz, struct pz_zone *z, int order,
 					    unsigned alloc_flags, unsigned classzone, long free)
 {
-	long low = zload(&z->wmark[1]), mark;
+	long low = zload(&z->wmark[PZ_WMARK_LOW]), mark;
 
 	if (order < 0)
 		return PZ_COMPACT_CONTINUE;
@@ -642,7 +643,7 @@ static enum pz_compact_result suitable_free(struct pz *pz, struct pz_zone *z, in
 		return pz_watermark_ok(pz, z, 0, low + (2l << order), classzone, alloc_flags)
 			       ? PZ_COMPACT_CONTINUE
 			       : PZ_COMPACT_SKIPPED;
-	mark = (order > PZ_COSTLY_ORDER ? low : zload(&z->wmark[0])) + (2l << order);
+	mark = (order > PZ_COSTLY_ORDER ? low : zload(&z->wmark[PZ_WMARK_MIN])) + (2l << order);
 	if (!pz_zone_watermark_ok_locked_free(pz, z, 0, mark, classzone, PZ_ALLOC_CMA, free))
 		return PZ_COMPACT_SKIPPED;
 	return PZ_COMPACT_CONTINUE;
@@ -847,7 +848,7 @@ static bool compact_one(struct pz *pz, struct pz_zone *z, struct pz_compact_req 
 
 	*rc = max_result(pz, st, *rc);
 	*all_contended = *all_contended && contended;
-	if (is41(pz) ? pz_watermark_ok(pz, z, req->order, zload(&z->wmark[1]),
+	if (is41(pz) ? pz_watermark_ok(pz, z, req->order, zload(&z->wmark[PZ_WMARK_LOW]),
 				       req->ac->classzone_idx, req->alloc_flags)
 		     : st == PZ_COMPACT_SUCCESS) {
 		pz_compaction_defer_reset(z, req->order, false);
@@ -925,7 +926,7 @@ void pz_compact_pgdat(struct pz *pz, int nid, unsigned order)
 		cc.kswapd = true;
 		if (!pz_compaction_deferred(z, order))
 			compact_zone(&cc);
-		if (pz_watermark_ok(pz, z, order, zload(&z->wmark[1]), 0, 0))
+		if (pz_watermark_ok(pz, z, order, zload(&z->wmark[PZ_WMARK_LOW]), 0, 0))
 			pz_compaction_defer_reset(z, order, false);
 	}
 }

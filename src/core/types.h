@@ -15,10 +15,12 @@
  *   [S]  pz->shrinker_lock     the shrinker list, shrinker states and pin counts
  *   [R]  pz->reclaim_lock      the open reclaim windows
  *   [K]  kswapd run token      one node's kswapd loop variables (pz_kswapd_run)
+ *   [M]  compaction.lock       the migrate handler pair (a leaf, nothing called under it)
  * Lock order: tune_lock first (a zone lock may be taken under it); a pcp
  * lock may be held while taking its zone's lock, never the reverse; at most
- * one zone lock at a time; fault->lock, shrinker_lock and reclaim_lock are
- * leaves taken with no other lock held; user callbacks run with no lock. A function that needs a lock ends
+ * one zone lock at a time; fault->lock, shrinker_lock, reclaim_lock and
+ * compaction.lock are leaves taken with no other lock held; user callbacks
+ * run with no lock. A function that needs a lock ends
  * in _locked and asserts it in debug builds (pz_assert_*_locked, sync.h).
  */
 #ifndef PZ_TYPES_H
@@ -329,9 +331,9 @@ enum pz_compact_misuse {
 	PZ_NR_MISUSE,
 };
 struct pz_compaction {
-	pz_lock_t lock;		   /* itself: guards fn and ctx */
-	pz_migrate_fn fn;	   /* [lock] */
-	void *ctx;		   /* [lock] */
+	pz_lock_t lock;		   /* [M] itself: guards fn and ctx */
+	pz_migrate_fn fn;	   /* [M] */
+	void *ctx;		   /* [M] */
 	atomic_int extfrag;	   /* [A] extfrag_threshold - 500 (zeroed = the default) */
 	atomic_int kcompactd_mode; /* [A] enum pz_kcompactd_mode */
 	atomic_int kcompactd_max_order[PZ_MAX_NODES];	      /* [A] 0: no work */

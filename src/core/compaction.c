@@ -558,8 +558,10 @@ static bool suitable_page_free(struct cc *cc)
 	for (unsigned o = (unsigned)cc->order; o < pz->max_order && !found; o++) {
 		const struct pz_free_area *a = &cc->z->free_area[o];
 
-		found = a->nr_free_mt[cc->migratetype] ||
-			(cc->migratetype == PZ_MT_MOVABLE && a->nr_free_mt[PZ_MT_CMA]) ||
+		found = atomic_load_explicit(&a->nr_free_mt[cc->migratetype],
+					     memory_order_relaxed) ||
+			(cc->migratetype == PZ_MT_MOVABLE &&
+			 atomic_load_explicit(&a->nr_free_mt[PZ_MT_CMA], memory_order_relaxed)) ||
 			pz_find_suitable_fallback(pz, a, o, cc->migratetype, true, &can_steal) >= 0;
 	}
 	pz_unlock(&cc->z->lock);
@@ -608,7 +610,7 @@ static int fragmentation_index(const struct pz *pz, struct pz_zone *z, unsigned 
 	uint64_t total = 0, free = 0, suitable = 0;
 
 	for (unsigned o = 0; o < pz->max_order; o++) {
-		uint64_t b = __atomic_load_n(&z->free_area[o].nr_free, __ATOMIC_RELAXED);
+		uint64_t b = atomic_load_explicit(&z->free_area[o].nr_free, memory_order_relaxed);
 
 		total += b;
 		free += b << o;

@@ -333,6 +333,139 @@ static void pz_frag(const struct bench_opts *o, int profile)
 	pzb_destroy(&b);
 }
 
+/* ---- compaction ------------------------------------------------------------ */
+
+/* The owner of every movable page: a no-op migration (nothing to copy,
+ * nothing to repoint), so the rows measure compaction itself. */
+static enum pz_migrate_result noop_migrate(void *ctx, pz_t *pz, pz_page_t *src, pz_page_t *dst,
+					   unsigned order, enum pz_migrate_mode mode)
+{
+	(void)ctx, (void)pz, (void)src, (void)dst, (void)order, (void)mode;
+	return PZ_MIGRATE_OK;
+}
+
+/* Free pages in whole free pageblocks (order >= 9 blocks), in thousandths
+ * of all free pages. */
+static long free_in_blocks(pz_t *pz)
+{
+	struct pz_zone_info zi;
+	uint64_t in_blocks = 0;
+
+	if (pz_zone_info(pz, 0, PZ_ZONE_NORMAL, &zi) || !zi.stat[PZ_NR_FREE_PAGES])
+		return 0;
+	for (unsigned o = 9; o < PZ_MAX_ORDER_LIMIT; o++)
+		in_blocks += zi.nr_free[o] << o;
+	return (long)(in_blocks * 1000 / zi.stat[PZ_NR_FREE_PAGES]);
+}
+
+static uint64_t migrated(pz_t *pz)
+{
+	uint64_t ev[PZ_NR_VM_EVENTS];
+
+	return pz_vm_events(pz, ev, PZ_NR_VM_EVENTS) ? 0 : ev[PZ_VM_PGMIGRATE_SUCCESS];
+}
+
+/* What one compaction round measured. */
+struct compact_run {
+	double ns_page; /* per page migrated */
+	double ns_goal; /* until free pageblocks hold >= 90% of free memory, or all runs */
+	int runs;	/* pz_compact_zone calls made */
+	long before, after;
+};
+
+/* pz_compact_zone until the goal is met (at most 4 runs). */
+static void compact_to_goal(pz_t *pz, struct compact_run *c)
+{
+	uint64_t t0 = bench_now_ns(), n;
+
+	c->before = free_in_blocks(pz);
+	for (c->runs = 0; c->runs < 4 && free_in_blocks(pz) < 900; c->runs++)
+		pz_compact_zone(pz, 0, PZ_ZONE_NORMAL);
+	c->ns_goal = (double)(bench_now_ns() - t0);
+	n = migrated(pz);
+	c->ns_page = n ? c->ns_goal / (double)n : 0;
+	c->after = free_in_blocks(pz);
+}
+
+/* One round on an 8 GiB zone fragmented by the frag pattern: with its
+ * mixed blocks, or (movable_only) with every page movable. -1 when the
+ * zone could not be built. */
+static int compact_round(int profile, int movable_only, struct compact_run *c)
+{
+	struct pz_zone_desc zone = {.type = PZ_ZONE_NORMAL,
+				    .start_pfn = FRAG_BASE_PFN,
+				    .end_pfn = FRAG_BASE_PFN + (8ull << 18)};
+	struct pz_node_desc node = {.zones = &zone, .nr_zones = 1};
+	struct pz_machine m = machine_of(&node, 2);
+	struct pz_frag f = {.npages = 8l << 18};
+	struct pzb b;
+	int err = -1;
+
+	if (pzb_create(&m, profile, &b))
+		return -1;
+	f.pz = b.pz;
+	f.slot = calloc((size_t)f.npages, sizeof(*f.slot));
+	f.kind = calloc((size_t)f.npages, 1);
+	if (f.slot && f.kind) {
+		if (movable_only) {
+			frag_fill(&f, 1, f.npages);
+			frag_free_where(&f, bench_frag_freed);
+		} else {
+			frag_build(&f, profile);
+		}
+		pz_set_migrate_handler(b.pz, noop_migrate, NULL);
+		compact_to_goal(b.pz, c);
+		err = 0;
+	}
+	free(f.slot);
+	free(f.kind);
+	pzb_destroy(&b);
+	return err;
+}
+
+/*
+ * compact_page: ns per page migrated through a no-op callback on a
+ * fragmented 8 GiB zone (the frag pattern, every page movable);
+ * compact_90: the time until free pageblocks hold >= 90% of the free
+ * memory, on that zone and on the frag pattern with its mixed blocks
+ * (which cannot get there: a third of the free pages sit in blocks with
+ * unmovable pages; the share reached is reported).
+ */
+static void pz_compact(const struct bench_opts *o, int profile)
+{
+	double page[BENCH_MAX_ROUNDS], goal[2][BENCH_MAX_ROUNDS];
+	int rounds = o->quick ? 1 : 3, n[2] = {0, 0};
+	struct compact_run c[2];
+	struct bench_result r;
+
+	for (int i = 0; i < rounds; i++)
+		for (int mixed = 0; mixed < 2; mixed++)
+			if (!compact_round(profile, !mixed, &c[mixed])) {
+				if (!mixed)
+					page[n[0]] = c[0].ns_page;
+				goal[mixed][n[mixed]++] = c[mixed].ns_goal;
+			}
+	if (!n[0] || !n[1])
+		return;
+	r = bench_summarize(page, n[0]);
+	add_pz_row(profile, "compact_page", "0", 1, "no-op migrate callback, movable frag zone", 1,
+		   &r);
+	for (int mixed = 0; mixed < 2; mixed++) {
+		r = bench_summarize(goal[mixed], n[mixed]);
+		add_pz_row(profile, "compact_90", "9", 1,
+			   mixed ? "8 GiB frag pattern (mixed blocks)"
+				 : "8 GiB movable frag pattern",
+			   !mixed, &r);
+		bench_info("compaction (%s, %s): %.2f M pages migrated/s; free memory in free "
+			   "pageblocks %ld.%ld%% before, %ld.%ld%% after %d pz_compact_zone "
+			   "(%.0f ms)",
+			   profile_names[profile], mixed ? "mixed blocks" : "movable",
+			   c[mixed].ns_page > 0 ? 1e3 / c[mixed].ns_page : 0.0,
+			   c[mixed].before / 10, c[mixed].before % 10, c[mixed].after / 10,
+			   c[mixed].after % 10, c[mixed].runs, r.median / 1e6);
+	}
+}
+
 /* ---- init of 64 GiB and descriptor memory -------------------------------- */
 
 /* One init round: ms for size + pz_init on fresh memory, then on warm. */
@@ -414,6 +547,8 @@ void bench_pz_profile(const struct bench_opts *o, int profile)
 	pzb_destroy(&b);
 	bench_progress("pagezone %s: frag", profile_names[profile]);
 	pz_frag(o, profile);
+	bench_progress("pagezone %s: compaction", profile_names[profile]);
+	pz_compact(o, profile);
 	bench_progress("pagezone %s: init 64 GiB", profile_names[profile]);
 	pz_init64(o, profile);
 }

@@ -9,6 +9,10 @@
  *   bulk_free   ns per page
  *   frag_p99    p99 and max of single allocations of random order 0..3 on a
  *   frag_max    fragmented zone (or heap), timed one by one
+ *   compact_page  pagezone only: ns per page migrated by pz_compact_zone
+ *               through a no-op migrate callback on a fragmented 8 GiB zone
+ *   compact_90  pagezone only: ns until free pageblocks hold 90% of the
+ *               free memory (movable frag pattern; and with mixed blocks)
  * plus, in the table header only, descriptor bytes per 4 KiB page and the
  * init time of a 64 GiB simulated machine.
  *

@@ -1229,6 +1229,133 @@ enum pz_migrate_mode {
 	PZ_MIGRATE_SYNC,
 };
 
+/*
+ * What a migrate callback answers. PZ_MIGRATE_OK: the block's contents and
+ * every reference the owner keeps now live in dst (see the protocol at
+ * pz_set_migrate_handler). Anything else refuses; BUSY is retried (up to
+ * ten passes, as migrate_pages retries -EAGAIN), the others are final for
+ * this compaction run. Any other value is a misuse: it counts as a refusal.
+ */
+enum pz_migrate_result {
+	PZ_MIGRATE_OK = 0,
+	PZ_MIGRATE_BUSY,    /* in use right now (locked, under I/O): try again later */
+	PZ_MIGRATE_PINNED,  /* pinned (DMA, a long-term reference): cannot move */
+	PZ_MIGRATE_UNKNOWN, /* not a block this owner knows */
+	PZ_MIGRATE_NOMEM,   /* the owner lacks what copying needs */
+	PZ_NR_MIGRATE_RESULTS,
+};
+
+/*
+ * The owner's migrate callback: move the contents of the allocated block
+ * src (2^order pages) into dst (a block of the same order and compound
+ * shape, owner word 0) and repoint every reference the owner keeps (the
+ * owner word and page state it wants on dst included), or refuse. mode
+ * says how long it may wait.
+ */
+typedef enum pz_migrate_result (*pz_migrate_fn)(void *ctx, pz_t *pz, pz_page_t *src,
+						 pz_page_t *dst, unsigned order,
+						 enum pz_migrate_mode mode);
+
+/*
+ * Registers the instance's migrate callback (NULL fn: none; compaction
+ * then moves nothing and only scans). Candidates are
+ * allocated blocks of movable requests (a gfp mask with __GFP_MOVABLE
+ * while grouping by mobility is on), smaller than a pageblock, without
+ * HWPOISON; compaction calls fn for them.
+ *
+ * The protocol (docs/DESIGN.md "Compaction"):
+ *  - before the call the core holds its own reference on src (taken only
+ *    while src had one, so a src freed concurrently is never reused under
+ *    the call) and the only reference on dst (allocated for this call;
+ *    the core never reads the owner word, which the owner may write at
+ *    any time);
+ *  - OK: dst's reference passes to the owner; the core clears src's mapcount
+ *    and state bits but HWPOISON (the free clears the owner word) and
+ *    drops two
+ *    references on src, the owner's and its own, which frees it. A src the
+ *    owner freed already (during the call, even from inside it) is freed
+ *    once, by the core's reference. Extra references left on src are
+ *    their holders' to drop (counted as src_kept);
+ *  - a refusal: the core takes dst back (unused) and drops its own src
+ *    reference (freeing src if the owner freed it meanwhile);
+ *  - the callback must not free dst: a freed dst on OK is counted
+ *    (dst_freed) and the migration fails with src left to the owner; a dst
+ *    with extra references on a refusal is left to them (dst_kept);
+ *  - it may allocate and free from the same instance, and call
+ *    pz_validate; compaction of the zone may run in other threads.
+ * Calls already started may still run after the handler is replaced.
+ * Returns 0, or -PZ_EINVAL for a bad instance. Context: any thread; takes
+ * a spin lock briefly; calls nothing.
+ */
+PZ_API int pz_set_migrate_handler(pz_t *pz, pz_migrate_fn fn, void *ctx);
+
+/* Migrate callback calls, their answers and the misuses of the protocol
+ * (each misuse is also logged once at PZ_LOG_WARN). */
+struct pz_compaction_stats {
+	uint64_t calls;				     /* migrate callback calls */
+	uint64_t results[PZ_NR_MIGRATE_RESULTS];     /* calls per answer */
+	uint64_t bad_result;			     /* answers outside the enum */
+	uint64_t src_kept;			     /* OK, but src still referenced */
+	uint64_t dst_freed;			     /* dst freed by the callback */
+	uint64_t dst_kept;			     /* refused, but dst referenced */
+	uint64_t kcompactd_runs;		     /* kcompactd passes (modern) */
+};
+/* Copies the counters. Returns 0 or -PZ_EINVAL. Context: any; lock-free. */
+PZ_API int pz_compaction_stats(const pz_t *pz, struct pz_compaction_stats *out);
+
+/* One zone's compaction state (struct zone's compact_* fields). */
+struct pz_compaction_zone_info {
+	uint64_t cached_migrate_pfn[2]; /* where async / sync migrate scanners resume */
+	uint64_t cached_free_pfn;	/* where the free scanner resumes */
+	unsigned considered;		/* compact_considered */
+	unsigned defer_shift;		/* compact_defer_shift (at most 6) */
+	int order_failed;		/* compact_order_failed */
+	int blockskip_flush;		/* skip bits to be cleared when kswapd sleeps */
+	uint64_t skip_blocks;		/* pageblocks with the skip bit set */
+};
+/* Fills out for zone (nid, type). Returns 0, -PZ_EINVAL or -PZ_ENODEV (no
+ * such populated zone). Context: any thread; lock-free, racy against
+ * running compaction (exact when quiescent). */
+PZ_API int pz_compaction_zone_info(pz_t *pz, int nid, enum pz_zone_type type,
+				   struct pz_compaction_zone_info *out);
+
+/*
+ * Manual compaction (/proc/sys/vm/compact_memory, the per-node "compact"
+ * file: order -1, SYNC, skip bits ignored and cleared, until the scanners
+ * meet): one zone, one node (its zones in order) or every node. Returns 0,
+ * -PZ_EINVAL or -PZ_ENODEV. Context: may block as long as the callbacks
+ * do; calls the migrate callback with no allocator lock held.
+ */
+PZ_API int pz_compact_zone(pz_t *pz, int nid, enum pz_zone_type type);
+PZ_API int pz_compact_node(pz_t *pz, int nid);
+PZ_API int pz_compact_memory(pz_t *pz);
+
+/* vm.extfrag_threshold (0..1000, default 500): compaction_suitable skips a
+ * zone whose fragmentation index is at most this. The setter returns 0 or
+ * -PZ_EINVAL (bad instance, out of range); the getter the value or
+ * -PZ_EINVAL. Context: any thread; lock-free. */
+PZ_API int pz_set_extfrag_threshold(pz_t *pz, int threshold);
+PZ_API int pz_extfrag_threshold(const pz_t *pz);
+
+/*
+ * kcompactd (modern). A wake-up (kswapd going to sleep after a high-order
+ * request) records the order and highest zone of node nid; with
+ * PZ_KCOMPACTD_INLINE (the default, deterministic) the waking thread runs
+ * the pass at once, with PZ_KCOMPACTD_DEFERRED the embedder's thread runs
+ * pz_kcompactd_run(pz, nid) when it likes. pz_kcompactd_run does one
+ * kcompactd_do_work pass if work is recorded and returns 1, or 0 with
+ * nothing to do, -PZ_EINVAL / -PZ_ENODEV. pz_set_kcompactd_mode returns 0
+ * or -PZ_EINVAL (bad instance or mode). Context: pz_kcompactd_run may
+ * block as the migrate callback does and calls it with no allocator lock
+ * held; the mode setter is lock-free. Any thread.
+ */
+enum pz_kcompactd_mode {
+	PZ_KCOMPACTD_INLINE = 0,
+	PZ_KCOMPACTD_DEFERRED,
+};
+PZ_API int pz_set_kcompactd_mode(pz_t *pz, enum pz_kcompactd_mode mode);
+PZ_API int pz_kcompactd_run(pz_t *pz, int nid);
+
 /* ---- The OOM step (oom.c) --------------------------------------------- */
 
 /* ---------------------------------------------------------------------- */

@@ -260,7 +260,9 @@ int pz_split_page(pz_t *pz, pz_page_t *page, unsigned order)
 		return -PZ_EFAULT;
 	for (uint64_t i = 1; i < ((uint64_t)1 << order); i++) {
 		p[i].order = 0;
-		atomic_store_explicit(&p[i].refcount, 1, memory_order_relaxed);
+		p[i].mt = p->mt; /* each piece is as movable as the block (compaction) */
+		/* release: a compaction that takes a reference sees the fields */
+		atomic_store_explicit(&p[i].refcount, 1, memory_order_release);
 	}
 	p->order = 0;
 	return 0;

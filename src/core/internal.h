@@ -199,6 +199,27 @@ void pz_compaction_defer_reset(struct pz_zone *z, unsigned order, bool alloc_suc
  * compact_pgdat), and modern's kcompactd wake-up. */
 void pz_compact_pgdat(struct pz *pz, int nid, unsigned order);
 void pz_wakeup_kcompactd(struct pz *pz, int nid, unsigned order, unsigned classzone);
+/* reset_isolation_suitable: kswapd going to sleep clears the skip bits of
+ * the node's zones whose last direct compaction ran its scanners to the
+ * end (compact_blockskip_flush). */
+void pz_reset_isolation_suitable(struct pz *pz, int nid);
+/* compaction_restarting (4.1 and 6.1 alike). */
+bool pz_compaction_restarting(struct pz_zone *z, unsigned order);
+
+/* ---- migrate.c: one block through the owner's callback ----------------- */
+/* A candidate's reference: taken only while src has one and is (still) an
+ * allocated movable block of zone z smaller than max_order; false (no
+ * reference held) otherwise. */
+bool pz_migrate_isolate(struct pz *pz, struct pz_zone *z, struct pz_page *src, unsigned max_order);
+/* Whether a migrate callback is registered (read under its lock). */
+bool pz_migrate_handler_set(struct pz *pz);
+/* Drops the reference pz_migrate_isolate took (putback_lru_page). */
+void pz_migrate_putback(struct pz *pz, struct pz_page *src);
+/* One call of the callback for src (isolated) into dst (a block of src's
+ * order holding one reference, the core's); enum pz_migrate_outcome is in
+ * types.h. */
+enum pz_migrate_outcome pz_migrate_one(struct pz *pz, struct pz_page *src, struct pz_page *dst,
+				       enum pz_migrate_mode mode, bool last_pass);
 
 /* ---- oom.c ------------------------------------------------------------- */
 /* __alloc_pages_may_oom; *did_some_progress as the kernel sets it. */

@@ -15,10 +15,12 @@
  *   [S]  pz->shrinker_lock     the shrinker list, shrinker states and pin counts
  *   [R]  pz->reclaim_lock      the open reclaim windows
  *   [K]  kswapd run token      one node's kswapd loop variables (pz_kswapd_run)
+ *   [M]  compaction.lock       the migrate handler pair (a leaf, nothing called under it)
  * Lock order: tune_lock first (a zone lock may be taken under it); a pcp
  * lock may be held while taking its zone's lock, never the reverse; at most
- * one zone lock at a time; fault->lock, shrinker_lock and reclaim_lock are
- * leaves taken with no other lock held; user callbacks run with no lock. A function that needs a lock ends
+ * one zone lock at a time; fault->lock, shrinker_lock, reclaim_lock and
+ * compaction.lock are leaves taken with no other lock held; user callbacks
+ * run with no lock. A function that needs a lock ends
  * in _locked and asserts it in debug builds (pz_assert_*_locked, sync.h).
  */
 #ifndef PZ_TYPES_H
@@ -208,6 +210,14 @@ struct pz_zone {
 	/* [A] embedder-reported page-cache figures, by enum pz_dirty_item */
 	atomic_uint_least64_t dirty[PZ_NR_DIRTY_ITEMS];
 	struct pz_free_area free_area[PZ_MAX_ORDER_LIMIT]; /* [Z] (counts also [A] read) */
+	/* compaction (compaction.c): hints read and written without a lock,
+	 * as the kernel's are; zero (out of the span) means "not set yet" */
+	atomic_uint_least64_t compact_cached_free_pfn;	     /* [A] */
+	atomic_uint_least64_t compact_cached_migrate_pfn[2]; /* [A] async, sync */
+	atomic_uint compact_considered;			     /* [A] */
+	atomic_uint compact_defer_shift;		     /* [A] */
+	atomic_int compact_order_failed;		     /* [A] */
+	atomic_bool compact_blockskip_flush;		     /* [A] */
 };
 
 struct pz_node {
@@ -308,6 +318,41 @@ struct pz_kswapd {
 #define PZ_GFP_FAST_BITS (PZ_GFP_ZONEMASK | PZ_GFP_RECLAIMABLE)
 #define PZ_GFP_FAST_NONE 0xffu
 
+/*
+ * Compaction's instance state (compaction.c, migrate.c). The handler pair
+ * is read and written under its lock (a leaf: nothing is taken under it,
+ * nothing is called with it held).
+ */
+enum pz_compact_misuse {
+	PZ_MISUSE_BAD_RESULT = 0,
+	PZ_MISUSE_SRC_KEPT,
+	PZ_MISUSE_DST_FREED,
+	PZ_MISUSE_DST_KEPT,
+	PZ_NR_MISUSE,
+};
+struct pz_compaction {
+	pz_lock_t lock;		   /* [M] itself: guards fn and ctx */
+	pz_migrate_fn fn;	   /* [M] */
+	void *ctx;		   /* [M] */
+	atomic_int extfrag;	   /* [A] extfrag_threshold - 500 (zeroed = the default) */
+	atomic_int kcompactd_mode; /* [A] enum pz_kcompactd_mode */
+	atomic_int kcompactd_max_order[PZ_MAX_NODES];	      /* [A] 0: no work */
+	atomic_int kcompactd_highest_zoneidx[PZ_MAX_NODES];   /* [A] stored + 1; 0: none */
+	atomic_uint warned;				      /* [A] misuse reported once */
+	atomic_uint_least64_t calls, kcompactd_runs;	      /* [A] */
+	atomic_uint_least64_t results[PZ_NR_MIGRATE_RESULTS]; /* [A] */
+	atomic_uint_least64_t misuse[PZ_NR_MISUSE];	      /* [A] */
+};
+/* migrate.c: what one call of the migrate callback came to. */
+enum pz_migrate_outcome {
+	PZ_MIG_DONE = 0,      /* moved; src dropped; dst the owner's */
+	PZ_MIG_RETRY,	      /* refused BUSY: src still isolated, dst back to the caller */
+	PZ_MIG_FAIL,	      /* refused for good: src put back, dst back to the caller */
+	PZ_MIG_FAIL_DST_GONE, /* failed and dst is no longer the caller's */
+};
+#define PZ_COMPACT_MAX_DEFER_SHIFT 6
+#define PZ_COMPACT_CLUSTER_MAX	   32
+
 struct pz {
 	uint32_t magic; /* [C] PZ_MAGIC; PZ_DEAD once destroyed */
 	/* [A] PZ_OFF_* bits, one load for every shortcut's gate: TRACE and
@@ -385,6 +430,7 @@ struct pz {
 	atomic_uint_least64_t zone_ev[PZ_NR_ZONE_TYPES][PZ_ZEV_NR];
 	struct pz_kswapd kswapd[PZ_MAX_NODES]; /* per node; [K] parts by run token */
 	/* ---- slow path: compaction, migrate handler (compaction.c) ---- */
+	struct pz_compaction compaction;
 	/* ---- slow path: OOM handler and lock (oom.c) ---- */
 };
 

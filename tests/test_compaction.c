@@ -1,0 +1,753 @@
+/*
+ * test_compaction.c - memory compaction through the migrate callback:
+ * order-9 allocations that fail on a fragmented zone succeed after
+ * compaction (both profiles, manual and direct), deferral arithmetic, skip
+ * bits and cached scanner positions, async compaction leaving non-movable
+ * pageblocks alone, kcompactd, the extfrag threshold, and every misuse of
+ * the migrate protocol ending in a defined, counted state that passes
+ * pz_validate.
+ *
+ * White-box where the slow path's entry points are called directly
+ * (pz_try_to_compact_pages, the deferral functions); otherwise the public
+ * API. The owner of the movable pages keeps them in a table indexed by a
+ * slot number stored in the page's owner word, so a migration only has to
+ * move one table entry.
+ */
+#include "testutil.h"
+#include "../src/core/internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* One Normal zone of 32 pageblocks (16384 pages), one CPU. */
+#define ZSTART	  16384
+#define ZPAGES	  16384
+#define NBLOCK	  32
+#define PBPAGES	  512
+#define GFP_MOV	  (PZ_GFP_HIGHUSER_MOVABLE & ~PZ_GFP_DIRECT_RECLAIM)
+#define GFP_UNMOV (PZ_GFP_KERNEL & ~PZ_GFP_DIRECT_RECLAIM)
+#define GFP_HUGE  (PZ_GFP_HIGHUSER_MOVABLE & ~PZ_GFP_RECLAIM)
+
+static struct tu_machine tm;
+static struct pz_platform plat;
+
+/* The owner: slot i holds held[i] (NULL when free). */
+static pz_page_t *held[2 * ZPAGES]; /* slots are not reused */
+static unsigned nheld;
+
+enum behaviour {
+	B_GOOD = 0,
+	B_BUSY,		   /* refuse always */
+	B_KEEP_SRC,	   /* OK but go on using src */
+	B_FREE_SRC,	   /* move, free src itself, OK */
+	B_ALLOC_INSIDE,	   /* allocate, validate and free inside the call */
+	B_GARBAGE,	   /* an answer outside the enum */
+	B_FREE_DST,	   /* free dst, then OK */
+	B_KEEP_DST_REFUSE, /* take a reference on dst, refuse */
+};
+static struct {
+	enum behaviour how;
+	unsigned calls, in_unmovable_block, inside_ok;
+	pz_page_t *kept[64];
+	unsigned nkept;
+	enum pz_migrate_mode last_mode;
+} cb;
+
+static enum pz_migrate_result migrate_cb(void *ctx, pz_t *pz, pz_page_t *src, pz_page_t *dst,
+					 unsigned order, enum pz_migrate_mode mode)
+{
+	uintptr_t slot = pz_page_owner(src);
+
+	(void)ctx;
+	cb.calls++;
+	cb.last_mode = mode;
+	if (pz_pageblock_migratetype(pz, pz_page_to_pfn(pz, src)) != PZ_MT_MOVABLE)
+		cb.in_unmovable_block++;
+	if (!slot || slot > 2 * ZPAGES || held[slot - 1] != src || order != 0)
+		return PZ_MIGRATE_UNKNOWN;
+	assert_int_equal(pz_page_owner(dst), 0); /* the owner word is the owner's to copy */
+	assert_int_equal(pz_page_refcount(pz, dst), 1);
+	assert_int_equal(pz_page_refcount(pz, src), 2); /* the owner's and the core's */
+	switch (cb.how) {
+	case B_BUSY:
+		return PZ_MIGRATE_BUSY;
+	case B_KEEP_SRC:
+		return PZ_MIGRATE_OK;
+	case B_FREE_SRC:
+		held[slot - 1] = dst;
+		pz_page_set_owner(dst, slot);
+		assert_int_equal(pz_free_pages(pz, src, 0), 0);
+		return PZ_MIGRATE_OK;
+	case B_ALLOC_INSIDE: {
+		pz_page_t *p = pz_alloc_pages(pz, GFP_UNMOV, 0);
+
+		cb.inside_ok += pz_validate(pz) == 0;
+		if (p)
+			pz_free_pages(pz, p, 0);
+		break;
+	}
+	case B_GARBAGE:
+		return (enum pz_migrate_result)77;
+	case B_FREE_DST:
+		assert_int_equal(pz_free_pages(pz, dst, 0), 0);
+		return PZ_MIGRATE_OK;
+	case B_KEEP_DST_REFUSE:
+		if (cb.nkept < 64 && pz_page_get(pz, dst) == 0)
+			cb.kept[cb.nkept++] = dst;
+		return PZ_MIGRATE_PINNED;
+	default:
+		break;
+	}
+	held[slot - 1] = dst;
+	pz_page_set_owner(dst, slot);
+	return PZ_MIGRATE_OK;
+}
+
+static pz_t *create(enum pz_profile profile)
+{
+	struct pz_config cfg;
+	pz_t *pz;
+
+	tu_machine_init(&tm, 1, 1);
+	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, ZSTART, ZSTART + ZPAGES);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.machine = &tm.m;
+	cfg.profile = profile;
+	plat = tu_platform(0);
+	cfg.platform = &plat;
+	pz = tu_create(&cfg);
+	assert_non_null(pz);
+	memset(held, 0, sizeof(held));
+	nheld = 0;
+	memset(&cb, 0, sizeof(cb));
+	return pz;
+}
+
+static void hold(pz_t *pz, pz_page_t *p)
+{
+	assert_true(nheld < 2 * ZPAGES);
+	held[nheld] = p;
+	pz_page_set_owner(p, ++nheld);
+}
+
+/* Fills the zone with movable order-0 pages, then frees every page whose
+ * index modulo `every` is not 0: the zone is then 1/every full and no
+ * order-9 block is free. */
+static void fragment(pz_t *pz, unsigned every)
+{
+	pz_page_t *p;
+
+	while ((p = pz_alloc_pages(pz, GFP_MOV | PZ_GFP_NOWARN, 0)))
+		hold(pz, p);
+	assert_true(nheld > ZPAGES / 2);
+	for (unsigned i = 0; i < nheld; i++)
+		if (pz_page_to_pfn(pz, held[i]) % every) {
+			assert_int_equal(pz_free_pages(pz, held[i], 0), 0);
+			held[i] = NULL;
+		}
+	pz_drain_all_pages(pz);
+	assert_int_equal(pz_validate(pz), 0);
+}
+
+/* Order-9 blocks that can be allocated now (then freed again). */
+static unsigned huge_available(pz_t *pz)
+{
+	pz_page_t *got[NBLOCK];
+	unsigned n = 0;
+
+	while (n < NBLOCK && (got[n] = pz_alloc_pages(pz, GFP_HUGE | PZ_GFP_NOWARN, 9)))
+		n++;
+	for (unsigned i = 0; i < n; i++)
+		assert_int_equal(pz_free_pages(pz, got[i], 9), 0);
+	return n;
+}
+
+static uint64_t vm_event(pz_t *pz, enum pz_vm_event ev)
+{
+	uint64_t v[PZ_NR_VM_EVENTS];
+
+	assert_int_equal(pz_vm_events(pz, v, PZ_NR_VM_EVENTS), 0);
+	return v[ev];
+}
+
+/* Every page the owner holds is still an allocation of its own, and the
+ * owner's table agrees with the owner words. */
+static void check_owner(pz_t *pz)
+{
+	for (unsigned i = 0; i < nheld; i++) {
+		if (!held[i])
+			continue;
+		assert_int_equal(pz_page_owner(held[i]), i + 1);
+		assert_int_equal(pz_page_refcount(pz, held[i]), 1);
+	}
+}
+
+static void release_all(pz_t *pz)
+{
+	for (unsigned i = 0; i < nheld; i++)
+		if (held[i])
+			assert_int_equal(pz_free_pages(pz, held[i], 0), 0);
+	assert_int_equal(pz_validate(pz), 0);
+	tu_destroy(pz);
+}
+
+static void manual_raises_order9(enum pz_profile profile)
+{
+	pz_t *pz = create(profile);
+	struct pz_compaction_stats st;
+	unsigned before, after;
+
+	assert_int_equal(pz_set_migrate_handler(pz, migrate_cb, NULL), 0);
+	fragment(pz, 4);
+	before = huge_available(pz);
+	assert_int_equal(before, 0);
+	assert_int_equal(pz_compact_zone(pz, 0, PZ_ZONE_NORMAL), 0);
+	assert_int_equal(pz_validate(pz), 0);
+	check_owner(pz);
+	after = huge_available(pz);
+	/* a quarter of the zone is in use: at least half the blocks come free */
+	assert_true(after >= NBLOCK / 2);
+	assert_true(vm_event(pz, PZ_VM_PGMIGRATE_SUCCESS) > 0);
+	assert_true(vm_event(pz, PZ_VM_COMPACT_ISOLATED) > vm_event(pz, PZ_VM_PGMIGRATE_SUCCESS));
+	assert_true(vm_event(pz, PZ_VM_COMPACT_MIGRATE_SCANNED) > 0);
+	assert_true(vm_event(pz, PZ_VM_COMPACT_FREE_SCANNED) > 0);
+	assert_int_equal(pz_compaction_stats(pz, &st), 0);
+	assert_int_equal(st.results[PZ_MIGRATE_OK], vm_event(pz, PZ_VM_PGMIGRATE_SUCCESS));
+	assert_int_equal(cb.last_mode, PZ_MIGRATE_SYNC);
+	release_all(pz);
+}
+
+static void test_manual_41(void **state)
+{
+	(void)state;
+	manual_raises_order9(PZ_PROFILE_LINUX_4_1);
+}
+
+static void test_manual_modern(void **state)
+{
+	(void)state;
+	manual_raises_order9(PZ_PROFILE_MODERN);
+}
+
+static void test_no_handler_moves_nothing(void **state)
+{
+	pz_t *pz = create(PZ_PROFILE_LINUX_4_1);
+	uint64_t free0;
+
+	(void)state;
+	fragment(pz, 4);
+	free0 = tu_free_pages(pz);
+	assert_int_equal(pz_compact_memory(pz), 0);
+	assert_int_equal(pz_validate(pz), 0);
+	assert_int_equal(vm_event(pz, PZ_VM_PGMIGRATE_SUCCESS), 0);
+	assert_int_equal(huge_available(pz), 0);
+	assert_int_equal(tu_free_pages(pz) + tu_pcp_pages(pz), free0);
+	check_owner(pz);
+	release_all(pz);
+}
+
+/* Direct compaction as the slow path calls it (white-box). */
+static enum pz_compact_result direct(pz_t *pz, unsigned order, enum pz_migrate_mode mode,
+				     enum pz_compact_priority prio, struct pz_compact_req *req)
+{
+	static struct pz_alloc_ctx ac;
+
+	memset(&ac, 0, sizeof(ac));
+	ac.zonelist = pz->nodes[0].zonelist[0];
+	ac.high_zoneidx = PZ_ZONE_MOVABLE;
+	assert_true(pz_first_zone(pz, &ac, NULL));
+	ac.migratetype = PZ_MT_MOVABLE;
+	memset(req, 0, sizeof(*req));
+	req->gfp = PZ_GFP_HIGHUSER_MOVABLE;
+	req->order = order;
+	req->alloc_flags = PZ_ALLOC_WMARK_MIN | PZ_ALLOC_CPUSET | PZ_ALLOC_CMA;
+	req->ac = &ac;
+	req->mode = mode;
+	req->prio = prio;
+	return pz_try_to_compact_pages(pz, req);
+}
+
+static void direct_raises_order9(enum pz_profile profile)
+{
+	pz_t *pz = create(profile);
+	struct pz_compact_req req;
+	enum pz_compact_result r;
+
+	assert_int_equal(pz_set_migrate_handler(pz, migrate_cb, NULL), 0);
+	fragment(pz, 4);
+	assert_int_equal(huge_available(pz), 0);
+	r = direct(pz, 9, PZ_MIGRATE_SYNC_LIGHT, PZ_COMPACT_PRIO_SYNC_LIGHT, &req);
+	assert_int_equal(r, PZ_COMPACT_SUCCESS);
+	assert_false(req.deferred);
+	assert_int_equal(pz_validate(pz), 0);
+	check_owner(pz);
+	assert_true(huge_available(pz) >= 1);
+	assert_int_equal(cb.last_mode, PZ_MIGRATE_SYNC_LIGHT);
+	/* gfp without __GFP_IO: nothing is tried */
+	req.gfp = PZ_GFP_MOVABLE;
+	assert_int_equal(pz_try_to_compact_pages(pz, &req), PZ_COMPACT_SKIPPED);
+	release_all(pz);
+}
+
+static void test_direct_41(void **state)
+{
+	(void)state;
+	direct_raises_order9(PZ_PROFILE_LINUX_4_1);
+}
+
+static void test_direct_modern(void **state)
+{
+	(void)state;
+	direct_raises_order9(PZ_PROFILE_MODERN);
+}
+
+/*
+ * try_to_compact_pages and deferral: 4.1 passes a deferred zone over and
+ * reports DEFERRED (req.deferred for the slow path); a sync run whose
+ * scanners meet without success defers the zone. 6.1 reports DEFERRED too
+ * but its highest priority compacts a deferred zone all the same.
+ */
+static void test_direct_deferred(void **state)
+{
+	struct pz_compact_req req;
+	struct pz_compaction_zone_info ci;
+	pz_t *pz = create(PZ_PROFILE_LINUX_4_1);
+	struct pz_zone *z = pz_zone_of(pz, 0, PZ_ZONE_NORMAL);
+
+	(void)state;
+	assert_int_equal(pz_set_migrate_handler(pz, migrate_cb, NULL), 0);
+	cb.how = B_BUSY; /* nothing moves: sync runs complete without success */
+	fragment(pz, 4);
+	assert_int_equal(direct(pz, 9, PZ_MIGRATE_SYNC_LIGHT, 0, &req), PZ_COMPACT_COMPLETE);
+	assert_int_equal(pz_compaction_zone_info(pz, 0, PZ_ZONE_NORMAL, &ci), 0);
+	assert_int_equal(ci.defer_shift, 1);
+	assert_int_equal(ci.order_failed, 0);	 /* 9 is not below the initial 0 */
+	assert_int_equal(ci.blockskip_flush, 1); /* direct compaction asks kswapd */
+	cb.calls = 0;
+	assert_int_equal(direct(pz, 9, PZ_MIGRATE_SYNC_LIGHT, 0, &req), PZ_COMPACT_DEFERRED);
+	assert_true(req.deferred);
+	assert_int_equal(cb.calls, 0);
+	/* async runs never defer */
+	assert_int_equal(direct(pz, 9, PZ_MIGRATE_ASYNC, 0, &req), PZ_COMPACT_COMPLETE);
+	assert_int_equal(pz_compaction_zone_info(pz, 0, PZ_ZONE_NORMAL, &ci), 0);
+	assert_int_equal(ci.defer_shift, 1);
+	pz_reset_isolation_suitable(pz, 0); /* kswapd going to sleep */
+	assert_int_equal(pz_compaction_zone_info(pz, 0, PZ_ZONE_NORMAL, &ci), 0);
+	assert_int_equal(ci.blockskip_flush, 0);
+	assert_int_equal(ci.skip_blocks, 0);
+	release_all(pz);
+
+	pz = create(PZ_PROFILE_MODERN);
+	z = pz_zone_of(pz, 0, PZ_ZONE_NORMAL);
+	assert_int_equal(pz_set_migrate_handler(pz, migrate_cb, NULL), 0);
+	fragment(pz, 4);
+	pz_defer_compaction(z, 9);
+	pz_defer_compaction(z, 9);
+	assert_int_equal(direct(pz, 9, 0, PZ_COMPACT_PRIO_SYNC_LIGHT, &req), PZ_COMPACT_DEFERRED);
+	assert_int_equal(cb.calls, 0);
+	assert_int_equal(direct(pz, 9, 0, PZ_COMPACT_PRIO_SYNC_FULL, &req), PZ_COMPACT_SUCCESS);
+	assert_true(cb.calls > 0);
+	release_all(pz);
+}
+
+/* defer_compaction / compaction_deferred / compaction_defer_reset /
+ * compaction_restarting, step by step. */
+static void test_deferral_arithmetic(void **state)
+{
+	pz_t *pz = create(PZ_PROFILE_LINUX_4_1);
+	struct pz_zone *z = pz_zone_of(pz, 0, PZ_ZONE_NORMAL);
+	struct pz_compaction_zone_info ci;
+
+	(void)state;
+	assert_false(pz_compaction_deferred(z, 9)); /* never deferred yet */
+	pz_defer_compaction(z, 9);
+	assert_int_equal(pz_compaction_zone_info(pz, 0, PZ_ZONE_NORMAL, &ci), 0);
+	assert_int_equal(ci.defer_shift, 1);
+	assert_int_equal(ci.considered, 0);
+	assert_int_equal(ci.order_failed, 0); /* 9 is not below 0 */
+	/* shift 1: one attempt passed over, the second runs */
+	assert_true(pz_compaction_deferred(z, 9));
+	assert_false(pz_compaction_deferred(z, 9));
+	assert_false(pz_compaction_deferred(z, 9)); /* considered stays at the limit */
+	assert_int_equal(pz_compaction_zone_info(pz, 0, PZ_ZONE_NORMAL, &ci), 0);
+	assert_int_equal(ci.considered, 2);
+	for (int i = 0; i < 10; i++)
+		pz_defer_compaction(z, 9);
+	assert_int_equal(pz_compaction_zone_info(pz, 0, PZ_ZONE_NORMAL, &ci), 0);
+	assert_int_equal(ci.defer_shift, PZ_COMPACT_MAX_DEFER_SHIFT);
+	for (int i = 0; i < 63; i++)
+		assert_true(pz_compaction_deferred(z, 9));
+	assert_false(pz_compaction_restarting(z, 9));
+	assert_false(pz_compaction_deferred(z, 9));
+	assert_true(pz_compaction_restarting(z, 9));
+	/* a success at order 9 clears the deferral and raises order_failed */
+	pz_compaction_defer_reset(z, 9, true);
+	assert_int_equal(pz_compaction_zone_info(pz, 0, PZ_ZONE_NORMAL, &ci), 0);
+	assert_int_equal(ci.defer_shift, 0);
+	assert_int_equal(ci.considered, 0);
+	assert_int_equal(ci.order_failed, 10);
+	/* a failure at order 4 lowers it: orders below 4 are never deferred */
+	pz_defer_compaction(z, 4);
+	assert_int_equal(pz_compaction_zone_info(pz, 0, PZ_ZONE_NORMAL, &ci), 0);
+	assert_int_equal(ci.order_failed, 4);
+	assert_false(pz_compaction_deferred(z, 3));
+	assert_true(pz_compaction_deferred(z, 4));
+	/* a reset without success keeps the shift */
+	pz_compaction_defer_reset(z, 4, false);
+	assert_int_equal(pz_compaction_zone_info(pz, 0, PZ_ZONE_NORMAL, &ci), 0);
+	assert_int_equal(ci.defer_shift, 1);
+	assert_int_equal(ci.order_failed, 5);
+	tu_destroy(pz);
+}
+
+/*
+ * The first 8 pageblocks hold only unmovable pages (allocated after
+ * freeing those blocks, so unmovable requests claim them), the rest is
+ * movable and fragmented: sync compaction isolates nothing in the first
+ * blocks and marks them to be skipped, and the next run scans less.
+ */
+static unsigned fill_low_unmovable(pz_t *pz, pz_page_t **unmov, unsigned max)
+{
+	unsigned n = 0;
+	pz_page_t *p;
+
+	for (unsigned i = 0; i < nheld; i++)
+		if (pz_page_to_pfn(pz, held[i]) < ZSTART + 8 * PBPAGES) {
+			assert_int_equal(pz_free_pages(pz, held[i], 0), 0);
+			held[i] = NULL;
+		}
+	pz_drain_all_pages(pz);
+	while (n < max && (p = pz_alloc_pages(pz, GFP_UNMOV | PZ_GFP_NOWARN, 0)))
+		unmov[n++] = p;
+	return n;
+}
+
+static pz_page_t *unmov[ZPAGES];
+
+static void test_skip_bits_and_cached(void **state)
+{
+	pz_t *pz = create(PZ_PROFILE_LINUX_4_1);
+	struct pz_compaction_zone_info ci;
+	struct pz_compact_req req;
+	unsigned nu, skipped_unmovable = 0;
+	uint64_t scanned1, scanned2;
+
+	(void)state;
+	assert_int_equal(pz_set_migrate_handler(pz, migrate_cb, NULL), 0);
+	fragment(pz, 1); /* full of movable pages */
+	nu = fill_low_unmovable(pz, unmov, ZPAGES);
+	assert_true(nu >= 7 * PBPAGES); /* down to the LOW watermark */
+	for (unsigned b = 0; b < 8; b++)
+		assert_int_equal(pz_pageblock_migratetype(pz, ZSTART + b * PBPAGES),
+				 PZ_MT_UNMOVABLE);
+	for (unsigned i = 0; i < nheld; i++) /* fragment the movable part */
+		if (held[i] && pz_page_to_pfn(pz, held[i]) % 4) {
+			pz_free_pages(pz, held[i], 0);
+			held[i] = NULL;
+		}
+	pz_drain_all_pages(pz);
+	direct(pz, 9, PZ_MIGRATE_SYNC_LIGHT, PZ_COMPACT_PRIO_SYNC_LIGHT, &req);
+	scanned1 = vm_event(pz, PZ_VM_COMPACT_MIGRATE_SCANNED);
+	assert_int_equal(pz_compaction_zone_info(pz, 0, PZ_ZONE_NORMAL, &ci), 0);
+	assert_true(ci.skip_blocks >= 8);
+	for (unsigned b = 0; b < 8; b++)
+		skipped_unmovable +=
+			(pz->pageblock[(ZSTART + b * PBPAGES - pz->base_pfn) >> 9] & PB_SKIP) != 0;
+	assert_int_equal(skipped_unmovable, 8);
+	/* the run stopped before the scanners met (a block came free): both
+	 * migrate positions (a sync run moves both) resume past the skipped
+	 * unmovable blocks */
+	assert_int_equal(ci.blockskip_flush, 0);
+	assert_true(ci.cached_migrate_pfn[0] >= ZSTART + 7 * PBPAGES);
+	assert_true(ci.cached_migrate_pfn[1] >= ZSTART + 7 * PBPAGES);
+	assert_true(ci.cached_free_pfn <= ZSTART + ZPAGES - PBPAGES);
+	/* a second run passes over the marked blocks without scanning them */
+	for (unsigned i = 0; i < 4; i++)
+		huge_available(pz);
+	direct(pz, 9, PZ_MIGRATE_SYNC_LIGHT, PZ_COMPACT_PRIO_SYNC_LIGHT, &req);
+	scanned2 = vm_event(pz, PZ_VM_COMPACT_MIGRATE_SCANNED) - scanned1;
+	assert_true(scanned2 < scanned1);
+	/* manual compaction ignores and clears the bits */
+	assert_int_equal(pz_compact_zone(pz, 0, PZ_ZONE_NORMAL), 0);
+	assert_int_equal(pz_compaction_zone_info(pz, 0, PZ_ZONE_NORMAL, &ci), 0);
+	assert_int_equal(ci.skip_blocks, 0);
+	assert_int_equal(ci.cached_migrate_pfn[0], ZSTART);
+	assert_int_equal(pz_validate(pz), 0);
+	for (unsigned i = 0; i < nu; i++)
+		pz_free_pages(pz, unmov[i], 0);
+	release_all(pz);
+}
+
+/*
+ * Movable pages inside UNMOVABLE pageblocks (movable requests that fell
+ * back into them): async compaction never takes them, sync does.
+ */
+static void test_async_skips_nonmovable(void **state)
+{
+	pz_t *pz = create(PZ_PROFILE_LINUX_4_1);
+	struct pz_compact_req req;
+	unsigned nu, k = 0;
+	pz_page_t *p;
+
+	(void)state;
+	assert_int_equal(pz_set_migrate_handler(pz, migrate_cb, NULL), 0);
+	fragment(pz, 1);
+	nu = fill_low_unmovable(pz, unmov, ZPAGES);
+	/* every other unmovable page makes room for a movable one */
+	for (unsigned i = 0; i < nu; i += 2) {
+		pz_free_pages(pz, unmov[i], 0);
+		unmov[i] = NULL;
+	}
+	pz_drain_all_pages(pz);
+	while ((p = pz_alloc_pages(pz, GFP_MOV | PZ_GFP_NOWARN, 0)))
+		hold(pz, p), k++;
+	assert_true(k >= nu / 2 - 64);
+	for (unsigned i = 0; i < nheld; i++)
+		if (held[i] && pz_page_to_pfn(pz, held[i]) >= ZSTART + 8 * PBPAGES &&
+		    pz_page_to_pfn(pz, held[i]) % 2) {
+			pz_free_pages(pz, held[i], 0);
+			held[i] = NULL;
+		}
+	pz_drain_all_pages(pz);
+	direct(pz, 9, PZ_MIGRATE_ASYNC, PZ_COMPACT_PRIO_ASYNC, &req);
+	assert_true(cb.calls > 0);
+	assert_int_equal(cb.in_unmovable_block, 0);
+	assert_int_equal(pz_validate(pz), 0);
+	assert_int_equal(pz_compact_zone(pz, 0, PZ_ZONE_NORMAL), 0); /* sync */
+	assert_true(cb.in_unmovable_block > 0);
+	assert_int_equal(pz_validate(pz), 0);
+	check_owner(pz);
+	for (unsigned i = 0; i < nu; i++)
+		if (unmov[i])
+			pz_free_pages(pz, unmov[i], 0);
+	release_all(pz);
+}
+
+/* One misbehaviour on a fragmented zone; returns the instance after a
+ * manual compaction that passed pz_validate. */
+static pz_t *misbehave(enum behaviour how, struct pz_compaction_stats *st)
+{
+	pz_t *pz = create(PZ_PROFILE_LINUX_4_1);
+
+	cb.how = how;
+	assert_int_equal(pz_set_migrate_handler(pz, migrate_cb, NULL), 0);
+	fragment(pz, 4);
+	tu_log_reset();
+	assert_int_equal(pz_compact_zone(pz, 0, PZ_ZONE_NORMAL), 0);
+	assert_int_equal(pz_validate(pz), 0);
+	assert_int_equal(pz_compaction_stats(pz, st), 0);
+	assert_true(st->calls > 0);
+	return pz;
+}
+
+static void test_refuse_always(void **state)
+{
+	struct pz_compaction_stats st;
+	pz_t *pz = misbehave(B_BUSY, &st);
+
+	(void)state;
+	assert_int_equal(st.results[PZ_MIGRATE_BUSY], st.calls);
+	assert_int_equal(vm_event(pz, PZ_VM_PGMIGRATE_SUCCESS), 0);
+	/* BUSY is retried: ten calls for each page that failed */
+	assert_int_equal(st.calls, 10 * vm_event(pz, PZ_VM_PGMIGRATE_FAIL));
+	assert_int_equal(huge_available(pz), 0);
+	check_owner(pz);
+	release_all(pz);
+}
+
+static void test_ok_but_keeps_source(void **state)
+{
+	struct pz_compaction_stats st;
+	pz_t *pz = misbehave(B_KEEP_SRC, &st);
+	struct pz_errors e0, e1;
+	unsigned refused = 0;
+
+	(void)state;
+	assert_true(vm_event(pz, PZ_VM_PGMIGRATE_SUCCESS) > 0);
+	/* the core freed the sources: the owner's own free of one is a
+	 * double free, refused and counted, nothing else changes */
+	pz_errors(pz, &e0);
+	for (unsigned i = 0; i < nheld; i++)
+		if (held[i] && pz_page_refcount(pz, held[i]) == 0) {
+			assert_int_not_equal(pz_free_pages(pz, held[i], 0), 0);
+			held[i] = NULL;
+			refused++;
+		}
+	pz_errors(pz, &e1);
+	assert_true(refused > 0);
+	assert_int_equal(e1.double_free - e0.double_free, refused);
+	assert_int_equal(pz_validate(pz), 0);
+	release_all(pz); /* the targets stay allocated: the owner lost them */
+}
+
+static void test_callback_frees_source(void **state)
+{
+	struct pz_compaction_stats st;
+	pz_t *pz = misbehave(B_FREE_SRC, &st);
+	struct pz_errors e;
+
+	(void)state;
+	pz_errors(pz, &e);
+	assert_int_equal(e.double_free, 0);
+	assert_int_equal(st.src_kept, 0);
+	assert_true(vm_event(pz, PZ_VM_PGMIGRATE_SUCCESS) > 0);
+	assert_true(huge_available(pz) >= NBLOCK / 2);
+	check_owner(pz);
+	release_all(pz);
+}
+
+static void test_allocates_inside(void **state)
+{
+	struct pz_compaction_stats st;
+	pz_t *pz = misbehave(B_ALLOC_INSIDE, &st);
+
+	(void)state;
+	assert_int_equal(cb.inside_ok, st.calls); /* pz_validate passed inside each call */
+	assert_true(huge_available(pz) >= NBLOCK / 2);
+	check_owner(pz);
+	release_all(pz);
+}
+
+static void test_garbage_answer(void **state)
+{
+	struct pz_compaction_stats st;
+	pz_t *pz = misbehave(B_GARBAGE, &st);
+
+	(void)state;
+	assert_int_equal(st.bad_result, st.calls);
+	assert_int_equal(vm_event(pz, PZ_VM_PGMIGRATE_SUCCESS), 0);
+	assert_int_equal(vm_event(pz, PZ_VM_PGMIGRATE_FAIL), st.calls);
+	assert_true(tu_log_contains("migrate callback misuse"));
+	check_owner(pz);
+	release_all(pz);
+}
+
+static void test_frees_target(void **state)
+{
+	struct pz_compaction_stats st;
+	pz_t *pz = misbehave(B_FREE_DST, &st);
+
+	(void)state;
+	assert_int_equal(st.dst_freed, st.calls);
+	assert_int_equal(vm_event(pz, PZ_VM_PGMIGRATE_SUCCESS), 0);
+	check_owner(pz); /* the sources stay the owner's */
+	release_all(pz);
+}
+
+static void test_keeps_target_and_refuses(void **state)
+{
+	struct pz_compaction_stats st;
+	pz_t *pz = misbehave(B_KEEP_DST_REFUSE, &st);
+
+	(void)state;
+	assert_true(st.dst_kept >= cb.nkept);
+	assert_true(cb.nkept > 0);
+	for (unsigned i = 0; i < cb.nkept; i++) {
+		assert_int_equal(pz_page_refcount(pz, cb.kept[i]), 1);
+		assert_int_equal(pz_free_pages(pz, cb.kept[i], 0), 0);
+	}
+	check_owner(pz);
+	release_all(pz);
+}
+
+/* kcompactd (modern): a deferred wake-up records work; the run does it. */
+static void test_kcompactd(void **state)
+{
+	pz_t *pz = create(PZ_PROFILE_MODERN);
+
+	(void)state;
+	assert_int_equal(pz_set_migrate_handler(pz, migrate_cb, NULL), 0);
+	assert_int_equal(pz_set_kcompactd_mode(pz, PZ_KCOMPACTD_DEFERRED), 0);
+	assert_int_equal(pz_set_kcompactd_mode(pz, (enum pz_kcompactd_mode)7), -PZ_EINVAL);
+	fragment(pz, 4);
+	assert_int_equal(pz_kcompactd_run(pz, 0), 0); /* nothing recorded */
+	pz_wakeup_kcompactd(pz, 0, 9, PZ_ZONE_NORMAL);
+	assert_int_equal(cb.calls, 0);
+	assert_int_equal(pz_kcompactd_run(pz, 0), 1);
+	assert_int_equal(vm_event(pz, PZ_VM_COMPACT_DAEMON_WAKE), 1);
+	assert_true(vm_event(pz, PZ_VM_COMPACT_DAEMON_MIGRATE_SCANNED) > 0);
+	assert_true(cb.calls > 0);
+	assert_int_equal(cb.last_mode, PZ_MIGRATE_SYNC_LIGHT);
+	assert_true(huge_available(pz) >= 1);
+	assert_int_equal(pz_kcompactd_run(pz, 0), 0);
+	assert_int_equal(pz_kcompactd_run(pz, 3), -PZ_ENODEV);
+	assert_int_equal(pz_validate(pz), 0);
+	check_owner(pz);
+	release_all(pz);
+	/* inline mode (the default) runs the pass at the wake-up itself */
+	pz = create(PZ_PROFILE_MODERN);
+	assert_int_equal(pz_set_migrate_handler(pz, migrate_cb, NULL), 0);
+	fragment(pz, 4);
+	pz_wakeup_kcompactd(pz, 0, 9, PZ_ZONE_NORMAL);
+	assert_true(cb.calls > 0);
+	assert_int_equal(pz_kcompactd_run(pz, 0), 0);
+	assert_true(huge_available(pz) >= 1);
+	check_owner(pz);
+	release_all(pz);
+}
+
+/* extfrag_threshold: 1000 makes every zone unsuitable for 4.1's direct
+ * compaction, 0 none; the setter's range. */
+static void test_extfrag_threshold(void **state)
+{
+	pz_t *pz = create(PZ_PROFILE_LINUX_4_1);
+	struct pz_compact_req req;
+
+	(void)state;
+	assert_int_equal(pz_extfrag_threshold(pz), 500);
+	assert_int_equal(pz_set_extfrag_threshold(pz, 1001), -PZ_EINVAL);
+	assert_int_equal(pz_set_extfrag_threshold(pz, -1), -PZ_EINVAL);
+	assert_int_equal(pz_set_migrate_handler(pz, migrate_cb, NULL), 0);
+	fragment(pz, 4);
+	assert_int_equal(pz_set_extfrag_threshold(pz, 1000), 0);
+	assert_int_equal(pz_extfrag_threshold(pz), 1000);
+	assert_int_equal(direct(pz, 9, PZ_MIGRATE_SYNC_LIGHT, 0, &req), PZ_COMPACT_SKIPPED);
+	assert_int_equal(cb.calls, 0);
+	assert_int_equal(pz_set_extfrag_threshold(pz, 0), 0);
+	assert_int_equal(direct(pz, 9, PZ_MIGRATE_SYNC_LIGHT, 0, &req), PZ_COMPACT_SUCCESS);
+	assert_true(cb.calls > 0);
+	release_all(pz);
+}
+
+static void test_bad_arguments(void **state)
+{
+	pz_t *pz = create(PZ_PROFILE_LINUX_4_1);
+	struct pz_compaction_zone_info ci;
+
+	(void)state;
+	assert_int_equal(pz_set_migrate_handler(NULL, migrate_cb, NULL), -PZ_EINVAL);
+	assert_int_equal(pz_compact_zone(pz, 0, PZ_ZONE_DMA), -PZ_ENODEV);
+	assert_int_equal(pz_compact_zone(pz, 5, PZ_ZONE_NORMAL), -PZ_ENODEV);
+	assert_int_equal(pz_compact_node(pz, -1), -PZ_ENODEV);
+	assert_int_equal(pz_compact_memory(NULL), -PZ_EINVAL);
+	assert_int_equal(pz_compaction_zone_info(pz, 0, PZ_ZONE_NORMAL, NULL), -PZ_EINVAL);
+	assert_int_equal(pz_compaction_zone_info(pz, 0, PZ_ZONE_DMA32, &ci), -PZ_ENODEV);
+	assert_int_equal(pz_compaction_stats(pz, NULL), -PZ_EINVAL);
+	tu_destroy(pz);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_manual_41),
+		cmocka_unit_test(test_manual_modern),
+		cmocka_unit_test(test_no_handler_moves_nothing),
+		cmocka_unit_test(test_direct_41),
+		cmocka_unit_test(test_direct_modern),
+		cmocka_unit_test(test_direct_deferred),
+		cmocka_unit_test(test_deferral_arithmetic),
+		cmocka_unit_test(test_skip_bits_and_cached),
+		cmocka_unit_test(test_async_skips_nonmovable),
+		cmocka_unit_test(test_refuse_always),
+		cmocka_unit_test(test_ok_but_keeps_source),
+		cmocka_unit_test(test_callback_frees_source),
+		cmocka_unit_test(test_allocates_inside),
+		cmocka_unit_test(test_garbage_answer),
+		cmocka_unit_test(test_frees_target),
+		cmocka_unit_test(test_keeps_target_and_refuses),
+		cmocka_unit_test(test_kcompactd),
+		cmocka_unit_test(test_extfrag_threshold),
+		cmocka_unit_test(test_bad_arguments),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

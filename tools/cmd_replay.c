@@ -24,7 +24,7 @@
 struct rp_opts {
 	const char *path, *format, *machine_from, *initial_free;
 	enum pz_profile profile;
-	int json;
+	int json, plain_clone, is_dir;
 	char trace[RP_PATH_MAX], zoneinfo[RP_PATH_MAX], initial[RP_PATH_MAX];
 	char zones[RP_PATH_MAX], bend[RP_PATH_MAX], sysctl[RP_PATH_MAX];
 };
@@ -51,15 +51,11 @@ static void replay_usage(FILE *f)
 }
 
 static const struct option replay_longopts[] = {
-	{"format", required_argument, NULL, 'f'},
-	{"machine-from", required_argument, NULL, 'M'},
-	{"zoneinfo", required_argument, NULL, 'M'},
-	{"initial-free", required_argument, NULL, 'i'},
-	{"profile", required_argument, NULL, 'p'},
-	{"json", no_argument, NULL, 'j'},
-	{"lockstep", no_argument, NULL, 'L'},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0},
+	{"format", required_argument, NULL, 'f'},   {"machine-from", required_argument, NULL, 'M'},
+	{"zoneinfo", required_argument, NULL, 'M'}, {"initial-free", required_argument, NULL, 'i'},
+	{"profile", required_argument, NULL, 'p'},  {"json", no_argument, NULL, 'j'},
+	{"lockstep", no_argument, NULL, 'L'},	    {"plain-clone", no_argument, NULL, 'P'},
+	{"help", no_argument, NULL, 'h'},	    {NULL, 0, NULL, 0},
 };
 
 static int rp_option(int c, struct rp_opts *o)
@@ -81,6 +77,9 @@ static int rp_option(int c, struct rp_opts *o)
 		return opt_profile(optarg, &o->profile) ? TOOL_EXIT_USAGE : 0;
 	case 'j':
 		o->json = 1;
+		return 0;
+	case 'P':
+		o->plain_clone = 1;
 		return 0;
 	case 'L':
 		return tool_usage_error("--lockstep is not available yet: it needs an "
@@ -145,6 +144,7 @@ static int rp_discover(struct rp_opts *o)
 	if (!S_ISDIR(st.st_mode)) {
 		snprintf(o->trace, RP_PATH_MAX, "%s", o->path);
 	} else {
+		o->is_dir = 1;
 		snprintf(name, sizeof(name), "%s.gz", t);
 		rp_find(o->trace, o->path, name);
 		if (!o->trace[0])
@@ -219,7 +219,7 @@ static int rp_on(const struct rp_opts *o, const struct tool_machine *m, struct t
 	struct pz_platform plat = *pz_host_platform();
 	struct pz_config cfg;
 	struct replay rp;
-	struct rp_files files = {o->trace, o->zoneinfo, o->initial, o->zones, o->bend};
+	struct rp_files files = {o->trace, o->zoneinfo, o->initial, o->zones, o->bend, m->source};
 	pz_t *pz;
 	int rc;
 
@@ -246,6 +246,29 @@ static int rp_on(const struct rp_opts *o, const struct tool_machine *m, struct t
 	return rc ? TOOL_EXIT_FAIL : 0;
 }
 
+/* The folder's exact machine when it has the files (and --machine-from
+ * did not name a zoneinfo), else the zoneinfo clone. */
+static int rp_machine(const struct rp_opts *o, struct tool_machine *m)
+{
+	struct tool_machine exact;
+	int rc;
+
+	if (machine_from_zoneinfo_file(o->zoneinfo, 0, m))
+		return -1;
+	if (o->machine_from || o->plain_clone || !o->is_dir)
+		return 0;
+	rc = replay_exact_machine(o->path, machine_get(m)->nr_cpus, &exact);
+	if (rc < 0) {
+		machine_free(m);
+		return -1;
+	}
+	if (rc == 0) {
+		machine_free(m);
+		*m = exact;
+	}
+	return 0;
+}
+
 int cmd_replay(int argc, char **argv)
 {
 	struct rp_opts o;
@@ -258,7 +281,7 @@ int cmd_replay(int argc, char **argv)
 	rc = rp_discover(&o);
 	if (rc)
 		return rc;
-	if (machine_from_zoneinfo_file(o.zoneinfo, 0, &m))
+	if (rp_machine(&o, &m))
 		return TOOL_EXIT_USAGE;
 	if (tr_open(&rd, o.trace)) {
 		machine_free(&m);

@@ -44,6 +44,8 @@ const struct pz_machine *machine_get(const struct tool_machine *m)
 void machine_free(struct tool_machine *m)
 {
 	pz_host_machine_free(m->host);
+	if (m->release)
+		m->release(m->release_arg);
 	free(m->spec);
 	m->host = NULL;
 	m->spec = NULL;

@@ -65,9 +65,16 @@ void rp_event(struct replay *rp, const struct tr_event *ev);
 /* The trace sink that counts pagezone's own tracepoints (ctx: replay). */
 void rp_trace_sink(void *ctx, const struct pz_trace_event *ev);
 
+/* ---- replay_machine.c ---- */
+/* The machine of trace folder dir placed exactly (zones.csv, dmesg,
+ * kpageflags.start). Returns 0, 1 when the folder lacks those files, or
+ * -1 (printed). */
+int replay_exact_machine(const char *dir, unsigned nr_cpus, struct tool_machine *out);
+
 /* ---- replay_report.c ---- */
 struct rp_files {
 	const char *trace, *zoneinfo, *initial_free, *zones_csv, *buddyinfo_end;
+	const char *machine; /* where the machine came from */
 };
 void rp_report_text(struct replay *rp, const struct rp_files *f, FILE *out);
 int rp_report_json(struct replay *rp, const struct rp_files *f, FILE *out);

@@ -127,8 +127,8 @@ void rp_report_text(struct replay *rp, const struct rp_files *f, FILE *out)
 
 	fprintf(out, "replay: %s (%s), free-running\n", f->trace,
 		rp->rd->csv ? "CSV" : "ftrace text");
-	fprintf(out, "machine: cloned from %s, %u cpu(s), %llu pfns tracked\n", f->zoneinfo,
-		rp->nr_cpus, (unsigned long long)rp->npfn);
+	fprintf(out, "machine: %s (CPUs from %s), %u cpu(s), %llu pfns tracked\n", f->machine,
+		f->zoneinfo, rp->nr_cpus, (unsigned long long)rp->npfn);
 	fprintf(out,
 		"start: %llu pages free in the kernel at the first event, %llu of them free "
 		"here, %llu in ranges pagezone does not manage\n",
@@ -247,6 +247,7 @@ int rp_report_json(struct replay *rp, const struct rp_files *f, FILE *out)
 	json_object_object_add(j, "format", json_object_new_string(rp->rd->csv ? "csv" : "text"));
 	json_object_object_add(j, "mode", json_object_new_string("free-running"));
 	json_object_object_add(j, "zoneinfo", json_object_new_string(f->zoneinfo));
+	json_object_object_add(j, "machine", json_object_new_string(f->machine));
 	rp_json_totals(j, rp);
 	json_object_object_add(j, "tracepoints", rp_json_counts(rp));
 	json_object_object_add(j, "phases", rp_json_phases(rp));

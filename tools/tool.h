@@ -44,6 +44,8 @@ struct tool_machine {
 	struct pz_host_machine *host; /* from the library's host layer */
 	struct pz_machine *spec;      /* or built from --machine */
 	char source[160];	      /* what to print after "machine: " */
+	void (*release)(void *arg);   /* frees what spec points to, before spec */
+	void *release_arg;
 };
 /* Reads and parses a /proc/zoneinfo file the user named: every failure
  * (open, read, empty, binary, parse with its line) is printed. Returns 0

@@ -29,9 +29,10 @@ struct rp_phase {
 struct rp_stats {
 	uint64_t events, allocs, frees;
 	uint64_t failed_here_ok_there, ok_here_failed_there, failed_both;
-	uint64_t kernel_kind[TR_NR_KINDS];     /* events of each kind in the trace */
-	uint64_t here_kind[PZ_TRACE_NR_KINDS]; /* pagezone's own tracepoints */
-	uint64_t pages_entering;	       /* frees of pre-trace pages (rule 6) */
+	uint64_t kernel_kind[TR_NR_KINDS];	     /* events of each kind in the trace */
+	uint64_t here_kind[PZ_TRACE_NR_KINDS];	     /* pagezone's own tracepoints */
+	uint64_t gfp_mt_mismatch, gfp_mt_first_line; /* parsed gfp vs printed migratetype */
+	uint64_t pages_entering;		     /* frees of pre-trace pages (rule 6) */
 	uint64_t start_kernel_free, start_not_managed, start_free_here;
 	double seconds, cpu_seconds; /* wall clock and process CPU time of the loop */
 };

@@ -156,6 +156,8 @@ static void rp_alloc(struct replay *rp, const struct tr_event *ev)
 		return;
 	}
 	rp->s.allocs++;
+	if ((int)pz_gfp_migratetype(ev->gfp) != ev->migratetype && !rp->s.gfp_mt_mismatch++)
+		rp->s.gfp_mt_first_line = ev->line;
 	if (ev->pfn >= 0)
 		rp_prepare(rp, (uint64_t)ev->pfn, n, ev->line);
 	p = pz_alloc_pages(rp->pz, ev->gfp | PZ_GFP_NOWARN, ev->order);

@@ -145,9 +145,12 @@ void rp_report_text(struct replay *rp, const struct rp_files *f, FILE *out)
 		"here but failed in the kernel (%llu failed in both)\n",
 		(unsigned long long)s->failed_here_ok_there,
 		(unsigned long long)s->ok_here_failed_there, (unsigned long long)s->failed_both);
-	fprintf(out,
-		"pages entering the allocator (frees of pages held before the trace): %llu\n\n",
+	fprintf(out, "pages entering the allocator (frees of pages held before the trace): %llu\n",
 		(unsigned long long)s->pages_entering);
+	fprintf(out,
+		"gfp check: %llu mm_page_alloc whose parsed gfp asks for another migratetype "
+		"than the kernel printed (first at line %llu)\n\n",
+		(unsigned long long)s->gfp_mt_mismatch, (unsigned long long)s->gfp_mt_first_line);
 	rp_text_counts(rp, out);
 	rp_text_phases(rp, out);
 	rp_text_skips(rp, out);
@@ -231,6 +234,7 @@ static void rp_json_totals(struct json_object *j, const struct replay *rp)
 	jset_u64(j, "ok_here_failed_in_kernel", s->ok_here_failed_there);
 	jset_u64(j, "failed_in_both", s->failed_both);
 	jset_u64(j, "pages_entering", s->pages_entering);
+	jset_u64(j, "gfp_migratetype_mismatches", s->gfp_mt_mismatch);
 	jset_u64(j, "start_kernel_free_pages", s->start_kernel_free);
 	jset_u64(j, "start_free_here", s->start_free_here);
 	jset_u64(j, "start_not_managed_here", s->start_not_managed);

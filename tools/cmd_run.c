@@ -78,10 +78,9 @@ static int run_fail_attr(const char *v, struct run_opts *o)
 	pz_fault_attr_default(&o->fail_attr);
 	o->fail_attr.verbose = 0; /* counted in the summary instead */
 	if (pz_fault_attr_parse(v, &o->fail_attr))
-		return tool_usage_error("--fail-page-alloc: '%s' is not "
-					"INTERVAL,PROBABILITY,SPACE,TIMES (decimal numbers)",
-					v),
-		       -1;
+		return tool_refuse("--fail-page-alloc: '%s' is not "
+				   "INTERVAL,PROBABILITY,SPACE,TIMES (decimal numbers)",
+				   v);
 	o->fail = 1;
 	return 0;
 }
@@ -113,10 +112,9 @@ static int run_option(int c, const char *v, struct run_opts *o)
 		o->report = v;
 		if (report_lookup(v) >= 0)
 			return 0;
-		return tool_usage_error("--report: unknown report '%s' (choose all, buddyinfo, "
-					"pagetypeinfo, zoneinfo, vmstat, extfrag, unusable)",
-					v),
-		       -1;
+		return tool_refuse("--report: unknown report '%s' (choose all, buddyinfo, "
+				   "pagetypeinfo, zoneinfo, vmstat, extfrag, unusable)",
+				   v);
 	case 'j':
 		o->json = 1;
 		return 0;

@@ -165,23 +165,23 @@ static int spec_zones(const char *s, unsigned *mask)
 		int t = spec_zone_type(s, n);
 
 		if (t < 0)
-			return tool_usage_error("--machine: unknown zone '%.*s' (zones are DMA, "
-						"DMA32, Normal, Movable)",
-						(int)n, s),
-			       -1;
+			return tool_refuse("--machine: unknown zone '%.*s' (zones are DMA, "
+					   "DMA32, Normal, Movable)",
+					   (int)n, s);
 		if (t <= last)
-			return tool_usage_error("--machine: zone '%.*s' repeated or out of order "
-						"(list zones as DMA,DMA32,Normal,Movable)",
-						(int)n, s),
-			       -1;
+			return tool_refuse("--machine: zone '%.*s' repeated or out of order "
+					   "(list zones as DMA,DMA32,Normal,Movable)",
+					   (int)n, s);
 		last = t;
 		*mask |= 1u << t;
 		s += n + (s[n] == ',');
 		if (s[-1] == ',' && !*s)
-			return tool_usage_error("--machine: empty zone name after ','"), -1;
+			return tool_refuse("--machine: empty zone name after ','");
 	}
+	if (!*mask)
+		return tool_refuse("--machine: no zone listed after ':'");
 	if (!(*mask & ~(1u << PZ_ZONE_MOVABLE)))
-		return tool_usage_error("--machine: Movable needs another zone below it"), -1;
+		return tool_refuse("--machine: Movable needs another zone below it");
 	return 0;
 }
 
@@ -209,11 +209,9 @@ static int spec_node(struct spec_machine *sm, unsigned n, uint64_t lo, uint64_t 
 		if (lo >= end)
 			continue;
 		if (owner < 0)
-			return tool_usage_error(
-				       "--machine: node %u has memory at pfns %#llx-%#llx "
-				       "but no listed zone can hold it (list DMA32 or Normal)",
-				       n, (unsigned long long)lo, (unsigned long long)end),
-			       -1;
+			return tool_refuse("--machine: node %u has memory at pfns %#llx-%#llx "
+					   "but no listed zone can hold it (list DMA32 or Normal)",
+					   n, (unsigned long long)lo, (unsigned long long)end);
 		if (nz && z[nz - 1].type == (enum pz_zone_type)owner) {
 			z[nz - 1].end_pfn = end;
 		} else {
@@ -245,7 +243,7 @@ static int spec_split(const char *text, unsigned *nodes, uint64_t *bytes, unsign
 	char buf[256], *colon, *x, *size = buf;
 
 	if (strlen(text) >= sizeof(buf))
-		return tool_usage_error("--machine: spec too long"), -1;
+		return tool_refuse("--machine: spec too long");
 	strcpy(buf, text);
 	colon = strchr(buf, ':');
 	if (colon)
@@ -261,10 +259,9 @@ static int spec_split(const char *text, unsigned *nodes, uint64_t *bytes, unsign
 	if (opt_size("--machine (size per node)", size, bytes))
 		return -1;
 	if (*bytes % ((uint64_t)SPEC_BLOCK << 12))
-		return tool_usage_error("--machine: size per node '%s' is not a multiple of 4M "
-					"(the largest buddy block)",
-					size),
-		       -1;
+		return tool_refuse("--machine: size per node '%s' is not a multiple of 4M "
+				   "(the largest buddy block)",
+				   size);
 	return spec_zones(colon ? colon + 1 : "DMA,DMA32,Normal", mask);
 }
 
@@ -279,10 +276,12 @@ int machine_from_spec(const char *text, unsigned nr_cpus, struct tool_machine *o
 		return -1;
 	pages = bytes >> 12;
 	if (pages > (1ull << 40) / nodes)
-		return tool_usage_error("--machine: '%s' is too large", text), -1;
+		return tool_refuse("--machine: '%s' is too large", text);
 	sm = calloc(1, sizeof(*sm));
-	if (!sm)
-		return tool_error("--machine: out of memory"), -1;
+	if (!sm) {
+		tool_error("--machine: out of memory");
+		return -1;
+	}
 	for (unsigned n = 0; n < nodes; n++)
 		if (spec_node(sm, n, n * pages, (n + 1) * pages, mask)) {
 			free(sm);

@@ -27,15 +27,31 @@ static void tool_vprint(const char *fmt, va_list ap)
 	fputc('\n', stderr);
 }
 
+/* The message and the pointer to --help. */
+static void tool_vusage(const char *fmt, va_list ap)
+{
+	tool_vprint(fmt, ap);
+	fprintf(stderr, "Try '%s --help'.\n", tool_cmd);
+}
+
 int tool_usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	tool_vprint(fmt, ap);
+	tool_vusage(fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "Try '%s --help'.\n", tool_cmd);
 	return TOOL_EXIT_USAGE;
+}
+
+int tool_refuse(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	tool_vusage(fmt, ap);
+	va_end(ap);
+	return -1;
 }
 
 void tool_error(const char *fmt, ...)

@@ -85,7 +85,8 @@ int opt_profile(const char *text, enum pz_profile *out)
 	return -1;
 }
 
-/* The size suffix at s: its shift, or -1 for an unknown one. */
+/* The shift of the size unit at s: "" 0, K/M/G/T (any case, optionally
+ * followed by "B" or "iB") 10/20/30/40; -1 for anything else. */
 static int size_shift(const char *s)
 {
 	static const char units[] = "KMGT";
@@ -94,12 +95,14 @@ static int size_shift(const char *s)
 	if (!*s)
 		return 0;
 	u = strchr(units, s[0] & ~0x20);
-	if (!u || !s[0])
+	if (!u || !*u) /* ' ' & ~0x20 is NUL, which strchr finds */
 		return -1;
-	if (s[1] && !((s[1] == 'i' || s[1] == 'I') && (s[2] == 'B' || s[2] == 'b') && !s[3]) &&
-	    !((s[1] == 'B' || s[1] == 'b') && !s[2]))
-		return -1;
-	return 10 * (int)(u - units + 1);
+	s++;
+	if (*s == 'i' || *s == 'I')
+		s++;
+	if (*s == 'B' || *s == 'b')
+		s++;
+	return *s ? -1 : 10 * (int)(u - units + 1);
 }
 
 int opt_size(const char *name, const char *text, uint64_t *bytes)

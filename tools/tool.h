@@ -21,6 +21,8 @@ extern const char *tool_cmd; /* "pagezone run", for messages */
 
 /* Prints "pagezone CMD: MESSAGE" to stderr. Returns TOOL_EXIT_USAGE. */
 int tool_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same message for a function that reports failure as -1. */
+int tool_refuse(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "pagezone CMD: MESSAGE" to stderr (a failure, not bad usage). */
 void tool_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Reports a bad option found by getopt_long (unknown, missing value).

@@ -112,6 +112,9 @@ expect 2 "not a multiple of 4M" --machine 1x3K
 expect 2 "unknown size unit 'Q'" --machine 2x4Q
 expect 2 "no listed zone can hold it" --machine 2x4G:DMA
 expect 2 "out of range" --machine 65x1G
+expect 2 "unknown size unit ' '" --machine "4 "
+expect 2 "no zone listed after ':'" --machine 4G:
+expect 2 "Movable needs another zone below it" --machine 4G:Movable
 
 # ---- bad usage: its own message, exit 2 ------------------------------
 expect 2 "--steps: '-1' is negative" --steps -1

@@ -151,6 +151,8 @@ static int tr_line(struct trace_reader *r, char **s, char **e)
 			*e = nl ? nl : r->buf + r->end;
 			r->pos = (size_t)(*e - r->buf) + (nl != NULL);
 			r->line++;
+			if (*e > *s && (*e)[-1] == '\r') /* CRLF line ends (the CSV form) */
+				(*e)--;
 			return 1;
 		}
 		if (r->eof)

@@ -213,6 +213,8 @@ assert j["events"] > 0 and j["allocations"] > 0
 # the folder's exact layout holds the kernel's free set page for page
 assert j["start_not_managed_here"] == 0, "kernel-free pages outside managed memory"
 assert j["start_free_here"] == j["start_kernel_free_pages"]
+# phase names come without the CSV's CR line ends
+assert all("\r" not in p["phase"] for p in j["phases"]), "CR in a phase name"
 # every printed gfp string maps to the migratetype the kernel printed
 assert j["gfp_migratetype_mismatches"] == 0, "gfp names misread"
 print("replay %-40s %-4s %9d events %8.3f s %10.0f events/s  failed here/ok there %d, "

@@ -28,6 +28,7 @@ want_build() {
 	[ -f /usr/include/stdio.h ] || need+=(libc6-dev)
 	command -v make >/dev/null 2>&1 || need+=(make)
 	[ -f /usr/include/numa.h ] || need+=(libnuma-dev)
+	[ -f /usr/include/zlib.h ] || need+=(zlib1g-dev); [ -f /usr/include/json-c/json.h ] || need+=(libjson-c-dev)
 }
 
 want_test() {

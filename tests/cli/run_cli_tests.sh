@@ -1,0 +1,230 @@
+#!/usr/bin/env bash
+# CLI tests of the pagezone command: they run the real binary and check
+# its output and exit status. Usage:
+#   run_cli_tests.sh PAGEZONE SOURCE_DIR            the command's own tests
+#   run_cli_tests.sh PAGEZONE SOURCE_DIR TRACES     replay every trace folder
+# (ctest registers the second form only when the traces existed at
+# configure time; then a missing folder fails the test). Prints one line
+# per replay with its throughput and disagreement counts.
+set -uo pipefail
+
+PZ=$1
+SRC=$2
+TRACES=${3:-}
+ZI=$SRC/tests/data/zoneinfo-linux-6.1-qemu.txt
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+fails=0
+checks=0
+
+fail() {
+	echo "FAIL: $*" >&2
+	fails=$((fails + 1))
+}
+
+# expect STATUS REGEX ARGS...: exit status and a line of stderr+stdout.
+expect() {
+	local want=$1 re=$2 out rc
+	shift 2
+	checks=$((checks + 1))
+	out=$(timeout 120 "$PZ" "$@" 2>&1)
+	rc=$?
+	if [ "$rc" != "$want" ]; then
+		fail "pagezone $* exited $rc, expected $want; output: $(echo "$out" | head -3)"
+	elif ! grep -Eq -- "$re" <<<"$out"; then
+		fail "pagezone $*: no line matching '$re' in: $(echo "$out" | head -3)"
+	fi
+}
+
+# The buddyinfo lines: its "== /proc/buddyinfo ==" section, or the whole
+# file when it has no sections (pagezone report).
+buddyinfo_lines() {
+	if grep -q '^== ' "$1"; then
+		sed -n '/^== \/proc\/buddyinfo ==$/,/^$/p' "$1" | grep -E '^Node [0-9]+, zone '
+	else
+		grep -E '^Node [0-9]+, zone ' "$1"
+	fi
+}
+
+# A buddyinfo line as the kernel prints it: "Node %d, zone %8s" then
+# " %6lu" per order and a trailing space.
+check_buddyinfo_format() {
+	local f=$1 n
+	checks=$((checks + 1))
+	n=$(buddyinfo_lines "$f" | wc -l)
+	[ "$n" -ge 1 ] || fail "$f: no buddyinfo lines"
+	if buddyinfo_lines "$f" | grep -Evq '^Node [0-9]+, zone [ A-Za-z0-9]{8}( [ 0-9]{5}[0-9])+ $'; then
+		fail "$f: a buddyinfo line is not in the kernel's layout"
+	fi
+	if [ -r /proc/buddyinfo ] &&
+		grep -Evq '^Node [0-9]+, zone [ A-Za-z0-9]{8}( [ 0-9]{5}[0-9])+ $' /proc/buddyinfo; then
+		fail "/proc/buddyinfo of this machine does not match the layout the test expects"
+	fi
+}
+
+# The command's own checks run without TRACES; with it, only the replays.
+command_checks() {
+# ---- run: output, JSON, seeds ----------------------------------------
+RUN=(--machine-from "$ZI" --steps 20000)
+"$PZ" "${RUN[@]}" --seed 7 >"$TMP/a.txt" || fail "default run failed"
+grep -q '^== /proc/buddyinfo ==$' "$TMP/a.txt" || fail "no buddyinfo section"
+grep -q '^validate: 0 violation(s)$' "$TMP/a.txt" || fail "validate line missing"
+grep -q '^workload: 20000 steps, seed 7,' "$TMP/a.txt" || fail "workload line wrong"
+check_buddyinfo_format "$TMP/a.txt"
+"$PZ" "${RUN[@]}" --seed 7 >"$TMP/b.txt"
+checks=$((checks + 2))
+cmp -s "$TMP/a.txt" "$TMP/b.txt" || fail "identical seeds gave different output"
+"$PZ" "${RUN[@]}" --seed 42 >"$TMP/c.txt"
+"$PZ" "${RUN[@]}" --seed 43 >"$TMP/d.txt"
+cmp -s "$TMP/c.txt" "$TMP/d.txt" && fail "--seed 42 and --seed 43 gave the same run"
+grep -q 'seed 42,' "$TMP/c.txt" || fail "--seed 42 did not run seed 42"
+"$PZ" "${RUN[@]}" --steps 010 >"$TMP/e.txt"
+grep -q '^workload: 10 steps' "$TMP/e.txt" || fail "--steps 010 is not ten"
+
+"$PZ" "${RUN[@]}" --seed 7 --json >"$TMP/a.json" || fail "--json run failed"
+"$PZ" "${RUN[@]}" --seed 7 --json >"$TMP/b.json"
+checks=$((checks + 2))
+cmp -s "$TMP/a.json" "$TMP/b.json" || fail "identical seeds gave different JSON"
+python3 - "$TMP/a.json" "$TMP/a.txt" <<'EOF' || fail "--json does not parse or disagrees with the text"
+import json, re, sys
+j = json.load(open(sys.argv[1]))
+text = open(sys.argv[2]).read()
+section = text.split("== /proc/buddyinfo ==\n")[1].split("\n\n")[0]
+rows = [[int(x) for x in l.split()[4:]] for l in section.splitlines()]
+assert rows, "no buddyinfo in the text"
+assert [z["buddyinfo"] for z in j["zones"]] == rows, "buddyinfo differs"
+m = re.search(r"^workload: (\d+) steps, seed (\d+), (\d+) blocks \((\d+) pages\) still "
+              r"allocated, (\d+) failed", text, re.M)
+assert (j["steps"], j["seed"], j["live_blocks"], j["live_pages"], j["failed_allocations"]) == \
+    tuple(int(g) for g in m.groups()), "summary differs"
+assert j["validate_violations"] == 0
+EOF
+
+# ---- machine spec ----------------------------------------------------
+"$PZ" --machine 2x4G:DMA,DMA32,Normal,Movable --steps 1000 --report buddyinfo >"$TMP/m.txt" ||
+	fail "--machine 2x4G run failed"
+grep -q '2 node(s)' "$TMP/m.txt" || fail "--machine 2x4G did not give 2 nodes"
+grep -q '^Node 1, zone  Movable' "$TMP/m.txt" || fail "--machine: no Movable zone on node 1"
+check_buddyinfo_format "$TMP/m.txt"
+expect 2 "unknown zone 'Foo'" --machine 1G:DMA,Foo
+expect 2 "repeated or out of order" --machine 1G:Normal,DMA
+expect 2 "not a multiple of 4M" --machine 1x3K
+expect 2 "unknown size unit 'Q'" --machine 2x4Q
+expect 2 "no listed zone can hold it" --machine 2x4G:DMA
+expect 2 "out of range" --machine 65x1G
+expect 2 "unknown size unit ' '" --machine "4 "
+expect 2 "no zone listed after ':'" --machine 4G:
+expect 2 "Movable needs another zone below it" --machine 4G:Movable
+
+# ---- bad usage: its own message, exit 2 ------------------------------
+expect 2 "--steps: '-1' is negative" --steps -1
+expect 2 "--steps: 99999999999999999999999 is out of range" --steps 99999999999999999999999
+expect 2 "--steps: 'abc' is not a decimal number" --steps abc
+expect 2 "--steps: '10abc' has 'abc' after the number 10" --steps 10abc
+expect 2 "--cpus: '2x' has 'x' after the number 2" --cpus 2x
+expect 2 "--cpus: 0 is out of range \(1 to 256\)" --cpus 0
+expect 2 "--fill: 200 is out of range \(0 to 95\)" --fill 200
+expect 2 "--report: unknown report 'foo'" --report foo
+expect 2 "--profile: unknown profile 'foo'" --profile foo
+expect 2 "unknown option '--bogus'" --bogus
+expect 2 "option '--steps' needs a value" --steps
+expect 2 "--steps: empty value" --steps ""
+expect 2 "unexpected argument 'extra'" run extra
+expect 2 "unknown command 'frobnicate'" frobnicate
+expect 2 "give one" --default --machine 1G
+expect 2 "--fail-page-alloc: '1,2' is not" --fail-page-alloc 1,2
+: >"$TMP/empty"
+head -c 4096 /bin/sh >"$TMP/binary"
+head -n 12 "$ZI" >"$TMP/truncated"
+expect 2 "cannot open $TMP/missing: No such file or directory" --zoneinfo "$TMP/missing"
+expect 2 "$TMP/empty: empty file" --zoneinfo "$TMP/empty"
+expect 2 "$TMP/binary: binary data" --machine-from "$TMP/binary"
+expect 2 "$TMP/truncated:1: cannot use this zoneinfo" --zoneinfo "$TMP/truncated"
+expect 2 "cannot open $TMP: Is a directory|cannot read $TMP: Is a directory" --zoneinfo "$TMP"
+
+# ---- help of every subcommand, report --------------------------------
+for c in run replay report highalloc; do
+	expect 0 "^usage: pagezone $c" "$c" --help
+done
+expect 0 "^usage: pagezone \[run\]" --help
+"$PZ" report --machine-from "$ZI" --steps 1000 --report buddyinfo >"$TMP/r.txt" ||
+	fail "report failed"
+checks=$((checks + 1))
+[ "$(grep -cv '^Node ' "$TMP/r.txt")" = 0 ] || fail "report printed more than buddyinfo"
+
+# ---- replay of a small hand-written trace ----------------------------
+cat >"$TMP/t.txt" <<'EOF'
+# tracer: nop
+#
+           <...>-1       [000] .....     1.000000: mm_page_alloc: page=00000000deadbeef pfn=0x1000 order=0 migratetype=0 gfp_flags=GFP_KERNEL
+           <...>-1       [001] .....     1.000001: mm_page_alloc: page=00000000deadbeef pfn=0x1010 order=2 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE|__GFP_BOGUS|__GFP_COMP
+  some task name-1       [001] .....     1.000002: mm_page_alloc: page=00000000deadbeef pfn=0x1020 order=0 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE|__GFP_BOGUS
+           <...>-1       [000] .....     1.000003: tracing_mark_write: PHASE step_1
+           <...>-1       [000] .....     1.000004: mm_page_alloc: page=0000000000000000 pfn=0x0 order=10 migratetype=1 gfp_flags=GFP_KERNEL
+           <...>-1       [000] .....     1.000005: mm_page_free: page=00000000deadbeef pfn=0x1010 order=2
+           <...>-1       [000] .....     1.000006: mm_page_free_batched: page=00000000deadbeef pfn=0x1010 order=2
+           <...>-1       [000] .....     1.000007: mm_compaction_begin: zone_start=0x1 migrate_pfn=0x1
+this line is not a trace line
+           <...>-1       [000] .....     1.000008: mm_page_free: page=00000000deadbeef pfn=zz order=0
+EOF
+"$PZ" replay "$TMP/t.txt" --machine-from "$ZI" >"$TMP/t.out" 2>"$TMP/t.err" ||
+	fail "replay of a small trace failed"
+checks=$((checks + 6))
+[ "$(grep -c "unknown gfp flag '__GFP_BOGUS'" "$TMP/t.err")" = 1 ] ||
+	fail "an unknown gfp name is not warned about exactly once"
+grep -q '(2 unparsed)' "$TMP/t.out" || fail "small trace: unparsed lines not counted"
+grep -Eq 'malformed line.* 1 +line 11 ' "$TMP/t.out" || fail "malformed line 11 not reported"
+grep -Eq 'malformed mm_page_free line +1 +line 12 ' "$TMP/t.out" || fail "bad pfn line 12"
+grep -Eq 'not replayed: mm_compaction_begin +1 +line 10$' "$TMP/t.out" || fail "ignored event"
+grep -q '^events: 7 in ' "$TMP/t.out" || fail "small trace: wrong event count"
+gzip -c "$TMP/t.txt" >"$TMP/t.txt.gz"
+"$PZ" replay "$TMP/t.txt.gz" --machine-from "$ZI" 2>/dev/null | grep -q '^events: 7 in ' ||
+	fail "the gzip form of the small trace reads differently"
+head -c 60 "$TMP/t.txt.gz" >"$TMP/trunc.gz"
+expect 1 "truncated gzip stream" replay "$TMP/trunc.gz" --machine-from "$ZI"
+expect 1 "no page-allocator events" replay "$TMP/empty" --machine-from "$ZI"
+expect 1 "no page-allocator events" replay "$TMP/binary" --machine-from "$ZI"
+expect 2 "cannot open $TMP/missing" replay "$TMP/missing" --machine-from "$ZI"
+expect 2 "a lone trace file has no zoneinfo" replay "$TMP/t.txt"
+expect 2 "--lockstep is not available yet" replay --lockstep "$TMP/t.txt"
+expect 2 "--format: unknown format 'xml'" replay --format xml "$TMP/t.txt"
+
+}
+
+# ---- replay of the shared traces -------------------------------------
+if [ -z "$TRACES" ]; then
+	command_checks
+else
+	found=0
+	for dir in "$TRACES"/*/; do
+		[ -f "$dir/trace.txt.gz" ] || continue
+		found=$((found + 1))
+		for fmt in text csv; do
+			checks=$((checks + 1))
+			if ! "$PZ" replay "$dir" --format $fmt --json >"$TMP/r.json" 2>"$TMP/r.err"; then
+				fail "replay $dir --format $fmt failed: $(head -3 "$TMP/r.err")"
+				continue
+			fi
+			python3 - "$TMP/r.json" "$dir" "$fmt" <<'EOF' || fail "replay $dir $fmt"
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["unparsed_lines"] == 0, "unparsed lines: %d" % j["unparsed_lines"]
+assert j["events"] > 0 and j["allocations"] > 0
+# the folder's exact layout holds the kernel's free set page for page
+assert j["start_not_managed_here"] == 0, "kernel-free pages outside managed memory"
+assert j["start_free_here"] == j["start_kernel_free_pages"]
+# phase names come without the CSV's CR line ends
+assert all("\r" not in p["phase"] for p in j["phases"]), "CR in a phase name"
+# every printed gfp string maps to the migratetype the kernel printed
+assert j["gfp_migratetype_mismatches"] == 0, "gfp names misread"
+print("replay %-40s %-4s %9d events %8.3f s %10.0f events/s  failed here/ok there %d, "
+      "ok here/failed there %d" % (sys.argv[2], sys.argv[3], j["events"], j["seconds"],
+      j["events_per_second"], j["failed_here_ok_in_kernel"], j["ok_here_failed_in_kernel"]))
+EOF
+		done
+	done
+	[ "$found" -ge 1 ] || fail "no trace folders under $TRACES"
+fi
+
+echo "$checks checks, $fails failure(s)"
+[ "$fails" = 0 ]

@@ -1,0 +1,294 @@
+/*
+ * cmd_replay.c - `pagezone replay PATH`: replays a kernel page-allocator
+ * trace on a machine cloned from the trace's own start zoneinfo.
+ *
+ * PATH is a trace folder laid out like those of the shared traces
+ * (trace.txt.gz or trace.csv.gz, snap/zoneinfo.start, zones.csv,
+ * initial_free_blocks.csv, snap/buddyinfo.end, snap/vm_sysctl.txt) or a
+ * lone trace file (then --machine-from names the zoneinfo). Only the
+ * free-running mode exists: lockstep needs the library to hand out a given
+ * pfn, which its public API cannot do yet.
+ */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime, strndup */
+#include "replay.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#define RP_PATH_MAX 4096
+
+struct rp_opts {
+	const char *path, *format, *machine_from, *initial_free;
+	enum pz_profile profile;
+	int json, plain_clone, is_dir;
+	char trace[RP_PATH_MAX], zoneinfo[RP_PATH_MAX], initial[RP_PATH_MAX];
+	char zones[RP_PATH_MAX], bend[RP_PATH_MAX], sysctl[RP_PATH_MAX];
+};
+
+static void replay_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: pagezone replay PATH [--format text|csv] [--machine-from FILE]\n"
+		"                      [--initial-free FILE] [--profile modern|linux-4.1] "
+		"[--json]\n"
+		"  PATH                 a trace folder (trace.txt.gz, snap/zoneinfo.start,\n"
+		"                       initial_free_blocks.csv, snap/buddyinfo.end) or a trace "
+		"file\n"
+		"  --format text|csv    which trace of a folder: trace.txt.gz (default) or\n"
+		"                       trace.csv.gz\n"
+		"  --machine-from FILE  the /proc/zoneinfo to clone (a folder's own by default;\n"
+		"                       needed for a lone trace file)\n"
+		"  --initial-free FILE  the free blocks at the first event (pfn,order,zone)\n"
+		"  --profile NAME       modern (default: the traces are from Linux 6.1) or "
+		"linux-4.1\n"
+		"  --json               the report as one JSON object\n"
+		"  --lockstep           not available yet (the library cannot allocate a given "
+		"pfn)\n");
+}
+
+static const struct option replay_longopts[] = {
+	{"format", required_argument, NULL, 'f'},   {"machine-from", required_argument, NULL, 'M'},
+	{"zoneinfo", required_argument, NULL, 'M'}, {"initial-free", required_argument, NULL, 'i'},
+	{"profile", required_argument, NULL, 'p'},  {"json", no_argument, NULL, 'j'},
+	{"lockstep", no_argument, NULL, 'L'},	    {"plain-clone", no_argument, NULL, 'P'},
+	{"help", no_argument, NULL, 'h'},	    {NULL, 0, NULL, 0},
+};
+
+static int rp_option(int c, struct rp_opts *o)
+{
+	switch (c) {
+	case 'f':
+		o->format = optarg;
+		if (!strcmp(optarg, "text") || !strcmp(optarg, "csv"))
+			return 0;
+		tool_usage_error("--format: unknown format '%s' (choose text or csv)", optarg);
+		return TOOL_EXIT_USAGE;
+	case 'M':
+		o->machine_from = optarg;
+		return 0;
+	case 'i':
+		o->initial_free = optarg;
+		return 0;
+	case 'p':
+		return opt_profile(optarg, &o->profile) ? TOOL_EXIT_USAGE : 0;
+	case 'j':
+		o->json = 1;
+		return 0;
+	case 'P':
+		o->plain_clone = 1;
+		return 0;
+	case 'L':
+		return tool_usage_error("--lockstep is not available yet: it needs an "
+					"allocate-this-pfn call the library does not have");
+	}
+	return TOOL_EXIT_USAGE;
+}
+
+static int rp_parse(int argc, char **argv, struct rp_opts *o)
+{
+	int c, rc;
+
+	memset(o, 0, sizeof(*o));
+	o->profile = PZ_PROFILE_MODERN;
+	o->format = "text";
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":h", replay_longopts, NULL)) != -1) {
+		if (c == 'h') {
+			replay_usage(stdout);
+			return -1;
+		}
+		if (c == '?' || c == ':')
+			return tool_getopt_error(c, argv, optind, optopt);
+		rc = rp_option(c, o);
+		if (rc)
+			return rc;
+	}
+	if (optind == argc)
+		return tool_usage_error("which trace? give a trace folder or file");
+	if (optind + 1 < argc)
+		return tool_usage_error("unexpected argument '%s' (one trace at a time)",
+					argv[optind + 1]);
+	o->path = argv[optind];
+	return 0;
+}
+
+static bool rp_exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* path/name into out if that file exists ("" otherwise). */
+static void rp_find(char *out, const char *dir, const char *name)
+{
+	snprintf(out, RP_PATH_MAX, "%s/%s", dir, name);
+	if (!rp_exists(out))
+		out[0] = 0;
+}
+
+/* Finds the folder's files; a lone file is the trace itself. */
+static int rp_discover(struct rp_opts *o)
+{
+	struct stat st;
+	const char *t = !strcmp(o->format, "csv") ? "trace.csv" : "trace.txt";
+	char name[32];
+
+	if (stat(o->path, &st))
+		return tool_usage_error("cannot open %s: %s", o->path, strerror(errno));
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(o->trace, RP_PATH_MAX, "%s", o->path);
+	} else {
+		o->is_dir = 1;
+		snprintf(name, sizeof(name), "%s.gz", t);
+		rp_find(o->trace, o->path, name);
+		if (!o->trace[0])
+			rp_find(o->trace, o->path, t);
+		if (!o->trace[0])
+			return tool_usage_error("%s: no %s.gz or %s in this folder", o->path, t, t);
+		rp_find(o->zoneinfo, o->path, "snap/zoneinfo.start");
+		rp_find(o->initial, o->path, "initial_free_blocks.csv");
+		rp_find(o->zones, o->path, "zones.csv");
+		rp_find(o->bend, o->path, "snap/buddyinfo.end");
+		rp_find(o->sysctl, o->path, "snap/vm_sysctl.txt");
+	}
+	if (o->machine_from)
+		snprintf(o->zoneinfo, RP_PATH_MAX, "%s", o->machine_from);
+	if (o->initial_free)
+		snprintf(o->initial, RP_PATH_MAX, "%s", o->initial_free);
+	if (!o->zoneinfo[0])
+		return tool_usage_error(
+			"%s: %s; name the machine with --machine-from FILE", o->path,
+			S_ISDIR(st.st_mode) ? "no snap/zoneinfo.start in this folder"
+					    : "a lone trace file has no zoneinfo");
+	return 0;
+}
+
+/* min_free_kbytes from the folder's vm sysctls (0: pagezone's formula). */
+static unsigned rp_min_free_kbytes(const char *sysctl)
+{
+	FILE *f = sysctl[0] ? fopen(sysctl, "r") : NULL;
+	char line[256];
+	unsigned v = 0;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "min_free_kbytes: %u", &v) == 1 ||
+		    sscanf(line, "vm.min_free_kbytes = %u", &v) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return v;
+}
+
+static double rp_now(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Reads and replays every event. Returns 0, or -1 on a read error. */
+static int rp_run(struct replay *rp, struct trace_reader *rd)
+{
+	struct tr_event ev;
+	double t0 = rp_now(CLOCK_MONOTONIC), c0 = rp_now(CLOCK_PROCESS_CPUTIME_ID);
+	int rc;
+
+	memset(&ev, 0, sizeof(ev));
+	while ((rc = tr_next(rd, &ev)) == 1)
+		rp_event(rp, &ev);
+	rp->s.seconds = rp_now(CLOCK_MONOTONIC) - t0;
+	rp->s.cpu_seconds = rp_now(CLOCK_PROCESS_CPUTIME_ID) - c0;
+	if (rc == 0 && rp->s.events == 0) {
+		tool_error("%s: no page-allocator events in this file (%llu lines)", rd->path,
+			   (unsigned long long)rd->line);
+		return -1;
+	}
+	return rc;
+}
+
+/* The instance, its start state, the replay and the report. */
+static int rp_on(const struct rp_opts *o, const struct tool_machine *m, struct trace_reader *rd)
+{
+	struct pz_platform plat = *pz_host_platform();
+	struct pz_config cfg;
+	struct replay rp;
+	struct rp_files files = {o->trace, o->zoneinfo, o->initial, o->zones, o->bend, m->source};
+	pz_t *pz;
+	int rc;
+
+	memset(&cfg, 0, sizeof(cfg));
+	plat.ctx = &rp;
+	plat.trace = rp_trace_sink;
+	cfg.machine = machine_get(m);
+	cfg.profile = o->profile;
+	cfg.platform = &plat;
+	cfg.min_free_kbytes = rp_min_free_kbytes(o->sysctl);
+	rc = pz_host_create(&cfg, &pz);
+	if (rc) {
+		tool_error("cannot build the machine (%s): %s", m->source, pz_strerror(rc));
+		return TOOL_EXIT_FAIL;
+	}
+	rc = rp_init(&rp, pz, rd) || rp_start_state(&rp, o->initial[0] ? o->initial : NULL) ||
+	     rp_run(&rp, rd);
+	if (!rc && o->json)
+		rc = rp_report_json(&rp, &files, stdout);
+	else if (!rc)
+		rp_report_text(&rp, &files, stdout);
+	rp_fini(&rp);
+	pz_host_destroy(pz);
+	return rc ? TOOL_EXIT_FAIL : 0;
+}
+
+/* The folder's exact machine when it has the files (and --machine-from
+ * did not name a zoneinfo), else the zoneinfo clone. */
+static int rp_machine(const struct rp_opts *o, struct tool_machine *m)
+{
+	struct tool_machine exact;
+	int rc;
+
+	if (machine_from_zoneinfo_file(o->zoneinfo, 0, m))
+		return -1;
+	if (o->machine_from || o->plain_clone || !o->is_dir)
+		return 0;
+	rc = replay_exact_machine(o->path, machine_get(m)->nr_cpus, &exact);
+	if (rc < 0) {
+		machine_free(m);
+		return -1;
+	}
+	if (rc == 0) {
+		machine_free(m);
+		*m = exact;
+	}
+	return 0;
+}
+
+int cmd_replay(int argc, char **argv)
+{
+	struct rp_opts o;
+	struct tool_machine m;
+	struct trace_reader rd;
+	int rc = rp_parse(argc, argv, &o);
+
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	rc = rp_discover(&o);
+	if (rc)
+		return rc;
+	if (rp_machine(&o, &m))
+		return TOOL_EXIT_USAGE;
+	if (tr_open(&rd, o.trace)) {
+		machine_free(&m);
+		return TOOL_EXIT_USAGE;
+	}
+	rc = rp_on(&o, &m, &rd);
+	tr_close(&rd);
+	machine_free(&m);
+	return rc;
+}

@@ -1,0 +1,103 @@
+/*
+ * tool.h - the pagezone command's own index: functions shared between its
+ * files, grouped by the file that defines them. The command uses only the
+ * public header <pagezone.h>; anything it needs from the library's
+ * insides is a gap in the public API.
+ */
+#ifndef PAGEZONE_TOOL_H
+#define PAGEZONE_TOOL_H
+
+#include <pagezone.h>
+
+#include <stdint.h>
+#include <stdio.h>
+
+/* Exit statuses: 0 success, 1 the work failed, 2 bad usage. */
+#define TOOL_EXIT_FAIL	1
+#define TOOL_EXIT_USAGE 2
+
+/* ---- main.c ---------------------------------------------------------- */
+extern const char *tool_cmd; /* "pagezone run", for messages */
+
+/* Prints "pagezone CMD: MESSAGE" to stderr. Returns TOOL_EXIT_USAGE. */
+int tool_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same message for a function that reports failure as -1. */
+int tool_refuse(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints "pagezone CMD: MESSAGE" to stderr (a failure, not bad usage). */
+void tool_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Reports a bad option found by getopt_long (unknown, missing value).
+ * Returns TOOL_EXIT_USAGE. */
+int tool_getopt_error(int c, char **argv, int optind_now, int optopt_now);
+
+/* ---- opts.c: numbers and names of options ---------------------------- */
+/* Parses a decimal number (digits only; leading zeros do not mean octal)
+ * within [min, max] for option `name`. Returns 0, or prints a precise
+ * message and returns -1. */
+int opt_u64(const char *name, const char *text, uint64_t min, uint64_t max, uint64_t *out);
+int opt_unsigned(const char *name, const char *text, unsigned min, unsigned max, unsigned *out);
+/* --profile NAME. Returns 0 or -1 (message printed). */
+int opt_profile(const char *text, enum pz_profile *out);
+/* A size with an optional K, M, G or T suffix (binary), in bytes. */
+int opt_size(const char *name, const char *text, uint64_t *bytes);
+
+/* ---- machine.c: where the simulated machine comes from --------------- */
+/* A machine the tool owns (zoneinfo clone, compact spec or built-in). */
+struct tool_machine {
+	struct pz_host_machine *host; /* from the library's host layer */
+	struct pz_machine *spec;      /* or built from --machine */
+	char source[160];	      /* what to print after "machine: " */
+	void (*release)(void *arg);   /* frees what spec points to, before spec */
+	void *release_arg;
+};
+/* Reads and parses a /proc/zoneinfo file the user named: every failure
+ * (open, read, empty, binary, parse with its line) is printed. Returns 0
+ * or -1. */
+int machine_from_zoneinfo_file(const char *path, unsigned nr_cpus, struct tool_machine *out);
+/* Parses the compact spec NxSIZE[:ZONE,...]. Returns 0 or -1 (printed). */
+int machine_from_spec(const char *text, unsigned nr_cpus, struct tool_machine *out);
+/* The built-in default machine. Returns 0 or -1. */
+int machine_default(unsigned nr_cpus, struct tool_machine *out);
+const struct pz_machine *machine_get(const struct tool_machine *m);
+void machine_free(struct tool_machine *m);
+
+/* ---- reports.c: the kernel's report formats -------------------------- */
+/* Report names accepted by --report; returns the index or -1. */
+int report_lookup(const char *name);
+/* Prints report(s) `which` ("all" or a name) with their "== title ==" to
+ * f, or, with f NULL, the bare text to stdout (`pagezone report`). */
+void reports_print(pz_t *pz, const char *which, FILE *f);
+/* Returns a malloc'd copy of one report's text (NULL on failure). */
+char *report_text(pz_t *pz, size_t (*fn)(pz_t *, char *, size_t));
+/* Managed pages of every zone of every node. */
+uint64_t managed_pages(pz_t *pz);
+
+/* ---- cmd_run.c and json_out.c: the run and its summary --------------- */
+struct run_opts {
+	const char *machine_from; /* --machine-from / --zoneinfo */
+	const char *machine_spec; /* --machine */
+	int use_default;	  /* --default */
+	enum pz_profile profile;
+	uint64_t steps, seed;
+	unsigned fill, cpus;
+	const char *report;
+	int json;			/* --json */
+	int only_report;		/* `pagezone report`: the report text alone */
+	int fail;			/* --fail-page-alloc given */
+	struct pz_fault_attr fail_attr; /* its attributes */
+};
+struct run_result {
+	const char *machine_source;
+	uint64_t managed, live_blocks, live_pages, failed, fault_injected;
+	int violations;
+};
+/* Prints the run summary as one JSON object. Returns 0 or -1. */
+int json_run_summary(pz_t *pz, const struct run_opts *o, const struct run_result *r, FILE *f);
+
+/* ---- cmd_*.c: the subcommands ---------------------------------------- */
+int cmd_run(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_highalloc(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
+
+#endif /* PAGEZONE_TOOL_H */

@@ -1231,6 +1231,76 @@ enum pz_migrate_mode {
 
 /* ---- The OOM step (oom.c) --------------------------------------------- */
 
+/* modern's name for PZ_GFP_REPEAT: __GFP_RETRY_MAYFAIL (4.13 renamed the
+ * bit): a costly request keeps reclaiming and compacting, a small one
+ * skips the OOM step; either may fail. linux-4.1 reads it as __GFP_REPEAT. */
+#define PZ_GFP_RETRY_MAYFAIL PZ_GFP_REPEAT
+
+/* constrained_alloc: why the request may not use every node with memory. */
+enum pz_oom_constraint {
+	PZ_OOM_CONSTRAINT_NONE = 0,
+	PZ_OOM_CONSTRAINT_CPUSET,	 /* the task's cpuset mems leave nodes out */
+	PZ_OOM_CONSTRAINT_MEMORY_POLICY, /* the request's nodemask leaves nodes out */
+};
+
+/* What the OOM step tells the handler (the kernel's oom_control). */
+struct pz_oom_request {
+	pz_gfp_t gfp;		/* the request's mask as the slow path sees it */
+	unsigned order;		/* the request's order (at most 3 unless NOFAIL) */
+	int preferred_nid;	/* node of the request's preferred zone */
+	pz_nodemask_t nodemask; /* nodes the request may use (nodemask & cpuset) */
+	enum pz_oom_constraint constraint;
+	struct pz_task *task; /* the allocating task (the default task if none) */
+	unsigned nr_calls;    /* handler calls of this request, this one included */
+};
+
+/*
+ * The OOM handler (out_of_memory's victim selection and kill). It "kills"
+ * a victim by freeing that victim's pages with the ordinary free calls,
+ * or marks a task PZ_TASK_OOM_VICTIM (that task's next allocations may use
+ * the reserves; a victim's own requests give up instead of looping), and
+ * returns true; it returns false when it found nothing to kill.
+ * What the slow path makes of it:
+ *   - true: progress; the request retries. A true with no page freed
+ *     during the call and no victim marked is counted as unbacked; after
+ *     PZ_OOM_MAX_UNBACKED (16) of those in a row one request treats the
+ *     handler as having done nothing.
+ *   - false, or no handler: no progress; the request fails (the kernel
+ *     panics here), except __GFP_NOFAIL, which waits and loops.
+ * It runs holding the OOM lock (other requests reaching the OOM step wait
+ * through the wait hook and retry) and no allocator lock. With a task of
+ * its own (pz_set_current_task) it runs as PF_MEMALLOC: its own allocations
+ * from pz may use the reserves and never recurse into reclaim or OOM. A
+ * thread on the default task cannot be told apart from others: a nested
+ * allocation of it that reaches the OOM step would wait for the lock its
+ * own thread holds, so such a handler must allocate with __GFP_NORETRY or
+ * without __GFP_DIRECT_RECLAIM. It may call every Context-any function and
+ * pz_free_pages*.
+ */
+typedef bool (*pz_oom_fn)(void *ctx, pz_t *pz, const struct pz_oom_request *req);
+
+/* Installs the OOM handler (NULL: none, every OOM step finds nothing to
+ * kill). Returns 0, or -PZ_EINVAL for a bad instance. Context: any thread;
+ * a step already running keeps the handler it read. */
+PZ_API int pz_set_oom_handler(pz_t *pz, pz_oom_fn fn, void *ctx);
+
+/* Counters of the OOM step (PZ_VM_OOM_KILL counts the kills too). */
+enum pz_oom_stat {
+	PZ_OOM_STEPS = 0,   /* __alloc_pages_may_oom calls */
+	PZ_OOM_LOCK_BUSY,   /* ... that found the OOM lock taken and waited */
+	PZ_OOM_LAST_CHANCE, /* ... served by the HIGH-watermark attempt */
+	PZ_OOM_EXCLUDED,    /* ... stopped by an exclusion (order, zone, THISNODE, ...) */
+	PZ_OOM_FAKE,	    /* ... that reported progress for !__GFP_FS (no handler) */
+	PZ_OOM_CALLS,	    /* handler calls */
+	PZ_OOM_NO_VICTIM,   /* ... that returned false (or no handler) */
+	PZ_OOM_UNBACKED,    /* ... that returned true but freed nothing, marked no victim */
+	PZ_OOM_NR_STATS,
+};
+
+/* Copies the first n (<= PZ_OOM_NR_STATS) counters. Returns 0 or
+ * -PZ_EINVAL. Context: any; lock-free. */
+PZ_API int pz_oom_stats(const pz_t *pz, uint64_t *out, size_t n);
+
 /* ---------------------------------------------------------------------- */
 /* Host layer (POSIX). Part of libpagezone but not of the freestanding     */
 /* core: it uses pthreads, mmap, malloc and (when present) libnuma.        */

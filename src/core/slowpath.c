@@ -97,6 +97,18 @@ void pz_memalloc_restore(struct pz *pz, const struct pz_task *task, unsigned old
 		t->flags &= ~PZ_TASK_MEMALLOC;
 }
 
+/* The white-box probe (types.h): returns the step's result, possibly
+ * changed by the probe. */
+static long probe(struct slow *s, enum pz_slow_step step, long result)
+{
+	struct pz_slow_event ev = {step, s->gfp, s->order, s->mode, (unsigned)s->prio, result};
+
+	if (pz_likely(!s->pz->slow_probe.fn))
+		return result;
+	s->pz->slow_probe.fn(s->pz->slow_probe.ctx, &ev);
+	return ev.result;
+}
+
 static bool got(struct slow *s, struct pz_page *p)
 {
 	s->page = p;
@@ -132,8 +144,22 @@ static unsigned after_reclaim_flags(const struct slow *s)
 
 static void wake_kswapds(struct slow *s)
 {
-	if (s->gfp & PZ_GFP_KSWAPD_RECLAIM)
-		pz_wake_all_kswapds(s->pz, s->gfp, s->order, s->ac);
+	if (!(s->gfp & PZ_GFP_KSWAPD_RECLAIM))
+		return;
+	pz_wake_all_kswapds(s->pz, s->gfp, s->order, s->ac);
+	probe(s, PZ_STEP_WAKE_KSWAPDS, 0);
+}
+
+/* The probe of a compaction, which reports the priority it ran with. */
+static enum pz_compact_result probe_compact(struct slow *s, enum pz_compact_priority prio,
+					    enum pz_compact_result r)
+{
+	enum pz_compact_priority next = s->prio;
+
+	s->prio = prio;
+	r = (enum pz_compact_result)probe(s, PZ_STEP_COMPACT, r);
+	s->prio = next;
+	return r;
 }
 
 /* 4.1: the task's counted view of the result (DEFERRED is a skip). */
@@ -148,8 +174,12 @@ static bool compaction_ran(struct slow *s, enum pz_compact_result r)
  * failure; a block compaction captured is prepared here. */
 static struct pz_page *direct_compact(struct slow *s, enum pz_compact_priority prio)
 {
-	struct pz_compact_req req = {s->gfp, s->order, s->alloc_flags,	   s->ac, s->mode, prio,
-				     false,  false,    (struct pz_page *)0};
+	struct pz_compact_req req = {.gfp = s->gfp,
+				     .order = s->order,
+				     .alloc_flags = s->alloc_flags,
+				     .ac = s->ac,
+				     .mode = s->mode,
+				     .prio = prio};
 	struct pz_page *p;
 	unsigned saved;
 
@@ -158,6 +188,7 @@ static struct pz_page *direct_compact(struct slow *s, enum pz_compact_priority p
 	saved = pz_memalloc_save(s->pz, s->ac->task);
 	s->compact_result = pz_try_to_compact_pages(s->pz, &req);
 	pz_memalloc_restore(s->pz, s->ac->task, saved);
+	s->compact_result = probe_compact(s, prio, s->compact_result);
 	s->contended = req.contended;
 	if (!compaction_ran(s, s->compact_result))
 		return (struct pz_page *)0;
@@ -186,14 +217,16 @@ static struct pz_page *direct_reclaim(struct slow *s)
 
 	s->progress = pz_try_to_free_pages(s->pz, s->gfp, s->order, s->ac);
 	pz_memalloc_restore(s->pz, s->ac->task, saved);
+	s->progress = (unsigned long)probe(s, PZ_STEP_RECLAIM, (long)s->progress);
 	if (!s->progress)
 		return (struct pz_page *)0;
 	p = freelist(s, after_reclaim_flags(s));
 	if (p)
 		return p;
 	if (!is_41(s))
-		pz_unreserve_highatomic(s->pz, s->ac, false);
+		probe(s, PZ_STEP_UNRESERVE, pz_unreserve_highatomic(s->pz, s->ac, false));
 	pz_drain_all_pages(s->pz);
+	probe(s, PZ_STEP_DRAIN, 0);
 	return freelist(s, after_reclaim_flags(s));
 }
 
@@ -201,6 +234,7 @@ static enum slow_act oom_step(struct slow *s)
 {
 	if (got(s, pz_alloc_pages_may_oom(s->pz, s->gfp, s->order, s->ac, &s->oom, &s->progress)))
 		return ACT_GOT;
+	probe(s, PZ_STEP_OOM, (long)s->progress);
 	return s->ops->decide(s, AFTER_OOM);
 }
 
@@ -237,6 +271,7 @@ static struct pz_page *run(struct slow *s)
 	enum slow_act act = s->ops->start(s);
 
 	for (;;) {
+		probe(s, PZ_STEP_DECIDE, act);
 		switch (act) {
 		case ACT_GOT:
 			return s->page;
@@ -426,7 +461,7 @@ static bool should_reclaim_retry_61(struct slow *s)
 						     s->ac->high_zoneidx, s->alloc_flags,
 						     zload(&z->nr_free_pages)))
 			return true;
-	return pz_unreserve_highatomic(s->pz, s->ac, true);
+	return probe(s, PZ_STEP_UNRESERVE, pz_unreserve_highatomic(s->pz, s->ac, true)) != 0;
 }
 
 /* should_compact_retry with 6.1's result classes and priorities. */

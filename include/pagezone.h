@@ -11,10 +11,13 @@
  *     (PZ_EINVAL, PZ_ENOMEM, ...). Allocation functions return NULL (or 0 for
  *     addresses) instead; the reason is counted and reported through the log
  *     sink.
- *   - "Context:" says where a function may be called from. No function ever
- *     sleeps; "may spin" means it may wait for a per-CPU or zone lock held by
- *     another thread. No function may be called from inside a pagezone
- *     callback (log, trace, zone_reclaim) unless its Context says so.
+ *   - "Context:" says where a function may be called from. No function
+ *     sleeps by itself: an allocation that may block (PZ_GFP_DIRECT_RECLAIM)
+ *     may call the platform's wait hook, which may sleep. "May spin" means it
+ *     may wait for a per-CPU or zone lock held by another thread. No function
+ *     may be called from inside a pagezone callback (log, trace,
+ *     zone_reclaim, shrinker, migrate, OOM, wake_kswapd, wait) unless its
+ *     Context says so. Callbacks are called with no allocator lock held.
  *   - The library never aborts and never calls malloc: all state lives in the
  *     metadata memory the caller hands to pz_init().
  *
@@ -549,9 +552,17 @@ typedef struct pz_page pz_page_t; /* opaque 32-byte descriptor */
  * The heart of the allocator (__alloc_pages_nodemask): 2^order contiguous,
  * naturally aligned pages, taken from the zonelist of preferred_nid
  * (PZ_NUMA_NO_NODE: the current CPU's node) filtered by nodemask (NULL:
- * the current task's cpuset), following get_page_from_freelist and the
- * non-blocking part of __alloc_pages_slowpath (docs/DESIGN.md "Fast path
- * and shortcuts").
+ * the current task's cpuset; a nodemask is never dropped), through the
+ * fast path and, when that fails, the slow path of the profile's kernel
+ * (docs/DESIGN.md "Slow path"): kswapd woken, the MIN and no-watermark
+ * attempts, direct compaction and reclaim (which drains every CPU's lists
+ * before its second attempt), the OOM step, the retry rules.
+ * A request with PZ_GFP_NOFAIL that may block never returns NULL: it
+ * loops (reclaim, OOM step, wait hook) until memory comes back, holding
+ * no allocator lock meanwhile; without direct reclaim it fails with a
+ * one-time warning, as the kernel's does. Small orders (<= 3) that may
+ * block and retry fail only when the OOM step finds nothing to kill;
+ * costly orders are retried only with PZ_GFP_REPEAT (RETRY_MAYFAIL).
  * Returns the first page, or NULL when no page can be had. Refusals, each
  * counted in pz_errors and reported through the log sink: order >=
  * max_order (bad_order, warned once), a forbidden zone combination in gfp
@@ -564,19 +575,12 @@ typedef struct pz_page pz_page_t; /* opaque 32-byte descriptor */
  * mode:0x..", not for PZ_GFP_NOWARN) prints the first 10 failures and then
  * one in 1000, and so do the refusals above but the order one (one count
  * for all of them); bad-page reports stop after 60.
- * SLOWPATH (today's behaviour, until the slow-path work lands; update this
- * paragraph with it): there is no reclaim, compaction, OOM step and no
- * retry loop. After the LOW pass the slow path tries the MIN watermark
- * (and the reserves for PZ_TASK_MEMALLOC / OOM victims) once, then fails.
- * So PZ_GFP_NOFAIL does NOT guarantee a page: it returns NULL whenever
- * those attempts find nothing, and PZ_GFP_REPEAT / costly orders are not
- * retried. Pages parked on other CPUs' per-CPU lists are not drained for
- * the caller either: an embedder that gets NULL should call
- * pz_drain_all_pages() (and free what it can spare) and try once more,
- * which is what the kernel's direct reclaim does first.
- * Context: any thread; may spin on locks; calls the zone_reclaim hook only if
- * zone_reclaim_mode is set and gfp allows direct reclaim, and the log sink
- * (no lock held in either case).
+ * Context: any thread; may spin on locks. Without PZ_GFP_DIRECT_RECLAIM it
+ * calls only the log and trace sinks and wake_kswapd (with
+ * PZ_GFP_KSWAPD_RECLAIM); with it, it may also call the zone_reclaim hook
+ * (zone_reclaim_mode set), the shrinkers, the migrate and OOM handlers and
+ * the wait hook, and so may block. No allocator lock is held across any
+ * of them. From inside a callback: see each one.
  */
 PZ_API pz_page_t *pz_alloc_pages_nodemask(pz_t *pz, pz_gfp_t gfp, unsigned order, int preferred_nid,
 					  const pz_nodemask_t *nodemask);

@@ -54,6 +54,7 @@ struct slow {
 	struct pz_page *page;
 	unsigned alloc_flags;
 	unsigned long progress;	       /* the last reclaim or OOM step's did_some_progress */
+	unsigned long reclaimed;       /* the last reclaim's progress */
 	unsigned long pages_reclaimed; /* 4.1: progress summed over the request */
 	unsigned cookie;	       /* 6.1: cpuset seqcount at the last (re)start */
 	int no_progress_loops;	       /* 6.1 */
@@ -218,6 +219,7 @@ static struct pz_page *direct_reclaim(struct slow *s)
 	s->progress = pz_try_to_free_pages(s->pz, s->gfp, s->order, s->ac);
 	pz_memalloc_restore(s->pz, s->ac->task, saved);
 	s->progress = (unsigned long)probe(s, PZ_STEP_RECLAIM, (long)s->progress);
+	s->reclaimed = s->progress;
 	if (!s->progress)
 		return (struct pz_page *)0;
 	p = freelist(s, after_reclaim_flags(s));
@@ -504,8 +506,9 @@ static enum slow_act nopage_61(struct slow *s)
 	return ACT_NOFAIL;
 }
 
-/* 6.1's retry decisions, in its order. A retry after a round without
- * progress waits a tick (6.1's reclaim throttling; see DESIGN.md). */
+/* 6.1's retry decisions, in its order. A retry after a round whose
+ * reclaim made no progress waits a tick (for 6.1's reclaim throttling,
+ * which the shrinkers here do not have; see DESIGN.md). */
 static enum slow_act decide_61(struct slow *s, enum slow_stage stage)
 {
 	bool victim = task_flags(s) & PZ_TASK_OOM_VICTIM;
@@ -518,7 +521,7 @@ static enum slow_act decide_61(struct slow *s, enum slow_stage stage)
 		if (!s->progress)
 			return nopage_61(s);
 		s->no_progress_loops = 0;
-		return ACT_RETRY;
+		return s->reclaimed ? ACT_RETRY : ACT_WAIT_RETRY;
 	}
 	if ((s->gfp & PZ_GFP_NORETRY) ||
 	    (costly(s) && (!can_compact(s) || !(s->gfp & PZ_GFP_RETRY_MAYFAIL))))

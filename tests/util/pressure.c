@@ -12,7 +12,7 @@ void (*tp_on_wait)(enum pz_wait_reason why);
 static struct tu_machine tp_machine;
 static struct pz_platform tp_plat;
 static pz_page_t *held[TP_MAX_HELD];
-static size_t nheld;
+static size_t nheld, first; /* held[first..nheld): released oldest first */
 static pthread_mutex_t held_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void wait_hook(void *ctx, enum pz_wait_reason why, unsigned usecs)
@@ -45,7 +45,8 @@ pz_t *tp_create(enum pz_profile profile, unsigned nr_cpus)
 	cfg.platform = &tp_plat;
 	tp_on_wait = NULL;
 	tp_reset_counts();
-	nheld = 0;
+	pz_set_current_task(NULL);
+	nheld = first = 0;
 	return tu_create(&cfg);
 }
 
@@ -78,17 +79,19 @@ size_t tp_release(pz_t *pz, size_t n)
 	size_t done = 0;
 
 	pthread_mutex_lock(&held_lock);
-	while (nheld && (n == 0 || done < n)) {
-		assert_int_equal(pz_free_pages(pz, held[--nheld], 0), 0);
+	while (first < nheld && (n == 0 || done < n)) {
+		assert_int_equal(pz_free_pages(pz, held[first++], 0), 0);
 		done++;
 	}
+	if (first == nheld)
+		first = nheld = 0;
 	pthread_mutex_unlock(&held_lock);
 	return done;
 }
 
 size_t tp_held(void)
 {
-	return nheld;
+	return nheld - first;
 }
 
 void tp_destroy(pz_t *pz)

@@ -22,7 +22,8 @@ void tp_destroy(pz_t *pz);
 /* Takes every free page (order 0, reserves included, per-CPU lists
  * drained) into the held set. Returns how many. */
 size_t tp_exhaust(pz_t *pz);
-/* Frees up to n held pages (all for n == 0). Returns how many. */
+/* Frees up to n held pages (all for n == 0), the first taken first (the
+ * Normal zone's). Returns how many. */
 size_t tp_release(pz_t *pz, size_t n);
 size_t tp_held(void);
 void tp_reset_counts(void);

@@ -1,7 +1,7 @@
 /*
  * test_slowpath.c - the slow path's steps and retry rules, per profile.
  *
- * White-box: the slow path's probe (src/core/internal.h) records every
+ * White-box: the slow path's probe (src/core/types.h) records every
  * step (kswapd wake, compaction with its mode or priority, reclaim, the
  * drain after reclaim, the HIGHATOMIC unreserve, the OOM step, each
  * decision) and scripts what the reclaim and compaction seams report. On

@@ -756,13 +756,27 @@ static const pz_gfp_t gfp_mods[16] = {
 	PZ_GFP_NOFAIL,	 PZ_GFP_NORETRY,    PZ_GFP_MOVABLE,  PZ_GFP_RECLAIMABLE,
 };
 
+/*
+ * Requests that loop until memory comes back would never return in this
+ * single-threaded target, which has nothing to reclaim and no OOM handler:
+ * __GFP_NOFAIL, and blocking requests without __GFP_FS (the OOM step's
+ * fake progress). NOFAIL is dropped; those get __GFP_NORETRY.
+ */
+static pz_gfp_t bounded(pz_gfp_t g)
+{
+	g &= ~PZ_GFP_NOFAIL;
+	if ((g & PZ_GFP_DIRECT_RECLAIM) && !(g & PZ_GFP_FS))
+		g |= PZ_GFP_NORETRY;
+	return g;
+}
+
 static pz_gfp_t decode_gfp(struct rd *r)
 {
 	unsigned t = u8(r);
 	pz_gfp_t g;
 
 	if (t == 255)
-		return u32(r); /* anything, unknown bits included */
+		return bounded(u32(r)); /* anything, unknown bits included */
 	g = gfp_table[t % (sizeof(gfp_table) / sizeof(gfp_table[0]))];
 	if (t & 0x80) {
 		unsigned m = u16(r);
@@ -771,7 +785,7 @@ static pz_gfp_t decode_gfp(struct rd *r)
 			if (m & (1u << i))
 				g |= gfp_mods[i];
 	}
-	return g;
+	return bounded(g);
 }
 
 static void op_alloc(struct rd *r)

@@ -11,10 +11,13 @@
  *     (PZ_EINVAL, PZ_ENOMEM, ...). Allocation functions return NULL (or 0 for
  *     addresses) instead; the reason is counted and reported through the log
  *     sink.
- *   - "Context:" says where a function may be called from. No function ever
- *     sleeps; "may spin" means it may wait for a per-CPU or zone lock held by
- *     another thread. No function may be called from inside a pagezone
- *     callback (log, trace, zone_reclaim) unless its Context says so.
+ *   - "Context:" says where a function may be called from. No function
+ *     sleeps by itself: an allocation that may block (PZ_GFP_DIRECT_RECLAIM)
+ *     may call the platform's wait hook, which may sleep. "May spin" means it
+ *     may wait for a per-CPU or zone lock held by another thread. No function
+ *     may be called from inside a pagezone callback (log, trace,
+ *     zone_reclaim, shrinker, migrate, OOM, wake_kswapd, wait) unless its
+ *     Context says so. Callbacks are called with no allocator lock held.
  *   - The library never aborts and never calls malloc: all state lives in the
  *     metadata memory the caller hands to pz_init().
  *
@@ -549,9 +552,17 @@ typedef struct pz_page pz_page_t; /* opaque 32-byte descriptor */
  * The heart of the allocator (__alloc_pages_nodemask): 2^order contiguous,
  * naturally aligned pages, taken from the zonelist of preferred_nid
  * (PZ_NUMA_NO_NODE: the current CPU's node) filtered by nodemask (NULL:
- * the current task's cpuset), following get_page_from_freelist and the
- * non-blocking part of __alloc_pages_slowpath (docs/DESIGN.md "Fast path
- * and shortcuts").
+ * the current task's cpuset; a nodemask is never dropped), through the
+ * fast path and, when that fails, the slow path of the profile's kernel
+ * (docs/DESIGN.md "Slow path"): kswapd woken, the MIN and no-watermark
+ * attempts, direct compaction and reclaim (which drains every CPU's lists
+ * before its second attempt), the OOM step, the retry rules.
+ * A request with PZ_GFP_NOFAIL that may block never returns NULL: it
+ * loops (reclaim, OOM step, wait hook) until memory comes back, holding
+ * no allocator lock meanwhile; without direct reclaim it fails with a
+ * one-time warning, as the kernel's does. Small orders (<= 3) that may
+ * block and retry fail only when the OOM step finds nothing to kill;
+ * costly orders are retried only with PZ_GFP_REPEAT (RETRY_MAYFAIL).
  * Returns the first page, or NULL when no page can be had. Refusals, each
  * counted in pz_errors and reported through the log sink: order >=
  * max_order (bad_order, warned once), a forbidden zone combination in gfp
@@ -564,19 +575,12 @@ typedef struct pz_page pz_page_t; /* opaque 32-byte descriptor */
  * mode:0x..", not for PZ_GFP_NOWARN) prints the first 10 failures and then
  * one in 1000, and so do the refusals above but the order one (one count
  * for all of them); bad-page reports stop after 60.
- * SLOWPATH (today's behaviour, until the slow-path work lands; update this
- * paragraph with it): there is no reclaim, compaction, OOM step and no
- * retry loop. After the LOW pass the slow path tries the MIN watermark
- * (and the reserves for PZ_TASK_MEMALLOC / OOM victims) once, then fails.
- * So PZ_GFP_NOFAIL does NOT guarantee a page: it returns NULL whenever
- * those attempts find nothing, and PZ_GFP_REPEAT / costly orders are not
- * retried. Pages parked on other CPUs' per-CPU lists are not drained for
- * the caller either: an embedder that gets NULL should call
- * pz_drain_all_pages() (and free what it can spare) and try once more,
- * which is what the kernel's direct reclaim does first.
- * Context: any thread; may spin on locks; calls the zone_reclaim hook only if
- * zone_reclaim_mode is set and gfp allows direct reclaim, and the log sink
- * (no lock held in either case).
+ * Context: any thread; may spin on locks. Without PZ_GFP_DIRECT_RECLAIM it
+ * calls only the log and trace sinks and wake_kswapd (with
+ * PZ_GFP_KSWAPD_RECLAIM); with it, it may also call the zone_reclaim hook
+ * (zone_reclaim_mode set), the shrinkers, the migrate and OOM handlers and
+ * the wait hook, and so may block. No allocator lock is held across any
+ * of them. From inside a callback: see each one.
  */
 PZ_API pz_page_t *pz_alloc_pages_nodemask(pz_t *pz, pz_gfp_t gfp, unsigned order, int preferred_nid,
 					  const pz_nodemask_t *nodemask);
@@ -1358,6 +1362,76 @@ PZ_API int pz_kcompactd_run(pz_t *pz, int nid);
 
 /* ---- The OOM step (oom.c) --------------------------------------------- */
 
+/* modern's name for PZ_GFP_REPEAT: __GFP_RETRY_MAYFAIL (4.13 renamed the
+ * bit): a costly request keeps reclaiming and compacting, a small one
+ * skips the OOM step; either may fail. linux-4.1 reads it as __GFP_REPEAT. */
+#define PZ_GFP_RETRY_MAYFAIL PZ_GFP_REPEAT
+
+/* constrained_alloc: why the request may not use every node with memory. */
+enum pz_oom_constraint {
+	PZ_OOM_CONSTRAINT_NONE = 0,
+	PZ_OOM_CONSTRAINT_CPUSET,	 /* the task's cpuset mems leave nodes out */
+	PZ_OOM_CONSTRAINT_MEMORY_POLICY, /* the request's nodemask leaves nodes out */
+};
+
+/* What the OOM step tells the handler (the kernel's oom_control). */
+struct pz_oom_request {
+	pz_gfp_t gfp;		/* the request's mask as the slow path sees it */
+	unsigned order;		/* the request's order (at most 3 unless NOFAIL) */
+	int preferred_nid;	/* node of the request's preferred zone */
+	pz_nodemask_t nodemask; /* nodes the request may use (nodemask & cpuset) */
+	enum pz_oom_constraint constraint;
+	struct pz_task *task; /* the allocating task (the default task if none) */
+	unsigned nr_calls;    /* handler calls of this request, this one included */
+};
+
+/*
+ * The OOM handler (out_of_memory's victim selection and kill). It "kills"
+ * a victim by freeing that victim's pages with the ordinary free calls,
+ * or marks a task PZ_TASK_OOM_VICTIM (that task's next allocations may use
+ * the reserves; a victim's own requests give up instead of looping), and
+ * returns true; it returns false when it found nothing to kill.
+ * What the slow path makes of it:
+ *   - true: progress; the request retries. A true with no page freed
+ *     during the call and no victim marked is counted as unbacked; after
+ *     PZ_OOM_MAX_UNBACKED (16) of those in a row one request treats the
+ *     handler as having done nothing.
+ *   - false, or no handler: no progress; the request fails (the kernel
+ *     panics here), except __GFP_NOFAIL, which waits and loops.
+ * It runs holding the OOM lock (other requests reaching the OOM step wait
+ * through the wait hook and retry) and no allocator lock. With a task of
+ * its own (pz_set_current_task) it runs as PF_MEMALLOC: its own allocations
+ * from pz may use the reserves and never recurse into reclaim or OOM. A
+ * thread on the default task cannot be told apart from others: a nested
+ * allocation of it that reaches the OOM step would wait for the lock its
+ * own thread holds, so such a handler must allocate with __GFP_NORETRY or
+ * without __GFP_DIRECT_RECLAIM. It may call every Context-any function and
+ * pz_free_pages*.
+ */
+typedef bool (*pz_oom_fn)(void *ctx, pz_t *pz, const struct pz_oom_request *req);
+
+/* Installs the OOM handler (NULL: none, every OOM step finds nothing to
+ * kill). Returns 0, or -PZ_EINVAL for a bad instance. Context: any thread;
+ * a step already running keeps the handler it read. */
+PZ_API int pz_set_oom_handler(pz_t *pz, pz_oom_fn fn, void *ctx);
+
+/* Counters of the OOM step (PZ_VM_OOM_KILL counts the kills too). */
+enum pz_oom_stat {
+	PZ_OOM_STEPS = 0,   /* __alloc_pages_may_oom calls */
+	PZ_OOM_LOCK_BUSY,   /* ... that found the OOM lock taken and waited */
+	PZ_OOM_LAST_CHANCE, /* ... served by the HIGH-watermark attempt */
+	PZ_OOM_EXCLUDED,    /* ... stopped by an exclusion (order, zone, THISNODE, ...) */
+	PZ_OOM_FAKE,	    /* ... that reported progress for !__GFP_FS (no handler) */
+	PZ_OOM_CALLS,	    /* handler calls */
+	PZ_OOM_NO_VICTIM,   /* ... that returned false (or no handler) */
+	PZ_OOM_UNBACKED,    /* ... that returned true but freed nothing, marked no victim */
+	PZ_OOM_NR_STATS,
+};
+
+/* Copies the first n (<= PZ_OOM_NR_STATS) counters. Returns 0 or
+ * -PZ_EINVAL. Context: any; lock-free. */
+PZ_API int pz_oom_stats(const pz_t *pz, uint64_t *out, size_t n);
+
 /* ---------------------------------------------------------------------- */
 /* Host layer (POSIX). Part of libpagezone but not of the freestanding     */
 /* core: it uses pthreads, mmap, malloc and (when present) libnuma.        */
@@ -1365,9 +1439,12 @@ PZ_API int pz_kcompactd_run(pz_t *pz, int nid);
 /*
  * A platform for POSIX threads: cpu = sched_getcpu() (or a per-thread
  * number given by pz_host_set_cpu), relax = sched_yield after spinning, log
- * to stderr with a "pagezone: " prefix, no trace sink. The returned struct
- * is static; copy it
- * and change fields freely. Context: any.
+ * to stderr with a "pagezone: " prefix, no trace sink, wait = nanosleep,
+ * wake_kswapd = wake the instance's kswapd thread. The returned struct is
+ * static; copy it and change fields freely, with one rule: its wake_kswapd
+ * reads ctx as the slot pz_host_create gives it, so a copy whose ctx is
+ * changed loses that hook (pz_host_create drops it; with pz_init set it to
+ * NULL or your own). Context: any.
  */
 PZ_API const struct pz_platform *pz_host_platform(void);
 /* Pins the calling thread's idea of its CPU (cpu >= 0), or back to

@@ -606,20 +606,24 @@ static void test_destroy_with_pages_held(void **state)
 	free(pz);
 }
 
-/* NOFAIL today: NULL once nothing is left (the header's SLOWPATH note;
- * this test changes when the slow path loops). */
-static void test_nofail_can_fail_today(void **state)
+/* NOFAIL as the header promises it: a request that may not block cannot
+ * loop, so once nothing is left it gets NULL, with a one-time warning
+ * (the looping NOFAIL of blocking requests is test_oom's). */
+static void test_nofail_without_reclaim_fails(void **state)
 {
 	(void)state;
 	pz_t *pz = make(PZ_PROFILE_LINUX_4_1, NULL);
-	const pz_gfp_t gfp = PZ_GFP_KERNEL | PZ_GFP_NOFAIL | PZ_GFP_NOWARN;
+	const pz_gfp_t gfp = PZ_GFP_NOWAIT | PZ_GFP_NOFAIL | PZ_GFP_NOWARN;
 	static pz_page_t *held[NR_PAGES];
 	unsigned n = 0;
 	pz_page_t *p;
 
+	tu_log_reset();
 	while (n < NR_PAGES && (p = pz_alloc_pages(pz, gfp, 0)))
 		held[n++] = p;
 	assert_true(n > NR_PAGES / 2 && n < NR_PAGES);
+	assert_null(pz_alloc_pages(pz, gfp, 0));
+	assert_true(tu_log_contains("NOFAIL without direct reclaim"));
 	while (n--)
 		assert_int_equal(pz_free_pages(pz, held[n], 0), 0);
 	tu_destroy(pz);
@@ -660,7 +664,7 @@ int main(void)
 		cmocka_unit_test(test_bad_page_report_is_one_line),
 		cmocka_unit_test(test_leaked_compound_tail_free),
 		cmocka_unit_test(test_destroy_with_pages_held),
-		cmocka_unit_test(test_nofail_can_fail_today),
+		cmocka_unit_test(test_nofail_without_reclaim_fails),
 		cmocka_unit_test(test_header_cites_no_spec),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -307,26 +307,30 @@ static void run(const struct model_run *r)
 			"[%s] HIGHATOMIC: %lu atomic order > 0 requests below LOW, %lu blocks "
 			"reserved (declined: %lu at the maximum, %lu HIGHATOMIC already, %lu "
 			"CMA), %lu allocations from the reserve, %lu frees into it, %lu "
-			"frees to the MOVABLE pcp list and %lu allocations from it\n",
+			"frees to the MOVABLE pcp list and %lu allocations from it, %lu blocks "
+			"unreserved by requests about to fail\n",
 			r->name, model.ha_atomic_slow, model.ha_reserves, model.ha_full,
 			model.ha_already, model.ha_cma, model.ha_uses, model.ha_frees,
-			model.ha_pcp_frees, model.ha_pcp_reuses);
+			model.ha_pcp_frees, model.ha_pcp_reuses, model.ha_unreserves);
 	/* the reserve must have been made, filled up, used and freed into: in
 	 * the one-zone run always (and taken again from the MOVABLE per-CPU
 	 * list, except without grouping by mobility, where no request is
 	 * MOVABLE); in the others whenever 100 atomic requests reached the
 	 * slow path (the two-zone runs need both zones below LOW at once, and
-	 * the big per-CPU lists keep the zone above LOW with some seeds) */
+	 * the big per-CPU lists keep the zone above LOW with some seeds). In
+	 * the one-zone run, blocking requests about to fail now unreserve
+	 * blocks too, which must happen there, and may take the blocks the
+	 * per-CPU reuse would have found (the two-zone runs print reuses) */
 	if (model.ha && ((r->mc == &model_one_zone && !r->fraction) || model.ha_atomic_slow >= 100))
 		MODEL_CHECK(
 			model.ha_reserves > 0 && model.ha_full > 0 && model.ha_uses > 0 &&
 				model.ha_frees > 0 && model.ha_pcp_frees > 0 &&
 				(r->mc != &model_one_zone || r->fraction || model.nomob ||
-				 model.ha_pcp_reuses > 0),
+				 model.ha_unreserves > 0),
 			"HIGHATOMIC not covered: %lu atomic requests below LOW, %lu reserved, %lu "
-			"at the maximum, %lu uses, %lu frees, %lu pcp frees, %lu pcp reuses",
+			"at the maximum, %lu uses, %lu frees, %lu pcp frees, %lu unreserved",
 			model.ha_atomic_slow, model.ha_reserves, model.ha_full, model.ha_uses,
-			model.ha_frees, model.ha_pcp_frees, model.ha_pcp_reuses);
+			model.ha_frees, model.ha_pcp_frees, model.ha_unreserves);
 	if (r->prof == PZ_PROFILE_LINUX_4_1)
 		MODEL_CHECK(model.reserve_uses > 0, "MIGRATE_RESERVE never used");
 	if (model.has_cma)

@@ -226,6 +226,8 @@ static int rp_on(const struct rp_opts *o, const struct tool_machine *m, struct t
 	memset(&cfg, 0, sizeof(cfg));
 	plat.ctx = &rp;
 	plat.trace = rp_trace_sink;
+	plat.wake_kswapd = NULL; /* ctx is the replay's: no host kswapd threads */
+	plat.wait = NULL;	 /* a replay never sleeps */
 	cfg.machine = machine_get(m);
 	cfg.profile = o->profile;
 	cfg.platform = &plat;

@@ -348,7 +348,7 @@ bool pz_first_zone(struct pz *pz, struct pz_alloc_ctx *ac, const pz_nodemask_t *
 	return true;
 }
 
-static unsigned read_mems_begin(struct pz *pz, const struct pz_task *task)
+unsigned pz_read_mems_begin(struct pz *pz, const struct pz_task *task)
 {
 	unsigned seq;
 
@@ -358,7 +358,7 @@ static unsigned read_mems_begin(struct pz *pz, const struct pz_task *task)
 	return seq;
 }
 
-static bool read_mems_retry(const struct pz_task *task, unsigned seq)
+bool pz_read_mems_retry(const struct pz_task *task, unsigned seq)
 {
 	atomic_thread_fence(memory_order_acquire); /* smp_rmb: mems reads before the re-read */
 	return pz_seq_load(&task->mems_seq) != seq;
@@ -450,7 +450,7 @@ static struct pz_page *alloc_nodemask(struct pz *pz, pz_gfp_t gfp, unsigned orde
 	do {
 		pz_nodemask_t mems;
 
-		cookie = read_mems_begin(pz, ac.task);
+		cookie = pz_read_mems_begin(pz, ac.task);
 		/* the slow path may have switched it: start from the request's list */
 		ac.zonelist = pz->nodes[nid].zonelist[(gfp & PZ_GFP_THISNODE) ? 1 : 0];
 		mems = pz_mask_load(&ac.task->mems_allowed);
@@ -470,7 +470,7 @@ static struct pz_page *alloc_nodemask(struct pz *pz, pz_gfp_t gfp, unsigned orde
 			t->gfp = alloc_mask;
 		pz_trace_rec(t, PZ_TRACE_PAGE_ALLOC, p ? pz_page_pfn(pz, p) : (uint64_t)-1, order,
 			     ac.migratetype, 0);
-	} while (!p && read_mems_retry(ac.task, cookie));
+	} while (!p && pz_read_mems_retry(ac.task, cookie));
 	return p;
 }
 

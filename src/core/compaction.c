@@ -670,7 +670,11 @@ static enum pz_compact_result suitable(struct pz *pz, struct pz_zone *z, int ord
 enum pz_compact_result pz_compaction_suitable(struct pz *pz, struct pz_zone *z, unsigned order,
 					      unsigned alloc_flags, unsigned classzone)
 {
-	return suitable(pz, z, (int)order, alloc_flags, classzone);
+	enum pz_compact_result r = suitable(pz, z, (int)order, alloc_flags, classzone);
+
+	/* ours: nothing can move without a migrate handler (see
+	 * pz_try_to_compact_pages), so compaction would not help */
+	return r == PZ_COMPACT_CONTINUE && !pz_migrate_handler_set(pz) ? PZ_COMPACT_SKIPPED : r;
 }
 
 /* compaction_zonelist_suitable (6.1): some zone would pass
@@ -682,6 +686,8 @@ bool pz_compaction_zonelist_suitable(struct pz *pz, const struct pz_alloc_ctx *a
 	unsigned pos = 0;
 	struct pz_zone *z;
 
+	if (!pz_migrate_handler_set(pz))
+		return false;
 	while ((z = pz_next_zone(pz, ac->zonelist, &pos, ac->high_zoneidx, ac->nodemask)))
 		if (suitable_free(pz, z, (int)order, alloc_flags, ac->high_zoneidx,
 				  zload(&z->nr_free_pages)) == PZ_COMPACT_CONTINUE)
@@ -884,6 +890,12 @@ enum pz_compact_result pz_try_to_compact_pages(struct pz *pz, struct pz_compact_
 	req->contended = req->deferred = false;
 	req->page = (struct pz_page *)0;
 	if (!(req->gfp & PZ_GFP_IO) || (is41(pz) && (!req->order || !(req->gfp & PZ_GFP_FS))))
+		return PZ_COMPACT_SKIPPED;
+	/* Ours: with no migrate handler no page can move, so direct compaction
+	 * would only take free blocks off their lists and put them back; it is
+	 * skipped, leaving the free lists as they were (docs/DESIGN.md
+	 * "Compaction"). */
+	if (!pz_migrate_handler_set(pz))
 		return PZ_COMPACT_SKIPPED;
 	if (!is41(pz))
 		mode = req->prio == PZ_COMPACT_PRIO_ASYNC ? PZ_MIGRATE_ASYNC

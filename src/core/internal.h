@@ -115,6 +115,9 @@ void pz_drain_zone_cpu(struct pz *pz, struct pz_zone *z, unsigned cpu, struct pz
 struct pz_page *pz_get_page_from_freelist(struct pz *pz, pz_gfp_t gfp, unsigned order,
 					  unsigned alloc_flags, struct pz_alloc_ctx *ac);
 bool pz_first_zone(struct pz *pz, struct pz_alloc_ctx *ac, const pz_nodemask_t *mask);
+/* read_mems_allowed_begin / _retry: the task's cpuset seqcount. */
+unsigned pz_read_mems_begin(struct pz *pz, const struct pz_task *task);
+bool pz_read_mems_retry(const struct pz_task *task, unsigned seq);
 void pz_build_gfp_fast(struct pz *pz);
 const char *pz_new_page_problem(const struct pz_page *p);
 bool pz_prep_new_page(struct pz *pz, struct pz_page *p, unsigned order, pz_gfp_t gfp,
@@ -128,6 +131,17 @@ bool pz_should_fail_alloc_page_slow(struct pz *pz, const struct pz_task *task, p
 /* ---- slowpath.c ------------------------------------------------------- */
 struct pz_page *pz_alloc_slowpath(struct pz *pz, pz_gfp_t gfp, unsigned order,
 				  struct pz_alloc_ctx *ac);
+/* The platform's wait hook, if any (no allocator lock may be held). */
+void pz_wait(struct pz *pz, enum pz_wait_reason why, unsigned usecs);
+/*
+ * memalloc_noreclaim_save/restore: direct reclaim, direct compaction and
+ * the OOM handler run with the calling task PF_MEMALLOC, so that their own
+ * allocations use the reserves and never recurse. Only a task of the
+ * thread's own is marked: the default task is shared by every thread
+ * without one, and is left alone.
+ */
+unsigned pz_memalloc_save(struct pz *pz, const struct pz_task *task);
+void pz_memalloc_restore(struct pz *pz, const struct pz_task *task, unsigned old);
 
 /* ---- shrinker.c: the shrinker list, do_shrink_slab, reclaim windows ---- */
 void pz_reclaim_init(struct pz *pz);
@@ -222,9 +236,24 @@ enum pz_migrate_outcome pz_migrate_one(struct pz *pz, struct pz_page *src, struc
 				       enum pz_migrate_mode mode, bool last_pass);
 
 /* ---- oom.c ------------------------------------------------------------- */
-/* __alloc_pages_may_oom; *did_some_progress as the kernel sets it. */
+/*
+ * __alloc_pages_may_oom of the profile: the OOM lock (4.1's zonelist bits,
+ * modern's global lock), the last-chance HIGH attempt, the exclusions in
+ * the kernel's order, out_of_memory (the handler). Sets *did_some_progress
+ * as the kernel does. Called with no allocator lock held.
+ */
 struct pz_page *pz_alloc_pages_may_oom(struct pz *pz, pz_gfp_t gfp, unsigned order,
-				       struct pz_alloc_ctx *ac, unsigned long *did_some_progress);
+				       struct pz_alloc_ctx *ac, struct pz_oom_ctl *ctl,
+				       unsigned long *did_some_progress);
+/* 6.1's __alloc_pages_cpuset_fallback: with the cpuset, then without. */
+struct pz_page *pz_alloc_cpuset_fallback(struct pz *pz, pz_gfp_t gfp, unsigned order,
+					 unsigned alloc_flags, struct pz_alloc_ctx *ac);
+
+/* ---- unreserve.c ------------------------------------------------------- */
+/* unreserve_highatomic_pageblock (modern): gives one HIGHATOMIC pageblock
+ * of ac's zonelist back to ac's migratetype; force: even a zone's last
+ * one. Returns whether free pages moved. Takes each zone lock in turn. */
+bool pz_unreserve_highatomic(struct pz *pz, const struct pz_alloc_ctx *ac, bool force);
 
 /* ---- free.c ----------------------------------------------------------- */
 struct pz_page *pz_tail_head(const struct pz *pz, const struct pz_page *p);

@@ -1,18 +1,299 @@
 /*
- * oom.c - the OOM step of the slow path (__alloc_pages_may_oom).
+ * oom.c - the OOM step of the slow path (__alloc_pages_may_oom and
+ * out_of_memory), with the embedder's OOM handler as the killer.
  *
- * SEAM: the OOM handler, its lock and exclusions come with the slow-path
- * work; until then the step makes no progress and returns no page.
+ * The step runs when reclaim made no progress and the retry rules still
+ * want the request to go on. Each profile takes its kernel's lock: 4.1
+ * marks every zone of the request's zonelist ZONE_OOM_LOCKED (under
+ * oom_scan_lock, its zone_scan_lock) so that requests sharing no zone may
+ * run OOM steps side by side; modern has one global oom_lock. A busy lock
+ * means someone else is killing for us: report progress, wait a tick,
+ * retry. With the lock held the step tries the HIGH watermark once more
+ * (catching a parallel kill), then runs its exclusions in the kernel's
+ * order (4.1 and 6.1 differ: 4.1 skips them all for __GFP_NOFAIL and
+ * fakes progress for !__GFP_FS here; 6.1 has __GFP_RETRY_MAYFAIL here and
+ * fakes the !__GFP_FS progress inside out_of_memory), and only then asks
+ * the handler.
+ *
+ * The handler may free pages, mark a victim, lie or allocate: what each
+ * does to the request is written in pagezone.h (pz_oom_fn). The step
+ * measures what came back by the instance's PGFREE count around the call,
+ * so that a handler claiming kills that free nothing cannot keep one
+ * request looping for ever. No allocator lock is held here; the OOM lock
+ * is not one (nobody spins on it) and is held across the handler call.
  */
 #include "internal.h"
 
-struct pz_page *pz_alloc_pages_may_oom(struct pz *pz, pz_gfp_t gfp, unsigned order,
-				       struct pz_alloc_ctx *ac, unsigned long *did_some_progress)
+int pz_set_oom_handler(pz_t *pz, pz_oom_fn fn, void *ctx)
 {
-	(void)pz;
-	(void)gfp;
-	(void)order;
-	(void)ac;
+	if (!pz_instance_ok(pz))
+		return -PZ_EINVAL;
+	pz_lock(pz, &pz->oom_scan_lock);
+	pz->oom_fn = fn;
+	pz->oom_ctx = ctx;
+	pz_unlock(&pz->oom_scan_lock);
+	return 0;
+}
+
+int pz_oom_stats(const pz_t *pz, uint64_t *out, size_t n)
+{
+	if (!pz_instance_ok(pz) || !out || n > PZ_OOM_NR_STATS)
+		return -PZ_EINVAL;
+	for (size_t i = 0; i < n; i++)
+		out[i] = atomic_load_explicit(&pz->oom_stats[i], memory_order_relaxed);
+	return 0;
+}
+
+static void oom_count(struct pz *pz, enum pz_oom_stat s)
+{
+	pz_count(&pz->oom_stats[s]);
+}
+
+/* ---- the locks ---------------------------------------------------------- */
+
+/* 4.1 oom_zonelist_trylock: every zone of the zonelist up to the request's
+ * highest zone, all or none, under zone_scan_lock. */
+static bool zonelist_trylock(struct pz *pz, const struct pz_alloc_ctx *ac)
+{
+	unsigned pos = 0;
+	struct pz_zone *z;
+	bool ok = true;
+
+	pz_lock(pz, &pz->oom_scan_lock);
+	while (ok && (z = pz_next_zone(pz, ac->zonelist, &pos, ac->high_zoneidx, 0)))
+		ok = !(atomic_load_explicit(&z->flags, memory_order_relaxed) & ZONE_OOM_LOCKED);
+	pos = 0;
+	while (ok && (z = pz_next_zone(pz, ac->zonelist, &pos, ac->high_zoneidx, 0)))
+		atomic_fetch_or_explicit(&z->flags, ZONE_OOM_LOCKED, memory_order_relaxed);
+	pz_unlock(&pz->oom_scan_lock);
+	return ok;
+}
+
+static void zonelist_unlock(struct pz *pz, const struct pz_alloc_ctx *ac)
+{
+	unsigned pos = 0;
+	struct pz_zone *z;
+
+	pz_lock(pz, &pz->oom_scan_lock);
+	while ((z = pz_next_zone(pz, ac->zonelist, &pos, ac->high_zoneidx, 0)))
+		atomic_fetch_and_explicit(&z->flags, ~ZONE_OOM_LOCKED, memory_order_relaxed);
+	pz_unlock(&pz->oom_scan_lock);
+}
+
+static bool oom_trylock(struct pz *pz, const struct pz_alloc_ctx *ac)
+{
+	if (pz->profile == PZ_PROFILE_LINUX_4_1)
+		return zonelist_trylock(pz, ac);
+	return atomic_exchange_explicit(&pz->oom_lock, 1, memory_order_acquire) == 0;
+}
+
+static void oom_unlock(struct pz *pz, const struct pz_alloc_ctx *ac)
+{
+	if (pz->profile == PZ_PROFILE_LINUX_4_1)
+		zonelist_unlock(pz, ac);
+	else
+		atomic_store_explicit(&pz->oom_lock, 0, memory_order_release);
+}
+
+/* ---- the exclusions ------------------------------------------------------ */
+
+enum oom_verdict {
+	OOM_GO,	  /* call out_of_memory */
+	OOM_STOP, /* no OOM kill will help: no progress */
+	OOM_FAKE, /* 4.1's !__GFP_FS: progress without a kill */
+};
+
+/* 4.1: none for __GFP_NOFAIL; DUMPCORE, costly order, lowmem, !FS, THISNODE. */
+static enum oom_verdict exclusions_41(const struct pz_alloc_ctx *ac, pz_gfp_t gfp, unsigned order)
+{
+	if (gfp & PZ_GFP_NOFAIL)
+		return OOM_GO;
+	if ((ac->task->flags & PZ_TASK_DUMPCORE) || order > PZ_COSTLY_ORDER ||
+	    ac->high_zoneidx < PZ_ZONE_NORMAL)
+		return OOM_STOP;
+	if (!(gfp & PZ_GFP_FS))
+		return OOM_FAKE;
+	return (gfp & PZ_GFP_THISNODE) ? OOM_STOP : OOM_GO;
+}
+
+/* 6.1: DUMPCORE, costly order, RETRY_MAYFAIL or THISNODE, lowmem; for all. */
+static enum oom_verdict exclusions_61(const struct pz_alloc_ctx *ac, pz_gfp_t gfp, unsigned order)
+{
+	if ((ac->task->flags & PZ_TASK_DUMPCORE) || order > PZ_COSTLY_ORDER)
+		return OOM_STOP;
+	if (gfp & (PZ_GFP_RETRY_MAYFAIL | PZ_GFP_THISNODE))
+		return OOM_STOP;
+	return ac->high_zoneidx < PZ_ZONE_NORMAL ? OOM_STOP : OOM_GO;
+}
+
+/* ---- out_of_memory --------------------------------------------------------- */
+
+/* Every page freed in pz so far (PGFREE of all zones): what a kill gave back. */
+static uint64_t pages_freed(const struct pz *pz)
+{
+	uint64_t n = 0;
+
+	for (unsigned i = 0; i < pz->nr_nodes * PZ_NR_ZONE_TYPES; i++)
+		if (pz->zones[i].pcp)
+			n += pz_zone_event(pz, &pz->zones[i], PCPEV_PGFREE);
+	return n;
+}
+
+/* constrained_alloc: the nodes the request may use, and why they are fewer
+ * than the nodes with memory. */
+static enum pz_oom_constraint constraint(struct pz *pz, const struct pz_alloc_ctx *ac,
+					 pz_nodemask_t *nodes)
+{
+	pz_nodemask_t mem = 0, mems = __atomic_load_n(&ac->task->mems_allowed, __ATOMIC_RELAXED);
+
+	for (unsigned n = 0; n < pz->nr_nodes; n++)
+		if (pz->nodes[n].has_memory)
+			mem |= (pz_nodemask_t)1 << n;
+	*nodes = mem & (ac->nodemask ? *ac->nodemask : mem);
+	if (*nodes != mem)
+		return PZ_OOM_CONSTRAINT_MEMORY_POLICY;
+	if (atomic_load_explicit(&pz->cpusets_enabled, memory_order_relaxed) &&
+	    (mems & mem) != mem) {
+		*nodes &= mems;
+		return PZ_OOM_CONSTRAINT_CPUSET;
+	}
+	return PZ_OOM_CONSTRAINT_NONE;
+}
+
+/* The handler call with the kernel's report around it; true for a kill. */
+static bool call_handler(struct pz *pz, pz_gfp_t gfp, unsigned order, struct pz_alloc_ctx *ac,
+			 struct pz_oom_ctl *ctl)
+{
+	struct pz_task *task = (struct pz_task *)(uintptr_t)ac->task;
+	struct pz_oom_request req = {gfp, order, ac->preferred->nid, 0, 0, task, ++ctl->nr_calls};
+	unsigned was_victim = task->flags & PZ_TASK_OOM_VICTIM, saved;
+	uint64_t before = pages_freed(pz), freed;
+	char name[160];
+	pz_oom_fn fn;
+	void *ctx;
+	bool kill;
+
+	req.constraint = constraint(pz, ac, &req.nodemask);
+	pz_lock(pz, &pz->oom_scan_lock);
+	fn = pz->oom_fn;
+	ctx = pz->oom_ctx;
+	pz_unlock(&pz->oom_scan_lock);
+	pz_gfp_format(gfp, name, sizeof(name));
+	pz_log(pz, PZ_LOG_WARN,
+	       "pagezone invoked oom-killer: gfp_mask=%#x(%s), order=%u, oom_score_adj=0", gfp,
+	       name, order);
+	oom_count(pz, PZ_OOM_CALLS);
+	saved = pz_memalloc_save(pz, task);
+	kill = fn && fn(ctx, pz, &req);
+	pz_memalloc_restore(pz, task, saved);
+	freed = pages_freed(pz) - before;
+	if (!kill) {
+		oom_count(pz, PZ_OOM_NO_VICTIM);
+		pz_log(pz, PZ_LOG_ERR, "Out of memory and no killable processes...");
+		return false;
+	}
+	pz_count_vm_event(pz, PZ_VM_OOM_KILL, 1);
+	pz_log(pz, PZ_LOG_ERR, "Out of memory: the OOM handler killed a victim (%llu pages freed)",
+	       (unsigned long long)freed);
+	if (freed || (!was_victim && (task->flags & PZ_TASK_OOM_VICTIM))) {
+		ctl->unbacked = 0;
+		return true;
+	}
+	oom_count(pz, PZ_OOM_UNBACKED);
+	return ++ctl->unbacked <= PZ_OOM_MAX_UNBACKED;
+}
+
+/*
+ * out_of_memory: a task that is exiting becomes the victim itself (it will
+ * free its memory soon); 6.1 reports progress for !__GFP_FS without a kill;
+ * otherwise the handler decides. 4.1 gives a killed task a tick to exit.
+ */
+static bool out_of_memory(struct pz *pz, pz_gfp_t gfp, unsigned order, struct pz_alloc_ctx *ac,
+			  struct pz_oom_ctl *ctl)
+{
+	struct pz_task *task = (struct pz_task *)(uintptr_t)ac->task;
+	bool kill;
+
+	if ((task->flags & PZ_TASK_EXITING) && task != &pz->default_task) {
+		task->flags |= PZ_TASK_OOM_VICTIM;
+		return true;
+	}
+	if (pz->profile != PZ_PROFILE_LINUX_4_1 && !(gfp & PZ_GFP_FS)) {
+		oom_count(pz, PZ_OOM_FAKE);
+		return true;
+	}
+	kill = call_handler(pz, gfp, order, ac, ctl);
+	if (kill && pz->profile == PZ_PROFILE_LINUX_4_1)
+		pz_wait(pz, PZ_WAIT_OOM, PZ_WAIT_TICK_US);
+	return kill;
+}
+
+/* WARN_ON_ONCE(gfp & __GFP_NOFAIL) after an OOM step that killed nothing:
+ * a NOFAIL request goes on as if it had. */
+static bool nofail_goes_on(struct pz *pz, pz_gfp_t gfp)
+{
+	if (!(gfp & PZ_GFP_NOFAIL))
+		return false;
+	pz_warn_once(pz, PZ_WARN_NOFAIL_OOM,
+		     "WARNING: __GFP_NOFAIL allocation: the OOM step found nothing to kill");
+	return true;
+}
+
+struct pz_page *pz_alloc_cpuset_fallback(struct pz *pz, pz_gfp_t gfp, unsigned order,
+					 unsigned alloc_flags, struct pz_alloc_ctx *ac)
+{
+	struct pz_page *p =
+		pz_get_page_from_freelist(pz, gfp, order, alloc_flags | PZ_ALLOC_CPUSET, ac);
+
+	return p ? p : pz_get_page_from_freelist(pz, gfp, order, alloc_flags, ac);
+}
+
+/* The step with the lock held: last chance, exclusions, the kill. */
+static struct pz_page *may_oom_locked(struct pz *pz, pz_gfp_t gfp, unsigned order,
+				      struct pz_alloc_ctx *ac, struct pz_oom_ctl *ctl,
+				      unsigned long *progress)
+{
+	bool k41 = pz->profile == PZ_PROFILE_LINUX_4_1;
+	pz_gfp_t last = (gfp | PZ_GFP_HARDWALL) & ~(k41 ? 0 : PZ_GFP_DIRECT_RECLAIM);
+	struct pz_page *p;
+	enum oom_verdict v;
+
+	p = pz_get_page_from_freelist(pz, last, order, PZ_ALLOC_WMARK_HIGH | PZ_ALLOC_CPUSET, ac);
+	if (p) {
+		oom_count(pz, PZ_OOM_LAST_CHANCE);
+		return p;
+	}
+	v = k41 ? exclusions_41(ac, gfp, order) : exclusions_61(ac, gfp, order);
+	if (v != OOM_GO) {
+		oom_count(pz, v == OOM_FAKE ? PZ_OOM_FAKE : PZ_OOM_EXCLUDED);
+		*progress = v == OOM_FAKE;
+		return p;
+	}
+	if (out_of_memory(pz, gfp, order, ac, ctl) || nofail_goes_on(pz, gfp)) {
+		*progress = 1;
+		/* 6.1 lets a NOFAIL request at the reserves */
+		if (!k41 && (gfp & PZ_GFP_NOFAIL))
+			p = pz_alloc_cpuset_fallback(pz, gfp, order, PZ_ALLOC_NO_WATERMARKS, ac);
+	}
+	return p;
+}
+
+struct pz_page *pz_alloc_pages_may_oom(struct pz *pz, pz_gfp_t gfp, unsigned order,
+				       struct pz_alloc_ctx *ac, struct pz_oom_ctl *ctl,
+				       unsigned long *did_some_progress)
+{
+	struct pz_page *p;
+
 	*did_some_progress = 0;
-	return (struct pz_page *)0;
+	oom_count(pz, PZ_OOM_STEPS);
+	if (!oom_trylock(pz, ac)) {
+		/* somebody else is killing for us */
+		oom_count(pz, PZ_OOM_LOCK_BUSY);
+		*did_some_progress = 1;
+		pz_wait(pz, PZ_WAIT_OOM, PZ_WAIT_TICK_US);
+		return (struct pz_page *)0;
+	}
+	p = may_oom_locked(pz, gfp, order, ac, ctl, did_some_progress);
+	oom_unlock(pz, ac);
+	return p;
 }

@@ -16,11 +16,12 @@
  *   [R]  pz->reclaim_lock      the open reclaim windows
  *   [K]  kswapd run token      one node's kswapd loop variables (pz_kswapd_run)
  *   [M]  compaction.lock       the migrate handler pair (a leaf, nothing called under it)
+ *   [Q]  pz->oom_scan_lock     the OOM handler pair, ZONE_OOM_LOCKED bits (a leaf)
  * Lock order: tune_lock first (a zone lock may be taken under it); a pcp
  * lock may be held while taking its zone's lock, never the reverse; at most
- * one zone lock at a time; fault->lock, shrinker_lock, reclaim_lock and
- * compaction.lock are leaves taken with no other lock held; user callbacks
- * run with no lock. A function that needs a lock ends
+ * one zone lock at a time; fault->lock, shrinker_lock, reclaim_lock,
+ * compaction.lock and oom_scan_lock are leaves taken with no other lock
+ * held; user callbacks run with no lock. A function that needs a lock ends
  * in _locked and asserts it in debug builds (pz_assert_*_locked, sync.h).
  */
 #ifndef PZ_TYPES_H
@@ -156,6 +157,7 @@ struct pz_pcp {
 } __attribute__((aligned(PZ_CACHELINE)));
 
 #define ZONE_FAIR_DEPLETED 0x1u
+#define ZONE_OOM_LOCKED	   0x2u /* 4.1: an OOM step holds this zone's zonelist */
 
 /* zone->wmark indices: the numbers alloc_flags carries in its low bits
  * (PZ_ALLOC_WMARK_*), selected with PZ_ALLOC_WMARK_MASK. */
@@ -353,6 +355,33 @@ enum pz_migrate_outcome {
 #define PZ_COMPACT_MAX_DEFER_SHIFT 6
 #define PZ_COMPACT_CLUSTER_MAX	   32
 
+/*
+ * White-box probe of the slow path (slowpath.c; the kernel's tracepoints
+ * of these steps would sit here): fn, when set, is called with no lock
+ * held after each step and may change its result (a reclaim's progress, a
+ * compaction's result), so that tests can script what the reclaim and
+ * compaction seams report. Set by tests before use; NULL otherwise.
+ */
+enum pz_slow_step {
+	PZ_STEP_WAKE_KSWAPDS = 0,
+	PZ_STEP_COMPACT,   /* mode (4.1), prio (modern); result: enum pz_compact_result */
+	PZ_STEP_RECLAIM,   /* result: did_some_progress */
+	PZ_STEP_DRAIN,	   /* drain_all_pages after reclaim */
+	PZ_STEP_UNRESERVE, /* result: a HIGHATOMIC block went back */
+	PZ_STEP_OOM,	   /* result: did_some_progress of the OOM step */
+	PZ_STEP_DECIDE,	   /* result: the driver's next action (slowpath.c) */
+};
+struct pz_slow_event {
+	enum pz_slow_step step;
+	pz_gfp_t gfp;
+	unsigned order, mode, prio;
+	long result;
+};
+struct pz_slow_probe {
+	void (*fn)(void *ctx, struct pz_slow_event *ev);
+	void *ctx;
+};
+
 struct pz {
 	uint32_t magic; /* [C] PZ_MAGIC; PZ_DEAD once destroyed */
 	/* [A] PZ_OFF_* bits, one load for every shortcut's gate: TRACE and
@@ -432,6 +461,16 @@ struct pz {
 	/* ---- slow path: compaction, migrate handler (compaction.c) ---- */
 	struct pz_compaction compaction;
 	/* ---- slow path: OOM handler and lock (oom.c) ---- */
+	/* [Q] oom_scan_lock (4.1's zone_scan_lock): the handler pair and the
+	 * zones' ZONE_OOM_LOCKED bits; a leaf, never held across a callback */
+	pz_lock_t oom_scan_lock;
+	pz_oom_fn oom_fn; /* [Q] */
+	void *oom_ctx;	  /* [Q] */
+	/* [A] modern's global oom_lock: taken by trylock only (a busy lock
+	 * sends the caller to the wait hook), held across the handler call */
+	atomic_uint oom_lock;
+	atomic_uint_least64_t oom_stats[PZ_OOM_NR_STATS]; /* [A] enum pz_oom_stat */
+	struct pz_slow_probe slow_probe;		  /* [C] white-box tests only */
 };
 
 #define PB_MT_MASK 0x7u
@@ -471,6 +510,9 @@ struct pz_out {
 #define PZ_WARN_ORDER_TOO_BIG	    0x4u
 #define PZ_WARN_ATOMIC_RECLAIM	    0x8u
 #define PZ_WARN_NOFAIL_NOWAIT	    0x10u
+#define PZ_WARN_NOFAIL_OOM	    0x20u
+#define PZ_WARN_NOFAIL_COSTLY	    0x40u
+#define PZ_WARN_NOFAIL_MEMALLOC	    0x80u
 
 /* The largest pcp->batch: percpu_pagelist_fraction caps it at page_shift * 8. */
 #define PZ_PCP_MAX_BATCH (8 * 18)
@@ -521,5 +563,22 @@ struct pz_compact_req {
 	bool deferred;		       /* out: 4.x deferred_compaction */
 	struct pz_page *page;	       /* out: captured block (6.1 capture_control) */
 };
+
+/* ---- the OOM step (oom.c) and the slow path (slowpath.c) ---- */
+/* One request's OOM bookkeeping, kept by the slow path across retries. */
+struct pz_oom_ctl {
+	unsigned nr_calls; /* OOM steps that reached the handler */
+	unsigned unbacked; /* consecutive claimed kills with nothing freed */
+};
+/* How many claimed kills in a row that free nothing and mark no victim one
+ * request believes before it treats the handler as having done nothing. */
+#define PZ_OOM_MAX_UNBACKED 16
+/* About one jiffy: the kernel's schedule_timeout(1) and the short waits of
+ * the slow path (docs/DESIGN.md "Slow path"). */
+#define PZ_WAIT_TICK_US 1000u
+/* 6.1's ALLOC_OOM: an OOM victim's access to the reserves (here all of
+ * them, as 6.1 without an MMU); also marks the request for the victim
+ * exit after the OOM step. */
+#define PZ_ALLOC_OOM 0x1000u
 
 #endif /* PZ_TYPES_H */

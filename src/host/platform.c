@@ -243,6 +243,12 @@ int pz_host_create(const struct pz_config *cfg, pz_t **out)
 		plat.ctx = &hdr->kswapd;
 		c.platform = &plat;
 		hdr->host_platform = true;
+	} else if (cfg->platform && cfg->platform->wake_kswapd == host_wake_kswapd) {
+		/* a copy of the host platform with the caller's own ctx: the wake
+		 * hook would read that ctx as its kswapd slot, so it is dropped */
+		plat = *cfg->platform;
+		plat.wake_kswapd = NULL;
+		c.platform = &plat;
 	}
 	err = pz_init(&c, (char *)map + HOST_HDR_SIZE, size, &pz);
 	if (!err && (void *)pz != (char *)map + HOST_HDR_SIZE) {

@@ -638,6 +638,44 @@ static int m_get_page(unsigned order, unsigned mt, unsigned high, unsigned class
 	}
 }
 
+/* unreserve_highatomic_pageblock(force): in zonelist order, the first
+ * zone's lowest-order free HIGHATOMIC block goes back to mt, its whole
+ * pageblock moved. */
+static bool m_unreserve_highatomic(unsigned mt, unsigned high)
+{
+	for (unsigned i = 0; i < model.nz; i++) {
+		struct model_zone *z = &model.z[i];
+
+		for (unsigned o = 0; o < MODEL_MAXO && z->type <= high; o++) {
+			uint64_t pfn;
+
+			if (!z->fl[o][PZ_MT_HIGHATOMIC].n)
+				continue;
+			pfn = z->fl[o][PZ_MT_HIGHATOMIC].v[0];
+			if (model.pb[pfn >> MODEL_PBO] == PZ_MT_HIGHATOMIC)
+				z->nr_reserved_ha -= z->nr_reserved_ha < MODEL_PBN
+							     ? z->nr_reserved_ha
+							     : MODEL_PBN;
+			model.pb[pfn >> MODEL_PBO] = (uint8_t)mt;
+			if (m_move_freepages_block(z, pfn, mt))
+				return true;
+			break;
+		}
+	}
+	return false;
+}
+
+/* modern: a request that may reclaim and retry (no NORETRY; a costly order
+ * only with RETRY_MAYFAIL and IO) reaches should_reclaim_retry, which
+ * gives the HIGHATOMIC reserve back, one block per round, before it fails
+ * (no shrinkers, no OOM handler in this machine). */
+static bool m_may_unreserve(pz_gfp_t gfp, unsigned order)
+{
+	if (!model.ha || !(gfp & PZ_GFP_DIRECT_RECLAIM) || (gfp & PZ_GFP_NORETRY))
+		return false;
+	return order <= 3 || ((gfp & PZ_GFP_REPEAT) && (gfp & PZ_GFP_IO));
+}
+
 /* __alloc_pages_nodemask: fast path (LOW, fair), then the slow path's MIN
  * attempt with gfp_to_alloc_flags; nothing blocks in this machine. */
 int model_alloc(pz_gfp_t gfp, unsigned order, uint64_t *out)
@@ -664,6 +702,11 @@ int model_alloc(pz_gfp_t gfp, unsigned order, uint64_t *out)
 	if ((gfp & PZ_GFP_MEMALLOC) && !(gfp & PZ_GFP_NOMEMALLOC) &&
 	    m_get_page(order, mt, high, classzone, PZ_ALLOC_NO_WATERMARKS, cold, out, &zi))
 		return 1;
+	while (m_may_unreserve(gfp, order) && m_unreserve_highatomic(mt, high)) {
+		model.ha_unreserves++;
+		if (m_get_page(order, mt, high, classzone, flags, cold, out, &zi))
+			return 1;
+	}
 	model.refusals++;
 	return 0;
 }

@@ -232,7 +232,7 @@ struct model {
 	 * of orders with a per-CPU list (onto the MOVABLE list) and
 	 * allocations that took such a block from it */
 	unsigned long ha_atomic_slow, ha_reserves, ha_full, ha_already, ha_cma, ha_uses, ha_frees,
-		ha_pcp_frees, ha_pcp_reuses;
+		ha_pcp_frees, ha_pcp_reuses, ha_unreserves;
 };
 
 extern struct model model;

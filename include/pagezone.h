@@ -108,65 +108,109 @@ enum pz_migratetype {
 
 /* ---------------------------------------------------------------------- */
 /* gfp flags. Bit values are pagezone's own; the meaning of every flag is   */
-/* Linux 4.x's (include/linux/gfp.h).                                      */
+/* Linux 4.x's (include/linux/gfp.h). The spelling mirrors the kernel's: */
+/* PZ__GFP_X is the single bit __GFP_X, PZ_GFP_X the composite GFP_X       */
+/* (PZ_GFP_ATOMIC is GFP_ATOMIC, with its reserves; PZ__GFP_ATOMIC only   */
+/* the ALLOC_HARDER bit).                                                  */
 
 typedef uint32_t pz_gfp_t;
 
 /* Zone modifiers (the low four bits index the gfp zone table). */
-#define PZ_GFP_DMA	((pz_gfp_t)0x01u)
-#define PZ_GFP_HIGHMEM_ ((pz_gfp_t)0x02u) /* the zone bit; PZ_GFP_HIGHMEM below is the mask */
-#define PZ_GFP_DMA32_	((pz_gfp_t)0x04u)
-#define PZ_GFP_MOVABLE	((pz_gfp_t)0x08u) /* zone modifier and mobility */
+#define PZ__GFP_DMA	((pz_gfp_t)0x1u)
+#define PZ__GFP_HIGHMEM ((pz_gfp_t)0x2u)
+#define PZ__GFP_DMA32	((pz_gfp_t)0x4u)
+#define PZ__GFP_MOVABLE ((pz_gfp_t)0x8u) /* zone modifier and mobility */
 #define PZ_GFP_ZONEMASK ((pz_gfp_t)0x0fu)
 /* Mobility */
-#define PZ_GFP_RECLAIMABLE ((pz_gfp_t)0x10u)
+#define PZ__GFP_RECLAIMABLE ((pz_gfp_t)0x10u)
 /* Watermark modifiers */
-#define PZ_GFP_HIGH ((pz_gfp_t)0x20u)
+#define PZ__GFP_HIGH ((pz_gfp_t)0x20u)
 /* Reclaim modifiers */
-#define PZ_GFP_IO ((pz_gfp_t)0x40u)
-#define PZ_GFP_FS ((pz_gfp_t)0x80u)
+#define PZ__GFP_IO ((pz_gfp_t)0x40u)
+#define PZ__GFP_FS ((pz_gfp_t)0x80u)
 /* Actions */
-#define PZ_GFP_COLD	      ((pz_gfp_t)0x100u)
-#define PZ_GFP_NOWARN	      ((pz_gfp_t)0x200u)
-#define PZ_GFP_REPEAT	      ((pz_gfp_t)0x400u)
-#define PZ_GFP_NOFAIL	      ((pz_gfp_t)0x800u)
-#define PZ_GFP_NORETRY	      ((pz_gfp_t)0x1000u)
-#define PZ_GFP_MEMALLOC	      ((pz_gfp_t)0x2000u)
-#define PZ_GFP_COMP	      ((pz_gfp_t)0x4000u)
-#define PZ_GFP_ZERO	      ((pz_gfp_t)0x8000u) /* needs a direct map, else refused */
-#define PZ_GFP_NOMEMALLOC     ((pz_gfp_t)0x10000u)
-#define PZ_GFP_HARDWALL	      ((pz_gfp_t)0x20000u)
-#define PZ_GFP_THISNODE	      ((pz_gfp_t)0x40000u)
-#define PZ_GFP_ATOMIC	      ((pz_gfp_t)0x80000u)  /* 4.4's __GFP_ATOMIC; see PZ_GFP_ATOMIC_MASK */
-#define PZ_GFP_NOACCOUNT      ((pz_gfp_t)0x100000u) /* accepted, ignored (kmemcg only) */
-#define PZ_GFP_NOTRACK	      ((pz_gfp_t)0x200000u) /* accepted, ignored (kmemcheck only) */
-#define PZ_GFP_DIRECT_RECLAIM ((pz_gfp_t)0x400000u)
-#define PZ_GFP_OTHER_NODE     ((pz_gfp_t)0x800000u)
-#define PZ_GFP_WRITE	      ((pz_gfp_t)0x1000000u)
-#define PZ_GFP_KSWAPD_RECLAIM ((pz_gfp_t)0x2000000u)
-#define PZ_GFP_BITS_MASK      ((pz_gfp_t)0x3ffffffu)
+#define PZ__GFP_COLD	       ((pz_gfp_t)0x100u)
+#define PZ__GFP_NOWARN	       ((pz_gfp_t)0x200u)
+#define PZ__GFP_REPEAT	       ((pz_gfp_t)0x400u)
+#define PZ__GFP_NOFAIL	       ((pz_gfp_t)0x800u)
+#define PZ__GFP_NORETRY	       ((pz_gfp_t)0x1000u)
+#define PZ__GFP_MEMALLOC       ((pz_gfp_t)0x2000u)
+#define PZ__GFP_COMP	       ((pz_gfp_t)0x4000u)
+#define PZ__GFP_ZERO	       ((pz_gfp_t)0x8000u) /* needs a direct map, else refused */
+#define PZ__GFP_NOMEMALLOC     ((pz_gfp_t)0x10000u)
+#define PZ__GFP_HARDWALL       ((pz_gfp_t)0x20000u)
+#define PZ__GFP_THISNODE       ((pz_gfp_t)0x40000u)
+#define PZ__GFP_ATOMIC	       ((pz_gfp_t)0x80000u)  /* 4.4's __GFP_ATOMIC: ALLOC_HARDER */
+#define PZ__GFP_NOACCOUNT      ((pz_gfp_t)0x100000u) /* accepted, ignored (kmemcg only) */
+#define PZ__GFP_NOTRACK	       ((pz_gfp_t)0x200000u) /* accepted, ignored (kmemcheck only) */
+#define PZ__GFP_DIRECT_RECLAIM ((pz_gfp_t)0x400000u)
+#define PZ__GFP_OTHER_NODE     ((pz_gfp_t)0x800000u)
+#define PZ__GFP_WRITE	       ((pz_gfp_t)0x1000000u)
+#define PZ__GFP_KSWAPD_RECLAIM ((pz_gfp_t)0x2000000u)
+#define PZ__GFP_BITS_MASK      ((pz_gfp_t)0x3ffffffu)
 
 /* 4.1's __GFP_WAIT is the union of the two reclaim bits (4.4's __GFP_RECLAIM). */
-#define PZ_GFP_RECLAIM (PZ_GFP_DIRECT_RECLAIM | PZ_GFP_KSWAPD_RECLAIM)
-#define PZ_GFP_WAIT    PZ_GFP_RECLAIM
+#define PZ__GFP_RECLAIM (PZ__GFP_DIRECT_RECLAIM | PZ__GFP_KSWAPD_RECLAIM)
+#define PZ__GFP_WAIT	PZ__GFP_RECLAIM
 
 /* Composite masks, with 4.x meaning. */
-#define PZ_GFP_ATOMIC_MASK	(PZ_GFP_HIGH | PZ_GFP_ATOMIC | PZ_GFP_KSWAPD_RECLAIM)
-#define PZ_GFP_NOWAIT		(PZ_GFP_KSWAPD_RECLAIM)
-#define PZ_GFP_NOIO		(PZ_GFP_RECLAIM)
-#define PZ_GFP_NOFS		(PZ_GFP_RECLAIM | PZ_GFP_IO)
-#define PZ_GFP_KERNEL		(PZ_GFP_RECLAIM | PZ_GFP_IO | PZ_GFP_FS)
-#define PZ_GFP_TEMPORARY	(PZ_GFP_KERNEL | PZ_GFP_RECLAIMABLE)
-#define PZ_GFP_USER		(PZ_GFP_KERNEL | PZ_GFP_HARDWALL)
-#define PZ_GFP_HIGHUSER		(PZ_GFP_USER | PZ_GFP_HIGHMEM_)
-#define PZ_GFP_HIGHUSER_MOVABLE (PZ_GFP_HIGHUSER | PZ_GFP_MOVABLE)
-#define PZ_GFP_HIGHMEM		PZ_GFP_HIGHMEM_
-#define PZ_GFP_DMA32		PZ_GFP_DMA32_
-#define PZ_GFP_IOFS		(PZ_GFP_IO | PZ_GFP_FS)
+#define PZ_GFP_ATOMIC_MASK	(PZ__GFP_HIGH | PZ__GFP_ATOMIC | PZ__GFP_KSWAPD_RECLAIM)
+#define PZ_GFP_NOWAIT		(PZ__GFP_KSWAPD_RECLAIM)
+#define PZ_GFP_NOIO		(PZ__GFP_RECLAIM)
+#define PZ_GFP_NOFS		(PZ__GFP_RECLAIM | PZ__GFP_IO)
+#define PZ_GFP_KERNEL		(PZ__GFP_RECLAIM | PZ__GFP_IO | PZ__GFP_FS)
+#define PZ_GFP_TEMPORARY	(PZ_GFP_KERNEL | PZ__GFP_RECLAIMABLE)
+#define PZ_GFP_USER		(PZ_GFP_KERNEL | PZ__GFP_HARDWALL)
+#define PZ_GFP_HIGHUSER		(PZ_GFP_USER | PZ__GFP_HIGHMEM)
+#define PZ_GFP_HIGHUSER_MOVABLE (PZ_GFP_HIGHUSER | PZ__GFP_MOVABLE)
+#define PZ_GFP_DMA		PZ__GFP_DMA
+#define PZ_GFP_DMA32		PZ__GFP_DMA32
+#define PZ_GFP_IOFS		(PZ__GFP_IO | PZ__GFP_FS)
 #define PZ_GFP_TRANSHUGE                                                                           \
-	((PZ_GFP_HIGHUSER_MOVABLE | PZ_GFP_COMP | PZ_GFP_NOMEMALLOC | PZ_GFP_NORETRY |             \
-	  PZ_GFP_NOWARN) &                                                                         \
-	 ~PZ_GFP_KSWAPD_RECLAIM)
+	((PZ_GFP_HIGHUSER_MOVABLE | PZ__GFP_COMP | PZ__GFP_NOMEMALLOC | PZ__GFP_NORETRY |          \
+	  PZ__GFP_NOWARN) &                                                                        \
+	 ~PZ__GFP_KSWAPD_RECLAIM)
+
+/*
+ * Deprecated spellings, kept for one release (removed in the next): the
+ * single bits under their old PZ_GFP_X names, PZ_GFP_HIGHMEM_ and
+ * PZ_GFP_DMA32_ with a trailing underscore, PZ_GFP_HIGHMEM (the bit),
+ * PZ_GFP_ATOMIC_MASK (now PZ_GFP_ATOMIC). C has no deprecation attribute
+ * for macros, so the compiler does not warn: this comment and the README
+ * are the notice. (PZ_GFP_ATOMIC itself could not stay: it now names the
+ * composite.)
+ */
+/* pz-deprecated-gfp-begin */
+#define PZ_GFP_HIGHMEM	      PZ__GFP_HIGHMEM
+#define PZ_GFP_MOVABLE	      PZ__GFP_MOVABLE
+#define PZ_GFP_RECLAIMABLE    PZ__GFP_RECLAIMABLE
+#define PZ_GFP_HIGH	      PZ__GFP_HIGH
+#define PZ_GFP_IO	      PZ__GFP_IO
+#define PZ_GFP_FS	      PZ__GFP_FS
+#define PZ_GFP_COLD	      PZ__GFP_COLD
+#define PZ_GFP_NOWARN	      PZ__GFP_NOWARN
+#define PZ_GFP_REPEAT	      PZ__GFP_REPEAT
+#define PZ_GFP_NOFAIL	      PZ__GFP_NOFAIL
+#define PZ_GFP_NORETRY	      PZ__GFP_NORETRY
+#define PZ_GFP_MEMALLOC	      PZ__GFP_MEMALLOC
+#define PZ_GFP_COMP	      PZ__GFP_COMP
+#define PZ_GFP_ZERO	      PZ__GFP_ZERO
+#define PZ_GFP_NOMEMALLOC     PZ__GFP_NOMEMALLOC
+#define PZ_GFP_HARDWALL	      PZ__GFP_HARDWALL
+#define PZ_GFP_THISNODE	      PZ__GFP_THISNODE
+#define PZ_GFP_ATOMIC	      PZ__GFP_ATOMIC /* the bit until the composite takes the name */
+#define PZ_GFP_NOACCOUNT      PZ__GFP_NOACCOUNT
+#define PZ_GFP_NOTRACK	      PZ__GFP_NOTRACK
+#define PZ_GFP_DIRECT_RECLAIM PZ__GFP_DIRECT_RECLAIM
+#define PZ_GFP_OTHER_NODE     PZ__GFP_OTHER_NODE
+#define PZ_GFP_WRITE	      PZ__GFP_WRITE
+#define PZ_GFP_KSWAPD_RECLAIM PZ__GFP_KSWAPD_RECLAIM
+#define PZ_GFP_HIGHMEM_	      PZ__GFP_HIGHMEM
+#define PZ_GFP_DMA32_	      PZ__GFP_DMA32
+#define PZ_GFP_BITS_MASK      PZ__GFP_BITS_MASK
+#define PZ_GFP_RECLAIM	      PZ__GFP_RECLAIM
+#define PZ_GFP_WAIT	      PZ__GFP_WAIT
+/* pz-deprecated-gfp-end */
 
 /*
  * The highest zone type a gfp mask allows (the kernel's gfp_zone()), from a

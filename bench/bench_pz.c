@@ -126,8 +126,8 @@ static void add_pz_row(int profile, const char *op, const char *order, int threa
 static void pz_pairs(const struct bench_opts *o, int profile, pz_t *pz)
 {
 	struct pz_pair c0 = {pz, PZ_GFP_KERNEL, 0};
-	struct pz_pair c9 = {pz, PZ_GFP_KERNEL | PZ_GFP_COMP, 9};
-	struct pz_pair c9m = {pz, PZ_GFP_HIGHUSER_MOVABLE | PZ_GFP_COMP, 9};
+	struct pz_pair c9 = {pz, PZ_GFP_KERNEL | PZ__GFP_COMP, 9};
+	struct pz_pair c9m = {pz, PZ_GFP_HIGHUSER_MOVABLE | PZ__GFP_COMP, 9};
 	struct bench_result r;
 
 	r = bench_rounds(o, pz_pair_loop, &c0, o->pair0_iters);
@@ -213,7 +213,7 @@ static void *pz_frag_alloc(void *ctx, unsigned order, unsigned kind)
 {
 	struct pz_frag *f = ctx;
 
-	return pz_alloc_pages(f->pz, frag_gfp[kind] | PZ_GFP_NOWARN, order);
+	return pz_alloc_pages(f->pz, frag_gfp[kind] | PZ__GFP_NOWARN, order);
 }
 
 static void pz_frag_free(void *ctx, void *p, unsigned order)
@@ -229,7 +229,7 @@ static long frag_fill(struct pz_frag *f, unsigned kind, long max)
 	long n = 0;
 
 	for (; n < max; n++) {
-		pz_page_t *p = pz_alloc_pages(f->pz, frag_gfp[kind] | PZ_GFP_NOWARN, 0);
+		pz_page_t *p = pz_alloc_pages(f->pz, frag_gfp[kind] | PZ__GFP_NOWARN, 0);
 		uint64_t idx;
 
 		if (!p)
@@ -571,9 +571,9 @@ void bench_pz_profile(const struct bench_opts *o, int profile)
 		pz_pair_loop(&c, n);                                                               \
 	}
 CG_PAIRS_FN(cg_pairs_order0_linux41, PZ_GFP_KERNEL, 0)
-CG_PAIRS_FN(cg_pairs_order9_linux41, PZ_GFP_KERNEL | PZ_GFP_COMP, 9)
+CG_PAIRS_FN(cg_pairs_order9_linux41, PZ_GFP_KERNEL | PZ__GFP_COMP, 9)
 CG_PAIRS_FN(cg_pairs_order0_modern, PZ_GFP_KERNEL, 0)
-CG_PAIRS_FN(cg_pairs_order9_modern, PZ_GFP_KERNEL | PZ_GFP_COMP, 9)
+CG_PAIRS_FN(cg_pairs_order9_modern, PZ_GFP_KERNEL | PZ__GFP_COMP, 9)
 
 /* Bulk allocation and free of CG_BULK pages, one function each per
  * profile; callgrind's inclusive cost / CG_BULK is the cost per page. */

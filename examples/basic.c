@@ -31,7 +31,7 @@ int main(void)
 	printf("metadata: %zu bytes for %zu pages\n", size, (size_t)65536 + 4095);
 
 	pz_page_t *one = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0);
-	pz_page_t *huge = pz_alloc_pages(pz, PZ_GFP_HIGHUSER_MOVABLE | PZ_GFP_COMP, 9);
+	pz_page_t *huge = pz_alloc_pages(pz, PZ_GFP_HIGHUSER_MOVABLE | PZ__GFP_COMP, 9);
 	pz_page_t *dma = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_DMA, 2);
 	if (!one || !huge || !dma)
 		return 1;

@@ -285,8 +285,8 @@ static void check_instance(pz_t *pz, const struct pz_machine *m)
 	/* a few allocations of every kind the zones allow */
 	for (unsigned i = 0; i < 8; i++) {
 		static const pz_gfp_t g[4] = {PZ_GFP_KERNEL, PZ_GFP_HIGHUSER_MOVABLE,
-					      PZ_GFP_ATOMIC_MASK | PZ_GFP_DMA,
-					      PZ_GFP_KERNEL | PZ_GFP_COMP | PZ_GFP_DMA32};
+					      PZ_GFP_ATOMIC | PZ_GFP_DMA,
+					      PZ_GFP_KERNEL | PZ__GFP_COMP | PZ_GFP_DMA32};
 		unsigned o = pz_max_order(pz) ? (i * 3) % pz_max_order(pz) : 0;
 		pz_page_t *p = pz_alloc_pages(pz, g[i % 4], o);
 

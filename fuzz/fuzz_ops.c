@@ -589,7 +589,7 @@ static uint8_t *dm_addr(uint64_t pfn)
 	return (uint8_t *)dm_window + ((pfn - F.lo) << F.page_shift);
 }
 
-/* Marks every page of a fresh block so that a later PZ_GFP_ZERO can be checked. */
+/* Marks every page of a fresh block so that a later PZ__GFP_ZERO can be checked. */
 static void scribble(uint64_t pfn, uint64_t n)
 {
 	size_t psz = (size_t)1 << F.page_shift;
@@ -641,7 +641,7 @@ static void check_new_block(pz_page_t *page, unsigned order, pz_gfp_t gfp, int r
 	if (mask)
 		CHECK((*mask >> nid) & 1, "op %u: node %d outside the nodemask %#llx", F.op, nid,
 		      (unsigned long long)*mask);
-	if (gfp & PZ_GFP_THISNODE)
+	if (gfp & PZ__GFP_THISNODE)
 		CHECK(nid == req_nid || (F.ctx.profile == PZ_PROFILE_LINUX_4_1 &&
 					 nid == (int)cpu_node_of(F.ctx.cpu)),
 		      "op %u: __GFP_THISNODE for node %d got node %d", F.op, req_nid, nid);
@@ -664,14 +664,14 @@ static void check_new_block(pz_page_t *page, unsigned order, pz_gfp_t gfp, int r
 	}
 	CHECK(pz_page_refcount(F.pz, page) == 1, "op %u: fresh block refcount %d", F.op,
 	      pz_page_refcount(F.pz, page));
-	CHECK(pz_compound_order(F.pz, page) == ((gfp & PZ_GFP_COMP) && order ? order : 0),
+	CHECK(pz_compound_order(F.pz, page) == ((gfp & PZ__GFP_COMP) && order ? order : 0),
 	      "op %u: compound order %u for order %u gfp %#x", F.op, pz_compound_order(F.pz, page),
 	      order, gfp);
 	CHECK(pz_page_owner(page) == 0, "op %u: fresh page has an owner", F.op);
 	model_set(pfn, n, M_HELD);
 	for (uint64_t i = 0; i < n; i++)
 		check_pfn(pfn + i);
-	if (F.dm && (gfp & PZ_GFP_ZERO))
+	if (F.dm && (gfp & PZ__GFP_ZERO))
 		check_zeroed(pfn, n);
 	scribble(pfn, n);
 }
@@ -728,7 +728,7 @@ static void block_released(const struct blk *b, int rc)
 
 static const pz_gfp_t gfp_table[] = {
 	PZ_GFP_KERNEL,
-	PZ_GFP_ATOMIC_MASK,
+	PZ_GFP_ATOMIC,
 	PZ_GFP_NOWAIT,
 	PZ_GFP_NOIO,
 	PZ_GFP_NOFS,
@@ -739,21 +739,21 @@ static const pz_gfp_t gfp_table[] = {
 	PZ_GFP_TRANSHUGE,
 	PZ_GFP_KERNEL | PZ_GFP_DMA,
 	PZ_GFP_KERNEL | PZ_GFP_DMA32,
-	PZ_GFP_ATOMIC_MASK | PZ_GFP_DMA,
-	PZ_GFP_KERNEL | PZ_GFP_MOVABLE,
+	PZ_GFP_ATOMIC | PZ_GFP_DMA,
+	PZ_GFP_KERNEL | PZ__GFP_MOVABLE,
 	0,
-	PZ_GFP_DMA | PZ_GFP_HIGHMEM,   /* forbidden */
-	PZ_GFP_DMA | PZ_GFP_DMA32,     /* forbidden */
-	PZ_GFP_HIGHMEM | PZ_GFP_DMA32, /* forbidden */
-	PZ_GFP_KERNEL | PZ_GFP_DMA32 | PZ_GFP_MOVABLE,
-	PZ_GFP_KERNEL | PZ_GFP_MOVABLE | PZ_GFP_RECLAIMABLE,
+	PZ_GFP_DMA | PZ__GFP_HIGHMEM,	/* forbidden */
+	PZ_GFP_DMA | PZ_GFP_DMA32,	/* forbidden */
+	PZ__GFP_HIGHMEM | PZ_GFP_DMA32, /* forbidden */
+	PZ_GFP_KERNEL | PZ_GFP_DMA32 | PZ__GFP_MOVABLE,
+	PZ_GFP_KERNEL | PZ__GFP_MOVABLE | PZ__GFP_RECLAIMABLE,
 };
 
 static const pz_gfp_t gfp_mods[16] = {
-	PZ_GFP_COMP,	 PZ_GFP_ZERO,	    PZ_GFP_THISNODE, PZ_GFP_COLD,
-	PZ_GFP_WRITE,	 PZ_GFP_ATOMIC,	    PZ_GFP_HIGH,     PZ_GFP_NOWARN,
-	PZ_GFP_MEMALLOC, PZ_GFP_NOMEMALLOC, PZ_GFP_HARDWALL, PZ_GFP_OTHER_NODE,
-	PZ_GFP_NOFAIL,	 PZ_GFP_NORETRY,    PZ_GFP_MOVABLE,  PZ_GFP_RECLAIMABLE,
+	PZ__GFP_COMP,	  PZ__GFP_ZERO,	      PZ__GFP_THISNODE, PZ__GFP_COLD,
+	PZ__GFP_WRITE,	  PZ__GFP_ATOMIC,     PZ__GFP_HIGH,	PZ__GFP_NOWARN,
+	PZ__GFP_MEMALLOC, PZ__GFP_NOMEMALLOC, PZ__GFP_HARDWALL, PZ__GFP_OTHER_NODE,
+	PZ__GFP_NOFAIL,	  PZ__GFP_NORETRY,    PZ__GFP_MOVABLE,	PZ__GFP_RECLAIMABLE,
 };
 
 /*
@@ -764,9 +764,9 @@ static const pz_gfp_t gfp_mods[16] = {
  */
 static pz_gfp_t bounded(pz_gfp_t g)
 {
-	g &= ~PZ_GFP_NOFAIL;
-	if ((g & PZ_GFP_DIRECT_RECLAIM) && !(g & PZ_GFP_FS))
-		g |= PZ_GFP_NORETRY;
+	g &= ~PZ__GFP_NOFAIL;
+	if ((g & PZ__GFP_DIRECT_RECLAIM) && !(g & PZ__GFP_FS))
+		g |= PZ__GFP_NORETRY;
 	return g;
 }
 
@@ -829,14 +829,14 @@ static void op_alloc(struct rd *r)
 			order = 0;
 		req_nid = F.task_current ? F.task.preferred_node : -1;
 		counted = false;
-		expect_null = !F.dm || (gfp & PZ_GFP_HIGHMEM);
+		expect_null = !F.dm || (gfp & PZ__GFP_HIGHMEM);
 		if (a) {
 			CHECK(!expect_null, "op %u: get_free_pages gave an address", F.op);
 			page = pz_virt_to_page(F.pz, a);
 			CHECK(page && pz_page_address(F.pz, page) == a,
 			      "op %u: get_free_pages address %p has no page", F.op, a);
 			if (nb & 1)
-				gfp |= PZ_GFP_ZERO;
+				gfp |= PZ__GFP_ZERO;
 		}
 		break;
 	}
@@ -851,7 +851,7 @@ static void op_alloc(struct rd *r)
 		      order);
 	else if (counted && high < 0)
 		CHECK(e1.bad_gfp == e0.bad_gfp + 1, "op %u: bad gfp %#x not counted", F.op, gfp);
-	else if (counted && !F.dm && (gfp & PZ_GFP_ZERO)) {
+	else if (counted && !F.dm && (gfp & PZ__GFP_ZERO)) {
 		/* no page is handed out unzeroed */
 		expect_null = true;
 		CHECK(!page && e1.bad_gfp == e0.bad_gfp + 1,
@@ -883,7 +883,7 @@ static void op_alloc(struct rd *r)
 		b->order = order;
 		b->kind = B_PAGES;
 		b->refs = 1;
-		b->comp = (gfp & PZ_GFP_COMP) && order;
+		b->comp = (gfp & PZ__GFP_COMP) && order;
 	}
 }
 
@@ -902,7 +902,7 @@ static void op_exact(struct rd *r)
 	if (!a) {
 		return;
 	}
-	CHECK(F.dm && size && !(gfp & (PZ_GFP_COMP | PZ_GFP_HIGHMEM)) &&
+	CHECK(F.dm && size && !(gfp & (PZ__GFP_COMP | PZ__GFP_HIGHMEM)) &&
 		      size <= psz << (F.max_order - 1),
 	      "op %u: alloc_pages_exact(%zu, %#x) should have failed", F.op, size, gfp);
 	while (((size_t)1 << order) < used)
@@ -926,7 +926,7 @@ static void op_exact(struct rd *r)
 	model_set(pfn, used, M_HELD);
 	for (uint64_t i = 0; i < n; i++)
 		check_pfn(pfn + i);
-	if (gfp & PZ_GFP_ZERO)
+	if (gfp & PZ__GFP_ZERO)
 		check_zeroed(pfn, used);
 	scribble(pfn, used);
 	if (F.nheld >= F_MAX_HELD) {

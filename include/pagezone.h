@@ -12,7 +12,7 @@
  *     addresses) instead; the reason is counted and reported through the log
  *     sink.
  *   - "Context:" says where a function may be called from. No function
- *     sleeps by itself: an allocation that may block (PZ_GFP_DIRECT_RECLAIM)
+ *     sleeps by itself: an allocation that may block (PZ__GFP_DIRECT_RECLAIM)
  *     may call the platform's wait hook, which may sleep. "May spin" means it
  *     may wait for a per-CPU or zone lock held by another thread. No function
  *     may be called from inside a pagezone callback (log, trace,
@@ -154,7 +154,7 @@ typedef uint32_t pz_gfp_t;
 #define PZ__GFP_WAIT	PZ__GFP_RECLAIM
 
 /* Composite masks, with 4.x meaning. */
-#define PZ_GFP_ATOMIC_MASK	(PZ__GFP_HIGH | PZ__GFP_ATOMIC | PZ__GFP_KSWAPD_RECLAIM)
+#define PZ_GFP_ATOMIC		(PZ__GFP_HIGH | PZ__GFP_ATOMIC | PZ__GFP_KSWAPD_RECLAIM)
 #define PZ_GFP_NOWAIT		(PZ__GFP_KSWAPD_RECLAIM)
 #define PZ_GFP_NOIO		(PZ__GFP_RECLAIM)
 #define PZ_GFP_NOFS		(PZ__GFP_RECLAIM | PZ__GFP_IO)
@@ -198,7 +198,7 @@ typedef uint32_t pz_gfp_t;
 #define PZ_GFP_NOMEMALLOC     PZ__GFP_NOMEMALLOC
 #define PZ_GFP_HARDWALL	      PZ__GFP_HARDWALL
 #define PZ_GFP_THISNODE	      PZ__GFP_THISNODE
-#define PZ_GFP_ATOMIC	      PZ__GFP_ATOMIC /* the bit until the composite takes the name */
+#define PZ_GFP_ATOMIC_MASK    PZ_GFP_ATOMIC
 #define PZ_GFP_NOACCOUNT      PZ__GFP_NOACCOUNT
 #define PZ_GFP_NOTRACK	      PZ__GFP_NOTRACK
 #define PZ_GFP_DIRECT_RECLAIM PZ__GFP_DIRECT_RECLAIM
@@ -457,7 +457,7 @@ struct pz_config {
 	const struct pz_platform *platform; /* copied at init; NULL = defaults */
 	/* Optional direct map: the address of pfn p is
 	 * direct_map + (p - direct_map_pfn) << page_shift, for every managed
-	 * pfn. Needed for PZ_GFP_ZERO, page <-> address and poisoning. */
+	 * pfn. Needed for PZ__GFP_ZERO, page <-> address and poisoning. */
 	void *direct_map;
 	uint64_t direct_map_pfn;
 	unsigned min_free_kbytes;			     /* 0 = the kernel's formula */
@@ -601,27 +601,27 @@ typedef struct pz_page pz_page_t; /* opaque 32-byte descriptor */
  * (docs/DESIGN.md "Slow path"): kswapd woken, the MIN and no-watermark
  * attempts, direct compaction and reclaim (which drains every CPU's lists
  * before its second attempt), the OOM step, the retry rules.
- * A request with PZ_GFP_NOFAIL that may block never returns NULL: it
+ * A request with PZ__GFP_NOFAIL that may block never returns NULL: it
  * loops (reclaim, OOM step, wait hook) until memory comes back, holding
  * no allocator lock meanwhile; without direct reclaim it fails with a
  * one-time warning, as the kernel's does. Small orders (<= 3) that may
  * block and retry fail only when the OOM step finds nothing to kill;
- * costly orders are retried only with PZ_GFP_REPEAT (RETRY_MAYFAIL).
+ * costly orders are retried only with PZ__GFP_REPEAT (RETRY_MAYFAIL).
  * Returns the first page, or NULL when no page can be had. Refusals, each
  * counted in pz_errors and reported through the log sink: order >=
  * max_order (bad_order, warned once), a forbidden zone combination in gfp
- * (bad_gfp), PZ_GFP_ZERO on an instance without a direct map (bad_gfp: no
+ * (bad_gfp), PZ__GFP_ZERO on an instance without a direct map (bad_gfp: no
  * page is handed out unzeroed), preferred_nid >= nr_nodes or a nodemask
  * naming no node with memory (other). Every NULL also counts in
  * alloc_failed.
  * Reports are rate limited by count (the core has no clock): the
  * allocation-failure warning ("pagezone: page allocation failure: order:N,
- * mode:0x..", not for PZ_GFP_NOWARN) prints the first 10 failures and then
+ * mode:0x..", not for PZ__GFP_NOWARN) prints the first 10 failures and then
  * one in 1000, and so do the refusals above but the order one (one count
  * for all of them); bad-page reports stop after 60.
- * Context: any thread; may spin on locks. Without PZ_GFP_DIRECT_RECLAIM it
+ * Context: any thread; may spin on locks. Without PZ__GFP_DIRECT_RECLAIM it
  * calls only the log and trace sinks and wake_kswapd (with
- * PZ_GFP_KSWAPD_RECLAIM); with it, it may also call the zone_reclaim hook
+ * PZ__GFP_KSWAPD_RECLAIM); with it, it may also call the zone_reclaim hook
  * (zone_reclaim_mode set), the shrinkers, the migrate and OOM handlers and
  * the wait hook, and so may block. No allocator lock is held across any
  * of them. From inside a callback: see each one.
@@ -668,7 +668,7 @@ PZ_API void *pz_get_zeroed_page(pz_t *pz, pz_gfp_t gfp);
 /*
  * alloc_pages_exact: PAGE_ALIGN(size) bytes of contiguous pages; the pages
  * past the size are freed back one at a time. Returns the address or NULL
- * (also for size 0, no direct map, PZ_GFP_COMP or HIGHMEM in gfp).
+ * (also for size 0, no direct map, PZ__GFP_COMP or HIGHMEM in gfp).
  * Free with pz_free_pages_exact.
  */
 PZ_API void *pz_alloc_pages_exact(pz_t *pz, size_t size, pz_gfp_t gfp);
@@ -794,8 +794,8 @@ PZ_API int pz_set_percpu_pagelist_fraction(pz_t *pz, unsigned fraction);
  * counted in pz_errors.alloc_failed and pz_errors.fault_injected.
  *
  * A request is never failed when order < min_order, when it carries
- * PZ_GFP_NOFAIL, when ignore_gfp_highmem is set and it has PZ_GFP_HIGHMEM,
- * or when ignore_gfp_reclaim is set and it has PZ_GFP_DIRECT_RECLAIM (4.1's
+ * PZ__GFP_NOFAIL, when ignore_gfp_highmem is set and it has PZ__GFP_HIGHMEM,
+ * or when ignore_gfp_reclaim is set and it has PZ__GFP_DIRECT_RECLAIM (4.1's
  * __GFP_WAIT). Otherwise should_fail applies the kernel's rules in order:
  * probability 0 -> no; task_filter set and the current task lacks
  * PZ_TASK_MAKE_IT_FAIL or runs in (soft)interrupt -> no; times 0 -> no;
@@ -819,7 +819,7 @@ struct pz_fault_attr {
 	unsigned long verbose;	   /* >= 1: "FAULT_INJECTION: forcing a failure." per failure */
 	bool task_filter;	   /* only tasks with PZ_TASK_MAKE_IT_FAIL */
 	bool ignore_gfp_reclaim;   /* debugfs ignore-gfp-wait: spare DIRECT_RECLAIM requests */
-	bool ignore_gfp_highmem;   /* spare PZ_GFP_HIGHMEM requests */
+	bool ignore_gfp_highmem;   /* spare PZ__GFP_HIGHMEM requests */
 	unsigned min_order;	   /* spare orders below this */
 	uint64_t seed;		   /* seed of random(); setting the attributes restarts it */
 };
@@ -1300,9 +1300,8 @@ enum pz_migrate_result {
  * owner word and page state it wants on dst included), or refuse. mode
  * says how long it may wait.
  */
-typedef enum pz_migrate_result (*pz_migrate_fn)(void *ctx, pz_t *pz, pz_page_t *src,
-						 pz_page_t *dst, unsigned order,
-						 enum pz_migrate_mode mode);
+typedef enum pz_migrate_result (*pz_migrate_fn)(void *ctx, pz_t *pz, pz_page_t *src, pz_page_t *dst,
+						unsigned order, enum pz_migrate_mode mode);
 
 /*
  * Registers the instance's migrate callback (NULL fn: none; compaction
@@ -1340,13 +1339,13 @@ PZ_API int pz_set_migrate_handler(pz_t *pz, pz_migrate_fn fn, void *ctx);
 /* Migrate callback calls, their answers and the misuses of the protocol
  * (each misuse is also logged once at PZ_LOG_WARN). */
 struct pz_compaction_stats {
-	uint64_t calls;				     /* migrate callback calls */
-	uint64_t results[PZ_NR_MIGRATE_RESULTS];     /* calls per answer */
-	uint64_t bad_result;			     /* answers outside the enum */
-	uint64_t src_kept;			     /* OK, but src still referenced */
-	uint64_t dst_freed;			     /* dst freed by the callback */
-	uint64_t dst_kept;			     /* refused, but dst referenced */
-	uint64_t kcompactd_runs;		     /* kcompactd passes (modern) */
+	uint64_t calls;				 /* migrate callback calls */
+	uint64_t results[PZ_NR_MIGRATE_RESULTS]; /* calls per answer */
+	uint64_t bad_result;			 /* answers outside the enum */
+	uint64_t src_kept;			 /* OK, but src still referenced */
+	uint64_t dst_freed;			 /* dst freed by the callback */
+	uint64_t dst_kept;			 /* refused, but dst referenced */
+	uint64_t kcompactd_runs;		 /* kcompactd passes (modern) */
 };
 /* Copies the counters. Returns 0 or -PZ_EINVAL. Context: any; lock-free. */
 PZ_API int pz_compaction_stats(const pz_t *pz, struct pz_compaction_stats *out);
@@ -1406,10 +1405,10 @@ PZ_API int pz_kcompactd_run(pz_t *pz, int nid);
 
 /* ---- The OOM step (oom.c) --------------------------------------------- */
 
-/* modern's name for PZ_GFP_REPEAT: __GFP_RETRY_MAYFAIL (4.13 renamed the
+/* modern's name for PZ__GFP_REPEAT: __GFP_RETRY_MAYFAIL (4.13 renamed the
  * bit): a costly request keeps reclaiming and compacting, a small one
  * skips the OOM step; either may fail. linux-4.1 reads it as __GFP_REPEAT. */
-#define PZ_GFP_RETRY_MAYFAIL PZ_GFP_REPEAT
+#define PZ_GFP_RETRY_MAYFAIL PZ__GFP_REPEAT
 
 /* constrained_alloc: why the request may not use every node with memory. */
 enum pz_oom_constraint {

@@ -87,7 +87,7 @@ static void test_fair_batch_accounting(void **state)
 	int64_t batch = zi.stat[PZ_NR_ALLOC_BATCH];
 
 	assert_int_equal(batch, (int64_t)(zi.wmark_high - zi.wmark_low));
-	pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_COMP, 3);
+	pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ__GFP_COMP, 3);
 	assert_non_null(p);
 	assert_int_equal(pz_page_zonenum(pz, p), PZ_ZONE_NORMAL);
 	/* NR_ALLOC_BATCH drops by 1 << order per allocation */
@@ -107,14 +107,14 @@ static void test_dirty_spreading(void **state)
 	memset(&d, 0, sizeof(d));
 	d.nr_dirty = 16384; /* far above 20% of Normal's dirtyable pages */
 	assert_int_equal(pz_zone_set_dirty(pz, 0, PZ_ZONE_NORMAL, &d), 0);
-	pz_page_t *w = pz_alloc_pages(pz, PZ_GFP_HIGHUSER_MOVABLE | PZ_GFP_WRITE, 0);
+	pz_page_t *w = pz_alloc_pages(pz, PZ_GFP_HIGHUSER_MOVABLE | PZ__GFP_WRITE, 0);
 	pz_page_t *r = pz_alloc_pages(pz, PZ_GFP_HIGHUSER_MOVABLE, 0);
 	assert_int_equal(pz_page_zonenum(pz, w), PZ_ZONE_DMA32);
 	assert_int_equal(pz_page_zonenum(pz, r), PZ_ZONE_NORMAL);
 	/* under the limit the writer stays in Normal */
 	d.nr_dirty = 10;
 	assert_int_equal(pz_zone_set_dirty(pz, 0, PZ_ZONE_NORMAL, &d), 0);
-	pz_page_t *w2 = pz_alloc_pages(pz, PZ_GFP_HIGHUSER_MOVABLE | PZ_GFP_WRITE, 0);
+	pz_page_t *w2 = pz_alloc_pages(pz, PZ_GFP_HIGHUSER_MOVABLE | PZ__GFP_WRITE, 0);
 	assert_int_equal(pz_page_zonenum(pz, w2), PZ_ZONE_NORMAL);
 	assert_int_equal(pz_zone_set_dirty(pz, 0, PZ_ZONE_HIGHMEM, &d), -PZ_ENODEV);
 	pz_free_pages(pz, w, 0);
@@ -128,7 +128,7 @@ static unsigned exhaust(pz_t *pz, pz_gfp_t gfp, int nid)
 {
 	unsigned n = 0;
 
-	while (pz_alloc_pages_node(pz, nid, gfp | PZ_GFP_NOWARN, 0))
+	while (pz_alloc_pages_node(pz, nid, gfp | PZ__GFP_NOWARN, 0))
 		n++;
 	return n;
 }
@@ -153,17 +153,17 @@ static void test_cpuset_hardwall(void **state)
 	assert_int_equal(pz_page_to_nid(pz, p), 1); /* node 0 is outside the cpuset */
 	unsigned n = exhaust(pz, PZ_GFP_USER, 0);
 	assert_true(n > 7000);
-	assert_null(pz_alloc_pages_node(pz, 0, PZ_GFP_USER | PZ_GFP_NOWARN, 0));
+	assert_null(pz_alloc_pages_node(pz, 0, PZ_GFP_USER | PZ__GFP_NOWARN, 0));
 	/* GFP_KERNEL escapes to the hardwall ancestor's node 0 in the slow path */
 	p = pz_alloc_pages_node(pz, 0, PZ_GFP_KERNEL, 0);
 	assert_non_null(p);
 	assert_int_equal(pz_page_to_nid(pz, p), 0);
 	/* an atomic request ignores the cpuset */
-	p = pz_alloc_pages_node(pz, 0, PZ_GFP_ATOMIC_MASK, 0);
+	p = pz_alloc_pages_node(pz, 0, PZ_GFP_ATOMIC, 0);
 	assert_non_null(p);
 	/* a hardwall equal to the cpuset leaves GFP_KERNEL nowhere to go */
 	assert_int_equal(pz_task_set_mems_allowed(pz, &task, 0x2, 0x2), 0);
-	assert_null(pz_alloc_pages_node(pz, 1, PZ_GFP_KERNEL | PZ_GFP_NOWARN, 0));
+	assert_null(pz_alloc_pages_node(pz, 1, PZ_GFP_KERNEL | PZ__GFP_NOWARN, 0));
 	assert_int_equal(pz_task_set_mems_allowed(pz, &task, 0x3, 0), 0);
 	assert_int_equal(pz_task_set_mems_allowed(pz, &task, 0, 0), -PZ_EINVAL);
 	pz_set_current_task(NULL);
@@ -230,13 +230,13 @@ static void test_retry_cpuset(void **state)
 	zr.calls = 0;
 	zr.change_at = 0;
 	zr.result = PZ_ZONE_RECLAIM_SUCCESS;
-	assert_null(pz_alloc_pages_node(pz, 0, PZ_GFP_USER | PZ_GFP_NOWARN, 0));
+	assert_null(pz_alloc_pages_node(pz, 0, PZ_GFP_USER | PZ__GFP_NOWARN, 0));
 	assert_int_equal(zr.calls, 4);
 	/* requests that may not block never call it (NOSCAN); no reclaim bit
 	 * at all is 4.1's __GFP_NO_KSWAPD without __GFP_WAIT: not atomic, so
 	 * it fails at MIN (GFP_NOWAIT would be atomic in 4.1 and dip lower) */
 	zr.calls = 0;
-	assert_null(pz_alloc_pages_node(pz, 0, PZ_GFP_HARDWALL | PZ_GFP_NOWARN, 0));
+	assert_null(pz_alloc_pages_node(pz, 0, PZ__GFP_HARDWALL | PZ__GFP_NOWARN, 0));
 	assert_int_equal(zr.calls, 0);
 	pz_set_current_task(NULL);
 	tu_validate(pz);
@@ -266,7 +266,7 @@ static void test_reserves(void **state)
 	zi = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
 	/* GFP_KERNEL stops at MIN: free <= min + reserve means failure */
 	assert_true((uint64_t)zi.stat[PZ_NR_FREE_PAGES] <= min + 32);
-	unsigned atomic = exhaust(pz, PZ_GFP_ATOMIC_MASK, 0);
+	unsigned atomic = exhaust(pz, PZ_GFP_ATOMIC, 0);
 	assert_true(atomic > 0);
 	zi = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
 	/* ATOMIC may go down to min - min/2 - (min - min/2)/4 */
@@ -282,7 +282,7 @@ static void test_reserves(void **state)
 	assert_non_null(p);
 	assert_true(pz_page_is_pfmemalloc(pz, p));
 	/* NOMEMALLOC overrides the task flag */
-	assert_null(pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_NOMEMALLOC | PZ_GFP_NOWARN, 0));
+	assert_null(pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ__GFP_NOMEMALLOC | PZ__GFP_NOWARN, 0));
 	pz_set_current_task(NULL);
 	assert_int_equal(pz_free_pages(pz, p, 0), 0);
 	tu_validate(pz);

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define GFP_RESERVE (PZ_GFP_KERNEL | PZ_GFP_MEMALLOC)
+#define GFP_RESERVE (PZ_GFP_KERNEL | PZ__GFP_MEMALLOC)
 #define MAXO	    11
 #define BIGBUF	    (32u << 20)
 
@@ -111,7 +111,7 @@ static void test_alloc_bad_order(void **state)
 	assert_int_equal(tu_errors(pz).bad_order, e0.bad_order + 4);
 	/* __GFP_NOWARN: refused and counted, not reported */
 	tu_log_reset();
-	assert_null(pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_NOWARN, 11));
+	assert_null(pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ__GFP_NOWARN, 11));
 	assert_int_equal(tu_log.count, 0);
 	assert_int_equal(tu_errors(pz).bad_order, e0.bad_order + 5);
 	/* nothing was taken */
@@ -128,11 +128,11 @@ static void test_alloc_bad_gfp(void **state)
 	pz_t *pz = create(&tm);
 	struct pz_errors e0 = tu_errors(pz);
 	tu_log_reset();
-	assert_null(pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_DMA | PZ_GFP_HIGHMEM, 0));
+	assert_null(pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_DMA | PZ__GFP_HIGHMEM, 0));
 	assert_true(tu_log.count > 0);
 	assert_int_equal(tu_errors(pz).bad_gfp, e0.bad_gfp + 1);
 	assert_null(pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_DMA | PZ_GFP_DMA32, 2));
-	assert_null(pz_alloc_pages_node(pz, 0, PZ_GFP_HIGHMEM | PZ_GFP_DMA32, 0));
+	assert_null(pz_alloc_pages_node(pz, 0, PZ__GFP_HIGHMEM | PZ_GFP_DMA32, 0));
 	assert_null(pz_alloc_pages(pz, PZ_GFP_HIGHUSER_MOVABLE | PZ_GFP_DMA, 0)); /* 0xb */
 	assert_int_equal(tu_errors(pz).bad_gfp, e0.bad_gfp + 4);
 	assert_int_equal(tu_free_pages(pz), 4095 + 4096 + 8192);
@@ -167,7 +167,7 @@ static void test_refcounts(void **state)
 	tu_validate(pz);
 
 	/* an order-3 block with an extra reference survives one free */
-	p = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_COMP, 3);
+	p = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ__GFP_COMP, 3);
 	assert_non_null(p);
 	pfn = pz_page_to_pfn(pz, p);
 	assert_int_equal(pz_page_get(pz, p), 0);
@@ -227,7 +227,7 @@ static void test_split_page(void **state)
 	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).nr_free[10], 8);
 
 	/* compound pages and free pages cannot be split */
-	p = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_COMP, 2);
+	p = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ__GFP_COMP, 2);
 	assert_int_equal(pz_split_page(pz, p, 2), -PZ_EFAULT);
 	assert_int_equal(pz_free_pages(pz, p, 2), 0);
 	p = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0);
@@ -295,7 +295,7 @@ static void test_direct_map_addresses(void **state)
 
 	/* highmem requests have no permanent address: refused */
 	assert_null(pz_get_free_pages(pz, PZ_GFP_HIGHUSER, 0));
-	assert_null(pz_get_free_pages(pz, PZ_GFP_KERNEL | PZ_GFP_HIGHMEM, 0));
+	assert_null(pz_get_free_pages(pz, PZ_GFP_KERNEL | PZ__GFP_HIGHMEM, 0));
 	/* a DMA request through the address API */
 	a = pz_get_free_pages(pz, PZ_GFP_KERNEL | PZ_GFP_DMA, 0);
 	assert_non_null(a);
@@ -322,12 +322,12 @@ static void test_zeroed_pages(void **state)
 	assert_int_equal(pz_free_pages_addr(pz, z, 0), 0);
 
 	/* __GFP_ZERO zeroes every page of a block */
-	pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_ZERO, 3);
+	pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ__GFP_ZERO, 3);
 	assert_non_null(p);
 	assert_true(all_bytes(pz_page_address(pz, p), 8 * 4096, 0));
 	memset(pz_page_address(pz, p), 0x77, 8 * 4096);
 	assert_int_equal(pz_free_pages(pz, p, 3), 0);
-	p = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_ZERO | PZ_GFP_COMP, 3);
+	p = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ__GFP_ZERO | PZ__GFP_COMP, 3);
 	assert_true(all_bytes(pz_page_address(pz, p), 8 * 4096, 0));
 	assert_int_equal(pz_free_pages(pz, p, 3), 0);
 	tu_validate(pz);
@@ -363,7 +363,7 @@ static void test_alloc_pages_exact(void **state)
 
 	/* refused: size 0, __GFP_COMP, highmem */
 	assert_null(pz_alloc_pages_exact(pz, 0, PZ_GFP_KERNEL));
-	assert_null(pz_alloc_pages_exact(pz, 4096, PZ_GFP_KERNEL | PZ_GFP_COMP));
+	assert_null(pz_alloc_pages_exact(pz, 4096, PZ_GFP_KERNEL | PZ__GFP_COMP));
 	assert_null(pz_alloc_pages_exact(pz, 4096, PZ_GFP_HIGHUSER));
 	/* exactly one page */
 	a = pz_alloc_pages_exact(pz, 4096, PZ_GFP_KERNEL);
@@ -412,7 +412,7 @@ static void test_pfmemalloc(void **state)
 	assert_non_null(deep);
 	assert_true(pz_page_is_pfmemalloc(pz, deep));
 	/* NOMEMALLOC overrides MEMALLOC */
-	assert_null(pz_alloc_pages(pz, GFP_RESERVE | PZ_GFP_NOMEMALLOC, 1));
+	assert_null(pz_alloc_pages(pz, GFP_RESERVE | PZ__GFP_NOMEMALLOC, 1));
 	tu_validate(pz);
 	tu_destroy(pz);
 }
@@ -468,7 +468,7 @@ static void test_trace_alloc_failure_event(void **state)
 	for (int i = 0; i < 4; i++)
 		assert_non_null(pz_alloc_pages(pz, GFP_RESERVE, 10));
 	tu_trace_reset();
-	assert_null(pz_alloc_pages(pz, PZ_GFP_ATOMIC_MASK | PZ_GFP_NOWARN, 10));
+	assert_null(pz_alloc_pages(pz, PZ_GFP_ATOMIC | PZ__GFP_NOWARN, 10));
 	assert_int_equal(tu_trace.count[PZ_TRACE_PAGE_ALLOC], 1);
 	assert_int_equal(tu_trace.last[PZ_TRACE_PAGE_ALLOC].pfn, -1);
 	assert_int_equal(tu_trace.last[PZ_TRACE_PAGE_ALLOC].order, 10);

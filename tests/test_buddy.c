@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define GFP_RESERVE (PZ_GFP_KERNEL | PZ_GFP_MEMALLOC)
+#define GFP_RESERVE (PZ_GFP_KERNEL | PZ__GFP_MEMALLOC)
 #define MAXO	    11
 
 static struct tu_machine tm;
@@ -211,7 +211,7 @@ static void test_natural_alignment(void **state)
 	edge_machine();
 	pz_t *pz = create(&tm);
 	const pz_gfp_t kinds[] = {PZ_GFP_KERNEL, PZ_GFP_HIGHUSER_MOVABLE, PZ_GFP_TEMPORARY,
-				  PZ_GFP_KERNEL | PZ_GFP_COMP, PZ_GFP_KERNEL | PZ_GFP_DMA32};
+				  PZ_GFP_KERNEL | PZ__GFP_COMP, PZ_GFP_KERNEL | PZ_GFP_DMA32};
 	/* one of each order on a fresh zone */
 	for (unsigned k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
 		for (unsigned o = 0; o < MAXO; o++) {
@@ -387,16 +387,16 @@ static void cold_refill_order(pz_gfp_t gfp)
 {
 	uint64_t P;
 	pz_t *pz = one_block_left(&P);
-	pz_page_t *p = pz_alloc_pages(pz, gfp | PZ_GFP_COLD, 0);
+	pz_page_t *p = pz_alloc_pages(pz, gfp | PZ__GFP_COLD, 0);
 	assert_non_null(p);
 	assert_int_equal(pz_page_to_pfn(pz, p), P);
-	p = pz_alloc_pages(pz, gfp | PZ_GFP_COLD, 0);
+	p = pz_alloc_pages(pz, gfp | PZ__GFP_COLD, 0);
 	assert_int_equal(pz_page_to_pfn(pz, p), P + 1);
 	p = pz_alloc_pages(pz, gfp, 0);
 	assert_int_equal(pz_page_to_pfn(pz, p), P + 6);
 	p = pz_alloc_pages(pz, gfp, 0);
 	assert_int_equal(pz_page_to_pfn(pz, p), P + 5);
-	p = pz_alloc_pages(pz, gfp | PZ_GFP_COLD, 0);
+	p = pz_alloc_pages(pz, gfp | PZ__GFP_COLD, 0);
 	assert_int_equal(pz_page_to_pfn(pz, p), P + 2);
 	/* P+3 and P+4 wait on the list */
 	struct pz_pcp_info pcp;
@@ -443,7 +443,7 @@ static void test_hot_cold_free(void **state)
 	assert_int_equal(pz_free_pages_cold(pz, b, 0, 1), 0); /* cold: tail */
 	pz_page_t *c = pz_alloc_pages(pz, g, 0);
 	assert_int_equal(pz_page_to_pfn(pz, c), P + 1);
-	pz_page_t *d = pz_alloc_pages(pz, g | PZ_GFP_COLD, 0);
+	pz_page_t *d = pz_alloc_pages(pz, g | PZ__GFP_COLD, 0);
 	assert_ptr_equal(d, a);
 	tu_validate(pz);
 	tu_destroy(pz);
@@ -586,7 +586,7 @@ static void test_split_pieces_merge(void **state)
 	(void)state;
 	uint64_t P;
 	pz_t *pz = one_block_left(&P);
-	pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_MEMALLOC, 10);
+	pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ__GFP_MEMALLOC, 10);
 	assert_non_null(p);
 	assert_int_equal(pz_page_to_pfn(pz, p), P);
 	assert_int_equal(pz_split_page(pz, p, 10), 0);

@@ -104,7 +104,7 @@ static void test_bulk_shortfall(void **state)
 	pz_page_t **pages = calloc(n, sizeof(*pages));
 	uint64_t free0 = tu_free_pages(pz);
 
-	size_t got = pz_alloc_pages_bulk(pz, PZ_GFP_KERNEL | PZ_GFP_NOWARN, 0, NULL, n, pages);
+	size_t got = pz_alloc_pages_bulk(pz, PZ_GFP_KERNEL | PZ__GFP_NOWARN, 0, NULL, n, pages);
 	assert_true(got > 30000 && got < n);
 	for (size_t i = 0; i < got; i++)
 		assert_non_null(pages[i]); /* filled from the front, no gaps */
@@ -162,7 +162,7 @@ static pz_t *make_twin_machine(enum pz_profile profile, bool two)
 static void fragment(pz_t *pz, uint64_t seed)
 {
 	static const pz_gfp_t kinds[3] = {PZ_GFP_KERNEL, PZ_GFP_HIGHUSER_MOVABLE,
-					  PZ_GFP_KERNEL | PZ_GFP_RECLAIMABLE};
+					  PZ_GFP_KERNEL | PZ__GFP_RECLAIMABLE};
 	pz_page_t *live[4000];
 	unsigned ord[4000], n = 0;
 
@@ -223,8 +223,8 @@ static void assert_same_state(pz_t *a, pz_t *b)
 
 static void test_bulk_equals_single_calls(void **state)
 {
-	static const pz_gfp_t gfps[3] = {PZ_GFP_KERNEL, PZ_GFP_HIGHUSER_MOVABLE | PZ_GFP_COLD,
-					 PZ_GFP_KERNEL | PZ_GFP_RECLAIMABLE};
+	static const pz_gfp_t gfps[3] = {PZ_GFP_KERNEL, PZ_GFP_HIGHUSER_MOVABLE | PZ__GFP_COLD,
+					 PZ_GFP_KERNEL | PZ__GFP_RECLAIMABLE};
 	(void)state;
 	for (int run = 0; run < 4; run++) {
 		int profile = run & 1;

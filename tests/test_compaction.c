@@ -24,9 +24,9 @@
 #define ZPAGES	  16384
 #define NBLOCK	  32
 #define PBPAGES	  512
-#define GFP_MOV	  (PZ_GFP_HIGHUSER_MOVABLE & ~PZ_GFP_DIRECT_RECLAIM)
-#define GFP_UNMOV (PZ_GFP_KERNEL & ~PZ_GFP_DIRECT_RECLAIM)
-#define GFP_HUGE  (PZ_GFP_HIGHUSER_MOVABLE & ~PZ_GFP_RECLAIM)
+#define GFP_MOV	  (PZ_GFP_HIGHUSER_MOVABLE & ~PZ__GFP_DIRECT_RECLAIM)
+#define GFP_UNMOV (PZ_GFP_KERNEL & ~PZ__GFP_DIRECT_RECLAIM)
+#define GFP_HUGE  (PZ_GFP_HIGHUSER_MOVABLE & ~PZ__GFP_RECLAIM)
 
 static struct tu_machine tm;
 static struct pz_platform plat;
@@ -137,7 +137,7 @@ static void fragment(pz_t *pz, unsigned every)
 {
 	pz_page_t *p;
 
-	while ((p = pz_alloc_pages(pz, GFP_MOV | PZ_GFP_NOWARN, 0)))
+	while ((p = pz_alloc_pages(pz, GFP_MOV | PZ__GFP_NOWARN, 0)))
 		hold(pz, p);
 	assert_true(nheld > ZPAGES / 2);
 	for (unsigned i = 0; i < nheld; i++)
@@ -155,7 +155,7 @@ static unsigned huge_available(pz_t *pz)
 	pz_page_t *got[NBLOCK];
 	unsigned n = 0;
 
-	while (n < NBLOCK && (got[n] = pz_alloc_pages(pz, GFP_HUGE | PZ_GFP_NOWARN, 9)))
+	while (n < NBLOCK && (got[n] = pz_alloc_pages(pz, GFP_HUGE | PZ__GFP_NOWARN, 9)))
 		n++;
 	for (unsigned i = 0; i < n; i++)
 		assert_int_equal(pz_free_pages(pz, got[i], 9), 0);
@@ -284,7 +284,7 @@ static void direct_raises_order9(enum pz_profile profile)
 	assert_true(huge_available(pz) >= 1);
 	assert_int_equal(cb.last_mode, PZ_MIGRATE_SYNC_LIGHT);
 	/* gfp without __GFP_IO: nothing is tried */
-	req.gfp = PZ_GFP_MOVABLE;
+	req.gfp = PZ__GFP_MOVABLE;
 	assert_int_equal(pz_try_to_compact_pages(pz, &req), PZ_COMPACT_SKIPPED);
 	release_all(pz);
 }
@@ -417,7 +417,7 @@ static unsigned fill_low_unmovable(pz_t *pz, pz_page_t **unmov, unsigned max)
 			held[i] = NULL;
 		}
 	pz_drain_all_pages(pz);
-	while (n < max && (p = pz_alloc_pages(pz, GFP_UNMOV | PZ_GFP_NOWARN, 0)))
+	while (n < max && (p = pz_alloc_pages(pz, GFP_UNMOV | PZ__GFP_NOWARN, 0)))
 		unmov[n++] = p;
 	return n;
 }
@@ -499,7 +499,7 @@ static void test_async_skips_nonmovable(void **state)
 		unmov[i] = NULL;
 	}
 	pz_drain_all_pages(pz);
-	while ((p = pz_alloc_pages(pz, GFP_MOV | PZ_GFP_NOWARN, 0)))
+	while ((p = pz_alloc_pages(pz, GFP_MOV | PZ__GFP_NOWARN, 0)))
 		hold(pz, p), k++;
 	assert_true(k >= nu / 2 - 64);
 	for (unsigned i = 0; i < nheld; i++)

@@ -21,7 +21,7 @@
 #define ROUNDS	40
 #define ZSTART	16384
 #define ZPAGES	16384
-#define GFP_MOV (PZ_GFP_HIGHUSER_MOVABLE & ~PZ_GFP_DIRECT_RECLAIM)
+#define GFP_MOV (PZ_GFP_HIGHUSER_MOVABLE & ~PZ__GFP_DIRECT_RECLAIM)
 
 /* The owner: slot i holds page[i] of order[i]; one lock for the table. */
 static struct {
@@ -71,7 +71,7 @@ static void owner_free(unsigned slot)
 
 static void owner_alloc(unsigned slot, unsigned order)
 {
-	pz_page_t *p = pz_alloc_pages(pz, GFP_MOV | PZ_GFP_NOWARN, order);
+	pz_page_t *p = pz_alloc_pages(pz, GFP_MOV | PZ__GFP_NOWARN, order);
 
 	if (!p)
 		return;

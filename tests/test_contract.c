@@ -200,8 +200,8 @@ static void extreme_allocations(pz_t *pz, unsigned char *dm)
 	const int nids[] = {INT_MIN, INT_MAX, 64, 1};
 
 	for (unsigned i = 0; i < sizeof(orders) / sizeof(orders[0]); i++) {
-		assert_null(pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_NOWARN, orders[i]));
-		assert_null(pz_get_free_pages(pz, PZ_GFP_KERNEL | PZ_GFP_NOWARN, orders[i]));
+		assert_null(pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ__GFP_NOWARN, orders[i]));
+		assert_null(pz_get_free_pages(pz, PZ_GFP_KERNEL | PZ__GFP_NOWARN, orders[i]));
 		assert_int_equal(pz_free_pages(pz, pz_pfn_to_page(pz, 4096), orders[i]),
 				 -PZ_EINVAL);
 		assert_int_equal(pz_free_pages_addr(pz, dm, orders[i]), -PZ_EINVAL);
@@ -297,7 +297,7 @@ static void extreme_queries(pz_t *pz)
 	assert_int_equal(pz_set_percpu_pagelist_fraction(pz, UINT_MAX), 0);
 	assert_int_equal(pz_set_percpu_pagelist_fraction(pz, 0), 0);
 	assert_int_equal(pz_set_min_free_kbytes(pz, UINT_MAX), 0);
-	assert_null(pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_NOWARN, 0)); /* all reserved */
+	assert_null(pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ__GFP_NOWARN, 0)); /* all reserved */
 	assert_int_equal(pz_set_min_free_kbytes(pz, 0), 0);
 	pz_fault_attr_default(&fa);
 	fa.probability = ULONG_MAX;
@@ -311,7 +311,7 @@ static void extreme_queries(pz_t *pz)
 	fa.ignore_gfp_reclaim = false;
 	assert_int_equal(pz_set_fail_page_alloc(pz, &fa), 0);
 	tu_log_reset();
-	assert_null(pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_NOWARN, 0));
+	assert_null(pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ__GFP_NOWARN, 0));
 	assert_non_null(strstr(tu_log.last, "FAULT_INJECTION: forcing a failure."));
 	assert_null(strchr(tu_log.last, '\n')); /* one complete message per call */
 	assert_int_equal(pz_get_fail_page_alloc(pz, &fa), 0);
@@ -433,8 +433,8 @@ static void test_refusals_counted_and_reported(void **state)
 	e1 = errs(pz);
 	assert_int_equal(e1.other, e0.other + 2);
 	/* __GFP_ZERO without a direct map: refused on the order-0 shortcut too */
-	assert_null(pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_ZERO, 0));
-	assert_null(pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_ZERO, 3));
+	assert_null(pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ__GFP_ZERO, 0));
+	assert_null(pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ__GFP_ZERO, 3));
 	assert_true(tu_log_contains("__GFP_ZERO (gfp 0x"));
 	assert_int_equal(errs(pz).bad_gfp, e1.bad_gfp + 2);
 	assert_int_equal(errs(pz).alloc_failed, e1.alloc_failed + 2);
@@ -476,7 +476,7 @@ static void test_reports_clamp_negative_counters(void **state)
 	/* the fair batch runs below zero between its per-CPU folds */
 	pz_zone_info(pz, 0, PZ_ZONE_NORMAL, &zi);
 	while (n < 512 && zi.stat[PZ_NR_ALLOC_BATCH] >= 0) {
-		held[n] = pz_alloc_pages_node(pz, 0, PZ_GFP_KERNEL | PZ_GFP_NOWARN, 0);
+		held[n] = pz_alloc_pages_node(pz, 0, PZ_GFP_KERNEL | PZ__GFP_NOWARN, 0);
 		assert_non_null(held[n]);
 		n++;
 		pz_zone_info(pz, 0, PZ_ZONE_NORMAL, &zi);
@@ -556,7 +556,7 @@ static void test_bad_page_report_is_one_line(void **state)
 static void leaked_tail_free(enum pz_profile profile)
 {
 	pz_t *pz = make(profile, NULL);
-	pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_COMP, 2);
+	pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ__GFP_COMP, 2);
 	struct pz_errors e0, e1;
 
 	assert_non_null(p);
@@ -613,7 +613,7 @@ static void test_nofail_without_reclaim_fails(void **state)
 {
 	(void)state;
 	pz_t *pz = make(PZ_PROFILE_LINUX_4_1, NULL);
-	const pz_gfp_t gfp = PZ_GFP_NOWAIT | PZ_GFP_NOFAIL | PZ_GFP_NOWARN;
+	const pz_gfp_t gfp = PZ_GFP_NOWAIT | PZ__GFP_NOFAIL | PZ__GFP_NOWARN;
 	static pz_page_t *held[NR_PAGES];
 	unsigned n = 0;
 	pz_page_t *p;

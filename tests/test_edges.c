@@ -91,7 +91,7 @@ static void test_state_bits_and_split_errors(void **state)
 	pz_t *pz = two_nodes(PZ_PROFILE_LINUX_4_1, 0);
 	int stack_word = 0;
 	pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0);
-	pz_page_t *c = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_COMP, 2);
+	pz_page_t *c = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ__GFP_COMP, 2);
 
 	assert_int_equal(pz_page_clear_state(pz, (pz_page_t *)(void *)&stack_word, 1), -PZ_ERANGE);
 	assert_int_equal(pz_page_clear_state(pz, p, 0x40), -PZ_EINVAL);
@@ -145,11 +145,11 @@ static void test_dirty_bytes(void **state)
 	memset(&d, 0, sizeof(d));
 	d.nr_dirty = 600; /* Normal's share is about 500 pages: over */
 	assert_int_equal(pz_zone_set_dirty(pz, 0, PZ_ZONE_NORMAL, &d), 0);
-	pz_page_t *w = pz_alloc_pages(pz, PZ_GFP_HIGHUSER_MOVABLE | PZ_GFP_WRITE, 0);
+	pz_page_t *w = pz_alloc_pages(pz, PZ_GFP_HIGHUSER_MOVABLE | PZ__GFP_WRITE, 0);
 	assert_int_equal(pz_page_zonenum(pz, w), PZ_ZONE_DMA32);
 	d.nr_dirty = 300; /* under its share */
 	assert_int_equal(pz_zone_set_dirty(pz, 0, PZ_ZONE_NORMAL, &d), 0);
-	pz_page_t *w2 = pz_alloc_pages(pz, PZ_GFP_HIGHUSER_MOVABLE | PZ_GFP_WRITE, 0);
+	pz_page_t *w2 = pz_alloc_pages(pz, PZ_GFP_HIGHUSER_MOVABLE | PZ__GFP_WRITE, 0);
 	assert_int_equal(pz_page_zonenum(pz, w2), PZ_ZONE_NORMAL);
 	pz_free_pages(pz, w, 0);
 	pz_free_pages(pz, w2, 0);
@@ -184,7 +184,7 @@ static void test_zone_reclaim_remote_node(void **state)
 	tu_cpu = 0;
 	/* node 0 below its watermarks, then one request from node 0's list:
 	 * node 0 is scanned, node 1 (which has a CPU of its own) is not */
-	while (pz_alloc_pages_node(pz, 0, PZ_GFP_KERNEL | PZ_GFP_THISNODE | PZ_GFP_NOWARN, 0))
+	while (pz_alloc_pages_node(pz, 0, PZ_GFP_KERNEL | PZ__GFP_THISNODE | PZ__GFP_NOWARN, 0))
 		;
 	pz_drain_all_pages(pz);
 	reclaim_calls = 0;

@@ -190,7 +190,7 @@ static void test_allocation_warnings(void **state)
 	pz_t *pz = in.pz;
 	/* __GFP_NOFAIL above order 1: warned once */
 	for (int i = 0; i < 2; i++) {
-		pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_NOFAIL, 2);
+		pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ__GFP_NOFAIL, 2);
 		assert_non_null(p);
 		assert_int_equal(pz_free_pages(pz, p, 2), 0);
 	}
@@ -199,8 +199,8 @@ static void test_allocation_warnings(void **state)
 	/* MOVABLE and RECLAIMABLE together: warned once, slot 3 */
 	tu_log_reset();
 	for (int i = 0; i < 2; i++) {
-		pz_page_t *p =
-			pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_MOVABLE | PZ_GFP_RECLAIMABLE, 0);
+		pz_page_t *p = pz_alloc_pages(
+			pz, PZ_GFP_KERNEL | PZ__GFP_MOVABLE | PZ__GFP_RECLAIMABLE, 0);
 		assert_non_null(p);
 		assert_int_equal(pz_free_pages(pz, p, 0), 0);
 	}
@@ -283,26 +283,26 @@ static void test_slowpath_exits(void **state)
 		assert_non_null(held[n++] = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0));
 	}
 	tu_log_reset();
-	assert_non_null(held[n++] = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_ATOMIC, 0));
-	assert_non_null(held[n++] = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_ATOMIC, 0));
+	assert_non_null(held[n++] = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ__GFP_ATOMIC, 0));
+	assert_non_null(held[n++] = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ__GFP_ATOMIC, 0));
 	assert_true(tu_log_contains("WARNING: __GFP_ATOMIC together with __GFP_DIRECT_RECLAIM"));
 	assert_int_equal(tu_log.count, 1);
 	/* everything, reserves included */
-	while ((held[n] = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_MEMALLOC | PZ_GFP_NOWARN, 0)))
+	while ((held[n] = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ__GFP_MEMALLOC | PZ__GFP_NOWARN, 0)))
 		n++;
 	assert_int_equal(tu_free_pages(pz) + tu_pcp_pages(pz), 0);
 	/* NOFAIL without direct reclaim cannot be honoured: warned, fails */
 	tu_log_reset();
-	assert_null(pz_alloc_pages(pz, PZ_GFP_NOWAIT | PZ_GFP_NOFAIL, 0));
+	assert_null(pz_alloc_pages(pz, PZ_GFP_NOWAIT | PZ__GFP_NOFAIL, 0));
 	assert_true(tu_log_contains("WARNING: __GFP_NOFAIL without direct reclaim"));
 	assert_true(tu_log_contains("page allocation failure: order:0"));
 	/* an OOM victim and a task already in reclaim get nothing either */
 	pz_task_init(&task);
 	pz_set_current_task(&task);
 	task.flags = PZ_TASK_OOM_VICTIM;
-	assert_null(pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_NOWARN, 1));
+	assert_null(pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ__GFP_NOWARN, 1));
 	task.flags = PZ_TASK_MEMALLOC;
-	assert_null(pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_NOWARN, 0));
+	assert_null(pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ__GFP_NOWARN, 0));
 	pz_set_current_task(NULL);
 	pz_errors(pz, &e);
 	assert_int_equal(e.alloc_failed, 4); /* the exhausting one, NOFAIL, victim, memalloc */

@@ -11,8 +11,8 @@
 
 #include <string.h>
 
-#define GFP_RESERVE	(PZ_GFP_KERNEL | PZ_GFP_MEMALLOC)
-#define GFP_MOV_RESERVE (PZ_GFP_HIGHUSER_MOVABLE | PZ_GFP_MEMALLOC)
+#define GFP_RESERVE	(PZ_GFP_KERNEL | PZ__GFP_MEMALLOC)
+#define GFP_MOV_RESERVE (PZ_GFP_HIGHUSER_MOVABLE | PZ__GFP_MEMALLOC)
 #define MAXO		11
 
 static struct tu_machine tm;
@@ -545,7 +545,7 @@ static void cma_only_movable(uint64_t cma_start)
 	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).nr_blocks_mt[PZ_MT_CMA], 2);
 	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_NR_FREE_CMA_PAGES], CMA_PAGES);
 
-	const pz_gfp_t other[] = {GFP_RESERVE, PZ_GFP_TEMPORARY | PZ_GFP_MEMALLOC};
+	const pz_gfp_t other[] = {GFP_RESERVE, PZ_GFP_TEMPORARY | PZ__GFP_MEMALLOC};
 	uint64_t taken = 0;
 	pz_page_t *p;
 	for (int k = 0; k < 2; k++) {

@@ -80,7 +80,7 @@ static uint64_t injected(pz_t *pz)
 /* Allocates and frees at once; true if the allocation succeeded. */
 static bool try_alloc(pz_t *pz, pz_gfp_t gfp, unsigned order)
 {
-	pz_page_t *p = pz_alloc_pages(pz, gfp | PZ_GFP_NOWARN, order);
+	pz_page_t *p = pz_alloc_pages(pz, gfp | PZ__GFP_NOWARN, order);
 
 	if (!p)
 		return false;
@@ -118,7 +118,7 @@ static void test_defaults(void **state)
 	a.ignore_gfp_reclaim = false;
 	assert_int_equal(pz_set_fail_page_alloc(pz, &a), 0);
 	for (unsigned o = 0; o < 4; o++) {
-		assert_true(try_alloc(pz, PZ_GFP_ATOMIC_MASK, o));
+		assert_true(try_alloc(pz, PZ_GFP_ATOMIC, o));
 		assert_true(try_alloc(pz, PZ_GFP_KERNEL, o));
 	}
 	assert_int_equal(injected(pz), 0);
@@ -141,13 +141,13 @@ static void test_page_filters(void **state)
 
 	arm(pz, 100, -1);
 	/* default filters: order 0, reclaiming, highmem and NOFAIL requests pass */
-	assert_true(try_alloc(pz, PZ_GFP_ATOMIC_MASK, 0));
+	assert_true(try_alloc(pz, PZ_GFP_ATOMIC, 0));
 	assert_true(try_alloc(pz, PZ_GFP_KERNEL, 1));
-	assert_true(try_alloc(pz, PZ_GFP_ATOMIC_MASK | PZ_GFP_HIGHMEM, 1));
-	assert_true(try_alloc(pz, PZ_GFP_ATOMIC_MASK | PZ_GFP_NOFAIL, 1));
+	assert_true(try_alloc(pz, PZ_GFP_ATOMIC | PZ__GFP_HIGHMEM, 1));
+	assert_true(try_alloc(pz, PZ_GFP_ATOMIC | PZ__GFP_NOFAIL, 1));
 	/* a NOWAIT/ATOMIC request of order >= 1 fails; KSWAPD_RECLAIM alone is
 	 * not direct reclaim */
-	assert_false(try_alloc(pz, PZ_GFP_ATOMIC_MASK, 1));
+	assert_false(try_alloc(pz, PZ_GFP_ATOMIC, 1));
 	assert_false(try_alloc(pz, PZ_GFP_NOWAIT, 3));
 	assert_int_equal(injected(pz), 2);
 	pz_errors(pz, &e);
@@ -158,11 +158,11 @@ static void test_page_filters(void **state)
 	a.ignore_gfp_highmem = false;
 	a.min_order = 0;
 	assert_int_equal(pz_set_fail_page_alloc(pz, &a), 0);
-	assert_false(try_alloc(pz, PZ_GFP_ATOMIC_MASK, 0)); /* through the order-0 path */
+	assert_false(try_alloc(pz, PZ_GFP_ATOMIC, 0)); /* through the order-0 path */
 	assert_false(try_alloc(pz, PZ_GFP_KERNEL, 0));
 	assert_false(try_alloc(pz, PZ_GFP_KERNEL, 1));
 	assert_false(try_alloc(pz, PZ_GFP_HIGHUSER_MOVABLE, 2));
-	assert_true(try_alloc(pz, PZ_GFP_KERNEL | PZ_GFP_NOFAIL, 0)); /* never */
+	assert_true(try_alloc(pz, PZ_GFP_KERNEL | PZ__GFP_NOFAIL, 0)); /* never */
 	assert_int_equal(injected(pz), 6);
 	/* min_order above the request */
 	a.min_order = 4;
@@ -183,21 +183,21 @@ static void test_times(void **state)
 	pz_t *pz = make(0);
 
 	arm(pz, 100, 2);
-	assert_false(try_alloc(pz, PZ_GFP_ATOMIC_MASK, 1));
+	assert_false(try_alloc(pz, PZ_GFP_ATOMIC, 1));
 	assert_int_equal(get(pz).times, 1);
-	assert_false(try_alloc(pz, PZ_GFP_ATOMIC_MASK, 1));
+	assert_false(try_alloc(pz, PZ_GFP_ATOMIC, 1));
 	assert_int_equal(get(pz).times, 0);
 	for (int i = 0; i < 10; i++)
-		assert_true(try_alloc(pz, PZ_GFP_ATOMIC_MASK, 1));
+		assert_true(try_alloc(pz, PZ_GFP_ATOMIC, 1));
 	assert_int_equal(injected(pz), 2);
 
 	arm(pz, 100, -1);
 	for (int i = 0; i < 50; i++)
-		assert_false(try_alloc(pz, PZ_GFP_ATOMIC_MASK, 2));
+		assert_false(try_alloc(pz, PZ_GFP_ATOMIC, 2));
 	assert_int_equal(get(pz).times, -1);
 	/* another negative count keeps failing and keeps counting down */
 	arm(pz, 100, -3);
-	assert_false(try_alloc(pz, PZ_GFP_ATOMIC_MASK, 1));
+	assert_false(try_alloc(pz, PZ_GFP_ATOMIC, 1));
 	assert_int_equal(get(pz).times, -4);
 	tu_destroy(pz);
 }
@@ -213,35 +213,35 @@ static void test_space_then_interval(void **state)
 	a = attr_on(100, -1);
 	a.space = 5;
 	assert_int_equal(pz_set_fail_page_alloc(pz, &a), 0);
-	assert_true(try_alloc(pz, PZ_GFP_ATOMIC_MASK, 1)); /* 5 > 2 */
+	assert_true(try_alloc(pz, PZ_GFP_ATOMIC, 1)); /* 5 > 2 */
 	assert_int_equal(get(pz).space, 3);
-	assert_true(try_alloc(pz, PZ_GFP_ATOMIC_MASK, 1)); /* 3 > 2 */
+	assert_true(try_alloc(pz, PZ_GFP_ATOMIC, 1)); /* 3 > 2 */
 	assert_int_equal(get(pz).space, 1);
-	assert_false(try_alloc(pz, PZ_GFP_ATOMIC_MASK, 1)); /* 1 > 2 is false */
+	assert_false(try_alloc(pz, PZ_GFP_ATOMIC, 1)); /* 1 > 2 is false */
 	assert_int_equal(get(pz).space, 1);
 	/* an order-3 request is 8 pages */
 	a.space = 8;
 	assert_int_equal(pz_set_fail_page_alloc(pz, &a), 0);
-	assert_false(try_alloc(pz, PZ_GFP_ATOMIC_MASK, 3));
+	assert_false(try_alloc(pz, PZ_GFP_ATOMIC, 3));
 	a.space = 9;
 	assert_int_equal(pz_set_fail_page_alloc(pz, &a), 0);
-	assert_true(try_alloc(pz, PZ_GFP_ATOMIC_MASK, 3));
+	assert_true(try_alloc(pz, PZ_GFP_ATOMIC, 3));
 	assert_int_equal(get(pz).space, 1);
 
 	/* space first: while it lasts the interval count does not move */
 	a.space = 4;
 	a.interval = 2;
 	assert_int_equal(pz_set_fail_page_alloc(pz, &a), 0);
-	assert_true(try_alloc(pz, PZ_GFP_ATOMIC_MASK, 1));  /* space 4 -> 2 */
-	assert_true(try_alloc(pz, PZ_GFP_ATOMIC_MASK, 1));  /* count 1 */
-	assert_false(try_alloc(pz, PZ_GFP_ATOMIC_MASK, 1)); /* count 2 */
-	assert_true(try_alloc(pz, PZ_GFP_ATOMIC_MASK, 1));  /* count 3 */
-	assert_false(try_alloc(pz, PZ_GFP_ATOMIC_MASK, 1)); /* count 4 */
+	assert_true(try_alloc(pz, PZ_GFP_ATOMIC, 1));  /* space 4 -> 2 */
+	assert_true(try_alloc(pz, PZ_GFP_ATOMIC, 1));  /* count 1 */
+	assert_false(try_alloc(pz, PZ_GFP_ATOMIC, 1)); /* count 2 */
+	assert_true(try_alloc(pz, PZ_GFP_ATOMIC, 1));  /* count 3 */
+	assert_false(try_alloc(pz, PZ_GFP_ATOMIC, 1)); /* count 4 */
 	/* times 0 is checked before space: nothing is consumed */
 	a.space = 10;
 	a.times = 0;
 	assert_int_equal(pz_set_fail_page_alloc(pz, &a), 0);
-	assert_true(try_alloc(pz, PZ_GFP_ATOMIC_MASK, 1));
+	assert_true(try_alloc(pz, PZ_GFP_ATOMIC, 1));
 	assert_int_equal(get(pz).space, 10);
 	tu_validate(pz);
 	tu_destroy(pz);
@@ -259,16 +259,16 @@ static void test_interval(void **state)
 	a.interval = 3;
 	assert_int_equal(pz_set_fail_page_alloc(pz, &a), 0);
 	for (int i = 1; i <= 12; i++) {
-		assert_true(try_alloc(pz, PZ_GFP_KERNEL, 1));	   /* filtered: not counted */
-		assert_true(try_alloc(pz, PZ_GFP_ATOMIC_MASK, 0)); /* below min_order */
-		assert_int_equal(try_alloc(pz, PZ_GFP_ATOMIC_MASK, 1), i % 3 != 0);
+		assert_true(try_alloc(pz, PZ_GFP_KERNEL, 1)); /* filtered: not counted */
+		assert_true(try_alloc(pz, PZ_GFP_ATOMIC, 0)); /* below min_order */
+		assert_int_equal(try_alloc(pz, PZ_GFP_ATOMIC, 1), i % 3 != 0);
 	}
 	assert_int_equal(injected(pz), 4);
 	/* setting the attributes restarts the count */
 	assert_int_equal(pz_set_fail_page_alloc(pz, &a), 0);
-	assert_true(try_alloc(pz, PZ_GFP_ATOMIC_MASK, 1));
-	assert_true(try_alloc(pz, PZ_GFP_ATOMIC_MASK, 1));
-	assert_false(try_alloc(pz, PZ_GFP_ATOMIC_MASK, 1));
+	assert_true(try_alloc(pz, PZ_GFP_ATOMIC, 1));
+	assert_true(try_alloc(pz, PZ_GFP_ATOMIC, 1));
+	assert_false(try_alloc(pz, PZ_GFP_ATOMIC, 1));
 	tu_destroy(pz);
 }
 
@@ -284,24 +284,24 @@ static void test_task_filter(void **state)
 	a = attr_on(100, 1);
 	a.task_filter = true;
 	assert_int_equal(pz_set_fail_page_alloc(pz, &a), 0);
-	assert_true(try_alloc(pz, PZ_GFP_ATOMIC_MASK, 1)); /* default task: not marked */
+	assert_true(try_alloc(pz, PZ_GFP_ATOMIC, 1)); /* default task: not marked */
 	pz_task_init(&task);
 	pz_set_current_task(&task);
-	assert_true(try_alloc(pz, PZ_GFP_ATOMIC_MASK, 1));
+	assert_true(try_alloc(pz, PZ_GFP_ATOMIC, 1));
 	assert_int_equal(get(pz).times, 1);
 	task.flags = PZ_TASK_MAKE_IT_FAIL | PZ_TASK_IN_INTERRUPT;
-	assert_true(try_alloc(pz, PZ_GFP_ATOMIC_MASK, 1));
+	assert_true(try_alloc(pz, PZ_GFP_ATOMIC, 1));
 	task.flags = PZ_TASK_MAKE_IT_FAIL | PZ_TASK_IN_SOFTIRQ;
-	assert_true(try_alloc(pz, PZ_GFP_ATOMIC_MASK, 1));
+	assert_true(try_alloc(pz, PZ_GFP_ATOMIC, 1));
 	assert_int_equal(get(pz).times, 1);
 	task.flags = PZ_TASK_MAKE_IT_FAIL;
-	assert_false(try_alloc(pz, PZ_GFP_ATOMIC_MASK, 1));
+	assert_false(try_alloc(pz, PZ_GFP_ATOMIC, 1));
 	assert_int_equal(get(pz).times, 0);
 	/* without the filter the mark does not matter */
 	a.task_filter = false;
 	assert_int_equal(pz_set_fail_page_alloc(pz, &a), 0);
 	task.flags = 0;
-	assert_false(try_alloc(pz, PZ_GFP_ATOMIC_MASK, 1));
+	assert_false(try_alloc(pz, PZ_GFP_ATOMIC, 1));
 	pz_set_current_task(NULL);
 	tu_destroy(pz);
 }
@@ -322,7 +322,7 @@ static void test_verbose_report(void **state)
 	assert_int_equal(pz_set_fail_page_alloc(pz, &a), 0);
 	tu_log_reset();
 	tu_trace_reset();
-	assert_null(pz_alloc_pages(pz, PZ_GFP_ATOMIC_MASK, 2));
+	assert_null(pz_alloc_pages(pz, PZ_GFP_ATOMIC, 2));
 	assert_int_equal(tu_log.count, 1);
 	assert_string_equal(tu_log.last, "FAULT_INJECTION: forcing a failure.; "
 					 "name fail_page_alloc, interval 1, probability 100, "
@@ -333,7 +333,7 @@ static void test_verbose_report(void **state)
 	a.verbose = 0;
 	assert_int_equal(pz_set_fail_page_alloc(pz, &a), 0);
 	tu_log_reset();
-	assert_null(pz_alloc_pages(pz, PZ_GFP_ATOMIC_MASK, 2));
+	assert_null(pz_alloc_pages(pz, PZ_GFP_ATOMIC, 2));
 	assert_int_equal(tu_log.count, 0);
 	/* a request that is not failed is traced as usual */
 	pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_KERNEL, 2);
@@ -358,7 +358,7 @@ static void test_failure_loses_nothing(void **state)
 	for (int i = 0; i < 2000; i++) {
 		if (n < 64 && tu_rand(&seed) % 3) {
 			unsigned o = (unsigned)(tu_rand(&seed) % 5);
-			pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_ATOMIC_MASK | PZ_GFP_NOWARN, o);
+			pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_ATOMIC | PZ__GFP_NOWARN, o);
 			if (p) {
 				held[n] = p;
 				order[n++] = o;
@@ -387,7 +387,7 @@ static void pattern(pz_t *pz, uint64_t seed, char *out, int n)
 	a.seed = seed;
 	assert_int_equal(pz_set_fail_page_alloc(pz, &a), 0);
 	for (int i = 0; i < n; i++)
-		out[i] = try_alloc(pz, PZ_GFP_ATOMIC_MASK, 1) ? '.' : 'x';
+		out[i] = try_alloc(pz, PZ_GFP_ATOMIC, 1) ? '.' : 'x';
 	out[n] = 0;
 }
 
@@ -444,7 +444,7 @@ static void test_bulk(void **state)
 	memset(pages, 0, sizeof(pages));
 	assert_int_equal(pz_alloc_pages_bulk(pz, PZ_GFP_KERNEL, -1, NULL, 16, pages), 0);
 	assert_int_equal(get(pz).times, 2);
-	pages[0] = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_NOFAIL, 0);
+	pages[0] = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ__GFP_NOFAIL, 0);
 	assert_non_null(pages[0]);
 	assert_int_equal(pz_alloc_pages_bulk(pz, PZ_GFP_KERNEL, -1, NULL, 2, pages), 1);
 	assert_int_equal(get(pz).times, 1); /* one empty slot: no bulk question */
@@ -518,10 +518,10 @@ static void test_parse(void **state)
 	a.verbose = 0;
 	assert_int_equal(pz_fault_attr_parse("fail_page_alloc=2,100,0,1", &a), 0);
 	assert_int_equal(pz_set_fail_page_alloc(pz, &a), 0);
-	assert_true(try_alloc(pz, PZ_GFP_ATOMIC_MASK, 1));
-	assert_false(try_alloc(pz, PZ_GFP_ATOMIC_MASK, 1));
-	assert_true(try_alloc(pz, PZ_GFP_ATOMIC_MASK, 1));
-	assert_true(try_alloc(pz, PZ_GFP_ATOMIC_MASK, 1)); /* times used up */
+	assert_true(try_alloc(pz, PZ_GFP_ATOMIC, 1));
+	assert_false(try_alloc(pz, PZ_GFP_ATOMIC, 1));
+	assert_true(try_alloc(pz, PZ_GFP_ATOMIC, 1));
+	assert_true(try_alloc(pz, PZ_GFP_ATOMIC, 1)); /* times used up */
 	tu_destroy(pz);
 }
 

@@ -92,7 +92,7 @@ static void test_free_wrong_order_and_tail(void **state)
 	tu_validate(pz);
 
 	/* compound: tail frees are refused, the head frees the whole */
-	p = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_COMP, 2);
+	p = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ__GFP_COMP, 2);
 	assert_non_null(p);
 	pfn = pz_page_to_pfn(pz, p);
 	assert_int_equal(pz_compound_order(pz, p), 2);

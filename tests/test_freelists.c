@@ -65,12 +65,12 @@ static const struct gkind kinds[] = {
 	{PZ_GFP_KERNEL, 25},
 	{PZ_GFP_HIGHUSER_MOVABLE, 30},
 	{PZ_GFP_TEMPORARY, 15},
-	{PZ_GFP_ATOMIC_MASK, 8},
+	{PZ_GFP_ATOMIC, 8},
 	{PZ_GFP_NOWAIT, 6},
 	{PZ_GFP_KERNEL | PZ_GFP_DMA32, 8},
-	{PZ_GFP_KERNEL | PZ_GFP_MOVABLE | PZ_GFP_DMA32, 8},
-	{PZ_GFP_KERNEL | PZ_GFP_MEMALLOC, 2},
-	{PZ_GFP_TEMPORARY | PZ_GFP_MEMALLOC, 1},
+	{PZ_GFP_KERNEL | PZ__GFP_MOVABLE | PZ_GFP_DMA32, 8},
+	{PZ_GFP_KERNEL | PZ__GFP_MEMALLOC, 2},
+	{PZ_GFP_TEMPORARY | PZ__GFP_MEMALLOC, 1},
 };
 
 static pz_gfp_t random_gfp(void)
@@ -82,7 +82,7 @@ static pz_gfp_t random_gfp(void)
 	r = (unsigned)rnd(total);
 	for (size_t i = 0;; i++) {
 		if (r < kinds[i].weight)
-			return kinds[i].gfp | (rnd(6) == 0 ? PZ_GFP_COLD : 0) | PZ_GFP_NOWARN;
+			return kinds[i].gfp | (rnd(6) == 0 ? PZ__GFP_COLD : 0) | PZ__GFP_NOWARN;
 		r -= kinds[i].weight;
 	}
 }
@@ -200,8 +200,8 @@ static void run(const struct model_run *r)
 			 * (the buddy lists, where the reserve is used),
 			 * unmovable or (taking CMA pages first) movable */
 			if (model.ha && model_below_low() && rnd(3) == 0) {
-				gfp = PZ_GFP_ATOMIC_MASK | PZ_GFP_NOWARN |
-				      (rnd(2) ? PZ_GFP_MOVABLE : 0);
+				gfp = PZ_GFP_ATOMIC | PZ__GFP_NOWARN |
+				      (rnd(2) ? PZ__GFP_MOVABLE : 0);
 				order = rnd(2) ? 1 + (unsigned)rnd(3) : 4 + (unsigned)rnd(PBO - 4);
 			}
 			ok = do_alloc(pz, gfp, order);
@@ -357,8 +357,8 @@ static void refusal_threshold(enum pz_profile prof)
 		pz_gfp_t gfp;
 		unsigned order;
 	} reqs[] = {
-		{PZ_GFP_KERNEL, 0},    {PZ_GFP_ATOMIC_MASK, 0}, {PZ_GFP_NOWAIT, 0},
-		{PZ_GFP_TEMPORARY, 3}, {PZ_GFP_ATOMIC_MASK, 3}, {PZ_GFP_HIGHUSER_MOVABLE, 9},
+		{PZ_GFP_KERNEL, 0},    {PZ_GFP_ATOMIC, 0}, {PZ_GFP_NOWAIT, 0},
+		{PZ_GFP_TEMPORARY, 3}, {PZ_GFP_ATOMIC, 3}, {PZ_GFP_HIGHUSER_MOVABLE, 9},
 	};
 	struct model_run r = {prof == PZ_PROFILE_LINUX_4_1 ? "linux-4.1 refusal" : "modern refusal",
 			      prof,
@@ -373,7 +373,7 @@ static void refusal_threshold(enum pz_profile prof)
 	model_where.run = &r;
 	model_where.seed = 0;
 	for (size_t k = 0; k < sizeof(reqs) / sizeof(reqs[0]); k++) {
-		pz_gfp_t g = reqs[k].gfp | PZ_GFP_NOWARN;
+		pz_gfp_t g = reqs[k].gfp | PZ__GFP_NOWARN;
 		unsigned long n = 0;
 		struct pz_zone_info zi;
 		pz_t *pz;
@@ -392,7 +392,7 @@ static void refusal_threshold(enum pz_profile prof)
 		assert_int_equal(pz_zone_info(pz, 0, PZ_ZONE_NORMAL, &zi), 0);
 		m = model.z[0].wmark[0];
 		mark = m;
-		if (g & PZ_GFP_HIGH)
+		if (g & PZ__GFP_HIGH)
 			mark -= mark / 2;
 		if (model_atomic(g))
 			mark -= mark / 4;
@@ -426,8 +426,8 @@ static void refusal_threshold(enum pz_profile prof)
 static void steal_by_found_order(enum pz_profile prof, unsigned chunk)
 {
 	struct model_run r = {"steal by found order", prof, &model_one_zone, 0, 0, 0, 0, 0};
-	const pz_gfp_t unmov = PZ_GFP_KERNEL | PZ_GFP_MEMALLOC | PZ_GFP_NOWARN;
-	const pz_gfp_t mov = PZ_GFP_HIGHUSER_MOVABLE | PZ_GFP_MEMALLOC | PZ_GFP_NOWARN;
+	const pz_gfp_t unmov = PZ_GFP_KERNEL | PZ__GFP_MEMALLOC | PZ__GFP_NOWARN;
+	const pz_gfp_t mov = PZ_GFP_HIGHUSER_MOVABLE | PZ__GFP_MEMALLOC | PZ__GFP_NOWARN;
 	uint64_t a = 0;
 	size_t ia = SIZE_MAX, ib = SIZE_MAX;
 	pz_t *pz;
@@ -508,7 +508,7 @@ static void test_highatomic_declines(void **state)
 	struct model_run r = {
 		"modern HIGHATOMIC declines", PZ_PROFILE_MODERN, &model_cma_zone, 1, 0, 0, 0, 0};
 	static const unsigned orders[] = {4, 4, 5};
-	const pz_gfp_t atomic = PZ_GFP_ATOMIC_MASK | PZ_GFP_NOWARN;
+	const pz_gfp_t atomic = PZ_GFP_ATOMIC | PZ__GFP_NOWARN;
 	pz_t *pz;
 
 	(void)state;
@@ -525,14 +525,14 @@ static void test_highatomic_declines(void **state)
 	for (model_where.op = 1;
 	     model_watermark_ok(&model.z[0], 0, model.z[0].wmark[1], model.z[0].type, PZ_ALLOC_CMA);
 	     model_where.op++) {
-		MODEL_CHECK(do_alloc(pz, PZ_GFP_HIGHUSER_MOVABLE | PZ_GFP_NOWARN, 0),
+		MODEL_CHECK(do_alloc(pz, PZ_GFP_HIGHUSER_MOVABLE | PZ__GFP_NOWARN, 0),
 			    "refused above LOW");
 		if (!(model_where.op % 64))
 			model_compare(pz);
 	}
 	model_compare(pz);
 	model_where.op++;
-	MODEL_CHECK(do_alloc(pz, atomic | PZ_GFP_MOVABLE, 4), "atomic movable order 4 refused");
+	MODEL_CHECK(do_alloc(pz, atomic | PZ__GFP_MOVABLE, 4), "atomic movable order 4 refused");
 	model_compare(pz);
 	MODEL_CHECK(model.ha_cma == 1 && model.pb[recs[nrec - 1].pfn >> PBO] == PZ_MT_CMA,
 		    "the atomic movable request did not get CMA pages");

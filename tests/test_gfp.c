@@ -52,11 +52,11 @@ static void test_gfp_zone_ignores_other_bits(void **state)
 {
 	(void)state;
 	const pz_gfp_t extra[] = {PZ_GFP_KERNEL,
-				  PZ_GFP_ATOMIC_MASK,
-				  PZ_GFP_COMP | PZ_GFP_ZERO,
-				  PZ_GFP_THISNODE | PZ_GFP_HARDWALL,
-				  PZ_GFP_RECLAIMABLE,
-				  PZ_GFP_BITS_MASK & ~PZ_GFP_ZONEMASK};
+				  PZ_GFP_ATOMIC,
+				  PZ__GFP_COMP | PZ__GFP_ZERO,
+				  PZ__GFP_THISNODE | PZ__GFP_HARDWALL,
+				  PZ__GFP_RECLAIMABLE,
+				  PZ__GFP_BITS_MASK & ~PZ_GFP_ZONEMASK};
 	for (unsigned i = 0; i < sizeof(extra) / sizeof(extra[0]); i++) {
 		for (unsigned bits = 0; bits < 16; bits++) {
 			pz_gfp_t g = (extra[i] & ~PZ_GFP_ZONEMASK) | bits;
@@ -77,9 +77,9 @@ static void test_gfp_zone_bad_combinations(void **state)
 		for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 			assert_int_equal(pz_gfp_zone((pz_gfp_t)bad[i], presents[p]), -PZ_EINVAL);
 	/* the named forbidden pairs */
-	assert_int_equal(pz_gfp_zone(PZ_GFP_DMA | PZ_GFP_HIGHMEM, ALL_ZONES), -PZ_EINVAL);
+	assert_int_equal(pz_gfp_zone(PZ_GFP_DMA | PZ__GFP_HIGHMEM, ALL_ZONES), -PZ_EINVAL);
 	assert_int_equal(pz_gfp_zone(PZ_GFP_DMA | PZ_GFP_DMA32, ALL_ZONES), -PZ_EINVAL);
-	assert_int_equal(pz_gfp_zone(PZ_GFP_HIGHMEM | PZ_GFP_DMA32, ALL_ZONES), -PZ_EINVAL);
+	assert_int_equal(pz_gfp_zone(PZ__GFP_HIGHMEM | PZ_GFP_DMA32, ALL_ZONES), -PZ_EINVAL);
 	assert_int_equal(pz_gfp_zone(PZ_GFP_KERNEL | PZ_GFP_DMA | PZ_GFP_DMA32, ALL_ZONES),
 			 -PZ_EINVAL);
 }
@@ -146,14 +146,14 @@ static void test_gfp_zone_composites(void **state)
 {
 	(void)state;
 	assert_int_equal(pz_gfp_zone(PZ_GFP_KERNEL, ALL_ZONES), PZ_ZONE_NORMAL);
-	assert_int_equal(pz_gfp_zone(PZ_GFP_ATOMIC_MASK, ALL_ZONES), PZ_ZONE_NORMAL);
+	assert_int_equal(pz_gfp_zone(PZ_GFP_ATOMIC, ALL_ZONES), PZ_ZONE_NORMAL);
 	assert_int_equal(pz_gfp_zone(PZ_GFP_USER, ALL_ZONES), PZ_ZONE_NORMAL);
 	assert_int_equal(pz_gfp_zone(PZ_GFP_TEMPORARY, ALL_ZONES), PZ_ZONE_NORMAL);
 	assert_int_equal(pz_gfp_zone(PZ_GFP_HIGHUSER, ALL_ZONES), PZ_ZONE_HIGHMEM);
 	assert_int_equal(pz_gfp_zone(PZ_GFP_HIGHUSER_MOVABLE, ALL_ZONES), PZ_ZONE_MOVABLE);
 	assert_int_equal(pz_gfp_zone(PZ_GFP_TRANSHUGE, ALL_ZONES), PZ_ZONE_MOVABLE);
-	assert_int_equal(pz_gfp_zone(PZ_GFP_MOVABLE, ALL_ZONES), PZ_ZONE_NORMAL);
-	assert_int_equal(pz_gfp_zone(PZ_GFP_KERNEL | PZ_GFP_MOVABLE, ALL_ZONES), PZ_ZONE_NORMAL);
+	assert_int_equal(pz_gfp_zone(PZ__GFP_MOVABLE, ALL_ZONES), PZ_ZONE_NORMAL);
+	assert_int_equal(pz_gfp_zone(PZ_GFP_KERNEL | PZ__GFP_MOVABLE, ALL_ZONES), PZ_ZONE_NORMAL);
 	assert_int_equal(pz_gfp_zone(PZ_GFP_KERNEL | PZ_GFP_DMA, ALL_ZONES), PZ_ZONE_DMA);
 	assert_int_equal(pz_gfp_zone(PZ_GFP_KERNEL | PZ_GFP_DMA32, ALL_ZONES), PZ_ZONE_DMA32);
 }
@@ -163,14 +163,15 @@ static void test_gfp_migratetype(void **state)
 {
 	(void)state;
 	assert_int_equal(pz_gfp_migratetype(0), PZ_MT_UNMOVABLE);
-	assert_int_equal(pz_gfp_migratetype(PZ_GFP_MOVABLE), PZ_MT_MOVABLE);
-	assert_int_equal(pz_gfp_migratetype(PZ_GFP_RECLAIMABLE), PZ_MT_RECLAIMABLE);
+	assert_int_equal(pz_gfp_migratetype(PZ__GFP_MOVABLE), PZ_MT_MOVABLE);
+	assert_int_equal(pz_gfp_migratetype(PZ__GFP_RECLAIMABLE), PZ_MT_RECLAIMABLE);
 	/* both: slot 3 (RESERVE in 4.1, HIGHATOMIC in 4.4) */
-	assert_int_equal(pz_gfp_migratetype(PZ_GFP_MOVABLE | PZ_GFP_RECLAIMABLE), PZ_MT_RESERVE);
-	assert_int_equal(pz_gfp_migratetype(PZ_GFP_MOVABLE | PZ_GFP_RECLAIMABLE), PZ_MT_HIGHATOMIC);
+	assert_int_equal(pz_gfp_migratetype(PZ__GFP_MOVABLE | PZ__GFP_RECLAIMABLE), PZ_MT_RESERVE);
+	assert_int_equal(pz_gfp_migratetype(PZ__GFP_MOVABLE | PZ__GFP_RECLAIMABLE),
+			 PZ_MT_HIGHATOMIC);
 
 	assert_int_equal(pz_gfp_migratetype(PZ_GFP_KERNEL), PZ_MT_UNMOVABLE);
-	assert_int_equal(pz_gfp_migratetype(PZ_GFP_ATOMIC_MASK), PZ_MT_UNMOVABLE);
+	assert_int_equal(pz_gfp_migratetype(PZ_GFP_ATOMIC), PZ_MT_UNMOVABLE);
 	assert_int_equal(pz_gfp_migratetype(PZ_GFP_USER), PZ_MT_UNMOVABLE);
 	assert_int_equal(pz_gfp_migratetype(PZ_GFP_HIGHUSER), PZ_MT_UNMOVABLE);
 	assert_int_equal(pz_gfp_migratetype(PZ_GFP_TEMPORARY), PZ_MT_RECLAIMABLE);
@@ -178,13 +179,13 @@ static void test_gfp_migratetype(void **state)
 	assert_int_equal(pz_gfp_migratetype(PZ_GFP_TRANSHUGE), PZ_MT_MOVABLE);
 
 	/* zone bits other than MOVABLE and all other flags do not matter */
-	assert_int_equal(pz_gfp_migratetype(PZ_GFP_DMA | PZ_GFP_MOVABLE), PZ_MT_MOVABLE);
+	assert_int_equal(pz_gfp_migratetype(PZ_GFP_DMA | PZ__GFP_MOVABLE), PZ_MT_MOVABLE);
 	assert_int_equal(pz_gfp_migratetype(PZ_GFP_DMA32 | PZ_GFP_KERNEL), PZ_MT_UNMOVABLE);
-	assert_int_equal(pz_gfp_migratetype(PZ_GFP_HIGHMEM | PZ_GFP_COMP | PZ_GFP_ZERO),
+	assert_int_equal(pz_gfp_migratetype(PZ__GFP_HIGHMEM | PZ__GFP_COMP | PZ__GFP_ZERO),
 			 PZ_MT_UNMOVABLE);
 	assert_int_equal(
-		pz_gfp_migratetype((PZ_GFP_BITS_MASK & ~(PZ_GFP_MOVABLE | PZ_GFP_RECLAIMABLE)) |
-				   PZ_GFP_RECLAIMABLE),
+		pz_gfp_migratetype((PZ__GFP_BITS_MASK & ~(PZ__GFP_MOVABLE | PZ__GFP_RECLAIMABLE)) |
+				   PZ__GFP_RECLAIMABLE),
 		PZ_MT_RECLAIMABLE);
 }
 
@@ -254,25 +255,26 @@ static void test_zone_type_names(void **state)
 static void test_gfp_composites(void **state)
 {
 	(void)state;
-	const pz_gfp_t need = PZ_GFP_DIRECT_RECLAIM | PZ_GFP_KSWAPD_RECLAIM | PZ_GFP_IO | PZ_GFP_FS;
+	const pz_gfp_t need =
+		PZ__GFP_DIRECT_RECLAIM | PZ__GFP_KSWAPD_RECLAIM | PZ__GFP_IO | PZ__GFP_FS;
 	assert_true((PZ_GFP_KERNEL & need) == need);
 	assert_true((PZ_GFP_KERNEL & PZ_GFP_ZONEMASK) == 0);
-	assert_true(PZ_GFP_WAIT == (PZ_GFP_DIRECT_RECLAIM | PZ_GFP_KSWAPD_RECLAIM));
-	assert_true(PZ_GFP_NOFS == (PZ_GFP_KERNEL & ~PZ_GFP_FS));
-	assert_true(PZ_GFP_NOIO == (PZ_GFP_KERNEL & ~(PZ_GFP_FS | PZ_GFP_IO)));
-	assert_true(PZ_GFP_USER == (PZ_GFP_KERNEL | PZ_GFP_HARDWALL));
-	assert_true(PZ_GFP_HIGHUSER_MOVABLE == (PZ_GFP_USER | PZ_GFP_HIGHMEM | PZ_GFP_MOVABLE));
-	assert_true(PZ_GFP_TEMPORARY == (PZ_GFP_KERNEL | PZ_GFP_RECLAIMABLE));
+	assert_true(PZ__GFP_WAIT == (PZ__GFP_DIRECT_RECLAIM | PZ__GFP_KSWAPD_RECLAIM));
+	assert_true(PZ_GFP_NOFS == (PZ_GFP_KERNEL & ~PZ__GFP_FS));
+	assert_true(PZ_GFP_NOIO == (PZ_GFP_KERNEL & ~(PZ__GFP_FS | PZ__GFP_IO)));
+	assert_true(PZ_GFP_USER == (PZ_GFP_KERNEL | PZ__GFP_HARDWALL));
+	assert_true(PZ_GFP_HIGHUSER_MOVABLE == (PZ_GFP_USER | PZ__GFP_HIGHMEM | PZ__GFP_MOVABLE));
+	assert_true(PZ_GFP_TEMPORARY == (PZ_GFP_KERNEL | PZ__GFP_RECLAIMABLE));
 	/* 4.4 GFP_ATOMIC: HIGH|ATOMIC|KSWAPD_RECLAIM, no direct reclaim */
-	assert_true((PZ_GFP_ATOMIC_MASK & PZ_GFP_DIRECT_RECLAIM) == 0);
-	assert_true((PZ_GFP_ATOMIC_MASK & PZ_GFP_HIGH) != 0);
-	assert_true(PZ_GFP_NOWAIT == PZ_GFP_KSWAPD_RECLAIM);
+	assert_true((PZ_GFP_ATOMIC & PZ__GFP_DIRECT_RECLAIM) == 0);
+	assert_true((PZ_GFP_ATOMIC & PZ__GFP_HIGH) != 0);
+	assert_true(PZ_GFP_NOWAIT == PZ__GFP_KSWAPD_RECLAIM);
 	/* THP: no kswapd wake */
-	assert_true((PZ_GFP_TRANSHUGE & PZ_GFP_KSWAPD_RECLAIM) == 0);
-	assert_true((PZ_GFP_TRANSHUGE & PZ_GFP_COMP) != 0);
+	assert_true((PZ_GFP_TRANSHUGE & PZ__GFP_KSWAPD_RECLAIM) == 0);
+	assert_true((PZ_GFP_TRANSHUGE & PZ__GFP_COMP) != 0);
 	/* every flag is inside the bit mask and the mask is 26 bits wide */
-	assert_true((PZ_GFP_KSWAPD_RECLAIM & PZ_GFP_BITS_MASK) != 0);
-	assert_true(PZ_GFP_BITS_MASK == ((1u << 26) - 1));
+	assert_true((PZ__GFP_KSWAPD_RECLAIM & PZ__GFP_BITS_MASK) != 0);
+	assert_true(PZ__GFP_BITS_MASK == ((1u << 26) - 1));
 }
 
 /* gfp formatting as the tracepoints print it. */
@@ -286,12 +288,12 @@ static void test_gfp_format_basic(void **state)
 	assert_string_equal(buf, "GFP_KERNEL");
 	assert_int_equal(n, strlen("GFP_KERNEL"));
 
-	n = pz_gfp_format(PZ_GFP_KERNEL | PZ_GFP_COMP, buf, sizeof(buf));
+	n = pz_gfp_format(PZ_GFP_KERNEL | PZ__GFP_COMP, buf, sizeof(buf));
 	assert_string_equal(buf, "GFP_KERNEL|GFP_COMP");
 	assert_int_equal(n, strlen("GFP_KERNEL|GFP_COMP"));
 
 	/* composite names come first, largest first: HIGHUSER_MOVABLE, not HIGHUSER */
-	n = pz_gfp_format(PZ_GFP_HIGHUSER_MOVABLE | PZ_GFP_COMP, buf, sizeof(buf));
+	n = pz_gfp_format(PZ_GFP_HIGHUSER_MOVABLE | PZ__GFP_COMP, buf, sizeof(buf));
 	assert_string_equal(buf, "GFP_HIGHUSER_MOVABLE|GFP_COMP");
 	assert_int_equal(n, strlen(buf));
 
@@ -299,7 +301,7 @@ static void test_gfp_format_basic(void **state)
 	assert_string_equal(buf, "GFP_HIGHUSER_MOVABLE");
 	assert_int_equal(n, strlen(buf));
 
-	n = pz_gfp_format(PZ_GFP_ATOMIC_MASK, buf, sizeof(buf));
+	n = pz_gfp_format(PZ_GFP_ATOMIC, buf, sizeof(buf));
 	assert_string_equal(buf, "GFP_ATOMIC");
 	assert_int_equal(n, strlen(buf));
 
@@ -309,7 +311,7 @@ static void test_gfp_format_basic(void **state)
 	assert_int_equal(n, strlen("GFP_NOWAIT"));
 
 	/* a lone modifier bit is named and contains its flag name */
-	n = pz_gfp_format(PZ_GFP_KERNEL | PZ_GFP_ZERO, buf, sizeof(buf));
+	n = pz_gfp_format(PZ_GFP_KERNEL | PZ__GFP_ZERO, buf, sizeof(buf));
 	assert_int_equal(n, strlen(buf));
 	assert_int_equal(strncmp(buf, "GFP_KERNEL|", 11), 0);
 	assert_non_null(strstr(buf, "ZERO"));
@@ -320,37 +322,37 @@ static void test_gfp_format_short_buffer(void **state)
 {
 	(void)state;
 	char full[256], buf[64];
-	size_t need = pz_gfp_format(PZ_GFP_KERNEL | PZ_GFP_COMP, full, sizeof(full));
+	size_t need = pz_gfp_format(PZ_GFP_KERNEL | PZ__GFP_COMP, full, sizeof(full));
 	assert_int_equal(need, strlen("GFP_KERNEL|GFP_COMP")); /* 19: 4.1 prints GFP_COMP */
 
 	memset(buf, 'X', sizeof(buf));
-	size_t n = pz_gfp_format(PZ_GFP_KERNEL | PZ_GFP_COMP, buf, 5);
+	size_t n = pz_gfp_format(PZ_GFP_KERNEL | PZ__GFP_COMP, buf, 5);
 	assert_int_equal(n, need);
 	assert_int_equal(buf[4], '\0');
 	assert_int_equal(strncmp(buf, "GFP_", 4), 0);
 	assert_int_equal(buf[5], 'X'); /* nothing written past len */
 
 	memset(buf, 'X', sizeof(buf));
-	n = pz_gfp_format(PZ_GFP_KERNEL | PZ_GFP_COMP, buf, 1);
+	n = pz_gfp_format(PZ_GFP_KERNEL | PZ__GFP_COMP, buf, 1);
 	assert_int_equal(n, need);
 	assert_int_equal(buf[0], '\0');
 	assert_int_equal(buf[1], 'X');
 
 	/* len 0: nothing written, the length still returned */
 	memset(buf, 'X', sizeof(buf));
-	n = pz_gfp_format(PZ_GFP_KERNEL | PZ_GFP_COMP, buf, 0);
+	n = pz_gfp_format(PZ_GFP_KERNEL | PZ__GFP_COMP, buf, 0);
 	assert_int_equal(n, need);
 	assert_int_equal(buf[0], 'X');
 
 	/* exactly need bytes: one short for the NUL, so cut by one */
 	memset(buf, 'X', sizeof(buf));
-	n = pz_gfp_format(PZ_GFP_KERNEL | PZ_GFP_COMP, buf, need);
+	n = pz_gfp_format(PZ_GFP_KERNEL | PZ__GFP_COMP, buf, need);
 	assert_int_equal(n, need);
 	assert_int_equal(strlen(buf), need - 1);
 	assert_int_equal(strncmp(buf, full, need - 1), 0);
 
 	/* need + 1 bytes: the whole text */
-	n = pz_gfp_format(PZ_GFP_KERNEL | PZ_GFP_COMP, buf, need + 1);
+	n = pz_gfp_format(PZ_GFP_KERNEL | PZ__GFP_COMP, buf, need + 1);
 	assert_int_equal(n, need);
 	assert_string_equal(buf, full);
 }

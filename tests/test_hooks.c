@@ -156,7 +156,7 @@ static enum pz_zone_reclaim_result h_reclaim(void *ctx, int nid, enum pz_zone_ty
 	assert_ptr_equal(ctx, &H);
 	assert_int_equal(nid, 0);
 	assert_int_equal(zone, PZ_ZONE_NORMAL);
-	assert_true(gfp & PZ_GFP_DIRECT_RECLAIM);
+	assert_true(gfp & PZ__GFP_DIRECT_RECLAIM);
 	assert_true(order < 11);
 	H.calls[H_RECLAIM]++;
 	if (H.depth)
@@ -173,8 +173,8 @@ static enum pz_zone_reclaim_result h_reclaim(void *ctx, int nid, enum pz_zone_ty
 			return PZ_ZONE_RECLAIM_SUCCESS;
 		case RM_REENTER: {
 			H.depth++;
-			pz_page_t *p = pz_alloc_pages(H.pz, PZ_GFP_KERNEL | PZ_GFP_NOWARN, 0);
-			pz_page_t *q = pz_alloc_pages(H.pz, PZ_GFP_ATOMIC_MASK | PZ_GFP_NOWARN, 1);
+			pz_page_t *p = pz_alloc_pages(H.pz, PZ_GFP_KERNEL | PZ__GFP_NOWARN, 0);
+			pz_page_t *q = pz_alloc_pages(H.pz, PZ_GFP_ATOMIC | PZ__GFP_NOWARN, 1);
 			H.depth--;
 			if (p)
 				hold(p, 0);
@@ -248,7 +248,7 @@ static void sequence(enum pz_profile profile, uint64_t seed)
 
 		if (what < 60) {
 			unsigned order = (unsigned)((r >> 8) % 3);
-			pz_gfp_t gfp = ((r >> 16) % 10 ? PZ_GFP_NOWARN : 0) |
+			pz_gfp_t gfp = ((r >> 16) % 10 ? PZ__GFP_NOWARN : 0) |
 				       ((r >> 20) & 1 ? PZ_GFP_KERNEL : PZ_GFP_HIGHUSER_MOVABLE);
 			pz_page_t *p = pz_alloc_pages(H.pz, gfp, order);
 
@@ -265,7 +265,7 @@ static void sequence(enum pz_profile profile, uint64_t seed)
 			}
 		} else if (what < 90) {
 			memset(list, 0, sizeof(list));
-			size_t got = pz_alloc_pages_bulk(H.pz, PZ_GFP_KERNEL | PZ_GFP_NOWARN, -1,
+			size_t got = pz_alloc_pages_bulk(H.pz, PZ_GFP_KERNEL | PZ__GFP_NOWARN, -1,
 							 NULL, 8, list);
 			assert_int_equal(pz_free_page_list(H.pz, list, got, (int)(r >> 8) & 1), 0);
 		} else if (what < 93) {

@@ -245,7 +245,7 @@ static void test_config_nodes_any_pfn_order(void **state)
 	pz_t *pz = tu_create(&cfg);
 	assert_non_null(pz);
 	tu_validate(pz);
-	pz_page_t *p = pz_alloc_pages_node(pz, 1, PZ_GFP_KERNEL | PZ_GFP_THISNODE, 0);
+	pz_page_t *p = pz_alloc_pages_node(pz, 1, PZ_GFP_KERNEL | PZ__GFP_THISNODE, 0);
 	assert_non_null(p);
 	assert_int_equal(pz_page_to_nid(pz, p), 1);
 	assert_true(pz_page_to_pfn(pz, p) >= 8192 && pz_page_to_pfn(pz, p) < 16384);

@@ -58,7 +58,8 @@ static void deplete(struct rm_cache *c, int nid)
 	 * wake (and in deterministic mode run) kswapd while filling */
 	while (zone_free(c->pz, nid) >= low)
 		assert_int_equal(
-			rm_fill(c, 64, (PZ_GFP_KERNEL & ~PZ_GFP_KSWAPD_RECLAIM) | PZ_GFP_HIGH), 64);
+			rm_fill(c, 64, (PZ_GFP_KERNEL & ~PZ__GFP_KSWAPD_RECLAIM) | PZ__GFP_HIGH),
+			64);
 }
 
 static void on_wait(void *ctx, enum pz_wait_reason why, unsigned usecs)
@@ -328,7 +329,7 @@ static void simulate(enum pz_profile profile, uint64_t seed, struct digest *d)
 			assert_int_equal(pz_free_pages(pz, k->pages[at], 0), 0);
 			k->pages[at] = k->pages[--k->n];
 		} else {
-			failed = !rm_fill(k, 1, PZ_GFP_KERNEL | PZ_GFP_NOWARN);
+			failed = !rm_fill(k, 1, PZ_GFP_KERNEL | PZ__GFP_NOWARN);
 		}
 		/* what the slow path does when the LOW check fails */
 		if (failed || zone_free(pz, nid) <= wmark(pz, nid, 1))

@@ -304,7 +304,7 @@ static void test_lazy_tails_observably_equal(void **state)
 		pz_errors(pz, &e0);
 		for (unsigned k = 0; k < 4; k++) {
 			unsigned o = orders[k];
-			pz_page_t *h = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_COMP, o);
+			pz_page_t *h = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ__GFP_COMP, o);
 			pz_page_t *plain = pz_alloc_pages(pz, PZ_GFP_KERNEL, o);
 			pz_page_t *single = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0);
 			uint64_t pfn = pz_page_to_pfn(pz, h), ppfn = pz_page_to_pfn(pz, plain);
@@ -406,7 +406,7 @@ static void test_highatomic_reserve(void **state)
 		assert_int_equal(pz_zone_watermark_ok(pz, 0, PZ_ZONE_NORMAL, 3, PZ_ALLOC_WMARK_LOW,
 						      PZ_ZONE_NORMAL),
 				 0);
-		atomic[natomic] = pz_alloc_pages(pz, PZ_GFP_ATOMIC_MASK, 3);
+		atomic[natomic] = pz_alloc_pages(pz, PZ_GFP_ATOMIC, 3);
 		assert_non_null(atomic[natomic]);
 		zi = normal(pz);
 		if (v) {
@@ -424,12 +424,13 @@ static void test_highatomic_reserve(void **state)
 				on_ha += zi.nr_free_mt[o][PZ_MT_HIGHATOMIC] << o;
 			assert_true(on_ha > 0);
 			/* the next atomic order-3 requests use the reserve */
-			atomic[++natomic] = pz_alloc_pages(pz, PZ_GFP_ATOMIC_MASK, 3);
+			atomic[++natomic] = pz_alloc_pages(pz, PZ_GFP_ATOMIC, 3);
 			assert_non_null(atomic[natomic]);
 			assert_int_equal(block_type(pz, atomic[natomic]), PZ_MT_HIGHATOMIC);
 			/* ordinary order-3 requests never do */
 			for (int i = 0; i < 8; i++) {
-				pz_page_t *k = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_NOWARN, 3);
+				pz_page_t *k =
+					pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ__GFP_NOWARN, 3);
 
 				if (!k)
 					break;
@@ -439,7 +440,7 @@ static void test_highatomic_reserve(void **state)
 			/* more atomic requests: the reserve grows one block at a
 			 * time up to 1% of the zone plus one block */
 			while (natomic + 1 < 64 &&
-			       (atomic[natomic + 1] = pz_alloc_pages(pz, PZ_GFP_ATOMIC_MASK, 3)))
+			       (atomic[natomic + 1] = pz_alloc_pages(pz, PZ_GFP_ATOMIC, 3)))
 				natomic++;
 			zi = normal(pz);
 			assert_true(zi.nr_reserved_highatomic > 512);
@@ -483,13 +484,13 @@ static void test_highatomic_hidden_from_watermark(void **state)
 
 	while ((uint64_t)normal(pz).stat[PZ_NR_FREE_PAGES] > zi.wmark_low)
 		assert_non_null(fill[nfill++] = pz_alloc_pages(pz, PZ_GFP_HIGHUSER_MOVABLE, 0));
-	a = pz_alloc_pages(pz, PZ_GFP_ATOMIC_MASK, 3);
+	a = pz_alloc_pages(pz, PZ_GFP_ATOMIC, 3);
 	assert_non_null(a);
 	assert_int_equal(normal(pz).nr_reserved_highatomic, 512);
 	/* atomic order-0 pages (they may go below MIN) until free is within
 	 * the reserve of MIN */
 	while ((uint64_t)normal(pz).stat[PZ_NR_FREE_PAGES] > zi.wmark_min + 256)
-		assert_non_null(fill[nfill++] = pz_alloc_pages(pz, PZ_GFP_ATOMIC_MASK, 0));
+		assert_non_null(fill[nfill++] = pz_alloc_pages(pz, PZ_GFP_ATOMIC, 0));
 	zi = normal(pz);
 	assert_true((uint64_t)zi.stat[PZ_NR_FREE_PAGES] > zi.wmark_min);
 	assert_true((uint64_t)zi.stat[PZ_NR_FREE_PAGES] <= zi.wmark_min + 512);
@@ -522,7 +523,7 @@ static void test_highatomic_limit_exact(void **state)
 	while ((uint64_t)normal(pz).stat[PZ_NR_FREE_PAGES] > zi.wmark_low)
 		assert_non_null(fill[nfill++] = pz_alloc_pages(pz, PZ_GFP_HIGHUSER_MOVABLE, 0));
 	while (natomic < 64 &&
-	       (atomic[natomic] = pz_alloc_pages(pz, PZ_GFP_ATOMIC_MASK | PZ_GFP_NOWARN, 3)))
+	       (atomic[natomic] = pz_alloc_pages(pz, PZ_GFP_ATOMIC | PZ__GFP_NOWARN, 3)))
 		natomic++;
 	assert_true(natomic > 8);
 	zi = normal(pz);
@@ -552,7 +553,7 @@ static void test_highatomic_hidden_from_pcp_shortcut(void **state)
 
 	while ((uint64_t)normal(pz).stat[PZ_NR_FREE_PAGES] > zi.wmark_low)
 		assert_non_null(fill[nfill++] = pz_alloc_pages(pz, PZ_GFP_HIGHUSER_MOVABLE, 0));
-	a = pz_alloc_pages(pz, PZ_GFP_ATOMIC_MASK, 3);
+	a = pz_alloc_pages(pz, PZ_GFP_ATOMIC, 3);
 	assert_non_null(a);
 	assert_int_equal(normal(pz).nr_reserved_highatomic, 512);
 	/* MIN 1024, LOW 1280: LOW - MIN is smaller than the reserve */
@@ -562,7 +563,7 @@ static void test_highatomic_hidden_from_pcp_shortcut(void **state)
 	assert_int_equal(zi.wmark_low, 1280);
 	/* atomic (UNMOVABLE) order-0 pages down to MIN + the reserve */
 	while ((uint64_t)normal(pz).stat[PZ_NR_FREE_PAGES] > zi.wmark_min + 512)
-		assert_non_null(fill[nfill++] = pz_alloc_pages(pz, PZ_GFP_ATOMIC_MASK, 0));
+		assert_non_null(fill[nfill++] = pz_alloc_pages(pz, PZ_GFP_ATOMIC, 0));
 	zi = normal(pz);
 	assert_true((uint64_t)zi.stat[PZ_NR_FREE_PAGES] > zi.wmark_low);
 	assert_true((uint64_t)zi.stat[PZ_NR_FREE_PAGES] <= zi.wmark_min + 512);
@@ -577,10 +578,10 @@ static void test_highatomic_hidden_from_pcp_shortcut(void **state)
 		pz_zone_watermark_ok(pz, 0, PZ_ZONE_NORMAL, 0, PZ_ALLOC_WMARK_MIN, PZ_ZONE_NORMAL),
 		0);
 	/* (a request that may reclaim would unreserve the block before failing) */
-	p = pz_alloc_pages(pz, (PZ_GFP_HIGHUSER_MOVABLE & ~PZ_GFP_DIRECT_RECLAIM) | PZ_GFP_NOWARN,
+	p = pz_alloc_pages(pz, (PZ_GFP_HIGHUSER_MOVABLE & ~PZ__GFP_DIRECT_RECLAIM) | PZ__GFP_NOWARN,
 			   0);
 	assert_null(p);
-	p = pz_alloc_pages(pz, PZ_GFP_ATOMIC_MASK | PZ_GFP_MOVABLE, 0);
+	p = pz_alloc_pages(pz, PZ_GFP_ATOMIC | PZ__GFP_MOVABLE, 0);
 	assert_non_null(p);
 	assert_int_equal(pz_page_to_pfn(pz, p), hot);
 	fill[nfill++] = p;

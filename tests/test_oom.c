@@ -16,7 +16,7 @@
 #include <string.h>
 #include <time.h>
 
-#define NW PZ_GFP_NOWARN
+#define NW PZ__GFP_NOWARN
 
 static const enum pz_profile profiles[] = {PZ_PROFILE_LINUX_4_1, PZ_PROFILE_MODERN};
 
@@ -168,7 +168,7 @@ static void test_victim_reaches_reserves(void **state)
 		tp_release(pz, 0);
 		pz_drain_all_pages(pz);
 		/* down to MIN: requests that may not use the reserves */
-		while (pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_NORETRY | NW, 0))
+		while (pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ__GFP_NORETRY | NW, 0))
 			;
 		pz_task_init(&task);
 		pz_set_current_task(&task);
@@ -227,7 +227,7 @@ static void test_nested_allocation(void **state)
 		assert_int_equal(pz_free_pages(pz, p, 0), 0);
 
 		atomic_store(&H.calls, 0);
-		H.nested_gfp = PZ_GFP_KERNEL | PZ_GFP_NORETRY | NW;
+		H.nested_gfp = PZ_GFP_KERNEL | PZ__GFP_NORETRY | NW;
 		tp_exhaust(pz);
 		p = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0);
 		assert_non_null(p);
@@ -246,10 +246,10 @@ static void test_exclusions(void **state)
 		pz_gfp_t gfp;
 		unsigned order, task_flags;
 	} cases[] = {
-		{PZ_GFP_KERNEL | PZ_GFP_REPEAT, 4, 0},
+		{PZ_GFP_KERNEL | PZ__GFP_REPEAT, 4, 0},
 		{PZ_GFP_KERNEL | PZ_GFP_DMA, 0, 0},
 		{PZ_GFP_KERNEL, 0, PZ_TASK_DUMPCORE},
-		{PZ_GFP_KERNEL | PZ_GFP_THISNODE, 0, 0},
+		{PZ_GFP_KERNEL | PZ__GFP_THISNODE, 0, 0},
 	};
 	for (unsigned i = 0; i < 2; i++)
 		for (unsigned c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
@@ -290,7 +290,7 @@ static void test_nofail_past_exclusions(void **state)
 		pz_set_current_task(&task);
 		nofail_release_at = 3;
 		tp_on_wait = release_on_oom_wait;
-		pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_NOFAIL, 0);
+		pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ__GFP_NOFAIL, 0);
 		tp_on_wait = NULL;
 		pz_set_current_task(NULL);
 		assert_non_null(p);
@@ -419,7 +419,7 @@ static void test_nofail_delayed_free(void **state)
 		atomic_store(&freer_started, 0);
 		assert_int_equal(pz_set_oom_handler(pz, start_freer, NULL), 0);
 		tp_on_wait = drain_on_wait;
-		pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_NOFAIL, 0);
+		pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ__GFP_NOFAIL, 0);
 		tp_on_wait = NULL;
 		assert_int_equal(pthread_join(freer, NULL), 0);
 		assert_non_null(p);

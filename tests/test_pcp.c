@@ -41,11 +41,11 @@ static void test_fast_order0_ignores_highatomic(void **state)
 	pz_page_t **fill = calloc(70000, sizeof(*fill)), *a, *g, *f;
 	size_t nfill = 0;
 	pz_nodemask_t all = 1;
-	const pz_gfp_t gfp = PZ_GFP_NOWAIT | PZ_GFP_MOVABLE | PZ_GFP_NOWARN;
+	const pz_gfp_t gfp = PZ_GFP_NOWAIT | PZ__GFP_MOVABLE | PZ__GFP_NOWARN;
 
 	while ((uint64_t)tu_zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_NR_FREE_PAGES] > zi.wmark_low)
 		assert_non_null(fill[nfill++] = pz_alloc_pages(pz, PZ_GFP_HIGHUSER_MOVABLE, 0));
-	a = pz_alloc_pages(pz, PZ_GFP_ATOMIC_MASK, 3);
+	a = pz_alloc_pages(pz, PZ_GFP_ATOMIC, 3);
 	assert_non_null(a);
 	zi = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
 	assert_int_equal(zi.nr_reserved_highatomic, 512);
@@ -84,7 +84,7 @@ static void test_highatomic_pcp_orders(void **state)
 	pz_drain_all_pages(pz);
 	while ((uint64_t)tu_zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_NR_FREE_PAGES] > zi.wmark_low)
 		assert_non_null(fill[nfill++] = pz_alloc_pages(pz, PZ_GFP_HIGHUSER_MOVABLE, 0));
-	a = pz_alloc_pages(pz, PZ_GFP_ATOMIC_MASK | PZ_GFP_NOWARN, 4); /* order 4: buddy path */
+	a = pz_alloc_pages(pz, PZ_GFP_ATOMIC | PZ__GFP_NOWARN, 4); /* order 4: buddy path */
 	assert_non_null(a);
 	{
 		uint64_t blk = pz_page_to_pfn(pz, a) >> 9;
@@ -99,7 +99,7 @@ static void test_highatomic_pcp_orders(void **state)
 		pz_drain_all_pages(pz);
 	}
 	while ((fill[nfill] =
-			pz_alloc_pages(pz, PZ_GFP_ATOMIC_MASK | PZ_GFP_MOVABLE | PZ_GFP_NOWARN, 0)))
+			pz_alloc_pages(pz, PZ_GFP_ATOMIC | PZ__GFP_MOVABLE | PZ__GFP_NOWARN, 0)))
 		nfill++;
 	zi = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
 	for (unsigned o = 0; o < 11; o++) {
@@ -111,8 +111,8 @@ static void test_highatomic_pcp_orders(void **state)
 	       "%llu\n",
 	       (unsigned long long)zi.nr_reserved_highatomic, (long long)zi.stat[PZ_NR_FREE_PAGES],
 	       (unsigned long long)zi.wmark_min, (unsigned long long)ha, (unsigned long long)ha3);
-	o3 = pz_alloc_pages(pz, PZ_GFP_ATOMIC_MASK | PZ_GFP_NOWARN, 3);
-	o4 = pz_alloc_pages(pz, PZ_GFP_ATOMIC_MASK | PZ_GFP_NOWARN, 4);
+	o3 = pz_alloc_pages(pz, PZ_GFP_ATOMIC | PZ__GFP_NOWARN, 3);
+	o4 = pz_alloc_pages(pz, PZ_GFP_ATOMIC | PZ__GFP_NOWARN, 4);
 	printf("GFP_ATOMIC order 3: %s; order 4: %s\n", o3 ? "ok" : "FAILED", o4 ? "ok" : "FAILED");
 	assert_non_null(o3);
 	assert_non_null(o4);

@@ -92,12 +92,12 @@ static void test_poison_high_order(void **state)
 	pz_t *pz = make(PZ_DEBUG_POISON, 1);
 	struct pz_errors e;
 
-	pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_COMP, 9);
+	pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ__GFP_COMP, 9);
 	unsigned char *a = pz_page_address(pz, p);
 	assert_int_equal(pz_free_pages(pz, p, 9), 0);
 	assert_int_equal(a[511 * 4096 + 7], PZ_POISON_BYTE);
 	a[511 * 4096 + 7] = 1;
-	pz_page_t *q = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_COMP | PZ_GFP_ZERO, 9);
+	pz_page_t *q = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ__GFP_COMP | PZ__GFP_ZERO, 9);
 	assert_ptr_equal(q, p);
 	pz_errors(pz, &e);
 	assert_int_equal(e.use_after_free, 1);

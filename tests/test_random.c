@@ -139,7 +139,7 @@ static void compare_model(pz_t *pz)
 
 static pz_gfp_t random_gfp(unsigned order, int *comp)
 {
-	static const pz_gfp_t kinds[] = {PZ_GFP_KERNEL, PZ_GFP_HIGHUSER_MOVABLE, PZ_GFP_ATOMIC_MASK,
+	static const pz_gfp_t kinds[] = {PZ_GFP_KERNEL, PZ_GFP_HIGHUSER_MOVABLE, PZ_GFP_ATOMIC,
 					 PZ_GFP_KERNEL | PZ_GFP_DMA32, PZ_GFP_TEMPORARY};
 	static const unsigned weights[] = {30, 35, 10, 10, 15};
 	unsigned r = (unsigned)rnd(100), k = 0;
@@ -150,11 +150,11 @@ static pz_gfp_t random_gfp(unsigned order, int *comp)
 	pz_gfp_t g = kinds[k];
 	*comp = 0;
 	if (order > 0 && rnd(3) == 0) {
-		g |= PZ_GFP_COMP;
+		g |= PZ__GFP_COMP;
 		*comp = 1;
 	}
 	if (rnd(10) == 0)
-		g |= PZ_GFP_COLD;
+		g |= PZ__GFP_COLD;
 	return g;
 }
 

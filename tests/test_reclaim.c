@@ -455,7 +455,7 @@ static void test_register_errors(void **state)
 	assert_int_equal(pz_register_shrinker(pz, &c.s), -PZ_EINVAL);
 	assert_int_equal(pz_direct_reclaim(pz, 1, PZ_GFP_KERNEL, 0, &p), -PZ_ENODEV);
 	assert_int_equal(pz_direct_reclaim(pz, 0, PZ_GFP_KERNEL, 0, NULL), -PZ_EINVAL);
-	assert_int_equal(pz_direct_reclaim(pz, 0, PZ_GFP_DMA | PZ_GFP_HIGHMEM, 0, &p), -PZ_EINVAL);
+	assert_int_equal(pz_direct_reclaim(pz, 0, PZ_GFP_DMA | PZ__GFP_HIGHMEM, 0, &p), -PZ_EINVAL);
 	assert_int_equal(pz_unregister_shrinker(pz, &c.s), 0);
 	tu_destroy(pz);
 }

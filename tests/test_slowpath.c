@@ -98,7 +98,7 @@ struct row {
 };
 
 #define K  PZ_GFP_KERNEL
-#define NW PZ_GFP_NOWARN
+#define NW PZ__GFP_NOWARN
 
 static void run_row(enum pz_profile profile, const struct row *r)
 {
@@ -130,19 +130,19 @@ static const struct row rows_41[] = {
 	{"GFP_KERNEL order 0", K, 0, 0, 1, 0, 1, false},
 	{"GFP_NOFS order 0", PZ_GFP_NOFS, 0, 0, LOOP_AT, 0, 0, true},
 	{"GFP_NOIO order 0", PZ_GFP_NOIO, 0, 0, LOOP_AT, 0, 0, true},
-	{"GFP_KERNEL|NORETRY order 0", K | PZ_GFP_NORETRY, 0, 0, 1, 0, 0, false},
-	{"GFP_KERNEL|NOFAIL order 0", K | PZ_GFP_NOFAIL, 0, 0, LOOP_AT, 0, LOOP_AT - 1, true},
+	{"GFP_KERNEL|NORETRY order 0", K | PZ__GFP_NORETRY, 0, 0, 1, 0, 0, false},
+	{"GFP_KERNEL|NOFAIL order 0", K | PZ__GFP_NOFAIL, 0, 0, LOOP_AT, 0, LOOP_AT - 1, true},
 	{"GFP_KERNEL order 3", K, 3, 0, 1, 1, 1, false},
 	{"GFP_NOFS order 3", PZ_GFP_NOFS, 3, 0, LOOP_AT, LOOP_AT, 0, true},
 	{"GFP_KERNEL order 4", K, 4, 0, 1, 2, 0, false},
-	{"GFP_KERNEL|REPEAT order 4", K | PZ_GFP_REPEAT, 4, 0, 1, 1, 0, false},
+	{"GFP_KERNEL|REPEAT order 4", K | PZ__GFP_REPEAT, 4, 0, 1, 1, 0, false},
 	{"GFP_NOFS order 9", PZ_GFP_NOFS, 9, 0, 1, 2, 0, false},
-	{"GFP_ATOMIC order 0", PZ_GFP_ATOMIC_MASK, 0, 0, 0, 0, 0, false},
+	{"GFP_ATOMIC order 0", PZ_GFP_ATOMIC, 0, 0, 0, 0, 0, false},
 	{"GFP_NOWAIT order 0", PZ_GFP_NOWAIT, 0, 0, 0, 0, 0, false},
 	{"GFP_KERNEL, OOM victim", K, 0, PZ_TASK_OOM_VICTIM, 0, 0, 0, false},
 	{"GFP_KERNEL, PF_MEMALLOC", K, 0, PZ_TASK_MEMALLOC, 0, 0, 0, false},
 	{"GFP_KERNEL|DMA (lowmem: no OOM)", K | PZ_GFP_DMA, 0, 0, 1, 0, 0, false},
-	{"GFP_KERNEL|THISNODE", K | PZ_GFP_THISNODE, 0, 0, 1, 0, 0, false},
+	{"GFP_KERNEL|THISNODE", K | PZ__GFP_THISNODE, 0, 0, 1, 0, 0, false},
 	{"GFP_TRANSHUGE order 9", PZ_GFP_TRANSHUGE, 9, 0, 1, 2, 0, false},
 	{"GFP_KERNEL order 0, PF_DUMPCORE", K, 0, PZ_TASK_DUMPCORE, 1, 0, 0, false},
 };
@@ -154,20 +154,20 @@ static const struct row rows_61[] = {
 	{"GFP_KERNEL order 0", K, 0, 0, 1, 0, 1, false},
 	{"GFP_NOFS order 0", PZ_GFP_NOFS, 0, 0, LOOP_AT, 0, 0, true},
 	{"GFP_NOIO order 0", PZ_GFP_NOIO, 0, 0, LOOP_AT, 0, 0, true},
-	{"GFP_KERNEL|NORETRY order 0", K | PZ_GFP_NORETRY, 0, 0, 1, 0, 0, false},
+	{"GFP_KERNEL|NORETRY order 0", K | PZ__GFP_NORETRY, 0, 0, 1, 0, 0, false},
 	{"GFP_KERNEL|RETRY_MAYFAIL order 0", K | PZ_GFP_RETRY_MAYFAIL, 0, 0, 1, 0, 0, false},
-	{"GFP_KERNEL|NOFAIL order 0", K | PZ_GFP_NOFAIL, 0, 0, LOOP_AT, 0, LOOP_AT - 1, true},
+	{"GFP_KERNEL|NOFAIL order 0", K | PZ__GFP_NOFAIL, 0, 0, LOOP_AT, 0, LOOP_AT - 1, true},
 	{"GFP_KERNEL order 3", K, 3, 0, 1, 2, 1, false},
 	{"GFP_HIGHUSER_MOVABLE order 3", PZ_GFP_HIGHUSER_MOVABLE, 3, 0, 1, 1, 1, false},
 	{"GFP_NOIO order 3", PZ_GFP_NOIO, 3, 0, LOOP_AT, LOOP_AT - 1, 0, true},
 	{"GFP_KERNEL order 4", K, 4, 0, 1, 2, 0, false},
 	{"GFP_KERNEL|RETRY_MAYFAIL order 4", K | PZ_GFP_RETRY_MAYFAIL, 4, 0, 1, 2, 0, false},
-	{"GFP_ATOMIC order 0", PZ_GFP_ATOMIC_MASK, 0, 0, 0, 0, 0, false},
+	{"GFP_ATOMIC order 0", PZ_GFP_ATOMIC, 0, 0, 0, 0, 0, false},
 	{"GFP_NOWAIT order 0", PZ_GFP_NOWAIT, 0, 0, 0, 0, 0, false},
 	{"GFP_KERNEL, OOM victim", K, 0, PZ_TASK_OOM_VICTIM, 1, 0, 1, false},
 	{"GFP_KERNEL, PF_MEMALLOC", K, 0, PZ_TASK_MEMALLOC, 0, 0, 0, false},
 	{"GFP_KERNEL|DMA (lowmem: no OOM)", K | PZ_GFP_DMA, 0, 0, 1, 0, 0, false},
-	{"GFP_KERNEL|THISNODE", K | PZ_GFP_THISNODE, 0, 0, 1, 0, 0, false},
+	{"GFP_KERNEL|THISNODE", K | PZ__GFP_THISNODE, 0, 0, 1, 0, 0, false},
 	{"THP: costly NORETRY, compaction skipped", PZ_GFP_TRANSHUGE, 9, 0, 0, 1, 0, false},
 	{"GFP_KERNEL order 0, PF_DUMPCORE", K, 0, PZ_TASK_DUMPCORE, 1, 0, 0, false},
 };
@@ -264,7 +264,7 @@ static void test_repeat_41(void **state)
 	(void)state;
 	pz_t *pz = setup(PZ_PROFILE_LINUX_4_1);
 	R.reclaim_progress = 1;
-	assert_null(request(pz, K | PZ_GFP_REPEAT, 4));
+	assert_null(request(pz, K | PZ__GFP_REPEAT, 4));
 	assert_int_equal(R.n[PZ_STEP_RECLAIM], 16);
 	assert_int_equal(R.ncompact, 17);
 	assert_int_equal(R.n[PZ_STEP_DRAIN], 16);
@@ -274,7 +274,7 @@ static void test_repeat_41(void **state)
 
 	/* no progress: no drain, and the OOM step excludes the costly order */
 	pz = setup(PZ_PROFILE_LINUX_4_1);
-	assert_null(request(pz, K | PZ_GFP_REPEAT, 4));
+	assert_null(request(pz, K | PZ__GFP_REPEAT, 4));
 	assert_int_equal(R.n[PZ_STEP_DRAIN], 0);
 	assert_int_equal(R.n[PZ_STEP_OOM], 1);
 	teardown(pz, NULL, 0);
@@ -325,7 +325,7 @@ static void test_drain_after_reclaim_modern(void **state)
 	(void)state;
 	pz_t *pz = setup(PZ_PROFILE_MODERN);
 	R.reclaim_progress = 1;
-	assert_null(request(pz, K | PZ_GFP_NORETRY, 0));
+	assert_null(request(pz, K | PZ__GFP_NORETRY, 0));
 	assert_int_equal(R.n[PZ_STEP_RECLAIM], 1);
 	assert_int_equal(R.n[PZ_STEP_DRAIN], 1);
 	assert_int_equal(R.n[PZ_STEP_UNRESERVE], 1);
@@ -353,7 +353,7 @@ static void test_nofail_high_priority_41(void **state)
 	pz_set_current_task(&task);
 	release_after_waits = 5;
 	tp_on_wait = release_on_wait;
-	pz_page_t *p = request(pz, K | PZ_GFP_NOFAIL, 0);
+	pz_page_t *p = request(pz, K | PZ__GFP_NOFAIL, 0);
 	tp_on_wait = NULL;
 	pz_set_current_task(NULL);
 	assert_non_null(p);
@@ -472,7 +472,7 @@ static void run_race(enum pz_profile profile, enum pz_slow_step when, unsigned o
 {
 	uint64_t st[PZ_OOM_NR_STATS];
 	static struct tu_machine tm;
-	const pz_gfp_t take = PZ_GFP_ATOMIC_MASK | PZ_GFP_MEMALLOC | NW;
+	const pz_gfp_t take = PZ_GFP_ATOMIC | PZ__GFP_MEMALLOC | NW;
 	const pz_nodemask_t node0 = 0x1;
 	pz_page_t **held = calloc(16384, sizeof(*held)), *p;
 	size_t n = 0;

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define GFP_RESERVE (PZ_GFP_KERNEL | PZ_GFP_MEMALLOC)
+#define GFP_RESERVE (PZ_GFP_KERNEL | PZ__GFP_MEMALLOC)
 #define MAXO	    11
 
 static struct tu_machine tm;

@@ -41,7 +41,7 @@ struct worker {
 };
 
 static const pz_gfp_t kinds[] = {PZ_GFP_KERNEL, PZ_GFP_HIGHUSER_MOVABLE, PZ_GFP_TEMPORARY,
-				 PZ_GFP_ATOMIC_MASK, PZ_GFP_KERNEL | PZ_GFP_COMP};
+				 PZ_GFP_ATOMIC, PZ_GFP_KERNEL | PZ__GFP_COMP};
 
 static void give_away(struct shared *sh, pz_page_t *p, unsigned order)
 {
@@ -92,7 +92,7 @@ static void *work(void *arg)
 		pz_host_set_cpu((int)(r % 2));
 		if (r % 100 < 45 && n < 32) {
 			unsigned order = (r >> 8) % 8 == 0 ? (unsigned)((r >> 12) % 10) : 0;
-			pz_gfp_t gfp = kinds[(r >> 20) % 5] | PZ_GFP_NOWARN;
+			pz_gfp_t gfp = kinds[(r >> 20) % 5] | PZ__GFP_NOWARN;
 			pz_page_t *p = pz_alloc_pages(sh->pz, gfp, order);
 
 			if (!p) {
@@ -117,7 +117,7 @@ static void *work(void *arg)
 			take_one(sh);
 		} else if (r % 100 < 92) {
 			pz_page_t *bulk[16] = {0};
-			size_t got = pz_alloc_pages_bulk(sh->pz, PZ_GFP_KERNEL | PZ_GFP_NOWARN, -1,
+			size_t got = pz_alloc_pages_bulk(sh->pz, PZ_GFP_KERNEL | PZ__GFP_NOWARN, -1,
 							 NULL, 16, bulk);
 
 			atomic_fetch_add(&sh->allocs, got);

@@ -111,7 +111,7 @@ static void *allocator(void *arg)
 	for (unsigned i = 0; i < OPS; i++) {
 		uint64_t r = tu_rand(&seed);
 		int nid = (int)(r & 1);
-		pz_page_t *p = pz_alloc_pages_node(pz, nid, PZ_GFP_KERNEL | PZ_GFP_NOWARN, 0);
+		pz_page_t *p = pz_alloc_pages_node(pz, nid, PZ_GFP_KERNEL | PZ__GFP_NOWARN, 0);
 
 		if (!p) {
 			atomic_fetch_add(&alloc_fails, 1);

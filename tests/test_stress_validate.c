@@ -52,9 +52,9 @@ static void *work(void *arg)
 		pz_host_set_cpu((int)(r % 2));
 		if (r % 100 < 50 && n < 16) {
 			unsigned order = (r >> 8) % 6 == 0 ? (unsigned)((r >> 12) % 5) : 0;
-			pz_gfp_t gfp = ((r >> 20) & 1 ? PZ_GFP_KERNEL | PZ_GFP_COMP
+			pz_gfp_t gfp = ((r >> 20) & 1 ? PZ_GFP_KERNEL | PZ__GFP_COMP
 						      : PZ_GFP_HIGHUSER_MOVABLE) |
-				       PZ_GFP_NOWARN;
+				       PZ__GFP_NOWARN;
 			pz_page_t *p = pz_alloc_pages(pz, gfp, order);
 
 			if (!p)

@@ -171,7 +171,7 @@ static void test_stale_armed_flag(void **state)
 	pz_t *pz = tu_create_machine(&tm.m, PZ_PROFILE_LINUX_4_1);
 	assert_non_null(pz);
 	atomic_store(&pz->fault.armed, 1); /* probability is still 0 */
-	pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_ATOMIC_MASK, 1);
+	pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_ATOMIC, 1);
 	assert_non_null(p);
 	pz_errors(pz, &e);
 	assert_int_equal(e.fault_injected, 0);

@@ -129,7 +129,7 @@ static void test_trace_failure(void **state)
 
 	assert_non_null(pz);
 	tu_trace_reset();
-	assert_null(pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_NOWARN, 11));
+	assert_null(pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ__GFP_NOWARN, 11));
 	assert_int_equal(tu_trace.count[PZ_TRACE_PAGE_ALLOC], 1);
 	assert_int_equal(tu_trace.last[PZ_TRACE_PAGE_ALLOC].pfn, -1);
 	pz_trace_format(PZ_PROFILE_LINUX_4_1, &tu_trace.last[PZ_TRACE_PAGE_ALLOC], line,
@@ -149,7 +149,7 @@ static void rmqueue_failure(enum pz_profile profile, enum pz_migratetype tried, 
 {
 	static struct tu_machine tm;
 	struct pz_config cfg;
-	const pz_gfp_t g = PZ_GFP_KERNEL | PZ_GFP_MEMALLOC | PZ_GFP_NOWARN;
+	const pz_gfp_t g = PZ_GFP_KERNEL | PZ__GFP_MEMALLOC | PZ__GFP_NOWARN;
 	char line[256];
 
 	tu_machine_init(&tm, 1, 1);

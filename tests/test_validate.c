@@ -193,7 +193,7 @@ static void test_bad_page_at_allocation(void **state)
 	p[5].mapcount = 3; /* corrupt a page inside a free order-10 block */
 	tu_log_reset();
 	unsigned got = 0;
-	while (pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_MEMALLOC | PZ_GFP_NOWARN, 10))
+	while (pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ__GFP_MEMALLOC | PZ__GFP_NOWARN, 10))
 		got++;
 	assert_true(tu_log_contains("Bad page state"));
 	assert_true(tu_log_contains("nonzero mapcount"));
@@ -210,7 +210,7 @@ static void test_bad_page_at_allocation(void **state)
 	assert_int_equal(pz_page_set_state(pz, p + 7, PZ_PAGE_HWPOISON, 0), 0);
 	tu_log_reset();
 	got = 0;
-	while (pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_MEMALLOC | PZ_GFP_NOWARN, 10))
+	while (pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ__GFP_MEMALLOC | PZ__GFP_NOWARN, 10))
 		got++;
 	assert_int_equal(got, 8192 / 1024 - 1);
 	assert_false(tu_log_contains("Bad page state")); /* hwpoison is silent */

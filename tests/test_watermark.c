@@ -11,7 +11,7 @@
 #include <string.h>
 
 /* Allocations that may dig below every watermark (ALLOC_NO_WATERMARKS). */
-#define GFP_RESERVE (PZ_GFP_KERNEL | PZ_GFP_MEMALLOC)
+#define GFP_RESERVE (PZ_GFP_KERNEL | PZ__GFP_MEMALLOC)
 
 static struct tu_machine tm;
 

@@ -300,7 +300,7 @@ static void test_zonelist_memoryless_node(void **state)
 	check_zonelist(pz, 0, 0, z0, 4);
 
 	tu_cpu = 1;
-	assert_null(pz_alloc_pages_node(pz, 1, PZ_GFP_KERNEL | PZ_GFP_THISNODE, 0));
+	assert_null(pz_alloc_pages_node(pz, 1, PZ_GFP_KERNEL | PZ__GFP_THISNODE, 0));
 	pz_page_t *p = pz_alloc_pages_node(pz, 1, PZ_GFP_KERNEL, 0);
 	assert_non_null(p);
 	assert_int_equal(pz_page_to_nid(pz, p), 2);
@@ -444,7 +444,7 @@ static void test_pcp_numa_counters(void **state)
 		for (int i = 0; i < 10; i++)
 			p[i] = pz_alloc_pages_node(pz, 1, PZ_GFP_KERNEL, 0);
 		for (int i = 10; i < 20; i++)
-			p[i] = pz_alloc_pages_node(pz, 1, PZ_GFP_KERNEL | PZ_GFP_OTHER_NODE, 0);
+			p[i] = pz_alloc_pages_node(pz, 1, PZ_GFP_KERNEL | PZ__GFP_OTHER_NODE, 0);
 		tu_cpu = 1;
 		for (int i = 20; i < 30; i++)
 			p[i] = pz_alloc_pages_node(pz, 1, PZ_GFP_KERNEL, 0);
@@ -481,7 +481,7 @@ static void test_thisnode_without_node(void **state)
 		for (int cpu = 0; cpu < 2; cpu++) {
 			tu_cpu = (unsigned)cpu;
 			for (int i = 0; i < 16; i++) {
-				p[i] = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_THISNODE, 0);
+				p[i] = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ__GFP_THISNODE, 0);
 				assert_non_null(p[i]);
 				assert_int_equal(pz_page_to_nid(pz, p[i]), cpu);
 			}
@@ -490,7 +490,8 @@ static void test_thisnode_without_node(void **state)
 		}
 		/* node 1 has no DMA32 zone (node 0 has): nothing for CPU 1 */
 		tu_cpu = 1;
-		assert_null(pz_alloc_pages(pz, PZ_GFP_DMA32 | PZ_GFP_THISNODE | PZ_GFP_NOWARN, 0));
+		assert_null(
+			pz_alloc_pages(pz, PZ_GFP_DMA32 | PZ__GFP_THISNODE | PZ__GFP_NOWARN, 0));
 		tu_validate(pz);
 		tu_cpu = 0;
 		tu_destroy(pz);
@@ -550,14 +551,14 @@ static void test_alloc_thisnode_no_fallback(void **state)
 	tu_cpu = 1;
 
 	/* while node 1 has memory, THISNODE gets it */
-	pz_page_t *p = pz_alloc_pages_node(pz, 1, PZ_GFP_KERNEL | PZ_GFP_THISNODE, 0);
+	pz_page_t *p = pz_alloc_pages_node(pz, 1, PZ_GFP_KERNEL | PZ__GFP_THISNODE, 0);
 	assert_non_null(p);
 	assert_int_equal(pz_page_to_nid(pz, p), 1);
 	push(&s, p);
 
 	/* empty node 1 entirely (no watermarks, nodemask {1}) */
 	pz_nodemask_t only1 = 1u << 1;
-	while ((p = pz_alloc_pages_nodemask(pz, PZ_GFP_KERNEL | PZ_GFP_MEMALLOC, 0, 1, &only1)) !=
+	while ((p = pz_alloc_pages_nodemask(pz, PZ_GFP_KERNEL | PZ__GFP_MEMALLOC, 0, 1, &only1)) !=
 	       NULL) {
 		assert_int_equal(pz_page_to_nid(pz, p), 1);
 		push(&s, p);
@@ -566,12 +567,12 @@ static void test_alloc_thisnode_no_fallback(void **state)
 	assert_int_equal(s.n, 8192);
 	assert_int_equal(tu_zinfo(pz, 1, N).stat[PZ_NR_FREE_PAGES], 0);
 
-	assert_null(pz_alloc_pages_node(pz, 1, PZ_GFP_NOWAIT | PZ_GFP_THISNODE, 0));
-	assert_null(pz_alloc_pages_node(pz, 1, PZ_GFP_ATOMIC_MASK | PZ_GFP_THISNODE, 0));
-	assert_null(pz_alloc_pages_node(pz, 1, PZ_GFP_KERNEL | PZ_GFP_THISNODE, 0));
+	assert_null(pz_alloc_pages_node(pz, 1, PZ_GFP_NOWAIT | PZ__GFP_THISNODE, 0));
+	assert_null(pz_alloc_pages_node(pz, 1, PZ_GFP_ATOMIC | PZ__GFP_THISNODE, 0));
+	assert_null(pz_alloc_pages_node(pz, 1, PZ_GFP_KERNEL | PZ__GFP_THISNODE, 0));
 	assert_null(
-		pz_alloc_pages_node(pz, 1, PZ_GFP_KERNEL | PZ_GFP_THISNODE | PZ_GFP_MEMALLOC, 0));
-	assert_null(pz_alloc_pages_node(pz, 1, PZ_GFP_KERNEL | PZ_GFP_THISNODE, 2));
+		pz_alloc_pages_node(pz, 1, PZ_GFP_KERNEL | PZ__GFP_THISNODE | PZ__GFP_MEMALLOC, 0));
+	assert_null(pz_alloc_pages_node(pz, 1, PZ_GFP_KERNEL | PZ__GFP_THISNODE, 2));
 
 	/* without THISNODE: node 0 */
 	p = pz_alloc_pages_node(pz, 1, PZ_GFP_KERNEL, 0);

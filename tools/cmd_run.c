@@ -191,7 +191,7 @@ static int run_machine(const struct run_opts *o, struct tool_machine *m)
 
 static const pz_gfp_t kinds[] = {
 	PZ_GFP_HIGHUSER_MOVABLE, PZ_GFP_HIGHUSER_MOVABLE, PZ_GFP_HIGHUSER_MOVABLE, PZ_GFP_KERNEL,
-	PZ_GFP_KERNEL,		 PZ_GFP_TEMPORARY,	  PZ_GFP_ATOMIC_MASK,
+	PZ_GFP_KERNEL,		 PZ_GFP_TEMPORARY,	  PZ_GFP_ATOMIC,
 };
 
 static unsigned pick_order(uint64_t *s)
@@ -224,7 +224,7 @@ static int workload(pz_t *pz, const struct run_opts *o, struct run_result *r)
 			unsigned order = pick_order(&s);
 			pz_gfp_t gfp = kinds[rnd(&s) % (sizeof(kinds) / sizeof(kinds[0]))];
 			pz_page_t *p = pz_alloc_pages(
-				pz, gfp | (order ? PZ_GFP_COMP : 0) | PZ_GFP_NOWARN, order);
+				pz, gfp | (order ? PZ__GFP_COMP : 0) | PZ__GFP_NOWARN, order);
 
 			if (!p) {
 				r->failed++;

@@ -80,7 +80,7 @@ static uint64_t rp_take_order(struct replay *rp, unsigned order)
 	uint64_t n = 0;
 	pz_page_t *p;
 
-	while ((p = pz_alloc_pages(rp->pz, PZ_GFP_HIGHUSER_MOVABLE | PZ_GFP_NOWARN, order))) {
+	while ((p = pz_alloc_pages(rp->pz, PZ_GFP_HIGHUSER_MOVABLE | PZ__GFP_NOWARN, order))) {
 		uint64_t pfn = pz_page_to_pfn(rp->pz, p);
 
 		if (order)

@@ -7,8 +7,8 @@
 
 #include <string.h>
 
-#define RP_ISOLATE_GFP ((PZ_GFP_HIGHUSER_MOVABLE & ~PZ_GFP_RECLAIM) | PZ_GFP_NOWARN)
-#define RP_VMAP_GFP    (PZ_GFP_KERNEL | PZ_GFP_HIGHMEM | PZ_GFP_NOWARN)
+#define RP_ISOLATE_GFP ((PZ_GFP_HIGHUSER_MOVABLE & ~PZ__GFP_RECLAIM) | PZ__GFP_NOWARN)
+#define RP_VMAP_GFP    (PZ_GFP_KERNEL | PZ__GFP_HIGHMEM | PZ__GFP_NOWARN)
 
 static bool rp_in_range(const struct replay *rp, int64_t pfn, uint64_t n)
 {
@@ -160,7 +160,7 @@ static void rp_alloc(struct replay *rp, const struct tr_event *ev)
 		rp->s.gfp_mt_first_line = ev->line;
 	if (ev->pfn >= 0)
 		rp_prepare(rp, (uint64_t)ev->pfn, n, ev->line);
-	p = pz_alloc_pages(rp->pz, ev->gfp | PZ_GFP_NOWARN, ev->order);
+	p = pz_alloc_pages(rp->pz, ev->gfp | PZ__GFP_NOWARN, ev->order);
 	rp_phase_alloc(rp, ev, p != NULL);
 	if (ev->pfn < 0) {
 		if (p)
@@ -175,7 +175,7 @@ static void rp_alloc(struct replay *rp, const struct tr_event *ev)
 		return;
 	}
 	rp_map(rp, (uint64_t)ev->pfn, ev->order, pz_page_to_pfn(rp->pz, p),
-	       (ev->gfp & PZ_GFP_COMP) && ev->order ? RP_ST_COMP : 0);
+	       (ev->gfp & PZ__GFP_COMP) && ev->order ? RP_ST_COMP : 0);
 }
 
 /* Compaction's free scanner took a free block; its pages return one by

@@ -247,48 +247,48 @@ static inline int node_online(int nid)
 /* gfp flags (Linux 4.x names; pagezone bit values).                       */
 
 #define __GFP_DMA	     PZ_GFP_DMA
-#define __GFP_HIGHMEM	     PZ_GFP_HIGHMEM_
-#define __GFP_DMA32	     PZ_GFP_DMA32_
-#define __GFP_MOVABLE	     PZ_GFP_MOVABLE
-#define __GFP_RECLAIMABLE    PZ_GFP_RECLAIMABLE
-#define __GFP_HIGH	     PZ_GFP_HIGH
-#define __GFP_IO	     PZ_GFP_IO
-#define __GFP_FS	     PZ_GFP_FS
-#define __GFP_COLD	     PZ_GFP_COLD
-#define __GFP_NOWARN	     PZ_GFP_NOWARN
-#define __GFP_REPEAT	     PZ_GFP_REPEAT
-#define __GFP_NOFAIL	     PZ_GFP_NOFAIL
-#define __GFP_NORETRY	     PZ_GFP_NORETRY
-#define __GFP_MEMALLOC	     PZ_GFP_MEMALLOC
-#define __GFP_COMP	     PZ_GFP_COMP
-#define __GFP_ZERO	     PZ_GFP_ZERO
-#define __GFP_NOMEMALLOC     PZ_GFP_NOMEMALLOC
-#define __GFP_HARDWALL	     PZ_GFP_HARDWALL
-#define __GFP_THISNODE	     PZ_GFP_THISNODE
-#define __GFP_ATOMIC	     PZ_GFP_ATOMIC
-#define __GFP_NOACCOUNT	     PZ_GFP_NOACCOUNT /* accepted, ignored */
-#define __GFP_NOTRACK	     PZ_GFP_NOTRACK   /* accepted, ignored */
-#define __GFP_DIRECT_RECLAIM PZ_GFP_DIRECT_RECLAIM
-#define __GFP_OTHER_NODE     PZ_GFP_OTHER_NODE
-#define __GFP_WRITE	     PZ_GFP_WRITE
-#define __GFP_KSWAPD_RECLAIM PZ_GFP_KSWAPD_RECLAIM
-#define __GFP_RECLAIM	     PZ_GFP_RECLAIM
+#define __GFP_HIGHMEM	     PZ__GFP_HIGHMEM
+#define __GFP_DMA32	     PZ__GFP_DMA32
+#define __GFP_MOVABLE	     PZ__GFP_MOVABLE
+#define __GFP_RECLAIMABLE    PZ__GFP_RECLAIMABLE
+#define __GFP_HIGH	     PZ__GFP_HIGH
+#define __GFP_IO	     PZ__GFP_IO
+#define __GFP_FS	     PZ__GFP_FS
+#define __GFP_COLD	     PZ__GFP_COLD
+#define __GFP_NOWARN	     PZ__GFP_NOWARN
+#define __GFP_REPEAT	     PZ__GFP_REPEAT
+#define __GFP_NOFAIL	     PZ__GFP_NOFAIL
+#define __GFP_NORETRY	     PZ__GFP_NORETRY
+#define __GFP_MEMALLOC	     PZ__GFP_MEMALLOC
+#define __GFP_COMP	     PZ__GFP_COMP
+#define __GFP_ZERO	     PZ__GFP_ZERO
+#define __GFP_NOMEMALLOC     PZ__GFP_NOMEMALLOC
+#define __GFP_HARDWALL	     PZ__GFP_HARDWALL
+#define __GFP_THISNODE	     PZ__GFP_THISNODE
+#define __GFP_ATOMIC	     PZ__GFP_ATOMIC
+#define __GFP_NOACCOUNT	     PZ__GFP_NOACCOUNT /* accepted, ignored */
+#define __GFP_NOTRACK	     PZ__GFP_NOTRACK   /* accepted, ignored */
+#define __GFP_DIRECT_RECLAIM PZ__GFP_DIRECT_RECLAIM
+#define __GFP_OTHER_NODE     PZ__GFP_OTHER_NODE
+#define __GFP_WRITE	     PZ__GFP_WRITE
+#define __GFP_KSWAPD_RECLAIM PZ__GFP_KSWAPD_RECLAIM
+#define __GFP_RECLAIM	     PZ__GFP_RECLAIM
 
 #define __GFP_NOTRACK_FALSE_POSITIVE (__GFP_NOTRACK)
 
 /* 4.1's name of __GFP_RECLAIM (both reclaim bits). Do not test
  * "gfp & __GFP_WAIT" for "may block": use gfpflags_allow_blocking(). */
-#define __GFP_WAIT PZ_GFP_WAIT
+#define __GFP_WAIT PZ__GFP_WAIT
 
 /* 4.1's __GFP_NO_KSWAPD is the absence of __GFP_KSWAPD_RECLAIM here: it is
  * 0, so ORing it does nothing. Write "gfp & ~__GFP_KSWAPD_RECLAIM". */
 #define __GFP_NO_KSWAPD ((gfp_t)0)
 
 #define __GFP_BITS_SHIFT 26
-#define __GFP_BITS_MASK	 PZ_GFP_BITS_MASK
+#define __GFP_BITS_MASK	 PZ__GFP_BITS_MASK
 
 /* Composites, with 4.x meaning. */
-#define GFP_ATOMIC	     PZ_GFP_ATOMIC_MASK
+#define GFP_ATOMIC	     PZ_GFP_ATOMIC
 #define GFP_NOWAIT	     PZ_GFP_NOWAIT
 #define GFP_NOIO	     PZ_GFP_NOIO
 #define GFP_NOFS	     PZ_GFP_NOFS

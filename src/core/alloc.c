@@ -45,7 +45,7 @@ static struct pz_page *buffered_rmqueue(struct pz *pz, struct pz_zone *z, unsign
 		if (p || !highatomic_request(pz, order, alloc_flags))
 			return p;
 	}
-	if (gfp & PZ_GFP_NOFAIL && order > 1)
+	if (gfp & PZ__GFP_NOFAIL && order > 1)
 		pz_warn_once(pz, PZ_WARN_NOFAIL_ORDER, "WARNING: __GFP_NOFAIL with order %u > 1",
 			     order);
 	pz_lock(pz, &z->lock);
@@ -145,9 +145,9 @@ bool pz_prep_new_page(struct pz *pz, struct pz_page *p, unsigned order, pz_gfp_t
 		check_poison(pz, p, n);
 	p->order = (uint8_t)order;
 	p->owner = 0;
-	if (gfp & PZ_GFP_ZERO && pz->direct_map)
+	if (gfp & PZ__GFP_ZERO && pz->direct_map)
 		pz_memzero(pz_page_address(pz, p), (size_t)n << pz->page_shift);
-	if (order && (gfp & PZ_GFP_COMP)) {
+	if (order && (gfp & PZ__GFP_COMP)) {
 		uint32_t head = pz_page_idx(pz, p);
 
 		pg_set_where(p, PG_HEAD);
@@ -220,7 +220,7 @@ static bool zone_dirty_ok(struct pz *pz, struct pz_zone *z, const struct pz_task
 static int zone_reclaim(struct pz *pz, struct pz_zone *z, pz_gfp_t gfp, unsigned order,
 			struct pz_alloc_ctx *ac)
 {
-	if (!(gfp & PZ_GFP_DIRECT_RECLAIM) || (ac->task->flags & PZ_TASK_MEMALLOC))
+	if (!(gfp & PZ__GFP_DIRECT_RECLAIM) || (ac->task->flags & PZ_TASK_MEMALLOC))
 		return PZ_ZONE_RECLAIM_NOSCAN;
 	if (pz->nodes[z->nid].has_cpus && z->nid != pz->cpu_node[ac->cpu])
 		return PZ_ZONE_RECLAIM_NOSCAN;
@@ -393,7 +393,7 @@ static bool check_request(struct pz *pz, pz_gfp_t gfp, unsigned order, int *high
 {
 	if (order >= pz->max_order) {
 		pz_count(&pz->err.bad_order);
-		if (!(gfp & PZ_GFP_NOWARN))
+		if (!(gfp & PZ__GFP_NOWARN))
 			pz_warn_once(pz, PZ_WARN_ORDER_TOO_BIG,
 				     "WARNING: allocation of order %u >= max order %u", order,
 				     pz->max_order);
@@ -406,13 +406,13 @@ static bool check_request(struct pz *pz, pz_gfp_t gfp, unsigned order, int *high
 			       gfp);
 		return false;
 	}
-	if ((gfp & PZ_GFP_ZERO) && !pz->direct_map) {
+	if ((gfp & PZ__GFP_ZERO) && !pz->direct_map) {
 		pz_count(&pz->err.bad_gfp);
 		pz_log_limited(pz, "allocation refused: __GFP_ZERO (gfp 0x%x) without a direct map",
 			       gfp);
 		return false;
 	}
-	if ((gfp & PZ_GFP_MOVABLE) && (gfp & PZ_GFP_RECLAIMABLE))
+	if ((gfp & PZ__GFP_MOVABLE) && (gfp & PZ__GFP_RECLAIMABLE))
 		pz_warn_once(pz, PZ_WARN_MOVABLE_RECLAIMABLE,
 			     "WARNING: gfp 0x%x asks for both MOVABLE and RECLAIMABLE", gfp);
 	return true;
@@ -439,7 +439,7 @@ static struct pz_page *alloc_nodemask(struct pz *pz, pz_gfp_t gfp, unsigned orde
 	ac.high_zoneidx = (unsigned)high;
 	ac.nodemask = nodemask;
 	ac.migratetype = pz_gfp_to_mt(pz, gfp);
-	gfp &= PZ_GFP_BITS_MASK;
+	gfp &= PZ__GFP_BITS_MASK;
 	/* spec 5.1 step 3: no page, no event, no warning */
 	if (pz_should_fail_alloc_page(pz, ac.task, gfp, order))
 		return p;
@@ -452,17 +452,17 @@ static struct pz_page *alloc_nodemask(struct pz *pz, pz_gfp_t gfp, unsigned orde
 
 		cookie = pz_read_mems_begin(pz, ac.task);
 		/* the slow path may have switched it: start from the request's list */
-		ac.zonelist = pz->nodes[nid].zonelist[(gfp & PZ_GFP_THISNODE) ? 1 : 0];
+		ac.zonelist = pz->nodes[nid].zonelist[(gfp & PZ__GFP_THISNODE) ? 1 : 0];
 		mems = pz_mask_load(&ac.task->mems_allowed);
-		ac.spread_dirty_pages = (gfp & PZ_GFP_WRITE) != 0;
+		ac.spread_dirty_pages = (gfp & PZ__GFP_WRITE) != 0;
 		if (!pz_first_zone(pz, &ac, nodemask ? nodemask : &mems))
 			continue;
-		alloc_mask = gfp | PZ_GFP_HARDWALL;
+		alloc_mask = gfp | PZ__GFP_HARDWALL;
 		p = pz_get_page_from_freelist(pz, alloc_mask, order, alloc_flags, &ac);
 		if (!p) {
 			alloc_mask = gfp;
 			if (ac.task->flags & PZ_TASK_MEMALLOC_NOIO)
-				alloc_mask &= ~(PZ_GFP_IO | PZ_GFP_FS);
+				alloc_mask &= ~(PZ__GFP_IO | PZ__GFP_FS);
 			ac.spread_dirty_pages = false;
 			p = pz_alloc_slowpath(pz, alloc_mask, order, &ac);
 		}
@@ -547,12 +547,12 @@ static PZ_ALWAYS_INLINE struct pz_page *fast_take(struct pz *pz, struct pz_zone 
 			pz_unlock(&pcp->lock);
 			return (struct pz_page *)0;
 		}
-		p = &pz->pages[(gfp & PZ_GFP_COLD) ? list->last : list->first];
+		p = &pz->pages[(gfp & PZ__GFP_COLD) ? list->last : list->first];
 		pz_list_del(pz, list, p);
 		pg_set_where(p, 0);
 		pcp->count -= 1 << order;
 		if (pz_likely(z == ac->preferred &&
-			      (z->nid == pz->cpu_node[ac->cpu] || (gfp & PZ_GFP_OTHER_NODE)))) {
+			      (z->nid == pz->cpu_node[ac->cpu] || (gfp & PZ__GFP_OTHER_NODE)))) {
 			/* the fair batch, then zone_statistics for a hit in the
 			 * preferred zone of a local node: PGALLOC, NUMA_HIT and
 			 * NUMA_LOCAL in one counter of this CPU, under its lock */

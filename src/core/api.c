@@ -274,7 +274,7 @@ void *pz_get_free_pages(pz_t *pz, pz_gfp_t gfp, unsigned order)
 {
 	pz_page_t *p;
 
-	if (!pz_instance_ok(pz) || !pz->direct_map || (gfp & PZ_GFP_HIGHMEM))
+	if (!pz_instance_ok(pz) || !pz->direct_map || (gfp & PZ__GFP_HIGHMEM))
 		return (void *)0;
 	p = pz_alloc_pages(pz, gfp, order);
 	return p ? pz_page_address(pz, p) : (void *)0;
@@ -282,7 +282,7 @@ void *pz_get_free_pages(pz_t *pz, pz_gfp_t gfp, unsigned order)
 
 void *pz_get_zeroed_page(pz_t *pz, pz_gfp_t gfp)
 {
-	return pz_get_free_pages(pz, gfp | PZ_GFP_ZERO, 0);
+	return pz_get_free_pages(pz, gfp | PZ__GFP_ZERO, 0);
 }
 
 int pz_free_pages_addr(pz_t *pz, void *addr, unsigned order)
@@ -319,7 +319,7 @@ void *pz_alloc_pages_exact(pz_t *pz, size_t size, pz_gfp_t gfp)
 	size_t used;
 
 	if (!pz_instance_ok(pz) || !size || !pz->direct_map ||
-	    (gfp & (PZ_GFP_COMP | PZ_GFP_HIGHMEM)))
+	    (gfp & (PZ__GFP_COMP | PZ__GFP_HIGHMEM)))
 		return (void *)0;
 	if (size > ((size_t)1 << (pz->max_order - 1)) << pz->page_shift)
 		return (void *)0; /* larger than any block (also keeps the rounding from wrapping) */

@@ -98,7 +98,7 @@ static PZ_ALWAYS_INLINE int bulk_refill(struct pz *pz, struct pz_zone *z, struct
 					pz_gfp_t gfp, uint64_t limit)
 {
 	struct pz_page *got[PZ_PCP_MAX_BATCH];
-	bool plain = !(gfp & PZ_GFP_ZERO) && !pz->debug;
+	bool plain = !(gfp & PZ__GFP_ZERO) && !pz->debug;
 	int pulled = pz_pcp_pull_batch_locked(pz, z, pcp, ac->migratetype, got), k = 0;
 	int kmax = limit < (uint64_t)pulled ? (int)limit : pulled;
 
@@ -113,7 +113,7 @@ static PZ_ALWAYS_INLINE int bulk_refill(struct pz *pz, struct pz_zone *z, struct
 		}
 	}
 	pz_pcp_park_locked(pz, pcp, pz_pcp_list(pcp, 0, ac->migratetype), 0,
-			   (gfp & PZ_GFP_COLD) != 0, got + k, pulled - k);
+			   (gfp & PZ__GFP_COLD) != 0, got + k, pulled - k);
 	pcp->count += pulled - k;
 	return k;
 }
@@ -168,7 +168,7 @@ static size_t bulk_take(struct pz *pz, struct pz_zone *z, pz_gfp_t gfp,
 		if (!pz_list_empty(list)) {
 			struct pz_page *p =
 				pz_pcp_take_locked(pz, z, pcp, 0, ac->migratetype,
-						   (gfp & PZ_GFP_COLD) != 0, (struct pz_tbuf *)0);
+						   (gfp & PZ__GFP_COLD) != 0, (struct pz_tbuf *)0);
 
 			taken++;
 			bulk_put(&f, p, prep_clean(pz, p, gfp));
@@ -204,7 +204,7 @@ size_t pz_alloc_pages_bulk(pz_t *pz, pz_gfp_t gfp, int nid, const pz_nodemask_t 
 		/* 5.13 asks fail_page_alloc once per call that needs more than
 		 * one page (prepare_alloc_pages); the single allocations below
 		 * ask again, as __alloc_pages does */
-		if (pz_should_fail_alloc_page(pz, task, gfp & PZ_GFP_BITS_MASK, 0)) {
+		if (pz_should_fail_alloc_page(pz, task, gfp & PZ__GFP_BITS_MASK, 0)) {
 			pz_count(&pz->err.alloc_failed);
 			return n - empty;
 		}

@@ -889,7 +889,7 @@ enum pz_compact_result pz_try_to_compact_pages(struct pz *pz, struct pz_compact_
 
 	req->contended = req->deferred = false;
 	req->page = (struct pz_page *)0;
-	if (!(req->gfp & PZ_GFP_IO) || (is41(pz) && (!req->order || !(req->gfp & PZ_GFP_FS))))
+	if (!(req->gfp & PZ__GFP_IO) || (is41(pz) && (!req->order || !(req->gfp & PZ__GFP_FS))))
 		return PZ_COMPACT_SKIPPED;
 	/* Ours: with no migrate handler no page can move, so direct compaction
 	 * would only take free blocks off their lists and put them back; it is

@@ -49,7 +49,7 @@ static inline const struct pz_task *pz_task_current(struct pz *pz)
 static PZ_ALWAYS_INLINE bool pz_fast_ctx(struct pz *pz, pz_gfp_t gfp, int nid,
 					 const struct pz_task *task, struct pz_alloc_ctx *ac)
 {
-	unsigned fast = pz_gfp_fast(pz, gfp), list = (gfp & PZ_GFP_THISNODE) ? 1 : 0, zid;
+	unsigned fast = pz_gfp_fast(pz, gfp), list = (gfp & PZ__GFP_THISNODE) ? 1 : 0, zid;
 
 	/* forbidden zone mixes and MOVABLE|RECLAIMABLE are reported by the
 	 * general path; WRITE spreading and cpusets are its too */
@@ -97,7 +97,7 @@ static inline bool pz_prep_head(struct pz *pz, struct pz_page *p, unsigned order
 		return false;
 	p->order = (uint8_t)order;
 	p->owner = 0;
-	if (order && (gfp & PZ_GFP_COMP))
+	if (order && (gfp & PZ__GFP_COMP))
 		pg_set_where(p, PG_HEAD);
 	atomic_store_explicit(&p->refcount, 1, memory_order_release);
 	return true;
@@ -105,7 +105,7 @@ static inline bool pz_prep_head(struct pz *pz, struct pz_page *p, unsigned order
 /* pz_prep_head with the call's part checked too. */
 static inline bool pz_prep_fast(struct pz *pz, struct pz_page *p, unsigned order, pz_gfp_t gfp)
 {
-	return !(gfp & PZ_GFP_ZERO) && !pz->debug && pz_prep_head(pz, p, order, gfp);
+	return !(gfp & PZ__GFP_ZERO) && !pz->debug && pz_prep_head(pz, p, order, gfp);
 }
 static inline bool pz_fault_armed(const struct pz *pz)
 {

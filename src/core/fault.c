@@ -141,11 +141,11 @@ static bool page_filters_pass(const struct pz_fault_attr *a, pz_gfp_t gfp, unsig
 {
 	if (order < a->min_order)
 		return false;
-	if (gfp & PZ_GFP_NOFAIL)
+	if (gfp & PZ__GFP_NOFAIL)
 		return false;
-	if (a->ignore_gfp_highmem && (gfp & PZ_GFP_HIGHMEM))
+	if (a->ignore_gfp_highmem && (gfp & PZ__GFP_HIGHMEM))
 		return false;
-	if (a->ignore_gfp_reclaim && (gfp & PZ_GFP_DIRECT_RECLAIM))
+	if (a->ignore_gfp_reclaim && (gfp & PZ__GFP_DIRECT_RECLAIM))
 		return false;
 	return true;
 }

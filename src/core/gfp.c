@@ -6,7 +6,7 @@
  * pagezone's bit values follow 4.4's layout, with both reclaim bits: 4.1's
  * __GFP_WAIT is DIRECT_RECLAIM|KSWAPD_RECLAIM and its __GFP_NO_KSWAPD is the
  * absence of KSWAPD_RECLAIM. The linux-4.1 profile derives "atomic" from
- * those bits as 4.1 did; the modern profile reads PZ_GFP_ATOMIC.
+ * those bits as 4.1 did; the modern profile reads PZ__GFP_ATOMIC.
  */
 #include "internal.h"
 
@@ -54,7 +54,7 @@ int pz_gfp_zone(pz_gfp_t gfp, unsigned zone_present)
 
 enum pz_migratetype pz_gfp_migratetype(pz_gfp_t gfp)
 {
-	bool mov = gfp & PZ_GFP_MOVABLE, rec = gfp & PZ_GFP_RECLAIMABLE;
+	bool mov = gfp & PZ__GFP_MOVABLE, rec = gfp & PZ__GFP_RECLAIMABLE;
 
 	if (mov && rec)
 		return PZ_MT_RESERVE; /* slot 3, as both kernels compute it */
@@ -77,7 +77,7 @@ void pz_build_gfp_fast(struct pz *pz)
 	for (unsigned i = 0; i <= PZ_GFP_FAST_BITS; i++) {
 		int high = pz_gfp_zone_internal((pz_gfp_t)i, pz->zone_present_types);
 		unsigned mt = pz_gfp_to_mt(pz, (pz_gfp_t)i);
-		bool mixed = (i & PZ_GFP_MOVABLE) && (i & PZ_GFP_RECLAIMABLE);
+		bool mixed = (i & PZ__GFP_MOVABLE) && (i & PZ__GFP_RECLAIMABLE);
 
 		pz->gfp_fast[i] = high < 0 || mixed || mt >= PZ_MT_PCPTYPES
 					  ? PZ_GFP_FAST_NONE
@@ -89,8 +89,8 @@ void pz_build_gfp_fast(struct pz *pz)
 bool pz_gfp_is_atomic(const struct pz *pz, pz_gfp_t gfp)
 {
 	if (pz->profile == PZ_PROFILE_LINUX_4_1)
-		return !(gfp & PZ_GFP_DIRECT_RECLAIM) && (gfp & PZ_GFP_KSWAPD_RECLAIM);
-	return (gfp & PZ_GFP_ATOMIC) != 0;
+		return !(gfp & PZ__GFP_DIRECT_RECLAIM) && (gfp & PZ__GFP_KSWAPD_RECLAIM);
+	return (gfp & PZ__GFP_ATOMIC) != 0;
 }
 
 /* gfp_to_alloc_flags (spec section 3), for the slow path. */
@@ -101,16 +101,16 @@ unsigned pz_gfp_to_alloc_flags(const struct pz *pz, const struct pz_task *task, 
 	unsigned tf = task->flags;
 	bool in_irq = tf & (PZ_TASK_IN_INTERRUPT | PZ_TASK_IN_SOFTIRQ); /* in_interrupt() */
 
-	flags |= gfp & PZ_GFP_HIGH; /* PZ_ALLOC_HIGH has the same value */
+	flags |= gfp & PZ__GFP_HIGH; /* PZ_ALLOC_HIGH has the same value */
 	if (pz_gfp_is_atomic(pz, gfp)) {
-		if (!(gfp & PZ_GFP_NOMEMALLOC))
+		if (!(gfp & PZ__GFP_NOMEMALLOC))
 			flags |= PZ_ALLOC_HARDER;
 		flags &= ~PZ_ALLOC_CPUSET;
 	} else if ((tf & PZ_TASK_RT) && !in_irq) {
 		flags |= PZ_ALLOC_HARDER;
 	}
-	if (!(gfp & PZ_GFP_NOMEMALLOC)) {
-		if (gfp & PZ_GFP_MEMALLOC)
+	if (!(gfp & PZ__GFP_NOMEMALLOC)) {
+		if (gfp & PZ__GFP_MEMALLOC)
 			flags |= PZ_ALLOC_NO_WATERMARKS;
 		else if ((tf & PZ_TASK_IN_SOFTIRQ) && (tf & PZ_TASK_MEMALLOC))
 			flags |= PZ_ALLOC_NO_WATERMARKS;
@@ -197,32 +197,32 @@ static uint32_t to_41_bits(pz_gfp_t g)
 		pz_gfp_t ours;
 		uint32_t theirs;
 	} map[] = {
-		{PZ_GFP_HIGH, B41_HIGH},
-		{PZ_GFP_IO, B41_IO},
-		{PZ_GFP_FS, B41_FS},
-		{PZ_GFP_COLD, B41_COLD},
-		{PZ_GFP_NOWARN, B41_NOWARN},
-		{PZ_GFP_REPEAT, B41_REPEAT},
-		{PZ_GFP_NOFAIL, B41_NOFAIL},
-		{PZ_GFP_NORETRY, B41_NORETRY},
-		{PZ_GFP_MEMALLOC, B41_MEMALLOC},
-		{PZ_GFP_COMP, B41_COMP},
-		{PZ_GFP_ZERO, B41_ZERO},
-		{PZ_GFP_NOMEMALLOC, B41_NOMEMALLOC},
-		{PZ_GFP_HARDWALL, B41_HARDWALL},
-		{PZ_GFP_THISNODE, B41_THISNODE},
-		{PZ_GFP_RECLAIMABLE, B41_RECLAIMABLE},
-		{PZ_GFP_NOTRACK, B41_NOTRACK},
-		{PZ_GFP_OTHER_NODE, B41_OTHER_NODE},
-		{PZ_GFP_WRITE, B41_WRITE},
-		{PZ_GFP_DIRECT_RECLAIM, B41_WAIT},
+		{PZ__GFP_HIGH, B41_HIGH},
+		{PZ__GFP_IO, B41_IO},
+		{PZ__GFP_FS, B41_FS},
+		{PZ__GFP_COLD, B41_COLD},
+		{PZ__GFP_NOWARN, B41_NOWARN},
+		{PZ__GFP_REPEAT, B41_REPEAT},
+		{PZ__GFP_NOFAIL, B41_NOFAIL},
+		{PZ__GFP_NORETRY, B41_NORETRY},
+		{PZ__GFP_MEMALLOC, B41_MEMALLOC},
+		{PZ__GFP_COMP, B41_COMP},
+		{PZ__GFP_ZERO, B41_ZERO},
+		{PZ__GFP_NOMEMALLOC, B41_NOMEMALLOC},
+		{PZ__GFP_HARDWALL, B41_HARDWALL},
+		{PZ__GFP_THISNODE, B41_THISNODE},
+		{PZ__GFP_RECLAIMABLE, B41_RECLAIMABLE},
+		{PZ__GFP_NOTRACK, B41_NOTRACK},
+		{PZ__GFP_OTHER_NODE, B41_OTHER_NODE},
+		{PZ__GFP_WRITE, B41_WRITE},
+		{PZ__GFP_DIRECT_RECLAIM, B41_WAIT},
 	};
 	uint32_t out = g & PZ_GFP_ZONEMASK;
 
 	for (unsigned i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (g & map[i].ours)
 			out |= map[i].theirs;
-	if (!(g & PZ_GFP_KSWAPD_RECLAIM))
+	if (!(g & PZ__GFP_KSWAPD_RECLAIM))
 		out |= B41_NO_KSWAPD;
 	return out;
 }

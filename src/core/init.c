@@ -393,7 +393,7 @@ static void copy_config(struct pz *pz, const struct pz_config *cfg, const struct
 	pz->base_pfn = lo->base_pfn;
 	pz->nr_pages = lo->end_pfn - lo->base_pfn;
 	pz->direct_map = cfg->direct_map;
-	pz->gfp_slow = PZ_GFP_WRITE | (cfg->direct_map ? 0u : PZ_GFP_ZERO);
+	pz->gfp_slow = PZ__GFP_WRITE | (cfg->direct_map ? 0u : PZ__GFP_ZERO);
 	pz->direct_map_pfn = cfg->direct_map_pfn;
 	pz->meta_size = lo->total;
 	atomic_store_explicit(&pz->min_free_kbytes, cfg->min_free_kbytes, memory_order_relaxed);

@@ -136,7 +136,7 @@ static enum pz_kswapd_wake wake_exits(struct pz *pz, struct pz_zone *z, unsigned
 		return zone_balanced_41(pz, z, order, 0, 0) ? PZ_KSWAPD_BALANCED : PZ_KSWAPD_WOKEN;
 	if (atomic_load_explicit(&k->failures, memory_order_relaxed) >= MAX_RECLAIM_RETRIES ||
 	    pgdat_balanced_61(pz, z->nid, order, (int)classzone)) {
-		if (!(gfp & PZ_GFP_DIRECT_RECLAIM))
+		if (!(gfp & PZ__GFP_DIRECT_RECLAIM))
 			pz_wakeup_kcompactd(pz, z->nid, order, classzone);
 		return atomic_load_explicit(&k->failures, memory_order_relaxed) >=
 				       MAX_RECLAIM_RETRIES
@@ -157,7 +157,7 @@ static enum pz_kswapd_wake wakeup_kswapd(struct pz *pz, struct pz_zone *z, unsig
 	if (modern(pz) ? !z->managed : !z->populated)
 		return PZ_KSWAPD_UNPOPULATED;
 	if (!pz_cpuset_zone_allowed(pz, task, z,
-				    modern(pz) ? gfp : PZ_GFP_KERNEL | PZ_GFP_HARDWALL))
+				    modern(pz) ? gfp : PZ_GFP_KERNEL | PZ__GFP_HARDWALL))
 		return PZ_KSWAPD_CPUSET;
 	record_wake(pz, k, order, classzone);
 	r = wake_exits(pz, z, order, classzone, gfp);

@@ -106,7 +106,7 @@ void pz_warn_alloc_failed(struct pz *pz, pz_gfp_t gfp, unsigned order)
 {
 	uint64_t n;
 
-	if (gfp & PZ_GFP_NOWARN)
+	if (gfp & PZ__GFP_NOWARN)
 		return;
 	n = atomic_fetch_add_explicit(&pz->warn_stamp, 1, memory_order_relaxed);
 	if (n >= WARN_ALLOC_BURST && n % WARN_ALLOC_EVERY)

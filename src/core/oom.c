@@ -106,14 +106,14 @@ enum oom_verdict {
 /* 4.1: none for __GFP_NOFAIL; DUMPCORE, costly order, lowmem, !FS, THISNODE. */
 static enum oom_verdict exclusions_41(const struct pz_alloc_ctx *ac, pz_gfp_t gfp, unsigned order)
 {
-	if (gfp & PZ_GFP_NOFAIL)
+	if (gfp & PZ__GFP_NOFAIL)
 		return OOM_GO;
 	if ((ac->task->flags & PZ_TASK_DUMPCORE) || order > PZ_COSTLY_ORDER ||
 	    ac->high_zoneidx < PZ_ZONE_NORMAL)
 		return OOM_STOP;
-	if (!(gfp & PZ_GFP_FS))
+	if (!(gfp & PZ__GFP_FS))
 		return OOM_FAKE;
-	return (gfp & PZ_GFP_THISNODE) ? OOM_STOP : OOM_GO;
+	return (gfp & PZ__GFP_THISNODE) ? OOM_STOP : OOM_GO;
 }
 
 /* 6.1: DUMPCORE, costly order, RETRY_MAYFAIL or THISNODE, lowmem; for all. */
@@ -121,7 +121,7 @@ static enum oom_verdict exclusions_61(const struct pz_alloc_ctx *ac, pz_gfp_t gf
 {
 	if ((ac->task->flags & PZ_TASK_DUMPCORE) || order > PZ_COSTLY_ORDER)
 		return OOM_STOP;
-	if (gfp & (PZ_GFP_RETRY_MAYFAIL | PZ_GFP_THISNODE))
+	if (gfp & (PZ_GFP_RETRY_MAYFAIL | PZ__GFP_THISNODE))
 		return OOM_STOP;
 	return ac->high_zoneidx < PZ_ZONE_NORMAL ? OOM_STOP : OOM_GO;
 }
@@ -218,7 +218,7 @@ static bool out_of_memory(struct pz *pz, pz_gfp_t gfp, unsigned order, struct pz
 		task->flags |= PZ_TASK_OOM_VICTIM;
 		return true;
 	}
-	if (pz->profile != PZ_PROFILE_LINUX_4_1 && !(gfp & PZ_GFP_FS)) {
+	if (pz->profile != PZ_PROFILE_LINUX_4_1 && !(gfp & PZ__GFP_FS)) {
 		oom_count(pz, PZ_OOM_FAKE);
 		return true;
 	}
@@ -232,7 +232,7 @@ static bool out_of_memory(struct pz *pz, pz_gfp_t gfp, unsigned order, struct pz
  * a NOFAIL request goes on as if it had. */
 static bool nofail_goes_on(struct pz *pz, pz_gfp_t gfp)
 {
-	if (!(gfp & PZ_GFP_NOFAIL))
+	if (!(gfp & PZ__GFP_NOFAIL))
 		return false;
 	pz_warn_once(pz, PZ_WARN_NOFAIL_OOM,
 		     "WARNING: __GFP_NOFAIL allocation: the OOM step found nothing to kill");
@@ -254,7 +254,7 @@ static struct pz_page *may_oom_locked(struct pz *pz, pz_gfp_t gfp, unsigned orde
 				      unsigned long *progress)
 {
 	bool k41 = pz->profile == PZ_PROFILE_LINUX_4_1;
-	pz_gfp_t last = (gfp | PZ_GFP_HARDWALL) & ~(k41 ? 0 : PZ_GFP_DIRECT_RECLAIM);
+	pz_gfp_t last = (gfp | PZ__GFP_HARDWALL) & ~(k41 ? 0 : PZ__GFP_DIRECT_RECLAIM);
 	struct pz_page *p;
 	enum oom_verdict v;
 
@@ -272,7 +272,7 @@ static struct pz_page *may_oom_locked(struct pz *pz, pz_gfp_t gfp, unsigned orde
 	if (out_of_memory(pz, gfp, order, ac, ctl) || nofail_goes_on(pz, gfp)) {
 		*progress = 1;
 		/* 6.1 lets a NOFAIL request at the reserves */
-		if (!k41 && (gfp & PZ_GFP_NOFAIL))
+		if (!k41 && (gfp & PZ__GFP_NOFAIL))
 			p = pz_alloc_cpuset_fallback(pz, gfp, order, PZ_ALLOC_NO_WATERMARKS, ac);
 	}
 	return p;

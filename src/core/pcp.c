@@ -180,7 +180,7 @@ struct pz_page *pz_pcp_alloc(struct pz *pz, struct pz_zone *z, unsigned order, p
 	struct pz_page *p;
 
 	pz_lock(pz, &pcp->lock);
-	p = pz_pcp_take_locked(pz, z, pcp, order, ac->migratetype, gfp & PZ_GFP_COLD, ac->t);
+	p = pz_pcp_take_locked(pz, z, pcp, order, ac->migratetype, gfp & PZ__GFP_COLD, ac->t);
 	if (p)
 		pz_count_alloc(pz, z, order, gfp, ac, true);
 	pz_unlock(&pcp->lock);

@@ -145,7 +145,7 @@ static inline void pz_count_allocs(struct pz *pz, struct pz_zone *z, struct pz_z
 {
 	struct pz_pcp *pcp = &z->pcp[cpu];
 	atomic_uint_least64_t *ev = locked ? pcp->ev_locked : pcp->ev;
-	unsigned local = (gfp & PZ_GFP_OTHER_NODE) ? pref->nid : pz->cpu_node[cpu];
+	unsigned local = (gfp & PZ__GFP_OTHER_NODE) ? pref->nid : pz->cpu_node[cpu];
 	unsigned which = z->nid == local ? PCPEV_NUMA_LOCAL : PCPEV_NUMA_OTHER;
 	unsigned hit = z->nid == pref->nid ? PCPEV_NUMA_HIT : PCPEV_NUMA_MISS;
 	long pages = (long)(nr << order);

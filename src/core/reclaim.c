@@ -134,7 +134,7 @@ static void shrink_zones(struct pz *pz, struct direct *d)
 
 	while ((z = pz_next_zone(pz, ac->zonelist, &pos, ac->high_zoneidx, ac->nodemask))) {
 		if (!z->populated ||
-		    !pz_cpuset_zone_allowed(pz, ac->task, z, PZ_GFP_KERNEL | PZ_GFP_HARDWALL))
+		    !pz_cpuset_zone_allowed(pz, ac->task, z, PZ_GFP_KERNEL | PZ__GFP_HARDWALL))
 			continue;
 		if (!modern && d->priority != PZ_DEF_PRIORITY && !pz_zone_reclaimable(z))
 			continue;
@@ -191,7 +191,7 @@ int pz_direct_reclaim(pz_t *pz, int nid, pz_gfp_t gfp, unsigned order, uint64_t 
 	if (high < 0)
 		return -PZ_EINVAL;
 	pz_memzero(&ac, sizeof(ac));
-	ac.zonelist = pz->nodes[nid].zonelist[(gfp & PZ_GFP_THISNODE) ? 1 : 0];
+	ac.zonelist = pz->nodes[nid].zonelist[(gfp & PZ__GFP_THISNODE) ? 1 : 0];
 	ac.high_zoneidx = (unsigned)high;
 	ac.migratetype = pz_gfp_to_mt(pz, gfp);
 	ac.task = pz_task_current(pz);

@@ -145,7 +145,7 @@ static unsigned after_reclaim_flags(const struct slow *s)
 
 static void wake_kswapds(struct slow *s)
 {
-	if (!(s->gfp & PZ_GFP_KSWAPD_RECLAIM))
+	if (!(s->gfp & PZ__GFP_KSWAPD_RECLAIM))
 		return;
 	pz_wake_all_kswapds(s->pz, s->gfp, s->order, s->ac);
 	probe(s, PZ_STEP_WAKE_KSWAPDS, 0);
@@ -308,19 +308,19 @@ static struct pz_page *run(struct slow *s)
 static bool thp_41(const struct slow *s)
 {
 	return (s->gfp & PZ_GFP_TRANSHUGE) == PZ_GFP_TRANSHUGE &&
-	       !(s->gfp & PZ_GFP_KSWAPD_RECLAIM); /* 4.1's GFP_TRANSHUGE has NO_KSWAPD */
+	       !(s->gfp & PZ__GFP_KSWAPD_RECLAIM); /* 4.1's GFP_TRANSHUGE has NO_KSWAPD */
 }
 
 /* should_alloc_retry (the suspend test has no counterpart here). */
 static bool should_alloc_retry_41(const struct slow *s)
 {
-	if (s->gfp & PZ_GFP_NORETRY)
+	if (s->gfp & PZ__GFP_NORETRY)
 		return false;
-	if (s->gfp & PZ_GFP_NOFAIL)
+	if (s->gfp & PZ__GFP_NOFAIL)
 		return true;
 	if (!costly(s))
 		return true;
-	return (s->gfp & PZ_GFP_REPEAT) && s->pages_reclaimed < (1ul << s->order);
+	return (s->gfp & PZ__GFP_REPEAT) && s->pages_reclaimed < (1ul << s->order);
 }
 
 /* 4.1's retry decisions: loop while should_alloc_retry says so (through
@@ -345,7 +345,7 @@ static struct pz_page *high_priority_41(struct slow *s)
 {
 	struct pz_page *p;
 
-	while (!(p = freelist(s, PZ_ALLOC_NO_WATERMARKS)) && (s->gfp & PZ_GFP_NOFAIL))
+	while (!(p = freelist(s, PZ_ALLOC_NO_WATERMARKS)) && (s->gfp & PZ__GFP_NOFAIL))
 		pz_wait(s->pz, PZ_WAIT_NOFAIL, PZ_WAIT_TICK_US);
 	return p;
 }
@@ -354,7 +354,7 @@ static struct pz_page *high_priority_41(struct slow *s)
 static enum slow_act start_41(struct slow *s)
 {
 	s->mode = PZ_MIGRATE_ASYNC;
-	if ((s->gfp & PZ_GFP_THISNODE) && !(s->gfp & PZ_GFP_DIRECT_RECLAIM))
+	if ((s->gfp & PZ__GFP_THISNODE) && !(s->gfp & PZ__GFP_DIRECT_RECLAIM))
 		return decide_41(s, AT_NOPAGE);
 	return ACT_RETRY;
 }
@@ -362,15 +362,15 @@ static enum slow_act start_41(struct slow *s)
 /* The exits of a request that may not, or need not, reclaim. */
 static bool exits_41(struct slow *s)
 {
-	if (!(s->gfp & PZ_GFP_DIRECT_RECLAIM)) {
-		if (s->gfp & PZ_GFP_NOFAIL)
+	if (!(s->gfp & PZ__GFP_DIRECT_RECLAIM)) {
+		if (s->gfp & PZ__GFP_NOFAIL)
 			pz_warn_once(s->pz, PZ_WARN_NOFAIL_NOWAIT,
 				     "WARNING: __GFP_NOFAIL without direct reclaim");
 		return true;
 	}
 	if (task_flags(s) & PZ_TASK_MEMALLOC)
 		return true; /* no recursion into reclaim */
-	return (task_flags(s) & PZ_TASK_OOM_VICTIM) && !(s->gfp & PZ_GFP_NOFAIL);
+	return (task_flags(s) & PZ_TASK_OOM_VICTIM) && !(s->gfp & PZ__GFP_NOFAIL);
 }
 
 /* The first attempts of a round: MIN watermark, then no watermarks on
@@ -387,8 +387,8 @@ static bool attempts_41(struct slow *s)
 		return true;
 	if (!(s->alloc_flags & PZ_ALLOC_NO_WATERMARKS))
 		return false;
-	ac->zonelist =
-		s->pz->nodes[s->pz->cpu_node[ac->cpu]].zonelist[(s->gfp & PZ_GFP_THISNODE) ? 1 : 0];
+	ac->zonelist = s->pz->nodes[s->pz->cpu_node[ac->cpu]]
+			       .zonelist[(s->gfp & PZ__GFP_THISNODE) ? 1 : 0];
 	return got(s, high_priority_41(s));
 }
 
@@ -419,7 +419,7 @@ static const struct slow_ops ops_41 = {start_41, round_41, decide_41};
 /* gfp_compaction_allowed: compaction needs __GFP_IO. */
 static bool can_compact(const struct slow *s)
 {
-	return (s->gfp & PZ_GFP_IO) != 0;
+	return (s->gfp & PZ__GFP_IO) != 0;
 }
 
 /* __gfp_pfmemalloc_flags: ALLOC_NO_WATERMARKS, or ALLOC_OOM for a victim. */
@@ -430,7 +430,7 @@ static unsigned reserve_flags_61(const struct slow *s)
 	if (!(f & PZ_ALLOC_NO_WATERMARKS))
 		return 0;
 	if ((task_flags(s) & PZ_TASK_OOM_VICTIM) && !(task_flags(s) & PZ_TASK_MEMALLOC) &&
-	    !(s->gfp & PZ_GFP_MEMALLOC))
+	    !(s->gfp & PZ__GFP_MEMALLOC))
 		return PZ_ALLOC_NO_WATERMARKS | PZ_ALLOC_OOM;
 	return PZ_ALLOC_NO_WATERMARKS;
 }
@@ -496,9 +496,9 @@ static enum slow_act nopage_61(struct slow *s)
 {
 	if (cpuset_changed(s))
 		return ACT_RESTART;
-	if (!(s->gfp & PZ_GFP_NOFAIL))
+	if (!(s->gfp & PZ__GFP_NOFAIL))
 		return ACT_FAIL;
-	if (!(s->gfp & PZ_GFP_DIRECT_RECLAIM)) {
+	if (!(s->gfp & PZ__GFP_DIRECT_RECLAIM)) {
 		pz_warn_once(s->pz, PZ_WARN_NOFAIL_NOWAIT,
 			     "WARNING: __GFP_NOFAIL without direct reclaim");
 		return ACT_FAIL;
@@ -516,14 +516,14 @@ static enum slow_act decide_61(struct slow *s, enum slow_stage stage)
 	if (stage == AT_NOPAGE)
 		return nopage_61(s);
 	if (stage == AFTER_OOM) {
-		if (victim && ((s->alloc_flags & PZ_ALLOC_OOM) || (s->gfp & PZ_GFP_NOMEMALLOC)))
+		if (victim && ((s->alloc_flags & PZ_ALLOC_OOM) || (s->gfp & PZ__GFP_NOMEMALLOC)))
 			return nopage_61(s);
 		if (!s->progress)
 			return nopage_61(s);
 		s->no_progress_loops = 0;
 		return s->reclaimed ? ACT_RETRY : ACT_WAIT_RETRY;
 	}
-	if ((s->gfp & PZ_GFP_NORETRY) ||
+	if ((s->gfp & PZ__GFP_NORETRY) ||
 	    (costly(s) && (!can_compact(s) || !(s->gfp & PZ_GFP_RETRY_MAYFAIL))))
 		return nopage_61(s);
 	if (should_reclaim_retry_61(s))
@@ -544,7 +544,7 @@ static bool preferred_zone_61(struct slow *s)
 /* Costly orders (and unmovable high orders) compact before reclaiming. */
 static bool initial_compaction_61(const struct slow *s)
 {
-	return (s->gfp & PZ_GFP_DIRECT_RECLAIM) && can_compact(s) &&
+	return (s->gfp & PZ__GFP_DIRECT_RECLAIM) && can_compact(s) &&
 	       (costly(s) || (s->order > 0 && s->ac->migratetype != PZ_MT_MOVABLE)) &&
 	       !reserve_flags_61(s);
 }
@@ -568,9 +568,9 @@ static enum slow_act start_61(struct slow *s)
 		return ACT_RETRY;
 	if (got(s, direct_compact(s, PZ_COMPACT_PRIO_ASYNC)))
 		return ACT_GOT;
-	if (costly(s) && (s->gfp & PZ_GFP_NORETRY)) {
+	if (costly(s) && (s->gfp & PZ__GFP_NORETRY)) {
 		if (s->compact_result == PZ_COMPACT_SKIPPED ||
-		    s->compact_result == PZ_COMPACT_DEFERRED || (s->gfp & PZ_GFP_THISNODE))
+		    s->compact_result == PZ_COMPACT_DEFERRED || (s->gfp & PZ__GFP_THISNODE))
 			return nopage_61(s);
 		s->prio = PZ_COMPACT_PRIO_ASYNC; /* INIT_COMPACT_PRIORITY */
 	}
@@ -593,7 +593,7 @@ static enum slow_act round_61(struct slow *s)
 		pz_first_zone(s->pz, s->ac, s->ac->nodemask);
 	if (got(s, freelist(s, s->alloc_flags)))
 		return ACT_GOT;
-	if (!(s->gfp & PZ_GFP_DIRECT_RECLAIM) || (task_flags(s) & PZ_TASK_MEMALLOC))
+	if (!(s->gfp & PZ__GFP_DIRECT_RECLAIM) || (task_flags(s) & PZ_TASK_MEMALLOC))
 		return nopage_61(s);
 	if (got(s, direct_reclaim(s)))
 		return ACT_GOT;
@@ -609,11 +609,11 @@ struct pz_page *pz_alloc_slowpath(struct pz *pz, pz_gfp_t gfp, unsigned order,
 {
 	struct slow s;
 
-	if (pz->profile != PZ_PROFILE_LINUX_4_1 && (gfp & PZ_GFP_ATOMIC) &&
-	    (gfp & PZ_GFP_DIRECT_RECLAIM)) {
+	if (pz->profile != PZ_PROFILE_LINUX_4_1 && (gfp & PZ__GFP_ATOMIC) &&
+	    (gfp & PZ__GFP_DIRECT_RECLAIM)) {
 		pz_warn_once(pz, PZ_WARN_ATOMIC_RECLAIM,
 			     "WARNING: __GFP_ATOMIC together with __GFP_DIRECT_RECLAIM");
-		gfp &= ~PZ_GFP_ATOMIC;
+		gfp &= ~PZ__GFP_ATOMIC;
 	}
 	pz_memzero(&s, sizeof(s));
 	s.pz = pz;

@@ -317,7 +317,7 @@ struct pz_kswapd {
 /* pz->gfp_fast: indexed by a gfp's zone and mobility bits; an entry packs
  * the highest zone index (low nibble) and the migratetype (high nibble),
  * or is PZ_GFP_FAST_NONE when only the general path may handle the gfp. */
-#define PZ_GFP_FAST_BITS (PZ_GFP_ZONEMASK | PZ_GFP_RECLAIMABLE)
+#define PZ_GFP_FAST_BITS (PZ_GFP_ZONEMASK | PZ__GFP_RECLAIMABLE)
 #define PZ_GFP_FAST_NONE 0xffu
 
 /*

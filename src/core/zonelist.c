@@ -129,7 +129,7 @@ bool pz_cpuset_zone_allowed(struct pz *pz, const struct pz_task *task, struct pz
 		return true;
 	if (f & PZ_TASK_OOM_VICTIM)
 		return true;
-	if (gfp & PZ_GFP_HARDWALL)
+	if (gfp & PZ__GFP_HARDWALL)
 		return false;
 	if (f & PZ_TASK_EXITING)
 		return true;

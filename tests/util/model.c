@@ -543,9 +543,9 @@ unsigned model_gfp_mt(pz_gfp_t g)
 {
 	if (model.nomob)
 		return PZ_MT_UNMOVABLE;
-	if (g & PZ_GFP_MOVABLE)
+	if (g & PZ__GFP_MOVABLE)
 		return PZ_MT_MOVABLE;
-	return (g & PZ_GFP_RECLAIMABLE) ? PZ_MT_RECLAIMABLE : PZ_MT_UNMOVABLE;
+	return (g & PZ__GFP_RECLAIMABLE) ? PZ_MT_RECLAIMABLE : PZ_MT_UNMOVABLE;
 }
 
 static bool m_has_type(enum pz_zone_type t)
@@ -561,7 +561,7 @@ static unsigned m_gfp_zone(pz_gfp_t g)
 {
 	unsigned bits = g & PZ_GFP_ZONEMASK;
 
-	if (bits == (PZ_GFP_MOVABLE | PZ_GFP_HIGHMEM))
+	if (bits == (PZ__GFP_MOVABLE | PZ__GFP_HIGHMEM))
 		return PZ_ZONE_MOVABLE;
 	if (bits & PZ_GFP_DMA32)
 		return m_has_type(PZ_ZONE_DMA32) ? PZ_ZONE_DMA32 : PZ_ZONE_NORMAL;
@@ -571,8 +571,8 @@ static unsigned m_gfp_zone(pz_gfp_t g)
 bool model_atomic(pz_gfp_t g)
 {
 	if (model.prof == PZ_PROFILE_LINUX_4_1) /* !(__GFP_WAIT | __GFP_NO_KSWAPD) */
-		return !(g & PZ_GFP_DIRECT_RECLAIM) && (g & PZ_GFP_KSWAPD_RECLAIM);
-	return (g & PZ_GFP_ATOMIC) != 0;
+		return !(g & PZ__GFP_DIRECT_RECLAIM) && (g & PZ__GFP_KSWAPD_RECLAIM);
+	return (g & PZ__GFP_ATOMIC) != 0;
 }
 
 /* reserve_highatomic_pageblock (spec 5.7) after a successful ALLOC_HARDER
@@ -671,9 +671,9 @@ static bool m_unreserve_highatomic(unsigned mt, unsigned high)
  * (no shrinkers, no OOM handler in this machine). */
 static bool m_may_unreserve(pz_gfp_t gfp, unsigned order)
 {
-	if (!model.ha || !(gfp & PZ_GFP_DIRECT_RECLAIM) || (gfp & PZ_GFP_NORETRY))
+	if (!model.ha || !(gfp & PZ__GFP_DIRECT_RECLAIM) || (gfp & PZ__GFP_NORETRY))
 		return false;
-	return order <= 3 || ((gfp & PZ_GFP_REPEAT) && (gfp & PZ_GFP_IO));
+	return order <= 3 || ((gfp & PZ__GFP_REPEAT) && (gfp & PZ__GFP_IO));
 }
 
 /* __alloc_pages_nodemask: fast path (LOW, fair), then the slow path's MIN
@@ -681,7 +681,7 @@ static bool m_may_unreserve(pz_gfp_t gfp, unsigned order)
 int model_alloc(pz_gfp_t gfp, unsigned order, uint64_t *out)
 {
 	unsigned mt = model_gfp_mt(gfp), high = m_gfp_zone(gfp), classzone = 0, flags, cma;
-	int cold = (gfp & PZ_GFP_COLD) != 0, zi, pref = -1;
+	int cold = (gfp & PZ__GFP_COLD) != 0, zi, pref = -1;
 
 	for (unsigned i = 0; i < model.nz && pref < 0; i++)
 		if (model.z[i].type <= high)
@@ -692,14 +692,14 @@ int model_alloc(pz_gfp_t gfp, unsigned order, uint64_t *out)
 	flags = PZ_ALLOC_WMARK_LOW | cma | (model.prof == PZ_PROFILE_LINUX_4_1 ? ALLOC_FAIR : 0);
 	if (m_get_page(order, mt, high, classzone, flags, cold, out, &zi))
 		return 1;
-	flags = PZ_ALLOC_WMARK_MIN | cma | (gfp & PZ_GFP_HIGH ? PZ_ALLOC_HIGH : 0);
-	if (model_atomic(gfp) && !(gfp & PZ_GFP_NOMEMALLOC))
+	flags = PZ_ALLOC_WMARK_MIN | cma | (gfp & PZ__GFP_HIGH ? PZ_ALLOC_HIGH : 0);
+	if (model_atomic(gfp) && !(gfp & PZ__GFP_NOMEMALLOC))
 		flags |= PZ_ALLOC_HARDER;
 	model.ha_atomic_slow += model.ha && order && (flags & PZ_ALLOC_HARDER);
 	if (m_get_page(order, mt, high, classzone, flags, cold, out, &zi))
 		return 1;
 	/* __GFP_MEMALLOC: __alloc_pages_high_priority, no watermark at all */
-	if ((gfp & PZ_GFP_MEMALLOC) && !(gfp & PZ_GFP_NOMEMALLOC) &&
+	if ((gfp & PZ__GFP_MEMALLOC) && !(gfp & PZ__GFP_NOMEMALLOC) &&
 	    m_get_page(order, mt, high, classzone, PZ_ALLOC_NO_WATERMARKS, cold, out, &zi))
 		return 1;
 	while (m_may_unreserve(gfp, order) && m_unreserve_highatomic(mt, high)) {

@@ -52,7 +52,7 @@ pz_t *tp_create(enum pz_profile profile, unsigned nr_cpus)
 
 static size_t take_all(pz_t *pz)
 {
-	const pz_gfp_t gfp = PZ_GFP_ATOMIC_MASK | PZ_GFP_MEMALLOC | PZ_GFP_NOWARN;
+	const pz_gfp_t gfp = PZ_GFP_ATOMIC | PZ__GFP_MEMALLOC | PZ__GFP_NOWARN;
 	size_t n = 0;
 	pz_page_t *p;
 

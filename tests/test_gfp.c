@@ -277,6 +277,79 @@ static void test_gfp_composites(void **state)
 	assert_true(PZ__GFP_BITS_MASK == ((1u << 26) - 1));
 }
 
+/*
+ * The gfp names: composites PZ_GFP_X, single bits PZ__GFP_X. PZ_GFP_ATOMIC
+ * is the composite GFP_ATOMIC; the deprecated spellings keep the values
+ * they had (PZ_GFP_ATOMIC_MASK is the composite, PZ_GFP_HIGHMEM_ and
+ * PZ_GFP_DMA32_ the zone bits, the old bit names the bits).
+ */
+static void test_gfp_names(void **state)
+{
+	(void)state;
+	assert_true(PZ_GFP_ATOMIC == (PZ__GFP_HIGH | PZ__GFP_ATOMIC | PZ__GFP_KSWAPD_RECLAIM));
+	assert_true(PZ_GFP_ATOMIC_MASK == PZ_GFP_ATOMIC);
+	assert_true(PZ_GFP_HIGHMEM_ == PZ__GFP_HIGHMEM && PZ__GFP_HIGHMEM == 0x02u);
+	assert_true(PZ_GFP_DMA32_ == PZ__GFP_DMA32 && PZ_GFP_DMA32 == PZ__GFP_DMA32);
+	assert_true(PZ_GFP_DMA == PZ__GFP_DMA);
+	assert_true(PZ_GFP_HIGH == PZ__GFP_HIGH && PZ_GFP_MEMALLOC == PZ__GFP_MEMALLOC);
+	assert_true(PZ_GFP_WAIT == PZ__GFP_WAIT && PZ_GFP_BITS_MASK == PZ__GFP_BITS_MASK);
+}
+
+/* Pages an instance hands out to gfp (order 0) before refusing. */
+static uint64_t pages_until_refused(enum pz_profile profile, pz_gfp_t gfp, uint64_t *min)
+{
+	struct tu_machine tm;
+	uint64_t n = 0;
+
+	tu_machine_init(&tm, 1, 1);
+	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 8192, 8192 + 16384);
+	pz_t *pz = tu_create_default(&tm.m, profile, 0);
+	*min = tu_zinfo(pz, 0, PZ_ZONE_NORMAL).wmark_min;
+	while (pz_alloc_pages(pz, gfp | PZ__GFP_NOWARN, 0))
+		n++;
+	tu_validate(pz);
+	tu_destroy(pz);
+	return n;
+}
+
+/*
+ * PZ_GFP_ATOMIC gets the atomic request's reserves, as GFP_ATOMIC does in
+ * the kernel: ALLOC_HIGH halves the MIN watermark and ALLOC_HARDER takes a
+ * further quarter, so it goes about 5/8 of MIN deeper than GFP_KERNEL
+ * (which, with nothing to reclaim, stops at MIN). The bit alone - what the
+ * name meant before - is no atomic request in 4.1 (that needs no
+ * __GFP_WAIT but __GFP_KSWAPD_RECLAIM) and only ALLOC_HARDER's quarter in
+ * 4.4; next to GFP_KERNEL's direct reclaim 4.4 drops it altogether.
+ */
+static void test_gfp_atomic_reserves(void **state)
+{
+	static const enum pz_profile profiles[] = {PZ_PROFILE_LINUX_4_1, PZ_PROFILE_MODERN};
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		uint64_t min, plain = pages_until_refused(profiles[i], PZ_GFP_KERNEL, &min);
+		uint64_t atomic = pages_until_refused(profiles[i], PZ_GFP_ATOMIC, &min);
+		uint64_t bit = pages_until_refused(profiles[i], PZ__GFP_ATOMIC, &min);
+		uint64_t kbit =
+			pages_until_refused(profiles[i], PZ_GFP_KERNEL | PZ__GFP_ATOMIC, &min);
+
+		print_message("%s: MIN %llu; GFP_KERNEL %llu pages, PZ_GFP_ATOMIC %llu (+%llu), "
+			      "PZ__GFP_ATOMIC %llu, GFP_KERNEL | PZ__GFP_ATOMIC %llu\n",
+			      i ? "modern" : "linux-4.1", (unsigned long long)min,
+			      (unsigned long long)plain, (unsigned long long)atomic,
+			      (unsigned long long)(atomic - plain), (unsigned long long)bit,
+			      (unsigned long long)kbit);
+		assert_true(atomic > plain);
+		assert_true(atomic - plain >= min / 2);
+		assert_true(atomic - plain <= min);
+		assert_int_equal(kbit, plain);
+		if (profiles[i] == PZ_PROFILE_LINUX_4_1)
+			assert_int_equal(bit, plain);
+		else
+			assert_true(bit > plain && bit - plain < atomic - plain);
+	}
+}
+
 /* gfp formatting as the tracepoints print it. */
 static void test_gfp_format_basic(void **state)
 {
@@ -373,6 +446,8 @@ int main(void)
 		cmocka_unit_test(test_migratetype_names),
 		cmocka_unit_test(test_zone_type_names),
 		cmocka_unit_test(test_gfp_composites),
+		cmocka_unit_test(test_gfp_names),
+		cmocka_unit_test(test_gfp_atomic_reserves),
 		cmocka_unit_test(test_gfp_format_basic),
 		cmocka_unit_test(test_gfp_format_short_buffer),
 	};

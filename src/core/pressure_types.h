@@ -1,0 +1,124 @@
+/*
+ * pressure_types.h - the instance state of the slow path's machinery:
+ * reclaim windows and kswapd (reclaim.c, kswapd.c), compaction and the
+ * migrate handler (compaction.c, migrate.c), the slow-path probe
+ * (slowpath.c). Part of types.h (included from it, before struct pz, whose
+ * fields these are); the Lock Key there applies.
+ */
+#ifndef PZ_PRESSURE_TYPES_H
+#define PZ_PRESSURE_TYPES_H
+#ifndef PZ_TYPES_H
+#error "include types.h, not pressure_types.h"
+#endif
+
+/*
+ * An open reclaim window of one task (the kernel's reclaim_state): the
+ * pages that task frees while it is open are its reclaim progress. Lives
+ * on the reclaimer's stack, linked under pz->reclaim_lock.
+ */
+struct pz_reclaim_state {
+	const struct pz_task *task;	   /* [C] */
+	uint64_t reclaimed;		   /* [R] pages freed by task while open */
+	const struct pz_shrinker *running; /* [R] the shrinker being called, or NULL */
+	struct pz_reclaim_state *next;	   /* [R] */
+	bool set_memalloc;		   /* [C] this window set PZ_TASK_MEMALLOC */
+};
+
+/* Per-zone-type reclaim counters (pz->zone_ev). */
+enum pz_zone_vm_event {
+	PZ_ZEV_PGSTEAL_KSWAPD = 0,
+	PZ_ZEV_PGSTEAL_DIRECT,
+	PZ_ZEV_PGSCAN_KSWAPD,
+	PZ_ZEV_PGSCAN_DIRECT,
+	PZ_ZEV_ALLOCSTALL,
+	PZ_ZEV_NR,
+};
+
+/* Where the next pz_kswapd_run resumes the kernel's kswapd() loop. */
+enum pz_kswapd_resume {
+	PZ_KSWAPD_AFTER_SLEEP = 0, /* pick up the recorded order and zone, balance */
+	PZ_KSWAPD_NEW_WORK,	   /* 4.1: balance the order/zone taken at the loop top */
+};
+
+/*
+ * One node's kswapd (the pgdat fields and kswapd()'s loop variables).
+ * [K] is the node's run token (`running`): only the pz_kswapd_run that
+ * holds it touches those fields.
+ */
+struct pz_kswapd {
+	atomic_int order;		     /* [A] kswapd_max_order (4.1) / kswapd_order (6.1) */
+	atomic_int classzone;		     /* [A] classzone_idx / kswapd_highest_zoneidx */
+	atomic_uint asleep;		     /* [A] on the wait queue: wake-ups go through */
+	atomic_uint running;		     /* [A] the run token */
+	atomic_uint wake_seq;		     /* [A] wake-ups delivered (the nap's "remaining") */
+	atomic_uint failures;		     /* [A] 6.1 kswapd_failures */
+	atomic_uint_least64_t wakeups, runs; /* [A] */
+	unsigned resume;		     /* [K] enum pz_kswapd_resume */
+	int cur_order, cur_classzone;	     /* [K] the round's order and zone */
+	int new_order, new_classzone;	     /* [K] 4.1: work taken at the loop top */
+	int balanced_order, balanced_classzone; /* [K] 4.1: what balance_pgdat returned */
+};
+
+/*
+ * Compaction's instance state (compaction.c, migrate.c). The handler pair
+ * is read and written under its lock (a leaf: nothing is taken under it,
+ * nothing is called with it held).
+ */
+enum pz_compact_misuse {
+	PZ_MISUSE_BAD_RESULT = 0,
+	PZ_MISUSE_SRC_KEPT,
+	PZ_MISUSE_DST_FREED,
+	PZ_MISUSE_DST_KEPT,
+	PZ_NR_MISUSE,
+};
+struct pz_compaction {
+	pz_lock_t lock;		   /* [M] itself: guards fn and ctx */
+	pz_migrate_fn fn;	   /* [M] */
+	void *ctx;		   /* [M] */
+	atomic_int extfrag;	   /* [A] extfrag_threshold - 500 (zeroed = the default) */
+	atomic_int kcompactd_mode; /* [A] enum pz_kcompactd_mode */
+	atomic_int kcompactd_max_order[PZ_MAX_NODES];	      /* [A] 0: no work */
+	atomic_int kcompactd_highest_zoneidx[PZ_MAX_NODES];   /* [A] stored + 1; 0: none */
+	atomic_uint warned;				      /* [A] misuse reported once */
+	atomic_uint_least64_t calls, kcompactd_runs;	      /* [A] */
+	atomic_uint_least64_t results[PZ_NR_MIGRATE_RESULTS]; /* [A] */
+	atomic_uint_least64_t misuse[PZ_NR_MISUSE];	      /* [A] */
+};
+/* migrate.c: what one call of the migrate callback came to. */
+enum pz_migrate_outcome {
+	PZ_MIG_DONE = 0,      /* moved; src dropped; dst the owner's */
+	PZ_MIG_RETRY,	      /* refused BUSY: src still isolated, dst back to the caller */
+	PZ_MIG_FAIL,	      /* refused for good: src put back, dst back to the caller */
+	PZ_MIG_FAIL_DST_GONE, /* failed and dst is no longer the caller's */
+};
+#define PZ_COMPACT_MAX_DEFER_SHIFT 6
+#define PZ_COMPACT_CLUSTER_MAX	   32
+
+/*
+ * White-box probe of the slow path (slowpath.c; the kernel's tracepoints
+ * of these steps would sit here): fn, when set, is called with no lock
+ * held after each step and may change its result (a reclaim's progress, a
+ * compaction's result), so that tests can script what the reclaim and
+ * compaction seams report. Set by tests before use; NULL otherwise.
+ */
+enum pz_slow_step {
+	PZ_STEP_WAKE_KSWAPDS = 0,
+	PZ_STEP_COMPACT,   /* mode (4.1), prio (modern); result: enum pz_compact_result */
+	PZ_STEP_RECLAIM,   /* result: did_some_progress */
+	PZ_STEP_DRAIN,	   /* drain_all_pages after reclaim */
+	PZ_STEP_UNRESERVE, /* result: a HIGHATOMIC block went back */
+	PZ_STEP_OOM,	   /* result: did_some_progress of the OOM step */
+	PZ_STEP_DECIDE,	   /* result: the driver's next action (slowpath.c) */
+};
+struct pz_slow_event {
+	enum pz_slow_step step;
+	pz_gfp_t gfp;
+	unsigned order, mode, prio;
+	long result;
+};
+struct pz_slow_probe {
+	void (*fn)(void *ctx, struct pz_slow_event *ev);
+	void *ctx;
+};
+
+#endif /* PZ_PRESSURE_TYPES_H */

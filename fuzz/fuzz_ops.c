@@ -759,13 +759,17 @@ static const pz_gfp_t gfp_mods[16] = {
 /*
  * Requests that loop until memory comes back would never return in this
  * single-threaded target, which has nothing to reclaim and no OOM handler:
- * __GFP_NOFAIL, and blocking requests without __GFP_FS (the OOM step's
- * fake progress). NOFAIL is dropped; those get __GFP_NORETRY.
+ * __GFP_NOFAIL, and blocking requests without __GFP_FS, or from a task
+ * with PZ_TASK_MEMALLOC_NOIO (the OOM step's fake progress). NOFAIL is
+ * dropped; those get __GFP_NORETRY.
  */
 static pz_gfp_t bounded(pz_gfp_t g)
 {
+	/* the task's MEMALLOC_NOIO strips __GFP_FS inside the allocator */
+	bool nofs = !(g & PZ__GFP_FS) || (F.task.flags & PZ_TASK_MEMALLOC_NOIO);
+
 	g &= ~PZ__GFP_NOFAIL;
-	if ((g & PZ__GFP_DIRECT_RECLAIM) && !(g & PZ__GFP_FS))
+	if ((g & PZ__GFP_DIRECT_RECLAIM) && nofs)
 		g |= PZ__GFP_NORETRY;
 	return g;
 }

@@ -282,11 +282,15 @@ struct pz_page *pz_alloc_pages_may_oom(struct pz *pz, pz_gfp_t gfp, unsigned ord
 				       struct pz_alloc_ctx *ac, struct pz_oom_ctl *ctl,
 				       unsigned long *did_some_progress)
 {
+	/* the zones locked, as they were at the trylock: the attempts below
+	 * may move ac to another zonelist (4.1's high-priority switch), and
+	 * the unlock must clear exactly the bits the trylock set */
+	const struct pz_alloc_ctx locked = *ac;
 	struct pz_page *p;
 
 	*did_some_progress = 0;
 	oom_count(pz, PZ_OOM_STEPS);
-	if (!oom_trylock(pz, ac)) {
+	if (!oom_trylock(pz, &locked)) {
 		/* somebody else is killing for us */
 		oom_count(pz, PZ_OOM_LOCK_BUSY);
 		*did_some_progress = 1;
@@ -294,6 +298,6 @@ struct pz_page *pz_alloc_pages_may_oom(struct pz *pz, pz_gfp_t gfp, unsigned ord
 		return (struct pz_page *)0;
 	}
 	p = may_oom_locked(pz, gfp, order, ac, ctl, did_some_progress);
-	oom_unlock(pz, ac);
+	oom_unlock(pz, &locked);
 	return p;
 }

@@ -224,11 +224,32 @@ typedef uint32_t pz_gfp_t;
  */
 PZ_API int pz_gfp_zone(pz_gfp_t gfp, unsigned zone_present);
 
-/* Profiles name the kernel generation whose behaviour is followed. */
+/*
+ * Profiles name the kernel whose behaviour is followed (docs/DESIGN.md
+ * "Profiles" lists, per profile, which switch follows which kernel and what
+ * is not modelled). PZ_PROFILE_MODERN is kept as another name of linux-6.1.
+ */
 enum pz_profile {
-	PZ_PROFILE_LINUX_4_1 = 0, /* default: 4.1-4.3 seed-era behaviour */
-	PZ_PROFILE_MODERN = 1,	  /* later improvements (docs/DESIGN.md "Profiles") */
+	PZ_PROFILE_LINUX_4_1 = 0, /* default: Linux 4.1 (4.1-4.3) */
+	PZ_PROFILE_LINUX_6_1 = 1, /* Linux 6.1 */
+	PZ_PROFILE_LINUX_4_4 = 2, /* Linux 4.4 */
+	PZ_PROFILE_MODERN = PZ_PROFILE_LINUX_6_1,
 };
+#define PZ_NR_PROFILES 3
+
+/*
+ * The profile's name as the command spells it ("linux-4.1", "linux-4.4",
+ * "linux-6.1"); NULL for a value that is no enum pz_profile member.
+ * Context: any.
+ */
+PZ_API const char *pz_profile_name(enum pz_profile profile);
+
+/*
+ * The profile a name stands for: the names of pz_profile_name and the alias
+ * "modern" (linux-6.1). Returns 0 and stores *out, or -PZ_EINVAL for NULL
+ * arguments or an unknown name (*out is then untouched). Context: any.
+ */
+PZ_API int pz_profile_from_name(const char *name, enum pz_profile *out);
 
 /*
  * The migratetype a gfp mask asks for (gfpflags_to_migratetype): MOVABLE,

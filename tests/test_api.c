@@ -58,6 +58,40 @@ static void test_version_and_strerror(void **state)
 	}
 }
 
+/* Every profile round-trips through its name; modern is linux-6.1; an unknown
+ * name or value is refused and leaves the output alone; each profile is
+ * accepted at init and reported back. */
+static void test_profile_names(void **state)
+{
+	(void)state;
+	enum pz_profile p = PZ_PROFILE_LINUX_4_1;
+
+	for (unsigned i = 0; i < PZ_NR_PROFILES; i++) {
+		const char *name = pz_profile_name((enum pz_profile)i);
+		assert_non_null(name);
+		assert_int_equal(pz_profile_from_name(name, &p), 0);
+		assert_int_equal(p, i);
+		tu_machine_simple(&tm, 4096, 8192, 2);
+		pz_t *pz = tu_create_machine(&tm.m, (enum pz_profile)i);
+		assert_non_null(pz);
+		assert_int_equal(pz_profile(pz), i);
+		tu_destroy(pz);
+	}
+	assert_string_equal(pz_profile_name(PZ_PROFILE_LINUX_4_4), "linux-4.4");
+	assert_int_equal(pz_profile_from_name("modern", &p), 0);
+	assert_int_equal(p, PZ_PROFILE_LINUX_6_1);
+	assert_string_equal(pz_profile_name(PZ_PROFILE_MODERN), "linux-6.1");
+	p = PZ_PROFILE_LINUX_4_4;
+	assert_int_equal(pz_profile_from_name("linux-4.2", &p), -PZ_EINVAL);
+	assert_int_equal(pz_profile_from_name("linux-4.1 ", &p), -PZ_EINVAL);
+	assert_int_equal(pz_profile_from_name("", &p), -PZ_EINVAL);
+	assert_int_equal(pz_profile_from_name(NULL, &p), -PZ_EINVAL);
+	assert_int_equal(pz_profile_from_name("linux-4.1", NULL), -PZ_EINVAL);
+	assert_int_equal(p, PZ_PROFILE_LINUX_4_4);
+	assert_null(pz_profile_name((enum pz_profile)PZ_NR_PROFILES));
+	assert_null(pz_profile_name((enum pz_profile) - 1));
+}
+
 static void test_accessors(void **state)
 {
 	(void)state;
@@ -511,6 +545,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_version_and_strerror),
+		cmocka_unit_test(test_profile_names),
 		cmocka_unit_test(test_accessors),
 		cmocka_unit_test(test_alloc_bad_order),
 		cmocka_unit_test(test_alloc_bad_gfp),

@@ -33,7 +33,7 @@ static void replay_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: pagezone replay PATH [--format text|csv] [--machine-from FILE]\n"
-		"                      [--initial-free FILE] [--profile modern|linux-4.1] "
+		"                      [--initial-free FILE] [--profile NAME] "
 		"[--json]\n"
 		"  PATH                 a trace folder (trace.txt.gz, snap/zoneinfo.start,\n"
 		"                       initial_free_blocks.csv, snap/buddyinfo.end) or a trace "
@@ -43,8 +43,8 @@ static void replay_usage(FILE *f)
 		"  --machine-from FILE  the /proc/zoneinfo to clone (a folder's own by default;\n"
 		"                       needed for a lone trace file)\n"
 		"  --initial-free FILE  the free blocks at the first event (pfn,order,zone)\n"
-		"  --profile NAME       modern (default: the traces are from Linux 6.1) or "
-		"linux-4.1\n"
+		"  --profile NAME       linux-6.1 (default: the traces are from Linux 6.1),\n"
+		"                       linux-4.4, linux-4.1; modern is linux-6.1\n"
 		"  --json               the report as one JSON object\n"
 		"  --lockstep           not available yet (the library cannot allocate a given "
 		"pfn)\n");

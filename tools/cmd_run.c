@@ -38,7 +38,7 @@ static void run_usage(FILE *f, int only_report)
 {
 	fprintf(f,
 		"usage: pagezone %s [--machine-from FILE | --machine SPEC | --default]\n"
-		"                     [--profile linux-4.1|modern] [--steps N] [--seed S]\n"
+		"                     [--profile NAME] [--steps N] [--seed S]\n"
 		"                     [--fill PERCENT] [--cpus N] [--json]\n"
 		"                     [--report "
 		"all|buddyinfo|pagetypeinfo|zoneinfo|vmstat|extfrag|unusable]\n"
@@ -255,7 +255,7 @@ static void run_print_text(pz_t *pz, const struct run_opts *o, const struct run_
 	}
 	printf("machine: %s\n", r->machine_source);
 	printf("profile: %s, %u node(s), %u cpu(s), %" PRIu64 " managed pages\n",
-	       o->profile == PZ_PROFILE_MODERN ? "modern" : "linux-4.1", pz_nr_nodes(pz),
+	       pz_profile_name(o->profile), pz_nr_nodes(pz),
 	       pz_nr_cpus(pz), r->managed);
 	printf("workload: %" PRIu64 " steps, seed %" PRIu64 ", %" PRIu64 " blocks (%" PRIu64
 	       " pages) still allocated, %" PRIu64 " failed allocations\n",

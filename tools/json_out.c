@@ -60,7 +60,7 @@ int json_run_summary(pz_t *pz, const struct run_opts *o, const struct run_result
 	json_object_object_add(j, "machine", json_object_new_string(r->machine_source));
 	json_object_object_add(
 		j, "profile",
-		json_object_new_string(o->profile == PZ_PROFILE_MODERN ? "modern" : "linux-4.1"));
+		json_object_new_string(pz_profile_name(o->profile)));
 	jadd_u64(j, "nodes", pz_nr_nodes(pz));
 	jadd_u64(j, "cpus", pz_nr_cpus(pz));
 	jadd_u64(j, "managed_pages", r->managed);

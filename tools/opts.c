@@ -73,15 +73,11 @@ int opt_unsigned(const char *name, const char *text, unsigned min, unsigned max,
 
 int opt_profile(const char *text, enum pz_profile *out)
 {
-	if (!strcmp(text, "linux-4.1")) {
-		*out = PZ_PROFILE_LINUX_4_1;
+	if (pz_profile_from_name(text, out) == 0)
 		return 0;
-	}
-	if (!strcmp(text, "modern")) {
-		*out = PZ_PROFILE_MODERN;
-		return 0;
-	}
-	tool_usage_error("--profile: unknown profile '%s' (choose linux-4.1 or modern)", text);
+	tool_usage_error("--profile: unknown profile '%s' (choose linux-4.1, linux-4.4, "
+			 "linux-6.1 or its alias modern)",
+			 text);
 	return -1;
 }
 

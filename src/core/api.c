@@ -53,6 +53,34 @@ enum pz_profile pz_profile(const pz_t *pz)
 	return pz_instance_ok(pz) ? pz->profile : PZ_PROFILE_LINUX_4_1;
 }
 
+static const char *const profile_names[PZ_NR_PROFILES] = {
+	[PZ_PROFILE_LINUX_4_1] = "linux-4.1",
+	[PZ_PROFILE_LINUX_6_1] = "linux-6.1",
+	[PZ_PROFILE_LINUX_4_4] = "linux-4.4",
+};
+
+const char *pz_profile_name(enum pz_profile profile)
+{
+	return (unsigned)profile < PZ_NR_PROFILES ? profile_names[profile] : NULL;
+}
+
+int pz_profile_from_name(const char *name, enum pz_profile *out)
+{
+	if (!name || !out)
+		return -PZ_EINVAL;
+	if (pz_streq(name, "modern")) {
+		*out = PZ_PROFILE_MODERN;
+		return 0;
+	}
+	for (unsigned i = 0; i < PZ_NR_PROFILES; i++) {
+		if (pz_streq(name, profile_names[i])) {
+			*out = (enum pz_profile)i;
+			return 0;
+		}
+	}
+	return -PZ_EINVAL;
+}
+
 unsigned pz_nr_nodes(const pz_t *pz)
 {
 	return pz_instance_ok(pz) ? pz->nr_nodes : 0;

@@ -56,7 +56,7 @@ struct cc {
 
 static bool is41(const struct pz *pz)
 {
-	return pz->profile == PZ_PROFILE_LINUX_4_1;
+	return pz_kver(pz) < PZ_KV(4, 4);
 }
 
 static uint64_t pb_nr(const struct pz *pz)

@@ -173,7 +173,7 @@ struct pz_page *pz_rmqueue_locked(struct pz *pz, struct pz_zone *z, unsigned ord
 			p = pz_rmqueue_smallest_locked(pz, z, order, PZ_MT_CMA);
 		if (!p)
 			p = rmqueue_fallback(pz, z, order, mt, t);
-		if (!p && pz->profile == PZ_PROFILE_LINUX_4_1) {
+		if (!p && pz_kver(pz) < PZ_KV(4, 4)) {
 			mt = PZ_MT_RESERVE;
 			p = pz_rmqueue_smallest_locked(pz, z, order, mt);
 		}

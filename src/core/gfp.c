@@ -88,7 +88,7 @@ void pz_build_gfp_fast(struct pz *pz)
 /* 4.1: "atomic" = !(WAIT | NO_KSWAPD); 4.4+: the __GFP_ATOMIC bit. */
 bool pz_gfp_is_atomic(const struct pz *pz, pz_gfp_t gfp)
 {
-	if (pz->profile == PZ_PROFILE_LINUX_4_1)
+	if (pz_kver(pz) < PZ_KV(4, 4))
 		return !(gfp & PZ__GFP_DIRECT_RECLAIM) && (gfp & PZ__GFP_KSWAPD_RECLAIM);
 	return (gfp & PZ__GFP_ATOMIC) != 0;
 }
@@ -266,12 +266,12 @@ int pz_kernel_mt_order(const struct pz *pz, unsigned idx)
 						     PZ_MT_MOVABLE,   PZ_MT_RESERVE,
 						     PZ_MT_CMA,	      PZ_MT_ISOLATE};
 
-	return pz->profile == PZ_PROFILE_LINUX_4_1 ? order41[idx] : (int)idx;
+	return pz_kver(pz) < PZ_KV(4, 4) ? order41[idx] : (int)idx;
 }
 
 int pz_migratetype_kernel_value(enum pz_profile profile, enum pz_migratetype mt)
 {
-	if ((unsigned)mt >= PZ_MT_TYPES || (unsigned)profile > PZ_PROFILE_MODERN)
+	if ((unsigned)mt >= PZ_MT_TYPES || (unsigned)profile >= PZ_NR_PROFILES)
 		return -PZ_EINVAL;
 	if (profile == PZ_PROFILE_LINUX_4_1 && (mt == PZ_MT_MOVABLE || mt == PZ_MT_RECLAIMABLE))
 		return mt == PZ_MT_MOVABLE ? 2 : 1;

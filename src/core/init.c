@@ -136,11 +136,21 @@ static int check_zone(const struct pz_config *cfg, const struct layout *lo, unsi
 	return 0;
 }
 
+/* The switches each profile turns on (docs/DESIGN.md "Profiles" says which
+ * kernel each follows); PZ_CONFIG's features_set/clear override them. */
+static const unsigned profile_features[PZ_NR_PROFILES] = {
+	[PZ_PROFILE_LINUX_4_1] = 0,
+	[PZ_PROFILE_LINUX_4_4] = PZ_FEAT_WMARK_ORDER0_CHECK | PZ_FEAT_HIGHATOMIC,
+	[PZ_PROFILE_LINUX_6_1] = PZ_FEAT_WMARK_ORDER0_CHECK | PZ_FEAT_NO_FAIR_POLICY |
+				 PZ_FEAT_CHECK_HEAD_ONLY | PZ_FEAT_PCP_HIGH_ORDER |
+				 PZ_FEAT_LAZY_TAILS | PZ_FEAT_HIGHATOMIC,
+};
+
 /* Enums and bit sets of the config: an unknown value is refused by name,
  * never taken for a default or silently ignored. */
 static int check_choices(const struct pz_config *cfg)
 {
-	if ((unsigned)cfg->profile > PZ_PROFILE_MODERN)
+	if ((unsigned)cfg->profile >= PZ_NR_PROFILES)
 		REFUSE(cfg, "profile %u is no enum pz_profile value", (unsigned)cfg->profile);
 	if (cfg->features_set & ~PZ_FEAT_ALL)
 		REFUSE(cfg, "unknown features_set bits %#x", cfg->features_set & ~PZ_FEAT_ALL);
@@ -377,11 +387,7 @@ static void copy_config(struct pz *pz, const struct pz_config *cfg, const struct
 	if (!pz->plat.cpu)
 		pz->plat.cpu = cpu_zero; /* so that pz_this_cpu need not test */
 	pz->profile = cfg->profile;
-	pz->features = cfg->profile == PZ_PROFILE_MODERN
-			       ? (PZ_FEAT_WMARK_ORDER0_CHECK | PZ_FEAT_NO_FAIR_POLICY |
-				  PZ_FEAT_CHECK_HEAD_ONLY | PZ_FEAT_PCP_HIGH_ORDER |
-				  PZ_FEAT_LAZY_TAILS | PZ_FEAT_HIGHATOMIC)
-			       : 0;
+	pz->features = profile_features[cfg->profile];
 	pz->features = (pz->features | cfg->features_set) & ~cfg->features_clear;
 	pz->page_shift = lo->page_shift;
 	pz->max_order = lo->max_order;

@@ -24,6 +24,7 @@ uint64_t pz_isqrt(uint64_t x);
 unsigned pz_fls(uint64_t x); /* 1-based index of the highest set bit, 0 for 0 */
 uint64_t pz_rounddown_pow2(uint64_t x);
 size_t pz_strlen(const char *s);
+bool pz_streq(const char *a, const char *b);
 
 /* ---- fmt.c: snprintf subset (%d %u %ld %lu %lld %llu %lx %llx %s %c %p %%,
  * flags '-' '0', width, '*') --------------------------------------------- */

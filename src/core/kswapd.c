@@ -30,7 +30,7 @@
 
 static bool modern(const struct pz *pz)
 {
-	return pz->profile != PZ_PROFILE_LINUX_4_1;
+	return pz_kver(pz) >= PZ_KV(4, 4);
 }
 
 static int rd(atomic_int *v)

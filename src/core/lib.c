@@ -76,3 +76,12 @@ size_t pz_strlen(const char *s)
 		n++;
 	return n;
 }
+
+bool pz_streq(const char *a, const char *b)
+{
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	return *a == *b;
+}

@@ -82,14 +82,14 @@ static void zonelist_unlock(struct pz *pz, const struct pz_alloc_ctx *ac)
 
 static bool oom_trylock(struct pz *pz, const struct pz_alloc_ctx *ac)
 {
-	if (pz->profile == PZ_PROFILE_LINUX_4_1)
+	if (pz_kver(pz) < PZ_KV(4, 4))
 		return zonelist_trylock(pz, ac);
 	return atomic_exchange_explicit(&pz->oom_lock, 1, memory_order_acquire) == 0;
 }
 
 static void oom_unlock(struct pz *pz, const struct pz_alloc_ctx *ac)
 {
-	if (pz->profile == PZ_PROFILE_LINUX_4_1)
+	if (pz_kver(pz) < PZ_KV(4, 4))
 		zonelist_unlock(pz, ac);
 	else
 		atomic_store_explicit(&pz->oom_lock, 0, memory_order_release);
@@ -218,12 +218,12 @@ static bool out_of_memory(struct pz *pz, pz_gfp_t gfp, unsigned order, struct pz
 		task->flags |= PZ_TASK_OOM_VICTIM;
 		return true;
 	}
-	if (pz->profile != PZ_PROFILE_LINUX_4_1 && !(gfp & PZ__GFP_FS)) {
+	if (pz_kver(pz) >= PZ_KV(4, 4) && !(gfp & PZ__GFP_FS)) {
 		oom_count(pz, PZ_OOM_FAKE);
 		return true;
 	}
 	kill = call_handler(pz, gfp, order, ac, ctl);
-	if (kill && pz->profile == PZ_PROFILE_LINUX_4_1)
+	if (kill && pz_kver(pz) < PZ_KV(4, 4))
 		pz_wait(pz, PZ_WAIT_OOM, PZ_WAIT_TICK_US);
 	return kill;
 }
@@ -253,7 +253,7 @@ static struct pz_page *may_oom_locked(struct pz *pz, pz_gfp_t gfp, unsigned orde
 				      struct pz_alloc_ctx *ac, struct pz_oom_ctl *ctl,
 				      unsigned long *progress)
 {
-	bool k41 = pz->profile == PZ_PROFILE_LINUX_4_1;
+	bool k41 = pz_kver(pz) < PZ_KV(4, 4);
 	pz_gfp_t last = (gfp | PZ__GFP_HARDWALL) & ~(k41 ? 0 : PZ__GFP_DIRECT_RECLAIM);
 	struct pz_page *p;
 	enum oom_verdict v;

@@ -39,9 +39,8 @@ void pz_reclaim_init(struct pz *pz)
 		struct pz_kswapd *k = &pz->kswapd[n];
 
 		atomic_init(&k->order, 0);
-		atomic_init(&k->classzone, pz->profile == PZ_PROFILE_LINUX_4_1
-						   ? PZ_NR_ZONE_TYPES - 1
-						   : PZ_NR_ZONE_TYPES);
+		atomic_init(&k->classzone,
+			    pz_kver(pz) < PZ_KV(4, 4) ? PZ_NR_ZONE_TYPES - 1 : PZ_NR_ZONE_TYPES);
 		atomic_init(&k->asleep, 1);
 		k->resume = PZ_KSWAPD_AFTER_SLEEP;
 		k->cur_classzone = PZ_NR_ZONE_TYPES - 1;
@@ -155,7 +154,7 @@ int pz_register_shrinker(pz_t *pz, struct pz_shrinker *s)
 	unsigned st;
 
 	if (!pz_instance_ok(pz) || !s || !s->count_objects || !s->scan_objects || s->seeks < 0 ||
-	    s->batch < 0 || (s->seeks == 0 && pz->profile == PZ_PROFILE_LINUX_4_1))
+	    s->batch < 0 || (s->seeks == 0 && pz_kver(pz) < PZ_KV(4, 4)))
 		return -PZ_EINVAL;
 	pz_lock(pz, &pz->shrinker_lock);
 	st = __atomic_load_n(&s->core.state, __ATOMIC_RELAXED);
@@ -281,7 +280,7 @@ static void plan_61(const struct pz_shrinker *s, const struct pz_shrink_req *req
 static bool scan_batch(struct pz *pz, struct pz_shrinker *s, struct pz_shrink_control *sc,
 		       unsigned long nr_to_scan, long *total, long *scanned)
 {
-	bool modern = pz->profile != PZ_PROFILE_LINUX_4_1;
+	bool modern = pz_kver(pz) >= PZ_KV(4, 4);
 	unsigned long ret, done;
 
 	sc->nr_to_scan = nr_to_scan;
@@ -302,7 +301,7 @@ static bool scan_batch(struct pz *pz, struct pz_shrinker *s, struct pz_shrink_co
 static void do_shrink_slab(struct pz *pz, struct pz_shrinker *s, struct pz_shrink_control *sc,
 			   const struct pz_shrink_req *req, uint64_t *asked)
 {
-	bool modern = pz->profile != PZ_PROFILE_LINUX_4_1;
+	bool modern = pz_kver(pz) >= PZ_KV(4, 4);
 	long batch = s->batch ? s->batch : PZ_SHRINK_BATCH, scanned = 0, next;
 	long *deferred = &s->core.nr_deferred[sc->nid];
 	struct scan_plan pl;

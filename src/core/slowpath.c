@@ -123,7 +123,7 @@ static bool costly(const struct slow *s)
 
 static bool is_41(const struct slow *s)
 {
-	return s->pz->profile == PZ_PROFILE_LINUX_4_1;
+	return pz_kver(s->pz) < PZ_KV(4, 4);
 }
 
 static unsigned task_flags(const struct slow *s)
@@ -609,7 +609,7 @@ struct pz_page *pz_alloc_slowpath(struct pz *pz, pz_gfp_t gfp, unsigned order,
 {
 	struct slow s;
 
-	if (pz->profile != PZ_PROFILE_LINUX_4_1 && (gfp & PZ__GFP_ATOMIC) &&
+	if (pz_kver(pz) >= PZ_KV(4, 4) && (gfp & PZ__GFP_ATOMIC) &&
 	    (gfp & PZ__GFP_DIRECT_RECLAIM)) {
 		pz_warn_once(pz, PZ_WARN_ATOMIC_RECLAIM,
 			     "WARNING: __GFP_ATOMIC together with __GFP_DIRECT_RECLAIM");
@@ -617,7 +617,7 @@ struct pz_page *pz_alloc_slowpath(struct pz *pz, pz_gfp_t gfp, unsigned order,
 	}
 	pz_memzero(&s, sizeof(s));
 	s.pz = pz;
-	s.ops = pz->profile == PZ_PROFILE_LINUX_4_1 ? &ops_41 : &ops_61;
+	s.ops = pz_kver(pz) < PZ_KV(4, 4) ? &ops_41 : &ops_61;
 	s.gfp = gfp;
 	s.order = order;
 	s.ac = ac;

@@ -473,4 +473,17 @@ struct pz_oom_ctl {
  * exit after the OOM step. */
 #define PZ_ALLOC_OOM 0x1000u
 
+/* The kernel version a profile follows, as major * 100 + minor, so that a
+ * rule reads "since 4.4": pz_kver(pz) >= PZ_KV(4, 4). */
+#define PZ_KV(major, minor) ((major)*100u + (minor))
+static inline unsigned pz_kver(const struct pz *pz)
+{
+	static const unsigned short kv[PZ_NR_PROFILES] = {
+		[PZ_PROFILE_LINUX_4_1] = PZ_KV(4, 1),
+		[PZ_PROFILE_LINUX_4_4] = PZ_KV(4, 4),
+		[PZ_PROFILE_LINUX_6_1] = PZ_KV(6, 1),
+	};
+	return kv[pz->profile];
+}
+
 #endif /* PZ_TYPES_H */

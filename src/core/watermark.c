@@ -134,7 +134,7 @@ void pz_setup_watermarks_locked(struct pz *pz)
 
 		pz_lock(pz, &z->lock);
 		setup_zone_wmarks(pz, z, pages_min, lowmem_pages);
-		if (pz->profile == PZ_PROFILE_LINUX_4_1 && z->populated)
+		if (pz_kver(pz) < PZ_KV(4, 4) && z->populated)
 			pz_setup_migrate_reserve_locked(pz, z);
 		pz_unlock(&z->lock);
 	}

@@ -1074,6 +1074,36 @@ PZ_API int64_t pz_pcp_list_pfns(pz_t *pz, int nid, enum pz_zone_type type, unsig
  */
 PZ_API int pz_pageblock_migratetype(pz_t *pz, uint64_t pfn);
 
+/*
+ * One pageblock of a zone, as pictures show it: where it starts, its
+ * migratetype label, and how many of its pages the zone manages (not holes,
+ * not reserved, not outside the zone), lie in free buddy blocks, or lie in
+ * blocks on per-CPU lists. The rest of the managed pages are allocated
+ * (or leaked). free + pcp <= managed <= pageblock_nr_pages.
+ */
+struct pz_pageblock_info {
+	uint64_t start_pfn;	/* first pfn of the pageblock (may precede the zone) */
+	enum pz_migratetype mt; /* its label, as pz_pageblock_migratetype */
+	unsigned managed, free, pcp;
+};
+/*
+ * Pageblocks of a zone in pfn order, for pictures: the pageblocks that
+ * overlap [start_pfn, start_pfn + spanned) of the zone are numbered from 0;
+ * blocks first .. first + max - 1 are written to out. out may be NULL when
+ * max is 0, to ask for the count only.
+ * Returns the zone's number of pageblocks (which may exceed first + max),
+ * or -PZ_EINVAL (bad instance, out NULL with max > 0), -PZ_ENODEV (no such
+ * populated zone).
+ * Context: any thread; may spin. Each call holds the zone's per-CPU locks
+ * and then its zone lock (the order pz_validate uses) while it walks the
+ * page descriptors of the blocks it copies, so one call is one consistent
+ * snapshot of those blocks; successive calls are not. It calls no
+ * callback. Cost: one read per free or per-CPU block and per allocated
+ * page, so keep max modest when others allocate (it stalls the zone).
+ */
+PZ_API int64_t pz_zone_pageblocks(pz_t *pz, int nid, enum pz_zone_type type, uint64_t first,
+				  struct pz_pageblock_info *out, size_t max);
+
 /* Per-page state for walkers and reference models. */
 enum pz_page_state {
 	PZ_PAGE_STATE_INVALID = 0, /* not a managed page (hole, outside zones) */

@@ -9,6 +9,9 @@
 #             two are optional: when they cannot be installed the benchmark
 #             skips their rows, and this script only says so
 #   coverage  test + lcov (scripts/coverage.sh)
+#   plot      gnuplot-nox, optional: `pagezone run --plot DIR` renders its
+#             plots with it when installed, and writes only the CSV and the
+#             gnuplot script otherwise
 # No JOB means build. Prints nothing and changes nothing when everything is
 # present; exit status 1 when something required cannot be installed.
 set -euo pipefail
@@ -55,6 +58,10 @@ want_coverage() {
 	command -v lcov >/dev/null 2>&1 || need+=(lcov)
 }
 
+want_plot() {
+	command -v gnuplot >/dev/null 2>&1 || optional+=(gnuplot-nox)
+}
+
 [ $# -gt 0 ] || set -- build
 for job in "$@"; do
 	case "$job" in
@@ -63,8 +70,9 @@ for job in "$@"; do
 	fuzz) want_fuzz ;;
 	bench) want_bench ;;
 	coverage) want_coverage ;;
+	plot) want_plot ;;
 	*)
-		echo "usage: scripts/deps.sh [build|tool|test|fuzz|bench|coverage]..." >&2
+		echo "usage: scripts/deps.sh [build|tool|test|fuzz|bench|coverage|plot]..." >&2
 		exit 2
 		;;
 	esac

@@ -10,7 +10,7 @@
  * allocations of every order and mobility with frees in random order;
  * identical options give byte-identical output.
  */
-#include "tool.h"
+#include "pictures.h"
 
 #include <getopt.h>
 #include <inttypes.h>
@@ -41,7 +41,9 @@ static void run_usage(FILE *f, int only_report)
 		"                     [--profile NAME] [--steps N] [--seed S]\n"
 		"                     [--fill PERCENT] [--cpus N] [--json]\n"
 		"                     [--report "
-		"all|buddyinfo|pagetypeinfo|zoneinfo|vmstat|extfrag|unusable]\n"
+		"all|buddyinfo|pagetypeinfo|zoneinfo|vmstat|extfrag|unusable|map]\n"
+		"                     [--every N] [--series FILE] [--plot DIR] [--map]\n"
+		"                     [--map-svg FILE]\n"
 		"                     [--fail-page-alloc INTERVAL,PROBABILITY,SPACE,TIMES]\n"
 		"  --machine-from FILE  clone a /proc/zoneinfo (alias --zoneinfo; default\n"
 		"                       /proc/zoneinfo, else the built-in machine)\n"
@@ -52,8 +54,11 @@ static void run_usage(FILE *f, int only_report)
 		"  --cpus N             simulated CPUs, 1..%d (default 2)\n"
 		"  --json               the summary as one JSON object instead of text\n"
 		"  --fail-page-alloc    the kernel's fail_page_alloc= boot option (code\n"
-		"                       defaults otherwise: order >= 1, no direct reclaim)\n",
+		"                       defaults otherwise: order >= 1, no direct reclaim)\n"
+		"  --report NAME        which of the kernel's reports (default all); map is\n"
+		"                       the pageblock map alone\n",
 		only_report ? "report" : "run   ", RUN_MAX_STEPS, PZ_MAX_CPUS);
+	pic_usage(f, "operations (default: 200 rows a run)");
 }
 
 static const struct option run_longopts[] = {
@@ -70,6 +75,7 @@ static const struct option run_longopts[] = {
 	{"json", no_argument, NULL, 'j'},
 	{"fail-page-alloc", required_argument, NULL, 'F'},
 	{"help", no_argument, NULL, 'h'},
+	PIC_LONGOPTS,
 	{NULL, 0, NULL, 0},
 };
 
@@ -113,7 +119,7 @@ static int run_option(int c, const char *v, struct run_opts *o)
 		if (report_lookup(v) >= 0)
 			return 0;
 		return tool_refuse("--report: unknown report '%s' (choose all, buddyinfo, "
-				   "pagetypeinfo, zoneinfo, vmstat, extfrag, unusable)",
+				   "pagetypeinfo, zoneinfo, vmstat, extfrag, unusable, map)",
 				   v);
 	case 'j':
 		o->json = 1;
@@ -121,7 +127,7 @@ static int run_option(int c, const char *v, struct run_opts *o)
 	case 'F':
 		return run_fail_attr(v, o);
 	}
-	return -1;
+	return pic_option(c, v, &o->pic) ? -1 : 0;
 }
 
 static void run_defaults(struct run_opts *o)
@@ -162,7 +168,9 @@ static int run_parse(int argc, char **argv, struct run_opts *o, int only_report)
 					"each choose the machine: give one");
 	if (o->json && o->only_report)
 		return tool_usage_error("--json: `pagezone report` prints the kernel's text");
-	return 0;
+	if (o->json && (o->pic.map || !strcmp(o->report, "map")))
+		return tool_usage_error("--map: the letters are text; with --json use --map-svg");
+	return pic_check(&o->pic, o->steps / 200);
 }
 
 static int run_machine(const struct run_opts *o, struct tool_machine *m)
@@ -208,7 +216,7 @@ static unsigned pick_order(uint64_t *s)
 }
 
 /* Mixed workload: grow to the fill target, then churn around it. */
-static int workload(pz_t *pz, const struct run_opts *o, struct run_result *r)
+static int workload(pz_t *pz, const struct run_opts *o, struct run_result *r, struct series *ser)
 {
 	size_t cap = 1 << 20, n = 0;
 	struct live *live = calloc(cap, sizeof(*live));
@@ -219,6 +227,7 @@ static int workload(pz_t *pz, const struct run_opts *o, struct run_result *r)
 	for (uint64_t step = 0; step < o->steps; step++) {
 		int alloc = held < target ? (rnd(&s) % 100) < 70 : (rnd(&s) % 100) < 45;
 
+		series_step(ser, step); /* the state after `step` operations */
 		pz_host_set_cpu((int)(rnd(&s) % o->cpus));
 		if (alloc && n < cap) {
 			unsigned order = pick_order(&s);
@@ -251,12 +260,13 @@ static void run_print_text(pz_t *pz, const struct run_opts *o, const struct run_
 {
 	if (o->only_report) {
 		reports_print(pz, o->report, NULL);
+		if (o->pic.map || !strcmp(o->report, "map"))
+			map_print_text(pz, o->profile, stdout);
 		return;
 	}
 	printf("machine: %s\n", r->machine_source);
 	printf("profile: %s, %u node(s), %u cpu(s), %" PRIu64 " managed pages\n",
-	       pz_profile_name(o->profile), pz_nr_nodes(pz),
-	       pz_nr_cpus(pz), r->managed);
+	       pz_profile_name(o->profile), pz_nr_nodes(pz), pz_nr_cpus(pz), r->managed);
 	printf("workload: %" PRIu64 " steps, seed %" PRIu64 ", %" PRIu64 " blocks (%" PRIu64
 	       " pages) still allocated, %" PRIu64 " failed allocations\n",
 	       o->steps, o->seed, r->live_blocks, r->live_pages, r->failed);
@@ -264,7 +274,43 @@ static void run_print_text(pz_t *pz, const struct run_opts *o, const struct run_
 		printf("fail_page_alloc: %" PRIu64 " failure(s) injected\n", r->fault_injected);
 	printf("\n");
 	reports_print(pz, o->report, stdout);
+	if (o->pic.map || !strcmp(o->report, "map"))
+		map_print_text(pz, o->profile, stdout);
 	printf("validate: %d violation(s)\n", r->violations);
+}
+
+/* The time series and the SVG map the options ask for: their files are
+ * opened before the work, so a bad path stops the command first. */
+struct run_pics {
+	struct series *ser;
+	FILE *svg;
+};
+
+static int run_pics_start(pz_t *pz, const struct run_opts *o, struct run_pics *p)
+{
+	p->ser = NULL;
+	p->svg = NULL;
+	if (series_start(pz, o->profile, &o->pic, "step", NULL, &p->ser))
+		return -1;
+	if (map_svg_open(&o->pic, &p->svg)) {
+		series_abort(p->ser);
+		return -1;
+	}
+	return 0;
+}
+
+/* The last row, the plot and the map; or, after a failure, nothing. */
+static int run_pics_end(pz_t *pz, const struct run_opts *o, struct run_pics *p, int ok)
+{
+	int rc;
+
+	if (!ok) {
+		series_abort(p->ser);
+		map_svg_abort(&o->pic, p->svg);
+		return 0;
+	}
+	rc = series_finish(p->ser, o->steps);
+	return map_svg_finish(pz, o->profile, &o->pic, p->svg) || rc ? -1 : 0;
 }
 
 /* Builds the instance, runs the workload, prints. Returns the exit status. */
@@ -273,6 +319,7 @@ static int run_on(const struct run_opts *o, const struct tool_machine *m)
 	struct pz_config cfg;
 	struct run_result r;
 	struct pz_errors e;
+	struct run_pics pics;
 	pz_t *pz;
 	int rc;
 
@@ -294,8 +341,13 @@ static int run_on(const struct run_opts *o, const struct tool_machine *m)
 		attr.seed = o->seed;
 		pz_set_fail_page_alloc(pz, &attr);
 	}
-	if (workload(pz, o, &r)) {
+	if (run_pics_start(pz, o, &pics)) {
+		pz_host_destroy(pz);
+		return TOOL_EXIT_USAGE;
+	}
+	if (workload(pz, o, &r, pics.ser)) {
 		tool_error("out of memory for the workload's bookkeeping");
+		run_pics_end(pz, o, &pics, 0);
 		pz_host_destroy(pz);
 		return TOOL_EXIT_FAIL;
 	}
@@ -306,6 +358,8 @@ static int run_on(const struct run_opts *o, const struct tool_machine *m)
 		rc = json_run_summary(pz, o, &r, stdout) ? TOOL_EXIT_FAIL : 0;
 	else
 		run_print_text(pz, o, &r);
+	if (run_pics_end(pz, o, &pics, 1))
+		rc = TOOL_EXIT_FAIL;
 	pz_host_destroy(pz);
 	return r.violations ? TOOL_EXIT_FAIL : rc;
 }

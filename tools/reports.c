@@ -25,6 +25,8 @@ int report_lookup(const char *name)
 {
 	if (!strcmp(name, "all"))
 		return (int)NR_REPORTS;
+	if (!strcmp(name, "map")) /* picture.c draws it */
+		return (int)NR_REPORTS + 1;
 	for (size_t i = 0; i < NR_REPORTS; i++)
 		if (!strcmp(name, all_reports[i].name))
 			return (int)i;

@@ -61,7 +61,8 @@ const struct pz_machine *machine_get(const struct tool_machine *m);
 void machine_free(struct tool_machine *m);
 
 /* ---- reports.c: the kernel's report formats -------------------------- */
-/* Report names accepted by --report; returns the index or -1. */
+/* Report names accepted by --report ("map" too: the pageblock map);
+ * returns the index or -1. */
 int report_lookup(const char *name);
 /* Prints report(s) `which` ("all" or a name) with their "== title ==" to
  * f, or, with f NULL, the bare text to stdout (`pagezone report`). */
@@ -70,6 +71,15 @@ void reports_print(pz_t *pz, const char *which, FILE *f);
 char *report_text(pz_t *pz, size_t (*fn)(pz_t *, char *, size_t));
 /* Managed pages of every zone of every node. */
 uint64_t managed_pages(pz_t *pz);
+
+/* ---- pic_opts.c: what the pictures' options asked for (pictures.h) ---- */
+struct pic_opts {
+	uint64_t every;	     /* --every N (0: not given) */
+	const char *series;  /* --series FILE (CSV) */
+	const char *plot;    /* --plot DIR */
+	const char *map_svg; /* --map-svg FILE */
+	int map;	     /* --map: the letters after the reports */
+};
 
 /* ---- cmd_run.c and json_out.c: the run and its summary --------------- */
 struct run_opts {
@@ -84,6 +94,7 @@ struct run_opts {
 	int only_report;		/* `pagezone report`: the report text alone */
 	int fail;			/* --fail-page-alloc given */
 	struct pz_fault_attr fail_attr; /* its attributes */
+	struct pic_opts pic;		/* --every, --series, --plot, --map, --map-svg */
 };
 struct run_result {
 	const char *machine_source;

@@ -10,6 +10,7 @@
  * pfn, which its public API cannot do yet.
  */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime, strndup */
+#include "pictures.h"
 #include "replay.h"
 
 #include <errno.h>
@@ -27,6 +28,7 @@ struct rp_opts {
 	int json, plain_clone, is_dir;
 	char trace[RP_PATH_MAX], zoneinfo[RP_PATH_MAX], initial[RP_PATH_MAX];
 	char zones[RP_PATH_MAX], bend[RP_PATH_MAX], sysctl[RP_PATH_MAX];
+	struct pic_opts pic; /* --every, --series, --plot, --map, --map-svg */
 };
 
 static void replay_usage(FILE *f)
@@ -48,14 +50,21 @@ static void replay_usage(FILE *f)
 		"  --json               the report as one JSON object\n"
 		"  --lockstep           not available yet (the library cannot allocate a given "
 		"pfn)\n");
+	pic_usage(f, "events (default 10000)");
 }
 
 static const struct option replay_longopts[] = {
-	{"format", required_argument, NULL, 'f'},   {"machine-from", required_argument, NULL, 'M'},
-	{"zoneinfo", required_argument, NULL, 'M'}, {"initial-free", required_argument, NULL, 'i'},
-	{"profile", required_argument, NULL, 'p'},  {"json", no_argument, NULL, 'j'},
-	{"lockstep", no_argument, NULL, 'L'},	    {"plain-clone", no_argument, NULL, 'P'},
-	{"help", no_argument, NULL, 'h'},	    {NULL, 0, NULL, 0},
+	{"format", required_argument, NULL, 'f'},
+	{"machine-from", required_argument, NULL, 'M'},
+	{"zoneinfo", required_argument, NULL, 'M'},
+	{"initial-free", required_argument, NULL, 'i'},
+	{"profile", required_argument, NULL, 'p'},
+	{"json", no_argument, NULL, 'j'},
+	{"lockstep", no_argument, NULL, 'L'},
+	{"plain-clone", no_argument, NULL, 'P'},
+	{"help", no_argument, NULL, 'h'},
+	PIC_LONGOPTS,
+	{NULL, 0, NULL, 0},
 };
 
 static int rp_option(int c, struct rp_opts *o)
@@ -85,7 +94,7 @@ static int rp_option(int c, struct rp_opts *o)
 		return tool_usage_error("--lockstep is not available yet: it needs an "
 					"allocate-this-pfn call the library does not have");
 	}
-	return TOOL_EXIT_USAGE;
+	return pic_option(c, optarg, &o->pic) ? TOOL_EXIT_USAGE : 0;
 }
 
 static int rp_parse(int argc, char **argv, struct rp_opts *o)
@@ -114,7 +123,9 @@ static int rp_parse(int argc, char **argv, struct rp_opts *o)
 		return tool_usage_error("unexpected argument '%s' (one trace at a time)",
 					argv[optind + 1]);
 	o->path = argv[optind];
-	return 0;
+	if (o->json && o->pic.map)
+		return tool_usage_error("--map: the letters are text; with --json use --map-svg");
+	return pic_check(&o->pic, 10000);
 }
 
 static bool rp_exists(const char *path)
@@ -201,8 +212,10 @@ static int rp_run(struct replay *rp, struct trace_reader *rd)
 	int rc;
 
 	memset(&ev, 0, sizeof(ev));
-	while ((rc = tr_next(rd, &ev)) == 1)
+	while ((rc = tr_next(rd, &ev)) == 1) {
 		rp_event(rp, &ev);
+		series_step(rp->series, rp->s.events);
+	}
 	rp->s.seconds = rp_now(CLOCK_MONOTONIC) - t0;
 	rp->s.cpu_seconds = rp_now(CLOCK_PROCESS_CPUTIME_ID) - c0;
 	if (rc == 0 && rp->s.events == 0) {
@@ -237,15 +250,20 @@ static int rp_on(const struct rp_opts *o, const struct tool_machine *m, struct t
 		tool_error("cannot build the machine (%s): %s", m->source, pz_strerror(rc));
 		return TOOL_EXIT_FAIL;
 	}
-	rc = rp_init(&rp, pz, rd) || rp_start_state(&rp, o->initial[0] ? o->initial : NULL) ||
-	     rp_run(&rp, rd);
+	rc = rp_init(&rp, pz, rd) || rp_start_state(&rp, o->initial[0] ? o->initial : NULL);
+	if (!rc && rp_pics_start(&rp, &o->pic, o->profile))
+		rc = TOOL_EXIT_USAGE; /* a file named by the user cannot be written */
+	else if (!rc)
+		rc = rp_run(&rp, rd);
 	if (!rc && o->json)
 		rc = rp_report_json(&rp, &files, stdout);
 	else if (!rc)
 		rp_report_text(&rp, &files, stdout);
+	if (rc != TOOL_EXIT_USAGE && rp_pics_end(&rp, &o->pic, o->profile, !rc, stdout))
+		rc = -1;
 	rp_fini(&rp);
 	pz_host_destroy(pz);
-	return rc ? TOOL_EXIT_FAIL : 0;
+	return rc == TOOL_EXIT_USAGE ? rc : rc ? TOOL_EXIT_FAIL : 0;
 }
 
 /* The folder's exact machine when it has the files (and --machine-from

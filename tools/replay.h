@@ -48,7 +48,9 @@ struct replay {
 	struct rp_stats s;
 	struct rp_phase phases[RP_MAX_PHASES];
 	unsigned nr_phases;
-	unsigned phase; /* the current one */
+	unsigned phase;	       /* the current one */
+	struct series *series; /* --every / --series / --plot (replay_pictures.c) */
+	FILE *map_svg;	       /* --map-svg */
 };
 
 /* ---- replay.c ---- */
@@ -71,6 +73,16 @@ void rp_trace_sink(void *ctx, const struct pz_trace_event *ev);
  * kpageflags.start). Returns 0, 1 when the folder lacks those files, or
  * -1 (printed). */
 int replay_exact_machine(const char *dir, unsigned nr_cpus, struct tool_machine *out);
+
+/* ---- replay_pictures.c (pictures.h has the options) ---- */
+struct pic_opts;
+/* Opens the series (with the replay's columns) and the SVG file; call it
+ * after the start state. Returns 0 or -1 (printed). */
+int rp_pics_start(struct replay *rp, const struct pic_opts *o, enum pz_profile profile);
+/* The last row, the plot, the map (letters to text when --map and text is
+ * not NULL); after a failure (ok 0) removes the files. Returns 0 or -1. */
+int rp_pics_end(struct replay *rp, const struct pic_opts *o, enum pz_profile profile, int ok,
+		FILE *text);
 
 /* ---- replay_report.c ---- */
 struct rp_files {

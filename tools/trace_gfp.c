@@ -14,7 +14,6 @@
  * A mask string is looked up in a small cache first: a trace repeats a few
  * hundred distinct strings millions of times.
  */
-#define _POSIX_C_SOURCE 200809L /* clock_gettime, strndup */
 #include "trace.h"
 
 #include <stdlib.h>
@@ -39,8 +38,22 @@ struct gfp_slot {
 struct tr_gfp_cache {
 	struct gfp_slot slot[GFP_CACHE_SLOTS];
 	char *warned[GFP_WARN_MAX];
+	size_t warned_len[GFP_WARN_MAX];
 	unsigned nr_warned;
 };
+
+/* A copy of the n bytes at s (which may hold a NUL: a corrupt trace), so
+ * that a later memcmp of n bytes stays inside it. */
+static char *gfp_memdup(const char *s, size_t n)
+{
+	char *d = malloc(n + 1);
+
+	if (d) {
+		memcpy(d, s, n);
+		d[n] = 0;
+	}
+	return d;
+}
 
 static const struct {
 	const char *name;
@@ -119,11 +132,12 @@ void tr_gfp_free(struct tr_gfp_cache *c)
 static void gfp_warn(struct tr_gfp_cache *c, const char *s, size_t n)
 {
 	for (unsigned i = 0; i < c->nr_warned; i++)
-		if (strlen(c->warned[i]) == n && !memcmp(c->warned[i], s, n))
+		if (c->warned_len[i] == n && !memcmp(c->warned[i], s, n))
 			return;
 	if (c->nr_warned == GFP_WARN_MAX)
 		return;
-	c->warned[c->nr_warned] = strndup(s, n);
+	c->warned[c->nr_warned] = gfp_memdup(s, n);
+	c->warned_len[c->nr_warned] = n;
 	if (c->warned[c->nr_warned])
 		c->nr_warned++;
 	tool_error("warning: unknown gfp flag '%.*s' in the trace, ignored", (int)n, s);
@@ -175,7 +189,7 @@ pz_gfp_t tr_gfp_parse(struct tr_gfp_cache *c, const char *s, size_t n)
 			continue;
 		slot->value = gfp_parse_slow(c, s, n);
 		if (n <= GFP_KEY_MAX) {
-			slot->key = strndup(s, n);
+			slot->key = gfp_memdup(s, n);
 			slot->len = n;
 		}
 		return slot->value;

@@ -81,7 +81,10 @@ static void tx_fields(char *s, char *e, struct tx_fields *f)
 	}
 }
 
-/* A number: 0x-hex or decimal, possibly negative. Returns 0 or -1. */
+/* A number: 0x-hex or decimal, possibly negative. Values up to 2^64 - 1
+ * are kept as their 64-bit pattern (struct page addresses are above
+ * 2^63), negative ones down to -2^63; anything wider is refused (a
+ * wrapped value would be a wrong pfn). Returns 0 or -1. */
 static int tx_num(const char *s, size_t n, int64_t *out)
 {
 	uint64_t v = 0;
@@ -93,7 +96,7 @@ static int tx_num(const char *s, size_t n, int64_t *out)
 	if (i >= n)
 		return -1;
 	for (; i < n; i++) {
-		unsigned c = (unsigned char)s[i], d;
+		unsigned c = (unsigned char)s[i], d, base = hex ? 16 : 10;
 
 		if (c >= '0' && c <= '9')
 			d = c - '0';
@@ -101,9 +104,13 @@ static int tx_num(const char *s, size_t n, int64_t *out)
 			d = (c | 0x20) - 'a' + 10;
 		else
 			return -1;
-		v = v * (hex ? 16 : 10) + d;
+		if (v > (UINT64_MAX - d) / base)
+			return -1;
+		v = v * base + d;
 	}
-	*out = neg ? -(int64_t)v : (int64_t)v;
+	if (neg && v > (uint64_t)INT64_MAX + 1)
+		return -1;
+	*out = (int64_t)(neg ? 0 - v : v); /* negated in unsigned: -2^63 stays defined */
 	return 0;
 }
 
@@ -180,11 +187,11 @@ static int tx_event(struct trace_reader *r, const struct tx_fields *f, struct tr
 	case TR_ZONE_LOCKED:
 		if (tx_get(f, K_REFILL, &v[2]))
 			return -1;
-		/* fall through */
+		__attribute__((fallthrough));
 	case TR_PCPU_DRAIN:
 		if (tx_get(f, K_MT, &v[1]))
 			return -1;
-		/* fall through */
+		__attribute__((fallthrough));
 	case TR_FREE:
 	case TR_FREE_BATCHED:
 		if (tx_get(f, K_PFN, &ev->pfn) || tx_get(f, K_ORDER, &v[0]))

@@ -189,6 +189,127 @@ expect 2 "a lone trace file has no zoneinfo" replay "$TMP/t.txt"
 expect 2 "--lockstep is not available yet" replay --lockstep "$TMP/t.txt"
 expect 2 "--format: unknown format 'xml'" replay --format xml "$TMP/t.txt"
 
+pictures_checks
+}
+
+# ---- pictures: time series, plot, pageblock map ----------------------
+pictures_checks() {
+local P=(--machine-from "$ZI" --steps 2000 --seed 3)
+"$PZ" "${P[@]}" --every 500 --series "$TMP/s.csv" >"$TMP/s.out" || fail "--series run failed"
+"$PZ" "${P[@]}" --every 500 --series "$TMP/s2.csv" >/dev/null
+checks=$((checks + 2))
+cmp -s "$TMP/s.csv" "$TMP/s2.csv" || fail "identical seeds gave different series"
+# the last row is the state the reports print at the end
+checks=$((checks + 1))
+python3 - "$TMP/s.csv" "$TMP/s.out" 0,500,1000,1500,2000 <<'PYEOF' || fail "--series content"
+import csv, re, sys
+rows = list(csv.reader(open(sys.argv[1])))
+head, rows = rows[0], rows[1:]
+assert head[0] == "step", head[0]
+assert [r[0] for r in rows] == sys.argv[3].split(","), [r[0] for r in rows]
+assert all(len(r) == len(head) for r in rows), "ragged rows"
+text = open(sys.argv[2]).read()
+def section(title):
+    return text.split("== %s ==\n" % title)[1].split("\n\n")[0].splitlines()
+last = dict(zip(head, rows[-1]))
+zones = 0
+for line in section("/proc/buddyinfo"):
+    m = re.match(r"Node (\d+), zone +(\S+)((?: +\d+)+) $", line)
+    node, zone, counts = m.group(1), m.group(2), m.group(3).split()
+    for o, c in enumerate(counts):
+        assert last["n%s_%s_free_o%d" % (node, zone, o)] == c, (zone, o, c)
+    zones += 1
+for name, title in (("extfrag", "extfrag/extfrag_index"), ("unusable", "extfrag/unusable_index")):
+    for line in section(title):
+        m = re.match(r"Node (\d+), zone +(\S+) (.*)$", line)
+        vals = m.group(3).split()
+        for o, v in enumerate(vals):
+            assert last["n%s_%s_%s_o%d" % (m.group(1), m.group(2), name, o)] == v, (line, o)
+for r in rows:
+    for k, v in zip(head, r):
+        if "_extfrag_" in k:
+            assert -1.0 <= float(v) <= 1.0, (k, v)
+        if "_unusable_" in k:
+            assert 0.0 <= float(v) <= 1.0, (k, v)
+        if "_pages_" in k or "_free_o" in k:
+            assert int(v) >= 0
+assert zones >= 1 and sum("_free_o0" in k for k in head) == zones
+PYEOF
+"$PZ" "${P[@]}" --every 700 --series "$TMP/s3.csv" >/dev/null
+checks=$((checks + 1))
+[ "$(cut -d, -f1 "$TMP/s3.csv" | tr '\n' ' ')" = "step 0 700 1400 2000 " ] ||
+	fail "--every 700: rows at $(cut -d, -f1 "$TMP/s3.csv" | tr '\n' ' ')"
+# --plot: the CSV and the script; gnuplot when asked for and present
+PAGEZONE_GNUPLOT="" "$PZ" "${P[@]}" --plot "$TMP/plot" >/dev/null || fail "--plot failed"
+checks=$((checks + 2))
+[ -s "$TMP/plot/series.csv" ] && [ -s "$TMP/plot/plot.gp" ] || fail "--plot: files missing"
+[ "$(wc -l <"$TMP/plot/series.csv")" = 202 ] || fail "--plot: not 200 rows by default"
+PAGEZONE_GNUPLOT=/nonexistent/gnuplot expect 0 "gnuplot is not installed: .* install gnuplot-nox" \
+	"${P[@]}" --plot "$TMP/plot"
+PAGEZONE_GNUPLOT=false expect 1 "--plot: false plot.gp failed in $TMP/plot" \
+	"${P[@]}" --plot "$TMP/plot"
+if command -v gnuplot >/dev/null 2>&1; then
+	"$PZ" "${P[@]}" --plot "$TMP/plot" >/dev/null || fail "--plot with gnuplot failed"
+	for f in free_blocks extfrag; do
+		checks=$((checks + 1))
+		python3 -c 'import sys, xml.dom.minidom as m; m.parse(sys.argv[1])' \
+			"$TMP/plot/$f.svg" 2>/dev/null || fail "--plot: $f.svg is not an SVG"
+	done
+fi
+# the map: letters and SVG, one cell per pageblock
+"$PZ" "${P[@]}" --map --map-svg "$TMP/m.svg" >"$TMP/map.out" || fail "--map run failed"
+checks=$((checks + 1))
+python3 - "$TMP/map.out" "$TMP/m.svg" <<'PYEOF' || fail "--map / --map-svg content"
+import re, sys, xml.dom.minidom as m
+text = open(sys.argv[1]).read().split("Pageblock map:")[1]
+total = 0
+for zone in re.split(r"\nNode ", text)[1:]:
+    head, *rows = zone.split("\n")
+    n = int(re.search(r": (\d+) pageblocks \(", head).group(1))
+    cells = "".join(r[13:] for r in rows if r.startswith("  0x"))
+    assert len(cells) == n, (head, len(cells))
+    assert re.fullmatch(r"[UMRSHCIumrshci. ]*", cells), cells
+    counts = dict((k, int(v)) for k, v in re.findall(r"([A-Z]) (\d+)", head))
+    for k, v in counts.items():
+        assert cells.count(k) + cells.count(k.lower()) <= v, (k, v)
+    total += n
+svg = m.parse(sys.argv[2])
+cells = [r for r in svg.getElementsByTagName("rect") if r.getAttribute("y") and int(r.getAttribute("y")) > 30]
+assert len(cells) == total, (len(cells), total)
+PYEOF
+"$PZ" report --machine-from "$ZI" --steps 1000 --report map >"$TMP/rm.txt" || fail "report map failed"
+checks=$((checks + 1))
+[ "$(head -c 14 "$TMP/rm.txt")" = "Pageblock map:" ] && ! grep -q '^== ' "$TMP/rm.txt" ||
+	fail "report --report map printed more than the map"
+# bad values and files the user named
+expect 2 "--every: 0 is out of range \(1 to " --every 0 --series "$TMP/x.csv"
+expect 2 "--every: 'abc' is not a decimal number" --every abc --series "$TMP/x.csv"
+expect 2 "--every: '-5' is negative" --every -5 --series "$TMP/x.csv"
+expect 2 "--every: where to\? give --series FILE or --plot DIR" --every 10
+expect 2 "--series: empty file name" --series ""
+expect 2 "--plot: empty folder name" --plot ""
+expect 2 "--map-svg: empty file name" --map-svg ""
+expect 2 "option '--series' needs a value" --series
+expect 2 "cannot write $TMP/nodir/x.csv: No such file or directory" --series "$TMP/nodir/x.csv"
+expect 2 "cannot write $TMP/nodir/m.svg: No such file or directory" --map-svg "$TMP/nodir/m.svg"
+expect 2 "--plot: cannot make the folder $TMP/nodir/p: No such file or directory" \
+	--plot "$TMP/nodir/p"
+expect 2 "--plot: $TMP/empty is not a folder" --plot "$TMP/empty"
+expect 2 "--map: the letters are text; with --json use --map-svg" --map --json
+expect 2 "--series and --map-svg name the same file" --series "$TMP/same" --map-svg "$TMP/same"
+# a replay: one row per N events, its own columns, the map
+"$PZ" replay "$TMP/t.txt" --machine-from "$ZI" --every 2 --series "$TMP/rs.csv" --map \
+	--map-svg "$TMP/rs.svg" >"$TMP/rs.out" 2>/dev/null || fail "replay --series failed"
+checks=$((checks + 3))
+[ "$(cut -d, -f1 "$TMP/rs.csv" | tr '\n' ' ')" = "event 0 2 4 6 7 " ] ||
+	fail "replay --every 2: rows at $(cut -d, -f1 "$TMP/rs.csv" | tr '\n' ' ')"
+head -1 "$TMP/rs.csv" | grep -q ',allocs,failed_here_ok_there,ok_here_failed_there,' ||
+	fail "replay series without the replay's columns"
+grep -q '^Pageblock map:' "$TMP/rs.out" && [ -s "$TMP/rs.svg" ] || fail "replay --map"
+expect 2 "--every: 0 is out of range" replay "$TMP/t.txt" --machine-from "$ZI" --every 0 --plot "$TMP/p"
+expect 2 "--map: the letters are text" replay "$TMP/t.txt" --machine-from "$ZI" --map --json
+expect 2 "cannot write $TMP/nodir/r.csv: No such file or directory" \
+	replay "$TMP/t.txt" --machine-from "$ZI" --series "$TMP/nodir/r.csv"
 }
 
 # ---- replay of the shared traces -------------------------------------

@@ -85,11 +85,9 @@ static void build(const struct pz_machine *m, unsigned nr_cpus)
 		return;
 	meta = (meta + 63) & ~(size_t)63;
 	mem = aligned_alloc(64, meta);
-	if (!mem)
-		fail("out of memory", (long)meta, 0);
-	rc = pz_init(&cfg, mem, meta, &pz);
+	rc = mem ? pz_init(&cfg, mem, meta, &pz) : -PZ_ENOMEM;
 	if (rc)
-		fail("pz_init refused a parsed spec", rc, 0);
+		fail("pz_init refused a parsed spec (or out of memory)", rc, (long)meta);
 	if (pz_validate(pz))
 		fail("pz_validate after init", 0, 0);
 	for (unsigned n = 0; n < m->nr_nodes; n++)

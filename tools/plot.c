@@ -23,6 +23,10 @@
 
 static void gp_prologue(const struct plot_spec *p, FILE *f)
 {
+	unsigned panels = p->nr_zones ? p->nr_zones : 1;
+
+	if (p->extra && p->extra->n > panels)
+		panels = p->extra->n;
 	fprintf(f,
 		"# plot.gp - written by pagezone next to series.csv; run it in this\n"
 		"# folder with `gnuplot plot.gp`. Columns are read by number.\n"
@@ -37,8 +41,9 @@ static void gp_prologue(const struct plot_spec *p, FILE *f)
 		"height = %u\n"
 		"do for [ext in exts] {\n"
 		"  if (ext eq \"svg\") { set terminal svg size 900,height dynamic font "
-		"\"sans,10\" } else { set terminal png size 900,height font \"sans,9\" }\n",
-		p->x_name, 60 + 240 * (p->nr_zones ? p->nr_zones : 1));
+		"\"sans,10\" } else { set terminal png size 900,height font \"sans,9\" }\n"
+		"  set termoption noenhanced\n",
+		p->x_name, 60 + 240 * panels);
 }
 
 /* One multiplot: a panel per zone, a line per order [o0, max_order). */
@@ -70,19 +75,22 @@ static void gp_per_zone(const struct plot_spec *p, FILE *f, const char *name, co
 	fprintf(f, "  unset multiplot\n");
 }
 
+/* The command's own columns, a panel each (their scales differ). */
 static void gp_extra(const struct plot_spec *p, FILE *f)
 {
 	const struct series_cols *x = p->extra;
 
 	fprintf(f,
 		"  set output \"extra.\".ext\n"
-		"  unset logscale y\n  set yrange [*:*]\n  set ylabel \"\"\n"
-		"  set title \"%s\"\n  plot ",
-		x->title);
+		"  set multiplot layout %u,1 title \"%s\"\n"
+		"  unset logscale y\n  set yrange [*:*]\n  set ylabel \"\"\n",
+		x->n, x->title);
 	for (unsigned i = 0; i < x->n; i++)
-		fprintf(f, "%s\"series.csv\" using 1:%u with lines title \"%s\"", i ? ", " : "",
-			p->col_extra + i, x->names[i]);
-	fprintf(f, "\n");
+		fprintf(f,
+			"  set title \"%s\"\n"
+			"  plot \"series.csv\" using 1:%u with lines notitle\n",
+			x->names[i], p->col_extra + i);
+	fprintf(f, "  unset multiplot\n");
 }
 
 /* Runs prog plot.gp in dir. Returns 0, or -1 (printed). */

@@ -197,8 +197,10 @@ pictures_checks() {
 local P=(--machine-from "$ZI" --steps 2000 --seed 3)
 "$PZ" "${P[@]}" --every 500 --series "$TMP/s.csv" >"$TMP/s.out" || fail "--series run failed"
 "$PZ" "${P[@]}" --every 500 --series "$TMP/s2.csv" >/dev/null
-checks=$((checks + 2))
+"$PZ" "${P[@]}" >"$TMP/plain.out"
+checks=$((checks + 3))
 cmp -s "$TMP/s.csv" "$TMP/s2.csv" || fail "identical seeds gave different series"
+cmp -s "$TMP/s.out" "$TMP/plain.out" || fail "taking the series changed the run"
 # the last row is the state the reports print at the end
 checks=$((checks + 1))
 python3 - "$TMP/s.csv" "$TMP/s.out" 0,500,1000,1500,2000 <<'PYEOF' || fail "--series content"

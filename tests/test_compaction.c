@@ -30,6 +30,7 @@
 
 static struct tu_machine tm;
 static struct pz_platform plat;
+static unsigned grouping_off; /* the next create() disables grouping by mobility */
 
 /* The owner: slot i holds held[i] (NULL when free). */
 static pz_page_t *held[2 * ZPAGES]; /* slots are not reused */
@@ -47,7 +48,7 @@ enum behaviour {
 };
 static struct {
 	enum behaviour how;
-	unsigned calls, in_unmovable_block, inside_ok;
+	unsigned calls, in_unmovable_block, dst_not_movable, inside_ok;
 	pz_page_t *kept[64];
 	unsigned nkept;
 	enum pz_migrate_mode last_mode;
@@ -63,6 +64,8 @@ static enum pz_migrate_result migrate_cb(void *ctx, pz_t *pz, pz_page_t *src, pz
 	cb.last_mode = mode;
 	if (pz_pageblock_migratetype(pz, pz_page_to_pfn(pz, src)) != PZ_MT_MOVABLE)
 		cb.in_unmovable_block++;
+	if (pz_pageblock_migratetype(pz, pz_page_to_pfn(pz, dst)) != PZ_MT_MOVABLE)
+		cb.dst_not_movable++;
 	if (!slot || slot > 2 * ZPAGES || held[slot - 1] != src || order != 0)
 		return PZ_MIGRATE_UNKNOWN;
 	assert_int_equal(pz_page_owner(dst), 0); /* the owner word is the owner's to copy */
@@ -113,6 +116,8 @@ static pz_t *create(enum pz_profile profile)
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.machine = &tm.m;
 	cfg.profile = profile;
+	cfg.mobility_grouping_disabled = grouping_off;
+	grouping_off = 0;
 	plat = tu_platform(0);
 	cfg.platform = &plat;
 	pz = tu_create(&cfg);
@@ -299,6 +304,48 @@ static void test_direct_modern(void **state)
 {
 	(void)state;
 	direct_raises_order9(PZ_PROFILE_MODERN);
+}
+
+/*
+ * Grouping by mobility off: blocks taken by requests become UNMOVABLE, yet
+ * the blocks of __GFP_MOVABLE requests stay candidates (the kernel's LRU
+ * pages). 6.1's highest priority takes targets from any block; 4.1, like
+ * suitable_migration_target, only from blocks still labelled MOVABLE as
+ * at boot.
+ */
+static void test_grouping_off(void **state)
+{
+	struct pz_compact_req req;
+	pz_t *pz;
+
+	(void)state;
+	grouping_off = 1;
+	pz = create(PZ_PROFILE_MODERN);
+	assert_int_equal(pz_set_migrate_handler(pz, migrate_cb, NULL), 0);
+	fragment(pz, 4);
+	assert_int_equal(pz_pageblock_migratetype(pz, ZSTART), PZ_MT_UNMOVABLE);
+	assert_int_equal(huge_available(pz), 0);
+	assert_int_equal(direct(pz, 9, PZ_MIGRATE_SYNC_LIGHT, PZ_COMPACT_PRIO_SYNC_FULL, &req),
+			 PZ_COMPACT_SUCCESS);
+	assert_true(cb.calls > 0);
+	assert_int_equal(cb.in_unmovable_block, cb.calls);
+	assert_int_equal(pz_validate(pz), 0);
+	check_owner(pz);
+	assert_true(huge_available(pz) >= 1);
+	release_all(pz);
+
+	grouping_off = 1;
+	pz = create(PZ_PROFILE_LINUX_4_1);
+	assert_int_equal(pz_set_migrate_handler(pz, migrate_cb, NULL), 0);
+	fragment(pz, 4);
+	direct(pz, 9, PZ_MIGRATE_SYNC_LIGHT, PZ_COMPACT_PRIO_SYNC_LIGHT, &req);
+	/* targets only in blocks still labelled MOVABLE (as at boot) */
+	assert_true(cb.calls > 0);
+	assert_true(cb.in_unmovable_block > 0);
+	assert_int_equal(cb.dst_not_movable, 0);
+	assert_int_equal(pz_validate(pz), 0);
+	check_owner(pz);
+	release_all(pz);
 }
 
 /*
@@ -734,6 +781,7 @@ int main(void)
 		cmocka_unit_test(test_no_handler_moves_nothing),
 		cmocka_unit_test(test_direct_41),
 		cmocka_unit_test(test_direct_modern),
+		cmocka_unit_test(test_grouping_off),
 		cmocka_unit_test(test_direct_deferred),
 		cmocka_unit_test(test_deferral_arithmetic),
 		cmocka_unit_test(test_skip_bits_and_cached),

@@ -620,6 +620,8 @@ static PZ_NOINLINE pz_page_t *alloc_general(pz_t *pz, pz_gfp_t gfp, unsigned ord
 	}
 	if (!p)
 		pz_count(&pz->err.alloc_failed);
+	else if (pz_unlikely(pz->mobility_disabled))
+		pz_mark_movable_request(p, gfp);
 	return p;
 }
 

@@ -78,8 +78,11 @@ void pz_build_gfp_fast(struct pz *pz)
 		int high = pz_gfp_zone_internal((pz_gfp_t)i, pz->zone_present_types);
 		unsigned mt = pz_gfp_to_mt(pz, (pz_gfp_t)i);
 		bool mixed = (i & PZ__GFP_MOVABLE) && (i & PZ__GFP_RECLAIMABLE);
+		/* without grouping, a movable request's block is marked movable
+		 * after the general path (alloc.c), so it takes that path */
+		bool mark = pz->mobility_disabled && (i & PZ__GFP_MOVABLE);
 
-		pz->gfp_fast[i] = high < 0 || mixed || mt >= PZ_MT_PCPTYPES
+		pz->gfp_fast[i] = high < 0 || mixed || mark || mt >= PZ_MT_PCPTYPES
 					  ? PZ_GFP_FAST_NONE
 					  : pz_fast_pack((unsigned)high, mt);
 	}

@@ -228,6 +228,10 @@ bool pz_compaction_restarting(struct pz_zone *z, unsigned order);
 bool pz_migrate_isolate(struct pz *pz, struct pz_zone *z, struct pz_page *src, unsigned max_order);
 /* Whether a migrate callback is registered (read under its lock). */
 bool pz_migrate_handler_set(struct pz *pz);
+/* Grouping by mobility off: records a block allocated with __GFP_MOVABLE
+ * (and not __GFP_RECLAIMABLE) as MOVABLE in p->mt, so that compaction may
+ * move it although its pageblock and lists are UNMOVABLE. */
+void pz_mark_movable_request(struct pz_page *p, pz_gfp_t gfp);
 /* Drops the reference pz_migrate_isolate took (putback_lru_page). */
 void pz_migrate_putback(struct pz *pz, struct pz_page *src);
 /* One call of the callback for src (isolated) into dst (a block of src's

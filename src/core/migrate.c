@@ -14,7 +14,11 @@
  * Candidates are allocated blocks whose descriptor records a movable
  * migratetype (MOVABLE, or CMA, which only movable requests get): the
  * allocator writes p->mt anyway when it takes a block from a list, so the
- * fast path pays nothing for the marking.
+ * fast path pays nothing for the marking. With grouping by mobility off
+ * every request takes UNMOVABLE lists, so the general path marks the
+ * blocks of __GFP_MOVABLE requests afterwards (pz_mark_movable_request):
+ * they stand for the kernel's LRU pages, which it migrates whatever the
+ * pageblock's type (docs/DESIGN.md "Compaction").
  */
 #include "internal.h"
 
@@ -27,6 +31,12 @@ int pz_set_migrate_handler(pz_t *pz, pz_migrate_fn fn, void *ctx)
 	pz->compaction.ctx = fn ? ctx : (void *)0;
 	pz_unlock(&pz->compaction.lock);
 	return 0;
+}
+
+void pz_mark_movable_request(struct pz_page *p, pz_gfp_t gfp)
+{
+	if (pz_gfp_migratetype(gfp) == PZ_MT_MOVABLE)
+		p->mt = PZ_MT_MOVABLE;
 }
 
 bool pz_migrate_handler_set(struct pz *pz)

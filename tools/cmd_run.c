@@ -1,38 +1,25 @@
 /*
  * cmd_run.c - `pagezone run` (and `pagezone report`): run the allocator on
- * a simulated machine under a seeded workload and show its state the way
- * the kernel shows it.
+ * a simulated machine under the built-in mixed workload (workload.h) and
+ * show what happened the way the kernel shows it.
  *
- * The machine is cloned from /proc/zoneinfo (this machine's own layout)
- * unless it cannot be read (then the built-in default, with a note), or
- * comes from --machine-from FILE, --machine SPEC or --default. A machine
- * the user named either works or stops the command. The workload mixes
- * allocations of every order and mobility with frees in random order;
- * identical options give byte-identical output.
+ * The machine is the built-in default (two nodes with DMA, DMA32, Normal
+ * and Movable zones) unless --machine-from FILE clones a /proc/zoneinfo or
+ * --machine SPEC describes one; a machine the user named either works or
+ * stops the command. kswapd runs inline (deterministic mode) and nothing
+ * reads the wall clock for the results, so identical options give
+ * byte-identical output.
  */
 #include "pictures.h"
+#include "progress.h"
 
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define RUN_MAX_STEPS 1000000000000ull /* 10^12: days of work, but it ends */
-
-struct live {
-	pz_page_t *page;
-	unsigned order;
-};
-
-static uint64_t rnd(uint64_t *s)
-{
-	uint64_t x = *s;
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	*s = x;
-	return x * 0x2545F4914F6CDD1DULL;
-}
+#define RUN_MAX_STEPS	  1000000000000ull /* 10^12: days of work, but it ends */
+#define RUN_DEFAULT_STEPS 400000ull
 
 static void run_usage(FILE *f, int only_report)
 {
@@ -40,25 +27,32 @@ static void run_usage(FILE *f, int only_report)
 		"usage: pagezone %s [--machine-from FILE | --machine SPEC | --default]\n"
 		"                     [--profile NAME] [--steps N] [--seed S]\n"
 		"                     [--fill PERCENT] [--cpus N] [--json]\n"
+		"                     [--no-grouping] [--no-compaction]\n"
 		"                     [--report "
 		"all|buddyinfo|pagetypeinfo|zoneinfo|vmstat|extfrag|unusable|map]\n"
 		"                     [--every N] [--series FILE] [--plot DIR] [--map]\n"
 		"                     [--map-svg FILE]\n"
 		"                     [--fail-page-alloc INTERVAL,PROBABILITY,SPACE,TIMES]\n"
-		"  --machine-from FILE  clone a /proc/zoneinfo (alias --zoneinfo; default\n"
-		"                       /proc/zoneinfo, else the built-in machine)\n"
+		"  --machine-from FILE  clone a /proc/zoneinfo (alias --zoneinfo)\n"
 		"  --machine SPEC       [NODESx]SIZE[:ZONE,...], e.g. 2x4G:DMA,DMA32,Normal\n"
-		"  --steps N            operations, 0..%llu (default 200000)\n"
+		"  --default            the built-in machine " TOOL_DEFAULT_MACHINE
+		" (the default)\n"
+		"  --profile NAME       linux-4.1 (default), linux-4.4, linux-6.1 (modern)\n"
+		"  --steps N            workload steps, 0..%llu (default %llu)\n"
 		"  --seed S             workload seed, decimal (default 42)\n"
-		"  --fill PERCENT       target share of memory held, 0..95 (default 60)\n"
+		"  --fill PERCENT       memory the slab and user pages aim at, 0..95 (default\n"
+		"                       60); the caches grow into the rest until reclaimed\n"
 		"  --cpus N             simulated CPUs, 1..%d (default 2)\n"
+		"  --no-grouping        grouping by mobility off "
+		"(page_group_by_mobility_disabled)\n"
+		"  --no-compaction      no migrate callback: compaction cannot move pages\n"
+		"  --report NAME        reports after the summary (default buddyinfo; all for\n"
+		"                       `pagezone report`); map is the pageblock map alone\n"
 		"  --json               the summary as one JSON object instead of text\n"
 		"  --fail-page-alloc    the kernel's fail_page_alloc= boot option (code\n"
-		"                       defaults otherwise: order >= 1, no direct reclaim)\n"
-		"  --report NAME        which of the kernel's reports (default all); map is\n"
-		"                       the pageblock map alone\n",
-		only_report ? "report" : "run   ", RUN_MAX_STEPS, PZ_MAX_CPUS);
-	pic_usage(f, "operations (default: 200 rows a run)");
+		"                       defaults otherwise: order >= 1, no direct reclaim)\n",
+		only_report ? "report" : "run   ", RUN_MAX_STEPS, RUN_DEFAULT_STEPS, PZ_MAX_CPUS);
+	pic_usage(f, "workload steps (default: 200 rows a run)");
 }
 
 static const struct option run_longopts[] = {
@@ -74,6 +68,8 @@ static const struct option run_longopts[] = {
 	{"report", required_argument, NULL, 'r'},
 	{"json", no_argument, NULL, 'j'},
 	{"fail-page-alloc", required_argument, NULL, 'F'},
+	{"no-grouping", no_argument, NULL, 'G'},
+	{"no-compaction", no_argument, NULL, 'C'},
 	{"help", no_argument, NULL, 'h'},
 	PIC_LONGOPTS,
 	{NULL, 0, NULL, 0},
@@ -126,19 +122,25 @@ static int run_option(int c, const char *v, struct run_opts *o)
 		return 0;
 	case 'F':
 		return run_fail_attr(v, o);
+	case 'G':
+		o->no_grouping = 1;
+		return 0;
+	case 'C':
+		o->no_compaction = 1;
+		return 0;
 	}
 	return pic_option(c, v, &o->pic) ? -1 : 0;
 }
 
-static void run_defaults(struct run_opts *o)
+static void run_defaults(struct run_opts *o, int only_report)
 {
 	memset(o, 0, sizeof(*o));
 	o->profile = PZ_PROFILE_LINUX_4_1;
-	o->steps = 200000;
+	o->steps = RUN_DEFAULT_STEPS;
 	o->seed = 42;
 	o->fill = 60;
 	o->cpus = 2;
-	o->report = "all";
+	o->report = only_report ? "all" : "buddyinfo";
 }
 
 /* Returns 0 to go on, else the exit status (0 after --help). */
@@ -146,7 +148,7 @@ static int run_parse(int argc, char **argv, struct run_opts *o, int only_report)
 {
 	int c, rc;
 
-	run_defaults(o);
+	run_defaults(o, only_report);
 	o->only_report = only_report;
 	opterr = 0;
 	optind = 1;
@@ -173,89 +175,6 @@ static int run_parse(int argc, char **argv, struct run_opts *o, int only_report)
 	return pic_check(&o->pic, o->steps / 200);
 }
 
-static int run_machine(const struct run_opts *o, struct tool_machine *m)
-{
-	if (o->machine_from)
-		return machine_from_zoneinfo_file(o->machine_from, o->cpus, m);
-	if (o->machine_spec)
-		return machine_from_spec(o->machine_spec, o->cpus, m);
-	if (!o->use_default) {
-		struct pz_host_machine *host = NULL;
-		int rc = pz_host_machine_from_file("/proc/zoneinfo", o->cpus, &host);
-
-		memset(m, 0, sizeof(*m));
-		if (rc == 0) {
-			m->host = host;
-			snprintf(m->source, sizeof(m->source), "cloned from /proc/zoneinfo");
-			return 0;
-		}
-		fprintf(stderr,
-			"pagezone: cannot use /proc/zoneinfo (%s); using the built-in default "
-			"machine\n",
-			pz_strerror(rc));
-	}
-	return machine_default(o->cpus, m);
-}
-
-static const pz_gfp_t kinds[] = {
-	PZ_GFP_HIGHUSER_MOVABLE, PZ_GFP_HIGHUSER_MOVABLE, PZ_GFP_HIGHUSER_MOVABLE, PZ_GFP_KERNEL,
-	PZ_GFP_KERNEL,		 PZ_GFP_TEMPORARY,	  PZ_GFP_ATOMIC,
-};
-
-static unsigned pick_order(uint64_t *s)
-{
-	unsigned r = (unsigned)(rnd(s) % 100);
-
-	if (r < 75)
-		return 0;
-	if (r < 90)
-		return 1 + (unsigned)(rnd(s) % 3);
-	if (r < 98)
-		return 4 + (unsigned)(rnd(s) % 5);
-	return 9;
-}
-
-/* Mixed workload: grow to the fill target, then churn around it. */
-static int workload(pz_t *pz, const struct run_opts *o, struct run_result *r, struct series *ser)
-{
-	size_t cap = 1 << 20, n = 0;
-	struct live *live = calloc(cap, sizeof(*live));
-	uint64_t s = o->seed, held = 0, target = r->managed * o->fill / 100;
-
-	if (!live)
-		return -1;
-	for (uint64_t step = 0; step < o->steps; step++) {
-		int alloc = held < target ? (rnd(&s) % 100) < 70 : (rnd(&s) % 100) < 45;
-
-		series_step(ser, step); /* the state after `step` operations */
-		pz_host_set_cpu((int)(rnd(&s) % o->cpus));
-		if (alloc && n < cap) {
-			unsigned order = pick_order(&s);
-			pz_gfp_t gfp = kinds[rnd(&s) % (sizeof(kinds) / sizeof(kinds[0]))];
-			pz_page_t *p = pz_alloc_pages(
-				pz, gfp | (order ? PZ__GFP_COMP : 0) | PZ__GFP_NOWARN, order);
-
-			if (!p) {
-				r->failed++;
-				continue;
-			}
-			live[n].page = p;
-			live[n++].order = order;
-			held += 1ull << order;
-		} else if (n) {
-			size_t i = rnd(&s) % n;
-
-			pz_free_pages(pz, live[i].page, live[i].order);
-			held -= 1ull << live[i].order;
-			live[i] = live[--n];
-		}
-	}
-	r->live_blocks = n;
-	r->live_pages = held;
-	free(live);
-	return 0;
-}
-
 static void run_print_text(pz_t *pz, const struct run_opts *o, const struct run_result *r)
 {
 	if (o->only_report) {
@@ -265,18 +184,62 @@ static void run_print_text(pz_t *pz, const struct run_opts *o, const struct run_
 		return;
 	}
 	printf("machine: %s\n", r->machine_source);
-	printf("profile: %s, %u node(s), %u cpu(s), %" PRIu64 " managed pages\n",
-	       pz_profile_name(o->profile), pz_nr_nodes(pz), pz_nr_cpus(pz), r->managed);
+	printf("profile: %s, %u node(s), %u cpu(s), %" PRIu64 " managed pages, grouping by "
+	       "mobility %s, compaction %s\n",
+	       pz_profile_name(o->profile), pz_nr_nodes(pz), pz_nr_cpus(pz), r->managed,
+	       o->no_grouping ? "off" : "on",
+	       o->no_compaction ? "off (no migrate callback)" : "on");
 	printf("workload: %" PRIu64 " steps, seed %" PRIu64 ", %" PRIu64 " blocks (%" PRIu64
 	       " pages) still allocated, %" PRIu64 " failed allocations\n",
 	       o->steps, o->seed, r->live_blocks, r->live_pages, r->failed);
 	if (o->fail)
 		printf("fail_page_alloc: %" PRIu64 " failure(s) injected\n", r->fault_injected);
+	run_summary_text(r, stdout);
 	printf("\n");
 	reports_print(pz, o->report, stdout);
 	if (o->pic.map || !strcmp(o->report, "map"))
 		map_print_text(pz, o->profile, stdout);
 	printf("validate: %d violation(s)\n", r->violations);
+}
+
+const unsigned run_pct_permille[RUN_NR_PCT] = {500, 900, 990, 999, 1000};
+const char *const run_pct_name[RUN_NR_PCT] = {"p50", "p90", "p99", "p99.9", "max"};
+
+/* What the summary shows, read once so that text and JSON agree. */
+static void run_collect(pz_t *pz, const struct workload *w, struct run_result *r)
+{
+	struct pz_errors e;
+
+	r->st = wl_stats(w);
+	r->huge_order = pz_pageblock_order(pz);
+	r->live_blocks = wl_live_blocks(w);
+	r->live_pages = wl_live_pages(w);
+	r->failed = 0;
+	for (int k = 0; k < WL_NR_KINDS; k++)
+		for (int c = 0; c < WL_NR_ORDER_CLASSES; c++)
+			r->failed += r->st->failures[k][c];
+	pz_vm_events(pz, r->ev, PZ_NR_VM_EVENTS);
+	pz_oom_stats(pz, r->oom, PZ_OOM_NR_STATS);
+	for (int i = 0; i < RUN_NR_PCT; i++)
+		r->lat[i] = wl_latency_pct(w, run_pct_permille[i]);
+	pz_errors(pz, &e);
+	r->fault_injected = e.fault_injected;
+	r->violations = pz_validate(pz);
+}
+
+/* The instance of a run: deterministic kswapd, the workload's platform. */
+int tool_create_instance(const struct pz_machine *m, enum pz_profile profile, int no_grouping,
+			 pz_t **out)
+{
+	struct pz_config cfg;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.machine = m;
+	cfg.profile = profile;
+	cfg.platform = wl_platform();
+	cfg.kswapd_deterministic = 1;
+	cfg.mobility_grouping_disabled = no_grouping ? 1 : 0;
+	return pz_host_create(&cfg, out);
 }
 
 /* The time series and the SVG map the options ask for: their files are
@@ -313,26 +276,41 @@ static int run_pics_end(pz_t *pz, const struct run_opts *o, struct run_pics *p, 
 	return map_svg_finish(pz, o->profile, &o->pic, p->svg) || rc ? -1 : 0;
 }
 
+/* Runs the workload with the series sampled after every step. Returns 0
+ * or -1 (printed). */
+static int run_work(pz_t *pz, const struct run_opts *o, struct run_pics *pics,
+		    struct workload **out)
+{
+	struct wl_params wp = {o->seed, o->cpus, !o->no_compaction, (int)o->fill, {NULL, NULL}};
+	int rc;
+
+	if (pics->ser) {
+		wp.hook.fn = series_hook;
+		wp.hook.arg = pics->ser;
+	}
+	*out = wl_create(pz, &wp);
+	progress_begin(tool_cmd, o->steps);
+	rc = *out ? wl_run(*out, o->steps) : -1;
+	progress_end();
+	if (rc)
+		tool_error("out of memory for the workload's bookkeeping");
+	return rc;
+}
+
 /* Builds the instance, runs the workload, prints. Returns the exit status. */
 static int run_on(const struct run_opts *o, const struct tool_machine *m)
 {
-	struct pz_config cfg;
 	struct run_result r;
-	struct pz_errors e;
 	struct run_pics pics;
+	struct workload *w;
 	pz_t *pz;
-	int rc;
+	int rc = tool_create_instance(machine_get(m), o->profile, o->no_grouping, &pz);
 
-	memset(&cfg, 0, sizeof(cfg));
-	memset(&r, 0, sizeof(r));
-	cfg.machine = machine_get(m);
-	cfg.profile = o->profile;
-	cfg.platform = pz_host_platform();
-	rc = pz_host_create(&cfg, &pz);
 	if (rc) {
 		tool_error("cannot build the machine (%s): %s", m->source, pz_strerror(rc));
 		return TOOL_EXIT_FAIL;
 	}
+	memset(&r, 0, sizeof(r));
 	r.machine_source = m->source;
 	r.managed = managed_pages(pz);
 	if (o->fail) {
@@ -345,21 +323,20 @@ static int run_on(const struct run_opts *o, const struct tool_machine *m)
 		pz_host_destroy(pz);
 		return TOOL_EXIT_USAGE;
 	}
-	if (workload(pz, o, &r, pics.ser)) {
-		tool_error("out of memory for the workload's bookkeeping");
+	if (run_work(pz, o, &pics, &w)) {
 		run_pics_end(pz, o, &pics, 0);
+		wl_destroy(w);
 		pz_host_destroy(pz);
 		return TOOL_EXIT_FAIL;
 	}
-	pz_errors(pz, &e);
-	r.fault_injected = e.fault_injected;
-	r.violations = pz_validate(pz);
+	run_collect(pz, w, &r);
 	if (o->json)
 		rc = json_run_summary(pz, o, &r, stdout) ? TOOL_EXIT_FAIL : 0;
 	else
 		run_print_text(pz, o, &r);
 	if (run_pics_end(pz, o, &pics, 1))
 		rc = TOOL_EXIT_FAIL;
+	wl_destroy(w);
 	pz_host_destroy(pz);
 	return r.violations ? TOOL_EXIT_FAIL : rc;
 }
@@ -373,8 +350,8 @@ static int run_main(int argc, char **argv, int only_report)
 	rc = run_parse(argc, argv, &o, only_report);
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	if (run_machine(&o, &m)) /* a machine the user named is unusable */
-		return o.machine_from || o.machine_spec ? TOOL_EXIT_USAGE : TOOL_EXIT_FAIL;
+	if (machine_choose(o.machine_from, o.machine_spec, o.cpus, &m))
+		return TOOL_EXIT_USAGE; /* a machine the user named is unusable */
 	rc = run_on(&o, &m);
 	machine_free(&m);
 	return rc;

@@ -50,6 +50,64 @@ static struct json_object *json_zones(pz_t *pz)
 	return arr;
 }
 
+/* Failures by kind and order class: [{kind, order, attempts, failures}]. */
+static struct json_object *json_failures(const struct wl_stats *st)
+{
+	struct json_object *arr = json_object_new_array();
+
+	for (int k = 0; k < WL_NR_KINDS; k++)
+		for (unsigned c = 0; c < WL_NR_ORDER_CLASSES; c++) {
+			struct json_object *o;
+
+			if (!st->attempts[k][c])
+				continue;
+			o = json_object_new_object();
+			json_object_object_add(
+				o, "kind", json_object_new_string(wl_kind_name((enum wl_kind)k)));
+			json_object_object_add(o, "order",
+					       json_object_new_string(wl_order_class_name(c)));
+			jadd_u64(o, "attempts", st->attempts[k][c]);
+			jadd_u64(o, "failures", st->failures[k][c]);
+			json_object_array_add(arr, o);
+		}
+	return arr;
+}
+
+/* kswapd, direct reclaim, compaction, OOM and migration counts. */
+static struct json_object *json_slowpath(const struct run_result *r)
+{
+	struct json_object *o = json_object_new_object();
+
+	jadd_u64(o, "kswapd_wakes", r->ev[PZ_VM_KSWAPD_WAKE]);
+	jadd_u64(o, "direct_reclaims", r->ev[PZ_VM_ALLOCSTALL]);
+	jadd_u64(o, "direct_compactions", r->ev[PZ_VM_COMPACT_STALL]);
+	jadd_u64(o, "compaction_successes", r->ev[PZ_VM_COMPACT_SUCCESS]);
+	jadd_u64(o, "compaction_failures", r->ev[PZ_VM_COMPACT_FAIL]);
+	jadd_u64(o, "oom_calls", r->oom[PZ_OOM_CALLS]);
+	jadd_u64(o, "oom_kills", r->ev[PZ_VM_OOM_KILL]);
+	jadd_u64(o, "shrinker_freed_blocks", r->st->shrinker_freed);
+	jadd_u64(o, "pgsteal_kswapd", r->ev[PZ_VM_PGSTEAL_KSWAPD]);
+	jadd_u64(o, "pgsteal_direct", r->ev[PZ_VM_PGSTEAL_DIRECT]);
+	jadd_u64(o, "migrated", r->st->migrated);
+	jadd_u64(o, "migrate_refused", r->st->migrate_refused);
+	return o;
+}
+
+/* The run's order-9 rate and latency percentiles. */
+static void json_rates(struct json_object *j, const struct run_result *r)
+{
+	struct json_object *h = json_object_new_object(), *lat = json_object_new_object();
+
+	jadd_u64(h, "order", r->huge_order);
+	jadd_u64(h, "attempts", r->st->huge_attempts);
+	jadd_u64(h, "successes", r->st->huge_successes);
+	json_object_object_add(j, "high_order", h);
+	json_object_object_add(lat, "unit", json_object_new_string("work units"));
+	for (int i = 0; i < RUN_NR_PCT; i++)
+		jadd_u64(lat, run_pct_name[i], r->lat[i]);
+	json_object_object_add(j, "latency", lat);
+}
+
 int json_run_summary(pz_t *pz, const struct run_opts *o, const struct run_result *r, FILE *f)
 {
 	struct json_object *j = json_object_new_object();
@@ -58,9 +116,7 @@ int json_run_summary(pz_t *pz, const struct run_opts *o, const struct run_result
 	if (!j)
 		return -1;
 	json_object_object_add(j, "machine", json_object_new_string(r->machine_source));
-	json_object_object_add(
-		j, "profile",
-		json_object_new_string(pz_profile_name(o->profile)));
+	json_object_object_add(j, "profile", json_object_new_string(pz_profile_name(o->profile)));
 	jadd_u64(j, "nodes", pz_nr_nodes(pz));
 	jadd_u64(j, "cpus", pz_nr_cpus(pz));
 	jadd_u64(j, "managed_pages", r->managed);
@@ -70,6 +126,14 @@ int json_run_summary(pz_t *pz, const struct run_opts *o, const struct run_result
 	jadd_u64(j, "live_blocks", r->live_blocks);
 	jadd_u64(j, "live_pages", r->live_pages);
 	jadd_u64(j, "failed_allocations", r->failed);
+	json_object_object_add(j, "grouping", json_object_new_boolean(!o->no_grouping));
+	json_object_object_add(j, "compaction", json_object_new_boolean(!o->no_compaction));
+	jadd_u64(j, "allocations", r->st->allocs);
+	jadd_u64(j, "frees", r->st->frees);
+	jadd_u64(j, "process_exits", r->st->process_exits);
+	json_object_object_add(j, "failures", json_failures(r->st));
+	json_object_object_add(j, "slow_path", json_slowpath(r));
+	json_rates(j, r);
 	if (o->fail)
 		jadd_u64(j, "fault_injected", r->fault_injected);
 	json_object_object_add(j, "zones", json_zones(pz));

@@ -128,16 +128,19 @@ int machine_from_zoneinfo_file(const char *path, unsigned nr_cpus, struct tool_m
 
 int machine_default(unsigned nr_cpus, struct tool_machine *out)
 {
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	rc = pz_host_machine_default(nr_cpus, &out->host);
-	if (rc) {
-		tool_error("default machine: %s", pz_strerror(rc));
+	if (machine_from_spec(TOOL_DEFAULT_MACHINE, nr_cpus, out))
 		return -1;
-	}
-	snprintf(out->source, sizeof(out->source), "built-in default");
+	snprintf(out->source, sizeof(out->source), "built-in default (%s)", TOOL_DEFAULT_MACHINE);
 	return 0;
+}
+
+int machine_choose(const char *from, const char *spec, unsigned cpus, struct tool_machine *m)
+{
+	if (from)
+		return machine_from_zoneinfo_file(from, cpus, m);
+	if (spec)
+		return machine_from_spec(spec, cpus, m);
+	return machine_default(cpus, m);
 }
 
 /* ---- the compact spec ------------------------------------------------ */

@@ -9,6 +9,8 @@
 
 #include <pagezone.h>
 
+#include "workload.h"
+
 #include <stdint.h>
 #include <stdio.h>
 
@@ -55,7 +57,10 @@ struct tool_machine {
 int machine_from_zoneinfo_file(const char *path, unsigned nr_cpus, struct tool_machine *out);
 /* Parses the compact spec NxSIZE[:ZONE,...]. Returns 0 or -1 (printed). */
 int machine_from_spec(const char *text, unsigned nr_cpus, struct tool_machine *out);
-/* The built-in default machine. Returns 0 or -1. */
+/* The built-in default machine: two nodes of 4 GiB, node 0 with DMA and
+ * DMA32, node 1 with Normal and Movable (the spec TOOL_DEFAULT_MACHINE).
+ * Returns 0 or -1. */
+#define TOOL_DEFAULT_MACHINE "2x4G:DMA,DMA32,Normal,Movable"
 int machine_default(unsigned nr_cpus, struct tool_machine *out);
 const struct pz_machine *machine_get(const struct tool_machine *m);
 void machine_free(struct tool_machine *m);
@@ -93,16 +98,39 @@ struct run_opts {
 	int json;			/* --json */
 	int only_report;		/* `pagezone report`: the report text alone */
 	int fail;			/* --fail-page-alloc given */
+	int no_grouping;		/* --no-grouping: page_group_by_mobility_disabled */
+	int no_compaction;		/* --no-compaction: no migrate callback */
 	struct pz_fault_attr fail_attr; /* its attributes */
 	struct pic_opts pic;		/* --every, --series, --plot, --map, --map-svg */
 };
+/* Latency percentiles of a run, in work units (workload_steps.c). */
+#define RUN_NR_PCT 5
+extern const unsigned run_pct_permille[RUN_NR_PCT]; /* 500 900 990 999 1000 */
+extern const char *const run_pct_name[RUN_NR_PCT];  /* "p50" ... "max" */
 struct run_result {
 	const char *machine_source;
 	uint64_t managed, live_blocks, live_pages, failed, fault_injected;
 	int violations;
+	const struct wl_stats *st;
+	uint64_t ev[PZ_NR_VM_EVENTS];
+	uint64_t oom[PZ_OOM_NR_STATS];
+	uint64_t lat[RUN_NR_PCT];
+	unsigned huge_order; /* the pageblock order: THP attempts */
 };
 /* Prints the run summary as one JSON object. Returns 0 or -1. */
 int json_run_summary(pz_t *pz, const struct run_opts *o, const struct run_result *r, FILE *f);
+/* The machine the options name: --machine-from FILE, --machine SPEC, else
+ * the built-in default. Returns 0 or -1 (message printed). */
+int machine_choose(const char *from, const char *spec, unsigned cpus, struct tool_machine *m);
+/* Prints the run's operations, failures, slow-path events, order-9 rate
+ * and latency percentiles (run_summary.c). */
+void run_summary_text(const struct run_result *r, FILE *f);
+/* A deterministic instance for the workload (kswapd inline, the
+ * workload's platform). Returns 0 or a negative PZ_E* code. */
+int tool_create_instance(const struct pz_machine *m, enum pz_profile profile, int no_grouping,
+			 pz_t **out);
+/* The percentage a/b with one decimal, as text ("-" when b is 0). */
+const char *tool_rate(uint64_t a, uint64_t b, char *buf, size_t len);
 
 /* ---- cmd_*.c: the subcommands ---------------------------------------- */
 int cmd_run(int argc, char **argv);

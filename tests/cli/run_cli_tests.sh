@@ -194,7 +194,7 @@ pictures_checks
 
 # ---- pictures: time series, plot, pageblock map ----------------------
 pictures_checks() {
-local P=(--machine-from "$ZI" --steps 2000 --seed 3)
+local P=(--machine-from "$ZI" --steps 2000 --seed 3 --report all)
 "$PZ" "${P[@]}" --every 500 --series "$TMP/s.csv" >"$TMP/s.out" || fail "--series run failed"
 "$PZ" "${P[@]}" --every 500 --series "$TMP/s2.csv" >/dev/null
 "$PZ" "${P[@]}" >"$TMP/plain.out"

@@ -100,6 +100,89 @@ assert (j["steps"], j["seed"], j["live_blocks"], j["live_pages"], j["failed_allo
 assert j["validate_violations"] == 0
 EOF
 
+# ---- the built-in machine and workload (no machine option) ------------
+"$PZ" --steps 20000 --seed 5 >"$TMP/d1.txt" 2>"$TMP/d1.err" || fail "built-in run failed"
+"$PZ" --steps 20000 --seed 5 >"$TMP/d2.txt" 2>/dev/null
+checks=$((checks + 4))
+cmp -s "$TMP/d1.txt" "$TMP/d2.txt" || fail "built-in machine: identical seeds differ"
+grep -q '^machine: built-in default (2x4G:DMA,DMA32,Normal,Movable)$' "$TMP/d1.txt" ||
+	fail "no arguments did not take the built-in machine"
+grep -q '^Node 1, zone  Movable' "$TMP/d1.txt" || fail "built-in machine: no Movable zone"
+[ ! -s "$TMP/d1.err" ] || fail "stderr not a terminal, yet written: $(head -c 200 "$TMP/d1.err")"
+check_buddyinfo_format "$TMP/d1.txt"
+"$PZ" --steps 20000 --seed 5 --json >"$TMP/d1.json" || fail "built-in --json failed"
+python3 - "$TMP/d1.json" "$TMP/d1.txt" <<'EOF2' || fail "built-in run: --json disagrees with the text"
+import json, re, sys
+j = json.load(open(sys.argv[1]))
+t = open(sys.argv[2]).read()
+def nums(pattern):
+    m = re.search(pattern, t, re.M)
+    assert m, "no line " + pattern
+    return tuple(int(g) for g in m.groups())
+sp = j["slow_path"]
+assert nums(r"^operations: (\d+) allocations, (\d+) frees, (\d+) process exits") == \
+    (j["allocations"], j["frees"], j["process_exits"])
+assert nums(r"^slow path: (\d+) kswapd wakes, (\d+) direct reclaims, (\d+) direct "
+            r"compactions \((\d+) succeeded, (\d+) failed\), (\d+) OOM calls \((\d+) kills\)") == \
+    (sp["kswapd_wakes"], sp["direct_reclaims"], sp["direct_compactions"],
+     sp["compaction_successes"], sp["compaction_failures"], sp["oom_calls"], sp["oom_kills"])
+h = j["high_order"]
+assert nums(r"^order-(\d+): (\d+) of (\d+) attempts") == (h["order"], h["successes"], h["attempts"])
+lat = j["latency"]
+assert nums(r"^latency .*: p50 (\d+), p90 (\d+), p99 (\d+), p99.9 (\d+), max (\d+)$") == \
+    tuple(lat[k] for k in ("p50", "p90", "p99", "p99.9", "max"))
+assert lat["p50"] <= lat["p90"] <= lat["p99"] <= lat["p99.9"] <= lat["max"]
+fails = {(f["kind"], f["order"]): (f["failures"], f["attempts"]) for f in j["failures"]}
+assert sum(f[0] for f in fails.values()) == j["failed_allocations"]
+assert sum(f[1] for f in fails.values()) == j["allocations"]
+for kind, order in fails:
+    assert re.search(r"^  %s\b.* %d/%d" % (kind, *fails[(kind, order)]), t, re.M), kind
+assert len(j["zones"]) == 4 and j["nodes"] == 2
+EOF2
+
+# ---- highalloc ---------------------------------------------------------
+HA=(highalloc --machine 2x64M --steps 3000)
+"$PZ" "${HA[@]}" --compare --json >"$TMP/h.json" || fail "highalloc --compare --json failed"
+"$PZ" "${HA[@]}" --compare >"$TMP/h.txt" || fail "highalloc --compare failed"
+python3 - "$TMP/h.json" "$TMP/h.txt" <<'EOF2' || fail "highalloc --json shape or text"
+import json, sys
+j = json.load(open(sys.argv[1]))
+t = open(sys.argv[2]).read().splitlines()
+assert isinstance(j, list) and len(j) == 18, "3 profiles x 3 configurations x 2 phases"
+seen = set()
+for o in j:
+    assert isinstance(o["profile"], str) and isinstance(o["grouping"], bool)
+    assert isinstance(o["compaction"], bool) and o["phase"] in ("load", "rest")
+    assert isinstance(o["attempts"], int) and isinstance(o["successes"], int)
+    assert 0 <= o["successes"] <= o["attempts"] and o["attempts"] > 0
+    seen.add((o["profile"], o["grouping"], o["compaction"], o["phase"]))
+assert len(seen) == 18
+assert {p for p, *_ in seen} == {"linux-4.1", "linux-4.4", "linux-6.1"}
+rows = [l.split() for l in t if l.startswith("linux-")]
+assert len(rows) == 9
+for r in rows:
+    load = next(o for o in j if (o["profile"], o["grouping"], o["compaction"], o["phase"]) ==
+                (r[0], r[1] == "on", r[2] == "on", "load"))
+    rest = next(o for o in j if (o["profile"], o["grouping"], o["compaction"], o["phase"]) ==
+                (r[0], r[1] == "on", r[2] == "on", "rest"))
+    assert r[3] == "%d/%d" % (load["successes"], load["attempts"]), r
+    assert r[5] == "%d/%d" % (rest["successes"], rest["attempts"]), r
+EOF2
+"$PZ" "${HA[@]}" --attempts 8 --json >"$TMP/h1.json" || fail "highalloc --json failed"
+checks=$((checks + 4))
+python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); assert [o["phase"] for o in j] == ["load","rest"] and all(o["attempts"] == 8 and o["profile"] == "linux-4.1" and o["grouping"] and o["compaction"] for o in j)' "$TMP/h1.json" ||
+	fail "highalloc --attempts 8: wrong objects"
+"$PZ" "${HA[@]}" --attempts 8 --json >"$TMP/h2.json"
+cmp -s "$TMP/h1.json" "$TMP/h2.json" || fail "highalloc: identical runs differ"
+"$PZ" "${HA[@]}" --attempts 8 --no-grouping --no-compaction --profile linux-6.1 --json |
+	python3 -c 'import json,sys; j=json.load(sys.stdin); assert all(o["profile"] == "linux-6.1" and not o["grouping"] and not o["compaction"] for o in j)' ||
+	fail "highalloc --no-grouping --no-compaction --profile"
+expect 2 "--order: 0 is out of range" highalloc --order 0
+expect 2 "drop --no-grouping" highalloc --compare --no-grouping
+expect 2 "unknown option '--bogus'" highalloc --bogus
+expect 2 "--attempts: 'x' is not a decimal number" highalloc --attempts x
+expect 1 "largest order is 10" highalloc --machine 2x64M --order 11 --steps 10
+
 # ---- machine spec ----------------------------------------------------
 "$PZ" --machine 2x4G:DMA,DMA32,Normal,Movable --steps 1000 --report buddyinfo >"$TMP/m.txt" ||
 	fail "--machine 2x4G run failed"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The main job: builds pagezone (installing missing dependencies) and runs
-# it on a clone of this machine's /proc/zoneinfo, or on the built-in
-# default machine when that cannot be read. Extra arguments go to the tool
-# (see `pagezone --help`).
+# its built-in busy-kernel workload on the built-in 2-node machine
+# (--machine-from /proc/zoneinfo clones this one). Extra arguments go to
+# the tool (see `pagezone --help`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh tool

@@ -233,7 +233,8 @@ static bool zone_allows_reclaim(struct pz *pz, struct pz_zone *local, struct pz_
 {
 	unsigned d = pz->distance[local->nid][z->nid];
 
-	return pz_kver(pz) < PZ_KV(4, 4) ? d < PZ_RECLAIM_DISTANCE : d <= PZ_RECLAIM_DISTANCE;
+	/* "<=" since 4.3 (4.4 has it) */
+	return pz_kver(pz) < PZ_KV(4, 3) ? d < PZ_RECLAIM_DISTANCE : d <= PZ_RECLAIM_DISTANCE;
 }
 
 /* The watermark step: true when the zone may be used. */

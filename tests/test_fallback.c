@@ -674,6 +674,62 @@ static void test_harder_ignores_cma(void **state)
 	harder_ignores_cma(PZ_PROFILE_LINUX_6_1, 2);
 }
 
+/*
+ * Slot 3: a gfp with both MOVABLE and RECLAIMABLE. linux-4.1 takes it
+ * from MIGRATE_RESERVE (its slot 3) and never falls back; linux-4.4 and
+ * linux-6.1 call it MIGRATE_HIGHATOMIC, whose fallback row is UNMOVABLE
+ * only: with no HIGHATOMIC block it takes an UNMOVABLE one (stealing
+ * by the usual rules), and with no
+ * UNMOVABLE block either it fails although MOVABLE memory is free. The
+ * kernel's warning reaches the log sink.
+ */
+static void slot3_request(enum pz_profile profile)
+{
+	const pz_gfp_t slot3 =
+		PZ_GFP_NOWAIT | PZ__GFP_MOVABLE | PZ__GFP_RECLAIMABLE | PZ__GFP_NOWARN;
+	struct pz_config cfg;
+
+	tu_machine_init(&tm, 1, 1);
+	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 8192, 16384);
+	tu_config(&cfg, &tm.m, profile, 0);
+	tu_log_reset();
+	pz_t *pz = tu_create_ok(&cfg);
+	pz_page_t *p = pz_alloc_pages(pz, slot3, 2);
+	assert_true(tu_log_contains("asks for both MOVABLE and RECLAIMABLE"));
+	if (profile == PZ_PROFILE_LINUX_4_1) {
+		assert_non_null(p); /* from the MIGRATE_RESERVE block */
+		assert_int_equal(pz_pageblock_migratetype(pz, pz_page_to_pfn(pz, p)),
+				 PZ_MT_RESERVE);
+		assert_int_equal(pz_free_pages(pz, p, 2), 0);
+		tu_validate(pz);
+		tu_destroy(pz);
+		return;
+	}
+	assert_null(p); /* every free block is MOVABLE */
+	/* an unmovable page claims a pageblock: its free pages are UNMOVABLE */
+	pz_page_t *k = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0);
+	assert_non_null(k);
+	p = pz_alloc_pages(pz, slot3, 2);
+	assert_non_null(p);
+	/* the largest UNMOVABLE block is a whole pageblock: the fallback
+	 * steals it for its own type, HIGHATOMIC, which the reserve's count
+	 * never hears of (as in both kernels) */
+	assert_int_equal(pz_pageblock_migratetype(pz, pz_page_to_pfn(pz, p)), PZ_MT_HIGHATOMIC);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).nr_reserved_highatomic, 0);
+	assert_int_equal(pz_free_pages(pz, p, 2), 0);
+	assert_int_equal(pz_free_pages(pz, k, 0), 0);
+	tu_validate(pz);
+	tu_destroy(pz);
+}
+
+static void test_slot3_fallback(void **state)
+{
+	(void)state;
+	slot3_request(PZ_PROFILE_LINUX_4_1);
+	slot3_request(PZ_PROFILE_LINUX_4_4);
+	slot3_request(PZ_PROFILE_LINUX_6_1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -691,6 +747,7 @@ int main(void)
 		cmocka_unit_test(test_cma_only_movable_zone_start),
 		cmocka_unit_test(test_cma_only_movable_mid_zone),
 		cmocka_unit_test(test_harder_ignores_cma),
+		cmocka_unit_test(test_slot3_fallback),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

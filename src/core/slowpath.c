@@ -427,7 +427,8 @@ static const struct slow_ops ops_41 = {start_41, round_41, decide_41};
  * progress at order <= 3, or __GFP_REPEAT while reclaim has not brought
  * back 2^order pages in all, waits and retries; everything else (costly
  * orders, NOFAIL without progress) takes the OOM step, whose progress
- * retries at once and whose failure ends in the last compaction.
+ * retries (at once in 4.4; here after a tick when reclaim made none) and
+ * whose failure ends in the last compaction.
  */
 static enum slow_act decide_44(struct slow *s, enum slow_stage stage)
 {
@@ -440,7 +441,12 @@ static enum slow_act decide_44(struct slow *s, enum slow_stage stage)
 			return ACT_WAIT_RETRY;
 		return ACT_OOM;
 	case AFTER_OOM:
-		return s->progress ? ACT_RETRY : ACT_COMPACT;
+		if (!s->progress)
+			return ACT_COMPACT;
+		/* 4.4 retries at once; its reclaim throttles (congestion
+		 * waits), which the shrinkers here do not, so a round without
+		 * reclaim progress waits a tick as modern's does */
+		return s->reclaimed ? ACT_RETRY : ACT_WAIT_RETRY;
 	case AT_NOPAGE:
 		break;
 	}

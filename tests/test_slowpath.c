@@ -267,7 +267,6 @@ static void test_retry_table_modern(void **state)
 		run_row(PZ_PROFILE_MODERN, &rows_61[i]);
 }
 
-
 /* kswapd is woken at every retry (4.1) and at the start and every retry
  * (6.1), never for a mask without __GFP_KSWAPD_RECLAIM. */
 static void test_kswapd_wakes(void **state)
@@ -458,8 +457,8 @@ static unsigned long held_scan(struct pz_shrinker *s, struct pz_shrink_control *
 static void test_shrinker_progress(void **state)
 {
 	(void)state;
-	for (int i = 0; i < 2; i++) {
-		enum pz_profile prof = i ? PZ_PROFILE_MODERN : PZ_PROFILE_LINUX_4_1;
+	for (int i = 0; i < PZ_NR_PROFILES; i++) {
+		enum pz_profile prof = (enum pz_profile)i;
 		struct pz_shrinker sh;
 		uint64_t ev[PZ_NR_VM_EVENTS];
 		pz_t *pz = setup(prof);
@@ -476,7 +475,7 @@ static void test_shrinker_progress(void **state)
 		assert_int_equal(pz_vm_events(pz, ev, PZ_NR_VM_EVENTS), 0);
 		/* each reclaim brings back about 32 pages: it takes a few rounds
 		 * to lift a zone above MIN */
-		print_message("%s: %llu reclaims, %llu pages back\n", i ? "modern" : "linux-4.1",
+		print_message("%s: %llu reclaims, %llu pages back\n", pz_profile_name(prof),
 			      (unsigned long long)ev[PZ_VM_ALLOCSTALL],
 			      (unsigned long long)ev[PZ_VM_PGSTEAL_DIRECT]);
 		assert_true(ev[PZ_VM_ALLOCSTALL] >= 1);

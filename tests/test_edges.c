@@ -169,6 +169,26 @@ static uint64_t dirtyable_of(const struct pz_zone_info *zi, enum pz_zone_type t)
 	return f > r ? f - r : 0;
 }
 
+/* Takes every page, gives back all but HIGHMEM's and drains the per-CPU
+ * lists: HIGHMEM is left with nothing free. Returns the pages kept. */
+static unsigned hold_highmem(pz_t *pz, pz_page_t **held, unsigned max)
+{
+	const pz_gfp_t all = PZ_GFP_HIGHUSER | PZ__GFP_MEMALLOC | PZ__GFP_NORETRY | PZ__GFP_NOWARN;
+	unsigned n = 0, kept = 0;
+	pz_page_t *p;
+
+	while (n < max && (p = pz_alloc_pages(pz, all, 0)) != NULL)
+		held[n++] = p;
+	for (unsigned i = 0; i < n; i++) {
+		if (pz_page_zonenum(pz, held[i]) == PZ_ZONE_HIGHMEM)
+			held[kept++] = held[i];
+		else
+			assert_int_equal(pz_free_pages(pz, held[i], 0), 0);
+	}
+	pz_drain_all_pages(pz);
+	return kept;
+}
+
 /*
  * 4.1's and 4.4's global_dirtyable_memory: free pages minus the dirty
  * balance reserve summed over ALL zones, then HIGHMEM's own dirtyable
@@ -186,7 +206,7 @@ static void test_dirty_bytes_highmem_deficit(void **state)
 	const uint64_t pages = 100000;
 	struct pz_config cfg;
 	struct pz_zone_dirty d;
-	unsigned n = 0, kept = 0;
+	unsigned kept;
 	pz_page_t *p;
 
 	tu_machine_init(&tm, 1, 1);
@@ -199,18 +219,7 @@ static void test_dirty_bytes_highmem_deficit(void **state)
 	cfg.dirty_bytes = pages * 4096;
 	pz_t *pz = make_cfg(&cfg);
 	assert_non_null(pz);
-	while (n < 40000 &&
-	       (p = pz_alloc_pages(
-			pz, PZ_GFP_HIGHUSER | PZ__GFP_MEMALLOC | PZ__GFP_NORETRY | PZ__GFP_NOWARN,
-			0)) != NULL)
-		held[n++] = p;
-	for (unsigned i = 0; i < n; i++) {
-		if (pz_page_zonenum(pz, held[i]) == PZ_ZONE_HIGHMEM)
-			held[kept++] = held[i];
-		else
-			assert_int_equal(pz_free_pages(pz, held[i], 0), 0);
-	}
-	pz_drain_all_pages(pz);
+	kept = hold_highmem(pz, held, 40000);
 	struct pz_zone_info dma = tu_zinfo(pz, 0, PZ_ZONE_DMA),
 			    nor = tu_zinfo(pz, 0, PZ_ZONE_NORMAL),
 			    high = tu_zinfo(pz, 0, PZ_ZONE_HIGHMEM);

@@ -330,7 +330,9 @@ static bool decode_machine(struct rd *r)
 	memset(&F, 0, sizeof(F));
 	F.m.nr_nodes = 1 + h % F_NODES;
 	F.m.nr_cpus = 1 + (h >> 2) % F_CPUS;
-	F.ctx.profile = (h & 0x10) ? PZ_PROFILE_MODERN : PZ_PROFILE_LINUX_4_1;
+	F.ctx.profile = (h & 0x10)   ? PZ_PROFILE_LINUX_6_1
+			: (h & 0x20) ? PZ_PROFILE_LINUX_4_4
+				     : PZ_PROFILE_LINUX_4_1;
 	F.m.nodes = F.nodes;
 	if (geo & 1) {
 		F.m.max_order = 1 + u8(r) % 13;
@@ -760,16 +762,19 @@ static const pz_gfp_t gfp_mods[16] = {
  * Requests that loop until memory comes back would never return in this
  * single-threaded target, which has nothing to reclaim and no OOM handler:
  * __GFP_NOFAIL, and blocking requests without __GFP_FS, or from a task
- * with PZ_TASK_MEMALLOC_NOIO (the OOM step's fake progress). NOFAIL is
- * dropped; those get __GFP_NORETRY.
+ * with PZ_TASK_MEMALLOC_NOIO (the OOM step's fake progress), and in
+ * linux-4.4 blocking __GFP_REPEAT requests (they retry until reclaim gave
+ * back 2^order pages, progress or not). NOFAIL is dropped; the others get
+ * __GFP_NORETRY.
  */
 static pz_gfp_t bounded(pz_gfp_t g)
 {
 	/* the task's MEMALLOC_NOIO strips __GFP_FS inside the allocator */
 	bool nofs = !(g & PZ__GFP_FS) || (F.task.flags & PZ_TASK_MEMALLOC_NOIO);
+	bool repeat44 = (g & PZ__GFP_REPEAT) && F.ctx.profile == PZ_PROFILE_LINUX_4_4;
 
 	g &= ~PZ__GFP_NOFAIL;
-	if ((g & PZ__GFP_DIRECT_RECLAIM) && nofs)
+	if ((g & PZ__GFP_DIRECT_RECLAIM) && (nofs || repeat44))
 		g |= PZ__GFP_NORETRY;
 	return g;
 }

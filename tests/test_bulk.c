@@ -226,9 +226,9 @@ static void test_bulk_equals_single_calls(void **state)
 	static const pz_gfp_t gfps[3] = {PZ_GFP_KERNEL, PZ_GFP_HIGHUSER_MOVABLE | PZ__GFP_COLD,
 					 PZ_GFP_KERNEL | PZ__GFP_RECLAIMABLE};
 	(void)state;
-	for (int run = 0; run < 4; run++) {
-		int profile = run & 1;
-		bool two = run >= 2;
+	for (int run = 0; run < 2 * PZ_NR_PROFILES; run++) {
+		int profile = run % PZ_NR_PROFILES;
+		bool two = run >= PZ_NR_PROFILES;
 
 		for (int g = 0; g < 3; g++) {
 			pz_t *a = make_twin_machine((enum pz_profile)profile, two);

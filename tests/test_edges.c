@@ -156,6 +156,103 @@ static void test_dirty_bytes(void **state)
 	tu_destroy(pz);
 }
 
+/* The dirtyable memory of one zone as zone_dirtyable_memory has it (no
+ * file pages here): free pages above max(protection) + high, never < 0. */
+static uint64_t dirtyable_of(const struct pz_zone_info *zi, enum pz_zone_type t)
+{
+	uint64_t r = 0, f = (uint64_t)zi->stat[PZ_NR_FREE_PAGES];
+
+	for (int j = t; j < PZ_NR_ZONE_TYPES; j++)
+		r = zi->lowmem_reserve[j] > r ? zi->lowmem_reserve[j] : r;
+	r += zi->wmark_high;
+	r = r > zi->managed ? zi->managed : r;
+	return f > r ? f - r : 0;
+}
+
+/* Takes every page, gives back all but HIGHMEM's and drains the per-CPU
+ * lists: HIGHMEM is left with nothing free. Returns the pages kept. */
+static unsigned hold_highmem(pz_t *pz, pz_page_t **held, unsigned max)
+{
+	const pz_gfp_t all = PZ_GFP_HIGHUSER | PZ__GFP_MEMALLOC | PZ__GFP_NORETRY | PZ__GFP_NOWARN;
+	unsigned n = 0, kept = 0;
+	pz_page_t *p;
+
+	while (n < max && (p = pz_alloc_pages(pz, all, 0)) != NULL)
+		held[n++] = p;
+	for (unsigned i = 0; i < n; i++) {
+		if (pz_page_zonenum(pz, held[i]) == PZ_ZONE_HIGHMEM)
+			held[kept++] = held[i];
+		else
+			assert_int_equal(pz_free_pages(pz, held[i], 0), 0);
+	}
+	pz_drain_all_pages(pz);
+	return kept;
+}
+
+/*
+ * 4.1's and 4.4's global_dirtyable_memory: free pages minus the dirty
+ * balance reserve summed over ALL zones, then HIGHMEM's own dirtyable
+ * memory (clamped at 0 per zone) taken off. A HIGHMEM zone below its
+ * reserve therefore lowers the global figure by its deficit, which
+ * raises every lowmem zone's share of vm_dirty_bytes. DMA, Normal and
+ * HighMem; HighMem completely taken; Normal dirty between the share the
+ * kernel computes and the one without the deficit: the kernel lets the
+ * __GFP_WRITE request use Normal, not DMA.
+ */
+static void test_dirty_bytes_highmem_deficit(void **state)
+{
+	(void)state;
+	static pz_page_t *held[40000];
+	const uint64_t pages = 100000;
+	struct pz_config cfg;
+	struct pz_zone_dirty d;
+	unsigned kept;
+	pz_page_t *p;
+
+	tu_machine_init(&tm, 1, 1);
+	tu_add_zone(&tm, 0, PZ_ZONE_DMA, 0, 4096);
+	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 4096, 4096 + 16384);
+	tu_add_zone(&tm, 0, PZ_ZONE_HIGHMEM, 4096 + 16384, 4096 + 32768);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.machine = &tm.m;
+	cfg.profile = PZ_PROFILE_LINUX_4_1;
+	cfg.dirty_bytes = pages * 4096;
+	pz_t *pz = make_cfg(&cfg);
+	assert_non_null(pz);
+	kept = hold_highmem(pz, held, 40000);
+	struct pz_zone_info dma = tu_zinfo(pz, 0, PZ_ZONE_DMA),
+			    nor = tu_zinfo(pz, 0, PZ_ZONE_NORMAL),
+			    high = tu_zinfo(pz, 0, PZ_ZONE_HIGHMEM);
+	assert_int_equal(high.stat[PZ_NR_FREE_PAGES], 0);
+	uint64_t dn = dirtyable_of(&nor, PZ_ZONE_NORMAL);
+	uint64_t without = dirtyable_of(&dma, PZ_ZONE_DMA) + dn + 1;
+	uint64_t deficit = high.wmark_high; /* HighMem: free 0, reserve = high */
+	uint64_t lim_kernel = pages * dn / (without - deficit), lim_without = pages * dn / without;
+	print_message("Normal's share: %llu pages (kernel), %llu without the HighMem deficit of "
+		      "%llu\n",
+		      (unsigned long long)lim_kernel, (unsigned long long)lim_without,
+		      (unsigned long long)deficit);
+	assert_true(lim_kernel > lim_without + 2);
+	memset(&d, 0, sizeof(d));
+	d.nr_dirty = (lim_kernel + lim_without) / 2;
+	assert_int_equal(pz_zone_set_dirty(pz, 0, PZ_ZONE_NORMAL, &d), 0);
+	p = pz_alloc_pages(pz, PZ_GFP_HIGHUSER_MOVABLE | PZ__GFP_WRITE, 0);
+	assert_non_null(p);
+	assert_int_equal(pz_page_zonenum(pz, p), PZ_ZONE_NORMAL);
+	assert_int_equal(pz_free_pages(pz, p, 0), 0);
+	/* over the kernel's share too: DMA */
+	d.nr_dirty = lim_kernel + 2;
+	assert_int_equal(pz_zone_set_dirty(pz, 0, PZ_ZONE_NORMAL, &d), 0);
+	p = pz_alloc_pages(pz, PZ_GFP_HIGHUSER_MOVABLE | PZ__GFP_WRITE, 0);
+	assert_non_null(p);
+	assert_int_equal(pz_page_zonenum(pz, p), PZ_ZONE_DMA);
+	assert_int_equal(pz_free_pages(pz, p, 0), 0);
+	for (unsigned i = 0; i < kept; i++)
+		assert_int_equal(pz_free_pages(pz, held[i], 0), 0);
+	tu_validate(pz);
+	tu_destroy(pz);
+}
+
 static unsigned reclaim_calls, reclaim_nodes;
 static enum pz_zone_reclaim_result count_reclaim(void *ctx, int nid, enum pz_zone_type t,
 						 pz_gfp_t gfp, unsigned order)
@@ -210,6 +307,7 @@ int main(void)
 		cmocka_unit_test(test_state_bits_and_split_errors),
 		cmocka_unit_test(test_numa_node_id),
 		cmocka_unit_test(test_dirty_bytes),
+		cmocka_unit_test(test_dirty_bytes_highmem_deficit),
 		cmocka_unit_test(test_zone_reclaim_remote_node),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

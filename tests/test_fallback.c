@@ -596,6 +596,140 @@ static void test_cma_only_movable_mid_zone(void **state)
 	cma_only_movable(10240);
 }
 
+/*
+ * __zone_watermark_ok's high-order test (4.4.155 and 6.1): a free block
+ * counts only on a PCP type's list, on CMA with ALLOC_CMA, on HIGHATOMIC
+ * with ALLOC_HARDER - never CMA or isolated blocks just because the
+ * request is ALLOC_HARDER. The zone's non-CMA memory is taken and every
+ * other page given back, so order-0 pages are plentiful but the only
+ * free blocks of order 3 and above are CMA. A real-time task's
+ * GFP_KERNEL order-3 request (ALLOC_HARDER in the slow path) must then
+ * fail the MIN check and offer the zone to zone_reclaim again, as the
+ * kernel does, instead of passing it and failing in __rmqueue.
+ */
+static unsigned zr_calls, zr_last_order;
+static enum pz_zone_reclaim_result zr_count(void *ctx, int nid, enum pz_zone_type zone,
+					    pz_gfp_t gfp, unsigned order)
+{
+	(void)ctx;
+	(void)nid;
+	(void)zone;
+	(void)gfp;
+	zr_calls++;
+	zr_last_order = order;
+	return PZ_ZONE_RECLAIM_NOSCAN;
+}
+
+static void harder_ignores_cma(enum pz_profile profile, unsigned attempts)
+{
+	static pz_page_t *held[4096];
+	struct pz_config cfg;
+	struct pz_task rt;
+	unsigned n = 0;
+	pz_page_t *p;
+
+	tu_machine_init(&tm, 1, 1);
+	struct pz_zone_desc *z = tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 8192, 12288);
+	tu_zone_cma(&tm, 0, z, 10240, 10240 + CMA_PAGES);
+	tu_config(&cfg, &tm.m, profile, 0);
+	tu_plat.zone_reclaim = zr_count;
+	cfg.zone_reclaim_mode = 1;
+	pz_t *pz = tu_create_ok(&cfg);
+	while (n < 4096 && (p = pz_alloc_pages(pz, GFP_RESERVE, 0)) != NULL)
+		held[n++] = p;
+	assert_int_equal(n, 4096 - CMA_PAGES);
+	for (unsigned i = 0; i < n; i += 2)
+		assert_int_equal(pz_free_pages(pz, held[i], 0), 0);
+	pz_drain_all_pages(pz);
+	assert_int_equal(pz_zone_watermark_ok(pz, 0, PZ_ZONE_NORMAL, 0,
+					      PZ_ALLOC_WMARK_MIN | PZ_ALLOC_HARDER, PZ_ZONE_NORMAL),
+			 1);
+	assert_int_equal(pz_zone_watermark_ok(pz, 0, PZ_ZONE_NORMAL, 3,
+					      PZ_ALLOC_WMARK_MIN | PZ_ALLOC_HARDER, PZ_ZONE_NORMAL),
+			 0);
+	assert_int_equal(pz_zone_watermark_ok(pz, 0, PZ_ZONE_NORMAL, 3,
+					      PZ_ALLOC_WMARK_MIN | PZ_ALLOC_HARDER | PZ_ALLOC_CMA,
+					      PZ_ZONE_NORMAL),
+			 1);
+	pz_task_init(&rt);
+	rt.flags = PZ_TASK_RT;
+	pz_set_current_task(&rt);
+	zr_calls = 0;
+	assert_null(pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ__GFP_NORETRY | PZ__GFP_NOWARN, 3));
+	pz_set_current_task(NULL);
+	/* the fast path's LOW check, then each MIN attempt of the slow path
+	 * (4.4: one before reclaim; 6.1: at the restart and the retry labels) */
+	assert_int_equal(zr_calls, 1 + attempts);
+	assert_int_equal(zr_last_order, 3);
+	for (unsigned i = 1; i < n; i += 2)
+		assert_int_equal(pz_free_pages(pz, held[i], 0), 0);
+	tu_validate(pz);
+	tu_destroy(pz);
+}
+
+static void test_harder_ignores_cma(void **state)
+{
+	(void)state;
+	harder_ignores_cma(PZ_PROFILE_LINUX_4_4, 1);
+	harder_ignores_cma(PZ_PROFILE_LINUX_6_1, 2);
+}
+
+/*
+ * Slot 3: a gfp with both MOVABLE and RECLAIMABLE. linux-4.1 takes it
+ * from MIGRATE_RESERVE (its slot 3) and never falls back; linux-4.4 and
+ * linux-6.1 call it MIGRATE_HIGHATOMIC, whose fallback row is UNMOVABLE
+ * only: with no HIGHATOMIC block it takes an UNMOVABLE one (stealing
+ * by the usual rules), and with no
+ * UNMOVABLE block either it fails although MOVABLE memory is free. The
+ * kernel's warning reaches the log sink.
+ */
+static void slot3_request(enum pz_profile profile)
+{
+	const pz_gfp_t slot3 =
+		PZ_GFP_NOWAIT | PZ__GFP_MOVABLE | PZ__GFP_RECLAIMABLE | PZ__GFP_NOWARN;
+	struct pz_config cfg;
+
+	tu_machine_init(&tm, 1, 1);
+	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 8192, 16384);
+	tu_config(&cfg, &tm.m, profile, 0);
+	tu_log_reset();
+	pz_t *pz = tu_create_ok(&cfg);
+	pz_page_t *p = pz_alloc_pages(pz, slot3, 2);
+	assert_true(tu_log_contains("asks for both MOVABLE and RECLAIMABLE"));
+	if (profile == PZ_PROFILE_LINUX_4_1) {
+		assert_non_null(p); /* from the MIGRATE_RESERVE block */
+		assert_int_equal(pz_pageblock_migratetype(pz, pz_page_to_pfn(pz, p)),
+				 PZ_MT_RESERVE);
+		assert_int_equal(pz_free_pages(pz, p, 2), 0);
+		tu_validate(pz);
+		tu_destroy(pz);
+		return;
+	}
+	assert_null(p); /* every free block is MOVABLE */
+	/* an unmovable page claims a pageblock: its free pages are UNMOVABLE */
+	pz_page_t *k = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0);
+	assert_non_null(k);
+	p = pz_alloc_pages(pz, slot3, 2);
+	assert_non_null(p);
+	/* the largest UNMOVABLE block is a whole pageblock: the fallback
+	 * steals it for its own type, HIGHATOMIC, which the reserve's count
+	 * never hears of (as in both kernels) */
+	assert_int_equal(pz_pageblock_migratetype(pz, pz_page_to_pfn(pz, p)), PZ_MT_HIGHATOMIC);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).nr_reserved_highatomic, 0);
+	assert_int_equal(pz_free_pages(pz, p, 2), 0);
+	assert_int_equal(pz_free_pages(pz, k, 0), 0);
+	tu_validate(pz);
+	tu_destroy(pz);
+}
+
+static void test_slot3_fallback(void **state)
+{
+	(void)state;
+	slot3_request(PZ_PROFILE_LINUX_4_1);
+	slot3_request(PZ_PROFILE_LINUX_4_4);
+	slot3_request(PZ_PROFILE_LINUX_6_1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -612,6 +746,8 @@ int main(void)
 		cmocka_unit_test(test_mobility_grouping_small_machine),
 		cmocka_unit_test(test_cma_only_movable_zone_start),
 		cmocka_unit_test(test_cma_only_movable_mid_zone),
+		cmocka_unit_test(test_harder_ignores_cma),
+		cmocka_unit_test(test_slot3_fallback),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

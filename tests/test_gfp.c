@@ -323,10 +323,11 @@ static uint64_t pages_until_refused(enum pz_profile profile, pz_gfp_t gfp, uint6
  */
 static void test_gfp_atomic_reserves(void **state)
 {
-	static const enum pz_profile profiles[] = {PZ_PROFILE_LINUX_4_1, PZ_PROFILE_MODERN};
+	static const enum pz_profile profiles[] = {PZ_PROFILE_LINUX_4_1, PZ_PROFILE_LINUX_4_4,
+						   PZ_PROFILE_MODERN};
 
 	(void)state;
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; i < 3; i++) {
 		uint64_t min, plain = pages_until_refused(profiles[i], PZ_GFP_KERNEL, &min);
 		uint64_t atomic = pages_until_refused(profiles[i], PZ_GFP_ATOMIC, &min);
 		uint64_t bit = pages_until_refused(profiles[i], PZ__GFP_ATOMIC, &min);
@@ -335,7 +336,7 @@ static void test_gfp_atomic_reserves(void **state)
 
 		print_message("%s: MIN %llu; GFP_KERNEL %llu pages, PZ_GFP_ATOMIC %llu (+%llu), "
 			      "PZ__GFP_ATOMIC %llu, GFP_KERNEL | PZ__GFP_ATOMIC %llu\n",
-			      i ? "modern" : "linux-4.1", (unsigned long long)min,
+			      pz_profile_name(profiles[i]), (unsigned long long)min,
 			      (unsigned long long)plain, (unsigned long long)atomic,
 			      (unsigned long long)(atomic - plain), (unsigned long long)bit,
 			      (unsigned long long)kbit);

@@ -337,7 +337,7 @@ static void test_cpu_out_of_range(void **state)
 static void test_zone_reclaim_results(void **state)
 {
 	(void)state;
-	for (int p = 0; p < 2; p++) {
+	for (int p = 0; p < PZ_NR_PROFILES; p++) {
 		clean_run((enum pz_profile)p);
 		assert_true(clean_calls[H_RECLAIM] > 2);
 		for_each_nth(H_RECLAIM, RM_NR, (enum pz_profile)p);

@@ -177,13 +177,15 @@ static void test_other_orders_bypass(void **state)
 	tu_destroy(pz);
 }
 
-/* linux-4.1, and modern with the switch cleared: only order 0 is cached. */
+/* linux-4.1, linux-4.4, and modern with the switch cleared: only order 0
+ * is cached. */
 static void test_seed_era_only_order0(void **state)
 {
 	(void)state;
-	for (int v = 0; v < 2; v++) {
-		pz_t *pz = v ? make(PZ_PROFILE_MODERN, 0, PZ_FEAT_PCP_HIGH_ORDER, 0)
-			     : make(PZ_PROFILE_LINUX_4_1, 0, 0, 0);
+	for (int v = 0; v < 3; v++) {
+		pz_t *pz = v == 2   ? make(PZ_PROFILE_LINUX_4_4, 0, 0, 0)
+			   : v == 1 ? make(PZ_PROFILE_MODERN, 0, PZ_FEAT_PCP_HIGH_ORDER, 0)
+				    : make(PZ_PROFILE_LINUX_4_1, 0, 0, 0);
 		struct pz_pcp_info pi = pcp(pz, 0);
 
 		assert_int_equal(pi.high, 6 * pi.batch);
@@ -391,11 +393,13 @@ static int block_type(pz_t *pz, pz_page_t *p)
 static void test_highatomic_reserve(void **state)
 {
 	(void)state;
-	for (int v = 0; v < 2; v++) {
-		pz_t *pz = make_atomic(v ? PZ_PROFILE_LINUX_4_1 : PZ_PROFILE_MODERN);
+	for (int v = 0; v < 3; v++) {
+		pz_t *pz = make_atomic(v == 2	? PZ_PROFILE_LINUX_4_4
+				       : v == 1 ? PZ_PROFILE_LINUX_4_1
+						: PZ_PROFILE_MODERN);
 		struct pz_zone_info zi = normal(pz);
 		const uint64_t max = zi.managed / 100 + 512;
-		pz_page_t **fill = calloc(70000, sizeof(*fill)), *atomic[64];
+		pz_page_t **fill = calloc(70000, sizeof(*fill)), *atomic[160];
 		size_t nfill = 0;
 		unsigned natomic = 0;
 
@@ -409,7 +413,7 @@ static void test_highatomic_reserve(void **state)
 		atomic[natomic] = pz_alloc_pages(pz, PZ_GFP_ATOMIC, 3);
 		assert_non_null(atomic[natomic]);
 		zi = normal(pz);
-		if (v) {
+		if (v == 1) {
 			/* linux-4.1: slot 3 is MIGRATE_RESERVE, nothing is reserved */
 			assert_int_equal(zi.nr_reserved_highatomic, 0);
 			assert_true(block_type(pz, atomic[0]) != PZ_MT_HIGHATOMIC ||
@@ -437,9 +441,11 @@ static void test_highatomic_reserve(void **state)
 				assert_true(block_type(pz, k) != PZ_MT_HIGHATOMIC);
 				assert_int_equal(pz_free_pages(pz, k, 3), 0);
 			}
-			/* more atomic requests: the reserve grows one block at a
-			 * time up to 1% of the zone plus one block */
-			while (natomic + 1 < 64 &&
+			/* more atomic requests (in 4.4, whose orders 1-3 have no
+			 * per-CPU lists, after the first block's 64 order-3
+			 * blocks): the reserve grows one block at a time up to 1%
+			 * of the zone plus one block */
+			while (natomic + 1 < 160 &&
 			       (atomic[natomic + 1] = pz_alloc_pages(pz, PZ_GFP_ATOMIC, 3)))
 				natomic++;
 			zi = normal(pz);

@@ -112,14 +112,19 @@ static void run_row(enum pz_profile profile, const struct row *r)
 	R.release_at = LOOP_AT;
 	p = pz_alloc_pages(pz, r->gfp | NW, r->order);
 	pz_set_current_task(NULL);
-	print_message("%-8s %-34s reclaim %2u compact %2u oom %2u %s\n",
-		      profile == PZ_PROFILE_LINUX_4_1 ? "4.1" : "modern", r->name,
-		      R.n[PZ_STEP_RECLAIM], R.ncompact, R.oom_calls, p ? "page" : "NULL");
+	print_message("%-8s %-34s reclaim %2u compact %2u oom %2u %s\n", pz_profile_name(profile),
+		      r->name, R.n[PZ_STEP_RECLAIM], R.ncompact, R.oom_calls, p ? "page" : "NULL");
 	assert_int_equal(p != NULL, r->page);
 	assert_int_equal(R.n[PZ_STEP_RECLAIM], r->reclaims);
 	assert_int_equal(R.ncompact, r->compactions);
 	assert_int_equal(R.oom_calls, r->oom_calls);
 	teardown(pz, p, r->order);
+}
+
+/* One request with the probe scripted by the caller (R set after setup). */
+static pz_page_t *request(pz_t *pz, pz_gfp_t gfp, unsigned order)
+{
+	return pz_alloc_pages(pz, gfp | NW, order);
 }
 
 /* 4.1: small orders loop (through the OOM step unless NORETRY, a victim
@@ -172,6 +177,35 @@ static const struct row rows_61[] = {
 	{"GFP_KERNEL order 0, PF_DUMPCORE", K, 0, PZ_TASK_DUMPCORE, 1, 0, 0, false},
 };
 
+/* linux-4.4: 4.1's steps; no should_alloc_retry: reclaim without progress
+ * goes to the OOM step at every order (costly orders are excluded there),
+ * a failed OOM step and __GFP_NORETRY end in the last compaction, and
+ * __GFP_REPEAT loops while fewer than 2^order pages came back, progress
+ * or not (4.7 ended that). */
+static const struct row rows_44[] = {
+	{"GFP_KERNEL order 0", K, 0, 0, 1, 0, 1, false},
+	{"GFP_NOFS order 0", PZ_GFP_NOFS, 0, 0, LOOP_AT, 0, 0, true},
+	{"GFP_NOIO order 0", PZ_GFP_NOIO, 0, 0, LOOP_AT, 0, 0, true},
+	{"GFP_KERNEL|NORETRY order 0", K | PZ__GFP_NORETRY, 0, 0, 1, 0, 0, false},
+	{"GFP_KERNEL|NOFAIL order 0", K | PZ__GFP_NOFAIL, 0, 0, LOOP_AT, 0, LOOP_AT - 1, true},
+	{"GFP_KERNEL order 3", K, 3, 0, 1, 2, 1, false},
+	{"GFP_KERNEL|NORETRY order 3", K | PZ__GFP_NORETRY, 3, 0, 1, 2, 0, false},
+	{"GFP_NOFS order 3", PZ_GFP_NOFS, 3, 0, LOOP_AT, LOOP_AT, 0, true},
+	{"GFP_KERNEL order 4", K, 4, 0, 1, 2, 0, false},
+	{"GFP_KERNEL|REPEAT order 4", K | PZ__GFP_REPEAT, 4, 0, LOOP_AT, LOOP_AT, 0, true},
+	{"GFP_KERNEL|NOFAIL order 4", K | PZ__GFP_NOFAIL, 4, 0, LOOP_AT, LOOP_AT, LOOP_AT - 1,
+	 true},
+	{"GFP_NOFS order 9", PZ_GFP_NOFS, 9, 0, 1, 2, 0, false},
+	{"GFP_ATOMIC order 0", PZ_GFP_ATOMIC, 0, 0, 0, 0, 0, false},
+	{"GFP_NOWAIT order 0", PZ_GFP_NOWAIT, 0, 0, 0, 0, 0, false},
+	{"GFP_KERNEL, OOM victim", K, 0, PZ_TASK_OOM_VICTIM, 0, 0, 0, false},
+	{"GFP_KERNEL, PF_MEMALLOC", K, 0, PZ_TASK_MEMALLOC, 0, 0, 0, false},
+	{"GFP_KERNEL|DMA (lowmem: no OOM)", K | PZ_GFP_DMA, 0, 0, 1, 0, 0, false},
+	{"GFP_KERNEL|THISNODE", K | PZ__GFP_THISNODE, 0, 0, 1, 0, 0, false},
+	{"GFP_TRANSHUGE order 9", PZ_GFP_TRANSHUGE, 9, 0, 1, 2, 0, false},
+	{"GFP_KERNEL order 0, PF_DUMPCORE", K, 0, PZ_TASK_DUMPCORE, 1, 0, 0, false},
+};
+
 static void test_retry_table_41(void **state)
 {
 	(void)state;
@@ -179,17 +213,58 @@ static void test_retry_table_41(void **state)
 		run_row(PZ_PROFILE_LINUX_4_1, &rows_41[i]);
 }
 
+static void test_retry_table_44(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows_44) / sizeof(rows_44[0]); i++)
+		run_row(PZ_PROFILE_LINUX_4_4, &rows_44[i]);
+}
+
+/* 4.4's waits and drains: reclaim progress at order <= 3 waits
+ * (wait_iff_congested) and retries; an OOM step's progress (NOFS's fake
+ * one) retries - after a tick when reclaim made none (for 4.4's reclaim
+ * throttling, as modern's); the drain after reclaim unreserves a
+ * HIGHATOMIC block first; the no-watermark attempt keeps the request's
+ * zonelist. */
+static void test_waits_and_drain_44(void **state)
+{
+	(void)state;
+	pz_t *pz = setup(PZ_PROFILE_LINUX_4_4);
+	R.release_at = LOOP_AT;
+	pz_page_t *p = request(pz, PZ_GFP_NOFS, 0);
+	assert_non_null(p);
+	assert_int_equal(R.n[PZ_STEP_OOM], LOOP_AT - 1);
+	assert_int_equal(tp_waits[PZ_WAIT_CONGESTION], LOOP_AT - 1);
+	teardown(pz, p, 0);
+
+	pz = setup(PZ_PROFILE_LINUX_4_4);
+	R.reclaim_progress = 1;
+	R.release_at = LOOP_AT;
+	p = request(pz, K, 2);
+	assert_non_null(p);
+	assert_int_equal(R.n[PZ_STEP_OOM], 0);
+	assert_int_equal(tp_waits[PZ_WAIT_CONGESTION], LOOP_AT - 1);
+	assert_int_equal(R.n[PZ_STEP_UNRESERVE], LOOP_AT - 1);
+	assert_int_equal(R.n[PZ_STEP_DRAIN], LOOP_AT - 1);
+	teardown(pz, p, 2);
+
+	/* with progress a costly order still goes to the OOM step (excluded
+	 * there), then the last compaction */
+	pz = setup(PZ_PROFILE_LINUX_4_4);
+	R.reclaim_progress = 1;
+	assert_null(request(pz, K, 4));
+	assert_int_equal(R.n[PZ_STEP_RECLAIM], 1);
+	assert_int_equal(R.n[PZ_STEP_OOM], 1);
+	assert_int_equal(R.ncompact, 2);
+	assert_int_equal(R.modes[1], PZ_MIGRATE_SYNC_LIGHT);
+	teardown(pz, NULL, 0);
+}
+
 static void test_retry_table_modern(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < sizeof(rows_61) / sizeof(rows_61[0]); i++)
 		run_row(PZ_PROFILE_MODERN, &rows_61[i]);
-}
-
-/* One request with the probe scripted by the caller (R set after setup). */
-static pz_page_t *request(pz_t *pz, pz_gfp_t gfp, unsigned order)
-{
-	return pz_alloc_pages(pz, gfp | NW, order);
 }
 
 /* kswapd is woken at every retry (4.1) and at the start and every retry
@@ -382,8 +457,8 @@ static unsigned long held_scan(struct pz_shrinker *s, struct pz_shrink_control *
 static void test_shrinker_progress(void **state)
 {
 	(void)state;
-	for (int i = 0; i < 2; i++) {
-		enum pz_profile prof = i ? PZ_PROFILE_MODERN : PZ_PROFILE_LINUX_4_1;
+	for (int i = 0; i < PZ_NR_PROFILES; i++) {
+		enum pz_profile prof = (enum pz_profile)i;
 		struct pz_shrinker sh;
 		uint64_t ev[PZ_NR_VM_EVENTS];
 		pz_t *pz = setup(prof);
@@ -400,7 +475,7 @@ static void test_shrinker_progress(void **state)
 		assert_int_equal(pz_vm_events(pz, ev, PZ_NR_VM_EVENTS), 0);
 		/* each reclaim brings back about 32 pages: it takes a few rounds
 		 * to lift a zone above MIN */
-		print_message("%s: %llu reclaims, %llu pages back\n", i ? "modern" : "linux-4.1",
+		print_message("%s: %llu reclaims, %llu pages back\n", pz_profile_name(prof),
 			      (unsigned long long)ev[PZ_VM_ALLOCSTALL],
 			      (unsigned long long)ev[PZ_VM_PGSTEAL_DIRECT]);
 		assert_true(ev[PZ_VM_ALLOCSTALL] >= 1);
@@ -527,6 +602,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_retry_table_41),
+		cmocka_unit_test(test_retry_table_44),
+		cmocka_unit_test(test_waits_and_drain_44),
 		cmocka_unit_test(test_retry_table_modern),
 		cmocka_unit_test(test_kswapd_wakes),
 		cmocka_unit_test(test_compaction_modes_41),

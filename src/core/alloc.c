@@ -176,24 +176,32 @@ static uint64_t zone_dirtyable(const struct pz_zone *z)
 	       atomic_load_explicit(&z->dirty[PZ_DIRTY_ACTIVE_FILE], memory_order_relaxed);
 }
 
-/* global_dirtyable_memory: the same over lowmem zones, clamped once, +1. */
+/*
+ * global_dirtyable_memory (4.1, 4.4): free pages minus the dirty balance
+ * reserve summed over every zone and clamped once, plus the file pages;
+ * then, as vm_highmem_is_dirtyable is 0, highmem_dirtyable_memory taken
+ * off: each HIGHMEM zone's own figure (clamped at 0 per zone), at most
+ * the total. A HIGHMEM zone below its reserve so lowers the total by its
+ * deficit. Never 0.
+ */
 static uint64_t global_dirtyable(const struct pz *pz)
 {
-	uint64_t free = 0, reserve = 0, file = 0;
+	uint64_t free = 0, reserve = 0, file = 0, high = 0;
 
 	for (unsigned i = 0; i < pz->nr_nodes * PZ_NR_ZONE_TYPES; i++) {
 		const struct pz_zone *z = &pz->zones[i];
 
-		if (z->type == PZ_ZONE_HIGHMEM)
-			continue; /* vm_highmem_is_dirtyable = 0 */
 		free += (uint64_t)zload(&z->nr_free_pages);
 		reserve += (uint64_t)zload(&z->dirty_balance_reserve);
 		file += atomic_load_explicit(&z->dirty[PZ_DIRTY_INACTIVE_FILE],
 					     memory_order_relaxed) +
 			atomic_load_explicit(&z->dirty[PZ_DIRTY_ACTIVE_FILE], memory_order_relaxed);
+		if (z->type == PZ_ZONE_HIGHMEM)
+			high += zone_dirtyable(z);
 	}
 	free -= free < reserve ? free : reserve;
-	return free + file + 1;
+	free += file;
+	return free - (high < free ? high : free) + 1;
 }
 
 /* zone_dirty_ok: the zone's share of the dirty limit (spec section 5.2). */
@@ -233,7 +241,8 @@ static bool zone_allows_reclaim(struct pz *pz, struct pz_zone *local, struct pz_
 {
 	unsigned d = pz->distance[local->nid][z->nid];
 
-	return pz_kver(pz) < PZ_KV(4, 4) ? d < PZ_RECLAIM_DISTANCE : d <= PZ_RECLAIM_DISTANCE;
+	/* "<=" since 4.3 (4.4 has it) */
+	return pz_kver(pz) < PZ_KV(4, 3) ? d < PZ_RECLAIM_DISTANCE : d <= PZ_RECLAIM_DISTANCE;
 }
 
 /* The watermark step: true when the zone may be used. */

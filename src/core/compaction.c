@@ -54,9 +54,19 @@ struct cc {
 	uint64_t migrate_scanned, free_scanned;
 };
 
-static bool is41(const struct pz *pz)
+/* Compaction before 4.8 (4.1 and 4.4): no priorities, LOW-watermark
+ * tests, deferral that makes try_to_compact_pages return DEFERRED; 4.8
+ * brought the priorities and 6.1's result classes. */
+static bool pre48(const struct pz *pz)
 {
-	return pz_kver(pz) < PZ_KV(4, 4);
+	return pz_kver(pz) < PZ_KV(4, 8);
+}
+
+/* Since 4.4 (not in 4.1): a compaction that stops early, on contention or
+ * on an abort, says COMPACT_CONTENDED instead of COMPACT_PARTIAL. */
+static bool says_contended(const struct pz *pz)
+{
+	return pz_kver(pz) >= PZ_KV(4, 4);
 }
 
 static uint64_t pb_nr(const struct pz *pz)
@@ -240,15 +250,15 @@ static uint64_t isolate_free_block_locked(struct cc *cc, struct pz_page *p)
 	struct pz *pz = cc->pz;
 	struct pz_zone *z = cc->z;
 	unsigned o = p->order, mt = p->mt;
-	long mark = zload(&z->wmark[is41(pz) ? PZ_WMARK_LOW : PZ_WMARK_MIN]) + ((long)1 << o);
+	long mark = zload(&z->wmark[pre48(pz) ? PZ_WMARK_LOW : PZ_WMARK_MIN]) + ((long)1 << o);
 
 	if (o >= pz->pageblock_order ||
-	    !pz_watermark_ok(pz, z, 0, mark, 0, is41(pz) ? 0 : PZ_ALLOC_CMA))
+	    !pz_watermark_ok(pz, z, 0, mark, 0, pre48(pz) ? 0 : PZ_ALLOC_CMA))
 		return 0;
 	pz_area_del(pz, z, p, o);
 	pz_account_free_locked(pz, z, -((long)1 << o), mt);
 	if (o + 1 >= pz->pageblock_order && mt != PZ_MT_ISOLATE && mt != PZ_MT_CMA &&
-	    (is41(pz) || mt != PZ_MT_HIGHATOMIC))
+	    (pre48(pz) || mt != PZ_MT_HIGHATOMIC))
 		pz_set_pageblock_mt(pz, pz_page_pfn(pz, p), PZ_MT_MOVABLE);
 	p->next = p->prev = PZ_NIL;
 	keep_free_block(cc, p, o);
@@ -458,7 +468,7 @@ static bool suitable_source(const struct cc *cc, uint64_t pfn)
 
 	if (cc->mode != PZ_MIGRATE_ASYNC)
 		return true;
-	if (is41(cc->pz) || !cc->direct || cc->migratetype == PZ_MT_MOVABLE)
+	if (pre48(cc->pz) || !cc->direct || cc->migratetype == PZ_MT_MOVABLE)
 		return movable;
 	return mt == cc->migratetype;
 }
@@ -573,7 +583,7 @@ static enum pz_compact_result scanners_met(struct cc *cc)
 	reset_cached_positions(cc->pz, cc->z);
 	if (cc->direct && !cc->kswapd)
 		atomic_store_explicit(&cc->z->compact_blockskip_flush, true, memory_order_relaxed);
-	if (is41(cc->pz) || cc->whole_zone)
+	if (pre48(cc->pz) || cc->whole_zone)
 		return PZ_COMPACT_COMPLETE;
 	return PZ_COMPACT_PARTIAL_SKIPPED;
 }
@@ -583,13 +593,13 @@ static enum pz_compact_result compact_finished(struct cc *cc)
 {
 	struct pz *pz = cc->pz;
 
-	if (is41(pz) && cc->contended)
-		return PZ_COMPACT_SUCCESS; /* 4.1's COMPACT_PARTIAL */
+	if (pre48(pz) && cc->contended) /* 4.1's COMPACT_PARTIAL, 4.4's CONTENDED */
+		return says_contended(pz) ? PZ_COMPACT_CONTENDED : PZ_COMPACT_SUCCESS;
 	if (cc->free_pfn <= cc->migrate_pfn)
 		return scanners_met(cc);
 	if (cc->order < 0)
 		return PZ_COMPACT_CONTINUE;
-	if (is41(pz)) {
+	if (pre48(pz)) {
 		if (!pz_watermark_ok(pz, cc->z, (unsigned)cc->order,
 				     zload(&cc->z->wmark[PZ_WMARK_LOW]), cc->classzone,
 				     cc->alloc_flags))
@@ -599,7 +609,7 @@ static enum pz_compact_result compact_finished(struct cc *cc)
 	}
 	if (suitable_page_free(cc))
 		return PZ_COMPACT_SUCCESS;
-	return !is41(pz) && cc->contended ? PZ_COMPACT_CONTENDED : PZ_COMPACT_CONTINUE;
+	return !pre48(pz) && cc->contended ? PZ_COMPACT_CONTENDED : PZ_COMPACT_CONTINUE;
 }
 
 /* fragmentation_index (vmstat.c), in thousandths: -1000 when a block of
@@ -638,10 +648,10 @@ static enum pz_compact_result suitable_free(struct pz *pz, struct pz_zone *z, in
 
 	if (order < 0)
 		return PZ_COMPACT_CONTINUE;
-	mark = is41(pz) ? low : zload(&z->wmark[alloc_flags & 3]);
+	mark = pre48(pz) ? low : zload(&z->wmark[alloc_flags & 3]);
 	if (pz_watermark_ok(pz, z, (unsigned)order, mark, classzone, alloc_flags))
 		return PZ_COMPACT_SUCCESS;
-	if (is41(pz))
+	if (pre48(pz))
 		return pz_watermark_ok(pz, z, 0, low + (2l << order), classzone, alloc_flags)
 			       ? PZ_COMPACT_CONTINUE
 			       : PZ_COMPACT_SKIPPED;
@@ -661,7 +671,7 @@ static enum pz_compact_result suitable(struct pz *pz, struct pz_zone *z, int ord
 		suitable_free(pz, z, order, alloc_flags, classzone, zload(&z->nr_free_pages));
 	int fi;
 
-	if (r != PZ_COMPACT_CONTINUE || order < 0 || (!is41(pz) && order <= PZ_COSTLY_ORDER))
+	if (r != PZ_COMPACT_CONTINUE || order < 0 || (!pre48(pz) && order <= PZ_COSTLY_ORDER))
 		return r;
 	fi = fragmentation_index(pz, z, (unsigned)order);
 	return fi >= 0 && fi <= extfrag_threshold(pz) ? PZ_COMPACT_SKIPPED : r;
@@ -723,7 +733,7 @@ static void setup_scanners(struct cc *cc)
 		atomic_store_explicit(&z->compact_cached_migrate_pfn[1], cc->migrate_pfn,
 				      memory_order_relaxed);
 	}
-	if (!is41(cc->pz) && cc->migrate_pfn <= z->start_pfn)
+	if (!pre48(cc->pz) && cc->migrate_pfn <= z->start_pfn)
 		cc->whole_zone = true; /* 6.1: a run from the start covers the zone */
 }
 
@@ -744,10 +754,10 @@ static void check_drain(struct cc *cc, uint64_t *last_migrated)
 }
 
 /* What compact_zone returns when it stops early: 4.1's COMPACT_PARTIAL,
- * 6.1's COMPACT_CONTENDED. */
+ * 4.4's and 6.1's COMPACT_CONTENDED. */
 static enum pz_compact_result stopped(const struct cc *cc)
 {
-	return is41(cc->pz) ? PZ_COMPACT_SUCCESS : PZ_COMPACT_CONTENDED;
+	return says_contended(cc->pz) ? PZ_COMPACT_CONTENDED : PZ_COMPACT_SUCCESS;
 }
 
 static enum pz_compact_result compact_zone(struct cc *cc)
@@ -804,7 +814,8 @@ static void cc_init(struct cc *cc, struct pz *pz, struct pz_zone *z, int order,
 /* ---- direct compaction ---------------------------------------------------- */
 
 /* rc = max(status, rc) in each kernel's own order of results: 4.1's
- * DEFERRED < SKIPPED < CONTINUE < PARTIAL < COMPLETE; 6.1's is the enum's. */
+ * DEFERRED < SKIPPED < CONTINUE < PARTIAL < COMPLETE; 4.4 adds CONTENDED
+ * after all of them; 6.1's is the enum's. */
 static int rank(const struct pz *pz, enum pz_compact_result r)
 {
 	static const int r41[] = {
@@ -814,7 +825,9 @@ static int rank(const struct pz *pz, enum pz_compact_result r)
 		[PZ_COMPACT_PARTIAL_SKIPPED] = 4,   [PZ_COMPACT_CONTENDED] = 3,
 		[PZ_COMPACT_SUCCESS] = 3,
 	};
-	return is41(pz) ? r41[r] : (int)r;
+	if (says_contended(pz) && pre48(pz) && r == PZ_COMPACT_CONTENDED)
+		return 7;
+	return pre48(pz) ? r41[r] : (int)r;
 }
 
 static enum pz_compact_result max_result(const struct pz *pz, enum pz_compact_result a,
@@ -837,7 +850,7 @@ static enum pz_compact_result compact_zone_order(struct pz *pz, struct pz_zone *
 	cc.classzone = req->ac->classzone_idx;
 	cc.migratetype = pz_gfp_to_mt(pz, req->gfp);
 	cc.direct = true;
-	if (!is41(pz)) {
+	if (!pre48(pz)) {
 		cc.classzone = req->ac->high_zoneidx;
 		cc.whole_zone = cc.ignore_skip_hint = cc.ignore_block_suitable =
 			req->prio == PZ_COMPACT_PRIO_SYNC_FULL;
@@ -856,15 +869,15 @@ static bool compact_one(struct pz *pz, struct pz_zone *z, struct pz_compact_req 
 
 	*rc = max_result(pz, st, *rc);
 	*all_contended = *all_contended && contended;
-	if (is41(pz) ? pz_watermark_ok(pz, z, req->order, zload(&z->wmark[PZ_WMARK_LOW]),
-				       req->ac->classzone_idx, req->alloc_flags)
-		     : st == PZ_COMPACT_SUCCESS) {
+	if (pre48(pz) ? pz_watermark_ok(pz, z, req->order, zload(&z->wmark[PZ_WMARK_LOW]),
+					req->ac->classzone_idx, req->alloc_flags)
+		      : st == PZ_COMPACT_SUCCESS) {
 		pz_compaction_defer_reset(z, req->order, false);
 		*all_contended = false;
 		return false;
 	}
 	if (mode != PZ_MIGRATE_ASYNC &&
-	    (st == PZ_COMPACT_COMPLETE || (!is41(pz) && st == PZ_COMPACT_PARTIAL_SKIPPED)))
+	    (st == PZ_COMPACT_COMPLETE || (!pre48(pz) && st == PZ_COMPACT_PARTIAL_SKIPPED)))
 		pz_defer_compaction(z, req->order);
 	if (st == PZ_COMPACT_CONTENDED)
 		req->contended = true;
@@ -881,7 +894,7 @@ static bool compact_one(struct pz *pz, struct pz_zone *z, struct pz_compact_req 
 enum pz_compact_result pz_try_to_compact_pages(struct pz *pz, struct pz_compact_req *req)
 {
 	const struct pz_alloc_ctx *ac = req->ac;
-	enum pz_compact_result rc = is41(pz) ? PZ_COMPACT_DEFERRED : PZ_COMPACT_SKIPPED;
+	enum pz_compact_result rc = pre48(pz) ? PZ_COMPACT_DEFERRED : PZ_COMPACT_SKIPPED;
 	enum pz_migrate_mode mode = (enum pz_migrate_mode)req->mode;
 	bool all_contended = true;
 	unsigned pos = 0;
@@ -889,7 +902,7 @@ enum pz_compact_result pz_try_to_compact_pages(struct pz *pz, struct pz_compact_
 
 	req->contended = req->deferred = false;
 	req->page = (struct pz_page *)0;
-	if (!(req->gfp & PZ__GFP_IO) || (is41(pz) && (!req->order || !(req->gfp & PZ__GFP_FS))))
+	if (!(req->gfp & PZ__GFP_IO) || (pre48(pz) && (!req->order || !(req->gfp & PZ__GFP_FS))))
 		return PZ_COMPACT_SKIPPED;
 	/* Ours: with no migrate handler no page can move, so direct compaction
 	 * would only take free blocks off their lists and put them back; it is
@@ -897,20 +910,20 @@ enum pz_compact_result pz_try_to_compact_pages(struct pz *pz, struct pz_compact_
 	 * "Compaction"). */
 	if (!pz_migrate_handler_set(pz))
 		return PZ_COMPACT_SKIPPED;
-	if (!is41(pz))
+	if (!pre48(pz))
 		mode = req->prio == PZ_COMPACT_PRIO_ASYNC ? PZ_MIGRATE_ASYNC
 							  : PZ_MIGRATE_SYNC_LIGHT;
 	while ((z = pz_next_zone(pz, ac->zonelist, &pos, ac->high_zoneidx, ac->nodemask))) {
-		if ((is41(pz) || req->prio > PZ_COMPACT_PRIO_SYNC_FULL) &&
+		if ((pre48(pz) || req->prio > PZ_COMPACT_PRIO_SYNC_FULL) &&
 		    pz_compaction_deferred(z, req->order)) {
-			if (!is41(pz))
+			if (!pre48(pz))
 				rc = max_result(pz, PZ_COMPACT_DEFERRED, rc);
 			continue;
 		}
 		if (!compact_one(pz, z, req, mode, &rc, &all_contended))
 			break;
 	}
-	if (is41(pz) && rank(pz, rc) > rank(pz, PZ_COMPACT_SKIPPED) && all_contended)
+	if (pre48(pz) && rank(pz, rc) > rank(pz, PZ_COMPACT_SKIPPED) && all_contended)
 		req->contended = true;
 	req->deferred = rc == PZ_COMPACT_DEFERRED;
 	return rc;
@@ -1058,7 +1071,7 @@ static void compact_zone_manual(struct pz *pz, struct pz_zone *z)
 
 	cc_init(&cc, pz, z, -1, PZ_MIGRATE_SYNC);
 	cc.ignore_skip_hint = true;
-	cc.whole_zone = !is41(pz);
+	cc.whole_zone = !pre48(pz);
 	reset_isolation_suitable_zone(pz, z);
 	compact_zone(&cc);
 	pz_drain_zone_cpu(pz, z, pz_this_cpu(pz), (struct pz_tbuf *)0);

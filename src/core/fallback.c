@@ -37,14 +37,33 @@ static bool can_steal_fallback(const struct pz *pz, unsigned order, unsigned sta
 	       start_mt == PZ_MT_UNMOVABLE || pz->mobility_disabled;
 }
 
+/*
+ * Slot 3 (a gfp with both MOVABLE and RECLAIMABLE, which the kernel warns
+ * about) is MIGRATE_RESERVE in 4.1, whose __rmqueue never falls back from
+ * it. From 4.4 it is MIGRATE_HIGHATOMIC, whose row of the kernel's
+ * fallbacks[] is left zero - MIGRATE_UNMOVABLE - so find_suitable_fallback
+ * tries UNMOVABLE only: 4.4 stops at the next row's MIGRATE_TYPES; 6.1's
+ * rows for CMA and ISOLATE are zero too, so when UNMOVABLE has no block
+ * of the order its loop reads past the table (undefined); pagezone stops
+ * there, as 4.4 does (docs/DESIGN.md "Profiles").
+ */
+static bool slot3_falls_back(const struct pz *pz, unsigned mt)
+{
+	return mt == PZ_MT_HIGHATOMIC && pz_kver(pz) >= PZ_KV(4, 4);
+}
+
 int pz_find_suitable_fallback(const struct pz *pz, const struct pz_free_area *area, unsigned order,
 			      unsigned mt, bool only_stealable, bool *can_steal)
 {
-	if (!atomic_load_explicit(&area->nr_free, memory_order_relaxed) || mt >= PZ_MT_PCPTYPES)
+	static const uint8_t slot3[2] = {PZ_MT_UNMOVABLE, PZ_MT_UNMOVABLE};
+	const uint8_t *row = mt < PZ_MT_PCPTYPES ? fallbacks[mt] : slot3;
+
+	if (!atomic_load_explicit(&area->nr_free, memory_order_relaxed) ||
+	    (mt >= PZ_MT_PCPTYPES && !slot3_falls_back(pz, mt)))
 		return -1;
 	*can_steal = false;
 	for (unsigned i = 0; i < 2; i++) {
-		unsigned fmt = fallbacks[mt][i];
+		unsigned fmt = row[i];
 
 		if (pz_list_empty(&area->list[fmt]))
 			continue;
@@ -168,7 +187,7 @@ struct pz_page *pz_rmqueue_locked(struct pz *pz, struct pz_zone *z, unsigned ord
 	struct pz_page *p = pz_rmqueue_smallest_locked(pz, z, order, mt);
 
 	pz_assert_zone_locked(pz, z);
-	if (!p && mt < PZ_MT_PCPTYPES) {
+	if (!p && (mt < PZ_MT_PCPTYPES || slot3_falls_back(pz, mt))) {
 		if (mt == PZ_MT_MOVABLE && pz->has_cma)
 			p = pz_rmqueue_smallest_locked(pz, z, order, PZ_MT_CMA);
 		if (!p)

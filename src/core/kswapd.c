@@ -28,9 +28,11 @@
 #define MAX_RECLAIM_RETRIES  16
 #define KSWAPD_INLINE_ROUNDS 8
 
+/* Node-based kswapd (4.8's node LRU): 4.1 and 4.4 balance zone by zone,
+ * with the balance gap. */
 static bool modern(const struct pz *pz)
 {
-	return pz_kver(pz) >= PZ_KV(4, 4);
+	return pz_kver(pz) >= PZ_KV(4, 8);
 }
 
 static int rd(atomic_int *v)

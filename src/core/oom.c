@@ -6,11 +6,12 @@
  * want the request to go on. Each profile takes its kernel's lock: 4.1
  * marks every zone of the request's zonelist ZONE_OOM_LOCKED (under
  * oom_scan_lock, its zone_scan_lock) so that requests sharing no zone may
- * run OOM steps side by side; modern has one global oom_lock. A busy lock
+ * run OOM steps side by side; 4.4 and 6.1 have one global oom_lock (4.2).
+ * A busy lock
  * means someone else is killing for us: report progress, wait a tick,
  * retry. With the lock held the step tries the HIGH watermark once more
  * (catching a parallel kill), then runs its exclusions in the kernel's
- * order (4.1 and 6.1 differ: 4.1 skips them all for __GFP_NOFAIL and
+ * order (4.1 and 4.4 against 6.1: 4.x skips them all for __GFP_NOFAIL and
  * fakes progress for !__GFP_FS here; 6.1 has __GFP_RETRY_MAYFAIL here and
  * fakes the !__GFP_FS progress inside out_of_memory), and only then asks
  * the handler.
@@ -80,16 +81,17 @@ static void zonelist_unlock(struct pz *pz, const struct pz_alloc_ctx *ac)
 	pz_unlock(&pz->oom_scan_lock);
 }
 
+/* The global oom_lock mutex since 4.2; 4.1 locks the zonelist's zones. */
 static bool oom_trylock(struct pz *pz, const struct pz_alloc_ctx *ac)
 {
-	if (pz_kver(pz) < PZ_KV(4, 4))
+	if (pz_kver(pz) < PZ_KV(4, 2))
 		return zonelist_trylock(pz, ac);
 	return atomic_exchange_explicit(&pz->oom_lock, 1, memory_order_acquire) == 0;
 }
 
 static void oom_unlock(struct pz *pz, const struct pz_alloc_ctx *ac)
 {
-	if (pz_kver(pz) < PZ_KV(4, 4))
+	if (pz_kver(pz) < PZ_KV(4, 2))
 		zonelist_unlock(pz, ac);
 	else
 		atomic_store_explicit(&pz->oom_lock, 0, memory_order_release);
@@ -205,8 +207,10 @@ static bool call_handler(struct pz *pz, pz_gfp_t gfp, unsigned order, struct pz_
 
 /*
  * out_of_memory: a task that is exiting becomes the victim itself (it will
- * free its memory soon); 6.1 reports progress for !__GFP_FS without a kill;
- * otherwise the handler decides. 4.1 gives a killed task a tick to exit.
+ * free its memory soon); since 4.9 !__GFP_FS is progress without a kill here
+ * (before, __alloc_pages_may_oom's exclusions said so);
+ * otherwise the handler decides. Until 4.19 a killed task gets a tick to
+ * exit (under the OOM lock).
  */
 static bool out_of_memory(struct pz *pz, pz_gfp_t gfp, unsigned order, struct pz_alloc_ctx *ac,
 			  struct pz_oom_ctl *ctl)
@@ -218,12 +222,12 @@ static bool out_of_memory(struct pz *pz, pz_gfp_t gfp, unsigned order, struct pz
 		task->flags |= PZ_TASK_OOM_VICTIM;
 		return true;
 	}
-	if (pz_kver(pz) >= PZ_KV(4, 4) && !(gfp & PZ__GFP_FS)) {
+	if (pz_kver(pz) >= PZ_KV(4, 9) && !(gfp & PZ__GFP_FS)) {
 		oom_count(pz, PZ_OOM_FAKE);
 		return true;
 	}
 	kill = call_handler(pz, gfp, order, ac, ctl);
-	if (kill && pz_kver(pz) < PZ_KV(4, 4))
+	if (kill && pz_kver(pz) < PZ_KV(4, 19))
 		pz_wait(pz, PZ_WAIT_OOM, PZ_WAIT_TICK_US);
 	return kill;
 }
@@ -253,8 +257,12 @@ static struct pz_page *may_oom_locked(struct pz *pz, pz_gfp_t gfp, unsigned orde
 				      struct pz_alloc_ctx *ac, struct pz_oom_ctl *ctl,
 				      unsigned long *progress)
 {
-	bool k41 = pz_kver(pz) < PZ_KV(4, 4);
-	pz_gfp_t last = (gfp | PZ__GFP_HARDWALL) & ~(k41 ? 0 : PZ__GFP_DIRECT_RECLAIM);
+	/* 4.1 and 4.4: the exclusions skipped for NOFAIL, !__GFP_FS among
+	 * them; 4.10 applies them to NOFAIL too and lets NOFAIL at the
+	 * reserves instead; 5.1's last chance never reclaims */
+	bool k41 = pz_kver(pz) < PZ_KV(4, 10);
+	pz_gfp_t last = (gfp | PZ__GFP_HARDWALL) &
+			~(pz_kver(pz) < PZ_KV(5, 1) ? 0 : PZ__GFP_DIRECT_RECLAIM);
 	struct pz_page *p;
 	enum oom_verdict v;
 

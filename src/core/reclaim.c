@@ -53,7 +53,7 @@ static bool compaction_ready(struct pz *pz, struct pz_zone *z, unsigned order, u
 	long high = zload(&z->wmark[2]);
 	enum pz_compact_result r;
 
-	if (pz_kver(pz) < PZ_KV(4, 4)) {
+	if (pz_kver(pz) < PZ_KV(4, 8)) { /* 4.1, 4.4: with the balance gap */
 		long low = zload(&z->wmark[1]), gap = (long)((z->managed + 99) / 100);
 		long mark = high + (gap < low ? gap : low) + (2L << order);
 		bool ok = pz_zone_wmark_safe(pz, z, 0, mark, 0);
@@ -126,7 +126,7 @@ uint64_t pz_shrink_node_61(struct pz *pz, struct pz_reclaim_state *rs, int nid, 
 static void shrink_zones(struct pz *pz, struct direct *d)
 {
 	const struct pz_alloc_ctx *ac = d->ac;
-	bool modern = pz_kver(pz) >= PZ_KV(4, 4);
+	bool modern = pz_kver(pz) >= PZ_KV(4, 8); /* shrink_node (4.8) */
 	int last_nid = -1;
 	unsigned pos = 0;
 	uint64_t scanned = 0;

@@ -31,6 +31,13 @@ enum {
 	SHRINKER_GONE
 };
 
+/* Slab pressure by reclaim priority (4.16), scan counts from nr_scanned
+ * and seeks 0 as 6.1 has them; 4.1 and 4.4 scale by the LRU scan. */
+static bool by_priority(const struct pz *pz)
+{
+	return pz_kver(pz) >= PZ_KV(4, 16);
+}
+
 void pz_reclaim_init(struct pz *pz)
 {
 	pz_lock_init(&pz->shrinker_lock);
@@ -40,7 +47,7 @@ void pz_reclaim_init(struct pz *pz)
 
 		atomic_init(&k->order, 0);
 		atomic_init(&k->classzone,
-			    pz_kver(pz) < PZ_KV(4, 4) ? PZ_NR_ZONE_TYPES - 1 : PZ_NR_ZONE_TYPES);
+			    pz_kver(pz) < PZ_KV(4, 8) ? PZ_NR_ZONE_TYPES - 1 : PZ_NR_ZONE_TYPES);
 		atomic_init(&k->asleep, 1);
 		k->resume = PZ_KSWAPD_AFTER_SLEEP;
 		k->cur_classzone = PZ_NR_ZONE_TYPES - 1;
@@ -154,7 +161,7 @@ int pz_register_shrinker(pz_t *pz, struct pz_shrinker *s)
 	unsigned st;
 
 	if (!pz_instance_ok(pz) || !s || !s->count_objects || !s->scan_objects || s->seeks < 0 ||
-	    s->batch < 0 || (s->seeks == 0 && pz_kver(pz) < PZ_KV(4, 4)))
+	    s->batch < 0 || (s->seeks == 0 && !by_priority(pz)))
 		return -PZ_EINVAL;
 	pz_lock(pz, &pz->shrinker_lock);
 	st = __atomic_load_n(&s->core.state, __ATOMIC_RELAXED);
@@ -234,6 +241,7 @@ struct scan_plan {
 	long total; /* total_scan */
 	long nr;    /* deferred work taken from nr_deferred */
 	long delta; /* this pass's own share */
+	long next;  /* 4.4: next_deferred, the work before the caps */
 	unsigned long freeable;
 };
 
@@ -248,8 +256,11 @@ static void plan_41(const struct pz_shrinker *s, const struct pz_shrink_req *req
 	delta /= req->nr_eligible + 1;
 	pl->delta = (long)delta;
 	pl->total = pl->nr + pl->delta;
-	if (pl->total < 0) /* the kernel's "shrink_slab: negative objects" */
+	pl->next = pl->total;
+	if (pl->total < 0) { /* the kernel's "shrink_slab: negative objects" */
 		pl->total = (long)pl->freeable;
+		pl->next = pl->nr;
+	}
 	if ((unsigned long)pl->delta < pl->freeable / 4 &&
 	    (unsigned long)pl->total > pl->freeable / 2)
 		pl->total = (long)(pl->freeable / 2);
@@ -280,7 +291,7 @@ static void plan_61(const struct pz_shrinker *s, const struct pz_shrink_req *req
 static bool scan_batch(struct pz *pz, struct pz_shrinker *s, struct pz_shrink_control *sc,
 		       unsigned long nr_to_scan, long *total, long *scanned)
 {
-	bool modern = pz_kver(pz) >= PZ_KV(4, 4);
+	bool modern = by_priority(pz);
 	unsigned long ret, done;
 
 	sc->nr_to_scan = nr_to_scan;
@@ -301,7 +312,7 @@ static bool scan_batch(struct pz *pz, struct pz_shrinker *s, struct pz_shrink_co
 static void do_shrink_slab(struct pz *pz, struct pz_shrinker *s, struct pz_shrink_control *sc,
 			   const struct pz_shrink_req *req, uint64_t *asked)
 {
-	bool modern = pz_kver(pz) >= PZ_KV(4, 4);
+	bool modern = by_priority(pz);
 	long batch = s->batch ? s->batch : PZ_SHRINK_BATCH, scanned = 0, next;
 	long *deferred = &s->core.nr_deferred[sc->nid];
 	struct scan_plan pl;
@@ -325,7 +336,9 @@ static void do_shrink_slab(struct pz *pz, struct pz_shrinker *s, struct pz_shrin
 		next = pl.nr + pl.delta - scanned;
 		next = next < 0 ? 0 : next;
 		next = (unsigned long)next > 2 * pl.freeable ? (long)(2 * pl.freeable) : next;
-	} else {
+	} else if (pz_kver(pz) >= PZ_KV(4, 4)) { /* next_deferred minus what was scanned */
+		next = pl.next > scanned ? pl.next - scanned : 0;
+	} else { /* 4.1: what is left of total_scan */
 		next = pl.total > 0 ? pl.total : 0;
 	}
 	if (next)

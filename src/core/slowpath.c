@@ -13,7 +13,7 @@
  * should_compact_retry, the cpuset checks and the __GFP_NOFAIL tail).
  * The steps themselves (direct compaction, direct reclaim with its
  * drain-and-retry, the OOM step of oom.c, 4.1's high-priority loop, 6.1's
- * NOFAIL tail) are shared. A 4.4 profile is a third slow_ops.
+ * NOFAIL tail) are shared; 4.4 is 4.1's steps with its own decide.
  *
  * The order of the steps, the retry rules and where each profile waits
  * are in docs/DESIGN.md "Slow path". No allocator lock is held here: every
@@ -121,9 +121,12 @@ static bool costly(const struct slow *s)
 	return s->order > PZ_COSTLY_ORDER;
 }
 
-static bool is_41(const struct slow *s)
+/* The slow path before 4.7's OOM-detection rework (4.1 and 4.4): reclaim
+ * and compaction retry without ALLOC_NO_WATERMARKS, and a deferred
+ * compaction counts as not run. */
+static bool is_4x(const struct slow *s)
 {
-	return pz_kver(s->pz) < PZ_KV(4, 4);
+	return pz_kver(s->pz) < PZ_KV(4, 7);
 }
 
 static unsigned task_flags(const struct slow *s)
@@ -136,11 +139,11 @@ static struct pz_page *freelist(struct slow *s, unsigned alloc_flags)
 	return pz_get_page_from_freelist(s->pz, s->gfp, s->order, alloc_flags, s->ac);
 }
 
-/* The watermark flags after reclaim or compaction: 4.1 never ignores the
- * watermarks there, 6.1 keeps its reserve flags. */
+/* The watermark flags after reclaim or compaction: 4.1 and 4.4 never
+ * ignore the watermarks there, 6.1 keeps its reserve flags. */
 static unsigned after_reclaim_flags(const struct slow *s)
 {
-	return is_41(s) ? s->alloc_flags & ~PZ_ALLOC_NO_WATERMARKS : s->alloc_flags;
+	return is_4x(s) ? s->alloc_flags & ~PZ_ALLOC_NO_WATERMARKS : s->alloc_flags;
 }
 
 static void wake_kswapds(struct slow *s)
@@ -163,12 +166,12 @@ static enum pz_compact_result probe_compact(struct slow *s, enum pz_compact_prio
 	return r;
 }
 
-/* 4.1: the task's counted view of the result (DEFERRED is a skip). */
+/* 4.1, 4.4: the task's counted view of the result (DEFERRED is a skip). */
 static bool compaction_ran(struct slow *s, enum pz_compact_result r)
 {
-	if (is_41(s) && r == PZ_COMPACT_DEFERRED)
+	if (is_4x(s) && r == PZ_COMPACT_DEFERRED)
 		s->deferred = true;
-	return r != PZ_COMPACT_SKIPPED && !(is_41(s) && r == PZ_COMPACT_DEFERRED);
+	return r != PZ_COMPACT_SKIPPED && !(is_4x(s) && r == PZ_COMPACT_DEFERRED);
 }
 
 /* __alloc_pages_direct_compact: order > 0 only; counts stall, success and
@@ -209,7 +212,7 @@ static struct pz_page *direct_compact(struct slow *s, enum pz_compact_priority p
 }
 
 /* __alloc_pages_direct_reclaim: reclaim as PF_MEMALLOC; after progress, a
- * failed attempt drains every CPU's lists (6.1 also unreserves a
+ * failed attempt drains every CPU's lists (since 4.4 after unreserving a
  * HIGHATOMIC block) and tries once more. */
 static struct pz_page *direct_reclaim(struct slow *s)
 {
@@ -225,7 +228,7 @@ static struct pz_page *direct_reclaim(struct slow *s)
 	p = freelist(s, after_reclaim_flags(s));
 	if (p)
 		return p;
-	if (!is_41(s))
+	if (pz_kver(s->pz) >= PZ_KV(4, 4))
 		probe(s, PZ_STEP_UNRESERVE, pz_unreserve_highatomic(s->pz, s->ac, false));
 	pz_drain_all_pages(s->pz);
 	probe(s, PZ_STEP_DRAIN, 0);
@@ -240,7 +243,7 @@ static enum slow_act oom_step(struct slow *s)
 	return s->ops->decide(s, AFTER_OOM);
 }
 
-/* 4.1: the last compaction of a request that will not retry. */
+/* 4.1, 4.4: the last compaction of a request that will not retry. */
 static enum slow_act final_compact(struct slow *s)
 {
 	return got(s, direct_compact(s, s->prio)) ? ACT_GOT : ACT_FAIL;
@@ -355,7 +358,7 @@ static enum slow_act start_41(struct slow *s)
 {
 	s->mode = PZ_MIGRATE_ASYNC;
 	if ((s->gfp & PZ__GFP_THISNODE) && !(s->gfp & PZ__GFP_DIRECT_RECLAIM))
-		return decide_41(s, AT_NOPAGE);
+		return s->ops->decide(s, AT_NOPAGE);
 	return ACT_RETRY;
 }
 
@@ -373,8 +376,8 @@ static bool exits_41(struct slow *s)
 	return (task_flags(s) & PZ_TASK_OOM_VICTIM) && !(s->gfp & PZ__GFP_NOFAIL);
 }
 
-/* The first attempts of a round: MIN watermark, then no watermarks on
- * the local zonelist for those allowed. */
+/* The first attempts of a round: MIN watermark, then no watermarks for
+ * those allowed (4.1 on the local zonelist, 4.4 on the request's). */
 static bool attempts_41(struct slow *s)
 {
 	struct pz_alloc_ctx *ac = s->ac;
@@ -387,32 +390,70 @@ static bool attempts_41(struct slow *s)
 		return true;
 	if (!(s->alloc_flags & PZ_ALLOC_NO_WATERMARKS))
 		return false;
-	ac->zonelist = s->pz->nodes[s->pz->cpu_node[ac->cpu]]
-			       .zonelist[(s->gfp & PZ__GFP_THISNODE) ? 1 : 0];
+	if (pz_kver(s->pz) < PZ_KV(4, 4))
+		ac->zonelist = s->pz->nodes[s->pz->cpu_node[ac->cpu]]
+				       .zonelist[(s->gfp & PZ__GFP_THISNODE) ? 1 : 0];
 	return got(s, high_priority_41(s));
 }
 
-/* One pass from 4.1's retry label: attempts, exits, async (then
- * sync-light) compaction with the THP exits, direct reclaim. */
+/* One pass from 4.1's (and 4.4's) retry label: attempts, exits, async
+ * (then sync-light) compaction with the THP exits, direct reclaim; the
+ * retry decision is the profile's. */
 static enum slow_act round_41(struct slow *s)
 {
 	if (attempts_41(s))
 		return ACT_GOT;
 	if (exits_41(s))
-		return decide_41(s, AT_NOPAGE);
+		return s->ops->decide(s, AT_NOPAGE);
 	if (got(s, direct_compact(s, s->prio)))
 		return ACT_GOT;
 	if (thp_41(s) && (s->deferred || s->contended))
-		return decide_41(s, AT_NOPAGE);
+		return s->ops->decide(s, AT_NOPAGE);
 	if (!thp_41(s))
 		s->mode = PZ_MIGRATE_SYNC_LIGHT;
 	if (got(s, direct_reclaim(s)))
 		return ACT_GOT;
 	s->pages_reclaimed += s->progress;
-	return decide_41(s, AFTER_RECLAIM);
+	return s->ops->decide(s, AFTER_RECLAIM);
 }
 
 static const struct slow_ops ops_41 = {start_41, round_41, decide_41};
+
+/* ---- linux-4.4 ------------------------------------------------------------ */
+
+/*
+ * 4.4's retry decisions (its __alloc_pages_slowpath has no
+ * should_alloc_retry): __GFP_NORETRY goes to the last compaction; reclaim
+ * progress at order <= 3, or __GFP_REPEAT while reclaim has not brought
+ * back 2^order pages in all, waits and retries; everything else (costly
+ * orders, NOFAIL without progress) takes the OOM step, whose progress
+ * retries (at once in 4.4; here after a tick when reclaim made none) and
+ * whose failure ends in the last compaction.
+ */
+static enum slow_act decide_44(struct slow *s, enum slow_stage stage)
+{
+	switch (stage) {
+	case AFTER_RECLAIM:
+		if (s->gfp & PZ__GFP_NORETRY)
+			return ACT_COMPACT;
+		if ((s->progress && !costly(s)) ||
+		    ((s->gfp & PZ__GFP_REPEAT) && s->pages_reclaimed < (1ul << s->order)))
+			return ACT_WAIT_RETRY;
+		return ACT_OOM;
+	case AFTER_OOM:
+		if (!s->progress)
+			return ACT_COMPACT;
+		/* 4.4 retries at once; its reclaim throttles (congestion
+		 * waits), which the shrinkers here do not, so a round without
+		 * reclaim progress waits a tick as modern's does */
+		return s->reclaimed ? ACT_RETRY : ACT_WAIT_RETRY;
+	case AT_NOPAGE:
+		break;
+	}
+	return ACT_FAIL;
+}
+
+static const struct slow_ops ops_44 = {start_41, round_41, decide_44};
 
 /* ---- modern (6.1) ----------------------------------------------------------- */
 
@@ -617,7 +658,8 @@ struct pz_page *pz_alloc_slowpath(struct pz *pz, pz_gfp_t gfp, unsigned order,
 	}
 	pz_memzero(&s, sizeof(s));
 	s.pz = pz;
-	s.ops = pz_kver(pz) < PZ_KV(4, 4) ? &ops_41 : &ops_61;
+	/* 4.4's retry rules lasted until 4.7's should_reclaim_retry */
+	s.ops = pz_kver(pz) < PZ_KV(4, 4) ? &ops_41 : pz_kver(pz) < PZ_KV(4, 7) ? &ops_44 : &ops_61;
 	s.gfp = gfp;
 	s.order = order;
 	s.ac = ac;

@@ -497,7 +497,9 @@ static void vm_events_text(struct pz *pz, struct pz_out *o)
 		{"compact_daemon_migrate_scanned", PZ_VM_COMPACT_DAEMON_MIGRATE_SCANNED, 0, 1},
 		{"compact_daemon_free_scanned", PZ_VM_COMPACT_DAEMON_FREE_SCANNED, 0, 1},
 	};
-	bool v41 = pz_kver(pz) < PZ_KV(4, 4);
+	/* 4.8's node LRU made pgsteal/pgscan node-wide and allocstall per
+	 * zone; 4.1 and 4.4 have neither oom_kill (4.13) nor kcompactd (4.6) */
+	bool v41 = pz_kver(pz) < PZ_KV(4, 8);
 
 	if (v41) {
 		zone_family(pz, o, "pgsteal_kswapd", PZ_ZEV_PGSTEAL_KSWAPD);
@@ -536,7 +538,7 @@ size_t pz_report_vmstat(pz_t *pz, char *buf, size_t len)
 	for (unsigned t = 0; t < PZ_NR_ZONE_TYPES; t++)
 		if (vmstat_zone_shown(pz, t))
 			pz_out_printf(&o, "%s %llu\n", pgalloc[t], (unsigned long long)alloc[t]);
-	if (pz_kver(pz) >= PZ_KV(4, 4))
+	if (pz_kver(pz) >= PZ_KV(4, 8))
 		zone_family(pz, &o, "allocstall", PZ_ZEV_ALLOCSTALL);
 	pz_out_printf(&o, "pgfree %llu\n", (unsigned long long)pgfree);
 	vm_events_text(pz, &o);

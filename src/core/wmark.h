@@ -32,7 +32,9 @@ static inline bool pz_wmark_ok_41(const struct pz *pz, struct pz_zone *z, unsign
 }
 
 /* 4.4+: the order-0 watermark, then one free block of the order on a list
- * this request may use. */
+ * this request may use: a PCP type's, CMA with ALLOC_CMA, HIGHATOMIC with
+ * ALLOC_HARDER (4.4.155 and 6.1, after the fix of the false positive that
+ * let ALLOC_HARDER take any free block, CMA and isolated ones too). */
 static inline bool pz_wmark_ok_44(const struct pz *pz, struct pz_zone *z, unsigned order, long min,
 				  unsigned classzone, unsigned alloc_flags, long free)
 {
@@ -45,13 +47,14 @@ static inline bool pz_wmark_ok_44(const struct pz *pz, struct pz_zone *z, unsign
 
 		if (!atomic_load_explicit(&a->nr_free, memory_order_relaxed))
 			continue;
-		if (alloc_flags & PZ_ALLOC_HARDER)
-			return true; /* 4.4: any free block will do for ALLOC_HARDER */
 		for (unsigned mt = 0; mt < PZ_MT_PCPTYPES; mt++)
 			if (atomic_load_explicit(&a->nr_free_mt[mt], memory_order_relaxed))
 				return true;
 		if ((alloc_flags & PZ_ALLOC_CMA) &&
 		    atomic_load_explicit(&a->nr_free_mt[PZ_MT_CMA], memory_order_relaxed))
+			return true;
+		if ((alloc_flags & PZ_ALLOC_HARDER) &&
+		    atomic_load_explicit(&a->nr_free_mt[PZ_MT_HIGHATOMIC], memory_order_relaxed))
 			return true;
 	}
 	return false;

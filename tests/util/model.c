@@ -488,7 +488,7 @@ static int m_buffered_rmqueue(struct model_zone *z, unsigned order, unsigned mt,
 		if (rec == PZ_MT_CMA)
 			z->nr_free_cma -= 1l << order;
 	}
-	if (model.prof == PZ_PROFILE_LINUX_4_1) {
+	if (model.prof != PZ_PROFILE_MODERN) { /* the fair policy (until 4.8) */
 		m_batch_mod(z, -(1l << order));
 		if (z->alloc_batch <= 0)
 			z->depleted = 1;
@@ -528,12 +528,12 @@ bool model_watermark_ok(const struct model_zone *z, unsigned order, long mark, u
 	for (unsigned o = order; o < MAXO; o++) {
 		if (!nr_free(z, o))
 			continue;
-		if (flags & PZ_ALLOC_HARDER)
-			return true;
 		for (unsigned mt = 0; mt < NPCP; mt++)
 			if (z->fl[o][mt].n)
 				return true;
 		if ((flags & PZ_ALLOC_CMA) && z->fl[o][PZ_MT_CMA].n)
+			return true;
+		if ((flags & PZ_ALLOC_HARDER) && z->fl[o][PZ_MT_HIGHATOMIC].n)
 			return true;
 	}
 	return false;
@@ -671,7 +671,9 @@ static bool m_unreserve_highatomic(unsigned mt, unsigned high)
  * (no shrinkers, no OOM handler in this machine). */
 static bool m_may_unreserve(pz_gfp_t gfp, unsigned order)
 {
-	if (!model.ha || !(gfp & PZ__GFP_DIRECT_RECLAIM) || (gfp & PZ__GFP_NORETRY))
+	/* 4.4 unreserves only after reclaim progress, which never comes here */
+	if (model.prof != PZ_PROFILE_MODERN || !model.ha || !(gfp & PZ__GFP_DIRECT_RECLAIM) ||
+	    (gfp & PZ__GFP_NORETRY))
 		return false;
 	return order <= 3 || ((gfp & PZ__GFP_REPEAT) && (gfp & PZ__GFP_IO));
 }
@@ -689,7 +691,7 @@ int model_alloc(pz_gfp_t gfp, unsigned order, uint64_t *out)
 	assert_true(pref >= 0);
 	classzone = model.z[pref].type;
 	cma = model.has_cma && mt == PZ_MT_MOVABLE ? PZ_ALLOC_CMA : 0;
-	flags = PZ_ALLOC_WMARK_LOW | cma | (model.prof == PZ_PROFILE_LINUX_4_1 ? ALLOC_FAIR : 0);
+	flags = PZ_ALLOC_WMARK_LOW | cma | (model.prof != PZ_PROFILE_MODERN ? ALLOC_FAIR : 0);
 	if (m_get_page(order, mt, high, classzone, flags, cold, out, &zi))
 		return 1;
 	flags = PZ_ALLOC_WMARK_MIN | cma | (gfp & PZ__GFP_HIGH ? PZ_ALLOC_HIGH : 0);
@@ -942,7 +944,7 @@ void model_begin(const struct model_run *r)
 	model.mc = r->mc;
 	model.nomob = r->nomob != 0;
 	model.hi = r->prof == PZ_PROFILE_MODERN || (r->feat_set & PZ_FEAT_PCP_HIGH_ORDER);
-	model.ha = r->prof == PZ_PROFILE_MODERN;
+	model.ha = r->prof != PZ_PROFILE_LINUX_4_1; /* HIGHATOMIC since 4.4 */
 	m_setup_zones(r->mc, r->fraction);
 }
 
@@ -1071,7 +1073,7 @@ void model_compare(pz_t *pz)
 		MODEL_CHECK(zi.pcp_pages == (uint64_t)z->pcp_count,
 			    "zone %s pcp count %d, got %" PRIu64, pz_zone_type_name(z->type),
 			    z->pcp_count, zi.pcp_pages);
-		if (model.prof == PZ_PROFILE_LINUX_4_1)
+		if (model.prof != PZ_PROFILE_MODERN)
 			MODEL_CHECK(zi.stat[PZ_NR_ALLOC_BATCH] == z->alloc_batch + z->batch_diff,
 				    "zone %s NR_ALLOC_BATCH (zone-wide + CPU delta): expected %ld, "
 				    "got %" PRId64,

@@ -794,8 +794,9 @@ static uint64_t rounddown_pow2(uint64_t x)
 static int m_zone_batchsize(const struct model_zone *z)
 {
 	uint64_t batch = z->managed / 1024;
+	uint64_t cap = model.prof == PZ_PROFILE_LINUX_6_1 ? 256 : 128; /* 1 MiB since 5.14 */
 
-	batch = batch > 128 ? 128 : batch;
+	batch = batch > cap ? cap : batch;
 	batch /= 4;
 	batch = batch < 1 ? 1 : batch;
 	return (int)(rounddown_pow2(batch + batch / 2) - 1);
@@ -832,7 +833,9 @@ void model_pcp_sizes(void)
 
 /* __setup_per_zone_wmarks for min_free_kbytes kb (spec 4.2): the lowmem
  * zones share kb / 4 pages by size; LOW and HIGH a quarter and a half of
- * the share above MIN. 5.14's pcp->high follows LOW. */
+ * the share above MIN; in 6.1 (4.6+) each step is the larger of a quarter
+ * of the share and 10/10000 of the zone (watermark_scale_factor 10).
+ * 5.14's pcp->high follows LOW. */
 void model_set_min_free_kbytes(uint64_t kb)
 {
 	uint64_t lowmem = 0, pages_min = kb >> 2;
@@ -844,9 +847,16 @@ void model_set_min_free_kbytes(uint64_t kb)
 		struct model_zone *z = &model.z[i];
 		uint64_t tmp = pages_min * z->managed / lowmem;
 
+		uint64_t step = z->managed * 10 / 10000;
+
+		step = step > tmp / 4 ? step : tmp / 4;
 		z->wmark[0] = (long)tmp;
 		z->wmark[1] = (long)(tmp + tmp / 4);
 		z->wmark[2] = (long)(tmp + tmp / 2);
+		if (model.prof == PZ_PROFILE_LINUX_6_1) {
+			z->wmark[1] = (long)(tmp + step);
+			z->wmark[2] = (long)(tmp + 2 * step);
+		}
 		z->alloc_batch = z->wmark[2] - z->wmark[1];
 	}
 	if (model.hi)
@@ -857,7 +867,8 @@ void model_set_min_free_kbytes(uint64_t kb)
 static void m_setup_zones(const struct model_machine *mc, unsigned fraction)
 {
 	uint64_t lowmem = 0, kb;
-	unsigned ratio[] = {256, 256, 32, 32};
+	/* 6.1: HIGHMEM's ratio is 0, and 0 means no reserve */
+	unsigned ratio[] = {256, 256, 32, model.prof == PZ_PROFILE_LINUX_6_1 ? 0 : 32};
 
 	model.nz = mc->nz;
 	for (unsigned i = 0; i < mc->nz; i++) {
@@ -881,7 +892,9 @@ static void m_setup_zones(const struct model_machine *mc, unsigned fraction)
 	}
 	kb = lowmem * 4; /* 4 KiB pages; watermarks are 0 at the first computation */
 	kb = isqrt_u64(kb * 16);
-	kb = kb < 128 ? 128 : kb > 65536 ? 65536 : kb;
+	kb = kb < 128	  ? 128
+	     : kb > 65536 ? 65536
+			  : kb; /* the model's zones stay far below 256 MiB */
 	model.fraction = fraction;
 	model.min_free_kbytes0 = kb;
 	model_set_min_free_kbytes(kb);
@@ -897,7 +910,7 @@ static void m_setup_zones(const struct model_machine *mc, unsigned fraction)
 			for (unsigned k = 0; k < model.nz; k++)
 				if (model.z[k].type > z->type && model.z[k].type <= j)
 					sum += model.z[k].managed;
-			z->lowmem_reserve[j] = (long)(sum / ratio[z->type]);
+			z->lowmem_reserve[j] = ratio[z->type] ? (long)(sum / ratio[z->type]) : 0;
 		}
 	}
 }

@@ -1590,6 +1590,7 @@ PZ_API const struct pz_platform *pz_host_platform(void);
  * sched_getcpu() (cpu < 0). Context: any. */
 PZ_API void pz_host_set_cpu(int cpu);
 
+#define PZ_HOST_MAX_ZONE_NAMES 8
 /*
  * A machine description that owns its arrays (heap memory).
  * pz_host_machine_free releases it. Context: any.
@@ -1602,6 +1603,11 @@ struct pz_host_machine {
 	struct pz_range *ranges; /* every present/reserved range, owned */
 	size_t nr_ranges;
 	char source[64]; /* "zoneinfo", "default", ... */
+	/* a zoneinfo clone: the zones of its first node in the order printed
+	 * (enum pz_zone_type; -1 Device, -2 a name pagezone does not know), the
+	 * order of the kernel's lowmem_reserve_ratio columns */
+	int8_t zone_names[PZ_HOST_MAX_ZONE_NAMES];
+	unsigned nr_zone_names;
 };
 
 /*
@@ -1630,6 +1636,54 @@ PZ_API int pz_host_machine_from_file(const char *path, unsigned nr_cpus,
 PZ_API int pz_host_machine_default(unsigned nr_cpus, struct pz_host_machine **out);
 /* Frees a machine from the functions above; NULL is ignored. Context: any. */
 PZ_API void pz_host_machine_free(struct pz_host_machine *m);
+
+/*
+ * A machine's vm sysctls, to clone its tunables with its zones: the
+ * watermarks, reserves and per-CPU sizes are then computed from the
+ * clone's managed pages and these values, as the kernel computes them
+ * (never copied from a zoneinfo's min/low/high lines).
+ */
+enum pz_host_sysctl {
+	PZ_HOST_MIN_FREE_KBYTES,
+	PZ_HOST_WATERMARK_SCALE_FACTOR,
+	PZ_HOST_WATERMARK_BOOST_FACTOR,
+	PZ_HOST_PERCPU_PAGELIST_FRACTION, /* either name: _high_fraction (5.14+) or _fraction */
+	PZ_HOST_LOWMEM_RESERVE_RATIO,
+	PZ_HOST_NR_SYSCTLS,
+};
+struct pz_host_sysctls {
+	unsigned line[PZ_HOST_NR_SYSCTLS];	  /* 1-based line it was read from; 0 = absent */
+	unsigned value[PZ_HOST_NR_SYSCTLS];	  /* the scalar ones */
+	unsigned ratio[PZ_HOST_MAX_ZONE_NAMES]; /* lowmem_reserve_ratio, as printed */
+	unsigned nr_ratio;
+};
+/*
+ * Parses sysctl text: "name: value" lines (as `grep . /proc/sys/vm/...`
+ * or a snapshot prints them) and "vm.name = value" lines (sysctl -a),
+ * mixed freely. Names other than the five above (and other prefixes than
+ * "vm.") are ignored, as are blank lines and lines starting with '#'. A
+ * known name whose value is not decimal numbers (one, or up to
+ * PZ_HOST_MAX_ZONE_NAMES for lowmem_reserve_ratio) below 2^31 is refused.
+ * Returns 0, or -PZ_EINVAL with the line through *err_line (when not NULL).
+ * Context: any.
+ */
+PZ_API int pz_host_sysctls_parse(const char *text, size_t len, struct pz_host_sysctls *out,
+				 unsigned *err_line);
+/* Reads the five from dir (NULL = "/proc/sys/vm"), one file each; a file
+ * that is missing is left absent. Returns 0, -PZ_ENODEV when none could be
+ * read, -PZ_EINVAL for a value that does not parse. Context: any. */
+PZ_API int pz_host_sysctls_read_dir(const char *dir, struct pz_host_sysctls *out);
+/*
+ * Writes the sysctls given in s into pz with the pz_set_* setters (so each
+ * recomputes what the kernel's handler does). lowmem_reserve_ratio's
+ * columns are mapped to zone types by m->zone_names (the zoneinfo clone
+ * the instance was built from). Returns 0, or -PZ_EINVAL with *bad set to
+ * the enum pz_host_sysctl the instance refused (a value out of the
+ * kernel's range, or ratio columns that do not match m's zones).
+ * Context: as the setters.
+ */
+PZ_API int pz_host_sysctls_apply(pz_t *pz, const struct pz_host_sysctls *s,
+				 const struct pz_host_machine *m, enum pz_host_sysctl *bad);
 
 /*
  * Real backing memory for a machine: one anonymous mapping covering every

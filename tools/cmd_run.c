@@ -6,7 +6,10 @@
  * The machine is cloned from /proc/zoneinfo (this machine's own layout)
  * unless it cannot be read (then the built-in default, with a note), or
  * comes from --machine-from FILE, --machine SPEC or --default. A machine
- * the user named either works or stops the command. The workload mixes
+ * the user named either works or stops the command. The vm sysctls of
+ * --sysctl FILE (or, with the live zoneinfo, /proc/sys/vm) are written into
+ * the instance, which computes its watermarks, reserves and per-CPU sizes
+ * from them and the managed pages. The workload mixes
  * allocations of every order and mobility with frees in random order;
  * identical options give byte-identical output.
  */
@@ -38,6 +41,7 @@ static void run_usage(FILE *f, int only_report)
 {
 	fprintf(f,
 		"usage: pagezone %s [--machine-from FILE | --machine SPEC | --default]\n"
+		"                     [--sysctl FILE] [--thp always|madvise|never]\n"
 		"                     [--profile NAME] [--steps N] [--seed S]\n"
 		"                     [--fill PERCENT] [--cpus N] [--json]\n"
 		"                     [--report "
@@ -48,6 +52,10 @@ static void run_usage(FILE *f, int only_report)
 		"  --machine-from FILE  clone a /proc/zoneinfo (alias --zoneinfo; default\n"
 		"                       /proc/zoneinfo, else the built-in machine)\n"
 		"  --machine SPEC       [NODESx]SIZE[:ZONE,...], e.g. 2x4G:DMA,DMA32,Normal\n"
+		"  --sysctl FILE        the vm sysctls to clone ('name: value' or sysctl -a\n"
+		"                       lines; default /proc/sys/vm with /proc/zoneinfo)\n"
+		"  --thp MODE           transparent huge pages: always or madvise raise the\n"
+		"                       default min_free_kbytes as khugepaged does (never)\n"
 		"  --steps N            operations, 0..%llu (default 200000)\n"
 		"  --seed S             workload seed, decimal (default 42)\n"
 		"  --fill PERCENT       target share of memory held, 0..95 (default 60)\n"
@@ -66,6 +74,8 @@ static const struct option run_longopts[] = {
 	{"zoneinfo", required_argument, NULL, 'M'},
 	{"machine", required_argument, NULL, 'm'},
 	{"default", no_argument, NULL, 'd'},
+	{"sysctl", required_argument, NULL, 'S'},
+	{"thp", required_argument, NULL, 'T'},
 	{"profile", required_argument, NULL, 'p'},
 	{"steps", required_argument, NULL, 'n'},
 	{"seed", required_argument, NULL, 's'},
@@ -103,6 +113,14 @@ static int run_option(int c, const char *v, struct run_opts *o)
 		return 0;
 	case 'd':
 		o->use_default = 1;
+		return 0;
+	case 'S':
+		o->sysctl = v;
+		return 0;
+	case 'T':
+		if (strcmp(v, "always") && strcmp(v, "madvise") && strcmp(v, "never"))
+			return tool_refuse("--thp: '%s' is none of always, madvise, never", v);
+		o->thp = strcmp(v, "never") != 0;
 		return 0;
 	case 'p':
 		return opt_profile(v, &o->profile);
@@ -173,7 +191,7 @@ static int run_parse(int argc, char **argv, struct run_opts *o, int only_report)
 	return pic_check(&o->pic, o->steps / 200);
 }
 
-static int run_machine(const struct run_opts *o, struct tool_machine *m)
+static int run_machine_only(const struct run_opts *o, struct tool_machine *m)
 {
 	if (o->machine_from)
 		return machine_from_zoneinfo_file(o->machine_from, o->cpus, m);
@@ -187,6 +205,8 @@ static int run_machine(const struct run_opts *o, struct tool_machine *m)
 		if (rc == 0) {
 			m->host = host;
 			snprintf(m->source, sizeof(m->source), "cloned from /proc/zoneinfo");
+			if (!o->sysctl)
+				machine_sysctls_from_proc(m);
 			return 0;
 		}
 		fprintf(stderr,
@@ -195,6 +215,18 @@ static int run_machine(const struct run_opts *o, struct tool_machine *m)
 			pz_strerror(rc));
 	}
 	return machine_default(o->cpus, m);
+}
+
+/* The machine, then the sysctls of --sysctl. Returns 0 or -1 (printed). */
+static int run_machine(const struct run_opts *o, struct tool_machine *m)
+{
+	if (run_machine_only(o, m))
+		return -1;
+	if (o->sysctl && machine_sysctls_from_file(o->sysctl, m)) {
+		machine_free(m);
+		return -1;
+	}
+	return 0;
 }
 
 static const pz_gfp_t kinds[] = {
@@ -328,10 +360,15 @@ static int run_on(const struct run_opts *o, const struct tool_machine *m)
 	cfg.machine = machine_get(m);
 	cfg.profile = o->profile;
 	cfg.platform = pz_host_platform();
+	cfg.thp_enabled = o->thp;
 	rc = pz_host_create(&cfg, &pz);
 	if (rc) {
 		tool_error("cannot build the machine (%s): %s", m->source, pz_strerror(rc));
 		return TOOL_EXIT_FAIL;
+	}
+	if (machine_apply_sysctls(pz, m)) {
+		pz_host_destroy(pz);
+		return TOOL_EXIT_USAGE;
 	}
 	r.machine_source = m->source;
 	r.managed = managed_pages(pz);
@@ -373,8 +410,9 @@ static int run_main(int argc, char **argv, int only_report)
 	rc = run_parse(argc, argv, &o, only_report);
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	if (run_machine(&o, &m)) /* a machine the user named is unusable */
-		return o.machine_from || o.machine_spec ? TOOL_EXIT_USAGE : TOOL_EXIT_FAIL;
+	if (run_machine(&o, &m)) /* a machine (or sysctl file) the user named is unusable */
+		return o.machine_from || o.machine_spec || o.sysctl ? TOOL_EXIT_USAGE
+								    : TOOL_EXIT_FAIL;
 	rc = run_on(&o, &m);
 	machine_free(&m);
 	return rc;

@@ -343,12 +343,76 @@ static void test_sysctl_apply_columns(void **state)
 	pz_host_machine_free(hm);
 }
 
+/*
+ * The flush on a per-CPU free. Normal [4096, 69632) alone, one CPU:
+ * min_free_kbytes isqrt(262144 * 16) = 2048, pages_min 512 = tmp; 6.1
+ * step max(128, 65) = 128, low 640, pcp high 640 / 1 CPU, batch 64 / 4 =
+ * 16 -> 24 -> 15. Frees with no allocation between them flush 15, 30, 60,
+ * 120, 240, then 480 (free_factor stops at 5; 480 < high - batch = 625);
+ * one allocation halves the factor (5 -> 2): the next flush is 60.
+ * linux-4.1 (high 6 * 15 = 90) flushes 15 every time.
+ */
+static unsigned pcp_count(pz_t *pz)
+{
+	struct pz_pcp_info pi;
+
+	assert_int_equal(pz_pcp_info(pz, 0, PZ_ZONE_NORMAL, 0, &pi), 0);
+	return pi.count;
+}
+
+/* Frees pages[*i..] until the next flush; returns the pages it flushed. */
+static unsigned free_until_flush(pz_t *pz, pz_page_t **pages, size_t *i, size_t n)
+{
+	while (*i < n) {
+		unsigned before = pcp_count(pz), after;
+
+		pz_free_pages(pz, pages[(*i)++], 0);
+		after = pcp_count(pz);
+		if (after <= before)
+			return before + 1 - after;
+	}
+	fail_msg("no flush in %zu frees", n);
+	return 0;
+}
+
+static void test_flush_grows(void **state)
+{
+	static const unsigned want61[] = {15, 30, 60, 120, 240, 480, 480};
+	enum {
+		N = 4000
+	};
+	pz_page_t **pages = calloc(N, sizeof(*pages));
+	size_t i = 0;
+
+	(void)state;
+	tu_machine_init(&tm, 1, 1);
+	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 4096, 69632);
+	for (int prof = 0; prof < 2; prof++) {
+		pz_t *pz = create(prof ? PZ_PROFILE_LINUX_4_1 : PZ_PROFILE_LINUX_6_1, 0);
+
+		assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).pcp_high, prof ? 90 : 640);
+		for (size_t k = 0; k < N; k++)
+			assert_non_null(pages[k] = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0));
+		i = 0;
+		for (size_t k = 0; k < sizeof(want61) / sizeof(want61[0]); k++)
+			assert_int_equal(free_until_flush(pz, pages, &i, N), prof ? 15 : want61[k]);
+		pz_free_pages(pz, pz_alloc_pages(pz, PZ_GFP_KERNEL, 0), 0); /* halves it */
+		assert_int_equal(free_until_flush(pz, pages, &i, N), prof ? 15 : 60);
+		while (i < N)
+			pz_free_pages(pz, pages[i++], 0);
+		tu_validate(pz);
+		tu_destroy(pz);
+	}
+	free(pages);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_highmem_machine), cmocka_unit_test(test_thp_min_free_kbytes),
 		cmocka_unit_test(test_numa_machine),	cmocka_unit_test(test_setters_recompute),
 		cmocka_unit_test(test_sysctl_text),	cmocka_unit_test(test_sysctl_apply_columns),
+		cmocka_unit_test(test_flush_grows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

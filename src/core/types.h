@@ -140,10 +140,11 @@ enum pz_pcp_event {
 #define PZ_PCP_NR_LISTS	    (PZ_MT_PCPTYPES * PZ_PCP_LEVELS)
 
 struct pz_pcp {
-	pz_lock_t lock;	  /* [P] */
-	int count;	  /* [P] pages on the lists */
-	atomic_int high;  /* [A] flush when count >= high */
-	atomic_int batch; /* [A] refill / flush size */
+	pz_lock_t lock;	      /* [P] */
+	int count;	      /* [P] pages on the lists */
+	atomic_int high;      /* [A] flush when count >= high */
+	atomic_int batch;     /* [A] refill / flush size */
+	unsigned free_factor; /* [P] 5.14: flushes grow while frees go unanswered */
 	/* 4.1's NR_ALLOC_BATCH delta of this CPU (vm_stat_diff): folded into
 	 * zone->nr_alloc_batch when it passes zone->stat_threshold */
 	atomic_int alloc_batch_diff;		   /* [P] written, [A] read */

@@ -442,6 +442,8 @@ static int m_buffered_rmqueue(struct model_zone *z, unsigned order, unsigned mt,
 	if (lvl >= 0) {
 		struct model_list *l = &z->pcp[lvl][mt];
 
+		z->free_factor >>= 1; /* rmqueue_pcplist: an allocation shrinks the flushes */
+
 		if (!l->n) {
 			/* 5.14: batch blocks for order 0; above, batch >> order
 			 * but at least 2 - unless batch is 1 (a pcp that must
@@ -711,9 +713,36 @@ int model_alloc(pz_gfp_t gfp, unsigned order, uint64_t *out)
 	return 0;
 }
 
+/* How many pages a per-CPU free flushes (0: none). 4.x: batch at high.
+ * 6.1: everything when an order 1..3 block comes while free_factor is set
+ * (free_high); else at high batch << free_factor, kept in [batch,
+ * high - batch], the factor growing (to at most 5) while below that. */
+static int m_flush_count(struct model_zone *z, unsigned order)
+{
+	int n;
+
+	if (model.prof == PZ_PROFILE_LINUX_6_1 && z->free_factor && order && order <= 3)
+		return z->pcp_count;
+	if (z->pcp_count < z->pcp_high)
+		return 0;
+	if (model.prof != PZ_PROFILE_LINUX_6_1)
+		n = z->pcp_batch;
+	else if (z->pcp_high < z->pcp_batch)
+		n = 1;
+	else {
+		int max = z->pcp_high - z->pcp_batch;
+
+		n = z->pcp_batch << z->free_factor;
+		if (n < max && z->free_factor < 5)
+			z->free_factor++;
+		n = n < z->pcp_batch ? z->pcp_batch : n;
+		n = n > max ? max : n;
+	}
+	return n < z->pcp_count ? n : z->pcp_count;
+}
+
 /* __free_pages: orders with a pcp list through it (4.x: order 0), other
- * blocks to the buddy lists. At high, batch pages' worth go back (the
- * pcp count if smaller). */
+ * blocks to the buddy lists, then the flush of m_flush_count. */
 void model_free(uint64_t pfn, unsigned order, int cold)
 {
 	struct model_zone *z = &model.z[model_zone_index(pfn)];
@@ -737,11 +766,10 @@ void model_free(uint64_t pfn, unsigned order, int cold)
 	else
 		l_push_head(&z->pcp[level][mt], pfn);
 	z->pcp_count += 1 << order;
-	if (z->pcp_count >= z->pcp_high) {
-		int n = z->pcp_batch < z->pcp_count ? z->pcp_batch : z->pcp_count;
+	int n = m_flush_count(z, order);
 
+	if (n)
 		z->pcp_count -= m_free_pcppages_bulk(z, n, true);
-	}
 }
 
 /* drain_pages: for_each_populated_zone, lowest zone first (model.z is in

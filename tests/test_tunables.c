@@ -8,8 +8,11 @@
  * setup_per_zone_lowmem_reserve, zone_batchsize, zone_highsize and
  * khugepaged's set_recommended_min_free_kbytes), in the comment above it.
  */
+#define _GNU_SOURCE
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "testutil.h"
 
@@ -343,6 +346,41 @@ static void test_sysctl_apply_columns(void **state)
 	pz_host_machine_free(hm);
 }
 
+/* /proc/sys/vm's layout: one file per sysctl; missing ones stay absent,
+ * the older percpu_pagelist_fraction name is taken, an empty dir refused. */
+static void test_sysctl_dir(void **state)
+{
+	char dir[] = "/tmp/pz_sysctl_XXXXXX", path[128];
+	static const char *const files[][2] = {
+		{"min_free_kbytes", "67584\n"},
+		{"lowmem_reserve_ratio", "256\t256\t32\t0\t0\n"},
+		{"percpu_pagelist_fraction", "0\n"},
+	};
+	struct pz_host_sysctls s;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(pz_host_sysctls_read_dir(dir, &s), -PZ_ENODEV);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i][0]);
+		assert_non_null(f = fopen(path, "w"));
+		fputs(files[i][1], f);
+		fclose(f);
+	}
+	assert_int_equal(pz_host_sysctls_read_dir(dir, &s), 0);
+	assert_int_equal(s.value[PZ_HOST_MIN_FREE_KBYTES], 67584);
+	assert_int_equal(s.nr_ratio, 5);
+	assert_true(s.line[PZ_HOST_PERCPU_PAGELIST_FRACTION] != 0);
+	assert_int_equal(s.line[PZ_HOST_WATERMARK_SCALE_FACTOR], 0);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i][0]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
 /*
  * The flush on a per-CPU free. Normal [4096, 69632) alone, one CPU:
  * min_free_kbytes isqrt(262144 * 16) = 2048, pages_min 512 = tmp; 6.1
@@ -412,7 +450,7 @@ int main(void)
 		cmocka_unit_test(test_highmem_machine), cmocka_unit_test(test_thp_min_free_kbytes),
 		cmocka_unit_test(test_numa_machine),	cmocka_unit_test(test_setters_recompute),
 		cmocka_unit_test(test_sysctl_text),	cmocka_unit_test(test_sysctl_apply_columns),
-		cmocka_unit_test(test_flush_grows),
+		cmocka_unit_test(test_flush_grows),	cmocka_unit_test(test_sysctl_dir),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -384,8 +384,9 @@ static bool decode_machine(struct rd *r)
 		if (b < 224) /* else no hook: zone_reclaim then fails */
 			F.plat.zone_reclaim = hook_reclaim;
 	}
-	if (tun & 8)
-		F.cfg.zonelist_order = (enum pz_zonelist_order)(u8(r) % 3);
+	if (tun & 8) /* zone order is refused by linux-6.1 (gone since 4.14) */
+		F.cfg.zonelist_order = (enum pz_zonelist_order)(
+			u8(r) % (F.cfg.profile == PZ_PROFILE_LINUX_6_1 ? 2 : 3));
 	if (tun & 0x10) {
 		unsigned b = u8(r);
 

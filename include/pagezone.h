@@ -467,7 +467,7 @@ struct pz_platform {
 enum pz_zonelist_order {
 	PZ_ZONELIST_ORDER_DEFAULT = 0, /* node order (64-bit default) */
 	PZ_ZONELIST_ORDER_NODE = 1,
-	PZ_ZONELIST_ORDER_ZONE = 2,
+	PZ_ZONELIST_ORDER_ZONE = 2,    /* removed in 4.14: linux-6.1 refuses it */
 };
 
 struct pz_config {
@@ -481,9 +481,21 @@ struct pz_config {
 	 * pfn. Needed for PZ__GFP_ZERO, page <-> address and poisoning. */
 	void *direct_map;
 	uint64_t direct_map_pfn;
-	unsigned min_free_kbytes;			     /* 0 = the kernel's formula */
-	unsigned lowmem_reserve_ratio[PZ_NR_ZONE_TYPES - 1]; /* 0 = 256,256,32,32 */
-	unsigned percpu_pagelist_fraction;		     /* 0 = zone_batchsize; else >= 8 */
+	/* The vm sysctls at start (each also has a setter, below). */
+	unsigned min_free_kbytes; /* 0 = the kernel's formula (and thp_enabled) */
+	/* by enum pz_zone_type; 0 = the profile's default: 256, 256, 32, 32
+	 * (linux-4.x) or 256, 256, 32, 0 (linux-6.1; 0 = no reserve) */
+	unsigned lowmem_reserve_ratio[PZ_NR_ZONE_TYPES - 1];
+	/* 0 = default sizes; else >= 8: percpu_pagelist_fraction (linux-4.x,
+	 * pcp->high = managed / it) or percpu_pagelist_high_fraction
+	 * (linux-6.1, managed / it shared by the node's CPUs) */
+	unsigned percpu_pagelist_fraction;
+	unsigned watermark_scale_factor; /* linux-6.1 (4.6+): 1..3000; 0 = 10 */
+	unsigned watermark_boost_factor; /* linux-6.1 (5.0+): 0 = 15000 */
+	/* 1: transparent huge pages are on ("always" or "madvise"), so the
+	 * default min_free_kbytes is at least khugepaged's recommendation
+	 * (set_recommended_min_free_kbytes); 0: off */
+	unsigned thp_enabled;
 	unsigned zone_reclaim_mode;			     /* bits: 1 zone, 2 write, 4 unmap */
 	enum pz_zonelist_order zonelist_order;
 	unsigned dirty_ratio;		     /* vm_dirty_ratio; 0 = 20 */
@@ -796,11 +808,44 @@ struct pz_zone_dirty {
 PZ_API int pz_zone_set_dirty(pz_t *pz, int nid, enum pz_zone_type type,
 			     const struct pz_zone_dirty *dirty);
 
-/* Recomputes watermarks for a new min_free_kbytes (the sysctl). 0 = the
- * default formula. Returns 0. Context: any thread; takes zone locks. */
+/*
+ * The vm sysctls. Each setter recomputes what the kernel's sysctl handler
+ * recomputes, from the zones' managed pages and the tunables in force
+ * (docs/DESIGN.md "Watermarks and tunables"): min_free_kbytes and
+ * watermark_scale_factor the watermarks of every zone (and, in linux-6.1,
+ * the per-CPU high that follows the low watermark), lowmem_reserve_ratio the
+ * reserves, the pagelist fraction the per-CPU high and batch.
+ * All return 0, or -PZ_EINVAL for a NULL or destroyed instance or a value
+ * out of the kernel's range (nothing changed). Context: any thread, no
+ * allocator lock held; takes the tuning lock and each zone's lock in turn;
+ * calls no callback; does not block otherwise.
+ */
+/* min_free_kbytes; 0 = back to the default (formula, THP minimum). */
 PZ_API int pz_set_min_free_kbytes(pz_t *pz, unsigned kbytes);
-/* percpu_pagelist_fraction sysctl: 0 or >= 8, else -PZ_EINVAL. */
+/* percpu_pagelist_fraction (linux-4.x) / percpu_pagelist_high_fraction
+ * (linux-6.1, the same value): 0 or >= 8. */
 PZ_API int pz_set_percpu_pagelist_fraction(pz_t *pz, unsigned fraction);
+#define pz_set_percpu_pagelist_high_fraction pz_set_percpu_pagelist_fraction
+/* watermark_scale_factor: 1..3000 (10000ths of the zone). Accepted in
+ * every profile, used by linux-6.1 only (it appeared in 4.6). */
+PZ_API int pz_set_watermark_scale_factor(pz_t *pz, unsigned factor);
+/* watermark_boost_factor: any value (0 disables boosting); stored, used by
+ * linux-6.1's boosting (5.0). */
+PZ_API int pz_set_watermark_boost_factor(pz_t *pz, unsigned factor);
+/* lowmem_reserve_ratio: ratio[t] for zone types t < n (n at most
+ * PZ_NR_ZONE_TYPES; the MOVABLE entry, like the kernel's, protects nothing
+ * and is ignored), the others unchanged. As the kernel's handler: a value
+ * below 1 means no reserve in linux-6.1 and 1 in linux-4.x. */
+PZ_API int pz_set_lowmem_reserve_ratio(pz_t *pz, const unsigned *ratio, unsigned n);
+/* The vm sysctls in force (what /proc/sys/vm would show). */
+struct pz_vm_sysctls {
+	unsigned min_free_kbytes, watermark_scale_factor, watermark_boost_factor;
+	unsigned percpu_pagelist_fraction;
+	unsigned lowmem_reserve_ratio[PZ_NR_ZONE_TYPES - 1];
+};
+/* Fills *out. Returns 0, -PZ_EINVAL for NULL arguments. Context: any; takes
+ * the tuning lock. */
+PZ_API int pz_get_vm_sysctls(pz_t *pz, struct pz_vm_sysctls *out);
 
 /* ---------------------------------------------------------------------- */
 /* Fault injection: fail_page_alloc (docs/DESIGN.md "Fault injection").   */
@@ -1545,6 +1590,7 @@ PZ_API const struct pz_platform *pz_host_platform(void);
  * sched_getcpu() (cpu < 0). Context: any. */
 PZ_API void pz_host_set_cpu(int cpu);
 
+#define PZ_HOST_MAX_ZONE_NAMES 8
 /*
  * A machine description that owns its arrays (heap memory).
  * pz_host_machine_free releases it. Context: any.
@@ -1557,6 +1603,11 @@ struct pz_host_machine {
 	struct pz_range *ranges; /* every present/reserved range, owned */
 	size_t nr_ranges;
 	char source[64]; /* "zoneinfo", "default", ... */
+	/* a zoneinfo clone: the zones of its first node in the order printed
+	 * (enum pz_zone_type; -1 Device, -2 a name pagezone does not know), the
+	 * order of the kernel's lowmem_reserve_ratio columns */
+	int8_t zone_names[PZ_HOST_MAX_ZONE_NAMES];
+	unsigned nr_zone_names;
 };
 
 /*
@@ -1585,6 +1636,54 @@ PZ_API int pz_host_machine_from_file(const char *path, unsigned nr_cpus,
 PZ_API int pz_host_machine_default(unsigned nr_cpus, struct pz_host_machine **out);
 /* Frees a machine from the functions above; NULL is ignored. Context: any. */
 PZ_API void pz_host_machine_free(struct pz_host_machine *m);
+
+/*
+ * A machine's vm sysctls, to clone its tunables with its zones: the
+ * watermarks, reserves and per-CPU sizes are then computed from the
+ * clone's managed pages and these values, as the kernel computes them
+ * (never copied from a zoneinfo's min/low/high lines).
+ */
+enum pz_host_sysctl {
+	PZ_HOST_MIN_FREE_KBYTES,
+	PZ_HOST_WATERMARK_SCALE_FACTOR,
+	PZ_HOST_WATERMARK_BOOST_FACTOR,
+	PZ_HOST_PERCPU_PAGELIST_FRACTION, /* either name: _high_fraction (5.14+) or _fraction */
+	PZ_HOST_LOWMEM_RESERVE_RATIO,
+	PZ_HOST_NR_SYSCTLS,
+};
+struct pz_host_sysctls {
+	unsigned line[PZ_HOST_NR_SYSCTLS];	  /* 1-based line it was read from; 0 = absent */
+	unsigned value[PZ_HOST_NR_SYSCTLS];	  /* the scalar ones */
+	unsigned ratio[PZ_HOST_MAX_ZONE_NAMES]; /* lowmem_reserve_ratio, as printed */
+	unsigned nr_ratio;
+};
+/*
+ * Parses sysctl text: "name: value" lines (as `grep . /proc/sys/vm/...`
+ * or a snapshot prints them) and "vm.name = value" lines (sysctl -a),
+ * mixed freely. Names other than the five above (and other prefixes than
+ * "vm.") are ignored, as are blank lines and lines starting with '#'. A
+ * known name whose value is not decimal numbers (one, or up to
+ * PZ_HOST_MAX_ZONE_NAMES for lowmem_reserve_ratio) below 2^31 is refused.
+ * Returns 0, or -PZ_EINVAL with the line through *err_line (when not NULL).
+ * Context: any.
+ */
+PZ_API int pz_host_sysctls_parse(const char *text, size_t len, struct pz_host_sysctls *out,
+				 unsigned *err_line);
+/* Reads the five from dir (NULL = "/proc/sys/vm"), one file each; a file
+ * that is missing is left absent. Returns 0, -PZ_ENODEV when none could be
+ * read, -PZ_EINVAL for a value that does not parse. Context: any. */
+PZ_API int pz_host_sysctls_read_dir(const char *dir, struct pz_host_sysctls *out);
+/*
+ * Writes the sysctls given in s into pz with the pz_set_* setters (so each
+ * recomputes what the kernel's handler does). lowmem_reserve_ratio's
+ * columns are mapped to zone types by m->zone_names (the zoneinfo clone
+ * the instance was built from). Returns 0, or -PZ_EINVAL with *bad set to
+ * the enum pz_host_sysctl the instance refused (a value out of the
+ * kernel's range, or ratio columns that do not match m's zones).
+ * Context: as the setters.
+ */
+PZ_API int pz_host_sysctls_apply(pz_t *pz, const struct pz_host_sysctls *s,
+				 const struct pz_host_machine *m, enum pz_host_sysctl *bad);
 
 /*
  * Real backing memory for a machine: one anonymous mapping covering every

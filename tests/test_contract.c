@@ -404,10 +404,28 @@ static void test_config_refuses_unknown_values(void **state)
 	tm.nodes[0].zones = NULL;
 	assert_int_equal(refused(&cfg, "node 0: zones is NULL with nr_zones 1"), -PZ_EINVAL);
 	/* every known bit and value is accepted */
+	/* zone order is gone since 4.14: linux-6.1 says why it refuses it */
+	base_cfg(&cfg, &plat);
+	cfg.profile = PZ_PROFILE_LINUX_6_1;
+	cfg.zonelist_order = PZ_ZONELIST_ORDER_ZONE;
+	assert_int_equal(refused(&cfg, "zone-ordered zonelists were removed in 4.14"), -PZ_EINVAL);
+	base_cfg(&cfg, &plat);
+	cfg.watermark_scale_factor = 3001;
+	assert_int_equal(refused(&cfg, "watermark_scale_factor 3001 is above 3000"), -PZ_EINVAL);
+	base_cfg(&cfg, &plat);
+	cfg.thp_enabled = 2;
+	assert_int_equal(refused(&cfg, "thp_enabled 2"), -PZ_EINVAL);
+	base_cfg(&cfg, &plat);
+	cfg.profile = PZ_PROFILE_LINUX_4_4;
+	cfg.features_set = PZ_FEAT_ALL;
+	cfg.zonelist_order = PZ_ZONELIST_ORDER_ZONE;
+	cfg.watermark_scale_factor = 3000;
+	cfg.thp_enabled = 1;
+	assert_int_equal(pz_metadata_size(&cfg, &size), 0);
 	base_cfg(&cfg, &plat);
 	cfg.profile = PZ_PROFILE_MODERN;
 	cfg.features_set = PZ_FEAT_ALL;
-	cfg.zonelist_order = PZ_ZONELIST_ORDER_ZONE;
+	cfg.zonelist_order = PZ_ZONELIST_ORDER_NODE;
 	cfg.zone_reclaim_mode = 7;
 	cfg.dirty_ratio = 100;
 	cfg.mobility_grouping_disabled = 1;

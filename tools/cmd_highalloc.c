@@ -216,7 +216,7 @@ static int ha_run(const struct ha_opts *o, const struct pz_machine *m, struct ha
 	struct workload *w = NULL;
 	unsigned order;
 	pz_t *pz;
-	int rc = tool_create_instance(m, cf->profile, !cf->grouping, &pz);
+	int rc = tool_create_instance(m, cf->profile, !cf->grouping, 0, &pz);
 
 	if (rc) {
 		tool_error("cannot build the machine: %s", pz_strerror(rc));

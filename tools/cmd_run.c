@@ -9,6 +9,9 @@
  * stops the command. kswapd runs inline (deterministic mode) and nothing
  * reads the wall clock for the results, so identical options give
  * byte-identical output.
+ * The vm sysctls of --sysctl FILE (or, with --machine-from /proc/zoneinfo,
+ * /proc/sys/vm) are written into the instance, which computes its
+ * watermarks, reserves and per-CPU sizes from them and the managed pages.
  */
 #include "pictures.h"
 #include "progress.h"
@@ -25,6 +28,7 @@ static void run_usage(FILE *f, int only_report)
 {
 	fprintf(f,
 		"usage: pagezone %s [--machine-from FILE | --machine SPEC | --default]\n"
+		"                     [--sysctl FILE] [--thp always|madvise|never]\n"
 		"                     [--profile NAME] [--steps N] [--seed S]\n"
 		"                     [--fill PERCENT] [--cpus N] [--json]\n"
 		"                     [--no-grouping] [--no-compaction]\n"
@@ -37,6 +41,10 @@ static void run_usage(FILE *f, int only_report)
 		"  --machine SPEC       [NODESx]SIZE[:ZONE,...], e.g. 2x4G:DMA,DMA32,Normal\n"
 		"  --default            the built-in machine " TOOL_DEFAULT_MACHINE
 		" (the default)\n"
+		"  --sysctl FILE        the vm sysctls to clone ('name: value' or sysctl -a\n"
+		"                       lines; /proc/sys/vm with --machine-from /proc/zoneinfo)\n"
+		"  --thp MODE           transparent huge pages: always or madvise raise the\n"
+		"                       default min_free_kbytes as khugepaged does (never)\n"
 		"  --profile NAME       linux-4.1 (default), linux-4.4, linux-6.1 (modern)\n"
 		"  --steps N            workload steps, 0..%llu (default %llu)\n"
 		"  --seed S             workload seed, decimal (default 42)\n"
@@ -60,6 +68,8 @@ static const struct option run_longopts[] = {
 	{"zoneinfo", required_argument, NULL, 'M'},
 	{"machine", required_argument, NULL, 'm'},
 	{"default", no_argument, NULL, 'd'},
+	{"sysctl", required_argument, NULL, 'S'},
+	{"thp", required_argument, NULL, 'T'},
 	{"profile", required_argument, NULL, 'p'},
 	{"steps", required_argument, NULL, 'n'},
 	{"seed", required_argument, NULL, 's'},
@@ -99,6 +109,14 @@ static int run_option(int c, const char *v, struct run_opts *o)
 		return 0;
 	case 'd':
 		o->use_default = 1;
+		return 0;
+	case 'S':
+		o->sysctl = v;
+		return 0;
+	case 'T':
+		if (strcmp(v, "always") && strcmp(v, "madvise") && strcmp(v, "never"))
+			return tool_refuse("--thp: '%s' is none of always, madvise, never", v);
+		o->thp = strcmp(v, "never") != 0;
 		return 0;
 	case 'p':
 		return opt_profile(v, &o->profile);
@@ -175,6 +193,23 @@ static int run_parse(int argc, char **argv, struct run_opts *o, int only_report)
 	return pic_check(&o->pic, o->steps / 200);
 }
 
+/* The machine, then the vm sysctls: --sysctl FILE, or /proc/sys/vm when the
+ * live machine is cloned. Returns 0 or -1 (printed). */
+static int run_machine(const struct run_opts *o, struct tool_machine *m)
+{
+	if (machine_choose(o->machine_from, o->machine_spec, o->cpus, m))
+		return -1;
+	if (o->sysctl) {
+		if (machine_sysctls_from_file(o->sysctl, m)) {
+			machine_free(m);
+			return -1;
+		}
+	} else if (o->machine_from && !strcmp(o->machine_from, "/proc/zoneinfo")) {
+		machine_sysctls_from_proc(m);
+	}
+	return 0;
+}
+
 static void run_print_text(pz_t *pz, const struct run_opts *o, const struct run_result *r)
 {
 	if (o->only_report) {
@@ -229,7 +264,7 @@ static void run_collect(pz_t *pz, const struct workload *w, struct run_result *r
 
 /* The instance of a run: deterministic kswapd, the workload's platform. */
 int tool_create_instance(const struct pz_machine *m, enum pz_profile profile, int no_grouping,
-			 pz_t **out)
+			 int thp, pz_t **out)
 {
 	struct pz_config cfg;
 
@@ -239,6 +274,7 @@ int tool_create_instance(const struct pz_machine *m, enum pz_profile profile, in
 	cfg.platform = wl_platform();
 	cfg.kswapd_deterministic = 1;
 	cfg.mobility_grouping_disabled = no_grouping ? 1 : 0;
+	cfg.thp_enabled = thp ? 1 : 0;
 	return pz_host_create(&cfg, out);
 }
 
@@ -304,13 +340,17 @@ static int run_on(const struct run_opts *o, const struct tool_machine *m)
 	struct run_pics pics;
 	struct workload *w;
 	pz_t *pz;
-	int rc = tool_create_instance(machine_get(m), o->profile, o->no_grouping, &pz);
+	int rc = tool_create_instance(machine_get(m), o->profile, o->no_grouping, o->thp, &pz);
 
 	if (rc) {
 		tool_error("cannot build the machine (%s): %s", m->source, pz_strerror(rc));
 		return TOOL_EXIT_FAIL;
 	}
 	memset(&r, 0, sizeof(r));
+	if (machine_apply_sysctls(pz, m)) {
+		pz_host_destroy(pz);
+		return TOOL_EXIT_USAGE;
+	}
 	r.machine_source = m->source;
 	r.managed = managed_pages(pz);
 	if (o->fail) {
@@ -350,8 +390,8 @@ static int run_main(int argc, char **argv, int only_report)
 	rc = run_parse(argc, argv, &o, only_report);
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	if (machine_choose(o.machine_from, o.machine_spec, o.cpus, &m))
-		return TOOL_EXIT_USAGE; /* a machine the user named is unusable */
+	if (run_machine(&o, &m)) /* a machine (or sysctl file) the user named is unusable */
+		return TOOL_EXIT_USAGE;
 	rc = run_on(&o, &m);
 	machine_free(&m);
 	return rc;

@@ -1,7 +1,9 @@
 /*
  * machine.c - where the simulated machine comes from: a /proc/zoneinfo
  * file (read here, so that the OS error or the parser's line can be
- * shown), the compact spec of --machine, or the built-in default.
+ * shown), the compact spec of --machine, or the built-in default; and its
+ * vm sysctls (--sysctl FILE, or /proc/sys/vm with the live zoneinfo),
+ * written into the instance through the library's setters.
  *
  * The compact spec (also in docs/pagezone.1):
  *
@@ -124,6 +126,57 @@ int machine_from_zoneinfo_file(const char *path, unsigned nr_cpus, struct tool_m
 		return -1;
 	snprintf(out->source, sizeof(out->source), "cloned from %s", path);
 	return 0;
+}
+
+int machine_sysctls_from_file(const char *path, struct tool_machine *m)
+{
+	char *text;
+	size_t len;
+	unsigned line = 0;
+	int rc;
+
+	if (read_small_file(path, &text, &len))
+		return -1;
+	rc = pz_host_sysctls_parse(text, len, &m->sysctls, &line);
+	free(text);
+	if (rc) {
+		tool_error("%s:%u: a vm sysctl with a malformed value (decimal numbers below 2^31 "
+			   "expected)",
+			   path, line);
+		return -1;
+	}
+	snprintf(m->sysctl_origin, sizeof(m->sysctl_origin), "%s", path);
+	m->have_sysctls = 1;
+	return 0;
+}
+
+void machine_sysctls_from_proc(struct tool_machine *m)
+{
+	if (pz_host_sysctls_read_dir(NULL, &m->sysctls) == 0) {
+		snprintf(m->sysctl_origin, sizeof(m->sysctl_origin), "/proc/sys/vm");
+		m->have_sysctls = 1;
+	}
+}
+
+int machine_apply_sysctls(pz_t *pz, const struct tool_machine *m)
+{
+	static const char *const names[PZ_HOST_NR_SYSCTLS] = {
+		"min_free_kbytes", "watermark_scale_factor", "watermark_boost_factor",
+		"percpu_pagelist_high_fraction", "lowmem_reserve_ratio"};
+	enum pz_host_sysctl bad = PZ_HOST_MIN_FREE_KBYTES;
+
+	if (!m->have_sysctls || !pz_host_sysctls_apply(pz, &m->sysctls, m->host, &bad))
+		return 0;
+	if (bad == PZ_HOST_LOWMEM_RESERVE_RATIO)
+		tool_error("%s:%u: lowmem_reserve_ratio: %u value(s), but the machine's zoneinfo "
+			   "lists %u zone(s) per node (or is no zoneinfo clone), or a value is "
+			   "refused",
+			   m->sysctl_origin, m->sysctls.line[bad], m->sysctls.nr_ratio,
+			   m->host ? m->host->nr_zone_names : 0);
+	else
+		tool_error("%s:%u: %s %u is outside the kernel's range", m->sysctl_origin,
+			   m->sysctls.line[bad], names[bad], m->sysctls.value[bad]);
+	return -1;
 }
 
 int machine_default(unsigned nr_cpus, struct tool_machine *out)

@@ -50,6 +50,9 @@ struct tool_machine {
 	char source[160];	      /* what to print after "machine: " */
 	void (*release)(void *arg);   /* frees what spec points to, before spec */
 	void *release_arg;
+	struct pz_host_sysctls sysctls; /* the vm sysctls to clone, when have_sysctls */
+	int have_sysctls;
+	char sysctl_origin[160]; /* the file they came from */
 };
 /* Reads and parses a /proc/zoneinfo file the user named: every failure
  * (open, read, empty, binary, parse with its line) is printed. Returns 0
@@ -62,6 +65,14 @@ int machine_from_spec(const char *text, unsigned nr_cpus, struct tool_machine *o
  * Returns 0 or -1. */
 #define TOOL_DEFAULT_MACHINE "2x4G:DMA,DMA32,Normal,Movable"
 int machine_default(unsigned nr_cpus, struct tool_machine *out);
+/* --sysctl FILE: parses it into m (printing FILE:LINE of a malformed
+ * value). Returns 0 or -1. */
+int machine_sysctls_from_file(const char *path, struct tool_machine *m);
+/* The live machine's /proc/sys/vm into m, when readable (else nothing). */
+void machine_sysctls_from_proc(struct tool_machine *m);
+/* Writes m's sysctls (if any) into pz; prints FILE:LINE of a refused one.
+ * Returns 0 or -1. */
+int machine_apply_sysctls(pz_t *pz, const struct tool_machine *m);
 const struct pz_machine *machine_get(const struct tool_machine *m);
 void machine_free(struct tool_machine *m);
 
@@ -90,6 +101,8 @@ struct pic_opts {
 struct run_opts {
 	const char *machine_from; /* --machine-from / --zoneinfo */
 	const char *machine_spec; /* --machine */
+	const char *sysctl;	  /* --sysctl FILE */
+	unsigned thp;		  /* --thp: 1 always/madvise, 0 never */
 	int use_default;	  /* --default */
 	enum pz_profile profile;
 	uint64_t steps, seed;
@@ -128,7 +141,7 @@ void run_summary_text(const struct run_result *r, FILE *f);
 /* A deterministic instance for the workload (kswapd inline, the
  * workload's platform). Returns 0 or a negative PZ_E* code. */
 int tool_create_instance(const struct pz_machine *m, enum pz_profile profile, int no_grouping,
-			 pz_t **out);
+			 int thp, pz_t **out);
 /* The percentage a/b with one decimal, as text ("-" when b is 0). */
 const char *tool_rate(uint64_t a, uint64_t b, char *buf, size_t len);
 

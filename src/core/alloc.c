@@ -555,6 +555,7 @@ static PZ_ALWAYS_INLINE struct pz_page *fast_take(struct pz *pz, struct pz_zone 
 			pz_unlock(&pcp->lock);
 			return (struct pz_page *)0;
 		}
+		pcp->free_factor >>= 1; /* as pz_pcp_alloc */
 		p = &pz->pages[(gfp & PZ__GFP_COLD) ? list->last : list->first];
 		pz_list_del(pz, list, p);
 		pg_set_where(p, 0);

@@ -1,7 +1,7 @@
 /*
  * api.c - the small entry points: conversions between pages, pfns and
- * addresses, references, split_page, exact-size allocations, tasks, the
- * sysctl-like setters and the per-CPU drains.
+ * addresses, references, split_page, exact-size allocations, tasks and the
+ * per-CPU drains (the sysctl setters are in tunables.c).
  */
 #include "internal.h"
 
@@ -431,32 +431,6 @@ int pz_zone_set_dirty(pz_t *pz, int nid, enum pz_zone_type type, const struct pz
 			      memory_order_relaxed);
 	atomic_store_explicit(&z->dirty[PZ_DIRTY_ACTIVE_FILE], d->nr_active_file,
 			      memory_order_relaxed);
-	return 0;
-}
-
-int pz_set_min_free_kbytes(pz_t *pz, unsigned kbytes)
-{
-	if (!pz_instance_ok(pz))
-		return -PZ_EINVAL;
-	pz_lock(pz, &pz->tune_lock);
-	pz->user_min_free_kbytes = kbytes;
-	pz_setup_watermarks_locked(pz);
-	pz_unlock(&pz->tune_lock);
-	return 0;
-}
-
-int pz_set_percpu_pagelist_fraction(pz_t *pz, unsigned fraction)
-{
-	if (!pz_instance_ok(pz))
-		return -PZ_EINVAL;
-	if (fraction && fraction < 8)
-		return -PZ_EINVAL;
-	pz_lock(pz, &pz->tune_lock);
-	pz->percpu_pagelist_fraction = fraction;
-	for (unsigned i = 0; i < pz->nr_nodes * PZ_NR_ZONE_TYPES; i++)
-		if (pz->zones[i].pcp)
-			pz_pcp_setup_zone(pz, &pz->zones[i]);
-	pz_unlock(&pz->tune_lock);
 	return 0;
 }
 

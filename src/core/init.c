@@ -159,6 +159,16 @@ static int check_choices(const struct pz_config *cfg)
 	if ((unsigned)cfg->zonelist_order > PZ_ZONELIST_ORDER_ZONE)
 		REFUSE(cfg, "zonelist_order %u is no enum pz_zonelist_order value",
 		       (unsigned)cfg->zonelist_order);
+	if (cfg->zonelist_order == PZ_ZONELIST_ORDER_ZONE &&
+	    pz_profile_kver(cfg->profile) >= PZ_KV(4, 14))
+		REFUSE(cfg,
+		       "zonelist_order ZONE: zone-ordered zonelists were removed in 4.14; "
+		       "profile %s builds node-ordered ones only",
+		       pz_profile_name(cfg->profile));
+	if (cfg->watermark_scale_factor > 3000)
+		REFUSE(cfg, "watermark_scale_factor %u is above 3000", cfg->watermark_scale_factor);
+	if (cfg->thp_enabled > 1)
+		REFUSE(cfg, "thp_enabled %u is neither 0 nor 1", cfg->thp_enabled);
 	if (cfg->zone_reclaim_mode & ~7u)
 		REFUSE(cfg, "unknown zone_reclaim_mode bits %#x", cfg->zone_reclaim_mode & ~7u);
 	if (cfg->dirty_ratio > 100)
@@ -378,7 +388,9 @@ static void set_pcp_levels(struct pz *pz)
 
 static void copy_config(struct pz *pz, const struct pz_config *cfg, const struct layout *lo)
 {
-	static const unsigned default_ratio[PZ_NR_ZONE_TYPES - 1] = {256, 256, 32, 32};
+	/* lowmem_reserve_ratio: HIGHMEM's is 0 (no reserve) since 5.8 */
+	static const unsigned default_ratio[2][PZ_NR_ZONE_TYPES - 1] = {{256, 256, 32, 32},
+									{256, 256, 32, 0}};
 	const struct pz_machine *m = cfg->machine;
 
 	pz->magic = PZ_MAGIC;
@@ -405,10 +417,14 @@ static void copy_config(struct pz *pz, const struct pz_config *cfg, const struct
 	atomic_store_explicit(&pz->min_free_kbytes, cfg->min_free_kbytes, memory_order_relaxed);
 	pz->user_min_free_kbytes = cfg->min_free_kbytes;
 	for (unsigned i = 0; i < PZ_NR_ZONE_TYPES - 1; i++)
-		pz->lowmem_reserve_ratio[i] = cfg->lowmem_reserve_ratio[i]
-						      ? cfg->lowmem_reserve_ratio[i]
-						      : default_ratio[i];
+		pz->lowmem_reserve_ratio[i] =
+			cfg->lowmem_reserve_ratio[i] ? cfg->lowmem_reserve_ratio[i]
+						     : default_ratio[pz_kver(pz) >= PZ_KV(5, 8)][i];
 	pz->percpu_pagelist_fraction = cfg->percpu_pagelist_fraction;
+	pz->watermark_scale_factor = cfg->watermark_scale_factor ? cfg->watermark_scale_factor : 10;
+	pz->watermark_boost_factor =
+		cfg->watermark_boost_factor ? cfg->watermark_boost_factor : 15000;
+	pz->thp_enabled = cfg->thp_enabled != 0;
 	pz->zone_reclaim_mode = cfg->zone_reclaim_mode;
 	pz->zonelist_order = cfg->zonelist_order;
 	pz->dirty_ratio = cfg->dirty_ratio ? cfg->dirty_ratio : 20;

@@ -7,7 +7,9 @@
  * list is refilled under one zone lock - `batch` pages for order 0,
  * max(batch >> order, 2) blocks above (one when batch is 1) - keeping the
  * blocks in the order __rmqueue handed them out, and the lists are flushed
- * `batch` pages' worth, coldest first, when the count reaches `high`. Pages on these lists are NOT counted in
+ * `batch` pages' worth, coldest first, when the count reaches `high` (since
+ * 5.14 twice as much at each flush that no allocation separates, up to
+ * high - batch: free_factor). Pages on these lists are NOT counted in
  * NR_FREE_PAGES: refill subtracts them, drain adds them back.
  *
  * Each list has its own lock so that another thread can drain it (the
@@ -180,6 +182,7 @@ struct pz_page *pz_pcp_alloc(struct pz *pz, struct pz_zone *z, unsigned order, p
 	struct pz_page *p;
 
 	pz_lock(pz, &pcp->lock);
+	pcp->free_factor >>= 1; /* an allocation: the next flushes shrink (5.14) */
 	p = pz_pcp_take_locked(pz, z, pcp, order, ac->migratetype, gfp & PZ__GFP_COLD, ac->t);
 	if (p)
 		pz_count_alloc(pz, z, order, gfp, ac, true);
@@ -342,18 +345,77 @@ static int free_pcppages_bulk(struct pz *pz, struct pz_zone *z, struct pz_pcp *p
 	return done;
 }
 
-/* The flush of a per-CPU free that reached pcp->high: batch pages' worth,
- * coldest first. Caller holds pcp->lock. */
-void pz_pcp_flush_locked(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp, struct pz_tbuf *t)
+/*
+ * nr_pcp_free (5.14): each flush reached without an allocation in between
+ * frees twice as much as the last (batch << free_factor), between batch
+ * and high - batch; the factor stops growing at 5 (CONFIG_PCP_BATCH_SCALE_MAX,
+ * in the 6.1 stable tree) or once the flush reaches high - batch. A high
+ * below batch (a list that should hold nothing) frees one page.
+ */
+static int nr_pcp_free(struct pz_pcp *pcp, int high, int batch)
+{
+	int n = batch << pcp->free_factor, max = high - batch;
+
+	if (high < batch)
+		return 1;
+	if (n < max && pcp->free_factor < 5)
+		pcp->free_factor++;
+	n = n > batch ? n : batch;
+	return n < max ? n : max;
+}
+
+/*
+ * The flush after a per-CPU free (free_unref_page_commit): batch pages'
+ * worth, coldest first, once the count reaches pcp->high - since 5.14
+ * nr_pcp_free's growing amount, and since 6.0 everything when a block of
+ * order 1..3 is freed while frees are outrunning allocations (free_high).
+ * Caller holds pcp->lock. Returns 0, or, when tracing and the flush is
+ * larger than a trace chunk, the pages still to flush (nothing done yet:
+ * the caller delivers it with pz_pcp_flush_chunked_locked).
+ */
+int pz_pcp_flush_locked(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp, unsigned order,
+			struct pz_tbuf *t)
 {
 	int batch = atomic_load_explicit(&pcp->batch, memory_order_acquire);
+	int high = atomic_load_explicit(&pcp->high, memory_order_acquire);
 	struct pcp_rr rr;
 
 	pz_assert_pcp_locked(pz, pcp);
+	if (pcp->free_factor && order && order <= PZ_PCP_COSTLY_ORDER && pz_kver(pz) >= PZ_KV(6, 0))
+		batch = pcp->count;
+	else if (pcp->count < high)
+		return 0;
+	else if (pz_kver(pz) >= PZ_KV(5, 14))
+		batch = nr_pcp_free(pcp, high, batch);
 	if (batch > pcp->count)
 		batch = pcp->count;
+	if (t && batch > PZ_PCP_TRACE_CHUNK)
+		return batch;
 	rr_start(&rr, batch);
 	pcp->count -= free_pcppages_bulk(pz, z, pcp, &rr, batch, t);
+	return 0;
+}
+
+/* A traced flush of n pages as one free_pcppages_bulk call cut into
+ * chunks, the pcp lock dropped between them to deliver the events (as
+ * pz_drain_zone_cpu does). Called and returns with pcp->lock held. */
+void pz_pcp_flush_chunked_locked(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp, int n,
+				 struct pz_tbuf *t)
+{
+	struct pcp_rr rr;
+
+	rr_start(&rr, n);
+	for (;;) {
+		/* the CPU itself may have taken pages meanwhile */
+		if (rr.to_free > pcp->count)
+			rr.to_free = pcp->count;
+		pcp->count -= free_pcppages_bulk(pz, z, pcp, &rr, PZ_PCP_TRACE_CHUNK, t);
+		if (rr.to_free <= 0)
+			return;
+		pz_unlock(&pcp->lock);
+		pz_trace_flush(pz, t);
+		pz_lock(pz, &pcp->lock);
+	}
 }
 
 /* free_hot_cold_page / free_unref_page after the checks: p->mt holds the
@@ -363,6 +425,7 @@ void pz_pcp_free(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned o
 {
 	struct pz_pcp *pcp = &z->pcp[cpu];
 	unsigned mt = p->mt;
+	int n;
 
 	if (mt >= PZ_MT_PCPTYPES) {
 		if (mt == PZ_MT_ISOLATE) {
@@ -377,7 +440,9 @@ void pz_pcp_free(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned o
 		mt = PZ_MT_MOVABLE; /* RESERVE, HIGHATOMIC and CMA pages use the MOVABLE list */
 	}
 	pz_lock(pz, &pcp->lock);
-	pz_pcp_free_locked(pz, z, pcp, p, order, mt, cold, t);
+	n = pz_pcp_free_locked(pz, z, pcp, p, order, mt, cold, t);
+	if (n)
+		pz_pcp_flush_chunked_locked(pz, z, pcp, n, t);
 	pz_unlock(&pcp->lock);
 }
 
@@ -386,7 +451,6 @@ void pz_pcp_free(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned o
  * as one free_pcppages_bulk call done in chunks; between chunks the pcp
  * lock is dropped and the chunk's events delivered.
  */
-#define DRAIN_CHUNK 128
 void pz_drain_zone_cpu(struct pz *pz, struct pz_zone *z, unsigned cpu, struct pz_tbuf *t)
 {
 	struct pz_pcp *pcp = &z->pcp[cpu];
@@ -400,7 +464,7 @@ void pz_drain_zone_cpu(struct pz *pz, struct pz_zone *z, unsigned cpu, struct pz
 		/* the CPU itself may have taken pages meanwhile */
 		if (rr.to_free > pcp->count)
 			rr.to_free = pcp->count;
-		pcp->count -= free_pcppages_bulk(pz, z, pcp, &rr, DRAIN_CHUNK, t);
+		pcp->count -= free_pcppages_bulk(pz, z, pcp, &rr, PZ_PCP_TRACE_CHUNK, t);
 		pz_unlock(&pcp->lock);
 		pz_trace_flush(pz, t);
 	}

@@ -44,10 +44,11 @@ static inline struct pz_list *pz_pcp_list(struct pz_pcp *pcp, unsigned level, un
 	return &pcp->lists[level * PZ_MT_PCPTYPES + mt];
 }
 /* The locked half of a per-CPU free: mt is a pcp type (RESERVE,
- * HIGHATOMIC and CMA pages already mapped to MOVABLE). */
-static inline void pz_pcp_free_locked(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp,
-				      struct pz_page *p, unsigned order, unsigned mt, bool cold,
-				      struct pz_tbuf *t)
+ * HIGHATOMIC and CMA pages already mapped to MOVABLE). Returns what
+ * pz_pcp_flush_locked returns: always 0 without a trace buffer. */
+static inline int pz_pcp_free_locked(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp,
+				     struct pz_page *p, unsigned order, unsigned mt, bool cold,
+				     struct pz_tbuf *t)
 {
 	struct pz_list *list = pz_pcp_list(pcp, (unsigned)pz_pcp_level(pz, order), mt);
 
@@ -61,8 +62,11 @@ static inline void pz_pcp_free_locked(struct pz *pz, struct pz_zone *z, struct p
 	pg_set_where(p, PG_PCP);
 	pcp->count += 1 << order;
 	pz_count_owned(&pcp->ev_locked[PCPEV_PGFREE], (uint64_t)1 << order);
-	if (pz_unlikely(pcp->count >= atomic_load_explicit(&pcp->high, memory_order_acquire)))
-		pz_pcp_flush_locked(pz, z, pcp, t);
+	/* free_factor is never set before 5.14 */
+	if (pz_unlikely(pcp->count >= atomic_load_explicit(&pcp->high, memory_order_acquire) ||
+			(pcp->free_factor && order)))
+		return pz_pcp_flush_locked(pz, z, pcp, order, t);
+	return 0;
 }
 /*
  * 4.1's NR_ALLOC_BATCH is a vmstat item: an allocation changes this CPU's

@@ -140,10 +140,11 @@ enum pz_pcp_event {
 #define PZ_PCP_NR_LISTS	    (PZ_MT_PCPTYPES * PZ_PCP_LEVELS)
 
 struct pz_pcp {
-	pz_lock_t lock;	  /* [P] */
-	int count;	  /* [P] pages on the lists */
-	atomic_int high;  /* [A] flush when count >= high */
-	atomic_int batch; /* [A] refill / flush size */
+	pz_lock_t lock;	      /* [P] */
+	int count;	      /* [P] pages on the lists */
+	atomic_int high;      /* [A] flush when count >= high */
+	atomic_int batch;     /* [A] refill / flush size */
+	unsigned free_factor; /* [P] 5.14: flushes grow while frees go unanswered */
 	/* 4.1's NR_ALLOC_BATCH delta of this CPU (vm_stat_diff): folded into
 	 * zone->nr_alloc_batch when it passes zone->stat_threshold */
 	atomic_int alloc_batch_diff;		   /* [P] written, [A] read */
@@ -315,19 +316,22 @@ struct pz {
 	void *direct_map;	   /* [C] */
 	uint64_t direct_map_pfn;   /* [C] */
 	size_t meta_size;	   /* [C] */
-	/* tunables the setters change: pz_set_min_free_kbytes and
-	 * pz_set_percpu_pagelist_fraction serialise on tune_lock */
+	/* tunables the setters change (the vm sysctls: pz_set_min_free_kbytes,
+	 * pz_set_percpu_pagelist_fraction, ...) serialise on tune_lock */
 	pz_lock_t tune_lock;
 	atomic_uint min_free_kbytes;	   /* [T] written, [A] read (pz_min_free_kbytes) */
 	unsigned user_min_free_kbytes;	   /* [T] the setter's value, 0 = the formula */
 	unsigned boot_min_free_kbytes;	   /* [T] the formula's value at init (watermarks 0) */
-	unsigned percpu_pagelist_fraction; /* [T] */
+	unsigned percpu_pagelist_fraction; /* [T] 5.14+: percpu_pagelist_high_fraction */
+	unsigned watermark_scale_factor;   /* [T] 4.6+, in 1/10000 of the zone */
+	unsigned watermark_boost_factor;   /* [T] 5.0+, stored for boosting */
+	unsigned lowmem_reserve_ratio[PZ_NR_ZONE_TYPES - 1]; /* [T] by zone type */
+	bool thp_enabled; /* [C] khugepaged's min_free_kbytes (pz_config.thp_enabled) */
 	/* tunables fixed by the config */
-	unsigned lowmem_reserve_ratio[PZ_NR_ZONE_TYPES - 1]; /* [C] */
-	unsigned zone_reclaim_mode;			     /* [C] */
-	unsigned zonelist_order;			     /* [C] */
-	unsigned dirty_ratio;				     /* [C] */
-	uint64_t dirty_bytes;				     /* [C] */
+	unsigned zone_reclaim_mode;	    /* [C] */
+	unsigned zonelist_order;	    /* [C] */
+	unsigned dirty_ratio;		    /* [C] */
+	uint64_t dirty_bytes;		    /* [C] */
 	bool mobility_disabled;		    /* [C] page_group_by_mobility_disabled */
 	unsigned debug;			    /* [C] PZ_DEBUG_* */
 	atomic_int cpusets_enabled;	    /* [A] */
@@ -476,14 +480,18 @@ struct pz_oom_ctl {
 /* The kernel version a profile follows, as major * 100 + minor, so that a
  * rule reads "since 4.4": pz_kver(pz) >= PZ_KV(4, 4). */
 #define PZ_KV(major, minor) ((major)*100u + (minor))
-static inline unsigned pz_kver(const struct pz *pz)
+static inline unsigned pz_profile_kver(enum pz_profile profile)
 {
 	static const unsigned short kv[PZ_NR_PROFILES] = {
 		[PZ_PROFILE_LINUX_4_1] = PZ_KV(4, 1),
 		[PZ_PROFILE_LINUX_4_4] = PZ_KV(4, 4),
 		[PZ_PROFILE_LINUX_6_1] = PZ_KV(6, 1),
 	};
-	return kv[pz->profile];
+	return kv[profile];
+}
+static inline unsigned pz_kver(const struct pz *pz)
+{
+	return pz_profile_kver(pz->profile);
 }
 
 #endif /* PZ_TYPES_H */

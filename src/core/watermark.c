@@ -2,10 +2,13 @@
  * watermark.c - how much memory each zone keeps back, and the check that
  * enforces it.
  *
- * min_free_kbytes (about 4 * sqrt(lowmem kB)) is spread over the zones in
- * proportion to their size to give each zone its MIN watermark; LOW and
- * HIGH sit a quarter and a half of that share above it. lowmem_reserve
- * protects low zones from allocations that could have used a higher zone.
+ * min_free_kbytes (about 4 * sqrt(lowmem kB), or khugepaged's recommended
+ * minimum when transparent huge pages are on) is spread over the zones in
+ * proportion to their size to give each zone its MIN watermark. Up to 4.5
+ * LOW and HIGH sit a quarter and a half of that share above it; since 4.6
+ * each step is the larger of a quarter of the share and
+ * watermark_scale_factor / 10000 of the zone. lowmem_reserve protects low
+ * zones from allocations that could have used a higher zone.
  * The check itself comes in two generations: 4.1's per-order loop, which
  * asks that enough memory sit in blocks of at least each order, and 4.4's
  * "order-0 watermark plus one suitable block" (PZ_FEAT_WMARK_ORDER0_CHECK).
@@ -48,16 +51,38 @@ unsigned pz_default_min_free_kbytes(struct pz *pz)
 
 	if (v < 128)
 		v = 128;
-	if (v > 65536)
-		v = 65536;
+	/* the upper bound is 256 MiB since 5.7, 64 MiB before */
+	if (v > (pz_kver(pz) >= PZ_KV(5, 7) ? 262144u : 65536u))
+		v = pz_kver(pz) >= PZ_KV(5, 7) ? 262144u : 65536u;
 	return (unsigned)v;
+}
+
+/*
+ * khugepaged's set_recommended_min_free_kbytes: room for two free
+ * pageblocks per zone plus, for each pair of pcp migratetypes, one more
+ * (2 + 3 * 3 blocks), but never more than 5% of nr_free_buffer_pages (so
+ * the watermarks already in place count). 4.4 counts every populated zone;
+ * by 6.1 only those a GFP_USER request may use (not HIGHMEM or MOVABLE).
+ */
+static unsigned thp_min_free_kbytes(struct pz *pz)
+{
+	unsigned nz = pz->nr_nodes * PZ_NR_ZONE_TYPES, nr_zones = 0;
+	uint64_t rec, cap = nr_free_buffer_pages(pz) / 20;
+
+	for (unsigned i = 0; i < nz; i++)
+		if (pz->zones[i].populated &&
+		    (pz_kver(pz) < PZ_KV(6, 1) || pz->zones[i].type <= PZ_ZONE_NORMAL))
+			nr_zones++;
+	rec = (uint64_t)pz->pageblock_nr_pages * nr_zones * (2 + PZ_MT_PCPTYPES * PZ_MT_PCPTYPES);
+	rec = rec < cap ? rec : cap;
+	return (unsigned)(rec << (pz->page_shift - 10));
 }
 
 static void setup_zone_wmarks(struct pz *pz, struct pz_zone *z, uint64_t pages_min,
 			      uint64_t lowmem_pages)
 {
 	uint64_t tmp = lowmem_pages ? pages_min * z->managed / lowmem_pages : 0;
-	uint64_t min;
+	uint64_t min, low, high;
 
 	if (zone_is_highmem(pz, z)) {
 		min = z->managed / 1024;
@@ -65,11 +90,36 @@ static void setup_zone_wmarks(struct pz *pz, struct pz_zone *z, uint64_t pages_m
 	} else {
 		min = tmp;
 	}
+	if (pz_kver(pz) >= PZ_KV(4, 6)) {
+		/* watermark_scale_factor: both steps the same size */
+		uint64_t step = z->managed * pz->watermark_scale_factor / 10000;
+
+		step = step > tmp / 4 ? step : tmp / 4;
+		low = min + step;
+		high = low + step;
+	} else {
+		low = min + tmp / 4;
+		high = min + tmp / 2;
+	}
 	zstore(&z->wmark[PZ_WMARK_MIN], (long)min);
-	zstore(&z->wmark[PZ_WMARK_LOW], (long)(min + tmp / 4));
-	zstore(&z->wmark[PZ_WMARK_HIGH], (long)(min + tmp / 2));
+	zstore(&z->wmark[PZ_WMARK_LOW], (long)low);
+	zstore(&z->wmark[PZ_WMARK_HIGH], (long)high);
 	/* The fair policy's batch is the gap kswapd works in. */
-	atomic_store_explicit(&z->nr_alloc_batch, (long)(tmp / 2 - tmp / 4), memory_order_relaxed);
+	atomic_store_explicit(&z->nr_alloc_batch, (long)(high - low), memory_order_relaxed);
+}
+
+/*
+ * lower->lowmem_reserve[j]: the managed pages of the node's zones above
+ * lower up to j, divided by lower's ratio. Up to 5.8 a ratio below 1 counts
+ * as 1; since 5.9 a ratio of 0 or an empty lower zone reserves nothing.
+ */
+static long lowmem_reserve(const struct pz *pz, const struct pz_zone *lower, uint64_t above)
+{
+	unsigned ratio = pz->lowmem_reserve_ratio[lower->type];
+
+	if (pz_kver(pz) >= PZ_KV(5, 9))
+		return ratio && lower->managed ? (long)(above / ratio) : 0;
+	return (long)(above / (ratio < 1 ? 1 : ratio));
 }
 
 static void setup_lowmem_reserve(struct pz *pz)
@@ -82,10 +132,9 @@ static void setup_lowmem_reserve(struct pz *pz)
 			zstore(&z->lowmem_reserve[j], 0);
 			for (int idx = j - 1; idx >= 0; idx--) {
 				struct pz_zone *lower = pz_zone_of(pz, (int)n, idx);
-				unsigned ratio = pz->lowmem_reserve_ratio[idx];
 
-				ratio = ratio < 1 ? 1 : ratio;
-				zstore(&lower->lowmem_reserve[j], (long)(managed / ratio));
+				zstore(&lower->lowmem_reserve[j],
+				       lowmem_reserve(pz, lower, managed));
 				managed += lower->managed;
 			}
 		}
@@ -109,23 +158,13 @@ static void setup_totalreserve(struct pz *pz)
 	}
 }
 
-/*
- * setup_per_zone_wmarks + lowmem reserve + totalreserve, the order
- * init_per_zone_wmark_min runs them in. Each zone's part runs under its
- * lock, as the kernel does, because 4.1 also moves MIGRATE_RESERVE blocks.
- * With tune_lock held: pz_setup_watermarks takes it.
- */
-void pz_setup_watermarks_locked(struct pz *pz)
+/* setup_per_zone_wmarks for one min_free_kbytes. */
+static void setup_wmarks(struct pz *pz, unsigned kbytes)
 {
-	uint64_t lowmem_pages = 0, pages_min;
-	unsigned nz = pz->nr_nodes * PZ_NR_ZONE_TYPES, kbytes;
+	uint64_t lowmem_pages = 0, pages_min = (uint64_t)kbytes >> (pz->page_shift - 10);
+	unsigned nz = pz->nr_nodes * PZ_NR_ZONE_TYPES;
 
-	pz_assert_tune_locked(pz);
-	if (!pz->boot_min_free_kbytes)
-		pz->boot_min_free_kbytes = pz_default_min_free_kbytes(pz);
-	kbytes = pz->user_min_free_kbytes ? pz->user_min_free_kbytes : pz->boot_min_free_kbytes;
 	atomic_store_explicit(&pz->min_free_kbytes, kbytes, memory_order_relaxed);
-	pages_min = (uint64_t)kbytes >> (pz->page_shift - 10);
 	for (unsigned i = 0; i < nz; i++)
 		if (!zone_is_highmem(pz, &pz->zones[i]))
 			lowmem_pages += pz->zones[i].managed;
@@ -138,6 +177,37 @@ void pz_setup_watermarks_locked(struct pz *pz)
 			pz_setup_migrate_reserve_locked(pz, z);
 		pz_unlock(&z->lock);
 	}
+}
+
+/*
+ * setup_per_zone_wmarks + lowmem reserve + totalreserve, the order
+ * init_per_zone_wmark_min runs them in. Each zone's part runs under its
+ * lock, as the kernel does, because 4.1 also moves MIGRATE_RESERVE blocks.
+ * The first call (init, watermarks still 0) fixes the default
+ * min_free_kbytes: the formula's, raised to khugepaged's recommendation
+ * (computed with the formula's watermarks in place, as khugepaged starts
+ * after them) when transparent huge pages are on. A user value (config or
+ * pz_set_min_free_kbytes) is used as it is, as after a sysctl write.
+ * With tune_lock held: pz_setup_watermarks takes it.
+ */
+void pz_setup_watermarks_locked(struct pz *pz)
+{
+	unsigned nz = pz->nr_nodes * PZ_NR_ZONE_TYPES;
+
+	pz_assert_tune_locked(pz);
+	if (!pz->boot_min_free_kbytes) {
+		pz->boot_min_free_kbytes = pz_default_min_free_kbytes(pz);
+		if (pz->thp_enabled) {
+			unsigned rec;
+
+			setup_wmarks(pz, pz->boot_min_free_kbytes);
+			rec = thp_min_free_kbytes(pz);
+			if (rec > pz->boot_min_free_kbytes)
+				pz->boot_min_free_kbytes = rec;
+		}
+	}
+	setup_wmarks(pz, pz->user_min_free_kbytes ? pz->user_min_free_kbytes
+						  : pz->boot_min_free_kbytes);
 	setup_lowmem_reserve(pz);
 	setup_totalreserve(pz);
 	/* 5.14's pcp->high follows the low watermark */
@@ -175,11 +245,12 @@ unsigned pz_stat_threshold(const struct pz *pz, const struct pz_zone *z)
 	return t < 125 ? t : 125;
 }
 
-/* zone_batchsize: about a quarter of a thousandth of the zone, 2^n - 1. */
+/* zone_batchsize: about a quarter of a thousandth of the zone, 2^n - 1;
+ * the zone part is capped at 512 KiB, at 1 MiB since 5.14. */
 static unsigned zone_batchsize(const struct pz *pz, const struct pz_zone *z)
 {
 	uint64_t batch = z->managed / 1024;
-	uint64_t cap = (512 * 1024) >> pz->page_shift;
+	uint64_t cap = ((pz_kver(pz) >= PZ_KV(5, 14) ? 1024u : 512u) * 1024) >> pz->page_shift;
 
 	if (batch > cap)
 		batch = cap;

@@ -245,6 +245,9 @@ static int zi_header(struct zi_parser *ps, const char *p, const char *end)
 	ps->sec.line = ps->line;
 	ps->sec.type = zi_zone_type(name, p);
 	ps->in_section = true;
+	/* the first node's zone order: lowmem_reserve_ratio's column order */
+	if (ps->nr_nodes == 1 && ps->m->nr_zone_names < PZ_HOST_MAX_ZONE_NAMES)
+		ps->m->zone_names[ps->m->nr_zone_names++] = (int8_t)ps->sec.type;
 	return 0;
 }
 

@@ -225,6 +225,24 @@ expect 2 "$TMP/binary: binary data" --machine-from "$TMP/binary"
 expect 2 "$TMP/truncated:1: cannot use this zoneinfo" --zoneinfo "$TMP/truncated"
 expect 2 "cannot open $TMP: Is a directory|cannot read $TMP: Is a directory" --zoneinfo "$TMP"
 
+# ---- --sysctl: a machine's vm sysctls, computed from, never copied ------
+T61=$SRC/tests/data/traces-6.1/churn
+printf 'min_free_kbytes: 45012\nwatermark_scale_factor: lots\n' >"$TMP/bad.sysctl"
+printf 'vm.watermark_scale_factor = 0\n' >"$TMP/range.sysctl"
+printf 'vm.lowmem_reserve_ratio = 256 256\n' >"$TMP/ratio.sysctl"
+expect 0 "^        min      4880$" report --machine-from "$T61/zoneinfo.start" \
+	--sysctl "$T61/vm_sysctl.txt" --profile linux-6.1 --steps 0 --report zoneinfo
+expect 0 "^              high:  3864$" run --machine-from "$T61/zoneinfo.start" \
+	--sysctl "$T61/vm_sysctl.txt" --profile linux-6.1 --steps 0 --report zoneinfo
+expect 2 "$TMP/bad.sysctl:2: a vm sysctl with a malformed value" --zoneinfo "$ZI" \
+	--sysctl "$TMP/bad.sysctl" --steps 0
+expect 2 "$TMP/range.sysctl:1: watermark_scale_factor 0 is outside" --zoneinfo "$ZI" \
+	--sysctl "$TMP/range.sysctl" --steps 0
+expect 2 "$TMP/ratio.sysctl:1: lowmem_reserve_ratio: 2 value" --zoneinfo "$ZI" \
+	--sysctl "$TMP/ratio.sysctl" --steps 0
+expect 2 "cannot open $TMP/missing.sysctl" --default --sysctl "$TMP/missing.sysctl"
+expect 2 "--thp: 'sometimes' is none of" --thp sometimes
+
 # ---- help of every subcommand, report --------------------------------
 for c in run replay report highalloc; do
 	expect 0 "^usage: pagezone $c" "$c" --help

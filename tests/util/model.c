@@ -442,6 +442,8 @@ static int m_buffered_rmqueue(struct model_zone *z, unsigned order, unsigned mt,
 	if (lvl >= 0) {
 		struct model_list *l = &z->pcp[lvl][mt];
 
+		z->free_factor >>= 1; /* rmqueue_pcplist: an allocation shrinks the flushes */
+
 		if (!l->n) {
 			/* 5.14: batch blocks for order 0; above, batch >> order
 			 * but at least 2 - unless batch is 1 (a pcp that must
@@ -713,9 +715,36 @@ int model_alloc(pz_gfp_t gfp, unsigned order, uint64_t *out)
 	return 0;
 }
 
+/* How many pages a per-CPU free flushes (0: none). 4.x: batch at high.
+ * 6.1: everything when an order 1..3 block comes while free_factor is set
+ * (free_high); else at high batch << free_factor, kept in [batch,
+ * high - batch], the factor growing (to at most 5) while below that. */
+static int m_flush_count(struct model_zone *z, unsigned order)
+{
+	int n;
+
+	if (model.prof == PZ_PROFILE_LINUX_6_1 && z->free_factor && order && order <= 3)
+		return z->pcp_count;
+	if (z->pcp_count < z->pcp_high)
+		return 0;
+	if (model.prof != PZ_PROFILE_LINUX_6_1)
+		n = z->pcp_batch;
+	else if (z->pcp_high < z->pcp_batch)
+		n = 1;
+	else {
+		int max = z->pcp_high - z->pcp_batch;
+
+		n = z->pcp_batch << z->free_factor;
+		if (n < max && z->free_factor < 5)
+			z->free_factor++;
+		n = n < z->pcp_batch ? z->pcp_batch : n;
+		n = n > max ? max : n;
+	}
+	return n < z->pcp_count ? n : z->pcp_count;
+}
+
 /* __free_pages: orders with a pcp list through it (4.x: order 0), other
- * blocks to the buddy lists. At high, batch pages' worth go back (the
- * pcp count if smaller). */
+ * blocks to the buddy lists, then the flush of m_flush_count. */
 void model_free(uint64_t pfn, unsigned order, int cold)
 {
 	struct model_zone *z = &model.z[model_zone_index(pfn)];
@@ -739,11 +768,10 @@ void model_free(uint64_t pfn, unsigned order, int cold)
 	else
 		l_push_head(&z->pcp[level][mt], pfn);
 	z->pcp_count += 1 << order;
-	if (z->pcp_count >= z->pcp_high) {
-		int n = z->pcp_batch < z->pcp_count ? z->pcp_batch : z->pcp_count;
+	int n = m_flush_count(z, order);
 
+	if (n)
 		z->pcp_count -= m_free_pcppages_bulk(z, n, true);
-	}
 }
 
 /* drain_pages: for_each_populated_zone, lowest zone first (model.z is in
@@ -796,8 +824,9 @@ static uint64_t rounddown_pow2(uint64_t x)
 static int m_zone_batchsize(const struct model_zone *z)
 {
 	uint64_t batch = z->managed / 1024;
+	uint64_t cap = model.prof == PZ_PROFILE_LINUX_6_1 ? 256 : 128; /* 1 MiB since 5.14 */
 
-	batch = batch > 128 ? 128 : batch;
+	batch = batch > cap ? cap : batch;
 	batch /= 4;
 	batch = batch < 1 ? 1 : batch;
 	return (int)(rounddown_pow2(batch + batch / 2) - 1);
@@ -834,7 +863,9 @@ void model_pcp_sizes(void)
 
 /* __setup_per_zone_wmarks for min_free_kbytes kb (spec 4.2): the lowmem
  * zones share kb / 4 pages by size; LOW and HIGH a quarter and a half of
- * the share above MIN. 5.14's pcp->high follows LOW. */
+ * the share above MIN; in 6.1 (4.6+) each step is the larger of a quarter
+ * of the share and 10/10000 of the zone (watermark_scale_factor 10).
+ * 5.14's pcp->high follows LOW. */
 void model_set_min_free_kbytes(uint64_t kb)
 {
 	uint64_t lowmem = 0, pages_min = kb >> 2;
@@ -846,9 +877,16 @@ void model_set_min_free_kbytes(uint64_t kb)
 		struct model_zone *z = &model.z[i];
 		uint64_t tmp = pages_min * z->managed / lowmem;
 
+		uint64_t step = z->managed * 10 / 10000;
+
+		step = step > tmp / 4 ? step : tmp / 4;
 		z->wmark[0] = (long)tmp;
 		z->wmark[1] = (long)(tmp + tmp / 4);
 		z->wmark[2] = (long)(tmp + tmp / 2);
+		if (model.prof == PZ_PROFILE_LINUX_6_1) {
+			z->wmark[1] = (long)(tmp + step);
+			z->wmark[2] = (long)(tmp + 2 * step);
+		}
 		z->alloc_batch = z->wmark[2] - z->wmark[1];
 	}
 	if (model.hi)
@@ -859,7 +897,8 @@ void model_set_min_free_kbytes(uint64_t kb)
 static void m_setup_zones(const struct model_machine *mc, unsigned fraction)
 {
 	uint64_t lowmem = 0, kb;
-	unsigned ratio[] = {256, 256, 32, 32};
+	/* 6.1: HIGHMEM's ratio is 0, and 0 means no reserve */
+	unsigned ratio[] = {256, 256, 32, model.prof == PZ_PROFILE_LINUX_6_1 ? 0 : 32};
 
 	model.nz = mc->nz;
 	for (unsigned i = 0; i < mc->nz; i++) {
@@ -883,7 +922,9 @@ static void m_setup_zones(const struct model_machine *mc, unsigned fraction)
 	}
 	kb = lowmem * 4; /* 4 KiB pages; watermarks are 0 at the first computation */
 	kb = isqrt_u64(kb * 16);
-	kb = kb < 128 ? 128 : kb > 65536 ? 65536 : kb;
+	kb = kb < 128	  ? 128
+	     : kb > 65536 ? 65536
+			  : kb; /* the model's zones stay far below 256 MiB */
 	model.fraction = fraction;
 	model.min_free_kbytes0 = kb;
 	model_set_min_free_kbytes(kb);
@@ -899,7 +940,7 @@ static void m_setup_zones(const struct model_machine *mc, unsigned fraction)
 			for (unsigned k = 0; k < model.nz; k++)
 				if (model.z[k].type > z->type && model.z[k].type <= j)
 					sum += model.z[k].managed;
-			z->lowmem_reserve[j] = (long)(sum / ratio[z->type]);
+			z->lowmem_reserve[j] = ratio[z->type] ? (long)(sum / ratio[z->type]) : 0;
 		}
 	}
 }

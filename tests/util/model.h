@@ -187,6 +187,7 @@ struct model_zone {
 	struct model_list fl[MODEL_MAXO][MODEL_NMT];
 	struct model_list pcp[MODEL_NLEV][MODEL_NPCP]; /* [level][mt]; only level 0 without hi */
 	int pcp_count, pcp_high, pcp_batch;	       /* pages */
+	unsigned free_factor; /* 5.14: frees since the last allocation double the flush */
 	uint64_t pgalloc, pgfree;
 };
 

@@ -1145,6 +1145,18 @@ PZ_API enum pz_page_state pz_pfn_state(pz_t *pz, uint64_t pfn);
 PZ_API int pz_alloc_at_pfn(pz_t *pz, uint64_t pfn, unsigned order, pz_gfp_t gfp, pz_page_t **out);
 
 /*
+ * Frees a block as pz_free_pages does (same checks, counters and
+ * tracepoint), but straight to the buddy lists even for an order with a
+ * per-CPU list: how the kernel releases memory entering the allocator
+ * (__free_pages_core: memblock, deferred struct-page init, init memory).
+ * Returns 0 or pz_free_pages' errors (-PZ_EINVAL, -PZ_ERANGE not a page of
+ * this instance, -PZ_EFAULT double free, wrong order, tail page).
+ * Context: any thread; may spin (zone lock); no callbacks but the trace
+ * sink.
+ */
+PZ_API int pz_free_pages_to_buddy(pz_t *pz, pz_page_t *page, unsigned order);
+
+/*
  * Labels the pageblock holding pfn with mt (a per-CPU type) and moves its
  * free buddy blocks to mt's lists (move_freepages_block; per-CPU pages
  * stay where they are). Without mobility grouping every label is

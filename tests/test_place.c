@@ -228,6 +228,29 @@ static void test_watermarks_and_pcp(void **state)
 	tu_destroy(pz);
 }
 
+/* Memory entering the allocator skips the per-CPU lists. */
+static void test_free_to_buddy(void **state)
+{
+	(void)state;
+	pz_t *pz = make(PZ_PROFILE_MODERN);
+	pz_page_t *p;
+	uint64_t free0, pfn = NORMAL_START + 77;
+	struct pz_pcp_info a, b;
+
+	assert_int_equal(pz_alloc_at_pfn(pz, pfn, 0, PZ_GFP_KERNEL, &p), 0);
+	free0 = nr_free(pz);
+	pz_pcp_info(pz, 0, PZ_ZONE_NORMAL, 0, &a);
+	assert_int_equal(pz_free_pages_to_buddy(pz, p, 0), 0);
+	pz_pcp_info(pz, 0, PZ_ZONE_NORMAL, 0, &b);
+	assert_int_equal(b.count, a.count);
+	assert_int_equal(nr_free(pz), free0 + 1);
+	assert_int_equal(pz_pfn_state(pz, pfn), PZ_PAGE_STATE_FREE);
+	assert_int_equal(pz_free_pages_to_buddy(pz, p, 0), -PZ_EFAULT);
+	assert_int_equal(pz_free_pages_to_buddy(pz, (pz_page_t *)&free0, 0), -PZ_ERANGE);
+	tu_validate(pz);
+	tu_destroy(pz);
+}
+
 static const pz_gfp_t probe_gfps[] = {
 	PZ_GFP_KERNEL,
 	PZ_GFP_HIGHUSER_MOVABLE,
@@ -309,6 +332,7 @@ int main(void)
 		cmocka_unit_test(test_pageblock_migratetype),
 		cmocka_unit_test(test_watermarks_and_pcp),
 		cmocka_unit_test(test_probe_matches_allocation),
+		cmocka_unit_test(test_free_to_buddy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

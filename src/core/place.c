@@ -6,7 +6,8 @@
  *   pz_set_pageblock_migratetype  relabel a pageblock, moving its free pages
  *   pz_zone_set_watermarks        min/low/high as the caller recorded them
  *   pz_zone_set_pcp               per-CPU high and batch likewise
- *   pz_alloc_probe                what the fast path would hand out
+ *   pz_alloc_probe                what the fast path would hand out (probe.c)
+ *   pz_free_pages_to_buddy        a free that bypasses the per-CPU lists
  *
  * Taking a given block: each page of the range must sit in a free block,
  * either on the buddy lists or on some CPU's per-CPU list. A per-CPU block
@@ -252,4 +253,18 @@ int pz_zone_set_pcp(pz_t *pz, int nid, enum pz_zone_type type, unsigned high, un
 		pz_unlock(&z->pcp[c].lock);
 	}
 	return 0;
+}
+
+int pz_free_pages_to_buddy(pz_t *pz, pz_page_t *page, unsigned order)
+{
+	struct pz_page *p;
+
+	if (!pz_instance_ok(pz))
+		return -PZ_EINVAL;
+	p = pz_checked_page(pz, page);
+	if (!p) {
+		pz_count(&pz->err.bad_pfn);
+		return -PZ_ERANGE;
+	}
+	return pz_free_direct_internal(pz, p, order);
 }

@@ -228,6 +228,7 @@ static int rp_run(struct replay *rp, struct trace_reader *rd)
 	}
 	if (rp->ls)
 		ls_finish(rp);
+	rp->s.validate = pz_validate(rp->pz); /* the forced state is a valid one */
 	rp->s.seconds = rp_now(CLOCK_MONOTONIC) - t0;
 	rp->s.cpu_seconds = rp_now(CLOCK_PROCESS_CPUTIME_ID) - c0;
 	if (rc == 0 && rp->s.events == 0) {

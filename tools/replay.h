@@ -38,6 +38,7 @@ struct rp_stats {
 	uint64_t start_kernel_free, start_not_managed, start_free_here;
 	uint64_t blocks_labelled;    /* pageblocks labelled from the trace before the start */
 	int kernel_knobs;	     /* zones whose watermarks and pcp sizes are the kernel's */
+	int validate;		     /* pz_validate at the end: problems found */
 	double seconds, cpu_seconds; /* wall clock and process CPU time of the loop */
 };
 

@@ -148,8 +148,9 @@ void rp_report_text(struct replay *rp, const struct rp_files *f, FILE *out)
 		(unsigned long long)s->ok_here_failed_there, (unsigned long long)s->failed_both);
 	fprintf(out,
 		"settings: %d zone(s) with the kernel's watermarks and per-CPU sizes, %llu "
-		"pageblock(s) labelled from the trace before the first event\n",
-		s->kernel_knobs, (unsigned long long)s->blocks_labelled);
+		"pageblock(s) labelled from the trace before the first event; pz_validate at "
+		"the end: %d problem(s)\n",
+		s->kernel_knobs, (unsigned long long)s->blocks_labelled, s->validate);
 	fprintf(out, "pages entering the allocator (frees of pages held before the trace): %llu\n",
 		(unsigned long long)s->pages_entering);
 	fprintf(out,
@@ -249,6 +250,7 @@ static void rp_json_totals(struct json_object *j, const struct replay *rp)
 	jset_u64(j, "start_not_managed_here", s->start_not_managed);
 	jset_u64(j, "pageblocks_labelled_from_trace", s->blocks_labelled);
 	json_object_object_add(j, "kernel_watermark_zones", json_object_new_int(s->kernel_knobs));
+	json_object_object_add(j, "validate_problems", json_object_new_int(s->validate));
 	jset_u64(j, "unparsed_lines", tr_unparsed(rp->rd));
 }
 

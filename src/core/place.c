@@ -94,25 +94,43 @@ static bool range_free_locked(const struct pz *pz, const struct pz_zone *z, uint
 	return true;
 }
 
-/* Unlinks the per-CPU block b (order o) from whichever list holds it. */
-static bool pcp_unlink_locked(struct pz *pz, struct pz_zone *z, struct pz_page *b, unsigned o)
+/* The per-CPU list holding b: walked towards both ends at once (a drain
+ * takes blocks from the tail, an allocation from the head), then matched
+ * with the list heads of every CPU. */
+static struct pz_list *pcp_list_of(struct pz *pz, struct pz_zone *z, struct pz_page *b,
+				   struct pz_pcp **pcp)
 {
-	uint32_t first = pz_page_idx(pz, b);
+	uint32_t up = pz_page_idx(pz, b), down = up;
 
-	while (pz->pages[first].prev != PZ_NIL)
-		first = pz->pages[first].prev;
+	while (pz->pages[up].prev != PZ_NIL && pz->pages[down].next != PZ_NIL) {
+		up = pz->pages[up].prev;
+		down = pz->pages[down].next;
+	}
 	for (unsigned c = 0; c < pz->nr_cpus; c++)
 		for (unsigned k = 0; k < PZ_PCP_NR_LISTS; k++) {
 			struct pz_list *l = &z->pcp[c].lists[k];
 
-			if (l->first != first)
-				continue;
-			pz_list_del(pz, l, b);
-			pg_set_where(b, 0);
-			z->pcp[c].count -= 1 << o;
-			return true;
+			if ((pz->pages[up].prev == PZ_NIL && l->first == up) ||
+			    (pz->pages[down].next == PZ_NIL && l->last == down)) {
+				*pcp = &z->pcp[c];
+				return l;
+			}
 		}
-	return false;
+	return (struct pz_list *)0;
+}
+
+/* Unlinks the per-CPU block b (order o) from whichever list holds it. */
+static bool pcp_unlink_locked(struct pz *pz, struct pz_zone *z, struct pz_page *b, unsigned o)
+{
+	struct pz_pcp *pcp;
+	struct pz_list *l = pcp_list_of(pz, z, b, &pcp);
+
+	if (!l)
+		return false;
+	pz_list_del(pz, l, b);
+	pg_set_where(b, 0);
+	pcp->count -= 1 << o;
+	return true;
 }
 
 /* Gives back the parts of the free block [pfn, pfn + 2^o) outside [s, e). */

@@ -60,6 +60,7 @@ PZ_API int pz_version(void);
 #define PZ_EFAULT 14 /* page state does not allow the operation (double free, ...) */
 #define PZ_ENODEV 19 /* no such node or zone */
 #define PZ_ENOSPC 28 /* report buffer too small (the needed size is returned too) */
+#define PZ_EBUSY  16 /* a page the call needs is not free (pz_alloc_at_pfn, ...) */
 
 /* Returns a static English description of a PZ_E* value (positive or
  * negative). Context: any. */
@@ -1160,6 +1161,116 @@ enum pz_page_state {
 };
 /* State of the page at pfn. Racy against concurrent use; exact when quiescent. */
 PZ_API enum pz_page_state pz_pfn_state(pz_t *pz, uint64_t pfn);
+
+/* ---------------------------------------------------------------------- */
+/* Placing state by hand: what a replay of a kernel trace needs to start   */
+/* from the kernel's state and to follow its choices (docs/DESIGN.md       */
+/* "Replay"; pagezone replay --lockstep).                                  */
+
+/*
+ * alloc-at-pfn: allocates exactly the block [pfn, pfn + 2^order), which
+ * must be free: on the buddy lists (a larger free block around it is split,
+ * its other pieces staying on their list as expand would leave them) or on
+ * any CPU's per-CPU list (a per-CPU block that is exactly the range is
+ * unlinked, as a per-CPU hit; per-CPU blocks only partly in the range go
+ * back to the buddy lists first). Accounting is a normal allocation's:
+ * NR_FREE_PAGES (not for a per-CPU hit), PGALLOC and the NUMA counters on
+ * the calling CPU, the page checks and prep (refcount 1; gfp's __GFP_COMP
+ * makes a compound block, __GFP_ZERO zeroes it; other gfp bits are
+ * ignored). No watermark is checked and no tracepoint is emitted.
+ * Stores the page in *out (NULL on error) and returns 0, or
+ * -PZ_EINVAL (bad instance, out NULL, order >= max order, pfn not aligned
+ * to 2^order), -PZ_ERANGE (the range is not inside one zone),
+ * -PZ_EBUSY (some page of the range is not free; nothing changed),
+ * -PZ_EFAULT (the allocation's page check found a bad page: the block is
+ * taken out and counted as leaked, as pz_alloc_pages would).
+ * Context: any thread; never blocks or calls callbacks; may spin (takes
+ * every CPU's per-CPU lock of the zone, then its zone lock).
+ */
+PZ_API int pz_alloc_at_pfn(pz_t *pz, uint64_t pfn, unsigned order, pz_gfp_t gfp, pz_page_t **out);
+
+/*
+ * Frees a block as pz_free_pages does (same checks, counters and
+ * tracepoint), but straight to the buddy lists even for an order with a
+ * per-CPU list: how the kernel releases memory entering the allocator
+ * (__free_pages_core: memblock, deferred struct-page init, init memory).
+ * Returns 0 or pz_free_pages' errors (-PZ_EINVAL, -PZ_ERANGE not a page of
+ * this instance, -PZ_EFAULT double free, wrong order, tail page).
+ * Context: any thread; may spin (zone lock); no callbacks but the trace
+ * sink.
+ */
+PZ_API int pz_free_pages_to_buddy(pz_t *pz, pz_page_t *page, unsigned order);
+
+/*
+ * Labels the pageblock holding pfn with mt (a per-CPU type) and moves its
+ * free buddy blocks to mt's lists (move_freepages_block; per-CPU pages
+ * stay where they are). Without mobility grouping every label is
+ * UNMOVABLE, as set_pageblock_migratetype makes it.
+ * Returns 0, -PZ_EINVAL (bad instance, mt >= PZ_MT_PCPTYPES), -PZ_ERANGE
+ * (pfn outside every zone), -PZ_EBUSY (the block is HIGHATOMIC, CMA or
+ * ISOLATE, which their own rules own; 4.1's RESERVE may be relabelled).
+ * Context: any thread; may spin (zone lock); no callbacks.
+ */
+PZ_API int pz_set_pageblock_migratetype(pz_t *pz, uint64_t pfn, enum pz_migratetype mt);
+
+/*
+ * Sets a zone's min, low and high watermarks in pages (for a replay: the
+ * values the kernel recorded) instead of the profile's computation from
+ * min_free_kbytes; 4.1's MIGRATE_RESERVE blocks are resized from the new
+ * min. A later pz_set_min_free_kbytes recomputes them.
+ * Returns 0, -PZ_EINVAL (bad instance, not min <= low <= high, or high
+ * above 2^62), -PZ_ENODEV (no such populated zone). Context: any thread;
+ * may spin (zone lock); no callbacks.
+ */
+PZ_API int pz_zone_set_watermarks(pz_t *pz, int nid, enum pz_zone_type type, uint64_t min,
+				  uint64_t low, uint64_t high);
+/*
+ * Sets the per-CPU lists' high and batch of a zone on every CPU (the
+ * kernel's pcp->high and pcp->batch; a list flushes when its count reaches
+ * high). Pages already on the lists stay until the next flush. A later
+ * pz_set_min_free_kbytes or pz_set_percpu_pagelist_fraction recomputes
+ * them. Returns 0, -PZ_EINVAL (bad instance, batch 0 or above 144, high
+ * above 2^30), -PZ_ENODEV (no such populated zone). Context: any thread;
+ * may spin (each CPU's list lock in turn); no callbacks.
+ */
+PZ_API int pz_zone_set_pcp(pz_t *pz, int nid, enum pz_zone_type type, unsigned high,
+			   unsigned batch);
+
+/* Where pz_alloc_probe's block would come from. */
+enum pz_probe_source {
+	PZ_PROBE_NONE = 0,   /* no zone passes its LOW watermark with a block: slow path */
+	PZ_PROBE_PCP,	     /* the head of this CPU's per-CPU list (tail if cold) */
+	PZ_PROBE_PCP_REFILL, /* that list is empty: the first block its refill pulls */
+	PZ_PROBE_BUDDY,	     /* the smallest free block of the request's type */
+	PZ_PROBE_FALLBACK,   /* another type's block: an extfrag fallback */
+	PZ_PROBE_RESERVE,    /* CMA for a movable request, or 4.1's MIGRATE_RESERVE */
+};
+/* pz_alloc_probe's answer. */
+struct pz_alloc_choice {
+	enum pz_probe_source source;
+	int nid;
+	enum pz_zone_type zone;	     /* the zone it would come from */
+	enum pz_zone_type classzone; /* the request's preferred zone type */
+	int64_t pfn;		     /* the block's first pfn; -1 with PZ_PROBE_NONE */
+	int block_mt;		     /* pfn's pageblock label now; -1 with none */
+	int list_mt;		     /* the free list it would come from */
+	unsigned refill_blocks;	     /* PCP_REFILL: blocks the refill asks for */
+	unsigned fallback_order;     /* FALLBACK: order of the block fallen back to */
+};
+/*
+ * What an allocation of (gfp, order) on the calling CPU would hand out
+ * first, changing nothing: get_page_from_freelist's first pass (LOW
+ * watermark) and buffered_rmqueue's choice in the first zone that passes
+ * and has a block. A refill or fallback would change more state than the
+ * one block (see source); the slow path is not probed (PZ_PROBE_NONE).
+ * Not followed: 4.1's fair-zone rotation, cpusets, dirty limits,
+ * zone_reclaim_mode, fault injection. Fills *out and returns 0, or
+ * -PZ_EINVAL (bad instance, out NULL, order >= max order, a forbidden
+ * zone combination). Context: any thread; never blocks or calls
+ * callbacks; may spin (this CPU's per-CPU lock and the zone lock of each
+ * zone it looks into).
+ */
+PZ_API int pz_alloc_probe(pz_t *pz, pz_gfp_t gfp, unsigned order, struct pz_alloc_choice *out);
 
 /* ---------------------------------------------------------------------- */
 /* Memory pressure: what the slow path runs once the free lists are not    */

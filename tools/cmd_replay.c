@@ -5,9 +5,11 @@
  * PATH is a trace folder laid out like those of the shared traces
  * (trace.txt.gz or trace.csv.gz, snap/zoneinfo.start, zones.csv,
  * initial_free_blocks.csv, snap/buddyinfo.end, snap/vm_sysctl.txt) or a
- * lone trace file (then --machine-from names the zoneinfo). Only the
- * free-running mode exists: lockstep needs the library to hand out a given
- * pfn, which its public API cannot do yet.
+ * lone trace file (then --machine-from names the zoneinfo). Two modes:
+ * free-running (replay.c) and --lockstep (replay_lockstep.c). The zones
+ * get the kernel's recorded watermarks and per-CPU sizes (zones.csv)
+ * unless --computed-watermarks, and pageblocks the first label the trace
+ * shows (replay_setup.c).
  */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime, strndup */
 #include "pictures.h"
@@ -25,9 +27,9 @@
 struct rp_opts {
 	const char *path, *format, *machine_from, *initial_free;
 	enum pz_profile profile;
-	int json, plain_clone, is_dir;
+	int json, plain_clone, is_dir, lockstep, computed;
 	char trace[RP_PATH_MAX], zoneinfo[RP_PATH_MAX], initial[RP_PATH_MAX];
-	char zones[RP_PATH_MAX], bend[RP_PATH_MAX], sysctl[RP_PATH_MAX];
+	char zones[RP_PATH_MAX], bend[RP_PATH_MAX], sysctl[RP_PATH_MAX], ptend[RP_PATH_MAX];
 	struct pic_opts pic; /* --every, --series, --plot, --map, --map-svg */
 };
 
@@ -37,6 +39,7 @@ static void replay_usage(FILE *f)
 		"usage: pagezone replay PATH [--format text|csv] [--machine-from FILE]\n"
 		"                      [--initial-free FILE] [--profile NAME] "
 		"[--json]\n"
+		"                      [--lockstep] [--computed-watermarks]\n"
 		"  PATH                 a trace folder (trace.txt.gz, snap/zoneinfo.start,\n"
 		"                       initial_free_blocks.csv, snap/buddyinfo.end) or a trace "
 		"file\n"
@@ -48,8 +51,10 @@ static void replay_usage(FILE *f)
 		"  --profile NAME       linux-6.1 (default: the traces are from Linux 6.1),\n"
 		"                       linux-4.4, linux-4.1; modern is linux-6.1\n"
 		"  --json               the report as one JSON object\n"
-		"  --lockstep           not available yet (the library cannot allocate a given "
-		"pfn)\n");
+		"  --lockstep           before each allocation say what pagezone would hand out,\n"
+		"                       then force the kernel's choice; report agreement rates\n"
+		"  --computed-watermarks  the profile's own watermarks and per-CPU sizes instead\n"
+		"                       of the kernel's recorded ones (zones.csv)\n");
 	pic_usage(f, "events (default 10000)");
 }
 
@@ -62,6 +67,7 @@ static const struct option replay_longopts[] = {
 	{"json", no_argument, NULL, 'j'},
 	{"lockstep", no_argument, NULL, 'L'},
 	{"plain-clone", no_argument, NULL, 'P'},
+	{"computed-watermarks", no_argument, NULL, 'W'},
 	{"help", no_argument, NULL, 'h'},
 	PIC_LONGOPTS,
 	{NULL, 0, NULL, 0},
@@ -91,8 +97,11 @@ static int rp_option(int c, struct rp_opts *o)
 		o->plain_clone = 1;
 		return 0;
 	case 'L':
-		return tool_usage_error("--lockstep is not available yet: it needs an "
-					"allocate-this-pfn call the library does not have");
+		o->lockstep = 1;
+		return 0;
+	case 'W':
+		o->computed = 1;
+		return 0;
 	}
 	return pic_option(c, optarg, &o->pic) ? TOOL_EXIT_USAGE : 0;
 }
@@ -167,6 +176,7 @@ static int rp_discover(struct rp_opts *o)
 		rp_find(o->zones, o->path, "zones.csv");
 		rp_find(o->bend, o->path, "snap/buddyinfo.end");
 		rp_find(o->sysctl, o->path, "snap/vm_sysctl.txt");
+		rp_find(o->ptend, o->path, "snap/pagetypeinfo.end");
 	}
 	if (o->machine_from)
 		snprintf(o->zoneinfo, RP_PATH_MAX, "%s", o->machine_from);
@@ -216,6 +226,9 @@ static int rp_run(struct replay *rp, struct trace_reader *rd)
 		rp_event(rp, &ev);
 		series_step(rp->series, rp->s.events);
 	}
+	if (rp->ls)
+		ls_finish(rp);
+	rp->s.validate = pz_validate(rp->pz); /* the forced state is a valid one */
 	rp->s.seconds = rp_now(CLOCK_MONOTONIC) - t0;
 	rp->s.cpu_seconds = rp_now(CLOCK_PROCESS_CPUTIME_ID) - c0;
 	if (rc == 0 && rp->s.events == 0) {
@@ -226,17 +239,44 @@ static int rp_run(struct replay *rp, struct trace_reader *rd)
 	return rc;
 }
 
+/* The kernel's knobs, the tracking, the start state, the labels, and the
+ * lockstep state. Returns 0 or -1 (printed). */
+static int rp_setup(const struct rp_opts *o, pz_t *pz, struct replay *rp, struct trace_reader *rd)
+{
+	int knobs = 0;
+
+	if (!o->computed && o->zones[0] && (knobs = rp_kernel_knobs(pz, o->zones)) < 0)
+		return -1;
+	if (rp_init(rp, pz, rd))
+		return tool_error("out of memory tracking %s", o->trace), -1;
+	rp->s.kernel_knobs = knobs;
+	if (rp_start_state(rp, o->initial[0] ? o->initial : NULL))
+		return -1;
+	if (o->is_dir && rp_pageblock_labels(rp, o->trace))
+		return -1;
+	if (!o->lockstep)
+		return 0;
+	if (rp->nr_cpus > RP_MAX_CPUS)
+		return tool_error("--lockstep follows at most %d CPUs", RP_MAX_CPUS), -1;
+	rp->ls = calloc(1, sizeof(*rp->ls));
+	if (!rp->ls)
+		return tool_error("out of memory"), -1;
+	return ls_init(rp) ? tool_error("cannot set the per-CPU sizes"), -1 : 0;
+}
+
 /* The instance, its start state, the replay and the report. */
 static int rp_on(const struct rp_opts *o, const struct tool_machine *m, struct trace_reader *rd)
 {
 	struct pz_platform plat = *pz_host_platform();
 	struct pz_config cfg;
 	struct replay rp;
-	struct rp_files files = {o->trace, o->zoneinfo, o->initial, o->zones, o->bend, m->source};
+	struct rp_files files = {o->trace, o->zoneinfo, o->initial, o->zones,
+				 o->bend,  o->ptend,	m->source};
 	pz_t *pz;
 	int rc;
 
 	memset(&cfg, 0, sizeof(cfg));
+	memset(&rp, 0, sizeof(rp));
 	plat.ctx = &rp;
 	plat.trace = rp_trace_sink;
 	plat.wake_kswapd = NULL; /* ctx is the replay's: no host kswapd threads */
@@ -250,7 +290,7 @@ static int rp_on(const struct rp_opts *o, const struct tool_machine *m, struct t
 		tool_error("cannot build the machine (%s): %s", m->source, pz_strerror(rc));
 		return TOOL_EXIT_FAIL;
 	}
-	rc = rp_init(&rp, pz, rd) || rp_start_state(&rp, o->initial[0] ? o->initial : NULL);
+	rc = rp_setup(o, pz, &rp, rd);
 	if (!rc && rp_pics_start(&rp, &o->pic, o->profile))
 		rc = TOOL_EXIT_USAGE; /* a file named by the user cannot be written */
 	else if (!rc)
@@ -261,6 +301,7 @@ static int rp_on(const struct rp_opts *o, const struct tool_machine *m, struct t
 		rp_report_text(&rp, &files, stdout);
 	if (rc != TOOL_EXIT_USAGE && rp_pics_end(&rp, &o->pic, o->profile, !rc, stdout))
 		rc = -1;
+	free(rp.ls);
 	rp_fini(&rp);
 	pz_host_destroy(pz);
 	return rc == TOOL_EXIT_USAGE ? rc : rc ? TOOL_EXIT_FAIL : 0;

@@ -9,6 +9,8 @@
 
 #include "trace.h"
 
+struct json_object;
+
 #define RP_MAX_PHASES	 64
 #define RP_PHASE_NAMELEN 48
 
@@ -34,7 +36,47 @@ struct rp_stats {
 	uint64_t gfp_mt_mismatch, gfp_mt_first_line; /* parsed gfp vs printed migratetype */
 	uint64_t pages_entering;		     /* frees of pre-trace pages (rule 6) */
 	uint64_t start_kernel_free, start_not_managed, start_free_here;
+	uint64_t blocks_labelled;    /* pageblocks labelled from the trace before the start */
+	int kernel_knobs;	     /* zones whose watermarks and pcp sizes are the kernel's */
+	int validate;		     /* pz_validate at the end: problems found */
 	double seconds, cpu_seconds; /* wall clock and process CPU time of the loop */
+};
+
+/* Lockstep agreement over n scored allocations (replay_lockstep.c). */
+struct rp_agree {
+	uint64_t n, zone, mt, pfn;
+	uint64_t refill_cases, refill_same; /* either side refilled; same block count */
+};
+
+#define RP_MAX_CPUS  64
+#define RP_NR_ROWS   5 /* order 0, 1-3, 4-8, >= 9, vmap */
+#define RP_NR_SRC    6 /* enum pz_probe_source */
+#define RP_NR_WHERE  4 /* where the kernel's block was here: used, buddy, pcp, unmanaged */
+#define RP_LABELQ    256
+#define RP_STALE_MAX 8192
+
+struct rp_block {
+	uint64_t pfn;
+	int8_t mt, order;
+};
+
+struct rp_lockstep {
+	struct rp_agree row[RP_NR_ROWS];
+	struct rp_agree phase[RP_MAX_PHASES];
+	uint64_t cat[RP_NR_SRC][RP_NR_WHERE]; /* pfn disagreements: probe source x where */
+	uint64_t forced_busy, relabelled, refill_moved, refill_missing, drain_moved, drain_missing;
+	uint64_t kernel_failed, kernel_failed_probe_ok, stale_dropped;
+	uint64_t stale[RP_STALE_MAX];
+	uint64_t drain_cases, drain_same, drain_here_only, drain_kernel_only, drain_unattached;
+	/* the per-CPU sizes pagezone's own flush rule uses (the kernel's
+	 * recorded ones by default): pagezone's lists never flush by
+	 * themselves in lockstep, the kernel's drains are followed instead */
+	unsigned high[PZ_NR_ZONE_TYPES], batch[PZ_NR_ZONE_TYPES];
+	uint32_t k_refill[RP_MAX_CPUS], k_drain[RP_MAX_CPUS], h_drain[RP_MAX_CPUS];
+	bool free_pending[RP_MAX_CPUS], after_extfrag[RP_MAX_CPUS];
+	unsigned nq[RP_MAX_CPUS], nrq[RP_MAX_CPUS];
+	struct rp_block q[RP_MAX_CPUS][RP_LABELQ];  /* labels to apply after the probe */
+	struct rp_block rq[RP_MAX_CPUS][RP_LABELQ]; /* refill blocks likewise */
 };
 
 struct replay {
@@ -48,9 +90,10 @@ struct replay {
 	struct rp_stats s;
 	struct rp_phase phases[RP_MAX_PHASES];
 	unsigned nr_phases;
-	unsigned phase;	       /* the current one */
-	struct series *series; /* --every / --series / --plot (replay_pictures.c) */
-	FILE *map_svg;	       /* --map-svg */
+	unsigned phase;		/* the current one */
+	struct series *series;	/* --every / --series / --plot (replay_pictures.c) */
+	FILE *map_svg;		/* --map-svg */
+	struct rp_lockstep *ls; /* NULL: free-running */
 };
 
 /* ---- replay.c ---- */
@@ -84,11 +127,35 @@ int rp_pics_start(struct replay *rp, const struct pic_opts *o, enum pz_profile p
 int rp_pics_end(struct replay *rp, const struct pic_opts *o, enum pz_profile profile, int ok,
 		FILE *text);
 
+/* ---- replay_setup.c ---- */
+/* The kernel's watermarks and pcp sizes from zones.csv; returns the zones
+ * set, or -1 (printed). */
+int rp_kernel_knobs(pz_t *pz, const char *zones_csv);
+/* Labels pageblocks with the first type the trace shows; 0 or -1. */
+int rp_pageblock_labels(struct replay *rp, const char *trace);
+
+/* ---- replay_lockstep.c ---- */
+pz_page_t *ls_alloc(struct replay *rp, unsigned cpu, pz_gfp_t gfp, unsigned order, int64_t k,
+		    bool vmap);
+pz_page_t *ls_isolate(struct replay *rp, uint64_t k, unsigned order);
+void ls_kernel_event(struct replay *rp, const struct tr_event *ev);
+int ls_init(struct replay *rp);
+void ls_free_begin(struct replay *rp, unsigned cpu, int64_t pfn, unsigned order);
+void ls_finish(struct replay *rp);
+const char *rp_src_name(unsigned i);
+const char *rp_where_name(unsigned i);
+const char *rp_row_name(unsigned i);
+
 /* ---- replay_report.c ---- */
 struct rp_files {
 	const char *trace, *zoneinfo, *initial_free, *zones_csv, *buddyinfo_end;
+	const char *pagetypeinfo_end;
 	const char *machine; /* where the machine came from */
 };
+/* ---- replay_lsreport.c ---- */
+void rp_text_lockstep(const struct replay *rp, FILE *out);
+struct json_object *rp_json_lockstep(const struct replay *rp);
+
 void rp_report_text(struct replay *rp, const struct rp_files *f, FILE *out);
 int rp_report_json(struct replay *rp, const struct rp_files *f, FILE *out);
 

@@ -66,7 +66,8 @@ static void rp_free_block(struct replay *rp, uint64_t k, uint64_t line)
 static void rp_free_untracked(struct replay *rp, uint64_t p, uint64_t line)
 {
 	if (rp->pre[p]) {
-		pz_free_pages(rp->pz, pz_pfn_to_page(rp->pz, p), 0);
+		/* entering the allocator: the kernel's __free_pages_core */
+		pz_free_pages_to_buddy(rp->pz, pz_pfn_to_page(rp->pz, p), 0);
 		rp->pre[p] = 0;
 		rp->s.pages_entering++;
 	} else if (pz_pfn_state(rp->pz, p) == PZ_PAGE_STATE_INVALID) {
@@ -148,6 +149,8 @@ static void rp_phase_alloc(struct replay *rp, const struct tr_event *ev, bool he
 
 static void rp_alloc(struct replay *rp, const struct tr_event *ev)
 {
+	/* the simulated machine has no memory behind its pages to zero */
+	pz_gfp_t gfp = ev->gfp & ~(pz_gfp_t)PZ__GFP_ZERO;
 	uint64_t n = 1ull << ev->order;
 	pz_page_t *p;
 
@@ -160,7 +163,10 @@ static void rp_alloc(struct replay *rp, const struct tr_event *ev)
 		rp->s.gfp_mt_first_line = ev->line;
 	if (ev->pfn >= 0)
 		rp_prepare(rp, (uint64_t)ev->pfn, n, ev->line);
-	p = pz_alloc_pages(rp->pz, ev->gfp | PZ__GFP_NOWARN, ev->order);
+	if (rp->ls)
+		p = ls_alloc(rp, ev->cpu, gfp, ev->order, ev->pfn, false);
+	else
+		p = pz_alloc_pages(rp->pz, gfp | PZ__GFP_NOWARN, ev->order);
 	rp_phase_alloc(rp, ev, p != NULL);
 	if (ev->pfn < 0) {
 		if (p)
@@ -175,7 +181,7 @@ static void rp_alloc(struct replay *rp, const struct tr_event *ev)
 		return;
 	}
 	rp_map(rp, (uint64_t)ev->pfn, ev->order, pz_page_to_pfn(rp->pz, p),
-	       (ev->gfp & PZ__GFP_COMP) && ev->order ? RP_ST_COMP : 0);
+	       (gfp & PZ__GFP_COMP) && ev->order ? RP_ST_COMP : 0);
 }
 
 /* Compaction's free scanner took a free block; its pages return one by
@@ -190,7 +196,8 @@ static void rp_isolate(struct replay *rp, const struct tr_event *ev)
 		return;
 	}
 	rp_prepare(rp, k, n, ev->line);
-	p = pz_alloc_pages(rp->pz, RP_ISOLATE_GFP, ev->order);
+	p = rp->ls ? ls_isolate(rp, k, ev->order)
+		   : pz_alloc_pages(rp->pz, RP_ISOLATE_GFP, ev->order);
 	if (!p) {
 		rp->s.failed_here_ok_there++;
 		rp_map(rp, k, ev->order, 0, RP_ST_FAILED);
@@ -216,7 +223,8 @@ static void rp_vmap(struct replay *rp, const struct tr_event *ev)
 		}
 		if (rp->st[k] != RP_ST_NONE || rp->pre[k])
 			continue;
-		p = pz_alloc_pages(rp->pz, RP_VMAP_GFP, 0);
+		p = rp->ls ? ls_alloc(rp, ev->cpu, RP_VMAP_GFP, 0, (int64_t)k, true)
+			   : pz_alloc_pages(rp->pz, RP_VMAP_GFP, 0);
 		rp->s.allocs++;
 		if (!p)
 			rp->s.failed_here_ok_there++;
@@ -271,6 +279,8 @@ void rp_event(struct replay *rp, const struct tr_event *ev)
 		rp_alloc(rp, ev);
 		break;
 	case TR_FREE:
+		if (rp->ls)
+			ls_free_begin(rp, ev->cpu, ev->pfn, ev->order);
 		rp_free(rp, ev);
 		break;
 	case TR_ISOLATE:
@@ -283,6 +293,8 @@ void rp_event(struct replay *rp, const struct tr_event *ev)
 		rp_marker(rp, ev);
 		break;
 	default: /* buddy level, fallbacks, batched frees: compared by count */
+		if (rp->ls)
+			ls_kernel_event(rp, ev);
 		break;
 	}
 }

@@ -99,13 +99,14 @@ static void rp_text_skips(const struct replay *rp, FILE *out)
 	}
 }
 
-/* Buddyinfo lines of pagezone and of the kernel, zone by zone. */
-static void rp_text_buddyinfo(struct replay *rp, const char *end_path, FILE *out)
+/* A report of pagezone's and the kernel's end snapshot, line by line. */
+static void rp_text_side(struct replay *rp, size_t (*fn)(pz_t *, char *, size_t), const char *what,
+			 const char *end_path, FILE *out)
 {
-	char *here = report_text(rp->pz, pz_report_buddyinfo), *there = rp_slurp(end_path);
+	char *here = report_text(rp->pz, fn), *there = rp_slurp(end_path);
 	char *a = here, *b = there;
 
-	fprintf(out, "\nfinal buddyinfo: pagezone, then the kernel (%s)\n",
+	fprintf(out, "\nfinal %s: pagezone, then the kernel (%s)\n", what,
 		there ? end_path : "no end snapshot");
 	while ((a && *a) || (b && *b)) {
 		size_t na = a ? strcspn(a, "\n") : 0, nb = b ? strcspn(b, "\n") : 0;
@@ -125,8 +126,8 @@ void rp_report_text(struct replay *rp, const struct rp_files *f, FILE *out)
 {
 	const struct rp_stats *s = &rp->s;
 
-	fprintf(out, "replay: %s (%s), free-running\n", f->trace,
-		rp->rd->csv ? "CSV" : "ftrace text");
+	fprintf(out, "replay: %s (%s), %s\n", f->trace, rp->rd->csv ? "CSV" : "ftrace text",
+		rp->ls ? "lockstep" : "free-running");
 	fprintf(out, "machine: %s (CPUs from %s), %u cpu(s), %llu pfns tracked\n", f->machine,
 		f->zoneinfo, rp->nr_cpus, (unsigned long long)rp->npfn);
 	fprintf(out,
@@ -145,6 +146,11 @@ void rp_report_text(struct replay *rp, const struct rp_files *f, FILE *out)
 		"here but failed in the kernel (%llu failed in both)\n",
 		(unsigned long long)s->failed_here_ok_there,
 		(unsigned long long)s->ok_here_failed_there, (unsigned long long)s->failed_both);
+	fprintf(out,
+		"settings: %d zone(s) with the kernel's watermarks and per-CPU sizes, %llu "
+		"pageblock(s) labelled from the trace before the first event; pz_validate at "
+		"the end: %d problem(s)\n",
+		s->kernel_knobs, (unsigned long long)s->blocks_labelled, s->validate);
 	fprintf(out, "pages entering the allocator (frees of pages held before the trace): %llu\n",
 		(unsigned long long)s->pages_entering);
 	fprintf(out,
@@ -154,7 +160,11 @@ void rp_report_text(struct replay *rp, const struct rp_files *f, FILE *out)
 	rp_text_counts(rp, out);
 	rp_text_phases(rp, out);
 	rp_text_skips(rp, out);
-	rp_text_buddyinfo(rp, f->buddyinfo_end, out);
+	if (rp->ls)
+		rp_text_lockstep(rp, out);
+	rp_text_side(rp, pz_report_buddyinfo, "buddyinfo", f->buddyinfo_end, out);
+	if (!rp->ls)
+		rp_text_side(rp, pz_report_pagetypeinfo, "pagetypeinfo", f->pagetypeinfo_end, out);
 }
 
 static void jset_u64(struct json_object *o, const char *key, uint64_t v)
@@ -238,6 +248,9 @@ static void rp_json_totals(struct json_object *j, const struct replay *rp)
 	jset_u64(j, "start_kernel_free_pages", s->start_kernel_free);
 	jset_u64(j, "start_free_here", s->start_free_here);
 	jset_u64(j, "start_not_managed_here", s->start_not_managed);
+	jset_u64(j, "pageblocks_labelled_from_trace", s->blocks_labelled);
+	json_object_object_add(j, "kernel_watermark_zones", json_object_new_int(s->kernel_knobs));
+	json_object_object_add(j, "validate_problems", json_object_new_int(s->validate));
 	jset_u64(j, "unparsed_lines", tr_unparsed(rp->rd));
 }
 
@@ -245,11 +258,14 @@ int rp_report_json(struct replay *rp, const struct rp_files *f, FILE *out)
 {
 	struct json_object *j = json_object_new_object();
 	char *here = report_text(rp->pz, pz_report_buddyinfo), *there = rp_slurp(f->buddyinfo_end);
+	char *pt_here = report_text(rp->pz, pz_report_pagetypeinfo);
+	char *pt_there = rp_slurp(f->pagetypeinfo_end);
 	int rc;
 
 	json_object_object_add(j, "trace", json_object_new_string(f->trace));
 	json_object_object_add(j, "format", json_object_new_string(rp->rd->csv ? "csv" : "text"));
-	json_object_object_add(j, "mode", json_object_new_string("free-running"));
+	json_object_object_add(j, "mode",
+			       json_object_new_string(rp->ls ? "lockstep" : "free-running"));
 	json_object_object_add(j, "zoneinfo", json_object_new_string(f->zoneinfo));
 	json_object_object_add(j, "machine", json_object_new_string(f->machine));
 	rp_json_totals(j, rp);
@@ -258,11 +274,19 @@ int rp_report_json(struct replay *rp, const struct rp_files *f, FILE *out)
 	json_object_object_add(j, "skipped", rp_json_skips(rp->rd));
 	json_object_object_add(j, "buddyinfo_pagezone", json_object_new_string(here ? here : ""));
 	json_object_object_add(j, "buddyinfo_kernel", there ? json_object_new_string(there) : NULL);
+	json_object_object_add(j, "pagetypeinfo_pagezone",
+			       json_object_new_string(pt_here ? pt_here : ""));
+	json_object_object_add(j, "pagetypeinfo_kernel",
+			       pt_there ? json_object_new_string(pt_there) : NULL);
+	if (rp->ls)
+		json_object_object_add(j, "lockstep", rp_json_lockstep(rp));
 	rc = fprintf(out, "%s\n",
 		     json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
 							       JSON_C_TO_STRING_NOSLASHESCAPE)) < 0;
 	json_object_put(j);
 	free(here);
 	free(there);
+	free(pt_here);
+	free(pt_there);
 	return rc ? -1 : 0;
 }

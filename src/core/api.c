@@ -28,6 +28,8 @@ const char *pz_strerror(int err)
 		return "no such node or zone";
 	case PZ_ENOSPC:
 		return "buffer too small";
+	case PZ_EBUSY:
+		return "a page the call needs is not free";
 	default:
 		return "unknown error";
 	}

@@ -202,8 +202,10 @@ void pz_free_pages_ok(struct pz *pz, struct pz_page *p, unsigned order, unsigned
 	pz_unlock(&z->lock);
 }
 
+/* direct: to the buddy lists even for an order with a per-CPU list (memory
+ * entering the allocator, pz_free_pages_to_buddy). */
 static int free_block(struct pz *pz, struct pz_page *p, unsigned order, bool cold, bool batched,
-		      struct pz_tbuf *t)
+		      bool direct, struct pz_tbuf *t)
 {
 	unsigned cpu = pz_this_cpu(pz);
 	bool last = false;
@@ -223,7 +225,7 @@ static int free_block(struct pz *pz, struct pz_page *p, unsigned order, bool col
 	/* reclaim_state: a shrinker's free counts once it reaches the lists */
 	if (pz_unlikely(atomic_load_explicit(&pz->fast_off, memory_order_relaxed) & PZ_OFF_RECLAIM))
 		pz_reclaim_note_free(pz, (uint64_t)1 << order);
-	if (pz_pcp_level(pz, order) < 0) {
+	if (direct || pz_pcp_level(pz, order) < 0) {
 		pz_free_pages_ok(pz, p, order, cpu);
 		return 0;
 	}
@@ -232,8 +234,8 @@ static int free_block(struct pz *pz, struct pz_page *p, unsigned order, bool col
 	return 0;
 }
 
-int pz_free_pages_internal(struct pz *pz, struct pz_page *p, unsigned order, bool cold,
-			   bool batched)
+static int free_traced(struct pz *pz, struct pz_page *p, unsigned order, bool cold, bool batched,
+		       bool direct)
 {
 	int rc;
 
@@ -242,11 +244,22 @@ int pz_free_pages_internal(struct pz *pz, struct pz_page *p, unsigned order, boo
 
 		tb.n = 0;
 		tb.cpu = 0;
-		rc = free_block(pz, p, order, cold, batched, &tb);
+		rc = free_block(pz, p, order, cold, batched, direct, &tb);
 		pz_trace_flush(pz, &tb);
 		return rc;
 	}
-	return free_block(pz, p, order, cold, batched, (struct pz_tbuf *)0);
+	return free_block(pz, p, order, cold, batched, direct, (struct pz_tbuf *)0);
+}
+
+int pz_free_pages_internal(struct pz *pz, struct pz_page *p, unsigned order, bool cold,
+			   bool batched)
+{
+	return free_traced(pz, p, order, cold, batched, false);
+}
+
+int pz_free_direct_internal(struct pz *pz, struct pz_page *p, unsigned order)
+{
+	return free_traced(pz, p, order, false, false, true);
 }
 
 /* The whole of it: what free_block does for such a block, with the pcp

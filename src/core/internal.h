@@ -269,6 +269,8 @@ bool pz_unreserve_highatomic(struct pz *pz, const struct pz_alloc_ctx *ac, bool 
 struct pz_page *pz_tail_head(const struct pz *pz, const struct pz_page *p);
 int pz_free_pages_internal(struct pz *pz, struct pz_page *p, unsigned order, bool cold,
 			   bool batched);
+/* A free straight to the buddy lists (pz_free_pages_to_buddy, place.c). */
+int pz_free_direct_internal(struct pz *pz, struct pz_page *p, unsigned order);
 void pz_free_pages_ok(struct pz *pz, struct pz_page *p, unsigned order, unsigned cpu);
 void pz_poison_block(struct pz *pz, struct pz_page *p, uint64_t n);
 

@@ -1,0 +1,329 @@
+/*
+ * replay_lockstep.c - `pagezone replay --lockstep`: before each allocation
+ * pagezone says what it would hand out (pz_alloc_probe: zone, pageblock
+ * label, pfn, whether its per-CPU list would refill and by how much), then
+ * the state is forced to the kernel's, so that one disagreement does not
+ * cause the next.
+ *
+ * Forcing follows the kernel's buddy-level events, not pagezone's rules:
+ *   mm_page_alloc / vmap / isolate   the kernel's block is taken with
+ *                                    pz_alloc_at_pfn wherever it is here
+ *   zone_locked, percpu_refill=1     the block moves from the buddy lists
+ *                                    to the tail of that CPU's list
+ *   mm_page_pcpu_drain               the block moves from whichever
+ *                                    per-CPU list holds it to the buddy lists
+ *   zone_locked / extfrag            pageblock labels (the list a block came
+ *                                    from; a steal's new owner)
+ * The events of one allocation come before its mm_page_alloc, so refills
+ * and labels are queued per CPU and applied after that CPU's next
+ * allocation has been probed. pagezone's per-CPU lists never flush by
+ * themselves here (their high is set out of reach); a free's drain is
+ * predicted with pagezone's flush rule - a count reaching high flushes
+ * batch pages - from the sizes the replay runs with, and compared with the
+ * kernel's pcpu_drain events that follow the free on its CPU.
+ *
+ * The map of replay.c stays the identity (kernel pfn K is pagezone pfn K).
+ */
+#include "replay.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const rp_src_names[RP_NR_SRC] = {
+	"slow path (no zone above LOW)",
+	"per-CPU list head",
+	"per-CPU refill",
+	"buddy, own type",
+	"fallback",
+	"CMA/reserve",
+};
+static const char *const rp_where_names[RP_NR_WHERE] = {
+	"in use here",
+	"in the buddy lists",
+	"on a per-CPU list",
+	"not managed here",
+};
+static const char *const rp_row_names[RP_NR_ROWS] = {
+	"mm_page_alloc order 0",    "mm_page_alloc order 1-3",	"mm_page_alloc order 4-8",
+	"mm_page_alloc order >= 9", "vmap_page (bulk order 0)",
+};
+
+const char *rp_src_name(unsigned i)
+{
+	return i < RP_NR_SRC ? rp_src_names[i] : "?";
+}
+const char *rp_where_name(unsigned i)
+{
+	return i < RP_NR_WHERE ? rp_where_names[i] : "?";
+}
+const char *rp_row_name(unsigned i)
+{
+	return i < RP_NR_ROWS ? rp_row_names[i] : "?";
+}
+
+static unsigned rp_row_of(unsigned order, bool vmap)
+{
+	if (vmap)
+		return 4;
+	return order == 0 ? 0 : order <= 3 ? 1 : order < 9 ? 2 : 3;
+}
+
+static unsigned rp_where(struct replay *rp, uint64_t k)
+{
+	switch (pz_pfn_state(rp->pz, k)) {
+	case PZ_PAGE_STATE_FREE:
+		return 1;
+	case PZ_PAGE_STATE_PCP:
+		return 2;
+	case PZ_PAGE_STATE_INVALID:
+	case PZ_PAGE_STATE_RESERVED:
+		return 3;
+	default:
+		return 0;
+	}
+}
+
+/* Applies the labels queued on cpu (see the essay). */
+static void ls_apply_labels(struct replay *rp, unsigned cpu)
+{
+	struct rp_lockstep *ls = rp->ls;
+
+	for (unsigned i = 0; i < ls->nq[cpu]; i++) {
+		uint64_t pfn = ls->q[cpu][i].pfn;
+		int mt = ls->q[cpu][i].mt;
+
+		if (pz_pageblock_migratetype(rp->pz, pfn) != mt &&
+		    pz_set_pageblock_migratetype(rp->pz, pfn, (enum pz_migratetype)mt) == 0)
+			ls->relabelled++;
+	}
+	ls->nq[cpu] = 0;
+}
+
+static void ls_queue_label(struct replay *rp, unsigned cpu, int64_t pfn, int mt)
+{
+	struct rp_lockstep *ls = rp->ls;
+
+	if (pfn < 0 || mt < 0 || mt >= PZ_MT_PCPTYPES)
+		return;
+	if (ls->nq[cpu] == RP_LABELQ)
+		ls_apply_labels(rp, cpu);
+	ls->q[cpu][ls->nq[cpu]].pfn = (uint64_t)pfn;
+	ls->q[cpu][ls->nq[cpu]++].mt = (int8_t)mt;
+}
+
+/* Moves the free block [pfn, pfn + 2^order) to cpu's per-CPU list (tail)
+ * or, cpu < 0, to the buddy lists. Returns false when it is not free. */
+static bool ls_move(struct replay *rp, uint64_t pfn, unsigned order, int cpu)
+{
+	pz_page_t *p;
+
+	if (pz_alloc_at_pfn(rp->pz, pfn, order, 0, &p))
+		return false;
+	if (cpu < 0) {
+		pz_free_pages_to_buddy(rp->pz, p, order);
+	} else {
+		pz_host_set_cpu(cpu);
+		pz_free_pages_cold(rp->pz, p, order, 1);
+	}
+	return true;
+}
+
+/* The kernel refills a list only when it is empty: blocks this CPU's list
+ * still holds here are stale (the kernel put them elsewhere) and go back
+ * to the buddy lists, where pz_alloc_at_pfn finds them if needed. */
+static void ls_drop_stale(struct replay *rp, unsigned cpu, const struct rp_block *b)
+{
+	pz_page_t *pg = pz_pfn_to_page(rp->pz, b->pfn);
+	int zt = pg ? pz_page_zonenum(rp->pz, pg) : -1;
+	int64_t n;
+
+	if (zt < 0 || b->mt < 0 || b->mt >= PZ_MT_PCPTYPES)
+		return;
+	n = pz_pcp_list_pfns(rp->pz, pz_page_to_nid(rp->pz, pg), (enum pz_zone_type)zt, cpu,
+			     (unsigned)b->order, (enum pz_migratetype)b->mt, rp->ls->stale,
+			     RP_STALE_MAX);
+	for (int64_t i = 0; i < n && i < RP_STALE_MAX; i++)
+		rp->ls->stale_dropped += ls_move(rp, rp->ls->stale[i], (unsigned)b->order, -1);
+}
+
+static void ls_apply_refills(struct replay *rp, unsigned cpu)
+{
+	struct rp_lockstep *ls = rp->ls;
+
+	if (ls->nrq[cpu])
+		ls_drop_stale(rp, cpu, &ls->rq[cpu][0]);
+
+	for (unsigned i = 0; i < ls->nrq[cpu]; i++) {
+		if (ls_move(rp, ls->rq[cpu][i].pfn, (unsigned)ls->rq[cpu][i].order, (int)cpu))
+			ls->refill_moved++;
+		else
+			ls->refill_missing++;
+	}
+	ls->nrq[cpu] = 0;
+	pz_host_set_cpu((int)cpu);
+}
+
+/* The kernel's drains after this CPU's last free against pagezone's. */
+static void ls_settle_drain(struct rp_lockstep *ls, unsigned cpu)
+{
+	if (ls->free_pending[cpu] && (ls->k_drain[cpu] || ls->h_drain[cpu])) {
+		ls->drain_cases++;
+		ls->drain_same += ls->k_drain[cpu] == ls->h_drain[cpu];
+		ls->drain_here_only += ls->k_drain[cpu] == 0;
+		ls->drain_kernel_only += ls->h_drain[cpu] == 0;
+	} else if (!ls->free_pending[cpu] && ls->k_drain[cpu]) {
+		ls->drain_unattached++; /* vmstat's remote drain, drain_all_pages */
+	}
+	ls->free_pending[cpu] = false;
+	ls->k_drain[cpu] = ls->h_drain[cpu] = 0;
+}
+
+/* Buddy-level and fallback events: counted per CPU, labels queued. */
+void ls_kernel_event(struct replay *rp, const struct tr_event *ev)
+{
+	struct rp_lockstep *ls = rp->ls;
+	unsigned c = ev->cpu;
+
+	if (ev->kind == TR_PCPU_DRAIN) {
+		ls->k_drain[c] += 1u << ev->order;
+		ls_queue_label(rp, c, ev->pfn, ev->migratetype); /* the label at its free */
+		ls_apply_labels(rp, c);
+		if (ev->pfn >= 0 && pz_pfn_state(rp->pz, (uint64_t)ev->pfn) == PZ_PAGE_STATE_PCP &&
+		    ls_move(rp, (uint64_t)ev->pfn, ev->order, -1))
+			ls->drain_moved++;
+		else
+			ls->drain_missing++;
+		pz_host_set_cpu((int)c);
+	} else if (ev->kind == TR_ZONE_LOCKED) {
+		if (ev->percpu_refill > 0 && ev->pfn >= 0) {
+			ls->k_refill[c]++;
+			if (ls->nrq[c] == RP_LABELQ)
+				ls_apply_refills(rp, c);
+			ls->rq[c][ls->nrq[c]].pfn = (uint64_t)ev->pfn;
+			ls->rq[c][ls->nrq[c]].mt = (int8_t)ev->migratetype;
+			ls->rq[c][ls->nrq[c]++].order = (int8_t)ev->order;
+		}
+		if (!ls->after_extfrag[c])
+			ls_queue_label(rp, c, ev->pfn, ev->migratetype);
+	} else if (ev->kind == TR_EXTFRAG) {
+		ls->after_extfrag[c] = true;
+		if (ev->change_ownership > 0)
+			ls_queue_label(rp, c, ev->pfn, ev->alloc_mt);
+	}
+}
+
+static void ls_score(struct rp_agree *a, const struct pz_alloc_choice *c, uint64_t k, int kzone,
+		     int kmt, unsigned krefill)
+{
+	bool refill_here = c->source == PZ_PROBE_PCP_REFILL;
+
+	a->n++;
+	a->zone += c->source != PZ_PROBE_NONE && (int)c->zone == kzone;
+	a->mt += c->block_mt == kmt;
+	a->pfn += c->pfn == (int64_t)k;
+	if (refill_here || krefill) {
+		a->refill_cases++;
+		a->refill_same += refill_here && c->refill_blocks == krefill;
+	}
+}
+
+/* One allocation of the kernel's block k (or a failed one, k < 0). */
+pz_page_t *ls_alloc(struct replay *rp, unsigned cpu, pz_gfp_t gfp, unsigned order, int64_t k,
+		    bool vmap)
+{
+	struct rp_lockstep *ls = rp->ls;
+	unsigned row = rp_row_of(order, vmap);
+	struct pz_alloc_choice c;
+	pz_page_t *p = NULL;
+	int kzone, kmt;
+
+	ls_settle_drain(ls, cpu);
+	if (pz_alloc_probe(rp->pz, gfp, order, &c))
+		c.source = PZ_PROBE_NONE;
+	if (k < 0) {
+		ls->kernel_failed++;
+		ls->kernel_failed_probe_ok += c.source != PZ_PROBE_NONE;
+		ls->k_refill[cpu] = 0;
+		ls->after_extfrag[cpu] = false;
+		ls_apply_labels(rp, cpu);
+		ls_apply_refills(rp, cpu);
+		return NULL;
+	}
+	kzone = pz_page_zonenum(rp->pz, pz_pfn_to_page(rp->pz, (uint64_t)k));
+	kmt = pz_pageblock_migratetype(rp->pz, (uint64_t)k);
+	ls_score(&ls->row[row], &c, (uint64_t)k, kzone, kmt, ls->k_refill[cpu]);
+	ls_score(&ls->phase[rp->phase], &c, (uint64_t)k, kzone, kmt, ls->k_refill[cpu]);
+	if (c.pfn != k)
+		ls->cat[c.source < RP_NR_SRC ? c.source : 0][rp_where(rp, (uint64_t)k)]++;
+	ls->k_refill[cpu] = 0;
+	ls->after_extfrag[cpu] = false;
+	ls_apply_labels(rp, cpu);
+	ls_apply_refills(rp, cpu);
+	if (pz_alloc_at_pfn(rp->pz, (uint64_t)k, order, gfp, &p)) {
+		ls->forced_busy++;
+		return NULL;
+	}
+	return p;
+}
+
+/* The orders with a per-CPU list (6.1: 0-3 and the pageblock order). */
+static bool ls_pcp_order(const struct replay *rp, unsigned order)
+{
+	if (pz_profile(rp->pz) != PZ_PROFILE_LINUX_6_1)
+		return order == 0;
+	return order <= 3 || order == pz_pageblock_order(rp->pz);
+}
+
+/* A free on this CPU: pagezone's flush rule predicts its drain. */
+void ls_free_begin(struct replay *rp, unsigned cpu, int64_t pfn, unsigned order)
+{
+	struct rp_lockstep *ls = rp->ls;
+	pz_page_t *pg = pfn >= 0 ? pz_pfn_to_page(rp->pz, (uint64_t)pfn) : NULL;
+	struct pz_pcp_info pi;
+	int zt;
+
+	ls_settle_drain(ls, cpu);
+	ls->free_pending[cpu] = true;
+	if (!pg || !ls_pcp_order(rp, order) || (zt = pz_page_zonenum(rp->pz, pg)) < 0 ||
+	    pz_pcp_info(rp->pz, pz_page_to_nid(rp->pz, pg), (enum pz_zone_type)zt, cpu, &pi))
+		return;
+	pi.count += 1u << order;
+	if (pi.count >= ls->high[zt])
+		ls->h_drain[cpu] = pi.count < ls->batch[zt] ? pi.count : ls->batch[zt];
+}
+
+/* The per-CPU sizes of each zone (CPU 0's) are kept for the prediction,
+ * and the lists' own high is put out of reach. Returns 0 or -1. */
+int ls_init(struct replay *rp)
+{
+	for (int t = 0; t < PZ_NR_ZONE_TYPES; t++) {
+		struct pz_pcp_info pi;
+
+		for (unsigned n = 0; n < pz_nr_nodes(rp->pz); n++) {
+			if (pz_pcp_info(rp->pz, (int)n, (enum pz_zone_type)t, 0, &pi))
+				continue;
+			rp->ls->high[t] = pi.high;
+			rp->ls->batch[t] = pi.batch;
+			if (pz_zone_set_pcp(rp->pz, (int)n, (enum pz_zone_type)t, 1u << 30,
+					    pi.batch))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* Compaction's free scanner took the kernel's block: forced, not scored. */
+pz_page_t *ls_isolate(struct replay *rp, uint64_t k, unsigned order)
+{
+	pz_page_t *p = NULL;
+
+	if (pz_alloc_at_pfn(rp->pz, k, order, 0, &p))
+		rp->ls->forced_busy++;
+	return p;
+}
+
+void ls_finish(struct replay *rp)
+{
+	for (unsigned c = 0; c < rp->nr_cpus && c < RP_MAX_CPUS; c++)
+		ls_settle_drain(rp->ls, c);
+}

@@ -1,0 +1,141 @@
+/*
+ * replay_lsreport.c - the lockstep part of a replay's report: agreement
+ * rates per event kind and per phase, per-CPU drain sizes, and every pfn
+ * disagreement by category (what pagezone would have done x where the
+ * kernel's block was here), as text and as JSON.
+ */
+#include "replay.h"
+
+#include <json-c/json.h>
+
+static double rp_pct(uint64_t a, uint64_t n)
+{
+	return n ? 100.0 * (double)a / (double)n : 0.0;
+}
+
+static void rp_text_agree(const char *name, const struct rp_agree *a, FILE *out)
+{
+	fprintf(out, "  %-40s %9llu %7.2f %7.2f %7.2f %9llu/%-9llu\n", name,
+		(unsigned long long)a->n, rp_pct(a->zone, a->n), rp_pct(a->mt, a->n),
+		rp_pct(a->pfn, a->n), (unsigned long long)a->refill_same,
+		(unsigned long long)a->refill_cases);
+}
+
+static void rp_text_cats(const struct rp_lockstep *ls, FILE *out)
+{
+	fprintf(out, "\npfn disagreements by category (pagezone would take / the kernel's block "
+		     "was, here):\n");
+	for (unsigned s = 0; s < RP_NR_SRC; s++)
+		for (unsigned w = 0; w < RP_NR_WHERE; w++)
+			if (ls->cat[s][w])
+				fprintf(out, "  %-34s / %-22s %9llu\n", rp_src_name(s),
+					rp_where_name(w), (unsigned long long)ls->cat[s][w]);
+}
+
+void rp_text_lockstep(const struct replay *rp, FILE *out)
+{
+	const struct rp_lockstep *ls = rp->ls;
+
+	fprintf(out,
+		"\nlockstep agreement (%% of allocations; refill: same size / either side "
+		"refilled):\n  %-40s %9s %7s %7s %7s %19s\n",
+		"event kind", "scored", "zone", "blockmt", "pfn", "pcp refill");
+	for (unsigned r = 0; r < RP_NR_ROWS; r++)
+		if (ls->row[r].n)
+			rp_text_agree(rp_row_name(r), &ls->row[r], out);
+	fprintf(out, "by phase:\n");
+	for (unsigned i = 0; i < rp->nr_phases; i++)
+		if (ls->phase[i].n)
+			rp_text_agree(rp->phases[i].name, &ls->phase[i], out);
+	fprintf(out,
+		"per-CPU drains after a free: %llu with a drain on either side, %llu of the same "
+		"size (%llu only here, %llu only in the kernel); %llu kernel drains with no free "
+		"before them on their CPU (vmstat's remote drain, drain_all_pages)\n",
+		(unsigned long long)ls->drain_cases, (unsigned long long)ls->drain_same,
+		(unsigned long long)ls->drain_here_only, (unsigned long long)ls->drain_kernel_only,
+		(unsigned long long)ls->drain_unattached);
+	fprintf(out,
+		"forcing: %llu kernel blocks not free here; per-CPU refills followed %llu (%llu "
+		"blocks not free here), drains followed %llu (%llu blocks on no per-CPU list "
+		"here), %llu stale blocks dropped from lists the kernel refilled; %llu pageblocks "
+		"relabelled from the trace; %llu kernel failures (pagezone would have succeeded "
+		"in %llu)\n",
+		(unsigned long long)ls->forced_busy, (unsigned long long)ls->refill_moved,
+		(unsigned long long)ls->refill_missing, (unsigned long long)ls->drain_moved,
+		(unsigned long long)ls->drain_missing, (unsigned long long)ls->stale_dropped,
+		(unsigned long long)ls->relabelled, (unsigned long long)ls->kernel_failed,
+		(unsigned long long)ls->kernel_failed_probe_ok);
+	rp_text_cats(ls, out);
+}
+
+static void jset(struct json_object *o, const char *key, uint64_t v)
+{
+	json_object_object_add(o, key, json_object_new_uint64(v));
+}
+
+static struct json_object *rp_json_agree(const char *key, const char *name,
+					 const struct rp_agree *a)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, key, json_object_new_string(name));
+	jset(o, "scored", a->n);
+	jset(o, "same_zone", a->zone);
+	jset(o, "same_block_migratetype", a->mt);
+	jset(o, "same_pfn", a->pfn);
+	jset(o, "refill_cases", a->refill_cases);
+	jset(o, "refill_same_size", a->refill_same);
+	json_object_object_add(o, "pfn_agreement", json_object_new_double(rp_pct(a->pfn, a->n)));
+	return o;
+}
+
+static struct json_object *rp_json_cats(const struct rp_lockstep *ls)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (unsigned s = 0; s < RP_NR_SRC; s++)
+		for (unsigned w = 0; w < RP_NR_WHERE; w++) {
+			struct json_object *o;
+
+			if (!ls->cat[s][w])
+				continue;
+			o = json_object_new_object();
+			json_object_object_add(o, "pagezone",
+					       json_object_new_string(rp_src_name(s)));
+			json_object_object_add(o, "kernel_block_here",
+					       json_object_new_string(rp_where_name(w)));
+			jset(o, "count", ls->cat[s][w]);
+			json_object_array_add(a, o);
+		}
+	return a;
+}
+
+struct json_object *rp_json_lockstep(const struct replay *rp)
+{
+	const struct rp_lockstep *ls = rp->ls;
+	struct json_object *j = json_object_new_object(), *k = json_object_new_array();
+	struct json_object *p = json_object_new_array();
+
+	for (unsigned r = 0; r < RP_NR_ROWS; r++)
+		json_object_array_add(k, rp_json_agree("kind", rp_row_name(r), &ls->row[r]));
+	for (unsigned i = 0; i < rp->nr_phases; i++)
+		json_object_array_add(p, rp_json_agree("phase", rp->phases[i].name, &ls->phase[i]));
+	json_object_object_add(j, "kinds", k);
+	json_object_object_add(j, "phases", p);
+	jset(j, "drain_cases", ls->drain_cases);
+	jset(j, "drain_same_size", ls->drain_same);
+	jset(j, "drain_only_here", ls->drain_here_only);
+	jset(j, "drain_only_kernel", ls->drain_kernel_only);
+	jset(j, "kernel_drains_without_free", ls->drain_unattached);
+	jset(j, "kernel_block_not_free_here", ls->forced_busy);
+	jset(j, "refill_blocks_followed", ls->refill_moved);
+	jset(j, "refill_blocks_not_free_here", ls->refill_missing);
+	jset(j, "drain_blocks_followed", ls->drain_moved);
+	jset(j, "drain_blocks_not_on_a_pcp_here", ls->drain_missing);
+	jset(j, "stale_pcp_blocks_dropped", ls->stale_dropped);
+	jset(j, "pageblocks_relabelled", ls->relabelled);
+	jset(j, "kernel_failed", ls->kernel_failed);
+	jset(j, "kernel_failed_pagezone_would_succeed", ls->kernel_failed_probe_ok);
+	json_object_object_add(j, "disagreements", rp_json_cats(ls));
+	return j;
+}

@@ -462,7 +462,23 @@ struct pz_platform {
  * used only by ALLOC_HARDER high-order requests, hidden from everyone
  * else's watermark (reserve_highatomic_pageblock). */
 #define PZ_FEAT_HIGHATOMIC 0x20u
-#define PZ_FEAT_ALL	   0x3fu /* every known bit; any other is refused at init */
+/* 5.0: ALLOC_NOFRAGMENT - a request whose preferred zone is a Normal zone
+ * with a DMA32 zone below it first walks its zonelist without fragmenting
+ * fallbacks (a fallback must take a whole pageblock or more); only when
+ * every local zone fails, or the walk reaches another node, does it walk
+ * again allowing them (alloc_flags_nofragment, docs/DESIGN.md "Fallback"). */
+#define PZ_FEAT_NOFRAGMENT 0x40u
+/* 5.0: watermark boosting - each fallback that splits a foreign pageblock
+ * raises the zone's watermarks by a pageblock (up to
+ * watermark_boost_factor / 10000 of the high watermark) and wakes kswapd,
+ * whose boosted reclaim (no writeback, no swap) then clears the boost
+ * and wakes kcompactd (boost_watermark, balance_pgdat). */
+#define PZ_FEAT_WMARK_BOOST 0x80u
+/* 5.8: a movable request takes CMA pages first while more than half of the
+ * zone's free pages are CMA ones, so that CMA areas are not left as the
+ * last free memory (__rmqueue). */
+#define PZ_FEAT_CMA_BALANCE 0x100u
+#define PZ_FEAT_ALL	    0x1ffu /* every known bit; any other is refused at init */
 
 enum pz_zonelist_order {
 	PZ_ZONELIST_ORDER_DEFAULT = 0, /* node order (64-bit default) */
@@ -801,6 +817,17 @@ PZ_API int pz_zone_set_dirty(pz_t *pz, int nid, enum pz_zone_type type,
 PZ_API int pz_set_min_free_kbytes(pz_t *pz, unsigned kbytes);
 /* percpu_pagelist_fraction sysctl: 0 or >= 8, else -PZ_EINVAL. */
 PZ_API int pz_set_percpu_pagelist_fraction(pz_t *pz, unsigned fraction);
+/*
+ * watermark_boost_factor sysctl (5.0; default 15000, in 1/10000ths of the
+ * high watermark): how far fallbacks may boost a zone's watermarks with
+ * PZ_FEAT_WMARK_BOOST; 0 turns boosting off (boosts already made stay
+ * until kswapd clears them). The value is stored for every profile and
+ * read only by that switch. Returns 0, -PZ_EINVAL for a bad instance or a
+ * factor above INT_MAX (the sysctl is an int). Context: any thread.
+ */
+PZ_API int pz_set_watermark_boost_factor(pz_t *pz, unsigned factor);
+/* The current factor, or 0 for a bad instance. Context: any. */
+PZ_API unsigned pz_watermark_boost_factor(const pz_t *pz);
 
 /* ---------------------------------------------------------------------- */
 /* Fault injection: fail_page_alloc (docs/DESIGN.md "Fault injection").   */
@@ -927,6 +954,9 @@ struct pz_zone_info {
 	/* stat_threshold: calculate_normal_threshold, the per-CPU vmstat drift
 	 * bound (used for NR_ALLOC_BATCH) */
 	unsigned pcp_high, pcp_batch, stat_threshold;
+	/* 5.0's watermark_boost (zoneinfo's "boost"), already included in
+	 * wmark_min/low/high as 6.1 prints them; 0 without PZ_FEAT_WMARK_BOOST */
+	uint64_t watermark_boost;
 };
 
 /* Fills *info for zone type of node nid (a snapshot taken under the zone's

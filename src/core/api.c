@@ -460,6 +460,23 @@ int pz_set_percpu_pagelist_fraction(pz_t *pz, unsigned fraction)
 	return 0;
 }
 
+int pz_set_watermark_boost_factor(pz_t *pz, unsigned factor)
+{
+	if (!pz_instance_ok(pz) || factor > 0x7fffffffu)
+		return -PZ_EINVAL;
+	pz_lock(pz, &pz->tune_lock);
+	atomic_store_explicit(&pz->watermark_boost_factor, factor, memory_order_relaxed);
+	pz_unlock(&pz->tune_lock);
+	return 0;
+}
+
+unsigned pz_watermark_boost_factor(const pz_t *pz)
+{
+	return pz_instance_ok(pz) ? atomic_load_explicit(&((pz_t *)pz)->watermark_boost_factor,
+							 memory_order_relaxed)
+				  : 0;
+}
+
 /* ---- drains ----------------------------------------------------------------- */
 
 static void drain_cpu(struct pz *pz, unsigned cpu)

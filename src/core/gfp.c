@@ -119,6 +119,8 @@ unsigned pz_gfp_to_alloc_flags(const struct pz *pz, const struct pz_task *task, 
 	}
 	if (pz->has_cma && mt == PZ_MT_MOVABLE)
 		flags |= PZ_ALLOC_CMA;
+	if (gfp & PZ__GFP_KSWAPD_RECLAIM)
+		flags |= PZ_ALLOC_KSWAPD; /* 5.0's ALLOC_KSWAPD: only boosting reads it */
 	return flags;
 }
 

@@ -143,7 +143,8 @@ static const unsigned profile_features[PZ_NR_PROFILES] = {
 	[PZ_PROFILE_LINUX_4_4] = PZ_FEAT_WMARK_ORDER0_CHECK | PZ_FEAT_HIGHATOMIC,
 	[PZ_PROFILE_LINUX_6_1] = PZ_FEAT_WMARK_ORDER0_CHECK | PZ_FEAT_NO_FAIR_POLICY |
 				 PZ_FEAT_CHECK_HEAD_ONLY | PZ_FEAT_PCP_HIGH_ORDER |
-				 PZ_FEAT_LAZY_TAILS | PZ_FEAT_HIGHATOMIC,
+				 PZ_FEAT_LAZY_TAILS | PZ_FEAT_HIGHATOMIC | PZ_FEAT_NOFRAGMENT |
+				 PZ_FEAT_WMARK_BOOST | PZ_FEAT_CMA_BALANCE,
 };
 
 /* Enums and bit sets of the config: an unknown value is refused by name,
@@ -409,6 +410,7 @@ static void copy_config(struct pz *pz, const struct pz_config *cfg, const struct
 						      ? cfg->lowmem_reserve_ratio[i]
 						      : default_ratio[i];
 	pz->percpu_pagelist_fraction = cfg->percpu_pagelist_fraction;
+	atomic_init(&pz->watermark_boost_factor, 15000); /* 5.0's default */
 	pz->zone_reclaim_mode = cfg->zone_reclaim_mode;
 	pz->zonelist_order = cfg->zonelist_order;
 	pz->dirty_ratio = cfg->dirty_ratio ? cfg->dirty_ratio : 20;

@@ -68,6 +68,7 @@ static void setup_zone_wmarks(struct pz *pz, struct pz_zone *z, uint64_t pages_m
 	zstore(&z->wmark[PZ_WMARK_MIN], (long)min);
 	zstore(&z->wmark[PZ_WMARK_LOW], (long)(min + tmp / 4));
 	zstore(&z->wmark[PZ_WMARK_HIGH], (long)(min + tmp / 2));
+	zstore(&z->watermark_boost, 0); /* 5.0: new watermarks start unboosted */
 	/* The fair policy's batch is the gap kswapd works in. */
 	atomic_store_explicit(&z->nr_alloc_batch, (long)(tmp / 2 - tmp / 4), memory_order_relaxed);
 }

@@ -121,10 +121,11 @@ static unsigned random_order(void)
 /*
  * The two-zone runs of linux-6.1 without ALLOC_NOFRAGMENT and watermark
  * boosting: with them (and no kswapd to clear boosts) the workload spends
- * long stretches below MIN, where 6.1's direct-reclaim step (a non-forced
- * HIGHATOMIC unreserve and drain_all_pages before its retry), which the
- * model does not have, serves requests the model refuses. The 5.0 run
- * below keeps both switches and stops before that stretch.
+ * long stretches below MIN, where 6.1's slow path reaches direct
+ * compaction for orders 1-3, which the model does not have: after it the
+ * library finds a block the model does not (seen at op 4334 of the seeded
+ * run: the OOM step's last HIGH attempt succeeds). The 5.0 run below keeps
+ * both switches and stops before that stretch.
  */
 #define NO_50 (PZ_FEAT_NOFRAGMENT | PZ_FEAT_WMARK_BOOST)
 

@@ -500,7 +500,7 @@ struct pz_platform {
  * with a DMA32 zone below it first walks its zonelist without fragmenting
  * fallbacks (a fallback must take a whole pageblock or more); only when
  * every local zone fails, or the walk reaches another node, does it walk
- * again allowing them (alloc_flags_nofragment, docs/DESIGN.md "Fallback"). */
+ * again allowing them (alloc_flags_nofragment; docs/DESIGN.md "5.x fallback rules"). */
 #define PZ_FEAT_NOFRAGMENT 0x40u
 /* 5.0: watermark boosting - each fallback that splits a foreign pageblock
  * raises the zone's watermarks by a pageblock (up to

@@ -148,7 +148,19 @@ typedef uint32_t pz_gfp_t;
 #define PZ__GFP_OTHER_NODE     ((pz_gfp_t)0x800000u)
 #define PZ__GFP_WRITE	       ((pz_gfp_t)0x1000000u)
 #define PZ__GFP_KSWAPD_RECLAIM ((pz_gfp_t)0x2000000u)
-#define PZ__GFP_BITS_MASK      ((pz_gfp_t)0x3ffffffu)
+/* Later kernels' bits, accepted and ignored (no page-allocator meaning
+ * here), so that 6.1's gfp text reads back and prints identically: 4.5's
+ * memcg charging, and 6.1's arm64 MTE / hardware-tag KASAN hints. */
+#define PZ__GFP_ACCOUNT		    ((pz_gfp_t)0x4000000u)
+#define PZ__GFP_ZEROTAGS	    ((pz_gfp_t)0x8000000u)
+#define PZ__GFP_SKIP_ZERO	    ((pz_gfp_t)0x10000000u)
+#define PZ__GFP_SKIP_KASAN_UNPOISON ((pz_gfp_t)0x20000000u)
+#define PZ__GFP_SKIP_KASAN_POISON   ((pz_gfp_t)0x40000000u)
+#define PZ__GFP_BITS_MASK	    ((pz_gfp_t)0x7fffffffu)
+/* 4.13 renamed __GFP_REPEAT __GFP_RETRY_MAYFAIL; the linux-6.1 profile's
+ * slow path gives the bit the later meaning (retry costly orders too, fail
+ * rather than OOM-kill), and 6.1's text names it so. */
+#define PZ__GFP_RETRY_MAYFAIL PZ__GFP_REPEAT
 
 /* 4.1's __GFP_WAIT is the union of the two reclaim bits (4.4's __GFP_RECLAIM). */
 #define PZ__GFP_RECLAIM (PZ__GFP_DIRECT_RECLAIM | PZ__GFP_KSWAPD_RECLAIM)
@@ -167,6 +179,12 @@ typedef uint32_t pz_gfp_t;
 #define PZ_GFP_DMA		PZ__GFP_DMA
 #define PZ_GFP_DMA32		PZ__GFP_DMA32
 #define PZ_GFP_IOFS		(PZ__GFP_IO | PZ__GFP_FS)
+/* 4.5 and 4.8 (6.1's meanings): memcg-charged kernel memory, and a THP
+ * allocation that neither reclaims nor compacts. */
+#define PZ_GFP_KERNEL_ACCOUNT (PZ_GFP_KERNEL | PZ__GFP_ACCOUNT)
+#define PZ_GFP_TRANSHUGE_LIGHT                                                                     \
+	((PZ_GFP_HIGHUSER_MOVABLE | PZ__GFP_COMP | PZ__GFP_NOMEMALLOC | PZ__GFP_NOWARN) &          \
+	 ~PZ__GFP_RECLAIM)
 #define PZ_GFP_TRANSHUGE                                                                           \
 	((PZ_GFP_HIGHUSER_MOVABLE | PZ__GFP_COMP | PZ__GFP_NOMEMALLOC | PZ__GFP_NORETRY |          \
 	  PZ__GFP_NOWARN) &                                                                        \
@@ -284,6 +302,21 @@ PZ_API const char *pz_zone_type_name(enum pz_zone_type type);
  */
 PZ_API size_t pz_gfp_format(pz_gfp_t gfp, char *buf, size_t len);
 
+/*
+ * Writes the gfp mask as the profile's kernel prints it. linux-6.1: 6.1's
+ * show_gfp_flags (include/trace/events/mmflags.h), composites first in its
+ * table's order (GFP_TRANSHUGE, GFP_TRANSHUGE_LIGHT, GFP_HIGHUSER_MOVABLE,
+ * ..., GFP_KERNEL_ACCOUNT, GFP_KERNEL, ...), each consuming its bits, then
+ * the single bits in its order; "none" for 0; REPEAT prints as
+ * __GFP_RETRY_MAYFAIL; the hardware-tag KASAN bits print after
+ * __GFP_ZEROTAGS, as a kernel with CONFIG_KASAN_HW_TAGS lists them; bits
+ * 6.1 no longer has (COLD, NOACCOUNT, NOTRACK, OTHER_NODE) print last
+ * under their 4.x names. linux-4.1 and linux-4.4: as pz_gfp_format. An
+ * unknown profile writes "". Same return convention as pz_gfp_format.
+ * Context: any.
+ */
+PZ_API size_t pz_gfp_format_profile(enum pz_profile profile, pz_gfp_t gfp, char *buf, size_t len);
+
 /* ---------------------------------------------------------------------- */
 /* Machine description: the kernel's pg_data_t and zone spans.             */
 
@@ -375,8 +408,9 @@ struct pz_trace_event {
  * "task-pid [cpu] timestamp: " prefix, e.g.
  * "mm_page_alloc: page=ffffea0000040000 pfn=4096 order=0 migratetype=0 gfp_flags=GFP_KERNEL"
  * (page= is the pfn's struct page in x86-64's vmemmap, printed as the
- * kernel's %p: 16 hex digits without "0x"). An unknown kind gives "".
- * Same return convention as pz_gfp_format. Context: any.
+ * kernel's %p: 16 hex digits without "0x"; gfp_flags= as
+ * pz_gfp_format_profile prints them for the profile). An unknown kind
+ * gives "". Same return convention as pz_gfp_format. Context: any.
  */
 PZ_API size_t pz_trace_format(enum pz_profile profile, const struct pz_trace_event *ev, char *buf,
 			      size_t len);
@@ -463,7 +497,23 @@ struct pz_platform {
  * used only by ALLOC_HARDER high-order requests, hidden from everyone
  * else's watermark (reserve_highatomic_pageblock). */
 #define PZ_FEAT_HIGHATOMIC 0x20u
-#define PZ_FEAT_ALL	   0x3fu /* every known bit; any other is refused at init */
+/* 5.0: ALLOC_NOFRAGMENT - a request whose preferred zone is a Normal zone
+ * with a DMA32 zone below it first walks its zonelist without fragmenting
+ * fallbacks (a fallback must take a whole pageblock or more); only when
+ * every local zone fails, or the walk reaches another node, does it walk
+ * again allowing them (alloc_flags_nofragment; docs/DESIGN.md "5.x fallback rules"). */
+#define PZ_FEAT_NOFRAGMENT 0x40u
+/* 5.0: watermark boosting - each fallback that splits a foreign pageblock
+ * raises the zone's watermarks by a pageblock (up to
+ * watermark_boost_factor / 10000 of the high watermark) and wakes kswapd,
+ * whose boosted reclaim (no writeback, no swap) then clears the boost
+ * and wakes kcompactd (boost_watermark, balance_pgdat). */
+#define PZ_FEAT_WMARK_BOOST 0x80u
+/* 5.8: a movable request takes CMA pages first while more than half of the
+ * zone's free pages are CMA ones, so that CMA areas are not left as the
+ * last free memory (__rmqueue). */
+#define PZ_FEAT_CMA_BALANCE 0x100u
+#define PZ_FEAT_ALL	    0x1ffu /* every known bit; any other is refused at init */
 
 enum pz_zonelist_order {
 	PZ_ZONELIST_ORDER_DEFAULT = 0, /* node order (64-bit default) */
@@ -830,9 +880,14 @@ PZ_API int pz_set_percpu_pagelist_fraction(pz_t *pz, unsigned fraction);
 /* watermark_scale_factor: 1..3000 (10000ths of the zone). Accepted in
  * every profile, used by linux-6.1 only (it appeared in 4.6). */
 PZ_API int pz_set_watermark_scale_factor(pz_t *pz, unsigned factor);
-/* watermark_boost_factor: any value (0 disables boosting); stored, used by
- * linux-6.1's boosting (5.0). */
+/* watermark_boost_factor (5.0; default 15000, in 1/10000ths of the high
+ * watermark): how far fallbacks may boost a zone's watermarks with
+ * PZ_FEAT_WMARK_BOOST; 0 turns boosting off (boosts already made stay until
+ * kswapd clears them). Stored in every profile, read only by that switch;
+ * up to INT_MAX (the sysctl is an int). */
 PZ_API int pz_set_watermark_boost_factor(pz_t *pz, unsigned factor);
+/* The current factor, or 0 for a bad instance. Context: any. */
+PZ_API unsigned pz_watermark_boost_factor(const pz_t *pz);
 /* lowmem_reserve_ratio: ratio[t] for zone types t < n (n at most
  * PZ_NR_ZONE_TYPES; the MOVABLE entry, like the kernel's, protects nothing
  * and is ignored), the others unchanged. As the kernel's handler: a value
@@ -973,6 +1028,9 @@ struct pz_zone_info {
 	/* stat_threshold: calculate_normal_threshold, the per-CPU vmstat drift
 	 * bound (used for NR_ALLOC_BATCH) */
 	unsigned pcp_high, pcp_batch, stat_threshold;
+	/* 5.0's watermark_boost (zoneinfo's "boost"), already included in
+	 * wmark_min/low/high as 6.1 prints them; 0 without PZ_FEAT_WMARK_BOOST */
+	uint64_t watermark_boost;
 };
 
 /* Fills *info for zone type of node nid (a snapshot taken under the zone's

@@ -161,6 +161,8 @@ static void dead_instance(pz_t *pz)
 	assert_int_equal(pz_zone_set_dirty(pz, 0, PZ_ZONE_NORMAL, &d), -PZ_EINVAL);
 	assert_int_equal(pz_set_min_free_kbytes(pz, 1024), -PZ_EINVAL);
 	assert_int_equal(pz_set_percpu_pagelist_fraction(pz, 8), -PZ_EINVAL);
+	assert_int_equal(pz_set_watermark_boost_factor(pz, 1), -PZ_EINVAL);
+	assert_int_equal(pz_watermark_boost_factor(pz), 0);
 	assert_int_equal(pz_set_fail_page_alloc(pz, &fa), -PZ_EINVAL);
 	assert_int_equal(pz_get_fail_page_alloc(pz, &fa), -PZ_EINVAL);
 	assert_true(pz_zone_info(pz, 0, PZ_ZONE_NORMAL, &zi) < 0);
@@ -296,6 +298,13 @@ static void extreme_queries(pz_t *pz)
 	assert_int_equal(pz_zone_set_dirty(pz, 0, PZ_ZONE_NORMAL, &d), 0);
 	assert_int_equal(pz_set_percpu_pagelist_fraction(pz, UINT_MAX), 0);
 	assert_int_equal(pz_set_percpu_pagelist_fraction(pz, 0), 0);
+	/* watermark_boost_factor: 15000 by default, an int sysctl */
+	assert_int_equal(pz_watermark_boost_factor(pz), 15000);
+	assert_int_equal(pz_set_watermark_boost_factor(pz, UINT_MAX), -PZ_EINVAL);
+	assert_int_equal(pz_set_watermark_boost_factor(pz, 0x7fffffffu), 0);
+	assert_int_equal(pz_watermark_boost_factor(pz), 0x7fffffffu);
+	assert_int_equal(pz_set_watermark_boost_factor(pz, 0), 0);
+	assert_int_equal(pz_watermark_boost_factor(pz), 0);
 	assert_int_equal(pz_set_min_free_kbytes(pz, UINT_MAX), 0);
 	assert_null(pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ__GFP_NOWARN, 0)); /* all reserved */
 	assert_int_equal(pz_set_min_free_kbytes(pz, 0), 0);
@@ -381,10 +390,10 @@ static void test_config_refuses_unknown_values(void **state)
 	assert_int_equal(refused(&cfg, "profile 9"), -PZ_EINVAL);
 	base_cfg(&cfg, &plat);
 	cfg.features_set = 0xffffffffu;
-	assert_int_equal(refused(&cfg, "unknown features_set bits 0xffffffc0"), -PZ_EINVAL);
+	assert_int_equal(refused(&cfg, "unknown features_set bits 0xfffffe00"), -PZ_EINVAL);
 	base_cfg(&cfg, &plat);
-	cfg.features_clear = 0x40;
-	assert_int_equal(refused(&cfg, "unknown features_clear bits 0x40"), -PZ_EINVAL);
+	cfg.features_clear = 0x200;
+	assert_int_equal(refused(&cfg, "unknown features_clear bits 0x200"), -PZ_EINVAL);
 	base_cfg(&cfg, &plat);
 	cfg.zonelist_order = (enum pz_zonelist_order)42;
 	assert_int_equal(refused(&cfg, "zonelist_order 42"), -PZ_EINVAL);

@@ -10,7 +10,9 @@
  * wait hook, and a wake-up during the nap counts
  * kswapd_low_wmark_hit_quickly. A shrinker that never frees leaves kswapd
  * asleep or hopeless after a bounded number of rounds, never spinning.
- * A seeded simulation in deterministic mode repeats exactly.
+ * A seeded simulation in deterministic mode repeats exactly. linux-6.1's
+ * watermark boost: a fallback boosts and wakes kswapd on a balanced node,
+ * whose boosted run clears the boost.
  */
 #include "reclaim_mock.h"
 
@@ -373,12 +375,142 @@ static void test_deterministic_repeats(void **state)
 	repeat(PZ_PROFILE_LINUX_4_4);
 }
 
+/*
+ * Watermark boosting (5.0, linux-6.1): every page of the zone allocated
+ * movable, then every even pfn freed, so that the free memory (half the
+ * zone, well above high) is order-0 movable blocks only. A GFP_KERNEL
+ * page then falls back from an order-0 block: the zone's boost rises by a
+ * pageblock (the cap, 1.5 * high, is below one here), the reported
+ * watermarks with it, and the allocation wakes kswapd although the node is
+ * balanced. In deterministic mode kswapd's boosted reclaim runs inline and
+ * clears the boost; with the hook the boost stays until kswapd runs.
+ * Without the switch, or with watermark_boost_factor 0, nothing happens.
+ */
+static pz_page_t *boost_pages[ZONE_PAGES];
+
+static uint64_t zone_boost(pz_t *pz)
+{
+	struct pz_zone_info zi;
+
+	assert_int_equal(pz_zone_info(pz, 0, PZ_ZONE_NORMAL, &zi), 0);
+	return zi.watermark_boost;
+}
+
+static pz_t *boost_setup(int deterministic, unsigned clear, unsigned factor)
+{
+	const pz_gfp_t mov = (PZ_GFP_HIGHUSER_MOVABLE & ~PZ__GFP_RECLAIM) | PZ__GFP_NOWARN;
+	pz_t *pz;
+	size_t n = 0;
+
+	tu_machine_init(&tm, 1, 1);
+	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, ZONE_START, ZONE_START + ZONE_PAGES);
+	memset(&H, 0, sizeof(H));
+	plat = tu_platform(0);
+	plat.wake_kswapd = on_wake;
+	{
+		struct pz_config cfg;
+
+		memset(&cfg, 0, sizeof(cfg));
+		cfg.machine = &tm.m;
+		cfg.profile = PZ_PROFILE_LINUX_6_1;
+		cfg.platform = &plat;
+		cfg.kswapd_deterministic = (unsigned)deterministic;
+		cfg.features_clear = clear;
+		pz = tu_create(&cfg);
+	}
+	assert_non_null(pz);
+	assert_int_equal(pz_set_watermark_boost_factor(pz, factor), 0);
+	while (n < ZONE_PAGES && (boost_pages[n] = pz_alloc_pages(pz, mov, 0)))
+		n++;
+	assert_true(n > ZONE_PAGES / 2);
+	for (size_t i = 0; i < n; i++)
+		if (!(pz_page_to_pfn(pz, boost_pages[i]) & 1)) {
+			pz_free_pages(pz, boost_pages[i], 0);
+			boost_pages[i] = NULL;
+		}
+	pz_drain_all_pages(pz);
+	for (size_t i = n; i < ZONE_PAGES; i++)
+		boost_pages[i] = NULL;
+	assert_int_equal(zone_boost(pz), 0);
+	return pz;
+}
+
+static void boost_finish(pz_t *pz, pz_page_t *p)
+{
+	pz_free_pages(pz, p, 0);
+	for (size_t i = 0; i < ZONE_PAGES; i++)
+		if (boost_pages[i])
+			pz_free_pages(pz, boost_pages[i], 0);
+	assert_int_equal(pz_validate(pz), 0);
+	tu_destroy(pz);
+}
+
+static void test_boost_wakes_kswapd(void **state)
+{
+	pz_t *pz = boost_setup(0, 0, 15000);
+	uint64_t min = wmark(pz, 0, 0), high = wmark(pz, 0, 2);
+	pz_page_t *p;
+
+	(void)state;
+	assert_true(zone_free(pz, 0) > high && high * 3 / 2 < 512);
+	p = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0);
+	assert_non_null(p);
+	assert_int_equal(zone_boost(pz), 512); /* one pageblock */
+	assert_int_equal(wmark(pz, 0, 0), min + 512);
+	assert_int_equal(wmark(pz, 0, 2), high + 512);
+	assert_int_equal(H.wakes, 1); /* the boosted zone woke its kswapd */
+	assert_int_equal(rm_event(pz, PZ_VM_KSWAPD_WAKE), 1);
+	boost_finish(pz, p);
+}
+
+static void test_boost_cleared_by_kswapd(void **state)
+{
+	pz_t *pz = boost_setup(1, 0, 15000);
+	struct pz_kswapd_info ki;
+	pz_page_t *p;
+
+	(void)state;
+	p = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0);
+	assert_non_null(p);
+	/* kswapd ran inline on the balanced but boosted node, found nothing
+	 * to reclaim (no shrinker), stopped, and took the boost off */
+	assert_int_equal(pz_kswapd_info(pz, 0, &ki), 0);
+	assert_int_equal(ki.runs, 1);
+	assert_int_equal(rm_event(pz, PZ_VM_PAGEOUTRUN), 1);
+	assert_int_equal(zone_boost(pz), 0);
+	assert_int_equal(H.wakes, 0);
+	boost_finish(pz, p);
+}
+
+static void test_boost_off(void **state)
+{
+	pz_t *pz;
+	pz_page_t *p;
+
+	(void)state;
+	for (int k = 0; k < 2; k++) {
+		/* the switch cleared, or the sysctl at 0 */
+		pz = boost_setup(0, k ? 0 : PZ_FEAT_WMARK_BOOST, k ? 0 : 15000);
+		p = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0);
+		assert_non_null(p);
+		assert_int_equal(zone_boost(pz), 0);
+		assert_int_equal(H.wakes, 0);
+		boost_finish(pz, p);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_balance_41),  cmocka_unit_test(test_balance_61),
-		cmocka_unit_test(test_wake_exits),  cmocka_unit_test(test_nap_cut_short),
-		cmocka_unit_test(test_never_frees), cmocka_unit_test(test_deterministic_repeats),
+		cmocka_unit_test(test_balance_41),
+		cmocka_unit_test(test_balance_61),
+		cmocka_unit_test(test_wake_exits),
+		cmocka_unit_test(test_nap_cut_short),
+		cmocka_unit_test(test_never_frees),
+		cmocka_unit_test(test_deterministic_repeats),
+		cmocka_unit_test(test_boost_wakes_kswapd),
+		cmocka_unit_test(test_boost_cleared_by_kswapd),
+		cmocka_unit_test(test_boost_off),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -334,6 +334,11 @@ static void test_flags(void **state)
 		__GFP_OTHER_NODE,
 		__GFP_WRITE,
 		__GFP_KSWAPD_RECLAIM,
+		__GFP_ACCOUNT,
+		__GFP_ZEROTAGS,
+		__GFP_SKIP_ZERO,
+		__GFP_SKIP_KASAN_UNPOISON,
+		__GFP_SKIP_KASAN_POISON,
 	};
 	gfp_t seen = 0;
 	for (unsigned i = 0; i < sizeof(bits) / sizeof(bits[0]); i++) {

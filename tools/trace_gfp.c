@@ -3,10 +3,13 @@
  * bits. pagezone's flags mean what Linux 4.x's meant; a 6.1 trace prints
  * later names, mapped here to their 4.x meaning:
  *
- *   __GFP_RETRY_MAYFAIL (4.13)  -> __GFP_REPEAT, its 4.x predecessor
+ *   __GFP_RETRY_MAYFAIL (4.13)  -> __GFP_REPEAT's bit (PZ__GFP_RETRY_MAYFAIL)
  *   __GFP_ACCOUNT, GFP_KERNEL_ACCOUNT's extra bit (4.5: memcg charging),
- *   __GFP_ZEROTAGS, __GFP_SKIP_* (arm64 MTE / KASAN), __GFP_NOLOCKDEP
- *                               -> nothing: no page-allocator meaning here
+ *   __GFP_ZEROTAGS, __GFP_SKIP_* (arm64 MTE / KASAN)
+ *                               -> their own bits, accepted and ignored by
+ *                                  the allocator, so the text prints back
+ *                                  (pz_gfp_format_profile, linux-6.1)
+ *   __GFP_NOLOCKDEP             -> nothing (6.1 does not print it by name)
  *   GFP_TRANSHUGE_LIGHT (4.10)  -> HIGHUSER_MOVABLE|COMP|NOMEMALLOC|NOWARN
  *                                  without reclaim
  *   GFP_ATOMIC (4.4+)           -> HIGH|ATOMIC|KSWAPD_RECLAIM
@@ -23,11 +26,9 @@
 #define GFP_KEY_MAX	200
 #define GFP_WARN_MAX	64
 
-/* 4.10's GFP_TRANSHUGE_LIGHT; GFP_TRANSHUGE adds direct reclaim (4.x's had
+/* GFP_TRANSHUGE_LIGHT; GFP_TRANSHUGE adds direct reclaim (4.x's had
  * NORETRY instead; a 4.x trace prints the 4.x value, read as 6.1's here). */
-#define GFP_THP_LIGHT                                                                              \
-	((PZ_GFP_HIGHUSER_MOVABLE | PZ__GFP_COMP | PZ__GFP_NOMEMALLOC | PZ__GFP_NOWARN) &          \
-	 ~PZ__GFP_RECLAIM)
+#define GFP_THP_LIGHT PZ_GFP_TRANSHUGE_LIGHT
 
 struct gfp_slot {
 	char *key;
@@ -65,7 +66,7 @@ static const struct {
 	{"GFP_HIGHUSER_MOVABLE", PZ_GFP_HIGHUSER_MOVABLE},
 	{"GFP_HIGHUSER", PZ_GFP_HIGHUSER},
 	{"GFP_USER", PZ_GFP_USER},
-	{"GFP_KERNEL_ACCOUNT", PZ_GFP_KERNEL},
+	{"GFP_KERNEL_ACCOUNT", PZ_GFP_KERNEL_ACCOUNT},
 	{"GFP_KERNEL", PZ_GFP_KERNEL},
 	{"GFP_TEMPORARY", PZ_GFP_TEMPORARY},
 	{"GFP_NOFS", PZ_GFP_NOFS},
@@ -85,7 +86,7 @@ static const struct {
 	{"__GFP_COLD", PZ__GFP_COLD},
 	{"__GFP_NOWARN", PZ__GFP_NOWARN},
 	{"__GFP_REPEAT", PZ__GFP_REPEAT},
-	{"__GFP_RETRY_MAYFAIL", PZ__GFP_REPEAT},
+	{"__GFP_RETRY_MAYFAIL", PZ__GFP_RETRY_MAYFAIL},
 	{"__GFP_NOFAIL", PZ__GFP_NOFAIL},
 	{"__GFP_NORETRY", PZ__GFP_NORETRY},
 	{"__GFP_COMP", PZ__GFP_COMP},
@@ -104,11 +105,11 @@ static const struct {
 	{"__GFP_RECLAIM", PZ__GFP_RECLAIM},
 	{"__GFP_DIRECT_RECLAIM", PZ__GFP_DIRECT_RECLAIM},
 	{"__GFP_KSWAPD_RECLAIM", PZ__GFP_KSWAPD_RECLAIM},
-	{"__GFP_ACCOUNT", 0},
-	{"__GFP_ZEROTAGS", 0},
-	{"__GFP_SKIP_ZERO", 0},
-	{"__GFP_SKIP_KASAN_POISON", 0},
-	{"__GFP_SKIP_KASAN_UNPOISON", 0},
+	{"__GFP_ACCOUNT", PZ__GFP_ACCOUNT},
+	{"__GFP_ZEROTAGS", PZ__GFP_ZEROTAGS},
+	{"__GFP_SKIP_ZERO", PZ__GFP_SKIP_ZERO},
+	{"__GFP_SKIP_KASAN_POISON", PZ__GFP_SKIP_KASAN_POISON},
+	{"__GFP_SKIP_KASAN_UNPOISON", PZ__GFP_SKIP_KASAN_UNPOISON},
 	{"__GFP_NOLOCKDEP", 0},
 };
 

@@ -273,6 +273,13 @@ static inline int node_online(int nid)
 #define __GFP_WRITE	     PZ__GFP_WRITE
 #define __GFP_KSWAPD_RECLAIM PZ__GFP_KSWAPD_RECLAIM
 #define __GFP_RECLAIM	     PZ__GFP_RECLAIM
+/* Later kernels' bits (accepted and ignored) and names. */
+#define __GFP_ACCOUNT		  PZ__GFP_ACCOUNT
+#define __GFP_ZEROTAGS		  PZ__GFP_ZEROTAGS
+#define __GFP_SKIP_ZERO		  PZ__GFP_SKIP_ZERO
+#define __GFP_SKIP_KASAN_UNPOISON PZ__GFP_SKIP_KASAN_UNPOISON
+#define __GFP_SKIP_KASAN_POISON	  PZ__GFP_SKIP_KASAN_POISON
+#define __GFP_RETRY_MAYFAIL	  PZ__GFP_RETRY_MAYFAIL
 
 #define __GFP_NOTRACK_FALSE_POSITIVE (__GFP_NOTRACK)
 
@@ -284,7 +291,7 @@ static inline int node_online(int nid)
  * 0, so ORing it does nothing. Write "gfp & ~__GFP_KSWAPD_RECLAIM". */
 #define __GFP_NO_KSWAPD ((gfp_t)0)
 
-#define __GFP_BITS_SHIFT 26
+#define __GFP_BITS_SHIFT 31
 #define __GFP_BITS_MASK	 PZ__GFP_BITS_MASK
 
 /* Composites, with 4.x meaning. */
@@ -293,6 +300,8 @@ static inline int node_online(int nid)
 #define GFP_NOIO	     PZ_GFP_NOIO
 #define GFP_NOFS	     PZ_GFP_NOFS
 #define GFP_KERNEL	     PZ_GFP_KERNEL
+#define GFP_KERNEL_ACCOUNT   PZ_GFP_KERNEL_ACCOUNT
+#define GFP_TRANSHUGE_LIGHT  PZ_GFP_TRANSHUGE_LIGHT
 #define GFP_TEMPORARY	     PZ_GFP_TEMPORARY
 #define GFP_USER	     PZ_GFP_USER
 #define GFP_HIGHUSER	     PZ_GFP_HIGHUSER

@@ -38,7 +38,8 @@ static struct pz_page *buffered_rmqueue(struct pz *pz, struct pz_zone *z, unsign
 	struct pz_page *p = (struct pz_page *)0;
 
 	if (ac->migratetype < PZ_MT_PCPTYPES && pz_pcp_level(pz, order) >= 0) {
-		p = pz_pcp_alloc(pz, z, order, gfp, ac); /* counts under the pcp lock */
+		p = pz_pcp_alloc(pz, z, order, gfp, alloc_flags,
+				 ac); /* counts under the pcp lock */
 		/* 5.14 stopped here, so atomic requests of per-CPU orders could
 		 * not reach the HIGHATOMIC reserve they kept growing; later
 		 * kernels fall back to the buddy lists, reserve first */
@@ -58,7 +59,7 @@ static struct pz_page *buffered_rmqueue(struct pz *pz, struct pz_zone *z, unsign
 				     order, ac->migratetype, 0);
 	}
 	if (!p)
-		p = pz_rmqueue_locked(pz, z, order, ac->migratetype, ac->t);
+		p = pz_rmqueue_locked(pz, z, order, ac->migratetype, alloc_flags, ac->t);
 	if (p)
 		pz_account_free_locked(pz, z, -((long)1 << order), p->mt);
 	pz_unlock(&z->lock);
@@ -245,14 +246,30 @@ static bool zone_allows_reclaim(struct pz *pz, struct pz_zone *local, struct pz_
 	return pz_kver(pz) < PZ_KV(4, 3) ? d < PZ_RECLAIM_DISTANCE : d <= PZ_RECLAIM_DISTANCE;
 }
 
+/*
+ * zone_watermark_fast's exception (5.0): an order-0 __GFP_ATOMIC request
+ * checking the MIN watermark ignores the boost, so that boosting never
+ * fails an atomic request that the unboosted MIN mark would let through.
+ */
+static bool atomic_ignores_boost(struct pz *pz, struct pz_zone *z, unsigned order,
+				 unsigned alloc_flags, pz_gfp_t gfp, const struct pz_alloc_ctx *ac)
+{
+	return !order && (gfp & PZ__GFP_ATOMIC) && zload(&z->watermark_boost) &&
+	       (alloc_flags & PZ_ALLOC_WMARK_MASK) == PZ_ALLOC_WMARK_MIN &&
+	       pz_watermark_ok(pz, z, 0, zload(&z->wmark[PZ_WMARK_MIN]), ac->classzone_idx,
+			       alloc_flags);
+}
+
 /* The watermark step: true when the zone may be used. */
 static bool zone_passes_watermark(struct pz *pz, struct pz_zone *z, unsigned order,
 				  unsigned alloc_flags, pz_gfp_t gfp, struct pz_alloc_ctx *ac)
 {
-	long mark = zload(&z->wmark[alloc_flags & PZ_ALLOC_WMARK_MASK]);
+	long mark = pz_wmark_pages(z, alloc_flags & PZ_ALLOC_WMARK_MASK);
 	int ret;
 
 	if (pz_watermark_ok(pz, z, order, mark, ac->classzone_idx, alloc_flags))
+		return true;
+	if (pz_unlikely(atomic_ignores_boost(pz, z, order, alloc_flags, gfp, ac)))
 		return true;
 	if (alloc_flags & PZ_ALLOC_NO_WATERMARKS)
 		return true;
@@ -278,12 +295,89 @@ static void reset_alloc_batches(struct pz *pz, struct pz_zone *pref, unsigned cp
 		pcp = &z->pcp[cpu];
 		pz_lock(pz, &pcp->lock);
 		pz_fair_batch_mod_locked(pz, z, pcp,
-					 zload(&z->wmark[PZ_WMARK_HIGH]) -
-						 zload(&z->wmark[PZ_WMARK_LOW]) -
+					 pz_wmark_pages(z, PZ_WMARK_HIGH) -
+						 pz_wmark_pages(z, PZ_WMARK_LOW) -
 						 zload(&z->nr_alloc_batch));
 		pz_unlock(&pcp->lock);
 		atomic_fetch_and_explicit(&z->flags, ~ZONE_FAIR_DEPLETED, memory_order_relaxed);
 	}
+}
+
+/* rmqueue's last step (5.0): a zone that a boosting fallback marked wakes
+ * its node's kswapd, after the allocation, with no lock held. */
+static inline void boosted_wake(struct pz *pz, struct pz_zone *z)
+{
+	if (pz_unlikely(atomic_load_explicit(&z->flags, memory_order_relaxed) &
+			ZONE_BOOSTED_WATERMARK) &&
+	    (atomic_fetch_and_explicit(&z->flags, ~ZONE_BOOSTED_WATERMARK, memory_order_relaxed) &
+	     ZONE_BOOSTED_WATERMARK))
+		pz_wake_boosted(pz, z);
+}
+
+/* rmqueue and prep_new_page on a zone that passed its checks. */
+static struct pz_page *take_from_zone(struct pz *pz, struct pz_zone *z, pz_gfp_t gfp,
+				      unsigned order, unsigned alloc_flags, struct pz_alloc_ctx *ac)
+{
+	struct pz_page *p;
+
+	while ((p = buffered_rmqueue(pz, z, order, gfp, alloc_flags, ac))) {
+		boosted_wake(pz, z);
+		if (!pz_prep_new_page(pz, p, order, gfp, alloc_flags))
+			continue;
+		/* 4.4: a successful high-order atomic allocation reserves its
+		 * pageblock for the next ones */
+		if (highatomic_request(pz, order, alloc_flags))
+			pz_reserve_highatomic(pz, z, p);
+		return p;
+	}
+	boosted_wake(pz, z);
+	return p;
+}
+
+/* One walk of the zonelist; *again is set when it must start over with
+ * the alloc_flags it leaves (ALLOC_NOFRAGMENT dropped at a remote node). */
+static struct pz_page *walk_zones(struct pz *pz, pz_gfp_t gfp, unsigned order,
+				  unsigned *alloc_flags, struct pz_alloc_ctx *ac, bool cpusets,
+				  unsigned *nr_fair_skipped, bool *again)
+{
+	unsigned pos = 0, flags = *alloc_flags;
+	struct pz_zone *z;
+
+	while ((z = pz_next_zone(pz, ac->zonelist, &pos, ac->high_zoneidx, ac->nodemask))) {
+		struct pz_page *p;
+
+		if (cpusets && (flags & PZ_ALLOC_CPUSET) &&
+		    !pz_cpuset_zone_allowed(pz, ac->task, z, gfp))
+			continue;
+		if (flags & PZ_ALLOC_FAIR) {
+			if (z->nid != ac->preferred->nid)
+				break;
+			if (atomic_load_explicit(&z->flags, memory_order_relaxed) &
+			    ZONE_FAIR_DEPLETED) {
+				(*nr_fair_skipped)++;
+				continue;
+			}
+		}
+		if (ac->spread_dirty_pages && !zone_dirty_ok(pz, z, ac->task))
+			continue;
+		/* 5.0: locality comes before fragmentation avoidance */
+		if ((flags & PZ_ALLOC_NOFRAGMENT) && z->nid != ac->preferred->nid) {
+			*alloc_flags = flags & ~PZ_ALLOC_NOFRAGMENT;
+			*again = true;
+			return (struct pz_page *)0;
+		}
+		if (!zone_passes_watermark(pz, z, order, flags, gfp, ac))
+			continue;
+		p = take_from_zone(pz, z, gfp, order, flags, ac);
+		if (p)
+			return p;
+		/* each zone that failed traced an event: deliver what is
+		 * held (no lock is held here) while a whole refill's events
+		 * would no longer fit */
+		if (pz_unlikely(ac->t && ac->t->n > PZ_TBUF_MAX - PZ_TBUF_REFILL))
+			pz_trace_flush(pz, ac->t);
+	}
+	return (struct pz_page *)0;
 }
 
 struct pz_page *pz_get_page_from_freelist(struct pz *pz, pz_gfp_t gfp, unsigned order,
@@ -292,43 +386,19 @@ struct pz_page *pz_get_page_from_freelist(struct pz *pz, pz_gfp_t gfp, unsigned 
 	bool cpusets = atomic_load_explicit(&pz->cpusets_enabled, memory_order_relaxed);
 
 	for (;;) {
-		unsigned pos = 0, nr_fair_skipped = 0;
-		bool rescan = false;
-		struct pz_zone *z;
+		unsigned nr_fair_skipped = 0;
+		bool rescan = false, again = false;
+		struct pz_page *p = walk_zones(pz, gfp, order, &alloc_flags, ac, cpusets,
+					       &nr_fair_skipped, &again);
 
-		while ((z = pz_next_zone(pz, ac->zonelist, &pos, ac->high_zoneidx, ac->nodemask))) {
-			struct pz_page *p;
-
-			if (cpusets && (alloc_flags & PZ_ALLOC_CPUSET) &&
-			    !pz_cpuset_zone_allowed(pz, ac->task, z, gfp))
-				continue;
-			if (alloc_flags & PZ_ALLOC_FAIR) {
-				if (z->nid != ac->preferred->nid)
-					break;
-				if (atomic_load_explicit(&z->flags, memory_order_relaxed) &
-				    ZONE_FAIR_DEPLETED) {
-					nr_fair_skipped++;
-					continue;
-				}
-			}
-			if (ac->spread_dirty_pages && !zone_dirty_ok(pz, z, ac->task))
-				continue;
-			if (!zone_passes_watermark(pz, z, order, alloc_flags, gfp, ac))
-				continue;
-			while ((p = buffered_rmqueue(pz, z, order, gfp, alloc_flags, ac))) {
-				if (!pz_prep_new_page(pz, p, order, gfp, alloc_flags))
-					continue;
-				/* 4.4: a successful high-order atomic allocation
-				 * reserves its pageblock for the next ones */
-				if (highatomic_request(pz, order, alloc_flags))
-					pz_reserve_highatomic(pz, z, p);
-				return p;
-			}
-			/* each zone that failed traced an event: deliver what is
-			 * held (no lock is held here) while a whole refill's events
-			 * would no longer fit */
-			if (pz_unlikely(ac->t && ac->t->n > PZ_TBUF_MAX - PZ_TBUF_REFILL))
-				pz_trace_flush(pz, ac->t);
+		if (p)
+			return p;
+		if (again)
+			continue;
+		if (alloc_flags & PZ_ALLOC_NOFRAGMENT) {
+			/* 5.0: every zone failed without fragmenting: again, allowed */
+			alloc_flags &= ~PZ_ALLOC_NOFRAGMENT;
+			continue;
 		}
 		if (alloc_flags & PZ_ALLOC_FAIR) {
 			alloc_flags &= ~PZ_ALLOC_FAIR;
@@ -426,6 +496,27 @@ static bool check_request(struct pz *pz, pz_gfp_t gfp, unsigned order, int *high
 	return true;
 }
 
+/*
+ * alloc_flags_nofragment (5.0): ALLOC_KSWAPD when the request may wake
+ * kswapd, and ALLOC_NOFRAGMENT when its preferred zone is a Normal zone
+ * with a DMA32 zone below it (the machine has the DMA32 type - the
+ * kernel's CONFIG_ZONE_DMA32 - and, on a NUMA machine, the node has it
+ * populated): only spreading between Normal and DMA32 is worth avoiding
+ * fragmentation for (HIGHMEM would press on lowmem, DMA is too small).
+ */
+static unsigned alloc_flags_nofragment(const struct pz *pz, const struct pz_zone *pref,
+				       pz_gfp_t gfp)
+{
+	unsigned flags = (gfp & PZ__GFP_KSWAPD_RECLAIM) ? PZ_ALLOC_KSWAPD : 0;
+
+	if (!pz_feature(pz, PZ_FEAT_NOFRAGMENT) || pref->type != PZ_ZONE_NORMAL ||
+	    !(pz->zone_present_types & (1u << PZ_ZONE_DMA32)))
+		return flags;
+	if (pz->nr_nodes > 1 && !pz_zone_of(pz, pref->nid, PZ_ZONE_DMA32)->populated)
+		return flags;
+	return flags | PZ_ALLOC_NOFRAGMENT;
+}
+
 static struct pz_page *alloc_nodemask(struct pz *pz, pz_gfp_t gfp, unsigned order, int nid,
 				      const pz_nodemask_t *nodemask, struct pz_tbuf *t)
 {
@@ -466,7 +557,9 @@ static struct pz_page *alloc_nodemask(struct pz *pz, pz_gfp_t gfp, unsigned orde
 		if (!pz_first_zone(pz, &ac, nodemask ? nodemask : &mems))
 			continue;
 		alloc_mask = gfp | PZ__GFP_HARDWALL;
-		p = pz_get_page_from_freelist(pz, alloc_mask, order, alloc_flags, &ac);
+		p = pz_get_page_from_freelist(
+			pz, alloc_mask, order,
+			alloc_flags | alloc_flags_nofragment(pz, ac.preferred, gfp), &ac);
 		if (!p) {
 			alloc_mask = gfp;
 			if (ac.task->flags & PZ_TASK_MEMALLOC_NOIO)
@@ -500,11 +593,12 @@ static inline bool fast_low_ok(const struct pz *pz, struct pz_zone *z, unsigned 
 
 		if (!(pz->has_cma && mt == PZ_MT_MOVABLE))
 			free -= zload(&z->nr_free_cma);
-		return free > zload(&z->wmark[PZ_WMARK_LOW]) + zload(&z->lowmem_reserve[classzone]);
+		return free >
+		       pz_wmark_pages(z, PZ_WMARK_LOW) + zload(&z->lowmem_reserve[classzone]);
 	}
 	if (pz->has_cma && mt == PZ_MT_MOVABLE)
 		flags |= PZ_ALLOC_CMA;
-	return pz_wmark_ok_inline(pz, z, order, zload(&z->wmark[PZ_WMARK_LOW]), classzone, flags,
+	return pz_wmark_ok_inline(pz, z, order, pz_wmark_pages(z, PZ_WMARK_LOW), classzone, flags,
 				  zload(&z->nr_free_pages));
 }
 

@@ -25,7 +25,7 @@ static struct pz_zone *bulk_zone(struct pz *pz, const struct pz_alloc_ctx *ac, s
 	if (pz->has_cma && ac->migratetype == PZ_MT_MOVABLE)
 		flags |= PZ_ALLOC_CMA;
 	while ((z = pz_next_zone(pz, ac->zonelist, &pos, ac->high_zoneidx, ac->nodemask))) {
-		long mark = zload(&z->wmark[PZ_WMARK_LOW]) + (long)want;
+		long mark = pz_wmark_pages(z, PZ_WMARK_LOW) + (long)want;
 
 		if (pz->nr_nodes > 1 && z->nid != ac->preferred->nid)
 			break;
@@ -99,7 +99,11 @@ static PZ_ALWAYS_INLINE int bulk_refill(struct pz *pz, struct pz_zone *z, struct
 {
 	struct pz_page *got[PZ_PCP_MAX_BATCH];
 	bool plain = !(gfp & PZ__GFP_ZERO) && !pz->debug;
-	int pulled = pz_pcp_pull_batch_locked(pz, z, pcp, ac->migratetype, got), k = 0;
+	/* the bulk allocator's alloc_flags as __rmqueue sees them: ALLOC_CMA
+	 * for movable requests, never ALLOC_NOFRAGMENT (6.1 sets that only
+	 * for single allocations) */
+	unsigned flags = ac->migratetype == PZ_MT_MOVABLE && pz->has_cma ? PZ_ALLOC_CMA : 0;
+	int pulled = pz_pcp_pull_batch_locked(pz, z, pcp, ac->migratetype, flags, got), k = 0;
 	int kmax = limit < (uint64_t)pulled ? (int)limit : pulled;
 
 	if (!pulled)
@@ -167,7 +171,7 @@ static size_t bulk_take(struct pz *pz, struct pz_zone *z, pz_gfp_t gfp,
 
 		if (!pz_list_empty(list)) {
 			struct pz_page *p =
-				pz_pcp_take_locked(pz, z, pcp, 0, ac->migratetype,
+				pz_pcp_take_locked(pz, z, pcp, 0, ac->migratetype, 0,
 						   (gfp & PZ__GFP_COLD) != 0, (struct pz_tbuf *)0);
 
 			taken++;

@@ -601,7 +601,7 @@ static enum pz_compact_result compact_finished(struct cc *cc)
 		return PZ_COMPACT_CONTINUE;
 	if (pre48(pz)) {
 		if (!pz_watermark_ok(pz, cc->z, (unsigned)cc->order,
-				     zload(&cc->z->wmark[PZ_WMARK_LOW]), cc->classzone,
+				     pz_wmark_pages(cc->z, PZ_WMARK_LOW), cc->classzone,
 				     cc->alloc_flags))
 			return PZ_COMPACT_CONTINUE;
 	} else if (cc->migrate_pfn & (pb_nr(pz) - 1)) {
@@ -644,18 +644,18 @@ static int extfrag_threshold(const struct pz *pz)
 static enum pz_compact_result suitable_free(struct pz *pz, struct pz_zone *z, int order,
 					    unsigned alloc_flags, unsigned classzone, long free)
 {
-	long low = zload(&z->wmark[PZ_WMARK_LOW]), mark;
+	long low = pz_wmark_pages(z, PZ_WMARK_LOW), mark;
 
 	if (order < 0)
 		return PZ_COMPACT_CONTINUE;
-	mark = pre48(pz) ? low : zload(&z->wmark[alloc_flags & 3]);
+	mark = pre48(pz) ? low : pz_wmark_pages(z, alloc_flags & 3);
 	if (pz_watermark_ok(pz, z, (unsigned)order, mark, classzone, alloc_flags))
 		return PZ_COMPACT_SUCCESS;
 	if (pre48(pz))
 		return pz_watermark_ok(pz, z, 0, low + (2l << order), classzone, alloc_flags)
 			       ? PZ_COMPACT_CONTINUE
 			       : PZ_COMPACT_SKIPPED;
-	mark = (order > PZ_COSTLY_ORDER ? low : zload(&z->wmark[PZ_WMARK_MIN])) + (2l << order);
+	mark = (order > PZ_COSTLY_ORDER ? low : pz_wmark_pages(z, PZ_WMARK_MIN)) + (2l << order);
 	if (!pz_zone_watermark_ok_locked_free(pz, z, 0, mark, classzone, PZ_ALLOC_CMA, free))
 		return PZ_COMPACT_SKIPPED;
 	return PZ_COMPACT_CONTINUE;
@@ -869,7 +869,7 @@ static bool compact_one(struct pz *pz, struct pz_zone *z, struct pz_compact_req 
 
 	*rc = max_result(pz, st, *rc);
 	*all_contended = *all_contended && contended;
-	if (pre48(pz) ? pz_watermark_ok(pz, z, req->order, zload(&z->wmark[PZ_WMARK_LOW]),
+	if (pre48(pz) ? pz_watermark_ok(pz, z, req->order, pz_wmark_pages(z, PZ_WMARK_LOW),
 					req->ac->classzone_idx, req->alloc_flags)
 		      : st == PZ_COMPACT_SUCCESS) {
 		pz_compaction_defer_reset(z, req->order, false);
@@ -953,7 +953,7 @@ void pz_compact_pgdat(struct pz *pz, int nid, unsigned order)
 		cc.kswapd = true;
 		if (!pz_compaction_deferred(z, order))
 			compact_zone(&cc);
-		if (pz_watermark_ok(pz, z, order, zload(&z->wmark[PZ_WMARK_LOW]), 0, 0))
+		if (pz_watermark_ok(pz, z, order, pz_wmark_pages(z, PZ_WMARK_LOW), 0, 0))
 			pz_compaction_defer_reset(z, order, false);
 	}
 }

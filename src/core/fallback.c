@@ -155,10 +155,53 @@ static void steal_suitable_fallback(struct pz *pz, struct pz_zone *z, struct pz_
 		pz_set_pageblock_mt(pz, pz_page_pfn(pz, p), start_mt);
 }
 
-static struct pz_page *rmqueue_fallback(struct pz *pz, struct pz_zone *z, unsigned order,
-					unsigned start_mt, struct pz_tbuf *t)
+/*
+ * boost_watermark (5.0): a fallback that splits a foreign pageblock raises
+ * the zone's watermark boost by one pageblock, up to factor / 10000 of the
+ * base high watermark (at least a pageblock); false when nothing was
+ * boosted: the factor is 0, the zone is under four pageblocks, or its high
+ * watermark is still 0.
+ */
+static bool boost_watermark_locked(struct pz *pz, struct pz_zone *z)
 {
-	for (int o = (int)pz->max_order - 1; o >= (int)order; o--) {
+	unsigned factor = atomic_load_explicit(&pz->watermark_boost_factor, memory_order_relaxed);
+	uint64_t high = (uint64_t)zload(&z->wmark[PZ_WMARK_HIGH]), max, boost;
+
+	pz_assert_zone_locked(pz, z);
+	if (!factor || (uint64_t)pz->pageblock_nr_pages * 4 > z->managed)
+		return false;
+	max = high / 10000 * factor + high % 10000 * factor / 10000; /* mult_frac */
+	if (!max)
+		return false;
+	max = max > pz->pageblock_nr_pages ? max : pz->pageblock_nr_pages;
+	boost = (uint64_t)zload(&z->watermark_boost) + pz->pageblock_nr_pages;
+	atomic_store_explicit(&z->watermark_boost, (long)(boost < max ? boost : max),
+			      memory_order_relaxed);
+	return true;
+}
+
+/* The boost of a fallback from a block smaller than a pageblock; the zone
+ * is marked for the kswapd wake-up when the request may wake kswapd. */
+static void fallback_boost_locked(struct pz *pz, struct pz_zone *z, unsigned alloc_flags)
+{
+	if (boost_watermark_locked(pz, z) && (alloc_flags & PZ_ALLOC_KSWAPD))
+		atomic_fetch_or_explicit(&z->flags, ZONE_BOOSTED_WATERMARK, memory_order_relaxed);
+}
+
+/*
+ * __rmqueue_fallback: the largest block of a fallback type. Under
+ * ALLOC_NOFRAGMENT (5.0) only blocks of a pageblock or more qualify, so
+ * the request takes a whole foreign pageblock or nothing (the caller then
+ * walks the zones again without the flag).
+ */
+static struct pz_page *rmqueue_fallback(struct pz *pz, struct pz_zone *z, unsigned order,
+					unsigned start_mt, unsigned alloc_flags, struct pz_tbuf *t)
+{
+	unsigned min_order = order;
+
+	if (order < pz->pageblock_order && (alloc_flags & PZ_ALLOC_NOFRAGMENT))
+		min_order = pz->pageblock_order;
+	for (int o = (int)pz->max_order - 1; o >= (int)min_order; o--) {
 		struct pz_free_area *a = &z->free_area[o];
 		bool can_steal;
 		int fmt =
@@ -168,6 +211,8 @@ static struct pz_page *rmqueue_fallback(struct pz *pz, struct pz_zone *z, unsign
 		if (fmt < 0)
 			continue;
 		p = &pz->pages[a->list[fmt].first];
+		if ((unsigned)o < pz->pageblock_order && pz_feature(pz, PZ_FEAT_WMARK_BOOST))
+			fallback_boost_locked(pz, z, alloc_flags);
 		if (can_steal)
 			steal_suitable_fallback(pz, z, p, start_mt);
 		pz_area_del(pz, z, p, (unsigned)o);
@@ -180,18 +225,35 @@ static struct pz_page *rmqueue_fallback(struct pz *pz, struct pz_zone *z, unsign
 	return (struct pz_page *)0;
 }
 
-/* __rmqueue: own type, CMA for MOVABLE, fallback, then (4.1) RESERVE. */
-struct pz_page *pz_rmqueue_locked(struct pz *pz, struct pz_zone *z, unsigned order, unsigned mt,
-				  struct pz_tbuf *t)
+/*
+ * 5.8: a movable request takes CMA pages first while more than half of the
+ * zone's free pages are CMA pages (PZ_FEAT_CMA_BALANCE), so that regular
+ * memory is not used up while the CMA area stays free.
+ */
+bool pz_cma_first(const struct pz *pz, struct pz_zone *z, unsigned mt, unsigned alloc_flags)
 {
-	struct pz_page *p = pz_rmqueue_smallest_locked(pz, z, order, mt);
+	return mt == PZ_MT_MOVABLE && (alloc_flags & PZ_ALLOC_CMA) &&
+	       pz_feature(pz, PZ_FEAT_CMA_BALANCE) &&
+	       zload(&z->nr_free_cma) > zload(&z->nr_free_pages) / 2;
+}
+
+/* __rmqueue: (5.8) CMA first when it is most of the free memory, own type,
+ * CMA for MOVABLE, fallback, then (4.1) RESERVE. */
+struct pz_page *pz_rmqueue_locked(struct pz *pz, struct pz_zone *z, unsigned order, unsigned mt,
+				  unsigned alloc_flags, struct pz_tbuf *t)
+{
+	struct pz_page *p = (struct pz_page *)0;
 
 	pz_assert_zone_locked(pz, z);
+	if (pz_unlikely(pz->has_cma) && pz_cma_first(pz, z, mt, alloc_flags))
+		p = pz_rmqueue_smallest_locked(pz, z, order, PZ_MT_CMA);
+	if (!p)
+		p = pz_rmqueue_smallest_locked(pz, z, order, mt);
 	if (!p && (mt < PZ_MT_PCPTYPES || slot3_falls_back(pz, mt))) {
 		if (mt == PZ_MT_MOVABLE && pz->has_cma)
 			p = pz_rmqueue_smallest_locked(pz, z, order, PZ_MT_CMA);
 		if (!p)
-			p = rmqueue_fallback(pz, z, order, mt, t);
+			p = rmqueue_fallback(pz, z, order, mt, alloc_flags, t);
 		if (!p && pz_kver(pz) < PZ_KV(4, 4)) {
 			mt = PZ_MT_RESERVE;
 			p = pz_rmqueue_smallest_locked(pz, z, order, mt);

@@ -122,6 +122,8 @@ unsigned pz_gfp_to_alloc_flags(const struct pz *pz, const struct pz_task *task, 
 	}
 	if (pz->has_cma && mt == PZ_MT_MOVABLE)
 		flags |= PZ_ALLOC_CMA;
+	if (gfp & PZ__GFP_KSWAPD_RECLAIM)
+		flags |= PZ_ALLOC_KSWAPD; /* 5.0's ALLOC_KSWAPD: only boosting reads it */
 	return flags;
 }
 
@@ -252,6 +254,96 @@ size_t pz_gfp_format(pz_gfp_t gfp, char *buf, size_t len)
 	if (left)
 		pz_out_printf(&o, "%s%#x", delim, left);
 	return pz_out_finish(&o);
+}
+
+/*
+ * 6.1's show_gfp_flags table, in its order (composites first, each match
+ * consuming its bits), in pagezone's bits, which mean what 6.1's mean for
+ * every name here; the KASAN hint bits follow __GFP_ZEROTAGS as with
+ * CONFIG_KASAN_HW_TAGS; last the 4.x bits 6.1 no longer has.
+ */
+static const struct {
+	pz_gfp_t mask;
+	const char *name;
+} gfp61_names[] = {
+	{PZ_GFP_TRANSHUGE_LIGHT | PZ__GFP_DIRECT_RECLAIM, "GFP_TRANSHUGE"},
+	{PZ_GFP_TRANSHUGE_LIGHT, "GFP_TRANSHUGE_LIGHT"},
+	{PZ_GFP_HIGHUSER_MOVABLE, "GFP_HIGHUSER_MOVABLE"},
+	{PZ_GFP_HIGHUSER, "GFP_HIGHUSER"},
+	{PZ_GFP_USER, "GFP_USER"},
+	{PZ_GFP_KERNEL_ACCOUNT, "GFP_KERNEL_ACCOUNT"},
+	{PZ_GFP_KERNEL, "GFP_KERNEL"},
+	{PZ_GFP_NOFS, "GFP_NOFS"},
+	{PZ_GFP_ATOMIC, "GFP_ATOMIC"},
+	{PZ_GFP_NOIO, "GFP_NOIO"},
+	{PZ_GFP_NOWAIT, "GFP_NOWAIT"},
+	{PZ_GFP_DMA, "GFP_DMA"},
+	{PZ__GFP_HIGHMEM, "__GFP_HIGHMEM"},
+	{PZ_GFP_DMA32, "GFP_DMA32"},
+	{PZ__GFP_HIGH, "__GFP_HIGH"},
+	{PZ__GFP_ATOMIC, "__GFP_ATOMIC"},
+	{PZ__GFP_IO, "__GFP_IO"},
+	{PZ__GFP_FS, "__GFP_FS"},
+	{PZ__GFP_NOWARN, "__GFP_NOWARN"},
+	{PZ__GFP_RETRY_MAYFAIL, "__GFP_RETRY_MAYFAIL"},
+	{PZ__GFP_NOFAIL, "__GFP_NOFAIL"},
+	{PZ__GFP_NORETRY, "__GFP_NORETRY"},
+	{PZ__GFP_COMP, "__GFP_COMP"},
+	{PZ__GFP_ZERO, "__GFP_ZERO"},
+	{PZ__GFP_NOMEMALLOC, "__GFP_NOMEMALLOC"},
+	{PZ__GFP_MEMALLOC, "__GFP_MEMALLOC"},
+	{PZ__GFP_HARDWALL, "__GFP_HARDWALL"},
+	{PZ__GFP_THISNODE, "__GFP_THISNODE"},
+	{PZ__GFP_RECLAIMABLE, "__GFP_RECLAIMABLE"},
+	{PZ__GFP_MOVABLE, "__GFP_MOVABLE"},
+	{PZ__GFP_ACCOUNT, "__GFP_ACCOUNT"},
+	{PZ__GFP_WRITE, "__GFP_WRITE"},
+	{PZ__GFP_RECLAIM, "__GFP_RECLAIM"},
+	{PZ__GFP_DIRECT_RECLAIM, "__GFP_DIRECT_RECLAIM"},
+	{PZ__GFP_KSWAPD_RECLAIM, "__GFP_KSWAPD_RECLAIM"},
+	{PZ__GFP_ZEROTAGS, "__GFP_ZEROTAGS"},
+	{PZ__GFP_SKIP_ZERO, "__GFP_SKIP_ZERO"},
+	{PZ__GFP_SKIP_KASAN_POISON, "__GFP_SKIP_KASAN_POISON"},
+	{PZ__GFP_SKIP_KASAN_UNPOISON, "__GFP_SKIP_KASAN_UNPOISON"},
+	{PZ__GFP_COLD, "__GFP_COLD"},
+	{PZ__GFP_NOACCOUNT, "__GFP_NOACCOUNT"},
+	{PZ__GFP_NOTRACK, "__GFP_NOTRACK"},
+	{PZ__GFP_OTHER_NODE, "__GFP_OTHER_NODE"},
+};
+
+static size_t gfp_format_61(pz_gfp_t gfp, char *buf, size_t len)
+{
+	struct pz_out o = {buf, len, 0};
+	pz_gfp_t left = gfp;
+	const char *delim = "";
+
+	if (!gfp) {
+		pz_out_printf(&o, "none");
+		return pz_out_finish(&o);
+	}
+	for (unsigned i = 0; i < sizeof(gfp61_names) / sizeof(gfp61_names[0]) && left; i++) {
+		pz_gfp_t m = gfp61_names[i].mask;
+
+		if ((left & m) != m)
+			continue;
+		pz_out_printf(&o, "%s%s", delim, gfp61_names[i].name);
+		delim = "|";
+		left &= ~m;
+	}
+	if (left)
+		pz_out_printf(&o, "%s%#x", delim, left);
+	return pz_out_finish(&o);
+}
+
+size_t pz_gfp_format_profile(enum pz_profile profile, pz_gfp_t gfp, char *buf, size_t len)
+{
+	if (profile == PZ_PROFILE_LINUX_6_1)
+		return gfp_format_61(gfp, buf, len);
+	if (profile == PZ_PROFILE_LINUX_4_1 || profile == PZ_PROFILE_LINUX_4_4)
+		return pz_gfp_format(gfp, buf, len);
+	if (buf && len)
+		buf[0] = 0;
+	return 0;
 }
 
 static const char *const mt_names_41[PZ_MT_TYPES] = {"Unmovable", "Reclaimable", "Movable",

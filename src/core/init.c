@@ -143,7 +143,8 @@ static const unsigned profile_features[PZ_NR_PROFILES] = {
 	[PZ_PROFILE_LINUX_4_4] = PZ_FEAT_WMARK_ORDER0_CHECK | PZ_FEAT_HIGHATOMIC,
 	[PZ_PROFILE_LINUX_6_1] = PZ_FEAT_WMARK_ORDER0_CHECK | PZ_FEAT_NO_FAIR_POLICY |
 				 PZ_FEAT_CHECK_HEAD_ONLY | PZ_FEAT_PCP_HIGH_ORDER |
-				 PZ_FEAT_LAZY_TAILS | PZ_FEAT_HIGHATOMIC,
+				 PZ_FEAT_LAZY_TAILS | PZ_FEAT_HIGHATOMIC | PZ_FEAT_NOFRAGMENT |
+				 PZ_FEAT_WMARK_BOOST | PZ_FEAT_CMA_BALANCE,
 };
 
 /* Enums and bit sets of the config: an unknown value is refused by name,
@@ -422,8 +423,8 @@ static void copy_config(struct pz *pz, const struct pz_config *cfg, const struct
 						     : default_ratio[pz_kver(pz) >= PZ_KV(5, 8)][i];
 	pz->percpu_pagelist_fraction = cfg->percpu_pagelist_fraction;
 	pz->watermark_scale_factor = cfg->watermark_scale_factor ? cfg->watermark_scale_factor : 10;
-	pz->watermark_boost_factor =
-		cfg->watermark_boost_factor ? cfg->watermark_boost_factor : 15000;
+	atomic_init(&pz->watermark_boost_factor, /* 0 = 5.0's default */
+		    cfg->watermark_boost_factor ? cfg->watermark_boost_factor : 15000);
 	pz->thp_enabled = cfg->thp_enabled != 0;
 	pz->zone_reclaim_mode = cfg->zone_reclaim_mode;
 	pz->zonelist_order = cfg->zonelist_order;

@@ -90,7 +90,8 @@ void pz_free_one_page_locked(struct pz *pz, struct pz_zone *z, struct pz_page *p
 
 /* ---- fallback.c ------------------------------------------------------- */
 struct pz_page *pz_rmqueue_locked(struct pz *pz, struct pz_zone *z, unsigned order, unsigned mt,
-				  struct pz_tbuf *t);
+				  unsigned alloc_flags, struct pz_tbuf *t);
+bool pz_cma_first(const struct pz *pz, struct pz_zone *z, unsigned mt, unsigned alloc_flags);
 long pz_move_freepages_block_locked(struct pz *pz, struct pz_zone *z, struct pz_page *p,
 				    unsigned mt);
 void pz_reserve_highatomic(struct pz *pz, struct pz_zone *z, struct pz_page *p);
@@ -100,13 +101,14 @@ int pz_find_suitable_fallback(const struct pz *pz, const struct pz_free_area *ar
 
 /* ---- pcp.c ------------------------------------------------------------ */
 struct pz_page *pz_pcp_take_locked(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp,
-				   unsigned order, unsigned mt, bool cold, struct pz_tbuf *t);
+				   unsigned order, unsigned mt, unsigned alloc_flags, bool cold,
+				   struct pz_tbuf *t);
 void pz_pcp_park_locked(struct pz *pz, struct pz_pcp *pcp, struct pz_list *list, unsigned order,
 			bool cold, struct pz_page *const *pages, int n);
 int pz_pcp_pull_batch_locked(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp, unsigned mt,
-			     struct pz_page **out);
+			     unsigned alloc_flags, struct pz_page **out);
 struct pz_page *pz_pcp_alloc(struct pz *pz, struct pz_zone *z, unsigned order, pz_gfp_t gfp,
-			     const struct pz_alloc_ctx *ac);
+			     unsigned alloc_flags, const struct pz_alloc_ctx *ac);
 /* pages one chunk of a traced flush or drain frees between deliveries */
 #define PZ_PCP_TRACE_CHUNK 128
 int pz_pcp_flush_locked(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp, unsigned order,
@@ -203,6 +205,8 @@ unsigned long pz_try_to_free_pages(struct pz *pz, pz_gfp_t gfp, unsigned order,
  * zone of ac's zonelist up to its highest zone index (and nodemask). */
 void pz_wake_all_kswapds(struct pz *pz, pz_gfp_t gfp, unsigned order,
 			 const struct pz_alloc_ctx *ac);
+/* rmqueue's wake-up of a zone marked ZONE_BOOSTED_WATERMARK (5.0). */
+void pz_wake_boosted(struct pz *pz, struct pz_zone *z);
 
 /* ---- compaction.c ------------------------------------------------------ */
 /* (enum pz_compact_result, pz_compact_priority, struct pz_compact_req:

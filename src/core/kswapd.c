@@ -47,7 +47,7 @@ static void wr(atomic_int *v, int x)
 
 static long wmark(struct pz_zone *z, int i)
 {
-	return zload(&z->wmark[i]);
+	return pz_wmark_pages(z, i);
 }
 
 /* pgdat->nr_zones: one past the node's highest populated zone. */
@@ -107,6 +107,19 @@ static bool pgdat_balanced_61(struct pz *pz, int nid, unsigned order, int highes
 	return !any;
 }
 
+/* pgdat_watermark_boosted (5.0): some managed zone up to highest has a
+ * boost, so kswapd has boosted reclaim to do even on a balanced node. */
+static bool pgdat_boosted(struct pz *pz, int nid, int highest)
+{
+	for (int i = highest < PZ_NR_ZONE_TYPES ? highest : PZ_NR_ZONE_TYPES - 1; i >= 0; i--) {
+		struct pz_zone *z = pz_zone_of(pz, nid, i);
+
+		if (z->managed && zload(&z->watermark_boost))
+			return true;
+	}
+	return false;
+}
+
 /* ---- waking ------------------------------------------------------------- */
 
 static void record_wake(struct pz *pz, struct pz_kswapd *k, unsigned order, unsigned classzone)
@@ -137,7 +150,8 @@ static enum pz_kswapd_wake wake_exits(struct pz *pz, struct pz_zone *z, unsigned
 	if (!modern(pz))
 		return zone_balanced_41(pz, z, order, 0, 0) ? PZ_KSWAPD_BALANCED : PZ_KSWAPD_WOKEN;
 	if (atomic_load_explicit(&k->failures, memory_order_relaxed) >= MAX_RECLAIM_RETRIES ||
-	    pgdat_balanced_61(pz, z->nid, order, (int)classzone)) {
+	    (pgdat_balanced_61(pz, z->nid, order, (int)classzone) &&
+	     !pgdat_boosted(pz, z->nid, (int)classzone))) {
 		if (!(gfp & PZ__GFP_DIRECT_RECLAIM))
 			pz_wakeup_kcompactd(pz, z->nid, order, classzone);
 		return atomic_load_explicit(&k->failures, memory_order_relaxed) >=
@@ -220,6 +234,14 @@ void pz_wake_all_kswapds(struct pz *pz, pz_gfp_t gfp, unsigned order, const stru
 			woken |= (uint64_t)1 << z->nid;
 	}
 	deliver(pz, woken);
+}
+
+/* rmqueue's wake-up of a zone a boosting fallback marked (5.0): order 0,
+ * the zone's own index, no gfp. Called with no lock held. */
+void pz_wake_boosted(struct pz *pz, struct pz_zone *z)
+{
+	if (to_deliver(pz, z->nid, wakeup_kswapd(pz, z, 0, z->type, 0, pz_task_current(pz))))
+		deliver(pz, (uint64_t)1 << z->nid);
 }
 
 int pz_wakeup_kswapd(pz_t *pz, int nid, enum pz_zone_type type, unsigned order,
@@ -337,14 +359,53 @@ static unsigned balance_pgdat_41(struct pz *pz, int nid, unsigned order, int *cl
 
 /* ---- balance_pgdat, 6.1 ------------------------------------------------- */
 
-static unsigned balance_pgdat_61(struct pz *pz, int nid, unsigned order, int highest)
-{
-	struct pz_reclaim_state rs;
-	uint64_t total = 0, to_reclaim = 0;
-	int prio = PZ_DEF_PRIORITY;
+/* balance_pgdat's boost bookkeeping (5.0): the boosts found at the start
+ * are the reclaim target, and only they are taken off at the end. */
+struct boost61 {
+	uint64_t nr_boost_reclaim;
+	long zone_boosts[PZ_NR_ZONE_TYPES];
+	bool boosted;
+};
 
-	pz_count_vm_event(pz, PZ_VM_PAGEOUTRUN, 1);
-	pz_count(&pz->kswapd[nid].runs);
+static void boost_start(struct pz *pz, int nid, int highest, struct boost61 *b)
+{
+	b->nr_boost_reclaim = 0;
+	for (int i = 0; i < PZ_NR_ZONE_TYPES; i++) {
+		struct pz_zone *z = pz_zone_of(pz, nid, i);
+
+		b->zone_boosts[i] = i <= highest && z->managed ? zload(&z->watermark_boost) : 0;
+		b->nr_boost_reclaim += (uint64_t)b->zone_boosts[i];
+	}
+	b->boosted = b->nr_boost_reclaim != 0;
+}
+
+/* The end of a boosted run: each zone's boost loses what it had at the
+ * start (under the zone lock, as boosting adds to it), then kcompactd is
+ * woken for the pageblock order: there is now room to defragment. */
+static void boost_done(struct pz *pz, int nid, int highest, const struct boost61 *b)
+{
+	if (!b->boosted)
+		return;
+	for (int i = 0; i <= highest && i < PZ_NR_ZONE_TYPES; i++) {
+		struct pz_zone *z = pz_zone_of(pz, nid, i);
+		long cur;
+
+		if (!b->zone_boosts[i])
+			continue;
+		pz_lock(pz, &z->lock);
+		cur = zload(&z->watermark_boost);
+		zstore(&z->watermark_boost,
+		       cur - (cur < b->zone_boosts[i] ? cur : b->zone_boosts[i]));
+		pz_unlock(&z->lock);
+	}
+	pz_wakeup_kcompactd(pz, nid, pz->pageblock_order, (unsigned)highest);
+}
+
+/* kswapd_shrink_node's target: the high watermarks (with their boosts). */
+static uint64_t reclaim_target(struct pz *pz, int nid, int highest)
+{
+	uint64_t to_reclaim = 0;
+
 	for (int i = 0; i <= highest && i < PZ_NR_ZONE_TYPES; i++) {
 		struct pz_zone *z = pz_zone_of(pz, nid, i);
 		long high = wmark(z, 2);
@@ -353,25 +414,60 @@ static unsigned balance_pgdat_61(struct pz *pz, int nid, unsigned order, int hig
 			to_reclaim +=
 				high > PZ_SWAP_CLUSTER_MAX ? (uint64_t)high : PZ_SWAP_CLUSTER_MAX;
 	}
+	return to_reclaim;
+}
+
+/*
+ * 6.1's balance_pgdat. A boosted node (5.0) is reclaimed even when
+ * balanced, until the boosts' worth came back; boosted reclaim never goes
+ * below priority DEF_PRIORITY - 2 by scanning too little and stops when a
+ * pass frees nothing. An unbalanced node drops the boost target and
+ * starts over as plain reclaim. (The kernel's boosted reclaim neither
+ * writes back nor swaps; the shrinkers, which stand for the LRU here, see
+ * no difference, as the kernel's own shrinkers do not.)
+ */
+static unsigned balance_pgdat_61(struct pz *pz, int nid, unsigned order, int highest)
+{
+	struct pz_reclaim_state rs;
+	struct boost61 b;
+	uint64_t total = 0, to_reclaim = reclaim_target(pz, nid, highest);
+	int prio;
+
+	pz_count_vm_event(pz, PZ_VM_PAGEOUTRUN, 1);
+	pz_count(&pz->kswapd[nid].runs);
+	boost_start(pz, nid, highest, &b);
 	if (!pz_reclaim_open(pz, &rs))
 		return order;
+restart:
+	prio = PZ_DEF_PRIORITY;
 	do {
 		uint64_t scanned = 0, got;
+		bool balanced = pgdat_balanced_61(pz, nid, order, highest), raise;
 
-		if (pgdat_balanced_61(pz, nid, order, highest))
+		if (!balanced && b.nr_boost_reclaim) {
+			b.nr_boost_reclaim = 0;
+			goto restart;
+		}
+		if (!b.nr_boost_reclaim && balanced)
 			goto out;
 		got = pz_shrink_node_61(pz, &rs, nid, PZ_GFP_KERNEL, prio, (unsigned)highest, true,
 					&scanned);
 		total += got;
 		if (order && total >= (2ull << order))
 			order = 0;
-		if (scanned < to_reclaim || !got)
+		raise = scanned < to_reclaim &&
+			!(b.nr_boost_reclaim && prio == PZ_DEF_PRIORITY - 2);
+		b.nr_boost_reclaim -= b.nr_boost_reclaim < got ? b.nr_boost_reclaim : got;
+		if (b.nr_boost_reclaim && !got)
+			break;
+		if (raise || !got)
 			prio--;
 	} while (prio >= 1);
 	if (!total)
 		atomic_fetch_add_explicit(&pz->kswapd[nid].failures, 1, memory_order_relaxed);
 out:
 	pz_reclaim_close(pz, &rs);
+	boost_done(pz, nid, highest, &b);
 	return order;
 }
 

@@ -180,7 +180,7 @@ static bool call_handler(struct pz *pz, pz_gfp_t gfp, unsigned order, struct pz_
 	fn = pz->oom_fn;
 	ctx = pz->oom_ctx;
 	pz_unlock(&pz->oom_scan_lock);
-	pz_gfp_format(gfp, name, sizeof(name));
+	pz_gfp_format_profile(pz->profile, gfp, name, sizeof(name));
 	pz_log(pz, PZ_LOG_WARN,
 	       "pagezone invoked oom-killer: gfp_mask=%#x(%s), order=%u, oom_score_adj=0", gfp,
 	       name, order);

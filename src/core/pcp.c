@@ -34,7 +34,8 @@
  * returns the number of blocks pulled and adds the CMA pages to *cma.
  */
 static int pull_blocks_locked(struct pz *pz, struct pz_zone *z, unsigned order, int count,
-			      unsigned mt, struct pz_tbuf *t, struct pz_page **out, long *cma)
+			      unsigned mt, unsigned alloc_flags, struct pz_tbuf *t,
+			      struct pz_page **out)
 {
 	int i = 0;
 
@@ -46,7 +47,9 @@ static int pull_blocks_locked(struct pz *pz, struct pz_zone *z, unsigned order, 
 		for (; o < pz->max_order; o++)
 			if (!pz_list_empty(&z->free_area[o].list[mt]))
 				break;
-		if (o < pz->max_order) {
+		/* CMA taken first (5.8) goes through __rmqueue, block by block */
+		if (o < pz->max_order &&
+		    !(pz_unlikely(pz->has_cma) && pz_cma_first(pz, z, mt, alloc_flags))) {
 			struct pz_page *b = &pz->pages[z->free_area[o].list[mt].first];
 			uint64_t step = (uint64_t)1 << order, end = (uint64_t)1 << o;
 			uint64_t take = (uint64_t)(count - i) << order, k;
@@ -64,11 +67,13 @@ static int pull_blocks_locked(struct pz *pz, struct pz_zone *z, unsigned order, 
 				pz_area_add(pz, z, b + k, (unsigned)__builtin_ctzll(k), mt, false);
 			continue; /* mt is a pcp type: never CMA pages here */
 		}
-		p = pz_rmqueue_locked(pz, z, order, mt, t);
+		p = pz_rmqueue_locked(pz, z, order, mt, alloc_flags, t);
 		if (!p)
 			break;
+		/* at once, as the kernel's refill does: the next block's CMA
+		 * rule sees it (NR_FREE_PAGES follows after the loop) */
 		if (p->mt == PZ_MT_CMA)
-			*cma += (long)1 << order;
+			zadd(&z->nr_free_cma, -((long)1 << order));
 		out[i++] = p;
 	}
 	return i;
@@ -76,16 +81,13 @@ static int pull_blocks_locked(struct pz *pz, struct pz_zone *z, unsigned order, 
 
 /* pull_blocks_locked under the zone lock, with the free counts updated. */
 static int pull_accounted(struct pz *pz, struct pz_zone *z, unsigned order, int count, unsigned mt,
-			  struct pz_tbuf *t, struct pz_page **out)
+			  unsigned alloc_flags, struct pz_tbuf *t, struct pz_page **out)
 {
-	long cma = 0;
 	int n;
 
 	count = count < PZ_PCP_MAX_BATCH ? count : PZ_PCP_MAX_BATCH;
 	pz_lock(pz, &z->lock);
-	n = pull_blocks_locked(pz, z, order, count, mt, t, out, &cma);
-	if (cma)
-		zadd(&z->nr_free_cma, -cma);
+	n = pull_blocks_locked(pz, z, order, count, mt, alloc_flags, t, out);
 	zadd(&z->nr_free_pages, -((long)n << order));
 	pz_unlock(&z->lock);
 	return n;
@@ -97,10 +99,11 @@ static int pull_accounted(struct pz *pz, struct pz_zone *z, unsigned order, int 
  * either end hands them out in pull order).
  */
 static int rmqueue_bulk(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp, unsigned order,
-			int count, struct pz_list *list, unsigned mt, bool cold, struct pz_tbuf *t)
+			int count, struct pz_list *list, unsigned mt, unsigned alloc_flags,
+			bool cold, struct pz_tbuf *t)
 {
 	struct pz_page *got[PZ_PCP_MAX_BATCH];
-	int n = pull_accounted(pz, z, order, count, mt, t, got);
+	int n = pull_accounted(pz, z, order, count, mt, alloc_flags, t, got);
 
 	pz_pcp_park_locked(pz, pcp, list, order, cold, got, n);
 	return n;
@@ -134,11 +137,11 @@ void pz_pcp_park_locked(struct pz *pz, struct pz_pcp *pcp, struct pz_list *list,
  * pcp->lock, and the list of mt is empty. Returns the pages pulled.
  */
 int pz_pcp_pull_batch_locked(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp, unsigned mt,
-			     struct pz_page **out)
+			     unsigned alloc_flags, struct pz_page **out)
 {
 	pz_assert_pcp_locked(pz, pcp);
 	return pull_accounted(pz, z, 0, atomic_load_explicit(&pcp->batch, memory_order_acquire), mt,
-			      (struct pz_tbuf *)0, out);
+			      alloc_flags, (struct pz_tbuf *)0, out);
 }
 
 /*
@@ -149,7 +152,8 @@ int pz_pcp_pull_batch_locked(struct pz *pz, struct pz_zone *z, struct pz_pcp *pc
  * 5.14 does). Caller holds pcp->lock; order has a pcp level.
  */
 struct pz_page *pz_pcp_take_locked(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp,
-				   unsigned order, unsigned mt, bool cold, struct pz_tbuf *t)
+				   unsigned order, unsigned mt, unsigned alloc_flags, bool cold,
+				   struct pz_tbuf *t)
 {
 	struct pz_list *list = pz_pcp_list(pcp, (unsigned)pz_pcp_level(pz, order), mt);
 	struct pz_page *p;
@@ -162,7 +166,8 @@ struct pz_page *pz_pcp_take_locked(struct pz *pz, struct pz_zone *z, struct pz_p
 			batch >>= order;
 			batch = batch < 2 ? 2 : batch;
 		}
-		pcp->count += rmqueue_bulk(pz, z, pcp, order, batch, list, mt, cold, t) << order;
+		pcp->count += rmqueue_bulk(pz, z, pcp, order, batch, list, mt, alloc_flags, cold, t)
+			      << order;
 		if (pz_list_empty(list))
 			return (struct pz_page *)0;
 	}
@@ -176,14 +181,15 @@ struct pz_page *pz_pcp_take_locked(struct pz *pz, struct pz_zone *z, struct pz_p
 /* The per-CPU half of buffered_rmqueue; counts the allocation while the
  * pcp lock is held. */
 struct pz_page *pz_pcp_alloc(struct pz *pz, struct pz_zone *z, unsigned order, pz_gfp_t gfp,
-			     const struct pz_alloc_ctx *ac)
+			     unsigned alloc_flags, const struct pz_alloc_ctx *ac)
 {
 	struct pz_pcp *pcp = &z->pcp[ac->cpu];
 	struct pz_page *p;
 
 	pz_lock(pz, &pcp->lock);
 	pcp->free_factor >>= 1; /* an allocation: the next flushes shrink (5.14) */
-	p = pz_pcp_take_locked(pz, z, pcp, order, ac->migratetype, gfp & PZ__GFP_COLD, ac->t);
+	p = pz_pcp_take_locked(pz, z, pcp, order, ac->migratetype, alloc_flags, gfp & PZ__GFP_COLD,
+			       ac->t);
 	if (p)
 		pz_count_alloc(pz, z, order, gfp, ac, true);
 	pz_unlock(&pcp->lock);

@@ -147,7 +147,7 @@ int pz_alloc_probe(pz_t *pz, pz_gfp_t gfp, unsigned order, struct pz_alloc_choic
 		return 0;
 	out->classzone = (enum pz_zone_type)z->type;
 	for (; z; z = pz_next_zone(pz, zl, &pos, (unsigned)high, (const pz_nodemask_t *)0)) {
-		long mark = zload(&z->wmark[PZ_WMARK_LOW]);
+		long mark = pz_wmark_pages(z, PZ_WMARK_LOW);
 
 		if (!pz_watermark_ok(pz, z, order, mark, out->classzone, flags))
 			continue;

@@ -50,11 +50,11 @@ bool pz_zone_wmark_safe(struct pz *pz, struct pz_zone *z, unsigned order, long m
  * without more reclaim. */
 static bool compaction_ready(struct pz *pz, struct pz_zone *z, unsigned order, unsigned reclaim_idx)
 {
-	long high = zload(&z->wmark[2]);
+	long high = pz_wmark_pages(z, 2);
 	enum pz_compact_result r;
 
 	if (pz_kver(pz) < PZ_KV(4, 8)) { /* 4.1, 4.4: with the balance gap */
-		long low = zload(&z->wmark[1]), gap = (long)((z->managed + 99) / 100);
+		long low = pz_wmark_pages(z, 1), gap = (long)((z->managed + 99) / 100);
 		long mark = high + (gap < low ? gap : low) + (2L << order);
 		bool ok = pz_zone_wmark_safe(pz, z, 0, mark, 0);
 

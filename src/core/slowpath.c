@@ -500,7 +500,7 @@ static bool should_reclaim_retry_61(struct slow *s)
 	while (s->no_progress_loops <= MAX_RECLAIM_RETRIES &&
 	       (z = pz_next_zone(s->pz, s->ac->zonelist, &pos, s->ac->high_zoneidx,
 				 s->ac->nodemask)))
-		if (pz_zone_watermark_ok_locked_free(s->pz, z, s->order, zload(&z->wmark[0]),
+		if (pz_zone_watermark_ok_locked_free(s->pz, z, s->order, pz_wmark_pages(z, 0),
 						     s->ac->high_zoneidx, s->alloc_flags,
 						     zload(&z->nr_free_pages)))
 			return true;

@@ -78,9 +78,10 @@ void pz_fill_zone_info_locked(struct pz *pz, struct pz_zone *z, struct pz_zone_i
 	info->spanned = z->spanned;
 	info->present = z->present;
 	info->managed = z->managed;
-	info->wmark_min = (uint64_t)zload(&z->wmark[PZ_WMARK_MIN]);
-	info->wmark_low = (uint64_t)zload(&z->wmark[PZ_WMARK_LOW]);
-	info->wmark_high = (uint64_t)zload(&z->wmark[PZ_WMARK_HIGH]);
+	info->wmark_min = (uint64_t)pz_wmark_pages(z, PZ_WMARK_MIN);
+	info->wmark_low = (uint64_t)pz_wmark_pages(z, PZ_WMARK_LOW);
+	info->wmark_high = (uint64_t)pz_wmark_pages(z, PZ_WMARK_HIGH);
+	info->watermark_boost = (uint64_t)zload(&z->watermark_boost);
 	for (unsigned j = 0; j < PZ_NR_ZONE_TYPES; j++)
 		info->lowmem_reserve[j] = (uint64_t)zload(&z->lowmem_reserve[j]);
 	info->nr_reserved_blocks = (uint64_t)z->nr_migrate_reserve_block;
@@ -198,7 +199,7 @@ int pz_zone_watermark_ok(pz_t *pz, int nid, enum pz_zone_type type, unsigned ord
 		return -PZ_EINVAL;
 	if (alloc_flags & PZ_ALLOC_NO_WATERMARKS)
 		return 1;
-	return pz_watermark_ok(pz, z, order, zload(&z->wmark[alloc_flags & PZ_ALLOC_WMARK_MASK]),
+	return pz_watermark_ok(pz, z, order, pz_wmark_pages(z, alloc_flags & PZ_ALLOC_WMARK_MASK),
 			       classzone, alloc_flags);
 }
 

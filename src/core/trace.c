@@ -106,7 +106,7 @@ size_t pz_trace_format(enum pz_profile profile, const struct pz_trace_event *ev,
 			      0xffffea0000000000ull + 64 * pfn, pfn);
 	switch (ev->kind) {
 	case PZ_TRACE_PAGE_ALLOC:
-		pz_gfp_format(ev->gfp_flags, gfp, sizeof(gfp));
+		pz_gfp_format_profile(profile, ev->gfp_flags, gfp, sizeof(gfp));
 		pz_out_printf(&o, "order=%u migratetype=%d gfp_flags=%s", ev->order,
 			      pz_migratetype_kernel_value(profile, ev->migratetype), gfp);
 		break;

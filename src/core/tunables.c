@@ -57,9 +57,16 @@ int pz_set_watermark_boost_factor(pz_t *pz, unsigned factor)
 	if (!pz_instance_ok(pz) || factor > 0x7fffffffu)
 		return -PZ_EINVAL;
 	pz_lock(pz, &pz->tune_lock);
-	pz->watermark_boost_factor = factor;
+	atomic_store_explicit(&pz->watermark_boost_factor, factor, memory_order_relaxed);
 	pz_unlock(&pz->tune_lock);
 	return 0;
+}
+
+unsigned pz_watermark_boost_factor(const pz_t *pz)
+{
+	return pz_instance_ok(pz) ? atomic_load_explicit(&((pz_t *)pz)->watermark_boost_factor,
+							 memory_order_relaxed)
+				  : 0;
 }
 
 /* The whole recompute, as setup_per_zone_wmarks' caller would do it: the
@@ -88,7 +95,8 @@ int pz_get_vm_sysctls(pz_t *pz, struct pz_vm_sysctls *out)
 	pz_lock(pz, &pz->tune_lock);
 	out->min_free_kbytes = atomic_load_explicit(&pz->min_free_kbytes, memory_order_relaxed);
 	out->watermark_scale_factor = pz->watermark_scale_factor;
-	out->watermark_boost_factor = pz->watermark_boost_factor;
+	out->watermark_boost_factor =
+		atomic_load_explicit(&pz->watermark_boost_factor, memory_order_relaxed);
 	out->percpu_pagelist_fraction = pz->percpu_pagelist_fraction;
 	for (unsigned i = 0; i < PZ_NR_ZONE_TYPES - 1; i++)
 		out->lowmem_reserve_ratio[i] = pz->lowmem_reserve_ratio[i];

@@ -157,8 +157,9 @@ struct pz_pcp {
 	atomic_uint_least64_t local_hits[PZ_PCP_LEVELS];
 } __attribute__((aligned(PZ_CACHELINE)));
 
-#define ZONE_FAIR_DEPLETED 0x1u
-#define ZONE_OOM_LOCKED	   0x2u /* 4.1: an OOM step holds this zone's zonelist */
+#define ZONE_FAIR_DEPLETED     0x1u
+#define ZONE_OOM_LOCKED	       0x2u /* 4.1: an OOM step holds this zone's zonelist */
+#define ZONE_BOOSTED_WATERMARK 0x4u /* 5.0: boosted; the next rmqueue wakes kswapd */
 
 /* zone->wmark indices: the numbers alloc_flags carries in its low bits
  * (PZ_ALLOC_WMARK_*), selected with PZ_ALLOC_WMARK_MASK. */
@@ -194,6 +195,7 @@ struct pz_zone {
 	atomic_uint flags;					/* [A] ZONE_FAIR_DEPLETED */
 	uint64_t start_pfn, end_pfn, spanned, present, managed; /* [C] */
 	atomic_long wmark[PZ_NR_WMARK];				/* [A] by enum pz_wmark */
+	atomic_long watermark_boost;				/* [Z]/[A] 5.0: added to wmark[] */
 	atomic_long lowmem_reserve[PZ_NR_ZONE_TYPES];		/* [A] */
 	atomic_long dirty_balance_reserve;			/* [A] */
 	struct pz_pcp *pcp;					/* [C] nr_cpus entries */
@@ -324,7 +326,8 @@ struct pz {
 	unsigned boot_min_free_kbytes;	   /* [T] the formula's value at init (watermarks 0) */
 	unsigned percpu_pagelist_fraction; /* [T] 5.14+: percpu_pagelist_high_fraction */
 	unsigned watermark_scale_factor;   /* [T] 4.6+, in 1/10000 of the zone */
-	unsigned watermark_boost_factor;   /* [T] 5.0+, stored for boosting */
+	/* [T] written, [A] read: 5.0's watermark_boost_factor (PZ_FEAT_WMARK_BOOST) */
+	atomic_uint watermark_boost_factor;
 	unsigned lowmem_reserve_ratio[PZ_NR_ZONE_TYPES - 1]; /* [T] by zone type */
 	bool thp_enabled; /* [C] khugepaged's min_free_kbytes (pz_config.thp_enabled) */
 	/* tunables fixed by the config */
@@ -476,6 +479,10 @@ struct pz_oom_ctl {
  * them, as 6.1 without an MMU); also marks the request for the victim
  * exit after the OOM step. */
 #define PZ_ALLOC_OOM 0x1000u
+/* 5.0: no fallback may split another type's pageblock; the request may wake
+ * kswapd (a boosting fallback then marks the zone ZONE_BOOSTED_WATERMARK). */
+#define PZ_ALLOC_NOFRAGMENT 0x2000u
+#define PZ_ALLOC_KSWAPD	    0x4000u
 
 /* The kernel version a profile follows, as major * 100 + minor, so that a
  * rule reads "since 4.4": pz_kver(pz) >= PZ_KV(4, 4). */

@@ -104,6 +104,7 @@ static void setup_zone_wmarks(struct pz *pz, struct pz_zone *z, uint64_t pages_m
 	zstore(&z->wmark[PZ_WMARK_MIN], (long)min);
 	zstore(&z->wmark[PZ_WMARK_LOW], (long)low);
 	zstore(&z->wmark[PZ_WMARK_HIGH], (long)high);
+	zstore(&z->watermark_boost, 0); /* 5.0: new watermarks start unboosted */
 	/* The fair policy's batch is the gap kswapd works in. */
 	atomic_store_explicit(&z->nr_alloc_batch, (long)(high - low), memory_order_relaxed);
 }

@@ -10,6 +10,13 @@
 #error "include internal.h, not wmark.h"
 #endif
 
+/* wmark_pages (5.0): a watermark with the zone's boost on top; the boost
+ * stays 0 without PZ_FEAT_WMARK_BOOST. */
+static inline long pz_wmark_pages(const struct pz_zone *z, unsigned i)
+{
+	return zload(&z->wmark[i]) + zload(&z->watermark_boost);
+}
+
 /*
  * 4.1-4.3: the order-0 test (CMA discounted when the request may not use
  * it), then each lower order's free pages are discounted in turn while the

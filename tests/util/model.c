@@ -213,9 +213,28 @@ static const unsigned fallbacks[NPCP][2] = {
 	[PZ_MT_RECLAIMABLE] = {PZ_MT_UNMOVABLE, PZ_MT_MOVABLE},
 };
 
-static int m_rmqueue_fallback(struct model_zone *z, unsigned order, unsigned mt, uint64_t *out)
+/* boost_watermark with the default factor 15000: a pageblock more, up to
+ * 1.5 times the high watermark (at least a pageblock), in zones of four
+ * pageblocks or more. */
+static void m_boost(struct model_zone *z)
 {
-	for (int o = MAXO - 1; o >= (int)order; o--) {
+	long max = z->wmark[2] / 10000 * 15000 + z->wmark[2] % 10000 * 15000 / 10000;
+
+	if (!model.boost || 4 * (uint64_t)PBN > z->managed || !max)
+		return;
+	max = max > (long)PBN ? max : (long)PBN;
+	z->boost = z->boost + (long)PBN < max ? z->boost + (long)PBN : max;
+	model.boosts++;
+}
+
+/* __rmqueue_fallback; under ALLOC_NOFRAGMENT only blocks of a pageblock
+ * or more qualify. */
+static int m_rmqueue_fallback(struct model_zone *z, unsigned order, unsigned mt, unsigned flags,
+			      uint64_t *out)
+{
+	int min = (flags & MODEL_ALLOC_NOFRAGMENT) && order < PBO ? PBO : (int)order;
+
+	for (int o = MAXO - 1; o >= min; o--) {
 		int fmt = -1, can_steal;
 		uint64_t pfn;
 
@@ -230,6 +249,8 @@ static int m_rmqueue_fallback(struct model_zone *z, unsigned order, unsigned mt,
 		can_steal = o >= PBO || o >= PBO / 2 || mt == PZ_MT_RECLAIMABLE ||
 			    mt == PZ_MT_UNMOVABLE;
 		pfn = z->fl[o][fmt].v[0];
+		if (o < PBO)
+			m_boost(z);
 		if (can_steal && o >= PBO) {
 			for (uint64_t b = 0; b < (1ull << (o - PBO)); b++)
 				model.pb[(pfn >> PBO) + b] = (uint8_t)mt;
@@ -255,12 +276,23 @@ static int m_rmqueue_fallback(struct model_zone *z, unsigned order, unsigned mt,
 }
 
 /* __rmqueue; *rec_mt is the type the page returns to from a pcp list. */
-static int m_rmqueue(struct model_zone *z, unsigned order, unsigned mt, uint64_t *out,
-		     unsigned *rec_mt)
+static int m_rmqueue(struct model_zone *z, unsigned order, unsigned mt, unsigned flags,
+		     uint64_t *out, unsigned *rec_mt)
 {
-	int ok = m_rmqueue_smallest(z, order, mt, out);
+	int ok = 0;
 
 	*rec_mt = mt;
+	/* 5.8: CMA first while it is over half of the free pages (the free
+	 * count is the one before a refill started; CMA's goes down as it
+	 * goes) */
+	if (model.cmabal && mt == PZ_MT_MOVABLE && (flags & PZ_ALLOC_CMA) &&
+	    z->nr_free_cma > z->nr_free_pages / 2) {
+		ok = m_rmqueue_smallest(z, order, PZ_MT_CMA, out);
+		*rec_mt = ok ? PZ_MT_CMA : mt;
+		model.cma_first += (unsigned long)ok;
+	}
+	if (!ok)
+		ok = m_rmqueue_smallest(z, order, mt, out);
 	if (!ok && mt < NPCP) {
 		/* MOVABLE takes CMA pages before stealing (__rmqueue_cma_fallback);
 		 * the event still names the requested type */
@@ -270,7 +302,7 @@ static int m_rmqueue(struct model_zone *z, unsigned order, unsigned mt, uint64_t
 			model.cma_uses += (unsigned long)ok;
 		}
 		if (!ok)
-			ok = m_rmqueue_fallback(z, order, mt, out);
+			ok = m_rmqueue_fallback(z, order, mt, flags, out);
 		if (!ok && model.prof == PZ_PROFILE_LINUX_4_1) {
 			mt = PZ_MT_RESERVE;
 			ok = m_rmqueue_smallest(z, order, mt, out);
@@ -400,7 +432,8 @@ static int m_free_pcppages_bulk(struct model_zone *z, int count, bool at_high)
 /* rmqueue_bulk of `count` blocks into an empty list: hot keeps the order
  * they were pulled in from the head, cold puts each before the previous
  * one (so the tail hands them out in pull order). */
-static int m_refill(struct model_zone *z, unsigned order, unsigned mt, int cold, int count)
+static int m_refill(struct model_zone *z, unsigned order, unsigned mt, unsigned flags, int cold,
+		    int count)
 {
 	struct model_list *l = &z->pcp[model_pcp_level(order)][mt];
 	size_t prev = 0;
@@ -410,7 +443,7 @@ static int m_refill(struct model_zone *z, unsigned order, unsigned mt, int cold,
 		uint64_t pfn;
 		unsigned rec;
 
-		if (!m_rmqueue(z, order, mt, &pfn, &rec))
+		if (!m_rmqueue(z, order, mt, flags, &pfn, &rec))
 			break;
 		model.pcp_mt[pfn] = (uint8_t)rec;
 		model.pcp_freed[pfn] = 0;
@@ -452,7 +485,7 @@ static int m_buffered_rmqueue(struct model_zone *z, unsigned order, unsigned mt,
 
 			if (order && count > 1)
 				count = count >> order > 2 ? count >> order : 2;
-			z->pcp_count += m_refill(z, order, mt, cold, count) << order;
+			z->pcp_count += m_refill(z, order, mt, flags, cold, count) << order;
 			/* an empty refill falls back to the buddy lists for an
 			 * atomic high-order request (the reserve first), as
 			 * kernels after 5.14 do */
@@ -484,7 +517,7 @@ static int m_buffered_rmqueue(struct model_zone *z, unsigned order, unsigned mt,
 				m_event(PZ_TRACE_PAGE_ALLOC_ZONE_LOCKED, *out, order, mt);
 			}
 		}
-		if (!ok && !m_rmqueue(z, order, mt, out, &rec))
+		if (!ok && !m_rmqueue(z, order, mt, flags, out, &rec))
 			return 0;
 		z->nr_free_pages -= 1l << order;
 		if (rec == PZ_MT_CMA)
@@ -599,6 +632,17 @@ static void m_reserve_highatomic(struct model_zone *z, uint64_t pfn)
 	model.ha_reserves++;
 }
 
+/* zone_watermark_fast: the boosted mark; an order-0 __GFP_ATOMIC request
+ * at MIN checks the unboosted MIN mark when the boosted one fails (5.0). */
+static bool m_zone_ok(const struct model_zone *z, unsigned order, unsigned classzone,
+		      unsigned flags)
+{
+	if (model_watermark_ok(z, order, z->wmark[flags & 3] + z->boost, classzone, flags))
+		return true;
+	return !order && (model.gfp & PZ__GFP_ATOMIC) && z->boost && (flags & 3) == 0 &&
+	       model_watermark_ok(z, 0, z->wmark[0], classzone, flags);
+}
+
 /* get_page_from_freelist over the one node's zonelist (high types first). */
 static int m_get_page(unsigned order, unsigned mt, unsigned high, unsigned classzone,
 		      unsigned flags, int cold, uint64_t *out, int *zone_out)
@@ -616,7 +660,7 @@ static int m_get_page(unsigned order, unsigned mt, unsigned high, unsigned class
 				continue;
 			}
 			if (!(flags & PZ_ALLOC_NO_WATERMARKS) &&
-			    !model_watermark_ok(z, order, z->wmark[flags & 3], classzone, flags))
+			    !m_zone_ok(z, order, classzone, flags))
 				continue;
 			if (m_buffered_rmqueue(z, order, mt, flags, cold, out)) {
 				if (model.ha && order && (flags & PZ_ALLOC_HARDER))
@@ -624,6 +668,12 @@ static int m_get_page(unsigned order, unsigned mt, unsigned high, unsigned class
 				*zone_out = (int)i;
 				return 1;
 			}
+		}
+		if (flags & MODEL_ALLOC_NOFRAGMENT) {
+			/* 5.0: every zone failed without fragmenting: again */
+			flags &= ~MODEL_ALLOC_NOFRAGMENT;
+			model.nofrag_retries++;
+			continue;
 		}
 		if (!(flags & ALLOC_FAIR))
 			return 0;
@@ -694,6 +744,10 @@ int model_alloc(pz_gfp_t gfp, unsigned order, uint64_t *out)
 	classzone = model.z[pref].type;
 	cma = model.has_cma && mt == PZ_MT_MOVABLE ? PZ_ALLOC_CMA : 0;
 	flags = PZ_ALLOC_WMARK_LOW | cma | (model.prof != PZ_PROFILE_MODERN ? ALLOC_FAIR : 0);
+	/* alloc_flags_nofragment: a Normal preferred zone with DMA32 below */
+	if (model.nofrag && classzone == PZ_ZONE_NORMAL && m_has_type(PZ_ZONE_DMA32))
+		flags |= MODEL_ALLOC_NOFRAGMENT;
+	model.gfp = gfp;
 	if (m_get_page(order, mt, high, classzone, flags, cold, out, &zi))
 		return 1;
 	flags = PZ_ALLOC_WMARK_MIN | cma | (gfp & PZ__GFP_HIGH ? PZ_ALLOC_HIGH : 0);
@@ -887,6 +941,7 @@ void model_set_min_free_kbytes(uint64_t kb)
 			z->wmark[1] = (long)(tmp + step);
 			z->wmark[2] = (long)(tmp + 2 * step);
 		}
+		z->boost = 0;
 		z->alloc_batch = z->wmark[2] - z->wmark[1];
 	}
 	if (model.hi)
@@ -967,6 +1022,7 @@ pz_t *model_create(const struct model_run *r)
 	cfg.machine = &tm.m;
 	cfg.profile = r->prof;
 	cfg.features_set = r->feat_set;
+	cfg.features_clear = r->feat_clear;
 	cfg.percpu_pagelist_fraction = r->fraction;
 	cfg.mobility_grouping_disabled = (unsigned)r->nomob;
 	plat = tu_platform(r->trace);
@@ -986,6 +1042,9 @@ void model_begin(const struct model_run *r)
 	model.nomob = r->nomob != 0;
 	model.hi = r->prof == PZ_PROFILE_MODERN || (r->feat_set & PZ_FEAT_PCP_HIGH_ORDER);
 	model.ha = r->prof != PZ_PROFILE_LINUX_4_1; /* HIGHATOMIC since 4.4 */
+	model.nofrag = r->prof == PZ_PROFILE_LINUX_6_1 && !(r->feat_clear & PZ_FEAT_NOFRAGMENT);
+	model.boost = r->prof == PZ_PROFILE_LINUX_6_1 && !(r->feat_clear & PZ_FEAT_WMARK_BOOST);
+	model.cmabal = r->prof == PZ_PROFILE_LINUX_6_1 && !(r->feat_clear & PZ_FEAT_CMA_BALANCE);
 	m_setup_zones(r->mc, r->fraction);
 }
 
@@ -1088,17 +1147,19 @@ void model_compare(pz_t *pz)
 				    got < 0 ? "error" : model_mtname((unsigned)got));
 		}
 		assert_int_equal(pz_zone_info(pz, 0, z->type, &zi), 0);
-		MODEL_CHECK(zi.wmark_min == (uint64_t)z->wmark[0] &&
-				    zi.wmark_low == (uint64_t)z->wmark[1] &&
-				    zi.wmark_high == (uint64_t)z->wmark[2] &&
+		MODEL_CHECK(zi.wmark_min == (uint64_t)(z->wmark[0] + z->boost) &&
+				    zi.wmark_low == (uint64_t)(z->wmark[1] + z->boost) &&
+				    zi.wmark_high == (uint64_t)(z->wmark[2] + z->boost) &&
+				    zi.watermark_boost == (uint64_t)z->boost &&
 				    zi.pcp_high == (unsigned)z->pcp_high &&
 				    zi.pcp_batch == (unsigned)z->pcp_batch,
 			    "zone %s watermarks %" PRIu64 "/%" PRIu64 "/%" PRIu64
 			    ", pcp high %u batch %u; "
 			    "expected %ld/%ld/%ld, %d, %d",
 			    pz_zone_type_name(z->type), zi.wmark_min, zi.wmark_low, zi.wmark_high,
-			    zi.pcp_high, zi.pcp_batch, z->wmark[0], z->wmark[1], z->wmark[2],
-			    z->pcp_high, z->pcp_batch);
+			    zi.pcp_high, zi.pcp_batch, z->wmark[0] + z->boost,
+			    z->wmark[1] + z->boost, z->wmark[2] + z->boost, z->pcp_high,
+			    z->pcp_batch);
 		MODEL_CHECK(zi.stat[PZ_NR_FREE_PAGES] == z->nr_free_pages,
 			    "zone %s NR_FREE_PAGES: expected %ld, got %" PRId64,
 			    pz_zone_type_name(z->type), z->nr_free_pages,
@@ -1292,7 +1353,8 @@ void model_load(pz_t *pz)
 bool model_below_low(void)
 {
 	for (unsigned i = 0; i < model.nz; i++)
-		if (model_watermark_ok(&model.z[i], 0, model.z[i].wmark[1], model.z[0].type, 0))
+		if (model_watermark_ok(&model.z[i], 0, model.z[i].wmark[1] + model.z[i].boost,
+				       model.z[0].type, 0))
 			return false;
 	return true;
 }

@@ -118,17 +118,18 @@
 
 #include "testutil.h"
 
-#define MODEL_MAXO	 11
-#define MODEL_PBO	 9
-#define MODEL_PBN	 (1u << MODEL_PBO)
-#define MODEL_NPFN	 65536u /* pfns the model can hold: machines end below */
-#define MODEL_MAXZ	 2
-#define MODEL_NMT	 PZ_MT_TYPES
-#define MODEL_NPCP	 PZ_MT_PCPTYPES
-#define MODEL_NLEV	 5 /* pcp levels: orders 0, 1, 2, 3 and the pageblock order */
-#define MODEL_MAXEV	 16384
-#define MODEL_ALLOC_FAIR 0x100u
-#define MODEL_BUFN	 65536
+#define MODEL_MAXO	       11
+#define MODEL_PBO	       9
+#define MODEL_PBN	       (1u << MODEL_PBO)
+#define MODEL_NPFN	       65536u /* pfns the model can hold: machines end below */
+#define MODEL_MAXZ	       2
+#define MODEL_NMT	       PZ_MT_TYPES
+#define MODEL_NPCP	       PZ_MT_PCPTYPES
+#define MODEL_NLEV	       5 /* pcp levels: orders 0, 1, 2, 3 and the pageblock order */
+#define MODEL_MAXEV	       16384
+#define MODEL_ALLOC_FAIR       0x100u
+#define MODEL_ALLOC_NOFRAGMENT 0x2000u
+#define MODEL_BUFN	       65536
 
 /* ---- machines --------------------------------------------------------- */
 
@@ -162,8 +163,9 @@ struct model_run {
 	int trace;
 	unsigned fraction; /* percpu_pagelist_fraction; 0 = zone_batchsize */
 	unsigned long nops;
-	int nomob;	   /* mobility_grouping_disabled */
-	unsigned feat_set; /* features_set (PZ_FEAT_PCP_HIGH_ORDER on linux-4.1) */
+	int nomob;	     /* mobility_grouping_disabled */
+	unsigned feat_set;   /* features_set (PZ_FEAT_PCP_HIGH_ORDER on linux-4.1) */
+	unsigned feat_clear; /* features_clear (the 5.x switches the model knows) */
 };
 
 /* ---- the model's state ------------------------------------------------ */
@@ -180,6 +182,7 @@ struct model_zone {
 	long lowmem_reserve[PZ_NR_ZONE_TYPES];
 	long nr_free_pages, nr_free_cma;
 	long nr_reserved_ha; /* nr_reserved_highatomic: pages in HIGHATOMIC blocks */
+	long boost;	     /* 5.0 watermark_boost, on top of wmark[] */
 	long alloc_batch;    /* zone-wide NR_ALLOC_BATCH */
 	long batch_diff;     /* the CPU's delta, folded past batch_thresh */
 	long batch_thresh;
@@ -202,10 +205,16 @@ struct model {
 	const struct model_machine *mc; /* the machine of model_begin */
 	uint64_t pg0[MODEL_MAXZ][2];	/* the instance's pgalloc / pgfree at model_load */
 	unsigned nz;
-	bool has_cma;	   /* CONFIG_CMA with a CMA area: ALLOC_CMA for MOVABLE */
-	bool nomob;	   /* page_group_by_mobility_disabled: every request UNMOVABLE */
-	bool hi;	   /* PZ_FEAT_PCP_HIGH_ORDER: pcp lists for orders 1-3 and MODEL_PBO */
-	bool ha;	   /* PZ_FEAT_HIGHATOMIC: slot 3 is 4.4's on-demand reserve */
+	bool has_cma; /* CONFIG_CMA with a CMA area: ALLOC_CMA for MOVABLE */
+	bool nomob;   /* page_group_by_mobility_disabled: every request UNMOVABLE */
+	bool hi;      /* PZ_FEAT_PCP_HIGH_ORDER: pcp lists for orders 1-3 and MODEL_PBO */
+	bool ha;      /* PZ_FEAT_HIGHATOMIC: slot 3 is 4.4's on-demand reserve */
+	/* linux-6.1's 5.x switches: ALLOC_NOFRAGMENT in the fast path (only
+	 * whole-pageblock fallbacks first), watermark boosting on fallback
+	 * (no kswapd runs here, so boosts only grow, up to their cap), CMA
+	 * first when it is over half of the zone's free pages */
+	bool nofrag, boost, cmabal;
+	pz_gfp_t gfp;	   /* the request model_alloc serves (for zone_watermark_fast) */
 	unsigned fraction; /* percpu_pagelist_fraction in force */
 	uint64_t min_free_kbytes, min_free_kbytes0; /* in force; the default */
 	struct model_zone z[MODEL_MAXZ];	    /* in zonelist order: highest zone type first */
@@ -219,6 +228,9 @@ struct model {
 	size_t nev;
 	/* what the workload exercised */
 	unsigned long fallbacks, claims, reserve_uses, cma_uses, tail_adds, refusals, drains_bulk;
+	/* 5.x: fast-path walks retried without ALLOC_NOFRAGMENT, boosts made,
+	 * allocations served CMA-first */
+	unsigned long nofrag_retries, boosts, cma_first;
 	/* high-order pcp: refills, allocations served by a block freed to the
 	 * list (hot reuse), flushes at high and drains that freed such blocks,
 	 * flushes whose pageblock-order block overshot batch */

@@ -463,22 +463,6 @@ struct pz_compact_req {
 	struct pz_page *page;	       /* out: captured block (6.1 capture_control) */
 };
 
-/* ---- the OOM step (oom.c) and the slow path (slowpath.c) ---- */
-/* One request's OOM bookkeeping, kept by the slow path across retries. */
-struct pz_oom_ctl {
-	unsigned nr_calls; /* OOM steps that reached the handler */
-	unsigned unbacked; /* consecutive claimed kills with nothing freed */
-};
-/* How many claimed kills in a row that free nothing and mark no victim one
- * request believes before it treats the handler as having done nothing. */
-#define PZ_OOM_MAX_UNBACKED 16
-/* About one jiffy: the kernel's schedule_timeout(1) and the short waits of
- * the slow path (docs/DESIGN.md "Slow path"). */
-#define PZ_WAIT_TICK_US 1000u
-/* 6.1's ALLOC_OOM: an OOM victim's access to the reserves (here all of
- * them, as 6.1 without an MMU); also marks the request for the victim
- * exit after the OOM step. */
-#define PZ_ALLOC_OOM 0x1000u
 /* 5.0: no fallback may split another type's pageblock; the request may wake
  * kswapd (a boosting fallback then marks the zone ZONE_BOOSTED_WATERMARK). */
 #define PZ_ALLOC_NOFRAGMENT 0x2000u

@@ -358,6 +358,8 @@ static int m_free_pcppages_bulk(struct model_zone *z, int count, bool at_high)
 	const unsigned *order = model.prof == PZ_PROFILE_LINUX_4_1 ? enum41 : enum44;
 	const unsigned nlists = model.hi ? NLEV * NPCP : NPCP;
 	unsigned idx = 0;
+
+	z->pages_scanned = 0;
 	int batch_free = 0, to_free = count, freed = 0;
 	bool high_order = false, pb_last = false;
 
@@ -464,6 +466,7 @@ static int m_buffered_rmqueue(struct model_zone *z, unsigned order, unsigned mt,
 
 		*out = cold ? l->v[l->n - 1] : l->v[0];
 		l_remove_at(l, cold ? l->n - 1 : 0);
+		rec = model.pcp_mt[*out];
 		z->pcp_count -= 1 << order;
 		model.hi_reuses += order > 0 && model.pcp_freed[*out];
 		model.ha_pcp_reuses += model.ha && model.pcp_mt[*out] == PZ_MT_HIGHATOMIC;
@@ -494,6 +497,8 @@ static int m_buffered_rmqueue(struct model_zone *z, unsigned order, unsigned mt,
 			z->depleted = 1;
 	}
 	z->pgalloc += 1ull << order;
+	model.alloc[*out] = (uint8_t)(order + 1);
+	model.alloc_mt[*out] = (uint8_t)rec;
 	return 1;
 }
 
@@ -723,7 +728,9 @@ void model_free(uint64_t pfn, unsigned order, int cold)
 	int level = model_pcp_level(order);
 
 	z->pgfree += 1ull << order;
+	model.alloc[pfn] = 0;
 	if (level < 0) {
+		z->pages_scanned = 0;
 		m_free_one(z, pfn, order, mt);
 		return;
 	}
@@ -757,6 +764,32 @@ void model_drain_all(void)
 				model.z[i].pcp_count);
 			model.z[i].pcp_count = 0;
 		}
+}
+
+void model_buddy_free(uint64_t pfn, unsigned order, unsigned mt)
+{
+	m_free_one(&model.z[model_zone_index(pfn)], pfn, order, mt);
+}
+
+void model_buddy_take(uint64_t pfn)
+{
+	struct model_zone *z = &model.z[model_zone_index(pfn)];
+	unsigned order = model.head[pfn] - 1u;
+
+	z->nr_free_pages -= 1l << order;
+	if (model.head_mt[pfn] == PZ_MT_CMA)
+		z->nr_free_cma -= 1l << order;
+	m_del_free(z, pfn);
+}
+
+void model_drain_zone(int zi)
+{
+	struct model_zone *z = &model.z[zi];
+
+	if (!z->pcp_count)
+		return;
+	assert_int_equal(m_free_pcppages_bulk(z, z->pcp_count, false), z->pcp_count);
+	z->pcp_count = 0;
 }
 
 void model_reset(void)

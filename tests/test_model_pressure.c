@@ -6,12 +6,15 @@
  * A seeded random sequence of steps - allocations that never block
  * (movable ones owned by the test, unmovable ones, objects of a test
  * cache), frees, drains, direct reclaim (pz_direct_reclaim) through the
- * cache's shrinker and a shrinker that lies and stops, manual compaction
+ * cache's shrinker and a shrinker that lies and stops, kswapd woken for
+ * order 0 and run inline (deterministic mode), manual compaction
  * (pz_compact_zone) and direct compaction as the slow path calls it
  * (pz_try_to_compact_pages, white-box) through a migrate callback that
  * moves, refuses, or is busy - is run on the library and on the model.
  * After every step the model's free and per-CPU lists, labels and
  * counters (model_compare), each shrinker's deferred work, pages_scanned,
+ * kswapd's recorded order and zone, sleep state and failures, the wake
+ * result,
  * the cached scanner positions, skip bits and deferral state, the reclaim
  * and compaction vm events, the progress reclaim returned, the result of
  * direct compaction and every migrate call (source, target, order and
@@ -229,6 +232,27 @@ static void do_direct_compaction(unsigned order, bool movable)
 	MODEL_CHECK(got == to_real(want), "result: expected %d, got %d", (int)want, got);
 }
 
+static unsigned small_order(void)
+{
+	unsigned r = (unsigned)rnd(100);
+
+	return r < 70 ? 0 : r < 85 ? 1 : r < 95 ? 2 : 3;
+}
+
+static void do_kswapd(void)
+{
+	int want, got;
+
+	/* below HIGH first, so that there is work for it */
+	for (unsigned i = 0; i < 400 && model.z[0].nr_free_pages >= model.z[0].wmark[2]; i++)
+		do_alloc(quiet(i % 3 ? PZ_GFP_HIGHUSER_MOVABLE : PZ_GFP_TEMPORARY), small_order(),
+			 i % 3 == 0);
+	begin("wake kswapd (order %u)%.0u", 0, 0);
+	want = mp_wakeup_kswapd(model.z[0].type);
+	got = pz_wakeup_kswapd(t.pz, 0, model.z[0].type, 0, model.z[0].type, PZ_GFP_KERNEL);
+	MODEL_CHECK(got == want, "wake: expected %d, got %d", want, got);
+}
+
 static void do_manual(void)
 {
 	begin("manual compaction of zone %u%.0u", 0, 0);
@@ -244,6 +268,7 @@ static void compare_step(const uint64_t *vm0)
 	for (unsigned i = 0; i < t.nsh; i++)
 		deferred[i] = t.sh[i].core.nr_deferred[0];
 	mp_compare(t.pz, deferred, t.nsh, vm0);
+	mp_compare_kswapd(t.pz);
 	MODEL_CHECK(t.nlog == mp.ncalls, "%zu migrate calls, the model predicts %zu", t.nlog,
 		    mp.ncalls);
 	for (size_t i = 0; i < t.nlog; i++)
@@ -258,13 +283,6 @@ static void compare_step(const uint64_t *vm0)
 	MODEL_CHECK(t.cache.n == mp.cache.n && t.cache.head == mp.cache.head,
 		    "cache holds %zu objects from %zu, the model %zu from %zu", t.cache.n,
 		    t.cache.head, mp.cache.n, mp.cache.head);
-}
-
-static unsigned small_order(void)
-{
-	unsigned r = (unsigned)rnd(100);
-
-	return r < 70 ? 0 : r < 85 ? 1 : r < 95 ? 2 : 3;
 }
 
 /* One random step. While `filling`, allocations come in bursts until the
@@ -287,8 +305,10 @@ static void step(bool filling)
 	} else if (x < 700) {
 		for (unsigned i = 0; i < burst && t.nrec; i++)
 			do_free();
-	} else if (x < 770) {
+	} else if (x < 740) {
 		do_reclaim(small_order());
+	} else if (x < 770) {
+		do_kswapd();
 	} else if (x < 880) {
 		do_direct_compaction(2 + (unsigned)rnd(8), rnd(4) != 0);
 	} else if (x < 900) {
@@ -321,7 +341,9 @@ static void run(enum pz_profile prof, const char *name)
 	snprintf(model_where.desc, sizeof(model_where.desc), "init");
 	model_reset();
 	model_begin(&r);
+	model_kswapd_inline = 1;
 	t.pz = model_create(&r);
+	model_kswapd_inline = 0;
 	model_load(t.pz);
 	mp_reset(model_where.seed);
 	t.recs = calloc(model.z[0].managed + 1, sizeof(*t.recs));
@@ -330,7 +352,7 @@ static void run(enum pz_profile prof, const char *name)
 	assert_int_equal(pz_set_migrate_handler(t.pz, migrate_cb, NULL), 0);
 	mp.handler = true;
 	add_shrinker(MP_CACHE, PZ_DEFAULT_SEEKS, 16);
-	add_shrinker(MP_LIAR, PZ_DEFAULT_SEEKS, 0);
+	add_shrinker(MP_LIAR, PZ_DEFAULT_SEEKS, 16);
 	for (model_where.op = 1; model_where.op <= nops; model_where.op++) {
 		const struct model_zone *z = &model.z[0];
 
@@ -347,13 +369,16 @@ static void run(enum pz_profile prof, const char *name)
 		      "%lu reclaim rounds; %lu migrated, %lu refused, %lu busy retries, %lu "
 		      "scanner meetings, %lu skip bits set (%lu by the free scanner), %lu "
 		      "deferrals, %lu direct successes, "
-		      "%lu drains\n",
+		      "%lu drains; kswapd: %lu wake-ups, %lu rounds, %lu sleeps\n",
 		      name, nops, mp.shrink_calls, mp.stops, mp.deferred_carried, mp.reclaim_rounds,
 		      mp.migrated, mp.refused, mp.retried, mp.scanners_met, mp.skip_set,
-		      mp.free_skip_set, mp.deferrals, mp.direct_success, mp.drains);
+		      mp.free_skip_set, mp.deferrals, mp.direct_success, mp.drains, mp.kswapd_wakes,
+		      mp.kswapd_runs, mp.kswapd_sleeps);
 	if (nops >= DEF_OPS) {
 		assert_true(mp.shrink_calls && mp.stops && mp.deferred_carried);
 		assert_true(mp.migrated && mp.refused && mp.retried && mp.scanners_met);
+		assert_true(mp.kswapd_wakes && mp.kswapd_runs >= mp.kswapd_wakes &&
+			    mp.kswapd_sleeps);
 		assert_true(mp.skip_set && mp.free_skip_set && mp.deferrals && mp.direct_success &&
 			    mp.drains);
 	}

@@ -25,6 +25,7 @@
 #define BUFN	   MODEL_BUFN
 
 struct model model;
+unsigned model_kswapd_inline;
 struct model_where model_where;
 uint64_t *model_buf;
 static struct pz_trace_event *evbuf;
@@ -961,6 +962,7 @@ pz_t *model_create(const struct model_run *r)
 	cfg.features_set = r->feat_set;
 	cfg.percpu_pagelist_fraction = r->fraction;
 	cfg.mobility_grouping_disabled = (unsigned)r->nomob;
+	cfg.kswapd_deterministic = model_kswapd_inline;
 	plat = tu_platform(r->trace);
 	cfg.platform = &plat;
 	tu_cpu = 0;

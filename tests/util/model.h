@@ -163,9 +163,12 @@ struct model_run {
 	int trace;
 	unsigned fraction; /* percpu_pagelist_fraction; 0 = zone_batchsize */
 	unsigned long nops;
-	int nomob;	   /* mobility_grouping_disabled */
-	unsigned feat_set; /* features_set (PZ_FEAT_PCP_HIGH_ORDER on linux-4.1) */
+	int nomob;		/* mobility_grouping_disabled */
+	unsigned feat_set;	/* features_set (PZ_FEAT_PCP_HIGH_ORDER on linux-4.1) */
 };
+
+/* Nonzero: model_create sets kswapd_deterministic (model_pressure.h). */
+extern unsigned model_kswapd_inline;
 
 /* ---- the model's state ------------------------------------------------ */
 

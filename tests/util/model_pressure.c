@@ -110,6 +110,9 @@ void mp_reset(uint64_t seed)
 {
 	memset(&mp, 0, sizeof(mp));
 	mp.seed = seed; /* cached positions 0: the zone was zeroed, as the kernel's */
+	mp.k.asleep = true;
+	mp.k.classzone = is41() ? PZ_NR_ZONE_TYPES - 1 : PZ_NR_ZONE_TYPES;
+	mp.k.cur_classzone = PZ_NR_ZONE_TYPES - 1;
 }
 
 void mp_register(enum mp_kind kind, long seeks, long batch)
@@ -128,6 +131,7 @@ void mp_unregister(unsigned i)
 /* ---- do_shrink_slab --------------------------------------------------------- */
 
 struct shrink {
+	bool kswapd;
 	int priority;
 	uint64_t nr_scanned, eligible; /* 4.1's LRU figures */
 	uint64_t freed;		       /* pages back while the window is open */
@@ -211,10 +215,16 @@ static void do_shrink(struct mp_shrinker *sh, struct shrink *s)
 	sh->deferred += next;
 }
 
-static void shrink_slab(struct shrink *s)
+/* shrink_slab: the pages that came back meanwhile. */
+static uint64_t shrink_slab(struct shrink *s)
 {
+	uint64_t freed = s->freed, asked = s->asked;
+
 	for (unsigned i = 0; i < mp.nsh; i++)
 		do_shrink(&mp.sh[i], s);
+	mp.vm[s->kswapd ? PZ_VM_PGSCAN_KSWAPD : PZ_VM_PGSCAN_DIRECT] += s->asked - asked;
+	mp.vm[s->kswapd ? PZ_VM_PGSTEAL_KSWAPD : PZ_VM_PGSTEAL_DIRECT] += s->freed - freed;
+	return s->freed - freed;
 }
 
 /* ---- direct reclaim (try_to_free_pages) ---------------------------------- */
@@ -279,7 +289,7 @@ unsigned mp_gfp_high(pz_gfp_t gfp)
 
 uint64_t mp_direct_reclaim(pz_gfp_t gfp, unsigned order)
 {
-	struct shrink s = {12, 0, 0, 0, 0};
+	struct shrink s = {false, 12, 0, 0, 0, 0};
 	unsigned high = mp_gfp_high(gfp);
 
 	assert_true(order <= 3); /* compaction_ready is not modelled */
@@ -290,9 +300,227 @@ uint64_t mp_direct_reclaim(pz_gfp_t gfp, unsigned order)
 		if (s.freed >= 32)
 			break;
 	}
-	mp.vm[PZ_VM_PGSCAN_DIRECT] += s.asked;
-	mp.vm[PZ_VM_PGSTEAL_DIRECT] += s.freed;
 	return s.freed;
+}
+
+/* ---- kswapd (deterministic mode, order-0 wake-ups) ---------------------- */
+
+static long high_mark(const struct model_zone *z)
+{
+	return z->wmark[2];
+}
+
+static bool reclaimable(const struct model_zone *z)
+{
+	return z->pages_scanned < in_use(z) * 6;
+}
+
+/* 4.1 zone_balanced at order 0: HIGH plus a gap. */
+static bool balanced41(const struct model_zone *z, long gap, unsigned classzone)
+{
+	return model_watermark_ok(z, 0, high_mark(z) + gap, classzone, 0);
+}
+
+/* 4.1 pgdat_balanced, order 0: every (reclaimable) zone up to classzone. */
+static bool pgdat_balanced41(int classzone)
+{
+	for (unsigned i = 0; i < model.nz; i++)
+		if ((int)model.z[i].type <= classzone && reclaimable(&model.z[i]) &&
+		    !balanced41(&model.z[i], 0, model.z[i].type))
+			return false;
+	return true;
+}
+
+/* 6.1 pgdat_balanced: one zone up to highest at HIGH (or no zone at all). */
+static bool pgdat_balanced61(int highest)
+{
+	bool any = false;
+
+	for (unsigned i = 0; i < model.nz; i++) {
+		if ((int)model.z[i].type > highest)
+			continue;
+		any = true;
+		if (model_watermark_ok(&model.z[i], 0, high_mark(&model.z[i]), (unsigned)highest,
+				       0))
+			return true;
+	}
+	return !any;
+}
+
+static bool node_balanced(int classzone)
+{
+	if (is41())
+		return pgdat_balanced41(classzone);
+	return mp.k.failures >= 16 || pgdat_balanced61(classzone);
+}
+
+/* kswapd_shrink_zone (4.1): true when enough was scanned. */
+static bool kswapd_shrink41(struct shrink *s, struct model_zone *z, int end, uint64_t *got,
+			    uint64_t *attempted)
+{
+	long low = z->wmark[1], gap = (long)((z->managed + 99) / 100);
+	uint64_t to_reclaim = high_mark(z) > 32 ? (uint64_t)high_mark(z) : 32;
+
+	if (balanced41(z, gap < low ? gap : low, (unsigned)end))
+		return true;
+	s->eligible = (uint64_t)in_use(z);
+	s->nr_scanned = (uint64_t)scan_zone(z, s->priority);
+	if ((int)z->type == end)
+		*got += shrink_slab(s);
+	*attempted += to_reclaim;
+	return s->nr_scanned >= to_reclaim;
+}
+
+/* balance_pgdat (4.1) at order 0; returns the end zone (0: none). */
+static int balance41(int classzone)
+{
+	struct shrink s = {true, 12, 0, 0, 0, 0};
+	int end_zone = 0;
+
+	mp.vm[PZ_VM_PAGEOUTRUN]++;
+	for (;;) {
+		uint64_t got = 0, attempted = 0;
+		bool raise = true;
+		int end = -1;
+
+		for (unsigned i = 0; i < model.nz && end < 0; i++) /* highest zone first */
+			if ((s.priority == 12 || reclaimable(&model.z[i])) &&
+			    !balanced41(&model.z[i], 0, 0))
+				end = (int)model.z[i].type;
+		if (end < 0)
+			break;
+		end_zone = end;
+		for (unsigned i = model.nz; i-- > 0;) {
+			struct model_zone *z = &model.z[i];
+
+			if ((int)z->type <= end && (s.priority == 12 || reclaimable(z)) &&
+			    kswapd_shrink41(&s, z, end, &got, &attempted))
+				raise = false;
+		}
+		if (raise || !got)
+			s.priority--;
+		if (s.priority < 1 || pgdat_balanced41(classzone))
+			break;
+	}
+	return end_zone;
+}
+
+/* balance_pgdat (6.1) at order 0. */
+static void balance61(int highest)
+{
+	struct shrink s = {true, 12, 0, 0, 0, 0};
+	uint64_t total = 0, to_reclaim = 0;
+
+	mp.vm[PZ_VM_PAGEOUTRUN]++;
+	for (unsigned i = 0; i < model.nz; i++)
+		if ((int)model.z[i].type <= highest)
+			to_reclaim +=
+				high_mark(&model.z[i]) > 32 ? (uint64_t)high_mark(&model.z[i]) : 32;
+	for (; s.priority >= 1;) {
+		uint64_t scanned = 0, got;
+
+		if (pgdat_balanced61(highest))
+			return;
+		for (unsigned i = 0; i < model.nz; i++)
+			if ((int)model.z[i].type <= highest)
+				scanned += (uint64_t)scan_zone(&model.z[i], s.priority);
+		got = shrink_slab(&s);
+		if (got)
+			mp.k.failures = 0;
+		total += got;
+		if (scanned < to_reclaim || !got)
+			s.priority--;
+	}
+	if (!total)
+		mp.k.failures++;
+}
+
+/* kswapd_try_to_sleep: true when it sleeps (no wake-up can cut the nap
+ * short in a single-threaded run). */
+static bool try_sleep(int classzone)
+{
+	mp.k.asleep = true;
+	if (node_balanced(classzone)) {
+		mp.kswapd_sleeps++;
+		return true;
+	}
+	mp.k.asleep = false;
+	mp.vm[PZ_VM_KSWAPD_HIGH_WMARK_HIT_QUICKLY]++;
+	return false;
+}
+
+static unsigned nr_zones(void)
+{
+	return model.z[0].type + 1u; /* model.z[0] is the highest */
+}
+
+/* One pz_kswapd_run; true when kswapd went to sleep. */
+static bool kswapd_round(void)
+{
+	struct mp_kswapd *k = &mp.k;
+	int cz;
+
+	mp.kswapd_runs++;
+	k->asleep = false;
+	if (!is41()) {
+		int highest = k->classzone == PZ_NR_ZONE_TYPES ? k->cur_classzone : k->classzone;
+
+		k->order = 0;
+		k->classzone = PZ_NR_ZONE_TYPES;
+		k->cur_classzone = highest;
+		balance61(highest);
+		return try_sleep(highest);
+	}
+	if (!k->new_work) {
+		k->order = 0;
+		k->cur_classzone = k->classzone;
+		k->classzone = (int)nr_zones() - 1;
+	}
+	k->new_work = false;
+	cz = balance41(k->cur_classzone);
+	return try_sleep(cz);
+}
+
+int mp_wakeup_kswapd(unsigned t)
+{
+	struct mp_kswapd *k = &mp.k;
+	const struct model_zone *z = &model.z[0];
+	int r;
+
+	for (unsigned i = 0; i < model.nz; i++)
+		if (model.z[i].type == t)
+			z = &model.z[i];
+	if (!is41() && (k->classzone == PZ_NR_ZONE_TYPES || k->classzone < (int)t))
+		k->classzone = (int)t;
+	if (!k->asleep)
+		r = PZ_KSWAPD_NOT_ASLEEP;
+	else if (is41())
+		r = balanced41(z, 0, 0) ? PZ_KSWAPD_BALANCED : PZ_KSWAPD_WOKEN;
+	else if (k->failures >= 16)
+		r = PZ_KSWAPD_HOPELESS;
+	else
+		r = pgdat_balanced61((int)t) ? PZ_KSWAPD_BALANCED : PZ_KSWAPD_WOKEN;
+	if (r == PZ_KSWAPD_WOKEN) {
+		k->asleep = false;
+		mp.vm[PZ_VM_KSWAPD_WAKE]++;
+		mp.kswapd_wakes++;
+	}
+	if (r == PZ_KSWAPD_WOKEN || r == PZ_KSWAPD_NOT_ASLEEP)
+		for (int i = 0; i < 8 && !kswapd_round(); i++)
+			;
+	return r;
+}
+
+void mp_compare_kswapd(pz_t *pz)
+{
+	struct pz_kswapd_info ki;
+
+	assert_int_equal(pz_kswapd_info(pz, 0, &ki), 0);
+	MODEL_CHECK(ki.order == mp.k.order && ki.classzone == mp.k.classzone &&
+			    (bool)ki.asleep == mp.k.asleep && ki.failures == mp.k.failures,
+		    "kswapd order %u classzone %d asleep %d failures %u, expected %u %d %d %u",
+		    ki.order, ki.classzone, ki.asleep, ki.failures, mp.k.order, mp.k.classzone,
+		    (int)mp.k.asleep, mp.k.failures);
 }
 
 /* ---- compaction: one run over a zone (compact_control) ---------------------- */
@@ -910,6 +1138,12 @@ void mp_compare(pz_t *pz, const long *deferred_now, unsigned n, const uint64_t *
 		PZ_VM_PGSTEAL_DIRECT,
 		PZ_VM_PGMIGRATE_SUCCESS,
 		PZ_VM_PGMIGRATE_FAIL,
+		PZ_VM_PGSCAN_KSWAPD,
+		PZ_VM_PGSTEAL_KSWAPD,
+		PZ_VM_PAGEOUTRUN,
+		PZ_VM_KSWAPD_WAKE,
+		PZ_VM_KSWAPD_HIGH_WMARK_HIT_QUICKLY,
+		PZ_VM_KSWAPD_LOW_WMARK_HIT_QUICKLY,
 		PZ_VM_COMPACT_MIGRATE_SCANNED,
 		PZ_VM_COMPACT_FREE_SCANNED,
 		PZ_VM_COMPACT_ISOLATED,

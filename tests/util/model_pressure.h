@@ -6,7 +6,9 @@
  * Written from the kernels' behaviour (mm/vmscan.c do_shrink_slab and
  * shrink_zones, mm/compaction.c of 4.1 and 6.1), not from src/core: the
  * model predicts every shrinker call (nr_to_scan), the deferred work each
- * shrinker carries, the progress reclaim reports, the pseudo-LRU
+ * shrinker carries, the progress reclaim reports, kswapd's rounds for
+ * order-0 wake-ups in deterministic mode (balance_pgdat of 4.1 and 6.1,
+ * the sleep decision, kswapd_failures), the pseudo-LRU
  * pages_scanned figure, every migrate callback call (source, target,
  * answer) in order, the free lists, pcp lists and labels afterwards
  * (model_compare), each zone's cached scanner positions, skip bits and
@@ -25,6 +27,7 @@
  *	mp_register(MP_CACHE) / mp_unregister(i)
  *	uint64_t got = mp_direct_reclaim(gfp, order);
  *	mp_compact_manual(zi);
+ *	int w = mp_wakeup_kswapd(type);
  *	int r = mp_try_to_compact(gfp, order, alloc_flags, mode, prio);
  *	mp_compare(pz, shrinkers, n);	(state beyond model_compare's)
  */
@@ -55,7 +58,7 @@ enum mp_prio {
 
 /* ---- the workload ------------------------------------------------------ */
 
-#define MP_CACHE_MAX 4096
+#define MP_CACHE_MAX 16384
 
 /* A cache of page-sized objects, freed oldest first by its shrinker. */
 struct mp_cache {
@@ -69,7 +72,7 @@ enum mp_kind {
 	MP_LIAR
 };
 
-#define MP_LIAR_COUNT 96 /* what the lying shrinker says it holds */
+#define MP_LIAR_COUNT 4096 /* what the lying shrinker says it holds */
 
 /* What a shrinker's scan does, given its kind: frees (through free_fn)
  * and returns what it claims. Shared by the test's callback and the model;
@@ -109,6 +112,15 @@ struct mp_zone {
 	int order_failed;
 };
 
+/* kswapd of node 0 as pz_kswapd_info shows it, and the loop's variables. */
+struct mp_kswapd {
+	unsigned order;
+	int classzone;
+	bool asleep, new_work;
+	unsigned failures;
+	int cur_classzone;
+};
+
 struct mp {
 	uint64_t seed; /* of mp_answer */
 	struct mp_zone z[MODEL_MAXZ];
@@ -121,9 +133,11 @@ struct mp {
 	size_t ncalls;
 	uint64_t vm[PZ_NR_VM_EVENTS]; /* predicted counts since mp_reset */
 	bool handler;		      /* a migrate handler is registered */
+	struct mp_kswapd k;
 	/* what the runs exercised */
 	unsigned long shrink_calls, stops, deferred_carried, scanners_met, skip_set, free_skip_set,
-		deferrals, direct_success, migrated, refused, retried, drains, reclaim_rounds;
+		deferrals, direct_success, migrated, refused, retried, drains, reclaim_rounds,
+		kswapd_runs, kswapd_sleeps, kswapd_wakes;
 };
 
 extern struct mp mp;
@@ -135,6 +149,10 @@ void mp_register(enum mp_kind kind, long seeks, long batch);
 void mp_unregister(unsigned i);
 /* pz_direct_reclaim on node 0: the progress it returns. */
 uint64_t mp_direct_reclaim(pz_gfp_t gfp, unsigned order);
+/* pz_wakeup_kswapd(node 0, the zone of type t, order 0, class zone t,
+ * GFP_KERNEL) in deterministic mode: the wake result, kswapd's rounds run
+ * inline until it sleeps (at most 8). */
+int mp_wakeup_kswapd(unsigned t);
 /* The highest zone type a request may use (gfp_zone). */
 unsigned mp_gfp_high(pz_gfp_t gfp);
 /* pz_compact_zone of model zone zi. */
@@ -147,5 +165,7 @@ enum mp_result mp_try_to_compact(pz_gfp_t gfp, unsigned order, unsigned alloc_fl
  * bits, deferral, pages_scanned, the vm events, each shrinker's deferred
  * work (deferred[i] read from the instance's shrinkers). */
 void mp_compare(pz_t *pz, const long *deferred, unsigned n, const uint64_t *vm0);
+/* pz_kswapd_info of node 0 against mp.k. */
+void mp_compare_kswapd(pz_t *pz);
 
 #endif

@@ -141,6 +141,7 @@ static void begin(const char *fmt, unsigned a, unsigned b)
 	snprintf(model_where.desc, sizeof(model_where.desc), fmt, a, b);
 	model_begin_op();
 	memset(t.attempts, 0, sizeof(t.attempts));
+	memset(mp.attempts, 0, sizeof(mp.attempts));
 	t.nlog = 0;
 	mp.ncalls = 0;
 }
@@ -253,6 +254,29 @@ static void do_kswapd(void)
 	MODEL_CHECK(got == want, "wake: expected %d, got %d", want, got);
 }
 
+/* A costly __GFP_NORETRY request through the whole slow path. */
+static void do_alloc_slow(unsigned order, bool movable)
+{
+	const pz_gfp_t gfp =
+		((movable ? PZ_GFP_HIGHUSER_MOVABLE : PZ_GFP_KERNEL) & ~PZ__GFP_KSWAPD_RECLAIM) |
+		PZ__GFP_NORETRY | PZ__GFP_NOWARN;
+	uint64_t want = 0;
+	pz_page_t *p;
+	int ok;
+
+	begin("slow-path allocation order %u movable %u", order, movable);
+	ok = mp_alloc_slow(gfp, order, &want);
+	p = pz_alloc_pages(t.pz, gfp, order);
+	MODEL_CHECK(ok == (p != NULL), "model %d, library %p", ok, (void *)p);
+	if (!ok)
+		return;
+	MODEL_CHECK(pz_page_to_pfn(t.pz, p) == want, "expected pfn %" PRIu64 ", got %" PRIu64, want,
+		    pz_page_to_pfn(t.pz, p));
+	t.recs[t.nrec] = (struct rec){p, want, order};
+	t.nrec++;
+	pz_page_set_owner(p, t.nrec);
+}
+
 static void do_manual(void)
 {
 	begin("manual compaction of zone %u%.0u", 0, 0);
@@ -309,8 +333,10 @@ static void step(bool filling)
 		do_reclaim(small_order());
 	} else if (x < 770) {
 		do_kswapd();
-	} else if (x < 880) {
+	} else if (x < 800) {
 		do_direct_compaction(2 + (unsigned)rnd(8), rnd(4) != 0);
+	} else if (x < 880) {
+		do_alloc_slow(4 + (unsigned)rnd(rnd(4) ? 2 : 6), rnd(4) != 0);
 	} else if (x < 900) {
 		do_manual();
 	} else if (x < 960) {
@@ -369,14 +395,18 @@ static void run(enum pz_profile prof, const char *name)
 		      "%lu reclaim rounds; %lu migrated, %lu refused, %lu busy retries, %lu "
 		      "scanner meetings, %lu skip bits set (%lu by the free scanner), %lu "
 		      "deferrals, %lu direct successes, "
-		      "%lu drains; kswapd: %lu wake-ups, %lu rounds, %lu sleeps\n",
+		      "%lu drains; %lu costly NORETRY requests (%lu served at once, %lu reclaim "
+		      "passes with progress, %lu served after compaction); kswapd: %lu wake-ups, "
+		      "%lu rounds, %lu sleeps\n",
 		      name, nops, mp.shrink_calls, mp.stops, mp.deferred_carried, mp.reclaim_rounds,
 		      mp.migrated, mp.refused, mp.retried, mp.scanners_met, mp.skip_set,
-		      mp.free_skip_set, mp.deferrals, mp.direct_success, mp.drains, mp.kswapd_wakes,
+		      mp.free_skip_set, mp.deferrals, mp.direct_success, mp.drains, mp.slow_calls,
+		      mp.slow_fast, mp.slow_reclaims, mp.slow_compact_pages, mp.kswapd_wakes,
 		      mp.kswapd_runs, mp.kswapd_sleeps);
 	if (nops >= DEF_OPS) {
 		assert_true(mp.shrink_calls && mp.stops && mp.deferred_carried);
 		assert_true(mp.migrated && mp.refused && mp.retried && mp.scanners_met);
+		assert_true(mp.slow_calls > mp.slow_fast && mp.slow_reclaims);
 		assert_true(mp.kswapd_wakes && mp.kswapd_runs >= mp.kswapd_wakes &&
 			    mp.kswapd_sleeps);
 		assert_true(mp.skip_set && mp.free_skip_set && mp.deferrals && mp.direct_success &&

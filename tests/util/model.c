@@ -767,6 +767,18 @@ void model_drain_all(void)
 		}
 }
 
+int model_get_page(pz_gfp_t gfp, unsigned order, unsigned flags, uint64_t *pfn)
+{
+	unsigned mt = model_gfp_mt(gfp), high = m_gfp_zone(gfp);
+	int pref = -1, zi;
+
+	for (unsigned i = 0; i < model.nz && pref < 0; i++)
+		if (model.z[i].type <= high)
+			pref = (int)i;
+	return m_get_page(order, mt, high, model.z[pref].type, flags, (gfp & PZ__GFP_COLD) != 0,
+			  pfn, &zi);
+}
+
 void model_buddy_free(uint64_t pfn, unsigned order, unsigned mt)
 {
 	m_free_one(&model.z[model_zone_index(pfn)], pfn, order, mt);

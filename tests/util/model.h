@@ -163,8 +163,8 @@ struct model_run {
 	int trace;
 	unsigned fraction; /* percpu_pagelist_fraction; 0 = zone_batchsize */
 	unsigned long nops;
-	int nomob;		/* mobility_grouping_disabled */
-	unsigned feat_set;	/* features_set (PZ_FEAT_PCP_HIGH_ORDER on linux-4.1) */
+	int nomob;	   /* mobility_grouping_disabled */
+	unsigned feat_set; /* features_set (PZ_FEAT_PCP_HIGH_ORDER on linux-4.1) */
 };
 
 /* Nonzero: model_create sets kswapd_deterministic (model_pressure.h). */
@@ -306,6 +306,8 @@ void model_compare(pz_t *pz);
 
 /* ---- for the pressure model (model_pressure.c) ------------------------- */
 
+/* get_page_from_freelist with the given alloc_flags (PZ_ALLOC_*). */
+int model_get_page(pz_gfp_t gfp, unsigned order, unsigned flags, uint64_t *pfn);
 /* __free_one_page of a block into pfn's zone, type mt (no pgfree). */
 void model_buddy_free(uint64_t pfn, unsigned order, unsigned mt);
 /* Takes the free block at pfn off its buddy list (its pages leave

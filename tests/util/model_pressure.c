@@ -131,7 +131,8 @@ void mp_unregister(unsigned i)
 /* ---- do_shrink_slab --------------------------------------------------------- */
 
 struct shrink {
-	bool kswapd;
+	bool kswapd, compaction_ready;
+	unsigned order;
 	int priority;
 	uint64_t nr_scanned, eligible; /* 4.1's LRU figures */
 	uint64_t freed;		       /* pages back while the window is open */
@@ -253,6 +254,8 @@ static unsigned class_type(unsigned high)
 	return 0;
 }
 
+static bool compaction_ready(int zi, unsigned order, unsigned high);
+
 static void shrink_zones(struct shrink *s, unsigned high)
 {
 	bool node_done = false;
@@ -262,9 +265,13 @@ static void shrink_zones(struct shrink *s, unsigned high)
 
 		if (z->type > high)
 			continue;
+		if (is41() && s->priority != 12 && z->pages_scanned >= in_use(z) * 6)
+			continue; /* !zone_reclaimable */
+		if (s->order > 3 && compaction_ready((int)i, s->order, high)) {
+			s->compaction_ready = true;
+			continue;
+		}
 		if (is41()) {
-			if (s->priority != 12 && z->pages_scanned >= in_use(z) * 6)
-				continue; /* !zone_reclaimable */
 			s->eligible = (uint64_t)in_use(z);
 			s->nr_scanned = (uint64_t)scan_zone(z, s->priority);
 			if (z->type == class_type(high))
@@ -289,18 +296,17 @@ unsigned mp_gfp_high(pz_gfp_t gfp)
 
 uint64_t mp_direct_reclaim(pz_gfp_t gfp, unsigned order)
 {
-	struct shrink s = {false, 12, 0, 0, 0, 0};
+	struct shrink s = {false, false, order, 12, 0, 0, 0, 0};
 	unsigned high = mp_gfp_high(gfp);
 
-	assert_true(order <= 3); /* compaction_ready is not modelled */
 	mp.vm[PZ_VM_ALLOCSTALL]++;
 	for (; s.priority >= 0; s.priority--) {
 		mp.reclaim_rounds++;
 		shrink_zones(&s, high);
-		if (s.freed >= 32)
+		if (s.freed >= 32 || s.compaction_ready)
 			break;
 	}
-	return s.freed;
+	return s.freed ? s.freed : s.compaction_ready;
 }
 
 /* ---- kswapd (deterministic mode, order-0 wake-ups) ---------------------- */
@@ -374,7 +380,7 @@ static bool kswapd_shrink41(struct shrink *s, struct model_zone *z, int end, uin
 /* balance_pgdat (4.1) at order 0; returns the end zone (0: none). */
 static int balance41(int classzone)
 {
-	struct shrink s = {true, 12, 0, 0, 0, 0};
+	struct shrink s = {true, false, 0, 12, 0, 0, 0, 0};
 	int end_zone = 0;
 
 	mp.vm[PZ_VM_PAGEOUTRUN]++;
@@ -408,7 +414,7 @@ static int balance41(int classzone)
 /* balance_pgdat (6.1) at order 0. */
 static void balance61(int highest)
 {
-	struct shrink s = {true, 12, 0, 0, 0, 0};
+	struct shrink s = {true, false, 0, 12, 0, 0, 0, 0};
 	uint64_t total = 0, to_reclaim = 0;
 
 	mp.vm[PZ_VM_PAGEOUTRUN]++;
@@ -1020,7 +1026,6 @@ void mp_compact_manual(int zi)
 	cc.mt = PZ_MT_UNMOVABLE;
 	cc.ignore_skip = true;
 	cc.whole = !is41();
-	memset(mp.attempts, 0, sizeof(mp.attempts));
 	reset_skip(zi);
 	compact_zone(&cc);
 	model_drain_zone(zi);
@@ -1108,7 +1113,6 @@ enum mp_result mp_try_to_compact(pz_gfp_t gfp, unsigned order, unsigned alloc_fl
 
 	if (!(gfp & PZ__GFP_IO) || (is41() && (!order || !(gfp & PZ__GFP_FS))) || !mp.handler)
 		return MP_SKIPPED;
-	memset(mp.attempts, 0, sizeof(mp.attempts));
 	if (!is41())
 		mode = prio == MP_PRIO_ASYNC ? PZ_MIGRATE_ASYNC : PZ_MIGRATE_SYNC_LIGHT;
 	for (unsigned i = 0; i < model.nz && !stop; i++) {
@@ -1124,6 +1128,95 @@ enum mp_result mp_try_to_compact(pz_gfp_t gfp, unsigned order, unsigned alloc_fl
 		mp.direct_success += stop;
 	}
 	return rc;
+}
+
+/* compaction_ready (direct reclaim of a costly order): compaction could
+ * serve the zone without more reclaim. */
+static bool compaction_ready(int zi, unsigned order, unsigned high)
+{
+	struct model_zone *z = &model.z[zi];
+	struct mcc cc;
+	enum mp_result r;
+
+	memset(&cc, 0, sizeof(cc));
+	cc.zi = zi;
+	cc.z = z;
+	cc.order = (int)order;
+	cc.classzone = is41() ? 0 : high;
+	if (is41()) {
+		long gap = (long)((z->managed + 99) / 100), low = z->wmark[1];
+		bool ok = model_watermark_ok(
+			z, 0, z->wmark[2] + (gap < low ? gap : low) + (2l << order), 0, 0);
+
+		if (deferred(&mp.z[zi], order))
+			return ok;
+		return suitable(&cc) == MP_SKIPPED || !mp.handler ? false : ok;
+	}
+	r = suitable(&cc);
+	if (r == MP_CONTINUE && !mp.handler)
+		r = MP_SKIPPED;
+	if (r == MP_SUCCESS || r == MP_SKIPPED)
+		return r == MP_SUCCESS;
+	return model_watermark_ok(z, 0, z->wmark[2] + (2l << order), high, 0);
+}
+
+/* __alloc_pages_direct_compact: a page after compaction, or 0. */
+static int slow_compact(pz_gfp_t gfp, unsigned order, unsigned mode, enum mp_prio prio,
+			enum mp_result *r, uint64_t *pfn)
+{
+	const unsigned flags = PZ_ALLOC_WMARK_MIN;
+
+	*r = mp_try_to_compact(gfp, order, flags, mode, prio);
+	if (*r == MP_SKIPPED || (is41() && *r == MP_DEFERRED))
+		return 0;
+	mp.vm[PZ_VM_COMPACT_STALL]++;
+	if (!model_get_page(gfp, order, flags, pfn)) {
+		mp.vm[PZ_VM_COMPACT_FAIL]++;
+		return 0;
+	}
+	mp.z[model_zone_index(*pfn)].considered = 0;
+	mp.z[model_zone_index(*pfn)].defer_shift = 0;
+	defer_reset(&mp.z[model_zone_index(*pfn)], order);
+	mp.vm[PZ_VM_COMPACT_SUCCESS]++;
+	mp.slow_compact_pages++;
+	return 1;
+}
+
+/* __alloc_pages_direct_reclaim: the page after reclaim (drain, retry). */
+static int slow_reclaim(pz_gfp_t gfp, unsigned order, uint64_t *pfn)
+{
+	if (!mp_direct_reclaim(gfp, order))
+		return 0;
+	mp.slow_reclaims++;
+	if (model_get_page(gfp, order, PZ_ALLOC_WMARK_MIN, pfn))
+		return 1;
+	model_drain_all(); /* 6.1 first unreserves: no HIGHATOMIC block here */
+	return model_get_page(gfp, order, PZ_ALLOC_WMARK_MIN, pfn);
+}
+
+int mp_alloc_slow(pz_gfp_t gfp, unsigned order, uint64_t *pfn)
+{
+	enum mp_result r;
+
+	mp.slow_calls++;
+	if (model_alloc(gfp, order, pfn)) {
+		mp.slow_fast++;
+		return 1; /* the fast path or the MIN attempt */
+	}
+	if (is41()) {
+		if (slow_compact(gfp, order, PZ_MIGRATE_ASYNC, MP_PRIO_ASYNC, &r, pfn) ||
+		    slow_reclaim(gfp, order, pfn))
+			return 1;
+		/* NORETRY: no retry, one last (sync-light) compaction */
+		return slow_compact(gfp, order, PZ_MIGRATE_SYNC_LIGHT, MP_PRIO_ASYNC, &r, pfn);
+	}
+	if (slow_compact(gfp, order, PZ_MIGRATE_ASYNC, MP_PRIO_ASYNC, &r, pfn))
+		return 1;
+	if (r == MP_SKIPPED || r == MP_DEFERRED)
+		return 0; /* costly and NORETRY */
+	if (model_get_page(gfp, order, PZ_ALLOC_WMARK_MIN, pfn) || slow_reclaim(gfp, order, pfn))
+		return 1;
+	return slow_compact(gfp, order, PZ_MIGRATE_ASYNC, MP_PRIO_ASYNC, &r, pfn);
 }
 
 /* ---- comparing ---------------------------------------------------------------- */
@@ -1144,6 +1237,9 @@ void mp_compare(pz_t *pz, const long *deferred_now, unsigned n, const uint64_t *
 		PZ_VM_KSWAPD_WAKE,
 		PZ_VM_KSWAPD_HIGH_WMARK_HIT_QUICKLY,
 		PZ_VM_KSWAPD_LOW_WMARK_HIT_QUICKLY,
+		PZ_VM_COMPACT_STALL,
+		PZ_VM_COMPACT_FAIL,
+		PZ_VM_COMPACT_SUCCESS,
 		PZ_VM_COMPACT_MIGRATE_SCANNED,
 		PZ_VM_COMPACT_FREE_SCANNED,
 		PZ_VM_COMPACT_ISOLATED,

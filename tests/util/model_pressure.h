@@ -137,7 +137,8 @@ struct mp {
 	/* what the runs exercised */
 	unsigned long shrink_calls, stops, deferred_carried, scanners_met, skip_set, free_skip_set,
 		deferrals, direct_success, migrated, refused, retried, drains, reclaim_rounds,
-		kswapd_runs, kswapd_sleeps, kswapd_wakes;
+		kswapd_runs, kswapd_sleeps, kswapd_wakes, slow_compact_pages, slow_calls, slow_fast,
+		slow_reclaims;
 };
 
 extern struct mp mp;
@@ -161,6 +162,11 @@ void mp_compact_manual(int zi);
  * of gfp and order on node 0: mode is 4.1's, prio 6.1's. */
 enum mp_result mp_try_to_compact(pz_gfp_t gfp, unsigned order, unsigned alloc_flags, unsigned mode,
 				 enum mp_prio prio);
+/* __alloc_pages_nodemask of a costly __GFP_NORETRY request that never
+ * wakes kswapd: the fast path, the MIN attempt, then the slow path's
+ * direct compaction and direct reclaim in the profile's order. 1 and *pfn
+ * the page, or 0. */
+int mp_alloc_slow(pz_gfp_t gfp, unsigned order, uint64_t *pfn);
 /* Compares the state model_compare does not see: cached positions, skip
  * bits, deferral, pages_scanned, the vm events, each shrinker's deferred
  * work (deferred[i] read from the instance's shrinkers). */

@@ -1994,8 +1994,8 @@ static void op_compact(struct rd *r)
 		uint64_t vm[PZ_NR_VM_EVENTS];
 
 		pz_vm_events(F.pz, vm, PZ_NR_VM_EVENTS);
-		fprintf(stderr, "  v %u nid %d rc %d: scanned %llu/%llu isolated %llu\n", v, nid, rc,
-			(unsigned long long)vm[PZ_VM_COMPACT_MIGRATE_SCANNED],
+		fprintf(stderr, "  v %u nid %d rc %d: scanned %llu/%llu isolated %llu\n", v, nid,
+			rc, (unsigned long long)vm[PZ_VM_COMPACT_MIGRATE_SCANNED],
 			(unsigned long long)vm[PZ_VM_COMPACT_FREE_SCANNED],
 			(unsigned long long)vm[PZ_VM_COMPACT_ISOLATED]);
 		pz_compaction_stats(F.pz, &cs);
@@ -2033,14 +2033,17 @@ static void op_kswapd_oom(struct rd *r)
 		pz_page_t *p = pz_alloc_pages(F.pz, gfp, order % 4);
 
 		if (p) {
+			int req = F.task_current ? F.task.preferred_node : -1;
 			struct blk *b = add_held();
 
 			b->page = p;
 			b->order = order % 4;
 			b->kind = B_PAGES;
 			b->refs = 1;
+			b->comp = (gfp & PZ__GFP_COMP) && b->order;
 			b->pfn = pz_page_to_pfn(F.pz, p);
-			check_new_block(p, order % 4, gfp, -1, NULL);
+			check_new_block(p, b->order, gfp,
+					req < 0 ? (int)cpu_node_of(F.ctx.cpu) : req, NULL);
 		}
 	}
 	P.in_op = false;

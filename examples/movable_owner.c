@@ -55,6 +55,25 @@ static void print_buddyinfo(pz_t *pz, const char *when)
 	printf("%s:\n%s", when, text);
 }
 
+/* Fills the zone with records, then drops every other one; returns how
+ * many were made. */
+static unsigned long fill_and_fragment(pz_t *pz, struct owner *o, pz_gfp_t movable)
+{
+	unsigned long n = 0;
+
+	while (n < ZONE_PAGES && (o->page[n] = pz_alloc_pages(pz, movable, 0))) {
+		pz_page_set_owner(o->page[n], n + 1);
+		memcpy(pz_page_address(pz, o->page[n]), &n, sizeof(n));
+		n++;
+	}
+	for (unsigned long i = 0; i < n; i += 2) {
+		pz_free_pages(pz, o->page[i], 0);
+		o->page[i] = NULL;
+	}
+	pz_drain_all_pages(pz);
+	return n;
+}
+
 int main(void)
 {
 	static struct owner o;
@@ -69,7 +88,7 @@ int main(void)
 				.direct_map_pfn = BASE_PFN};
 	/* movable, and never waiting: no reclaim, no compaction behind it */
 	const pz_gfp_t movable = PZ__GFP_HIGHMEM | PZ__GFP_MOVABLE | PZ__GFP_NOWARN;
-	unsigned long n = 0, bad = 0;
+	unsigned long n, bad = 0;
 	size_t size;
 	void *meta;
 	pz_t *pz;
@@ -80,17 +99,7 @@ int main(void)
 	if (!meta || pz_init(&cfg, meta, size, &pz) != 0)
 		return 1;
 
-	/* fill the zone with records, then drop every other one */
-	while (n < ZONE_PAGES && (o.page[n] = pz_alloc_pages(pz, movable, 0))) {
-		pz_page_set_owner(o.page[n], n + 1);
-		memcpy(pz_page_address(pz, o.page[n]), &n, sizeof(n));
-		n++;
-	}
-	for (unsigned long i = 0; i < n; i += 2) {
-		pz_free_pages(pz, o.page[i], 0);
-		o.page[i] = NULL;
-	}
-	pz_drain_all_pages(pz);
+	n = fill_and_fragment(pz, &o, movable);
 	print_buddyinfo(pz, "after freeing every other record");
 
 	pz_page_t *huge = pz_alloc_pages(pz, movable, 9);

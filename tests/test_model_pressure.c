@@ -352,6 +352,32 @@ static void step(bool filling)
 	}
 }
 
+/* What the run exercised: printed, and required of a full-length run. */
+static void report(const char *name, unsigned long nops)
+{
+	print_message("[%s] %lu steps: %lu shrinker scans (%lu STOP, %lu carried deferred work), "
+		      "%lu reclaim rounds; %lu migrated, %lu refused, %lu busy retries, %lu "
+		      "scanner meetings, %lu skip bits set (%lu by the free scanner), %lu "
+		      "deferrals, %lu direct successes, "
+		      "%lu drains; %lu costly NORETRY requests (%lu served at once, %lu reclaim "
+		      "passes with progress, %lu served after compaction); kswapd: %lu wake-ups, "
+		      "%lu rounds, %lu sleeps\n",
+		      name, nops, mp.shrink_calls, mp.stops, mp.deferred_carried, mp.reclaim_rounds,
+		      mp.migrated, mp.refused, mp.retried, mp.scanners_met, mp.skip_set,
+		      mp.free_skip_set, mp.deferrals, mp.direct_success, mp.drains, mp.slow_calls,
+		      mp.slow_fast, mp.slow_reclaims, mp.slow_compact_pages, mp.kswapd_wakes,
+		      mp.kswapd_runs, mp.kswapd_sleeps);
+	if (nops >= DEF_OPS) {
+		assert_true(mp.shrink_calls && mp.stops && mp.deferred_carried);
+		assert_true(mp.migrated && mp.refused && mp.retried && mp.scanners_met);
+		assert_true(mp.slow_calls > mp.slow_fast && mp.slow_reclaims);
+		assert_true(mp.kswapd_wakes && mp.kswapd_runs >= mp.kswapd_wakes &&
+			    mp.kswapd_sleeps);
+		assert_true(mp.skip_set && mp.free_skip_set && mp.deferrals && mp.direct_success &&
+			    mp.drains);
+	}
+}
+
 static void run(enum pz_profile prof, const char *name)
 {
 	struct model_run r = {name, prof, &model_one_zone, 0, 0, 0, 0, 0};
@@ -391,27 +417,7 @@ static void run(enum pz_profile prof, const char *name)
 		if (model_where.op % 256 == 0)
 			assert_int_equal(pz_validate(t.pz), 0);
 	}
-	print_message("[%s] %lu steps: %lu shrinker scans (%lu STOP, %lu carried deferred work), "
-		      "%lu reclaim rounds; %lu migrated, %lu refused, %lu busy retries, %lu "
-		      "scanner meetings, %lu skip bits set (%lu by the free scanner), %lu "
-		      "deferrals, %lu direct successes, "
-		      "%lu drains; %lu costly NORETRY requests (%lu served at once, %lu reclaim "
-		      "passes with progress, %lu served after compaction); kswapd: %lu wake-ups, "
-		      "%lu rounds, %lu sleeps\n",
-		      name, nops, mp.shrink_calls, mp.stops, mp.deferred_carried, mp.reclaim_rounds,
-		      mp.migrated, mp.refused, mp.retried, mp.scanners_met, mp.skip_set,
-		      mp.free_skip_set, mp.deferrals, mp.direct_success, mp.drains, mp.slow_calls,
-		      mp.slow_fast, mp.slow_reclaims, mp.slow_compact_pages, mp.kswapd_wakes,
-		      mp.kswapd_runs, mp.kswapd_sleeps);
-	if (nops >= DEF_OPS) {
-		assert_true(mp.shrink_calls && mp.stops && mp.deferred_carried);
-		assert_true(mp.migrated && mp.refused && mp.retried && mp.scanners_met);
-		assert_true(mp.slow_calls > mp.slow_fast && mp.slow_reclaims);
-		assert_true(mp.kswapd_wakes && mp.kswapd_runs >= mp.kswapd_wakes &&
-			    mp.kswapd_sleeps);
-		assert_true(mp.skip_set && mp.free_skip_set && mp.deferrals && mp.direct_success &&
-			    mp.drains);
-	}
+	report(name, nops);
 	while (t.nsh)
 		drop_shrinker();
 	tu_destroy(t.pz);

@@ -1221,6 +1221,38 @@ int mp_alloc_slow(pz_gfp_t gfp, unsigned order, uint64_t *pfn)
 
 /* ---- comparing ---------------------------------------------------------------- */
 
+static void compare_zone(pz_t *pz, unsigned i)
+{
+	const struct model_zone *z = &model.z[i];
+	const struct mp_zone *mz = &mp.z[i];
+	struct pz_compaction_zone_info ci;
+	struct pz_zone_info zi;
+	unsigned skips = 0;
+
+	assert_int_equal(pz_zone_info(pz, 0, z->type, &zi), 0);
+	MODEL_CHECK(zi.stat[PZ_NR_PAGES_SCANNED] == z->pages_scanned,
+		    "zone %u pages_scanned: expected %ld, got %" PRId64, i, z->pages_scanned,
+		    zi.stat[PZ_NR_PAGES_SCANNED]);
+	assert_int_equal(pz_compaction_zone_info(pz, 0, z->type, &ci), 0);
+	for (uint64_t b = z->start >> PBO; b << PBO < z->end; b++)
+		skips += mp.skip[b];
+	MODEL_CHECK(ci.cached_migrate_pfn[0] == mz->cached_migrate[0] &&
+			    ci.cached_migrate_pfn[1] == mz->cached_migrate[1] &&
+			    ci.cached_free_pfn == mz->cached_free,
+		    "zone %u cached migrate %" PRIu64 "/%" PRIu64 " free %" PRIu64
+		    ", expected %" PRIu64 "/%" PRIu64 " free %" PRIu64,
+		    i, ci.cached_migrate_pfn[0], ci.cached_migrate_pfn[1], ci.cached_free_pfn,
+		    mz->cached_migrate[0], mz->cached_migrate[1], mz->cached_free);
+	MODEL_CHECK(ci.skip_blocks == skips && (bool)ci.blockskip_flush == mz->blockskip_flush,
+		    "zone %u skip blocks %u flush %d, expected %u %d", i, (unsigned)ci.skip_blocks,
+		    (int)ci.blockskip_flush, skips, (int)mz->blockskip_flush);
+	MODEL_CHECK(ci.considered == mz->considered && ci.defer_shift == mz->defer_shift &&
+			    ci.order_failed == mz->order_failed,
+		    "zone %u considered %u shift %u order_failed %d, expected %u %u %d", i,
+		    (unsigned)ci.considered, (unsigned)ci.defer_shift, (int)ci.order_failed,
+		    mz->considered, mz->defer_shift, mz->order_failed);
+}
+
 void mp_compare(pz_t *pz, const long *deferred_now, unsigned n, const uint64_t *vm0)
 {
 	uint64_t vm[PZ_NR_VM_EVENTS];
@@ -1255,37 +1287,6 @@ void mp_compare(pz_t *pz, const long *deferred_now, unsigned n, const uint64_t *
 		MODEL_CHECK(deferred_now[i] == mp.sh[i].deferred,
 			    "shrinker %u nr_deferred: expected %ld, got %ld", i, mp.sh[i].deferred,
 			    deferred_now[i]);
-	for (unsigned i = 0; i < model.nz; i++) {
-		const struct model_zone *z = &model.z[i];
-		const struct mp_zone *mz = &mp.z[i];
-		struct pz_compaction_zone_info ci;
-		struct pz_zone_info zi;
-		unsigned skips = 0;
-
-		assert_int_equal(pz_zone_info(pz, 0, z->type, &zi), 0);
-		MODEL_CHECK(zi.stat[PZ_NR_PAGES_SCANNED] == z->pages_scanned,
-			    "zone %u pages_scanned: expected %ld, got %" PRId64, i,
-			    z->pages_scanned, zi.stat[PZ_NR_PAGES_SCANNED]);
-		assert_int_equal(pz_compaction_zone_info(pz, 0, z->type, &ci), 0);
-		for (uint64_t b = z->start >> PBO; b << PBO < z->end; b++)
-			skips += mp.skip[b];
-		MODEL_CHECK(ci.cached_migrate_pfn[0] == mz->cached_migrate[0] &&
-				    ci.cached_migrate_pfn[1] == mz->cached_migrate[1] &&
-				    ci.cached_free_pfn == mz->cached_free,
-			    "zone %u cached migrate %" PRIu64 "/%" PRIu64 " free %" PRIu64
-			    ", expected %" PRIu64 "/%" PRIu64 " free %" PRIu64,
-			    i, ci.cached_migrate_pfn[0], ci.cached_migrate_pfn[1],
-			    ci.cached_free_pfn, mz->cached_migrate[0], mz->cached_migrate[1],
-			    mz->cached_free);
-		MODEL_CHECK(ci.skip_blocks == skips &&
-				    (bool)ci.blockskip_flush == mz->blockskip_flush,
-			    "zone %u skip blocks %u flush %d, expected %u %d", i,
-			    (unsigned)ci.skip_blocks, (int)ci.blockskip_flush, skips,
-			    (int)mz->blockskip_flush);
-		MODEL_CHECK(ci.considered == mz->considered && ci.defer_shift == mz->defer_shift &&
-				    ci.order_failed == mz->order_failed,
-			    "zone %u considered %u shift %u order_failed %d, expected %u %u %d", i,
-			    (unsigned)ci.considered, (unsigned)ci.defer_shift, (int)ci.order_failed,
-			    mz->considered, mz->defer_shift, mz->order_failed);
-	}
+	for (unsigned i = 0; i < model.nz; i++)
+		compare_zone(pz, i);
 }

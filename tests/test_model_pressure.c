@@ -152,6 +152,25 @@ static pz_gfp_t quiet(pz_gfp_t g)
 	return (g & ~(PZ__GFP_DIRECT_RECLAIM | PZ__GFP_KSWAPD_RECLAIM)) | PZ__GFP_NOWARN;
 }
 
+/* The library gave the block the model predicts (or refused with it). */
+static bool same_page(int ok, pz_page_t *p, uint64_t want)
+{
+	MODEL_CHECK(ok == (p != NULL), "model %d, library %p", ok, (void *)p);
+	if (ok)
+		MODEL_CHECK(pz_page_to_pfn(t.pz, p) == want,
+			    "expected pfn %" PRIu64 ", got %" PRIu64, want,
+			    pz_page_to_pfn(t.pz, p));
+	return ok;
+}
+
+/* A block the test owns: its record number is the owner word. */
+static void add_rec(pz_page_t *p, uint64_t pfn, unsigned order)
+{
+	t.recs[t.nrec] = (struct rec){p, pfn, order};
+	t.nrec++;
+	pz_page_set_owner(p, t.nrec);
+}
+
 static void do_alloc(pz_gfp_t gfp, unsigned order, bool cache)
 {
 	uint64_t want = 0;
@@ -161,19 +180,14 @@ static void do_alloc(pz_gfp_t gfp, unsigned order, bool cache)
 	begin("alloc order %u gfp 0x%x", order, gfp);
 	ok = model_alloc(gfp, order, &want);
 	p = pz_alloc_pages(t.pz, gfp, order);
-	MODEL_CHECK(ok == (p != NULL), "model %d, library %p", ok, (void *)p);
-	if (!ok)
+	if (!same_page(ok, p, want))
 		return;
-	MODEL_CHECK(pz_page_to_pfn(t.pz, p) == want, "expected pfn %" PRIu64 ", got %" PRIu64, want,
-		    pz_page_to_pfn(t.pz, p));
 	if (cache) {
 		mp_cache_add(&t.cache, want, order);
 		mp_cache_add(&mp.cache, want, order);
 		return;
 	}
-	t.recs[t.nrec] = (struct rec){p, want, order};
-	t.nrec++;
-	pz_page_set_owner(p, t.nrec);
+	add_rec(p, want, order);
 }
 
 static void do_free(void)
@@ -267,14 +281,9 @@ static void do_alloc_slow(unsigned order, bool movable)
 	begin("slow-path allocation order %u movable %u", order, movable);
 	ok = mp_alloc_slow(gfp, order, &want);
 	p = pz_alloc_pages(t.pz, gfp, order);
-	MODEL_CHECK(ok == (p != NULL), "model %d, library %p", ok, (void *)p);
-	if (!ok)
+	if (!same_page(ok, p, want))
 		return;
-	MODEL_CHECK(pz_page_to_pfn(t.pz, p) == want, "expected pfn %" PRIu64 ", got %" PRIu64, want,
-		    pz_page_to_pfn(t.pz, p));
-	t.recs[t.nrec] = (struct rec){p, want, order};
-	t.nrec++;
-	pz_page_set_owner(p, t.nrec);
+	add_rec(p, want, order);
 }
 
 static void do_manual(void)

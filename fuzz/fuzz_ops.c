@@ -1840,10 +1840,10 @@ static unsigned long p_count(struct pz_shrinker *s, struct pz_shrink_control *sc
 	      sc->nid);
 	if (m == 0)
 		return F.nheld;
-	/* a count far above what it holds (4096 while it frees nothing): the
+	/* a count far above what it holds (256 while it frees nothing): the
 	 * kernel's protocol believes it and may ask up to 2 * count / batch
 	 * scans a pass, so a truly absurd figure would only time out */
-	return m == 1 ? 0 : m == 2 ? PZ_SHRINK_EMPTY : 4096;
+	return m == 1 ? 0 : m == 2 ? PZ_SHRINK_EMPTY : 256;
 }
 
 static unsigned long p_scan(struct pz_shrinker *s, struct pz_shrink_control *sc)

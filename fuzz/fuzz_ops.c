@@ -1774,9 +1774,312 @@ static void describe_machine(void)
 		}
 }
 
-static const char *const op_names[16] = {
-	"alloc", "alloc", "alloc", "alloc", "free", "free",  "free",   "get",
-	"split", "state", "drain", "task",  "tune", "exact", "report", "query",
+/* ---- memory pressure: shrinkers, reclaim, compaction, kswapd, OOM ------------
+ *
+ * Two shrinker slots, a migrate handler and an OOM handler whose behaviour
+ * the input chooses call by call, some of it misuse: counts that are zero,
+ * "empty" or absurd, scans that lie about what they freed, stop, or claim
+ * to have scanned nothing; migrate answers outside the enum and targets
+ * freed by the callback; OOM kills that free nothing. The callbacks give
+ * pages back (shrinkers, OOM) or move them (migration) only during the
+ * pressure operations themselves (P.in_op), so that no other operation
+ * sees its held blocks change under it; elsewhere they only count, lie
+ * and refuse. pz_validate runs inside the migrate callback too.
+ */
+#define P_SLOTS 2
+
+static struct {
+	struct pz_shrinker sh[P_SLOTS];
+	bool reg[P_SLOTS];
+	unsigned mode[P_SLOTS];
+	uint32_t mig_bits, oom_bits;
+	unsigned mig_seq, oom_seq;
+	bool in_op;
+} P;
+
+static void pressure_reset(void)
+{
+	memset(&P, 0, sizeof(P));
+}
+
+/* A held block the callbacks may free or move: plain pages, one
+ * reference, nothing the free check would refuse. */
+static int pick_victim(unsigned from)
+{
+	for (unsigned k = 0; k < F.nheld; k++) {
+		unsigned i = (from + k) % F.nheld;
+
+		if (held[i].kind == B_PAGES && held[i].refs == 1 && !blk_bad(&held[i]))
+			return (int)i;
+	}
+	return -1;
+}
+
+static unsigned long free_victims(unsigned long n)
+{
+	unsigned long done = 0;
+	int i;
+
+	while (P.in_op && done < n && (i = pick_victim(F.op + (unsigned)done)) >= 0) {
+		free_one((unsigned)i, done);
+		done++;
+	}
+	return done;
+}
+
+static unsigned slot_of(const struct pz_shrinker *s)
+{
+	CHECK(s >= P.sh && s < P.sh + P_SLOTS, "op %u: shrinker callback for a stranger", F.op);
+	return (unsigned)(s - P.sh);
+}
+
+static unsigned long p_count(struct pz_shrinker *s, struct pz_shrink_control *sc)
+{
+	unsigned m = P.mode[slot_of(s)] & 3;
+
+	CHECK(sc->nid >= 0 && (unsigned)sc->nid < F.m.nr_nodes, "op %u: shrink node %d", F.op,
+	      sc->nid);
+	if (m == 0)
+		return F.nheld;
+	/* a count far above what it holds (256 while it frees nothing): the
+	 * kernel's protocol believes it and may ask up to 2 * count / batch
+	 * scans a pass, so a truly absurd figure would only time out */
+	return m == 1 ? 0 : m == 2 ? PZ_SHRINK_EMPTY : 256;
+}
+
+static unsigned long p_scan(struct pz_shrinker *s, struct pz_shrink_control *sc)
+{
+	unsigned m = (P.mode[slot_of(s)] >> 2) & 3;
+
+	CHECK(sc->nr_to_scan > 0, "op %u: scan of 0 objects", F.op);
+	switch (m) {
+	case 0:
+		return free_victims(sc->nr_to_scan);
+	case 1:
+		return sc->nr_to_scan; /* lies: frees nothing */
+	case 2:
+		return PZ_SHRINK_STOP;
+	default:
+		free_victims(1);
+		sc->nr_scanned = 0; /* frees one, claims it scanned nothing */
+		return 0;
+	}
+}
+
+static void op_shrinker(struct rd *r)
+{
+	unsigned v = u8(r), k = v % P_SLOTS;
+	struct pz_shrinker *s = &P.sh[k];
+	int rc;
+
+	if (P.reg[k]) {
+		rc = pz_unregister_shrinker(F.pz, s);
+		CHECK(rc == 0, "op %u: unregister_shrinker = %d", F.op, rc);
+		P.reg[k] = false;
+		return;
+	}
+	pz_shrinker_init(s);
+	s->count_objects = p_count;
+	s->scan_objects = p_scan;
+	s->seeks = (int)((v >> 1) & 3);
+	s->batch = (long)u8(r) - 8;
+	s->flags = (v & 0x80) ? PZ_SHRINKER_NUMA_AWARE : 0;
+	P.mode[k] = u8(r);
+	rc = pz_register_shrinker(F.pz, s);
+	if (s->batch < 0 || (s->seeks == 0 && F.ctx.profile == PZ_PROFILE_LINUX_4_1)) {
+		CHECK(rc == -PZ_EINVAL, "op %u: register_shrinker(seeks %d batch %ld) = %d", F.op,
+		      s->seeks, s->batch, rc);
+		return;
+	}
+	CHECK(rc == 0, "op %u: register_shrinker = %d", F.op, rc);
+	CHECK(pz_register_shrinker(F.pz, s) == -PZ_EINVAL, "op %u: double register", F.op);
+	P.reg[k] = true;
+}
+
+/* Moves a held block when the input says so; every answer, garbage
+ * included, has a defined result in the core. */
+static enum pz_migrate_result p_migrate(void *c, pz_t *pz, pz_page_t *src, pz_page_t *dst,
+					unsigned order, enum pz_migrate_mode mode)
+{
+	uint64_t s = pz_page_to_pfn(pz, src), d = pz_page_to_pfn(pz, dst);
+	unsigned a = (P.mig_bits >> (3 * (P.mig_seq++ % 10))) & 7;
+	int i;
+
+	(void)c;
+	CHECK((unsigned)mode <= PZ_MIGRATE_SYNC, "op %u: migrate mode %d", F.op, (int)mode);
+	CHECK(pz_validate(pz) == 0, "op %u: pz_validate inside the migrate callback", F.op);
+	for (i = 0; i < (int)F.nheld && held[i].pfn != s; i++)
+		;
+	if (i == (int)F.nheld || held[i].kind != B_PAGES)
+		return PZ_MIGRATE_UNKNOWN;
+	CHECK(held[i].order == order && model_of(d) == M_FREE,
+	      "op %u: migrate %llu order %u (held order %u) to pfn %llu", F.op,
+	      (unsigned long long)s, order, held[i].order, (unsigned long long)d);
+	if (!P.in_op || held[i].refs != 1 || blk_bad(&held[i]) || a == 4)
+		return PZ_MIGRATE_BUSY;
+	if (a == 5)
+		return PZ_MIGRATE_PINNED;
+	if (a == 6)
+		return (enum pz_migrate_result)77; /* outside the enum */
+	if (a == 7) {
+		CHECK(pz_free_pages(pz, dst, order) == 0, "op %u: freeing the target", F.op);
+		return PZ_MIGRATE_OK; /* misuse: the target is gone */
+	}
+	if (F.dm)
+		memcpy(dm_addr(d), dm_addr(s), (size_t)1 << (order + F.page_shift));
+	pz_page_set_owner(dst, pz_page_owner(src));
+	model_set(s, (uint64_t)1 << order, M_FREE);
+	model_set(d, (uint64_t)1 << order, M_HELD);
+	held[i].page = dst;
+	held[i].pfn = d;
+	return PZ_MIGRATE_OK;
+}
+
+static bool p_oom(void *c, pz_t *pz, const struct pz_oom_request *req)
+{
+	unsigned a = (P.oom_bits >> (2 * (P.oom_seq++ % 16))) & 3;
+
+	(void)c;
+	CHECK(pz == F.pz && req->order <= F.max_order && req->nr_calls >= 1,
+	      "op %u: OOM request order %u calls %u", F.op, req->order, req->nr_calls);
+	if (a == 0)
+		return free_victims(4) > 0;
+	if (a == 1)
+		return true; /* lies: kills nobody */
+	if (a == 2)
+		return false;
+	free_victims(1);
+	return false; /* frees one, says it found no victim */
+}
+
+/* Direct reclaim with any gfp, order and node (some bad). */
+static void op_reclaim(struct rd *r)
+{
+	unsigned order = u8(r) % (F.max_order + 1);
+	int nid = (int)(u8(r) % (F.m.nr_nodes + 1));
+	pz_gfp_t gfp = decode_gfp(r);
+	uint64_t progress = 0;
+	int rc;
+
+	P.in_op = true;
+	rc = pz_direct_reclaim(F.pz, nid, gfp, order, &progress);
+	P.in_op = false;
+	if ((unsigned)nid >= F.m.nr_nodes)
+		CHECK(rc == -PZ_ENODEV || rc == -PZ_EINVAL, "op %u: reclaim node %d = %d", F.op,
+		      nid, rc);
+	else
+		CHECK(rc == 0 || (rc == -PZ_EINVAL &&
+				  (order >= F.max_order || pz_gfp_zone(gfp, F.present_types) < 0)),
+		      "op %u: direct_reclaim = %d", F.op, rc);
+}
+
+static void op_compact(struct rd *r)
+{
+	unsigned v = u8(r);
+	int nid = (int)(u8(r) % (F.m.nr_nodes + 1)), rc;
+	enum pz_zone_type t = (enum pz_zone_type)(u8(r) % (PZ_NR_ZONE_TYPES + 1));
+
+	P.mig_bits = u32(r);
+	if (v & 0x10)
+		CHECK(pz_set_migrate_handler(F.pz, (v & 0x20) ? NULL : p_migrate, NULL) == 0,
+		      "op %u: set_migrate_handler", F.op);
+	P.in_op = true;
+	if (v % 3 == 0)
+		rc = pz_compact_zone(F.pz, nid, t);
+	else if (v % 3 == 1)
+		rc = pz_compact_node(F.pz, nid);
+	else
+		rc = pz_compact_memory(F.pz);
+	P.in_op = false;
+	CHECK(rc == 0 || rc == -PZ_ENODEV || rc == -PZ_EINVAL, "op %u: compact = %d", F.op, rc);
+	if (verbose) {
+		struct pz_compaction_stats cs;
+
+		uint64_t vm[PZ_NR_VM_EVENTS];
+
+		pz_vm_events(F.pz, vm, PZ_NR_VM_EVENTS);
+		fprintf(stderr, "  v %u nid %d rc %d: scanned %llu/%llu isolated %llu\n", v, nid,
+			rc, (unsigned long long)vm[PZ_VM_COMPACT_MIGRATE_SCANNED],
+			(unsigned long long)vm[PZ_VM_COMPACT_FREE_SCANNED],
+			(unsigned long long)vm[PZ_VM_COMPACT_ISOLATED]);
+		pz_compaction_stats(F.pz, &cs);
+		fprintf(stderr, "  compaction: %llu migrate calls, %llu moved, %llu bad answers\n",
+			(unsigned long long)cs.calls, (unsigned long long)cs.results[PZ_MIGRATE_OK],
+			(unsigned long long)cs.bad_result);
+	}
+	if ((unsigned)nid < F.m.nr_nodes && v % 3 == 1)
+		CHECK(rc == 0, "op %u: compact_node(%d) = %d", F.op, nid, rc);
+}
+
+/* kswapd woken or run (inline in deterministic mode), or an allocation
+ * that may reach reclaim, compaction and the OOM handler. */
+static void op_kswapd_oom(struct rd *r)
+{
+	unsigned v = u8(r), order = u8(r) % (F.max_order + 1);
+	int nid = (int)(u8(r) % F.m.nr_nodes), rc;
+	pz_gfp_t gfp = decode_gfp(r);
+
+	P.oom_bits = u32(r);
+	if (v & 0x10)
+		CHECK(pz_set_oom_handler(F.pz, (v & 0x20) ? NULL : p_oom, NULL) == 0,
+		      "op %u: set_oom_handler", F.op);
+	P.in_op = true;
+	if (v % 3 == 0) {
+		enum pz_zone_type t = (enum pz_zone_type)(u8(r) % PZ_NR_ZONE_TYPES);
+
+		rc = pz_wakeup_kswapd(F.pz, nid, t, order, t, gfp);
+		CHECK(rc >= 0 || rc == -PZ_EINVAL, "op %u: wakeup_kswapd = %d", F.op, rc);
+	} else if (v % 3 == 1) {
+		rc = pz_kswapd_run(F.pz, nid);
+		CHECK(rc >= PZ_KSWAPD_SLEEP && rc <= PZ_KSWAPD_BUSY, "op %u: kswapd_run = %d", F.op,
+		      rc);
+	} else {
+		pz_page_t *p = pz_alloc_pages(F.pz, gfp, order % 4);
+
+		if (p) {
+			int req = F.task_current ? F.task.preferred_node : -1;
+			struct blk *b = add_held();
+
+			b->page = p;
+			b->order = order % 4;
+			b->kind = B_PAGES;
+			b->refs = 1;
+			b->comp = (gfp & PZ__GFP_COMP) && b->order;
+			b->pfn = pz_page_to_pfn(F.pz, p);
+			check_new_block(p, b->order, gfp,
+					req < 0 ? (int)cpu_node_of(F.ctx.cpu) : req, NULL);
+		}
+	}
+	P.in_op = false;
+}
+
+/* Ops 16-19, and what runs before the final give-back. */
+static void op_pressure(unsigned op, struct rd *r)
+{
+	if (op == 16)
+		op_shrinker(r);
+	else if (op == 17)
+		op_reclaim(r);
+	else if (op == 18)
+		op_compact(r);
+	else
+		op_kswapd_oom(r);
+}
+
+static void pressure_teardown(void)
+{
+	for (unsigned k = 0; k < P_SLOTS; k++)
+		if (P.reg[k])
+			CHECK(pz_unregister_shrinker(F.pz, &P.sh[k]) == 0, "final unregister");
+	pz_set_migrate_handler(F.pz, NULL, NULL);
+	pz_set_oom_handler(F.pz, NULL, NULL);
+	pressure_reset();
+}
+
+static const char *const op_names[20] = {
+	"alloc",  "alloc", "alloc",    "alloc",	  "free",    "free",	   "free",
+	"get",	  "split", "state",    "drain",	  "task",    "tune",	   "exact",
+	"report", "query", "shrinker", "reclaim", "compact", "kswapd/oom",
 };
 
 static void check_zone_infos(bool final)
@@ -1839,8 +2142,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(dm_window != MAP_FAILED, "cannot map the direct-map window");
 	}
 	log_count = 0;
+	pressure_reset();
 	decode_machine(&r);
 	misuse = u8(&r);
+	F.cfg.kswapd_deterministic = (misuse >> 2) & 1;
 	if (!build_model()) {
 		teardown();
 		return 0;
@@ -1895,7 +2200,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_all_pfns();
 
 	while (r.n && F.op < F_MAX_OPS) {
-		unsigned op = u8(&r) % 16;
+		unsigned op = u8(&r) % 20;
 
 		F.op++;
 		if (verbose)
@@ -1936,8 +2241,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 14:
 			op_report(&r);
 			break;
-		default:
+		case 15:
 			op_query(&r);
+			break;
+		default:
+			op_pressure(op, &r);
 			break;
 		}
 		validate("operation");
@@ -1945,6 +2253,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	/* give everything back */
+	pressure_teardown();
 	F.op++;
 	while (F.nheld) {
 		unsigned i = F.nheld - 1;

@@ -123,6 +123,55 @@ def op_report(v, *args):
     return u8(15) + u8(v - 6) + b"".join(args)
 
 
+def op_shrinker(v, batch=8, mode=0):
+    """Register slot v % 2 (seeks (v >> 1) & 3, NUMA-aware with bit 7, batch - 8,
+    behaviour byte `mode`) or, when it is registered, unregister it."""
+    return u8(16) + u8(v) + u8(batch) + u8(mode)
+
+
+def op_unregister(v):
+    return u8(16) + u8(v)
+
+
+def op_reclaim(order, g, nid=0):
+    return u8(17) + u8(order) + u8(nid) + g
+
+
+def op_compact(v, nid=0, t=2, bits=0):
+    """v % 3: zone, node, everything; bit 4 sets the migrate handler (bit 5: none)."""
+    return u8(18) + u8(v) + u8(nid) + u8(t) + u32(bits)
+
+
+def op_kswapd_oom(v, order, g, nid=0, bits=0, t=2):
+    """v % 3: wake kswapd (zone t), run it, an allocation; bit 4 sets the OOM
+    handler (bit 5: none); bits choose what the handler does, call by call."""
+    return (u8(19) + u8(v) + u8(order) + u8(nid) + g + u32(bits) +
+            (u8(t) if v % 3 == 0 else b""))
+
+
+def pressure_seed(modern, kswapd_inline):
+    """Fill a Normal zone with movable and reclaimable blocks, free every
+    other one, then shrink, reclaim, compact, run kswapd and allocate with
+    the OOM handler, callbacks misbehaving on purpose."""
+    h = ops_header(modern=modern, zones=[(2, [zone(0, 255, 4)])],
+                   misuse=4 if kswapd_inline else 0)
+    body = b""
+    for i in range(200):
+        body += op_alloc(2 + i % 2, gfp(HIGHUSER_MOVABLE if i % 8 else TEMPORARY))
+    for i in range(0, 200, 2):
+        body += op_free(0, i, u8(0))
+    body += op_shrinker(0x10 | (1 << 1), 8 + 4, 0x00)   # counts held, frees them
+    body += op_shrinker(0x11 | (2 << 1), 8 + 0, 0x05)   # lies in both callbacks
+    body += op_compact(0x10, bits=0x00000000)             # moves everything
+    body += op_compact(0x11, bits=0x3e9c5a4b)             # busy, pinned, garbage, frees dst
+    body += op_reclaim(0, gfp(KERNEL)) + op_reclaim(2, gfp(KERNEL))
+    body += op_kswapd_oom(0x10, 9, gfp(KERNEL), bits=0x1b) + op_kswapd_oom(1, 0, gfp(KERNEL))
+    for i in range(20):
+        body += op_kswapd_oom(2, i % 4, gfp(KERNEL), bits=0xe4e4e4e4)
+    body += op_compact(2, bits=0x12345678) + op_unregister(0) + op_unregister(1)
+    return h + body
+
+
 def ops_seeds():
     seeds = {}
     # 1. One node, one CPU: DMA + Normal, plain allocations and frees.
@@ -204,6 +253,10 @@ def ops_seeds():
     body += op_alloc(11, gfp(KERNEL)) + op_alloc(0, gfp(BAD_DMA_HIGHMEM))
     body += op_report(6, u8(1), u8(2), u8(1), u16(0x12), u8(0), u8(2)) + op_report(7, u8(1), u8(0), u8(16))
     seeds["tunables"] = h + body
+    for modern in (False, True):
+        for inline in (False, True):
+            name = "pressure-%s%s" % ("modern" if modern else "41", "-kswapd-inline" if inline else "")
+            seeds[name] = pressure_seed(modern, inline)
     return seeds
 
 

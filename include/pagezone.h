@@ -1385,9 +1385,10 @@ PZ_API int pz_vm_events(const pz_t *pz, uint64_t *out, size_t n);
  * the linux-4.1 profile reads it as 0). */
 #define PZ_SHRINK_STOP	       (~0UL)
 #define PZ_SHRINK_EMPTY	       (~0UL - 1)
-#define PZ_DEFAULT_SEEKS       2    /* DEFAULT_SEEKS */
-#define PZ_SHRINK_BATCH	       128  /* SHRINK_BATCH: objects per scan call when batch is 0 */
-#define PZ_SHRINKER_NUMA_AWARE 0x1u /* count/scan per node; else node 0 only */
+#define PZ_DEFAULT_SEEKS       2	   /* DEFAULT_SEEKS */
+#define PZ_SHRINK_BATCH	       128	   /* SHRINK_BATCH: objects per scan call when batch is 0 */
+#define PZ_SHRINK_MAX_OBJECTS  (~0UL >> 8) /* the largest count do_shrink_slab believes */
+#define PZ_SHRINKER_NUMA_AWARE 0x1u	   /* count/scan per node; else node 0 only */
 
 /* One call's request (struct shrink_control). */
 struct pz_shrink_control {
@@ -1407,7 +1408,8 @@ struct pz_shrink_control {
  * which callers must not touch while registered.
  */
 struct pz_shrinker {
-	/* Objects that could be freed now on sc->nid (0: skip this shrinker). */
+	/* Objects that could be freed now on sc->nid (0: skip this shrinker;
+	 * more than PZ_SHRINK_MAX_OBJECTS reads as that many). */
 	unsigned long (*count_objects)(struct pz_shrinker *s, struct pz_shrink_control *sc);
 	/* Try to free sc->nr_to_scan objects; return the number freed or
 	 * PZ_SHRINK_STOP. Pages go back with pz_free_*. Both callbacks run

@@ -20,23 +20,6 @@
 
 static struct tu_machine tm;
 
-static void cfg_init(struct pz_config *cfg, const struct tu_machine *m, int trace)
-{
-	tu_config(cfg, &m->m, PZ_PROFILE_LINUX_4_1, trace);
-}
-
-static pz_t *create(const struct tu_machine *m)
-{
-	return tu_create_default(&m->m, PZ_PROFILE_LINUX_4_1, 0);
-}
-
-/* One Normal zone [8192, 8192 + pages). */
-static void normal_machine(uint64_t pages)
-{
-	tu_machine_init(&tm, 1, 1);
-	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 8192, 8192 + pages);
-}
-
 /* ---------------------------------------------------------------------- */
 /* Basics                                                                  */
 
@@ -106,10 +89,10 @@ static void test_accessors(void **state)
 	assert_int_equal(pz_nr_cpus(pz), 3);
 	tu_destroy(pz);
 
-	normal_machine(4096);
+	tu_normal_machine(&tm, 4096);
 	tm.m.max_order = 8;
 	tm.m.pageblock_order = 5;
-	pz = create(&tm);
+	pz = tu_normal_create(&tm);
 	assert_int_equal(pz_max_order(pz), 8);
 	assert_int_equal(pz_pageblock_order(pz), 5);
 	assert_int_equal(pz_profile(pz), PZ_PROFILE_LINUX_4_1);
@@ -131,8 +114,8 @@ static void test_accessors(void **state)
 static void test_alloc_bad_order(void **state)
 {
 	(void)state;
-	normal_machine(8192);
-	pz_t *pz = create(&tm);
+	tu_normal_machine(&tm, 8192);
+	pz_t *pz = tu_normal_create(&tm);
 	struct pz_errors e0 = tu_errors(pz);
 	tu_log_reset();
 	assert_null(pz_alloc_pages(pz, PZ_GFP_KERNEL, 11));
@@ -159,7 +142,7 @@ static void test_alloc_bad_gfp(void **state)
 {
 	(void)state;
 	tu_machine_simple(&tm, 4096, 8192, 1);
-	pz_t *pz = create(&tm);
+	pz_t *pz = tu_normal_create(&tm);
 	struct pz_errors e0 = tu_errors(pz);
 	tu_log_reset();
 	assert_null(pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_DMA | PZ__GFP_HIGHMEM, 0));
@@ -180,8 +163,8 @@ static void test_alloc_bad_gfp(void **state)
 static void test_refcounts(void **state)
 {
 	(void)state;
-	normal_machine(8192);
-	pz_t *pz = create(&tm);
+	tu_normal_machine(&tm, 8192);
+	pz_t *pz = tu_normal_create(&tm);
 	pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0);
 	assert_non_null(p);
 	uint64_t pfn = pz_page_to_pfn(pz, p);
@@ -231,8 +214,8 @@ static void test_refcounts(void **state)
 static void test_split_page(void **state)
 {
 	(void)state;
-	normal_machine(8192);
-	pz_t *pz = create(&tm);
+	tu_normal_machine(&tm, 8192);
+	pz_t *pz = tu_normal_create(&tm);
 	pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_KERNEL, 3);
 	assert_non_null(p);
 	uint64_t pfn = pz_page_to_pfn(pz, p);
@@ -286,7 +269,7 @@ static pz_t *create_direct_map(void)
 	tu_machine_init(&tm, 1, 1);
 	tu_add_zone(&tm, 0, PZ_ZONE_DMA, 1, 4096);
 	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 4096, 8192);
-	cfg_init(&cfg, &tm, 0);
+	tu_normal_config(&cfg, &tm, 0);
 	dmap = malloc((size_t)DM_PAGES * 4096);
 	assert_non_null(dmap);
 	memset(dmap, 0xa5, (size_t)DM_PAGES * 4096);
@@ -410,8 +393,8 @@ static void test_alloc_pages_exact(void **state)
 static void test_no_direct_map(void **state)
 {
 	(void)state;
-	normal_machine(8192);
-	pz_t *pz = create(&tm);
+	tu_normal_machine(&tm, 8192);
+	pz_t *pz = tu_normal_create(&tm);
 	assert_null(pz_get_free_pages(pz, PZ_GFP_KERNEL, 0));
 	assert_null(pz_get_zeroed_page(pz, PZ_GFP_KERNEL));
 	assert_null(pz_alloc_pages_exact(pz, 4096, PZ_GFP_KERNEL));
@@ -429,8 +412,8 @@ static void test_no_direct_map(void **state)
 static void test_pfmemalloc(void **state)
 {
 	(void)state;
-	normal_machine(8192);
-	pz_t *pz = create(&tm);
+	tu_normal_machine(&tm, 8192);
+	pz_t *pz = tu_normal_create(&tm);
 	pz_page_t *first = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0);
 	assert_non_null(first);
 	assert_false(pz_page_is_pfmemalloc(pz, first));
@@ -457,8 +440,8 @@ static void test_trace_free_events(void **state)
 {
 	(void)state;
 	struct pz_config cfg;
-	normal_machine(32768);
-	cfg_init(&cfg, &tm, 1);
+	tu_normal_machine(&tm, 32768);
+	tu_normal_config(&cfg, &tm, 1);
 	pz_t *pz = tu_create_ok(&cfg);
 	pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_KERNEL, 2);
 	uint64_t pfn = pz_page_to_pfn(pz, p);
@@ -495,8 +478,8 @@ static void test_trace_alloc_failure_event(void **state)
 {
 	(void)state;
 	struct pz_config cfg;
-	normal_machine(4096);
-	cfg_init(&cfg, &tm, 1);
+	tu_normal_machine(&tm, 4096);
+	tu_normal_config(&cfg, &tm, 1);
 	pz_t *pz = tu_create_ok(&cfg);
 	/* take all four order-10 blocks, then ask for a fifth */
 	for (int i = 0; i < 4; i++)

@@ -15,26 +15,14 @@
 
 static struct tu_machine tm;
 
-static pz_t *create(const struct tu_machine *m)
-{
-	return tu_create_default(&m->m, PZ_PROFILE_LINUX_4_1, 0);
-}
-
-/* One Normal zone [8192, 8192 + pages). */
-static void normal_machine(uint64_t pages)
-{
-	tu_machine_init(&tm, 1, 1);
-	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 8192, 8192 + pages);
-}
-
 /* ---------------------------------------------------------------------- */
 /* Free misuse                                                             */
 
 static void test_double_free(void **state)
 {
 	(void)state;
-	normal_machine(8192);
-	pz_t *pz = create(&tm);
+	tu_normal_machine(&tm, 8192);
+	pz_t *pz = tu_normal_create(&tm);
 	pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0);
 	assert_non_null(p);
 	assert_int_equal(pz_free_pages(pz, p, 0), 0);
@@ -72,8 +60,8 @@ static void test_double_free(void **state)
 static void test_free_wrong_order_and_tail(void **state)
 {
 	(void)state;
-	normal_machine(8192);
-	pz_t *pz = create(&tm);
+	tu_normal_machine(&tm, 8192);
+	pz_t *pz = tu_normal_create(&tm);
 	struct pz_errors e0 = tu_errors(pz);
 
 	pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_KERNEL, 2);
@@ -116,8 +104,8 @@ static void test_free_wrong_order_and_tail(void **state)
 static void test_free_outside_map(void **state)
 {
 	(void)state;
-	normal_machine(8192);
-	pz_t *pz = create(&tm);
+	tu_normal_machine(&tm, 8192);
+	pz_t *pz = tu_normal_create(&tm);
 	struct pz_errors e0 = tu_errors(pz);
 	uint64_t junk[8] = {0};
 	pz_page_t *bogus = (pz_page_t *)(void *)junk;
@@ -143,8 +131,8 @@ static void test_free_outside_map(void **state)
 static void test_get_outside_map(void **state)
 {
 	(void)state;
-	normal_machine(8192);
-	pz_t *pz = create(&tm);
+	tu_normal_machine(&tm, 8192);
+	pz_t *pz = tu_normal_create(&tm);
 	uint64_t junk[8] = {0};
 	pz_page_t *bogus = (pz_page_t *)(void *)junk;
 	assert_int_equal(pz_page_get(pz, bogus), -PZ_ERANGE);
@@ -157,8 +145,8 @@ static void test_get_outside_map(void **state)
 
 static void bad_free(unsigned bits, int mapcount)
 {
-	normal_machine(8192);
-	pz_t *pz = create(&tm);
+	tu_normal_machine(&tm, 8192);
+	pz_t *pz = tu_normal_create(&tm);
 	pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0);
 	assert_non_null(p);
 	uint64_t pfn = pz_page_to_pfn(pz, p);
@@ -207,8 +195,8 @@ static void test_bad_page_mapcount(void **state)
 static void test_bad_page_in_block(void **state)
 {
 	(void)state;
-	normal_machine(8192);
-	pz_t *pz = create(&tm);
+	tu_normal_machine(&tm, 8192);
+	pz_t *pz = tu_normal_create(&tm);
 	pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_KERNEL, 2);
 	uint64_t pfn = pz_page_to_pfn(pz, p);
 	assert_int_equal(pz_page_set_state(pz, pz_pfn_to_page(pz, pfn + 2), PZ_PAGE_HWPOISON, 0),
@@ -232,8 +220,8 @@ static void test_bad_page_in_block(void **state)
 static void test_hwpoison_page_leaked(void **state)
 {
 	(void)state;
-	normal_machine(8192);
-	pz_t *pz = create(&tm);
+	tu_normal_machine(&tm, 8192);
+	pz_t *pz = tu_normal_create(&tm);
 	pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0);
 	uint64_t pfn = pz_page_to_pfn(pz, p);
 	assert_int_equal(pz_page_set_state(pz, p, PZ_PAGE_HWPOISON, 0), 0);
@@ -252,8 +240,8 @@ static void test_hwpoison_page_leaked(void **state)
 static void test_dirty_page_freed(void **state)
 {
 	(void)state;
-	normal_machine(8192);
-	pz_t *pz = create(&tm);
+	tu_normal_machine(&tm, 8192);
+	pz_t *pz = tu_normal_create(&tm);
 	pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0);
 	uint64_t pfn = pz_page_to_pfn(pz, p);
 	struct pz_errors e0 = tu_errors(pz);
@@ -286,8 +274,8 @@ static void test_free_hot_cold_ends(void **state)
 	int mt;
 
 	(void)state;
-	normal_machine(8192);
-	pz_t *pz = create(&tm);
+	tu_normal_machine(&tm, 8192);
+	pz_t *pz = tu_normal_create(&tm);
 	for (int i = 0; i < 3; i++) {
 		assert_non_null(p[i] = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0));
 		pfn[i] = pz_page_to_pfn(pz, p[i]);
@@ -320,8 +308,8 @@ static void test_free_page_list(void **state)
 	pz_page_t *p[N + 1];
 
 	(void)state;
-	normal_machine(8192);
-	pz_t *pz = create(&tm);
+	tu_normal_machine(&tm, 8192);
+	pz_t *pz = tu_normal_create(&tm);
 	for (int i = 0; i < N; i++)
 		assert_non_null(p[i] = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0));
 	int64_t pgfree0 = tu_zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_PGFREE];

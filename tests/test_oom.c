@@ -55,14 +55,11 @@ static bool handler(void *ctx, pz_t *pz, const struct pz_oom_request *req)
 
 static pz_t *setup(enum pz_profile profile)
 {
-	pz_t *pz = tp_create(profile, 2);
+	pz_t *pz;
 
-	assert_non_null(pz);
-	tp_exhaust(pz);
 	memset(&H, 0, sizeof(H));
+	pz = tp_setup(profile, 2, handler, NULL);
 	H.pz = pz;
-	assert_int_equal(pz_set_oom_handler(pz, handler, NULL), 0);
-	tp_reset_counts();
 	return pz;
 }
 

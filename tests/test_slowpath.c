@@ -66,16 +66,13 @@ static bool no_victim(void *ctx, pz_t *pz, const struct pz_oom_request *req)
 
 static pz_t *setup(enum pz_profile profile)
 {
-	pz_t *pz = tp_create(profile, 1);
+	pz_t *pz;
 
-	assert_non_null(pz);
-	tp_exhaust(pz);
 	memset(&R, 0, sizeof(R));
-	R.pz = pz;
 	R.compact_result = -1;
+	pz = tp_setup(profile, 1, no_victim, NULL);
+	R.pz = pz;
 	((struct pz *)pz)->slow_probe.fn = probe_fn;
-	assert_int_equal(pz_set_oom_handler(pz, no_victim, NULL), 0);
-	tp_reset_counts();
 	return pz;
 }
 

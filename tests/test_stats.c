@@ -18,23 +18,6 @@
 
 static struct tu_machine tm;
 
-static void cfg_init(struct pz_config *cfg, const struct tu_machine *m, int trace)
-{
-	tu_config(cfg, &m->m, PZ_PROFILE_LINUX_4_1, trace);
-}
-
-static pz_t *create(const struct tu_machine *m)
-{
-	return tu_create_default(&m->m, PZ_PROFILE_LINUX_4_1, 0);
-}
-
-/* One Normal zone [8192, 8192 + pages). */
-static void normal_machine(uint64_t pages)
-{
-	tu_machine_init(&tm, 1, 1);
-	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 8192, 8192 + pages);
-}
-
 /* ---------------------------------------------------------------------- */
 /* Counters                                                                */
 
@@ -47,8 +30,8 @@ static void normal_machine(uint64_t pages)
 static void test_counters(void **state)
 {
 	(void)state;
-	normal_machine(32768);
-	pz_t *pz = create(&tm);
+	tu_normal_machine(&tm, 32768);
+	pz_t *pz = tu_normal_create(&tm);
 	struct pz_zone_info z = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
 	assert_int_equal(z.pcp_batch, 7);
 	assert_int_equal(z.stat[PZ_NR_FREE_PAGES], 32768);
@@ -113,7 +96,7 @@ static void test_list_snapshots(void **state)
 	struct tu_machine m;
 	tu_machine_init(&m, 1, 1);
 	tu_add_zone(&m, 0, PZ_ZONE_NORMAL, 4096, 4096 + 32768);
-	pz_t *pz = create(&m);
+	pz_t *pz = tu_normal_create(&m);
 	uint64_t out[64], sum = 0;
 	for (unsigned o = 0; o < pz_max_order(pz); o++)
 		for (int mt = 0; mt < PZ_MT_TYPES; mt++) {
@@ -184,7 +167,7 @@ static void test_list_snapshots(void **state)
 	/* modern (PZ_FEAT_PCP_HIGH_ORDER): orders 1-3 and the pageblock order
 	 * have lists too; an order-2 refill shows up on its own list only */
 	struct pz_config cfg;
-	cfg_init(&cfg, &m, 0);
+	tu_normal_config(&cfg, &m, 0);
 	cfg.profile = PZ_PROFILE_MODERN;
 	pz = tu_create_ok(&cfg);
 	p = pz_alloc_pages(pz, PZ_GFP_KERNEL, 2);
@@ -243,7 +226,7 @@ static void test_report_buddyinfo(void **state)
 {
 	(void)state;
 	tu_machine_simple(&tm, 4096, 8192, 1);
-	pz_t *pz = create(&tm);
+	pz_t *pz = tu_normal_create(&tm);
 	/* make the counts less regular */
 	assert_non_null(pz_alloc_pages(pz, PZ_GFP_KERNEL, 3));
 	assert_non_null(pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ_GFP_DMA, 1));
@@ -291,7 +274,7 @@ static void test_report_buddyinfo_two_nodes(void **state)
 	tu_machine_init(&tm, 2, 2);
 	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 8192, 16384);
 	tu_add_zone(&tm, 1, PZ_ZONE_NORMAL, 16384, 24576);
-	pz_t *pz = create(&tm);
+	pz_t *pz = tu_normal_create(&tm);
 	char *text = report(pz, pz_report_buddyinfo);
 	/* 8192 aligned pages: eight order-10 blocks each */
 	const char *want = "Node 0, zone   Normal      0      0      0      0      0      0 "
@@ -307,7 +290,7 @@ static void test_report_pagetypeinfo(void **state)
 {
 	(void)state;
 	tu_machine_simple(&tm, 4096, 8192, 1);
-	pz_t *pz = create(&tm);
+	pz_t *pz = tu_normal_create(&tm);
 	char *text = report(pz, pz_report_pagetypeinfo);
 	const char *hdr = "Page block order: 9\nPages per block:  512\n";
 	assert_int_equal(strncmp(text, hdr, strlen(hdr)), 0);
@@ -319,7 +302,7 @@ static void test_report_pagetypeinfo(void **state)
 	free(text);
 	tu_destroy(pz);
 
-	normal_machine(4096);
+	tu_normal_machine(&tm, 4096);
 	tm.m.max_order = 8;
 	tm.m.pageblock_order = 5;
 	pz = tu_create_machine(&tm.m, PZ_PROFILE_MODERN);
@@ -337,7 +320,7 @@ static void test_report_zoneinfo_and_vmstat(void **state)
 {
 	(void)state;
 	tu_machine_simple(&tm, 4096, 8192, 1);
-	pz_t *pz = create(&tm);
+	pz_t *pz = tu_normal_create(&tm);
 	pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_KERNEL, 2);
 	assert_non_null(p);
 	char *text = report(pz, pz_report_zoneinfo);
@@ -381,7 +364,7 @@ static void test_report_short_buffers(void **state)
 {
 	(void)state;
 	tu_machine_simple(&tm, 4096, 8192, 1);
-	pz_t *pz = create(&tm);
+	pz_t *pz = tu_normal_create(&tm);
 	report_fn fns[] = {pz_report_buddyinfo, pz_report_pagetypeinfo,	 pz_report_zoneinfo,
 			   pz_report_vmstat,	pz_report_extfrag_index, pz_report_unusable_index};
 	for (unsigned i = 0; i < sizeof(fns) / sizeof(fns[0]); i++) {
@@ -426,7 +409,7 @@ static void test_fragmentation_index(void **state)
 	struct pz_config cfg;
 	tu_machine_init(&tm, 1, 1);
 	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 4096, 12288);
-	cfg_init(&cfg, &tm, 0);
+	tu_normal_config(&cfg, &tm, 0);
 	pz_t *pz = tu_create_ok(&cfg);
 	int ext = 7, unus = 7;
 	/* fresh: order-10 blocks everywhere */
@@ -487,8 +470,8 @@ static void test_fragmentation_index(void **state)
 static void test_counters_by_order(void **state)
 {
 	(void)state;
-	normal_machine(32768);
-	pz_t *pz = create(&tm);
+	tu_normal_machine(&tm, 32768);
+	pz_t *pz = tu_normal_create(&tm);
 	struct pz_zone_info z0 = tu_zinfo(pz, 0, PZ_ZONE_NORMAL), z;
 
 	pz_page_t *p3 = pz_alloc_pages(pz, PZ_GFP_KERNEL, 3);
@@ -529,8 +512,8 @@ static void test_counts_agree(void **state)
 	unsigned ord[64];
 	uint64_t seed = 42;
 
-	normal_machine(32768);
-	pz_t *pz = create(&tm);
+	tu_normal_machine(&tm, 32768);
+	pz_t *pz = tu_normal_create(&tm);
 	for (int i = 0; i < 64; i++) {
 		ord[i] = (unsigned)(tu_rand(&seed) % 6);
 		p[i] = pz_alloc_pages(pz, i % 2 ? PZ_GFP_KERNEL : PZ_GFP_HIGHUSER_MOVABLE, ord[i]);

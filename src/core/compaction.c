@@ -612,6 +612,20 @@ static enum pz_compact_result compact_finished(struct cc *cc)
 	return !pre48(pz) && cc->contended ? PZ_COMPACT_CONTENDED : PZ_COMPACT_CONTINUE;
 }
 
+/*
+ * Ours: without a migrate handler no page can move, so compaction for an
+ * allocation would only take free blocks off their lists and put them
+ * back. Direct compaction is skipped (COMPACT_SKIPPED, the free lists as
+ * they were), compaction_suitable answers SKIPPED where it would say
+ * CONTINUE, and compaction_zonelist_suitable false - so that a costly
+ * request is not retried for a compaction that can do nothing
+ * (docs/DESIGN.md "Compaction"). Manual compaction still runs.
+ */
+static bool nothing_can_move(struct pz *pz)
+{
+	return !pz_migrate_handler_set(pz);
+}
+
 /* fragmentation_index (vmstat.c), in thousandths: -1000 when a block of
  * the order is free, 0 with nothing free, toward 1000 as free memory is
  * split into blocks too small. Lock-free, as the kernel's. */
@@ -682,9 +696,7 @@ enum pz_compact_result pz_compaction_suitable(struct pz *pz, struct pz_zone *z, 
 {
 	enum pz_compact_result r = suitable(pz, z, (int)order, alloc_flags, classzone);
 
-	/* ours: nothing can move without a migrate handler (see
-	 * pz_try_to_compact_pages), so compaction would not help */
-	return r == PZ_COMPACT_CONTINUE && !pz_migrate_handler_set(pz) ? PZ_COMPACT_SKIPPED : r;
+	return r == PZ_COMPACT_CONTINUE && nothing_can_move(pz) ? PZ_COMPACT_SKIPPED : r;
 }
 
 /* compaction_zonelist_suitable (6.1): some zone would pass
@@ -696,7 +708,7 @@ bool pz_compaction_zonelist_suitable(struct pz *pz, const struct pz_alloc_ctx *a
 	unsigned pos = 0;
 	struct pz_zone *z;
 
-	if (!pz_migrate_handler_set(pz))
+	if (nothing_can_move(pz))
 		return false;
 	while ((z = pz_next_zone(pz, ac->zonelist, &pos, ac->high_zoneidx, ac->nodemask)))
 		if (suitable_free(pz, z, (int)order, alloc_flags, ac->high_zoneidx,
@@ -904,11 +916,7 @@ enum pz_compact_result pz_try_to_compact_pages(struct pz *pz, struct pz_compact_
 	req->page = (struct pz_page *)0;
 	if (!(req->gfp & PZ__GFP_IO) || (pre48(pz) && (!req->order || !(req->gfp & PZ__GFP_FS))))
 		return PZ_COMPACT_SKIPPED;
-	/* Ours: with no migrate handler no page can move, so direct compaction
-	 * would only take free blocks off their lists and put them back; it is
-	 * skipped, leaving the free lists as they were (docs/DESIGN.md
-	 * "Compaction"). */
-	if (!pz_migrate_handler_set(pz))
+	if (nothing_can_move(pz))
 		return PZ_COMPACT_SKIPPED;
 	if (!pre48(pz))
 		mode = req->prio == PZ_COMPACT_PRIO_ASYNC ? PZ_MIGRATE_ASYNC

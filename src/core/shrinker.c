@@ -252,8 +252,15 @@ static void plan_41(const struct pz_shrinker *s, const struct pz_shrink_req *req
 	uint64_t scanned = req->nr_scanned ? req->nr_scanned : PZ_SWAP_CLUSTER_MAX;
 	unsigned long long delta = 4ull * scanned / (unsigned)s->seeks;
 
-	delta *= pl->freeable;
+	/* saturating: a scan ratio above 1 (scanned > eligible) is capped
+	 * at 4 * freeable, which the caps below cut to 2 * freeable anyway */
+	if (delta && pl->freeable > ~0ull / delta)
+		delta = ~0ull;
+	else
+		delta *= pl->freeable;
 	delta /= req->nr_eligible + 1;
+	if (delta > 4ull * pl->freeable)
+		delta = 4ull * pl->freeable;
 	pl->delta = (long)delta;
 	pl->total = pl->nr + pl->delta;
 	pl->next = pl->total;
@@ -320,6 +327,10 @@ static void do_shrink_slab(struct pz *pz, struct pz_shrinker *s, struct pz_shrin
 	pl.freeable = s->count_objects(s, sc);
 	if (pl.freeable == 0 || pl.freeable == PZ_SHRINK_EMPTY)
 		return;
+	/* ours: an absurd count would overflow the arithmetic below (the
+	 * kernel's longs wrap there); read it as the largest that fits */
+	if (pl.freeable > PZ_SHRINK_MAX_OBJECTS)
+		pl.freeable = PZ_SHRINK_MAX_OBJECTS;
 	pl.nr = __atomic_exchange_n(deferred, 0, __ATOMIC_RELAXED);
 	if (modern)
 		plan_61(s, req, &pl);

@@ -25,6 +25,7 @@
 #define BUFN	   MODEL_BUFN
 
 struct model model;
+unsigned model_kswapd_inline;
 struct model_where model_where;
 uint64_t *model_buf;
 static struct pz_trace_event *evbuf;
@@ -390,6 +391,8 @@ static int m_free_pcppages_bulk(struct model_zone *z, int count, bool at_high)
 	const unsigned *order = model.prof == PZ_PROFILE_LINUX_4_1 ? enum41 : enum44;
 	const unsigned nlists = model.hi ? NLEV * NPCP : NPCP;
 	unsigned idx = 0;
+
+	z->pages_scanned = 0;
 	int batch_free = 0, to_free = count, freed = 0;
 	bool high_order = false, pb_last = false;
 
@@ -499,6 +502,7 @@ static int m_buffered_rmqueue(struct model_zone *z, unsigned order, unsigned mt,
 
 		*out = cold ? l->v[l->n - 1] : l->v[0];
 		l_remove_at(l, cold ? l->n - 1 : 0);
+		rec = model.pcp_mt[*out];
 		z->pcp_count -= 1 << order;
 		model.hi_reuses += order > 0 && model.pcp_freed[*out];
 		model.ha_pcp_reuses += model.ha && model.pcp_mt[*out] == PZ_MT_HIGHATOMIC;
@@ -529,6 +533,8 @@ static int m_buffered_rmqueue(struct model_zone *z, unsigned order, unsigned mt,
 			z->depleted = 1;
 	}
 	z->pgalloc += 1ull << order;
+	model.alloc[*out] = (uint8_t)(order + 1);
+	model.alloc_mt[*out] = (uint8_t)rec;
 	return 1;
 }
 
@@ -806,7 +812,9 @@ void model_free(uint64_t pfn, unsigned order, int cold)
 	int level = model_pcp_level(order);
 
 	z->pgfree += 1ull << order;
+	model.alloc[pfn] = 0;
 	if (level < 0) {
+		z->pages_scanned = 0;
 		m_free_one(z, pfn, order, mt);
 		return;
 	}
@@ -839,6 +847,44 @@ void model_drain_all(void)
 				model.z[i].pcp_count);
 			model.z[i].pcp_count = 0;
 		}
+}
+
+int model_get_page(pz_gfp_t gfp, unsigned order, unsigned flags, uint64_t *pfn)
+{
+	unsigned mt = model_gfp_mt(gfp), high = m_gfp_zone(gfp);
+	int pref = -1, zi;
+
+	for (unsigned i = 0; i < model.nz && pref < 0; i++)
+		if (model.z[i].type <= high)
+			pref = (int)i;
+	return m_get_page(order, mt, high, model.z[pref].type, flags, (gfp & PZ__GFP_COLD) != 0,
+			  pfn, &zi);
+}
+
+void model_buddy_free(uint64_t pfn, unsigned order, unsigned mt)
+{
+	m_free_one(&model.z[model_zone_index(pfn)], pfn, order, mt);
+}
+
+void model_buddy_take(uint64_t pfn)
+{
+	struct model_zone *z = &model.z[model_zone_index(pfn)];
+	unsigned order = model.head[pfn] - 1u;
+
+	z->nr_free_pages -= 1l << order;
+	if (model.head_mt[pfn] == PZ_MT_CMA)
+		z->nr_free_cma -= 1l << order;
+	m_del_free(z, pfn);
+}
+
+void model_drain_zone(int zi)
+{
+	struct model_zone *z = &model.z[zi];
+
+	if (!z->pcp_count)
+		return;
+	assert_int_equal(m_free_pcppages_bulk(z, z->pcp_count, false), z->pcp_count);
+	z->pcp_count = 0;
 }
 
 void model_reset(void)
@@ -1025,6 +1071,7 @@ pz_t *model_create(const struct model_run *r)
 	cfg.features_clear = r->feat_clear;
 	cfg.percpu_pagelist_fraction = r->fraction;
 	cfg.mobility_grouping_disabled = (unsigned)r->nomob;
+	cfg.kswapd_deterministic = model_kswapd_inline;
 	plat = tu_platform(r->trace);
 	cfg.platform = &plat;
 	tu_cpu = 0;

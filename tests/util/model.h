@@ -85,7 +85,8 @@
  * 100 atomic requests reached the slow path. It does not model: isolation, the HIGHATOMIC unreserve
  * (direct reclaim, which the library does not have yet), NUMA, more than
  * one CPU (test_modern_paths covers high shared by two CPUs and remote
- * drains), reclaim callbacks, bulk allocation, split_page.
+ * drains), bulk allocation, split_page. Reclaim through shrinkers and
+ * compaction through a migrate callback are model_pressure.h's.
  *
  * On a mismatch the test prints the first differing list, position,
  *
@@ -168,6 +169,9 @@ struct model_run {
 	unsigned feat_clear; /* features_clear (the 5.x switches the model knows) */
 };
 
+/* Nonzero: model_create sets kswapd_deterministic (model_pressure.h). */
+extern unsigned model_kswapd_inline;
+
 /* ---- the model's state ------------------------------------------------ */
 
 struct model_list {
@@ -192,6 +196,7 @@ struct model_zone {
 	int pcp_count, pcp_high, pcp_batch;	       /* pages */
 	unsigned free_factor; /* 5.14: frees since the last allocation double the flush */
 	uint64_t pgalloc, pgfree;
+	long pages_scanned; /* reclaim's pseudo-LRU scan, reset by buddy frees */
 };
 
 struct model_event {
@@ -224,6 +229,10 @@ struct model {
 	uint8_t pcp_mt[MODEL_NPFN];    /* the migratetype a pcp page returns to (pcppage mt) */
 	uint8_t pcp_freed[MODEL_NPFN]; /* the pcp block at pfn was put there by a free */
 	uint8_t pb[MODEL_NPFN >> MODEL_PBO];
+	/* allocated blocks: order + 1 at the head, and the migratetype the
+	 * descriptor records (the list's, or the requester's on fallback) */
+	uint8_t alloc[MODEL_NPFN];
+	uint8_t alloc_mt[MODEL_NPFN];
 	struct model_event ev[MODEL_MAXEV];
 	size_t nev;
 	/* what the workload exercised */
@@ -307,6 +316,18 @@ void model_pcp_sizes(void);
  * watermark, pcp size and counter of pz with the model, and the trace
  * events when the run traces. */
 void model_compare(pz_t *pz);
+
+/* ---- for the pressure model (model_pressure.c) ------------------------- */
+
+/* get_page_from_freelist with the given alloc_flags (PZ_ALLOC_*). */
+int model_get_page(pz_gfp_t gfp, unsigned order, unsigned flags, uint64_t *pfn);
+/* __free_one_page of a block into pfn's zone, type mt (no pgfree). */
+void model_buddy_free(uint64_t pfn, unsigned order, unsigned mt);
+/* Takes the free block at pfn off its buddy list (its pages leave
+ * NR_FREE_PAGES). */
+void model_buddy_take(uint64_t pfn);
+/* drain_pages_zone of zone zi (index into model.z) on the one CPU. */
+void model_drain_zone(int zi);
 
 /* ---- what the model knows, for tests to ask --------------------------- */
 

@@ -100,3 +100,14 @@ void tp_destroy(pz_t *pz)
 	assert_int_equal(pz_validate(pz), 0);
 	tu_destroy(pz);
 }
+
+pz_t *tp_setup(enum pz_profile profile, unsigned nr_cpus, pz_oom_fn fn, void *ctx)
+{
+	pz_t *pz = tp_create(profile, nr_cpus);
+
+	assert_non_null(pz);
+	tp_exhaust(pz);
+	assert_int_equal(pz_set_oom_handler(pz, fn, ctx), 0);
+	tp_reset_counts();
+	return pz;
+}

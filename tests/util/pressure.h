@@ -26,6 +26,9 @@ size_t tp_exhaust(pz_t *pz);
  * Normal zone's). Returns how many. */
 size_t tp_release(pz_t *pz, size_t n);
 size_t tp_held(void);
+/* tp_create, tp_exhaust, the OOM handler fn (NULL: none) and the wait
+ * counts reset: the starting point of the slow-path and OOM tests. */
+pz_t *tp_setup(enum pz_profile profile, unsigned nr_cpus, pz_oom_fn fn, void *ctx);
 void tp_reset_counts(void);
 
 #endif

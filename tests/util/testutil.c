@@ -197,6 +197,22 @@ pz_t *tu_create_default(const struct pz_machine *m, enum pz_profile profile, int
 	return tu_create_ok(&cfg);
 }
 
+void tu_normal_machine(struct tu_machine *tm, uint64_t pages)
+{
+	tu_machine_init(tm, 1, 1);
+	tu_add_zone(tm, 0, PZ_ZONE_NORMAL, 8192, 8192 + pages);
+}
+
+void tu_normal_config(struct pz_config *cfg, const struct tu_machine *tm, int with_trace)
+{
+	tu_config(cfg, &tm->m, PZ_PROFILE_LINUX_4_1, with_trace);
+}
+
+pz_t *tu_normal_create(const struct tu_machine *tm)
+{
+	return tu_create_default(&tm->m, PZ_PROFILE_LINUX_4_1, 0);
+}
+
 struct pz_zone_info tu_zinfo(pz_t *pz, int nid, enum pz_zone_type t)
 {
 	struct pz_zone_info z;

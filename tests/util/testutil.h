@@ -82,6 +82,13 @@ pz_t *tu_create_default(const struct pz_machine *m, enum pz_profile profile, int
 pz_t *tu_create_machine(const struct pz_machine *m, enum pz_profile profile);
 void tu_destroy(pz_t *pz);
 
+/* The one-zone machine of the API tests: one node, one CPU, one Normal
+ * zone [8192, 8192 + pages); its linux-4.1 config (tu_config) and
+ * instance (tu_create_default, no trace). */
+void tu_normal_machine(struct tu_machine *tm, uint64_t pages);
+void tu_normal_config(struct pz_config *cfg, const struct tu_machine *tm, int with_trace);
+pz_t *tu_normal_create(const struct tu_machine *tm);
+
 /* pz_zone_info of (nid, t), which must succeed. */
 struct pz_zone_info tu_zinfo(pz_t *pz, int nid, enum pz_zone_type t);
 /* pz_errors, every field preset to all ones (so a field left unset shows). */

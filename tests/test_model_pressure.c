@@ -1,0 +1,464 @@
+/*
+ * test_model_pressure.c - reclaim and compaction checked exactly against
+ * the reference model (tests/util/model_pressure.h) in deterministic
+ * single-CPU runs of linux-4.1 and linux-6.1.
+ *
+ * A seeded random sequence of steps - allocations that never block
+ * (movable ones owned by the test, unmovable ones, objects of a test
+ * cache), frees, drains, direct reclaim (pz_direct_reclaim) through the
+ * cache's shrinker and a shrinker that lies and stops, kswapd woken for
+ * order 0 and run inline (deterministic mode), manual compaction
+ * (pz_compact_zone) and direct compaction as the slow path calls it
+ * (pz_try_to_compact_pages, white-box) through a migrate callback that
+ * moves, refuses, or is busy - is run on the library and on the model.
+ * After every step the model's free and per-CPU lists, labels and
+ * counters (model_compare), each shrinker's deferred work, pages_scanned,
+ * kswapd's recorded order and zone, sleep state and failures, the wake
+ * result,
+ * the cached scanner positions, skip bits and deferral state, the reclaim
+ * and compaction vm events, the progress reclaim returned, the result of
+ * direct compaction and every migrate call (source, target, order and
+ * answer, in order) must equal the library's. The counts of what the runs
+ * exercised are printed and some required non-zero.
+ * PZ_TEST_SEED and PZ_TEST_OPS override the seed and the step count.
+ */
+#include "model_pressure.h"
+#include "../src/core/internal.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEF_SEED 0x5eedc0ffee11ull
+#define DEF_OPS	 4000ul
+
+struct rec {
+	pz_page_t *page;
+	uint64_t pfn;
+	unsigned order;
+};
+
+/* The test's side: its allocations, its cache, its shrinkers, what its
+ * migrate callback was asked. */
+static struct {
+	pz_t *pz;
+	struct rec *recs;
+	size_t nrec;
+	struct mp_cache cache;
+	struct pz_shrinker sh[MP_MAXSH];
+	enum mp_kind kind[MP_MAXSH];
+	unsigned long calls[MP_MAXSH];
+	unsigned nsh;
+	uint8_t attempts[MODEL_NPFN];
+	struct mp_call log[MP_MAXCALLS];
+	size_t nlog;
+	uint64_t rng;
+} t;
+
+static uint64_t rnd(uint64_t n)
+{
+	return tu_rand(&t.rng) % n;
+}
+
+/* ---- the shrinkers ------------------------------------------------------ */
+
+static unsigned sh_index(const struct pz_shrinker *s)
+{
+	return (unsigned)(s - t.sh);
+}
+
+static unsigned long count_cb(struct pz_shrinker *s, struct pz_shrink_control *sc)
+{
+	(void)sc;
+	return mp_count(t.kind[sh_index(s)], &t.cache);
+}
+
+static void real_free(void *ctx, uint64_t pfn, unsigned order)
+{
+	(void)ctx;
+	assert_int_equal(pz_free_pages(t.pz, pz_pfn_to_page(t.pz, pfn), order), 0);
+}
+
+static unsigned long scan_cb(struct pz_shrinker *s, struct pz_shrink_control *sc)
+{
+	unsigned i = sh_index(s);
+
+	return mp_scan(t.kind[i], &t.cache, &t.calls[i], sc->nr_to_scan, &sc->nr_scanned, real_free,
+		       NULL);
+}
+
+static void add_shrinker(enum mp_kind kind, long seeks, long batch)
+{
+	struct pz_shrinker *s = &t.sh[t.nsh];
+
+	pz_shrinker_init(s);
+	s->count_objects = count_cb;
+	s->scan_objects = scan_cb;
+	s->seeks = seeks;
+	s->batch = batch;
+	t.kind[t.nsh] = kind;
+	t.calls[t.nsh] = 0;
+	assert_int_equal(pz_register_shrinker(t.pz, s), 0);
+	mp_register(kind, seeks, batch);
+	t.nsh++;
+}
+
+/* Unregisters the last shrinker (the array stays packed). */
+static void drop_shrinker(void)
+{
+	t.nsh--;
+	assert_int_equal(pz_unregister_shrinker(t.pz, &t.sh[t.nsh]), 0);
+	mp_unregister(t.nsh);
+}
+
+/* ---- the migrate callback ------------------------------------------------ */
+
+static enum pz_migrate_result migrate_cb(void *ctx, pz_t *pz, pz_page_t *src, pz_page_t *dst,
+					 unsigned order, enum pz_migrate_mode mode)
+{
+	uint64_t s = pz_page_to_pfn(pz, src), d = pz_page_to_pfn(pz, dst);
+	uintptr_t owner = pz_page_owner(src);
+	int a = mp_answer(model_where.seed, s, t.attempts[s]++);
+
+	(void)ctx;
+	(void)mode;
+	assert_true(t.nlog < MP_MAXCALLS);
+	t.log[t.nlog++] = (struct mp_call){s, d, order, a};
+	if (a != PZ_MIGRATE_OK)
+		return (enum pz_migrate_result)a;
+	assert_true(owner >= 1 && owner <= t.nrec && t.recs[owner - 1].pfn == s);
+	t.recs[owner - 1].page = dst;
+	t.recs[owner - 1].pfn = d;
+	pz_page_set_owner(dst, owner);
+	return PZ_MIGRATE_OK;
+}
+
+/* ---- steps --------------------------------------------------------------- */
+
+static void begin(const char *fmt, unsigned a, unsigned b)
+{
+	snprintf(model_where.desc, sizeof(model_where.desc), fmt, a, b);
+	model_begin_op();
+	memset(t.attempts, 0, sizeof(t.attempts));
+	memset(mp.attempts, 0, sizeof(mp.attempts));
+	t.nlog = 0;
+	mp.ncalls = 0;
+}
+
+/* Never blocks, never wakes kswapd: the model's model_alloc. */
+static pz_gfp_t quiet(pz_gfp_t g)
+{
+	return (g & ~(PZ__GFP_DIRECT_RECLAIM | PZ__GFP_KSWAPD_RECLAIM)) | PZ__GFP_NOWARN;
+}
+
+/* The library gave the block the model predicts (or refused with it). */
+static bool same_page(int ok, pz_page_t *p, uint64_t want)
+{
+	MODEL_CHECK(ok == (p != NULL), "model %d, library %p", ok, (void *)p);
+	if (ok)
+		MODEL_CHECK(pz_page_to_pfn(t.pz, p) == want,
+			    "expected pfn %" PRIu64 ", got %" PRIu64, want,
+			    pz_page_to_pfn(t.pz, p));
+	return ok;
+}
+
+/* A block the test owns: its record number is the owner word. */
+static void add_rec(pz_page_t *p, uint64_t pfn, unsigned order)
+{
+	t.recs[t.nrec] = (struct rec){p, pfn, order};
+	t.nrec++;
+	pz_page_set_owner(p, t.nrec);
+}
+
+static void do_alloc(pz_gfp_t gfp, unsigned order, bool cache)
+{
+	uint64_t want = 0;
+	int ok;
+	pz_page_t *p;
+
+	begin("alloc order %u gfp 0x%x", order, gfp);
+	ok = model_alloc(gfp, order, &want);
+	p = pz_alloc_pages(t.pz, gfp, order);
+	if (!same_page(ok, p, want))
+		return;
+	if (cache) {
+		mp_cache_add(&t.cache, want, order);
+		mp_cache_add(&mp.cache, want, order);
+		return;
+	}
+	add_rec(p, want, order);
+}
+
+static void do_free(void)
+{
+	size_t i = rnd(t.nrec);
+	int cold = model_pcp_level(t.recs[i].order) >= 0 && rnd(5) == 0;
+
+	begin("free order %u cold %u", t.recs[i].order, (unsigned)cold);
+	model_free(t.recs[i].pfn, t.recs[i].order, cold);
+	assert_int_equal(pz_free_pages_cold(t.pz, t.recs[i].page, t.recs[i].order, cold), 0);
+	t.recs[i] = t.recs[--t.nrec];
+	if (i < t.nrec)
+		pz_page_set_owner(t.recs[i].page, i + 1);
+}
+
+static void do_reclaim(unsigned order)
+{
+	uint64_t got = 0, want;
+
+	begin("direct reclaim order %u (%u shrinkers)", order, t.nsh);
+	want = mp_direct_reclaim(PZ_GFP_KERNEL, order);
+	assert_int_equal(pz_direct_reclaim(t.pz, 0, PZ_GFP_KERNEL, order, &got), 0);
+	MODEL_CHECK(got == want, "progress: expected %" PRIu64 ", got %" PRIu64, want, got);
+}
+
+static int to_real(enum mp_result r)
+{
+	return (int)r; /* the two enums share 6.1's order; checked in main */
+}
+
+static void do_direct_compaction(unsigned order, bool movable)
+{
+	static struct pz_alloc_ctx ac;
+	const pz_gfp_t gfp = movable ? PZ_GFP_HIGHUSER_MOVABLE : PZ_GFP_KERNEL;
+	const unsigned flags = PZ_ALLOC_WMARK_MIN | PZ_ALLOC_CPUSET | (movable ? PZ_ALLOC_CMA : 0);
+	unsigned mode = rnd(2) ? PZ_MIGRATE_ASYNC : PZ_MIGRATE_SYNC_LIGHT;
+	enum mp_prio prio = (enum mp_prio)rnd(3);
+	struct pz_compact_req req;
+	enum mp_result want;
+	int got;
+
+	begin("direct compaction order %u movable %u", order, movable);
+	memset(&ac, 0, sizeof(ac));
+	ac.zonelist = t.pz->nodes[0].zonelist[0];
+	ac.high_zoneidx = mp_gfp_high(gfp);
+	assert_true(pz_first_zone(t.pz, &ac, NULL));
+	ac.migratetype = model_gfp_mt(gfp);
+	memset(&req, 0, sizeof(req));
+	req.gfp = gfp;
+	req.order = order;
+	req.alloc_flags = flags;
+	req.ac = &ac;
+	req.mode = (int)mode;
+	req.prio = (enum pz_compact_priority)prio;
+	want = mp_try_to_compact(gfp, order, flags, mode, prio);
+	got = (int)pz_try_to_compact_pages(t.pz, &req);
+	MODEL_CHECK(got == to_real(want), "result: expected %d, got %d", (int)want, got);
+}
+
+static unsigned small_order(void)
+{
+	unsigned r = (unsigned)rnd(100);
+
+	return r < 70 ? 0 : r < 85 ? 1 : r < 95 ? 2 : 3;
+}
+
+static void do_kswapd(void)
+{
+	int want, got;
+
+	/* below HIGH first, so that there is work for it */
+	for (unsigned i = 0; i < 400 && model.z[0].nr_free_pages >= model.z[0].wmark[2]; i++)
+		do_alloc(quiet(i % 3 ? PZ_GFP_HIGHUSER_MOVABLE : PZ_GFP_TEMPORARY), small_order(),
+			 i % 3 == 0);
+	begin("wake kswapd (order %u)%.0u", 0, 0);
+	want = mp_wakeup_kswapd(model.z[0].type);
+	got = pz_wakeup_kswapd(t.pz, 0, model.z[0].type, 0, model.z[0].type, PZ_GFP_KERNEL);
+	MODEL_CHECK(got == want, "wake: expected %d, got %d", want, got);
+}
+
+/* A costly __GFP_NORETRY request through the whole slow path. */
+static void do_alloc_slow(unsigned order, bool movable)
+{
+	const pz_gfp_t gfp =
+		((movable ? PZ_GFP_HIGHUSER_MOVABLE : PZ_GFP_KERNEL) & ~PZ__GFP_KSWAPD_RECLAIM) |
+		PZ__GFP_NORETRY | PZ__GFP_NOWARN;
+	uint64_t want = 0;
+	pz_page_t *p;
+	int ok;
+
+	begin("slow-path allocation order %u movable %u", order, movable);
+	ok = mp_alloc_slow(gfp, order, &want);
+	p = pz_alloc_pages(t.pz, gfp, order);
+	if (!same_page(ok, p, want))
+		return;
+	add_rec(p, want, order);
+}
+
+static void do_manual(void)
+{
+	begin("manual compaction of zone %u%.0u", 0, 0);
+	mp_compact_manual(0);
+	assert_int_equal(pz_compact_zone(t.pz, 0, model.z[0].type), 0);
+}
+
+static void compare_step(const uint64_t *vm0)
+{
+	long deferred[MP_MAXSH];
+
+	model_compare(t.pz);
+	for (unsigned i = 0; i < t.nsh; i++)
+		deferred[i] = t.sh[i].core.nr_deferred[0];
+	mp_compare(t.pz, deferred, t.nsh, vm0);
+	mp_compare_kswapd(t.pz);
+	MODEL_CHECK(t.nlog == mp.ncalls, "%zu migrate calls, the model predicts %zu", t.nlog,
+		    mp.ncalls);
+	for (size_t i = 0; i < t.nlog; i++)
+		MODEL_CHECK(t.log[i].src == mp.calls[i].src && t.log[i].dst == mp.calls[i].dst &&
+				    t.log[i].order == mp.calls[i].order &&
+				    t.log[i].answer == mp.calls[i].answer,
+			    "migrate call %zu: %" PRIu64 " -> %" PRIu64 " order %u answer %d, "
+			    "expected %" PRIu64 " -> %" PRIu64 " order %u answer %d",
+			    i, t.log[i].src, t.log[i].dst, t.log[i].order, t.log[i].answer,
+			    mp.calls[i].src, mp.calls[i].dst, mp.calls[i].order,
+			    mp.calls[i].answer);
+	MODEL_CHECK(t.cache.n == mp.cache.n && t.cache.head == mp.cache.head,
+		    "cache holds %zu objects from %zu, the model %zu from %zu", t.cache.n,
+		    t.cache.head, mp.cache.n, mp.cache.head);
+}
+
+/* One random step. While `filling`, allocations come in bursts until the
+ * zone nears its watermarks; then frees in bursts leave it fragmented
+ * until half of it is free again. */
+static void step(bool filling)
+{
+	unsigned x = (unsigned)rnd(1000), burst = 1 + (unsigned)rnd(48);
+
+	if (x < (filling ? 600u : 150u) || !t.nrec) {
+		for (unsigned i = 0; i < burst; i++) {
+			bool mov = rnd(4) != 0;
+
+			do_alloc(quiet(mov ? PZ_GFP_HIGHUSER_MOVABLE : PZ_GFP_KERNEL),
+				 small_order(), false);
+		}
+	} else if (x < (filling ? 700u : 200u)) {
+		for (unsigned i = 0; i < burst; i++)
+			do_alloc(quiet(PZ_GFP_TEMPORARY), rnd(4) ? 0 : 1, true);
+	} else if (x < 700) {
+		for (unsigned i = 0; i < burst && t.nrec; i++)
+			do_free();
+	} else if (x < 740) {
+		do_reclaim(small_order());
+	} else if (x < 770) {
+		do_kswapd();
+	} else if (x < 800) {
+		do_direct_compaction(2 + (unsigned)rnd(8), rnd(4) != 0);
+	} else if (x < 880) {
+		do_alloc_slow(4 + (unsigned)rnd(rnd(4) ? 2 : 6), rnd(4) != 0);
+	} else if (x < 900) {
+		do_manual();
+	} else if (x < 960) {
+		begin("drain all%.0u%.0u", 0, 0);
+		model_drain_all();
+		pz_drain_all_pages(t.pz);
+	} else if (x < 980 && t.nsh > 1) {
+		begin("unregister%.0u%.0u", 0, 0);
+		drop_shrinker();
+	} else if (t.nsh < 3) {
+		begin("register%.0u%.0u", 0, 0);
+		add_shrinker(MP_LIAR, 1 + (long)rnd(4), (long)rnd(3) * 32);
+	}
+}
+
+/* What the run exercised: printed, and required of a full-length run. */
+static void report(const char *name, unsigned long nops)
+{
+	print_message("[%s] %lu steps: %lu shrinker scans (%lu STOP, %lu carried deferred work), "
+		      "%lu reclaim rounds; %lu migrated, %lu refused, %lu busy retries, %lu "
+		      "scanner meetings, %lu skip bits set (%lu by the free scanner), %lu "
+		      "deferrals, %lu direct successes, "
+		      "%lu drains; %lu costly NORETRY requests (%lu served at once, %lu reclaim "
+		      "passes with progress, %lu served after compaction); kswapd: %lu wake-ups, "
+		      "%lu rounds, %lu sleeps\n",
+		      name, nops, mp.shrink_calls, mp.stops, mp.deferred_carried, mp.reclaim_rounds,
+		      mp.migrated, mp.refused, mp.retried, mp.scanners_met, mp.skip_set,
+		      mp.free_skip_set, mp.deferrals, mp.direct_success, mp.drains, mp.slow_calls,
+		      mp.slow_fast, mp.slow_reclaims, mp.slow_compact_pages, mp.kswapd_wakes,
+		      mp.kswapd_runs, mp.kswapd_sleeps);
+	if (nops >= DEF_OPS) {
+		assert_true(mp.shrink_calls && mp.stops && mp.deferred_carried);
+		assert_true(mp.migrated && mp.refused && mp.retried && mp.scanners_met);
+		assert_true(mp.slow_calls > mp.slow_fast && mp.slow_reclaims);
+		assert_true(mp.kswapd_wakes && mp.kswapd_runs >= mp.kswapd_wakes &&
+			    mp.kswapd_sleeps);
+		assert_true(mp.skip_set && mp.free_skip_set && mp.deferrals && mp.direct_success &&
+			    mp.drains);
+	}
+}
+
+static void run(enum pz_profile prof, const char *name)
+{
+	struct model_run r = {name, prof, &model_one_zone, 0, 0, 0, 0, 0};
+	uint64_t vm0[PZ_NR_VM_EVENTS];
+	unsigned long nops = tu_env_ul("PZ_TEST_OPS", DEF_OPS);
+	bool filling = true;
+
+	memset(&t, 0, sizeof(t));
+	model_where.run = &r;
+	model_where.seed = tu_env_ul("PZ_TEST_SEED", 0) ? tu_env_ul("PZ_TEST_SEED", 0) : DEF_SEED;
+	t.rng = model_where.seed ^ ((uint64_t)prof << 40);
+	model_where.op = 0;
+	snprintf(model_where.desc, sizeof(model_where.desc), "init");
+	model_reset();
+	model_begin(&r);
+	model_kswapd_inline = 1;
+	t.pz = model_create(&r);
+	model_kswapd_inline = 0;
+	model_load(t.pz);
+	mp_reset(model_where.seed);
+	t.recs = calloc(model.z[0].managed + 1, sizeof(*t.recs));
+	assert_non_null(t.recs);
+	assert_int_equal(pz_vm_events(t.pz, vm0, PZ_NR_VM_EVENTS), 0);
+	assert_int_equal(pz_set_migrate_handler(t.pz, migrate_cb, NULL), 0);
+	mp.handler = true;
+	add_shrinker(MP_CACHE, PZ_DEFAULT_SEEKS, 16);
+	add_shrinker(MP_LIAR, PZ_DEFAULT_SEEKS, 16);
+	for (model_where.op = 1; model_where.op <= nops; model_where.op++) {
+		const struct model_zone *z = &model.z[0];
+
+		if (filling && z->nr_free_pages < z->wmark[2])
+			filling = false;
+		else if (!filling && (uint64_t)z->nr_free_pages > z->managed / 2)
+			filling = true;
+		step(filling);
+		compare_step(vm0);
+		if (model_where.op % 256 == 0)
+			assert_int_equal(pz_validate(t.pz), 0);
+	}
+	report(name, nops);
+	while (t.nsh)
+		drop_shrinker();
+	tu_destroy(t.pz);
+	free(t.recs);
+	model_reset();
+}
+
+static void test_linux41(void **state)
+{
+	(void)state;
+	run(PZ_PROFILE_LINUX_4_1, "linux-4.1");
+}
+
+static void test_linux61(void **state)
+{
+	(void)state;
+	run(PZ_PROFILE_LINUX_6_1, "linux-6.1");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_linux41),
+		cmocka_unit_test(test_linux61),
+	};
+
+	_Static_assert((int)MP_SUCCESS == (int)PZ_COMPACT_SUCCESS &&
+			       (int)MP_PARTIAL_SKIPPED == (int)PZ_COMPACT_PARTIAL_SKIPPED &&
+			       (int)MP_DEFERRED == (int)PZ_COMPACT_DEFERRED,
+		       "result enums");
+	model_setup_bufs();
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	model_free_bufs();
+	return rc;
+}

@@ -1,0 +1,1292 @@
+/*
+ * model_pressure.c - the pressure model of model_pressure.h: reclaim as
+ * do_shrink_slab computes it and compaction's two scanners, each written
+ * from the kernels (4.1 and 6.1) onto the free-list model of model.c.
+ *
+ * Where pagezone differs from the kernel by design (docs/DESIGN.md
+ * "Compaction": blocks move whole, a free block is held at its order and
+ * cut when used, no LRU behind reclaim), the model follows the documented
+ * design and says so.
+ */
+#include "model_pressure.h"
+
+#include <string.h>
+
+#define PBO	    MODEL_PBO
+#define PBN	    MODEL_PBN
+#define MAXO	    MODEL_MAXO
+#define CLUSTER_MAX 32
+#define MAX_DEFER   6
+#define HELD_MAX    2048
+
+struct mp mp;
+
+static bool is41(void)
+{
+	return model.prof == PZ_PROFILE_LINUX_4_1;
+}
+
+/* ---- the workload ------------------------------------------------------ */
+
+void mp_cache_add(struct mp_cache *c, uint64_t pfn, unsigned order)
+{
+	size_t at = (c->head + c->n) % MP_CACHE_MAX;
+
+	assert_true(c->n < MP_CACHE_MAX);
+	c->pfn[at] = pfn;
+	c->order[at] = (uint8_t)order;
+	c->n++;
+}
+
+unsigned long mp_count(enum mp_kind kind, const struct mp_cache *c)
+{
+	return kind == MP_CACHE ? (unsigned long)c->n : MP_LIAR_COUNT;
+}
+
+unsigned long mp_scan(enum mp_kind kind, struct mp_cache *c, unsigned long *calls, unsigned long nr,
+		      unsigned long *nr_scanned,
+		      void (*free_fn)(void *ctx, uint64_t pfn, unsigned order), void *ctx)
+{
+	unsigned long done = 0;
+
+	++*calls;
+	if (kind == MP_LIAR) {
+		/* claims it freed all it was asked, frees nothing, reports half
+		 * of it scanned (6.1) and stops every third call */
+		*nr_scanned = (nr + 1) / 2;
+		return *calls % 3 == 0 ? PZ_SHRINK_STOP : nr;
+	}
+	for (; done < nr && c->n; done++) {
+		uint64_t pfn = c->pfn[c->head];
+		unsigned order = c->order[c->head];
+
+		c->head = (c->head + 1) % MP_CACHE_MAX;
+		c->n--;
+		free_fn(ctx, pfn, order);
+	}
+	return done;
+}
+
+int mp_answer(uint64_t seed, uint64_t src, unsigned attempt)
+{
+	uint64_t h = (src + seed) * 0x9e3779b97f4a7c15ull;
+	unsigned k = (unsigned)(h >> 59); /* 0..31 */
+
+	if (k < 3)
+		return PZ_MIGRATE_PINNED;
+	if (k < 5)
+		return attempt < 2 ? PZ_MIGRATE_BUSY : PZ_MIGRATE_OK; /* busy twice */
+	if (k == 5)
+		return PZ_MIGRATE_BUSY; /* busy every time: fails on the last pass */
+	if (k == 6)
+		return PZ_MIGRATE_NOMEM;
+	return PZ_MIGRATE_OK;
+}
+
+/* ---- reset ----------------------------------------------------------------- */
+
+static uint64_t last_block(const struct model_zone *z)
+{
+	return (z->end - 1) & ~(uint64_t)(PBN - 1);
+}
+
+static void reset_cached(int zi)
+{
+	mp.z[zi].cached_migrate[0] = mp.z[zi].cached_migrate[1] = model.z[zi].start;
+	mp.z[zi].cached_free = last_block(&model.z[zi]);
+}
+
+static void reset_skip(int zi)
+{
+	const struct model_zone *z = &model.z[zi];
+
+	reset_cached(zi);
+	mp.z[zi].blockskip_flush = false;
+	for (uint64_t b = z->start >> PBO; b << PBO < z->end; b++)
+		mp.skip[b] = 0;
+}
+
+void mp_reset(uint64_t seed)
+{
+	memset(&mp, 0, sizeof(mp));
+	mp.seed = seed; /* cached positions 0: the zone was zeroed, as the kernel's */
+	mp.k.asleep = true;
+	mp.k.classzone = is41() ? PZ_NR_ZONE_TYPES - 1 : PZ_NR_ZONE_TYPES;
+	mp.k.cur_classzone = PZ_NR_ZONE_TYPES - 1;
+}
+
+void mp_register(enum mp_kind kind, long seeks, long batch)
+{
+	assert_true(mp.nsh < MP_MAXSH);
+	mp.sh[mp.nsh] = (struct mp_shrinker){kind, seeks, batch, 0, 0};
+	mp.nsh++;
+}
+
+void mp_unregister(unsigned i)
+{
+	memmove(&mp.sh[i], &mp.sh[i + 1], (mp.nsh - i - 1) * sizeof(mp.sh[0]));
+	mp.nsh--;
+}
+
+/* ---- do_shrink_slab --------------------------------------------------------- */
+
+struct shrink {
+	bool kswapd, compaction_ready;
+	unsigned order;
+	int priority;
+	uint64_t nr_scanned, eligible; /* 4.1's LRU figures */
+	uint64_t freed;		       /* pages back while the window is open */
+	uint64_t asked;
+};
+
+static void model_free_cb(void *ctx, uint64_t pfn, unsigned order)
+{
+	struct shrink *s = ctx;
+
+	s->freed += 1ull << order;
+	model_free(pfn, order, 0);
+}
+
+/* How many objects this pass wants: 4.1 from the LRU scan ratio, 6.1 from
+ * the priority; *delta is the pass's own share. */
+static long scan_target(const struct mp_shrinker *sh, const struct shrink *s, long nr,
+			unsigned long freeable, long *delta)
+{
+	long total;
+
+	if (is41()) {
+		unsigned long long d =
+			4ull * (s->nr_scanned ? s->nr_scanned : 32) / (unsigned)sh->seeks;
+
+		d = d * freeable / (s->eligible + 1);
+		*delta = (long)d;
+		total = nr + *delta;
+		if (total < 0)
+			total = (long)freeable;
+		if ((unsigned long)*delta < freeable / 4 && (unsigned long)total > freeable / 2)
+			total = (long)(freeable / 2);
+	} else {
+		*delta = sh->seeks
+				 ? (long)((freeable >> s->priority) * 4 / (unsigned long)sh->seeks)
+				 : (long)(freeable / 2);
+		total = (long)((unsigned long)nr >> s->priority) + *delta;
+	}
+	if ((unsigned long)total > 2 * freeable)
+		total = (long)(2 * freeable);
+	return total;
+}
+
+static void do_shrink(struct mp_shrinker *sh, struct shrink *s)
+{
+	unsigned long freeable = mp_count(sh->kind, &mp.cache);
+	long batch = sh->batch ? sh->batch : PZ_SHRINK_BATCH, nr, delta, total, scanned = 0, next;
+
+	if (!freeable)
+		return;
+	nr = sh->deferred;
+	sh->deferred = 0;
+	mp.deferred_carried += nr > 0;
+	total = scan_target(sh, s, nr, freeable, &delta);
+	while (total >= batch || (unsigned long)total >= freeable) {
+		unsigned long n = (unsigned long)(total < batch ? total : batch), done = n;
+
+		mp.shrink_calls++;
+		if (mp_scan(sh->kind, &mp.cache, &sh->calls, n, &done, model_free_cb, s) ==
+		    PZ_SHRINK_STOP) {
+			mp.stops++;
+			break;
+		}
+		if (is41())
+			done = n;
+		if (!done)
+			break;
+		mp.vm[PZ_VM_SLABS_SCANNED] += done;
+		total -= (long)done;
+		scanned += (long)done;
+		s->asked += n;
+	}
+	if (is41()) {
+		next = total > 0 ? total : 0;
+	} else {
+		next = nr + delta - scanned;
+		next = next < 0 ? 0 : next;
+		if ((unsigned long)next > 2 * freeable)
+			next = (long)(2 * freeable);
+	}
+	sh->deferred += next;
+}
+
+/* shrink_slab: the pages that came back meanwhile. */
+static uint64_t shrink_slab(struct shrink *s)
+{
+	uint64_t freed = s->freed, asked = s->asked;
+
+	for (unsigned i = 0; i < mp.nsh; i++)
+		do_shrink(&mp.sh[i], s);
+	mp.vm[s->kswapd ? PZ_VM_PGSCAN_KSWAPD : PZ_VM_PGSCAN_DIRECT] += s->asked - asked;
+	mp.vm[s->kswapd ? PZ_VM_PGSTEAL_KSWAPD : PZ_VM_PGSTEAL_DIRECT] += s->freed - freed;
+	return s->freed - freed;
+}
+
+/* ---- direct reclaim (try_to_free_pages) ---------------------------------- */
+
+static long in_use(const struct model_zone *z)
+{
+	return z->nr_free_pages >= 0 && (uint64_t)z->nr_free_pages < z->managed
+		       ? (long)z->managed - z->nr_free_pages
+		       : 0;
+}
+
+static long scan_zone(struct model_zone *z, int priority)
+{
+	long n = in_use(z) >> priority;
+
+	z->pages_scanned += n;
+	return n;
+}
+
+/* The highest zone type of the node at or below the request's. */
+static unsigned class_type(unsigned high)
+{
+	for (unsigned i = 0; i < model.nz; i++)
+		if (model.z[i].type <= high)
+			return model.z[i].type;
+	return 0;
+}
+
+static bool compaction_ready(int zi, unsigned order, unsigned high);
+
+static void shrink_zones(struct shrink *s, unsigned high)
+{
+	bool node_done = false;
+
+	for (unsigned i = 0; i < model.nz; i++) {
+		struct model_zone *z = &model.z[i];
+
+		if (z->type > high)
+			continue;
+		if (is41() && s->priority != 12 && z->pages_scanned >= in_use(z) * 6)
+			continue; /* !zone_reclaimable */
+		if (s->order > 3 && compaction_ready((int)i, s->order, high)) {
+			s->compaction_ready = true;
+			continue;
+		}
+		if (is41()) {
+			s->eligible = (uint64_t)in_use(z);
+			s->nr_scanned = (uint64_t)scan_zone(z, s->priority);
+			if (z->type == class_type(high))
+				shrink_slab(s);
+		} else if (!node_done) {
+			node_done = true;
+			for (unsigned j = 0; j < model.nz; j++)
+				if (model.z[j].type <= high)
+					scan_zone(&model.z[j], s->priority);
+			shrink_slab(s);
+		}
+	}
+}
+
+unsigned mp_gfp_high(pz_gfp_t gfp)
+{
+	if (gfp & PZ__GFP_DMA32)
+		return PZ_ZONE_DMA32;
+	return (gfp & PZ__GFP_MOVABLE) && (gfp & PZ__GFP_HIGHMEM) ? PZ_ZONE_MOVABLE
+								  : PZ_ZONE_NORMAL;
+}
+
+uint64_t mp_direct_reclaim(pz_gfp_t gfp, unsigned order)
+{
+	struct shrink s = {false, false, order, 12, 0, 0, 0, 0};
+	unsigned high = mp_gfp_high(gfp);
+
+	mp.vm[PZ_VM_ALLOCSTALL]++;
+	for (; s.priority >= 0; s.priority--) {
+		mp.reclaim_rounds++;
+		shrink_zones(&s, high);
+		if (s.freed >= 32 || s.compaction_ready)
+			break;
+	}
+	return s.freed ? s.freed : s.compaction_ready;
+}
+
+/* ---- kswapd (deterministic mode, order-0 wake-ups) ---------------------- */
+
+static long high_mark(const struct model_zone *z)
+{
+	return z->wmark[2];
+}
+
+static bool reclaimable(const struct model_zone *z)
+{
+	return z->pages_scanned < in_use(z) * 6;
+}
+
+/* 4.1 zone_balanced at order 0: HIGH plus a gap. */
+static bool balanced41(const struct model_zone *z, long gap, unsigned classzone)
+{
+	return model_watermark_ok(z, 0, high_mark(z) + gap, classzone, 0);
+}
+
+/* 4.1 pgdat_balanced, order 0: every (reclaimable) zone up to classzone. */
+static bool pgdat_balanced41(int classzone)
+{
+	for (unsigned i = 0; i < model.nz; i++)
+		if ((int)model.z[i].type <= classzone && reclaimable(&model.z[i]) &&
+		    !balanced41(&model.z[i], 0, model.z[i].type))
+			return false;
+	return true;
+}
+
+/* 6.1 pgdat_balanced: one zone up to highest at HIGH (or no zone at all). */
+static bool pgdat_balanced61(int highest)
+{
+	bool any = false;
+
+	for (unsigned i = 0; i < model.nz; i++) {
+		if ((int)model.z[i].type > highest)
+			continue;
+		any = true;
+		if (model_watermark_ok(&model.z[i], 0, high_mark(&model.z[i]), (unsigned)highest,
+				       0))
+			return true;
+	}
+	return !any;
+}
+
+static bool node_balanced(int classzone)
+{
+	if (is41())
+		return pgdat_balanced41(classzone);
+	return mp.k.failures >= 16 || pgdat_balanced61(classzone);
+}
+
+/* kswapd_shrink_zone (4.1): true when enough was scanned. */
+static bool kswapd_shrink41(struct shrink *s, struct model_zone *z, int end, uint64_t *got,
+			    uint64_t *attempted)
+{
+	long low = z->wmark[1], gap = (long)((z->managed + 99) / 100);
+	uint64_t to_reclaim = high_mark(z) > 32 ? (uint64_t)high_mark(z) : 32;
+
+	if (balanced41(z, gap < low ? gap : low, (unsigned)end))
+		return true;
+	s->eligible = (uint64_t)in_use(z);
+	s->nr_scanned = (uint64_t)scan_zone(z, s->priority);
+	if ((int)z->type == end)
+		*got += shrink_slab(s);
+	*attempted += to_reclaim;
+	return s->nr_scanned >= to_reclaim;
+}
+
+/* balance_pgdat (4.1) at order 0; returns the end zone (0: none). */
+static int balance41(int classzone)
+{
+	struct shrink s = {true, false, 0, 12, 0, 0, 0, 0};
+	int end_zone = 0;
+
+	mp.vm[PZ_VM_PAGEOUTRUN]++;
+	for (;;) {
+		uint64_t got = 0, attempted = 0;
+		bool raise = true;
+		int end = -1;
+
+		for (unsigned i = 0; i < model.nz && end < 0; i++) /* highest zone first */
+			if ((s.priority == 12 || reclaimable(&model.z[i])) &&
+			    !balanced41(&model.z[i], 0, 0))
+				end = (int)model.z[i].type;
+		if (end < 0)
+			break;
+		end_zone = end;
+		for (unsigned i = model.nz; i-- > 0;) {
+			struct model_zone *z = &model.z[i];
+
+			if ((int)z->type <= end && (s.priority == 12 || reclaimable(z)) &&
+			    kswapd_shrink41(&s, z, end, &got, &attempted))
+				raise = false;
+		}
+		if (raise || !got)
+			s.priority--;
+		if (s.priority < 1 || pgdat_balanced41(classzone))
+			break;
+	}
+	return end_zone;
+}
+
+/* balance_pgdat (6.1) at order 0. */
+static void balance61(int highest)
+{
+	struct shrink s = {true, false, 0, 12, 0, 0, 0, 0};
+	uint64_t total = 0, to_reclaim = 0;
+
+	mp.vm[PZ_VM_PAGEOUTRUN]++;
+	for (unsigned i = 0; i < model.nz; i++)
+		if ((int)model.z[i].type <= highest)
+			to_reclaim +=
+				high_mark(&model.z[i]) > 32 ? (uint64_t)high_mark(&model.z[i]) : 32;
+	for (; s.priority >= 1;) {
+		uint64_t scanned = 0, got;
+
+		if (pgdat_balanced61(highest))
+			return;
+		for (unsigned i = 0; i < model.nz; i++)
+			if ((int)model.z[i].type <= highest)
+				scanned += (uint64_t)scan_zone(&model.z[i], s.priority);
+		got = shrink_slab(&s);
+		if (got)
+			mp.k.failures = 0;
+		total += got;
+		if (scanned < to_reclaim || !got)
+			s.priority--;
+	}
+	if (!total)
+		mp.k.failures++;
+}
+
+/* kswapd_try_to_sleep: true when it sleeps (no wake-up can cut the nap
+ * short in a single-threaded run). */
+static bool try_sleep(int classzone)
+{
+	mp.k.asleep = true;
+	if (node_balanced(classzone)) {
+		mp.kswapd_sleeps++;
+		return true;
+	}
+	mp.k.asleep = false;
+	mp.vm[PZ_VM_KSWAPD_HIGH_WMARK_HIT_QUICKLY]++;
+	return false;
+}
+
+static unsigned nr_zones(void)
+{
+	return model.z[0].type + 1u; /* model.z[0] is the highest */
+}
+
+/* One pz_kswapd_run; true when kswapd went to sleep. */
+static bool kswapd_round(void)
+{
+	struct mp_kswapd *k = &mp.k;
+	int cz;
+
+	mp.kswapd_runs++;
+	k->asleep = false;
+	if (!is41()) {
+		int highest = k->classzone == PZ_NR_ZONE_TYPES ? k->cur_classzone : k->classzone;
+
+		k->order = 0;
+		k->classzone = PZ_NR_ZONE_TYPES;
+		k->cur_classzone = highest;
+		balance61(highest);
+		return try_sleep(highest);
+	}
+	if (!k->new_work) {
+		k->order = 0;
+		k->cur_classzone = k->classzone;
+		k->classzone = (int)nr_zones() - 1;
+	}
+	k->new_work = false;
+	cz = balance41(k->cur_classzone);
+	return try_sleep(cz);
+}
+
+int mp_wakeup_kswapd(unsigned t)
+{
+	struct mp_kswapd *k = &mp.k;
+	const struct model_zone *z = &model.z[0];
+	int r;
+
+	for (unsigned i = 0; i < model.nz; i++)
+		if (model.z[i].type == t)
+			z = &model.z[i];
+	if (!is41() && (k->classzone == PZ_NR_ZONE_TYPES || k->classzone < (int)t))
+		k->classzone = (int)t;
+	if (!k->asleep)
+		r = PZ_KSWAPD_NOT_ASLEEP;
+	else if (is41())
+		r = balanced41(z, 0, 0) ? PZ_KSWAPD_BALANCED : PZ_KSWAPD_WOKEN;
+	else if (k->failures >= 16)
+		r = PZ_KSWAPD_HOPELESS;
+	else
+		r = pgdat_balanced61((int)t) ? PZ_KSWAPD_BALANCED : PZ_KSWAPD_WOKEN;
+	if (r == PZ_KSWAPD_WOKEN) {
+		k->asleep = false;
+		mp.vm[PZ_VM_KSWAPD_WAKE]++;
+		mp.kswapd_wakes++;
+	}
+	if (r == PZ_KSWAPD_WOKEN || r == PZ_KSWAPD_NOT_ASLEEP)
+		for (int i = 0; i < 8 && !kswapd_round(); i++)
+			;
+	return r;
+}
+
+void mp_compare_kswapd(pz_t *pz)
+{
+	struct pz_kswapd_info ki;
+
+	assert_int_equal(pz_kswapd_info(pz, 0, &ki), 0);
+	MODEL_CHECK(ki.order == mp.k.order && ki.classzone == mp.k.classzone &&
+			    (bool)ki.asleep == mp.k.asleep && ki.failures == mp.k.failures,
+		    "kswapd order %u classzone %d asleep %d failures %u, expected %u %d %d %u",
+		    ki.order, ki.classzone, ki.asleep, ki.failures, mp.k.order, mp.k.classzone,
+		    (int)mp.k.asleep, mp.k.failures);
+}
+
+/* ---- compaction: one run over a zone (compact_control) ---------------------- */
+
+struct held {
+	uint64_t v[HELD_MAX];
+	size_t n;
+};
+
+struct mcc {
+	int zi;
+	struct model_zone *z;
+	int order;
+	unsigned mode; /* PZ_MIGRATE_* */
+	unsigned alloc_flags, classzone, mt;
+	bool ignore_skip, ignore_suitable, whole, direct;
+	uint64_t mig, free;
+	struct held held[MAXO]; /* free blocks compaction holds, by order */
+	uint64_t nr_held;
+	unsigned need;
+	uint64_t batch[CLUSTER_MAX];
+	unsigned nb;
+	uint64_t nr_batch;
+};
+
+static void held_add(struct mcc *cc, uint64_t pfn, unsigned order)
+{
+	struct held *h = &cc->held[order];
+
+	assert_true(h->n < HELD_MAX);
+	h->v[h->n++] = pfn;
+	cc->nr_held += 1ull << order;
+}
+
+static uint64_t held_take_first(struct held *h)
+{
+	uint64_t pfn = h->v[0];
+
+	memmove(h->v, h->v + 1, (h->n - 1) * sizeof(h->v[0]));
+	h->n--;
+	return pfn;
+}
+
+static bool has_held(const struct mcc *cc, unsigned order)
+{
+	for (unsigned o = order; o < MAXO; o++)
+		if (cc->held[o].n)
+			return true;
+	return false;
+}
+
+/* The block's first and last pfn in the zone (pageblock_pfn_to_page). */
+static bool in_zone(const struct mcc *cc, uint64_t first, uint64_t end)
+{
+	if (first < cc->z->start)
+		first = cc->z->start;
+	if (first >= end || end > cc->z->end)
+		return false;
+	return model_zone_index(first) == cc->zi && model_zone_index(end - 1) == cc->zi;
+}
+
+static bool skip_ok(const struct mcc *cc, uint64_t pfn)
+{
+	return cc->ignore_skip || !mp.skip[pfn >> PBO];
+}
+
+static void mark_skip(struct mcc *cc, uint64_t pfn, uint64_t isolated, bool migrate)
+{
+	struct mp_zone *mz = &mp.z[cc->zi];
+
+	if (cc->ignore_skip || isolated)
+		return;
+	mp.skip_set += !mp.skip[pfn >> PBO];
+	mp.skip[pfn >> PBO] = 1;
+	if (!migrate) {
+		mp.free_skip_set++;
+		if (pfn < mz->cached_free)
+			mz->cached_free = pfn;
+		return;
+	}
+	for (int s = 0; s < (cc->mode == PZ_MIGRATE_ASYNC ? 1 : 2); s++)
+		if (pfn > mz->cached_migrate[s])
+			mz->cached_migrate[s] = pfn;
+}
+
+/* ---- the free scanner ---------------------------------------------------- */
+
+static bool need_free(const struct mcc *cc)
+{
+	return cc->nr_batch > cc->nr_held || !has_held(cc, cc->need);
+}
+
+/* __isolate_free_page: the zone keeps its watermark (4.1 LOW, 6.1 MIN)
+ * plus the block; a pageblock-sized block or larger is left alone. */
+static uint64_t take_free(struct mcc *cc, uint64_t pfn)
+{
+	unsigned o = model.head[pfn] - 1u, mt = model.head_mt[pfn];
+	long mark = cc->z->wmark[is41() ? 1 : 0] + (1l << o);
+
+	if (o >= PBO || !model_watermark_ok(cc->z, 0, mark, 0, is41() ? 0 : PZ_ALLOC_CMA))
+		return 0;
+	model_buddy_take(pfn);
+	if (o + 1 >= PBO && mt != PZ_MT_ISOLATE && mt != PZ_MT_CMA &&
+	    (is41() || mt != PZ_MT_HIGHATOMIC))
+		model.pb[pfn >> PBO] = PZ_MT_MOVABLE;
+	held_add(cc, pfn, o);
+	return 1ull << o;
+}
+
+static uint64_t free_block_scan(struct mcc *cc, uint64_t start, uint64_t end, uint64_t first)
+{
+	uint64_t pfn = start, isolated = 0, scanned = 0;
+
+	for (; pfn < end; pfn++) {
+		uint64_t n;
+
+		scanned++;
+		if (!model.head[pfn])
+			continue;
+		n = take_free(cc, pfn);
+		if (!n)
+			break;
+		isolated += n;
+		pfn += n - 1;
+		if (!need_free(cc)) {
+			pfn++;
+			break;
+		}
+	}
+	if (pfn >= end)
+		mark_skip(cc, first, isolated, false);
+	mp.vm[PZ_VM_COMPACT_FREE_SCANNED] += scanned;
+	mp.vm[PZ_VM_COMPACT_ISOLATED] += isolated;
+	return pfn;
+}
+
+static bool target_ok(const struct mcc *cc, uint64_t pfn)
+{
+	unsigned mt = model.pb[pfn >> PBO];
+
+	return cc->ignore_suitable || mt == PZ_MT_MOVABLE || mt == PZ_MT_CMA;
+}
+
+static void free_scanner(struct mcc *cc)
+{
+	int64_t block = (int64_t)(cc->free & ~(uint64_t)(PBN - 1));
+	int64_t low = (int64_t)((cc->mig + PBN) & ~(uint64_t)(PBN - 1));
+	uint64_t start = cc->free;
+
+	for (; block >= low && need_free(cc); block -= PBN, start = (uint64_t)block) {
+		uint64_t first = (uint64_t)block < cc->z->start ? cc->z->start : (uint64_t)block;
+		uint64_t end =
+			(uint64_t)block + PBN < cc->z->end ? (uint64_t)block + PBN : cc->z->end;
+
+		if (start < first)
+			start = first;
+		if (!in_zone(cc, first, end) || !target_ok(cc, first) || !skip_ok(cc, first))
+			continue;
+		start = free_block_scan(cc, start, end, first);
+		cc->free = start < end ? start : (uint64_t)(block - PBN);
+	}
+	if (block < low)
+		cc->free = cc->mig;
+}
+
+/* compaction_alloc: the first held block of the smallest order that fits,
+ * its upper halves held again (pagezone's, where the kernel splits every
+ * free page to order 0 when it isolates it). */
+static bool target_alloc(struct mcc *cc, unsigned order, uint64_t *out)
+{
+	unsigned o = order;
+
+	cc->need = order;
+	if (!has_held(cc, order))
+		free_scanner(cc);
+	while (o < MAXO && !cc->held[o].n)
+		o++;
+	if (o >= MAXO)
+		return false;
+	*out = held_take_first(&cc->held[o]);
+	cc->nr_held -= 1ull << o;
+	while (o > order) {
+		o--;
+		held_add(cc, *out + (1ull << o), o);
+	}
+	return true;
+}
+
+static uint64_t release_held(struct mcc *cc)
+{
+	uint64_t high = 0;
+
+	for (unsigned o = 0; o < MAXO; o++)
+		for (size_t i = 0; i < cc->held[o].n; i++) {
+			uint64_t pfn = cc->held[o].v[i];
+
+			model_buddy_free(pfn, o, model.pb[pfn >> PBO]);
+			high = pfn > high ? pfn : high;
+		}
+	return high;
+}
+
+/* ---- the migrate scanner --------------------------------------------------- */
+
+/* A block the scanner may move: an allocated head recording a movable
+ * type, aligned, inside the zone, below max (the pageblock order, and the
+ * request's order for direct compaction). */
+static bool candidate(const struct mcc *cc, uint64_t pfn, unsigned max)
+{
+	unsigned a = model.alloc[pfn], o, mt = model.alloc_mt[pfn];
+
+	if (!a || !mp.handler || (mt != PZ_MT_MOVABLE && mt != PZ_MT_CMA))
+		return false;
+	o = a - 1u;
+	return o < max && !(pfn & ((1ull << o) - 1)) && pfn + (1ull << o) <= cc->z->end;
+}
+
+static uint64_t migrate_block_scan(struct mcc *cc, uint64_t low, uint64_t end)
+{
+	unsigned max = cc->order > 0 && cc->order < PBO ? (unsigned)cc->order : PBO;
+	uint64_t pfn = low, isolated = 0, scanned = 0;
+
+	while (pfn < end) {
+		scanned++;
+		if (!candidate(cc, pfn, max)) {
+			pfn++;
+			continue;
+		}
+		cc->batch[cc->nb++] = pfn;
+		cc->nr_batch += 1ull << (model.alloc[pfn] - 1);
+		isolated += 1ull << (model.alloc[pfn] - 1);
+		pfn += 1ull << (model.alloc[pfn] - 1);
+		if (cc->nr_batch >= CLUSTER_MAX || cc->nb == CLUSTER_MAX)
+			break;
+	}
+	if (pfn >= end)
+		mark_skip(cc, low & ~(uint64_t)(PBN - 1), isolated, true);
+	mp.vm[PZ_VM_COMPACT_MIGRATE_SCANNED] += scanned;
+	mp.vm[PZ_VM_COMPACT_ISOLATED] += isolated;
+	return pfn < end ? pfn : end;
+}
+
+static bool source_ok(const struct mcc *cc, uint64_t pfn)
+{
+	unsigned mt = model.pb[pfn >> PBO];
+	bool movable = mt == PZ_MT_MOVABLE || mt == PZ_MT_CMA;
+
+	if (cc->mode != PZ_MIGRATE_ASYNC)
+		return true;
+	if (is41() || !cc->direct || cc->mt == PZ_MT_MOVABLE)
+		return movable;
+	return mt == cc->mt;
+}
+
+static bool migrate_scanner(struct mcc *cc)
+{
+	uint64_t low = cc->mig, end = (low + PBN) & ~(uint64_t)(PBN - 1);
+
+	for (; end <= cc->free; low = end, end += PBN) {
+		uint64_t first = end - PBN < cc->z->start ? cc->z->start : end - PBN;
+		uint64_t stop = end < cc->z->end ? end : cc->z->end;
+
+		if (!in_zone(cc, first, stop) || !skip_ok(cc, first) || !source_ok(cc, first))
+			continue;
+		low = migrate_block_scan(cc, low < first ? first : low, stop);
+		break;
+	}
+	cc->mig = end <= cc->free ? low : cc->free;
+	return cc->nb > 0;
+}
+
+/* ---- migrate_pages ---------------------------------------------------------- */
+
+static void log_call(uint64_t src, uint64_t dst, unsigned order, int answer)
+{
+	assert_true(mp.ncalls < MP_MAXCALLS);
+	mp.calls[mp.ncalls++] = (struct mp_call){src, dst, order, answer};
+}
+
+/* One pass; false when no target was left (-ENOMEM). */
+static bool migrate_pass(struct mcc *cc, bool last, uint64_t *ok, uint64_t *failed)
+{
+	for (unsigned i = 0; i < cc->nb; i++) {
+		uint64_t src = cc->batch[i], dst, n;
+		unsigned o;
+		int a;
+
+		if (src == UINT64_MAX)
+			continue;
+		o = model.alloc[src] - 1u;
+		n = 1ull << o;
+		if (!target_alloc(cc, o, &dst))
+			return false;
+		a = mp_answer(mp.seed, src, mp.attempts[src]++);
+		log_call(src, dst, o, a);
+		if (a == PZ_MIGRATE_OK) {
+			model.alloc[dst] = (uint8_t)(o + 1);
+			model.alloc_mt[dst] = model.alloc_mt[src];
+			model_free(src, o, 0);
+			*ok += n;
+			mp.migrated++;
+		} else {
+			held_add(cc, dst, o);
+			if (a == PZ_MIGRATE_BUSY && !last) {
+				mp.retried++;
+				continue;
+			}
+			*failed += n;
+			mp.refused++;
+		}
+		cc->batch[i] = UINT64_MAX;
+		cc->nr_batch -= n;
+	}
+	return true;
+}
+
+static bool migrate_batch(struct mcc *cc)
+{
+	uint64_t ok = 0, failed = 0;
+	bool found = true;
+
+	for (int pass = 0; pass < 10 && cc->nr_batch && found; pass++)
+		found = migrate_pass(cc, pass == 9, &ok, &failed);
+	failed += cc->nr_batch;
+	cc->nb = 0;
+	cc->nr_batch = 0;
+	mp.vm[PZ_VM_PGMIGRATE_SUCCESS] += ok;
+	mp.vm[PZ_VM_PGMIGRATE_FAIL] += failed;
+	return found;
+}
+
+/* ---- when a run stops, whether it starts ------------------------------------ */
+
+static bool steals(unsigned order, unsigned mt)
+{
+	return order >= PBO || order >= PBO / 2 || mt == PZ_MT_RECLAIMABLE ||
+	       mt == PZ_MT_UNMOVABLE || model.nomob;
+}
+
+static bool free_block_fits(const struct mcc *cc)
+{
+	static const unsigned fb[3][2] = {
+		[PZ_MT_UNMOVABLE] = {PZ_MT_RECLAIMABLE, PZ_MT_MOVABLE},
+		[PZ_MT_MOVABLE] = {PZ_MT_RECLAIMABLE, PZ_MT_UNMOVABLE},
+		[PZ_MT_RECLAIMABLE] = {PZ_MT_UNMOVABLE, PZ_MT_MOVABLE},
+	};
+	const struct model_zone *z = cc->z;
+
+	for (unsigned o = (unsigned)cc->order; o < MAXO; o++) {
+		unsigned any = 0;
+
+		if (z->fl[o][cc->mt].n || (cc->mt == PZ_MT_MOVABLE && z->fl[o][PZ_MT_CMA].n))
+			return true;
+		for (unsigned mt = 0; mt < MODEL_NMT; mt++)
+			any += (unsigned)z->fl[o][mt].n;
+		for (unsigned i = 0; i < 2 && any && cc->mt < 3; i++)
+			if (z->fl[o][fb[cc->mt][i]].n && steals(o, cc->mt))
+				return true;
+	}
+	return false;
+}
+
+static enum mp_result finished(struct mcc *cc)
+{
+	if (cc->free <= cc->mig) {
+		reset_cached(cc->zi);
+		if (cc->direct)
+			mp.z[cc->zi].blockskip_flush = true;
+		mp.scanners_met++;
+		return is41() || cc->whole ? MP_COMPLETE : MP_PARTIAL_SKIPPED;
+	}
+	if (cc->order < 0)
+		return MP_CONTINUE;
+	if (is41()) {
+		if (!model_watermark_ok(cc->z, (unsigned)cc->order, cc->z->wmark[1], cc->classzone,
+					cc->alloc_flags))
+			return MP_CONTINUE;
+	} else if (cc->mig & (PBN - 1)) {
+		return MP_CONTINUE;
+	}
+	return free_block_fits(cc) ? MP_SUCCESS : MP_CONTINUE;
+}
+
+/* fragmentation_index in thousandths */
+static int frag_index(const struct model_zone *z, unsigned order)
+{
+	uint64_t total = 0, free = 0, suitable = 0;
+
+	for (unsigned o = 0; o < MAXO; o++) {
+		uint64_t b = 0;
+
+		for (unsigned mt = 0; mt < MODEL_NMT; mt++)
+			b += z->fl[o][mt].n;
+		total += b;
+		free += b << o;
+		suitable += o >= order ? b << (o - order) : 0;
+	}
+	if (!total)
+		return 0;
+	if (suitable)
+		return -1000;
+	return (int)(1000 - (int64_t)((1000 + free * 1000 / (1ull << order)) / total));
+}
+
+static enum mp_result suitable(const struct mcc *cc)
+{
+	const struct model_zone *z = cc->z;
+	long low = z->wmark[1], mark;
+	unsigned o = (unsigned)cc->order;
+	int fi;
+
+	if (cc->order < 0)
+		return MP_CONTINUE;
+	mark = is41() ? low : z->wmark[cc->alloc_flags & 3];
+	if (model_watermark_ok(z, o, mark, cc->classzone, cc->alloc_flags))
+		return MP_SUCCESS;
+	if (is41())
+		mark = low + (2l << o);
+	else
+		mark = (o > 3 ? low : z->wmark[0]) + (2l << o);
+	if (!model_watermark_ok(z, 0, mark, cc->classzone, is41() ? cc->alloc_flags : PZ_ALLOC_CMA))
+		return MP_SKIPPED;
+	if (!is41() && o <= 3)
+		return MP_CONTINUE;
+	fi = frag_index(z, o);
+	return fi >= 0 && fi <= 500 ? MP_SKIPPED : MP_CONTINUE;
+}
+
+static void setup_scanners(struct mcc *cc)
+{
+	struct mp_zone *mz = &mp.z[cc->zi];
+
+	cc->mig = mz->cached_migrate[cc->mode != PZ_MIGRATE_ASYNC];
+	cc->free = mz->cached_free;
+	if (cc->whole) {
+		cc->mig = cc->z->start;
+		cc->free = last_block(cc->z);
+		return;
+	}
+	if (cc->free <= cc->z->start || cc->free > cc->z->end)
+		cc->free = mz->cached_free = last_block(cc->z);
+	if (cc->mig < cc->z->start || cc->mig > cc->z->end)
+		cc->mig = mz->cached_migrate[0] = mz->cached_migrate[1] = cc->z->start;
+	if (!is41() && cc->mig <= cc->z->start)
+		cc->whole = true;
+}
+
+static bool restarting(const struct mp_zone *mz, unsigned order)
+{
+	return (int)order >= mz->order_failed && mz->defer_shift == MAX_DEFER &&
+	       mz->considered >= 1u << MAX_DEFER;
+}
+
+static enum mp_result compact_zone(struct mcc *cc)
+{
+	enum mp_result r = suitable(cc);
+	uint64_t last_migrated = 0, high;
+
+	if (r == MP_SUCCESS || r == MP_SKIPPED)
+		return r;
+	if (cc->order >= 0 && restarting(&mp.z[cc->zi], (unsigned)cc->order))
+		reset_skip(cc->zi);
+	setup_scanners(cc);
+	while ((r = finished(cc)) == MP_CONTINUE) {
+		uint64_t start = cc->mig;
+
+		if (migrate_scanner(cc)) {
+			if (!migrate_batch(cc) && cc->free > cc->mig) {
+				r = is41() ? MP_SUCCESS : MP_CONTENDED;
+				break;
+			}
+			if (!last_migrated)
+				last_migrated = start;
+		}
+		if (cc->order > 0 && last_migrated &&
+		    last_migrated < (cc->mig & ~((1ull << cc->order) - 1))) {
+			model_drain_zone(cc->zi);
+			mp.drains++;
+			last_migrated = 0;
+		}
+	}
+	high = release_held(cc) & ~(uint64_t)(PBN - 1);
+	if (high > mp.z[cc->zi].cached_free)
+		mp.z[cc->zi].cached_free = high;
+	return r;
+}
+
+void mp_compact_manual(int zi)
+{
+	struct mcc cc;
+
+	memset(&cc, 0, sizeof(cc));
+	cc.zi = zi;
+	cc.z = &model.z[zi];
+	cc.order = -1;
+	cc.mode = PZ_MIGRATE_SYNC;
+	cc.mt = PZ_MT_UNMOVABLE;
+	cc.ignore_skip = true;
+	cc.whole = !is41();
+	reset_skip(zi);
+	compact_zone(&cc);
+	model_drain_zone(zi);
+}
+
+/* ---- direct compaction (try_to_compact_pages) ------------------------------- */
+
+static bool deferred(struct mp_zone *mz, unsigned order)
+{
+	unsigned limit = 1u << mz->defer_shift;
+
+	if ((int)order < mz->order_failed)
+		return false;
+	if (++mz->considered > limit)
+		mz->considered = limit;
+	return mz->considered < limit;
+}
+
+static void defer(struct mp_zone *mz, unsigned order)
+{
+	mz->considered = 0;
+	if (++mz->defer_shift > MAX_DEFER)
+		mz->defer_shift = MAX_DEFER;
+	if ((int)order < mz->order_failed)
+		mz->order_failed = (int)order;
+	mp.deferrals++;
+}
+
+static void defer_reset(struct mp_zone *mz, unsigned order)
+{
+	if ((int)order >= mz->order_failed)
+		mz->order_failed = (int)order + 1;
+}
+
+/* rc = max(rc, status) in the kernel's own order of results */
+static enum mp_result max_result(enum mp_result a, enum mp_result b)
+{
+	/* 4.1: DEFERRED < SKIPPED < CONTINUE < PARTIAL < COMPLETE */
+	static const int r41[] = {1, 1, 0, 2, 2, 4, 4, 3, 3};
+
+	if (is41())
+		return r41[a] >= r41[b] ? a : b;
+	return a >= b ? a : b;
+}
+
+static enum mp_result compact_one(int zi, pz_gfp_t gfp, unsigned order, unsigned flags,
+				  unsigned mode, enum mp_prio prio, bool *stop)
+{
+	unsigned high = mp_gfp_high(gfp);
+	struct mcc cc;
+	enum mp_result st;
+
+	memset(&cc, 0, sizeof(cc));
+	cc.zi = zi;
+	cc.z = &model.z[zi];
+	cc.order = (int)order;
+	cc.mode = mode;
+	cc.alloc_flags = flags;
+	cc.classzone = is41() ? model.z[0].type : high;
+	for (unsigned i = 0; i < model.nz && is41(); i++)
+		if (model.z[i].type <= high) {
+			cc.classzone = model.z[i].type;
+			break;
+		}
+	cc.mt = model_gfp_mt(gfp);
+	cc.direct = true;
+	cc.whole = cc.ignore_skip = cc.ignore_suitable = !is41() && prio == MP_PRIO_SYNC_FULL;
+	st = compact_zone(&cc);
+	*stop = is41() ? model_watermark_ok(cc.z, order, cc.z->wmark[1], cc.classzone, flags)
+		       : st == MP_SUCCESS;
+	if (*stop)
+		defer_reset(&mp.z[zi], order);
+	else if (mode != PZ_MIGRATE_ASYNC &&
+		 (st == MP_COMPLETE || (!is41() && st == MP_PARTIAL_SKIPPED)))
+		defer(&mp.z[zi], order);
+	return st;
+}
+
+enum mp_result mp_try_to_compact(pz_gfp_t gfp, unsigned order, unsigned alloc_flags, unsigned mode,
+				 enum mp_prio prio)
+{
+	enum mp_result rc = is41() ? MP_DEFERRED : MP_SKIPPED;
+	unsigned high = mp_gfp_high(gfp);
+	bool stop = false;
+
+	if (!(gfp & PZ__GFP_IO) || (is41() && (!order || !(gfp & PZ__GFP_FS))) || !mp.handler)
+		return MP_SKIPPED;
+	if (!is41())
+		mode = prio == MP_PRIO_ASYNC ? PZ_MIGRATE_ASYNC : PZ_MIGRATE_SYNC_LIGHT;
+	for (unsigned i = 0; i < model.nz && !stop; i++) {
+		if (model.z[i].type > high)
+			continue;
+		if ((is41() || prio > MP_PRIO_SYNC_FULL) && deferred(&mp.z[i], order)) {
+			if (!is41())
+				rc = max_result(MP_DEFERRED, rc);
+			continue;
+		}
+		rc = max_result(compact_one((int)i, gfp, order, alloc_flags, mode, prio, &stop),
+				rc);
+		mp.direct_success += stop;
+	}
+	return rc;
+}
+
+/* compaction_ready (direct reclaim of a costly order): compaction could
+ * serve the zone without more reclaim. */
+static bool compaction_ready(int zi, unsigned order, unsigned high)
+{
+	struct model_zone *z = &model.z[zi];
+	struct mcc cc;
+	enum mp_result r;
+
+	memset(&cc, 0, sizeof(cc));
+	cc.zi = zi;
+	cc.z = z;
+	cc.order = (int)order;
+	cc.classzone = is41() ? 0 : high;
+	if (is41()) {
+		long gap = (long)((z->managed + 99) / 100), low = z->wmark[1];
+		bool ok = model_watermark_ok(
+			z, 0, z->wmark[2] + (gap < low ? gap : low) + (2l << order), 0, 0);
+
+		if (deferred(&mp.z[zi], order))
+			return ok;
+		return suitable(&cc) == MP_SKIPPED || !mp.handler ? false : ok;
+	}
+	r = suitable(&cc);
+	if (r == MP_CONTINUE && !mp.handler)
+		r = MP_SKIPPED;
+	if (r == MP_SUCCESS || r == MP_SKIPPED)
+		return r == MP_SUCCESS;
+	return model_watermark_ok(z, 0, z->wmark[2] + (2l << order), high, 0);
+}
+
+/* __alloc_pages_direct_compact: a page after compaction, or 0. */
+static int slow_compact(pz_gfp_t gfp, unsigned order, unsigned mode, enum mp_prio prio,
+			enum mp_result *r, uint64_t *pfn)
+{
+	const unsigned flags = PZ_ALLOC_WMARK_MIN;
+
+	*r = mp_try_to_compact(gfp, order, flags, mode, prio);
+	if (*r == MP_SKIPPED || (is41() && *r == MP_DEFERRED))
+		return 0;
+	mp.vm[PZ_VM_COMPACT_STALL]++;
+	if (!model_get_page(gfp, order, flags, pfn)) {
+		mp.vm[PZ_VM_COMPACT_FAIL]++;
+		return 0;
+	}
+	mp.z[model_zone_index(*pfn)].considered = 0;
+	mp.z[model_zone_index(*pfn)].defer_shift = 0;
+	defer_reset(&mp.z[model_zone_index(*pfn)], order);
+	mp.vm[PZ_VM_COMPACT_SUCCESS]++;
+	mp.slow_compact_pages++;
+	return 1;
+}
+
+/* __alloc_pages_direct_reclaim: the page after reclaim (drain, retry). */
+static int slow_reclaim(pz_gfp_t gfp, unsigned order, uint64_t *pfn)
+{
+	if (!mp_direct_reclaim(gfp, order))
+		return 0;
+	mp.slow_reclaims++;
+	if (model_get_page(gfp, order, PZ_ALLOC_WMARK_MIN, pfn))
+		return 1;
+	model_drain_all(); /* 6.1 first unreserves: no HIGHATOMIC block here */
+	return model_get_page(gfp, order, PZ_ALLOC_WMARK_MIN, pfn);
+}
+
+int mp_alloc_slow(pz_gfp_t gfp, unsigned order, uint64_t *pfn)
+{
+	enum mp_result r;
+
+	mp.slow_calls++;
+	if (model_alloc(gfp, order, pfn)) {
+		mp.slow_fast++;
+		return 1; /* the fast path or the MIN attempt */
+	}
+	if (is41()) {
+		if (slow_compact(gfp, order, PZ_MIGRATE_ASYNC, MP_PRIO_ASYNC, &r, pfn) ||
+		    slow_reclaim(gfp, order, pfn))
+			return 1;
+		/* NORETRY: no retry, one last (sync-light) compaction */
+		return slow_compact(gfp, order, PZ_MIGRATE_SYNC_LIGHT, MP_PRIO_ASYNC, &r, pfn);
+	}
+	if (slow_compact(gfp, order, PZ_MIGRATE_ASYNC, MP_PRIO_ASYNC, &r, pfn))
+		return 1;
+	if (r == MP_SKIPPED || r == MP_DEFERRED)
+		return 0; /* costly and NORETRY */
+	if (model_get_page(gfp, order, PZ_ALLOC_WMARK_MIN, pfn) || slow_reclaim(gfp, order, pfn))
+		return 1;
+	return slow_compact(gfp, order, PZ_MIGRATE_ASYNC, MP_PRIO_ASYNC, &r, pfn);
+}
+
+/* ---- comparing ---------------------------------------------------------------- */
+
+static void compare_zone(pz_t *pz, unsigned i)
+{
+	const struct model_zone *z = &model.z[i];
+	const struct mp_zone *mz = &mp.z[i];
+	struct pz_compaction_zone_info ci;
+	struct pz_zone_info zi;
+	unsigned skips = 0;
+
+	assert_int_equal(pz_zone_info(pz, 0, z->type, &zi), 0);
+	MODEL_CHECK(zi.stat[PZ_NR_PAGES_SCANNED] == z->pages_scanned,
+		    "zone %u pages_scanned: expected %ld, got %" PRId64, i, z->pages_scanned,
+		    zi.stat[PZ_NR_PAGES_SCANNED]);
+	assert_int_equal(pz_compaction_zone_info(pz, 0, z->type, &ci), 0);
+	for (uint64_t b = z->start >> PBO; b << PBO < z->end; b++)
+		skips += mp.skip[b];
+	MODEL_CHECK(ci.cached_migrate_pfn[0] == mz->cached_migrate[0] &&
+			    ci.cached_migrate_pfn[1] == mz->cached_migrate[1] &&
+			    ci.cached_free_pfn == mz->cached_free,
+		    "zone %u cached migrate %" PRIu64 "/%" PRIu64 " free %" PRIu64
+		    ", expected %" PRIu64 "/%" PRIu64 " free %" PRIu64,
+		    i, ci.cached_migrate_pfn[0], ci.cached_migrate_pfn[1], ci.cached_free_pfn,
+		    mz->cached_migrate[0], mz->cached_migrate[1], mz->cached_free);
+	MODEL_CHECK(ci.skip_blocks == skips && (bool)ci.blockskip_flush == mz->blockskip_flush,
+		    "zone %u skip blocks %u flush %d, expected %u %d", i, (unsigned)ci.skip_blocks,
+		    (int)ci.blockskip_flush, skips, (int)mz->blockskip_flush);
+	MODEL_CHECK(ci.considered == mz->considered && ci.defer_shift == mz->defer_shift &&
+			    ci.order_failed == mz->order_failed,
+		    "zone %u considered %u shift %u order_failed %d, expected %u %u %d", i,
+		    (unsigned)ci.considered, (unsigned)ci.defer_shift, (int)ci.order_failed,
+		    mz->considered, mz->defer_shift, mz->order_failed);
+}
+
+void mp_compare(pz_t *pz, const long *deferred_now, unsigned n, const uint64_t *vm0)
+{
+	uint64_t vm[PZ_NR_VM_EVENTS];
+	static const int ev[] = {
+		PZ_VM_ALLOCSTALL,
+		PZ_VM_SLABS_SCANNED,
+		PZ_VM_PGSCAN_DIRECT,
+		PZ_VM_PGSTEAL_DIRECT,
+		PZ_VM_PGMIGRATE_SUCCESS,
+		PZ_VM_PGMIGRATE_FAIL,
+		PZ_VM_PGSCAN_KSWAPD,
+		PZ_VM_PGSTEAL_KSWAPD,
+		PZ_VM_PAGEOUTRUN,
+		PZ_VM_KSWAPD_WAKE,
+		PZ_VM_KSWAPD_HIGH_WMARK_HIT_QUICKLY,
+		PZ_VM_KSWAPD_LOW_WMARK_HIT_QUICKLY,
+		PZ_VM_COMPACT_STALL,
+		PZ_VM_COMPACT_FAIL,
+		PZ_VM_COMPACT_SUCCESS,
+		PZ_VM_COMPACT_MIGRATE_SCANNED,
+		PZ_VM_COMPACT_FREE_SCANNED,
+		PZ_VM_COMPACT_ISOLATED,
+	};
+
+	assert_int_equal(pz_vm_events(pz, vm, PZ_NR_VM_EVENTS), 0);
+	for (size_t i = 0; i < sizeof(ev) / sizeof(ev[0]); i++)
+		MODEL_CHECK(vm[ev[i]] - vm0[ev[i]] == mp.vm[ev[i]],
+			    "vm event %d: expected %" PRIu64 ", got %" PRIu64, ev[i], mp.vm[ev[i]],
+			    vm[ev[i]] - vm0[ev[i]]);
+	MODEL_CHECK(n == mp.nsh, "%u shrinkers registered, the model has %u", n, mp.nsh);
+	for (unsigned i = 0; i < n; i++)
+		MODEL_CHECK(deferred_now[i] == mp.sh[i].deferred,
+			    "shrinker %u nr_deferred: expected %ld, got %ld", i, mp.sh[i].deferred,
+			    deferred_now[i]);
+	for (unsigned i = 0; i < model.nz; i++)
+		compare_zone(pz, i);
+}

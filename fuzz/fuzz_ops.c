@@ -1886,7 +1886,7 @@ static void op_shrinker(struct rd *r)
 	s->flags = (v & 0x80) ? PZ_SHRINKER_NUMA_AWARE : 0;
 	P.mode[k] = u8(r);
 	rc = pz_register_shrinker(F.pz, s);
-	if (s->batch < 0 || (s->seeks == 0 && F.ctx.profile == PZ_PROFILE_LINUX_4_1)) {
+	if (s->batch < 0 || (s->seeks == 0 && F.ctx.profile != PZ_PROFILE_LINUX_6_1)) {
 		CHECK(rc == -PZ_EINVAL, "op %u: register_shrinker(seeks %d batch %ld) = %d", F.op,
 		      s->seeks, s->batch, rc);
 		return;

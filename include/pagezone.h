@@ -1437,9 +1437,10 @@ PZ_API void pz_shrinker_init(struct pz_shrinker *s);
 /*
  * Adds s to the end of pz's shrinker list (register_shrinker); its deferred
  * work starts at 0. Returns 0; -PZ_EINVAL for a bad instance, NULL s or
- * callback, negative seeks or batch, seeks 0 in linux-4.1 (4.1 divides by
- * it), or s already registered (with any instance). Context: any thread,
- * also from a shrinker callback; may spin on the shrinker list lock.
+ * callback, negative seeks or batch, seeks 0 in linux-4.1 and linux-4.4
+ * (both divide by it), or s already registered (with any instance).
+ * Context: any thread, also from a shrinker callback; may spin on the
+ * shrinker list lock.
  */
 PZ_API int pz_register_shrinker(pz_t *pz, struct pz_shrinker *s);
 

@@ -202,6 +202,46 @@ static void test_exiting_task(void **state)
 	}
 }
 
+/* The task of test_exiting_in_interrupt, and how many slow-path waits it
+ * saw; past 1000 the wait hook lets it out (clears EXITING and
+ * IN_INTERRUPT) so that a request that would loop forever ends. */
+static struct pz_task *looping_task;
+static atomic_uint looped_waits;
+
+static void break_loop(enum pz_wait_reason why)
+{
+	(void)why;
+	if (atomic_fetch_add(&looped_waits, 1) == 1000)
+		looping_task->flags &= ~(unsigned)(PZ_TASK_EXITING | PZ_TASK_IN_INTERRUPT);
+}
+
+/* An exiting victim "in interrupt" (no ALLOC_OOM, so 6.1's exit for a
+ * victim's own request never fires): choosing itself again frees nothing,
+ * and after PZ_OOM_MAX_UNBACKED of those (the reaper's MMF_OOM_SKIP) the
+ * handler decides; the request fails instead of retrying forever. */
+static void test_exiting_in_interrupt(void **state)
+{
+	(void)state;
+	for (unsigned i = 0; i < NPROF; i++) {
+		struct pz_task task;
+		pz_t *pz = setup(profiles[i]);
+
+		pz_task_init(&task);
+		task.flags = PZ_TASK_EXITING | PZ_TASK_IN_INTERRUPT;
+		looping_task = &task;
+		atomic_store(&looped_waits, 0);
+		tp_on_wait = break_loop;
+		pz_set_current_task(&task);
+		assert_null(pz_alloc_pages(pz, PZ_GFP_KERNEL | NW, 0));
+		pz_set_current_task(NULL);
+		tp_on_wait = NULL;
+		assert_true(atomic_load(&looped_waits) <= PZ_OOM_MAX_UNBACKED + 2);
+		assert_true(task.flags & PZ_TASK_EXITING);
+		assert_true(task.flags & PZ_TASK_OOM_VICTIM);
+		done(pz, NULL);
+	}
+}
+
 /* A handler allocating from the same instance: on its own task it runs as
  * PF_MEMALLOC (reserves, no recursion); on the default task a NORETRY
  * request fails without waiting for the lock its thread holds. */
@@ -445,6 +485,7 @@ int main(void)
 		cmocka_unit_test(test_unbacked_claims),
 		cmocka_unit_test(test_victim_reaches_reserves),
 		cmocka_unit_test(test_exiting_task),
+		cmocka_unit_test(test_exiting_in_interrupt),
 		cmocka_unit_test(test_nested_allocation),
 		cmocka_unit_test(test_exclusions),
 		cmocka_unit_test(test_nofail_past_exclusions),

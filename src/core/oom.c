@@ -206,11 +206,36 @@ static bool call_handler(struct pz *pz, pz_gfp_t gfp, unsigned order, struct pz_
 }
 
 /*
- * out_of_memory: a task that is exiting becomes the victim itself (it will
- * free its memory soon); since 4.9 !__GFP_FS is progress without a kill here
- * (before, __alloc_pages_may_oom's exclusions said so);
- * otherwise the handler decides. Until 4.19 a killed task gets a tick to
- * exit (under the OOM lock).
+ * task_will_free_mem(current): an exiting task becomes the victim itself
+ * (it will free its memory soon). Choosing itself again while already a
+ * victim frees nothing, so it counts as an unbacked kill: the kernel's OOM
+ * reaper sets MMF_OOM_SKIP on the victim's mm within seconds, after which
+ * the task is no longer chosen. Without that bound a victim whose requests
+ * cannot use ALLOC_OOM (in_interrupt(), where 6.1's "avoid looping
+ * endlessly" exit never fires) would retry forever.
+ */
+static bool exiting_self(struct pz *pz, struct pz_task *task, struct pz_oom_ctl *ctl)
+{
+	if (!(task->flags & PZ_TASK_EXITING) || task == &pz->default_task)
+		return false;
+	if (!(task->flags & PZ_TASK_OOM_VICTIM)) {
+		task->flags |= PZ_TASK_OOM_VICTIM;
+		ctl->unbacked = 0;
+		return true;
+	}
+	if (ctl->unbacked >= PZ_OOM_MAX_UNBACKED)
+		return false; /* reaped: MMF_OOM_SKIP */
+	oom_count(pz, PZ_OOM_UNBACKED);
+	ctl->unbacked++;
+	return true;
+}
+
+/*
+ * out_of_memory: an exiting task first (exiting_self); since 4.9
+ * !__GFP_FS is progress without a kill here (before,
+ * __alloc_pages_may_oom's exclusions said so); otherwise the handler
+ * decides. Until 4.19 a killed task gets a tick to exit (under the OOM
+ * lock).
  */
 static bool out_of_memory(struct pz *pz, pz_gfp_t gfp, unsigned order, struct pz_alloc_ctx *ac,
 			  struct pz_oom_ctl *ctl)
@@ -218,10 +243,8 @@ static bool out_of_memory(struct pz *pz, pz_gfp_t gfp, unsigned order, struct pz
 	struct pz_task *task = (struct pz_task *)(uintptr_t)ac->task;
 	bool kill;
 
-	if ((task->flags & PZ_TASK_EXITING) && task != &pz->default_task) {
-		task->flags |= PZ_TASK_OOM_VICTIM;
+	if (exiting_self(pz, task, ctl))
 		return true;
-	}
 	if (pz_kver(pz) >= PZ_KV(4, 9) && !(gfp & PZ__GFP_FS)) {
 		oom_count(pz, PZ_OOM_FAKE);
 		return true;

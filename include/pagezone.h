@@ -518,7 +518,7 @@ struct pz_platform {
 enum pz_zonelist_order {
 	PZ_ZONELIST_ORDER_DEFAULT = 0, /* node order (64-bit default) */
 	PZ_ZONELIST_ORDER_NODE = 1,
-	PZ_ZONELIST_ORDER_ZONE = 2,    /* removed in 4.14: linux-6.1 refuses it */
+	PZ_ZONELIST_ORDER_ZONE = 2, /* removed in 4.14: linux-6.1 refuses it */
 };
 
 struct pz_config {
@@ -547,7 +547,7 @@ struct pz_config {
 	 * default min_free_kbytes is at least khugepaged's recommendation
 	 * (set_recommended_min_free_kbytes); 0: off */
 	unsigned thp_enabled;
-	unsigned zone_reclaim_mode;			     /* bits: 1 zone, 2 write, 4 unmap */
+	unsigned zone_reclaim_mode; /* bits: 1 zone, 2 write, 4 unmap */
 	enum pz_zonelist_order zonelist_order;
 	unsigned dirty_ratio;		     /* vm_dirty_ratio; 0 = 20 */
 	uint64_t dirty_bytes;		     /* vm_dirty_bytes; 0 = use dirty_ratio */
@@ -1824,8 +1824,8 @@ enum pz_host_sysctl {
 	PZ_HOST_NR_SYSCTLS,
 };
 struct pz_host_sysctls {
-	unsigned line[PZ_HOST_NR_SYSCTLS];	  /* 1-based line it was read from; 0 = absent */
-	unsigned value[PZ_HOST_NR_SYSCTLS];	  /* the scalar ones */
+	unsigned line[PZ_HOST_NR_SYSCTLS];	/* 1-based line it was read from; 0 = absent */
+	unsigned value[PZ_HOST_NR_SYSCTLS];	/* the scalar ones */
 	unsigned ratio[PZ_HOST_MAX_ZONE_NAMES]; /* lowmem_reserve_ratio, as printed */
 	unsigned nr_ratio;
 };

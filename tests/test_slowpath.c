@@ -203,18 +203,21 @@ static const struct row rows_44[] = {
 	{"GFP_KERNEL order 0, PF_DUMPCORE", K, 0, PZ_TASK_DUMPCORE, 1, 0, 0, false},
 };
 
+/* Every row of a profile's retry table. */
+#define RUN_TABLE(prof, rows)                                                                      \
+	for (size_t i = 0; i < sizeof(rows) / sizeof((rows)[0]); i++)                              \
+	run_row(prof, &(rows)[i])
+
 static void test_retry_table_41(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(rows_41) / sizeof(rows_41[0]); i++)
-		run_row(PZ_PROFILE_LINUX_4_1, &rows_41[i]);
+	RUN_TABLE(PZ_PROFILE_LINUX_4_1, rows_41);
 }
 
 static void test_retry_table_44(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(rows_44) / sizeof(rows_44[0]); i++)
-		run_row(PZ_PROFILE_LINUX_4_4, &rows_44[i]);
+	RUN_TABLE(PZ_PROFILE_LINUX_4_4, rows_44);
 }
 
 /* 4.4's waits and drains: reclaim progress at order <= 3 waits
@@ -260,8 +263,7 @@ static void test_waits_and_drain_44(void **state)
 static void test_retry_table_modern(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(rows_61) / sizeof(rows_61[0]); i++)
-		run_row(PZ_PROFILE_MODERN, &rows_61[i]);
+	RUN_TABLE(PZ_PROFILE_MODERN, rows_61);
 }
 
 /* kswapd is woken at every retry (4.1) and at the start and every retry

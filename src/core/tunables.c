@@ -15,15 +15,22 @@
  */
 #include "internal.h"
 
+/* A tunable the watermarks are computed from: store it and recompute every
+ * zone's marks, as the sysctl handlers do. */
+static int set_wmark_tunable(pz_t *pz, unsigned *field, unsigned value)
+{
+	pz_lock(pz, &pz->tune_lock);
+	*field = value;
+	pz_setup_watermarks_locked(pz);
+	pz_unlock(&pz->tune_lock);
+	return 0;
+}
+
 int pz_set_min_free_kbytes(pz_t *pz, unsigned kbytes)
 {
 	if (!pz_instance_ok(pz))
 		return -PZ_EINVAL;
-	pz_lock(pz, &pz->tune_lock);
-	pz->user_min_free_kbytes = kbytes;
-	pz_setup_watermarks_locked(pz);
-	pz_unlock(&pz->tune_lock);
-	return 0;
+	return set_wmark_tunable(pz, &pz->user_min_free_kbytes, kbytes);
 }
 
 int pz_set_percpu_pagelist_fraction(pz_t *pz, unsigned fraction)
@@ -45,11 +52,7 @@ int pz_set_watermark_scale_factor(pz_t *pz, unsigned factor)
 {
 	if (!pz_instance_ok(pz) || factor < 1 || factor > 3000)
 		return -PZ_EINVAL;
-	pz_lock(pz, &pz->tune_lock);
-	pz->watermark_scale_factor = factor;
-	pz_setup_watermarks_locked(pz);
-	pz_unlock(&pz->tune_lock);
-	return 0;
+	return set_wmark_tunable(pz, &pz->watermark_scale_factor, factor);
 }
 
 int pz_set_watermark_boost_factor(pz_t *pz, unsigned factor)

@@ -5,6 +5,10 @@
  * Numbers are plain decimal digits: no sign, no spaces, no base prefix
  * ("010" is ten, not eight), no trailing characters, and within the range
  * the option allows. strtoul would accept all of these silently.
+ *
+ * tool_getopt is the one option loop of every subcommand, so that an
+ * unknown option, a missing value, --help and a stray operand are handled
+ * the same way everywhere.
  */
 #include "tool.h"
 

@@ -5,10 +5,6 @@
  * Numbers are plain decimal digits: no sign, no spaces, no base prefix
  * ("010" is ten, not eight), no trailing characters, and within the range
  * the option allows. strtoul would accept all of these silently.
- *
- * tool_getopt is the one option loop of every subcommand, so that an
- * unknown option, a missing value, --help and a stray operand are handled
- * the same way everywhere.
  */
 #include "tool.h"
 
@@ -125,43 +121,5 @@ int opt_size(const char *name, const char *text, uint64_t *bytes)
 		return -1;
 	}
 	*bytes = v << shift;
-	return 0;
-}
-
-/*
- * getopt_long runs with opterr = 0 and a leading ':' in its option string,
- * so that it reports nothing itself and '?' means an unknown option, ':' a
- * missing value (tool_getopt_error words both).
- */
-int tool_getopt(int argc, char **argv, const struct option *longopts, tool_option_fn option,
-		void (*help)(void *arg), void *arg, int *operand)
-{
-	int c;
-
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		if (c == 'h') {
-			help(arg);
-			return -1;
-		}
-		if (c == '?' || c == ':')
-			return tool_getopt_error(c, argv, optind, optopt);
-		if (option(c, optarg, arg))
-			return TOOL_EXIT_USAGE;
-	}
-	*operand = optind;
-	return 0;
-}
-
-int tool_getopt_only(int argc, char **argv, const struct option *longopts, tool_option_fn option,
-		     void (*help)(void *arg), void *arg)
-{
-	int first, rc = tool_getopt(argc, argv, longopts, option, help, arg, &first);
-
-	if (rc)
-		return rc;
-	if (first < argc)
-		return tool_usage_error("unexpected argument '%s'", argv[first]);
 	return 0;
 }

@@ -31,17 +31,6 @@ void tool_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Reports a bad option found by getopt_long (unknown, missing value).
  * Returns TOOL_EXIT_USAGE. */
 int tool_getopt_error(int c, char **argv, int optind_now, int optopt_now);
-
-/* ---- opts.c: numbers and names of options ---------------------------- */
-/* Parses a decimal number (digits only; leading zeros do not mean octal)
- * within [min, max] for option `name`. Returns 0, or prints a precise
- * message and returns -1. */
-int opt_u64(const char *name, const char *text, uint64_t min, uint64_t max, uint64_t *out);
-int opt_unsigned(const char *name, const char *text, unsigned min, unsigned max, unsigned *out);
-/* --profile NAME. Returns 0 or -1 (message printed). */
-int opt_profile(const char *text, enum pz_profile *out);
-/* A size with an optional K, M, G or T suffix (binary), in bytes. */
-int opt_size(const char *name, const char *text, uint64_t *bytes);
 /* One option of a subcommand: 0 taken, non-zero bad (message printed). */
 typedef int (*tool_option_fn)(int c, const char *value, void *arg);
 /* The option loop of every subcommand: getopt_long over argv with
@@ -54,6 +43,17 @@ int tool_getopt(int argc, char **argv, const struct option *longopts, tool_optio
 /* That loop for a subcommand that takes no operand. */
 int tool_getopt_only(int argc, char **argv, const struct option *longopts, tool_option_fn option,
 		     void (*help)(void *arg), void *arg);
+
+/* ---- opts.c: numbers and names of options ---------------------------- */
+/* Parses a decimal number (digits only; leading zeros do not mean octal)
+ * within [min, max] for option `name`. Returns 0, or prints a precise
+ * message and returns -1. */
+int opt_u64(const char *name, const char *text, uint64_t min, uint64_t max, uint64_t *out);
+int opt_unsigned(const char *name, const char *text, unsigned min, unsigned max, unsigned *out);
+/* --profile NAME. Returns 0 or -1 (message printed). */
+int opt_profile(const char *text, enum pz_profile *out);
+/* A size with an optional K, M, G or T suffix (binary), in bytes. */
+int opt_size(const char *name, const char *text, uint64_t *bytes);
 
 /* ---- machine_opts.c: the machine and workload options ------------------ */
 /* getopt_long values of the options run, report and highalloc share

@@ -20,7 +20,6 @@
 #include "tool.h"
 #include "progress.h"
 
-#include <getopt.h>
 #include <json-c/json.h>
 #include <inttypes.h>
 #include <string.h>
@@ -39,12 +38,14 @@ static pz_gfp_t ha_gfp(enum pz_profile profile)
 }
 #define HA_DEFAULT_MACHINE "2x1G"
 
+#define HA_DEFAULT_STEPS 50000
+#define HA_DEFAULT_FILL	 30
+
 struct ha_opts {
-	const char *machine_from, *machine_spec;
-	enum pz_profile profile;
-	uint64_t steps, seed, attempts, gap;
-	unsigned order, cpus, fill;
-	int order_set, compare, json, no_grouping, no_compaction;
+	struct machine_opts mo; /* the machine and the workload */
+	uint64_t attempts, gap;
+	unsigned order;
+	int order_set, compare, json;
 };
 
 /* One configuration and what its two phases gave. */
@@ -60,55 +61,53 @@ static const char *const phase_names[2] = {"load", "rest"};
 
 static void ha_usage(FILE *f)
 {
+	struct machine_opts d;
+
 	fprintf(f,
 		"usage: pagezone highalloc [--machine-from FILE | --machine SPEC | --default]\n"
+		"                          [--sysctl FILE] [--thp always|madvise|never]\n"
 		"                          [--profile NAME] [--order N] [--attempts N] [--gap N]\n"
 		"                          [--steps N] [--seed S] [--fill PERCENT] [--cpus N]\n"
 		"                          [--no-grouping] [--no-compaction] [--compare] [--json]\n"
 		"  fragments the simulated machine with the mixed workload of `pagezone run`,\n"
 		"  then attempts high-order allocations (GFP_HIGHUSER_MOVABLE|__GFP_REPEAT, as\n"
 		"  mmtests' stress-highalloc) under load and at rest, and prints success rates.\n"
-		"  --order N        order of the attempts (default: the pageblock order, 9)\n"
-		"  --attempts N     attempts per phase (default: half of memory in such blocks)\n"
-		"  --gap N          workload steps before each attempt under load (default 20)\n"
-		"  --steps N        fragmenting workload steps first (default 50000)\n"
-		"  --fill PERCENT   memory the slab and user pages aim at (default 30)\n"
-		"  --seed, --cpus, --profile, --machine-from, --machine: as `pagezone run`;\n"
-		"                   the machine defaults to " HA_DEFAULT_MACHINE
-		" (two nodes of 1 GiB:\n"
-		"                   compaction scans whole zones, so cost grows with the square\n"
-		"                   of memory); --default takes run's " TOOL_DEFAULT_MACHINE "\n"
-		"  --no-grouping    grouping by mobility off (page_group_by_mobility_disabled)\n"
-		"  --no-compaction  no migrate callback, so compaction moves nothing\n"
-		"  --compare        linux-4.1, linux-4.4 and linux-6.1, each as is, with grouping\n"
-		"                   off and with compaction off, side by side\n"
-		"  --json           an array: one object per configuration and phase\n");
+		"  The machine defaults to " HA_DEFAULT_MACHINE
+		" (two nodes of 1 GiB: compaction scans whole\n"
+		"  zones, so its cost grows with the square of memory); the fragmenting\n"
+		"  steps run first.\n");
+	mopt_defaults(&d, HA_DEFAULT_STEPS, HA_DEFAULT_FILL, HA_DEFAULT_MACHINE);
+	mopt_usage(f, &d, "fragmenting steps");
+	fprintf(f,
+		"  --order N            order of the attempts (default: the pageblock order, 9)\n"
+		"  --attempts N         attempts per phase (default: half of memory in such\n"
+		"                       blocks)\n"
+		"  --gap N              workload steps before each attempt under load (default\n"
+		"                       20)\n"
+		"  --compare            linux-4.1, linux-4.4 and linux-6.1, each as is, with\n"
+		"                       grouping off and with compaction off, side by side\n"
+		"  --json               an array: one object per configuration and phase\n");
 }
 
 static const struct option ha_longopts[] = {
-	{"machine-from", required_argument, NULL, 'M'},
-	{"zoneinfo", required_argument, NULL, 'M'},
-	{"machine", required_argument, NULL, 'm'},
-	{"default", no_argument, NULL, 'd'},
-	{"profile", required_argument, NULL, 'p'},
+	MOPT_LONGOPTS,
 	{"order", required_argument, NULL, 'o'},
 	{"attempts", required_argument, NULL, 'a'},
 	{"gap", required_argument, NULL, 'g'},
-	{"steps", required_argument, NULL, 'n'},
-	{"seed", required_argument, NULL, 's'},
-	{"fill", required_argument, NULL, 'f'},
-	{"cpus", required_argument, NULL, 'c'},
-	{"no-grouping", no_argument, NULL, 'G'},
-	{"no-compaction", no_argument, NULL, 'C'},
 	{"compare", no_argument, NULL, 'x'},
 	{"json", no_argument, NULL, 'j'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
 
-/* Options with a number. Returns 0 or -1 (message printed). */
-static int ha_number(int c, const char *v, struct ha_opts *o)
+/* One option; returns 0 or -1 (message printed). */
+static int ha_option(int c, const char *v, void *arg)
 {
+	struct ha_opts *o = arg;
+	int rc = mopt_option(c, v, &o->mo);
+
+	if (rc <= 0)
+		return rc;
 	switch (c) {
 	case 'o':
 		o->order_set = 1;
@@ -117,38 +116,6 @@ static int ha_number(int c, const char *v, struct ha_opts *o)
 		return opt_u64("--attempts", v, 1, 100000000, &o->attempts);
 	case 'g':
 		return opt_u64("--gap", v, 0, 1000000, &o->gap);
-	case 'n':
-		return opt_u64("--steps", v, 0, 1000000000000ull, &o->steps);
-	case 's':
-		return opt_u64("--seed", v, 0, UINT64_MAX, &o->seed);
-	case 'f':
-		return opt_unsigned("--fill", v, 0, 95, &o->fill);
-	case 'c':
-		return opt_unsigned("--cpus", v, 1, PZ_MAX_CPUS, &o->cpus);
-	}
-	return -1;
-}
-
-static int ha_option(int c, const char *v, struct ha_opts *o)
-{
-	switch (c) {
-	case 'M':
-		o->machine_from = v;
-		return 0;
-	case 'm':
-		o->machine_spec = v;
-		return 0;
-	case 'd':
-		o->machine_spec = TOOL_DEFAULT_MACHINE; /* run's built-in machine */
-		return 0;
-	case 'p':
-		return opt_profile(v, &o->profile);
-	case 'G':
-		o->no_grouping = 1;
-		return 0;
-	case 'C':
-		o->no_compaction = 1;
-		return 0;
 	case 'x':
 		o->compare = 1;
 		return 0;
@@ -156,39 +123,27 @@ static int ha_option(int c, const char *v, struct ha_opts *o)
 		o->json = 1;
 		return 0;
 	}
-	return ha_number(c, v, o);
+	return -1;
+}
+
+static void ha_help(void *arg)
+{
+	(void)arg;
+	ha_usage(stdout);
 }
 
 /* Returns 0 to go on, -1 after --help, else the exit status. */
 static int ha_parse(int argc, char **argv, struct ha_opts *o)
 {
-	int c;
+	int rc;
 
 	memset(o, 0, sizeof(*o));
-	o->profile = PZ_PROFILE_LINUX_4_1;
-	o->steps = 50000;
-	o->seed = 42;
+	mopt_defaults(&o->mo, HA_DEFAULT_STEPS, HA_DEFAULT_FILL, HA_DEFAULT_MACHINE);
 	o->gap = 20;
-	o->cpus = 2;
-	o->fill = 30;
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":h", ha_longopts, NULL)) != -1) {
-		if (c == 'h') {
-			ha_usage(stdout);
-			return -1;
-		}
-		if (c == '?' || c == ':')
-			return tool_getopt_error(c, argv, optind, optopt);
-		if (ha_option(c, optarg, o))
-			return TOOL_EXIT_USAGE;
-	}
-	if (optind < argc)
-		return tool_usage_error("unexpected argument '%s'", argv[optind]);
-	if (o->machine_from && o->machine_spec)
-		return tool_usage_error("--machine-from (--zoneinfo) and --machine each choose the "
-					"machine: give one");
-	if (o->compare && (o->no_grouping || o->no_compaction))
+	rc = tool_getopt_only(argc, argv, ha_longopts, ha_option, ha_help, o);
+	if (rc || (rc = mopt_check(&o->mo)))
+		return rc;
+	if (o->compare && (o->mo.no_grouping || o->mo.no_compaction))
 		return tool_usage_error("--compare runs every configuration itself; drop "
 					"--no-grouping and --no-compaction");
 	return 0;
@@ -220,29 +175,29 @@ static uint64_t ha_attempts(const struct ha_opts *o, uint64_t managed, unsigned 
 	return n ? n : 1;
 }
 
-/* Fragment, then the load and rest phases, on a fresh instance. */
-static int ha_run(const struct ha_opts *o, const struct pz_machine *m, struct ha_config *cf)
+/* Fragment, then the load and rest phases, on a fresh instance. Returns
+ * 0 or the exit status (printed). */
+static int ha_run(const struct ha_opts *o, const struct tool_machine *m, struct ha_config *cf)
 {
-	struct wl_params wp = {o->seed, o->cpus, cf->compaction, (int)o->fill, {NULL, NULL}};
+	struct wl_params wp = {
+		o->mo.seed, o->mo.cpus, cf->compaction, (int)o->mo.fill, {NULL, NULL}};
 	struct workload *w = NULL;
 	unsigned order;
 	pz_t *pz;
-	int rc = tool_create_instance(m, cf->profile, !cf->grouping, 0, &pz);
+	int rc = mopt_instance(&o->mo, m, cf->profile, !cf->grouping, &pz);
 
-	if (rc) {
-		tool_error("cannot build the machine: %s", pz_strerror(rc));
-		return -1;
-	}
+	if (rc)
+		return rc;
 	order = cf->order = o->order_set ? o->order : pz_pageblock_order(pz);
 	if (order >= pz_max_order(pz)) {
 		tool_error("--order %u: this machine's largest order is %u", order,
 			   pz_max_order(pz) - 1);
 		pz_host_destroy(pz);
-		return -1;
+		return TOOL_EXIT_FAIL;
 	}
 	cf->attempts[0] = cf->attempts[1] = ha_attempts(o, managed_pages(pz), order);
 	w = wl_create(pz, &wp);
-	rc = !w || wl_run(w, o->steps) ||
+	rc = !w || wl_run(w, o->mo.steps) ||
 	     ha_phase(w, ha_gfp(cf->profile), order, o->gap, cf->attempts[0], &cf->successes[0]);
 	if (!rc) {
 		wl_quiesce(w);
@@ -253,7 +208,7 @@ static int ha_run(const struct ha_opts *o, const struct pz_machine *m, struct ha
 	pz_host_destroy(pz);
 	if (rc)
 		tool_error("out of memory for the workload's bookkeeping");
-	return rc ? -1 : 0;
+	return rc ? TOOL_EXIT_FAIL : 0;
 }
 
 /* The configurations to run: one, or the --compare set. */
@@ -265,9 +220,9 @@ static size_t ha_configs(const struct ha_opts *o, struct ha_config *cf)
 
 	memset(cf, 0, 9 * sizeof(*cf));
 	if (!o->compare) {
-		cf[0].profile = o->profile;
-		cf[0].grouping = !o->no_grouping;
-		cf[0].compaction = !o->no_compaction;
+		cf[0].profile = o->mo.profile;
+		cf[0].grouping = !o->mo.no_grouping;
+		cf[0].compaction = !o->mo.no_compaction;
 		return 1;
 	}
 	for (size_t p = 0; p < 3; p++)
@@ -286,7 +241,7 @@ static void ha_print_text(const struct ha_opts *o, const char *source, const str
 	printf("workload: %" PRIu64 " fragmenting steps, seed %" PRIu64 ", fill %u%%; then "
 	       "order-%u attempts (GFP_HIGHUSER_MOVABLE|__GFP_REPEAT; linux-4.4 without "
 	       "__GFP_REPEAT), %" PRIu64 " workload steps before each under load, none at rest\n\n",
-	       o->steps, o->seed, o->fill, cf[0].order, o->gap);
+	       o->mo.steps, o->mo.seed, o->mo.fill, cf[0].order, o->gap);
 	printf("%-10s %-8s %-10s %17s %7s %17s %7s\n", "profile", "grouping", "compaction",
 	       "load ok/tried", "rate", "rest ok/tried", "rate");
 	for (size_t i = 0; i < n; i++) {
@@ -329,8 +284,8 @@ static int ha_print_json(const struct ha_opts *o, const char *source, const stru
 			json_object_object_add(j, "successes",
 					       json_object_new_uint64(cf[i].successes[ph]));
 			json_object_object_add(j, "machine", json_object_new_string(source));
-			json_object_object_add(j, "steps", json_object_new_uint64(o->steps));
-			json_object_object_add(j, "seed", json_object_new_uint64(o->seed));
+			json_object_object_add(j, "steps", json_object_new_uint64(o->mo.steps));
+			json_object_object_add(j, "seed", json_object_new_uint64(o->mo.seed));
 			json_object_object_add(j, "gap", json_object_new_uint64(ph ? 0 : o->gap));
 			json_object_array_add(arr, j);
 		}
@@ -350,7 +305,7 @@ static uint64_t ha_total(const struct ha_opts *o, const struct pz_machine *m, si
 		for (unsigned z = 0; z < m->nodes[i].nr_zones; z++)
 			pages += m->nodes[i].zones[z].end_pfn - m->nodes[i].zones[z].start_pfn;
 	attempts = o->attempts ? o->attempts : (pages / 2) >> (o->order_set ? o->order : 9);
-	return n * (o->steps + attempts * (o->gap + 2));
+	return n * (o->mo.steps + attempts * (o->gap + 2));
 }
 
 int cmd_highalloc(int argc, char **argv)
@@ -363,13 +318,12 @@ int cmd_highalloc(int argc, char **argv)
 
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	if (machine_choose(o.machine_from, o.machine_spec ? o.machine_spec : HA_DEFAULT_MACHINE,
-			   o.cpus, &m))
+	if (mopt_machine(&o.mo, &m)) /* a machine (or sysctl file) the user named is unusable */
 		return TOOL_EXIT_USAGE;
 	n = ha_configs(&o, cf);
 	progress_begin(tool_cmd, ha_total(&o, machine_get(&m), n));
 	for (size_t i = 0; i < n && !rc; i++) {
-		rc = ha_run(&o, machine_get(&m), &cf[i]);
+		rc = ha_run(&o, &m, &cf[i]);
 		bad |= cf[i].violations != 0;
 	}
 	progress_end();
@@ -380,5 +334,5 @@ int cmd_highalloc(int argc, char **argv)
 	machine_free(&m);
 	if (bad)
 		tool_error("pz_validate found violations");
-	return rc || bad ? TOOL_EXIT_FAIL : 0;
+	return rc ? rc : bad ? TOOL_EXIT_FAIL : 0;
 }

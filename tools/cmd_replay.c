@@ -16,7 +16,6 @@
 #include "replay.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -45,8 +44,8 @@ static void replay_usage(FILE *f)
 		"file\n"
 		"  --format text|csv    which trace of a folder: trace.txt.gz (default) or\n"
 		"                       trace.csv.gz\n"
-		"  --machine-from FILE  the /proc/zoneinfo to clone (a folder's own by default;\n"
-		"                       needed for a lone trace file)\n"
+		"  --machine-from FILE  the /proc/zoneinfo to clone (alias --zoneinfo; a\n"
+		"                       folder's own by default, needed for a lone trace file)\n"
 		"  --initial-free FILE  the free blocks at the first event (pfn,order,zone)\n"
 		"  --profile NAME       linux-6.1 (default: the traces are from Linux 6.1),\n"
 		"                       linux-4.4, linux-4.1; modern is linux-6.1\n"
@@ -73,23 +72,24 @@ static const struct option replay_longopts[] = {
 	{NULL, 0, NULL, 0},
 };
 
-static int rp_option(int c, struct rp_opts *o)
+static int rp_option(int c, const char *v, void *arg)
 {
+	struct rp_opts *o = arg;
+
 	switch (c) {
 	case 'f':
-		o->format = optarg;
-		if (!strcmp(optarg, "text") || !strcmp(optarg, "csv"))
+		o->format = v;
+		if (!strcmp(v, "text") || !strcmp(v, "csv"))
 			return 0;
-		tool_usage_error("--format: unknown format '%s' (choose text or csv)", optarg);
-		return TOOL_EXIT_USAGE;
+		return tool_refuse("--format: unknown format '%s' (choose text or csv)", v);
 	case 'M':
-		o->machine_from = optarg;
+		o->machine_from = v;
 		return 0;
 	case 'i':
-		o->initial_free = optarg;
+		o->initial_free = v;
 		return 0;
 	case 'p':
-		return opt_profile(optarg, &o->profile) ? TOOL_EXIT_USAGE : 0;
+		return opt_profile(v, &o->profile);
 	case 'j':
 		o->json = 1;
 		return 0;
@@ -103,35 +103,31 @@ static int rp_option(int c, struct rp_opts *o)
 		o->computed = 1;
 		return 0;
 	}
-	return pic_option(c, optarg, &o->pic) ? TOOL_EXIT_USAGE : 0;
+	return pic_option(c, v, &o->pic) ? -1 : 0;
+}
+
+static void rp_help(void *arg)
+{
+	(void)arg;
+	replay_usage(stdout);
 }
 
 static int rp_parse(int argc, char **argv, struct rp_opts *o)
 {
-	int c, rc;
+	int first, rc;
 
 	memset(o, 0, sizeof(*o));
 	o->profile = PZ_PROFILE_MODERN;
 	o->format = "text";
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":h", replay_longopts, NULL)) != -1) {
-		if (c == 'h') {
-			replay_usage(stdout);
-			return -1;
-		}
-		if (c == '?' || c == ':')
-			return tool_getopt_error(c, argv, optind, optopt);
-		rc = rp_option(c, o);
-		if (rc)
-			return rc;
-	}
-	if (optind == argc)
+	rc = tool_getopt(argc, argv, replay_longopts, rp_option, rp_help, o, &first);
+	if (rc)
+		return rc;
+	if (first == argc)
 		return tool_usage_error("which trace? give a trace folder or file");
-	if (optind + 1 < argc)
+	if (first + 1 < argc)
 		return tool_usage_error("unexpected argument '%s' (one trace at a time)",
-					argv[optind + 1]);
-	o->path = argv[optind];
+					argv[first + 1]);
+	o->path = argv[first];
 	if (o->json && o->pic.map)
 		return tool_usage_error("--map: the letters are text; with --json use --map-svg");
 	return pic_check(&o->pic, 10000);

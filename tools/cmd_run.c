@@ -16,16 +16,17 @@
 #include "pictures.h"
 #include "progress.h"
 
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define RUN_MAX_STEPS	  1000000000000ull /* 10^12: days of work, but it ends */
 #define RUN_DEFAULT_STEPS 400000ull
+#define RUN_DEFAULT_FILL  60
 
 static void run_usage(FILE *f, int only_report)
 {
+	struct machine_opts d;
+
 	fprintf(f,
 		"usage: pagezone %s [--machine-from FILE | --machine SPEC | --default]\n"
 		"                     [--sysctl FILE] [--thp always|madvise|never]\n"
@@ -36,50 +37,23 @@ static void run_usage(FILE *f, int only_report)
 		"all|buddyinfo|pagetypeinfo|zoneinfo|vmstat|extfrag|unusable|map]\n"
 		"                     [--every N] [--series FILE] [--plot DIR] [--map]\n"
 		"                     [--map-svg FILE]\n"
-		"                     [--fail-page-alloc INTERVAL,PROBABILITY,SPACE,TIMES]\n"
-		"  --machine-from FILE  clone a /proc/zoneinfo (alias --zoneinfo)\n"
-		"  --machine SPEC       [NODESx]SIZE[:ZONE,...], e.g. 2x4G:DMA,DMA32,Normal\n"
-		"  --default            the built-in machine " TOOL_DEFAULT_MACHINE
-		" (the default)\n"
-		"  --sysctl FILE        the vm sysctls to clone ('name: value' or sysctl -a\n"
-		"                       lines; /proc/sys/vm with --machine-from /proc/zoneinfo)\n"
-		"  --thp MODE           transparent huge pages: always or madvise raise the\n"
-		"                       default min_free_kbytes as khugepaged does (never)\n"
-		"  --profile NAME       linux-4.1 (default), linux-4.4, linux-6.1 (modern)\n"
-		"  --steps N            workload steps, 0..%llu (default %llu)\n"
-		"  --seed S             workload seed, decimal (default 42)\n"
-		"  --fill PERCENT       memory the slab and user pages aim at, 0..95 (default\n"
-		"                       60); the caches grow into the rest until reclaimed\n"
-		"  --cpus N             simulated CPUs, 1..%d (default 2)\n"
-		"  --no-grouping        grouping by mobility off "
-		"(page_group_by_mobility_disabled)\n"
-		"  --no-compaction      no migrate callback: compaction cannot move pages\n"
-		"  --report NAME        reports after the summary (default buddyinfo; all for\n"
-		"                       `pagezone report`); map is the pageblock map alone\n"
-		"  --json               the summary as one JSON object instead of text\n"
-		"  --fail-page-alloc    the kernel's fail_page_alloc= boot option (code\n"
-		"                       defaults otherwise: order >= 1, no direct reclaim)\n",
-		only_report ? "report" : "run   ", RUN_MAX_STEPS, RUN_DEFAULT_STEPS, PZ_MAX_CPUS);
+		"                     [--fail-page-alloc INTERVAL,PROBABILITY,SPACE,TIMES]\n",
+		only_report ? "report" : "run   ");
+	mopt_defaults(&d, RUN_DEFAULT_STEPS, RUN_DEFAULT_FILL, NULL);
+	mopt_usage(f, &d, "workload steps");
+	fprintf(f, "  --report NAME        reports after the summary (default buddyinfo; all for\n"
+		   "                       `pagezone report`); map is the pageblock map alone\n"
+		   "  --json               the summary as one JSON object instead of text\n"
+		   "  --fail-page-alloc    the kernel's fail_page_alloc= boot option (code\n"
+		   "                       defaults otherwise: order >= 1, no direct reclaim)\n");
 	pic_usage(f, "workload steps (default: 200 rows a run)");
 }
 
 static const struct option run_longopts[] = {
-	{"machine-from", required_argument, NULL, 'M'},
-	{"zoneinfo", required_argument, NULL, 'M'},
-	{"machine", required_argument, NULL, 'm'},
-	{"default", no_argument, NULL, 'd'},
-	{"sysctl", required_argument, NULL, 'S'},
-	{"thp", required_argument, NULL, 'T'},
-	{"profile", required_argument, NULL, 'p'},
-	{"steps", required_argument, NULL, 'n'},
-	{"seed", required_argument, NULL, 's'},
-	{"fill", required_argument, NULL, 'f'},
-	{"cpus", required_argument, NULL, 'c'},
+	MOPT_LONGOPTS,
 	{"report", required_argument, NULL, 'r'},
 	{"json", no_argument, NULL, 'j'},
 	{"fail-page-alloc", required_argument, NULL, 'F'},
-	{"no-grouping", no_argument, NULL, 'G'},
-	{"no-compaction", no_argument, NULL, 'C'},
 	{"help", no_argument, NULL, 'h'},
 	PIC_LONGOPTS,
 	{NULL, 0, NULL, 0},
@@ -97,37 +71,15 @@ static int run_fail_attr(const char *v, struct run_opts *o)
 	return 0;
 }
 
-/* One option; returns 0, -1 (message printed) or 1 (--help done). */
-static int run_option(int c, const char *v, struct run_opts *o)
+/* One option; returns 0 or -1 (message printed). */
+static int run_option(int c, const char *v, void *arg)
 {
+	struct run_opts *o = arg;
+	int rc = mopt_option(c, v, &o->mo);
+
+	if (rc <= 0)
+		return rc;
 	switch (c) {
-	case 'M':
-		o->machine_from = v;
-		return 0;
-	case 'm':
-		o->machine_spec = v;
-		return 0;
-	case 'd':
-		o->use_default = 1;
-		return 0;
-	case 'S':
-		o->sysctl = v;
-		return 0;
-	case 'T':
-		if (strcmp(v, "always") && strcmp(v, "madvise") && strcmp(v, "never"))
-			return tool_refuse("--thp: '%s' is none of always, madvise, never", v);
-		o->thp = strcmp(v, "never") != 0;
-		return 0;
-	case 'p':
-		return opt_profile(v, &o->profile);
-	case 'n':
-		return opt_u64("--steps", v, 0, RUN_MAX_STEPS, &o->steps);
-	case 's':
-		return opt_u64("--seed", v, 0, UINT64_MAX, &o->seed);
-	case 'f':
-		return opt_unsigned("--fill", v, 0, 95, &o->fill);
-	case 'c':
-		return opt_unsigned("--cpus", v, 1, PZ_MAX_CPUS, &o->cpus);
 	case 'r':
 		o->report = v;
 		if (report_lookup(v) >= 0)
@@ -140,74 +92,32 @@ static int run_option(int c, const char *v, struct run_opts *o)
 		return 0;
 	case 'F':
 		return run_fail_attr(v, o);
-	case 'G':
-		o->no_grouping = 1;
-		return 0;
-	case 'C':
-		o->no_compaction = 1;
-		return 0;
 	}
 	return pic_option(c, v, &o->pic) ? -1 : 0;
 }
 
-static void run_defaults(struct run_opts *o, int only_report)
+static void run_help(void *arg)
 {
-	memset(o, 0, sizeof(*o));
-	o->profile = PZ_PROFILE_LINUX_4_1;
-	o->steps = RUN_DEFAULT_STEPS;
-	o->seed = 42;
-	o->fill = 60;
-	o->cpus = 2;
-	o->report = only_report ? "all" : "buddyinfo";
+	run_usage(stdout, ((struct run_opts *)arg)->only_report);
 }
 
-/* Returns 0 to go on, else the exit status (0 after --help). */
+/* Returns 0 to go on, else the exit status (-1 after --help). */
 static int run_parse(int argc, char **argv, struct run_opts *o, int only_report)
 {
-	int c, rc;
+	int rc;
 
-	run_defaults(o, only_report);
+	memset(o, 0, sizeof(*o));
+	mopt_defaults(&o->mo, RUN_DEFAULT_STEPS, RUN_DEFAULT_FILL, NULL);
+	o->report = only_report ? "all" : "buddyinfo";
 	o->only_report = only_report;
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":h", run_longopts, NULL)) != -1) {
-		if (c == 'h') {
-			run_usage(stdout, o->only_report);
-			return -1;
-		}
-		if (c == '?' || c == ':')
-			return tool_getopt_error(c, argv, optind, optopt);
-		rc = run_option(c, optarg, o);
-		if (rc)
-			return TOOL_EXIT_USAGE;
-	}
-	if (optind < argc)
-		return tool_usage_error("unexpected argument '%s'", argv[optind]);
-	if (!!o->machine_from + !!o->machine_spec + o->use_default > 1)
-		return tool_usage_error("--machine-from (--zoneinfo), --machine and --default "
-					"each choose the machine: give one");
+	rc = tool_getopt_only(argc, argv, run_longopts, run_option, run_help, o);
+	if (rc || (rc = mopt_check(&o->mo)))
+		return rc;
 	if (o->json && o->only_report)
 		return tool_usage_error("--json: `pagezone report` prints the kernel's text");
 	if (o->json && (o->pic.map || !strcmp(o->report, "map")))
 		return tool_usage_error("--map: the letters are text; with --json use --map-svg");
-	return pic_check(&o->pic, o->steps / 200);
-}
-
-/* The machine, then the vm sysctls: --sysctl FILE, or /proc/sys/vm when the
- * live machine is cloned. Returns 0 or -1 (printed). */
-static int run_machine(const struct run_opts *o, struct tool_machine *m)
-{
-	if (machine_choose(o->machine_from, o->machine_spec, o->cpus, m))
-		return -1;
-	if (o->sysctl) {
-		if (machine_sysctls_from_file(o->sysctl, m)) {
-			machine_free(m);
-			return -1;
-		}
-	} else if (o->machine_from && !strcmp(o->machine_from, "/proc/zoneinfo")) {
-		machine_sysctls_from_proc(m);
-	}
-	return 0;
+	return pic_check(&o->pic, o->mo.steps / 200);
 }
 
 static void run_print_text(pz_t *pz, const struct run_opts *o, const struct run_result *r)
@@ -215,25 +125,25 @@ static void run_print_text(pz_t *pz, const struct run_opts *o, const struct run_
 	if (o->only_report) {
 		reports_print(pz, o->report, NULL);
 		if (o->pic.map || !strcmp(o->report, "map"))
-			map_print_text(pz, o->profile, stdout);
+			map_print_text(pz, o->mo.profile, stdout);
 		return;
 	}
 	printf("machine: %s\n", r->machine_source);
 	printf("profile: %s, %u node(s), %u cpu(s), %" PRIu64 " managed pages, grouping by "
 	       "mobility %s, compaction %s\n",
-	       pz_profile_name(o->profile), pz_nr_nodes(pz), pz_nr_cpus(pz), r->managed,
-	       o->no_grouping ? "off" : "on",
-	       o->no_compaction ? "off (no migrate callback)" : "on");
+	       pz_profile_name(o->mo.profile), pz_nr_nodes(pz), pz_nr_cpus(pz), r->managed,
+	       o->mo.no_grouping ? "off" : "on",
+	       o->mo.no_compaction ? "off (no migrate callback)" : "on");
 	printf("workload: %" PRIu64 " steps, seed %" PRIu64 ", %" PRIu64 " blocks (%" PRIu64
 	       " pages) still allocated, %" PRIu64 " failed allocations\n",
-	       o->steps, o->seed, r->live_blocks, r->live_pages, r->failed);
+	       o->mo.steps, o->mo.seed, r->live_blocks, r->live_pages, r->failed);
 	if (o->fail)
 		printf("fail_page_alloc: %" PRIu64 " failure(s) injected\n", r->fault_injected);
 	run_summary_text(r, stdout);
 	printf("\n");
 	reports_print(pz, o->report, stdout);
 	if (o->pic.map || !strcmp(o->report, "map"))
-		map_print_text(pz, o->profile, stdout);
+		map_print_text(pz, o->mo.profile, stdout);
 	printf("validate: %d violation(s)\n", r->violations);
 }
 
@@ -289,7 +199,7 @@ static int run_pics_start(pz_t *pz, const struct run_opts *o, struct run_pics *p
 {
 	p->ser = NULL;
 	p->svg = NULL;
-	if (series_start(pz, o->profile, &o->pic, "step", NULL, &p->ser))
+	if (series_start(pz, o->mo.profile, &o->pic, "step", NULL, &p->ser))
 		return -1;
 	if (map_svg_open(&o->pic, &p->svg)) {
 		series_abort(p->ser);
@@ -308,8 +218,8 @@ static int run_pics_end(pz_t *pz, const struct run_opts *o, struct run_pics *p, 
 		map_svg_abort(&o->pic, p->svg);
 		return 0;
 	}
-	rc = series_finish(p->ser, o->steps);
-	return map_svg_finish(pz, o->profile, &o->pic, p->svg) || rc ? -1 : 0;
+	rc = series_finish(p->ser, o->mo.steps);
+	return map_svg_finish(pz, o->mo.profile, &o->pic, p->svg) || rc ? -1 : 0;
 }
 
 /* Runs the workload with the series sampled after every step. Returns 0
@@ -317,7 +227,8 @@ static int run_pics_end(pz_t *pz, const struct run_opts *o, struct run_pics *p, 
 static int run_work(pz_t *pz, const struct run_opts *o, struct run_pics *pics,
 		    struct workload **out)
 {
-	struct wl_params wp = {o->seed, o->cpus, !o->no_compaction, (int)o->fill, {NULL, NULL}};
+	struct wl_params wp = {
+		o->mo.seed, o->mo.cpus, !o->mo.no_compaction, (int)o->mo.fill, {NULL, NULL}};
 	int rc;
 
 	if (pics->ser) {
@@ -325,8 +236,8 @@ static int run_work(pz_t *pz, const struct run_opts *o, struct run_pics *pics,
 		wp.hook.arg = pics->ser;
 	}
 	*out = wl_create(pz, &wp);
-	progress_begin(tool_cmd, o->steps);
-	rc = *out ? wl_run(*out, o->steps) : -1;
+	progress_begin(tool_cmd, o->mo.steps);
+	rc = *out ? wl_run(*out, o->mo.steps) : -1;
 	progress_end();
 	if (rc)
 		tool_error("out of memory for the workload's bookkeeping");
@@ -340,23 +251,17 @@ static int run_on(const struct run_opts *o, const struct tool_machine *m)
 	struct run_pics pics;
 	struct workload *w;
 	pz_t *pz;
-	int rc = tool_create_instance(machine_get(m), o->profile, o->no_grouping, o->thp, &pz);
+	int rc = mopt_instance(&o->mo, m, o->mo.profile, o->mo.no_grouping, &pz);
 
-	if (rc) {
-		tool_error("cannot build the machine (%s): %s", m->source, pz_strerror(rc));
-		return TOOL_EXIT_FAIL;
-	}
+	if (rc)
+		return rc;
 	memset(&r, 0, sizeof(r));
-	if (machine_apply_sysctls(pz, m)) {
-		pz_host_destroy(pz);
-		return TOOL_EXIT_USAGE;
-	}
 	r.machine_source = m->source;
 	r.managed = managed_pages(pz);
 	if (o->fail) {
 		struct pz_fault_attr attr = o->fail_attr;
 
-		attr.seed = o->seed;
+		attr.seed = o->mo.seed;
 		pz_set_fail_page_alloc(pz, &attr);
 	}
 	if (run_pics_start(pz, o, &pics)) {
@@ -390,7 +295,7 @@ static int run_main(int argc, char **argv, int only_report)
 	rc = run_parse(argc, argv, &o, only_report);
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	if (run_machine(&o, &m)) /* a machine (or sysctl file) the user named is unusable */
+	if (mopt_machine(&o.mo, &m)) /* a machine (or sysctl file) the user named is unusable */
 		return TOOL_EXIT_USAGE;
 	rc = run_on(&o, &m);
 	machine_free(&m);

@@ -116,18 +116,19 @@ int json_run_summary(pz_t *pz, const struct run_opts *o, const struct run_result
 	if (!j)
 		return -1;
 	json_object_object_add(j, "machine", json_object_new_string(r->machine_source));
-	json_object_object_add(j, "profile", json_object_new_string(pz_profile_name(o->profile)));
+	json_object_object_add(j, "profile",
+			       json_object_new_string(pz_profile_name(o->mo.profile)));
 	jadd_u64(j, "nodes", pz_nr_nodes(pz));
 	jadd_u64(j, "cpus", pz_nr_cpus(pz));
 	jadd_u64(j, "managed_pages", r->managed);
-	jadd_u64(j, "steps", o->steps);
-	jadd_u64(j, "seed", o->seed);
-	jadd_u64(j, "fill_percent", o->fill);
+	jadd_u64(j, "steps", o->mo.steps);
+	jadd_u64(j, "seed", o->mo.seed);
+	jadd_u64(j, "fill_percent", o->mo.fill);
 	jadd_u64(j, "live_blocks", r->live_blocks);
 	jadd_u64(j, "live_pages", r->live_pages);
 	jadd_u64(j, "failed_allocations", r->failed);
-	json_object_object_add(j, "grouping", json_object_new_boolean(!o->no_grouping));
-	json_object_object_add(j, "compaction", json_object_new_boolean(!o->no_compaction));
+	json_object_object_add(j, "grouping", json_object_new_boolean(!o->mo.no_grouping));
+	json_object_object_add(j, "compaction", json_object_new_boolean(!o->mo.no_compaction));
 	jadd_u64(j, "allocations", r->st->allocs);
 	jadd_u64(j, "frees", r->st->frees);
 	jadd_u64(j, "process_exits", r->st->process_exits);

@@ -187,15 +187,6 @@ int machine_default(unsigned nr_cpus, struct tool_machine *out)
 	return 0;
 }
 
-int machine_choose(const char *from, const char *spec, unsigned cpus, struct tool_machine *m)
-{
-	if (from)
-		return machine_from_zoneinfo_file(from, cpus, m);
-	if (spec)
-		return machine_from_spec(spec, cpus, m);
-	return machine_default(cpus, m);
-}
-
 /* ---- the compact spec ------------------------------------------------ */
 
 /* Zone names of the spec, by enum pz_zone_type (HighMem is 32-bit only). */

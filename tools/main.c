@@ -79,6 +79,42 @@ int tool_getopt_error(int c, char **argv, int optind_now, int optopt_now)
 	return tool_usage_error("unknown option '%s'", word);
 }
 
+/* The one option loop of every subcommand, so that an unknown option, a
+ * missing value, --help and a stray operand are handled the same way
+ * everywhere. */
+int tool_getopt(int argc, char **argv, const struct option *longopts, tool_option_fn option,
+		void (*help)(void *arg), void *arg, int *operand)
+{
+	int c;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		if (c == 'h') {
+			help(arg);
+			return -1;
+		}
+		if (c == '?' || c == ':')
+			return tool_getopt_error(c, argv, optind, optopt);
+		if (option(c, optarg, arg))
+			return TOOL_EXIT_USAGE;
+	}
+	*operand = optind;
+	return 0;
+}
+
+int tool_getopt_only(int argc, char **argv, const struct option *longopts, tool_option_fn option,
+		     void (*help)(void *arg), void *arg)
+{
+	int first, rc = tool_getopt(argc, argv, longopts, option, help, arg, &first);
+
+	if (rc)
+		return rc;
+	if (first < argc)
+		return tool_usage_error("unexpected argument '%s'", argv[first]);
+	return 0;
+}
+
 static void main_usage(FILE *f)
 {
 	fprintf(f, "usage: pagezone [run] [OPTIONS]        simulate a machine under a workload\n"

@@ -11,6 +11,7 @@
 
 #include "workload.h"
 
+#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -30,6 +31,18 @@ void tool_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Reports a bad option found by getopt_long (unknown, missing value).
  * Returns TOOL_EXIT_USAGE. */
 int tool_getopt_error(int c, char **argv, int optind_now, int optopt_now);
+/* One option of a subcommand: 0 taken, non-zero bad (message printed). */
+typedef int (*tool_option_fn)(int c, const char *value, void *arg);
+/* The option loop of every subcommand: getopt_long over argv with
+ * longopts (plus --help, which calls help(arg) and returns -1), option()
+ * for each option; an unknown option or a missing value is reported by
+ * tool_getopt_error. Returns 0 with *operand the index of the first
+ * operand, -1 after --help, or TOOL_EXIT_USAGE (message printed). */
+int tool_getopt(int argc, char **argv, const struct option *longopts, tool_option_fn option,
+		void (*help)(void *arg), void *arg, int *operand);
+/* That loop for a subcommand that takes no operand. */
+int tool_getopt_only(int argc, char **argv, const struct option *longopts, tool_option_fn option,
+		     void (*help)(void *arg), void *arg);
 
 /* ---- opts.c: numbers and names of options ---------------------------- */
 /* Parses a decimal number (digits only; leading zeros do not mean octal)
@@ -41,6 +54,78 @@ int opt_unsigned(const char *name, const char *text, unsigned min, unsigned max,
 int opt_profile(const char *text, enum pz_profile *out);
 /* A size with an optional K, M, G or T suffix (binary), in bytes. */
 int opt_size(const char *name, const char *text, uint64_t *bytes);
+
+/* ---- machine_opts.c: the machine and workload options ------------------ */
+/* getopt_long values of the options run, report and highalloc share
+ * (above every letter, below the pictures' PIC_OPT_*). */
+enum {
+	MOPT_MACHINE_FROM = 0x100,
+	MOPT_MACHINE,
+	MOPT_DEFAULT,
+	MOPT_SYSCTL,
+	MOPT_THP,
+	MOPT_PROFILE,
+	MOPT_STEPS,
+	MOPT_SEED,
+	MOPT_FILL,
+	MOPT_CPUS,
+	MOPT_NO_GROUPING,
+	MOPT_NO_COMPACTION,
+};
+
+/* The options, for a subcommand's struct option table. */
+// clang-format off
+#define MOPT_LONGOPTS \
+	{"machine-from", required_argument, NULL, MOPT_MACHINE_FROM}, \
+	{"zoneinfo", required_argument, NULL, MOPT_MACHINE_FROM}, \
+	{"machine", required_argument, NULL, MOPT_MACHINE}, \
+	{"default", no_argument, NULL, MOPT_DEFAULT}, \
+	{"sysctl", required_argument, NULL, MOPT_SYSCTL}, \
+	{"thp", required_argument, NULL, MOPT_THP}, \
+	{"profile", required_argument, NULL, MOPT_PROFILE}, \
+	{"steps", required_argument, NULL, MOPT_STEPS}, \
+	{"seed", required_argument, NULL, MOPT_SEED}, \
+	{"fill", required_argument, NULL, MOPT_FILL}, \
+	{"cpus", required_argument, NULL, MOPT_CPUS}, \
+	{"no-grouping", no_argument, NULL, MOPT_NO_GROUPING}, \
+	{"no-compaction", no_argument, NULL, MOPT_NO_COMPACTION}
+// clang-format on
+
+struct tool_machine;
+struct machine_opts {
+	const char *machine_from; /* --machine-from / --zoneinfo */
+	const char *machine_spec; /* --machine */
+	int use_default;	  /* --default */
+	const char *default_spec; /* the machine without a machine option
+				     (NULL: the built-in TOOL_DEFAULT_MACHINE) */
+	const char *sysctl;	  /* --sysctl FILE */
+	unsigned thp;		  /* --thp: 1 always/madvise, 0 never */
+	enum pz_profile profile;  /* --profile */
+	uint64_t steps, seed;	  /* --steps, --seed */
+	unsigned fill, cpus;	  /* --fill, --cpus */
+	int no_grouping;	  /* --no-grouping: page_group_by_mobility_disabled */
+	int no_compaction;	  /* --no-compaction: no migrate callback */
+};
+/* The defaults: linux-4.1, seed 42, 2 CPUs, and the subcommand's own. */
+void mopt_defaults(struct machine_opts *o, uint64_t steps, unsigned fill, const char *default_spec);
+/* One option: 0 taken, -1 bad value (message printed), 1 not one of these. */
+int mopt_option(int c, const char *v, struct machine_opts *o);
+/* After the loop: more than one machine named. Returns 0 or
+ * TOOL_EXIT_USAGE (message printed). */
+int mopt_check(const struct machine_opts *o);
+/* Their --help lines, with the defaults in d; steps says what a step is
+ * for ("workload steps"). */
+void mopt_usage(FILE *f, const struct machine_opts *d, const char *steps);
+/* The machine the options name (--machine-from FILE, --machine SPEC,
+ * --default, else the default), then its vm sysctls: --sysctl FILE, or
+ * /proc/sys/vm when /proc/zoneinfo is cloned. Returns 0 or -1 (printed:
+ * a machine or file the user named is unusable). */
+int mopt_machine(const struct machine_opts *o, struct tool_machine *m);
+/* A deterministic instance of m (tool_create_instance with --thp) with
+ * m's sysctls written in. Returns 0, TOOL_EXIT_FAIL (the library refused
+ * the machine) or TOOL_EXIT_USAGE (a sysctl refused); printed. */
+int mopt_instance(const struct machine_opts *o, const struct tool_machine *m,
+		  enum pz_profile profile, int no_grouping, pz_t **out);
 
 /* ---- machine.c: where the simulated machine comes from --------------- */
 /* A machine the tool owns (zoneinfo clone, compact spec or built-in). */
@@ -99,20 +184,11 @@ struct pic_opts {
 
 /* ---- cmd_run.c and json_out.c: the run and its summary --------------- */
 struct run_opts {
-	const char *machine_from; /* --machine-from / --zoneinfo */
-	const char *machine_spec; /* --machine */
-	const char *sysctl;	  /* --sysctl FILE */
-	unsigned thp;		  /* --thp: 1 always/madvise, 0 never */
-	int use_default;	  /* --default */
-	enum pz_profile profile;
-	uint64_t steps, seed;
-	unsigned fill, cpus;
+	struct machine_opts mo; /* the machine and the workload */
 	const char *report;
 	int json;			/* --json */
 	int only_report;		/* `pagezone report`: the report text alone */
 	int fail;			/* --fail-page-alloc given */
-	int no_grouping;		/* --no-grouping: page_group_by_mobility_disabled */
-	int no_compaction;		/* --no-compaction: no migrate callback */
 	struct pz_fault_attr fail_attr; /* its attributes */
 	struct pic_opts pic;		/* --every, --series, --plot, --map, --map-svg */
 };
@@ -132,9 +208,6 @@ struct run_result {
 };
 /* Prints the run summary as one JSON object. Returns 0 or -1. */
 int json_run_summary(pz_t *pz, const struct run_opts *o, const struct run_result *r, FILE *f);
-/* The machine the options name: --machine-from FILE, --machine SPEC, else
- * the built-in default. Returns 0 or -1 (message printed). */
-int machine_choose(const char *from, const char *spec, unsigned cpus, struct tool_machine *m);
 /* Prints the run's operations, failures, slow-path events, order-9 rate
  * and latency percentiles (run_summary.c). */
 void run_summary_text(const struct run_result *r, FILE *f);

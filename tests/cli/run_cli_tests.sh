@@ -243,6 +243,33 @@ expect 2 "$TMP/ratio.sysctl:1: lowmem_reserve_ratio: 2 value" --zoneinfo "$ZI" \
 expect 2 "cannot open $TMP/missing.sysctl" --default --sysctl "$TMP/missing.sysctl"
 expect 2 "--thp: 'sometimes' is none of" --thp sometimes
 
+# ---- the machine and workload options: the same in every subcommand ---
+# (machine_opts.c: one table, one parser; highalloc once lacked --sysctl
+# and --thp and let --default override --machine).
+printf 'min_free_kbytes: 8192\n' >"$TMP/ok.sysctl"
+for c in run report highalloc; do
+	expect 2 "--steps: '-1' is negative" "$c" --steps -1
+	expect 2 "--seed: 'x' is not a decimal number" "$c" --seed x
+	expect 2 "--fill: 200 is out of range \(0 to 95\)" "$c" --fill 200
+	expect 2 "--cpus: 0 is out of range \(1 to 256\)" "$c" --cpus 0
+	expect 2 "--profile: unknown profile 'foo'" "$c" --profile foo
+	expect 2 "--thp: 'sometimes' is none of" "$c" --thp sometimes
+	expect 2 "unknown zone 'Foo'" "$c" --machine 1G:DMA,Foo
+	expect 2 "cannot open $TMP/missing: No such file or directory" "$c" --zoneinfo "$TMP/missing"
+	expect 2 "cannot open $TMP/missing.sysctl" "$c" --default --sysctl "$TMP/missing.sysctl"
+	expect 2 "$TMP/range.sysctl:1: watermark_scale_factor 0 is outside" "$c" \
+		--zoneinfo "$ZI" --sysctl "$TMP/range.sysctl" --steps 0
+	expect 2 "--machine-from \(--zoneinfo\), --machine and --default each choose" \
+		"$c" --default --machine 1G
+	expect 2 "--machine-from \(--zoneinfo\), --machine and --default each choose" \
+		"$c" --zoneinfo "$ZI" --default
+	expect 2 "option '--cpus' needs a value" "$c" --cpus
+	expect 2 "unexpected argument 'extra'" "$c" extra
+done
+expect 0 "^linux-4.1 .* on " highalloc --machine 2x64M --steps 300 --attempts 2 --thp always \
+	--sysctl "$TMP/ok.sysctl"
+expect 0 "^machine: built-in default" highalloc --default --steps 100 --attempts 1
+
 # ---- help of every subcommand, report --------------------------------
 for c in run replay report highalloc; do
 	expect 0 "^usage: pagezone $c" "$c" --help

@@ -1843,11 +1843,12 @@ PZ_API int pz_oom_stats(const pz_t *pz, uint64_t *out, size_t n);
  * A platform for POSIX threads: cpu = sched_getcpu() (or a per-thread
  * number given by pz_host_set_cpu), relax = sched_yield after spinning, log
  * to stderr with a "pagezone: " prefix, no trace sink, wait = nanosleep,
- * wake_kswapd = wake the instance's kswapd thread. The returned struct is
- * static; copy it and change fields freely, with one rule: its wake_kswapd
- * reads ctx as the slot pz_host_create gives it, so a copy whose ctx is
- * changed loses that hook (pz_host_create drops it; with pz_init set it to
- * NULL or your own). Context: any.
+ * wake_kswapd = wake the instance's kswapd thread, wake_oom_reaper = wake
+ * node 0's kswapd thread to reap. The returned struct is static; copy it
+ * and change fields freely, with one rule: its wake_kswapd and
+ * wake_oom_reaper read ctx as the slot pz_host_create gives it, so a copy
+ * whose ctx is changed loses those hooks (pz_host_create drops them; with
+ * pz_init set them to NULL or your own). Context: any.
  */
 PZ_API const struct pz_platform *pz_host_platform(void);
 /* Pins the calling thread's idea of its CPU (cpu >= 0), or back to
@@ -1998,7 +1999,11 @@ PZ_API void pz_host_destroy(pz_t *pz);
  * wake_kswapd hook then reaches these threads and whose wait hook sleeps,
  * kswapd's nap being cut short by a wake-up of its node). Each thread runs
  * with its own task (PZ_TASK_MEMALLOC), does one round at start, then
- * sleeps until woken and runs pz_kswapd_run until kswapd sleeps. Start
+ * sleeps until woken and runs pz_kswapd_run until kswapd sleeps. Node 0's
+ * thread is also the OOM reaper (linux-6.1): the platform's
+ * wake_oom_reaper hook makes it run pz_oom_reaper_run, between rounds or
+ * during a nap; without started threads the OOM steps reap themselves
+ * after PZ_OOM_REAPER_PATIENCE steps (see pz_oom_reaper_run). Start
  * returns 0 (also when running), -PZ_EINVAL for another kind of instance,
  * -PZ_ENOMEM when memory or a thread cannot be had. Stop joins the threads
  * (pz_host_destroy stops them too) and returns 0 or -PZ_EINVAL; they may

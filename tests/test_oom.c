@@ -695,6 +695,139 @@ static void test_reap_misbehaves(void **state)
 	}
 }
 
+/* ---- a seeded run, replayed ---------------------------------------------- */
+
+#define SIM_PROCS 8
+#define SIM_PAGES 4096
+
+/* Processes holding pages; the OOM handler kills the largest one not on
+ * the skip list, freeing a part now and reporting the rest pending; the
+ * reap callback frees what is left (or, as the seed says, fails or frees
+ * nothing); dying processes also exit on their own now and then. */
+static struct {
+	pz_t *pz;
+	uint64_t rng, hash;
+	pz_page_t *pages[SIM_PROCS][SIM_PAGES];
+	unsigned n[SIM_PROCS];
+	bool dying[SIM_PROCS];
+} S;
+
+static unsigned sim_rand(unsigned bound)
+{
+	S.rng = S.rng * 6364136223846793005ull + 1442695040888963407ull;
+	return (unsigned)(S.rng >> 33) % bound;
+}
+
+static void sim_note(uint64_t v)
+{
+	S.hash = (S.hash ^ v) * 1099511628211ull;
+}
+
+/* Frees the last k pages of process i (all for k >= n). */
+static void sim_free(unsigned i, unsigned k)
+{
+	while (k-- && S.n[i])
+		assert_int_equal(pz_free_pages(S.pz, S.pages[i][--S.n[i]], 0), 0);
+}
+
+static bool sim_oom(void *ctx, pz_t *pz, const struct pz_oom_request *req)
+{
+	unsigned best = SIM_PROCS;
+
+	(void)ctx;
+	(void)pz;
+	for (unsigned i = 0; i < SIM_PROCS; i++) {
+		bool skip = S.dying[i];
+
+		for (unsigned k = 0; k < req->nr_skip; k++)
+			skip |= req->skip[k] == i + 1;
+		if (!skip && S.n[i] && (best == SIM_PROCS || S.n[i] > S.n[best]))
+			best = i;
+	}
+	sim_note(0x100 + best * 16 + req->nr_skip);
+	if (best == SIM_PROCS)
+		return false;
+	S.dying[best] = true;
+	sim_free(best, sim_rand(4) ? S.n[best] / 4 : S.n[best]);
+	if (S.n[best])
+		*req->pending = best + 1;
+	return true;
+}
+
+static long sim_reap(void *ctx, pz_t *pz, uintptr_t victim, struct pz_task *task)
+{
+	unsigned i = (unsigned)victim - 1, how = sim_rand(8);
+
+	(void)ctx;
+	(void)pz;
+	assert_true(i < SIM_PROCS && task == NULL);
+	sim_note(0x200 + i * 16 + how);
+	if (how == 0)
+		return -1; /* cannot reap now */
+	if (how == 1)
+		return 0; /* reaps nothing */
+	sim_free(i, S.n[i]);
+	return 1;
+}
+
+/* One run: returns the event hash with the OOM counters folded in. */
+static uint64_t sim_run(uint64_t seed, uint64_t *reaped)
+{
+	uint64_t st[PZ_OOM_NR_STATS];
+
+	memset(&S, 0, sizeof(S));
+	S.rng = seed;
+	S.hash = 1469598103934665603ull;
+	S.pz = tp_create(PZ_PROFILE_LINUX_6_1, 2);
+	assert_non_null(S.pz);
+	assert_int_equal(pz_set_oom_handler(S.pz, sim_oom, NULL), 0);
+	assert_int_equal(pz_set_oom_reaper(S.pz, sim_reap, NULL), 0);
+	for (unsigned step = 0; step < 6000; step++) {
+		unsigned i = sim_rand(SIM_PROCS);
+
+		if (S.dying[i] && sim_rand(16) == 0) { /* exits on its own */
+			sim_free(i, S.n[i]);
+			sim_note(0x300 + i * 16 + (pz_oom_victim_exited(S.pz, i + 1) == 0));
+			S.dying[i] = false;
+		} else if (!S.dying[i]) {
+			for (unsigned k = sim_rand(32); k-- && S.n[i] < SIM_PAGES;) {
+				pz_page_t *p = pz_alloc_pages(S.pz, PZ_GFP_KERNEL | NW, 0);
+
+				sim_note(p ? 1 : 2);
+				if (p)
+					S.pages[i][S.n[i]++] = p;
+			}
+		}
+	}
+	assert_int_equal(pz_oom_stats(S.pz, st, PZ_OOM_NR_STATS), 0);
+	for (unsigned k = 0; k < PZ_OOM_NR_STATS; k++)
+		sim_note(st[k]);
+	*reaped = st[PZ_OOM_REAPED] + st[PZ_OOM_REAP_FAILED];
+	for (unsigned i = 0; i < SIM_PROCS; i++)
+		sim_free(i, S.n[i]);
+	assert_int_equal(pz_validate(S.pz), 0);
+	tp_destroy(S.pz);
+	return S.hash;
+}
+
+/* The same seed gives the same run - every handler choice, reap, exit and
+ * allocation result and every OOM counter - because the reaper runs at
+ * defined OOM steps, not on a thread; the runs do reach the reaper. */
+static void test_reaper_replay(void **state)
+{
+	(void)state;
+	for (uint64_t seed = 1; seed <= 3; seed++) {
+		uint64_t r1, r2, h1 = sim_run(seed, &r1), h2 = sim_run(seed, &r2);
+
+		print_message("seed %llu: hash %016llx, %llu victims reaped\n",
+			      (unsigned long long)seed, (unsigned long long)h1,
+			      (unsigned long long)r1);
+		assert_int_equal(h1, h2);
+		assert_int_equal(r1, r2);
+		assert_true(r1 > 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -713,6 +846,7 @@ int main(void)
 		cmocka_unit_test(test_pending_victim),
 		cmocka_unit_test(test_victim_exits_first),
 		cmocka_unit_test(test_reap_misbehaves),
+		cmocka_unit_test(test_reaper_replay),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

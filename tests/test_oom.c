@@ -695,6 +695,68 @@ static void test_reap_misbehaves(void **state)
 	}
 }
 
+/* ---- the reaper on a host thread ---------------------------------------- */
+
+static pthread_t reaped_on;
+static long host_reap(void *ctx, pz_t *pz, uintptr_t victim, struct pz_task *task)
+{
+	(void)ctx;
+	(void)task;
+	reaped_on = pthread_self();
+	R.calls++;
+	R.last_id = victim;
+	tp_release(pz, 1024);
+	return 1024;
+}
+
+/* With the host platform and its threads started, the pending victim is
+ * reaped by node 0's kswapd thread after the wake_oom_reaper hook (unless
+ * the OOM steps lost patience first, which is then counted), and the
+ * request gets one of the reaped pages. */
+static void test_reaper_host_thread(void **state)
+{
+	struct tu_machine tm;
+	struct pz_config cfg;
+	struct pz_task task;
+	pz_t *pz = NULL;
+
+	(void)state;
+	memset(&H, 0, sizeof(H));
+	memset(&R, 0, sizeof(R));
+	tu_machine_simple(&tm, 4096, 8192, 2);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.machine = &tm.m;
+	cfg.profile = PZ_PROFILE_LINUX_6_1;
+	cfg.platform = pz_host_platform();
+	assert_int_equal(pz_host_create(&cfg, &pz), 0);
+	H.pz = pz;
+	tp_exhaust(pz);
+	assert_int_equal(pz_host_kswapd_start(pz), 0);
+	assert_int_equal(pz_set_oom_handler(pz, handler, NULL), 0);
+	assert_int_equal(pz_set_oom_reaper(pz, host_reap, NULL), 0);
+	H.claim = true;
+	H.pending_id = VICTIM;
+	pz_task_init(&task);
+	pz_set_current_task(&task);
+	pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_KERNEL | NW, 0);
+	pz_set_current_task(NULL);
+	assert_non_null(p);
+	assert_int_equal(H.calls, 1);
+	assert_int_equal(R.calls, 1);
+	assert_int_equal(R.last_id, VICTIM);
+	assert_int_equal(stat(pz, PZ_OOM_REAPED), 1);
+	print_message("reaped by %s after %llu waits for the victim\n",
+		      pthread_equal(reaped_on, pthread_self()) ? "the OOM step" : "the host thread",
+		      (unsigned long long)stat(pz, PZ_OOM_VICTIM_WAIT));
+	assert_int_equal(pthread_equal(reaped_on, pthread_self()) != 0,
+			 stat(pz, PZ_OOM_REAP_DIRECT) == 1);
+	assert_int_equal(pz_host_kswapd_stop(pz), 0);
+	assert_int_equal(pz_free_pages(pz, p, 0), 0);
+	tp_release(pz, 0);
+	assert_int_equal(pz_validate(pz), 0);
+	pz_host_destroy(pz);
+}
+
 /* ---- a seeded run, replayed ---------------------------------------------- */
 
 #define SIM_PROCS 8
@@ -847,6 +909,7 @@ int main(void)
 		cmocka_unit_test(test_victim_exits_first),
 		cmocka_unit_test(test_reap_misbehaves),
 		cmocka_unit_test(test_reaper_replay),
+		cmocka_unit_test(test_reaper_host_thread),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

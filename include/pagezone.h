@@ -429,7 +429,9 @@ enum pz_zone_reclaim_result {
 /* Why the core asks the platform to wait (struct pz_platform.wait). */
 enum pz_wait_reason {
 	PZ_WAIT_CONGESTION = 0, /* wait_iff_congested / congestion_wait before a retry */
-	PZ_WAIT_OOM,		/* the OOM lock was busy: schedule_timeout_uninterruptible(1) */
+	PZ_WAIT_OOM,		/* the OOM lock was busy: schedule_timeout_uninterruptible(1);
+				 * 6.1: a victim queued for the OOM reaper, and the
+				 * reaper's 100 ms between failed reap attempts */
 	PZ_WAIT_KSWAPD_NAP,	/* kswapd's short nap before it sleeps */
 	PZ_WAIT_NOFAIL,		/* a __GFP_NOFAIL request loops */
 };
@@ -569,8 +571,11 @@ struct pz_config {
 	unsigned debug;
 	/* Nonzero: kswapd is run inline by the caller that wakes it, after
 	 * its locks are dropped, until it sleeps; the wake_kswapd and wait
-	 * hooks are not called for it. A seeded single-threaded simulation
-	 * then repeats exactly (docs/DESIGN.md "Reclaim and kswapd"). */
+	 * hooks are not called for it. The OOM reaper (linux-6.1) runs at
+	 * the OOM steps too, not after wake_oom_reaper, without waits between
+	 * failed reap attempts. A seeded single-threaded simulation then
+	 * repeats exactly (docs/DESIGN.md "Reclaim and kswapd", "The OOM
+	 * reaper"). */
 	unsigned kswapd_deterministic;
 };
 

@@ -267,6 +267,7 @@ static void test_exiting_in_interrupt(void **state)
 {
 	(void)state;
 	for (unsigned i = 0; i < NPROF; i++) {
+		uint64_t ev[PZ_NR_VM_EVENTS];
 		struct pz_task task;
 		pz_t *pz = setup(profiles[i]);
 		bool reaper61 = profiles[i] == PZ_PROFILE_LINUX_6_1;
@@ -306,6 +307,8 @@ static void test_exiting_in_interrupt(void **state)
 		assert_true(task.flags & PZ_TASK_OOM_SKIP);
 		assert_int_equal(H.nr_skip, 1);
 		assert_int_equal(H.skip0, (uintptr_t)&task);
+		assert_int_equal(pz_vm_events(pz, ev, PZ_NR_VM_EVENTS), 0);
+		assert_int_equal(ev[PZ_VM_OOM_KILL], 0); /* choosing itself is no kill */
 		assert_true(tu_log_contains("oom_reaper: reaped victim"));
 		done(pz, NULL);
 	}
@@ -559,6 +562,7 @@ static void test_pending_victim(void **state)
 {
 	(void)state;
 	for (unsigned i = 0; i < NPROF; i++) {
+		uint64_t ev[PZ_NR_VM_EVENTS];
 		pz_t *pz = setup(profiles[i]);
 		bool reaper61 = profiles[i] == PZ_PROFILE_LINUX_6_1;
 
@@ -578,6 +582,8 @@ static void test_pending_victim(void **state)
 		assert_non_null(p);
 		assert_int_equal(H.calls, 1);
 		assert_int_equal(H.nr_skip, 0);
+		assert_int_equal(pz_vm_events(pz, ev, PZ_NR_VM_EVENTS), 0);
+		assert_int_equal(ev[PZ_VM_OOM_KILL], 1); /* the pending kill; no more */
 		assert_int_equal(stat(pz, PZ_OOM_REAP_QUEUED), 1);
 		assert_int_equal(stat(pz, PZ_OOM_VICTIM_WAIT), PZ_OOM_REAPER_GRACE - 1);
 		assert_int_equal(stat(pz, PZ_OOM_REAPED), 1);

@@ -1793,7 +1793,7 @@ static struct {
 	bool reg[P_SLOTS];
 	unsigned mode[P_SLOTS];
 	uint32_t mig_bits, oom_bits;
-	unsigned mig_seq, oom_seq;
+	unsigned mig_seq, oom_seq, reap_seq;
 	bool in_op;
 } P;
 
@@ -1942,6 +1942,10 @@ static bool p_oom(void *c, pz_t *pz, const struct pz_oom_request *req)
 	(void)c;
 	CHECK(pz == F.pz && req->order <= F.max_order && req->nr_calls >= 1,
 	      "op %u: OOM request order %u calls %u", F.op, req->order, req->nr_calls);
+	/* odd calls of the kills below report victim 1..4 pending (linux-6.1
+	 * queues it for the reaper; a skipped one named again is misuse) */
+	if (a <= 1 && (P.oom_seq & 1))
+		*req->pending = 1 + ((P.oom_seq >> 1) & 3);
 	if (a == 0)
 		return free_victims(4) > 0;
 	if (a == 1)
@@ -1950,6 +1954,23 @@ static bool p_oom(void *c, pz_t *pz, const struct pz_oom_request *req)
 		return false;
 	free_victims(1);
 	return false; /* frees one, says it found no victim */
+}
+
+/* The reap callback, its answers taken from the OOM bits turned around:
+ * frees two held blocks, fails, frees nothing, or claims 100 and frees
+ * nothing. */
+static long p_reap(void *c, pz_t *pz, uintptr_t victim, struct pz_task *task)
+{
+	uint32_t bits = P.oom_bits >> 16 | P.oom_bits << 16;
+	unsigned a = (bits >> (2 * (P.reap_seq++ % 16))) & 3;
+
+	(void)c;
+	CHECK(pz == F.pz && ((task == NULL && victim >= 1 && victim <= 4) ||
+			     (task == &F.task && victim == (uintptr_t)&F.task)),
+	      "op %u: reap victim %#lx task %p", F.op, (unsigned long)victim, (void *)task);
+	if (a == 0)
+		return (long)free_victims(2);
+	return a == 1 ? -1 : a == 2 ? 0 : 100;
 }
 
 /* Direct reclaim with any gfp, order and node (some bad). */
@@ -2023,7 +2044,17 @@ static void op_kswapd_oom(struct rd *r)
 	if (v & 0x10)
 		CHECK(pz_set_oom_handler(F.pz, (v & 0x20) ? NULL : p_oom, NULL) == 0,
 		      "op %u: set_oom_handler", F.op);
+	if (v & 0x40)
+		CHECK(pz_set_oom_reaper(F.pz, (v & 0x20) ? NULL : p_reap, NULL) == 0,
+		      "op %u: set_oom_reaper", F.op);
 	P.in_op = true;
+	if (v & 0x80) {
+		/* the embedder's reaper thread, and a victim exiting by itself */
+		rc = pz_oom_reaper_run(F.pz);
+		CHECK(rc >= 0 && rc <= 16, "op %u: oom_reaper_run = %d", F.op, rc);
+		rc = pz_oom_victim_exited(F.pz, 1 + (v & 3));
+		CHECK(rc == 0 || rc == -PZ_ENOENT, "op %u: oom_victim_exited = %d", F.op, rc);
+	}
 	if (v % 3 == 0) {
 		enum pz_zone_type t = (enum pz_zone_type)(u8(r) % PZ_NR_ZONE_TYPES);
 
@@ -2073,6 +2104,7 @@ static void pressure_teardown(void)
 			CHECK(pz_unregister_shrinker(F.pz, &P.sh[k]) == 0, "final unregister");
 	pz_set_migrate_handler(F.pz, NULL, NULL);
 	pz_set_oom_handler(F.pz, NULL, NULL);
+	pz_set_oom_reaper(F.pz, NULL, NULL);
 	pressure_reset();
 }
 

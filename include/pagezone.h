@@ -60,7 +60,10 @@ PZ_API int pz_version(void);
 #define PZ_EFAULT 14 /* page state does not allow the operation (double free, ...) */
 #define PZ_ENODEV 19 /* no such node or zone */
 #define PZ_ENOSPC 28 /* report buffer too small (the needed size is returned too) */
-#define PZ_EBUSY  16 /* a page the call needs is not free (pz_alloc_at_pfn, ...) */
+#define PZ_EBUSY                                                                                   \
+	16	    /* a page the call needs is not free (pz_alloc_at_pfn, ...), or
+		       * another thread runs what was asked (pz_oom_reaper_run) */
+#define PZ_ENOENT 2 /* no such object (an OOM victim the reaper does not know) */
 
 /* Returns a static English description of a PZ_E* value (positive or
  * negative). Context: any. */
@@ -426,7 +429,9 @@ enum pz_zone_reclaim_result {
 /* Why the core asks the platform to wait (struct pz_platform.wait). */
 enum pz_wait_reason {
 	PZ_WAIT_CONGESTION = 0, /* wait_iff_congested / congestion_wait before a retry */
-	PZ_WAIT_OOM,		/* the OOM lock was busy: schedule_timeout_uninterruptible(1) */
+	PZ_WAIT_OOM,		/* the OOM lock was busy: schedule_timeout_uninterruptible(1);
+				 * 6.1: a victim queued for the OOM reaper, and the
+				 * reaper's 100 ms between failed reap attempts */
 	PZ_WAIT_KSWAPD_NAP,	/* kswapd's short nap before it sleeps */
 	PZ_WAIT_NOFAIL,		/* a __GFP_NOFAIL request loops */
 };
@@ -467,6 +472,12 @@ struct pz_platform {
 	 * "Reclaim and kswapd").
 	 * Called with no allocator lock held; must not block. */
 	void (*wake_kswapd)(void *ctx, int nid);
+	/* linux-6.1: an OOM victim was queued for the OOM reaper (the kernel's
+	 * wake_oom_reaper): the embedder's reaper thread should call
+	 * pz_oom_reaper_run(pz) soon. NULL, or deterministic mode: the OOM
+	 * steps run the reaper themselves (docs/DESIGN.md "The OOM reaper").
+	 * Called with no allocator lock held; must not block. */
+	void (*wake_oom_reaper)(void *ctx);
 };
 
 /* ---------------------------------------------------------------------- */
@@ -560,8 +571,11 @@ struct pz_config {
 	unsigned debug;
 	/* Nonzero: kswapd is run inline by the caller that wakes it, after
 	 * its locks are dropped, until it sleeps; the wake_kswapd and wait
-	 * hooks are not called for it. A seeded single-threaded simulation
-	 * then repeats exactly (docs/DESIGN.md "Reclaim and kswapd"). */
+	 * hooks are not called for it. The OOM reaper (linux-6.1) runs at
+	 * the OOM steps too, not after wake_oom_reaper, without waits between
+	 * failed reap attempts. A seeded single-threaded simulation then
+	 * repeats exactly (docs/DESIGN.md "Reclaim and kswapd", "The OOM
+	 * reaper"). */
 	unsigned kswapd_deterministic;
 };
 
@@ -631,6 +645,10 @@ PZ_API unsigned pz_nr_cpus(const pz_t *pz);
  * set injects failures only into tasks carrying this flag (and never while
  * PZ_TASK_IN_INTERRUPT or PZ_TASK_IN_SOFTIRQ is set, as in_interrupt()). */
 #define PZ_TASK_MAKE_IT_FAIL 0x200u
+/* MMF_OOM_SKIP (linux-6.1): the OOM reaper is done with this exiting task,
+ * which therefore no longer chooses itself as the OOM victim. Set by the
+ * core, on the task's own thread, at its next OOM step after the reap. */
+#define PZ_TASK_OOM_SKIP 0x400u
 
 /*
  * A task context: what the kernel keeps in task_struct for the allocator.
@@ -1694,6 +1712,17 @@ struct pz_oom_request {
 	enum pz_oom_constraint constraint;
 	struct pz_task *task; /* the allocating task (the default task if none) */
 	unsigned nr_calls;    /* handler calls of this request, this one included */
+	/* linux-6.1: the victims the OOM reaper is done with (MMF_OOM_SKIP),
+	 * nr_skip ids, oldest first: the handler must not choose them again
+	 * (oom_evaluate_task skips them). NULL and 0 in linux-4.1/4.4. */
+	const uintptr_t *skip;
+	unsigned nr_skip;
+	/* Out, optional: a handler that killed a victim which has not exited
+	 * yet (it still holds pages it will free when it exits) stores the
+	 * victim's id here (non-zero, the embedder's own name for it) and
+	 * returns true. The core sets *pending to 0 before every call, so a
+	 * handler that never writes it keeps the meaning above. */
+	uintptr_t *pending;
 };
 
 /*
@@ -1706,7 +1735,16 @@ struct pz_oom_request {
  *   - true: progress; the request retries. A true with no page freed
  *     during the call and no victim marked is counted as unbacked; after
  *     PZ_OOM_MAX_UNBACKED (16) of those in a row one request treats the
- *     handler as having done nothing.
+ *     handler as having done nothing. In linux-6.1 this bound only guards
+ *     against a handler that lies (names no pending victim either): a
+ *     pending victim is ended by the OOM reaper instead.
+ *   - true with *req->pending set (killed, not exited): linux-6.1 queues
+ *     the victim for the OOM reaper (pz_set_oom_reaper), and until the
+ *     reaper is done with it later OOM steps wait for it without calling
+ *     the handler (the kernel's "a victim exists" abort); afterwards its
+ *     id is in req->skip. A pending id the reaper already skipped is a
+ *     kill that freed nothing (unbacked). linux-4.1 and 4.4 have no
+ *     reaper: there a pending kill is a plain true.
  *   - false, or no handler: no progress; the request fails (the kernel
  *     panics here), except __GFP_NOFAIL, which waits and loops.
  * It runs holding the OOM lock (other requests reaching the OOM step wait
@@ -1726,16 +1764,75 @@ typedef bool (*pz_oom_fn)(void *ctx, pz_t *pz, const struct pz_oom_request *req)
  * a step already running keeps the handler it read. */
 PZ_API int pz_set_oom_handler(pz_t *pz, pz_oom_fn fn, void *ctx);
 
-/* Counters of the OOM step (PZ_VM_OOM_KILL counts the kills too). */
+/*
+ * The OOM reaper (linux-6.1; the kernel's oom_reaper thread, 4.6+): frees
+ * the pages a killed victim can lose without its help, so that a victim
+ * which does not exit cannot hold every later OOM step up. A victim is
+ * queued when the handler reports it pending, or when an exiting task
+ * chooses itself (task_will_free_mem(current); id = the task's address).
+ * The reaper takes the oldest queued victim, calls the reap callback
+ * (optional), then marks the victim skipped (MMF_OOM_SKIP): it appears in
+ * later requests' skip lists, and an exiting task gets PZ_TASK_OOM_SKIP.
+ *
+ * The reap callback frees the victim's reapable pages through the ordinary
+ * free calls and returns how many it freed (the core counts what really
+ * came back), or a negative value when it cannot reap now (the kernel's
+ * mmap_lock trylock failure): it is then called again, up to 10 attempts
+ * with the wait hook's PZ_WAIT_OOM (100 ms) between them outside
+ * deterministic mode, after which the reaper gives up ("oom_reaper: unable
+ * to reap"), counts a failure and skips the victim anyway, as the kernel
+ * does. A double free inside it fails as pz_free_pages does (-PZ_EFAULT,
+ * counted in pz_errors) and costs nothing else. It runs with no allocator
+ * lock and not under the OOM lock, with the calling thread's task (if it
+ * has one) PF_MEMALLOC; it may free, allocate (reserves, no recursion into reclaim or OOM) and
+ * call every Context-any function; a nested pz_oom_reaper_run gets
+ * -PZ_EBUSY. Without a callback a victim is only marked skipped.
+ *
+ * Who runs the reaper: pz_oom_reaper_run, called by the embedder's reaper
+ * thread after the platform's wake_oom_reaper hook (the host runs it on
+ * node 0's kswapd thread); in deterministic mode, or without that hook, the
+ * second OOM step (of any request) after the queueing runs it before taking
+ * the OOM lock: the step in between is the victim's grace to exit on its
+ * own (the kernel waits 2 s, OOM_REAPER_DELAY). A step
+ * that finds victims still queued PZ_OOM_REAPER_PATIENCE (10) times in a
+ * row runs it too, so a hook that never delivers cannot livelock a
+ * request. linux-4.1 and 4.4 never queue: their callbacks are never called.
+ *
+ * pz_set_oom_reaper returns 0 or -PZ_EINVAL (bad instance); a reap already
+ * running keeps the callback it read. pz_oom_reaper_run reaps every victim
+ * queued (at most PZ_OOM_MAX_VICTIMS, 16, per call) and returns how many
+ * it finished (0: none queued), -PZ_EBUSY when another call is reaping, or
+ * -PZ_EINVAL. pz_oom_victim_exited tells the core that victim id exited
+ * (exit_oom_victim; its pages are back): a queued victim is dropped
+ * without a reap, a skipped one is forgotten; returns 0, -PZ_ENOENT (not
+ * known, e.g. never queued or already evicted), -PZ_EINVAL (bad instance
+ * or id 0). Context: any thread, no allocator lock held; pz_oom_reaper_run
+ * calls the reap callback, the log sink and the wait hook, and may block
+ * as the callback does.
+ */
+typedef long (*pz_oom_reap_fn)(void *ctx, pz_t *pz, uintptr_t victim, struct pz_task *task);
+PZ_API int pz_set_oom_reaper(pz_t *pz, pz_oom_reap_fn fn, void *ctx);
+PZ_API int pz_oom_reaper_run(pz_t *pz);
+PZ_API int pz_oom_victim_exited(pz_t *pz, uintptr_t victim);
+
+/* Counters of the OOM step and the reaper (PZ_VM_OOM_KILL counts the
+ * kills too). */
 enum pz_oom_stat {
-	PZ_OOM_STEPS = 0,   /* __alloc_pages_may_oom calls */
-	PZ_OOM_LOCK_BUSY,   /* ... that found the OOM lock taken and waited */
-	PZ_OOM_LAST_CHANCE, /* ... served by the HIGH-watermark attempt */
-	PZ_OOM_EXCLUDED,    /* ... stopped by an exclusion (order, zone, THISNODE, ...) */
-	PZ_OOM_FAKE,	    /* ... that reported progress for !__GFP_FS (no handler) */
-	PZ_OOM_CALLS,	    /* handler calls */
-	PZ_OOM_NO_VICTIM,   /* ... that returned false (or no handler) */
-	PZ_OOM_UNBACKED,    /* ... that returned true but freed nothing, marked no victim */
+	PZ_OOM_STEPS = 0,     /* __alloc_pages_may_oom calls */
+	PZ_OOM_LOCK_BUSY,     /* ... that found the OOM lock taken and waited */
+	PZ_OOM_LAST_CHANCE,   /* ... served by the HIGH-watermark attempt */
+	PZ_OOM_EXCLUDED,      /* ... stopped by an exclusion (order, zone, THISNODE, ...) */
+	PZ_OOM_FAKE,	      /* ... that reported progress for !__GFP_FS (no handler) */
+	PZ_OOM_CALLS,	      /* handler calls */
+	PZ_OOM_NO_VICTIM,     /* ... that returned false (or no handler) */
+	PZ_OOM_UNBACKED,      /* ... that returned true but freed nothing, marked no victim */
+	PZ_OOM_REAP_QUEUED,   /* victims queued for the reaper (linux-6.1) */
+	PZ_OOM_VICTIM_WAIT,   /* OOM steps that waited for a queued victim, no handler call */
+	PZ_OOM_REAPED,	      /* victims the reaper finished (its callback returned >= 0) */
+	PZ_OOM_REAP_FAILED,   /* victims it gave up on after 10 failed attempts */
+	PZ_OOM_REAP_PAGES,    /* pages that came back during reap callbacks */
+	PZ_OOM_REAP_DIRECT,   /* reaper runs by an OOM step that lost patience with the hook */
+	PZ_OOM_REAP_OVERFLOW, /* victims not queued: the table was full of queued ones */
 	PZ_OOM_NR_STATS,
 };
 
@@ -1751,11 +1848,12 @@ PZ_API int pz_oom_stats(const pz_t *pz, uint64_t *out, size_t n);
  * A platform for POSIX threads: cpu = sched_getcpu() (or a per-thread
  * number given by pz_host_set_cpu), relax = sched_yield after spinning, log
  * to stderr with a "pagezone: " prefix, no trace sink, wait = nanosleep,
- * wake_kswapd = wake the instance's kswapd thread. The returned struct is
- * static; copy it and change fields freely, with one rule: its wake_kswapd
- * reads ctx as the slot pz_host_create gives it, so a copy whose ctx is
- * changed loses that hook (pz_host_create drops it; with pz_init set it to
- * NULL or your own). Context: any.
+ * wake_kswapd = wake the instance's kswapd thread, wake_oom_reaper = wake
+ * node 0's kswapd thread to reap. The returned struct is static; copy it
+ * and change fields freely, with one rule: its wake_kswapd and
+ * wake_oom_reaper read ctx as the slot pz_host_create gives it, so a copy
+ * whose ctx is changed loses those hooks (pz_host_create drops them; with
+ * pz_init set them to NULL or your own). Context: any.
  */
 PZ_API const struct pz_platform *pz_host_platform(void);
 /* Pins the calling thread's idea of its CPU (cpu >= 0), or back to
@@ -1906,7 +2004,11 @@ PZ_API void pz_host_destroy(pz_t *pz);
  * wake_kswapd hook then reaches these threads and whose wait hook sleeps,
  * kswapd's nap being cut short by a wake-up of its node). Each thread runs
  * with its own task (PZ_TASK_MEMALLOC), does one round at start, then
- * sleeps until woken and runs pz_kswapd_run until kswapd sleeps. Start
+ * sleeps until woken and runs pz_kswapd_run until kswapd sleeps. Node 0's
+ * thread is also the OOM reaper (linux-6.1): the platform's
+ * wake_oom_reaper hook makes it run pz_oom_reaper_run, between rounds or
+ * during a nap; without started threads the OOM steps reap themselves
+ * after PZ_OOM_REAPER_PATIENCE steps (see pz_oom_reaper_run). Start
  * returns 0 (also when running), -PZ_EINVAL for another kind of instance,
  * -PZ_ENOMEM when memory or a thread cannot be had. Stop joins the threads
  * (pz_host_destroy stops them too) and returns 0 or -PZ_EINVAL; they may

@@ -29,7 +29,9 @@ const char *pz_strerror(int err)
 	case PZ_ENOSPC:
 		return "buffer too small";
 	case PZ_EBUSY:
-		return "a page the call needs is not free";
+		return "a page the call needs is not free, or the work is already running";
+	case PZ_ENOENT:
+		return "no such object";
 	default:
 		return "unknown error";
 	}

@@ -262,6 +262,23 @@ struct pz_page *pz_alloc_pages_may_oom(struct pz *pz, pz_gfp_t gfp, unsigned ord
 /* 6.1's __alloc_pages_cpuset_fallback: with the cpuset, then without. */
 struct pz_page *pz_alloc_cpuset_fallback(struct pz *pz, pz_gfp_t gfp, unsigned order,
 					 unsigned alloc_flags, struct pz_alloc_ctx *ac);
+/* Every page freed in pz so far (PGFREE of all zones): what a kill or a
+ * reap gave back is the difference around the call. */
+uint64_t pz_pages_freed(const struct pz *pz);
+
+/* ---- reaper.c: the OOM reaper (linux-6.1) ------------------------------- */
+/* The profile has the kernel's OOM reaper (4.6+). */
+bool pz_has_oom_reaper(const struct pz *pz);
+/* Queues victim id (task: an exiting task that chose itself) unless known:
+ * returns its state afterwards, PZ_VICTIM_FREE when the table is full. */
+enum pz_victim_state pz_oom_victim_queue(struct pz *pz, uintptr_t id, struct pz_task *task);
+/* Some victim is queued or being reaped (lock-free). */
+bool pz_oom_victims_queued(const struct pz *pz);
+/* The skipped victims' ids, oldest first, into out[PZ_OOM_MAX_VICTIMS]. */
+unsigned pz_oom_skip_list(struct pz *pz, uintptr_t *out);
+/* The OOM step's reaper points: before its lock, and after (wake, wait). */
+void pz_oom_reaper_point(struct pz *pz);
+void pz_oom_reaper_after_step(struct pz *pz, const struct pz_oom_ctl *ctl);
 
 /* ---- unreserve.c ------------------------------------------------------- */
 /* unreserve_highatomic_pageblock (modern): gives one HIGHATOMIC pageblock

@@ -22,6 +22,10 @@
  * so that a handler claiming kills that free nothing cannot keep one
  * request looping for ever. No allocator lock is held here; the OOM lock
  * is not one (nobody spins on it) and is held across the handler call.
+ *
+ * In 6.1 a victim killed but not yet exited goes to the OOM reaper
+ * (reaper.c), which ends the waits on it; 4.1 and 4.4 have no reaper and
+ * bound such kills per request instead (exiting_self_bounded, kill_worth).
  */
 #include "internal.h"
 
@@ -130,8 +134,7 @@ static enum oom_verdict exclusions_61(const struct pz_alloc_ctx *ac, pz_gfp_t gf
 
 /* ---- out_of_memory --------------------------------------------------------- */
 
-/* Every page freed in pz so far (PGFREE of all zones): what a kill gave back. */
-static uint64_t pages_freed(const struct pz *pz)
+uint64_t pz_pages_freed(const struct pz *pz)
 {
 	uint64_t n = 0;
 
@@ -162,20 +165,54 @@ static enum pz_oom_constraint constraint(struct pz *pz, const struct pz_alloc_ct
 	return PZ_OOM_CONSTRAINT_NONE;
 }
 
+/*
+ * What a claimed kill was worth. 6.1 queues a pending victim for the
+ * reaper, which ends it; otherwise (4.x, no reaper; a full victim table;
+ * a victim the reaper already skipped) a kill that freed nothing and
+ * marked no victim is unbacked, and PZ_OOM_MAX_UNBACKED of those in a row
+ * count as nothing - in 6.1 only a lying handler gets there.
+ */
+static bool kill_worth(struct pz *pz, struct pz_oom_ctl *ctl, bool backed, uintptr_t pending)
+{
+	if (pending && pz_has_oom_reaper(pz)) {
+		enum pz_victim_state st = pz_oom_victim_queue(pz, pending, (struct pz_task *)0);
+
+		if (st == PZ_VICTIM_QUEUED || st == PZ_VICTIM_REAPING) {
+			ctl->queued = true;
+			ctl->unbacked = 0;
+			return true;
+		}
+		if (st == PZ_VICTIM_FREE)
+			oom_count(pz, PZ_OOM_REAP_OVERFLOW);
+	}
+	if (backed) {
+		ctl->unbacked = 0;
+		return true;
+	}
+	oom_count(pz, PZ_OOM_UNBACKED);
+	return ++ctl->unbacked <= PZ_OOM_MAX_UNBACKED;
+}
+
 /* The handler call with the kernel's report around it; true for a kill. */
 static bool call_handler(struct pz *pz, pz_gfp_t gfp, unsigned order, struct pz_alloc_ctx *ac,
 			 struct pz_oom_ctl *ctl)
 {
 	struct pz_task *task = (struct pz_task *)(uintptr_t)ac->task;
-	struct pz_oom_request req = {gfp, order, ac->preferred->nid, 0, 0, task, ++ctl->nr_calls};
+	uintptr_t skip[PZ_OOM_MAX_VICTIMS], pending = 0;
+	struct pz_oom_request req = {
+		gfp, order, ac->preferred->nid, 0, 0, task, ++ctl->nr_calls, skip, 0, &pending};
 	unsigned was_victim = task->flags & PZ_TASK_OOM_VICTIM, saved;
-	uint64_t before = pages_freed(pz), freed;
+	uint64_t before = pz_pages_freed(pz), freed;
 	char name[160];
 	pz_oom_fn fn;
 	void *ctx;
 	bool kill;
 
 	req.constraint = constraint(pz, ac, &req.nodemask);
+	if (pz_has_oom_reaper(pz))
+		req.nr_skip = pz_oom_skip_list(pz, skip);
+	else
+		req.skip = (const uintptr_t *)0;
 	pz_lock(pz, &pz->oom_scan_lock);
 	fn = pz->oom_fn;
 	ctx = pz->oom_ctx;
@@ -188,7 +225,7 @@ static bool call_handler(struct pz *pz, pz_gfp_t gfp, unsigned order, struct pz_
 	saved = pz_memalloc_save(pz, task);
 	kill = fn && fn(ctx, pz, &req);
 	pz_memalloc_restore(pz, task, saved);
-	freed = pages_freed(pz) - before;
+	freed = pz_pages_freed(pz) - before;
 	if (!kill) {
 		oom_count(pz, PZ_OOM_NO_VICTIM);
 		pz_log(pz, PZ_LOG_ERR, "Out of memory and no killable processes...");
@@ -197,27 +234,22 @@ static bool call_handler(struct pz *pz, pz_gfp_t gfp, unsigned order, struct pz_
 	pz_count_vm_event(pz, PZ_VM_OOM_KILL, 1);
 	pz_log(pz, PZ_LOG_ERR, "Out of memory: the OOM handler killed a victim (%llu pages freed)",
 	       (unsigned long long)freed);
-	if (freed || (!was_victim && (task->flags & PZ_TASK_OOM_VICTIM))) {
-		ctl->unbacked = 0;
-		return true;
-	}
-	oom_count(pz, PZ_OOM_UNBACKED);
-	return ++ctl->unbacked <= PZ_OOM_MAX_UNBACKED;
+	return kill_worth(pz, ctl, freed || (!was_victim && (task->flags & PZ_TASK_OOM_VICTIM)),
+			  pending);
 }
 
 /*
- * task_will_free_mem(current): an exiting task becomes the victim itself
- * (it will free its memory soon). Choosing itself again while already a
- * victim frees nothing, so it counts as an unbacked kill: the kernel's OOM
- * reaper sets MMF_OOM_SKIP on the victim's mm within seconds, after which
- * the task is no longer chosen. Without that bound a victim whose requests
- * cannot use ALLOC_OOM (in_interrupt(), where 6.1's "avoid looping
- * endlessly" exit never fires) would retry forever.
+ * task_will_free_mem(current) in 4.1 and 4.4, which have no OOM reaper: an
+ * exiting task becomes the victim itself (it will free its memory soon).
+ * Choosing itself again while already a victim frees nothing, so it counts
+ * as an unbacked kill, and after PZ_OOM_MAX_UNBACKED of those the request
+ * stops choosing it. That bound stands in for the reaper these kernels do
+ * not have: without it a victim whose requests cannot use the reserves
+ * (in interrupt context) would retry forever - the kernel would, too, or
+ * hang in its OOM scan's abort on TIF_MEMDIE.
  */
-static bool exiting_self(struct pz *pz, struct pz_task *task, struct pz_oom_ctl *ctl)
+static bool exiting_self_bounded(struct pz *pz, struct pz_task *task, struct pz_oom_ctl *ctl)
 {
-	if (!(task->flags & PZ_TASK_EXITING) || task == &pz->default_task)
-		return false;
 	if (!(task->flags & PZ_TASK_OOM_VICTIM)) {
 		task->flags |= PZ_TASK_OOM_VICTIM;
 		ctl->unbacked = 0;
@@ -231,11 +263,44 @@ static bool exiting_self(struct pz *pz, struct pz_task *task, struct pz_oom_ctl 
 }
 
 /*
+ * task_will_free_mem(current), mark_oom_victim and queue_oom_reaper (4.6+):
+ * the exiting task becomes the victim and is queued for the reaper (again
+ * and again while queued, as MMF_OOM_REAP_QUEUED makes the kernel's
+ * queueing a no-op). Once the reaper is done with it (MMF_OOM_SKIP) it is
+ * no longer chosen. A full victim table falls back to the bound.
+ */
+static bool exiting_self(struct pz *pz, struct pz_task *task, struct pz_oom_ctl *ctl)
+{
+	enum pz_victim_state st;
+
+	if (!(task->flags & PZ_TASK_EXITING) || task == &pz->default_task)
+		return false;
+	if (!pz_has_oom_reaper(pz))
+		return exiting_self_bounded(pz, task, ctl);
+	if (task->flags & PZ_TASK_OOM_SKIP)
+		return false;
+	st = pz_oom_victim_queue(pz, (uintptr_t)task, task);
+	if (st == PZ_VICTIM_SKIP) {
+		task->flags |= PZ_TASK_OOM_SKIP;
+		return false;
+	}
+	if (st == PZ_VICTIM_FREE) {
+		oom_count(pz, PZ_OOM_REAP_OVERFLOW);
+		return exiting_self_bounded(pz, task, ctl);
+	}
+	task->flags |= PZ_TASK_OOM_VICTIM;
+	ctl->queued = true;
+	ctl->unbacked = 0;
+	return true;
+}
+
+/*
  * out_of_memory: an exiting task first (exiting_self); since 4.9
  * !__GFP_FS is progress without a kill here (before,
- * __alloc_pages_may_oom's exclusions said so); otherwise the handler
- * decides. Until 4.19 a killed task gets a tick to exit (under the OOM
- * lock).
+ * __alloc_pages_may_oom's exclusions said so); with a victim queued for
+ * the reaper, progress without a kill (select_bad_process aborts on a
+ * victim not yet skipped: wait for it); otherwise the handler decides.
+ * Until 4.19 a killed task gets a tick to exit (under the OOM lock).
  */
 static bool out_of_memory(struct pz *pz, pz_gfp_t gfp, unsigned order, struct pz_alloc_ctx *ac,
 			  struct pz_oom_ctl *ctl)
@@ -247,6 +312,11 @@ static bool out_of_memory(struct pz *pz, pz_gfp_t gfp, unsigned order, struct pz
 		return true;
 	if (pz_kver(pz) >= PZ_KV(4, 9) && !(gfp & PZ__GFP_FS)) {
 		oom_count(pz, PZ_OOM_FAKE);
+		return true;
+	}
+	if (pz_has_oom_reaper(pz) && pz_oom_victims_queued(pz)) {
+		oom_count(pz, PZ_OOM_VICTIM_WAIT);
+		ctl->waited = true;
 		return true;
 	}
 	kill = call_handler(pz, gfp, order, ac, ctl);
@@ -321,6 +391,9 @@ struct pz_page *pz_alloc_pages_may_oom(struct pz *pz, pz_gfp_t gfp, unsigned ord
 
 	*did_some_progress = 0;
 	oom_count(pz, PZ_OOM_STEPS);
+	ctl->queued = ctl->waited = false;
+	if (pz_has_oom_reaper(pz))
+		pz_oom_reaper_point(pz);
 	if (!oom_trylock(pz, &locked)) {
 		/* somebody else is killing for us */
 		oom_count(pz, PZ_OOM_LOCK_BUSY);
@@ -330,5 +403,6 @@ struct pz_page *pz_alloc_pages_may_oom(struct pz *pz, pz_gfp_t gfp, unsigned ord
 	}
 	p = may_oom_locked(pz, gfp, order, ac, ctl, did_some_progress);
 	oom_unlock(pz, &locked);
+	pz_oom_reaper_after_step(pz, ctl);
 	return p;
 }

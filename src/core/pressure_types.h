@@ -126,10 +126,50 @@ struct pz_slow_probe {
 struct pz_oom_ctl {
 	unsigned nr_calls; /* OOM steps that reached the handler */
 	unsigned unbacked; /* consecutive claimed kills with nothing freed */
+	bool queued;	   /* this step queued a victim for the reaper */
+	bool waited;	   /* this step waited on a queued victim */
 };
 /* How many claimed kills in a row that free nothing and mark no victim one
  * request believes before it treats the handler as having done nothing. */
 #define PZ_OOM_MAX_UNBACKED 16
+/* ---- the OOM reaper (reaper.c; linux-6.1, the kernel's since 4.6) ---- */
+/* Victims the reaper keeps track of: queued, being reaped, or skipped
+ * (MMF_OOM_SKIP); a full table evicts the oldest skipped one. */
+#define PZ_OOM_MAX_VICTIMS 16
+/* oom_reap_task's MAX_OOM_REAP_RETRIES, and its HZ/10 between attempts. */
+#define PZ_OOM_REAP_RETRIES  10
+#define PZ_OOM_REAP_RETRY_US 100000u
+/* OOM steps that may find victims queued (the reaper woken through the
+ * hook and not done yet) before a step reaps them itself: a guard against
+ * a hook that never runs the reaper, which would bring the livelock back. */
+#define PZ_OOM_REAPER_PATIENCE 10
+/* Inline (deterministic mode, or no wake_oom_reaper hook): the OOM step
+ * that finds victims queued for the second time reaps them; the one before
+ * is the victim's grace (the kernel's OOM_REAPER_DELAY, 2 s, 5.18). */
+#define PZ_OOM_REAPER_GRACE 2
+enum pz_victim_state {
+	PZ_VICTIM_FREE = 0, /* an empty slot */
+	PZ_VICTIM_QUEUED,   /* killed, not exited, waiting for the reaper */
+	PZ_VICTIM_REAPING,  /* the reaper's callback runs for it */
+	PZ_VICTIM_SKIP,	    /* reaped (or given up): later OOM steps skip it */
+};
+struct pz_victim {
+	uintptr_t id;	      /* the embedder's name; an exiting task's address */
+	struct pz_task *task; /* the exiting task that chose itself, else NULL */
+	uint64_t seq;	      /* queue order: the reaper takes the oldest first */
+	uint8_t state;	      /* enum pz_victim_state */
+	bool exited;	      /* pz_oom_victim_exited while REAPING */
+};
+struct pz_reaper {
+	pz_lock_t lock; /* [V] a leaf; never held across a callback */
+	pz_oom_reap_fn fn;
+	void *ctx;
+	struct pz_victim v[PZ_OOM_MAX_VICTIMS]; /* [V] */
+	uint64_t seq;				/* [V] */
+	atomic_uint nr_queued;			/* [V] written, [A] read: QUEUED + REAPING slots */
+	atomic_uint running;			/* [A] one pz_oom_reaper_run at a time */
+	atomic_uint stalled; /* [A] steps that found victims queued, since the last reap */
+};
 /* About one jiffy: the kernel's schedule_timeout(1) and the short waits of
  * the slow path (docs/DESIGN.md "Slow path"). */
 #define PZ_WAIT_TICK_US 1000u

@@ -17,10 +17,11 @@
  *   [K]  kswapd run token      one node's kswapd loop variables (pz_kswapd_run)
  *   [M]  compaction.lock       the migrate handler pair (a leaf, nothing called under it)
  *   [Q]  pz->oom_scan_lock     the OOM handler pair, ZONE_OOM_LOCKED bits (a leaf)
+ *   [V]  pz->reaper.lock       the OOM reaper's victims and callback pair (a leaf)
  * Lock order: tune_lock first (a zone lock may be taken under it); a pcp
  * lock may be held while taking its zone's lock, never the reverse; at most
  * one zone lock at a time; fault->lock, shrinker_lock, reclaim_lock,
- * compaction.lock and oom_scan_lock are leaves taken with no other lock
+ * compaction.lock, oom_scan_lock and reaper.lock are leaves taken with no other lock
  * held; user callbacks run with no lock. A function that needs a lock ends
  * in _locked and asserts it in debug builds (pz_assert_*_locked, sync.h).
  */
@@ -369,7 +370,9 @@ struct pz {
 	 * sends the caller to the wait hook), held across the handler call */
 	atomic_uint oom_lock;
 	atomic_uint_least64_t oom_stats[PZ_OOM_NR_STATS]; /* [A] enum pz_oom_stat */
-	struct pz_slow_probe slow_probe;		  /* [C] white-box tests only */
+	/* [V] reaper.lock: the OOM reaper's victims and its callback pair */
+	struct pz_reaper reaper;
+	struct pz_slow_probe slow_probe; /* [C] white-box tests only */
 };
 
 #define PB_MT_MASK 0x7u

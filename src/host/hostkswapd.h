@@ -15,6 +15,8 @@ struct host_kswapd;
 struct host_kswapd **pz_host_kswapd_slot(pz_t *pz);
 /* The wake_kswapd hook: wakes node nid's thread, if threads run. */
 void pz_host_kswapd_wake(struct host_kswapd **slot, int nid);
+/* The wake_oom_reaper hook: node 0's thread runs the OOM reaper. */
+void pz_host_reaper_wake(struct host_kswapd **slot);
 /* kswapd's nap when the caller is a host kswapd thread: waits up to usecs
  * or until the node is woken. False: not a kswapd thread. */
 bool pz_host_kswapd_nap(unsigned usecs);

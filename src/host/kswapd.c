@@ -10,6 +10,12 @@
  * wake-up during the nap cuts it short as it does in the kernel. The
  * threads run with their own task carrying PZ_TASK_MEMALLOC (kswapd's
  * PF_MEMALLOC). Stopping sets `stop`, wakes every thread and joins them.
+ *
+ * Node 0's thread is the instance's OOM reaper too (linux-6.1): the
+ * wake_oom_reaper hook sets its `reap` and signals it, and it runs
+ * pz_oom_reaper_run - between kswapd rounds, or inside a nap, which then
+ * goes on - so a victim is reaped with the same task and without a thread
+ * of its own (the kernel has a separate oom_reaper thread).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -29,6 +35,7 @@ struct host_node {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	bool pending; /* [mu] woken since the thread last looked */
+	bool reap;    /* [mu] node 0: the OOM reaper was woken */
 	bool stop;    /* [mu] */
 	bool started;
 	int nid;
@@ -57,6 +64,31 @@ void pz_host_kswapd_wake(struct host_kswapd **slot, int nid)
 	pthread_mutex_unlock(&n->mu);
 }
 
+void pz_host_reaper_wake(struct host_kswapd **slot)
+{
+	struct host_kswapd *ks = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+	struct host_node *n;
+
+	if (!ks || !ks->nr)
+		return;
+	n = &ks->node[0];
+	pthread_mutex_lock(&n->mu);
+	n->reap = true;
+	pthread_cond_signal(&n->cv);
+	pthread_mutex_unlock(&n->mu);
+}
+
+/* With n->mu held: run the OOM reaper if it was woken (drops mu meanwhile). */
+static void reap_locked(struct host_node *n)
+{
+	if (!n->reap)
+		return;
+	n->reap = false;
+	pthread_mutex_unlock(&n->mu);
+	pz_oom_reaper_run(n->pz);
+	pthread_mutex_lock(&n->mu);
+}
+
 bool pz_host_kswapd_nap(unsigned usecs)
 {
 	struct host_node *n = host_self;
@@ -72,9 +104,12 @@ bool pz_host_kswapd_nap(unsigned usecs)
 		ts.tv_nsec -= 1000000000;
 	}
 	pthread_mutex_lock(&n->mu);
-	while (!n->pending && !n->stop)
+	while (!n->pending && !n->stop) {
+		reap_locked(n);
 		if (pthread_cond_timedwait(&n->cv, &n->mu, &ts) == ETIMEDOUT)
 			break;
+	}
+	reap_locked(n);
 	pthread_mutex_unlock(&n->mu);
 	return true;
 }
@@ -97,10 +132,13 @@ static void *kswapd_thread(void *arg)
 	pz_set_current_task(&n->task);
 	pthread_mutex_lock(&n->mu);
 	for (;;) {
-		while (!n->pending && !n->stop)
+		while (!n->pending && !n->reap && !n->stop)
 			pthread_cond_wait(&n->cv, &n->mu);
 		if (n->stop)
 			break;
+		reap_locked(n);
+		if (!n->pending)
+			continue;
 		n->pending = false;
 		pthread_mutex_unlock(&n->mu);
 		while (pz_kswapd_run(n->pz, n->nid) == PZ_KSWAPD_AGAIN && !stopping(n))

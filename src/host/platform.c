@@ -122,6 +122,13 @@ static void host_wake_kswapd(void *ctx, int nid)
 		pz_host_kswapd_wake((struct host_kswapd **)ctx, nid);
 }
 
+/* The same slot: node 0's kswapd thread is the OOM reaper. */
+static void host_wake_oom_reaper(void *ctx)
+{
+	if (ctx)
+		pz_host_reaper_wake((struct host_kswapd **)ctx);
+}
+
 static const struct pz_platform host_platform = {
 	.ctx = NULL,
 	.cpu = host_cpu,
@@ -131,6 +138,7 @@ static const struct pz_platform host_platform = {
 	.zone_reclaim = NULL,
 	.wait = host_wait,
 	.wake_kswapd = host_wake_kswapd,
+	.wake_oom_reaper = host_wake_oom_reaper,
 };
 
 const struct pz_platform *pz_host_platform(void)
@@ -243,11 +251,15 @@ int pz_host_create(const struct pz_config *cfg, pz_t **out)
 		plat.ctx = &hdr->kswapd;
 		c.platform = &plat;
 		hdr->host_platform = true;
-	} else if (cfg->platform && cfg->platform->wake_kswapd == host_wake_kswapd) {
+	} else if (cfg->platform && (cfg->platform->wake_kswapd == host_wake_kswapd ||
+				     cfg->platform->wake_oom_reaper == host_wake_oom_reaper)) {
 		/* a copy of the host platform with the caller's own ctx: the wake
-		 * hook would read that ctx as its kswapd slot, so it is dropped */
+		 * hooks would read that ctx as their kswapd slot, so they are dropped */
 		plat = *cfg->platform;
-		plat.wake_kswapd = NULL;
+		if (plat.wake_kswapd == host_wake_kswapd)
+			plat.wake_kswapd = NULL;
+		if (plat.wake_oom_reaper == host_wake_oom_reaper)
+			plat.wake_oom_reaper = NULL;
 		c.platform = &plat;
 	}
 	err = pz_init(&c, (char *)map + HOST_HDR_SIZE, size, &pz);

@@ -300,9 +300,9 @@ static void pagetype_free_zone(struct pz *pz, struct pz_out *o, const struct pz_
 		for (unsigned ord = 0; ord < pz->max_order; ord++) {
 			unsigned long long n = zi->nr_free_mt[ord][mt];
 
-			/* 5.5 stops counting a free list at 100000 under the
+			/* 5.x stops counting a free list at 100000 under the
 			 * zone lock and prints ">100000" */
-			if (pz_kver(pz) >= PZ_KV(5, 5) && n >= PT_LIST_CAP)
+			if (pz_kver(pz) >= PZ_KV(5, 0) && n >= PT_LIST_CAP)
 				pz_out_printf(o, ">%6llu ", PT_LIST_CAP);
 			else
 				pz_out_printf(o, "%6llu ", n);

@@ -7,8 +7,8 @@
  * models them: spanned, present, managed, cma, protection, start_pfn, the
  * pageblocks per zone. pagezone's own zoneinfo must clone back to the same
  * machine. Built machines check what the recording cannot show: empty
- * zones of a second node, a HighMem machine (no Device zone), and the
- * ">100000" cap on a free-list count.
+ * zones of a second node, a HighMem machine (no Device zone), the
+ * ">100000" cap on a free-list count and extfrag_index's padding.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -399,6 +399,36 @@ static void test_free_list_cap(void **state)
 	tu_destroy(pz);
 }
 
+/* 6.1's extfrag_index prints "%2d.%03d": a failing order's index of a
+ * zone with blocks of 512 and 256 pages gets a leading blank; 4.4's does
+ * not, and neither pads unusable_index. */
+static void test_extfrag_width(void **state)
+{
+	static const enum pz_profile profiles[] = {PZ_PROFILE_LINUX_6_1, PZ_PROFILE_LINUX_4_4};
+
+	(void)state;
+	for (unsigned i = 0; i < 2; i++) {
+		pz_t *pz;
+		char *ext, *unu, want[64];
+		int e, u;
+
+		tu_normal_machine(&tm, 768);
+		pz = tu_create_machine(&tm.m, profiles[i]);
+		assert_int_equal(pz_fragmentation_index(pz, 0, PZ_ZONE_NORMAL, 10, &e, &u), 0);
+		assert_true(e > 0 && e < 1000);
+		ext = report(pz, pz_report_extfrag_index);
+		unu = report(pz, pz_report_unusable_index);
+		snprintf(want, sizeof(want), i ? "-1.000 0.%03d \n" : "-1.000  0.%03d \n", e);
+		assert_non_null(strstr(ext, want));
+		snprintf(want, sizeof(want), " %d.%03d \n", u / 1000, u % 1000);
+		assert_non_null(strstr(unu, want));
+		assert_null(strstr(unu + strlen("Node 0, zone   Normal "), "  "));
+		free(unu);
+		free(ext);
+		tu_destroy(pz);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -409,6 +439,7 @@ int main(void)
 		cmocka_unit_test(test_empty_zones),
 		cmocka_unit_test(test_highmem_zone_set),
 		cmocka_unit_test(test_free_list_cap),
+		cmocka_unit_test(test_extfrag_width),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -581,8 +581,10 @@ static void frag_line(struct pz *pz, struct pz_out *o, const struct pz_zone_info
 
 		frag_indices(zi, ord, &e, &u);
 		v = ext ? e : u;
-		/* as the kernel: -500 prints "0.-500", -1000 "-1.000" */
-		pz_out_printf(o, "%d.%03d ", v / 1000, v % 1000);
+		/* as the kernel: -500 prints "0.-500", -1000 "-1.000"; 6.1's
+		 * extfrag_index pads the integer part to two places */
+		pz_out_printf(o, "%*d.%03d ", ext && pz_kver(pz) >= PZ_KV(6, 1) ? 2 : 0, v / 1000,
+			      v % 1000);
 	}
 	pz_out_printf(o, "\n");
 }

@@ -9,7 +9,9 @@
  * enough the instance is built, validated and its zones compared with the
  * machine; a refusal by pz_metadata_size or pz_init of a machine the parser
  * accepted is reported as a bug (the parser promises to refuse what the
- * allocator would refuse).
+ * allocator would refuse). With the linux-6.1 profile, which prints every
+ * zone of every node (memoryless nodes included), the instance's own
+ * zoneinfo must parse back to the same machine.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -67,6 +69,45 @@ static void check_machine(const struct pz_host_machine *hm)
 					fail("present range outside the zone", (long)n, (long)i);
 		}
 	}
+}
+
+static bool same_range(const struct pz_range *a, unsigned na, const struct pz_range *b, unsigned nb)
+{
+	return na == nb && (!na || memcmp(a, b, na * sizeof(*a)) == 0);
+}
+
+/* pz_report_zoneinfo of a linux-6.1 instance, parsed back: same nodes, zones,
+ * spans, present and reserved ranges. */
+static void round_trip(pz_t *pz, const struct pz_host_machine *hm)
+{
+	size_t len = pz_report_zoneinfo(pz, NULL, 0) + 1;
+	char *text = malloc(len);
+	struct pz_host_machine *back = NULL;
+	unsigned line = 0;
+
+	if (!text)
+		fail("out of memory", (long)len, 0);
+	pz_report_zoneinfo(pz, text, len);
+	if (pz_host_machine_from_zoneinfo(text, len - 1, hm->machine.nr_cpus, &back, &line))
+		fail("pagezone's own zoneinfo refused at line", (long)line, 0);
+	if (back->machine.nr_nodes != hm->machine.nr_nodes)
+		fail("round trip: node count", (long)hm->machine.nr_nodes,
+		     (long)back->machine.nr_nodes);
+	for (unsigned n = 0; n < hm->machine.nr_nodes; n++) {
+		if (back->nodes[n].nr_zones != hm->nodes[n].nr_zones)
+			fail("round trip: zone count", (long)n, (long)back->nodes[n].nr_zones);
+		for (unsigned i = 0; i < hm->nodes[n].nr_zones; i++) {
+			const struct pz_zone_desc *a = &hm->zones[n][i], *b = &back->zones[n][i];
+
+			if (a->type != b->type || a->start_pfn != b->start_pfn ||
+			    a->end_pfn != b->end_pfn ||
+			    !same_range(a->present, a->nr_present, b->present, b->nr_present) ||
+			    !same_range(a->reserved, a->nr_reserved, b->reserved, b->nr_reserved))
+				fail("round trip: zone differs", (long)n, (long)i);
+		}
+	}
+	pz_host_machine_free(back);
+	free(text);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -160,6 +201,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					fail("zone info differs from the machine", (long)n,
 					     (long)i);
 			}
+		if (cfg.profile == PZ_PROFILE_MODERN)
+			round_trip(pz, hm);
 		if (pz_destroy(pz))
 			fail("pz_destroy", 0, 0);
 		free(mem);

@@ -13,8 +13,8 @@ static const struct {
 } all_reports[] = {
 	{"buddyinfo", "/proc/buddyinfo", pz_report_buddyinfo},
 	{"pagetypeinfo", "/proc/pagetypeinfo", pz_report_pagetypeinfo},
-	{"zoneinfo", "/proc/zoneinfo (allocator fields)", pz_report_zoneinfo},
-	{"vmstat", "/proc/vmstat (allocator counters)", pz_report_vmstat},
+	{"zoneinfo", "/proc/zoneinfo", pz_report_zoneinfo},
+	{"vmstat", "/proc/vmstat", pz_report_vmstat},
 	{"extfrag", "extfrag/extfrag_index", pz_report_extfrag_index},
 	{"unusable", "extfrag/unusable_index", pz_report_unusable_index},
 };
@@ -43,6 +43,18 @@ char *report_text(pz_t *pz, size_t (*fn)(pz_t *, char *, size_t))
 	return buf;
 }
 
+/* linux-4.1 and 4.4 print the allocator's lines of zoneinfo and vmstat
+ * only; linux-6.1 prints every line of 6.1's files (0 where pagezone has no
+ * such counter). */
+static const char *title_note(pz_t *pz, size_t i)
+{
+	if (pz_profile(pz) == PZ_PROFILE_LINUX_6_1)
+		return "";
+	if (all_reports[i].fn == pz_report_zoneinfo)
+		return " (allocator fields)";
+	return all_reports[i].fn == pz_report_vmstat ? " (allocator counters)" : "";
+}
+
 void reports_print(pz_t *pz, const char *which, FILE *f)
 {
 	int any = !strcmp(which, "all");
@@ -54,7 +66,8 @@ void reports_print(pz_t *pz, const char *which, FILE *f)
 			continue;
 		text = report_text(pz, all_reports[i].fn);
 		if (text && f)
-			fprintf(f, "== %s ==\n%s\n", all_reports[i].title, text);
+			fprintf(f, "== %s%s ==\n%s\n", all_reports[i].title, title_note(pz, i),
+				text);
 		else if (text)
 			fputs(text, stdout);
 		free(text);

@@ -299,6 +299,10 @@ void pz_poison_block(struct pz *pz, struct pz_page *p, uint64_t n);
 uint64_t pz_zone_event(const struct pz *pz, const struct pz_zone *z, enum pz_pcp_event ev);
 void pz_fill_zone_info_locked(struct pz *pz, struct pz_zone *z, struct pz_zone_info *info);
 
+/* ---- report61.c: zoneinfo and vmstat in linux-6.1's layout ------------ */
+size_t pz_report_zoneinfo61(struct pz *pz, char *buf, size_t len);
+size_t pz_report_vmstat61(struct pz *pz, char *buf, size_t len);
+
 #include "sync.h"
 #include "page.h"
 #include "pcp.h"

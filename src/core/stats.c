@@ -247,6 +247,8 @@ int pz_fragmentation_index(pz_t *pz, int nid, enum pz_zone_type type, unsigned o
 
 /* ---- text reports ---------------------------------------------------------- */
 
+#define PT_LIST_CAP 100000ull
+
 /* The migratetypes the kernel would list: CMA only when configured. */
 static bool mt_listed(const struct pz *pz, unsigned mt)
 {
@@ -295,20 +297,56 @@ static void pagetype_free_zone(struct pz *pz, struct pz_out *o, const struct pz_
 			continue;
 		pz_out_printf(o, "Node %4d, zone %8s, type %12s ", zi->nid, zi->name,
 			      pz_migratetype_name(pz->profile, (enum pz_migratetype)mt));
-		for (unsigned ord = 0; ord < pz->max_order; ord++)
-			pz_out_printf(o, "%6llu ", (unsigned long long)zi->nr_free_mt[ord][mt]);
+		for (unsigned ord = 0; ord < pz->max_order; ord++) {
+			unsigned long long n = zi->nr_free_mt[ord][mt];
+
+			/* 5.x stops counting a free list at 100000 under the
+			 * zone lock and prints ">100000" */
+			if (pz_kver(pz) >= PZ_KV(5, 0) && n >= PT_LIST_CAP)
+				pz_out_printf(o, ">%6llu ", PT_LIST_CAP);
+			else
+				pz_out_printf(o, "%6llu ", n);
+		}
 		pz_out_printf(o, "\n");
 	}
 }
 
+/* 5.x's count skips a block whose first pfn has no online memory section
+ * (pfn_to_online_page), where 4.x counted every block of the span. pagezone
+ * has no sections: a block counts when one of its pages in the zone is
+ * present, which agrees with the kernel unless a hole spans whole blocks
+ * inside a section that has memory. */
+static bool block_has_memory(struct pz *pz, const struct pz_zone_info *zi, uint64_t pfn)
+{
+	uint64_t s = pfn & ~((uint64_t)pz->pageblock_nr_pages - 1), e = s + pz->pageblock_nr_pages;
+
+	s = s < zi->start_pfn ? zi->start_pfn : s;
+	e = e > zi->start_pfn + zi->spanned ? zi->start_pfn + zi->spanned : e;
+	for (; s < e; s++)
+		if (!(pg_flags(pz_pfn_page(pz, s)) & PG_HOLE))
+			return true;
+	return false;
+}
+
 static void pagetype_blocks_zone(struct pz *pz, struct pz_out *o, const struct pz_zone_info *zi)
 {
+	uint64_t n[PZ_MT_TYPES] = {0};
+
+	if (pz_kver(pz) >= PZ_KV(5, 0)) {
+		for (uint64_t pfn = zi->start_pfn; pfn < zi->start_pfn + zi->spanned;
+		     pfn += pz->pageblock_nr_pages)
+			if (block_has_memory(pz, zi, pfn))
+				n[pz_pageblock_mt(pz, pfn)]++;
+	} else {
+		for (unsigned mt = 0; mt < PZ_MT_TYPES; mt++)
+			n[mt] = zi->nr_blocks_mt[mt];
+	}
 	pz_out_printf(o, "Node %d, zone %8s ", zi->nid, zi->name);
 	for (unsigned k = 0; k < PZ_MT_TYPES; k++) {
 		int mt = pz_kernel_mt_order(pz, k);
 
 		if (mt_listed(pz, (unsigned)mt))
-			pz_out_printf(o, "%12llu ", (unsigned long long)zi->nr_blocks_mt[mt]);
+			pz_out_printf(o, "%12llu ", (unsigned long long)n[mt]);
 	}
 	pz_out_printf(o, "\n");
 }
@@ -437,6 +475,8 @@ size_t pz_report_zoneinfo(pz_t *pz, char *buf, size_t len)
 {
 	struct pz_out o = {buf, len, 0};
 
+	if (pz_instance_ok(pz) && pz_kver(pz) >= PZ_KV(6, 1))
+		return pz_report_zoneinfo61(pz, buf, len);
 	if (pz_instance_ok(pz))
 		for_each_zone_info(pz, &o, -1, zoneinfo_zone);
 	return pz_out_finish(&o);
@@ -469,48 +509,35 @@ static void vm_event_line(struct pz *pz, struct pz_out *o, const char *name, enu
 }
 
 /* The vm events of reclaim, compaction, migration and OOM after pgfree, in
- * the profile's vmstat_text order; lines without a source are left out. */
+ * 4.x's vmstat_text order (linux-6.1 prints report61.c's). */
 static void vm_events_text(struct pz *pz, struct pz_out *o)
 {
 	static const struct {
 		const char *name;
-		unsigned char ev, in41, in61;
+		unsigned char ev;
 	} ev[] = {
-		{"pgsteal_kswapd", PZ_VM_PGSTEAL_KSWAPD, 0, 1},
-		{"pgsteal_direct", PZ_VM_PGSTEAL_DIRECT, 0, 1},
-		{"pgscan_kswapd", PZ_VM_PGSCAN_KSWAPD, 0, 1},
-		{"pgscan_direct", PZ_VM_PGSCAN_DIRECT, 0, 1},
-		{"slabs_scanned", PZ_VM_SLABS_SCANNED, 1, 1},
-		{"kswapd_low_wmark_hit_quickly", PZ_VM_KSWAPD_LOW_WMARK_HIT_QUICKLY, 1, 1},
-		{"kswapd_high_wmark_hit_quickly", PZ_VM_KSWAPD_HIGH_WMARK_HIT_QUICKLY, 1, 1},
-		{"pageoutrun", PZ_VM_PAGEOUTRUN, 1, 1},
-		{"allocstall", PZ_VM_ALLOCSTALL, 1, 0},
-		{"oom_kill", PZ_VM_OOM_KILL, 0, 1},
-		{"pgmigrate_success", PZ_VM_PGMIGRATE_SUCCESS, 1, 1},
-		{"pgmigrate_fail", PZ_VM_PGMIGRATE_FAIL, 1, 1},
-		{"compact_migrate_scanned", PZ_VM_COMPACT_MIGRATE_SCANNED, 1, 1},
-		{"compact_free_scanned", PZ_VM_COMPACT_FREE_SCANNED, 1, 1},
-		{"compact_isolated", PZ_VM_COMPACT_ISOLATED, 1, 1},
-		{"compact_stall", PZ_VM_COMPACT_STALL, 1, 1},
-		{"compact_fail", PZ_VM_COMPACT_FAIL, 1, 1},
-		{"compact_success", PZ_VM_COMPACT_SUCCESS, 1, 1},
-		{"compact_daemon_wake", PZ_VM_COMPACT_DAEMON_WAKE, 0, 1},
-		{"compact_daemon_migrate_scanned", PZ_VM_COMPACT_DAEMON_MIGRATE_SCANNED, 0, 1},
-		{"compact_daemon_free_scanned", PZ_VM_COMPACT_DAEMON_FREE_SCANNED, 0, 1},
+		{"slabs_scanned", PZ_VM_SLABS_SCANNED},
+		{"kswapd_low_wmark_hit_quickly", PZ_VM_KSWAPD_LOW_WMARK_HIT_QUICKLY},
+		{"kswapd_high_wmark_hit_quickly", PZ_VM_KSWAPD_HIGH_WMARK_HIT_QUICKLY},
+		{"pageoutrun", PZ_VM_PAGEOUTRUN},
+		{"allocstall", PZ_VM_ALLOCSTALL},
+		{"pgmigrate_success", PZ_VM_PGMIGRATE_SUCCESS},
+		{"pgmigrate_fail", PZ_VM_PGMIGRATE_FAIL},
+		{"compact_migrate_scanned", PZ_VM_COMPACT_MIGRATE_SCANNED},
+		{"compact_free_scanned", PZ_VM_COMPACT_FREE_SCANNED},
+		{"compact_isolated", PZ_VM_COMPACT_ISOLATED},
+		{"compact_stall", PZ_VM_COMPACT_STALL},
+		{"compact_fail", PZ_VM_COMPACT_FAIL},
+		{"compact_success", PZ_VM_COMPACT_SUCCESS},
 	};
-	/* 4.8's node LRU made pgsteal/pgscan node-wide and allocstall per
-	 * zone; 4.1 and 4.4 have neither oom_kill (4.13) nor kcompactd (4.6) */
-	bool v41 = pz_kver(pz) < PZ_KV(4, 8);
 
-	if (v41) {
-		zone_family(pz, o, "pgsteal_kswapd", PZ_ZEV_PGSTEAL_KSWAPD);
-		zone_family(pz, o, "pgsteal_direct", PZ_ZEV_PGSTEAL_DIRECT);
-		zone_family(pz, o, "pgscan_kswapd", PZ_ZEV_PGSCAN_KSWAPD);
-		zone_family(pz, o, "pgscan_direct", PZ_ZEV_PGSCAN_DIRECT);
-	}
+	/* before 4.8's node LRU, pgsteal and pgscan are per zone */
+	zone_family(pz, o, "pgsteal_kswapd", PZ_ZEV_PGSTEAL_KSWAPD);
+	zone_family(pz, o, "pgsteal_direct", PZ_ZEV_PGSTEAL_DIRECT);
+	zone_family(pz, o, "pgscan_kswapd", PZ_ZEV_PGSCAN_KSWAPD);
+	zone_family(pz, o, "pgscan_direct", PZ_ZEV_PGSCAN_DIRECT);
 	for (unsigned i = 0; i < sizeof(ev) / sizeof(ev[0]); i++)
-		if (v41 ? ev[i].in41 : ev[i].in61)
-			vm_event_line(pz, o, ev[i].name, (enum pz_vm_event)ev[i].ev);
+		vm_event_line(pz, o, ev[i].name, (enum pz_vm_event)ev[i].ev);
 }
 
 size_t pz_report_vmstat(pz_t *pz, char *buf, size_t len)
@@ -525,6 +552,8 @@ size_t pz_report_vmstat(pz_t *pz, char *buf, size_t len)
 
 	if (!pz_instance_ok(pz))
 		return pz_out_finish(&o);
+	if (pz_kver(pz) >= PZ_KV(6, 1))
+		return pz_report_vmstat61(pz, buf, len);
 	for (unsigned n = 0; n < pz->nr_nodes; n++)
 		for (int t = 0; t < PZ_NR_ZONE_TYPES; t++) {
 			if (pz_zone_info(pz, (int)n, (enum pz_zone_type)t, &zi))
@@ -539,8 +568,6 @@ size_t pz_report_vmstat(pz_t *pz, char *buf, size_t len)
 	for (unsigned t = 0; t < PZ_NR_ZONE_TYPES; t++)
 		if (vmstat_zone_shown(pz, t))
 			pz_out_printf(&o, "%s %llu\n", pgalloc[t], (unsigned long long)alloc[t]);
-	if (pz_kver(pz) >= PZ_KV(4, 8))
-		zone_family(pz, &o, "allocstall", PZ_ZEV_ALLOCSTALL);
 	pz_out_printf(&o, "pgfree %llu\n", (unsigned long long)pgfree);
 	vm_events_text(pz, &o);
 	return pz_out_finish(&o);
@@ -554,8 +581,10 @@ static void frag_line(struct pz *pz, struct pz_out *o, const struct pz_zone_info
 
 		frag_indices(zi, ord, &e, &u);
 		v = ext ? e : u;
-		/* as the kernel: -500 prints "0.-500", -1000 "-1.000" */
-		pz_out_printf(o, "%d.%03d ", v / 1000, v % 1000);
+		/* as the kernel: -500 prints "0.-500", -1000 "-1.000"; 6.1's
+		 * extfrag_index pads the integer part to two places */
+		pz_out_printf(o, "%*d.%03d ", ext && pz_kver(pz) >= PZ_KV(6, 1) ? 2 : 0, v / 1000,
+			      v % 1000);
 	}
 	pz_out_printf(o, "\n");
 }

@@ -1,7 +1,8 @@
 /*
  * zoneinfo.c - machine descriptions for the host layer: a parser for the
  * text of Linux's /proc/zoneinfo (the 4.x format and the 4.14+ format that
- * also prints unpopulated zones and per-node stats), a file reader around
+ * also prints unpopulated zones and per-node stats, which is also what
+ * pagezone's linux-6.1 profile prints), a file reader around
  * it, and the built-in default machine.
  *
  * What is read from each "Node N, zone NAME" section: spanned, present,

@@ -287,3 +287,24 @@ unsigned long tu_env_ul(const char *name, unsigned long def)
 		return def;
 	return strtoul(s, NULL, 0);
 }
+
+char *tu_slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	size_t cap = 1 << 16, n = 0;
+	char *buf = malloc(cap);
+
+	assert_non_null(buf);
+	if (!f)
+		fail_msg("cannot open %s", path);
+	for (size_t r; (r = fread(buf + n, 1, cap - 1 - n, f)) > 0;) {
+		n += r;
+		if (n == cap - 1) {
+			buf = realloc(buf, cap *= 2);
+			assert_non_null(buf);
+		}
+	}
+	fclose(f);
+	buf[n] = 0;
+	return buf;
+}

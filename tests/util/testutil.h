@@ -106,4 +106,8 @@ uint64_t tu_rand(uint64_t *state);
  * when unset or empty; strtoul base 0 (0x... works). */
 unsigned long tu_env_ul(const char *name, unsigned long def);
 
+/* The whole text of a file, NUL-terminated (free it); fails the test when
+ * it cannot be read. */
+char *tu_slurp(const char *path);
+
 #endif

@@ -773,6 +773,42 @@ static void test_bad_arguments(void **state)
 	tu_destroy(pz);
 }
 
+/*
+ * kswapd_try_to_sleep: a kswapd that goes to sleep clears the skip bits
+ * and cached positions of the zones whose direct compaction asked for it
+ * (compact_blockskip_flush) - reset_isolation_suitable, called by 4.1
+ * and 4.4 as kswapd sleeps and by 6.1 before its nap. A node that stays
+ * balanced keeps kswapd's round short: balance, then the sleep.
+ */
+static void sleep_resets_skip(enum pz_profile profile)
+{
+	struct pz_compact_req req;
+	struct pz_compaction_zone_info ci;
+	pz_t *pz = create(profile);
+
+	assert_int_equal(pz_set_migrate_handler(pz, migrate_cb, NULL), 0);
+	cb.how = B_BUSY; /* nothing moves: the scanners meet */
+	fragment(pz, 4);
+	direct(pz, 9, PZ_MIGRATE_SYNC_LIGHT, PZ_COMPACT_PRIO_SYNC_LIGHT, &req);
+	assert_int_equal(pz_compaction_zone_info(pz, 0, PZ_ZONE_NORMAL, &ci), 0);
+	assert_int_equal(ci.blockskip_flush, 1);
+	assert_true(ci.skip_blocks > 0);
+	assert_int_equal(pz_kswapd_run(pz, 0), PZ_KSWAPD_SLEEP);
+	assert_int_equal(pz_compaction_zone_info(pz, 0, PZ_ZONE_NORMAL, &ci), 0);
+	assert_int_equal(ci.blockskip_flush, 0);
+	assert_int_equal(ci.skip_blocks, 0);
+	assert_int_equal(ci.cached_migrate_pfn[0], ZSTART);
+	release_all(pz);
+}
+
+static void test_kswapd_sleep_resets_skip(void **state)
+{
+	(void)state;
+	sleep_resets_skip(PZ_PROFILE_LINUX_4_1);
+	sleep_resets_skip(PZ_PROFILE_LINUX_4_4);
+	sleep_resets_skip(PZ_PROFILE_LINUX_6_1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -783,6 +819,7 @@ int main(void)
 		cmocka_unit_test(test_direct_modern),
 		cmocka_unit_test(test_grouping_off),
 		cmocka_unit_test(test_direct_deferred),
+		cmocka_unit_test(test_kswapd_sleep_resets_skip),
 		cmocka_unit_test(test_deferral_arithmetic),
 		cmocka_unit_test(test_skip_bits_and_cached),
 		cmocka_unit_test(test_async_skips_nonmovable),

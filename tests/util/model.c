@@ -214,18 +214,22 @@ static const unsigned fallbacks[NPCP][2] = {
 	[PZ_MT_RECLAIMABLE] = {PZ_MT_UNMOVABLE, PZ_MT_MOVABLE},
 };
 
-/* boost_watermark with the default factor 15000: a pageblock more, up to
- * 1.5 times the high watermark (at least a pageblock), in zones of four
- * pageblocks or more. */
+/* boost_watermark with watermark_boost_factor (default 15000): a
+ * pageblock more, up to factor / 10000 of the high watermark (at least a
+ * pageblock), in zones of four pageblocks or more; none with factor 0.
+ * The zone is noted in boosted_zones (its ZONE_BOOSTED_WATERMARK when the
+ * request may wake kswapd). */
 static void m_boost(struct model_zone *z)
 {
-	long max = z->wmark[2] / 10000 * 15000 + z->wmark[2] % 10000 * 15000 / 10000;
+	long f = (long)model.boost_factor;
+	long max = z->wmark[2] / 10000 * f + z->wmark[2] % 10000 * f / 10000;
 
-	if (!model.boost || 4 * (uint64_t)PBN > z->managed || !max)
+	if (!model.boost || !f || 4 * (uint64_t)PBN > z->managed || !max)
 		return;
 	max = max > (long)PBN ? max : (long)PBN;
 	z->boost = z->boost + (long)PBN < max ? z->boost + (long)PBN : max;
 	model.boosts++;
+	model.boosted_zones |= 1u << (z - model.z);
 }
 
 /* __rmqueue_fallback; under ALLOC_NOFRAGMENT only blocks of a pageblock
@@ -1092,6 +1096,7 @@ void model_begin(const struct model_run *r)
 	model.nofrag = r->prof == PZ_PROFILE_LINUX_6_1 && !(r->feat_clear & PZ_FEAT_NOFRAGMENT);
 	model.boost = r->prof == PZ_PROFILE_LINUX_6_1 && !(r->feat_clear & PZ_FEAT_WMARK_BOOST);
 	model.cmabal = r->prof == PZ_PROFILE_LINUX_6_1 && !(r->feat_clear & PZ_FEAT_CMA_BALANCE);
+	model.boost_factor = 15000;
 	m_setup_zones(r->mc, r->fraction);
 }
 

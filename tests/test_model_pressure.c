@@ -421,7 +421,8 @@ static void step(bool filling)
 
 /* What the run exercised: printed, and required of a full-length run of
  * the default seed (other seeds are for agreement; some never get kswapd
- * below its watermark, for one). */
+ * below its watermark, for one); on the two-zone and CMA machines, the
+ * 5.x rule each is there for. */
 static void report(const char *name, unsigned long nops)
 {
 	print_message("[%s] %lu steps: %lu shrinker scans (%lu STOP, %lu carried deferred work), "
@@ -442,7 +443,16 @@ static void report(const char *name, unsigned long nops)
 		      mp.order_drops, mp.boost_runs, mp.boost_restarts, mp.boosted_wakes,
 		      mp.skip_resets, mp.kcompactd_wakes, mp.kcompactd_runs, mp.kcompactd_success,
 		      mp.nowait_calls, mp.nowait_failed);
-	if (nops >= DEF_OPS && model_where.seed == DEF_SEED) {
+	print_message("[%s] 5.x: %lu boosts, %lu walks retried without NOFRAGMENT, %lu CMA-first "
+		      "allocations\n",
+		      name, model.boosts, model.nofrag_retries, model.cma_first);
+	if (nops < DEF_OPS || model_where.seed != DEF_SEED)
+		return;
+	if (model_where.run->mc == &model_two_zones)
+		assert_true(model.nofrag_retries && model.boosts);
+	if (model_where.run->mc == &model_cma_zone)
+		assert_true(model.cma_first && model.boosts);
+	if (model_where.run->mc == &model_one_zone) {
 		assert_true(mp.shrink_calls && mp.stops && mp.deferred_carried);
 		assert_true(mp.migrated && mp.refused && mp.retried && mp.scanners_met);
 		assert_true(mp.slow_calls > mp.slow_fast && mp.slow_reclaims);
@@ -457,9 +467,9 @@ static void report(const char *name, unsigned long nops)
 	}
 }
 
-static void run(enum pz_profile prof, const char *name)
+static void run_on(enum pz_profile prof, const char *name, const struct model_machine *mc)
 {
-	struct model_run r = {name, prof, &model_one_zone, 0, 0, 0, 0, 0, 0};
+	struct model_run r = {name, prof, mc, 0, 0, 0, 0, 0, 0};
 	uint64_t vm0[PZ_NR_VM_EVENTS];
 	unsigned long nops = tu_env_ul("PZ_TEST_OPS", DEF_OPS);
 	bool filling = true;
@@ -504,6 +514,11 @@ static void run(enum pz_profile prof, const char *name)
 	model_reset();
 }
 
+static void run(enum pz_profile prof, const char *name)
+{
+	run_on(prof, name, &model_one_zone);
+}
+
 static void test_linux41(void **state)
 {
 	(void)state;
@@ -516,11 +531,27 @@ static void test_linux61(void **state)
 	run(PZ_PROFILE_LINUX_6_1, "linux-6.1");
 }
 
+/* NOFRAGMENT needs a Normal zone with DMA32 below it */
+static void test_linux61_two_zones(void **state)
+{
+	(void)state;
+	run_on(PZ_PROFILE_LINUX_6_1, "linux-6.1 two zones", &model_two_zones);
+}
+
+/* CMA balancing needs a CMA area */
+static void test_linux61_cma(void **state)
+{
+	(void)state;
+	run_on(PZ_PROFILE_LINUX_6_1, "linux-6.1 CMA", &model_cma_zone);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_linux41),
 		cmocka_unit_test(test_linux61),
+		cmocka_unit_test(test_linux61_two_zones),
+		cmocka_unit_test(test_linux61_cma),
 	};
 
 	_Static_assert((int)MP_SUCCESS == (int)PZ_COMPACT_SUCCESS &&

@@ -1,12 +1,14 @@
 /*
  * test_model_pressure.c - reclaim and compaction checked exactly against
  * the reference model (tests/util/model_pressure.h) in deterministic
- * single-CPU runs of linux-4.1 and linux-6.1 (with its 5.x switches:
- * watermark boosting, NOFRAGMENT, CMA balancing).
+ * single-CPU runs of linux-4.1, linux-4.4 and linux-6.1 (with its 5.x
+ * switches: watermark boosting, NOFRAGMENT on two zones, CMA balancing
+ * with a CMA area).
  *
  * A seeded random sequence of steps - allocations that never block
  * (movable ones owned by the test, unmovable ones, objects of a test
- * cache), frees, drains, direct reclaim (pz_direct_reclaim) through the
+ * cache, atomic ones below LOW that reserve HIGHATOMIC blocks in 4.4 and
+ * 6.1), frees, drains, direct reclaim (pz_direct_reclaim) through the
  * cache's shrinker and a shrinker that lies and stops, kswapd woken (for
  * order 0, or up to the pageblock order in 6.1) and run inline
  * (deterministic mode) with kcompactd, requests that wake kswapd without
@@ -75,7 +77,7 @@ static unsigned sh_index(const struct pz_shrinker *s)
 static unsigned long count_cb(struct pz_shrinker *s, struct pz_shrink_control *sc)
 {
 	(void)sc;
-	return mp_count(t.kind[sh_index(s)], &t.cache);
+	return mp_count(t.kind[sh_index(s)], &t.cache, t.calls[sh_index(s)]);
 }
 
 static void real_free(void *ctx, uint64_t pfn, unsigned order)
@@ -262,7 +264,7 @@ static unsigned small_order(void)
  * modelled), else often 0, sometimes up to the pageblock order. */
 static unsigned kswapd_order(void)
 {
-	if (model.prof == PZ_PROFILE_LINUX_4_1 || rnd(3))
+	if (model.prof != PZ_PROFILE_LINUX_6_1 || rnd(3))
 		return 0;
 	return 1 + (unsigned)rnd(MODEL_PBO);
 }
@@ -308,7 +310,7 @@ static void do_alloc_nowait(bool cache)
 	const pz_gfp_t gfp =
 		((cache ? PZ_GFP_TEMPORARY : PZ_GFP_KERNEL) & ~PZ__GFP_DIRECT_RECLAIM) |
 		PZ__GFP_NOWARN;
-	unsigned order = model.prof == PZ_PROFILE_LINUX_4_1 ? 0 : cache ? 0 : kswapd_order();
+	unsigned order = model.prof != PZ_PROFILE_LINUX_6_1 ? 0 : cache ? 0 : kswapd_order();
 	uint64_t want = 0;
 	pz_page_t *p;
 	int ok;
@@ -386,6 +388,13 @@ static void step(bool filling)
 	} else if (x < (filling ? 700u : 200u)) {
 		for (unsigned i = 0; i < burst; i++)
 			do_alloc(quiet(PZ_GFP_TEMPORARY), rnd(4) ? 0 : 1, true);
+	} else if (x < (filling ? 710u : 210u) && model.ha) {
+		/* atomic requests below LOW, where the slow path's ALLOC_HARDER
+		 * attempt serves them: high-order ones reserve HIGHATOMIC blocks */
+		for (unsigned i = 0; i < 400 && !model_below_low(); i++)
+			do_alloc(quiet(PZ_GFP_TEMPORARY), 0, true);
+		for (unsigned i = 0; i < burst / 4 + 1; i++)
+			do_alloc(quiet(PZ_GFP_ATOMIC), 1 + (unsigned)rnd(3), false);
 	} else if (x < 700) {
 		for (unsigned i = 0; i < burst && t.nrec; i++)
 			do_free();
@@ -444,8 +453,10 @@ static void report(const char *name, unsigned long nops)
 		      mp.skip_resets, mp.kcompactd_wakes, mp.kcompactd_runs, mp.kcompactd_success,
 		      mp.nowait_calls, mp.nowait_failed);
 	print_message("[%s] 5.x: %lu boosts, %lu walks retried without NOFRAGMENT, %lu CMA-first "
-		      "allocations\n",
-		      name, model.boosts, model.nofrag_retries, model.cma_first);
+		      "allocations; 4.4: %lu shrinker passes deferring by its own rule, %lu "
+		      "HIGHATOMIC blocks reserved, %lu unreserved by direct reclaim\n",
+		      name, model.boosts, model.nofrag_retries, model.cma_first, mp.deferred_44,
+		      model.ha_reserves, mp.unreserved);
 	if (nops < DEF_OPS || model_where.seed != DEF_SEED)
 		return;
 	if (model_where.run->mc == &model_two_zones)
@@ -459,6 +470,8 @@ static void report(const char *name, unsigned long nops)
 		assert_true(mp.kswapd_wakes && mp.kswapd_runs >= mp.kswapd_wakes &&
 			    mp.kswapd_sleeps);
 		if (model.prof != PZ_PROFILE_LINUX_4_1)
+			assert_true(model.ha_reserves && mp.unreserved);
+		if (model.prof == PZ_PROFILE_LINUX_6_1)
 			assert_true(mp.boost_runs && mp.boost_restarts && mp.boosted_wakes &&
 				    mp.highorder_runs && mp.order_drops && mp.skip_resets &&
 				    mp.kcompactd_runs && mp.nowait_failed);
@@ -525,6 +538,12 @@ static void test_linux41(void **state)
 	run(PZ_PROFILE_LINUX_4_1, "linux-4.1");
 }
 
+static void test_linux44(void **state)
+{
+	(void)state;
+	run(PZ_PROFILE_LINUX_4_4, "linux-4.4");
+}
+
 static void test_linux61(void **state)
 {
 	(void)state;
@@ -548,9 +567,8 @@ static void test_linux61_cma(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_linux41),
-		cmocka_unit_test(test_linux61),
-		cmocka_unit_test(test_linux61_two_zones),
+		cmocka_unit_test(test_linux41),	    cmocka_unit_test(test_linux44),
+		cmocka_unit_test(test_linux61),	    cmocka_unit_test(test_linux61_two_zones),
 		cmocka_unit_test(test_linux61_cma),
 	};
 

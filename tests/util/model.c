@@ -700,14 +700,16 @@ static int m_get_page(unsigned order, unsigned mt, unsigned high, unsigned class
 	}
 }
 
-/* unreserve_highatomic_pageblock(force): in zonelist order, the first
- * zone's lowest-order free HIGHATOMIC block goes back to mt, its whole
- * pageblock moved. */
-static bool m_unreserve_highatomic(unsigned mt, unsigned high)
+/* unreserve_highatomic_pageblock: in zonelist order, the first zone's
+ * lowest-order free HIGHATOMIC block goes back to mt, its whole pageblock
+ * moved; unless forced, zones with one reserved block or less keep it. */
+static bool m_unreserve_highatomic(unsigned mt, unsigned high, bool force)
 {
 	for (unsigned i = 0; i < model.nz; i++) {
 		struct model_zone *z = &model.z[i];
 
+		if (!force && z->nr_reserved_ha <= (long)MODEL_PBN)
+			continue;
 		for (unsigned o = 0; o < MODEL_MAXO && z->type <= high; o++) {
 			uint64_t pfn;
 
@@ -725,6 +727,14 @@ static bool m_unreserve_highatomic(unsigned mt, unsigned high)
 		}
 	}
 	return false;
+}
+
+int model_unreserve_highatomic(pz_gfp_t gfp, int force)
+{
+	unsigned mt = model_gfp_mt(gfp);
+
+	return model.ha &&
+	       m_unreserve_highatomic(mt < NPCP ? mt : PZ_MT_MOVABLE, m_gfp_zone(gfp), force != 0);
 }
 
 /* modern: a request that may reclaim and retry (no NORETRY; a costly order
@@ -770,7 +780,7 @@ int model_alloc(pz_gfp_t gfp, unsigned order, uint64_t *out)
 	if ((gfp & PZ__GFP_MEMALLOC) && !(gfp & PZ__GFP_NOMEMALLOC) &&
 	    m_get_page(order, mt, high, classzone, PZ_ALLOC_NO_WATERMARKS, cold, out, &zi))
 		return 1;
-	while (m_may_unreserve(gfp, order) && m_unreserve_highatomic(mt, high)) {
+	while (m_may_unreserve(gfp, order) && m_unreserve_highatomic(mt, high, true)) {
 		model.ha_unreserves++;
 		if (m_get_page(order, mt, high, classzone, flags, cold, out, &zi))
 			return 1;

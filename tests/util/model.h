@@ -329,6 +329,9 @@ void model_buddy_free(uint64_t pfn, unsigned order, unsigned mt);
 /* Takes the free block at pfn off its buddy list (its pages leave
  * NR_FREE_PAGES). */
 void model_buddy_take(uint64_t pfn);
+/* unreserve_highatomic_pageblock for a request of gfp (4.4+; force: even
+ * a zone's last reserved block); 1 when a block went back. */
+int model_unreserve_highatomic(pz_gfp_t gfp, int force);
 /* drain_pages_zone of zone zi (index into model.z) on the one CPU. */
 void model_drain_zone(int zi);
 

@@ -21,9 +21,16 @@
 
 struct mp mp;
 
+/* 4.1 and 4.4 share zone-based reclaim and kswapd and 4.x compaction;
+ * is44() marks where 4.4 differs. */
 static bool is41(void)
 {
-	return model.prof == PZ_PROFILE_LINUX_4_1;
+	return model.prof == PZ_PROFILE_LINUX_4_1 || model.prof == PZ_PROFILE_LINUX_4_4;
+}
+
+static bool is44(void)
+{
+	return model.prof == PZ_PROFILE_LINUX_4_4;
 }
 
 /* ---- the workload ------------------------------------------------------ */
@@ -38,9 +45,13 @@ void mp_cache_add(struct mp_cache *c, uint64_t pfn, unsigned order)
 	c->n++;
 }
 
-unsigned long mp_count(enum mp_kind kind, const struct mp_cache *c)
+unsigned long mp_count(enum mp_kind kind, const struct mp_cache *c, unsigned long calls)
 {
-	return kind == MP_CACHE ? (unsigned long)c->n : MP_LIAR_COUNT;
+	if (kind == MP_CACHE)
+		return (unsigned long)c->n;
+	/* after every fourth scan call the pool looks small for a while, so
+	 * that deferred work outgrows what it holds */
+	return calls % 8 >= 4 ? MP_LIAR_COUNT / 16 : MP_LIAR_COUNT;
 }
 
 unsigned long mp_scan(enum mp_kind kind, struct mp_cache *c, unsigned long *calls, unsigned long nr,
@@ -151,7 +162,7 @@ static void model_free_cb(void *ctx, uint64_t pfn, unsigned order)
 /* How many objects this pass wants: 4.1 from the LRU scan ratio, 6.1 from
  * the priority; *delta is the pass's own share. */
 static long scan_target(const struct mp_shrinker *sh, const struct shrink *s, long nr,
-			unsigned long freeable, long *delta)
+			unsigned long freeable, long *delta, long *unclamped)
 {
 	long total;
 
@@ -162,8 +173,11 @@ static long scan_target(const struct mp_shrinker *sh, const struct shrink *s, lo
 		d = d * freeable / (s->eligible + 1);
 		*delta = (long)d;
 		total = nr + *delta;
-		if (total < 0)
+		*unclamped = total;
+		if (total < 0) {
 			total = (long)freeable;
+			*unclamped = nr;
+		}
 		if ((unsigned long)*delta < freeable / 4 && (unsigned long)total > freeable / 2)
 			total = (long)(freeable / 2);
 	} else {
@@ -179,15 +193,16 @@ static long scan_target(const struct mp_shrinker *sh, const struct shrink *s, lo
 
 static void do_shrink(struct mp_shrinker *sh, struct shrink *s)
 {
-	unsigned long freeable = mp_count(sh->kind, &mp.cache);
+	unsigned long freeable = mp_count(sh->kind, &mp.cache, sh->calls);
 	long batch = sh->batch ? sh->batch : PZ_SHRINK_BATCH, nr, delta, total, scanned = 0, next;
+	long unclamped = 0;
 
 	if (!freeable)
 		return;
 	nr = sh->deferred;
 	sh->deferred = 0;
 	mp.deferred_carried += nr > 0;
-	total = scan_target(sh, s, nr, freeable, &delta);
+	total = scan_target(sh, s, nr, freeable, &delta, &unclamped);
 	while (total >= batch || (unsigned long)total >= freeable) {
 		unsigned long n = (unsigned long)(total < batch ? total : batch), done = n;
 
@@ -206,7 +221,11 @@ static void do_shrink(struct mp_shrinker *sh, struct shrink *s)
 		scanned += (long)done;
 		s->asked += n;
 	}
-	if (is41()) {
+	if (is44()) {
+		/* 4.4: the total before its caps, less what was scanned */
+		next = unclamped > scanned ? unclamped - scanned : 0;
+		mp.deferred_44 += next != (total > 0 ? total : 0);
+	} else if (is41()) {
 		next = total > 0 ? total : 0;
 	} else {
 		next = nr + delta - scanned;
@@ -1411,7 +1430,10 @@ static int slow_reclaim(pz_gfp_t gfp, unsigned order, uint64_t *pfn)
 	mp.slow_reclaims++;
 	if (model_get_page(gfp, order, PZ_ALLOC_WMARK_MIN, pfn))
 		return 1;
-	model_drain_all(); /* 6.1 first unreserves: no HIGHATOMIC block here */
+	/* 4.4 and 6.1 give a HIGHATOMIC block back first (not the last one) */
+	if (model.prof != PZ_PROFILE_LINUX_4_1)
+		mp.unreserved += (unsigned long)model_unreserve_highatomic(gfp, 0);
+	model_drain_all();
 	return model_get_page(gfp, order, PZ_ALLOC_WMARK_MIN, pfn);
 }
 

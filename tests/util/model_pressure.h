@@ -4,7 +4,12 @@
  * migrate callback, in a deterministic single-CPU run of one node.
  *
  * Written from the kernels' behaviour (mm/vmscan.c do_shrink_slab and
- * shrink_zones, mm/compaction.c of 4.1 and 6.1), not from src/core: the
+ * shrink_zones, mm/compaction.c of 4.1, 4.4 and 6.1), not from src/core:
+ * linux-4.4 follows 4.1 (zone-based reclaim and kswapd, 4.x compaction,
+ * the same slow-path order for these requests) but for do_shrink_slab's
+ * deferred work (the total before its caps, less what was scanned) and
+ * the HIGHATOMIC block direct reclaim gives back (as 6.1: not a zone's
+ * last one) before its drain-and-retry. The
  * model predicts every shrinker call (nr_to_scan), the deferred work each
  * shrinker carries, the progress reclaim reports, kswapd's rounds in
  * deterministic mode (balance_pgdat of 4.1 at order 0 and of 6.1 at any
@@ -82,15 +87,16 @@ enum mp_kind {
 	MP_LIAR
 };
 
-#define MP_LIAR_COUNT 4096 /* what the lying shrinker says it holds */
+#define MP_LIAR_COUNT 4096 /* what the lying shrinker says it holds (at times 1/16) */
 
 /* What a shrinker's scan does, given its kind: frees (through free_fn)
  * and returns what it claims. Shared by the test's callback and the model;
- * *nr_scanned is the 6.1 sc->nr_scanned. */
+ * *nr_scanned is the 6.1 sc->nr_scanned. mp_count's calls: the shrinker's
+ * scan calls so far. */
 unsigned long mp_scan(enum mp_kind kind, struct mp_cache *c, unsigned long *calls, unsigned long nr,
 		      unsigned long *nr_scanned,
 		      void (*free_fn)(void *ctx, uint64_t pfn, unsigned order), void *ctx);
-unsigned long mp_count(enum mp_kind kind, const struct mp_cache *c);
+unsigned long mp_count(enum mp_kind kind, const struct mp_cache *c, unsigned long calls);
 void mp_cache_add(struct mp_cache *c, uint64_t pfn, unsigned order);
 
 /* The owner's answer (enum pz_migrate_result) when asked to move the
@@ -158,6 +164,10 @@ struct mp {
 	unsigned long boost_runs, boost_restarts, boosted_wakes, highorder_wakes, highorder_runs,
 		order_drops, skip_resets, kcompactd_wakes, kcompactd_runs, kcompactd_success,
 		nowait_calls, nowait_failed;
+	/* 4.4: passes whose deferred work differs from 4.1's rule */
+	unsigned long deferred_44;
+	/* HIGHATOMIC blocks direct reclaim gave back before its drain */
+	unsigned long unreserved;
 };
 
 extern struct mp mp;

@@ -260,11 +260,10 @@ static unsigned small_order(void)
 	return r < 70 ? 0 : r < 85 ? 1 : r < 95 ? 2 : 3;
 }
 
-/* An order for kswapd: 0 in linux-4.1 (its high-order balancing is not
- * modelled), else often 0, sometimes up to the pageblock order. */
+/* An order for kswapd: often 0, sometimes up to the pageblock order. */
 static unsigned kswapd_order(void)
 {
-	if (model.prof != PZ_PROFILE_LINUX_6_1 || rnd(3))
+	if (rnd(3))
 		return 0;
 	return 1 + (unsigned)rnd(MODEL_PBO);
 }
@@ -310,7 +309,7 @@ static void do_alloc_nowait(bool cache)
 	const pz_gfp_t gfp =
 		((cache ? PZ_GFP_TEMPORARY : PZ_GFP_KERNEL) & ~PZ__GFP_DIRECT_RECLAIM) |
 		PZ__GFP_NOWARN;
-	unsigned order = model.prof != PZ_PROFILE_LINUX_6_1 ? 0 : cache ? 0 : kswapd_order();
+	unsigned order = cache ? 0 : kswapd_order();
 	uint64_t want = 0;
 	pz_page_t *p;
 	int ok;
@@ -454,9 +453,10 @@ static void report(const char *name, unsigned long nops)
 		      mp.nowait_calls, mp.nowait_failed);
 	print_message("[%s] 5.x: %lu boosts, %lu walks retried without NOFRAGMENT, %lu CMA-first "
 		      "allocations; 4.4: %lu shrinker passes deferring by its own rule, %lu "
-		      "HIGHATOMIC blocks reserved, %lu unreserved by direct reclaim\n",
+		      "HIGHATOMIC blocks reserved, %lu unreserved by direct reclaim; 4.x kswapd "
+		      "compact_pgdat: %lu\n",
 		      name, model.boosts, model.nofrag_retries, model.cma_first, mp.deferred_44,
-		      model.ha_reserves, mp.unreserved);
+		      model.ha_reserves, mp.unreserved, mp.kswapd_compactions);
 	if (nops < DEF_OPS || model_where.seed != DEF_SEED)
 		return;
 	if (model_where.run->mc == &model_two_zones)

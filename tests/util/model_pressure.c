@@ -343,20 +343,36 @@ static bool reclaimable(const struct model_zone *z)
 	return z->pages_scanned < in_use(z) * 6;
 }
 
-/* 4.1 zone_balanced at order 0: HIGH plus a gap. */
-static bool balanced41(const struct model_zone *z, long gap, unsigned classzone)
+static enum mp_result zone_suitable(int zi, unsigned order, unsigned classzone);
+static void compact_pgdat(unsigned order);
+
+/* 4.1 zone_balanced: HIGH plus a gap at order, and (high orders) a zone
+ * compaction could work on. */
+static bool zone_balanced41(int zi, unsigned order, long gap, unsigned classzone)
 {
-	return model_watermark_ok(z, 0, high_mark(z) + gap, classzone, 0);
+	if (!model_watermark_ok(&model.z[zi], order, high_mark(&model.z[zi]) + gap, classzone, 0))
+		return false;
+	return !order || zone_suitable(zi, order, classzone) != MP_SKIPPED;
 }
 
-/* 4.1 pgdat_balanced, order 0: every (reclaimable) zone up to classzone. */
-static bool pgdat_balanced41(int classzone)
+/* 4.1 pgdat_balanced: every (reclaimable) zone up to classzone at order
+ * 0; a quarter of their pages at high orders. */
+static bool pgdat_balanced41(unsigned order, int classzone)
 {
-	for (unsigned i = 0; i < model.nz; i++)
-		if ((int)model.z[i].type <= classzone && reclaimable(&model.z[i]) &&
-		    !balanced41(&model.z[i], 0, model.z[i].type))
+	uint64_t managed = 0, balanced = 0;
+
+	for (unsigned i = 0; i < model.nz; i++) {
+		const struct model_zone *z = &model.z[i];
+
+		if ((int)z->type > classzone)
+			continue;
+		managed += z->managed;
+		if (!reclaimable(z) || zone_balanced41((int)i, order, 0, z->type))
+			balanced += z->managed;
+		else if (!order)
 			return false;
-	return true;
+	}
+	return order ? balanced >= managed >> 2 : true;
 }
 
 /* 6.1 pgdat_balanced: one zone up to highest at HIGH for order (or no
@@ -388,18 +404,22 @@ static bool pgdat_boosted(int highest)
 static bool node_balanced(unsigned order, int classzone)
 {
 	if (is41())
-		return pgdat_balanced41(classzone);
+		return pgdat_balanced41(order, classzone);
 	return mp.k.failures >= 16 || pgdat_balanced61(order, classzone);
 }
 
-/* kswapd_shrink_zone (4.1): true when enough was scanned. */
-static bool kswapd_shrink41(struct shrink *s, struct model_zone *z, int end, uint64_t *got,
-			    uint64_t *attempted)
+/* kswapd_shrink_zone (4.1): true when enough was scanned. A zone that
+ * compaction could work on is balanced at order 0. */
+static bool kswapd_shrink41(struct shrink *s, int zi, int end, uint64_t *got, uint64_t *attempted)
 {
+	struct model_zone *z = &model.z[zi];
 	long low = z->wmark[1], gap = (long)((z->managed + 99) / 100);
 	uint64_t to_reclaim = high_mark(z) > 32 ? (uint64_t)high_mark(z) : 32;
+	unsigned testorder = s->order;
 
-	if (balanced41(z, gap < low ? gap : low, (unsigned)end))
+	if (s->order && zone_suitable(zi, s->order, (unsigned)end) != MP_SKIPPED)
+		testorder = 0;
+	if (zone_balanced41(zi, testorder, gap < low ? gap : low, (unsigned)end))
 		return true;
 	s->eligible = (uint64_t)in_use(z);
 	s->nr_scanned = (uint64_t)scan_zone(z, s->priority);
@@ -409,38 +429,57 @@ static bool kswapd_shrink41(struct shrink *s, struct model_zone *z, int end, uin
 	return s->nr_scanned >= to_reclaim;
 }
 
-/* balance_pgdat (4.1) at order 0; returns the end zone (0: none). */
-static int balance41(int classzone)
+/* The highest zone needing balance (end_zone), or -1. */
+static int find_end41(const struct shrink *s)
 {
-	struct shrink s = {true, false, 0, 12, 0, 0, 0, 0};
-	int end_zone = 0;
+	for (unsigned i = 0; i < model.nz; i++) /* highest zone first */
+		if ((s->priority == 12 || reclaimable(&model.z[i])) &&
+		    !zone_balanced41((int)i, s->order, 0, 0))
+			return (int)model.z[i].type;
+	return -1;
+}
+
+/* balance_pgdat (4.1): the order it ends at; *classzone becomes the end
+ * zone. A high order drops to 0 once twice its size came back in a pass;
+ * until then, a pass that freed more than it attempted compacts the node
+ * (compact_pgdat) unless some zone is at LOW for the order already. */
+static unsigned balance41(unsigned order, int *classzone)
+{
+	struct shrink s = {true, false, order, 12, 0, 0, 0, 0};
+	int end_zone = 0, end;
 
 	mp.vm[PZ_VM_PAGEOUTRUN]++;
-	for (;;) {
+	do {
 		uint64_t got = 0, attempted = 0;
-		bool raise = true;
-		int end = -1;
+		bool raise = true, needs_compaction = s.order > 0;
 
-		for (unsigned i = 0; i < model.nz && end < 0; i++) /* highest zone first */
-			if ((s.priority == 12 || reclaimable(&model.z[i])) &&
-			    !balanced41(&model.z[i], 0, 0))
-				end = (int)model.z[i].type;
+		end = find_end41(&s);
 		if (end < 0)
 			break;
 		end_zone = end;
+		for (unsigned i = 0; i < model.nz; i++)
+			if ((int)model.z[i].type <= end && needs_compaction &&
+			    model_watermark_ok(&model.z[i], s.order, model.z[i].wmark[1],
+					       (unsigned)*classzone, 0))
+				needs_compaction = false;
 		for (unsigned i = model.nz; i-- > 0;) {
 			struct model_zone *z = &model.z[i];
 
 			if ((int)z->type <= end && (s.priority == 12 || reclaimable(z)) &&
-			    kswapd_shrink41(&s, z, end, &got, &attempted))
+			    kswapd_shrink41(&s, (int)i, end, &got, &attempted))
 				raise = false;
 		}
+		if (s.order && got >= 2ull << s.order) {
+			s.order = 0;
+			mp.order_drops++;
+		}
+		if (needs_compaction && got > attempted)
+			compact_pgdat(s.order);
 		if (raise || !got)
 			s.priority--;
-		if (s.priority < 1 || pgdat_balanced41(classzone))
-			break;
-	}
-	return end_zone;
+	} while (s.priority >= 1 && !pgdat_balanced41(s.order, *classzone));
+	*classzone = end_zone;
+	return s.order;
 }
 
 static void wakeup_kcompactd(unsigned order, int highest);
@@ -602,37 +641,59 @@ static bool kswapd_round61(void)
 	return try_sleep(alloc_order, reclaim_order, highest);
 }
 
-/* One pz_kswapd_run; true when kswapd went to sleep. */
-static bool kswapd_round(void)
+/* 4.1's kswapd loop from the pick-up after a sleep (or new work found at
+ * the end of a balance) to the next sleep attempt; the recorded order and
+ * zone are taken when the balance ended where the last pick-up asked. */
+static bool kswapd_round41(void)
 {
 	struct mp_kswapd *k = &mp.k;
-	int cz;
 
-	mp.kswapd_runs++;
-	k->asleep = false;
-	if (!is41())
-		return kswapd_round61();
 	if (!k->new_work) {
+		k->cur_order = k->new_order = k->order;
+		k->cur_classzone = k->new_classzone = k->classzone;
 		k->order = 0;
-		k->cur_classzone = k->classzone;
 		k->classzone = (int)nr_zones() - 1;
 	}
 	k->new_work = false;
-	cz = balance41(k->cur_classzone);
-	return try_sleep(0, 0, cz);
+	mp.highorder_runs += k->cur_order > 0;
+	k->bal_classzone = k->cur_classzone;
+	k->bal_order = balance41(k->cur_order, &k->bal_classzone);
+	if (k->bal_classzone >= k->new_classzone && k->bal_order == k->new_order) {
+		k->new_order = k->order;
+		k->new_classzone = k->classzone;
+		k->order = 0;
+		k->classzone = (int)nr_zones() - 1;
+	}
+	if (k->cur_order < k->new_order || k->cur_classzone > k->new_classzone) {
+		k->cur_order = k->new_order;
+		k->cur_classzone = k->new_classzone;
+		k->new_work = true;
+		return false;
+	}
+	return try_sleep(k->bal_order, k->bal_order, k->bal_classzone);
+}
+
+/* One pz_kswapd_run; true when kswapd went to sleep. */
+static bool kswapd_round(void)
+{
+	mp.kswapd_runs++;
+	mp.k.asleep = false;
+	return is41() ? kswapd_round41() : kswapd_round61();
 }
 
 /* wakeup_kswapd's record and exits: whether kswapd is to run. */
 static int wake(unsigned t, unsigned order, int classzone, pz_gfp_t gfp)
 {
 	struct mp_kswapd *k = &mp.k;
-	const struct model_zone *z = &model.z[0];
-	int r;
+	int zi = 0, r;
 
 	for (unsigned i = 0; i < model.nz; i++)
 		if (model.z[i].type == t)
-			z = &model.z[i];
-	if (!is41()) {
+			zi = (int)i;
+	if (is41() && k->order < order) {
+		k->order = order;
+		k->classzone = k->classzone < classzone ? k->classzone : classzone;
+	} else if (!is41()) {
 		if (k->classzone == PZ_NR_ZONE_TYPES || k->classzone < classzone)
 			k->classzone = classzone;
 		if (k->order < order)
@@ -641,7 +702,7 @@ static int wake(unsigned t, unsigned order, int classzone, pz_gfp_t gfp)
 	if (!k->asleep)
 		return PZ_KSWAPD_NOT_ASLEEP;
 	if (is41())
-		return balanced41(z, 0, 0) ? PZ_KSWAPD_BALANCED : PZ_KSWAPD_WOKEN;
+		return zone_balanced41(zi, order, 0, 0) ? PZ_KSWAPD_BALANCED : PZ_KSWAPD_WOKEN;
 	if (k->failures >= 16 ||
 	    (pgdat_balanced61(order, classzone) && !pgdat_boosted(classzone))) {
 		if (!(gfp & PZ__GFP_DIRECT_RECLAIM))
@@ -700,7 +761,7 @@ struct mcc {
 	int order;
 	unsigned mode; /* PZ_MIGRATE_* */
 	unsigned alloc_flags, classzone, mt;
-	bool ignore_skip, ignore_suitable, whole, direct;
+	bool ignore_skip, ignore_suitable, whole, direct, kswapd;
 	uint64_t mig, free;
 	struct held held[MAXO]; /* free blocks compaction holds, by order */
 	uint64_t nr_held;
@@ -1146,7 +1207,8 @@ static enum mp_result compact_zone(struct mcc *cc)
 
 	if (r == MP_SUCCESS || r == MP_SKIPPED)
 		return r;
-	if (cc->order >= 0 && restarting(&mp.z[cc->zi], (unsigned)cc->order))
+	/* 4.1's kswapd leaves the reset to its sleep */
+	if (cc->order >= 0 && !cc->kswapd && restarting(&mp.z[cc->zi], (unsigned)cc->order))
 		reset_skip(cc->zi);
 	setup_scanners(cc);
 	while ((r = finished(cc)) == MP_CONTINUE) {
@@ -1334,6 +1396,47 @@ static void kcompactd_do_work(void)
 		mp.kc_order = 0;
 	if (mp.kc_high >= high)
 		mp.kc_high = (int)nr_zones() - 1;
+}
+
+/* compaction_suitable of zone zi (alloc_flags 0) as kswapd asks it; a
+ * zone whose pages nobody can move is SKIPPED. */
+static enum mp_result zone_suitable(int zi, unsigned order, unsigned classzone)
+{
+	struct mcc cc;
+	enum mp_result r;
+
+	memset(&cc, 0, sizeof(cc));
+	cc.zi = zi;
+	cc.z = &model.z[zi];
+	cc.order = (int)order;
+	cc.classzone = classzone;
+	r = suitable(&cc);
+	return r == MP_CONTINUE && !mp.handler ? MP_SKIPPED : r;
+}
+
+/* compact_pgdat (4.1 kswapd): every zone, lowest first, async for an
+ * unmovable request of the order at class zone 0, deferral respected;
+ * a zone at LOW for the order afterwards has its deferral order reset. */
+static void compact_pgdat(unsigned order)
+{
+	if (!order)
+		return;
+	mp.kswapd_compactions++;
+	for (unsigned i = model.nz; i-- > 0;) {
+		struct mcc cc;
+
+		memset(&cc, 0, sizeof(cc));
+		cc.zi = (int)i;
+		cc.z = &model.z[i];
+		cc.order = (int)order;
+		cc.mode = PZ_MIGRATE_ASYNC;
+		cc.mt = PZ_MT_UNMOVABLE;
+		cc.kswapd = true;
+		if (!deferred(&mp.z[i], order))
+			compact_zone(&cc);
+		if (model_watermark_ok(cc.z, order, cc.z->wmark[1], 0, 0))
+			defer_reset(&mp.z[i], order);
+	}
 }
 
 /* kcompactd_node_suitable, for the recorded order and zone. */

@@ -12,8 +12,10 @@
  * last one) before its drain-and-retry. The
  * model predicts every shrinker call (nr_to_scan), the deferred work each
  * shrinker carries, the progress reclaim reports, kswapd's rounds in
- * deterministic mode (balance_pgdat of 4.1 at order 0 and of 6.1 at any
- * order - the order dropped once twice its size came back -, the sleep
+ * deterministic mode at any order (balance_pgdat of 4.1 - zone_balanced
+ * with compaction_suitable, the quarter-of-the-node rule, testorder,
+ * compact_pgdat, 4.1's loop picking up new work - and of 6.1, the order
+ * dropped once twice its size came back), the sleep
  * decision with reset_isolation_suitable, kswapd_failures), 6.1's
  * watermark boost (boosted marks in every check that reads wmark_pages,
  * kswapd's boosted pass, its restart as plain reclaim and the boosts
@@ -135,6 +137,10 @@ struct mp_kswapd {
 	bool asleep, new_work;
 	unsigned failures;
 	int cur_classzone;
+	/* 4.1's loop: the order and zone being balanced, the next ones, and
+	 * what balance_pgdat ended at */
+	unsigned cur_order, new_order, bal_order;
+	int new_classzone, bal_classzone;
 };
 
 struct mp {
@@ -166,6 +172,8 @@ struct mp {
 		nowait_calls, nowait_failed;
 	/* 4.4: passes whose deferred work differs from 4.1's rule */
 	unsigned long deferred_44;
+	/* 4.1/4.4 kswapd's compact_pgdat passes */
+	unsigned long kswapd_compactions;
 	/* HIGHATOMIC blocks direct reclaim gave back before its drain */
 	unsigned long unreserved;
 };
@@ -181,14 +189,12 @@ void mp_unregister(unsigned i);
 uint64_t mp_direct_reclaim(pz_gfp_t gfp, unsigned order);
 /* pz_wakeup_kswapd(node 0, the zone of type t, order, class zone t,
  * GFP_KERNEL) in deterministic mode: the wake result, kswapd's rounds run
- * inline until it sleeps (at most 8), kcompactd's passes inline (6.1).
- * linux-4.1: order 0 only. */
+ * inline until it sleeps (at most 8), kcompactd's passes inline (6.1). */
 int mp_wakeup_kswapd(unsigned t, unsigned order);
 /* __alloc_pages_nodemask of a request that may wake kswapd but not
  * reclaim (__GFP_KSWAPD_RECLAIM without __GFP_DIRECT_RECLAIM): the fast
  * path (whose boosting fallback wakes kswapd from rmqueue in 6.1), then
- * wake_all_kswapds and the MIN attempt (twice in 6.1). 1 and *pfn, or 0.
- * linux-4.1: order 0 only. */
+ * wake_all_kswapds and the MIN attempt (twice in 6.1). 1 and *pfn, or 0. */
 int mp_alloc_nowait(pz_gfp_t gfp, unsigned order, uint64_t *pfn);
 /* The highest zone type a request may use (gfp_zone). */
 unsigned mp_gfp_high(pz_gfp_t gfp);

@@ -771,6 +771,15 @@ struct mcc {
 	uint64_t nr_batch;
 };
 
+/* A compact_control for zone zi and order, everything else zero. */
+static void mcc_init(struct mcc *cc, int zi, int order)
+{
+	memset(cc, 0, sizeof(*cc));
+	cc->zi = zi;
+	cc->z = &model.z[zi];
+	cc->order = order;
+}
+
 static void held_add(struct mcc *cc, uint64_t pfn, unsigned order)
 {
 	struct held *h = &cc->held[order];
@@ -1370,10 +1379,7 @@ static void kcompactd_do_work(void)
 
 		if ((int)model.z[i].type > high || deferred(&mp.z[i], (unsigned)order))
 			continue;
-		memset(&cc, 0, sizeof(cc));
-		cc.zi = (int)i;
-		cc.z = &model.z[i];
-		cc.order = order;
+		mcc_init(&cc, (int)i, order);
 		cc.mode = PZ_MIGRATE_SYNC_LIGHT;
 		cc.classzone = model.z[i].type;
 		cc.mt = PZ_MT_UNMOVABLE;
@@ -1405,10 +1411,7 @@ static enum mp_result zone_suitable(int zi, unsigned order, unsigned classzone)
 	struct mcc cc;
 	enum mp_result r;
 
-	memset(&cc, 0, sizeof(cc));
-	cc.zi = zi;
-	cc.z = &model.z[zi];
-	cc.order = (int)order;
+	mcc_init(&cc, zi, (int)order);
 	cc.classzone = classzone;
 	r = suitable(&cc);
 	return r == MP_CONTINUE && !mp.handler ? MP_SKIPPED : r;
@@ -1425,10 +1428,7 @@ static void compact_pgdat(unsigned order)
 	for (unsigned i = model.nz; i-- > 0;) {
 		struct mcc cc;
 
-		memset(&cc, 0, sizeof(cc));
-		cc.zi = (int)i;
-		cc.z = &model.z[i];
-		cc.order = (int)order;
+		mcc_init(&cc, (int)i, (int)order);
 		cc.mode = PZ_MIGRATE_ASYNC;
 		cc.mt = PZ_MT_UNMOVABLE;
 		cc.kswapd = true;
@@ -1447,10 +1447,7 @@ static bool kcompactd_node_suitable(void)
 
 		if ((int)model.z[i].type > mp.kc_high)
 			continue;
-		memset(&cc, 0, sizeof(cc));
-		cc.zi = (int)i;
-		cc.z = &model.z[i];
-		cc.order = mp.kc_order;
+		mcc_init(&cc, (int)i, mp.kc_order);
 		cc.classzone = (unsigned)mp.kc_high;
 		if (suitable(&cc) == MP_CONTINUE)
 			return true;

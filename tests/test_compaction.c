@@ -773,6 +773,83 @@ static void test_bad_arguments(void **state)
 	tu_destroy(pz);
 }
 
+/*
+ * kswapd_try_to_sleep: a kswapd that goes to sleep clears the skip bits
+ * and cached positions of the zones whose direct compaction asked for it
+ * (compact_blockskip_flush) - reset_isolation_suitable, called by 4.1
+ * and 4.4 as kswapd sleeps and by 6.1 before its nap. A node that stays
+ * balanced keeps kswapd's round short: balance, then the sleep.
+ */
+static void sleep_resets_skip(enum pz_profile profile)
+{
+	struct pz_compact_req req;
+	struct pz_compaction_zone_info ci;
+	pz_t *pz = create(profile);
+
+	assert_int_equal(pz_set_migrate_handler(pz, migrate_cb, NULL), 0);
+	cb.how = B_BUSY; /* nothing moves: the scanners meet */
+	fragment(pz, 4);
+	direct(pz, 9, PZ_MIGRATE_SYNC_LIGHT, PZ_COMPACT_PRIO_SYNC_LIGHT, &req);
+	assert_int_equal(pz_compaction_zone_info(pz, 0, PZ_ZONE_NORMAL, &ci), 0);
+	assert_int_equal(ci.blockskip_flush, 1);
+	assert_true(ci.skip_blocks > 0);
+	assert_int_equal(pz_kswapd_run(pz, 0), PZ_KSWAPD_SLEEP);
+	assert_int_equal(pz_compaction_zone_info(pz, 0, PZ_ZONE_NORMAL, &ci), 0);
+	assert_int_equal(ci.blockskip_flush, 0);
+	assert_int_equal(ci.skip_blocks, 0);
+	assert_int_equal(ci.cached_migrate_pfn[0], ZSTART);
+	release_all(pz);
+}
+
+static void test_kswapd_sleep_resets_skip(void **state)
+{
+	(void)state;
+	sleep_resets_skip(PZ_PROFILE_LINUX_4_1);
+	sleep_resets_skip(PZ_PROFILE_LINUX_4_4);
+	sleep_resets_skip(PZ_PROFILE_LINUX_6_1);
+}
+
+/*
+ * wakeup_kcompactd decides on the order and zone it has recorded, not on
+ * the wake-up's own (kcompactd_node_suitable reads kcompactd_max_order):
+ * once an order-9 wake-up found nothing to compact, an order-2 wake-up
+ * that would have work still leaves kcompactd asleep while order 9 is
+ * recorded. Here MIN + 100 single free pages (the zone filled without
+ * watermarks first): order 2 could compact (MIN + 8
+ * free, no order-2 block), order 9 could not (under LOW + 1024).
+ */
+static void test_kcompactd_recorded_order(void **state)
+{
+	pz_t *pz = create(PZ_PROFILE_MODERN);
+	struct pz_zone *z = pz_zone_of(pz, 0, PZ_ZONE_NORMAL);
+	struct pz_zone_info zi;
+	uint64_t nfree = 0;
+	pz_page_t *p;
+
+	(void)state;
+	assert_int_equal(pz_set_migrate_handler(pz, migrate_cb, NULL), 0);
+	while ((p = pz_alloc_pages(pz, GFP_MOV | PZ__GFP_MEMALLOC | PZ__GFP_NOWARN, 0)))
+		hold(pz, p);
+	assert_int_equal(pz_zone_info(pz, 0, PZ_ZONE_NORMAL, &zi), 0);
+	for (unsigned i = 0; i < nheld && nfree < zi.wmark_min + 100; i++)
+		if (pz_page_to_pfn(pz, held[i]) % 2) {
+			assert_int_equal(pz_free_pages(pz, held[i], 0), 0);
+			held[i] = NULL;
+			nfree++;
+		}
+	assert_true(nfree < zi.wmark_low + 1024);
+	pz_drain_all_pages(pz);
+	assert_int_equal(pz_compaction_suitable(pz, z, 9, 0, PZ_ZONE_NORMAL), PZ_COMPACT_SKIPPED);
+	assert_int_equal(pz_compaction_suitable(pz, z, 2, 0, PZ_ZONE_NORMAL), PZ_COMPACT_CONTINUE);
+	pz_wakeup_kcompactd(pz, 0, 9, PZ_ZONE_NORMAL);
+	pz_wakeup_kcompactd(pz, 0, 2, PZ_ZONE_NORMAL);
+	assert_int_equal(vm_event(pz, PZ_VM_COMPACT_DAEMON_WAKE), 0);
+	/* order 9 is still recorded: the embedder's pass runs for it */
+	assert_int_equal(pz_kcompactd_run(pz, 0), 1);
+	assert_int_equal(vm_event(pz, PZ_VM_COMPACT_DAEMON_WAKE), 1);
+	release_all(pz);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -783,6 +860,8 @@ int main(void)
 		cmocka_unit_test(test_direct_modern),
 		cmocka_unit_test(test_grouping_off),
 		cmocka_unit_test(test_direct_deferred),
+		cmocka_unit_test(test_kswapd_sleep_resets_skip),
+		cmocka_unit_test(test_kcompactd_recorded_order),
 		cmocka_unit_test(test_deferral_arithmetic),
 		cmocka_unit_test(test_skip_bits_and_cached),
 		cmocka_unit_test(test_async_skips_nonmovable),

@@ -512,11 +512,57 @@ static void test_vmstat(void **state)
 	vmstat(PZ_PROFILE_MODERN);
 }
 
+/*
+ * 4.4's do_shrink_slab defers the whole total before its caps (less what
+ * was scanned), however large the scan ratio made it: with ten pages in
+ * use, delta is more than four times the objects, and every priority's
+ * pass carries all of it on.
+ */
+static void test_deferred_44_uncapped(void **state)
+{
+	pz_t *pz = one_node(PZ_PROFILE_LINUX_4_4);
+	static struct rm_cache held, c;
+	uint64_t progress = 0, used;
+	long nr = 0;
+
+	(void)state;
+	rm_init(&held, pz, RM_FREE);
+	assert_int_equal(rm_fill(&held, 10, PZ_GFP_KERNEL), 10);
+	rm_init(&c, pz, RM_NOTHING);
+	c.objects = 1000;
+	c.s.seeks = 2;
+	assert_int_equal(pz_register_shrinker(pz, &c.s), 0);
+	used = in_use(pz);
+	assert_int_equal(pz_direct_reclaim(pz, 0, PZ_GFP_KERNEL, 0, &progress), 0);
+	for (int prio = 12; prio >= 0; prio--) {
+		uint64_t ns = used >> prio ? used >> prio : 32;
+		long delta = (long)(4 * ns / 2 * 1000 / (used + 1)), total = nr + delta;
+		long next = total, scanned = 0;
+
+		if (delta < 250 && total > 500)
+			total = 500;
+		total = total > 2000 ? 2000 : total;
+		while (total >= PZ_SHRINK_BATCH || total >= 1000) {
+			long n = total < PZ_SHRINK_BATCH ? total : PZ_SHRINK_BATCH;
+
+			total -= n;
+			scanned += n;
+		}
+		assert_true(prio != 12 || delta > 4000);
+		nr = next > scanned ? next - scanned : 0;
+	}
+	assert_int_equal(c.s.core.nr_deferred[0], nr);
+	assert_int_equal(pz_unregister_shrinker(pz, &c.s), 0);
+	rm_drain(&held);
+	tu_destroy(pz);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_arithmetic_41),
 		cmocka_unit_test(test_arithmetic_61),
+		cmocka_unit_test(test_deferred_44_uncapped),
 		cmocka_unit_test(test_numa_aware),
 		cmocka_unit_test(test_progress_is_pages_back),
 		cmocka_unit_test(test_liar_gives_no_progress),

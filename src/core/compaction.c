@@ -1025,8 +1025,8 @@ static bool kcompactd_node_suitable(struct pz *pz, int nid, int order, int high)
 /*
  * wakeup_kcompactd: the order and highest zone are recorded (the largest
  * order, the lowest zone of all wake-ups since the last pass); when some
- * zone would compact, the pass runs now (INLINE) or is left for
- * pz_kcompactd_run (DEFERRED).
+ * zone would compact for the recorded order and zone, the pass runs now
+ * (INLINE) or is left for pz_kcompactd_run (DEFERRED).
  */
 void pz_wakeup_kcompactd(struct pz *pz, int nid, unsigned order, unsigned classzone)
 {
@@ -1046,7 +1046,9 @@ void pz_wakeup_kcompactd(struct pz *pz, int nid, unsigned order, unsigned classz
 	       !atomic_compare_exchange_weak_explicit(hz, &cur, (int)classzone + 1,
 						      memory_order_relaxed, memory_order_relaxed))
 		;
-	if (!kcompactd_node_suitable(pz, nid, (int)order, (int)classzone))
+	/* the recorded order and zone decide, not this wake-up's own */
+	if (!kcompactd_node_suitable(pz, nid, atomic_load_explicit(mo, memory_order_relaxed),
+				     atomic_load_explicit(hz, memory_order_relaxed) - 1))
 		return;
 	if (atomic_load_explicit(&pz->compaction.kcompactd_mode, memory_order_relaxed) ==
 	    PZ_KCOMPACTD_INLINE)

@@ -501,7 +501,9 @@ static bool nap(struct pz *pz, struct pz_kswapd *k)
 	return atomic_load_explicit(&k->wake_seq, memory_order_acquire) != seq;
 }
 
-/* kswapd_try_to_sleep: true when kswapd now sleeps (asleep stays set). */
+/* kswapd_try_to_sleep: true when kswapd now sleeps (asleep stays set).
+ * The skip bits that direct compaction asked to flush are cleared
+ * (reset_isolation_suitable): 6.1 before the nap, 4.x as it sleeps. */
 static bool try_to_sleep(struct pz *pz, int nid, unsigned alloc_order, unsigned reclaim_order,
 			 int classzone)
 {
@@ -511,8 +513,10 @@ static bool try_to_sleep(struct pz *pz, int nid, unsigned alloc_order, unsigned 
 
 	atomic_store_explicit(&k->asleep, 1, memory_order_release);
 	if (prepare_sleep(pz, nid, reclaim_order, classzone)) {
-		if (modern(pz))
+		if (modern(pz)) {
+			pz_reset_isolation_suitable(pz, nid);
 			pz_wakeup_kcompactd(pz, nid, alloc_order, (unsigned)classzone);
+		}
 		remaining = nap(pz, k);
 		if (remaining && modern(pz)) {
 			wr(&k->classzone, highest_zoneidx(k, classzone));
@@ -520,8 +524,11 @@ static bool try_to_sleep(struct pz *pz, int nid, unsigned alloc_order, unsigned 
 				wr(&k->order, (int)reclaim_order);
 		}
 	}
-	if (!remaining && prepare_sleep(pz, nid, reclaim_order, classzone))
+	if (!remaining && prepare_sleep(pz, nid, reclaim_order, classzone)) {
+		if (!modern(pz))
+			pz_reset_isolation_suitable(pz, nid);
 		return true;
+	}
 	atomic_compare_exchange_strong(&k->asleep, &one, 0);
 	pz_count_vm_event(pz,
 			  remaining ? PZ_VM_KSWAPD_LOW_WMARK_HIT_QUICKLY

@@ -252,17 +252,20 @@ static void plan_41(const struct pz_shrinker *s, const struct pz_shrink_req *req
 	uint64_t scanned = req->nr_scanned ? req->nr_scanned : PZ_SWAP_CLUSTER_MAX;
 	unsigned long long delta = 4ull * scanned / (unsigned)s->seeks;
 
-	/* saturating: a scan ratio above 1 (scanned > eligible) is capped
-	 * at 4 * freeable, which the caps below cut to 2 * freeable anyway */
+	/* saturating, and kept clear of the long's sign: the caps below cut
+	 * the total scanned to 2 * freeable, but 4.4 defers the whole of it
+	 * (a scan ratio above 1 included), as its do_shrink_slab does */
 	if (delta && pl->freeable > ~0ull / delta)
 		delta = ~0ull;
 	else
 		delta *= pl->freeable;
 	delta /= req->nr_eligible + 1;
-	if (delta > 4ull * pl->freeable)
-		delta = 4ull * pl->freeable;
+	if (delta > (~0ull >> 2))
+		delta = ~0ull >> 2;
 	pl->delta = (long)delta;
-	pl->total = pl->nr + pl->delta;
+	/* ours: the sum saturates where the kernel's long would wrap */
+	pl->total =
+		pl->nr > (long)(~0ull >> 1) - pl->delta ? (long)(~0ull >> 1) : pl->nr + pl->delta;
 	pl->next = pl->total;
 	if (pl->total < 0) { /* the kernel's "shrink_slab: negative objects" */
 		pl->total = (long)pl->freeable;

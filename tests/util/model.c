@@ -214,18 +214,22 @@ static const unsigned fallbacks[NPCP][2] = {
 	[PZ_MT_RECLAIMABLE] = {PZ_MT_UNMOVABLE, PZ_MT_MOVABLE},
 };
 
-/* boost_watermark with the default factor 15000: a pageblock more, up to
- * 1.5 times the high watermark (at least a pageblock), in zones of four
- * pageblocks or more. */
+/* boost_watermark with watermark_boost_factor (default 15000): a
+ * pageblock more, up to factor / 10000 of the high watermark (at least a
+ * pageblock), in zones of four pageblocks or more; none with factor 0.
+ * The zone is noted in boosted_zones (its ZONE_BOOSTED_WATERMARK when the
+ * request may wake kswapd). */
 static void m_boost(struct model_zone *z)
 {
-	long max = z->wmark[2] / 10000 * 15000 + z->wmark[2] % 10000 * 15000 / 10000;
+	long f = (long)model.boost_factor;
+	long max = z->wmark[2] / 10000 * f + z->wmark[2] % 10000 * f / 10000;
 
-	if (!model.boost || 4 * (uint64_t)PBN > z->managed || !max)
+	if (!model.boost || !f || 4 * (uint64_t)PBN > z->managed || !max)
 		return;
 	max = max > (long)PBN ? max : (long)PBN;
 	z->boost = z->boost + (long)PBN < max ? z->boost + (long)PBN : max;
 	model.boosts++;
+	model.boosted_zones |= 1u << (z - model.z);
 }
 
 /* __rmqueue_fallback; under ALLOC_NOFRAGMENT only blocks of a pageblock
@@ -696,14 +700,16 @@ static int m_get_page(unsigned order, unsigned mt, unsigned high, unsigned class
 	}
 }
 
-/* unreserve_highatomic_pageblock(force): in zonelist order, the first
- * zone's lowest-order free HIGHATOMIC block goes back to mt, its whole
- * pageblock moved. */
-static bool m_unreserve_highatomic(unsigned mt, unsigned high)
+/* unreserve_highatomic_pageblock: in zonelist order, the first zone's
+ * lowest-order free HIGHATOMIC block goes back to mt, its whole pageblock
+ * moved; unless forced, zones with one reserved block or less keep it. */
+static bool m_unreserve_highatomic(unsigned mt, unsigned high, bool force)
 {
 	for (unsigned i = 0; i < model.nz; i++) {
 		struct model_zone *z = &model.z[i];
 
+		if (!force && z->nr_reserved_ha <= (long)MODEL_PBN)
+			continue;
 		for (unsigned o = 0; o < MODEL_MAXO && z->type <= high; o++) {
 			uint64_t pfn;
 
@@ -721,6 +727,14 @@ static bool m_unreserve_highatomic(unsigned mt, unsigned high)
 		}
 	}
 	return false;
+}
+
+int model_unreserve_highatomic(pz_gfp_t gfp, int force)
+{
+	unsigned mt = model_gfp_mt(gfp);
+
+	return model.ha &&
+	       m_unreserve_highatomic(mt < NPCP ? mt : PZ_MT_MOVABLE, m_gfp_zone(gfp), force != 0);
 }
 
 /* modern: a request that may reclaim and retry (no NORETRY; a costly order
@@ -766,7 +780,7 @@ int model_alloc(pz_gfp_t gfp, unsigned order, uint64_t *out)
 	if ((gfp & PZ__GFP_MEMALLOC) && !(gfp & PZ__GFP_NOMEMALLOC) &&
 	    m_get_page(order, mt, high, classzone, PZ_ALLOC_NO_WATERMARKS, cold, out, &zi))
 		return 1;
-	while (m_may_unreserve(gfp, order) && m_unreserve_highatomic(mt, high)) {
+	while (m_may_unreserve(gfp, order) && m_unreserve_highatomic(mt, high, true)) {
 		model.ha_unreserves++;
 		if (m_get_page(order, mt, high, classzone, flags, cold, out, &zi))
 			return 1;
@@ -1092,6 +1106,7 @@ void model_begin(const struct model_run *r)
 	model.nofrag = r->prof == PZ_PROFILE_LINUX_6_1 && !(r->feat_clear & PZ_FEAT_NOFRAGMENT);
 	model.boost = r->prof == PZ_PROFILE_LINUX_6_1 && !(r->feat_clear & PZ_FEAT_WMARK_BOOST);
 	model.cmabal = r->prof == PZ_PROFILE_LINUX_6_1 && !(r->feat_clear & PZ_FEAT_CMA_BALANCE);
+	model.boost_factor = 15000;
 	m_setup_zones(r->mc, r->fraction);
 }
 

@@ -216,11 +216,14 @@ struct model {
 	bool ha;      /* PZ_FEAT_HIGHATOMIC: slot 3 is 4.4's on-demand reserve */
 	/* linux-6.1's 5.x switches: ALLOC_NOFRAGMENT in the fast path (only
 	 * whole-pageblock fallbacks first), watermark boosting on fallback
-	 * (no kswapd runs here, so boosts only grow, up to their cap), CMA
+	 * (no kswapd runs here, so boosts only grow, up to their cap; the
+	 * pressure model's kswapd takes them off), CMA
 	 * first when it is over half of the zone's free pages */
 	bool nofrag, boost, cmabal;
-	pz_gfp_t gfp;	   /* the request model_alloc serves (for zone_watermark_fast) */
-	unsigned fraction; /* percpu_pagelist_fraction in force */
+	unsigned boost_factor;	/* watermark_boost_factor in force */
+	unsigned boosted_zones; /* bit i: m_boost raised z[i] (cleared by callers) */
+	pz_gfp_t gfp;		/* the request model_alloc serves (for zone_watermark_fast) */
+	unsigned fraction;	/* percpu_pagelist_fraction in force */
 	uint64_t min_free_kbytes, min_free_kbytes0; /* in force; the default */
 	struct model_zone z[MODEL_MAXZ];	    /* in zonelist order: highest zone type first */
 	int8_t zone_of[MODEL_NPFN]; /* index into z[] of the zone whose span holds pfn, or -1 */
@@ -326,6 +329,9 @@ void model_buddy_free(uint64_t pfn, unsigned order, unsigned mt);
 /* Takes the free block at pfn off its buddy list (its pages leave
  * NR_FREE_PAGES). */
 void model_buddy_take(uint64_t pfn);
+/* unreserve_highatomic_pageblock for a request of gfp (4.4+; force: even
+ * a zone's last reserved block); 1 when a block went back. */
+int model_unreserve_highatomic(pz_gfp_t gfp, int force);
 /* drain_pages_zone of zone zi (index into model.z) on the one CPU. */
 void model_drain_zone(int zi);
 

@@ -21,9 +21,16 @@
 
 struct mp mp;
 
+/* 4.1 and 4.4 share zone-based reclaim and kswapd and 4.x compaction;
+ * is44() marks where 4.4 differs. */
 static bool is41(void)
 {
-	return model.prof == PZ_PROFILE_LINUX_4_1;
+	return model.prof == PZ_PROFILE_LINUX_4_1 || model.prof == PZ_PROFILE_LINUX_4_4;
+}
+
+static bool is44(void)
+{
+	return model.prof == PZ_PROFILE_LINUX_4_4;
 }
 
 /* ---- the workload ------------------------------------------------------ */
@@ -38,9 +45,13 @@ void mp_cache_add(struct mp_cache *c, uint64_t pfn, unsigned order)
 	c->n++;
 }
 
-unsigned long mp_count(enum mp_kind kind, const struct mp_cache *c)
+unsigned long mp_count(enum mp_kind kind, const struct mp_cache *c, unsigned long calls)
 {
-	return kind == MP_CACHE ? (unsigned long)c->n : MP_LIAR_COUNT;
+	if (kind == MP_CACHE)
+		return (unsigned long)c->n;
+	/* after every fourth scan call the pool looks small for a while, so
+	 * that deferred work outgrows what it holds */
+	return calls % 8 >= 4 ? MP_LIAR_COUNT / 16 : MP_LIAR_COUNT;
 }
 
 unsigned long mp_scan(enum mp_kind kind, struct mp_cache *c, unsigned long *calls, unsigned long nr,
@@ -113,6 +124,7 @@ void mp_reset(uint64_t seed)
 	mp.k.asleep = true;
 	mp.k.classzone = is41() ? PZ_NR_ZONE_TYPES - 1 : PZ_NR_ZONE_TYPES;
 	mp.k.cur_classzone = PZ_NR_ZONE_TYPES - 1;
+	mp.kc_high = (int)model.z[0].type; /* kcompactd starts at nr_zones - 1 */
 }
 
 void mp_register(enum mp_kind kind, long seeks, long batch)
@@ -150,7 +162,7 @@ static void model_free_cb(void *ctx, uint64_t pfn, unsigned order)
 /* How many objects this pass wants: 4.1 from the LRU scan ratio, 6.1 from
  * the priority; *delta is the pass's own share. */
 static long scan_target(const struct mp_shrinker *sh, const struct shrink *s, long nr,
-			unsigned long freeable, long *delta)
+			unsigned long freeable, long *delta, long *unclamped)
 {
 	long total;
 
@@ -161,8 +173,11 @@ static long scan_target(const struct mp_shrinker *sh, const struct shrink *s, lo
 		d = d * freeable / (s->eligible + 1);
 		*delta = (long)d;
 		total = nr + *delta;
-		if (total < 0)
+		*unclamped = total;
+		if (total < 0) {
 			total = (long)freeable;
+			*unclamped = nr;
+		}
 		if ((unsigned long)*delta < freeable / 4 && (unsigned long)total > freeable / 2)
 			total = (long)(freeable / 2);
 	} else {
@@ -178,15 +193,16 @@ static long scan_target(const struct mp_shrinker *sh, const struct shrink *s, lo
 
 static void do_shrink(struct mp_shrinker *sh, struct shrink *s)
 {
-	unsigned long freeable = mp_count(sh->kind, &mp.cache);
+	unsigned long freeable = mp_count(sh->kind, &mp.cache, sh->calls);
 	long batch = sh->batch ? sh->batch : PZ_SHRINK_BATCH, nr, delta, total, scanned = 0, next;
+	long unclamped = 0;
 
 	if (!freeable)
 		return;
 	nr = sh->deferred;
 	sh->deferred = 0;
 	mp.deferred_carried += nr > 0;
-	total = scan_target(sh, s, nr, freeable, &delta);
+	total = scan_target(sh, s, nr, freeable, &delta, &unclamped);
 	while (total >= batch || (unsigned long)total >= freeable) {
 		unsigned long n = (unsigned long)(total < batch ? total : batch), done = n;
 
@@ -205,7 +221,11 @@ static void do_shrink(struct mp_shrinker *sh, struct shrink *s)
 		scanned += (long)done;
 		s->asked += n;
 	}
-	if (is41()) {
+	if (is44()) {
+		/* 4.4: the total before its caps, less what was scanned */
+		next = unclamped > scanned ? unclamped - scanned : 0;
+		mp.deferred_44 += next != (total > 0 ? total : 0);
+	} else if (is41()) {
 		next = total > 0 ? total : 0;
 	} else {
 		next = nr + delta - scanned;
@@ -281,7 +301,8 @@ static void shrink_zones(struct shrink *s, unsigned high)
 			for (unsigned j = 0; j < model.nz; j++)
 				if (model.z[j].type <= high)
 					scan_zone(&model.z[j], s->priority);
-			shrink_slab(s);
+			if (shrink_slab(s))
+				mp.k.failures = 0; /* shrink_node: progress revives kswapd */
 		}
 	}
 }
@@ -309,11 +330,12 @@ uint64_t mp_direct_reclaim(pz_gfp_t gfp, unsigned order)
 	return s.freed ? s.freed : s.compaction_ready;
 }
 
-/* ---- kswapd (deterministic mode, order-0 wake-ups) ---------------------- */
+/* ---- kswapd (deterministic mode) ----------------------------------------- */
 
+/* high_wmark_pages: with 5.0's boost on top (0 in 4.x). */
 static long high_mark(const struct model_zone *z)
 {
-	return z->wmark[2];
+	return z->wmark[2] + z->boost;
 }
 
 static bool reclaimable(const struct model_zone *z)
@@ -321,24 +343,41 @@ static bool reclaimable(const struct model_zone *z)
 	return z->pages_scanned < in_use(z) * 6;
 }
 
-/* 4.1 zone_balanced at order 0: HIGH plus a gap. */
-static bool balanced41(const struct model_zone *z, long gap, unsigned classzone)
+static enum mp_result zone_suitable(int zi, unsigned order, unsigned classzone);
+static void compact_pgdat(unsigned order);
+
+/* 4.1 zone_balanced: HIGH plus a gap at order, and (high orders) a zone
+ * compaction could work on. */
+static bool zone_balanced41(int zi, unsigned order, long gap, unsigned classzone)
 {
-	return model_watermark_ok(z, 0, high_mark(z) + gap, classzone, 0);
+	if (!model_watermark_ok(&model.z[zi], order, high_mark(&model.z[zi]) + gap, classzone, 0))
+		return false;
+	return !order || zone_suitable(zi, order, classzone) != MP_SKIPPED;
 }
 
-/* 4.1 pgdat_balanced, order 0: every (reclaimable) zone up to classzone. */
-static bool pgdat_balanced41(int classzone)
+/* 4.1 pgdat_balanced: every (reclaimable) zone up to classzone at order
+ * 0; a quarter of their pages at high orders. */
+static bool pgdat_balanced41(unsigned order, int classzone)
 {
-	for (unsigned i = 0; i < model.nz; i++)
-		if ((int)model.z[i].type <= classzone && reclaimable(&model.z[i]) &&
-		    !balanced41(&model.z[i], 0, model.z[i].type))
+	uint64_t managed = 0, balanced = 0;
+
+	for (unsigned i = 0; i < model.nz; i++) {
+		const struct model_zone *z = &model.z[i];
+
+		if ((int)z->type > classzone)
+			continue;
+		managed += z->managed;
+		if (!reclaimable(z) || zone_balanced41((int)i, order, 0, z->type))
+			balanced += z->managed;
+		else if (!order)
 			return false;
-	return true;
+	}
+	return order ? balanced >= managed >> 2 : true;
 }
 
-/* 6.1 pgdat_balanced: one zone up to highest at HIGH (or no zone at all). */
-static bool pgdat_balanced61(int highest)
+/* 6.1 pgdat_balanced: one zone up to highest at HIGH for order (or no
+ * zone at all). */
+static bool pgdat_balanced61(unsigned order, int highest)
 {
 	bool any = false;
 
@@ -346,28 +385,41 @@ static bool pgdat_balanced61(int highest)
 		if ((int)model.z[i].type > highest)
 			continue;
 		any = true;
-		if (model_watermark_ok(&model.z[i], 0, high_mark(&model.z[i]), (unsigned)highest,
-				       0))
+		if (model_watermark_ok(&model.z[i], order, high_mark(&model.z[i]),
+				       (unsigned)highest, 0))
 			return true;
 	}
 	return !any;
 }
 
-static bool node_balanced(int classzone)
+/* pgdat_watermark_boosted: some zone up to highest carries a boost. */
+static bool pgdat_boosted(int highest)
 {
-	if (is41())
-		return pgdat_balanced41(classzone);
-	return mp.k.failures >= 16 || pgdat_balanced61(classzone);
+	for (unsigned i = 0; i < model.nz; i++)
+		if ((int)model.z[i].type <= highest && model.z[i].boost)
+			return true;
+	return false;
 }
 
-/* kswapd_shrink_zone (4.1): true when enough was scanned. */
-static bool kswapd_shrink41(struct shrink *s, struct model_zone *z, int end, uint64_t *got,
-			    uint64_t *attempted)
+static bool node_balanced(unsigned order, int classzone)
 {
+	if (is41())
+		return pgdat_balanced41(order, classzone);
+	return mp.k.failures >= 16 || pgdat_balanced61(order, classzone);
+}
+
+/* kswapd_shrink_zone (4.1): true when enough was scanned. A zone that
+ * compaction could work on is balanced at order 0. */
+static bool kswapd_shrink41(struct shrink *s, int zi, int end, uint64_t *got, uint64_t *attempted)
+{
+	struct model_zone *z = &model.z[zi];
 	long low = z->wmark[1], gap = (long)((z->managed + 99) / 100);
 	uint64_t to_reclaim = high_mark(z) > 32 ? (uint64_t)high_mark(z) : 32;
+	unsigned testorder = s->order;
 
-	if (balanced41(z, gap < low ? gap : low, (unsigned)end))
+	if (s->order && zone_suitable(zi, s->order, (unsigned)end) != MP_SKIPPED)
+		testorder = 0;
+	if (zone_balanced41(zi, testorder, gap < low ? gap : low, (unsigned)end))
 		return true;
 	s->eligible = (uint64_t)in_use(z);
 	s->nr_scanned = (uint64_t)scan_zone(z, s->priority);
@@ -377,56 +429,127 @@ static bool kswapd_shrink41(struct shrink *s, struct model_zone *z, int end, uin
 	return s->nr_scanned >= to_reclaim;
 }
 
-/* balance_pgdat (4.1) at order 0; returns the end zone (0: none). */
-static int balance41(int classzone)
+/* The highest zone needing balance (end_zone), or -1. */
+static int find_end41(const struct shrink *s)
 {
-	struct shrink s = {true, false, 0, 12, 0, 0, 0, 0};
-	int end_zone = 0;
+	for (unsigned i = 0; i < model.nz; i++) /* highest zone first */
+		if ((s->priority == 12 || reclaimable(&model.z[i])) &&
+		    !zone_balanced41((int)i, s->order, 0, 0))
+			return (int)model.z[i].type;
+	return -1;
+}
+
+/* balance_pgdat (4.1): the order it ends at; *classzone becomes the end
+ * zone. A high order drops to 0 once twice its size came back in a pass;
+ * until then, a pass that freed more than it attempted compacts the node
+ * (compact_pgdat) unless some zone is at LOW for the order already. */
+static unsigned balance41(unsigned order, int *classzone)
+{
+	struct shrink s = {true, false, order, 12, 0, 0, 0, 0};
+	int end_zone = 0, end;
 
 	mp.vm[PZ_VM_PAGEOUTRUN]++;
-	for (;;) {
+	do {
 		uint64_t got = 0, attempted = 0;
-		bool raise = true;
-		int end = -1;
+		bool raise = true, needs_compaction = s.order > 0;
 
-		for (unsigned i = 0; i < model.nz && end < 0; i++) /* highest zone first */
-			if ((s.priority == 12 || reclaimable(&model.z[i])) &&
-			    !balanced41(&model.z[i], 0, 0))
-				end = (int)model.z[i].type;
+		end = find_end41(&s);
 		if (end < 0)
 			break;
 		end_zone = end;
+		for (unsigned i = 0; i < model.nz; i++)
+			if ((int)model.z[i].type <= end && needs_compaction &&
+			    model_watermark_ok(&model.z[i], s.order, model.z[i].wmark[1],
+					       (unsigned)*classzone, 0))
+				needs_compaction = false;
 		for (unsigned i = model.nz; i-- > 0;) {
 			struct model_zone *z = &model.z[i];
 
 			if ((int)z->type <= end && (s.priority == 12 || reclaimable(z)) &&
-			    kswapd_shrink41(&s, z, end, &got, &attempted))
+			    kswapd_shrink41(&s, (int)i, end, &got, &attempted))
 				raise = false;
 		}
+		if (s.order && got >= 2ull << s.order) {
+			s.order = 0;
+			mp.order_drops++;
+		}
+		if (needs_compaction && got > attempted)
+			compact_pgdat(s.order);
 		if (raise || !got)
 			s.priority--;
-		if (s.priority < 1 || pgdat_balanced41(classzone))
-			break;
-	}
-	return end_zone;
+	} while (s.priority >= 1 && !pgdat_balanced41(s.order, *classzone));
+	*classzone = end_zone;
+	return s.order;
 }
 
-/* balance_pgdat (6.1) at order 0. */
-static void balance61(int highest)
-{
-	struct shrink s = {true, false, 0, 12, 0, 0, 0, 0};
-	uint64_t total = 0, to_reclaim = 0;
+static void wakeup_kcompactd(unsigned order, int highest);
 
-	mp.vm[PZ_VM_PAGEOUTRUN]++;
+/* kswapd_shrink_node's target: every eligible zone's (boosted) HIGH. */
+static uint64_t reclaim_target(int highest)
+{
+	uint64_t to_reclaim = 0;
+
 	for (unsigned i = 0; i < model.nz; i++)
 		if ((int)model.z[i].type <= highest)
 			to_reclaim +=
 				high_mark(&model.z[i]) > 32 ? (uint64_t)high_mark(&model.z[i]) : 32;
-	for (; s.priority >= 1;) {
-		uint64_t scanned = 0, got;
+	return to_reclaim;
+}
 
-		if (pgdat_balanced61(highest))
-			return;
+/* The boosts a 6.1 balance_pgdat starts with (its reclaim target), and at
+ * its end each zone's boost loses what it had then; kcompactd is woken
+ * for the pageblock order. */
+static uint64_t boost_start(int highest, long *boosts)
+{
+	uint64_t nr = 0;
+
+	for (unsigned i = 0; i < model.nz; i++) {
+		boosts[i] = (int)model.z[i].type <= highest ? model.z[i].boost : 0;
+		nr += (uint64_t)boosts[i];
+	}
+	return nr;
+}
+
+static void boost_done(int highest, const long *boosts)
+{
+	for (unsigned i = 0; i < model.nz; i++) {
+		long *b = &model.z[i].boost;
+
+		*b -= *b < boosts[i] ? *b : boosts[i];
+	}
+	mp.boost_runs++;
+	wakeup_kcompactd(PBO, highest);
+}
+
+/* balance_pgdat (6.1): the order it ends at (0 once twice the request's
+ * size came back). A boosted node is reclaimed even when balanced, at no
+ * lower than priority 10 by scanning too little, until the boosts' worth
+ * came back or a pass frees nothing; an unbalanced one forgets the boost
+ * and starts over. */
+static unsigned balance61(unsigned order, int highest)
+{
+	struct shrink s = {true, false, order, 12, 0, 0, 0, 0};
+	long boosts[MODEL_MAXZ];
+	uint64_t total = 0, to_reclaim = reclaim_target(highest), nr_boost;
+	bool boosted;
+
+	mp.vm[PZ_VM_PAGEOUTRUN]++;
+	nr_boost = boost_start(highest, boosts);
+	boosted = nr_boost != 0;
+restart:
+	s.priority = 12;
+	do {
+		uint64_t scanned = 0, got;
+		bool balanced = pgdat_balanced61(s.order, highest), raise;
+
+		if (!balanced && nr_boost) {
+			nr_boost = 0;
+			mp.boost_restarts++;
+			goto restart;
+		}
+		if (!nr_boost && balanced)
+			goto out;
+		raise = !(nr_boost && s.priority == 10);
 		for (unsigned i = 0; i < model.nz; i++)
 			if ((int)model.z[i].type <= highest)
 				scanned += (uint64_t)scan_zone(&model.z[i], s.priority);
@@ -434,19 +557,50 @@ static void balance61(int highest)
 		if (got)
 			mp.k.failures = 0;
 		total += got;
-		if (scanned < to_reclaim || !got)
+		if (s.order && total >= 2ull << s.order) {
+			s.order = 0;
+			mp.order_drops++;
+		}
+		if (scanned >= to_reclaim)
+			raise = false;
+		nr_boost -= nr_boost < got ? nr_boost : got;
+		if (nr_boost && !got)
+			break;
+		if (raise || !got)
 			s.priority--;
-	}
+	} while (s.priority >= 1);
 	if (!total)
 		mp.k.failures++;
+out:
+	if (boosted)
+		boost_done(highest, boosts);
+	return s.order;
+}
+
+/* reset_isolation_suitable: zones a direct compaction ran through lose
+ * their skip bits and cached positions. */
+static void reset_isolation_suitable(void)
+{
+	for (unsigned i = 0; i < model.nz; i++)
+		if (mp.z[i].blockskip_flush) {
+			reset_skip((int)i);
+			mp.skip_resets++;
+		}
 }
 
 /* kswapd_try_to_sleep: true when it sleeps (no wake-up can cut the nap
- * short in a single-threaded run). */
-static bool try_sleep(int classzone)
+ * short in a single-threaded run). 6.1 resets the skip bits and wakes
+ * kcompactd before the nap; 4.1 resets them as it goes to sleep. */
+static bool try_sleep(unsigned alloc_order, unsigned reclaim_order, int classzone)
 {
 	mp.k.asleep = true;
-	if (node_balanced(classzone)) {
+	if (!is41() && node_balanced(reclaim_order, classzone)) {
+		reset_isolation_suitable();
+		wakeup_kcompactd(alloc_order, classzone);
+	}
+	if (node_balanced(reclaim_order, classzone)) {
+		if (is41())
+			reset_isolation_suitable();
 		mp.kswapd_sleeps++;
 		return true;
 	}
@@ -460,60 +614,125 @@ static unsigned nr_zones(void)
 	return model.z[0].type + 1u; /* model.z[0] is the highest */
 }
 
-/* One pz_kswapd_run; true when kswapd went to sleep. */
-static bool kswapd_round(void)
+/* 6.1 kswapd_highest_zoneidx: the recorded zone, or prev when none. */
+static int highest_zoneidx(int prev)
+{
+	return mp.k.classzone == PZ_NR_ZONE_TYPES ? prev : mp.k.classzone;
+}
+
+/* One pass of 6.1's kswapd loop: pick up, balance, (back at the top when
+ * the order held) sleep attempt. */
+static bool kswapd_round61(void)
 {
 	struct mp_kswapd *k = &mp.k;
-	int cz;
+	unsigned alloc_order = k->order, reclaim_order;
+	int highest = highest_zoneidx(k->cur_classzone);
 
-	mp.kswapd_runs++;
-	k->asleep = false;
-	if (!is41()) {
-		int highest = k->classzone == PZ_NR_ZONE_TYPES ? k->cur_classzone : k->classzone;
-
-		k->order = 0;
-		k->classzone = PZ_NR_ZONE_TYPES;
+	k->order = 0;
+	k->classzone = PZ_NR_ZONE_TYPES;
+	k->cur_classzone = highest;
+	mp.highorder_runs += alloc_order > 0;
+	reclaim_order = balance61(alloc_order, highest);
+	if (reclaim_order >= alloc_order) {
+		alloc_order = reclaim_order = k->order;
+		highest = highest_zoneidx(highest);
 		k->cur_classzone = highest;
-		balance61(highest);
-		return try_sleep(highest);
 	}
+	return try_sleep(alloc_order, reclaim_order, highest);
+}
+
+/* 4.1's kswapd loop from the pick-up after a sleep (or new work found at
+ * the end of a balance) to the next sleep attempt; the recorded order and
+ * zone are taken when the balance ended where the last pick-up asked. */
+static bool kswapd_round41(void)
+{
+	struct mp_kswapd *k = &mp.k;
+
 	if (!k->new_work) {
+		k->cur_order = k->new_order = k->order;
+		k->cur_classzone = k->new_classzone = k->classzone;
 		k->order = 0;
-		k->cur_classzone = k->classzone;
 		k->classzone = (int)nr_zones() - 1;
 	}
 	k->new_work = false;
-	cz = balance41(k->cur_classzone);
-	return try_sleep(cz);
+	mp.highorder_runs += k->cur_order > 0;
+	k->bal_classzone = k->cur_classzone;
+	k->bal_order = balance41(k->cur_order, &k->bal_classzone);
+	if (k->bal_classzone >= k->new_classzone && k->bal_order == k->new_order) {
+		k->new_order = k->order;
+		k->new_classzone = k->classzone;
+		k->order = 0;
+		k->classzone = (int)nr_zones() - 1;
+	}
+	if (k->cur_order < k->new_order || k->cur_classzone > k->new_classzone) {
+		k->cur_order = k->new_order;
+		k->cur_classzone = k->new_classzone;
+		k->new_work = true;
+		return false;
+	}
+	return try_sleep(k->bal_order, k->bal_order, k->bal_classzone);
 }
 
-int mp_wakeup_kswapd(unsigned t)
+/* One pz_kswapd_run; true when kswapd went to sleep. */
+static bool kswapd_round(void)
+{
+	mp.kswapd_runs++;
+	mp.k.asleep = false;
+	return is41() ? kswapd_round41() : kswapd_round61();
+}
+
+/* wakeup_kswapd's record and exits: whether kswapd is to run. */
+static int wake(unsigned t, unsigned order, int classzone, pz_gfp_t gfp)
 {
 	struct mp_kswapd *k = &mp.k;
-	const struct model_zone *z = &model.z[0];
-	int r;
+	int zi = 0, r;
 
 	for (unsigned i = 0; i < model.nz; i++)
 		if (model.z[i].type == t)
-			z = &model.z[i];
-	if (!is41() && (k->classzone == PZ_NR_ZONE_TYPES || k->classzone < (int)t))
-		k->classzone = (int)t;
+			zi = (int)i;
+	if (is41() && k->order < order) {
+		k->order = order;
+		k->classzone = k->classzone < classzone ? k->classzone : classzone;
+	} else if (!is41()) {
+		if (k->classzone == PZ_NR_ZONE_TYPES || k->classzone < classzone)
+			k->classzone = classzone;
+		if (k->order < order)
+			k->order = order;
+	}
 	if (!k->asleep)
-		r = PZ_KSWAPD_NOT_ASLEEP;
-	else if (is41())
-		r = balanced41(z, 0, 0) ? PZ_KSWAPD_BALANCED : PZ_KSWAPD_WOKEN;
-	else if (k->failures >= 16)
-		r = PZ_KSWAPD_HOPELESS;
-	else
-		r = pgdat_balanced61((int)t) ? PZ_KSWAPD_BALANCED : PZ_KSWAPD_WOKEN;
+		return PZ_KSWAPD_NOT_ASLEEP;
+	if (is41())
+		return zone_balanced41(zi, order, 0, 0) ? PZ_KSWAPD_BALANCED : PZ_KSWAPD_WOKEN;
+	if (k->failures >= 16 ||
+	    (pgdat_balanced61(order, classzone) && !pgdat_boosted(classzone))) {
+		if (!(gfp & PZ__GFP_DIRECT_RECLAIM))
+			wakeup_kcompactd(order, classzone);
+		r = k->failures >= 16 ? PZ_KSWAPD_HOPELESS : PZ_KSWAPD_BALANCED;
+		return r;
+	}
+	return PZ_KSWAPD_WOKEN;
+}
+
+/* The wake-up's delivery in deterministic mode: rounds until kswapd
+ * sleeps, at most 8. */
+static void deliver(int r)
+{
 	if (r == PZ_KSWAPD_WOKEN) {
-		k->asleep = false;
+		mp.k.asleep = false;
 		mp.vm[PZ_VM_KSWAPD_WAKE]++;
 		mp.kswapd_wakes++;
+		mp.highorder_wakes += mp.k.order > 0;
 	}
 	if (r == PZ_KSWAPD_WOKEN || r == PZ_KSWAPD_NOT_ASLEEP)
 		for (int i = 0; i < 8 && !kswapd_round(); i++)
 			;
+}
+
+int mp_wakeup_kswapd(unsigned t, unsigned order)
+{
+	int r = wake(t, order, (int)t, PZ_GFP_KERNEL);
+
+	deliver(r);
 	return r;
 }
 
@@ -542,7 +761,7 @@ struct mcc {
 	int order;
 	unsigned mode; /* PZ_MIGRATE_* */
 	unsigned alloc_flags, classzone, mt;
-	bool ignore_skip, ignore_suitable, whole, direct;
+	bool ignore_skip, ignore_suitable, whole, direct, kswapd;
 	uint64_t mig, free;
 	struct held held[MAXO]; /* free blocks compaction holds, by order */
 	uint64_t nr_held;
@@ -551,6 +770,15 @@ struct mcc {
 	unsigned nb;
 	uint64_t nr_batch;
 };
+
+/* A compact_control for zone zi and order, everything else zero. */
+static void mcc_init(struct mcc *cc, int zi, int order)
+{
+	memset(cc, 0, sizeof(*cc));
+	cc->zi = zi;
+	cc->z = &model.z[zi];
+	cc->order = order;
+}
 
 static void held_add(struct mcc *cc, uint64_t pfn, unsigned order)
 {
@@ -940,13 +1168,14 @@ static enum mp_result suitable(const struct mcc *cc)
 
 	if (cc->order < 0)
 		return MP_CONTINUE;
-	mark = is41() ? low : z->wmark[cc->alloc_flags & 3];
+	/* 6.1's marks are wmark_pages: boosted (4.1 has no boost) */
+	mark = (is41() ? low : z->wmark[cc->alloc_flags & 3]) + z->boost;
 	if (model_watermark_ok(z, o, mark, cc->classzone, cc->alloc_flags))
 		return MP_SUCCESS;
 	if (is41())
 		mark = low + (2l << o);
 	else
-		mark = (o > 3 ? low : z->wmark[0]) + (2l << o);
+		mark = (o > 3 ? low : z->wmark[0]) + z->boost + (2l << o);
 	if (!model_watermark_ok(z, 0, mark, cc->classzone, is41() ? cc->alloc_flags : PZ_ALLOC_CMA))
 		return MP_SKIPPED;
 	if (!is41() && o <= 3)
@@ -987,7 +1216,8 @@ static enum mp_result compact_zone(struct mcc *cc)
 
 	if (r == MP_SUCCESS || r == MP_SKIPPED)
 		return r;
-	if (cc->order >= 0 && restarting(&mp.z[cc->zi], (unsigned)cc->order))
+	/* 4.1's kswapd leaves the reset to its sleep */
+	if (cc->order >= 0 && !cc->kswapd && restarting(&mp.z[cc->zi], (unsigned)cc->order))
 		reset_skip(cc->zi);
 	setup_scanners(cc);
 	while ((r = finished(cc)) == MP_CONTINUE) {
@@ -1130,6 +1360,116 @@ enum mp_result mp_try_to_compact(pz_gfp_t gfp, unsigned order, unsigned alloc_fl
 	return rc;
 }
 
+/* ---- kcompactd (6.1; inline, as deterministic mode runs it) -------------- */
+
+/* kcompactd_do_work: every zone up to the recorded one, lowest first,
+ * not deferred and suitable for the order at its own index, compacted
+ * SYNC_LIGHT for an unmovable GFP_KERNEL request of the recorded order. */
+static void kcompactd_do_work(void)
+{
+	int order = mp.kc_order, high = mp.kc_high;
+
+	mp.vm[PZ_VM_COMPACT_DAEMON_WAKE]++;
+	mp.kcompactd_runs++;
+	for (unsigned i = model.nz; i-- > 0;) {
+		uint64_t ms = mp.vm[PZ_VM_COMPACT_MIGRATE_SCANNED];
+		uint64_t fs = mp.vm[PZ_VM_COMPACT_FREE_SCANNED];
+		struct mcc cc;
+		enum mp_result st;
+
+		if ((int)model.z[i].type > high || deferred(&mp.z[i], (unsigned)order))
+			continue;
+		mcc_init(&cc, (int)i, order);
+		cc.mode = PZ_MIGRATE_SYNC_LIGHT;
+		cc.classzone = model.z[i].type;
+		cc.mt = PZ_MT_UNMOVABLE;
+		if (suitable(&cc) != MP_CONTINUE)
+			continue;
+		cc.classzone = (unsigned)high;
+		st = compact_zone(&cc);
+		if (st == MP_SUCCESS) {
+			defer_reset(&mp.z[i], (unsigned)order);
+		} else if (st == MP_PARTIAL_SKIPPED || st == MP_COMPLETE) {
+			model_drain_zone((int)i);
+			defer(&mp.z[i], (unsigned)order);
+		}
+		mp.kcompactd_success += st == MP_SUCCESS;
+		mp.vm[PZ_VM_COMPACT_DAEMON_MIGRATE_SCANNED] +=
+			mp.vm[PZ_VM_COMPACT_MIGRATE_SCANNED] - ms;
+		mp.vm[PZ_VM_COMPACT_DAEMON_FREE_SCANNED] += mp.vm[PZ_VM_COMPACT_FREE_SCANNED] - fs;
+	}
+	if (mp.kc_order <= order)
+		mp.kc_order = 0;
+	if (mp.kc_high >= high)
+		mp.kc_high = (int)nr_zones() - 1;
+}
+
+/* compaction_suitable of zone zi (alloc_flags 0) as kswapd asks it; a
+ * zone whose pages nobody can move is SKIPPED. */
+static enum mp_result zone_suitable(int zi, unsigned order, unsigned classzone)
+{
+	struct mcc cc;
+	enum mp_result r;
+
+	mcc_init(&cc, zi, (int)order);
+	cc.classzone = classzone;
+	r = suitable(&cc);
+	return r == MP_CONTINUE && !mp.handler ? MP_SKIPPED : r;
+}
+
+/* compact_pgdat (4.1 kswapd): every zone, lowest first, async for an
+ * unmovable request of the order at class zone 0, deferral respected;
+ * a zone at LOW for the order afterwards has its deferral order reset. */
+static void compact_pgdat(unsigned order)
+{
+	if (!order)
+		return;
+	mp.kswapd_compactions++;
+	for (unsigned i = model.nz; i-- > 0;) {
+		struct mcc cc;
+
+		mcc_init(&cc, (int)i, (int)order);
+		cc.mode = PZ_MIGRATE_ASYNC;
+		cc.mt = PZ_MT_UNMOVABLE;
+		cc.kswapd = true;
+		if (!deferred(&mp.z[i], order))
+			compact_zone(&cc);
+		if (model_watermark_ok(cc.z, order, cc.z->wmark[1], 0, 0))
+			defer_reset(&mp.z[i], order);
+	}
+}
+
+/* kcompactd_node_suitable, for the recorded order and zone. */
+static bool kcompactd_node_suitable(void)
+{
+	for (unsigned i = 0; i < model.nz; i++) {
+		struct mcc cc;
+
+		if ((int)model.z[i].type > mp.kc_high)
+			continue;
+		mcc_init(&cc, (int)i, mp.kc_order);
+		cc.classzone = (unsigned)mp.kc_high;
+		if (suitable(&cc) == MP_CONTINUE)
+			return true;
+	}
+	return false;
+}
+
+/* wakeup_kcompactd: records the largest order and lowest zone, and runs
+ * the pass when some zone would compact. */
+static void wakeup_kcompactd(unsigned order, int highest)
+{
+	if (is41() || !order)
+		return;
+	mp.kcompactd_wakes++;
+	if (mp.kc_order < (int)order)
+		mp.kc_order = (int)order;
+	if (mp.kc_high > highest)
+		mp.kc_high = highest;
+	if (kcompactd_node_suitable())
+		kcompactd_do_work();
+}
+
 /* compaction_ready (direct reclaim of a costly order): compaction could
  * serve the zone without more reclaim. */
 static bool compaction_ready(int zi, unsigned order, unsigned high)
@@ -1157,7 +1497,7 @@ static bool compaction_ready(int zi, unsigned order, unsigned high)
 		r = MP_SKIPPED;
 	if (r == MP_SUCCESS || r == MP_SKIPPED)
 		return r == MP_SUCCESS;
-	return model_watermark_ok(z, 0, z->wmark[2] + (2l << order), high, 0);
+	return model_watermark_ok(z, 0, high_mark(z) + (2l << order), high, 0);
 }
 
 /* __alloc_pages_direct_compact: a page after compaction, or 0. */
@@ -1190,7 +1530,10 @@ static int slow_reclaim(pz_gfp_t gfp, unsigned order, uint64_t *pfn)
 	mp.slow_reclaims++;
 	if (model_get_page(gfp, order, PZ_ALLOC_WMARK_MIN, pfn))
 		return 1;
-	model_drain_all(); /* 6.1 first unreserves: no HIGHATOMIC block here */
+	/* 4.4 and 6.1 give a HIGHATOMIC block back first (not the last one) */
+	if (model.prof != PZ_PROFILE_LINUX_4_1)
+		mp.unreserved += (unsigned long)model_unreserve_highatomic(gfp, 0);
+	model_drain_all();
 	return model_get_page(gfp, order, PZ_ALLOC_WMARK_MIN, pfn);
 }
 
@@ -1217,6 +1560,63 @@ int mp_alloc_slow(pz_gfp_t gfp, unsigned order, uint64_t *pfn)
 	if (model_get_page(gfp, order, PZ_ALLOC_WMARK_MIN, pfn) || slow_reclaim(gfp, order, pfn))
 		return 1;
 	return slow_compact(gfp, order, PZ_MIGRATE_ASYNC, MP_PRIO_ASYNC, &r, pfn);
+}
+
+/* ---- a request that wakes kswapd but does not reclaim --------------------- */
+
+/* get_page_from_freelist; rmqueue wakes kswapd (order 0, the zone's own
+ * index, no gfp) for a zone the allocation boosted (ALLOC_KSWAPD). */
+static int nowait_get(pz_gfp_t gfp, unsigned order, unsigned flags, uint64_t *pfn)
+{
+	int ok;
+
+	model.gfp = gfp;
+	model.boosted_zones = 0;
+	ok = model_get_page(gfp, order, flags, pfn);
+	for (unsigned i = 0; i < model.nz; i++)
+		if (model.boosted_zones & (1u << i)) {
+			mp.boosted_wakes++;
+			deliver(wake(model.z[i].type, 0, (int)model.z[i].type, 0));
+		}
+	return ok;
+}
+
+static bool has_type(unsigned t)
+{
+	for (unsigned i = 0; i < model.nz; i++)
+		if (model.z[i].type == t)
+			return true;
+	return false;
+}
+
+int mp_alloc_nowait(pz_gfp_t gfp, unsigned order, uint64_t *pfn)
+{
+	unsigned high = mp_gfp_high(gfp), cz = class_type(high), first = 0;
+	unsigned cma = model.has_cma && model_gfp_mt(gfp) == PZ_MT_MOVABLE ? PZ_ALLOC_CMA : 0;
+	unsigned fast = PZ_ALLOC_WMARK_LOW | cma, slow = PZ_ALLOC_WMARK_MIN | cma;
+
+	mp.nowait_calls++;
+	if (is41())
+		fast |= MODEL_ALLOC_FAIR;
+	else if (model.nofrag && cz == PZ_ZONE_NORMAL && has_type(PZ_ZONE_DMA32))
+		fast |= MODEL_ALLOC_NOFRAGMENT;
+	if (gfp & PZ__GFP_HIGH)
+		slow |= PZ_ALLOC_HIGH;
+	if (model_atomic(gfp) && !(gfp & PZ__GFP_NOMEMALLOC))
+		slow |= PZ_ALLOC_HARDER;
+	if (nowait_get(gfp, order, fast, pfn))
+		return 1;
+	while (model.z[first].type > high)
+		first++;
+	/* the slow path: wake_all_kswapds, the MIN attempt; 6.1 wakes and
+	 * tries once more at its retry label, then gives up (no reclaim) */
+	for (int pass = 0; pass < (is41() ? 1 : 2); pass++) {
+		deliver(wake(model.z[first].type, order, (int)(is41() ? cz : high), gfp));
+		if (nowait_get(gfp, order, slow, pfn))
+			return 1;
+	}
+	mp.nowait_failed++;
+	return 0;
 }
 
 /* ---- comparing ---------------------------------------------------------------- */
@@ -1275,6 +1675,9 @@ void mp_compare(pz_t *pz, const long *deferred_now, unsigned n, const uint64_t *
 		PZ_VM_COMPACT_MIGRATE_SCANNED,
 		PZ_VM_COMPACT_FREE_SCANNED,
 		PZ_VM_COMPACT_ISOLATED,
+		PZ_VM_COMPACT_DAEMON_WAKE,
+		PZ_VM_COMPACT_DAEMON_MIGRATE_SCANNED,
+		PZ_VM_COMPACT_DAEMON_FREE_SCANNED,
 	};
 
 	assert_int_equal(pz_vm_events(pz, vm, PZ_NR_VM_EVENTS), 0);

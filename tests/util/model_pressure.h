@@ -4,11 +4,27 @@
  * migrate callback, in a deterministic single-CPU run of one node.
  *
  * Written from the kernels' behaviour (mm/vmscan.c do_shrink_slab and
- * shrink_zones, mm/compaction.c of 4.1 and 6.1), not from src/core: the
+ * shrink_zones, mm/compaction.c of 4.1, 4.4 and 6.1), not from src/core:
+ * linux-4.4 follows 4.1 (zone-based reclaim and kswapd, 4.x compaction,
+ * the same slow-path order for these requests) but for do_shrink_slab's
+ * deferred work (the total before its caps, less what was scanned) and
+ * the HIGHATOMIC block direct reclaim gives back (as 6.1: not a zone's
+ * last one) before its drain-and-retry. The
  * model predicts every shrinker call (nr_to_scan), the deferred work each
- * shrinker carries, the progress reclaim reports, kswapd's rounds for
- * order-0 wake-ups in deterministic mode (balance_pgdat of 4.1 and 6.1,
- * the sleep decision, kswapd_failures), the pseudo-LRU
+ * shrinker carries, the progress reclaim reports, kswapd's rounds in
+ * deterministic mode at any order (balance_pgdat of 4.1 - zone_balanced
+ * with compaction_suitable, the quarter-of-the-node rule, testorder,
+ * compact_pgdat, 4.1's loop picking up new work - and of 6.1, the order
+ * dropped once twice its size came back), the sleep
+ * decision with reset_isolation_suitable, kswapd_failures), 6.1's
+ * watermark boost (boosted marks in every check that reads wmark_pages,
+ * kswapd's boosted pass, its restart as plain reclaim and the boosts
+ * taken off at its end, rmqueue's wake-up of a boosted zone,
+ * watermark_boost_factor), kcompactd woken by kswapd and run inline
+ * (wakeup_kcompactd on the recorded order and zone, kcompactd_do_work,
+ * its deferral and drains), requests that wake kswapd without
+ * reclaiming (wake_all_kswapds, 6.1's second wake and MIN attempt), the
+ * pseudo-LRU
  * pages_scanned figure, every migrate callback call (source, target,
  * answer) in order, the free lists, pcp lists and labels afterwards
  * (model_compare), each zone's cached scanner positions, skip bits and
@@ -27,7 +43,8 @@
  *	mp_register(MP_CACHE) / mp_unregister(i)
  *	uint64_t got = mp_direct_reclaim(gfp, order);
  *	mp_compact_manual(zi);
- *	int w = mp_wakeup_kswapd(type);
+ *	int w = mp_wakeup_kswapd(type, order);
+ *	ok = mp_alloc_nowait(gfp, order, &pfn);
  *	int r = mp_try_to_compact(gfp, order, alloc_flags, mode, prio);
  *	mp_compare(pz, shrinkers, n);	(state beyond model_compare's)
  */
@@ -72,15 +89,16 @@ enum mp_kind {
 	MP_LIAR
 };
 
-#define MP_LIAR_COUNT 4096 /* what the lying shrinker says it holds */
+#define MP_LIAR_COUNT 4096 /* what the lying shrinker says it holds (at times 1/16) */
 
 /* What a shrinker's scan does, given its kind: frees (through free_fn)
  * and returns what it claims. Shared by the test's callback and the model;
- * *nr_scanned is the 6.1 sc->nr_scanned. */
+ * *nr_scanned is the 6.1 sc->nr_scanned. mp_count's calls: the shrinker's
+ * scan calls so far. */
 unsigned long mp_scan(enum mp_kind kind, struct mp_cache *c, unsigned long *calls, unsigned long nr,
 		      unsigned long *nr_scanned,
 		      void (*free_fn)(void *ctx, uint64_t pfn, unsigned order), void *ctx);
-unsigned long mp_count(enum mp_kind kind, const struct mp_cache *c);
+unsigned long mp_count(enum mp_kind kind, const struct mp_cache *c, unsigned long calls);
 void mp_cache_add(struct mp_cache *c, uint64_t pfn, unsigned order);
 
 /* The owner's answer (enum pz_migrate_result) when asked to move the
@@ -119,6 +137,10 @@ struct mp_kswapd {
 	bool asleep, new_work;
 	unsigned failures;
 	int cur_classzone;
+	/* 4.1's loop: the order and zone being balanced, the next ones, and
+	 * what balance_pgdat ended at */
+	unsigned cur_order, new_order, bal_order;
+	int new_classzone, bal_classzone;
 };
 
 struct mp {
@@ -134,11 +156,26 @@ struct mp {
 	uint64_t vm[PZ_NR_VM_EVENTS]; /* predicted counts since mp_reset */
 	bool handler;		      /* a migrate handler is registered */
 	struct mp_kswapd k;
+	int kc_order, kc_high; /* kcompactd_max_order, kcompactd_highest_zoneidx */
 	/* what the runs exercised */
 	unsigned long shrink_calls, stops, deferred_carried, scanners_met, skip_set, free_skip_set,
 		deferrals, direct_success, migrated, refused, retried, drains, reclaim_rounds,
 		kswapd_runs, kswapd_sleeps, kswapd_wakes, slow_compact_pages, slow_calls, slow_fast,
 		slow_reclaims;
+	/* 5.x and high orders: boosted kswapd runs (and restarts as plain
+	 * reclaim), rmqueue's wake-ups of boosted zones, high-order wake-ups
+	 * and runs, runs whose order dropped to 0, skip-bit resets before
+	 * sleeping, kcompactd wake-ups, passes and successes, requests that
+	 * wake kswapd without reclaiming (and those refused) */
+	unsigned long boost_runs, boost_restarts, boosted_wakes, highorder_wakes, highorder_runs,
+		order_drops, skip_resets, kcompactd_wakes, kcompactd_runs, kcompactd_success,
+		nowait_calls, nowait_failed;
+	/* 4.4: passes whose deferred work differs from 4.1's rule */
+	unsigned long deferred_44;
+	/* 4.1/4.4 kswapd's compact_pgdat passes */
+	unsigned long kswapd_compactions;
+	/* HIGHATOMIC blocks direct reclaim gave back before its drain */
+	unsigned long unreserved;
 };
 
 extern struct mp mp;
@@ -150,10 +187,15 @@ void mp_register(enum mp_kind kind, long seeks, long batch);
 void mp_unregister(unsigned i);
 /* pz_direct_reclaim on node 0: the progress it returns. */
 uint64_t mp_direct_reclaim(pz_gfp_t gfp, unsigned order);
-/* pz_wakeup_kswapd(node 0, the zone of type t, order 0, class zone t,
+/* pz_wakeup_kswapd(node 0, the zone of type t, order, class zone t,
  * GFP_KERNEL) in deterministic mode: the wake result, kswapd's rounds run
- * inline until it sleeps (at most 8). */
-int mp_wakeup_kswapd(unsigned t);
+ * inline until it sleeps (at most 8), kcompactd's passes inline (6.1). */
+int mp_wakeup_kswapd(unsigned t, unsigned order);
+/* __alloc_pages_nodemask of a request that may wake kswapd but not
+ * reclaim (__GFP_KSWAPD_RECLAIM without __GFP_DIRECT_RECLAIM): the fast
+ * path (whose boosting fallback wakes kswapd from rmqueue in 6.1), then
+ * wake_all_kswapds and the MIN attempt (twice in 6.1). 1 and *pfn, or 0. */
+int mp_alloc_nowait(pz_gfp_t gfp, unsigned order, uint64_t *pfn);
 /* The highest zone type a request may use (gfp_zone). */
 unsigned mp_gfp_high(pz_gfp_t gfp);
 /* pz_compact_zone of model zone zi. */

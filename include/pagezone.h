@@ -1615,7 +1615,13 @@ typedef enum pz_migrate_result (*pz_migrate_fn)(void *ctx, pz_t *pz, pz_page_t *
  *    (dst_freed) and the migration fails with src left to the owner; a dst
  *    with extra references on a refusal is left to them (dst_kept);
  *  - it may allocate and free from the same instance, and call
- *    pz_validate; compaction of the zone may run in other threads.
+ *    pz_validate; compaction of the zone may run in other threads;
+ *  - a block may be offered before the allocation that made it has
+ *    returned to its owner (compaction in another thread, or in
+ *    deterministic mode the kswapd/kcompactd run inline at the end of that
+ *    allocation, after a boosting fallback): an owner that does not know
+ *    the block yet answers PZ_MIGRATE_UNKNOWN. The kernel has no such
+ *    window (a page is a candidate only once it is on an LRU list).
  * Calls already started may still run after the handler is replaced.
  * Returns 0, or -PZ_EINVAL for a bad instance. Context: any thread; takes
  * a spin lock briefly; calls nothing.

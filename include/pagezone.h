@@ -909,7 +909,9 @@ PZ_API unsigned pz_watermark_boost_factor(const pz_t *pz);
 /* lowmem_reserve_ratio: ratio[t] for zone types t < n (n at most
  * PZ_NR_ZONE_TYPES; the MOVABLE entry, like the kernel's, protects nothing
  * and is ignored), the others unchanged. As the kernel's handler: a value
- * below 1 means no reserve in linux-6.1 and 1 in linux-4.x. */
+ * below 1 means no reserve in linux-6.1 and 1 in linux-4.x, and only the
+ * reserves (and the dirty balance reserve) are recomputed, from the managed
+ * counts of now; the watermarks and per-CPU sizes stay as they were. */
 PZ_API int pz_set_lowmem_reserve_ratio(pz_t *pz, const unsigned *ratio, unsigned n);
 /* The vm sysctls in force (what /proc/sys/vm would show). */
 struct pz_vm_sysctls {
@@ -1276,6 +1278,23 @@ PZ_API int pz_alloc_at_pfn(pz_t *pz, uint64_t pfn, unsigned order, pz_gfp_t gfp,
  * sink.
  */
 PZ_API int pz_free_pages_to_buddy(pz_t *pz, pz_page_t *page, unsigned order);
+
+/*
+ * Hands the reserved pages [start_pfn, start_pfn + nr) of one zone to the
+ * allocator after creation, as the kernel's free_reserved_area does when it
+ * frees its init sections or the initrd: each page stops being reserved,
+ * the run goes to the buddy lists in maximal aligned blocks (merging with
+ * free neighbours) and the zone's managed count grows by nr. Like the
+ * kernel, nothing computed from managed is recomputed (watermarks,
+ * lowmem_reserve, per-CPU high and batch): a later pz_set_* call does
+ * that. The memory itself is not touched. Returns 0, -PZ_EINVAL (bad
+ * instance, nr 0, the range wraps), -PZ_ERANGE (the range is not inside
+ * one zone), -PZ_EFAULT (a page of it is not reserved: free, allocated, a
+ * hole or poisoned); on error nothing changed and a warning names the
+ * range. Context: not concurrently with any other call on pz (managed is
+ * read without locks); may spin (zone lock); calls the log sink only.
+ */
+PZ_API int pz_free_reserved_pages(pz_t *pz, uint64_t start_pfn, uint64_t nr);
 
 /*
  * Labels the pageblock holding pfn with mt (a per-CPU type) and moves its

@@ -1975,6 +1975,61 @@ PZ_API int pz_host_sysctls_apply(pz_t *pz, const struct pz_host_sysctls *s,
 				 const struct pz_host_machine *m, enum pz_host_sysctl *bad);
 
 /*
+ * Memory a machine freed after it set its watermarks (6.1: khugepaged's
+ * start, a subsys initcall), which its zoneinfo counts in managed while
+ * its watermarks and per-CPU sizes do not: the initrd ("Freeing initrd
+ * memory: NK", placed by dmesg's RAMDISK line) and the unused kernel image
+ * ("Freeing unused ... memory: NK", placed by iomem's "Kernel code" line).
+ * "Freeing SMP alternatives memory" (start_kernel's) is not counted. Pages
+ * are 4 KiB.
+ */
+struct pz_host_late_free {
+	uint64_t pages[PZ_MAX_NODES][PZ_NR_ZONE_TYPES]; /* late pages by node and zone */
+	uint64_t initrd_pages, kernel_pages;		/* the two totals */
+	unsigned nr_lines;				/* "Freeing" lines counted */
+	/* on -PZ_EINVAL: "dmesg", "iomem" or "arguments", the 1-based line
+	 * (0: the text as a whole) and what is wrong */
+	const char *err_text;
+	unsigned err_line;
+	char err_msg[128];
+};
+/*
+ * Parses a dmesg text and an iomem text (NULL when not at hand) into the
+ * late-freed pages of each zone of m (the zone whose span holds the
+ * range). Lines that are neither RAMDISK nor "Freeing initrd/unused" lines
+ * are ignored. Returns 0, or -PZ_EINVAL with out->err_* set: a malformed
+ * RAMDISK, "Freeing" or "Kernel code" line, a size not a multiple of 4K,
+ * iomem addresses all zero (read without root), an initrd free without a
+ * RAMDISK line, an image free without iomem's "Kernel code" line, a range
+ * not inside one zone of m. Context: any.
+ */
+PZ_API int pz_host_late_free_parse(const char *dmesg, size_t dmesg_len, const char *iomem,
+				   size_t iomem_len, const struct pz_host_machine *m,
+				   struct pz_host_late_free *out);
+/*
+ * Before the instance is created: takes lf's pages out of m's managed
+ * memory, at the end of each zone's reserved range (a zoneinfo clone puts
+ * it at the start of the zone's present memory). Returns 0, -PZ_EINVAL (a
+ * zone has no room: its present memory is smaller, it has several reserved
+ * ranges or CMA in the way; m is unchanged), -PZ_ENOMEM. Context: any.
+ */
+PZ_API int pz_host_late_free_hold(struct pz_host_machine *m, const struct pz_host_late_free *lf);
+/*
+ * After pz was created from m (held) and the sysctls were written with
+ * pz_host_sysctls_apply: frees the held pages with pz_free_reserved_pages
+ * (managed grows; watermarks and per-CPU sizes stay, as in the kernel),
+ * gives m its reserved ranges back, then writes lowmem_reserve_ratio again
+ * with its current values, so the reserves come from the final managed
+ * counts (as a ratio write after boot leaves them). Together the three
+ * calls reproduce a 6.1 machine's zoneinfo exactly (docs/DESIGN.md,
+ * "Watermarks and tunables"). Returns 0, -PZ_EINVAL (NULL arguments, m was
+ * not held with lf), or pz_free_reserved_pages' error. Context: not
+ * concurrently with any other call on pz.
+ */
+PZ_API int pz_host_late_free_release(pz_t *pz, struct pz_host_machine *m,
+				     const struct pz_host_late_free *lf);
+
+/*
  * Real backing memory for a machine: one anonymous mapping covering every
  * zone's span (holes are reserved address space only, never committed),
  * optionally with transparent or explicit hugepages and each node's range

@@ -335,6 +335,41 @@ static void test_boot_log_refusals(void **state)
 	free(zi);
 }
 
+/* A zone with no reserved pages gets a reserved range to hold them in, and
+ * gives it back when they are released. */
+static void test_hold_without_reserved(void **state)
+{
+	static const char text[] = "Node 0, zone   Normal\n  pages free     65536\n"
+				   "        spanned  65536\n        present  65536\n"
+				   "        managed  65536\n  start_pfn:           1048576\n";
+	struct pz_host_machine *hm = NULL;
+	struct pz_host_late_free lf;
+	struct pz_config cfg;
+	unsigned line = 0;
+	pz_t *pz;
+
+	(void)state;
+	assert_int_equal(pz_host_machine_from_zoneinfo(text, strlen(text), 1, &hm, &line), 0);
+	assert_int_equal(hm->zones[0][0].nr_reserved, 0);
+	memset(&lf, 0, sizeof(lf));
+	lf.pages[0][PZ_ZONE_NORMAL] = 100;
+	assert_int_equal(pz_host_late_free_hold(hm, &lf), 0);
+	assert_int_equal(hm->zones[0][0].nr_reserved, 1);
+	assert_int_equal(hm->zones[0][0].reserved[0].start, 1048576);
+	assert_int_equal(hm->zones[0][0].reserved[0].end, 1048676);
+	tu_config(&cfg, &hm->machine, PZ_PROFILE_LINUX_6_1, 0);
+	pz = tu_create_ok(&cfg);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).managed, 65436);
+	assert_int_equal(pz_host_late_free_release(pz, hm, &lf), 0);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).managed, 65536);
+	assert_int_equal(hm->zones[0][0].nr_reserved, 0);
+	tu_validate(pz);
+	/* released twice: nothing held any more */
+	assert_int_equal(pz_host_late_free_release(pz, hm, &lf), -PZ_EINVAL);
+	tu_destroy(pz);
+	pz_host_machine_free(hm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -343,6 +378,7 @@ int main(void)
 		cmocka_unit_test(test_frag),
 		cmocka_unit_test(test_frag_end),
 		cmocka_unit_test(test_boot_log_refusals),
+		cmocka_unit_test(test_hold_without_reserved),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

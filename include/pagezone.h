@@ -2018,15 +2018,16 @@ PZ_API int pz_host_late_free_hold(struct pz_host_machine *m, const struct pz_hos
  * After pz was created from m (held) and the sysctls were written with
  * pz_host_sysctls_apply: frees the held pages with pz_free_reserved_pages
  * (managed grows; watermarks and per-CPU sizes stay, as in the kernel),
- * gives m its reserved ranges back, then writes lowmem_reserve_ratio again
+ * then writes lowmem_reserve_ratio again
  * with its current values, so the reserves come from the final managed
  * counts (as a ratio write after boot leaves them). Together the three
  * calls reproduce a 6.1 machine's zoneinfo exactly (docs/DESIGN.md,
- * "Watermarks and tunables"). Returns 0, -PZ_EINVAL (NULL arguments, m was
- * not held with lf), or pz_free_reserved_pages' error. Context: not
- * concurrently with any other call on pz.
+ * "Watermarks and tunables"). m stays held: each instance built from it is
+ * released in turn. Returns 0, -PZ_EINVAL (NULL arguments, m was not held
+ * with lf), or pz_free_reserved_pages' error (-PZ_EFAULT: pz was released
+ * already). Context: not concurrently with any other call on pz.
  */
-PZ_API int pz_host_late_free_release(pz_t *pz, struct pz_host_machine *m,
+PZ_API int pz_host_late_free_release(pz_t *pz, const struct pz_host_machine *m,
 				     const struct pz_host_late_free *lf);
 
 /*

@@ -27,6 +27,8 @@
  *                              counts, as the recorded machines show
  *                              (their reserves were recomputed after boot
  *                              by a lowmem_reserve_ratio write)
+ * The machine stays held (it describes the boot): every instance built
+ * from it is released in turn (highalloc builds one per configuration).
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -362,7 +364,7 @@ int pz_host_late_free_hold(struct pz_host_machine *m, const struct pz_host_late_
 	return 0;
 }
 
-int pz_host_late_free_release(pz_t *pz, struct pz_host_machine *m,
+int pz_host_late_free_release(pz_t *pz, const struct pz_host_machine *m,
 			      const struct pz_host_late_free *lf)
 {
 	struct pz_vm_sysctls cur;
@@ -372,7 +374,7 @@ int pz_host_late_free_release(pz_t *pz, struct pz_host_machine *m,
 		return -PZ_EINVAL;
 	for (unsigned n = 0; n < m->machine.nr_nodes; n++)
 		for (unsigned i = 0; i < m->nodes[n].nr_zones; i++) {
-			struct pz_zone_desc *z = &m->zones[n][i];
+			const struct pz_zone_desc *z = &m->zones[n][i];
 			uint64_t want = lf->pages[n][z->type];
 			long r = want ? lf_reserved_index(m, z) : -1;
 
@@ -383,8 +385,6 @@ int pz_host_late_free_release(pz_t *pz, struct pz_host_machine *m,
 			rc = pz_free_reserved_pages(pz, m->ranges[r].end - want, want);
 			if (rc)
 				return rc;
-			m->ranges[r].end -= want;
-			z->nr_reserved = m->ranges[r].end > m->ranges[r].start;
 		}
 	/* the reserves as a lowmem_reserve_ratio write after boot leaves them */
 	rc = pz_get_vm_sysctls(pz, &cur);

@@ -22,9 +22,9 @@ fail() {
 	fails=$((fails + 1))
 }
 
-# "zone managed min low high p0 p1 p2 p3 pcp_high pcp_batch" per zone of a
-# zoneinfo report (cpu 0's pageset; the first four protection entries:
-# DMA DMA32 Normal Movable, as zones.csv has them first).
+# "zone managed min low high protection... pcp_high pcp_batch" per zone of a
+# zoneinfo report (cpu 0's pageset; every protection entry, as 6.1 prints
+# them and zones.csv has them: DMA DMA32 Normal Movable Device).
 zoneinfo_rows() {
 	awk '
 	function flush() { if (zone != "" && managed > 0) print zone, managed, mn, lo, hi, prot, ph, pb }
@@ -35,7 +35,7 @@ zoneinfo_rows() {
 	$1 == "high" && NF == 2 { hi = $2 }
 	$1 == "protection:" {
 		s = $0; sub(/.*\(/, "", s); sub(/\).*/, "", s); gsub(/,/, "", s)
-		n = split(s, p, " "); prot = (n >= 4) ? p[1] " " p[2] " " p[3] " " p[4] : "short"
+		n = split(s, p, " "); prot = (n >= 4) ? s : "short"
 	}
 	$1 == "high:" && ph == "" { ph = $2 }
 	$1 == "batch:" && pb == "" { pb = $2 }
@@ -45,8 +45,7 @@ zoneinfo_rows() {
 # The same from zones.csv's start rows.
 csv_rows() {
 	tr -d '\r' <"$1" | awk -F, '$1 == "start" && $8 > 0 {
-		split($13, p, " ")
-		print $3, $8, $10, $11, $12, p[1] " " p[2] " " p[3] " " p[4], $14, $15
+		print $3, $8, $10, $11, $12, $13, $14, $15
 	}'
 }
 

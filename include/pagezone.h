@@ -909,7 +909,9 @@ PZ_API unsigned pz_watermark_boost_factor(const pz_t *pz);
 /* lowmem_reserve_ratio: ratio[t] for zone types t < n (n at most
  * PZ_NR_ZONE_TYPES; the MOVABLE entry, like the kernel's, protects nothing
  * and is ignored), the others unchanged. As the kernel's handler: a value
- * below 1 means no reserve in linux-6.1 and 1 in linux-4.x. */
+ * below 1 means no reserve in linux-6.1 and 1 in linux-4.x, and only the
+ * reserves (and the dirty balance reserve) are recomputed, from the managed
+ * counts of now; the watermarks and per-CPU sizes stay as they were. */
 PZ_API int pz_set_lowmem_reserve_ratio(pz_t *pz, const unsigned *ratio, unsigned n);
 /* The vm sysctls in force (what /proc/sys/vm would show). */
 struct pz_vm_sysctls {
@@ -1276,6 +1278,23 @@ PZ_API int pz_alloc_at_pfn(pz_t *pz, uint64_t pfn, unsigned order, pz_gfp_t gfp,
  * sink.
  */
 PZ_API int pz_free_pages_to_buddy(pz_t *pz, pz_page_t *page, unsigned order);
+
+/*
+ * Hands the reserved pages [start_pfn, start_pfn + nr) of one zone to the
+ * allocator after creation, as the kernel's free_reserved_area does when it
+ * frees its init sections or the initrd: each page stops being reserved,
+ * the run goes to the buddy lists in maximal aligned blocks (merging with
+ * free neighbours) and the zone's managed count grows by nr. Like the
+ * kernel, nothing computed from managed is recomputed (watermarks,
+ * lowmem_reserve, per-CPU high and batch): a later pz_set_* call does
+ * that. The memory itself is not touched. Returns 0, -PZ_EINVAL (bad
+ * instance, nr 0, the range wraps), -PZ_ERANGE (the range is not inside
+ * one zone), -PZ_EFAULT (a page of it is not reserved: free, allocated, a
+ * hole or poisoned); on error nothing changed and a warning names the
+ * range. Context: not concurrently with any other call on pz (managed is
+ * read without locks); may spin (zone lock); calls the log sink only.
+ */
+PZ_API int pz_free_reserved_pages(pz_t *pz, uint64_t start_pfn, uint64_t nr);
 
 /*
  * Labels the pageblock holding pfn with mt (a per-CPU type) and moves its
@@ -1960,6 +1979,62 @@ PZ_API int pz_host_sysctls_read_dir(const char *dir, struct pz_host_sysctls *out
  */
 PZ_API int pz_host_sysctls_apply(pz_t *pz, const struct pz_host_sysctls *s,
 				 const struct pz_host_machine *m, enum pz_host_sysctl *bad);
+
+/*
+ * Memory a machine freed after it set its watermarks (6.1: khugepaged's
+ * start, a subsys initcall), which its zoneinfo counts in managed while
+ * its watermarks and per-CPU sizes do not: the initrd ("Freeing initrd
+ * memory: NK", placed by dmesg's RAMDISK line) and the unused kernel image
+ * ("Freeing unused ... memory: NK", placed by iomem's "Kernel code" line).
+ * "Freeing SMP alternatives memory" (start_kernel's) is not counted. Pages
+ * are 4 KiB.
+ */
+struct pz_host_late_free {
+	uint64_t pages[PZ_MAX_NODES][PZ_NR_ZONE_TYPES]; /* late pages by node and zone */
+	uint64_t initrd_pages, kernel_pages;		/* the two totals */
+	unsigned nr_lines;				/* "Freeing" lines counted */
+	/* on -PZ_EINVAL: "dmesg", "iomem" or "arguments", the 1-based line
+	 * (0: the text as a whole) and what is wrong */
+	const char *err_text;
+	unsigned err_line;
+	char err_msg[128];
+};
+/*
+ * Parses a dmesg text and an iomem text (NULL when not at hand) into the
+ * late-freed pages of each zone of m (the zone whose span holds the
+ * range). Lines that are neither RAMDISK nor "Freeing initrd/unused" lines
+ * are ignored. Returns 0, or -PZ_EINVAL with out->err_* set: a malformed
+ * RAMDISK, "Freeing" or "Kernel code" line, a size not a multiple of 4K,
+ * iomem addresses all zero (read without root), an initrd free without a
+ * RAMDISK line, an image free without iomem's "Kernel code" line, a range
+ * not inside one zone of m. Context: any.
+ */
+PZ_API int pz_host_late_free_parse(const char *dmesg, size_t dmesg_len, const char *iomem,
+				   size_t iomem_len, const struct pz_host_machine *m,
+				   struct pz_host_late_free *out);
+/*
+ * Before the instance is created: takes lf's pages out of m's managed
+ * memory, at the end of each zone's reserved range (a zoneinfo clone puts
+ * it at the start of the zone's present memory). Returns 0, -PZ_EINVAL (a
+ * zone has no room: its present memory is smaller, it has several reserved
+ * ranges or CMA in the way; m is unchanged), -PZ_ENOMEM. Context: any.
+ */
+PZ_API int pz_host_late_free_hold(struct pz_host_machine *m, const struct pz_host_late_free *lf);
+/*
+ * After pz was created from m (held) and the sysctls were written with
+ * pz_host_sysctls_apply: frees the held pages with pz_free_reserved_pages
+ * (managed grows; watermarks and per-CPU sizes stay, as in the kernel),
+ * then writes lowmem_reserve_ratio again
+ * with its current values, so the reserves come from the final managed
+ * counts (as a ratio write after boot leaves them). Together the three
+ * calls reproduce a 6.1 machine's zoneinfo exactly (docs/DESIGN.md,
+ * "Watermarks and tunables"). m stays held: each instance built from it is
+ * released in turn. Returns 0, -PZ_EINVAL (NULL arguments, m was not held
+ * with lf), or pz_free_reserved_pages' error (-PZ_EFAULT: pz was released
+ * already). Context: not concurrently with any other call on pz.
+ */
+PZ_API int pz_host_late_free_release(pz_t *pz, const struct pz_host_machine *m,
+				     const struct pz_host_late_free *lf);
 
 /*
  * Real backing memory for a machine: one anonymous mapping covering every

@@ -1,21 +1,19 @@
 /*
  * test_kernel_clone.c - cloning a real Linux 6.1 machine: its zoneinfo
  * (with every computed line deleted: min, low, high, protection and the
- * pagesets) plus its vm sysctls, with the linux-6.1 profile, must give
- * the kernel's own watermarks, protection and per-CPU high and batch of
- * zones.csv. The inputs are copies of three recorded QEMU boots
- * (tests/data/traces-6.1/, see its README).
+ * pagesets) plus its vm sysctls plus its boot log, with the linux-6.1
+ * profile, must give the kernel's own watermarks, protection and per-CPU
+ * high and batch of zones.csv. The inputs are copies of three recorded
+ * QEMU boots (tests/data/traces-6.1/, see its README).
  *
  * The kernel sets the watermarks when khugepaged starts (a subsys
  * initcall), before it frees its init sections and the initrd, and does
- * not recompute them when those pages join the zone. So the `start` rows'
- * watermarks (and pcp->high, which follows the low watermark) are those
- * of the zones as they were then: the start zoneinfo with the pages freed
- * later (late_free.txt: dmesg's "Freeing ..." lines after start_kernel,
- * placed by iomem's "Kernel code" and dmesg's RAMDISK range) taken out of
- * managed. The reserves were recomputed after boot (a lowmem_reserve_ratio
- * write), so protection comes from the managed counts shown, as the clone
- * computes it when it writes the sysctls. frag's `end` rows were all
+ * not recompute them when those pages join the zone; its reserves were
+ * recomputed after boot (a lowmem_reserve_ratio write). The host layer's
+ * late-free calls replay that (src/host/latefree.c): the pages named by
+ * dmesg's "Freeing ..." lines, placed by its RAMDISK line and iomem's
+ * "Kernel code" line, are held back while the marks are computed, then
+ * freed, then the ratio is written again. frag's `end` rows were all
  * recomputed after boot: the end zoneinfo as it is reproduces them all.
  */
 #define _GNU_SOURCE
@@ -63,85 +61,20 @@ static bool computed_line(const char *w)
 	return false;
 }
 
-/*
- * The zoneinfo without its computed lines; `late` pages (by zone type)
- * taken out of each zone's managed count. *cpus: the "cpu:" entries of the
- * first pageset (the machine's CPU count, read before they go).
- */
-static char *strip(const char *text, const uint64_t late[PZ_NR_ZONE_TYPES], unsigned *cpus)
+/* The zoneinfo without its computed lines (the clone must not need them). */
+static char *strip(const char *text)
 {
-	static const char *const names[] = {"DMA", "DMA32", "Normal", "HighMem", "Movable"};
 	char *out = calloc(1, strlen(text) + 1), *o = out;
-	int type = -1, sections = 0;
 
-	*cpus = 0;
 	for (const char *p = text; *p;) {
-		const char *nl = strchr(p, '\n'), *w = first_word(p);
+		const char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
 
-		if (!strncmp(p, "Node ", 5)) {
-			const char *name = p + n - (nl ? 1 : 0);
-
-			while (name > p && name[-1] != ' ')
-				name--;
-			sections++;
-			type = -1;
-			for (int t = 0; t < PZ_NR_ZONE_TYPES; t++)
-				if (!strncmp(name, names[t], strlen(names[t])) &&
-				    name + strlen(names[t]) == p + n - (nl ? 1 : 0))
-					type = t;
-			assert_true(type >= 0 || !strncmp(name, "Device", 6));
-		}
-		*cpus += sections == 1 && !strncmp(w, "cpu:", 4);
-		if (!strncmp(w, "managed", 7) && type >= 0)
-			o += sprintf(o, "        managed  %llu\n",
-				     strtoull(w + 7, NULL, 10) - (unsigned long long)late[type]);
-		else if (!computed_line(w))
+		if (!computed_line(first_word(p)))
 			o += sprintf(o, "%.*s", (int)n, p);
 		p += n;
 	}
 	return out;
-}
-
-static int zone_of_addr(unsigned long long a)
-{
-	a >>= 12;
-	return a < 4096 ? PZ_ZONE_DMA : a < 1048576 ? PZ_ZONE_DMA32 : PZ_ZONE_NORMAL;
-}
-
-/* Pages the kernel freed after its watermarks were set, by zone type. */
-static void late_frees(const char *dir, uint64_t late[PZ_NR_ZONE_TYPES])
-{
-	char *text = slurp(dir, "late_free.txt");
-	const char *p;
-	unsigned long long a = 0, b = 0, kb;
-	int kernel_zone, initrd_zone;
-
-	memset(late, 0, sizeof(uint64_t) * PZ_NR_ZONE_TYPES);
-	p = strstr(text, "RAMDISK: [mem ");
-	assert_non_null(p);
-	assert_int_equal(sscanf(p, "RAMDISK: [mem %llx-%llx]", &a, &b), 2);
-	initrd_zone = zone_of_addr(a);
-	assert_int_equal(zone_of_addr(b), initrd_zone);
-	p = strstr(text, " : Kernel code");
-	assert_non_null(p);
-	while (p > text && p[-1] != '\n')
-		p--;
-	assert_int_equal(sscanf(p, " %llx-%llx", &a, &b), 2);
-	kernel_zone = zone_of_addr(a);
-	assert_int_equal(zone_of_addr(b), kernel_zone);
-	for (p = strstr(text, "Freeing "); p; p = strstr(p + 1, "Freeing ")) {
-		const char *colon = strstr(p, "memory: ");
-
-		assert_non_null(colon);
-		kb = strtoull(colon + 8, NULL, 10);
-		if (!strncmp(p, "Freeing initrd", 14))
-			late[initrd_zone] += kb / 4;
-		else if (!strncmp(p, "Freeing unused", 14))
-			late[kernel_zone] += kb / 4;
-		/* "Freeing SMP alternatives" is start_kernel's, before initcalls */
-	}
-	free(text);
 }
 
 struct row {
@@ -186,23 +119,63 @@ static enum pz_zone_type type_of(const char *name)
 	return PZ_ZONE_DMA;
 }
 
-/* The clone: zoneinfo text, CPUs, then the folder's vm sysctls written. */
-static pz_t *clone(const char *dir, const char *zi, unsigned cpus, struct pz_host_machine **hm)
+/* The late frees of a folder's boot log, for machine m. */
+static void late_frees(const char *dir, const struct pz_host_machine *m,
+		       struct pz_host_late_free *lf)
 {
-	char *sc = slurp(dir, "vm_sysctl.txt");
+	char *dm = slurp(dir, "dmesg.txt"), *io = slurp(dir, "iomem.txt");
+	uint64_t sum = 0;
+	int rc = pz_host_late_free_parse(dm, strlen(dm), io, strlen(io), m, lf);
+
+	if (rc)
+		fail_msg("%s: %s line %u: %s", dir, lf->err_text, lf->err_line, lf->err_msg);
+	/* initrd + four "unused" lines; SMP alternatives is start_kernel's */
+	assert_int_equal(lf->nr_lines, 5);
+	assert_true(lf->initrd_pages > 0 && lf->kernel_pages > 0);
+	for (unsigned n = 0; n < PZ_MAX_NODES; n++)
+		for (unsigned t = 0; t < PZ_NR_ZONE_TYPES; t++)
+			sum += lf->pages[n][t];
+	assert_int_equal(sum, lf->initrd_pages + lf->kernel_pages);
+	free(dm);
+	free(io);
+}
+
+/*
+ * The clone of a folder's zoneinfo text: the CPUs counted in the text as
+ * recorded, the machine from the stripped text, then (with late) the late
+ * frees held, the instance, the folder's vm sysctls, the late frees
+ * released - the order the host layer documents.
+ */
+static pz_t *clone(const char *dir, const char *zi, bool late, struct pz_host_machine **hm)
+{
+	char *sc = slurp(dir, "vm_sysctl.txt"), *text = strip(zi);
+	struct pz_host_late_free lf;
 	struct pz_host_sysctls s;
 	struct pz_config cfg;
-	unsigned line = 0;
+	unsigned line = 0, cpus;
 	pz_t *pz;
 
+	assert_null(strstr(text, "protection"));
+	assert_null(strstr(text, "        min"));
+	assert_int_equal(pz_host_machine_from_zoneinfo(zi, strlen(zi), 0, hm, &line), 0);
+	cpus = (*hm)->machine.nr_cpus;
 	assert_int_equal(cpus, 2);
-	assert_int_equal(pz_host_machine_from_zoneinfo(zi, strlen(zi), cpus, hm, &line), 0);
+	pz_host_machine_free(*hm);
+	assert_int_equal(pz_host_machine_from_zoneinfo(text, strlen(text), cpus, hm, &line), 0);
+	if (late) {
+		late_frees(dir, *hm, &lf);
+		assert_int_equal(pz_host_late_free_hold(*hm, &lf), 0);
+	}
 	tu_config(&cfg, &(*hm)->machine, PZ_PROFILE_LINUX_6_1, 0);
 	cfg.thp_enabled = 1; /* snap/thp_enabled.txt: [always] */
 	pz = tu_create_ok(&cfg);
 	assert_int_equal(pz_host_sysctls_parse(sc, strlen(sc), &s, &line), 0);
 	assert_int_equal(pz_host_sysctls_apply(pz, &s, *hm, NULL), 0);
+	if (late)
+		assert_int_equal(pz_host_late_free_release(pz, *hm, &lf), 0);
+	tu_validate(pz);
 	free(sc);
+	free(text);
 	return pz;
 }
 
@@ -245,39 +218,29 @@ static void compare(const char *what, pz_t *pz, const struct row *r, unsigned n,
 	}
 }
 
+/* The start rows, every number; and without the boot log, the marks of
+ * the zone the kernel image went to are not the kernel's. */
 static void start_rows(const char *dir)
 {
-	static const uint64_t none[PZ_NR_ZONE_TYPES];
-	uint64_t late[PZ_NR_ZONE_TYPES];
 	struct pz_host_machine *hm = NULL;
-	char *zi = slurp(dir, "zoneinfo.start"), *text;
+	char *zi = slurp(dir, "zoneinfo.start");
 	struct row r[8];
-	unsigned n = rows(dir, "start", r), cpus;
+	unsigned n = rows(dir, "start", r), differ = 0;
 	char what[32];
 	pz_t *pz;
 
-	/* as the zones were when khugepaged set the watermarks */
-	late_frees(dir, late);
-	assert_true(late[PZ_ZONE_DMA32] + late[PZ_ZONE_NORMAL] > 0);
-	text = strip(zi, late, &cpus);
-	pz = clone(dir, text, cpus, &hm);
-	/* managed is the boot-time count here: compare the marks only */
-	for (unsigned i = 0; i < n; i++)
-		r[i].managed -= r[i].managed ? late[type_of(r[i].zone)] : 0;
-	snprintf(what, sizeof(what), "%s boot-time", dir);
-	compare(what, pz, r, n, WMARKS);
-	tu_destroy(pz);
-	pz_host_machine_free(hm);
-	free(text);
-	/* as they are in the snapshot */
-	n = rows(dir, "start", r);
-	text = strip(zi, none, &cpus);
-	pz = clone(dir, text, cpus, &hm);
 	snprintf(what, sizeof(what), "%s start", dir);
-	compare(what, pz, r, n, PROTECTION);
+	pz = clone(dir, zi, true, &hm);
+	compare(what, pz, r, n, WMARKS | PROTECTION);
 	tu_destroy(pz);
 	pz_host_machine_free(hm);
-	free(text);
+	pz = clone(dir, zi, false, &hm);
+	for (unsigned i = 0; i < n; i++)
+		if (r[i].managed)
+			differ += tu_zinfo(pz, 0, type_of(r[i].zone)).wmark_min != r[i].min;
+	assert_true(differ > 0);
+	tu_destroy(pz);
+	pz_host_machine_free(hm);
 	free(zi);
 }
 
@@ -302,23 +265,116 @@ static void test_frag(void **state)
 /* frag's end: recomputed after boot from the managed pages shown. */
 static void test_frag_end(void **state)
 {
-	static const uint64_t none[PZ_NR_ZONE_TYPES];
 	struct pz_host_machine *hm = NULL;
-	char *zi = slurp("frag", "zoneinfo.end"), *text;
+	char *zi = slurp("frag", "zoneinfo.end");
 	struct row r[8];
-	unsigned n = rows("frag", "end", r), cpus;
+	unsigned n = rows("frag", "end", r);
 	pz_t *pz;
 
 	(void)state;
-	text = strip(zi, none, &cpus);
-	assert_null(strstr(text, "protection"));
-	assert_null(strstr(text, "        min"));
-	pz = clone("frag", text, cpus, &hm);
+	pz = clone("frag", zi, false, &hm);
 	compare("frag end", pz, r, n, WMARKS | PROTECTION);
 	tu_destroy(pz);
 	pz_host_machine_free(hm);
-	free(text);
 	free(zi);
+}
+
+/* A boot log the parser must refuse: rc, the text and the line it names. */
+static void refuse(const struct pz_host_machine *m, const char *dm, const char *io,
+		   const char *text, unsigned line)
+{
+	struct pz_host_late_free lf;
+
+	assert_int_equal(pz_host_late_free_parse(dm, strlen(dm), io, io ? strlen(io) : 0, m, &lf),
+			 -PZ_EINVAL);
+	assert_string_equal(lf.err_text, text);
+	assert_int_equal(lf.err_line, line);
+	assert_true(lf.err_msg[0] != 0);
+}
+
+static int dmesg_only(const struct pz_host_machine *m, const char *dm, struct pz_host_late_free *lf)
+{
+	return pz_host_late_free_parse(dm, strlen(dm), NULL, 0, m, lf);
+}
+
+static void test_boot_log_refusals(void **state)
+{
+	struct pz_host_machine *hm = NULL;
+	char *zi = slurp("churn", "zoneinfo.start");
+	const char *code = "00100000-1ffd8fff : System RAM\n  0d600000-0e401d31 : Kernel code\n";
+	struct pz_host_late_free lf;
+	unsigned line = 0;
+
+	(void)state;
+	assert_int_equal(pz_host_machine_from_zoneinfo(zi, strlen(zi), 2, &hm, &line), 0);
+	refuse(hm, "a\nRAMDISK: [mem 0x1feae000-zz]\n", code, "dmesg", 2);
+	refuse(hm, "RAMDISK: [mem 0x1000-0x1fff]\nFreeing initrd memory: 11x0K\n", code, "dmesg",
+	       2);
+	refuse(hm, "RAMDISK: [mem 0x1000-0x1fff]\nFreeing initrd memory: 6K\n", code, "dmesg", 2);
+	refuse(hm, "x\ny\nFreeing initrd memory: 8K\n", code, "dmesg", 3);
+	refuse(hm, "Freeing unused kernel memory: 8K\n", NULL, "dmesg", 1);
+	refuse(hm, "Freeing unused kernel memory: 8K\n", "a\nb\n", "iomem", 0);
+	refuse(hm, "Freeing unused kernel memory: 8K\n", "x\n00000000-00000000 : Kernel code\n",
+	       "iomem", 2);
+	/* the RAMDISK in no zone of the clone (past its last pfn) */
+	refuse(hm, "RAMDISK: [mem 0x7fff000000-0x7fff001fff]\nFreeing initrd memory: 8K\n", code,
+	       "dmesg", 1);
+	/* SMP alternatives and other frees are not late frees */
+	assert_int_equal(dmesg_only(hm, "Freeing SMP alternatives memory: 36K\n", &lf), 0);
+	assert_int_equal(lf.nr_lines, 0);
+	/* more pages held than the zone has: refused, the machine as it was */
+	assert_int_equal(
+		dmesg_only(hm, "RAMDISK: [mem 0x1000-0x1fff]\nFreeing initrd memory: 8K\n", &lf),
+		0);
+	assert_int_equal(lf.pages[0][PZ_ZONE_DMA], 2);
+	lf.pages[0][PZ_ZONE_DMA] = 4096;
+	line = hm->zones[0][0].nr_reserved ? (unsigned)hm->zones[0][0].reserved[0].end : 0;
+	assert_int_equal(pz_host_late_free_hold(hm, &lf), -PZ_EINVAL);
+	assert_int_equal(hm->zones[0][0].reserved[0].end, line);
+	pz_host_machine_free(hm);
+	free(zi);
+}
+
+/* A zone with no reserved pages gets a reserved range to hold them in; the
+ * machine stays held, so each instance built from it is released. */
+static void test_hold_without_reserved(void **state)
+{
+	static const char text[] = "Node 0, zone   Normal\n  pages free     65536\n"
+				   "        spanned  65536\n        present  65536\n"
+				   "        managed  65536\n  start_pfn:           1048576\n";
+	struct pz_host_machine *hm = NULL;
+	struct pz_host_late_free lf;
+	struct pz_config cfg;
+	unsigned line = 0;
+	pz_t *pz;
+
+	(void)state;
+	assert_int_equal(pz_host_machine_from_zoneinfo(text, strlen(text), 1, &hm, &line), 0);
+	assert_int_equal(hm->zones[0][0].nr_reserved, 0);
+	memset(&lf, 0, sizeof(lf));
+	lf.pages[0][PZ_ZONE_NORMAL] = 100;
+	assert_int_equal(pz_host_late_free_hold(hm, &lf), 0);
+	assert_int_equal(hm->zones[0][0].nr_reserved, 1);
+	assert_int_equal(hm->zones[0][0].reserved[0].start, 1048576);
+	assert_int_equal(hm->zones[0][0].reserved[0].end, 1048676);
+	tu_config(&cfg, &hm->machine, PZ_PROFILE_LINUX_6_1, 0);
+	pz = tu_create_ok(&cfg);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).managed, 65436);
+	assert_int_equal(pz_host_late_free_release(pz, hm, &lf), 0);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).managed, 65536);
+	tu_validate(pz);
+	/* released twice: those pages are not reserved any more */
+	assert_int_equal(pz_host_late_free_release(pz, hm, &lf), -PZ_EFAULT);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).managed, 65536);
+	tu_destroy(pz);
+	/* the machine stays held: a second instance from it is released too */
+	pz = tu_create_ok(&cfg);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).managed, 65436);
+	assert_int_equal(pz_host_late_free_release(pz, hm, &lf), 0);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).managed, 65536);
+	tu_validate(pz);
+	tu_destroy(pz);
+	pz_host_machine_free(hm);
 }
 
 int main(void)
@@ -328,6 +384,8 @@ int main(void)
 		cmocka_unit_test(test_churn),
 		cmocka_unit_test(test_frag),
 		cmocka_unit_test(test_frag_end),
+		cmocka_unit_test(test_boot_log_refusals),
+		cmocka_unit_test(test_hold_without_reserved),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,7 +11,10 @@
  * byte-identical output.
  * The vm sysctls of --sysctl FILE (or, with --machine-from /proc/zoneinfo,
  * /proc/sys/vm) are written into the instance, which computes its
- * watermarks, reserves and per-CPU sizes from them and the managed pages.
+ * watermarks, reserves and per-CPU sizes from them and the managed pages;
+ * --boot-log DMESG [--iomem IOMEM] (found in a trace's snap/ folder next to
+ * the zoneinfo) holds back the pages the machine freed after it set its
+ * watermarks, so that they are the kernel's (bootlog.c).
  */
 #include "pictures.h"
 #include "progress.h"
@@ -129,6 +132,8 @@ static void run_print_text(pz_t *pz, const struct run_opts *o, const struct run_
 		return;
 	}
 	printf("machine: %s\n", r->machine_source);
+	if (r->boot_log[0])
+		printf("boot log: %s\n", r->boot_log);
 	printf("profile: %s, %u node(s), %u cpu(s), %" PRIu64 " managed pages, grouping by "
 	       "mobility %s, compaction %s\n",
 	       pz_profile_name(o->mo.profile), pz_nr_nodes(pz), pz_nr_cpus(pz), r->managed,
@@ -257,6 +262,7 @@ static int run_on(const struct run_opts *o, const struct tool_machine *m)
 		return rc;
 	memset(&r, 0, sizeof(r));
 	r.machine_source = m->source;
+	r.boot_log = m->boot_log;
 	r.managed = managed_pages(pz);
 	if (o->fail) {
 		struct pz_fault_attr attr = o->fail_attr;

@@ -49,12 +49,14 @@ void machine_free(struct tool_machine *m)
 	if (m->release)
 		m->release(m->release_arg);
 	free(m->spec);
+	free(m->late);
+	m->late = NULL;
 	m->host = NULL;
 	m->spec = NULL;
 }
 
 /* Reads a whole (small) file; prints the OS error. Returns 0 or -1. */
-static int read_small_file(const char *path, char **text, size_t *len)
+int read_small_file(const char *path, char **text, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	size_t cap = 1 << 16, n = 0, got;
@@ -166,7 +168,7 @@ int machine_apply_sysctls(pz_t *pz, const struct tool_machine *m)
 	enum pz_host_sysctl bad = PZ_HOST_MIN_FREE_KBYTES;
 
 	if (!m->have_sysctls || !pz_host_sysctls_apply(pz, &m->sysctls, m->host, &bad))
-		return 0;
+		return machine_release_late(pz, m);
 	if (bad == PZ_HOST_LOWMEM_RESERVE_RATIO)
 		tool_error("%s:%u: lowmem_reserve_ratio: %u value(s), but the machine's zoneinfo "
 			   "lists %u zone(s) per node (or is no zoneinfo clone), or a value is "

@@ -1,6 +1,6 @@
 /*
  * machine_opts.c - the options that say which machine to simulate and how
- * to load it (machine, vm sysctls, THP, profile, workload steps, seed,
+ * to load it (machine, vm sysctls, boot log, THP, profile, workload steps, seed,
  * fill, CPUs, grouping by mobility, compaction), shared by `pagezone run`,
  * `pagezone report` and `pagezone highalloc`.
  *
@@ -71,6 +71,12 @@ int mopt_option(int c, const char *v, struct machine_opts *o)
 	case MOPT_SYSCTL:
 		o->sysctl = v;
 		return 0;
+	case MOPT_BOOT_LOG:
+		o->boot_log = v;
+		return 0;
+	case MOPT_IOMEM:
+		o->iomem = v;
+		return 0;
 	case MOPT_NO_GROUPING:
 		o->no_grouping = 1;
 		return 0;
@@ -97,6 +103,11 @@ void mopt_usage(FILE *f, const struct machine_opts *d, const char *steps)
 		"  --default            the built-in machine " TOOL_DEFAULT_MACHINE "%s\n"
 		"  --sysctl FILE        the vm sysctls to clone ('name: value' or sysctl -a\n"
 		"                       lines; /proc/sys/vm with --machine-from /proc/zoneinfo)\n"
+		"  --boot-log DMESG     the machine's dmesg: its initrd and unused-image frees\n"
+		"                       came after its watermarks (snap/dmesg.txt next to a\n"
+		"                       trace's zoneinfo by default; none: not used)\n"
+		"  --iomem FILE         its /proc/iomem, whose Kernel code line places the\n"
+		"                       image (snap/iomem.txt by default)\n"
 		"  --thp MODE           transparent huge pages: always or madvise raise the\n"
 		"                       default min_free_kbytes as khugepaged does (never)\n"
 		"  --profile NAME       linux-4.1 (default), linux-4.4, linux-6.1 (modern)\n"
@@ -129,6 +140,10 @@ int mopt_machine(const struct machine_opts *o, struct tool_machine *m)
 {
 	if (mopt_choose(o, m))
 		return -1;
+	if (machine_boot_log(m, o->machine_from, o->boot_log, o->iomem)) {
+		machine_free(m);
+		return -1;
+	}
 	if (o->sysctl) {
 		if (machine_sysctls_from_file(o->sysctl, m)) {
 			machine_free(m);

@@ -71,6 +71,8 @@ enum {
 	MOPT_CPUS,
 	MOPT_NO_GROUPING,
 	MOPT_NO_COMPACTION,
+	MOPT_BOOT_LOG,
+	MOPT_IOMEM,
 };
 
 /* The options, for a subcommand's struct option table. */
@@ -88,7 +90,9 @@ enum {
 	{"fill", required_argument, NULL, MOPT_FILL}, \
 	{"cpus", required_argument, NULL, MOPT_CPUS}, \
 	{"no-grouping", no_argument, NULL, MOPT_NO_GROUPING}, \
-	{"no-compaction", no_argument, NULL, MOPT_NO_COMPACTION}
+	{"no-compaction", no_argument, NULL, MOPT_NO_COMPACTION}, \
+	{"boot-log", required_argument, NULL, MOPT_BOOT_LOG}, \
+	{"iomem", required_argument, NULL, MOPT_IOMEM}
 // clang-format on
 
 struct tool_machine;
@@ -99,6 +103,8 @@ struct machine_opts {
 	const char *default_spec; /* the machine without a machine option
 				     (NULL: the built-in TOOL_DEFAULT_MACHINE) */
 	const char *sysctl;	  /* --sysctl FILE */
+	const char *boot_log;	  /* --boot-log DMESG|none (bootlog.c) */
+	const char *iomem;	  /* --iomem FILE */
 	unsigned thp;		  /* --thp: 1 always/madvise, 0 never */
 	enum pz_profile profile;  /* --profile */
 	uint64_t steps, seed;	  /* --steps, --seed */
@@ -118,7 +124,8 @@ int mopt_check(const struct machine_opts *o);
 void mopt_usage(FILE *f, const struct machine_opts *d, const char *steps);
 /* The machine the options name (--machine-from FILE, --machine SPEC,
  * --default, else the default), then its vm sysctls: --sysctl FILE, or
- * /proc/sys/vm when /proc/zoneinfo is cloned. Returns 0 or -1 (printed:
+ * /proc/sys/vm when /proc/zoneinfo is cloned, and its boot log's late
+ * frees (machine_boot_log). Returns 0 or -1 (printed:
  * a machine or file the user named is unusable). */
 int mopt_machine(const struct machine_opts *o, struct tool_machine *m);
 /* A deterministic instance of m (tool_create_instance with --thp) with
@@ -138,6 +145,10 @@ struct tool_machine {
 	struct pz_host_sysctls sysctls; /* the vm sysctls to clone, when have_sysctls */
 	int have_sysctls;
 	char sysctl_origin[160]; /* the file they came from */
+	/* bootlog.c: pages the machine freed after its watermarks were set,
+	 * held back in host until machine_apply_sysctls releases them */
+	struct pz_host_late_free *late;
+	char boot_log[320]; /* the header line saying where they came from */
 };
 /* Reads and parses a /proc/zoneinfo file the user named: every failure
  * (open, read, empty, binary, parse with its line) is printed. Returns 0
@@ -159,6 +170,19 @@ void machine_sysctls_from_proc(struct tool_machine *m);
  * Returns 0 or -1. */
 int machine_apply_sysctls(pz_t *pz, const struct tool_machine *m);
 const struct pz_machine *machine_get(const struct tool_machine *m);
+/* Reads a whole (small) file; prints the OS error. Returns 0 or -1. */
+int read_small_file(const char *path, char **text, size_t *len);
+
+/* ---- bootlog.c: --boot-log DMESG, --iomem IOMEM ---------------------- */
+/* The late frees of the boot log (dmesg, iomem; found as dmesg.txt and
+ * iomem.txt next to a zoneinfo in a trace's snap/ folder when not given;
+ * dmesg "none": not used), held back in m's zoneinfo clone. Returns 0 or
+ * -1 (printed). */
+int machine_boot_log(struct tool_machine *m, const char *zoneinfo, const char *dmesg,
+		     const char *iomem);
+/* After the sysctls: frees the held pages and recomputes the reserves
+ * (nothing held: nothing done). Returns 0 or -1 (printed). */
+int machine_release_late(pz_t *pz, const struct tool_machine *m);
 void machine_free(struct tool_machine *m);
 
 /* ---- reports.c: the kernel's report formats -------------------------- */
@@ -198,6 +222,7 @@ extern const unsigned run_pct_permille[RUN_NR_PCT]; /* 500 900 990 999 1000 */
 extern const char *const run_pct_name[RUN_NR_PCT];  /* "p50" ... "max" */
 struct run_result {
 	const char *machine_source;
+	const char *boot_log; /* the machine's boot-log line, "" without one */
 	uint64_t managed, live_blocks, live_pages, failed, fault_injected;
 	int violations;
 	const struct wl_stats *st;

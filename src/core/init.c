@@ -536,8 +536,9 @@ static void init_outside(struct pz *pz, const struct pz_machine *m)
 	init_range(pz, cursor, pz->base_pfn + pz->nr_pages, PZ_NO_ZONE, PG_HOLE, 0);
 }
 
-/* Frees [s, e) in maximal naturally aligned blocks, lowest pfn first. */
-static uint64_t release_range(struct pz *pz, struct pz_zone *z, uint64_t s, uint64_t e)
+/* Frees [s, e) in maximal naturally aligned blocks, lowest pfn first (also
+ * pz_free_reserved_pages, reserved.c). */
+uint64_t pz_release_range(struct pz *pz, struct pz_zone *z, uint64_t s, uint64_t e)
 {
 	uint64_t freed = 0;
 
@@ -577,11 +578,11 @@ static uint64_t release_zone(struct pz *pz, struct pz_zone *z, const struct pz_z
 
 			if (rv->end <= s || rv->start >= pr[i].end)
 				continue;
-			freed += release_range(pz, z, s, rv->start > s ? rv->start : s);
+			freed += pz_release_range(pz, z, s, rv->start > s ? rv->start : s);
 			s = rv->end;
 		}
 		if (s < pr[i].end)
-			freed += release_range(pz, z, s, pr[i].end);
+			freed += pz_release_range(pz, z, s, pr[i].end);
 	}
 	return freed;
 }

@@ -64,6 +64,7 @@ bool pz_cpuset_zone_allowed(struct pz *pz, const struct pz_task *task, struct pz
 /* ---- watermark.c ------------------------------------------------------ */
 void pz_setup_watermarks(struct pz *pz);
 void pz_setup_watermarks_locked(struct pz *pz);
+void pz_setup_lowmem_reserve_locked(struct pz *pz);
 unsigned pz_default_min_free_kbytes(struct pz *pz);
 bool pz_zone_watermark_ok_locked_free(const struct pz *pz, struct pz_zone *z, unsigned order,
 				      long mark, unsigned classzone, unsigned alloc_flags,
@@ -294,6 +295,10 @@ int pz_free_pages_internal(struct pz *pz, struct pz_page *p, unsigned order, boo
 int pz_free_direct_internal(struct pz *pz, struct pz_page *p, unsigned order);
 void pz_free_pages_ok(struct pz *pz, struct pz_page *p, unsigned order, unsigned cpu);
 void pz_poison_block(struct pz *pz, struct pz_page *p, uint64_t n);
+
+/* ---- init.c ----------------------------------------------------------- */
+/* Frees [s, e) of z to the buddy lists in maximal aligned blocks (boot). */
+uint64_t pz_release_range(struct pz *pz, struct pz_zone *z, uint64_t s, uint64_t e);
 
 /* ---- stats.c ---------------------------------------------------------- */
 uint64_t pz_zone_event(const struct pz *pz, const struct pz_zone *z, enum pz_pcp_event ev);

@@ -86,7 +86,9 @@ int pz_set_lowmem_reserve_ratio(pz_t *pz, const unsigned *ratio, unsigned n)
 	for (unsigned i = 0; i < n && i < PZ_NR_ZONE_TYPES - 1; i++)
 		pz->lowmem_reserve_ratio[i] =
 			ratio[i] || pz_kver(pz) >= PZ_KV(5, 9) ? ratio[i] : 1u;
-	pz_setup_watermarks_locked(pz);
+	/* the kernel's handler recomputes the reserves only: watermarks and
+	 * per-CPU sizes keep the managed counts they were computed from */
+	pz_setup_lowmem_reserve_locked(pz);
 	pz_unlock(&pz->tune_lock);
 	return 0;
 }

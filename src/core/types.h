@@ -190,16 +190,17 @@ enum pz_dirty_item {
  */
 struct pz_zone {
 	/* read on every allocation, written rarely */
-	uint16_t id;						/* [C] */
-	uint8_t nid, type;					/* [C] */
-	bool populated;						/* [C] present_pages != 0 */
-	atomic_uint flags;					/* [A] ZONE_FAIR_DEPLETED */
-	uint64_t start_pfn, end_pfn, spanned, present, managed; /* [C] */
-	atomic_long wmark[PZ_NR_WMARK];				/* [A] by enum pz_wmark */
-	atomic_long watermark_boost;				/* [Z]/[A] 5.0: added to wmark[] */
-	atomic_long lowmem_reserve[PZ_NR_ZONE_TYPES];		/* [A] */
-	atomic_long dirty_balance_reserve;			/* [A] */
-	struct pz_pcp *pcp;					/* [C] nr_cpus entries */
+	uint16_t id;				       /* [C] */
+	uint8_t nid, type;			       /* [C] */
+	bool populated;				       /* [C] present_pages != 0 */
+	atomic_uint flags;			       /* [A] ZONE_FAIR_DEPLETED */
+	uint64_t start_pfn, end_pfn, spanned, present; /* [C] */
+	uint64_t managed; /* [C]; pz_free_reserved_pages grows it (no call in flight) */
+	atomic_long wmark[PZ_NR_WMARK];		      /* [A] by enum pz_wmark */
+	atomic_long watermark_boost;		      /* [Z]/[A] 5.0: added to wmark[] */
+	atomic_long lowmem_reserve[PZ_NR_ZONE_TYPES]; /* [A] */
+	atomic_long dirty_balance_reserve;	      /* [A] */
+	struct pz_pcp *pcp;			      /* [C] nr_cpus entries */
 	long stat_threshold; /* [C] calculate_normal_threshold: per-CPU vmstat drift bound */
 	/* 4.1's fair batch, zone-wide part (the CPUs' deltas are in their
 	 * pcps): written once per stat_threshold allocations, on a line of its

@@ -217,6 +217,15 @@ void pz_setup_watermarks_locked(struct pz *pz)
 			pz_pcp_setup_zone(pz, &pz->zones[i]);
 }
 
+/* lowmem_reserve_ratio_sysctl_handler's part: setup_per_zone_lowmem_reserve,
+ * which ends in calculate_totalreserve_pages; the watermarks stay. */
+void pz_setup_lowmem_reserve_locked(struct pz *pz)
+{
+	pz_assert_tune_locked(pz);
+	setup_lowmem_reserve(pz);
+	setup_totalreserve(pz);
+}
+
 void pz_setup_watermarks(struct pz *pz)
 {
 	pz_lock(pz, &pz->tune_lock);

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# The command reproduces a recorded Linux 6.1 machine: for each folder of
+# tests/data/traces-6.1 (copies of /work/shared/traces/{boot,churn,frag}),
+# `pagezone run --machine-from ZONEINFO --sysctl S --boot-log DMESG --iomem
+# IOMEM --profile linux-6.1 --thp always --steps 0 --report zoneinfo` must
+# print, for every zone with pages, the managed count, min, low, high,
+# protection and the per-CPU high and batch of zones.csv's `start` row.
+# Also: the boot log found in a trace's snap/ folder, `--boot-log none`
+# (which must then differ), and malformed boot logs refused with FILE:LINE.
+# Usage: kernel_clone.sh PAGEZONE SOURCE_DIR
+set -uo pipefail
+
+PZ=$1
+DATA=$2/tests/data/traces-6.1
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+fails=0
+checks=0
+
+fail() {
+	echo "FAIL: $*" >&2
+	fails=$((fails + 1))
+}
+
+# "zone managed min low high protection... pcp_high pcp_batch" per zone of a
+# zoneinfo report (cpu 0's pageset; every protection entry, as 6.1 prints
+# them and zones.csv has them: DMA DMA32 Normal Movable Device).
+zoneinfo_rows() {
+	awk '
+	function flush() { if (zone != "" && managed > 0) print zone, managed, mn, lo, hi, prot, ph, pb }
+	/^Node [0-9]+, zone / { flush(); zone = $4; managed = 0; ph = ""; pb = ""; prot = ""; next }
+	$1 == "managed" { managed = $2 }
+	$1 == "min" { mn = $2 }
+	$1 == "low" { lo = $2 }
+	$1 == "high" && NF == 2 { hi = $2 }
+	$1 == "protection:" {
+		s = $0; sub(/.*\(/, "", s); sub(/\).*/, "", s); gsub(/,/, "", s)
+		n = split(s, p, " "); prot = (n >= 4) ? s : "short"
+	}
+	$1 == "high:" && ph == "" { ph = $2 }
+	$1 == "batch:" && pb == "" { pb = $2 }
+	END { flush() }' "$1"
+}
+
+# The same from zones.csv's start rows.
+csv_rows() {
+	tr -d '\r' <"$1" | awk -F, '$1 == "start" && $8 > 0 {
+		print $3, $8, $10, $11, $12, $13, $14, $15
+	}'
+}
+
+# compare NAME OUT CSV: every row equal, at least three zones.
+compare() {
+	checks=$((checks + 1))
+	zoneinfo_rows "$2" >"$TMP/got"
+	csv_rows "$3" >"$TMP/want"
+	if [ "$(wc -l <"$TMP/want")" -lt 3 ]; then
+		fail "$1: fewer than three zones in $3"
+	elif ! diff -u "$TMP/want" "$TMP/got" >"$TMP/diff"; then
+		fail "$1: pagezone differs from the kernel (- kernel, + pagezone):"
+		cat "$TMP/diff" >&2
+	fi
+}
+
+run61() {
+	"$PZ" run --profile linux-6.1 --thp always --steps 0 --report zoneinfo "$@"
+}
+
+for d in boot churn frag; do
+	F=$DATA/$d
+	run61 --machine-from "$F/zoneinfo.start" --sysctl "$F/vm_sysctl.txt" \
+		--boot-log "$F/dmesg.txt" --iomem "$F/iomem.txt" >"$TMP/$d.txt" 2>&1 ||
+		fail "$d: exit status $?: $(head -3 "$TMP/$d.txt")"
+	compare "$d" "$TMP/$d.txt" "$F/zones.csv"
+	# a trace folder: the boot log comes from snap/, and the header says so
+	mkdir -p "$TMP/t-$d/snap"
+	cp "$F/zoneinfo.start" "$F/dmesg.txt" "$F/iomem.txt" "$F/vm_sysctl.txt" "$TMP/t-$d/snap/"
+	run61 --machine-from "$TMP/t-$d/snap/zoneinfo.start" \
+		--sysctl "$TMP/t-$d/snap/vm_sysctl.txt" >"$TMP/auto.txt" 2>&1 ||
+		fail "$d snap/: exit status $?"
+	checks=$((checks + 1))
+	grep -q '^boot log: .*snap/dmesg.txt + .*snap/iomem.txt (found next to the zoneinfo): ' \
+		"$TMP/auto.txt" || fail "$d snap/: no header line naming the boot log found"
+	compare "$d snap/" "$TMP/auto.txt" "$F/zones.csv"
+	# without it the marks are those of the managed pages shown: not the kernel's
+	run61 --machine-from "$TMP/t-$d/snap/zoneinfo.start" --boot-log none \
+		--sysctl "$TMP/t-$d/snap/vm_sysctl.txt" >"$TMP/none.txt" 2>&1
+	checks=$((checks + 1))
+	grep -q '^boot log:' "$TMP/none.txt" && fail "$d --boot-log none: a boot log line"
+	zoneinfo_rows "$TMP/none.txt" >"$TMP/got"
+	csv_rows "$F/zones.csv" >"$TMP/want"
+	cmp -s "$TMP/got" "$TMP/want" && fail "$d --boot-log none: equal without the boot log"
+done
+
+# malformed boot logs: exit status 2 and FILE:LINE
+F=$DATA/churn
+printf 'x\nRAMDISK: [mem 0x1000-0x1fff]\nFreeing initrd memory: 4xK\n' >"$TMP/bad.txt"
+checks=$((checks + 1))
+out=$(run61 --machine-from "$F/zoneinfo.start" --boot-log "$TMP/bad.txt" 2>&1)
+rc=$?
+[ "$rc" = 2 ] || fail "malformed dmesg: exit status $rc"
+grep -q "bad.txt:3: " <<<"$out" || fail "malformed dmesg: no FILE:LINE in: $out"
+printf 'Freeing unused kernel memory: 8K\n' >"$TMP/bad.txt"
+printf '00000000-00000000 : Kernel code\n' >"$TMP/io.txt"
+checks=$((checks + 1))
+out=$(run61 --machine-from "$F/zoneinfo.start" --boot-log "$TMP/bad.txt" --iomem "$TMP/io.txt" 2>&1)
+rc=$?
+[ "$rc" = 2 ] || fail "zero iomem: exit status $rc"
+grep -q "io.txt:1: .*root" <<<"$out" || fail "zero iomem: no FILE:LINE in: $out"
+checks=$((checks + 1))
+out=$(run61 --machine 1G --boot-log "$F/dmesg.txt" 2>&1)
+[ $? = 2 ] || fail "--boot-log without a zoneinfo accepted: $out"
+
+echo "$checks checks, $fails failure(s)"
+[ "$fails" = 0 ]

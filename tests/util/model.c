@@ -228,52 +228,106 @@ static void m_boost(struct model_zone *z)
 	model.boosts++;
 }
 
+/* The fallback type of order o for mt, or -1; *steal says whether the
+ * order of the block found lets it claim its pageblock. */
+static int m_fallback_type(const struct model_zone *z, int o, unsigned mt, int *steal)
+{
+	if (!nr_free(z, (unsigned)o))
+		return -1;
+	*steal = o >= PBO / 2 || mt == PZ_MT_RECLAIMABLE || mt == PZ_MT_UNMOVABLE;
+	for (unsigned i = 0; i < 2; i++)
+		if (z->fl[o][fallbacks[mt][i]].n)
+			return (int)fallbacks[mt][i];
+	return -1;
+}
+
+/* 6.1's steal_suitable_fallback: the block alone to mt's list (head: the
+ * library keeps 4.x's list_move, see m_move_freepages_block) (HIGHATOMIC block, whole pageblocks, relabelled, or no steal), else with
+ * its pageblock, claimed when free + alike pages make half of it. No page
+ * of a model run is on the LRU, so alike is 0 for a movable request and
+ * every page not free for the others in a MOVABLE block. */
+static void m_steal61(struct model_zone *z, uint64_t pfn, int o, unsigned mt, int steal)
+{
+	unsigned old = model.pb[pfn >> PBO];
+	unsigned long free;
+	long alike;
+
+	if (old == PZ_MT_HIGHATOMIC)
+		goto single;
+	if (o >= PBO) {
+		for (uint64_t b = 0; b < (1ull << (o - PBO)); b++)
+			model.pb[(pfn >> PBO) + b] = (uint8_t)mt;
+		goto single;
+	}
+	m_boost(z);
+	if (!steal)
+		goto single;
+	free = m_move_freepages_block(z, pfn, mt);
+	alike = mt != PZ_MT_MOVABLE && old == PZ_MT_MOVABLE ? (long)PBN - (long)free : 0;
+	if (!free)
+		goto single;
+	if ((long)free + alike >= PBN / 2 || model.nomob) {
+		model.pb[pfn >> PBO] = (uint8_t)mt;
+		model.claims++;
+	}
+	return;
+single:
+	m_del_free(z, pfn);
+	m_add_free(z, pfn, (unsigned)o, mt, 0);
+}
+
+static void m_extfrag(uint64_t pfn, unsigned order, int o, unsigned mt, int fmt)
+{
+	model.fallbacks++;
+	m_event(PZ_TRACE_PAGE_ALLOC_EXTFRAG, pfn, order, mt);
+	model.ev[model.nev - 1].fallback_order = (unsigned)o;
+	model.ev[model.nev - 1].fallback_mt = (unsigned)fmt;
+	model.ev[model.nev - 1].change = model.pb[pfn >> PBO] == mt;
+}
+
 /* __rmqueue_fallback; under ALLOC_NOFRAGMENT only blocks of a pageblock
- * or more qualify. */
+ * or more qualify. 6.1 (4.13): a movable request that may not steal takes
+ * the smallest fallback block instead of the largest, and the block goes
+ * to mt's lists, from which __rmqueue_smallest then takes. */
 static int m_rmqueue_fallback(struct model_zone *z, unsigned order, unsigned mt, unsigned flags,
 			      uint64_t *out)
 {
 	int min = (flags & MODEL_ALLOC_NOFRAGMENT) && order < PBO ? PBO : (int)order;
+	int v61 = model.prof == PZ_PROFILE_LINUX_6_1, o, fmt = -1, can_steal = 0;
+	uint64_t pfn;
 
-	for (int o = MAXO - 1; o >= min; o--) {
-		int fmt = -1, can_steal;
-		uint64_t pfn;
-
-		if (!nr_free(z, (unsigned)o))
-			continue;
-		for (unsigned i = 0; i < 2 && fmt < 0; i++)
-			if (z->fl[o][fallbacks[mt][i]].n)
-				fmt = (int)fallbacks[mt][i];
-		if (fmt < 0)
-			continue;
-		/* the order of the block found decides, not the request's */
-		can_steal = o >= PBO || o >= PBO / 2 || mt == PZ_MT_RECLAIMABLE ||
-			    mt == PZ_MT_UNMOVABLE;
-		pfn = z->fl[o][fmt].v[0];
-		if (o < PBO)
-			m_boost(z);
-		if (can_steal && o >= PBO) {
-			for (uint64_t b = 0; b < (1ull << (o - PBO)); b++)
-				model.pb[(pfn >> PBO) + b] = (uint8_t)mt;
-		} else if (can_steal) {
-			/* claim the block when half of it was free, or always
-			 * without grouping by mobility */
-			if (m_move_freepages_block(z, pfn, mt) >= PBN / 2 || model.nomob) {
-				model.pb[pfn >> PBO] = (uint8_t)mt;
-				model.claims++;
-			}
-		}
-		m_del_free(z, pfn);
-		m_expand(z, pfn, order, (unsigned)o, mt);
-		model.fallbacks++;
-		m_event(PZ_TRACE_PAGE_ALLOC_EXTFRAG, pfn, order, mt);
-		model.ev[model.nev - 1].fallback_order = (unsigned)o;
-		model.ev[model.nev - 1].fallback_mt = (unsigned)fmt;
-		model.ev[model.nev - 1].change = model.pb[pfn >> PBO] == mt;
-		*out = pfn;
-		return 1;
+	for (o = MAXO - 1; o >= min; o--)
+		if ((fmt = m_fallback_type(z, o, mt, &can_steal)) >= 0)
+			break;
+	if (fmt < 0)
+		return 0;
+	if (v61 && !can_steal && mt == PZ_MT_MOVABLE && o > (int)order)
+		for (o = (int)order; (fmt = m_fallback_type(z, o, mt, &can_steal)) < 0; o++)
+			;
+	pfn = z->fl[o][fmt].v[0];
+	if (v61) {
+		m_steal61(z, pfn, o, mt, can_steal);
+		m_extfrag(pfn, order, o, mt, fmt);
+		return m_rmqueue_smallest(z, order, mt, out);
 	}
-	return 0;
+	if (o < PBO)
+		m_boost(z);
+	if (can_steal && o >= PBO) {
+		for (uint64_t b = 0; b < (1ull << (o - PBO)); b++)
+			model.pb[(pfn >> PBO) + b] = (uint8_t)mt;
+	} else if (can_steal) {
+		/* claim the block when half of it was free, or always
+		 * without grouping by mobility */
+		if (m_move_freepages_block(z, pfn, mt) >= PBN / 2 || model.nomob) {
+			model.pb[pfn >> PBO] = (uint8_t)mt;
+			model.claims++;
+		}
+	}
+	m_del_free(z, pfn);
+	m_expand(z, pfn, order, (unsigned)o, mt);
+	m_extfrag(pfn, order, o, mt, fmt);
+	*out = pfn;
+	return 1;
 }
 
 /* __rmqueue; *rec_mt is the type the page returns to from a pcp list. */
@@ -771,6 +825,12 @@ int model_alloc(pz_gfp_t gfp, unsigned order, uint64_t *out)
 		if (m_get_page(order, mt, high, classzone, flags, cold, out, &zi))
 			return 1;
 	}
+	/* __alloc_pages_may_oom's last attempt at HIGH: it can pass only when
+	 * an unreserve that moved nothing (a pageblock past the zone's end)
+	 * still gave the reserve's count back */
+	if (m_may_unreserve(gfp, order) &&
+	    m_get_page(order, mt, high, classzone, PZ_ALLOC_WMARK_HIGH, cold, out, &zi))
+		return 1;
 	model.refusals++;
 	return 0;
 }

@@ -429,6 +429,13 @@ static unsigned m_level_order(unsigned level)
 	return level < NLEV - 1 ? level : PBO;
 }
 
+/* The round-robin index of a pcp list in 6.1 (the kernel's pindex):
+ * level * 3 + the type's place in 4.4's enum, which is pagezone's. */
+static unsigned m_list_index(int level, unsigned mt)
+{
+	return (unsigned)level * NPCP + mt;
+}
+
 /*
  * free_pcppages_bulk(count pages): round robin over the lists in the
  * kernel's order - index level * 3 + the type's place in the profile's
@@ -438,13 +445,16 @@ static unsigned m_level_order(unsigned level)
  * list is non-empty and it is emptied. A block counts 2^order pages, so
  * the last one may overshoot count. Returns the pages freed.
  */
-static int m_free_pcppages_bulk(struct model_zone *z, int count, bool at_high)
+static int m_free_pcppages_bulk(struct model_zone *z, int count, bool at_high, unsigned start)
 {
 	static const unsigned enum41[NPCP] = {PZ_MT_UNMOVABLE, PZ_MT_RECLAIMABLE, PZ_MT_MOVABLE};
 	static const unsigned enum44[NPCP] = {PZ_MT_UNMOVABLE, PZ_MT_MOVABLE, PZ_MT_RECLAIMABLE};
 	const unsigned *order = model.prof == PZ_PROFILE_LINUX_4_1 ? enum41 : enum44;
 	const unsigned nlists = model.hi ? NLEV * NPCP : NPCP;
-	unsigned idx = 0;
+	/* 6.1 (5.18): from the list `start` (0 for a drain), each list
+	 * emptied before the next */
+	const bool whole = model.prof == PZ_PROFILE_LINUX_6_1;
+	unsigned idx = whole ? (start + nlists - 1) % nlists : 0;
 
 	z->pages_scanned = 0;
 	int batch_free = 0, to_free = count, freed = 0;
@@ -462,7 +472,7 @@ static int m_free_pcppages_bulk(struct model_zone *z, int count, bool at_high)
 				idx = 0;
 			l = &z->pcp[idx / NPCP][order[idx % NPCP]];
 		} while (!l->n);
-		if ((unsigned)batch_free == nlists)
+		if ((unsigned)batch_free == nlists || whole)
 			batch_free = to_free;
 		o = m_level_order(idx / NPCP);
 		do {
@@ -893,7 +903,7 @@ void model_free(uint64_t pfn, unsigned order, int cold)
 	int n = m_flush_count(z, order);
 
 	if (n)
-		z->pcp_count -= m_free_pcppages_bulk(z, n, true);
+		z->pcp_count -= m_free_pcppages_bulk(z, n, true, m_list_index(level, mt));
 }
 
 /* drain_pages: for_each_populated_zone, lowest zone first (model.z is in
@@ -903,7 +913,7 @@ void model_drain_all(void)
 	for (unsigned i = model.nz; i-- > 0;)
 		if (model.z[i].pcp_count) {
 			assert_int_equal(
-				m_free_pcppages_bulk(&model.z[i], model.z[i].pcp_count, false),
+				m_free_pcppages_bulk(&model.z[i], model.z[i].pcp_count, false, 0),
 				model.z[i].pcp_count);
 			model.z[i].pcp_count = 0;
 		}
@@ -943,7 +953,7 @@ void model_drain_zone(int zi)
 
 	if (!z->pcp_count)
 		return;
-	assert_int_equal(m_free_pcppages_bulk(z, z->pcp_count, false), z->pcp_count);
+	assert_int_equal(m_free_pcppages_bulk(z, z->pcp_count, false, 0), z->pcp_count);
 	z->pcp_count = 0;
 }
 

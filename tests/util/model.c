@@ -394,6 +394,11 @@ static void m_free_one(struct model_zone *z, uint64_t pfn, unsigned order, unsig
 
 		if (model_zone_index(buddy) != zi || model.head[buddy] != order + 1)
 			break;
+		/* 6.1 (5.18): HIGHATOMIC and CMA blocks merge at a pageblock
+		 * or more only with blocks of their own label */
+		if (model.prof == PZ_PROFILE_LINUX_6_1 && order >= PBO &&
+		    model.pb[buddy >> PBO] != mt && (mt >= NPCP || model.pb[buddy >> PBO] >= NPCP))
+			break;
 		m_del_free(z, buddy);
 		pfn &= buddy;
 		order++;

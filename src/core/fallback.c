@@ -308,6 +308,72 @@ static int fallback_order(const struct pz *pz, struct pz_zone *z, unsigned order
 	}
 }
 
+/* The smallest block of at least `order` among the free blocks of p's
+ * pageblock that a steal moves, the last of them in pfn order (each
+ * moved block goes to its list's head); p when nothing is moved. */
+static const struct pz_page *smallest_moved(const struct pz *pz, const struct pz_zone *z,
+					    const struct pz_page *p, unsigned order)
+{
+	uint64_t pfn = pz_page_pfn(pz, p), nr = pz->pageblock_nr_pages;
+	uint64_t start = pfn & ~(nr - 1), end = start + nr - 1;
+	const struct pz_page *best = p;
+
+	if (start < z->start_pfn)
+		start = pfn;
+	if (end >= z->end_pfn)
+		return p;
+	for (uint64_t q = start; q <= end;) {
+		const struct pz_page *b = pz_pfn_page(pz, q);
+
+		if (!(pg_flags(b) & PG_BUDDY) || b->zone != z->id) {
+			q++;
+			continue;
+		}
+		if (b->order >= order && b->order <= best->order)
+			best = b;
+		q += (uint64_t)1 << b->order;
+	}
+	return best;
+}
+
+/*
+ * The block __rmqueue_fallback would hand out for (order, start_mt), and
+ * the type and order it finds, without changing anything (for the
+ * lockstep probe): the found block until 4.13; since then the one
+ * __rmqueue_smallest takes after the steal, which is the found block
+ * unless the steal moves its pageblock's free blocks. NULL when no
+ * fallback block qualifies. Call it only when start_mt's own lists have
+ * nothing of `order` or above, as __rmqueue does. Caller holds z->lock.
+ */
+const struct pz_page *pz_fallback_pick_locked(const struct pz *pz, struct pz_zone *z,
+					      unsigned order, unsigned start_mt,
+					      unsigned alloc_flags, int *fmt, int *found_order)
+{
+	bool can_steal = false;
+	int o;
+	const struct pz_page *p;
+
+	pz_assert_zone_locked(pz, z);
+	o = fallback_order(pz, z, order, start_mt, alloc_flags, fmt, &can_steal);
+	*found_order = o;
+	if (o < 0)
+		return (const struct pz_page *)0;
+	p = &pz->pages[z->free_area[o].list[*fmt].first];
+	if (pz_kver(pz) < PZ_KV(4, 13) || !can_steal || (unsigned)o >= pz->pageblock_order ||
+	    pz_pageblock_mt(pz, pz_page_pfn(pz, p)) == PZ_MT_HIGHATOMIC)
+		return p;
+	return smallest_moved(pz, z, p, order);
+}
+
+/* Debug builds check that the pick and the fallback agree. */
+static void check_pick(const struct pz *pz, const struct pz_page *want, const struct pz_page *got)
+{
+	if (PZ_CHECK_LOCKS && want != got) {
+		pz_log(pz, PZ_LOG_ERR, "fallback: pz_fallback_pick_locked disagrees");
+		__builtin_trap();
+	}
+}
+
 /*
  * __rmqueue_fallback: a block of a fallback type. Under ALLOC_NOFRAGMENT
  * (5.0) only blocks of a pageblock or more qualify, so the request takes
@@ -328,10 +394,19 @@ static struct pz_page *rmqueue_fallback(struct pz *pz, struct pz_zone *z, unsign
 		return (struct pz_page *)0;
 	p = &pz->pages[z->free_area[o].list[fmt].first];
 	if (pz_kver(pz) >= PZ_KV(4, 13)) {
+		int f2, o2;
+		const struct pz_page *want =
+			PZ_CHECK_LOCKS ? pz_fallback_pick_locked(pz, z, order, start_mt,
+								 alloc_flags, &f2, &o2)
+				       : (const struct pz_page *)0;
+		struct pz_page *got;
+
 		steal_to_list(pz, z, p, start_mt, alloc_flags, can_steal);
 		pz_trace_extfrag(pz, t, pz_page_pfn(pz, p), order, (unsigned)o, start_mt,
 				 (unsigned)fmt);
-		return pz_rmqueue_smallest_locked(pz, z, order, start_mt);
+		got = pz_rmqueue_smallest_locked(pz, z, order, start_mt);
+		check_pick(pz, PZ_CHECK_LOCKS ? want : got, got);
+		return got;
 	}
 	if ((unsigned)o < pz->pageblock_order && pz_feature(pz, PZ_FEAT_WMARK_BOOST))
 		fallback_boost_locked(pz, z, alloc_flags);

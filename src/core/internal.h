@@ -98,6 +98,9 @@ void pz_reserve_highatomic(struct pz *pz, struct pz_zone *z, struct pz_page *p);
 void pz_setup_migrate_reserve_locked(struct pz *pz, struct pz_zone *z);
 int pz_find_suitable_fallback(const struct pz *pz, const struct pz_free_area *area, unsigned order,
 			      unsigned mt, bool only_stealable, bool *can_steal);
+const struct pz_page *pz_fallback_pick_locked(const struct pz *pz, struct pz_zone *z,
+					      unsigned order, unsigned start_mt,
+					      unsigned alloc_flags, int *fmt, int *found_order);
 
 /* ---- pcp.c ------------------------------------------------------------ */
 struct pz_page *pz_pcp_take_locked(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp,

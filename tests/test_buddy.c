@@ -611,6 +611,47 @@ static void test_split_pieces_merge(void **state)
 	tu_destroy(pz);
 }
 
+/*
+ * 6.1 (5.18) merges free blocks of a pageblock or more only when their
+ * types match or both are per-CPU types: an atomic order-1 request makes
+ * the lower pageblock A of an order-10 block HIGHATOMIC; once its page
+ * comes back, A (order 9, HIGHATOMIC) stays apart from its MOVABLE buddy
+ * B in 6.1 and merges with it into an order-10 block in 4.4.
+ */
+static void highatomic_merge_case(enum pz_profile prof, unsigned o9, unsigned o10)
+{
+	struct pz_zone_info zi;
+	pz_page_t *p;
+	pz_t *pz;
+
+	tu_machine_init(&tm, 1, 1);
+	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 16384, 32768);
+	pz = tu_create_default(&tm.m, prof, 0);
+	/* LOW above the free pages: only the slow path's ALLOC_HARDER
+	 * attempt, which reserves the block, succeeds */
+	assert_int_equal(pz_set_min_free_kbytes(pz, 64000), 0);
+	p = pz_alloc_pages(pz, PZ_GFP_ATOMIC | PZ__GFP_NOWARN, 1);
+	assert_non_null(p);
+	pz_drain_all_pages(pz);
+	zi = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
+	assert_int_equal(zi.nr_reserved_highatomic, 512);
+	assert_int_equal(pz_free_pages(pz, p, 1), 0);
+	pz_drain_all_pages(pz);
+	zi = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
+	assert_int_equal(zi.nr_free_mt[9][PZ_MT_HIGHATOMIC], o9);
+	assert_int_equal(zi.nr_free_mt[10][PZ_MT_HIGHATOMIC], o10);
+	assert_int_equal(zi.stat[PZ_NR_FREE_PAGES], 16384);
+	tu_validate(pz);
+	tu_destroy(pz);
+}
+
+static void test_highatomic_merge_61(void **state)
+{
+	(void)state;
+	highatomic_merge_case(PZ_PROFILE_LINUX_4_4, 0, 1);
+	highatomic_merge_case(PZ_PROFILE_LINUX_6_1, 1, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -627,6 +668,7 @@ int main(void)
 		cmocka_unit_test(test_tail_rule_zone_edge),
 		cmocka_unit_test(test_drain_round_robin_one_call),
 		cmocka_unit_test(test_split_pieces_merge),
+		cmocka_unit_test(test_highatomic_merge_61),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

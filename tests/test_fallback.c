@@ -674,6 +674,107 @@ static void test_harder_ignores_cma(void **state)
 	harder_ignores_cma(PZ_PROFILE_LINUX_6_1, 2);
 }
 
+/* ---------------------------------------------------------------------- */
+/* 4.13's fallback (linux-6.1)                                              */
+
+/*
+ * Every page allocated (order-10 MOVABLE blocks), then the order-10 block
+ * at P freed and, in its first pageblock, everything but P+320 o6 and
+ * P+450 o1 taken again (66 free pages of 512; the second pageblock taken
+ * whole). `lru` makes the taken blocks compound and puts them on the LRU.
+ */
+#define P (ZSTART + 4096)
+static pz_t *shape_61(enum pz_profile prof, bool lru)
+{
+	static const struct {
+		uint64_t pfn;
+		unsigned order;
+	} take[] = {{P, 8},	  {P + 256, 6}, {P + 384, 6}, {P + 448, 1}, {P + 452, 2},
+		    {P + 456, 3}, {P + 464, 4}, {P + 480, 5}, {P + 512, 9}};
+	const pz_gfp_t g = GFP_MOV_RESERVE | (lru ? PZ__GFP_COMP : 0);
+	pz_t *pz = create_ex(prof, 0, 0);
+	pz_page_t *p, *at = NULL;
+
+	while ((p = pz_alloc_pages(pz, GFP_MOV_RESERVE, 10)) != NULL)
+		if (pz_page_to_pfn(pz, p) == P)
+			at = p;
+	assert_non_null(at);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_NR_FREE_PAGES], 0);
+	pz_free_pages(pz, at, 10);
+	for (size_t i = 0; i < sizeof(take) / sizeof(take[0]); i++) {
+		assert_int_equal(pz_alloc_at_pfn(pz, take[i].pfn, take[i].order, g, &p), 0);
+		if (lru)
+			assert_int_equal(pz_page_set_state(pz, p, PZ_PAGE_LRU, 0), 0);
+	}
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_NR_FREE_PAGES], 66);
+	return pz;
+}
+
+/*
+ * An UNMOVABLE order-1 request finds P+320 o6 (the largest) on the MOVABLE
+ * lists and may steal. 4.4 splits that block and moves the other (P+450)
+ * to the UNMOVABLE lists, not claiming the block (66 free < 256). 6.1
+ * (4.13) moves both, then takes the smallest UNMOVABLE block, P+450, and
+ * claims the pageblock: 66 free + 446 pages neither free nor on the LRU
+ * (alike_pages) >= 256. With the taken pages on the LRU none is alike.
+ */
+static void fallback_61_case(enum pz_profile prof, bool lru, uint64_t want, uint64_t unmov)
+{
+	pz_t *pz = shape_61(prof, lru);
+	pz_page_t *p = pz_alloc_pages(pz, GFP_RESERVE, 1);
+
+	assert_non_null(p);
+	assert_int_equal(pz_page_to_pfn(pz, p), want);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).nr_blocks_mt[PZ_MT_UNMOVABLE], unmov);
+	assert_int_equal(tu_trace.count[PZ_TRACE_PAGE_ALLOC_EXTFRAG], 1);
+	assert_int_equal(tu_trace.last[PZ_TRACE_PAGE_ALLOC_EXTFRAG].pfn, (int64_t)(P + 320));
+	assert_int_equal(tu_trace.last[PZ_TRACE_PAGE_ALLOC_EXTFRAG].change_ownership, unmov != 0);
+	tu_validate(pz);
+	tu_destroy(pz);
+}
+
+static void test_fallback_takes_smallest_stolen_61(void **state)
+{
+	(void)state;
+	tu_trace_reset();
+	fallback_61_case(PZ_PROFILE_LINUX_4_4, false, P + 320, 0);
+	fallback_61_case(PZ_PROFILE_LINUX_6_1, false, P + 450, 1);
+	fallback_61_case(PZ_PROFILE_LINUX_6_1, true, P + 450, 0);
+}
+
+/*
+ * A MOVABLE request that may not steal (blocks under pageblock_order / 2)
+ * takes the smallest fallback block in 6.1 (find_smallest), the largest
+ * in 4.4: UNMOVABLE lists hold Q+3 o0, Q+4 o2, Q+8 o3 after the trim.
+ */
+static void movable_smallest_case(enum pz_profile prof, uint64_t off)
+{
+	pz_t *pz = create_ex(prof, 0, 0);
+	pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_KERNEL, 0);
+	uint64_t q;
+
+	assert_non_null(p);
+	q = pz_page_to_pfn(pz, p);
+	while (pz_alloc_pages(pz, GFP_MOV_RESERVE, 10))
+		;
+	for (unsigned o = 9; o >= 4; o--)
+		assert_non_null(pz_alloc_pages(pz, GFP_RESERVE, o));
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).stat[PZ_NR_FREE_PAGES], 1 + 4 + 8);
+	p = pz_alloc_pages(pz, GFP_MOV_RESERVE, 1);
+	assert_non_null(p);
+	assert_int_equal(pz_page_to_pfn(pz, p), q + off);
+	tu_validate(pz);
+	tu_destroy(pz);
+}
+
+static void test_movable_takes_smallest_61(void **state)
+{
+	(void)state;
+	tu_trace_reset();
+	movable_smallest_case(PZ_PROFILE_LINUX_4_4, 8);
+	movable_smallest_case(PZ_PROFILE_LINUX_6_1, 4);
+}
+
 /*
  * Slot 3: a gfp with both MOVABLE and RECLAIMABLE. linux-4.1 takes it
  * from MIGRATE_RESERVE (its slot 3) and never falls back; linux-4.4 and
@@ -748,6 +849,8 @@ int main(void)
 		cmocka_unit_test(test_cma_only_movable_mid_zone),
 		cmocka_unit_test(test_harder_ignores_cma),
 		cmocka_unit_test(test_slot3_fallback),
+		cmocka_unit_test(test_fallback_takes_smallest_stolen_61),
+		cmocka_unit_test(test_movable_takes_smallest_61),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

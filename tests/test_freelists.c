@@ -494,6 +494,11 @@ static void steal_by_found_order(enum pz_profile prof, unsigned chunk)
 	}
 	MODEL_CHECK(ib != SIZE_MAX, "no two order-%u chunks in one UNMOVABLE block", chunk);
 	a = recs[ia].pfn;
+	/* 6.1 (4.13) moves both chunks and then takes the smallest block of
+	 * the MOVABLE lists, the head of the order-4 list: the last one moved
+	 * (the higher pfn; list_move puts each at the head); the lower stays */
+	if (prof == PZ_PROFILE_LINUX_6_1 && chunk >= PBO / 2 && recs[ib].pfn < a)
+		a = recs[ib].pfn;
 	do_free_at(pz, ia, 0);
 	model_compare(pz);
 	ib = ib == nrec ? ia : ib; /* do_free_at moved the last record into ia */

@@ -218,6 +218,65 @@ static void test_flush_at_high(void **state)
 	tu_destroy(pz);
 }
 
+/*
+ * 6.1's free_pcppages_bulk (5.18) starts at the list of the block whose
+ * free reached high and empties it, coldest first, before the next list;
+ * 4.4's round robin starts after list 0 and takes a growing number of
+ * pages from each list in turn. The lists hold UNMOVABLE and MOVABLE
+ * pages and `r` RECLAIMABLE ones (count high - 1); a RECLAIMABLE free
+ * reaches high and flushes batch pages (free_factor 0).
+ */
+static void flush_order_case(enum pz_profile prof)
+{
+	const pz_gfp_t g[3] = {PZ_GFP_KERNEL, PZ_GFP_HIGHUSER_MOVABLE, PZ_GFP_TEMPORARY};
+	pz_t *pz = make1(prof, 0, 0, 0);
+	struct pz_pcp_info pi;
+	unsigned high, batch, nr[3], total = 0;
+	pz_page_t **pg[3];
+
+	assert_int_equal(pz_pcp_info(pz, 0, PZ_ZONE_NORMAL, 0, &pi), 0);
+	high = pi.high;
+	batch = pi.batch;
+	nr[2] = batch + 2;
+	nr[0] = (high - 1 - nr[2]) / 2;
+	nr[1] = high - 1 - nr[2] - nr[0];
+	nr[2]++; /* the one that reaches high */
+	for (int t = 0; t < 3; t++) {
+		pg[t] = calloc(nr[t], sizeof(*pg[t]));
+		assert_non_null(pg[t]);
+		for (unsigned i = 0; i < nr[t]; i++)
+			assert_non_null(pg[t][i] = pz_alloc_pages(pz, g[t], 0));
+	}
+	pz_drain_all_pages(pz);
+	for (int t = 0; t < 3; t++)
+		for (unsigned i = 0; i < nr[t]; i++) {
+			assert_int_equal(pz_free_pages(pz, pg[t][i], 0), 0);
+			total++;
+			assert_int_equal(pcp(pz, 0).count, total < high ? total : total - batch);
+		}
+	pi = pcp(pz, 0);
+	if (prof == PZ_PROFILE_LINUX_6_1) {
+		assert_int_equal(pi.count_mt[PZ_MT_RECLAIMABLE], nr[2] - batch);
+		assert_int_equal(pi.count_mt[PZ_MT_UNMOVABLE], nr[0]);
+		assert_int_equal(pi.count_mt[PZ_MT_MOVABLE], nr[1]);
+	} else {
+		/* MOVABLE 1, RECLAIMABLE 2, UNMOVABLE 3, MOVABLE 4, ... */
+		assert_true(pi.count_mt[PZ_MT_MOVABLE] < nr[1]);
+		assert_true(pi.count_mt[PZ_MT_UNMOVABLE] < nr[0]);
+	}
+	tu_validate(pz);
+	for (int t = 0; t < 3; t++)
+		free(pg[t]);
+	tu_destroy(pz);
+}
+
+static void test_flush_order_61(void **state)
+{
+	(void)state;
+	flush_order_case(PZ_PROFILE_LINUX_4_4);
+	flush_order_case(PZ_PROFILE_LINUX_6_1);
+}
+
 /* drain_local_pages empties the calling CPU's lists only, drain_cpu_pages
  * the named CPU's; an unknown CPU is refused. */
 static void test_drains_per_cpu(void **state)
@@ -289,6 +348,7 @@ int main(void)
 		cmocka_unit_test(test_highatomic_pcp_orders),
 		cmocka_unit_test(test_refill_takes_batch),
 		cmocka_unit_test(test_flush_at_high),
+		cmocka_unit_test(test_flush_order_61),
 		cmocka_unit_test(test_drains_per_cpu),
 		cmocka_unit_test(test_fraction_sizes),
 	};

@@ -132,9 +132,27 @@ static bool is_buddy(const struct pz *pz, const struct pz_page *p, uint64_t budd
 }
 
 /*
+ * Whether two free blocks of a pageblock or more, of types mt and the
+ * buddy's pageblock label, may merge: until 5.18 always (isolated blocks
+ * are capped by the caller), since then only when the types match or both
+ * are per-CPU types (migratetype_is_mergeable): HIGHATOMIC, CMA and
+ * ISOLATE blocks keep to themselves.
+ */
+static bool may_merge(const struct pz *pz, uint64_t buddy_pfn, unsigned order, unsigned mt)
+{
+	unsigned bmt;
+
+	if (order < pz->pageblock_order || pz_kver(pz) < PZ_KV(5, 18))
+		return true;
+	bmt = pz_pageblock_mt(pz, buddy_pfn);
+	return mt == bmt || (mt < PZ_MT_PCPTYPES && bmt < PZ_MT_PCPTYPES);
+}
+
+/*
  * __free_one_page: merge upward, then place. A block whose order+1 buddy is
  * free goes to the list tail, so that it stays free (and can merge) longer.
- * Blocks in isolated pageblocks merge no further than a pageblock.
+ * Blocks in isolated pageblocks merge no further than a pageblock (until
+ * 5.18; then may_merge decides).
  */
 void pz_free_one_page_locked(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned order,
 			     unsigned mt)
@@ -144,15 +162,15 @@ void pz_free_one_page_locked(struct pz *pz, struct pz_zone *z, struct pz_page *p
 	bool tail = false;
 
 	pz_assert_zone_locked(pz, z);
-	if (mt == PZ_MT_ISOLATE)
+	if (mt != PZ_MT_ISOLATE)
+		pz_account_free_locked(pz, z, (long)1 << order, mt);
+	else if (pz_kver(pz) < PZ_KV(5, 18))
 		max_order =
 			pz->pageblock_order + 1 < max_order ? pz->pageblock_order + 1 : max_order;
-	else
-		pz_account_free_locked(pz, z, (long)1 << order, mt);
 	while (order < max_order - 1) {
 		uint64_t buddy_pfn = pfn ^ ((uint64_t)1 << order);
 
-		if (!is_buddy(pz, p, buddy_pfn, order))
+		if (!is_buddy(pz, p, buddy_pfn, order) || !may_merge(pz, buddy_pfn, order, mt))
 			break;
 		pz_area_del(pz, z, pz_pfn_page(pz, buddy_pfn), order);
 		pfn &= buddy_pfn;

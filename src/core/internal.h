@@ -99,6 +99,9 @@ void pz_reserve_highatomic(struct pz *pz, struct pz_zone *z, struct pz_page *p);
 void pz_setup_migrate_reserve_locked(struct pz *pz, struct pz_zone *z);
 int pz_find_suitable_fallback(const struct pz *pz, const struct pz_free_area *area, unsigned order,
 			      unsigned mt, bool only_stealable, bool *can_steal);
+const struct pz_page *pz_fallback_pick_locked(const struct pz *pz, struct pz_zone *z,
+					      unsigned order, unsigned start_mt,
+					      unsigned alloc_flags, int *fmt, int *found_order);
 
 /* ---- pcp.c ------------------------------------------------------------ */
 struct pz_page *pz_pcp_take_locked(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp,
@@ -113,9 +116,9 @@ struct pz_page *pz_pcp_alloc(struct pz *pz, struct pz_zone *z, unsigned order, p
 /* pages one chunk of a traced flush or drain frees between deliveries */
 #define PZ_PCP_TRACE_CHUNK 128
 int pz_pcp_flush_locked(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp, unsigned order,
-			struct pz_tbuf *t);
+			unsigned mt, struct pz_tbuf *t);
 void pz_pcp_flush_chunked_locked(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp, int n,
-				 struct pz_tbuf *t);
+				 unsigned order, unsigned mt, struct pz_tbuf *t);
 void pz_pcp_free(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned order, unsigned cpu,
 		 bool cold, struct pz_tbuf *t);
 void pz_drain_zone_cpu(struct pz *pz, struct pz_zone *z, unsigned cpu, struct pz_tbuf *t);

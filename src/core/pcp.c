@@ -207,15 +207,36 @@ struct pcp_rr {
 	unsigned k;	/* the list being freed: level * 3 + index in the kernel's enum */
 	int batch_free; /* blocks the round robin still takes from that list */
 	bool in_run;	/* taking blocks from list k */
+	bool whole;	/* 5.18: each list is emptied before the next */
 	int to_free;	/* pages left in the whole call (a block counts 2^order) */
 };
 
-static void rr_start(struct pcp_rr *rr, int count)
+/*
+ * A call starting at list `first` (in round-robin numbering). Until 5.18
+ * the round robin starts after list 0 and takes batch_free blocks from
+ * each list it visits; since 5.18 (6.1's free_pcppages_bulk) it starts
+ * at the list of the block whose free caused the flush (list 0 for a
+ * drain) and empties each list, coldest first, before the next one.
+ */
+static void rr_start(const struct pz *pz, struct pcp_rr *rr, int count, unsigned first)
 {
-	rr->k = 0;
+	rr->whole = pz_kver(pz) >= PZ_KV(5, 18);
+	rr->k = rr->whole ? (first + pz_pcp_nr_lists(pz) - 1) % pz_pcp_nr_lists(pz) : 0;
 	rr->batch_free = 0;
 	rr->in_run = false;
 	rr->to_free = count;
+}
+
+/* The round-robin number of the list of (order, mt): the order's level
+ * times three plus mt's place in the kernel's enum. */
+static unsigned rr_index(const struct pz *pz, unsigned order, unsigned mt)
+{
+	unsigned level = (unsigned)pz_pcp_level(pz, order), idx = level * PZ_MT_PCPTYPES + mt;
+
+	for (unsigned k = level * PZ_MT_PCPTYPES; k < (level + 1) * PZ_MT_PCPTYPES; k++)
+		if (pz->rr_list[k] == idx)
+			return k;
+	return 0;
 }
 
 static inline struct pz_list *rr_list(struct pz *pz, struct pz_pcp *pcp, unsigned k)
@@ -279,7 +300,7 @@ static inline struct pz_list *rr_next_run(struct pz *pz, struct pz_pcp *pcp, str
 			rr->k = 0;
 		list = rr_list(pz, pcp, rr->k);
 	} while (pz_list_empty(list));
-	if ((unsigned)rr->batch_free == nr_lists)
+	if ((unsigned)rr->batch_free == nr_lists || rr->whole)
 		rr->batch_free = rr->to_free;
 	rr->in_run = true;
 	return list;
@@ -380,7 +401,7 @@ static int nr_pcp_free(struct pz_pcp *pcp, int high, int batch)
  * the caller delivers it with pz_pcp_flush_chunked_locked).
  */
 int pz_pcp_flush_locked(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp, unsigned order,
-			struct pz_tbuf *t)
+			unsigned mt, struct pz_tbuf *t)
 {
 	int batch = atomic_load_explicit(&pcp->batch, memory_order_acquire);
 	int high = atomic_load_explicit(&pcp->high, memory_order_acquire);
@@ -397,7 +418,7 @@ int pz_pcp_flush_locked(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp, un
 		batch = pcp->count;
 	if (t && batch > PZ_PCP_TRACE_CHUNK)
 		return batch;
-	rr_start(&rr, batch);
+	rr_start(pz, &rr, batch, rr_index(pz, order, mt));
 	pcp->count -= free_pcppages_bulk(pz, z, pcp, &rr, batch, t);
 	return 0;
 }
@@ -406,11 +427,11 @@ int pz_pcp_flush_locked(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp, un
  * chunks, the pcp lock dropped between them to deliver the events (as
  * pz_drain_zone_cpu does). Called and returns with pcp->lock held. */
 void pz_pcp_flush_chunked_locked(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp, int n,
-				 struct pz_tbuf *t)
+				 unsigned order, unsigned mt, struct pz_tbuf *t)
 {
 	struct pcp_rr rr;
 
-	rr_start(&rr, n);
+	rr_start(pz, &rr, n, rr_index(pz, order, mt));
 	for (;;) {
 		/* the CPU itself may have taken pages meanwhile */
 		if (rr.to_free > pcp->count)
@@ -448,7 +469,7 @@ void pz_pcp_free(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned o
 	pz_lock(pz, &pcp->lock);
 	n = pz_pcp_free_locked(pz, z, pcp, p, order, mt, cold, t);
 	if (n)
-		pz_pcp_flush_chunked_locked(pz, z, pcp, n, t);
+		pz_pcp_flush_chunked_locked(pz, z, pcp, n, order, mt, t);
 	pz_unlock(&pcp->lock);
 }
 
@@ -463,7 +484,7 @@ void pz_drain_zone_cpu(struct pz *pz, struct pz_zone *z, unsigned cpu, struct pz
 	struct pcp_rr rr;
 
 	pz_lock(pz, &pcp->lock);
-	rr_start(&rr, pcp->count);
+	rr_start(pz, &rr, pcp->count, 0);
 	pz_unlock(&pcp->lock);
 	while (rr.to_free > 0) {
 		pz_lock(pz, &pcp->lock);

@@ -65,7 +65,7 @@ static inline int pz_pcp_free_locked(struct pz *pz, struct pz_zone *z, struct pz
 	/* free_factor is never set before 5.14 */
 	if (pz_unlikely(pcp->count >= atomic_load_explicit(&pcp->high, memory_order_acquire) ||
 			(pcp->free_factor && order)))
-		return pz_pcp_flush_locked(pz, z, pcp, order, t);
+		return pz_pcp_flush_locked(pz, z, pcp, order, mt, t);
 	return 0;
 }
 /*

@@ -619,7 +619,9 @@ static enum slow_act start_61(struct slow *s)
 }
 
 /* One pass from 6.1's retry label: cpuset check, kswapd, the reserve
- * flags, the attempt, the exits, direct reclaim, direct compaction. */
+ * flags (keeping ALLOC_KSWAPD, so that a fallback under them still marks
+ * a boosted zone for kswapd), the attempt, the exits, direct reclaim,
+ * direct compaction. */
 static enum slow_act round_61(struct slow *s)
 {
 	unsigned reserve;
@@ -629,7 +631,7 @@ static enum slow_act round_61(struct slow *s)
 	wake_kswapds(s);
 	reserve = reserve_flags_61(s);
 	if (reserve)
-		s->alloc_flags = reserve | (s->alloc_flags & PZ_ALLOC_CMA);
+		s->alloc_flags = reserve | (s->alloc_flags & (PZ_ALLOC_CMA | PZ_ALLOC_KSWAPD));
 	if (!(s->alloc_flags & PZ_ALLOC_CPUSET) || reserve) /* the cpuset no longer counts */
 		pz_first_zone(s->pz, s->ac, s->ac->nodemask);
 	if (got(s, freelist(s, s->alloc_flags)))

@@ -66,6 +66,15 @@ static void flush_messages(struct vstate *v)
 	v->nmsg = 0;
 }
 
+/* 5.18: free buddies of a pageblock or more of types that may not merge
+ * (HIGHATOMIC, CMA, ISOLATE against another type) stay apart, and stay
+ * so when a pageblock is relabelled later (unreserving, isolation undone),
+ * as in the kernel: no pair of that size is checked. */
+static bool kept_apart(const struct pz *pz, unsigned o)
+{
+	return o >= pz->pageblock_order && pz_kver(pz) >= PZ_KV(5, 18);
+}
+
 static void check_free_block(struct vstate *v, struct pz_page *p, unsigned o, unsigned mt)
 {
 	struct pz *pz = v->pz;
@@ -87,7 +96,7 @@ static void check_free_block(struct vstate *v, struct pz_page *p, unsigned o, un
 			struct pz_page *bp = pz_pfn_page(pz, b);
 
 			if ((pg_flags(bp) & PG_BUDDY) && bp->order == o && bp->zone == p->zone &&
-			    bp->mt != PZ_MT_ISOLATE)
+			    bp->mt != PZ_MT_ISOLATE && !kept_apart(pz, o))
 				bad(v, "free buddies pfn %llu and %llu of order %u not merged",
 				    (unsigned long long)pfn, (unsigned long long)b, o);
 		}

@@ -232,52 +232,106 @@ static void m_boost(struct model_zone *z)
 	model.boosted_zones |= 1u << (z - model.z);
 }
 
+/* The fallback type of order o for mt, or -1; *steal says whether the
+ * order of the block found lets it claim its pageblock. */
+static int m_fallback_type(const struct model_zone *z, int o, unsigned mt, int *steal)
+{
+	if (!nr_free(z, (unsigned)o))
+		return -1;
+	*steal = o >= PBO / 2 || mt == PZ_MT_RECLAIMABLE || mt == PZ_MT_UNMOVABLE;
+	for (unsigned i = 0; i < 2; i++)
+		if (z->fl[o][fallbacks[mt][i]].n)
+			return (int)fallbacks[mt][i];
+	return -1;
+}
+
+/* 6.1's steal_suitable_fallback: the block alone to mt's list (head: the
+ * library keeps 4.x's list_move, see m_move_freepages_block) (HIGHATOMIC block, whole pageblocks, relabelled, or no steal), else with
+ * its pageblock, claimed when free + alike pages make half of it. No page
+ * of a model run is on the LRU, so alike is 0 for a movable request and
+ * every page not free for the others in a MOVABLE block. */
+static void m_steal61(struct model_zone *z, uint64_t pfn, int o, unsigned mt, int steal)
+{
+	unsigned old = model.pb[pfn >> PBO];
+	unsigned long free;
+	long alike;
+
+	if (old == PZ_MT_HIGHATOMIC)
+		goto single;
+	if (o >= PBO) {
+		for (uint64_t b = 0; b < (1ull << (o - PBO)); b++)
+			model.pb[(pfn >> PBO) + b] = (uint8_t)mt;
+		goto single;
+	}
+	m_boost(z);
+	if (!steal)
+		goto single;
+	free = m_move_freepages_block(z, pfn, mt);
+	alike = mt != PZ_MT_MOVABLE && old == PZ_MT_MOVABLE ? (long)PBN - (long)free : 0;
+	if (!free)
+		goto single;
+	if ((long)free + alike >= PBN / 2 || model.nomob) {
+		model.pb[pfn >> PBO] = (uint8_t)mt;
+		model.claims++;
+	}
+	return;
+single:
+	m_del_free(z, pfn);
+	m_add_free(z, pfn, (unsigned)o, mt, 0);
+}
+
+static void m_extfrag(uint64_t pfn, unsigned order, int o, unsigned mt, int fmt)
+{
+	model.fallbacks++;
+	m_event(PZ_TRACE_PAGE_ALLOC_EXTFRAG, pfn, order, mt);
+	model.ev[model.nev - 1].fallback_order = (unsigned)o;
+	model.ev[model.nev - 1].fallback_mt = (unsigned)fmt;
+	model.ev[model.nev - 1].change = model.pb[pfn >> PBO] == mt;
+}
+
 /* __rmqueue_fallback; under ALLOC_NOFRAGMENT only blocks of a pageblock
- * or more qualify. */
+ * or more qualify. 6.1 (4.13): a movable request that may not steal takes
+ * the smallest fallback block instead of the largest, and the block goes
+ * to mt's lists, from which __rmqueue_smallest then takes. */
 static int m_rmqueue_fallback(struct model_zone *z, unsigned order, unsigned mt, unsigned flags,
 			      uint64_t *out)
 {
 	int min = (flags & MODEL_ALLOC_NOFRAGMENT) && order < PBO ? PBO : (int)order;
+	int v61 = model.prof == PZ_PROFILE_LINUX_6_1, o, fmt = -1, can_steal = 0;
+	uint64_t pfn;
 
-	for (int o = MAXO - 1; o >= min; o--) {
-		int fmt = -1, can_steal;
-		uint64_t pfn;
-
-		if (!nr_free(z, (unsigned)o))
-			continue;
-		for (unsigned i = 0; i < 2 && fmt < 0; i++)
-			if (z->fl[o][fallbacks[mt][i]].n)
-				fmt = (int)fallbacks[mt][i];
-		if (fmt < 0)
-			continue;
-		/* the order of the block found decides, not the request's */
-		can_steal = o >= PBO || o >= PBO / 2 || mt == PZ_MT_RECLAIMABLE ||
-			    mt == PZ_MT_UNMOVABLE;
-		pfn = z->fl[o][fmt].v[0];
-		if (o < PBO)
-			m_boost(z);
-		if (can_steal && o >= PBO) {
-			for (uint64_t b = 0; b < (1ull << (o - PBO)); b++)
-				model.pb[(pfn >> PBO) + b] = (uint8_t)mt;
-		} else if (can_steal) {
-			/* claim the block when half of it was free, or always
-			 * without grouping by mobility */
-			if (m_move_freepages_block(z, pfn, mt) >= PBN / 2 || model.nomob) {
-				model.pb[pfn >> PBO] = (uint8_t)mt;
-				model.claims++;
-			}
-		}
-		m_del_free(z, pfn);
-		m_expand(z, pfn, order, (unsigned)o, mt);
-		model.fallbacks++;
-		m_event(PZ_TRACE_PAGE_ALLOC_EXTFRAG, pfn, order, mt);
-		model.ev[model.nev - 1].fallback_order = (unsigned)o;
-		model.ev[model.nev - 1].fallback_mt = (unsigned)fmt;
-		model.ev[model.nev - 1].change = model.pb[pfn >> PBO] == mt;
-		*out = pfn;
-		return 1;
+	for (o = MAXO - 1; o >= min; o--)
+		if ((fmt = m_fallback_type(z, o, mt, &can_steal)) >= 0)
+			break;
+	if (fmt < 0)
+		return 0;
+	if (v61 && !can_steal && mt == PZ_MT_MOVABLE && o > (int)order)
+		for (o = (int)order; (fmt = m_fallback_type(z, o, mt, &can_steal)) < 0; o++)
+			;
+	pfn = z->fl[o][fmt].v[0];
+	if (v61) {
+		m_steal61(z, pfn, o, mt, can_steal);
+		m_extfrag(pfn, order, o, mt, fmt);
+		return m_rmqueue_smallest(z, order, mt, out);
 	}
-	return 0;
+	if (o < PBO)
+		m_boost(z);
+	if (can_steal && o >= PBO) {
+		for (uint64_t b = 0; b < (1ull << (o - PBO)); b++)
+			model.pb[(pfn >> PBO) + b] = (uint8_t)mt;
+	} else if (can_steal) {
+		/* claim the block when half of it was free, or always
+		 * without grouping by mobility */
+		if (m_move_freepages_block(z, pfn, mt) >= PBN / 2 || model.nomob) {
+			model.pb[pfn >> PBO] = (uint8_t)mt;
+			model.claims++;
+		}
+	}
+	m_del_free(z, pfn);
+	m_expand(z, pfn, order, (unsigned)o, mt);
+	m_extfrag(pfn, order, o, mt, fmt);
+	*out = pfn;
+	return 1;
 }
 
 /* __rmqueue; *rec_mt is the type the page returns to from a pcp list. */
@@ -344,6 +398,11 @@ static void m_free_one(struct model_zone *z, uint64_t pfn, unsigned order, unsig
 
 		if (model_zone_index(buddy) != zi || model.head[buddy] != order + 1)
 			break;
+		/* 6.1 (5.18): HIGHATOMIC and CMA blocks merge at a pageblock
+		 * or more only with blocks of their own label */
+		if (model.prof == PZ_PROFILE_LINUX_6_1 && order >= PBO &&
+		    model.pb[buddy >> PBO] != mt && (mt >= NPCP || model.pb[buddy >> PBO] >= NPCP))
+			break;
 		m_del_free(z, buddy);
 		pfn &= buddy;
 		order++;
@@ -379,6 +438,13 @@ static unsigned m_level_order(unsigned level)
 	return level < NLEV - 1 ? level : PBO;
 }
 
+/* The round-robin index of a pcp list in 6.1 (the kernel's pindex):
+ * level * 3 + the type's place in 4.4's enum, which is pagezone's. */
+static unsigned m_list_index(int level, unsigned mt)
+{
+	return (unsigned)level * NPCP + mt;
+}
+
 /*
  * free_pcppages_bulk(count pages): round robin over the lists in the
  * kernel's order - index level * 3 + the type's place in the profile's
@@ -388,13 +454,16 @@ static unsigned m_level_order(unsigned level)
  * list is non-empty and it is emptied. A block counts 2^order pages, so
  * the last one may overshoot count. Returns the pages freed.
  */
-static int m_free_pcppages_bulk(struct model_zone *z, int count, bool at_high)
+static int m_free_pcppages_bulk(struct model_zone *z, int count, bool at_high, unsigned start)
 {
 	static const unsigned enum41[NPCP] = {PZ_MT_UNMOVABLE, PZ_MT_RECLAIMABLE, PZ_MT_MOVABLE};
 	static const unsigned enum44[NPCP] = {PZ_MT_UNMOVABLE, PZ_MT_MOVABLE, PZ_MT_RECLAIMABLE};
 	const unsigned *order = model.prof == PZ_PROFILE_LINUX_4_1 ? enum41 : enum44;
 	const unsigned nlists = model.hi ? NLEV * NPCP : NPCP;
-	unsigned idx = 0;
+	/* 6.1 (5.18): from the list `start` (0 for a drain), each list
+	 * emptied before the next */
+	const bool whole = model.prof == PZ_PROFILE_LINUX_6_1;
+	unsigned idx = whole ? (start + nlists - 1) % nlists : 0;
 
 	z->pages_scanned = 0;
 	int batch_free = 0, to_free = count, freed = 0;
@@ -412,7 +481,7 @@ static int m_free_pcppages_bulk(struct model_zone *z, int count, bool at_high)
 				idx = 0;
 			l = &z->pcp[idx / NPCP][order[idx % NPCP]];
 		} while (!l->n);
-		if ((unsigned)batch_free == nlists)
+		if ((unsigned)batch_free == nlists || whole)
 			batch_free = to_free;
 		o = m_level_order(idx / NPCP);
 		do {
@@ -785,6 +854,12 @@ int model_alloc(pz_gfp_t gfp, unsigned order, uint64_t *out)
 		if (m_get_page(order, mt, high, classzone, flags, cold, out, &zi))
 			return 1;
 	}
+	/* __alloc_pages_may_oom's last attempt at HIGH: it can pass only when
+	 * an unreserve that moved nothing (a pageblock past the zone's end)
+	 * still gave the reserve's count back */
+	if (m_may_unreserve(gfp, order) &&
+	    m_get_page(order, mt, high, classzone, PZ_ALLOC_WMARK_HIGH, cold, out, &zi))
+		return 1;
 	model.refusals++;
 	return 0;
 }
@@ -847,7 +922,7 @@ void model_free(uint64_t pfn, unsigned order, int cold)
 	int n = m_flush_count(z, order);
 
 	if (n)
-		z->pcp_count -= m_free_pcppages_bulk(z, n, true);
+		z->pcp_count -= m_free_pcppages_bulk(z, n, true, m_list_index(level, mt));
 }
 
 /* drain_pages: for_each_populated_zone, lowest zone first (model.z is in
@@ -857,7 +932,7 @@ void model_drain_all(void)
 	for (unsigned i = model.nz; i-- > 0;)
 		if (model.z[i].pcp_count) {
 			assert_int_equal(
-				m_free_pcppages_bulk(&model.z[i], model.z[i].pcp_count, false),
+				m_free_pcppages_bulk(&model.z[i], model.z[i].pcp_count, false, 0),
 				model.z[i].pcp_count);
 			model.z[i].pcp_count = 0;
 		}
@@ -897,7 +972,7 @@ void model_drain_zone(int zi)
 
 	if (!z->pcp_count)
 		return;
-	assert_int_equal(m_free_pcppages_bulk(z, z->pcp_count, false), z->pcp_count);
+	assert_int_equal(m_free_pcppages_bulk(z, z->pcp_count, false, 0), z->pcp_count);
 	z->pcp_count = 0;
 }
 

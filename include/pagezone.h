@@ -1317,11 +1317,13 @@ struct pz_alloc_choice {
 };
 /*
  * What an allocation of (gfp, order) on the calling CPU would hand out
- * first, changing nothing: get_page_from_freelist's first pass (LOW
- * watermark) and buffered_rmqueue's choice in the first zone that passes
- * and has a block. A refill or fallback would change more state than the
- * one block (see source); the slow path is not probed (PZ_PROBE_NONE).
- * Not followed: 4.1's fair-zone rotation, cpusets, dirty limits,
+ * first, changing nothing: get_page_from_freelist's first attempt (the
+ * LOW watermark with the zone's boost, 4.1's fair pass and its rescan,
+ * 6.1's ALLOC_NOFRAGMENT and its retry without it, cpusets) and
+ * buffered_rmqueue's choice in the first zone that passes and has a block
+ * (6.1's CMA-first balancing included). A refill or fallback would change
+ * more state than the one block (see source); the slow path is not probed
+ * (PZ_PROBE_NONE). Not followed: the dirty limits of __GFP_WRITE,
  * zone_reclaim_mode, fault injection. Fills *out and returns 0, or
  * -PZ_EINVAL (bad instance, out NULL, order >= max order, a forbidden
  * zone combination). Context: any thread; never blocks or calls

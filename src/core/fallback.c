@@ -192,37 +192,44 @@ static void fallback_boost_locked(struct pz *pz, struct pz_zone *z, unsigned all
  * __rmqueue_fallback: the largest block of a fallback type. Under
  * ALLOC_NOFRAGMENT (5.0) only blocks of a pageblock or more qualify, so
  * the request takes a whole foreign pageblock or nothing (the caller then
- * walks the zones again without the flag).
+ * walks the zones again without the flag). The choice only reads, so
+ * pz_alloc_probe makes it with the same function.
  */
-static struct pz_page *rmqueue_fallback(struct pz *pz, struct pz_zone *z, unsigned order,
-					unsigned start_mt, unsigned alloc_flags, struct pz_tbuf *t)
+int pz_fallback_pick_locked(const struct pz *pz, const struct pz_zone *z, unsigned order,
+			    unsigned start_mt, unsigned alloc_flags, int *fmt, bool *can_steal)
 {
 	unsigned min_order = order;
 
 	if (order < pz->pageblock_order && (alloc_flags & PZ_ALLOC_NOFRAGMENT))
 		min_order = pz->pageblock_order;
 	for (int o = (int)pz->max_order - 1; o >= (int)min_order; o--) {
-		struct pz_free_area *a = &z->free_area[o];
-		bool can_steal;
-		int fmt =
-			pz_find_suitable_fallback(pz, a, (unsigned)o, start_mt, false, &can_steal);
-		struct pz_page *p;
-
-		if (fmt < 0)
-			continue;
-		p = &pz->pages[a->list[fmt].first];
-		if ((unsigned)o < pz->pageblock_order && pz_feature(pz, PZ_FEAT_WMARK_BOOST))
-			fallback_boost_locked(pz, z, alloc_flags);
-		if (can_steal)
-			steal_suitable_fallback(pz, z, p, start_mt);
-		pz_area_del(pz, z, p, (unsigned)o);
-		pz_expand_locked(pz, z, p, order, (unsigned)o, start_mt);
-		p->mt = (uint8_t)start_mt;
-		pz_trace_extfrag(pz, t, pz_page_pfn(pz, p), order, (unsigned)o, start_mt,
-				 (unsigned)fmt);
-		return p;
+		*fmt = pz_find_suitable_fallback(pz, &z->free_area[o], (unsigned)o, start_mt, false,
+						 can_steal);
+		if (*fmt >= 0)
+			return o;
 	}
-	return (struct pz_page *)0;
+	return -1;
+}
+
+static struct pz_page *rmqueue_fallback(struct pz *pz, struct pz_zone *z, unsigned order,
+					unsigned start_mt, unsigned alloc_flags, struct pz_tbuf *t)
+{
+	bool can_steal;
+	int fmt, o = pz_fallback_pick_locked(pz, z, order, start_mt, alloc_flags, &fmt, &can_steal);
+	struct pz_page *p;
+
+	if (o < 0)
+		return (struct pz_page *)0;
+	p = &pz->pages[z->free_area[o].list[fmt].first];
+	if ((unsigned)o < pz->pageblock_order && pz_feature(pz, PZ_FEAT_WMARK_BOOST))
+		fallback_boost_locked(pz, z, alloc_flags);
+	if (can_steal)
+		steal_suitable_fallback(pz, z, p, start_mt);
+	pz_area_del(pz, z, p, (unsigned)o);
+	pz_expand_locked(pz, z, p, order, (unsigned)o, start_mt);
+	p->mt = (uint8_t)start_mt;
+	pz_trace_extfrag(pz, t, pz_page_pfn(pz, p), order, (unsigned)o, start_mt, (unsigned)fmt);
+	return p;
 }
 
 /*

@@ -98,6 +98,10 @@ void pz_reserve_highatomic(struct pz *pz, struct pz_zone *z, struct pz_page *p);
 void pz_setup_migrate_reserve_locked(struct pz *pz, struct pz_zone *z);
 int pz_find_suitable_fallback(const struct pz *pz, const struct pz_free_area *area, unsigned order,
 			      unsigned mt, bool only_stealable, bool *can_steal);
+/* __rmqueue_fallback's choice: the order of the block it takes (-1: none),
+ * its list in *fmt; read-only (pz_alloc_probe makes the same choice). */
+int pz_fallback_pick_locked(const struct pz *pz, const struct pz_zone *z, unsigned order,
+			    unsigned start_mt, unsigned alloc_flags, int *fmt, bool *can_steal);
 
 /* ---- pcp.c ------------------------------------------------------------ */
 struct pz_page *pz_pcp_take_locked(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp,
@@ -123,6 +127,9 @@ void pz_drain_zone_cpu(struct pz *pz, struct pz_zone *z, unsigned cpu, struct pz
 struct pz_page *pz_get_page_from_freelist(struct pz *pz, pz_gfp_t gfp, unsigned order,
 					  unsigned alloc_flags, struct pz_alloc_ctx *ac);
 bool pz_first_zone(struct pz *pz, struct pz_alloc_ctx *ac, const pz_nodemask_t *mask);
+/* alloc_flags_nofragment: ALLOC_KSWAPD and ALLOC_NOFRAGMENT for a request
+ * whose preferred zone is pref (pz_alloc_probe starts from the same). */
+unsigned pz_alloc_flags_nofragment(const struct pz *pz, const struct pz_zone *pref, pz_gfp_t gfp);
 /* read_mems_allowed_begin / _retry: the task's cpuset seqcount. */
 unsigned pz_read_mems_begin(struct pz *pz, const struct pz_task *task);
 bool pz_read_mems_retry(const struct pz_task *task, unsigned seq);

@@ -86,7 +86,7 @@ static uint64_t rp_take_order(struct replay *rp, unsigned order)
 		if (order)
 			pz_split_page(rp->pz, p, order);
 		if (pfn + (1ull << order) <= rp->npfn)
-			memset(rp->pre + pfn, 1, 1ull << order);
+			memset(rp->pre + pfn, RP_PRE_TRACE, 1ull << order);
 		n++;
 	}
 	return n;

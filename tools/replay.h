@@ -22,6 +22,11 @@ struct json_object;
 #define RP_ST_COMP   0x10u /* with HEAD: a compound block (cannot be split) */
 #define RP_ORDER(s)  ((s)&0x0fu)
 
+/* pre[] (pagezone pfn): held since before the trace, or (lockstep) taken
+ * by the kernel's bulk allocator with no event (replay_lockstep.c). */
+#define RP_PRE_TRACE 1u
+#define RP_PRE_BULK  2u
+
 struct rp_phase {
 	char name[RP_PHASE_NAMELEN];
 	uint64_t allocs, high_tried, high_ok_kernel, high_ok_here;
@@ -65,7 +70,7 @@ struct rp_lockstep {
 	struct rp_agree phase[RP_MAX_PHASES];
 	uint64_t cat[RP_NR_SRC][RP_NR_WHERE]; /* pfn disagreements: probe source x where */
 	uint64_t forced_busy, relabelled, refill_moved, refill_missing, drain_moved, drain_missing;
-	uint64_t kernel_failed, kernel_failed_probe_ok, stale_dropped;
+	uint64_t kernel_failed, kernel_failed_probe_ok, stale_dropped, stale_held, stale_released;
 	uint64_t stale[RP_STALE_MAX];
 	uint64_t drain_cases, drain_same, drain_here_only, drain_kernel_only, drain_unattached;
 	/* the per-CPU sizes pagezone's own flush rule uses (the kernel's
@@ -74,6 +79,7 @@ struct rp_lockstep {
 	unsigned high[PZ_NR_ZONE_TYPES], batch[PZ_NR_ZONE_TYPES];
 	uint32_t k_refill[RP_MAX_CPUS], k_drain[RP_MAX_CPUS], h_drain[RP_MAX_CPUS];
 	bool free_pending[RP_MAX_CPUS], after_extfrag[RP_MAX_CPUS];
+	bool refill_open[RP_MAX_CPUS]; /* a refill longer than rq[] is being applied */
 	unsigned nq[RP_MAX_CPUS], nrq[RP_MAX_CPUS];
 	struct rp_block q[RP_MAX_CPUS][RP_LABELQ];  /* labels to apply after the probe */
 	struct rp_block rq[RP_MAX_CPUS][RP_LABELQ]; /* refill blocks likewise */

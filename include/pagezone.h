@@ -1275,13 +1275,40 @@ PZ_API int pz_set_pageblock_migratetype(pz_t *pz, uint64_t pfn, enum pz_migratet
  * Sets a zone's min, low and high watermarks in pages (for a replay: the
  * values the kernel recorded) instead of the profile's computation from
  * min_free_kbytes; 4.1's MIGRATE_RESERVE blocks are resized from the new
- * min. A later pz_set_min_free_kbytes recomputes them.
+ * min. These are the base marks: the zone's watermark boost is reset to 0,
+ * as the kernel's setup_per_zone_wmarks does (6.1's zoneinfo prints
+ * min/low/high with the boost added and the boost on its own line: pass
+ * the printed values minus the boost, then
+ * pz_zone_set_watermark_boost). A later pz_set_min_free_kbytes
+ * recomputes them.
  * Returns 0, -PZ_EINVAL (bad instance, not min <= low <= high, or high
  * above 2^62), -PZ_ENODEV (no such populated zone). Context: any thread;
  * may spin (zone lock); no callbacks.
  */
 PZ_API int pz_zone_set_watermarks(pz_t *pz, int nid, enum pz_zone_type type, uint64_t min,
 				  uint64_t low, uint64_t high);
+/*
+ * Sets a zone's watermark boost (5.0's watermark_boost, which every
+ * watermark test adds to the base marks) to pages, as a recorded
+ * zoneinfo's "boost" line gives it. Returns 0, -PZ_EINVAL (bad instance,
+ * pages above 2^62, or non-zero in a profile without the boost: 4.1,
+ * 4.4), -PZ_ENODEV (no such populated zone). Context: any thread; may
+ * spin (zone lock); no callbacks.
+ */
+PZ_API int pz_zone_set_watermark_boost(pz_t *pz, int nid, enum pz_zone_type type,
+				       uint64_t pages);
+/*
+ * Raises a zone's boost as a fallback that splits a foreign pageblock does
+ * (boost_watermark: one pageblock more, up to watermark_boost_factor /
+ * 10000 of the base high mark but at least a pageblock; nothing when the
+ * factor is 0, the zone is smaller than four pageblocks or its high mark
+ * is 0), for a replay that forces the kernel's fallbacks instead of making
+ * them. kswapd is not woken (the kernel's wake comes from the allocation).
+ * Returns 1 when boosted, 0 when not (also in 4.1 and 4.4), -PZ_EINVAL
+ * (bad instance), -PZ_ENODEV (no such populated zone). Context: any
+ * thread; may spin (zone lock); no callbacks.
+ */
+PZ_API int pz_zone_boost_watermark(pz_t *pz, int nid, enum pz_zone_type type);
 /*
  * Sets the per-CPU lists' high and batch of a zone on every CPU (the
  * kernel's pcp->high and pcp->batch; a list flushes when its count reaches

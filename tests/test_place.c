@@ -228,6 +228,55 @@ static void test_watermarks_and_pcp(void **state)
 	tu_destroy(pz);
 }
 
+/* 6.1's boost: set as recorded, reset by new base marks, raised as a
+ * fragmenting fallback raises it (one pageblock, capped), and counted in
+ * the marks the probe uses; 4.1 has none. */
+static void test_watermark_boost(void **state)
+{
+	(void)state;
+	pz_t *pz = make(PZ_PROFILE_LINUX_6_1);
+	uint64_t pb = 1ull << pz_pageblock_order(pz), cap;
+	struct pz_alloc_choice c;
+	struct pz_zone_info zi;
+	int n = 0;
+
+	assert_int_equal(pz_zone_set_watermarks(pz, 0, PZ_ZONE_NORMAL, 1000, 2000, 3000), 0);
+	assert_int_equal(pz_zone_set_watermark_boost(pz, 0, PZ_ZONE_NORMAL, 700), 0);
+	zi = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
+	assert_int_equal(zi.watermark_boost, 700);
+	assert_int_equal(zi.wmark_low, 2700); /* printed with the boost, as 6.1 does */
+	assert_int_equal(pz_zone_set_watermarks(pz, 0, PZ_ZONE_NORMAL, 1000, 2000, 3000), 0);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).watermark_boost, 0);
+	/* factor 15000: the cap is 1.5 x high = 4500, whole pageblocks until then */
+	cap = 3000 * 15000 / 10000;
+	while (pz_zone_boost_watermark(pz, 0, PZ_ZONE_NORMAL) == 1 && n < 100) {
+		zi = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
+		n++;
+		if (zi.watermark_boost == cap)
+			break;
+		assert_int_equal(zi.watermark_boost, (uint64_t)n * pb);
+	}
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).watermark_boost, cap);
+	/* a LOW mark that passes unboosted fails boosted: the probe sees it */
+	assert_int_equal(pz_zone_set_watermarks(pz, 0, PZ_ZONE_NORMAL, 100, NORMAL_PAGES - 600,
+						NORMAL_PAGES - 500),
+			 0);
+	assert_int_equal(pz_alloc_probe(pz, PZ_GFP_KERNEL, 0, &c), 0);
+	assert_int_not_equal(c.source, PZ_PROBE_NONE);
+	assert_int_equal(pz_zone_set_watermark_boost(pz, 0, PZ_ZONE_NORMAL, 1000), 0);
+	assert_int_equal(pz_alloc_probe(pz, PZ_GFP_KERNEL, 0, &c), 0);
+	assert_int_equal(c.source, PZ_PROBE_NONE);
+	assert_int_equal(pz_zone_set_watermark_boost(pz, 0, PZ_ZONE_DMA, 1), -PZ_ENODEV);
+	assert_int_equal(pz_zone_boost_watermark(pz, 0, PZ_ZONE_DMA), -PZ_ENODEV);
+	tu_destroy(pz);
+	pz = make(PZ_PROFILE_LINUX_4_1);
+	assert_int_equal(pz_zone_set_watermark_boost(pz, 0, PZ_ZONE_NORMAL, 1), -PZ_EINVAL);
+	assert_int_equal(pz_zone_set_watermark_boost(pz, 0, PZ_ZONE_NORMAL, 0), 0);
+	assert_int_equal(pz_zone_boost_watermark(pz, 0, PZ_ZONE_NORMAL), 0);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).watermark_boost, 0);
+	tu_destroy(pz);
+}
+
 /* Memory entering the allocator skips the per-CPU lists. */
 static void test_free_to_buddy(void **state)
 {
@@ -333,6 +382,7 @@ int main(void)
 		cmocka_unit_test(test_watermarks_and_pcp),
 		cmocka_unit_test(test_probe_matches_allocation),
 		cmocka_unit_test(test_free_to_buddy),
+		cmocka_unit_test(test_watermark_boost),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -71,6 +71,7 @@ struct rp_lockstep {
 	uint64_t cat[RP_NR_SRC][RP_NR_WHERE]; /* pfn disagreements: probe source x where */
 	uint64_t forced_busy, relabelled, refill_moved, refill_missing, drain_moved, drain_missing;
 	uint64_t kernel_failed, kernel_failed_probe_ok, stale_dropped, stale_held, stale_released;
+	uint64_t boost_fallbacks, boosted; /* kernel fallbacks below a pageblock; boosts raised */
 	uint64_t stale[RP_STALE_MAX];
 	uint64_t drain_cases, drain_same, drain_here_only, drain_kernel_only, drain_unattached;
 	/* the per-CPU sizes pagezone's own flush rule uses (the kernel's
@@ -134,9 +135,9 @@ int rp_pics_end(struct replay *rp, const struct pic_opts *o, enum pz_profile pro
 		FILE *text);
 
 /* ---- replay_setup.c ---- */
-/* The kernel's watermarks and pcp sizes from zones.csv; returns the zones
- * set, or -1 (printed). */
-int rp_kernel_knobs(pz_t *pz, const char *zones_csv);
+/* The kernel's watermarks and pcp sizes from zones.csv, the boost from
+ * zoneinfo (NULL: none); returns the zones set, or -1 (printed). */
+int rp_kernel_knobs(pz_t *pz, const char *zones_csv, const char *zoneinfo);
 /* Labels pageblocks with the first type the trace shows; 0 or -1. */
 int rp_pageblock_labels(struct replay *rp, const char *trace);
 

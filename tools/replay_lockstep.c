@@ -215,6 +215,22 @@ static void ls_settle_drain(struct rp_lockstep *ls, unsigned cpu)
 	ls->k_drain[cpu] = ls->h_drain[cpu] = 0;
 }
 
+/* A kernel fallback from a block smaller than a pageblock boosted its
+ * zone's watermarks (6.1's boost_watermark); the forced allocation does
+ * not fall back here, so the boost is raised by hand. Nothing lowers it
+ * again: the replay runs no kswapd, whose pass would. */
+static void ls_boost(struct replay *rp, const struct tr_event *ev)
+{
+	pz_page_t *pg = ev->pfn >= 0 ? pz_pfn_to_page(rp->pz, (uint64_t)ev->pfn) : NULL;
+	int zt = pg ? pz_page_zonenum(rp->pz, pg) : -1;
+
+	if (zt < 0 || ev->fallback_order >= pz_pageblock_order(rp->pz))
+		return;
+	rp->ls->boost_fallbacks++;
+	rp->ls->boosted += pz_zone_boost_watermark(rp->pz, pz_page_to_nid(rp->pz, pg),
+						   (enum pz_zone_type)zt) == 1;
+}
+
 /* Buddy-level and fallback events: counted per CPU, labels queued. */
 void ls_kernel_event(struct replay *rp, const struct tr_event *ev)
 {
@@ -247,6 +263,7 @@ void ls_kernel_event(struct replay *rp, const struct tr_event *ev)
 			ls_queue_label(rp, c, ev->pfn, ev->migratetype);
 	} else if (ev->kind == TR_EXTFRAG) {
 		ls->after_extfrag[c] = true;
+		ls_boost(rp, ev);
 		if (ev->change_ownership > 0)
 			ls_queue_label(rp, c, ev->pfn, ev->alloc_mt);
 	}

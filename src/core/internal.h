@@ -98,6 +98,9 @@ void pz_reserve_highatomic(struct pz *pz, struct pz_zone *z, struct pz_page *p);
 void pz_setup_migrate_reserve_locked(struct pz *pz, struct pz_zone *z);
 int pz_find_suitable_fallback(const struct pz *pz, const struct pz_free_area *area, unsigned order,
 			      unsigned mt, bool only_stealable, bool *can_steal);
+/* boost_watermark (5.0): one pageblock more boost, capped; false when the
+ * zone cannot be boosted. Caller holds z->lock (pz_zone_boost_watermark). */
+bool pz_boost_watermark_locked(struct pz *pz, struct pz_zone *z);
 /* __rmqueue_fallback's choice: the order of the block it takes (-1: none),
  * its list in *fmt; read-only (pz_alloc_probe makes the same choice). */
 int pz_fallback_pick_locked(const struct pz *pz, const struct pz_zone *z, unsigned order,

@@ -72,6 +72,7 @@ struct rp_lockstep {
 	uint64_t forced_busy, relabelled, refill_moved, refill_missing, drain_moved, drain_missing;
 	uint64_t kernel_failed, kernel_failed_probe_ok, stale_dropped, stale_held, stale_released;
 	uint64_t boost_fallbacks, boosted; /* kernel fallbacks below a pageblock; boosts raised */
+	uint64_t win_n, win_zone, win_pfn; /* totals at the last series row */
 	uint64_t stale[RP_STALE_MAX];
 	uint64_t drain_cases, drain_same, drain_here_only, drain_kernel_only, drain_unattached;
 	/* the per-CPU sizes pagezone's own flush rule uses (the kernel's

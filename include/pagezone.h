@@ -1250,14 +1250,18 @@ PZ_API int pz_alloc_at_pfn(pz_t *pz, uint64_t pfn, unsigned order, pz_gfp_t gfp,
 /*
  * Frees a block as pz_free_pages does (same checks, counters and
  * tracepoint), but straight to the buddy lists even for an order with a
- * per-CPU list: how the kernel releases memory entering the allocator
- * (__free_pages_core: memblock, deferred struct-page init, init memory).
- * Returns 0 or pz_free_pages' errors (-PZ_EINVAL, -PZ_ERANGE not a page of
- * this instance, -PZ_EFAULT double free, wrong order, tail page).
+ * per-CPU list, placed as __free_one_page places a block: at the list head
+ * unless its buddy one order up is free (as a per-CPU drain or
+ * __free_pages_ok puts it back). pz_free_pages_core puts it at the list
+ * tail instead, as __free_pages_core (FPI_TO_TAIL, 5.10) releases memory
+ * entering the allocator: memblock, deferred struct-page init, hotplug.
+ * Both return 0 or pz_free_pages' errors (-PZ_EINVAL, -PZ_ERANGE not a page
+ * of this instance, -PZ_EFAULT double free, wrong order, tail page).
  * Context: any thread; may spin (zone lock); no callbacks but the trace
  * sink.
  */
 PZ_API int pz_free_pages_to_buddy(pz_t *pz, pz_page_t *page, unsigned order);
+PZ_API int pz_free_pages_core(pz_t *pz, pz_page_t *page, unsigned order);
 
 /*
  * Labels the pageblock holding pfn with mt (a per-CPU type) and moves its

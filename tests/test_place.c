@@ -277,6 +277,37 @@ static void test_watermark_boost(void **state)
 	tu_destroy(pz);
 }
 
+/* Where a block freed to the buddy lists lands: pz_free_pages_to_buddy at
+ * the head (its buddy one order up is not free), pz_free_pages_core at
+ * the tail; the order-4 probe names the head. */
+static void test_free_core_to_tail(void **state)
+{
+	(void)state;
+	const uint64_t a = NORMAL_START, b = NORMAL_START + 64;
+	struct pz_alloc_choice c;
+
+	for (int core = 0; core < 2; core++) {
+		pz_t *pz = make(PZ_PROFILE_LINUX_6_1);
+		pz_page_t *pa = NULL, *pb = NULL, *p;
+
+		assert_int_equal(pz_zone_set_watermarks(pz, 0, PZ_ZONE_NORMAL, 0, 0, 0), 0);
+		for (uint64_t pfn = NORMAL_START; pfn < NORMAL_START + NORMAL_PAGES; pfn += 16) {
+			assert_int_equal(pz_alloc_at_pfn(pz, pfn, 4, PZ_GFP_KERNEL, &p), 0);
+			pa = pfn == a ? p : pa;
+			pb = pfn == b ? p : pb;
+		}
+		assert_int_equal((core ? pz_free_pages_core : pz_free_pages_to_buddy)(pz, pa, 4),
+				 0);
+		assert_int_equal((core ? pz_free_pages_core : pz_free_pages_to_buddy)(pz, pb, 4),
+				 0);
+		assert_int_equal(pz_alloc_probe(pz, PZ_GFP_HIGHUSER_MOVABLE, 4, &c), 0);
+		assert_int_equal(c.source, PZ_PROBE_BUDDY);
+		assert_int_equal(c.pfn, core ? a : b);
+		tu_validate(pz);
+		tu_destroy(pz);
+	}
+}
+
 /* Memory entering the allocator skips the per-CPU lists. */
 static void test_free_to_buddy(void **state)
 {
@@ -383,6 +414,7 @@ int main(void)
 		cmocka_unit_test(test_probe_matches_allocation),
 		cmocka_unit_test(test_free_to_buddy),
 		cmocka_unit_test(test_watermark_boost),
+		cmocka_unit_test(test_free_core_to_tail),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -119,7 +119,8 @@ static uint64_t rp_release_pre(struct replay *rp, uint64_t pfn, uint64_t n)
 	for (uint64_t p = pfn; p < pfn + n && p < rp->npfn; p++) {
 		if (!rp->pre[p])
 			continue;
-		pz_free_pages(rp->pz, rp_page(rp, p), 0);
+		/* memblock_free_all made them free: __free_pages_core */
+		pz_free_pages_core(rp->pz, rp_page(rp, p), 0);
 		rp->pre[p] = 0;
 		freed++;
 	}

@@ -79,7 +79,7 @@ static void rp_free_untracked(struct replay *rp, uint64_t p, unsigned order, uin
 		if (order == 0)
 			pz_free_pages(rp->pz, pg, 0);
 		else
-			pz_free_pages_to_buddy(rp->pz, pg, 0);
+			pz_free_pages_core(rp->pz, pg, 0);
 		rp->pre[p] = 0;
 		rp->s.pages_entering++;
 	} else if (pz_pfn_state(rp->pz, p) == PZ_PAGE_STATE_INVALID) {

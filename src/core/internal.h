@@ -87,6 +87,9 @@ void pz_expand_locked(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsig
 		      unsigned high, unsigned mt);
 void pz_free_one_page_locked(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned order,
 			     unsigned mt);
+/* The same, placed at the list tail whatever the buddies (FPI_TO_TAIL). */
+void pz_free_one_page_tail_locked(struct pz *pz, struct pz_zone *z, struct pz_page *p,
+				  unsigned order, unsigned mt);
 
 /* ---- fallback.c ------------------------------------------------------- */
 struct pz_page *pz_rmqueue_locked(struct pz *pz, struct pz_zone *z, unsigned order, unsigned mt,
@@ -284,8 +287,8 @@ struct pz_page *pz_tail_head(const struct pz *pz, const struct pz_page *p);
 int pz_free_pages_internal(struct pz *pz, struct pz_page *p, unsigned order, bool cold,
 			   bool batched);
 /* A free straight to the buddy lists (pz_free_pages_to_buddy, place.c). */
-int pz_free_direct_internal(struct pz *pz, struct pz_page *p, unsigned order);
-void pz_free_pages_ok(struct pz *pz, struct pz_page *p, unsigned order, unsigned cpu);
+int pz_free_direct_internal(struct pz *pz, struct pz_page *p, unsigned order, bool to_tail);
+void pz_free_pages_ok(struct pz *pz, struct pz_page *p, unsigned order, unsigned cpu, bool to_tail);
 void pz_poison_block(struct pz *pz, struct pz_page *p, uint64_t n);
 
 /* ---- stats.c ---------------------------------------------------------- */

@@ -10,6 +10,7 @@
  *   pz_zone_set_pcp               per-CPU high and batch likewise
  *   pz_alloc_probe                what the fast path would hand out (probe.c)
  *   pz_free_pages_to_buddy        a free that bypasses the per-CPU lists
+ *   pz_free_pages_core            likewise, placed at the list tail
  *
  * Taking a given block: each page of the range must sit in a free block,
  * either on the buddy lists or on some CPU's per-CPU list. A per-CPU block
@@ -310,7 +311,7 @@ int pz_zone_set_pcp(pz_t *pz, int nid, enum pz_zone_type type, unsigned high, un
 	return 0;
 }
 
-int pz_free_pages_to_buddy(pz_t *pz, pz_page_t *page, unsigned order)
+static int free_to_buddy(pz_t *pz, pz_page_t *page, unsigned order, bool to_tail)
 {
 	struct pz_page *p;
 
@@ -321,5 +322,15 @@ int pz_free_pages_to_buddy(pz_t *pz, pz_page_t *page, unsigned order)
 		pz_count(&pz->err.bad_pfn);
 		return -PZ_ERANGE;
 	}
-	return pz_free_direct_internal(pz, p, order);
+	return pz_free_direct_internal(pz, p, order, to_tail);
+}
+
+int pz_free_pages_to_buddy(pz_t *pz, pz_page_t *page, unsigned order)
+{
+	return free_to_buddy(pz, page, order, false);
+}
+
+int pz_free_pages_core(pz_t *pz, pz_page_t *page, unsigned order)
+{
+	return free_to_buddy(pz, page, order, true);
 }

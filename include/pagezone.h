@@ -1270,14 +1270,18 @@ PZ_API int pz_alloc_at_pfn(pz_t *pz, uint64_t pfn, unsigned order, pz_gfp_t gfp,
 /*
  * Frees a block as pz_free_pages does (same checks, counters and
  * tracepoint), but straight to the buddy lists even for an order with a
- * per-CPU list: how the kernel releases memory entering the allocator
- * (__free_pages_core: memblock, deferred struct-page init, init memory).
- * Returns 0 or pz_free_pages' errors (-PZ_EINVAL, -PZ_ERANGE not a page of
- * this instance, -PZ_EFAULT double free, wrong order, tail page).
+ * per-CPU list, placed as __free_one_page places a block: at the list head
+ * unless its buddy one order up is free (as a per-CPU drain or
+ * __free_pages_ok puts it back). pz_free_pages_core puts it at the list
+ * tail instead, as __free_pages_core (FPI_TO_TAIL, 5.10) releases memory
+ * entering the allocator: memblock, deferred struct-page init, hotplug.
+ * Both return 0 or pz_free_pages' errors (-PZ_EINVAL, -PZ_ERANGE not a page
+ * of this instance, -PZ_EFAULT double free, wrong order, tail page).
  * Context: any thread; may spin (zone lock); no callbacks but the trace
  * sink.
  */
 PZ_API int pz_free_pages_to_buddy(pz_t *pz, pz_page_t *page, unsigned order);
+PZ_API int pz_free_pages_core(pz_t *pz, pz_page_t *page, unsigned order);
 
 /*
  * Hands the reserved pages [start_pfn, start_pfn + nr) of one zone to the
@@ -1312,13 +1316,40 @@ PZ_API int pz_set_pageblock_migratetype(pz_t *pz, uint64_t pfn, enum pz_migratet
  * Sets a zone's min, low and high watermarks in pages (for a replay: the
  * values the kernel recorded) instead of the profile's computation from
  * min_free_kbytes; 4.1's MIGRATE_RESERVE blocks are resized from the new
- * min. A later pz_set_min_free_kbytes recomputes them.
+ * min. These are the base marks: the zone's watermark boost is reset to 0,
+ * as the kernel's setup_per_zone_wmarks does (6.1's zoneinfo prints
+ * min/low/high with the boost added and the boost on its own line: pass
+ * the printed values minus the boost, then
+ * pz_zone_set_watermark_boost). A later pz_set_min_free_kbytes
+ * recomputes them.
  * Returns 0, -PZ_EINVAL (bad instance, not min <= low <= high, or high
  * above 2^62), -PZ_ENODEV (no such populated zone). Context: any thread;
  * may spin (zone lock); no callbacks.
  */
 PZ_API int pz_zone_set_watermarks(pz_t *pz, int nid, enum pz_zone_type type, uint64_t min,
 				  uint64_t low, uint64_t high);
+/*
+ * Sets a zone's watermark boost (5.0's watermark_boost, which every
+ * watermark test adds to the base marks) to pages, as a recorded
+ * zoneinfo's "boost" line gives it. Returns 0, -PZ_EINVAL (bad instance,
+ * pages above 2^62, or non-zero in a profile without the boost: 4.1,
+ * 4.4), -PZ_ENODEV (no such populated zone). Context: any thread; may
+ * spin (zone lock); no callbacks.
+ */
+PZ_API int pz_zone_set_watermark_boost(pz_t *pz, int nid, enum pz_zone_type type,
+				       uint64_t pages);
+/*
+ * Raises a zone's boost as a fallback that splits a foreign pageblock does
+ * (boost_watermark: one pageblock more, up to watermark_boost_factor /
+ * 10000 of the base high mark but at least a pageblock; nothing when the
+ * factor is 0, the zone is smaller than four pageblocks or its high mark
+ * is 0), for a replay that forces the kernel's fallbacks instead of making
+ * them. kswapd is not woken (the kernel's wake comes from the allocation).
+ * Returns 1 when boosted, 0 when not (also in 4.1 and 4.4), -PZ_EINVAL
+ * (bad instance), -PZ_ENODEV (no such populated zone). Context: any
+ * thread; may spin (zone lock); no callbacks.
+ */
+PZ_API int pz_zone_boost_watermark(pz_t *pz, int nid, enum pz_zone_type type);
 /*
  * Sets the per-CPU lists' high and batch of a zone on every CPU (the
  * kernel's pcp->high and pcp->batch; a list flushes when its count reaches
@@ -1354,11 +1385,13 @@ struct pz_alloc_choice {
 };
 /*
  * What an allocation of (gfp, order) on the calling CPU would hand out
- * first, changing nothing: get_page_from_freelist's first pass (LOW
- * watermark) and buffered_rmqueue's choice in the first zone that passes
- * and has a block. A refill or fallback would change more state than the
- * one block (see source); the slow path is not probed (PZ_PROBE_NONE).
- * Not followed: 4.1's fair-zone rotation, cpusets, dirty limits,
+ * first, changing nothing: get_page_from_freelist's first attempt (the
+ * LOW watermark with the zone's boost, 4.1's fair pass and its rescan,
+ * 6.1's ALLOC_NOFRAGMENT and its retry without it, cpusets) and
+ * buffered_rmqueue's choice in the first zone that passes and has a block
+ * (6.1's CMA-first balancing included). A refill or fallback would change
+ * more state than the one block (see source); the slow path is not probed
+ * (PZ_PROBE_NONE). Not followed: the dirty limits of __GFP_WRITE,
  * zone_reclaim_mode, fault injection. Fills *out and returns 0, or
  * -PZ_EINVAL (bad instance, out NULL, order >= max order, a forbidden
  * zone combination). Context: any thread; never blocks or calls

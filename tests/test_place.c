@@ -228,6 +228,86 @@ static void test_watermarks_and_pcp(void **state)
 	tu_destroy(pz);
 }
 
+/* 6.1's boost: set as recorded, reset by new base marks, raised as a
+ * fragmenting fallback raises it (one pageblock, capped), and counted in
+ * the marks the probe uses; 4.1 has none. */
+static void test_watermark_boost(void **state)
+{
+	(void)state;
+	pz_t *pz = make(PZ_PROFILE_LINUX_6_1);
+	uint64_t pb = 1ull << pz_pageblock_order(pz), cap;
+	struct pz_alloc_choice c;
+	struct pz_zone_info zi;
+	int n = 0;
+
+	assert_int_equal(pz_zone_set_watermarks(pz, 0, PZ_ZONE_NORMAL, 1000, 2000, 3000), 0);
+	assert_int_equal(pz_zone_set_watermark_boost(pz, 0, PZ_ZONE_NORMAL, 700), 0);
+	zi = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
+	assert_int_equal(zi.watermark_boost, 700);
+	assert_int_equal(zi.wmark_low, 2700); /* printed with the boost, as 6.1 does */
+	assert_int_equal(pz_zone_set_watermarks(pz, 0, PZ_ZONE_NORMAL, 1000, 2000, 3000), 0);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).watermark_boost, 0);
+	/* factor 15000: the cap is 1.5 x high = 4500, whole pageblocks until then */
+	cap = 3000 * 15000 / 10000;
+	while (pz_zone_boost_watermark(pz, 0, PZ_ZONE_NORMAL) == 1 && n < 100) {
+		zi = tu_zinfo(pz, 0, PZ_ZONE_NORMAL);
+		n++;
+		if (zi.watermark_boost == cap)
+			break;
+		assert_int_equal(zi.watermark_boost, (uint64_t)n * pb);
+	}
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).watermark_boost, cap);
+	/* a LOW mark that passes unboosted fails boosted: the probe sees it */
+	assert_int_equal(pz_zone_set_watermarks(pz, 0, PZ_ZONE_NORMAL, 100, NORMAL_PAGES - 600,
+						NORMAL_PAGES - 500),
+			 0);
+	assert_int_equal(pz_alloc_probe(pz, PZ_GFP_KERNEL, 0, &c), 0);
+	assert_int_not_equal(c.source, PZ_PROBE_NONE);
+	assert_int_equal(pz_zone_set_watermark_boost(pz, 0, PZ_ZONE_NORMAL, 1000), 0);
+	assert_int_equal(pz_alloc_probe(pz, PZ_GFP_KERNEL, 0, &c), 0);
+	assert_int_equal(c.source, PZ_PROBE_NONE);
+	assert_int_equal(pz_zone_set_watermark_boost(pz, 0, PZ_ZONE_DMA, 1), -PZ_ENODEV);
+	assert_int_equal(pz_zone_boost_watermark(pz, 0, PZ_ZONE_DMA), -PZ_ENODEV);
+	tu_destroy(pz);
+	pz = make(PZ_PROFILE_LINUX_4_1);
+	assert_int_equal(pz_zone_set_watermark_boost(pz, 0, PZ_ZONE_NORMAL, 1), -PZ_EINVAL);
+	assert_int_equal(pz_zone_set_watermark_boost(pz, 0, PZ_ZONE_NORMAL, 0), 0);
+	assert_int_equal(pz_zone_boost_watermark(pz, 0, PZ_ZONE_NORMAL), 0);
+	assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).watermark_boost, 0);
+	tu_destroy(pz);
+}
+
+/* Where a block freed to the buddy lists lands: pz_free_pages_to_buddy at
+ * the head (its buddy one order up is not free), pz_free_pages_core at
+ * the tail; the order-4 probe names the head. */
+static void test_free_core_to_tail(void **state)
+{
+	(void)state;
+	const uint64_t a = NORMAL_START, b = NORMAL_START + 64;
+	struct pz_alloc_choice c;
+
+	for (int core = 0; core < 2; core++) {
+		pz_t *pz = make(PZ_PROFILE_LINUX_6_1);
+		pz_page_t *pa = NULL, *pb = NULL, *p;
+
+		assert_int_equal(pz_zone_set_watermarks(pz, 0, PZ_ZONE_NORMAL, 0, 0, 0), 0);
+		for (uint64_t pfn = NORMAL_START; pfn < NORMAL_START + NORMAL_PAGES; pfn += 16) {
+			assert_int_equal(pz_alloc_at_pfn(pz, pfn, 4, PZ_GFP_KERNEL, &p), 0);
+			pa = pfn == a ? p : pa;
+			pb = pfn == b ? p : pb;
+		}
+		assert_int_equal((core ? pz_free_pages_core : pz_free_pages_to_buddy)(pz, pa, 4),
+				 0);
+		assert_int_equal((core ? pz_free_pages_core : pz_free_pages_to_buddy)(pz, pb, 4),
+				 0);
+		assert_int_equal(pz_alloc_probe(pz, PZ_GFP_HIGHUSER_MOVABLE, 4, &c), 0);
+		assert_int_equal(c.source, PZ_PROBE_BUDDY);
+		assert_int_equal(c.pfn, core ? a : b);
+		tu_validate(pz);
+		tu_destroy(pz);
+	}
+}
+
 /* Memory entering the allocator skips the per-CPU lists. */
 static void test_free_to_buddy(void **state)
 {
@@ -333,6 +413,8 @@ int main(void)
 		cmocka_unit_test(test_watermarks_and_pcp),
 		cmocka_unit_test(test_probe_matches_allocation),
 		cmocka_unit_test(test_free_to_buddy),
+		cmocka_unit_test(test_watermark_boost),
+		cmocka_unit_test(test_free_core_to_tail),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

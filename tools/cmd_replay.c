@@ -241,7 +241,7 @@ static int rp_setup(const struct rp_opts *o, pz_t *pz, struct replay *rp, struct
 {
 	int knobs = 0;
 
-	if (!o->computed && o->zones[0] && (knobs = rp_kernel_knobs(pz, o->zones)) < 0)
+	if (!o->computed && o->zones[0] && (knobs = rp_kernel_knobs(pz, o->zones, o->zoneinfo)) < 0)
 		return -1;
 	if (rp_init(rp, pz, rd))
 		return tool_error("out of memory tracking %s", o->trace), -1;

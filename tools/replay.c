@@ -86,7 +86,7 @@ static uint64_t rp_take_order(struct replay *rp, unsigned order)
 		if (order)
 			pz_split_page(rp->pz, p, order);
 		if (pfn + (1ull << order) <= rp->npfn)
-			memset(rp->pre + pfn, 1, 1ull << order);
+			memset(rp->pre + pfn, RP_PRE_TRACE, 1ull << order);
 		n++;
 	}
 	return n;
@@ -119,7 +119,8 @@ static uint64_t rp_release_pre(struct replay *rp, uint64_t pfn, uint64_t n)
 	for (uint64_t p = pfn; p < pfn + n && p < rp->npfn; p++) {
 		if (!rp->pre[p])
 			continue;
-		pz_free_pages(rp->pz, rp_page(rp, p), 0);
+		/* memblock_free_all made them free: __free_pages_core */
+		pz_free_pages_core(rp->pz, rp_page(rp, p), 0);
 		rp->pre[p] = 0;
 		freed++;
 	}

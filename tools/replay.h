@@ -22,6 +22,11 @@ struct json_object;
 #define RP_ST_COMP   0x10u /* with HEAD: a compound block (cannot be split) */
 #define RP_ORDER(s)  ((s)&0x0fu)
 
+/* pre[] (pagezone pfn): held since before the trace, or (lockstep) taken
+ * by the kernel's bulk allocator with no event (replay_lockstep.c). */
+#define RP_PRE_TRACE 1u
+#define RP_PRE_BULK  2u
+
 struct rp_phase {
 	char name[RP_PHASE_NAMELEN];
 	uint64_t allocs, high_tried, high_ok_kernel, high_ok_here;
@@ -65,7 +70,9 @@ struct rp_lockstep {
 	struct rp_agree phase[RP_MAX_PHASES];
 	uint64_t cat[RP_NR_SRC][RP_NR_WHERE]; /* pfn disagreements: probe source x where */
 	uint64_t forced_busy, relabelled, refill_moved, refill_missing, drain_moved, drain_missing;
-	uint64_t kernel_failed, kernel_failed_probe_ok, stale_dropped;
+	uint64_t kernel_failed, kernel_failed_probe_ok, stale_dropped, stale_held, stale_released;
+	uint64_t boost_fallbacks, boosted; /* kernel fallbacks below a pageblock; boosts raised */
+	uint64_t win_n, win_zone, win_pfn; /* totals at the last series row */
 	uint64_t stale[RP_STALE_MAX];
 	uint64_t drain_cases, drain_same, drain_here_only, drain_kernel_only, drain_unattached;
 	/* the per-CPU sizes pagezone's own flush rule uses (the kernel's
@@ -74,6 +81,7 @@ struct rp_lockstep {
 	unsigned high[PZ_NR_ZONE_TYPES], batch[PZ_NR_ZONE_TYPES];
 	uint32_t k_refill[RP_MAX_CPUS], k_drain[RP_MAX_CPUS], h_drain[RP_MAX_CPUS];
 	bool free_pending[RP_MAX_CPUS], after_extfrag[RP_MAX_CPUS];
+	bool refill_open[RP_MAX_CPUS]; /* a refill longer than rq[] is being applied */
 	unsigned nq[RP_MAX_CPUS], nrq[RP_MAX_CPUS];
 	struct rp_block q[RP_MAX_CPUS][RP_LABELQ];  /* labels to apply after the probe */
 	struct rp_block rq[RP_MAX_CPUS][RP_LABELQ]; /* refill blocks likewise */
@@ -128,9 +136,9 @@ int rp_pics_end(struct replay *rp, const struct pic_opts *o, enum pz_profile pro
 		FILE *text);
 
 /* ---- replay_setup.c ---- */
-/* The kernel's watermarks and pcp sizes from zones.csv; returns the zones
- * set, or -1 (printed). */
-int rp_kernel_knobs(pz_t *pz, const char *zones_csv);
+/* The kernel's watermarks and pcp sizes from zones.csv, the boost from
+ * zoneinfo (NULL: none); returns the zones set, or -1 (printed). */
+int rp_kernel_knobs(pz_t *pz, const char *zones_csv, const char *zoneinfo);
 /* Labels pageblocks with the first type the trace shows; 0 or -1. */
 int rp_pageblock_labels(struct replay *rp, const char *trace);
 

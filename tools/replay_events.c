@@ -62,12 +62,24 @@ static void rp_free_block(struct replay *rp, uint64_t k, uint64_t line)
 	rp_unmap(rp, k, 1ull << order);
 }
 
-/* A page of a kernel free that no trace allocation holds. */
-static void rp_free_untracked(struct replay *rp, uint64_t p, uint64_t line)
+/*
+ * A page of a kernel free that no trace allocation holds. Memory entering
+ * the allocator comes in whole pageblocks or larger (deferred struct-page
+ * init, memblock_free_all: __free_pages_core, straight to the buddy
+ * lists); an order-0 free of such a page is free_reserved_area (the
+ * initrd, init memory) or the free of a page allocated before the trace,
+ * both through free_unref_page, so it goes to the per-CPU list as any
+ * order-0 free does (the kernel's later pcpu_drain of it is then found).
+ */
+static void rp_free_untracked(struct replay *rp, uint64_t p, unsigned order, uint64_t line)
 {
 	if (rp->pre[p]) {
-		/* entering the allocator: the kernel's __free_pages_core */
-		pz_free_pages_to_buddy(rp->pz, pz_pfn_to_page(rp->pz, p), 0);
+		pz_page_t *pg = pz_pfn_to_page(rp->pz, p);
+
+		if (order == 0)
+			pz_free_pages(rp->pz, pg, 0);
+		else
+			pz_free_pages_core(rp->pz, pg, 0);
 		rp->pre[p] = 0;
 		rp->s.pages_entering++;
 	} else if (pz_pfn_state(rp->pz, p) == PZ_PAGE_STATE_INVALID) {
@@ -80,14 +92,14 @@ static void rp_free_untracked(struct replay *rp, uint64_t p, uint64_t line)
 
 /* Frees [k, k + n) page by page: whole blocks inside the range at once,
  * blocks reaching outside it split first (split_page, alloc_pages_exact). */
-static void rp_free_range(struct replay *rp, uint64_t k, uint64_t n, uint64_t line)
+static void rp_free_range(struct replay *rp, uint64_t k, uint64_t n, unsigned order, uint64_t line)
 {
 	for (uint64_t p = k; p < k + n;) {
 		uint8_t s = rp->st[p];
 		uint64_t h = p;
 
 		if (s == RP_ST_NONE) {
-			rp_free_untracked(rp, p++, line);
+			rp_free_untracked(rp, p++, order, line);
 			continue;
 		}
 		while (h > 0 && (rp->st[h] & RP_ST_TAIL))
@@ -113,7 +125,7 @@ static void rp_free(struct replay *rp, const struct tr_event *ev)
 		return;
 	}
 	rp->s.frees++;
-	rp_free_range(rp, (uint64_t)ev->pfn, n, ev->line);
+	rp_free_range(rp, (uint64_t)ev->pfn, n, ev->order, ev->line);
 }
 
 /* Before the kernel hands out [k, k + n): pages it held already are
@@ -125,7 +137,7 @@ static void rp_prepare(struct replay *rp, uint64_t k, uint64_t n, uint64_t line)
 		if (rp->st[p] != RP_ST_NONE) {
 			rp_skip_cause(rp, "allocation of a pfn the trace holds (freed first)",
 				      line);
-			rp_free_range(rp, k, n, line);
+			rp_free_range(rp, k, n, 1, line);
 			break;
 		}
 	for (uint64_t p = k; p < k + n; p++)

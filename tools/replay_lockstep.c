@@ -111,12 +111,26 @@ static void ls_queue_label(struct replay *rp, unsigned cpu, int64_t pfn, int mt)
 	ls->q[cpu][ls->nq[cpu]++].mt = (int8_t)mt;
 }
 
+/* Pages of [pfn, pfn + 2^order) held as bulk-allocated (ls_drop_stale)
+ * that the kernel now refills or hands out with an event: the guess was
+ * wrong, they were free there; freed here first. */
+static void ls_release_held(struct replay *rp, uint64_t pfn, unsigned order)
+{
+	for (uint64_t p = pfn; p < pfn + (1ull << order) && p < rp->npfn; p++)
+		if (rp->pre[p] == RP_PRE_BULK) {
+			pz_free_pages_to_buddy(rp->pz, pz_pfn_to_page(rp->pz, p), 0);
+			rp->pre[p] = 0;
+			rp->ls->stale_released++;
+		}
+}
+
 /* Moves the free block [pfn, pfn + 2^order) to cpu's per-CPU list (tail)
  * or, cpu < 0, to the buddy lists. Returns false when it is not free. */
 static bool ls_move(struct replay *rp, uint64_t pfn, unsigned order, int cpu)
 {
 	pz_page_t *p;
 
+	ls_release_held(rp, pfn, order);
 	if (pz_alloc_at_pfn(rp->pz, pfn, order, 0, &p))
 		return false;
 	if (cpu < 0) {
@@ -128,9 +142,19 @@ static bool ls_move(struct replay *rp, uint64_t pfn, unsigned order, int cpu)
 	return true;
 }
 
-/* The kernel refills a list only when it is empty: blocks this CPU's list
- * still holds here are stale (the kernel put them elsewhere) and go back
- * to the buddy lists, where pz_alloc_at_pfn finds them if needed. */
+/*
+ * The kernel refills a list only when it is empty: blocks this CPU's list
+ * still holds here are stale. No event took them, so an order-0 block was
+ * handed out by the bulk allocator (__alloc_pages_bulk takes from the
+ * per-CPU lists and traces no mm_page_alloc; vmap_page records only the
+ * first 32 pages of a vmalloc): it is held here as a page allocated
+ * before the trace, which a later free or vmap_page of it releases. A
+ * stale block of a higher order goes back to the buddy lists, where
+ * pz_alloc_at_pfn finds it if needed. Dropping the order-0 ones to the
+ * buddy lists too (before 2026-12-06) left up to 1,440 pages free here
+ * that the kernel had handed out, which merged into the buddy blocks that
+ * orders 4-8 take and kept frag's Normal zone above its LOW mark.
+ */
 static void ls_drop_stale(struct replay *rp, unsigned cpu, const struct rp_block *b)
 {
 	pz_page_t *pg = pz_pfn_to_page(rp->pz, b->pfn);
@@ -142,16 +166,29 @@ static void ls_drop_stale(struct replay *rp, unsigned cpu, const struct rp_block
 	n = pz_pcp_list_pfns(rp->pz, pz_page_to_nid(rp->pz, pg), (enum pz_zone_type)zt, cpu,
 			     (unsigned)b->order, (enum pz_migratetype)b->mt, rp->ls->stale,
 			     RP_STALE_MAX);
-	for (int64_t i = 0; i < n && i < RP_STALE_MAX; i++)
-		rp->ls->stale_dropped += ls_move(rp, rp->ls->stale[i], (unsigned)b->order, -1);
+	for (int64_t i = 0; i < n && i < RP_STALE_MAX; i++) {
+		uint64_t pfn = rp->ls->stale[i];
+		pz_page_t *p;
+
+		if (b->order == 0 && pfn < rp->npfn && !pz_alloc_at_pfn(rp->pz, pfn, 0, 0, &p)) {
+			rp->pre[pfn] = RP_PRE_BULK; /* taken by the kernel with no event */
+			rp->ls->stale_held++;
+			continue;
+		}
+		rp->ls->stale_dropped += ls_move(rp, pfn, (unsigned)b->order, -1);
+	}
 }
 
-static void ls_apply_refills(struct replay *rp, unsigned cpu)
+/* The queued refill blocks of cpu go to its list. A refill longer than
+ * the queue is applied in parts (more: another part follows); only its
+ * first part finds stale blocks, the later ones find the earlier parts. */
+static void ls_apply_refills(struct replay *rp, unsigned cpu, bool more)
 {
 	struct rp_lockstep *ls = rp->ls;
 
-	if (ls->nrq[cpu])
+	if (ls->nrq[cpu] && !ls->refill_open[cpu])
 		ls_drop_stale(rp, cpu, &ls->rq[cpu][0]);
+	ls->refill_open[cpu] = more;
 
 	for (unsigned i = 0; i < ls->nrq[cpu]; i++) {
 		if (ls_move(rp, ls->rq[cpu][i].pfn, (unsigned)ls->rq[cpu][i].order, (int)cpu))
@@ -178,6 +215,22 @@ static void ls_settle_drain(struct rp_lockstep *ls, unsigned cpu)
 	ls->k_drain[cpu] = ls->h_drain[cpu] = 0;
 }
 
+/* A kernel fallback from a block smaller than a pageblock boosted its
+ * zone's watermarks (6.1's boost_watermark); the forced allocation does
+ * not fall back here, so the boost is raised by hand. Nothing lowers it
+ * again: the replay runs no kswapd, whose pass would. */
+static void ls_boost(struct replay *rp, const struct tr_event *ev)
+{
+	pz_page_t *pg = ev->pfn >= 0 ? pz_pfn_to_page(rp->pz, (uint64_t)ev->pfn) : NULL;
+	int zt = pg ? pz_page_zonenum(rp->pz, pg) : -1;
+
+	if (zt < 0 || ev->fallback_order >= pz_pageblock_order(rp->pz))
+		return;
+	rp->ls->boost_fallbacks++;
+	rp->ls->boosted += pz_zone_boost_watermark(rp->pz, pz_page_to_nid(rp->pz, pg),
+						   (enum pz_zone_type)zt) == 1;
+}
+
 /* Buddy-level and fallback events: counted per CPU, labels queued. */
 void ls_kernel_event(struct replay *rp, const struct tr_event *ev)
 {
@@ -188,7 +241,10 @@ void ls_kernel_event(struct replay *rp, const struct tr_event *ev)
 		ls->k_drain[c] += 1u << ev->order;
 		ls_queue_label(rp, c, ev->pfn, ev->migratetype); /* the label at its free */
 		ls_apply_labels(rp, c);
-		if (ev->pfn >= 0 && pz_pfn_state(rp->pz, (uint64_t)ev->pfn) == PZ_PAGE_STATE_PCP &&
+		if (ev->pfn >= 0)
+			ls_release_held(rp, (uint64_t)ev->pfn, ev->order); /* to the buddy lists */
+		if (ev->pfn >= 0 && (uint64_t)ev->pfn < rp->npfn &&
+		    pz_pfn_state(rp->pz, (uint64_t)ev->pfn) == PZ_PAGE_STATE_PCP &&
 		    ls_move(rp, (uint64_t)ev->pfn, ev->order, -1))
 			ls->drain_moved++;
 		else
@@ -198,7 +254,7 @@ void ls_kernel_event(struct replay *rp, const struct tr_event *ev)
 		if (ev->percpu_refill > 0 && ev->pfn >= 0) {
 			ls->k_refill[c]++;
 			if (ls->nrq[c] == RP_LABELQ)
-				ls_apply_refills(rp, c);
+				ls_apply_refills(rp, c, true);
 			ls->rq[c][ls->nrq[c]].pfn = (uint64_t)ev->pfn;
 			ls->rq[c][ls->nrq[c]].mt = (int8_t)ev->migratetype;
 			ls->rq[c][ls->nrq[c]++].order = (int8_t)ev->order;
@@ -207,6 +263,7 @@ void ls_kernel_event(struct replay *rp, const struct tr_event *ev)
 			ls_queue_label(rp, c, ev->pfn, ev->migratetype);
 	} else if (ev->kind == TR_EXTFRAG) {
 		ls->after_extfrag[c] = true;
+		ls_boost(rp, ev);
 		if (ev->change_ownership > 0)
 			ls_queue_label(rp, c, ev->pfn, ev->alloc_mt);
 	}
@@ -246,7 +303,7 @@ pz_page_t *ls_alloc(struct replay *rp, unsigned cpu, pz_gfp_t gfp, unsigned orde
 		ls->k_refill[cpu] = 0;
 		ls->after_extfrag[cpu] = false;
 		ls_apply_labels(rp, cpu);
-		ls_apply_refills(rp, cpu);
+		ls_apply_refills(rp, cpu, false);
 		return NULL;
 	}
 	kzone = pz_page_zonenum(rp->pz, pz_pfn_to_page(rp->pz, (uint64_t)k));
@@ -258,7 +315,8 @@ pz_page_t *ls_alloc(struct replay *rp, unsigned cpu, pz_gfp_t gfp, unsigned orde
 	ls->k_refill[cpu] = 0;
 	ls->after_extfrag[cpu] = false;
 	ls_apply_labels(rp, cpu);
-	ls_apply_refills(rp, cpu);
+	ls_apply_refills(rp, cpu, false);
+	ls_release_held(rp, (uint64_t)k, order);
 	if (pz_alloc_at_pfn(rp->pz, (uint64_t)k, order, gfp, &p)) {
 		ls->forced_busy++;
 		return NULL;
@@ -317,6 +375,7 @@ pz_page_t *ls_isolate(struct replay *rp, uint64_t k, unsigned order)
 {
 	pz_page_t *p = NULL;
 
+	ls_release_held(rp, k, order);
 	if (pz_alloc_at_pfn(rp->pz, k, order, 0, &p))
 		rp->ls->forced_busy++;
 	return p;

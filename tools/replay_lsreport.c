@@ -57,14 +57,19 @@ void rp_text_lockstep(const struct replay *rp, FILE *out)
 	fprintf(out,
 		"forcing: %llu kernel blocks not free here; per-CPU refills followed %llu (%llu "
 		"blocks not free here), drains followed %llu (%llu blocks on no per-CPU list "
-		"here), %llu stale blocks dropped from lists the kernel refilled; %llu pageblocks "
+		"here), stale blocks on lists the kernel refilled: %llu held as bulk-allocated "
+		"(%llu of them freed again by a later kernel event), %llu dropped to the buddy "
+		"lists; %llu pageblocks "
 		"relabelled from the trace; %llu kernel failures (pagezone would have succeeded "
-		"in %llu)\n",
+		"in %llu); %llu kernel fallbacks from below a pageblock (%llu watermark boosts "
+		"raised)\n",
 		(unsigned long long)ls->forced_busy, (unsigned long long)ls->refill_moved,
 		(unsigned long long)ls->refill_missing, (unsigned long long)ls->drain_moved,
-		(unsigned long long)ls->drain_missing, (unsigned long long)ls->stale_dropped,
+		(unsigned long long)ls->drain_missing, (unsigned long long)ls->stale_held,
+		(unsigned long long)ls->stale_released, (unsigned long long)ls->stale_dropped,
 		(unsigned long long)ls->relabelled, (unsigned long long)ls->kernel_failed,
-		(unsigned long long)ls->kernel_failed_probe_ok);
+		(unsigned long long)ls->kernel_failed_probe_ok,
+		(unsigned long long)ls->boost_fallbacks, (unsigned long long)ls->boosted);
 	rp_text_cats(ls, out);
 }
 
@@ -133,6 +138,10 @@ struct json_object *rp_json_lockstep(const struct replay *rp)
 	jset(j, "drain_blocks_followed", ls->drain_moved);
 	jset(j, "drain_blocks_not_on_a_pcp_here", ls->drain_missing);
 	jset(j, "stale_pcp_blocks_dropped", ls->stale_dropped);
+	jset(j, "stale_pcp_blocks_held", ls->stale_held);
+	jset(j, "stale_pcp_blocks_released", ls->stale_released);
+	jset(j, "kernel_boosting_fallbacks", ls->boost_fallbacks);
+	jset(j, "watermark_boosts_raised", ls->boosted);
 	jset(j, "pageblocks_relabelled", ls->relabelled);
 	jset(j, "kernel_failed", ls->kernel_failed);
 	jset(j, "kernel_failed_pagezone_would_succeed", ls->kernel_failed_probe_ok);

@@ -504,8 +504,7 @@ static bool check_request(struct pz *pz, pz_gfp_t gfp, unsigned order, int *high
  * populated): only spreading between Normal and DMA32 is worth avoiding
  * fragmentation for (HIGHMEM would press on lowmem, DMA is too small).
  */
-static unsigned alloc_flags_nofragment(const struct pz *pz, const struct pz_zone *pref,
-				       pz_gfp_t gfp)
+unsigned pz_alloc_flags_nofragment(const struct pz *pz, const struct pz_zone *pref, pz_gfp_t gfp)
 {
 	unsigned flags = (gfp & PZ__GFP_KSWAPD_RECLAIM) ? PZ_ALLOC_KSWAPD : 0;
 
@@ -559,7 +558,7 @@ static struct pz_page *alloc_nodemask(struct pz *pz, pz_gfp_t gfp, unsigned orde
 		alloc_mask = gfp | PZ__GFP_HARDWALL;
 		p = pz_get_page_from_freelist(
 			pz, alloc_mask, order,
-			alloc_flags | alloc_flags_nofragment(pz, ac.preferred, gfp), &ac);
+			alloc_flags | pz_alloc_flags_nofragment(pz, ac.preferred, gfp), &ac);
 		if (!p) {
 			alloc_mask = gfp;
 			if (ac.task->flags & PZ_TASK_MEMALLOC_NOIO)

@@ -150,16 +150,18 @@ static bool may_merge(const struct pz *pz, uint64_t buddy_pfn, unsigned order, u
 
 /*
  * __free_one_page: merge upward, then place. A block whose order+1 buddy is
- * free goes to the list tail, so that it stays free (and can merge) longer.
- * Blocks in isolated pageblocks merge no further than a pageblock (until
- * 5.18; then may_merge decides).
+ * free goes to the list tail, so that it stays free (and can merge) longer;
+ * so does every block freed with to_tail (5.10's FPI_TO_TAIL, which
+ * __free_pages_core gives memory entering the allocator). Blocks in
+ * isolated pageblocks merge no further than a pageblock (until 5.18; then
+ * may_merge decides).
  */
-void pz_free_one_page_locked(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned order,
-			     unsigned mt)
+static void free_one_page(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned order,
+			  unsigned mt, bool to_tail)
 {
 	uint64_t pfn = pz_page_pfn(pz, p);
 	unsigned max_order = pz->max_order;
-	bool tail = false;
+	bool tail = to_tail;
 
 	pz_assert_zone_locked(pz, z);
 	if (mt != PZ_MT_ISOLATE)
@@ -177,7 +179,7 @@ void pz_free_one_page_locked(struct pz *pz, struct pz_zone *z, struct pz_page *p
 		order++;
 	}
 	p = pz_pfn_page(pz, pfn);
-	if (order + 2 < pz->max_order) {
+	if (!tail && order + 2 < pz->max_order) {
 		uint64_t combined = pfn & ~((uint64_t)1 << order);
 		uint64_t higher_buddy = combined ^ ((uint64_t)1 << (order + 1));
 
@@ -187,4 +189,16 @@ void pz_free_one_page_locked(struct pz *pz, struct pz_zone *z, struct pz_page *p
 		tail = is_buddy(pz, pz_pfn_page(pz, combined), higher_buddy, order + 1);
 	}
 	pz_area_add(pz, z, p, order, mt, tail);
+}
+
+void pz_free_one_page_locked(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned order,
+			     unsigned mt)
+{
+	free_one_page(pz, z, p, order, mt, false);
+}
+
+void pz_free_one_page_tail_locked(struct pz *pz, struct pz_zone *z, struct pz_page *p,
+				  unsigned order, unsigned mt)
+{
+	free_one_page(pz, z, p, order, mt, true);
 }

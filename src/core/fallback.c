@@ -191,7 +191,7 @@ void pz_reserve_highatomic(struct pz *pz, struct pz_zone *z, struct pz_page *p)
  * boosted: the factor is 0, the zone is under four pageblocks, or its high
  * watermark is still 0.
  */
-static bool boost_watermark_locked(struct pz *pz, struct pz_zone *z)
+bool pz_boost_watermark_locked(struct pz *pz, struct pz_zone *z)
 {
 	unsigned factor = atomic_load_explicit(&pz->watermark_boost_factor, memory_order_relaxed);
 	uint64_t high = (uint64_t)zload(&z->wmark[PZ_WMARK_HIGH]), max, boost;
@@ -213,7 +213,7 @@ static bool boost_watermark_locked(struct pz *pz, struct pz_zone *z)
  * is marked for the kswapd wake-up when the request may wake kswapd. */
 static void fallback_boost_locked(struct pz *pz, struct pz_zone *z, unsigned alloc_flags)
 {
-	if (boost_watermark_locked(pz, z) && (alloc_flags & PZ_ALLOC_KSWAPD))
+	if (pz_boost_watermark_locked(pz, z) && (alloc_flags & PZ_ALLOC_KSWAPD))
 		atomic_fetch_or_explicit(&z->flags, ZONE_BOOSTED_WATERMARK, memory_order_relaxed);
 }
 

@@ -186,8 +186,9 @@ void pz_poison_block(struct pz *pz, struct pz_page *p, uint64_t n)
 	}
 }
 
-/* __free_pages_ok: a block of order > 0 straight to the buddy lists. */
-void pz_free_pages_ok(struct pz *pz, struct pz_page *p, unsigned order, unsigned cpu)
+/* __free_pages_ok: a block of order > 0 straight to the buddy lists (with
+ * to_tail at the list tail, as __free_pages_core's FPI_TO_TAIL). */
+void pz_free_pages_ok(struct pz *pz, struct pz_page *p, unsigned order, unsigned cpu, bool to_tail)
 {
 	struct pz_zone *z = pz_page_zone(pz, p);
 	unsigned mt = pz_pageblock_mt(pz, pz_page_pfn(pz, p));
@@ -198,14 +199,23 @@ void pz_free_pages_ok(struct pz *pz, struct pz_page *p, unsigned order, unsigned
 	zstore(&z->pages_scanned, 0);
 	if (z->nr_isolate_pageblock || mt == PZ_MT_ISOLATE)
 		mt = pz_pageblock_mt(pz, pz_page_pfn(pz, p));
-	pz_free_one_page_locked(pz, z, p, order, mt);
+	if (to_tail)
+		pz_free_one_page_tail_locked(pz, z, p, order, mt);
+	else
+		pz_free_one_page_locked(pz, z, p, order, mt);
 	pz_unlock(&z->lock);
 }
 
-/* direct: to the buddy lists even for an order with a per-CPU list (memory
- * entering the allocator, pz_free_pages_to_buddy). */
+/* direct: FREE_BUDDY to the buddy lists even for an order with a per-CPU
+ * list (pz_free_pages_to_buddy), FREE_CORE there at the list tail (memory
+ * entering the allocator, pz_free_pages_core). */
+enum {
+	FREE_PCP = 0,
+	FREE_BUDDY = 1,
+	FREE_CORE = 2
+};
 static int free_block(struct pz *pz, struct pz_page *p, unsigned order, bool cold, bool batched,
-		      bool direct, struct pz_tbuf *t)
+		      unsigned direct, struct pz_tbuf *t)
 {
 	unsigned cpu = pz_this_cpu(pz);
 	bool last = false;
@@ -226,7 +236,7 @@ static int free_block(struct pz *pz, struct pz_page *p, unsigned order, bool col
 	if (pz_unlikely(atomic_load_explicit(&pz->fast_off, memory_order_relaxed) & PZ_OFF_RECLAIM))
 		pz_reclaim_note_free(pz, (uint64_t)1 << order);
 	if (direct || pz_pcp_level(pz, order) < 0) {
-		pz_free_pages_ok(pz, p, order, cpu);
+		pz_free_pages_ok(pz, p, order, cpu, direct == FREE_CORE);
 		return 0;
 	}
 	p->mt = (uint8_t)pz_pageblock_mt(pz, pz_page_pfn(pz, p));
@@ -235,7 +245,7 @@ static int free_block(struct pz *pz, struct pz_page *p, unsigned order, bool col
 }
 
 static int free_traced(struct pz *pz, struct pz_page *p, unsigned order, bool cold, bool batched,
-		       bool direct)
+		       unsigned direct)
 {
 	int rc;
 
@@ -254,12 +264,12 @@ static int free_traced(struct pz *pz, struct pz_page *p, unsigned order, bool co
 int pz_free_pages_internal(struct pz *pz, struct pz_page *p, unsigned order, bool cold,
 			   bool batched)
 {
-	return free_traced(pz, p, order, cold, batched, false);
+	return free_traced(pz, p, order, cold, batched, FREE_PCP);
 }
 
-int pz_free_direct_internal(struct pz *pz, struct pz_page *p, unsigned order)
+int pz_free_direct_internal(struct pz *pz, struct pz_page *p, unsigned order, bool to_tail)
 {
-	return free_traced(pz, p, order, false, false, true);
+	return free_traced(pz, p, order, false, false, to_tail ? FREE_CORE : FREE_BUDDY);
 }
 
 /* The whole of it: what free_block does for such a block, with the pcp

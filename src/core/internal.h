@@ -88,6 +88,9 @@ void pz_expand_locked(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsig
 		      unsigned high, unsigned mt);
 void pz_free_one_page_locked(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned order,
 			     unsigned mt);
+/* The same, placed at the list tail whatever the buddies (FPI_TO_TAIL). */
+void pz_free_one_page_tail_locked(struct pz *pz, struct pz_zone *z, struct pz_page *p,
+				  unsigned order, unsigned mt);
 
 /* ---- fallback.c ------------------------------------------------------- */
 struct pz_page *pz_rmqueue_locked(struct pz *pz, struct pz_zone *z, unsigned order, unsigned mt,
@@ -102,6 +105,9 @@ int pz_find_suitable_fallback(const struct pz *pz, const struct pz_free_area *ar
 const struct pz_page *pz_fallback_pick_locked(const struct pz *pz, struct pz_zone *z,
 					      unsigned order, unsigned start_mt,
 					      unsigned alloc_flags, int *fmt, int *found_order);
+/* boost_watermark (5.0): one pageblock more boost, capped; false when the
+ * zone cannot be boosted. Caller holds z->lock (pz_zone_boost_watermark). */
+bool pz_boost_watermark_locked(struct pz *pz, struct pz_zone *z);
 
 /* ---- pcp.c ------------------------------------------------------------ */
 struct pz_page *pz_pcp_take_locked(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp,
@@ -127,6 +133,9 @@ void pz_drain_zone_cpu(struct pz *pz, struct pz_zone *z, unsigned cpu, struct pz
 struct pz_page *pz_get_page_from_freelist(struct pz *pz, pz_gfp_t gfp, unsigned order,
 					  unsigned alloc_flags, struct pz_alloc_ctx *ac);
 bool pz_first_zone(struct pz *pz, struct pz_alloc_ctx *ac, const pz_nodemask_t *mask);
+/* alloc_flags_nofragment: ALLOC_KSWAPD and ALLOC_NOFRAGMENT for a request
+ * whose preferred zone is pref (pz_alloc_probe starts from the same). */
+unsigned pz_alloc_flags_nofragment(const struct pz *pz, const struct pz_zone *pref, pz_gfp_t gfp);
 /* read_mems_allowed_begin / _retry: the task's cpuset seqcount. */
 unsigned pz_read_mems_begin(struct pz *pz, const struct pz_task *task);
 bool pz_read_mems_retry(const struct pz_task *task, unsigned seq);
@@ -295,8 +304,8 @@ struct pz_page *pz_tail_head(const struct pz *pz, const struct pz_page *p);
 int pz_free_pages_internal(struct pz *pz, struct pz_page *p, unsigned order, bool cold,
 			   bool batched);
 /* A free straight to the buddy lists (pz_free_pages_to_buddy, place.c). */
-int pz_free_direct_internal(struct pz *pz, struct pz_page *p, unsigned order);
-void pz_free_pages_ok(struct pz *pz, struct pz_page *p, unsigned order, unsigned cpu);
+int pz_free_direct_internal(struct pz *pz, struct pz_page *p, unsigned order, bool to_tail);
+void pz_free_pages_ok(struct pz *pz, struct pz_page *p, unsigned order, unsigned cpu, bool to_tail);
 void pz_poison_block(struct pz *pz, struct pz_page *p, uint64_t n);
 
 /* ---- init.c ----------------------------------------------------------- */

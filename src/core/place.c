@@ -5,9 +5,12 @@
  *   pz_alloc_at_pfn               take exactly [pfn, pfn + 2^order)
  *   pz_set_pageblock_migratetype  relabel a pageblock, moving its free pages
  *   pz_zone_set_watermarks        min/low/high as the caller recorded them
+ *   pz_zone_set_watermark_boost   6.1's boost likewise (zoneinfo's "boost")
+ *   pz_zone_boost_watermark       the boost a fragmenting fallback adds
  *   pz_zone_set_pcp               per-CPU high and batch likewise
  *   pz_alloc_probe                what the fast path would hand out (probe.c)
  *   pz_free_pages_to_buddy        a free that bypasses the per-CPU lists
+ *   pz_free_pages_core            likewise, placed at the list tail
  *
  * Taking a given block: each page of the range must sit in a free block,
  * either on the buddy lists or on some CPU's per-CPU list. A per-CPU block
@@ -249,10 +252,45 @@ int pz_zone_set_watermarks(pz_t *pz, int nid, enum pz_zone_type type, uint64_t m
 	zstore(&z->wmark[PZ_WMARK_MIN], (long)min);
 	zstore(&z->wmark[PZ_WMARK_LOW], (long)low);
 	zstore(&z->wmark[PZ_WMARK_HIGH], (long)high);
+	zstore(&z->watermark_boost, 0); /* as setup_per_zone_wmarks leaves it */
 	if (pz_kver(pz) < PZ_KV(4, 4))
 		pz_setup_migrate_reserve_locked(pz, z);
 	pz_unlock(&z->lock);
 	return 0;
+}
+
+int pz_zone_set_watermark_boost(pz_t *pz, int nid, enum pz_zone_type type, uint64_t pages)
+{
+	struct pz_zone *z;
+
+	if (!pz_instance_ok(pz) || pages > (uint64_t)1 << 62 ||
+	    (pages && !pz_feature(pz, PZ_FEAT_WMARK_BOOST)))
+		return -PZ_EINVAL;
+	z = place_zone(pz, nid, (int)type);
+	if (!z)
+		return -PZ_ENODEV;
+	pz_lock(pz, &z->lock);
+	zstore(&z->watermark_boost, (long)pages);
+	pz_unlock(&z->lock);
+	return 0;
+}
+
+int pz_zone_boost_watermark(pz_t *pz, int nid, enum pz_zone_type type)
+{
+	struct pz_zone *z;
+	bool boosted;
+
+	if (!pz_instance_ok(pz))
+		return -PZ_EINVAL;
+	z = place_zone(pz, nid, (int)type);
+	if (!z)
+		return -PZ_ENODEV;
+	if (!pz_feature(pz, PZ_FEAT_WMARK_BOOST))
+		return 0;
+	pz_lock(pz, &z->lock);
+	boosted = pz_boost_watermark_locked(pz, z);
+	pz_unlock(&z->lock);
+	return boosted;
 }
 
 int pz_zone_set_pcp(pz_t *pz, int nid, enum pz_zone_type type, unsigned high, unsigned batch)
@@ -273,7 +311,7 @@ int pz_zone_set_pcp(pz_t *pz, int nid, enum pz_zone_type type, unsigned high, un
 	return 0;
 }
 
-int pz_free_pages_to_buddy(pz_t *pz, pz_page_t *page, unsigned order)
+static int free_to_buddy(pz_t *pz, pz_page_t *page, unsigned order, bool to_tail)
 {
 	struct pz_page *p;
 
@@ -284,5 +322,15 @@ int pz_free_pages_to_buddy(pz_t *pz, pz_page_t *page, unsigned order)
 		pz_count(&pz->err.bad_pfn);
 		return -PZ_ERANGE;
 	}
-	return pz_free_direct_internal(pz, p, order);
+	return pz_free_direct_internal(pz, p, order, to_tail);
+}
+
+int pz_free_pages_to_buddy(pz_t *pz, pz_page_t *page, unsigned order)
+{
+	return free_to_buddy(pz, page, order, false);
+}
+
+int pz_free_pages_core(pz_t *pz, pz_page_t *page, unsigned order)
+{
+	return free_to_buddy(pz, page, order, true);
 }

@@ -3,22 +3,28 @@
  * request, found without changing anything (place.c says why a probe and
  * not an allocation rolled back).
  *
- * It follows get_page_from_freelist's first pass on the calling CPU: the
- * zones of the request's zonelist up to its highest zone index, the first
- * one passing its LOW watermark (ALLOC_WMARK_LOW | ALLOC_CPUSET, and
- * ALLOC_CMA for movable requests when there is CMA). Inside that zone,
- * buffered_rmqueue's choice: for a per-CPU order the head of this CPU's
- * list (the tail for a cold request), or, when the list is empty, the
- * first block the refill would pull; otherwise __rmqueue: the smallest
- * block of the request's type, CMA for a movable request, the largest
- * block of the first fallback type that has one, and 4.1's
- * MIGRATE_RESERVE. A zone that passes its watermark but has no block at
- * all is passed over, as the kernel's loop does.
+ * It walks get_page_from_freelist as alloc.c does, with the flags of the
+ * first attempt (ALLOC_WMARK_LOW | ALLOC_CPUSET, ALLOC_CMA for a movable
+ * request when there is CMA, 4.1's ALLOC_FAIR, 6.1's ALLOC_NOFRAGMENT
+ * from pz_alloc_flags_nofragment) and its restarts: the fair pass skips
+ * depleted zones and stops at a remote node, then the zonelist is walked
+ * again without it; under NOFRAGMENT a remote zone restarts the walk
+ * without the flag, and a walk in which no zone could serve without
+ * fragmenting is repeated without it. The LOW mark is the boosted one
+ * (pz_wmark_pages). Inside the first zone that passes, buffered_rmqueue's
+ * choice: for a per-CPU order the head of this CPU's list (the tail for a
+ * cold request), or, when the list is empty, the first block the refill
+ * would pull; otherwise __rmqueue: CMA first while it is most of the
+ * zone's free memory (6.1), the smallest block of the request's type,
+ * CMA for a movable request, the fallback block pz_fallback_pick_locked
+ * chooses (the same function __rmqueue_fallback uses, so NOFRAGMENT's
+ * pageblock-or-more rule comes with it), and 4.1's MIGRATE_RESERVE. A
+ * zone that passes its watermark but has no block is passed over, as the
+ * kernel's loop does.
  *
- * Not probed (each only changes which zone is tried first or whether the
- * first pass is skipped): 4.1's fair-zone rotation, the cpuset and dirty
- * limits, zone_reclaim_mode, fail_page_alloc. The locks are each zone's
- * pcp lock of this CPU, then its zone lock, as an allocation takes them.
+ * Not probed: the dirty limits of __GFP_WRITE, zone_reclaim_mode,
+ * fail_page_alloc, the slow path. The locks are each zone's pcp lock of
+ * this CPU, then its zone lock, as an allocation takes them.
  */
 #include "internal.h"
 
@@ -42,36 +48,37 @@ static const struct pz_page *smallest_locked(const struct pz *pz, const struct p
 }
 
 /* __rmqueue's choice in z; false when z has no block for the request. */
-static bool probe_rmqueue_locked(const struct pz *pz, const struct pz_zone *z, unsigned order,
-				 unsigned mt, enum pz_probe_source src, struct pz_alloc_choice *c)
+static bool probe_rmqueue_locked(const struct pz *pz, struct pz_zone *z, unsigned order,
+				 unsigned mt, unsigned flags, enum pz_probe_source src,
+				 struct pz_alloc_choice *c)
 {
-	const struct pz_page *p = smallest_locked(pz, z, order, mt);
+	enum pz_probe_source other = src == PZ_PROBE_BUDDY ? PZ_PROBE_RESERVE : src;
+	const struct pz_page *p = (const struct pz_page *)0;
+	int fmt, o;
 
-	if (p) {
+	if (pz->has_cma && pz_cma_first(pz, z, mt, flags) &&
+	    (p = smallest_locked(pz, z, order, PZ_MT_CMA))) {
+		choice_set(pz, c, other, p, PZ_MT_CMA);
+		return true;
+	}
+	if ((p = smallest_locked(pz, z, order, mt))) {
 		choice_set(pz, c, src, p, mt);
 		return true;
 	}
-	if (mt >= PZ_MT_PCPTYPES)
-		return false;
 	if (mt == PZ_MT_MOVABLE && pz->has_cma && (p = smallest_locked(pz, z, order, PZ_MT_CMA))) {
-		choice_set(pz, c, src == PZ_PROBE_BUDDY ? PZ_PROBE_RESERVE : src, p, PZ_MT_CMA);
+		choice_set(pz, c, other, p, PZ_MT_CMA);
 		return true;
 	}
-	for (int o = (int)pz->max_order - 1; o >= (int)order; o--) {
-		bool can_steal;
-		int fmt = pz_find_suitable_fallback(pz, &z->free_area[o], (unsigned)o, mt, false,
-						    &can_steal);
-
-		if (fmt < 0)
-			continue;
-		p = &pz->pages[z->free_area[o].list[fmt].first];
+	p = pz_fallback_pick_locked(pz, z, order, mt, flags, &fmt, &o);
+	if (p) {
 		choice_set(pz, c, src == PZ_PROBE_BUDDY ? PZ_PROBE_FALLBACK : src, p,
 			   (unsigned)fmt);
 		c->fallback_order = (unsigned)o;
 		return true;
 	}
-	if (pz_kver(pz) < PZ_KV(4, 4) && (p = smallest_locked(pz, z, order, PZ_MT_RESERVE))) {
-		choice_set(pz, c, src == PZ_PROBE_BUDDY ? PZ_PROBE_RESERVE : src, p, PZ_MT_RESERVE);
+	if (mt < PZ_MT_PCPTYPES && pz_kver(pz) < PZ_KV(4, 4) &&
+	    (p = smallest_locked(pz, z, order, PZ_MT_RESERVE))) {
+		choice_set(pz, c, other, p, PZ_MT_RESERVE);
 		return true;
 	}
 	return false;
@@ -90,12 +97,22 @@ static unsigned refill_blocks(const struct pz_pcp *pcp, unsigned order)
 	return (unsigned)(batch < PZ_PCP_MAX_BATCH ? batch : PZ_PCP_MAX_BATCH);
 }
 
+/* The request as the walk sees it. */
+struct probe_req {
+	pz_gfp_t gfp;
+	unsigned order, mt, cpu, high;
+	const uint16_t *zl;
+	const struct pz_zone *pref;
+	const struct pz_task *task;
+	bool cpusets;
+};
+
 /* buffered_rmqueue's choice in z. */
-static bool probe_zone(struct pz *pz, struct pz_zone *z, unsigned order, unsigned mt, bool cold,
-		       unsigned cpu, struct pz_alloc_choice *c)
+static bool probe_zone(struct pz *pz, struct pz_zone *z, const struct probe_req *r, unsigned flags,
+		       struct pz_alloc_choice *c)
 {
-	struct pz_pcp *pcp = &z->pcp[cpu];
-	int level = mt < PZ_MT_PCPTYPES ? pz_pcp_level(pz, order) : -1;
+	struct pz_pcp *pcp = &z->pcp[r->cpu];
+	int level = r->mt < PZ_MT_PCPTYPES ? pz_pcp_level(pz, r->order) : -1;
 	enum pz_probe_source src = PZ_PROBE_BUDDY;
 	bool found;
 
@@ -103,17 +120,18 @@ static bool probe_zone(struct pz *pz, struct pz_zone *z, unsigned order, unsigne
 		const struct pz_list *l;
 
 		pz_lock(pz, &pcp->lock);
-		l = pz_pcp_list(pcp, (unsigned)level, mt);
+		l = pz_pcp_list(pcp, (unsigned)level, r->mt);
 		if (!pz_list_empty(l)) {
-			choice_set(pz, c, PZ_PROBE_PCP, &pz->pages[cold ? l->last : l->first], mt);
+			choice_set(pz, c, PZ_PROBE_PCP,
+				   &pz->pages[(r->gfp & PZ__GFP_COLD) ? l->last : l->first], r->mt);
 			pz_unlock(&pcp->lock);
 			return true;
 		}
 		src = PZ_PROBE_PCP_REFILL;
-		c->refill_blocks = refill_blocks(pcp, order);
+		c->refill_blocks = refill_blocks(pcp, r->order);
 	}
 	pz_lock(pz, &z->lock);
-	found = probe_rmqueue_locked(pz, z, order, mt, src, c);
+	found = probe_rmqueue_locked(pz, z, r->order, r->mt, flags, src, c);
 	pz_unlock(&z->lock);
 	if (level >= 0)
 		pz_unlock(&pcp->lock);
@@ -122,11 +140,72 @@ static bool probe_zone(struct pz *pz, struct pz_zone *z, unsigned order, unsigne
 	return found;
 }
 
+/* One walk of the zonelist as walk_zones makes it; *again when it must
+ * start over with *flags (NOFRAGMENT dropped at a remote node). */
+static bool probe_walk(struct pz *pz, const struct probe_req *r, unsigned *flags,
+		       unsigned *nr_fair_skipped, bool *again, struct pz_alloc_choice *c)
+{
+	unsigned pos = 0, f = *flags;
+	struct pz_zone *z;
+
+	while ((z = pz_next_zone(pz, r->zl, &pos, r->high, (const pz_nodemask_t *)0))) {
+		if (r->cpusets &&
+		    !pz_cpuset_zone_allowed(pz, r->task, z, r->gfp | PZ__GFP_HARDWALL))
+			continue;
+		if (f & PZ_ALLOC_FAIR) {
+			if (z->nid != r->pref->nid)
+				break;
+			if (atomic_load_explicit(&z->flags, memory_order_relaxed) &
+			    ZONE_FAIR_DEPLETED) {
+				(*nr_fair_skipped)++;
+				continue;
+			}
+		}
+		if ((f & PZ_ALLOC_NOFRAGMENT) && z->nid != r->pref->nid) {
+			*flags = f & ~PZ_ALLOC_NOFRAGMENT;
+			*again = true;
+			return false;
+		}
+		if (!pz_watermark_ok(pz, z, r->order, pz_wmark_pages(z, PZ_WMARK_LOW),
+				     r->pref->type, f))
+			continue;
+		if (!probe_zone(pz, z, r, f, c))
+			continue;
+		c->nid = z->nid;
+		c->zone = (enum pz_zone_type)z->type;
+		return true;
+	}
+	return false;
+}
+
+/* get_page_from_freelist's restarts around probe_walk. */
+static void probe_walks(struct pz *pz, const struct probe_req *r, unsigned flags,
+			struct pz_alloc_choice *c)
+{
+	for (;;) {
+		unsigned nr_fair_skipped = 0;
+		bool again = false;
+
+		if (probe_walk(pz, r, &flags, &nr_fair_skipped, &again, c))
+			return;
+		if (again)
+			continue;
+		if (flags & PZ_ALLOC_NOFRAGMENT) {
+			flags &= ~PZ_ALLOC_NOFRAGMENT;
+			continue;
+		}
+		if (!(flags & PZ_ALLOC_FAIR))
+			return;
+		flags &= ~PZ_ALLOC_FAIR;
+		if (!nr_fair_skipped && pz->nr_nodes <= 1)
+			return;
+	}
+}
+
 int pz_alloc_probe(pz_t *pz, pz_gfp_t gfp, unsigned order, struct pz_alloc_choice *out)
 {
-	unsigned flags = PZ_ALLOC_WMARK_LOW | PZ_ALLOC_CPUSET, cpu, mt, pos = 0;
-	const uint16_t *zl;
-	struct pz_zone *z;
+	unsigned flags = PZ_ALLOC_WMARK_LOW | PZ_ALLOC_CPUSET, pos = 0;
+	struct probe_req r;
 	int high;
 
 	if (!pz_instance_ok(pz) || !out || order >= pz->max_order)
@@ -137,25 +216,22 @@ int pz_alloc_probe(pz_t *pz, pz_gfp_t gfp, unsigned order, struct pz_alloc_choic
 	pz_memzero(out, sizeof(*out));
 	out->pfn = -1;
 	out->block_mt = out->list_mt = -1;
-	cpu = pz_this_cpu(pz);
-	mt = pz_gfp_to_mt(pz, gfp);
-	if (pz->has_cma && mt == PZ_MT_MOVABLE)
+	r.gfp = gfp & PZ__GFP_BITS_MASK;
+	r.order = order;
+	r.high = (unsigned)high;
+	r.cpu = pz_this_cpu(pz);
+	r.mt = pz_gfp_to_mt(pz, gfp);
+	r.task = pz_task_current(pz);
+	r.cpusets = atomic_load_explicit(&pz->cpusets_enabled, memory_order_relaxed);
+	r.zl = pz->nodes[pz->cpu_node[r.cpu]].zonelist[(gfp & PZ__GFP_THISNODE) ? 1 : 0];
+	r.pref = pz_next_zone(pz, r.zl, &pos, r.high, (const pz_nodemask_t *)0);
+	if (!r.pref)
+		return 0;
+	out->classzone = (enum pz_zone_type)r.pref->type;
+	if (pz->has_cma && r.mt == PZ_MT_MOVABLE)
 		flags |= PZ_ALLOC_CMA;
-	zl = pz->nodes[pz->cpu_node[cpu]].zonelist[(gfp & PZ__GFP_THISNODE) ? 1 : 0];
-	z = pz_next_zone(pz, zl, &pos, (unsigned)high, (const pz_nodemask_t *)0);
-	if (!z)
-		return 0;
-	out->classzone = (enum pz_zone_type)z->type;
-	for (; z; z = pz_next_zone(pz, zl, &pos, (unsigned)high, (const pz_nodemask_t *)0)) {
-		long mark = pz_wmark_pages(z, PZ_WMARK_LOW);
-
-		if (!pz_watermark_ok(pz, z, order, mark, out->classzone, flags))
-			continue;
-		if (!probe_zone(pz, z, order, mt, (gfp & PZ__GFP_COLD) != 0, cpu, out))
-			continue;
-		out->nid = z->nid;
-		out->zone = (enum pz_zone_type)z->type;
-		return 0;
-	}
+	if (!pz_feature(pz, PZ_FEAT_NO_FAIR_POLICY))
+		flags |= PZ_ALLOC_FAIR;
+	probe_walks(pz, &r, flags | pz_alloc_flags_nofragment(pz, r.pref, r.gfp), out);
 	return 0;
 }

@@ -521,6 +521,39 @@ else
 		n=$(awk '/^  mm_page_alloc order 0 /{print $4}' "$TMP/l.txt")
 		[ "$n" = "$(cat "$TMP/order0-text-lockstep")" ] ||
 			fail "lockstep text $dir: order-0 count $n, JSON $(cat "$TMP/order0-text-lockstep")"
+		# agreement over time: the windows' scored allocations add up to the
+		# table's, each rate is a percentage (nan for an empty window) and
+		# the windows' pfn matches add up to the table's
+		checks=$((checks + 1))
+		"$PZ" replay "$dir" --lockstep --every 5000 --series "$TMP/ls.csv" >/dev/null 2>&1 ||
+			fail "lockstep --series $dir"
+		python3 - "$TMP/ls.csv" "$TMP/l.txt" <<'PYEOF' || fail "lockstep --series $dir: agreement columns"
+import csv, math, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+n = pfn = 0.0
+for r in rows:
+    k = float(r["ls_scored"])
+    for c in ("ls_zone_agree_pct", "ls_pfn_agree_pct"):
+        v = float(r[c])
+        assert (k == 0 and math.isnan(v)) or 0 <= v <= 100, (r["event"], c, v)
+    if k:
+        n += k
+        pfn += k * float(r["ls_pfn_agree_pct"]) / 100
+tn = tp = 0.0
+rows_txt = False
+for line in open(sys.argv[2]):
+    if line.startswith("lockstep agreement"):
+        rows_txt = True
+        continue
+    if rows_txt and line.startswith("by phase"):
+        break
+    f = line.split()
+    if rows_txt and len(f) > 5 and f[0] in ("mm_page_alloc", "vmap_page"):
+        tn += float(f[-5])  # scored, zone, blockmt, pfn, refill
+        tp += float(f[-5]) * float(f[-2]) / 100
+assert n == tn, (n, tn)
+assert abs(pfn - tp) < 0.01 * tn + 5, (pfn, tp)
+PYEOF
 	done
 	[ "$found" -ge 1 ] || fail "no trace folders under $TRACES"
 fi

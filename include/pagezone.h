@@ -1336,8 +1336,7 @@ PZ_API int pz_zone_set_watermarks(pz_t *pz, int nid, enum pz_zone_type type, uin
  * 4.4), -PZ_ENODEV (no such populated zone). Context: any thread; may
  * spin (zone lock); no callbacks.
  */
-PZ_API int pz_zone_set_watermark_boost(pz_t *pz, int nid, enum pz_zone_type type,
-				       uint64_t pages);
+PZ_API int pz_zone_set_watermark_boost(pz_t *pz, int nid, enum pz_zone_type type, uint64_t pages);
 /*
  * Raises a zone's boost as a fallback that splits a foreign pageblock does
  * (boost_watermark: one pageblock more, up to watermark_boost_factor /

@@ -177,6 +177,20 @@ static void add_rec(pz_page_t *p, uint64_t pfn, unsigned order)
 	pz_page_set_owner(p, t.nrec);
 }
 
+/* Both sides agree on the page (or on failing): the caches or the
+ * test's own records take it. */
+static void keep(int ok, pz_page_t *p, uint64_t want, unsigned order, bool cache)
+{
+	if (!same_page(ok, p, want))
+		return;
+	if (cache) {
+		mp_cache_add(&t.cache, want, order);
+		mp_cache_add(&mp.cache, want, order);
+		return;
+	}
+	add_rec(p, want, order);
+}
+
 static void do_alloc(pz_gfp_t gfp, unsigned order, bool cache)
 {
 	uint64_t want = 0;
@@ -186,14 +200,7 @@ static void do_alloc(pz_gfp_t gfp, unsigned order, bool cache)
 	begin("alloc order %u gfp 0x%x", order, gfp);
 	ok = model_alloc(gfp, order, &want);
 	p = pz_alloc_pages(t.pz, gfp, order);
-	if (!same_page(ok, p, want))
-		return;
-	if (cache) {
-		mp_cache_add(&t.cache, want, order);
-		mp_cache_add(&mp.cache, want, order);
-		return;
-	}
-	add_rec(p, want, order);
+	keep(ok, p, want, order, cache);
 }
 
 static void do_free(void)
@@ -317,14 +324,7 @@ static void do_alloc_nowait(bool cache)
 	begin("nowait allocation order %u cache %u", order, cache);
 	ok = mp_alloc_nowait(gfp, order, &want);
 	p = pz_alloc_pages(t.pz, gfp, order);
-	if (!same_page(ok, p, want))
-		return;
-	if (cache) {
-		mp_cache_add(&t.cache, want, order);
-		mp_cache_add(&mp.cache, want, order);
-		return;
-	}
-	add_rec(p, want, order);
+	keep(ok, p, want, order, cache);
 }
 
 /* watermark_boost_factor: 0 (no boosting), 5000, the default or 30000. */

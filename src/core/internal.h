@@ -316,6 +316,9 @@ uint64_t pz_release_range(struct pz *pz, struct pz_zone *z, uint64_t s, uint64_t
 uint64_t pz_zone_event(const struct pz *pz, const struct pz_zone *z, enum pz_pcp_event ev);
 void pz_fill_zone_info_locked(struct pz *pz, struct pz_zone *z, struct pz_zone_info *info);
 
+/* zoneinfo's pagesets block (stats.c; both zoneinfo layouts print it) */
+void pz_print_pagesets(struct pz *pz, struct pz_out *o, const struct pz_zone_info *zi);
+
 /* ---- report61.c: zoneinfo and vmstat in linux-6.1's layout ------------ */
 size_t pz_report_zoneinfo61(struct pz *pz, char *buf, size_t len);
 size_t pz_report_vmstat61(struct pz *pz, char *buf, size_t len);

@@ -319,16 +319,7 @@ static void zone_body(struct pz *pz, struct pz_out *o, const struct pz_zone_info
 	for (unsigned i = 0; i < NR_ZONE_ITEMS; i++)
 		pz_out_printf(o, "\n      %-12s %llu", zone_items[i].name,
 			      clamp0(item_value(pz, zi, &zone_items[i])));
-	pz_out_printf(o, "\n  pagesets");
-	for (unsigned c = 0; c < pz->nr_cpus; c++) {
-		struct pz_pcp_info pi;
-
-		pz_pcp_info(pz, zi->nid, zi->type, c, &pi);
-		pz_out_printf(o,
-			      "\n    cpu: %u\n              count: %u\n              high:  %u"
-			      "\n              batch: %u\n  vm stats threshold: %u",
-			      c, pi.count, pi.high, pi.batch, zi->stat_threshold);
-	}
+	pz_print_pagesets(pz, o, zi);
 	pz_out_printf(o, "\n  node_unreclaimable:  %u\n  start_pfn:           %llu",
 		      atomic_load_explicit(&pz->kswapd[zi->nid].failures, memory_order_relaxed) >=
 			      RECLAIM_FAILS,

@@ -431,6 +431,22 @@ static unsigned inactive_ratio(const struct pz *pz, uint64_t managed)
 	return gb ? (unsigned)pz_isqrt(10 * gb) : 1;
 }
 
+/* zoneinfo's "pagesets" block, the same in every kernel pagezone follows:
+ * each CPU's count, high and batch, and the zone's vmstat threshold. */
+void pz_print_pagesets(struct pz *pz, struct pz_out *o, const struct pz_zone_info *zi)
+{
+	pz_out_printf(o, "\n  pagesets");
+	for (unsigned c = 0; c < pz->nr_cpus; c++) {
+		struct pz_pcp_info pi;
+
+		pz_pcp_info(pz, zi->nid, zi->type, c, &pi);
+		pz_out_printf(o,
+			      "\n    cpu: %u\n              count: %u\n              high:  %u"
+			      "\n              batch: %u\n  vm stats threshold: %u",
+			      c, pi.count, pi.high, pi.batch, zi->stat_threshold);
+	}
+}
+
 static void zoneinfo_zone(struct pz *pz, struct pz_out *o, const struct pz_zone_info *zi)
 {
 	struct pz_zone *z = pz_zone_of(pz, zi->nid, zi->type);
@@ -455,16 +471,8 @@ static void zoneinfo_zone(struct pz *pz, struct pz_out *o, const struct pz_zone_
 		pz_out_printf(o, "%s%llu", sep, (unsigned long long)zi->lowmem_reserve[j]);
 		sep = ", ";
 	}
-	pz_out_printf(o, ")\n  pagesets");
-	for (unsigned c = 0; c < pz->nr_cpus; c++) {
-		struct pz_pcp_info pi;
-
-		pz_pcp_info(pz, zi->nid, zi->type, c, &pi);
-		pz_out_printf(o,
-			      "\n    cpu: %u\n              count: %u\n              high:  %u"
-			      "\n              batch: %u\n  vm stats threshold: %u",
-			      c, pi.count, pi.high, pi.batch, zi->stat_threshold);
-	}
+	pz_out_printf(o, ")");
+	pz_print_pagesets(pz, o, zi);
 	pz_out_printf(
 		o,
 		"\n  all_unreclaimable: %u\n  start_pfn:         %llu\n  inactive_ratio:    %u\n",

@@ -80,6 +80,7 @@ struct rp_lockstep {
 	 * themselves in lockstep, the kernel's drains are followed instead */
 	unsigned high[PZ_NR_ZONE_TYPES], batch[PZ_NR_ZONE_TYPES];
 	uint32_t k_refill[RP_MAX_CPUS], k_drain[RP_MAX_CPUS], h_drain[RP_MAX_CPUS];
+	uint8_t free_factor[RP_MAX_CPUS][PZ_NR_ZONE_TYPES]; /* 6.1's, for the prediction */
 	bool free_pending[RP_MAX_CPUS], after_extfrag[RP_MAX_CPUS];
 	bool refill_open[RP_MAX_CPUS]; /* a refill longer than rq[] is being applied */
 	unsigned nq[RP_MAX_CPUS], nrq[RP_MAX_CPUS];

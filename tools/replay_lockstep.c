@@ -284,6 +284,14 @@ static void ls_score(struct rp_agree *a, const struct pz_alloc_choice *c, uint64
 	}
 }
 
+/* The orders with a per-CPU list (6.1: 0-3 and the pageblock order). */
+static bool ls_pcp_order(const struct replay *rp, unsigned order)
+{
+	if (pz_profile(rp->pz) != PZ_PROFILE_LINUX_6_1)
+		return order == 0;
+	return order <= 3 || order == pz_pageblock_order(rp->pz);
+}
+
 /* One allocation of the kernel's block k (or a failed one, k < 0). */
 pz_page_t *ls_alloc(struct replay *rp, unsigned cpu, pz_gfp_t gfp, unsigned order, int64_t k,
 		    bool vmap)
@@ -307,6 +315,8 @@ pz_page_t *ls_alloc(struct replay *rp, unsigned cpu, pz_gfp_t gfp, unsigned orde
 		return NULL;
 	}
 	kzone = pz_page_zonenum(rp->pz, pz_pfn_to_page(rp->pz, (uint64_t)k));
+	if (!vmap && kzone >= 0 && cpu < RP_MAX_CPUS && ls_pcp_order(rp, order))
+		ls->free_factor[cpu][kzone] >>= 1; /* rmqueue_pcplist */
 	kmt = pz_pageblock_migratetype(rp->pz, (uint64_t)k);
 	ls_score(&ls->row[row], &c, (uint64_t)k, kzone, kmt, ls->k_refill[cpu]);
 	ls_score(&ls->phase[rp->phase], &c, (uint64_t)k, kzone, kmt, ls->k_refill[cpu]);
@@ -324,12 +334,35 @@ pz_page_t *ls_alloc(struct replay *rp, unsigned cpu, pz_gfp_t gfp, unsigned orde
 	return p;
 }
 
-/* The orders with a per-CPU list (6.1: 0-3 and the pageblock order). */
-static bool ls_pcp_order(const struct replay *rp, unsigned order)
+/*
+ * The pages a free leaving count pages on the list flushes. 4.x: batch
+ * once count reaches high. 6.1 (free_unref_page_commit): everything when
+ * a block of order 1-3 is freed while frees are outrunning allocations
+ * (free_high), else from high on nr_pcp_free's growing amount, batch <<
+ * free_factor between batch and high - batch, the factor growing up to 5
+ * until that reaches high - batch; an allocation halves it (ls_alloc).
+ * The lockstep keeps its own factor per CPU and zone, as pcp.c does.
+ */
+static unsigned ls_predict_drain(struct replay *rp, unsigned cpu, int zt, unsigned count,
+				 unsigned order)
 {
+	struct rp_lockstep *ls = rp->ls;
+	unsigned high = ls->high[zt], batch = ls->batch[zt], n;
+	uint8_t *ff = &ls->free_factor[cpu][zt];
+
 	if (pz_profile(rp->pz) != PZ_PROFILE_LINUX_6_1)
-		return order == 0;
-	return order <= 3 || order == pz_pageblock_order(rp->pz);
+		return count < high ? 0 : count < batch ? count : batch;
+	if (*ff && order && order <= 3)
+		return count;
+	if (count < high)
+		return 0;
+	if (high < batch)
+		return 1;
+	n = batch << *ff;
+	if (n < high - batch && *ff < 5)
+		(*ff)++;
+	n = n < batch ? batch : n > high - batch ? high - batch : n;
+	return n < count ? n : count;
 }
 
 /* A free on this CPU: pagezone's flush rule predicts its drain. */
@@ -346,8 +379,7 @@ void ls_free_begin(struct replay *rp, unsigned cpu, int64_t pfn, unsigned order)
 	    pz_pcp_info(rp->pz, pz_page_to_nid(rp->pz, pg), (enum pz_zone_type)zt, cpu, &pi))
 		return;
 	pi.count += 1u << order;
-	if (pi.count >= ls->high[zt])
-		ls->h_drain[cpu] = pi.count < ls->batch[zt] ? pi.count : ls->batch[zt];
+	ls->h_drain[cpu] = ls_predict_drain(rp, cpu, zt, pi.count, order);
 }
 
 /* The per-CPU sizes of each zone (CPU 0's) are kept for the prediction,

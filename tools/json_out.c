@@ -122,6 +122,8 @@ int json_run_summary(pz_t *pz, const struct run_opts *o, const struct run_result
 	if (!j)
 		return -1;
 	json_object_object_add(j, "machine", json_object_new_string(r->machine_source));
+	if (r->boot_log[0]) /* the text's "boot log:" line; absent without one */
+		json_object_object_add(j, "boot_log", json_object_new_string(r->boot_log));
 	json_object_object_add(j, "profile",
 			       json_object_new_string(pz_profile_name(o->mo.profile)));
 	jadd_u64(j, "nodes", pz_nr_nodes(pz));

@@ -179,8 +179,8 @@ static uint64_t ha_attempts(const struct ha_opts *o, uint64_t managed, unsigned 
  * 0 or the exit status (printed). */
 static int ha_run(const struct ha_opts *o, const struct tool_machine *m, struct ha_config *cf)
 {
-	struct wl_params wp = {
-		o->mo.seed, o->mo.cpus, cf->compaction, (int)o->mo.fill, {NULL, NULL}};
+	struct wl_params wp = {o->mo.seed,	o->mo.cpus,   cf->compaction,
+			       (int)o->mo.fill, {NULL, NULL}, cf->profile == PZ_PROFILE_LINUX_6_1};
 	struct workload *w = NULL;
 	unsigned order;
 	pz_t *pz;
@@ -234,10 +234,12 @@ static size_t ha_configs(const struct ha_opts *o, struct ha_config *cf)
 	return n;
 }
 
-static void ha_print_text(const struct ha_opts *o, const char *source, const struct ha_config *cf,
-			  size_t n)
+static void ha_print_text(const struct ha_opts *o, const struct tool_machine *m,
+			  const struct ha_config *cf, size_t n)
 {
-	printf("machine: %s\n", source);
+	printf("machine: %s\n", m->source);
+	if (m->boot_log[0]) /* as `pagezone run` prints it */
+		printf("boot log: %s\n", m->boot_log);
 	printf("workload: %" PRIu64 " fragmenting steps, seed %" PRIu64 ", fill %u%%; then "
 	       "order-%u attempts (GFP_HIGHUSER_MOVABLE|__GFP_REPEAT; linux-4.4 without "
 	       "__GFP_REPEAT), %" PRIu64 " workload steps before each under load, none at rest\n\n",
@@ -260,8 +262,8 @@ static void ha_print_text(const struct ha_opts *o, const char *source, const str
 }
 
 /* The JSON form: one object per configuration and phase. */
-static int ha_print_json(const struct ha_opts *o, const char *source, const struct ha_config *cf,
-			 size_t n)
+static int ha_print_json(const struct ha_opts *o, const struct tool_machine *m,
+			 const struct ha_config *cf, size_t n)
 {
 	struct json_object *arr = json_object_new_array();
 	int rc;
@@ -283,7 +285,10 @@ static int ha_print_json(const struct ha_opts *o, const char *source, const stru
 					       json_object_new_uint64(cf[i].attempts[ph]));
 			json_object_object_add(j, "successes",
 					       json_object_new_uint64(cf[i].successes[ph]));
-			json_object_object_add(j, "machine", json_object_new_string(source));
+			json_object_object_add(j, "machine", json_object_new_string(m->source));
+			if (m->boot_log[0])
+				json_object_object_add(j, "boot_log",
+						       json_object_new_string(m->boot_log));
 			json_object_object_add(j, "steps", json_object_new_uint64(o->mo.steps));
 			json_object_object_add(j, "seed", json_object_new_uint64(o->mo.seed));
 			json_object_object_add(j, "gap", json_object_new_uint64(ph ? 0 : o->gap));
@@ -328,9 +333,9 @@ int cmd_highalloc(int argc, char **argv)
 	}
 	progress_end();
 	if (!rc && o.json)
-		rc = ha_print_json(&o, m.source, cf, n);
+		rc = ha_print_json(&o, &m, cf, n);
 	else if (!rc)
-		ha_print_text(&o, m.source, cf, n);
+		ha_print_text(&o, &m, cf, n);
 	machine_free(&m);
 	if (bad)
 		tool_error("pz_validate found violations");

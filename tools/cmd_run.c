@@ -232,8 +232,9 @@ static int run_pics_end(pz_t *pz, const struct run_opts *o, struct run_pics *p, 
 static int run_work(pz_t *pz, const struct run_opts *o, struct run_pics *pics,
 		    struct workload **out)
 {
-	struct wl_params wp = {
-		o->mo.seed, o->mo.cpus, !o->mo.no_compaction, (int)o->mo.fill, {NULL, NULL}};
+	struct wl_params wp = {o->mo.seed,	     o->mo.cpus,
+			       !o->mo.no_compaction, (int)o->mo.fill,
+			       {NULL, NULL},	     o->mo.profile == PZ_PROFILE_LINUX_6_1};
 	int rc;
 
 	if (pics->ser) {
@@ -263,6 +264,7 @@ static int run_on(const struct run_opts *o, const struct tool_machine *m)
 	memset(&r, 0, sizeof(r));
 	r.machine_source = m->source;
 	r.boot_log = m->boot_log;
+	r.reaper = o->mo.profile == PZ_PROFILE_LINUX_6_1;
 	r.managed = managed_pages(pz);
 	if (o->fail) {
 		struct pz_fault_attr attr = o->fail_attr;

@@ -85,6 +85,12 @@ static struct json_object *json_slowpath(const struct run_result *r)
 	jadd_u64(o, "compaction_failures", r->ev[PZ_VM_COMPACT_FAIL]);
 	jadd_u64(o, "oom_calls", r->oom[PZ_OOM_CALLS]);
 	jadd_u64(o, "oom_kills", r->ev[PZ_VM_OOM_KILL]);
+	if (r->reaper) { /* linux-6.1 only, so 4.x output keeps its keys */
+		jadd_u64(o, "oom_reap_queued", r->oom[PZ_OOM_REAP_QUEUED]);
+		jadd_u64(o, "oom_reaped", r->oom[PZ_OOM_REAPED]);
+		jadd_u64(o, "oom_reap_failed", r->oom[PZ_OOM_REAP_FAILED]);
+		jadd_u64(o, "oom_reap_pages", r->oom[PZ_OOM_REAP_PAGES]);
+	}
 	jadd_u64(o, "shrinker_freed_blocks", r->st->shrinker_freed);
 	jadd_u64(o, "pgsteal_kswapd", r->ev[PZ_VM_PGSTEAL_KSWAPD]);
 	jadd_u64(o, "pgsteal_direct", r->ev[PZ_VM_PGSTEAL_DIRECT]);
@@ -116,6 +122,8 @@ int json_run_summary(pz_t *pz, const struct run_opts *o, const struct run_result
 	if (!j)
 		return -1;
 	json_object_object_add(j, "machine", json_object_new_string(r->machine_source));
+	if (r->boot_log[0]) /* the text's "boot log:" line; absent without one */
+		json_object_object_add(j, "boot_log", json_object_new_string(r->boot_log));
 	json_object_object_add(j, "profile",
 			       json_object_new_string(pz_profile_name(o->mo.profile)));
 	jadd_u64(j, "nodes", pz_nr_nodes(pz));

@@ -57,6 +57,12 @@ void run_summary_text(const struct run_result *r, FILE *f)
 		ev[PZ_VM_KSWAPD_WAKE], ev[PZ_VM_ALLOCSTALL], ev[PZ_VM_COMPACT_STALL],
 		ev[PZ_VM_COMPACT_SUCCESS], ev[PZ_VM_COMPACT_FAIL], r->oom[PZ_OOM_CALLS],
 		ev[PZ_VM_OOM_KILL]);
+	if (r->reaper)
+		fprintf(f,
+			"oom reaper: %" PRIu64 " victims queued, %" PRIu64 " reaped (%" PRIu64
+			" given up), %" PRIu64 " pages reaped\n",
+			r->oom[PZ_OOM_REAP_QUEUED], r->oom[PZ_OOM_REAPED],
+			r->oom[PZ_OOM_REAP_FAILED], r->oom[PZ_OOM_REAP_PAGES]);
 	fprintf(f,
 		"reclaim: %" PRIu64 " blocks freed by shrinkers (pgsteal kswapd %" PRIu64
 		", direct %" PRIu64 "); migration: %" PRIu64 " moved, %" PRIu64 " refused\n",

@@ -230,6 +230,7 @@ struct run_result {
 	uint64_t oom[PZ_OOM_NR_STATS];
 	uint64_t lat[RUN_NR_PCT];
 	unsigned huge_order; /* the pageblock order: THP attempts */
+	int reaper;	     /* the profile has an OOM reaper (linux-6.1) */
 };
 /* Prints the run summary as one JSON object. Returns 0 or -1. */
 int json_run_summary(pz_t *pz, const struct run_opts *o, const struct run_result *r, FILE *f);

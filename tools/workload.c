@@ -1,7 +1,8 @@
 /*
  * workload.c - the bookkeeping of the built-in mixed workload: who owns
  * each block, and the three callbacks through which the allocator reaches
- * the owners (shrinkers, the migrate callback, the OOM handler).
+ * the owners (shrinkers, the migrate callback, the OOM handler and, in
+ * linux-6.1, the OOM reaper's callback).
  *
  * Every block the workload holds has an entry; the page's owner word is
  * the entry's index + 1, so the migrate callback finds the reference to
@@ -260,26 +261,91 @@ static enum pz_migrate_result wl_migrate(void *ctx, pz_t *pz, pz_page_t *src, pz
 	return PZ_MIGRATE_OK;
 }
 
-/* The OOM killer: the process holding the most pages exits. */
+/* Whether the OOM killer may choose process i: it holds pages, it is not
+ * a victim already (pending for the reaper or reaped), and the reaper has
+ * not skipped it (req->skip, linux-6.1; oom_evaluate_task's MMF_OOM_SKIP). */
+static bool oom_eligible(const struct workload *w, int i, const struct pz_oom_request *req)
+{
+	const struct wl_proc *pr = &w->proc[i];
+
+	if (!pr->pool.n)
+		return false;
+	for (unsigned k = 0; pr->victim && k < req->nr_skip; k++)
+		if (req->skip[k] == pr->victim)
+			return false;
+	return !pr->victim;
+}
+
+/* A killed process's exit gets as far as its page tables and huge pages
+ * at once; its user pages (what the kernel's reaper unmaps) stay until
+ * the reap callback or its own exit. */
+static void oom_kill_pending(struct workload *w, struct wl_proc *pr, uintptr_t *pending)
+{
+	for (uint32_t pos = pr->pool.n; pos--;)
+		if (w->entries[pr->pool.idx[pos]].kind != WL_ANON)
+			wl_pool_free_at(w, &pr->pool, pos);
+	pr->victim = ++w->next_victim;
+	*pending = pr->victim;
+	w->stats.oom_pending++;
+}
+
+/* The OOM killer: the process holding the most pages is killed. Without
+ * a reaper (linux-4.1, 4.4) it exits at once; with one it is pending. */
 static bool wl_oom(void *ctx, pz_t *pz, const struct pz_oom_request *req)
 {
 	struct workload *w = ctx;
 	int victim = -1;
 
 	(void)pz;
-	(void)req;
 	for (int i = 0; i < WL_NPROC; i++)
-		if (w->proc[i].pool.n &&
+		if (oom_eligible(w, i, req) &&
 		    (victim < 0 || w->proc[i].pool.pages > w->proc[victim].pool.pages))
 			victim = i;
 	if (victim < 0) {
 		w->stats.oom_nothing++;
 		return false;
 	}
+	w->stats.oom_kills++;
+	if (w->params.reaper && req->pending) {
+		oom_kill_pending(w, &w->proc[victim], req->pending);
+		return true;
+	}
 	wl_pool_free_all(w, &w->proc[victim].pool);
 	w->proc[victim].target = 0; /* respawned by the step loop */
-	w->stats.oom_kills++;
 	return true;
+}
+
+/* The OOM reaper's callback: the victim's remaining pages go; its slot is
+ * respawned by the step loop. A victim that exited meanwhile: 0. */
+static long wl_reap(void *ctx, pz_t *pz, uintptr_t victim, struct pz_task *task)
+{
+	struct workload *w = ctx;
+	uint64_t before = w->live_pages;
+
+	(void)pz;
+	(void)task;
+	w->stats.reap_calls++;
+	for (int i = 0; i < WL_NPROC; i++) {
+		struct wl_proc *pr = &w->proc[i];
+
+		if (pr->victim != victim || !pr->target)
+			continue;
+		wl_pool_free_all(w, &pr->pool);
+		pr->target = 0;
+	}
+	w->stats.reap_freed += before - w->live_pages;
+	return (long)(before - w->live_pages);
+}
+
+/* A process exits (step loop, quiesce): a pending victim tells the core. */
+void wl_proc_exit(struct workload *w, struct wl_proc *pr)
+{
+	wl_pool_free_all(w, &pr->pool);
+	pr->target = 0;
+	if (pr->victim) {
+		pz_oom_victim_exited(w->pz, pr->victim);
+		pr->victim = 0;
+	}
 }
 
 /* ---- life cycle ------------------------------------------------------ */
@@ -319,6 +385,8 @@ struct workload *wl_create(pz_t *pz, const struct wl_params *p)
 	if (p->compaction)
 		pz_set_migrate_handler(pz, wl_migrate, w);
 	pz_set_oom_handler(pz, wl_oom, w);
+	if (p->reaper)
+		pz_set_oom_reaper(pz, wl_reap, w);
 	return w;
 }
 
@@ -329,10 +397,8 @@ void wl_release_attempts(struct workload *w)
 
 void wl_quiesce(struct workload *w)
 {
-	for (int i = 0; i < WL_NPROC; i++) {
-		wl_pool_free_all(w, &w->proc[i].pool);
-		w->proc[i].target = 0;
-	}
+	for (int i = 0; i < WL_NPROC; i++)
+		wl_proc_exit(w, &w->proc[i]);
 	while (w->atomic.n)
 		wl_ring_free_head(w, &w->atomic);
 }
@@ -353,6 +419,8 @@ void wl_destroy(struct workload *w)
 		return;
 	pz_set_migrate_handler(w->pz, NULL, NULL);
 	pz_set_oom_handler(w->pz, NULL, NULL);
+	if (w->params.reaper)
+		pz_set_oom_reaper(w->pz, NULL, NULL);
 	wl_quiesce(w);
 	wl_release_attempts(w);
 	wl_pool_free_all(w, &w->slab);

@@ -33,6 +33,9 @@ struct wl_stats {
 	uint64_t huge_attempts, huge_successes; /* order >= pageblock order */
 	uint64_t shrinker_freed, migrated, migrate_refused, oom_kills, oom_nothing;
 	uint64_t process_exits;
+	/* linux-6.1 (wl_params.reaper): kills whose victim was left pending
+	 * for the OOM reaper, reap callback calls and the pages they freed */
+	uint64_t oom_pending, reap_calls, reap_freed;
 };
 
 struct workload;
@@ -50,6 +53,10 @@ struct wl_params {
 	int compaction;	     /* register the migrate callback */
 	int fill;	     /* percent of memory held by slab + anon targets, 0..95 */
 	struct wl_hook hook; /* per-step hook */
+	/* The profile has an OOM reaper (linux-6.1): a kill frees what exit
+	 * frees at once and leaves the victim's user pages to the reap
+	 * callback. 0: a kill frees the whole victim (linux-4.1, 4.4). */
+	int reaper;
 };
 
 /* The deterministic platform the workload's instance needs: CPU from the

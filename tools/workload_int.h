@@ -39,8 +39,9 @@ struct wl_cache {
 
 struct wl_proc {
 	struct wl_pool pool;
-	uint64_t target; /* pages it wants; 0: not running */
-	uint64_t anon;	 /* user pages faulted since its last page table */
+	uint64_t target;  /* pages it wants; 0: not running */
+	uint64_t anon;	  /* user pages faulted since its last page table */
+	uintptr_t victim; /* killed, waiting for the OOM reaper: its id; else 0 */
 };
 
 struct workload {
@@ -59,6 +60,7 @@ struct workload {
 	struct wl_stats stats;
 	uint64_t lat_exact[WL_LAT_EXACT], lat_log[WL_LAT_LOG];
 	uint64_t lat_n;
+	uintptr_t next_victim; /* the last victim id handed out */
 };
 
 /* workload.c */
@@ -69,6 +71,7 @@ void wl_entry_free(struct workload *w, uint32_t i);
 int wl_pool_push(struct workload *w, struct wl_pool *p, uint32_t i);
 void wl_pool_free_at(struct workload *w, struct wl_pool *p, uint32_t pos);
 void wl_pool_free_all(struct workload *w, struct wl_pool *p);
+void wl_proc_exit(struct workload *w, struct wl_proc *pr);
 int wl_ring_push(struct workload *w, struct wl_ring *r, uint32_t i);
 void wl_ring_free_head(struct workload *w, struct wl_ring *r);
 int wl_keep(struct workload *w, pz_page_t *page, unsigned order, enum wl_kind kind,

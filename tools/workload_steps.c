@@ -160,6 +160,9 @@ static void proc_spawn(struct workload *w, struct wl_proc *pr)
 
 	pr->target = avg / 4 + wl_rnd(w) % (avg * 3 / 2 + 1);
 	pr->anon = 0;
+	if (pr->victim) /* a reaped victim exits; its slot is a new process */
+		pz_oom_victim_exited(w->pz, pr->victim);
+	pr->victim = 0;
 }
 
 /* A process touches memory, or unmaps some when at its size. */
@@ -170,6 +173,8 @@ static int step_anon(struct workload *w)
 
 	if (!pr->target)
 		proc_spawn(w, pr);
+	if (pr->victim) /* killed: it faults nothing until it is gone */
+		return 0;
 	if (pr->pool.pages >= pr->target) {
 		for (; k && pr->pool.n; k--)
 			wl_pool_free_at(w, &pr->pool, (uint32_t)(wl_rnd(w) % pr->pool.n));
@@ -225,11 +230,10 @@ static int step_rare(struct workload *w)
 	struct wl_proc *pr = &w->proc[wl_rnd(w) % WL_NPROC];
 
 	if (wl_rnd(w) % every_exit == 0 && pr->target) {
-		wl_pool_free_all(w, &pr->pool);
-		pr->target = 0;
+		wl_proc_exit(w, pr);
 		w->stats.process_exits++;
 	}
-	if (w->stats.steps % 512 != 511 || !pr->target)
+	if (w->stats.steps % 512 != 511 || !pr->target || pr->victim)
 		return 0;
 	return alloc_keep(w, WL_HUGE, PZ_GFP_TRANSHUGE, pz_pageblock_order(w->pz), 1,
 			  (struct wl_dest){&pr->pool, 0, 0});

@@ -92,6 +92,33 @@ for d in boot churn frag; do
 	cmp -s "$TMP/got" "$TMP/want" && fail "$d --boot-log none: equal without the boot log"
 done
 
+# highalloc takes the same machine options: its header names the boot log
+# as run's does, and --json (run's and highalloc's) reports that line too
+F=$DATA/churn
+BL=(--machine-from "$F/zoneinfo.start" --boot-log "$F/dmesg.txt" --iomem "$F/iomem.txt")
+HA=(highalloc --profile linux-6.1 --steps 2000 --attempts 4 "${BL[@]}")
+run61 "${BL[@]}" >"$TMP/bl-run.txt" 2>&1 || fail "run with a boot log: exit status $?"
+"$PZ" run --profile linux-6.1 --steps 0 --json "${BL[@]}" >"$TMP/bl-run.json" 2>&1 ||
+	fail "run --json with a boot log: exit status $?"
+"$PZ" "${HA[@]}" >"$TMP/bl-ha.txt" 2>&1 || fail "highalloc with a boot log: exit status $?"
+"$PZ" "${HA[@]}" --json >"$TMP/bl-ha.json" 2>&1 || fail "highalloc --json with a boot log: exit $?"
+"$PZ" highalloc --steps 2000 --attempts 4 --machine-from "$F/zoneinfo.start" --boot-log none \
+	>"$TMP/bl-none.txt" 2>&1 || fail "highalloc --boot-log none: exit status $?"
+checks=$((checks + 3))
+want=$(grep '^boot log: ' "$TMP/bl-run.txt")
+[ -n "$want" ] || fail "run: no boot log line"
+[ "$(grep '^boot log: ' "$TMP/bl-ha.txt")" = "$want" ] ||
+	fail "highalloc: boot log line differs from run's: $(grep -c '^boot log' "$TMP/bl-ha.txt") line(s)"
+grep -q '^boot log:' "$TMP/bl-none.txt" && fail "highalloc --boot-log none: a boot log line"
+python3 - "$TMP/bl-run.json" "$TMP/bl-ha.json" "${want#boot log: }" <<'EOF2' ||
+import json, sys
+want = sys.argv[3]
+assert json.load(open(sys.argv[1]))["boot_log"] == want, "run --json"
+rows = json.load(open(sys.argv[2]))
+assert rows and all(r["boot_log"] == want for r in rows), "highalloc --json"
+EOF2
+	fail "--json does not report the boot log line"
+
 # malformed boot logs: exit status 2 and FILE:LINE
 F=$DATA/churn
 printf 'x\nRAMDISK: [mem 0x1000-0x1fff]\nFreeing initrd memory: 4xK\n' >"$TMP/bad.txt"

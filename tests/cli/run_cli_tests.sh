@@ -100,6 +100,29 @@ assert (j["steps"], j["seed"], j["live_blocks"], j["live_pages"], j["failed_allo
 assert j["validate_violations"] == 0
 EOF
 
+# ---- OOM pressure: linux-6.1's reaper gets the victims ----------------
+# The workload leaves a 6.1 victim's user pages to the OOM reaper's
+# callback; 4.x frees the whole victim in the handler and has no line.
+OOM=(run --machine 1x128M --fill 95 --steps 80000 --seed 3)
+"$PZ" "${OOM[@]}" --profile linux-6.1 >"$TMP/o1.txt" 2>/dev/null || fail "6.1 OOM run failed"
+"$PZ" "${OOM[@]}" --profile linux-6.1 >"$TMP/o2.txt" 2>/dev/null
+"$PZ" "${OOM[@]}" --profile linux-6.1 --json >"$TMP/o1.json" 2>/dev/null
+"$PZ" "${OOM[@]}" --profile linux-4.4 >"$TMP/o3.txt" 2>/dev/null || fail "4.4 OOM run failed"
+checks=$((checks + 4))
+cmp -s "$TMP/o1.txt" "$TMP/o2.txt" || fail "6.1 OOM run: identical seeds differ"
+grep -Eq '^oom reaper: [1-9][0-9]* victims queued, [1-9][0-9]* reaped \(0 given up\), [1-9][0-9]* pages reaped$' \
+	"$TMP/o1.txt" || fail "6.1 OOM run reaped no victim: $(grep -E 'OOM|oom' "$TMP/o1.txt")"
+grep -q '^oom reaper:' "$TMP/o3.txt" && fail "linux-4.4 printed an OOM reaper line"
+python3 - "$TMP/o1.json" "$TMP/o1.txt" <<'EOF2' || fail "6.1 OOM run: --json reaper counts disagree with the text"
+import json, re, sys
+sp = json.load(open(sys.argv[1]))["slow_path"]
+m = re.search(r"^oom reaper: (\d+) victims queued, (\d+) reaped \((\d+) given up\), (\d+) pages",
+              open(sys.argv[2]).read(), re.M)
+assert m and tuple(map(int, m.groups())) == (sp["oom_reap_queued"], sp["oom_reaped"],
+    sp["oom_reap_failed"], sp["oom_reap_pages"])
+assert 0 < sp["oom_reaped"] <= sp["oom_reap_queued"] <= sp["oom_kills"]
+EOF2
+
 # ---- the built-in machine and workload (no machine option) ------------
 "$PZ" --steps 20000 --seed 5 >"$TMP/d1.txt" 2>"$TMP/d1.err" || fail "built-in run failed"
 "$PZ" --steps 20000 --seed 5 >"$TMP/d2.txt" 2>/dev/null

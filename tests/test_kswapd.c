@@ -12,7 +12,9 @@
  * asleep or hopeless after a bounded number of rounds, never spinning.
  * A seeded simulation in deterministic mode repeats exactly. linux-6.1's
  * watermark boost: a fallback boosts and wakes kswapd on a balanced node,
- * whose boosted run clears the boost.
+ * whose boosted run clears the boost. 4.1 and 4.4 balance at order 0 for
+ * an order-9 wake-up once compaction is suitable (a migrate handler
+ * registered), and for order 9 without one.
  */
 #include "reclaim_mock.h"
 
@@ -499,6 +501,59 @@ static void test_boost_off(void **state)
 	}
 }
 
+static enum pz_migrate_result refuse_all(void *ctx, pz_t *pz, pz_page_t *src, pz_page_t *dst,
+					 unsigned order, enum pz_migrate_mode mode)
+{
+	(void)ctx, (void)pz, (void)src, (void)dst, (void)order, (void)mode;
+	return PZ_MIGRATE_PINNED;
+}
+
+/* Pages reclaimed by one order-9 wake-up of kswapd on a zone whose free
+ * memory is plenty at order 0 but all single pages (every other page of a
+ * full cache freed): compaction would be suitable there. */
+static uint64_t order9_kswapd(enum pz_profile profile, int handler)
+{
+	pz_t *pz = make(profile, 1, 1);
+	static struct rm_cache c;
+	unsigned kept = 0;
+	uint64_t got;
+
+	rm_init(&c, pz, RM_FREE);
+	if (handler)
+		assert_int_equal(pz_set_migrate_handler(pz, refuse_all, NULL), 0);
+	rm_fill(&c, RM_MAX_PAGES,
+		PZ_GFP_KERNEL & ~(PZ__GFP_DIRECT_RECLAIM | PZ__GFP_KSWAPD_RECLAIM));
+	for (unsigned i = 0; i < c.n; i++)
+		if (i % 2)
+			assert_int_equal(pz_free_pages(pz, c.pages[i], 0), 0);
+		else
+			c.pages[kept++] = c.pages[i];
+	c.n = kept;
+	assert_true(zone_free(pz, 0) > wmark(pz, 0, 1) + 1024);
+	assert_int_equal(pz_register_shrinker(pz, &c.s), 0);
+	assert_int_equal(pz_wakeup_kswapd(pz, 0, PZ_ZONE_NORMAL, 9, PZ_ZONE_NORMAL, PZ_GFP_KERNEL),
+			 PZ_KSWAPD_WOKEN);
+	got = rm_event(pz, PZ_VM_PGSTEAL_KSWAPD);
+	finish(pz, &c);
+	return got;
+}
+
+/* 4.1 and 4.4's kswapd_shrink_zone balances at order 0 when compaction is
+ * suitable (compaction enabled: here, a migrate handler registered), so
+ * an order-9 wake-up on a zone above its order-0 watermarks reclaims
+ * nothing; without compaction it reclaims for order 9. 6.1 reclaims for
+ * the order either way (until compact_gap). This is why compaction does
+ * not raise 4.x's order-9 success under load in `pagezone highalloc`. */
+static void test_order0_with_compaction_4x(void **state)
+{
+	(void)state;
+	assert_int_equal(order9_kswapd(PZ_PROFILE_LINUX_4_1, 1), 0);
+	assert_true(order9_kswapd(PZ_PROFILE_LINUX_4_1, 0) > 0);
+	assert_int_equal(order9_kswapd(PZ_PROFILE_LINUX_4_4, 1), 0);
+	assert_true(order9_kswapd(PZ_PROFILE_LINUX_4_4, 0) > 0);
+	assert_true(order9_kswapd(PZ_PROFILE_MODERN, 1) > 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -511,6 +566,7 @@ int main(void)
 		cmocka_unit_test(test_boost_wakes_kswapd),
 		cmocka_unit_test(test_boost_cleared_by_kswapd),
 		cmocka_unit_test(test_boost_off),
+		cmocka_unit_test(test_order0_with_compaction_4x),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,15 +12,7 @@ set -uo pipefail
 
 PZ=$1
 DATA=$2/tests/data/traces-6.1
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-fails=0
-checks=0
-
-fail() {
-	echo "FAIL: $*" >&2
-	fails=$((fails + 1))
-}
+. "$(dirname "$0")/lib.sh"
 
 # "zone managed min low high protection... pcp_high pcp_batch" per zone of a
 # zoneinfo report (cpu 0's pageset; every protection entry, as 6.1 prints
@@ -138,5 +130,4 @@ checks=$((checks + 1))
 out=$(run61 --machine 1G --boot-log "$F/dmesg.txt" 2>&1)
 [ $? = 2 ] || fail "--boot-log without a zoneinfo accepted: $out"
 
-echo "$checks checks, $fails failure(s)"
-[ "$fails" = 0 ]
+cli_summary

@@ -12,15 +12,7 @@ PZ=$1
 SRC=$2
 TRACES=${3:-}
 ZI=$SRC/tests/data/zoneinfo-linux-6.1-qemu.txt
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-fails=0
-checks=0
-
-fail() {
-	echo "FAIL: $*" >&2
-	fails=$((fails + 1))
-}
+. "$(dirname "$0")/lib.sh"
 
 # expect STATUS REGEX ARGS...: exit status and a line of stderr+stdout.
 expect() {
@@ -587,5 +579,4 @@ PYEOF
 	[ "$found" -ge 1 ] || fail "no trace folders under $TRACES"
 fi
 
-echo "$checks checks, $fails failure(s)"
-[ "$fails" = 0 ]
+cli_summary

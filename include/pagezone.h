@@ -64,6 +64,9 @@ PZ_API int pz_version(void);
 	16	    /* a page the call needs is not free (pz_alloc_at_pfn, ...), or
 		       * another thread runs what was asked (pz_oom_reaper_run) */
 #define PZ_ENOENT 2 /* no such object (an OOM victim the reaper does not know) */
+#define PZ_EOPNOTSUPP                                                                              \
+	95 /* the profile's kernel has no such feature (compaction_proactiveness in
+	      linux-4.x, ...) */
 
 /* Returns a static English description of a PZ_E* value (positive or
  * negative). Context: any. */
@@ -918,6 +921,7 @@ struct pz_vm_sysctls {
 	unsigned min_free_kbytes, watermark_scale_factor, watermark_boost_factor;
 	unsigned percpu_pagelist_fraction;
 	unsigned lowmem_reserve_ratio[PZ_NR_ZONE_TYPES - 1];
+	unsigned compaction_proactiveness; /* linux-6.1 only (0 in linux-4.x, which lack it) */
 };
 /* Fills *out. Returns 0, -PZ_EINVAL for NULL arguments. Context: any; takes
  * the tuning lock. */
@@ -1689,6 +1693,7 @@ struct pz_compaction_stats {
 	uint64_t dst_freed;			 /* dst freed by the callback */
 	uint64_t dst_kept;			 /* refused, but dst referenced */
 	uint64_t kcompactd_runs;		 /* kcompactd passes (modern) */
+	uint64_t proactive_runs;		 /* proactive_compact_node passes (modern) */
 };
 /* Copies the counters. Returns 0 or -PZ_EINVAL. Context: any; lock-free. */
 PZ_API int pz_compaction_stats(const pz_t *pz, struct pz_compaction_stats *out);
@@ -1745,6 +1750,45 @@ enum pz_kcompactd_mode {
 };
 PZ_API int pz_set_kcompactd_mode(pz_t *pz, enum pz_kcompactd_mode mode);
 PZ_API int pz_kcompactd_run(pz_t *pz, int nid);
+
+/*
+ * Proactive compaction (linux-6.1; Linux 5.9, docs/DESIGN.md
+ * "Compaction"). The kernel's kcompactd wakes every 500 ms when nothing
+ * woke it: pz_kcompactd_tick(pz, nid) is one such timeout of node nid's
+ * kcompactd. The host layer's kcompactd threads (pz_host_kcompactd_start)
+ * call it every 500 ms; in deterministic mode there is no clock, so the
+ * embedder calls it where its simulated time says 500 ms went by
+ * (`pagezone run` does every PZ_RUN_KCOMPACTD_TICK_STEPS steps). A tick
+ * checks the node's fragmentation score (below) against the high mark
+ * 110 - compaction_proactiveness (at most 100; the low mark is
+ * 100 - proactiveness, at least 5) unless kswapd is awake, and above it
+ * compacts every populated zone of the node (whole, SYNC_LIGHT, skip bits
+ * ignored) until each zone's score is at the low mark or kswapd wakes. A
+ * pass that did not lower the node's score makes the next 63 ticks do
+ * nothing (6.1's 64-fold timeout); a kcompactd pass for a wake-up, or a
+ * write of the sysctl, ends that wait. Returns 1 when it compacted, 0
+ * when not (proactiveness 0, waiting, kswapd awake, score at or below the
+ * high mark), -PZ_EINVAL (bad instance), -PZ_ENODEV (nid),
+ * -PZ_EOPNOTSUPP (linux-4.1/4.4: no proactive compaction). Context: any
+ * thread, no allocator lock held; may block as the migrate callback does
+ * and calls it with no allocator lock held; one caller per node at a time
+ * is the kernel's shape (more are safe).
+ */
+PZ_API int pz_kcompactd_tick(pz_t *pz, int nid);
+/* fragmentation_score_node: each zone's share of free pages in blocks
+ * below the pageblock (THP) order, in percent, weighted by the zone's
+ * share of the node's present pages; 0..100. Any profile. Returns the
+ * score, -PZ_EINVAL or -PZ_ENODEV. Context: any; lock-free, racy. */
+PZ_API int pz_fragmentation_score(pz_t *pz, int nid);
+/* vm.compaction_proactiveness: 0 (off) .. 100, default 20. A nonzero
+ * write makes each node's next tick check at once, even while waiting.
+ * The setter returns 0, -PZ_EINVAL (bad instance, value > 100),
+ * -PZ_EOPNOTSUPP in linux-4.1/4.4 (nothing changed; a warning naming the
+ * profile goes to the log sink); the getter the value, -PZ_EINVAL or
+ * -PZ_EOPNOTSUPP. Also in struct pz_vm_sysctls. Context: any; lock-free;
+ * the setter calls only the log sink. */
+PZ_API int pz_set_compaction_proactiveness(pz_t *pz, unsigned value);
+PZ_API int pz_compaction_proactiveness(const pz_t *pz);
 
 /* ---- The OOM step (oom.c) --------------------------------------------- */
 

@@ -197,9 +197,12 @@ static struct pz_page *direct_compact(struct slow *s, enum pz_compact_priority p
 	if (!compaction_ran(s, s->compact_result))
 		return (struct pz_page *)0;
 	pz_count_vm_event(s->pz, PZ_VM_COMPACT_STALL, 1);
-	p = req.page;
-	if (p && !pz_prep_new_page(s->pz, p, s->order, s->gfp, s->alloc_flags))
-		p = (struct pz_page *)0; /* a bad page: prep reported and leaked it */
+	p = req.page; /* 6.1: captured, held with the core's reference */
+	if (p) {
+		atomic_store_explicit(&p->refcount, 0, memory_order_relaxed);
+		if (!pz_prep_new_page(s->pz, p, s->order, s->gfp, s->alloc_flags))
+			p = (struct pz_page *)0; /* a bad page: prep reported and leaked it */
+	}
 	if (!p)
 		p = freelist(s, after_reclaim_flags(s));
 	if (!p) {

@@ -1775,6 +1775,7 @@ PZ_API int pz_kcompactd_run(pz_t *pz, int nid);
  * is the kernel's shape (more are safe).
  */
 PZ_API int pz_kcompactd_tick(pz_t *pz, int nid);
+#define PZ_KCOMPACTD_TICK_MS 500 /* HPAGE_FRAG_CHECK_INTERVAL_MSEC */
 /* fragmentation_score_node: each zone's share of free pages in blocks
  * below the pageblock (THP) order, in percent, weighted by the zone's
  * share of the node's present pages; 0..100. Any profile. Returns the
@@ -2020,6 +2021,7 @@ enum pz_host_sysctl {
 	PZ_HOST_WATERMARK_BOOST_FACTOR,
 	PZ_HOST_PERCPU_PAGELIST_FRACTION, /* either name: _high_fraction (5.14+) or _fraction */
 	PZ_HOST_LOWMEM_RESERVE_RATIO,
+	PZ_HOST_COMPACTION_PROACTIVENESS, /* linux-6.1 only (5.9) */
 	PZ_HOST_NR_SYSCTLS,
 };
 struct pz_host_sysctls {
@@ -2031,7 +2033,7 @@ struct pz_host_sysctls {
 /*
  * Parses sysctl text: "name: value" lines (as `grep . /proc/sys/vm/...`
  * or a snapshot prints them) and "vm.name = value" lines (sysctl -a),
- * mixed freely. Names other than the five above (and other prefixes than
+ * mixed freely. Names other than the six above (and other prefixes than
  * "vm.") are ignored, as are blank lines and lines starting with '#'. A
  * known name whose value is not decimal numbers (one, or up to
  * PZ_HOST_MAX_ZONE_NAMES for lowmem_reserve_ratio) below 2^31 is refused.
@@ -2040,7 +2042,7 @@ struct pz_host_sysctls {
  */
 PZ_API int pz_host_sysctls_parse(const char *text, size_t len, struct pz_host_sysctls *out,
 				 unsigned *err_line);
-/* Reads the five from dir (NULL = "/proc/sys/vm"), one file each; a file
+/* Reads the six from dir (NULL = "/proc/sys/vm"), one file each; a file
  * that is missing is left absent. Returns 0, -PZ_ENODEV when none could be
  * read, -PZ_EINVAL for a value that does not parse. Context: any. */
 PZ_API int pz_host_sysctls_read_dir(const char *dir, struct pz_host_sysctls *out);
@@ -2050,7 +2052,10 @@ PZ_API int pz_host_sysctls_read_dir(const char *dir, struct pz_host_sysctls *out
  * columns are mapped to zone types by m->zone_names (the zoneinfo clone
  * the instance was built from). Returns 0, or -PZ_EINVAL with *bad set to
  * the enum pz_host_sysctl the instance refused (a value out of the
- * kernel's range, or ratio columns that do not match m's zones).
+ * kernel's range, or ratio columns that do not match m's zones), or
+ * -PZ_EOPNOTSUPP with *bad = PZ_HOST_COMPACTION_PROACTIVENESS when s has
+ * that sysctl and the profile is linux-4.1/4.4 (applied last, so the
+ * others are in force).
  * Context: as the setters.
  */
 PZ_API int pz_host_sysctls_apply(pz_t *pz, const struct pz_host_sysctls *s,
@@ -2175,6 +2180,22 @@ PZ_API void pz_host_destroy(pz_t *pz);
  */
 PZ_API int pz_host_kswapd_start(pz_t *pz);
 PZ_API int pz_host_kswapd_stop(pz_t *pz);
+
+/*
+ * kcompactd's timer on threads (linux-6.1): one thread per node for an
+ * instance made by pz_host_create with pz_host_platform(), with its own
+ * task, that calls pz_kcompactd_tick every PZ_KCOMPACTD_TICK_MS as the
+ * kernel's kcompactd wakes when its wait times out (proactive
+ * compaction). kcompactd's passes for wake-ups stay as
+ * pz_set_kcompactd_mode says. Start returns 0 (also when running),
+ * -PZ_EINVAL for another kind of instance, -PZ_EOPNOTSUPP in linux-4.1/4.4
+ * (no proactive compaction), -PZ_ENOMEM. Stop joins the threads
+ * (pz_host_destroy does too) and returns 0 or -PZ_EINVAL. Context: not
+ * from a pagezone callback; not concurrently with each other, the kswapd
+ * pair or pz_host_destroy.
+ */
+PZ_API int pz_host_kcompactd_start(pz_t *pz);
+PZ_API int pz_host_kcompactd_stop(pz_t *pz);
 
 #ifdef __cplusplus
 }

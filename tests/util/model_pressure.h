@@ -22,7 +22,10 @@
  * taken off at its end, rmqueue's wake-up of a boosted zone,
  * watermark_boost_factor), kcompactd woken by kswapd and run inline
  * (wakeup_kcompactd on the recorded order and zone, kcompactd_do_work,
- * its deferral and drains), requests that wake kswapd without
+ * its deferral and drains), 6.1's capture_control (the block a direct
+ * compaction captures, through model.c's capture hook) and proactive
+ * compaction (the fragmentation score, kcompactd's timeout and its
+ * backoff), requests that wake kswapd without
  * reclaiming (wake_all_kswapds, 6.1's second wake and MIN attempt), the
  * pseudo-LRU
  * pages_scanned figure, every migrate callback call (source, target,

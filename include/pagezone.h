@@ -64,6 +64,9 @@ PZ_API int pz_version(void);
 	16	    /* a page the call needs is not free (pz_alloc_at_pfn, ...), or
 		       * another thread runs what was asked (pz_oom_reaper_run) */
 #define PZ_ENOENT 2 /* no such object (an OOM victim the reaper does not know) */
+#define PZ_EOPNOTSUPP                                                                              \
+	95 /* the profile's kernel has no such feature (compaction_proactiveness in
+	      linux-4.x, ...) */
 
 /* Returns a static English description of a PZ_E* value (positive or
  * negative). Context: any. */
@@ -918,6 +921,7 @@ struct pz_vm_sysctls {
 	unsigned min_free_kbytes, watermark_scale_factor, watermark_boost_factor;
 	unsigned percpu_pagelist_fraction;
 	unsigned lowmem_reserve_ratio[PZ_NR_ZONE_TYPES - 1];
+	unsigned compaction_proactiveness; /* linux-6.1 only (0 in linux-4.x, which lack it) */
 };
 /* Fills *out. Returns 0, -PZ_EINVAL for NULL arguments. Context: any; takes
  * the tuning lock. */
@@ -1689,6 +1693,7 @@ struct pz_compaction_stats {
 	uint64_t dst_freed;			 /* dst freed by the callback */
 	uint64_t dst_kept;			 /* refused, but dst referenced */
 	uint64_t kcompactd_runs;		 /* kcompactd passes (modern) */
+	uint64_t proactive_runs;		 /* proactive_compact_node passes (modern) */
 };
 /* Copies the counters. Returns 0 or -PZ_EINVAL. Context: any; lock-free. */
 PZ_API int pz_compaction_stats(const pz_t *pz, struct pz_compaction_stats *out);
@@ -1745,6 +1750,46 @@ enum pz_kcompactd_mode {
 };
 PZ_API int pz_set_kcompactd_mode(pz_t *pz, enum pz_kcompactd_mode mode);
 PZ_API int pz_kcompactd_run(pz_t *pz, int nid);
+
+/*
+ * Proactive compaction (linux-6.1; Linux 5.9, docs/DESIGN.md
+ * "Compaction"). The kernel's kcompactd wakes every 500 ms when nothing
+ * woke it: pz_kcompactd_tick(pz, nid) is one such timeout of node nid's
+ * kcompactd. The host layer's kcompactd threads (pz_host_kcompactd_start)
+ * call it every 500 ms; in deterministic mode there is no clock, so the
+ * embedder calls it where its simulated time says 500 ms went by
+ * (`pagezone run` does every PZ_RUN_KCOMPACTD_TICK_STEPS steps). A tick
+ * checks the node's fragmentation score (below) against the high mark
+ * 110 - compaction_proactiveness (at most 100; the low mark is
+ * 100 - proactiveness, at least 5) unless kswapd is awake, and above it
+ * compacts every populated zone of the node (whole, SYNC_LIGHT, skip bits
+ * ignored) until each zone's score is at the low mark or kswapd wakes. A
+ * pass that did not lower the node's score makes the next 63 ticks do
+ * nothing (6.1's 64-fold timeout); a kcompactd pass for a wake-up, or a
+ * write of the sysctl, ends that wait. Returns 1 when it compacted, 0
+ * when not (proactiveness 0, waiting, kswapd awake, score at or below the
+ * high mark), -PZ_EINVAL (bad instance), -PZ_ENODEV (nid),
+ * -PZ_EOPNOTSUPP (linux-4.1/4.4: no proactive compaction). Context: any
+ * thread, no allocator lock held; may block as the migrate callback does
+ * and calls it with no allocator lock held; one caller per node at a time
+ * is the kernel's shape (more are safe).
+ */
+PZ_API int pz_kcompactd_tick(pz_t *pz, int nid);
+#define PZ_KCOMPACTD_TICK_MS 500 /* HPAGE_FRAG_CHECK_INTERVAL_MSEC */
+/* fragmentation_score_node: each zone's share of free pages in blocks
+ * below the pageblock (THP) order, in percent, weighted by the zone's
+ * share of the node's present pages; 0..100. Any profile. Returns the
+ * score, -PZ_EINVAL or -PZ_ENODEV. Context: any; lock-free, racy. */
+PZ_API int pz_fragmentation_score(pz_t *pz, int nid);
+/* vm.compaction_proactiveness: 0 (off) .. 100, default 20. A nonzero
+ * write makes each node's next tick check at once, even while waiting.
+ * The setter returns 0, -PZ_EINVAL (bad instance, value > 100),
+ * -PZ_EOPNOTSUPP in linux-4.1/4.4 (nothing changed; a warning naming the
+ * profile goes to the log sink); the getter the value, -PZ_EINVAL or
+ * -PZ_EOPNOTSUPP. Also in struct pz_vm_sysctls. Context: any; lock-free;
+ * the setter calls only the log sink. */
+PZ_API int pz_set_compaction_proactiveness(pz_t *pz, unsigned value);
+PZ_API int pz_compaction_proactiveness(const pz_t *pz);
 
 /* ---- The OOM step (oom.c) --------------------------------------------- */
 
@@ -1976,6 +2021,7 @@ enum pz_host_sysctl {
 	PZ_HOST_WATERMARK_BOOST_FACTOR,
 	PZ_HOST_PERCPU_PAGELIST_FRACTION, /* either name: _high_fraction (5.14+) or _fraction */
 	PZ_HOST_LOWMEM_RESERVE_RATIO,
+	PZ_HOST_COMPACTION_PROACTIVENESS, /* linux-6.1 only (5.9) */
 	PZ_HOST_NR_SYSCTLS,
 };
 struct pz_host_sysctls {
@@ -1987,7 +2033,7 @@ struct pz_host_sysctls {
 /*
  * Parses sysctl text: "name: value" lines (as `grep . /proc/sys/vm/...`
  * or a snapshot prints them) and "vm.name = value" lines (sysctl -a),
- * mixed freely. Names other than the five above (and other prefixes than
+ * mixed freely. Names other than the six above (and other prefixes than
  * "vm.") are ignored, as are blank lines and lines starting with '#'. A
  * known name whose value is not decimal numbers (one, or up to
  * PZ_HOST_MAX_ZONE_NAMES for lowmem_reserve_ratio) below 2^31 is refused.
@@ -1996,7 +2042,7 @@ struct pz_host_sysctls {
  */
 PZ_API int pz_host_sysctls_parse(const char *text, size_t len, struct pz_host_sysctls *out,
 				 unsigned *err_line);
-/* Reads the five from dir (NULL = "/proc/sys/vm"), one file each; a file
+/* Reads the six from dir (NULL = "/proc/sys/vm"), one file each; a file
  * that is missing is left absent. Returns 0, -PZ_ENODEV when none could be
  * read, -PZ_EINVAL for a value that does not parse. Context: any. */
 PZ_API int pz_host_sysctls_read_dir(const char *dir, struct pz_host_sysctls *out);
@@ -2006,7 +2052,10 @@ PZ_API int pz_host_sysctls_read_dir(const char *dir, struct pz_host_sysctls *out
  * columns are mapped to zone types by m->zone_names (the zoneinfo clone
  * the instance was built from). Returns 0, or -PZ_EINVAL with *bad set to
  * the enum pz_host_sysctl the instance refused (a value out of the
- * kernel's range, or ratio columns that do not match m's zones).
+ * kernel's range, or ratio columns that do not match m's zones), or
+ * -PZ_EOPNOTSUPP with *bad = PZ_HOST_COMPACTION_PROACTIVENESS when s has
+ * that sysctl and the profile is linux-4.1/4.4 (applied last, so the
+ * others are in force).
  * Context: as the setters.
  */
 PZ_API int pz_host_sysctls_apply(pz_t *pz, const struct pz_host_sysctls *s,
@@ -2131,6 +2180,22 @@ PZ_API void pz_host_destroy(pz_t *pz);
  */
 PZ_API int pz_host_kswapd_start(pz_t *pz);
 PZ_API int pz_host_kswapd_stop(pz_t *pz);
+
+/*
+ * kcompactd's timer on threads (linux-6.1): one thread per node for an
+ * instance made by pz_host_create with pz_host_platform(), with its own
+ * task, that calls pz_kcompactd_tick every PZ_KCOMPACTD_TICK_MS as the
+ * kernel's kcompactd wakes when its wait times out (proactive
+ * compaction). kcompactd's passes for wake-ups stay as
+ * pz_set_kcompactd_mode says. Start returns 0 (also when running),
+ * -PZ_EINVAL for another kind of instance, -PZ_EOPNOTSUPP in linux-4.1/4.4
+ * (no proactive compaction), -PZ_ENOMEM. Stop joins the threads
+ * (pz_host_destroy does too) and returns 0 or -PZ_EINVAL. Context: not
+ * from a pagezone callback; not concurrently with each other, the kswapd
+ * pair or pz_host_destroy.
+ */
+PZ_API int pz_host_kcompactd_start(pz_t *pz);
+PZ_API int pz_host_kcompactd_stop(pz_t *pz);
 
 #ifdef __cplusplus
 }

@@ -272,6 +272,24 @@ static enum pz_compact_result direct(pz_t *pz, unsigned order, enum pz_migrate_m
 	return pz_try_to_compact_pages(pz, req);
 }
 
+/* The block a direct compaction captured (6.1's capture_control) is an
+ * allocation of the compactor's: order and alignment of the request,
+ * refcount 1, pz_validate passing while it is held. Freed here; returns
+ * how many blocks (0 or 1) were captured. */
+static unsigned release_captured(pz_t *pz, struct pz_compact_req *req)
+{
+	struct pz_page *p = req->page;
+
+	if (!p)
+		return 0;
+	assert_int_equal(pz_page_to_pfn(pz, p) % ((uint64_t)1 << req->order), 0);
+	assert_int_equal(pz_page_refcount(pz, p), 1);
+	assert_int_equal(pz_validate(pz), 0);
+	assert_int_equal(pz_free_pages(pz, p, req->order), 0);
+	req->page = NULL;
+	return 1;
+}
+
 static void direct_raises_order9(enum pz_profile profile)
 {
 	pz_t *pz = create(profile);
@@ -284,9 +302,11 @@ static void direct_raises_order9(enum pz_profile profile)
 	r = direct(pz, 9, PZ_MIGRATE_SYNC_LIGHT, PZ_COMPACT_PRIO_SYNC_LIGHT, &req);
 	assert_int_equal(r, PZ_COMPACT_SUCCESS);
 	assert_false(req.deferred);
+	/* 6.1 captures the pageblock its migrations freed; 4.x has no capture */
+	assert_int_equal(req.page != NULL, profile == PZ_PROFILE_MODERN);
 	assert_int_equal(pz_validate(pz), 0);
 	check_owner(pz);
-	assert_true(huge_available(pz) >= 1);
+	assert_true(release_captured(pz, &req) + huge_available(pz) >= 1);
 	assert_int_equal(cb.last_mode, PZ_MIGRATE_SYNC_LIGHT);
 	/* gfp without __GFP_IO: nothing is tried */
 	req.gfp = PZ__GFP_MOVABLE;
@@ -331,7 +351,7 @@ static void test_grouping_off(void **state)
 	assert_int_equal(cb.in_unmovable_block, cb.calls);
 	assert_int_equal(pz_validate(pz), 0);
 	check_owner(pz);
-	assert_true(huge_available(pz) >= 1);
+	assert_true(release_captured(pz, &req) + huge_available(pz) >= 1);
 	release_all(pz);
 
 	grouping_off = 1;
@@ -850,6 +870,207 @@ static void test_kcompactd_recorded_order(void **state)
 	release_all(pz);
 }
 
+/*
+ * capture_control (6.1): the pageblock a direct compaction's migrations
+ * free is taken for the request, off the free path, with the zone's free
+ * count and pz_validate exact while it is held; 4.x never captures.
+ */
+static void test_capture_accounting(void **state)
+{
+	struct pz_compact_req req;
+	uint64_t free0;
+	pz_t *pz;
+
+	(void)state;
+	pz = create(PZ_PROFILE_MODERN);
+	assert_int_equal(pz_set_migrate_handler(pz, migrate_cb, NULL), 0);
+	fragment(pz, 4);
+	free0 = tu_free_pages(pz) + tu_pcp_pages(pz);
+	assert_int_equal(direct(pz, 9, PZ_MIGRATE_SYNC_LIGHT, PZ_COMPACT_PRIO_SYNC_LIGHT, &req),
+			 PZ_COMPACT_SUCCESS);
+	assert_non_null(req.page);
+	assert_true(cb.calls > 0);
+	/* migrations move pages, they free none: the captured block left
+	 * the free count and nothing else did */
+	assert_int_equal(tu_free_pages(pz) + tu_pcp_pages(pz) + PBPAGES, free0);
+	assert_int_equal(pz_pageblock_migratetype(pz, pz_page_to_pfn(pz, req.page)), PZ_MT_MOVABLE);
+	assert_int_equal(release_captured(pz, &req), 1);
+	assert_int_equal(tu_free_pages(pz) + tu_pcp_pages(pz), free0);
+	check_owner(pz);
+	release_all(pz);
+}
+
+/*
+ * Below a pageblock a MOVABLE block is never captured (it would let a
+ * small request take a movable pageblock's pages), a block of another
+ * type is: with grouping off every pageblock is UNMOVABLE.
+ */
+static void test_capture_sub_pageblock(void **state)
+{
+	struct pz_compact_req req;
+	pz_t *pz;
+
+	(void)state;
+	for (unsigned off = 0; off < 2; off++) {
+		pz_page_t *big[NBLOCK * 32];
+		unsigned nbig = 0;
+
+		grouping_off = off;
+		pz = create(PZ_PROFILE_MODERN);
+		assert_int_equal(pz_set_migrate_handler(pz, migrate_cb, NULL), 0);
+		fragment(pz, 4);
+		/* the fill's last free blocks of order 4 and up are taken too
+		 * (no owner: never moved), so that order 4 needs compaction */
+		while (nbig < NBLOCK * 32 &&
+		       (big[nbig] = pz_alloc_pages(pz, GFP_UNMOV | PZ__GFP_NOWARN, 4)))
+			nbig++;
+		direct(pz, 4, PZ_MIGRATE_SYNC_LIGHT, PZ_COMPACT_PRIO_SYNC_FULL, &req);
+		assert_true(cb.calls > 0);
+		assert_int_equal(req.page != NULL, off == 1);
+		assert_int_equal(release_captured(pz, &req), off);
+		while (nbig)
+			assert_int_equal(pz_free_pages(pz, big[--nbig], 4), 0);
+		check_owner(pz);
+		release_all(pz);
+	}
+}
+
+/* The slow path hands the captured block out, prepared as any other. */
+static void test_capture_slowpath(void **state)
+{
+	const pz_gfp_t gfp = PZ_GFP_HIGHUSER_MOVABLE | PZ__GFP_NORETRY | PZ__GFP_NOWARN;
+	pz_t *pz;
+	pz_page_t *p;
+
+	(void)state;
+	pz = create(PZ_PROFILE_MODERN);
+	assert_int_equal(pz_set_migrate_handler(pz, migrate_cb, NULL), 0);
+	fragment(pz, 4);
+	p = pz_alloc_pages(pz, gfp & ~PZ__GFP_KSWAPD_RECLAIM, 9);
+	assert_non_null(p);
+	assert_int_equal(vm_event(pz, PZ_VM_COMPACT_STALL), 1);
+	assert_int_equal(vm_event(pz, PZ_VM_COMPACT_SUCCESS), 1);
+	assert_int_equal(pz_page_refcount(pz, p), 1);
+	assert_int_equal(pz_validate(pz), 0);
+	assert_int_equal(pz_free_pages(pz, p, 9), 0);
+	check_owner(pz);
+	release_all(pz);
+}
+
+/* ---- proactive compaction (6.1) ------------------------------------------ */
+
+/* The sysctl and the tick exist in linux-6.1 only. */
+static void test_proactive_sysctl(void **state)
+{
+	struct pz_vm_sysctls sc;
+	pz_t *pz;
+
+	(void)state;
+	pz = create(PZ_PROFILE_LINUX_4_1);
+	tu_log_reset();
+	assert_int_equal(pz_set_compaction_proactiveness(pz, 30), -PZ_EOPNOTSUPP);
+	assert_true(tu_log_contains("compaction_proactiveness"));
+	assert_int_equal(pz_compaction_proactiveness(pz), -PZ_EOPNOTSUPP);
+	assert_int_equal(pz_kcompactd_tick(pz, 0), -PZ_EOPNOTSUPP);
+	assert_int_equal(pz_get_vm_sysctls(pz, &sc), 0);
+	assert_int_equal(sc.compaction_proactiveness, 0);
+	tu_destroy(pz);
+	pz = create(PZ_PROFILE_MODERN);
+	assert_int_equal(pz_compaction_proactiveness(pz), 20);
+	assert_int_equal(pz_set_compaction_proactiveness(pz, 101), -PZ_EINVAL);
+	assert_int_equal(pz_set_compaction_proactiveness(pz, 0), 0);
+	assert_int_equal(pz_get_vm_sysctls(pz, &sc), 0);
+	assert_int_equal(sc.compaction_proactiveness, 0);
+	assert_int_equal(pz_set_compaction_proactiveness(pz, 100), 0);
+	assert_int_equal(pz_compaction_proactiveness(pz), 100);
+	assert_int_equal(pz_kcompactd_tick(pz, 1), -PZ_ENODEV);
+	assert_int_equal(pz_kcompactd_tick(NULL, 0), -PZ_EINVAL);
+	tu_destroy(pz);
+}
+
+/* The score: 0 with the zone's free memory in whole blocks; with every
+ * free page in blocks below order 9, 100 weighted by the zone's share of
+ * the node's present pages (16384 / 16385). */
+static void test_fragmentation_score(void **state)
+{
+	pz_t *pz = create(PZ_PROFILE_MODERN);
+
+	(void)state;
+	assert_int_equal(pz_fragmentation_score(pz, 0), 0);
+	fragment(pz, 4);
+	assert_int_equal(pz_fragmentation_score(pz, 0), 100 * ZPAGES / (ZPAGES + 1));
+	assert_int_equal(pz_fragmentation_score(pz, 2), -PZ_ENODEV);
+	release_all(pz);
+}
+
+/* A tick above the high mark compacts the node until the zone is at the
+ * low mark; at or below the high mark, with proactiveness 0 or while
+ * kswapd is awake it does nothing. */
+static void test_proactive_tick(void **state)
+{
+	struct pz_compaction_stats st;
+	pz_t *pz = create(PZ_PROFILE_MODERN);
+
+	(void)state;
+	assert_int_equal(pz_set_migrate_handler(pz, migrate_cb, NULL), 0);
+	fragment(pz, 4);
+	assert_int_equal(pz_set_compaction_proactiveness(pz, 0), 0);
+	assert_int_equal(pz_kcompactd_tick(pz, 0), 0);
+	assert_int_equal(pz_set_compaction_proactiveness(pz, 20), 0);
+	/* the fill woke kswapd, which nobody ran: kswapd_is_running */
+	assert_int_equal(pz->kswapd[0].asleep, 0);
+	assert_int_equal(pz_kcompactd_tick(pz, 0), 0);
+	pz->kswapd[0].asleep = 1;
+	assert_int_equal(cb.calls, 0);
+	assert_int_equal(pz_kcompactd_tick(pz, 0), 1);
+	assert_true(cb.calls > 0);
+	assert_int_equal(cb.last_mode, PZ_MIGRATE_SYNC_LIGHT);
+	/* the run stopped once the zone reached the low mark, 100 - 20 */
+	assert_true(pz_fragmentation_score(pz, 0) <= 80);
+	assert_true(pz_fragmentation_score(pz, 0) > 60);
+	assert_true(huge_available(pz) >= 1);
+	assert_int_equal(pz_compaction_stats(pz, &st), 0);
+	assert_int_equal(st.proactive_runs, 1);
+	/* not above the high mark (90) any more: nothing to do */
+	assert_int_equal(pz_kcompactd_tick(pz, 0), 0);
+	assert_int_equal(pz_validate(pz), 0);
+	check_owner(pz);
+	release_all(pz);
+}
+
+/* A pass that does not lower the score makes the next 63 ticks wait (6.1's
+ * 64-fold timeout); a sysctl write ends the wait, and so does a kcompactd
+ * pass for a wake-up. */
+static void test_proactive_backoff(void **state)
+{
+	pz_t *pz = create(PZ_PROFILE_MODERN);
+	struct pz_compaction_stats st;
+
+	(void)state;
+	assert_int_equal(pz_set_migrate_handler(pz, migrate_cb, NULL), 0);
+	assert_int_equal(pz_set_kcompactd_mode(pz, PZ_KCOMPACTD_DEFERRED), 0);
+	fragment(pz, 4);
+	pz->kswapd[0].asleep = 1; /* woken by the fill, never run: asleep again */
+	cb.how = B_BUSY;	  /* nothing moves: no progress */
+	assert_int_equal(pz_kcompactd_tick(pz, 0), 1);
+	for (int i = 0; i < 63; i++)
+		assert_int_equal(pz_kcompactd_tick(pz, 0), 0);
+	assert_int_equal(pz_kcompactd_tick(pz, 0), 1);
+	assert_int_equal(pz_kcompactd_tick(pz, 0), 0);
+	assert_int_equal(pz_set_compaction_proactiveness(pz, 20), 0);
+	assert_int_equal(pz_kcompactd_tick(pz, 0), 1);
+	assert_int_equal(pz_kcompactd_tick(pz, 0), 0);
+	pz_wakeup_kcompactd(pz, 0, 9, PZ_ZONE_NORMAL);
+	assert_int_equal(pz_kcompactd_run(pz, 0), 1);
+	assert_int_equal(pz_kcompactd_tick(pz, 0), 1);
+	assert_int_equal(pz_compaction_stats(pz, &st), 0);
+	assert_int_equal(st.proactive_runs, 4);
+	cb.how = B_GOOD;
+	assert_int_equal(pz_validate(pz), 0);
+	check_owner(pz);
+	release_all(pz);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -875,6 +1096,13 @@ int main(void)
 		cmocka_unit_test(test_kcompactd),
 		cmocka_unit_test(test_extfrag_threshold),
 		cmocka_unit_test(test_bad_arguments),
+		cmocka_unit_test(test_capture_accounting),
+		cmocka_unit_test(test_capture_sub_pageblock),
+		cmocka_unit_test(test_capture_slowpath),
+		cmocka_unit_test(test_proactive_sysctl),
+		cmocka_unit_test(test_fragmentation_score),
+		cmocka_unit_test(test_proactive_tick),
+		cmocka_unit_test(test_proactive_backoff),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,7 +3,7 @@
  * Linux 6.1 snapshot, generated 4.x-format text, this machine's own file and
  * malformed text), the default machine, backing memory (present pages
  * usable, holes PROT_NONE), the platform hooks, the thread-local current
- * task and instances on mapped metadata.
+ * task and instances on mapped metadata, kcompactd's timer threads.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -807,6 +807,81 @@ static void test_host_create_errors(void **state)
 	assert_null(pz);
 }
 
+/* ---- kcompactd's timer threads (linux-6.1) ------------------------------- */
+
+#define KC_PAGES 16384
+static pz_page_t *kc_held[KC_PAGES]; /* slot i + 1 in the owner word */
+
+static enum pz_migrate_result kc_migrate(void *ctx, pz_t *pz, pz_page_t *src, pz_page_t *dst,
+					 unsigned order, enum pz_migrate_mode mode)
+{
+	uintptr_t slot = pz_page_owner(src);
+
+	(void)ctx;
+	(void)pz;
+	(void)mode;
+	if (!slot || slot > KC_PAGES || kc_held[slot - 1] != src || order)
+		return PZ_MIGRATE_UNKNOWN;
+	kc_held[slot - 1] = dst;
+	pz_page_set_owner(dst, slot);
+	return PZ_MIGRATE_OK;
+}
+
+/* Nothing moves until the first 500 ms timeout; then the thread's tick
+ * compacts the fragmented node. linux-4.1 has no such thread. */
+static void test_host_kcompactd_timer(void **state)
+{
+	const pz_gfp_t gfp = PZ_GFP_HIGHUSER_MOVABLE & ~PZ__GFP_RECLAIM; /* kswapd stays asleep */
+	struct pz_compaction_stats st = {0};
+	struct tu_machine tm;
+	struct pz_config cfg;
+	struct timespec t0, t1;
+	unsigned n = 0;
+	pz_t *pz;
+	(void)state;
+
+	tu_machine_init(&tm, 1, 1);
+	tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, KC_PAGES, 2 * KC_PAGES);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.machine = &tm.m;
+	cfg.platform = pz_host_platform();
+	cfg.profile = PZ_PROFILE_LINUX_4_1;
+	assert_int_equal(pz_host_create(&cfg, &pz), 0);
+	assert_int_equal(pz_host_kcompactd_start(pz), -PZ_EOPNOTSUPP);
+	pz_host_destroy(pz);
+	cfg.profile = PZ_PROFILE_LINUX_6_1;
+	assert_int_equal(pz_host_create(&cfg, &pz), 0);
+	assert_int_equal(pz_set_migrate_handler(pz, kc_migrate, NULL), 0);
+	while (n < KC_PAGES && (kc_held[n] = pz_alloc_pages(pz, gfp | PZ__GFP_NOWARN, 0)))
+		pz_page_set_owner(kc_held[n], n + 1), n++;
+	for (unsigned i = 0; i < n; i++)
+		if (pz_page_to_pfn(pz, kc_held[i]) % 4) {
+			assert_int_equal(pz_free_pages(pz, kc_held[i], 0), 0);
+			kc_held[i] = NULL;
+		}
+	pz_drain_all_pages(pz);
+	assert_true(pz_fragmentation_score(pz, 0) > 90);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(pz_host_kcompactd_start(pz), 0);
+	assert_int_equal(pz_host_kcompactd_start(pz), 0); /* running: nothing more */
+	for (int i = 0; i < 100 && !st.proactive_runs; i++) {
+		usleep(20000);
+		assert_int_equal(pz_compaction_stats(pz, &st), 0);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_int_equal(pz_host_kcompactd_stop(pz), 0);
+	assert_int_equal(st.proactive_runs, 1);
+	assert_true((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000 >=
+		    PZ_KCOMPACTD_TICK_MS);
+	assert_true(pz_fragmentation_score(pz, 0) <= 80);
+	tu_validate(pz);
+	for (unsigned i = 0; i < n; i++)
+		if (kc_held[i])
+			assert_int_equal(pz_free_pages(pz, kc_held[i], 0), 0);
+	assert_int_equal(pz_host_kcompactd_start(pz), 0); /* destroy stops it */
+	pz_host_destroy(pz);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -826,6 +901,7 @@ int main(void)
 		cmocka_unit_test(test_host_create_default),
 		cmocka_unit_test(test_host_create_from_fixture),
 		cmocka_unit_test(test_host_create_errors),
+		cmocka_unit_test(test_host_kcompactd_timer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -231,13 +231,29 @@ static int to_real(enum mp_result r)
 	return (int)r; /* the two enums share 6.1's order; checked in main */
 }
 
-static void do_direct_compaction(unsigned order, bool movable)
+/* 6.1's capture_control: the block both sides captured is prepared as
+ * the slow path prepares it and kept by the test. */
+static void keep_captured(struct pz_compact_req *req)
+{
+	struct pz_page *p = req->page;
+
+	MODEL_CHECK(mp.captured == (p != NULL), "captured: model %d, library %d", (int)mp.captured,
+		    p != NULL);
+	if (!p || !mp.captured)
+		return;
+	MODEL_CHECK(pz_page_to_pfn(t.pz, p) == mp.capture_pfn && req->order == mp.capture_order,
+		    "captured pfn %" PRIu64 ", the model %" PRIu64, pz_page_to_pfn(t.pz, p),
+		    mp.capture_pfn);
+	atomic_store_explicit(&p->refcount, 0, memory_order_relaxed);
+	assert_true(pz_prep_new_page(t.pz, p, req->order, req->gfp, req->alloc_flags));
+	add_rec(p, mp.capture_pfn, req->order);
+}
+
+static void direct_compaction(unsigned order, bool movable, unsigned mode, enum mp_prio prio)
 {
 	static struct pz_alloc_ctx ac;
 	const pz_gfp_t gfp = movable ? PZ_GFP_HIGHUSER_MOVABLE : PZ_GFP_KERNEL;
 	const unsigned flags = PZ_ALLOC_WMARK_MIN | PZ_ALLOC_CPUSET | (movable ? PZ_ALLOC_CMA : 0);
-	unsigned mode = rnd(2) ? PZ_MIGRATE_ASYNC : PZ_MIGRATE_SYNC_LIGHT;
-	enum mp_prio prio = (enum mp_prio)rnd(3);
 	struct pz_compact_req req;
 	enum mp_result want;
 	int got;
@@ -258,6 +274,14 @@ static void do_direct_compaction(unsigned order, bool movable)
 	want = mp_try_to_compact(gfp, order, flags, mode, prio);
 	got = (int)pz_try_to_compact_pages(t.pz, &req);
 	MODEL_CHECK(got == to_real(want), "result: expected %d, got %d", (int)want, got);
+	keep_captured(&req);
+}
+
+static void do_direct_compaction(unsigned order, bool movable)
+{
+	unsigned mode = rnd(2) ? PZ_MIGRATE_ASYNC : PZ_MIGRATE_SYNC_LIGHT;
+
+	direct_compaction(order, movable, mode, (enum mp_prio)rnd(3));
 }
 
 static unsigned small_order(void)
@@ -343,6 +367,32 @@ static void do_manual(void)
 	begin("manual compaction of zone %u%.0u", 0, 0);
 	mp_compact_manual(0);
 	assert_int_equal(pz_compact_zone(t.pz, 0, model.z[0].type), 0);
+}
+
+/* kcompactd's 500 ms timeout (6.1), every 50 steps; now and then a
+ * compaction_proactiveness write (0 off, 20 the default, 60 and 90 with
+ * lower marks). Consumes no random numbers: 4.x runs are unchanged. */
+static void do_kcompactd_tick(void)
+{
+	static const unsigned v[] = {60, 90, 0, 20};
+	int want, got;
+
+	if (model.prof != PZ_PROFILE_LINUX_6_1 || model_where.op % 50)
+		return;
+	if (model_where.op % 1000 == 500) {
+		unsigned p = v[(model_where.op / 1000) % 4];
+
+		begin("compaction_proactiveness %u%.0u", p, 0);
+		mp_set_proactiveness(p);
+		assert_int_equal(pz_set_compaction_proactiveness(t.pz, p), 0);
+	}
+	begin("kcompactd tick (score %u)%.0u", mp_fragmentation_score(), 0);
+	MODEL_CHECK(pz_fragmentation_score(t.pz, 0) == (int)mp_fragmentation_score(),
+		    "score %d, the model %u", pz_fragmentation_score(t.pz, 0),
+		    mp_fragmentation_score());
+	want = mp_kcompactd_tick();
+	got = pz_kcompactd_tick(t.pz, 0);
+	MODEL_CHECK(got == want, "tick: expected %d, got %d", want, got);
 }
 
 static void compare_step(const uint64_t *vm0)
@@ -457,6 +507,9 @@ static void report(const char *name, unsigned long nops)
 		      "compact_pgdat: %lu\n",
 		      name, model.boosts, model.nofrag_retries, model.cma_first, mp.deferred_44,
 		      model.ha_reserves, mp.unreserved, mp.kswapd_compactions);
+	print_message("[%s] 6.1: %lu blocks captured by direct compaction, %lu proactive "
+		      "passes, %lu timeouts waited out\n",
+		      name, mp.captures, mp.proactive_runs, mp.proactive_waits);
 	if (nops < DEF_OPS || model_where.seed != DEF_SEED)
 		return;
 	if (model_where.run->mc == &model_two_zones)
@@ -474,29 +527,26 @@ static void report(const char *name, unsigned long nops)
 		if (model.prof == PZ_PROFILE_LINUX_6_1)
 			assert_true(mp.boost_runs && mp.boost_restarts && mp.boosted_wakes &&
 				    mp.highorder_runs && mp.order_drops && mp.skip_resets &&
-				    mp.kcompactd_runs && mp.nowait_failed);
+				    mp.kcompactd_runs && mp.nowait_failed && mp.proactive_runs &&
+				    mp.proactive_waits);
 		assert_true(mp.skip_set && mp.free_skip_set && mp.deferrals && mp.direct_success &&
 			    mp.drains);
 	}
 }
 
-static void run_on(enum pz_profile prof, const char *name, const struct model_machine *mc)
+/* The library and the model on machine mc, the callbacks registered. */
+static void setup(struct model_run *r, uint64_t *vm0)
 {
-	struct model_run r = {name, prof, mc, 0, 0, 0, 0, 0, 0};
-	uint64_t vm0[PZ_NR_VM_EVENTS];
-	unsigned long nops = tu_env_ul("PZ_TEST_OPS", DEF_OPS);
-	bool filling = true;
-
 	memset(&t, 0, sizeof(t));
-	model_where.run = &r;
+	model_where.run = r;
 	model_where.seed = tu_env_ul("PZ_TEST_SEED", 0) ? tu_env_ul("PZ_TEST_SEED", 0) : DEF_SEED;
-	t.rng = model_where.seed ^ ((uint64_t)prof << 40);
+	t.rng = model_where.seed ^ ((uint64_t)r->prof << 40);
 	model_where.op = 0;
 	snprintf(model_where.desc, sizeof(model_where.desc), "init");
 	model_reset();
-	model_begin(&r);
+	model_begin(r);
 	model_kswapd_inline = 1;
-	t.pz = model_create(&r);
+	t.pz = model_create(r);
 	model_kswapd_inline = 0;
 	model_load(t.pz);
 	mp_reset(model_where.seed);
@@ -507,6 +557,25 @@ static void run_on(enum pz_profile prof, const char *name, const struct model_ma
 	mp.handler = true;
 	add_shrinker(MP_CACHE, PZ_DEFAULT_SEEKS, 16);
 	add_shrinker(MP_LIAR, PZ_DEFAULT_SEEKS, 16);
+}
+
+static void teardown(void)
+{
+	while (t.nsh)
+		drop_shrinker();
+	tu_destroy(t.pz);
+	free(t.recs);
+	model_reset();
+}
+
+static void run_on(enum pz_profile prof, const char *name, const struct model_machine *mc)
+{
+	struct model_run r = {name, prof, mc, 0, 0, 0, 0, 0, 0};
+	uint64_t vm0[PZ_NR_VM_EVENTS];
+	unsigned long nops = tu_env_ul("PZ_TEST_OPS", DEF_OPS);
+	bool filling = true;
+
+	setup(&r, vm0);
 	for (model_where.op = 1; model_where.op <= nops; model_where.op++) {
 		const struct model_zone *z = &model.z[0];
 
@@ -516,15 +585,73 @@ static void run_on(enum pz_profile prof, const char *name, const struct model_ma
 			filling = true;
 		step(filling);
 		compare_step(vm0);
+		do_kcompactd_tick();
+		compare_step(vm0);
 		if (model_where.op % 256 == 0)
 			assert_int_equal(pz_validate(t.pz), 0);
 	}
 	report(name, nops);
-	while (t.nsh)
-		drop_shrinker();
-	tu_destroy(t.pz);
-	free(t.recs);
-	model_reset();
+	teardown();
+}
+
+/* Frees the test's blocks whose pfn is not a multiple of `every`. */
+static void free_all_but(uint64_t every, const uint64_t *vm0)
+{
+	for (size_t i = 0; i < t.nrec;) {
+		if (!(t.recs[i].pfn % every)) {
+			i++;
+			continue;
+		}
+		begin("free order %u%.0u", t.recs[i].order, 0);
+		model_free(t.recs[i].pfn, t.recs[i].order, 0);
+		assert_int_equal(pz_free_pages(t.pz, t.recs[i].page, t.recs[i].order), 0);
+		t.recs[i] = t.recs[--t.nrec];
+		if (i < t.nrec)
+			pz_page_set_owner(t.recs[i].page, i + 1);
+		compare_step(vm0);
+	}
+}
+
+/*
+ * 6.1's capture_control step by step: the zone filled with movable pages
+ * and three in four freed, then direct compaction for the pageblock order
+ * (whose migrations free a whole pageblock, captured), then costly
+ * NORETRY requests through the slow path, which hand out what they
+ * capture. The model predicts every capture and the state after it.
+ */
+static void test_linux61_capture(void **state)
+{
+	struct model_run r = {
+		"linux-6.1 capture", PZ_PROFILE_LINUX_6_1, &model_one_zone, 0, 0, 0, 0, 0, 0};
+	uint64_t vm0[PZ_NR_VM_EVENTS];
+	size_t n;
+
+	(void)state;
+	setup(&r, vm0);
+	model_where.seed = mp.seed = 0; /* the owner moves every page */
+	for (unsigned round = 0; round < 3; round++) {
+		do {
+			n = t.nrec;
+			model_where.op++;
+			do_alloc(quiet(PZ_GFP_HIGHUSER_MOVABLE), 0, false);
+			compare_step(vm0);
+		} while (t.nrec > n);
+		free_all_but(4, vm0);
+		begin("drain all%.0u%.0u", 0, 0);
+		model_drain_all();
+		pz_drain_all_pages(t.pz);
+		direct_compaction(MODEL_PBO, true, PZ_MIGRATE_SYNC_LIGHT, MP_PRIO_SYNC_LIGHT);
+		compare_step(vm0);
+		for (unsigned i = 0; i < 4; i++) {
+			do_alloc_slow(MODEL_PBO - (unsigned)(round == 2), true);
+			compare_step(vm0);
+		}
+	}
+	print_message("[%s] %lu blocks captured, %lu pages migrated\n", r.name, mp.captures,
+		      mp.migrated);
+	assert_true(mp.captures >= 2);
+	assert_int_equal(pz_validate(t.pz), 0);
+	teardown();
 }
 
 static void run(enum pz_profile prof, const char *name)
@@ -569,7 +696,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_linux41),	    cmocka_unit_test(test_linux44),
 		cmocka_unit_test(test_linux61),	    cmocka_unit_test(test_linux61_two_zones),
-		cmocka_unit_test(test_linux61_cma),
+		cmocka_unit_test(test_linux61_cma), cmocka_unit_test(test_linux61_capture),
 	};
 
 	_Static_assert((int)MP_SUCCESS == (int)PZ_COMPACT_SUCCESS &&

@@ -346,6 +346,38 @@ static void test_sysctl_apply_columns(void **state)
 	pz_host_machine_free(hm);
 }
 
+/* compaction_proactiveness goes through the sysctl text into linux-6.1;
+ * linux-4.1 refuses it by name (the others are in force). */
+static void test_sysctl_proactiveness(void **state)
+{
+	static const char text[] = "vm.compaction_proactiveness = 40\nmin_free_kbytes: 4096\n";
+	enum pz_host_sysctl bad = PZ_HOST_MIN_FREE_KBYTES;
+	struct pz_host_sysctls s;
+	struct pz_vm_sysctls now;
+	struct pz_config cfg;
+	pz_t *pz;
+
+	(void)state;
+	assert_int_equal(pz_host_sysctls_parse(text, strlen(text), &s, NULL), 0);
+	assert_int_equal(s.line[PZ_HOST_COMPACTION_PROACTIVENESS], 1);
+	assert_int_equal(s.value[PZ_HOST_COMPACTION_PROACTIVENESS], 40);
+	tu_machine_simple(&tm, 4096, 65536, 1);
+	tu_config(&cfg, &tm.m, PZ_PROFILE_LINUX_6_1, 0);
+	pz = tu_create_ok(&cfg);
+	assert_int_equal(pz_host_sysctls_apply(pz, &s, NULL, &bad), 0);
+	assert_int_equal(pz_get_vm_sysctls(pz, &now), 0);
+	assert_int_equal(now.compaction_proactiveness, 40);
+	tu_destroy(pz);
+	tu_config(&cfg, &tm.m, PZ_PROFILE_LINUX_4_1, 0);
+	pz = tu_create_ok(&cfg);
+	assert_int_equal(pz_host_sysctls_apply(pz, &s, NULL, &bad), -PZ_EOPNOTSUPP);
+	assert_int_equal(bad, PZ_HOST_COMPACTION_PROACTIVENESS);
+	assert_int_equal(pz_get_vm_sysctls(pz, &now), 0);
+	assert_int_equal(now.min_free_kbytes, 4096);
+	assert_int_equal(now.compaction_proactiveness, 0);
+	tu_destroy(pz);
+}
+
 /* /proc/sys/vm's layout: one file per sysctl; missing ones stay absent,
  * the older percpu_pagelist_fraction name is taken, an empty dir refused. */
 static void test_sysctl_dir(void **state)
@@ -447,10 +479,15 @@ static void test_flush_grows(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_highmem_machine), cmocka_unit_test(test_thp_min_free_kbytes),
-		cmocka_unit_test(test_numa_machine),	cmocka_unit_test(test_setters_recompute),
-		cmocka_unit_test(test_sysctl_text),	cmocka_unit_test(test_sysctl_apply_columns),
-		cmocka_unit_test(test_flush_grows),	cmocka_unit_test(test_sysctl_dir),
+		cmocka_unit_test(test_highmem_machine),
+		cmocka_unit_test(test_thp_min_free_kbytes),
+		cmocka_unit_test(test_numa_machine),
+		cmocka_unit_test(test_setters_recompute),
+		cmocka_unit_test(test_sysctl_text),
+		cmocka_unit_test(test_sysctl_proactiveness),
+		cmocka_unit_test(test_sysctl_apply_columns),
+		cmocka_unit_test(test_flush_grows),
+		cmocka_unit_test(test_sysctl_dir),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

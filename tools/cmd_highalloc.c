@@ -179,8 +179,14 @@ static uint64_t ha_attempts(const struct ha_opts *o, uint64_t managed, unsigned 
  * 0 or the exit status (printed). */
 static int ha_run(const struct ha_opts *o, const struct tool_machine *m, struct ha_config *cf)
 {
-	struct wl_params wp = {o->mo.seed,	o->mo.cpus,   cf->compaction,
-			       (int)o->mo.fill, {NULL, NULL}, cf->profile == PZ_PROFILE_LINUX_6_1};
+	/* no kcompactd timer: highalloc's phases have no simulated time */
+	struct wl_params wp = {o->mo.seed,
+			       o->mo.cpus,
+			       cf->compaction,
+			       (int)o->mo.fill,
+			       {NULL, NULL},
+			       cf->profile == PZ_PROFILE_LINUX_6_1,
+			       0};
 	struct workload *w = NULL;
 	unsigned order;
 	pz_t *pz;

@@ -8,7 +8,8 @@
  * --machine SPEC describes one; a machine the user named either works or
  * stops the command. kswapd runs inline (deterministic mode) and nothing
  * reads the wall clock for the results, so identical options give
- * byte-identical output.
+ * byte-identical output; in linux-6.1 every RUN_KCOMPACTD_TICK_STEPS steps
+ * stand for kcompactd's 500 ms timeout (proactive compaction).
  * The vm sysctls of --sysctl FILE (or, with --machine-from /proc/zoneinfo,
  * /proc/sys/vm) are written into the instance, which computes its
  * watermarks, reserves and per-CPU sizes from them and the managed pages;
@@ -25,6 +26,9 @@
 
 #define RUN_DEFAULT_STEPS 400000ull
 #define RUN_DEFAULT_FILL  60
+/* Workload steps that stand for kcompactd's 500 ms timeout (linux-6.1's
+ * proactive compaction): every other THP fault of the workload. */
+#define RUN_KCOMPACTD_TICK_STEPS 1024u
 
 static void run_usage(FILE *f, int only_report)
 {
@@ -232,9 +236,14 @@ static int run_pics_end(pz_t *pz, const struct run_opts *o, struct run_pics *p, 
 static int run_work(pz_t *pz, const struct run_opts *o, struct run_pics *pics,
 		    struct workload **out)
 {
-	struct wl_params wp = {o->mo.seed,	     o->mo.cpus,
-			       !o->mo.no_compaction, (int)o->mo.fill,
-			       {NULL, NULL},	     o->mo.profile == PZ_PROFILE_LINUX_6_1};
+	struct wl_params wp = {o->mo.seed,
+			       o->mo.cpus,
+			       !o->mo.no_compaction,
+			       (int)o->mo.fill,
+			       {NULL, NULL},
+			       o->mo.profile == PZ_PROFILE_LINUX_6_1,
+			       o->mo.profile == PZ_PROFILE_LINUX_6_1 ? RUN_KCOMPACTD_TICK_STEPS
+								     : 0};
 	int rc;
 
 	if (pics->ser) {

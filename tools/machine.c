@@ -163,13 +163,28 @@ void machine_sysctls_from_proc(struct tool_machine *m)
 int machine_apply_sysctls(pz_t *pz, const struct tool_machine *m)
 {
 	static const char *const names[PZ_HOST_NR_SYSCTLS] = {
-		"min_free_kbytes", "watermark_scale_factor", "watermark_boost_factor",
-		"percpu_pagelist_high_fraction", "lowmem_reserve_ratio"};
+		"min_free_kbytes",	  "watermark_scale_factor",
+		"watermark_boost_factor", "percpu_pagelist_high_fraction",
+		"lowmem_reserve_ratio",	  "compaction_proactiveness"};
 	enum pz_host_sysctl bad = PZ_HOST_MIN_FREE_KBYTES;
+	struct pz_host_sysctls s = m->sysctls;
+	int rc;
 
-	if (!m->have_sysctls || !pz_host_sysctls_apply(pz, &m->sysctls, m->host, &bad))
+	if (!m->have_sysctls)
 		return machine_release_late(pz, m);
-	if (bad == PZ_HOST_LOWMEM_RESERVE_RATIO)
+	/* a live 5.9+ kernel's /proc/sys/vm has it; a 4.x profile has not:
+	 * the clone of the running machine leaves it out */
+	if (!strcmp(m->sysctl_origin, "/proc/sys/vm") &&
+	    pz_compaction_proactiveness(pz) == -PZ_EOPNOTSUPP)
+		s.line[PZ_HOST_COMPACTION_PROACTIVENESS] = 0;
+	rc = pz_host_sysctls_apply(pz, &s, m->host, &bad);
+	if (!rc)
+		return machine_release_late(pz, m);
+	if (rc == -PZ_EOPNOTSUPP)
+		tool_error("%s:%u: compaction_proactiveness: profile %s has no proactive "
+			   "compaction (Linux 5.9; use --profile linux-6.1 or drop the line)",
+			   m->sysctl_origin, s.line[bad], pz_profile_name(pz_profile(pz)));
+	else if (bad == PZ_HOST_LOWMEM_RESERVE_RATIO)
 		tool_error("%s:%u: lowmem_reserve_ratio: %u value(s), but the machine's zoneinfo "
 			   "lists %u zone(s) per node (or is no zoneinfo clone), or a value is "
 			   "refused",

@@ -57,6 +57,9 @@ struct wl_params {
 	 * frees at once and leaves the victim's user pages to the reap
 	 * callback. 0: a kill frees the whole victim (linux-4.1, 4.4). */
 	int reaper;
+	/* Steps between two timeouts of kcompactd (pz_kcompactd_tick of every
+	 * node: proactive compaction, linux-6.1); 0: no timer. */
+	unsigned kcompactd_tick;
 };
 
 /* The deterministic platform the workload's instance needs: CPU from the

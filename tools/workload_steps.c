@@ -20,7 +20,9 @@
  * reclaim asked the shrinkers to scan, plus, when the call compacted
  * directly, the pages the compaction scanners looked at and the migrate
  * callbacks made. kswapd runs inline in deterministic mode; its work is
- * not charged to the call that woke it.
+ * not charged to the call that woke it. With wl_params.kcompactd_tick,
+ * every that many steps stand for kcompactd's 500 ms timeout: each node's
+ * pz_kcompactd_tick runs after the step (proactive compaction, 6.1).
  */
 #include "workload_int.h"
 #include "progress.h"
@@ -267,6 +269,10 @@ int wl_run(struct workload *w, uint64_t n)
 	for (uint64_t i = 0; i < n; i++) {
 		if (step(w))
 			return -1;
+		if (w->params.kcompactd_tick &&
+		    (w->stats.steps + 1) % w->params.kcompactd_tick == 0)
+			for (unsigned nid = 0; nid < pz_nr_nodes(w->pz); nid++)
+				pz_kcompactd_tick(w->pz, (int)nid);
 		if (w->params.hook.fn)
 			w->params.hook.fn(w->params.hook.arg, w->stats.steps);
 		w->stats.steps++;

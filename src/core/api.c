@@ -32,6 +32,8 @@ const char *pz_strerror(int err)
 		return "a page the call needs is not free, or the work is already running";
 	case PZ_ENOENT:
 		return "no such object";
+	case PZ_EOPNOTSUPP:
+		return "not in this profile (its kernel has no such feature)";
 	default:
 		return "unknown error";
 	}

@@ -149,12 +149,53 @@ static bool may_merge(const struct pz *pz, uint64_t buddy_pfn, unsigned order, u
 }
 
 /*
+ * task_capc: the capture control of the freeing task's direct compaction
+ * in z that has taken nothing yet (the innermost, when a migrate callback
+ * compacts again), or NULL. Called only when z has one (z->capture).
+ */
+static struct pz_capture *task_capc(struct pz *pz, struct pz_zone *z)
+{
+	const struct pz_task *task = pz_task_current(pz);
+
+	for (struct pz_capture *c = z->capture; c; c = c->next)
+		if (c->task == task && !c->page)
+			return c;
+	return (struct pz_capture *)0;
+}
+
+/*
+ * compaction_capture: a block of the capture's order, of a type it may
+ * take, becomes the compactor's (refcount 1 and its order and type
+ * written, as compaction's own free blocks are, so that pz_validate sees
+ * an allocated block) instead of going to a list; the free pages it was
+ * counted into are taken back.
+ */
+static bool capture_block(struct pz *pz, struct pz_zone *z, struct pz_capture *c, uint64_t pfn,
+			  unsigned order, unsigned mt)
+{
+	struct pz_page *p;
+
+	if (order != c->order || mt == PZ_MT_CMA || mt == PZ_MT_ISOLATE ||
+	    (order < pz->pageblock_order && mt == PZ_MT_MOVABLE))
+		return false;
+	pz_account_free_locked(pz, z, -((long)1 << order), mt);
+	p = pz_pfn_page(pz, pfn);
+	p->order = (uint8_t)order;
+	p->mt = (uint8_t)mt;
+	atomic_store_explicit(&p->refcount, 1, memory_order_relaxed);
+	c->page = p;
+	atomic_store_explicit(&c->taken, true, memory_order_release);
+	return true;
+}
+
+/*
  * __free_one_page: merge upward, then place. A block whose order+1 buddy is
  * free goes to the list tail, so that it stays free (and can merge) longer;
  * so does every block freed with to_tail (5.10's FPI_TO_TAIL, which
  * __free_pages_core gives memory entering the allocator). Blocks in
  * isolated pageblocks merge no further than a pageblock (until 5.18; then
- * may_merge decides).
+ * may_merge decides). A direct compaction of the freeing task in this zone
+ * may capture the block at its order on the way up (6.1).
  */
 static void free_one_page(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned order,
 			  unsigned mt, bool to_tail)
@@ -162,6 +203,9 @@ static void free_one_page(struct pz *pz, struct pz_zone *z, struct pz_page *p, u
 	uint64_t pfn = pz_page_pfn(pz, p);
 	unsigned max_order = pz->max_order;
 	bool tail = to_tail;
+
+	/* 6.1's capture_control: only while a direct compaction runs here */
+	struct pz_capture *capc = pz_unlikely(z->capture != 0) ? task_capc(pz, z) : 0;
 
 	pz_assert_zone_locked(pz, z);
 	if (mt != PZ_MT_ISOLATE)
@@ -171,6 +215,9 @@ static void free_one_page(struct pz *pz, struct pz_zone *z, struct pz_page *p, u
 			pz->pageblock_order + 1 < max_order ? pz->pageblock_order + 1 : max_order;
 	while (order < max_order - 1) {
 		uint64_t buddy_pfn = pfn ^ ((uint64_t)1 << order);
+
+		if (pz_unlikely(capc != 0) && capture_block(pz, z, capc, pfn, order, mt))
+			return;
 
 		if (!is_buddy(pz, p, buddy_pfn, order) || !may_merge(pz, buddy_pfn, order, mt))
 			break;

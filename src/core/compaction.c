@@ -42,7 +42,9 @@ struct cc {
 	unsigned alloc_flags, classzone, migratetype;
 	enum pz_migrate_mode mode;
 	bool ignore_skip_hint, ignore_block_suitable, whole_zone, direct, kswapd, contended;
-	bool has_handler; /* a migrate callback was registered when the run began */
+	bool proactive;		 /* 6.1 proactive_compaction (kcompactd's timer) */
+	struct pz_capture *capc; /* 6.1 direct compaction: its capture_control */
+	bool has_handler;	 /* a migrate callback was registered when the run began */
 	uint64_t migrate_pfn, free_pfn;
 	unsigned need_order; /* the block compaction_alloc looks for */
 	/* isolated free blocks by order (heads hold one reference, the core's) */
@@ -588,6 +590,84 @@ static enum pz_compact_result scanners_met(struct cc *cc)
 	return PZ_COMPACT_PARTIAL_SKIPPED;
 }
 
+/* ---- proactive compaction (6.1, since 5.9) ------------------------------- */
+
+/* The order proactive compaction measures fragmentation against
+ * (COMPACTION_HPAGE_ORDER: the transparent huge page, a pageblock here). */
+static unsigned hpage_order(const struct pz *pz)
+{
+	return pz->pageblock_order;
+}
+
+/* extfrag_for_order: the percentage of z's free pages that sit in blocks
+ * smaller than order; 0 with nothing free. Lock-free, as the kernel's. */
+static unsigned extfrag_for_order(const struct pz *pz, struct pz_zone *z, unsigned order)
+{
+	uint64_t free = 0, suitable = 0;
+
+	for (unsigned o = 0; o < pz->max_order; o++) {
+		uint64_t b = atomic_load_explicit(&z->free_area[o].nr_free, memory_order_relaxed);
+
+		free += b << o;
+		if (o >= order)
+			suitable += b << (o - order);
+	}
+	if (!free)
+		return 0;
+	return (unsigned)((free - (suitable << order)) * 100 / free);
+}
+
+/* fragmentation_score_node: each zone's score weighted by its share of
+ * the node's present pages (so that small zones barely count). */
+static unsigned fragmentation_score_node(struct pz *pz, int nid)
+{
+	uint64_t node_present = 0, score = 0;
+
+	for (unsigned t = 0; t < PZ_NR_ZONE_TYPES; t++)
+		node_present += pz_zone_of(pz, nid, (int)t)->present;
+	for (unsigned t = 0; t < PZ_NR_ZONE_TYPES; t++) {
+		struct pz_zone *z = pz_zone_of(pz, nid, (int)t);
+
+		score +=
+			z->present * extfrag_for_order(pz, z, hpage_order(pz)) / (node_present + 1);
+	}
+	return (unsigned)score;
+}
+
+static unsigned proactiveness(const struct pz *pz)
+{
+	return (unsigned)(20 + atomic_load_explicit(&((struct pz *)pz)->compaction.proactiveness,
+						    memory_order_relaxed));
+}
+
+/* fragmentation_score_wmark: the low mark 100 - proactiveness (at least
+ * 5), the high one 10 above it (at most 100). */
+static unsigned score_wmark(const struct pz *pz, bool low)
+{
+	unsigned p = proactiveness(pz), wlow = 100 - p < 5 ? 5 : 100 - p;
+
+	return low ? wlow : (wlow + 10 < 100 ? wlow + 10 : 100);
+}
+
+/* kswapd_is_running: the node's kswapd is not asleep on its wait queue. */
+static bool kswapd_is_running(struct pz *pz, int nid)
+{
+	return !atomic_load_explicit(&pz->kswapd[nid].asleep, memory_order_relaxed);
+}
+
+/* __compact_finished of a proactive run: stop when kswapd runs, or once
+ * the zone's score is down to the low mark. */
+static enum pz_compact_result proactive_finished(struct cc *cc)
+{
+	if (kswapd_is_running(cc->pz, cc->z->nid))
+		return PZ_COMPACT_PARTIAL_SKIPPED;
+	if (cc->contended)
+		return PZ_COMPACT_CONTENDED;
+	return extfrag_for_order(cc->pz, cc->z, hpage_order(cc->pz)) > score_wmark(cc->pz, true)
+		       ? PZ_COMPACT_CONTINUE
+		       : PZ_COMPACT_SUCCESS;
+}
+
 /* __compact_finished, then NO_SUITABLE_PAGE read as CONTINUE. */
 static enum pz_compact_result compact_finished(struct cc *cc)
 {
@@ -597,6 +677,8 @@ static enum pz_compact_result compact_finished(struct cc *cc)
 		return says_contended(pz) ? PZ_COMPACT_CONTENDED : PZ_COMPACT_SUCCESS;
 	if (cc->free_pfn <= cc->migrate_pfn)
 		return scanners_met(cc);
+	if (cc->proactive)
+		return proactive_finished(cc);
 	if (cc->order < 0)
 		return PZ_COMPACT_CONTINUE;
 	if (pre48(pz)) {
@@ -802,6 +884,10 @@ static enum pz_compact_result compact_zone(struct cc *cc)
 				last_migrated = start;
 		}
 		check_drain(cc, &last_migrated);
+		if (cc->capc && atomic_load_explicit(&cc->capc->taken, memory_order_acquire)) {
+			ret = PZ_COMPACT_SUCCESS; /* a block was captured */
+			break;
+		}
 	}
 	high = release_freepages(cc) & ~(pb_nr(cc->pz) - 1);
 	if (high > atomic_load_explicit(&cc->z->compact_cached_free_pfn, memory_order_relaxed))
@@ -848,11 +934,44 @@ static enum pz_compact_result max_result(const struct pz *pz, enum pz_compact_re
 	return rank(pz, a) >= rank(pz, b) ? a : b;
 }
 
-/* compact_zone_order */
+/* 6.1's capture_control (5.1): linked on the zone for the run, so that
+ * the free path can hand this task's freed block of the order to it. */
+static void capture_start(struct cc *cc, struct pz_capture *c)
+{
+	c->task = pz_task_current(cc->pz);
+	c->order = (unsigned)cc->order;
+	c->page = (struct pz_page *)0;
+	atomic_init(&c->taken, false);
+	pz_lock(cc->pz, &cc->z->lock);
+	c->next = cc->z->capture;
+	cc->z->capture = c;
+	pz_unlock(&cc->z->lock);
+	cc->capc = c;
+}
+
+/* Unlinks the capture control; the block it took, or NULL. */
+static struct pz_page *capture_end(struct cc *cc)
+{
+	struct pz_capture **pp;
+	struct pz_page *p;
+
+	pz_lock(cc->pz, &cc->z->lock);
+	for (pp = &cc->z->capture; *pp != cc->capc; pp = &(*pp)->next)
+		;
+	*pp = cc->capc->next;
+	p = cc->capc->page;
+	pz_unlock(&cc->z->lock);
+	cc->capc = (struct pz_capture *)0;
+	return p;
+}
+
+/* compact_zone_order; 6.1 with a block captured says SUCCESS and hands
+ * the block back through req->page. */
 static enum pz_compact_result compact_zone_order(struct pz *pz, struct pz_zone *z,
-						 const struct pz_compact_req *req,
+						 struct pz_compact_req *req,
 						 enum pz_migrate_mode mode, bool *contended)
 {
+	struct pz_capture capc;
 	struct cc cc;
 	enum pz_compact_result r;
 
@@ -867,8 +986,12 @@ static enum pz_compact_result compact_zone_order(struct pz *pz, struct pz_zone *
 		cc.whole_zone = cc.ignore_skip_hint = cc.ignore_block_suitable =
 			req->prio == PZ_COMPACT_PRIO_SYNC_FULL;
 	}
+	if (pz_kver(pz) >= PZ_KV(5, 1))
+		capture_start(&cc, &capc);
 	r = compact_zone(&cc);
 	*contended = cc.contended;
+	if (cc.capc && (req->page = capture_end(&cc)))
+		r = PZ_COMPACT_SUCCESS;
 	return r;
 }
 
@@ -987,6 +1110,8 @@ static bool kcompactd_do_work(struct pz *pz, int nid)
 		high = PZ_NR_ZONE_TYPES - 1;
 	pz_count_vm_event(pz, PZ_VM_COMPACT_DAEMON_WAKE, 1);
 	pz_count(&pz->compaction.kcompactd_runs);
+	/* woken for work: the next timeout is the default one again */
+	atomic_store_explicit(&pz->compaction.proactive_wait[nid], 0, memory_order_relaxed);
 	for (int t = 0; t <= high; t++) {
 		struct pz_zone *z = populated_zone(pz, nid, (unsigned)t);
 		enum pz_compact_result st;
@@ -1072,6 +1197,77 @@ int pz_set_kcompactd_mode(pz_t *pz, enum pz_kcompactd_mode mode)
 	return 0;
 }
 
+/* ---- kcompactd's timer: proactive compaction (6.1) ----------------------- */
+
+/* should_proactive_compact_node */
+static bool should_proactive_compact_node(struct pz *pz, int nid)
+{
+	if (!proactiveness(pz) || kswapd_is_running(pz, nid))
+		return false;
+	return fragmentation_score_node(pz, nid) > score_wmark(pz, false);
+}
+
+/* proactive_compact_node: every populated zone, whole, SYNC_LIGHT, skip
+ * bits ignored, until its score is down to the low mark (or kswapd runs). */
+static void proactive_compact_node(struct pz *pz, int nid)
+{
+	pz_count(&pz->compaction.proactive_runs);
+	for (unsigned t = 0; t < PZ_NR_ZONE_TYPES; t++) {
+		struct pz_zone *z = populated_zone(pz, nid, t);
+		struct cc cc;
+
+		if (!z)
+			continue;
+		cc_init(&cc, pz, z, -1, PZ_MIGRATE_SYNC_LIGHT);
+		cc.ignore_skip_hint = cc.whole_zone = cc.proactive = true;
+		compact_zone(&cc);
+	}
+}
+
+/*
+ * One expiry of kcompactd's 500 ms timeout (the rest of the kcompactd()
+ * loop): after a pass that did not lower the node's score the next check
+ * waits 64 timeouts (6.1's default_timeout << COMPACT_MAX_DEFER_SHIFT);
+ * a sysctl write's trigger ends that wait.
+ */
+int pz_kcompactd_tick(pz_t *pz, int nid)
+{
+	struct pz_compaction *c;
+	unsigned prev, wait;
+	bool trigger;
+
+	if (!pz_instance_ok(pz))
+		return -PZ_EINVAL;
+	if (pz_kver(pz) < PZ_KV(5, 9))
+		return -PZ_EOPNOTSUPP;
+	if (nid < 0 || (unsigned)nid >= pz->nr_nodes)
+		return -PZ_ENODEV;
+	c = &pz->compaction;
+	trigger = atomic_exchange_explicit(&c->proactive_trigger[nid], false, memory_order_relaxed);
+	if (!proactiveness(pz))
+		return 0;
+	wait = atomic_load_explicit(&c->proactive_wait[nid], memory_order_relaxed);
+	atomic_store_explicit(&c->proactive_wait[nid], trigger || !wait ? 0 : wait - 1,
+			      memory_order_relaxed);
+	if ((wait && !trigger) || !should_proactive_compact_node(pz, nid))
+		return 0;
+	prev = fragmentation_score_node(pz, nid);
+	proactive_compact_node(pz, nid);
+	if (fragmentation_score_node(pz, nid) >= prev)
+		atomic_store_explicit(&c->proactive_wait[nid],
+				      (1u << PZ_COMPACT_MAX_DEFER_SHIFT) - 1, memory_order_relaxed);
+	return 1;
+}
+
+int pz_fragmentation_score(pz_t *pz, int nid)
+{
+	if (!pz_instance_ok(pz))
+		return -PZ_EINVAL;
+	if (nid < 0 || (unsigned)nid >= pz->nr_nodes)
+		return -PZ_ENODEV;
+	return (int)fragmentation_score_node(pz, nid);
+}
+
 /* compact_node's work on one zone: order -1, SYNC, skip bits ignored and
  * cleared first, the whole zone; then (ours) this CPU's lists are flushed
  * so that the moved-from pages can merge at once. */
@@ -1136,6 +1332,34 @@ int pz_set_extfrag_threshold(pz_t *pz, int threshold)
 	return 0;
 }
 
+/* vm.compaction_proactiveness (5.9): a write of a nonzero value asks
+ * every node's kcompactd for a check at its next timeout, deferred or not
+ * (proactive_compact_trigger). */
+int pz_set_compaction_proactiveness(pz_t *pz, unsigned value)
+{
+	if (!pz_instance_ok(pz) || value > 100)
+		return -PZ_EINVAL;
+	if (pz_kver(pz) < PZ_KV(5, 9)) {
+		pz_log(pz, PZ_LOG_WARN,
+		       "compaction_proactiveness: profile %s has no proactive compaction "
+		       "(Linux 5.9; use linux-6.1)",
+		       pz_profile_name((enum pz_profile)pz->profile));
+		return -PZ_EOPNOTSUPP;
+	}
+	atomic_store_explicit(&pz->compaction.proactiveness, (int)value - 20, memory_order_relaxed);
+	for (unsigned n = 0; value && n < pz->nr_nodes; n++)
+		atomic_store_explicit(&pz->compaction.proactive_trigger[n], true,
+				      memory_order_relaxed);
+	return 0;
+}
+
+int pz_compaction_proactiveness(const pz_t *pz)
+{
+	if (!pz_instance_ok(pz))
+		return -PZ_EINVAL;
+	return pz_kver(pz) < PZ_KV(5, 9) ? -PZ_EOPNOTSUPP : (int)proactiveness(pz);
+}
+
 int pz_extfrag_threshold(const pz_t *pz)
 {
 	return pz_instance_ok(pz) ? extfrag_threshold(pz) : -PZ_EINVAL;
@@ -1158,6 +1382,7 @@ int pz_compaction_stats(const pz_t *pz, struct pz_compaction_stats *out)
 		atomic_load_explicit(&c->misuse[PZ_MISUSE_DST_FREED], memory_order_relaxed);
 	out->dst_kept = atomic_load_explicit(&c->misuse[PZ_MISUSE_DST_KEPT], memory_order_relaxed);
 	out->kcompactd_runs = atomic_load_explicit(&c->kcompactd_runs, memory_order_relaxed);
+	out->proactive_runs = atomic_load_explicit(&c->proactive_runs, memory_order_relaxed);
 	return 0;
 }
 

@@ -332,7 +332,9 @@ static int free_pcppages_bulk(struct pz *pz, struct pz_zone *z, struct pz_pcp *p
 		order = pz_pcp_level_order(pz, rr->k / PZ_MT_PCPTYPES);
 		p = &pz->pages[list->last];
 		mt = p->mt;
-		if (order == 0 && !z->nr_isolate_pageblock) {
+		/* not while a compaction may capture (z->capture): a run
+		 * would skip the orders below its own where it could */
+		if (order == 0 && !z->nr_isolate_pageblock && !z->capture) {
 			/* the pages this run of the round robin still takes */
 			long room = rr->batch_free < rr->to_free ? rr->batch_free : rr->to_free;
 			unsigned run;

@@ -24,6 +24,22 @@ struct pz_reclaim_state {
 	bool set_memalloc;		   /* [C] this window set PZ_TASK_MEMALLOC */
 };
 
+/*
+ * A direct compaction's capture_control (6.1, since 5.1): while it runs
+ * for `order` in zone z, the first block of exactly that order that its
+ * task frees there (merged or not; not CMA or ISOLATE, and not a MOVABLE
+ * block smaller than a pageblock) is taken off the free path for it.
+ * Lives on the compactor's stack, linked on z->capture under the zone
+ * lock.
+ */
+struct pz_capture {
+	struct pz_capture *next;    /* [Z] the zone's list */
+	const struct pz_task *task; /* [C] */
+	unsigned order;		    /* [C] */
+	struct pz_page *page;	    /* [Z] the block taken (refcount 1), or NULL */
+	atomic_bool taken;	    /* [A] page is set (read without the zone lock) */
+};
+
 /* Per-zone-type reclaim counters (pz->zone_ev). */
 enum pz_zone_vm_event {
 	PZ_ZEV_PGSTEAL_KSWAPD = 0,
@@ -77,10 +93,17 @@ struct pz_compaction {
 	void *ctx;		   /* [M] */
 	atomic_int extfrag;	   /* [A] extfrag_threshold - 500 (zeroed = the default) */
 	atomic_int kcompactd_mode; /* [A] enum pz_kcompactd_mode */
-	atomic_int kcompactd_max_order[PZ_MAX_NODES];	      /* [A] 0: no work */
-	atomic_int kcompactd_highest_zoneidx[PZ_MAX_NODES];   /* [A] stored + 1; 0: none */
-	atomic_uint warned;				      /* [A] misuse reported once */
-	atomic_uint_least64_t calls, kcompactd_runs;	      /* [A] */
+	atomic_int kcompactd_max_order[PZ_MAX_NODES];	    /* [A] 0: no work */
+	atomic_int kcompactd_highest_zoneidx[PZ_MAX_NODES]; /* [A] stored + 1; 0: none */
+	atomic_uint warned;				    /* [A] misuse reported once */
+	atomic_uint_least64_t calls, kcompactd_runs;	    /* [A] */
+	/* 6.1 proactive compaction (5.9): compaction_proactiveness - 20
+	 * (zeroed = the default), per node the timer ticks still to wait (the
+	 * deferred timeout) and the sysctl write's trigger */
+	atomic_int proactiveness;
+	atomic_uint proactive_wait[PZ_MAX_NODES];
+	atomic_bool proactive_trigger[PZ_MAX_NODES];
+	atomic_uint_least64_t proactive_runs; /* [A] proactive_compact_node passes */
 	atomic_uint_least64_t results[PZ_NR_MIGRATE_RESULTS]; /* [A] */
 	atomic_uint_least64_t misuse[PZ_NR_MISUSE];	      /* [A] */
 };

@@ -194,12 +194,19 @@ static struct pz_page *direct_compact(struct slow *s, enum pz_compact_priority p
 	pz_memalloc_restore(s->pz, s->ac->task, saved);
 	s->compact_result = probe_compact(s, prio, s->compact_result);
 	s->contended = req.contended;
-	if (!compaction_ran(s, s->compact_result))
+	if (!compaction_ran(s, s->compact_result)) {
+		/* only a probe turns a capture into SKIPPED: give the block back */
+		if (req.page)
+			pz_free_direct_internal(s->pz, req.page, s->order, false);
 		return (struct pz_page *)0;
+	}
 	pz_count_vm_event(s->pz, PZ_VM_COMPACT_STALL, 1);
-	p = req.page;
-	if (p && !pz_prep_new_page(s->pz, p, s->order, s->gfp, s->alloc_flags))
-		p = (struct pz_page *)0; /* a bad page: prep reported and leaked it */
+	p = req.page; /* 6.1: captured, held with the core's reference */
+	if (p) {
+		atomic_store_explicit(&p->refcount, 0, memory_order_relaxed);
+		if (!pz_prep_new_page(s->pz, p, s->order, s->gfp, s->alloc_flags))
+			p = (struct pz_page *)0; /* a bad page: prep reported and leaked it */
+	}
 	if (!p)
 		p = freelist(s, after_reclaim_flags(s));
 	if (!p) {

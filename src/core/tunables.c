@@ -95,6 +95,8 @@ int pz_set_lowmem_reserve_ratio(pz_t *pz, const unsigned *ratio, unsigned n)
 
 int pz_get_vm_sysctls(pz_t *pz, struct pz_vm_sysctls *out)
 {
+	int proactiveness;
+
 	if (!pz_instance_ok(pz) || !out)
 		return -PZ_EINVAL;
 	pz_lock(pz, &pz->tune_lock);
@@ -105,6 +107,8 @@ int pz_get_vm_sysctls(pz_t *pz, struct pz_vm_sysctls *out)
 	out->percpu_pagelist_fraction = pz->percpu_pagelist_fraction;
 	for (unsigned i = 0; i < PZ_NR_ZONE_TYPES - 1; i++)
 		out->lowmem_reserve_ratio[i] = pz->lowmem_reserve_ratio[i];
+	proactiveness = pz_compaction_proactiveness(pz);
+	out->compaction_proactiveness = proactiveness > 0 ? (unsigned)proactiveness : 0;
 	pz_unlock(&pz->tune_lock);
 	return 0;
 }

@@ -213,6 +213,7 @@ struct pz_zone {
 	atomic_long pages_scanned;	       /* [A] */
 	long nr_isolate_pageblock;	       /* [Z] */
 	long nr_migrate_reserve_block;	       /* [Z] 4.1 MIGRATE_RESERVE blocks */
+	struct pz_capture *capture;	       /* [Z] 6.1 direct compactions capturing here */
 	atomic_long nr_reserved_highatomic;    /* [Z] written, [A] read: 4.4 HIGHATOMIC pages */
 	/* [A] embedder-reported page-cache figures, by enum pz_dirty_item */
 	atomic_uint_least64_t dirty[PZ_NR_DIRTY_ITEMS];

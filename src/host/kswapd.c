@@ -16,6 +16,12 @@
  * pz_oom_reaper_run - between kswapd rounds, or inside a nap, which then
  * goes on - so a victim is reaped with the same task and without a thread
  * of its own (the kernel has a separate oom_reaper thread).
+ *
+ * kcompactd's timer (linux-6.1, pz_host_kcompactd_start): a second thread
+ * per node waits PZ_KCOMPACTD_TICK_MS on its own condition variable (so
+ * that kswapd's wake-ups never land on it) and calls pz_kcompactd_tick
+ * each time the wait runs out, as the kernel's kcompactd times out every
+ * 500 ms. It runs with a task of its own, without PZ_TASK_MEMALLOC.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -41,6 +47,12 @@ struct host_node {
 	int nid;
 	pz_t *pz;
 	struct pz_task task;
+	/* kcompactd's timer thread */
+	pthread_t kc_thread;
+	pthread_cond_t kc_cv;
+	bool kc_stop; /* [mu] */
+	bool kc_started;
+	struct pz_task kc_task;
 };
 
 struct host_kswapd {
@@ -49,6 +61,21 @@ struct host_kswapd {
 };
 
 static __thread struct host_node *host_self;
+
+/* The deadline usecs from now, for pthread_cond_timedwait. */
+static struct timespec deadline(unsigned usecs)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += (time_t)(usecs / 1000000);
+	ts.tv_nsec += (long)(usecs % 1000000) * 1000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	return ts;
+}
 
 void pz_host_kswapd_wake(struct host_kswapd **slot, int nid)
 {
@@ -96,13 +123,7 @@ bool pz_host_kswapd_nap(unsigned usecs)
 
 	if (!n)
 		return false;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += (time_t)(usecs / 1000000);
-	ts.tv_nsec += (long)(usecs % 1000000) * 1000;
-	if (ts.tv_nsec >= 1000000000) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000;
-	}
+	ts = deadline(usecs);
 	pthread_mutex_lock(&n->mu);
 	while (!n->pending && !n->stop) {
 		reap_locked(n);
@@ -150,6 +171,44 @@ static void *kswapd_thread(void *arg)
 	return NULL;
 }
 
+static void *kcompactd_thread(void *arg)
+{
+	struct host_node *n = arg;
+
+	pz_set_current_task(&n->kc_task);
+	pthread_mutex_lock(&n->mu);
+	while (!n->kc_stop) {
+		struct timespec ts = deadline(PZ_KCOMPACTD_TICK_MS * 1000u);
+
+		while (!n->kc_stop && pthread_cond_timedwait(&n->kc_cv, &n->mu, &ts) != ETIMEDOUT)
+			;
+		if (n->kc_stop)
+			break;
+		pthread_mutex_unlock(&n->mu);
+		pz_kcompactd_tick(n->pz, n->nid);
+		pthread_mutex_lock(&n->mu);
+	}
+	pthread_mutex_unlock(&n->mu);
+	pz_set_current_task(NULL);
+	return NULL;
+}
+
+static void stop_kcompactd(struct host_kswapd *ks)
+{
+	for (unsigned i = 0; i < ks->nr; i++) {
+		struct host_node *n = &ks->node[i];
+
+		if (!n->kc_started)
+			continue;
+		pthread_mutex_lock(&n->mu);
+		n->kc_stop = true;
+		pthread_cond_signal(&n->kc_cv);
+		pthread_mutex_unlock(&n->mu);
+		pthread_join(n->kc_thread, NULL);
+		n->kc_started = false;
+	}
+}
+
 static void stop_threads(struct host_kswapd *ks)
 {
 	for (unsigned i = 0; i < ks->nr; i++) {
@@ -183,6 +242,8 @@ static struct host_kswapd *get_nodes(pz_t *pz, struct host_kswapd **slot)
 
 		pthread_mutex_init(&n->mu, NULL);
 		pthread_cond_init(&n->cv, NULL);
+		pthread_cond_init(&n->kc_cv, NULL);
+		pz_task_init(&n->kc_task);
 		n->nid = (int)i;
 		n->pz = pz;
 		pz_task_init(&n->task);
@@ -217,6 +278,44 @@ int pz_host_kswapd_start(pz_t *pz)
 	return 0;
 }
 
+int pz_host_kcompactd_start(pz_t *pz)
+{
+	struct host_kswapd **slot = pz_host_kswapd_slot(pz), *ks;
+
+	if (!slot)
+		return -PZ_EINVAL;
+	if (pz_compaction_proactiveness(pz) == -PZ_EOPNOTSUPP)
+		return -PZ_EOPNOTSUPP;
+	ks = get_nodes(pz, slot);
+	if (!ks)
+		return -PZ_ENOMEM;
+	for (unsigned i = 0; i < ks->nr; i++) {
+		struct host_node *n = &ks->node[i];
+
+		if (n->kc_started)
+			continue;
+		n->kc_stop = false;
+		if (pthread_create(&n->kc_thread, NULL, kcompactd_thread, n)) {
+			stop_kcompactd(ks);
+			return -PZ_ENOMEM;
+		}
+		n->kc_started = true;
+	}
+	return 0;
+}
+
+int pz_host_kcompactd_stop(pz_t *pz)
+{
+	struct host_kswapd **slot = pz_host_kswapd_slot(pz), *ks;
+
+	if (!slot)
+		return -PZ_EINVAL;
+	ks = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+	if (ks)
+		stop_kcompactd(ks);
+	return 0;
+}
+
 int pz_host_kswapd_stop(pz_t *pz)
 {
 	struct host_kswapd **slot = pz_host_kswapd_slot(pz), *ks;
@@ -236,9 +335,11 @@ void pz_host_kswapd_free(struct host_kswapd **slot)
 	if (!ks)
 		return;
 	stop_threads(ks);
+	stop_kcompactd(ks);
 	for (unsigned i = 0; i < ks->nr; i++) {
 		pthread_mutex_destroy(&ks->node[i].mu);
 		pthread_cond_destroy(&ks->node[i].cv);
+		pthread_cond_destroy(&ks->node[i].kc_cv);
 	}
 	free(ks);
 }

@@ -19,6 +19,7 @@ static const char *const sc_names[] = {
 	[PZ_HOST_WATERMARK_BOOST_FACTOR] = "watermark_boost_factor",
 	[PZ_HOST_PERCPU_PAGELIST_FRACTION] = "percpu_pagelist_high_fraction",
 	[PZ_HOST_LOWMEM_RESERVE_RATIO] = "lowmem_reserve_ratio",
+	[PZ_HOST_COMPACTION_PROACTIVENESS] = "compaction_proactiveness",
 };
 
 static bool sc_space(char c)
@@ -195,6 +196,8 @@ static int sc_apply_one(pz_t *pz, const struct pz_host_sysctls *s, const struct 
 		return pz_set_watermark_boost_factor(pz, s->value[id]);
 	case PZ_HOST_PERCPU_PAGELIST_FRACTION:
 		return pz_set_percpu_pagelist_fraction(pz, s->value[id]);
+	case PZ_HOST_COMPACTION_PROACTIVENESS:
+		return pz_set_compaction_proactiveness(pz, s->value[id]);
 	default:
 		return sc_apply_ratio(pz, s, m);
 	}
@@ -207,7 +210,7 @@ int pz_host_sysctls_apply(pz_t *pz, const struct pz_host_sysctls *s,
 	static const int order[] = {
 		PZ_HOST_LOWMEM_RESERVE_RATIO,	PZ_HOST_WATERMARK_SCALE_FACTOR,
 		PZ_HOST_WATERMARK_BOOST_FACTOR, PZ_HOST_PERCPU_PAGELIST_FRACTION,
-		PZ_HOST_MIN_FREE_KBYTES,
+		PZ_HOST_MIN_FREE_KBYTES,	PZ_HOST_COMPACTION_PROACTIVENESS,
 	};
 
 	if (!pz || !s)

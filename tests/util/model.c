@@ -396,6 +396,11 @@ static void m_free_one(struct model_zone *z, uint64_t pfn, unsigned order, unsig
 	while (order < MAXO - 1) {
 		uint64_t buddy = pfn ^ (1ull << order);
 
+		/* 6.1 capture_control (the pressure model's): taken, not listed */
+		if (model.capture && model.capture(zi, pfn, order, mt)) {
+			z->nr_free_pages -= 1l << order;
+			return;
+		}
 		if (model_zone_index(buddy) != zi || model.head[buddy] != order + 1)
 			break;
 		/* 6.1 (5.18): HIGHATOMIC and CMA blocks merge at a pageblock

@@ -258,6 +258,10 @@ struct model {
 	 * allocations that took such a block from it */
 	unsigned long ha_atomic_slow, ha_reserves, ha_full, ha_already, ha_cma, ha_uses, ha_frees,
 		ha_pcp_frees, ha_pcp_reuses, ha_unreserves;
+	/* When set, asked at each level of a buddy free's merge (zone index,
+	 * block, order, type): nonzero when a direct compaction captured the
+	 * block there (model_pressure.c); the free count is taken back. */
+	int (*capture)(int zi, uint64_t pfn, unsigned order, unsigned mt);
 };
 
 extern struct model model;

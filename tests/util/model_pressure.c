@@ -83,6 +83,8 @@ int mp_answer(uint64_t seed, uint64_t src, unsigned attempt)
 	uint64_t h = (src + seed) * 0x9e3779b97f4a7c15ull;
 	unsigned k = (unsigned)(h >> 59); /* 0..31 */
 
+	if (!seed)
+		return PZ_MIGRATE_OK; /* an owner that always agrees */
 	if (k < 3)
 		return PZ_MIGRATE_PINNED;
 	if (k < 5)
@@ -125,6 +127,7 @@ void mp_reset(uint64_t seed)
 	mp.k.classzone = is41() ? PZ_NR_ZONE_TYPES - 1 : PZ_NR_ZONE_TYPES;
 	mp.k.cur_classzone = PZ_NR_ZONE_TYPES - 1;
 	mp.kc_high = (int)model.z[0].type; /* kcompactd starts at nr_zones - 1 */
+	mp.proactiveness = 20;
 }
 
 void mp_register(enum mp_kind kind, long seeks, long batch)
@@ -762,6 +765,8 @@ struct mcc {
 	unsigned mode; /* PZ_MIGRATE_* */
 	unsigned alloc_flags, classzone, mt;
 	bool ignore_skip, ignore_suitable, whole, direct, kswapd;
+	bool capc;	/* 6.1 direct compaction: a capture_control is open */
+	bool proactive; /* 6.1 proactive compaction */
 	uint64_t mig, free;
 	struct held held[MAXO]; /* free blocks compaction holds, by order */
 	uint64_t nr_held;
@@ -1117,6 +1122,8 @@ static bool free_block_fits(const struct mcc *cc)
 	return false;
 }
 
+static enum mp_result proactive_finished(const struct mcc *cc);
+
 static enum mp_result finished(struct mcc *cc)
 {
 	if (cc->free <= cc->mig) {
@@ -1126,6 +1133,8 @@ static enum mp_result finished(struct mcc *cc)
 		mp.scanners_met++;
 		return is41() || cc->whole ? MP_COMPLETE : MP_PARTIAL_SKIPPED;
 	}
+	if (cc->proactive)
+		return proactive_finished(cc);
 	if (cc->order < 0)
 		return MP_CONTINUE;
 	if (is41()) {
@@ -1237,6 +1246,10 @@ static enum mp_result compact_zone(struct mcc *cc)
 			mp.drains++;
 			last_migrated = 0;
 		}
+		if (cc->capc && mp.captured) {
+			r = MP_SUCCESS;
+			break;
+		}
 	}
 	high = release_held(cc) & ~(uint64_t)(PBN - 1);
 	if (high > mp.z[cc->zi].cached_free)
@@ -1301,6 +1314,47 @@ static enum mp_result max_result(enum mp_result a, enum mp_result b)
 	return a >= b ? a : b;
 }
 
+/* ---- capture_control (6.1, since 5.1) ---------------------------------- */
+
+/* The compaction that may capture: its zone and order (one at a time). */
+static struct mcc *capturing;
+
+/* compaction_capture, asked by model.c's buddy free at every level of a
+ * merge: a block of exactly the order, in the compaction's zone, not CMA
+ * or ISOLATE, and not MOVABLE below a pageblock, becomes the compactor's
+ * (the single-threaded test frees only as the compacting task). */
+static int capture_hook(int zi, uint64_t pfn, unsigned order, unsigned mt)
+{
+	if (!capturing || mp.captured || zi != capturing->zi || order != (unsigned)capturing->order)
+		return 0;
+	if (mt == PZ_MT_CMA || mt == PZ_MT_ISOLATE || (order < PBO && mt == PZ_MT_MOVABLE))
+		return 0;
+	mp.captured = true;
+	mp.capture_pfn = pfn;
+	mp.capture_order = order;
+	mp.captures++;
+	model.alloc[pfn] = (uint8_t)(order + 1);
+	model.alloc_mt[pfn] = (uint8_t)mt;
+	return 1;
+}
+
+/* compact_zone_order's capture window around compact_zone (6.1): a block
+ * captured makes the result SUCCESS. */
+static enum mp_result capture_compact_zone(struct mcc *cc)
+{
+	enum mp_result st;
+
+	if (is41())
+		return compact_zone(cc);
+	cc->capc = true;
+	capturing = cc;
+	model.capture = capture_hook;
+	st = compact_zone(cc);
+	model.capture = NULL;
+	capturing = NULL;
+	return mp.captured ? MP_SUCCESS : st;
+}
+
 static enum mp_result compact_one(int zi, pz_gfp_t gfp, unsigned order, unsigned flags,
 				  unsigned mode, enum mp_prio prio, bool *stop)
 {
@@ -1323,7 +1377,7 @@ static enum mp_result compact_one(int zi, pz_gfp_t gfp, unsigned order, unsigned
 	cc.mt = model_gfp_mt(gfp);
 	cc.direct = true;
 	cc.whole = cc.ignore_skip = cc.ignore_suitable = !is41() && prio == MP_PRIO_SYNC_FULL;
-	st = compact_zone(&cc);
+	st = capture_compact_zone(&cc);
 	*stop = is41() ? model_watermark_ok(cc.z, order, cc.z->wmark[1], cc.classzone, flags)
 		       : st == MP_SUCCESS;
 	if (*stop)
@@ -1341,6 +1395,7 @@ enum mp_result mp_try_to_compact(pz_gfp_t gfp, unsigned order, unsigned alloc_fl
 	unsigned high = mp_gfp_high(gfp);
 	bool stop = false;
 
+	mp.captured = false;
 	if (!(gfp & PZ__GFP_IO) || (is41() && (!order || !(gfp & PZ__GFP_FS))) || !mp.handler)
 		return MP_SKIPPED;
 	if (!is41())
@@ -1371,6 +1426,7 @@ static void kcompactd_do_work(void)
 
 	mp.vm[PZ_VM_COMPACT_DAEMON_WAKE]++;
 	mp.kcompactd_runs++;
+	mp.proactive_wait = 0; /* woken for work: the default timeout again */
 	for (unsigned i = model.nz; i-- > 0;) {
 		uint64_t ms = mp.vm[PZ_VM_COMPACT_MIGRATE_SCANNED];
 		uint64_t fs = mp.vm[PZ_VM_COMPACT_FREE_SCANNED];
@@ -1470,6 +1526,109 @@ static void wakeup_kcompactd(unsigned order, int highest)
 		kcompactd_do_work();
 }
 
+/* ---- proactive compaction (6.1, since 5.9) ------------------------------ */
+
+/* extfrag_for_order at the pageblock (THP) order: the percentage of the
+ * zone's free pages in smaller blocks. */
+static unsigned zone_score(const struct model_zone *z)
+{
+	uint64_t free = 0, suitable = 0;
+
+	for (unsigned o = 0; o < MAXO; o++) {
+		uint64_t b = 0;
+
+		for (unsigned mt = 0; mt < MODEL_NMT; mt++)
+			b += z->fl[o][mt].n;
+		free += b << o;
+		suitable += o >= PBO ? b << (o - PBO) : 0;
+	}
+	return free ? (unsigned)((free - (suitable << PBO)) * 100 / free) : 0;
+}
+
+/* The zone's present pages: its span less its hole (from the machine). */
+static uint64_t zone_present(unsigned zi)
+{
+	for (unsigned i = 0; i < model.mc->nz; i++) {
+		const struct model_zspec *s = &model.mc->z[i];
+
+		if (s->type == model.z[zi].type)
+			return s->end - s->start - (s->hole_e - s->hole_s);
+	}
+	return 0;
+}
+
+unsigned mp_fragmentation_score(void)
+{
+	uint64_t present = 0, score = 0;
+
+	for (unsigned i = 0; i < model.nz; i++)
+		present += zone_present(i);
+	for (unsigned i = 0; i < model.nz; i++)
+		score += zone_present(i) * zone_score(&model.z[i]) / (present + 1);
+	return (unsigned)score;
+}
+
+/* fragmentation_score_wmark */
+static unsigned score_mark(bool low)
+{
+	unsigned wlow = 100 - mp.proactiveness < 5 ? 5 : 100 - mp.proactiveness;
+
+	return low ? wlow : (wlow + 10 > 100 ? 100 : wlow + 10);
+}
+
+static enum mp_result proactive_finished(const struct mcc *cc)
+{
+	if (!mp.k.asleep) /* kswapd_is_running */
+		return MP_PARTIAL_SKIPPED;
+	return zone_score(cc->z) > score_mark(true) ? MP_CONTINUE : MP_SUCCESS;
+}
+
+/* proactive_compact_node: every zone, lowest first, whole, SYNC_LIGHT,
+ * skip bits ignored (and left as they are). */
+static void proactive_compact_node(void)
+{
+	mp.proactive_runs++;
+	for (unsigned i = model.nz; i-- > 0;) {
+		struct mcc cc;
+
+		mcc_init(&cc, (int)i, -1);
+		cc.mode = PZ_MIGRATE_SYNC_LIGHT;
+		cc.mt = PZ_MT_UNMOVABLE;
+		cc.ignore_skip = cc.whole = cc.proactive = true;
+		compact_zone(&cc);
+	}
+}
+
+void mp_set_proactiveness(unsigned v)
+{
+	mp.proactiveness = v;
+	mp.proactive_trigger = v != 0;
+}
+
+/* kcompactd's timeout: the trigger, the wait of a pass that did not
+ * lower the score (64 timeouts), should_proactive_compact_node. */
+int mp_kcompactd_tick(void)
+{
+	bool trigger = mp.proactive_trigger;
+	unsigned wait = mp.proactive_wait, prev;
+
+	mp.proactive_trigger = false;
+	if (is41() || !mp.proactiveness)
+		return 0;
+	mp.proactive_wait = trigger || !wait ? 0 : wait - 1;
+	if (wait && !trigger) {
+		mp.proactive_waits++;
+		return 0;
+	}
+	if (!mp.k.asleep || mp_fragmentation_score() <= score_mark(false))
+		return 0;
+	prev = mp_fragmentation_score();
+	proactive_compact_node();
+	if (mp_fragmentation_score() >= prev)
+		mp.proactive_wait = 63;
+	return 1;
+}
+
 /* compaction_ready (direct reclaim of a costly order): compaction could
  * serve the zone without more reclaim. */
 static bool compaction_ready(int zi, unsigned order, unsigned high)
@@ -1510,7 +1669,9 @@ static int slow_compact(pz_gfp_t gfp, unsigned order, unsigned mode, enum mp_pri
 	if (*r == MP_SKIPPED || (is41() && *r == MP_DEFERRED))
 		return 0;
 	mp.vm[PZ_VM_COMPACT_STALL]++;
-	if (!model_get_page(gfp, order, flags, pfn)) {
+	if (mp.captured) /* 6.1: the captured block, prepared as it is */
+		*pfn = mp.capture_pfn;
+	else if (!model_get_page(gfp, order, flags, pfn)) {
 		mp.vm[PZ_VM_COMPACT_FAIL]++;
 		return 0;
 	}

@@ -22,7 +22,10 @@
  * taken off at its end, rmqueue's wake-up of a boosted zone,
  * watermark_boost_factor), kcompactd woken by kswapd and run inline
  * (wakeup_kcompactd on the recorded order and zone, kcompactd_do_work,
- * its deferral and drains), requests that wake kswapd without
+ * its deferral and drains), 6.1's capture_control (the block a direct
+ * compaction captures, through model.c's capture hook) and proactive
+ * compaction (the fragmentation score, kcompactd's timeout and its
+ * backoff), requests that wake kswapd without
  * reclaiming (wake_all_kswapds, 6.1's second wake and MIN attempt), the
  * pseudo-LRU
  * pages_scanned figure, every migrate callback call (source, target,
@@ -102,7 +105,8 @@ unsigned long mp_count(enum mp_kind kind, const struct mp_cache *c, unsigned lon
 void mp_cache_add(struct mp_cache *c, uint64_t pfn, unsigned order);
 
 /* The owner's answer (enum pz_migrate_result) when asked to move the
- * block at src for the attempt-th time in this compaction call. */
+ * block at src for the attempt-th time in this compaction call; seed 0:
+ * always PZ_MIGRATE_OK. */
 int mp_answer(uint64_t seed, uint64_t src, unsigned attempt);
 
 /* ---- the model's state --------------------------------------------------- */
@@ -176,6 +180,18 @@ struct mp {
 	unsigned long kswapd_compactions;
 	/* HIGHATOMIC blocks direct reclaim gave back before its drain */
 	unsigned long unreserved;
+	/* 6.1 capture_control: the block the last mp_try_to_compact captured
+	 * (captured, capture_pfn, capture_order) and how many were */
+	bool captured;
+	uint64_t capture_pfn;
+	unsigned capture_order;
+	unsigned long captures;
+	/* 6.1 proactive compaction: compaction_proactiveness, the ticks still
+	 * to wait, the sysctl write's trigger; ticks that compacted, ticks
+	 * that waited */
+	unsigned proactiveness, proactive_wait;
+	bool proactive_trigger;
+	unsigned long proactive_runs, proactive_waits;
 };
 
 extern struct mp mp;
@@ -213,6 +229,12 @@ int mp_alloc_slow(pz_gfp_t gfp, unsigned order, uint64_t *pfn);
  * bits, deferral, pages_scanned, the vm events, each shrinker's deferred
  * work (deferred[i] read from the instance's shrinkers). */
 void mp_compare(pz_t *pz, const long *deferred, unsigned n, const uint64_t *vm0);
+/* pz_kcompactd_tick(node 0) (6.1): 1 when it compacted, else 0. */
+int mp_kcompactd_tick(void);
+/* pz_set_compaction_proactiveness (6.1). */
+void mp_set_proactiveness(unsigned v);
+/* pz_fragmentation_score of node 0. */
+unsigned mp_fragmentation_score(void);
 /* pz_kswapd_info of node 0 against mp.k. */
 void mp_compare_kswapd(pz_t *pz);
 

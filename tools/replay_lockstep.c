@@ -200,21 +200,6 @@ static void ls_apply_refills(struct replay *rp, unsigned cpu, bool more)
 	pz_host_set_cpu((int)cpu);
 }
 
-/* The kernel's drains after this CPU's last free against pagezone's. */
-static void ls_settle_drain(struct rp_lockstep *ls, unsigned cpu)
-{
-	if (ls->free_pending[cpu] && (ls->k_drain[cpu] || ls->h_drain[cpu])) {
-		ls->drain_cases++;
-		ls->drain_same += ls->k_drain[cpu] == ls->h_drain[cpu];
-		ls->drain_here_only += ls->k_drain[cpu] == 0;
-		ls->drain_kernel_only += ls->h_drain[cpu] == 0;
-	} else if (!ls->free_pending[cpu] && ls->k_drain[cpu]) {
-		ls->drain_unattached++; /* vmstat's remote drain, drain_all_pages */
-	}
-	ls->free_pending[cpu] = false;
-	ls->k_drain[cpu] = ls->h_drain[cpu] = 0;
-}
-
 /* A kernel fallback from a block smaller than a pageblock boosted its
  * zone's watermarks (6.1's boost_watermark); the forced allocation does
  * not fall back here, so the boost is raised by hand. Nothing lowers it
@@ -237,6 +222,14 @@ void ls_kernel_event(struct replay *rp, const struct tr_event *ev)
 	struct rp_lockstep *ls = rp->ls;
 	unsigned c = ev->cpu;
 
+	if (ev->kind == TR_FREE_BATCHED) {
+		lp_free_batched(rp, c, ev->pfn);
+		return;
+	}
+	if (ev->kind == TR_PCPU_DRAIN)
+		lp_before_drain(rp, c);
+	else
+		lp_place(rp, c);
 	if (ev->kind == TR_PCPU_DRAIN) {
 		ls->k_drain[c] += 1u << ev->order;
 		ls_queue_label(rp, c, ev->pfn, ev->migratetype); /* the label at its free */
@@ -302,7 +295,8 @@ pz_page_t *ls_alloc(struct replay *rp, unsigned cpu, pz_gfp_t gfp, unsigned orde
 	pz_page_t *p = NULL;
 	int kzone, kmt;
 
-	ls_settle_drain(ls, cpu);
+	lp_place(rp, cpu);
+	lp_settle(rp, cpu);
 	if (pz_alloc_probe(rp->pz, gfp, order, &c))
 		c.source = PZ_PROBE_NONE;
 	if (k < 0) {
@@ -320,6 +314,8 @@ pz_page_t *ls_alloc(struct replay *rp, unsigned cpu, pz_gfp_t gfp, unsigned orde
 	kmt = pz_pageblock_migratetype(rp->pz, (uint64_t)k);
 	ls_score(&ls->row[row], &c, (uint64_t)k, kzone, kmt, ls->k_refill[cpu]);
 	ls_score(&ls->phase[rp->phase], &c, (uint64_t)k, kzone, kmt, ls->k_refill[cpu]);
+	if (!vmap && ls->k_refill[cpu])
+		lp_refill_seen(rp, kzone, order, ls->k_refill[cpu]);
 	if (c.pfn != k)
 		ls->cat[c.source < RP_NR_SRC ? c.source : 0][rp_where(rp, (uint64_t)k)]++;
 	ls->k_refill[cpu] = 0;
@@ -334,56 +330,16 @@ pz_page_t *ls_alloc(struct replay *rp, unsigned cpu, pz_gfp_t gfp, unsigned orde
 	return p;
 }
 
-/*
- * The pages a free leaving count pages on the list flushes. 4.x: batch
- * once count reaches high. 6.1 (free_unref_page_commit): everything when
- * a block of order 1-3 is freed while frees are outrunning allocations
- * (free_high), else from high on nr_pcp_free's growing amount, batch <<
- * free_factor between batch and high - batch, the factor growing up to 5
- * until that reaches high - batch; an allocation halves it (ls_alloc).
- * The lockstep keeps its own factor per CPU and zone, as pcp.c does.
- */
-static unsigned ls_predict_drain(struct replay *rp, unsigned cpu, int zt, unsigned count,
-				 unsigned order)
-{
-	struct rp_lockstep *ls = rp->ls;
-	unsigned high = ls->high[zt], batch = ls->batch[zt], n;
-	uint8_t *ff = &ls->free_factor[cpu][zt];
-
-	if (pz_profile(rp->pz) != PZ_PROFILE_LINUX_6_1)
-		return count < high ? 0 : count < batch ? count : batch;
-	if (*ff && order && order <= 3)
-		return count;
-	if (count < high)
-		return 0;
-	if (high < batch)
-		return 1;
-	n = batch << *ff;
-	if (n < high - batch && *ff < 5)
-		(*ff)++;
-	n = n < batch ? batch : n > high - batch ? high - batch : n;
-	return n < count ? n : count;
-}
-
-/* A free on this CPU: pagezone's flush rule predicts its drain. */
+/* A free on this CPU (before the replay frees it): replay_lspcp.c
+ * places its commit and predicts its drain. */
 void ls_free_begin(struct replay *rp, unsigned cpu, int64_t pfn, unsigned order)
 {
-	struct rp_lockstep *ls = rp->ls;
-	pz_page_t *pg = pfn >= 0 ? pz_pfn_to_page(rp->pz, (uint64_t)pfn) : NULL;
-	struct pz_pcp_info pi;
-	int zt;
-
-	ls_settle_drain(ls, cpu);
-	ls->free_pending[cpu] = true;
-	if (!pg || !ls_pcp_order(rp, order) || (zt = pz_page_zonenum(rp->pz, pg)) < 0 ||
-	    pz_pcp_info(rp->pz, pz_page_to_nid(rp->pz, pg), (enum pz_zone_type)zt, cpu, &pi))
-		return;
-	pi.count += 1u << order;
-	ls->h_drain[cpu] = ls_predict_drain(rp, cpu, zt, pi.count, order);
+	lp_free(rp, cpu, pfn, order);
 }
 
-/* The per-CPU sizes of each zone (CPU 0's) are kept for the prediction,
- * and the lists' own high is put out of reach. Returns 0 or -1. */
+/* The per-CPU sizes of each zone (CPU 0's) are kept for the prediction
+ * (replay_lspcp.c), and the lists' own high is put out of reach.
+ * Returns 0 or -1. */
 int ls_init(struct replay *rp)
 {
 	for (int t = 0; t < PZ_NR_ZONE_TYPES; t++) {
@@ -392,21 +348,23 @@ int ls_init(struct replay *rp)
 		for (unsigned n = 0; n < pz_nr_nodes(rp->pz); n++) {
 			if (pz_pcp_info(rp->pz, (int)n, (enum pz_zone_type)t, 0, &pi))
 				continue;
-			rp->ls->high[t] = pi.high;
-			rp->ls->batch[t] = pi.batch;
+			rp->ls->fhigh[t] = pi.high;
+			rp->ls->fbatch[t] = pi.batch;
 			if (pz_zone_set_pcp(rp->pz, (int)n, (enum pz_zone_type)t, 1u << 30,
 					    pi.batch))
 				return -1;
 		}
 	}
+	lp_init(rp);
 	return 0;
 }
 
 /* Compaction's free scanner took the kernel's block: forced, not scored. */
-pz_page_t *ls_isolate(struct replay *rp, uint64_t k, unsigned order)
+pz_page_t *ls_isolate(struct replay *rp, unsigned cpu, uint64_t k, unsigned order)
 {
 	pz_page_t *p = NULL;
 
+	lp_place(rp, cpu);
 	ls_release_held(rp, k, order);
 	if (pz_alloc_at_pfn(rp->pz, k, order, 0, &p))
 		rp->ls->forced_busy++;
@@ -415,6 +373,8 @@ pz_page_t *ls_isolate(struct replay *rp, uint64_t k, unsigned order)
 
 void ls_finish(struct replay *rp)
 {
-	for (unsigned c = 0; c < rp->nr_cpus && c < RP_MAX_CPUS; c++)
-		ls_settle_drain(rp->ls, c);
+	for (unsigned c = 0; c < rp->nr_cpus && c < RP_MAX_CPUS; c++) {
+		lp_place(rp, c);
+		lp_settle(rp, c);
+	}
 }

@@ -55,6 +55,13 @@ void rp_text_lockstep(const struct replay *rp, FILE *out)
 		(unsigned long long)ls->drain_here_only, (unsigned long long)ls->drain_kernel_only,
 		(unsigned long long)ls->drain_unattached);
 	fprintf(out,
+		"per-CPU model: %llu commits at their mm_page_free_batched, free_factor taken "
+		"from %llu kernel drains; sizes: boot_pageset from allocation %llu, "
+		"setup_per_cpu_pageset's from %llu, the recorded ones from %llu (stage %d)\n",
+		(unsigned long long)ls->commits_batched, (unsigned long long)ls->ff_resynced,
+		(unsigned long long)ls->stage_at[0], (unsigned long long)ls->stage_at[1],
+		(unsigned long long)ls->stage_at[2], ls->stage);
+	fprintf(out,
 		"forcing: %llu kernel blocks not free here; per-CPU refills followed %llu (%llu "
 		"blocks not free here), drains followed %llu (%llu blocks on no per-CPU list "
 		"here), stale blocks on lists the kernel refilled: %llu held as bulk-allocated "

@@ -109,7 +109,8 @@ struct rp_lockstep {
 	unsigned qh[RP_MAX_CPUS];   /* fq[cpu][qh..nfq) are still queued */
 	bool in_batch[RP_MAX_CPUS]; /* the CPU is in a batch's commit loop */
 	unsigned fhigh[PZ_NR_ZONE_TYPES], fbatch[PZ_NR_ZONE_TYPES]; /* recorded */
-	unsigned sbatch[PZ_NR_ZONE_TYPES]; /* setup_per_cpu_pageset's batch */
+	unsigned sbatch[PZ_NR_ZONE_TYPES];   /* setup_per_cpu_pageset's batch */
+	uint64_t wmark[PZ_NR_ZONE_TYPES][3]; /* recorded min, low, high (node 0's) */
 	int stage;	      /* -1 unknown, 0 boot_pageset, 1 setup, 2 the recorded sizes */
 	uint64_t stage_at[3]; /* allocations scored when each stage began */
 	uint64_t commits_batched, ff_resynced, drain_unplaced;

@@ -44,7 +44,10 @@
  * zones.csv records. The trace does not mark those calls: the stage is
  * taken from the first order-0 refill (1 block: boot_pageset; the setup
  * batch; else the recorded sizes), and advanced when a refill has the
- * next stage's batch or a commit at the stage's high has no drain.
+ * next stage's batch or a commit at the stage's high has no drain. The
+ * watermarks are 0 until that same setup_per_zone_wmarks: with the
+ * recorded ones the probe found the last zone below LOW while deferred
+ * init was still filling it, and took DMA32 where the kernel took Normal.
  */
 #include "replay.h"
 
@@ -367,8 +370,14 @@ static void lp_set_stage(struct replay *rp, int stage)
 		if (!ls->fbatch[t])
 			continue;
 		lp_sizes(ls, t, &high, &batch);
-		for (unsigned nid = 0; nid < pz_nr_nodes(rp->pz); nid++)
+		for (unsigned nid = 0; nid < pz_nr_nodes(rp->pz); nid++) {
+			const uint64_t *w = ls->wmark[t], zero[3] = {0, 0, 0};
+
+			w = stage < 2 ? zero : w;
 			pz_zone_set_pcp(rp->pz, (int)nid, (enum pz_zone_type)t, 1u << 30, batch);
+			pz_zone_set_watermarks(rp->pz, (int)nid, (enum pz_zone_type)t, w[0], w[1],
+					       w[2]);
+		}
 	}
 }
 
@@ -414,6 +423,9 @@ void lp_init(struct replay *rp)
 			m = t == last && zi.managed > LP_SECTION_PAGES ? LP_SECTION_PAGES
 								       : zi.managed;
 			ls->sbatch[t] = lp_batchsize(m);
+			ls->wmark[t][0] = zi.wmark_min;
+			ls->wmark[t][1] = zi.wmark_low;
+			ls->wmark[t][2] = zi.wmark_high;
 		}
 	}
 }

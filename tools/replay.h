@@ -106,14 +106,15 @@ struct rp_lockstep {
 	struct rp_pend pend[RP_MAX_CPUS];
 	struct rp_freeq fq[RP_MAX_CPUS][RP_FREEQ];
 	unsigned nfq[RP_MAX_CPUS];
-	unsigned qh[RP_MAX_CPUS];   /* fq[cpu][qh..nfq) are still queued */
-	bool in_batch[RP_MAX_CPUS]; /* the CPU is in a batch's commit loop */
+	unsigned qh[RP_MAX_CPUS];    /* fq[cpu][qh..nfq) are still queued */
+	bool in_batch[RP_MAX_CPUS];  /* the CPU is in a batch's commit loop */
+	bool drain_run[RP_MAX_CPUS]; /* its last event was a pcpu_drain */
 	unsigned fhigh[PZ_NR_ZONE_TYPES], fbatch[PZ_NR_ZONE_TYPES]; /* recorded */
 	unsigned sbatch[PZ_NR_ZONE_TYPES];   /* setup_per_cpu_pageset's batch */
 	uint64_t wmark[PZ_NR_ZONE_TYPES][3]; /* recorded min, low, high (node 0's) */
 	int stage;	      /* -1 unknown, 0 boot_pageset, 1 setup, 2 the recorded sizes */
 	uint64_t stage_at[3]; /* allocations scored when each stage began */
-	uint64_t commits_batched, ff_resynced, drain_unplaced;
+	uint64_t commits_batched, ff_resynced, tail_stale;
 	bool refill_open[RP_MAX_CPUS]; /* a refill longer than rq[] is being applied */
 	unsigned nq[RP_MAX_CPUS], nrq[RP_MAX_CPUS];
 	struct rp_block q[RP_MAX_CPUS][RP_LABELQ];  /* labels to apply after the probe */

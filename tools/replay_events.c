@@ -309,4 +309,6 @@ void rp_event(struct replay *rp, const struct tr_event *ev)
 			ls_kernel_event(rp, ev);
 		break;
 	}
+	if (rp->ls && ev->kind != TR_PCPU_DRAIN && ev->kind != TR_MARKER)
+		rp->ls->drain_run[ev->cpu] = false; /* the next drain starts a run */
 }

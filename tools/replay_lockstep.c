@@ -155,27 +155,65 @@ static bool ls_move(struct replay *rp, uint64_t pfn, unsigned order, int cpu)
  * that the kernel had handed out, which merged into the buddy blocks that
  * orders 4-8 take and kept frag's Normal zone above its LOW mark.
  */
-static void ls_drop_stale(struct replay *rp, unsigned cpu, const struct rp_block *b)
+static void ls_hold_stale(struct replay *rp, int64_t from, int64_t n, unsigned order)
 {
-	pz_page_t *pg = pz_pfn_to_page(rp->pz, b->pfn);
-	int zt = pg ? pz_page_zonenum(rp->pz, pg) : -1;
-	int64_t n;
-
-	if (zt < 0 || b->mt < 0 || b->mt >= PZ_MT_PCPTYPES)
-		return;
-	n = pz_pcp_list_pfns(rp->pz, pz_page_to_nid(rp->pz, pg), (enum pz_zone_type)zt, cpu,
-			     (unsigned)b->order, (enum pz_migratetype)b->mt, rp->ls->stale,
-			     RP_STALE_MAX);
-	for (int64_t i = 0; i < n && i < RP_STALE_MAX; i++) {
+	for (int64_t i = from; i < n && i < RP_STALE_MAX; i++) {
 		uint64_t pfn = rp->ls->stale[i];
 		pz_page_t *p;
 
-		if (b->order == 0 && pfn < rp->npfn && !pz_alloc_at_pfn(rp->pz, pfn, 0, 0, &p)) {
+		if (order == 0 && pfn < rp->npfn && !pz_alloc_at_pfn(rp->pz, pfn, 0, 0, &p)) {
 			rp->pre[pfn] = RP_PRE_BULK; /* taken by the kernel with no event */
 			rp->ls->stale_held++;
 			continue;
 		}
-		rp->ls->stale_dropped += ls_move(rp, pfn, (unsigned)b->order, -1);
+		rp->ls->stale_dropped += ls_move(rp, pfn, order, -1);
+	}
+}
+
+/* Copies the list of cpu that block b would be on (head first) into
+ * ls->stale; returns its length, or -1. */
+static int64_t ls_list_of(struct replay *rp, unsigned cpu, const struct rp_block *b)
+{
+	pz_page_t *pg = pz_pfn_to_page(rp->pz, b->pfn);
+	int zt = pg ? pz_page_zonenum(rp->pz, pg) : -1;
+
+	if (zt < 0 || b->mt < 0 || b->mt >= PZ_MT_PCPTYPES)
+		return -1;
+	return pz_pcp_list_pfns(rp->pz, pz_page_to_nid(rp->pz, pg), (enum pz_zone_type)zt, cpu,
+				(unsigned)b->order, (enum pz_migratetype)b->mt, rp->ls->stale,
+				RP_STALE_MAX);
+}
+
+static void ls_drop_stale(struct replay *rp, unsigned cpu, const struct rp_block *b)
+{
+	int64_t n = ls_list_of(rp, cpu, b);
+
+	if (n > 0)
+		ls_hold_stale(rp, 0, n, (unsigned)b->order);
+}
+
+/*
+ * The kernel drains a list from its tail (free_pcppages_bulk): the first
+ * block of a drain run is the tail of the kernel's list, so the blocks
+ * behind it on the list here had left the kernel's with no event (the
+ * bulk allocator takes from the head, but a list it emptied and the
+ * kernel refilled keeps its order): held as ls_drop_stale holds them.
+ * Without this churn's list counts stayed up to 24 pages above the
+ * kernel's until that list's next refill, and lockstep predicted 240
+ * drains the kernel did later.
+ */
+static void ls_drain_tail(struct replay *rp, unsigned cpu, const struct tr_event *ev)
+{
+	struct rp_block b = {(uint64_t)ev->pfn, (int8_t)ev->migratetype, (int8_t)ev->order};
+	int64_t n = ls_list_of(rp, cpu, &b), i = 0;
+
+	if (n <= 0 || n > RP_STALE_MAX)
+		return;
+	while (i < n && rp->ls->stale[i] != b.pfn)
+		i++;
+	if (i + 1 < n) {
+		rp->ls->tail_stale += (uint64_t)(n - i - 1);
+		ls_hold_stale(rp, i + 1, n, ev->order);
 	}
 }
 
@@ -231,6 +269,9 @@ void ls_kernel_event(struct replay *rp, const struct tr_event *ev)
 	else
 		lp_place(rp, c);
 	if (ev->kind == TR_PCPU_DRAIN) {
+		if (!ls->drain_run[c] && ev->pfn >= 0)
+			ls_drain_tail(rp, c, ev);
+		ls->drain_run[c] = true;
 		ls->k_drain[c] += 1u << ev->order;
 		ls_queue_label(rp, c, ev->pfn, ev->migratetype); /* the label at its free */
 		ls_apply_labels(rp, c);

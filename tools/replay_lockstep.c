@@ -217,6 +217,29 @@ static void ls_drain_tail(struct replay *rp, unsigned cpu, const struct tr_event
 	}
 }
 
+/*
+ * The kernel hands out a list's head (__rmqueue_pcplist), and its bulk
+ * allocator takes heads with no event: when the kernel's block k lies
+ * behind other blocks on the list of cpu it was taken from here, those
+ * had left the kernel's list unseen and are held as taken. (boot's
+ * userspace_start, where vmalloc's bulk allocations are frequent: 87.7 ->
+ * 93.0% of order-0 pfns; churn's order 0 99.83 -> 99.98%.)
+ */
+static void ls_head_stale(struct replay *rp, unsigned cpu, uint64_t k, unsigned order, int mt)
+{
+	struct rp_block b = {k, (int8_t)mt, (int8_t)order};
+	int64_t n, i = 0;
+
+	if (rp_where(rp, k) != 2 || (n = ls_list_of(rp, cpu, &b)) <= 0)
+		return;
+	while (i < n && i < RP_STALE_MAX && rp->ls->stale[i] != k)
+		i++;
+	if (i == n || i == RP_STALE_MAX)
+		return;
+	rp->ls->head_stale += (uint64_t)i;
+	ls_hold_stale(rp, 0, i, order);
+}
+
 /* The queued refill blocks of cpu go to its list. A refill longer than
  * the queue is applied in parts (more: another part follows); only its
  * first part finds stale blocks, the later ones find the earlier parts. */
@@ -363,6 +386,8 @@ pz_page_t *ls_alloc(struct replay *rp, unsigned cpu, pz_gfp_t gfp, unsigned orde
 	ls->after_extfrag[cpu] = false;
 	ls_apply_labels(rp, cpu);
 	ls_apply_refills(rp, cpu, false);
+	if (c.pfn != k && !vmap)
+		ls_head_stale(rp, cpu, (uint64_t)k, order, (int)pz_gfp_migratetype(gfp));
 	ls_release_held(rp, (uint64_t)k, order);
 	if (pz_alloc_at_pfn(rp->pz, (uint64_t)k, order, gfp, &p)) {
 		ls->forced_busy++;

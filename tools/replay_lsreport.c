@@ -57,12 +57,13 @@ void rp_text_lockstep(const struct replay *rp, FILE *out)
 	fprintf(out,
 		"per-CPU model: %llu commits at their mm_page_free_batched, free_factor taken "
 		"from %llu kernel drains; blocks held as taken: %llu behind a drain's first block, "
-		"%llu before the kernel's block at a list head; sizes: boot_pageset from "
-		"allocation %llu, "
-		"setup_per_cpu_pageset's from %llu, the recorded ones from %llu (stage %d)\n",
+		"%llu before the kernel's block at a list head;",
 		(unsigned long long)ls->commits_batched, (unsigned long long)ls->ff_resynced,
-		(unsigned long long)ls->tail_stale, (unsigned long long)ls->head_stale,
-		(unsigned long long)ls->stage_at[0], (unsigned long long)ls->stage_at[1],
+		(unsigned long long)ls->tail_stale, (unsigned long long)ls->head_stale);
+	fprintf(out,
+		" sizes: boot_pageset from allocation %llu, setup_per_cpu_pageset's from %llu,",
+		(unsigned long long)ls->stage_at[0], (unsigned long long)ls->stage_at[1]);
+	fprintf(out, " the recorded ones from %llu (stage %d)\n",
 		(unsigned long long)ls->stage_at[2], ls->stage);
 	fprintf(out,
 		"forcing: %llu kernel blocks not free here; per-CPU refills followed %llu (%llu "

@@ -59,10 +59,33 @@ struct rp_agree {
 #define RP_NR_WHERE  4 /* where the kernel's block was here: used, buddy, pcp, unmanaged */
 #define RP_LABELQ    256
 #define RP_STALE_MAX 8192
+#define RP_FREEQ     512 /* order-0 frees whose commit is not placed yet */
+#define RP_NR_PINDEX 14	 /* 6.1.192's per-CPU lists: 12 of orders 0-3, 2 THP */
+#define RP_FF_MAX    5	 /* CONFIG_PCP_BATCH_SCALE_MAX */
 
 struct rp_block {
 	uint64_t pfn;
 	int8_t mt, order;
+};
+
+/* An order-0 free prepared (mm_page_free) but not yet committed to its
+ * list: free_unref_page_list traces a whole batch before committing any. */
+struct rp_freeq {
+	uint64_t pfn;
+	int8_t zt;
+};
+
+/* The prediction of the last commit of a CPU (replay_lspcp.c). */
+struct rp_pend {
+	bool on;	    /* a commit awaits its drains */
+	bool sized;	    /* size[] holds the drain for each free_factor */
+	bool batched;	    /* committed at its mm_page_free_batched */
+	int8_t zt;	    /* its zone */
+	uint8_t order;	    /* its order */
+	uint8_t ff0;	    /* free_factor before the commit */
+	unsigned count;	    /* the list count after it, as modelled */
+	unsigned predicted; /* pages the model drains */
+	uint32_t size[RP_FF_MAX + 1];
 };
 
 struct rp_lockstep {
@@ -75,13 +98,23 @@ struct rp_lockstep {
 	uint64_t win_n, win_zone, win_pfn; /* totals at the last series row */
 	uint64_t stale[RP_STALE_MAX];
 	uint64_t drain_cases, drain_same, drain_here_only, drain_kernel_only, drain_unattached;
-	/* the per-CPU sizes pagezone's own flush rule uses (the kernel's
-	 * recorded ones by default): pagezone's lists never flush by
-	 * themselves in lockstep, the kernel's drains are followed instead */
-	unsigned high[PZ_NR_ZONE_TYPES], batch[PZ_NR_ZONE_TYPES];
-	uint32_t k_refill[RP_MAX_CPUS], k_drain[RP_MAX_CPUS], h_drain[RP_MAX_CPUS];
+	uint32_t k_refill[RP_MAX_CPUS], k_drain[RP_MAX_CPUS];
 	uint8_t free_factor[RP_MAX_CPUS][PZ_NR_ZONE_TYPES]; /* 6.1's, for the prediction */
-	bool free_pending[RP_MAX_CPUS], after_extfrag[RP_MAX_CPUS];
+	bool after_extfrag[RP_MAX_CPUS];
+	/* replay_lspcp.c: commits placed as the kernel makes them, the factor
+	 * followed from the kernel's drains, the boot-time per-CPU sizes */
+	struct rp_pend pend[RP_MAX_CPUS];
+	struct rp_freeq fq[RP_MAX_CPUS][RP_FREEQ];
+	unsigned nfq[RP_MAX_CPUS];
+	unsigned qh[RP_MAX_CPUS];    /* fq[cpu][qh..nfq) are still queued */
+	bool in_batch[RP_MAX_CPUS];  /* the CPU is in a batch's commit loop */
+	bool drain_run[RP_MAX_CPUS]; /* its last event was a pcpu_drain */
+	unsigned fhigh[PZ_NR_ZONE_TYPES], fbatch[PZ_NR_ZONE_TYPES]; /* recorded */
+	unsigned sbatch[PZ_NR_ZONE_TYPES];   /* setup_per_cpu_pageset's batch */
+	uint64_t wmark[PZ_NR_ZONE_TYPES][3]; /* recorded min, low, high (node 0's) */
+	int stage;	      /* -1 unknown, 0 boot_pageset, 1 setup, 2 the recorded sizes */
+	uint64_t stage_at[3]; /* allocations scored when each stage began */
+	uint64_t commits_batched, ff_resynced, tail_stale, head_stale;
 	bool refill_open[RP_MAX_CPUS]; /* a refill longer than rq[] is being applied */
 	unsigned nq[RP_MAX_CPUS], nrq[RP_MAX_CPUS];
 	struct rp_block q[RP_MAX_CPUS][RP_LABELQ];  /* labels to apply after the probe */
@@ -146,11 +179,20 @@ int rp_pageblock_labels(struct replay *rp, const char *trace);
 /* ---- replay_lockstep.c ---- */
 pz_page_t *ls_alloc(struct replay *rp, unsigned cpu, pz_gfp_t gfp, unsigned order, int64_t k,
 		    bool vmap);
-pz_page_t *ls_isolate(struct replay *rp, uint64_t k, unsigned order);
+pz_page_t *ls_isolate(struct replay *rp, unsigned cpu, uint64_t k, unsigned order);
 void ls_kernel_event(struct replay *rp, const struct tr_event *ev);
 int ls_init(struct replay *rp);
 void ls_free_begin(struct replay *rp, unsigned cpu, int64_t pfn, unsigned order);
 void ls_finish(struct replay *rp);
+/* ---- replay_lspcp.c (the per-CPU count model of lockstep) ---- */
+void lp_free(struct replay *rp, unsigned cpu, int64_t pfn, unsigned order);
+void lp_free_done(struct replay *rp, unsigned cpu, int64_t pfn, unsigned order);
+void lp_free_batched(struct replay *rp, unsigned cpu, int64_t pfn);
+void lp_before_drain(struct replay *rp, unsigned cpu);
+void lp_place(struct replay *rp, unsigned cpu);
+void lp_settle(struct replay *rp, unsigned cpu);
+void lp_refill_seen(struct replay *rp, int zt, unsigned order, unsigned blocks);
+void lp_init(struct replay *rp);
 const char *rp_src_name(unsigned i);
 const char *rp_where_name(unsigned i);
 const char *rp_row_name(unsigned i);

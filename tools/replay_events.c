@@ -208,7 +208,7 @@ static void rp_isolate(struct replay *rp, const struct tr_event *ev)
 		return;
 	}
 	rp_prepare(rp, k, n, ev->line);
-	p = rp->ls ? ls_isolate(rp, k, ev->order)
+	p = rp->ls ? ls_isolate(rp, ev->cpu, k, ev->order)
 		   : pz_alloc_pages(rp->pz, RP_ISOLATE_GFP, ev->order);
 	if (!p) {
 		rp->s.failed_here_ok_there++;
@@ -309,4 +309,6 @@ void rp_event(struct replay *rp, const struct tr_event *ev)
 			ls_kernel_event(rp, ev);
 		break;
 	}
+	if (rp->ls && ev->kind != TR_PCPU_DRAIN && ev->kind != TR_MARKER)
+		rp->ls->drain_run[ev->cpu] = false; /* the next drain starts a run */
 }

@@ -55,6 +55,17 @@ void rp_text_lockstep(const struct replay *rp, FILE *out)
 		(unsigned long long)ls->drain_here_only, (unsigned long long)ls->drain_kernel_only,
 		(unsigned long long)ls->drain_unattached);
 	fprintf(out,
+		"per-CPU model: %llu commits at their mm_page_free_batched, free_factor taken "
+		"from %llu kernel drains; blocks held as taken: %llu behind a drain's first block, "
+		"%llu before the kernel's block at a list head;",
+		(unsigned long long)ls->commits_batched, (unsigned long long)ls->ff_resynced,
+		(unsigned long long)ls->tail_stale, (unsigned long long)ls->head_stale);
+	fprintf(out,
+		" sizes: boot_pageset from allocation %llu, setup_per_cpu_pageset's from %llu,",
+		(unsigned long long)ls->stage_at[0], (unsigned long long)ls->stage_at[1]);
+	fprintf(out, " the recorded ones from %llu (stage %d)\n",
+		(unsigned long long)ls->stage_at[2], ls->stage);
+	fprintf(out,
 		"forcing: %llu kernel blocks not free here; per-CPU refills followed %llu (%llu "
 		"blocks not free here), drains followed %llu (%llu blocks on no per-CPU list "
 		"here), stale blocks on lists the kernel refilled: %llu held as bulk-allocated "
@@ -143,6 +154,14 @@ struct json_object *rp_json_lockstep(const struct replay *rp)
 	jset(j, "kernel_boosting_fallbacks", ls->boost_fallbacks);
 	jset(j, "watermark_boosts_raised", ls->boosted);
 	jset(j, "pageblocks_relabelled", ls->relabelled);
+	jset(j, "commits_at_free_batched", ls->commits_batched);
+	jset(j, "free_factor_followed", ls->ff_resynced);
+	jset(j, "blocks_behind_drain_tail", ls->tail_stale);
+	jset(j, "blocks_before_kernel_head", ls->head_stale);
+	json_object_object_add(j, "pcp_stage", json_object_new_int(ls->stage));
+	jset(j, "pcp_stage_boot_from", ls->stage_at[0]);
+	jset(j, "pcp_stage_setup_from", ls->stage_at[1]);
+	jset(j, "pcp_stage_recorded_from", ls->stage_at[2]);
 	jset(j, "kernel_failed", ls->kernel_failed);
 	jset(j, "kernel_failed_pagezone_would_succeed", ls->kernel_failed_probe_ok);
 	json_object_object_add(j, "disagreements", rp_json_cats(ls));

@@ -650,11 +650,15 @@ PZ_API unsigned pz_nr_cpus(const pz_t *pz);
  * core, on the task's own thread, at its next OOM step after the reap. */
 #define PZ_TASK_OOM_SKIP 0x400u
 
+/* Instances in which one task may have reclaim windows open at once. */
+#define PZ_TASK_RECLAIM_SLOTS 2
+
 /*
  * A task context: what the kernel keeps in task_struct for the allocator.
  * The caller owns the memory; initialise it with pz_task_init(). A thread
  * makes it current with pz_set_current_task(); without one the library uses
- * a default task (all nodes, no flags).
+ * its instance's default task (all nodes, no flags), shared by every thread
+ * without a task of its own. Several threads may share any task.
  */
 struct pz_task {
 	pz_nodemask_t mems_allowed;  /* cpuset mems (guarded by mems_seq) */
@@ -662,9 +666,20 @@ struct pz_task {
 	uint32_t mems_seq;	     /* seqcount: odd while an update runs */
 	unsigned flags;		     /* PZ_TASK_* */
 	int preferred_node;	     /* mempolicy "preferred"; PZ_NUMA_NO_NODE = local */
+	/* Private to the library (the kernel's current->reclaim_state): the
+	 * reclaim windows open on this task, one slot per instance. Zeroed by
+	 * pz_task_init; callers never write it, and never copy or re-init a
+	 * task while a call using it runs. Read with atomics. */
+	struct {
+		uintptr_t pz;	  /* the instance whose windows these are; 0: free */
+		uint64_t freed;	  /* pages the task freed there while one was open */
+		unsigned open;	  /* windows open (nested, or threads sharing the task) */
+		unsigned running; /* of them, inside a shrinker callback now */
+	} core[PZ_TASK_RECLAIM_SLOTS];
 };
 
-/* Sets *task to all nodes allowed, no flags, local policy. Context: any. */
+/* Sets *task to all nodes allowed, no flags, local policy, no reclaim
+ * window. Context: any, on a task no call is using. */
 PZ_API void pz_task_init(struct pz_task *task);
 
 /*

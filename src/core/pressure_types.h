@@ -13,15 +13,16 @@
 
 /*
  * An open reclaim window of one task (the kernel's reclaim_state): the
- * pages that task frees while it is open are its reclaim progress. Lives
- * on the reclaimer's stack, linked under pz->reclaim_lock.
+ * pages that task frees in this instance while it is open are its
+ * reclaim progress, counted in the task's slot (pz_task.core[slot]; see
+ * shrinker.c). Lives on the reclaimer's stack; only its thread uses it.
  */
 struct pz_reclaim_state {
-	const struct pz_task *task;	   /* [C] */
-	uint64_t reclaimed;		   /* [R] pages freed by task while open */
-	const struct pz_shrinker *running; /* [R] the shrinker being called, or NULL */
-	struct pz_reclaim_state *next;	   /* [R] */
-	bool set_memalloc;		   /* [C] this window set PZ_TASK_MEMALLOC */
+	struct pz_task *task; /* the task the window is open on */
+	unsigned slot;	      /* its slot of task->core for this instance */
+	uint64_t start;	      /* the slot's freed count when the window opened */
+	bool running;	      /* inside a shrinker callback (counted in the slot) */
+	bool set_memalloc;    /* this window set PZ_TASK_MEMALLOC */
 };
 
 /* Per-zone-type reclaim counters (pz->zone_ev). */

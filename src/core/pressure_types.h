@@ -144,10 +144,17 @@ struct pz_oom_ctl {
  * hook and not done yet) before a step reaps them itself: a guard against
  * a hook that never runs the reaper, which would bring the livelock back. */
 #define PZ_OOM_REAPER_PATIENCE 10
-/* Inline (deterministic mode, or no wake_oom_reaper hook): the OOM step
- * that finds victims queued for the second time reaps them; the one before
- * is the victim's grace (the kernel's OOM_REAPER_DELAY, 2 s, 5.18). */
+/* Inline (deterministic mode, or no wake_oom_reaper hook) without a clock:
+ * the OOM step that finds victims queued for the second time reaps them;
+ * the one before is the victim's grace (the kernel's OOM_REAPER_DELAY). */
 #define PZ_OOM_REAPER_GRACE 2
+/* With the platform's clock (now_ns) outside deterministic mode: a victim
+ * is due for the reaper OOM_REAPER_DELAY (2 s, 5.18's queue_oom_reaper
+ * timer) after it was queued; an OOM step reaps a due victim itself when
+ * there is no wake hook, or when the embedder's reaper is this late
+ * (the clock's PZ_OOM_REAPER_PATIENCE). */
+#define PZ_OOM_REAPER_DELAY_NS 2000000000ull
+#define PZ_OOM_REAPER_SLACK_NS 1000000000ull
 enum pz_victim_state {
 	PZ_VICTIM_FREE = 0, /* an empty slot */
 	PZ_VICTIM_QUEUED,   /* killed, not exited, waiting for the reaper */
@@ -158,6 +165,7 @@ struct pz_victim {
 	uintptr_t id;	      /* the embedder's name; an exiting task's address */
 	struct pz_task *task; /* the exiting task that chose itself, else NULL */
 	uint64_t seq;	      /* queue order: the reaper takes the oldest first */
+	uint64_t due;	      /* clock: now_ns when it may be reaped; 0 without one */
 	uint8_t state;	      /* enum pz_victim_state */
 	bool exited;	      /* pz_oom_victim_exited while REAPING */
 };

@@ -483,8 +483,9 @@ struct pz_platform {
 	 * 2 s of this clock before reaping a victim (the kernel's
 	 * OOM_REAPER_DELAY) instead of counting OOM steps. NULL, or
 	 * deterministic mode: never called, and OOM steps are counted as
-	 * before, so seeded runs repeat exactly. Called with no allocator
-	 * lock held, from any thread; must not block. */
+	 * before, so seeded runs repeat exactly. A clock that stands still
+	 * (or goes back) over 10 OOM steps in a row is not waited for. Called
+	 * with no allocator lock held, from any thread; must not block. */
 	uint64_t (*now_ns)(void *ctx);
 };
 

@@ -789,6 +789,27 @@ static void test_reaper_clock_deterministic(void **state)
 	done(pz, p);
 }
 
+/* A clock that never moves (a misbehaving hook) cannot hold the victim
+ * for ever: after PZ_OOM_REAPER_PATIENCE steps at which it stood still
+ * the step reaps. */
+static void test_reaper_clock_stuck(void **state)
+{
+	pz_t *pz = setup_clock(false);
+
+	(void)state;
+	tp_on_wait = NULL; /* the clock stays at 5 s */
+	H.claim = true;
+	H.pending_id = VICTIM;
+	R.free_n = 1024;
+	pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_KERNEL | NW, 0);
+	assert_non_null(p);
+	assert_int_equal(R.calls, 1);
+	assert_int_equal(reaped_at, 5000000000ull);
+	assert_true(stat(pz, PZ_OOM_VICTIM_WAIT) >= PZ_OOM_REAPER_PATIENCE - 1);
+	assert_true(stat(pz, PZ_OOM_VICTIM_WAIT) <= PZ_OOM_REAPER_PATIENCE + 1);
+	done(pz, p);
+}
+
 /* pz_oom_reaper_due and pz_oom_reaper_run against the clock: a victim is
  * left alone until it is due; without a clock every queued one is due. */
 static void test_reaper_due(void **state)
@@ -1067,6 +1088,7 @@ int main(void)
 		cmocka_unit_test(test_reaper_replay),
 		cmocka_unit_test(test_reaper_clock),
 		cmocka_unit_test(test_reaper_clock_deterministic),
+		cmocka_unit_test(test_reaper_clock_stuck),
 		cmocka_unit_test(test_reaper_due),
 		cmocka_unit_test(test_victim_table_full),
 		cmocka_unit_test(test_reaper_host_thread),

@@ -177,7 +177,9 @@ struct pz_reaper {
 	uint64_t seq;				/* [V] */
 	atomic_uint nr_queued;			/* [V] written, [A] read: QUEUED + REAPING slots */
 	atomic_uint running;			/* [A] one pz_oom_reaper_run at a time */
-	atomic_uint stalled; /* [A] steps that found victims queued, since the last reap */
+	atomic_uint stalled;		/* [A] steps that found victims queued, since the last reap;
+			      * with a clock: steps in a row at which it did not move */
+	atomic_uint_least64_t last_now; /* [A] the clock at the last OOM step that read it */
 };
 /* About one jiffy: the kernel's schedule_timeout(1) and the short waits of
  * the slow path (docs/DESIGN.md "Slow path"). */

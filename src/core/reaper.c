@@ -161,11 +161,13 @@ static int oldest_due_locked(struct pz *pz, uint64_t now)
 	return best;
 }
 
-/* The oldest due victim, now REAPING, with the callback pair; -1: none. */
-static int take_oldest(struct pz *pz, struct pz_victim *out, pz_oom_reap_fn *fn, void **ctx)
+/* The oldest victim due at `at` (~0: every one; else the clock's now),
+ * now REAPING, with the callback pair; -1: none. */
+static int take_oldest(struct pz *pz, uint64_t at, struct pz_victim *out, pz_oom_reap_fn *fn,
+		       void **ctx)
 {
 	struct pz_reaper *r = &pz->reaper;
-	uint64_t now = reaper_now(pz);
+	uint64_t now = at == ~0ull ? at : reaper_now(pz);
 	int best;
 
 	pz_lock(pz, &r->lock);
@@ -218,20 +220,19 @@ static void reap_one(struct pz *pz, const struct pz_victim *v, pz_oom_reap_fn fn
 	       (unsigned long long)freed);
 }
 
-int pz_oom_reaper_run(pz_t *pz)
+/* The reaper's run: victims due at `at` (~0: all queued), oldest first. */
+static int reaper_run_at(struct pz *pz, uint64_t at)
 {
 	unsigned zero = 0;
 	int n = 0;
 
-	if (!pz_instance_ok(pz))
-		return -PZ_EINVAL;
 	if (!atomic_compare_exchange_strong(&pz->reaper.running, &zero, 1))
 		return -PZ_EBUSY;
 	while (n < PZ_OOM_MAX_VICTIMS) {
 		struct pz_victim v;
 		pz_oom_reap_fn fn;
 		void *ctx;
-		int i = take_oldest(pz, &v, &fn, &ctx);
+		int i = take_oldest(pz, at, &v, &fn, &ctx);
 
 		if (i < 0)
 			break;
@@ -241,6 +242,11 @@ int pz_oom_reaper_run(pz_t *pz)
 	}
 	atomic_store_explicit(&pz->reaper.running, 0, memory_order_release);
 	return n;
+}
+
+int pz_oom_reaper_run(pz_t *pz)
+{
+	return pz_instance_ok(pz) ? reaper_run_at(pz, 0) : -PZ_EINVAL;
 }
 
 int pz_oom_victim_exited(pz_t *pz, uintptr_t victim)
@@ -283,21 +289,38 @@ int pz_oom_reaper_due(pz_t *pz, uint64_t *ns)
 	return found ? 0 : -PZ_ENOENT;
 }
 
+/* A clock that did not move forward since the last step, for
+ * PZ_OOM_REAPER_PATIENCE steps in a row: a stuck or backward clock would
+ * otherwise keep a victim from ever being due. */
+static bool clock_stuck(struct pz *pz, uint64_t now)
+{
+	uint64_t last = atomic_exchange_explicit(&pz->reaper.last_now, now, memory_order_relaxed);
+
+	if (now > last) {
+		atomic_store_explicit(&pz->reaper.stalled, 0, memory_order_relaxed);
+		return false;
+	}
+	return atomic_fetch_add_explicit(&pz->reaper.stalled, 1, memory_order_relaxed) + 1 >=
+	       PZ_OOM_REAPER_PATIENCE;
+}
+
 /* With a clock: a victim due (inline), or due PZ_OOM_REAPER_SLACK_NS ago
- * and still queued (the embedder's reaper late), and the step reaps. */
+ * and still queued (the embedder's reaper late), and the step reaps; a
+ * clock that stopped moving is not waited for. */
 static void reaper_point_timed(struct pz *pz, bool inl)
 {
 	uint64_t now = reaper_now(pz), slack = inl ? 0 : PZ_OOM_REAPER_SLACK_NS;
+	bool stuck = clock_stuck(pz, now);
 	int due;
 
 	pz_lock(pz, &pz->reaper.lock);
-	due = oldest_due_locked(pz, now >= slack ? now - slack : 0);
+	due = oldest_due_locked(pz, stuck ? ~0ull : now >= slack ? now - slack : 0);
 	pz_unlock(&pz->reaper.lock);
 	if (due < 0)
 		return;
 	if (!inl)
 		pz_count(&pz->oom_stats[PZ_OOM_REAP_DIRECT]);
-	pz_oom_reaper_run(pz);
+	reaper_run_at(pz, stuck ? ~0ull : 0);
 }
 
 /* At the start of a linux-6.1 OOM step, with no lock held: one more step

@@ -740,6 +740,21 @@ static pz_t *setup_clock(bool deterministic)
 	return pz;
 }
 
+/* The request whose handler kills a pending victim the reap frees. */
+static pz_page_t *pending_kill(pz_t *pz)
+{
+	pz_page_t *p;
+
+	H.claim = true;
+	H.pending_id = VICTIM;
+	R.free_n = 1024;
+	p = pz_alloc_pages(pz, PZ_GFP_KERNEL | NW, 0);
+	tp_on_wait = NULL;
+	assert_non_null(p);
+	assert_int_equal(R.calls, 1);
+	return p;
+}
+
 /* With a clock (no wake hook: the OOM steps reap), a pending victim is
  * reaped once 2 s of that clock have passed since its queueing (the
  * kernel's OOM_REAPER_DELAY), by the first step after that; the request
@@ -747,16 +762,10 @@ static pz_t *setup_clock(bool deterministic)
 static void test_reaper_clock(void **state)
 {
 	pz_t *pz = setup_clock(false);
+	pz_page_t *p = pending_kill(pz);
 
 	(void)state;
-	H.claim = true;
-	H.pending_id = VICTIM;
-	R.free_n = 1024;
-	pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_KERNEL | NW, 0);
-	tp_on_wait = NULL;
-	assert_non_null(p);
 	assert_int_equal(H.calls, 1);
-	assert_int_equal(R.calls, 1);
 	assert_true(clock_calls > 0);
 	print_message("reaped at +%llu ms after %llu waits for the victim\n",
 		      (unsigned long long)((reaped_at - 5000000000ull) / 1000000),
@@ -774,16 +783,10 @@ static void test_reaper_clock(void **state)
 static void test_reaper_clock_deterministic(void **state)
 {
 	pz_t *pz = setup_clock(true);
+	pz_page_t *p = pending_kill(pz);
 
 	(void)state;
-	H.claim = true;
-	H.pending_id = VICTIM;
-	R.free_n = 1024;
-	pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_KERNEL | NW, 0);
-	tp_on_wait = NULL;
-	assert_non_null(p);
 	assert_int_equal(clock_calls, 0);
-	assert_int_equal(R.calls, 1);
 	assert_int_equal(stat(pz, PZ_OOM_VICTIM_WAIT), PZ_OOM_REAPER_GRACE - 1);
 	assert_int_equal(pz_oom_reaper_due(pz, &fake_ns), -PZ_ENOENT);
 	done(pz, p);
@@ -795,15 +798,11 @@ static void test_reaper_clock_deterministic(void **state)
 static void test_reaper_clock_stuck(void **state)
 {
 	pz_t *pz = setup_clock(false);
+	pz_page_t *p;
 
 	(void)state;
 	tp_on_wait = NULL; /* the clock stays at 5 s */
-	H.claim = true;
-	H.pending_id = VICTIM;
-	R.free_n = 1024;
-	pz_page_t *p = pz_alloc_pages(pz, PZ_GFP_KERNEL | NW, 0);
-	assert_non_null(p);
-	assert_int_equal(R.calls, 1);
+	p = pending_kill(pz);
 	assert_int_equal(reaped_at, 5000000000ull);
 	assert_true(stat(pz, PZ_OOM_VICTIM_WAIT) >= PZ_OOM_REAPER_PATIENCE - 1);
 	assert_true(stat(pz, PZ_OOM_VICTIM_WAIT) <= PZ_OOM_REAPER_PATIENCE + 1);

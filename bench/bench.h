@@ -70,6 +70,10 @@ void bench_print(const struct bench_opts *o);
 void bench_pz_profile(const struct bench_opts *o, int profile);
 void bench_pz_callgrind(void);
 
+/* bench_rwin.c: order-0 pairs while another thread's reclaim window is open */
+struct pz;
+void bench_pz_rwin(const struct bench_opts *o, int profile, struct pz *pz);
+
 /* bench_prim.c: per-CPU list floor, plain / spin lock / rseq */
 void bench_prim(const struct bench_opts *o);
 

@@ -283,12 +283,13 @@ static const struct bench_row *primary_row(const struct bench_row *row, const ch
 	return NULL;
 }
 
-/* "pz median / this median" for a baseline row, "-" otherwise. */
+/* "pz median / this median" for a baseline row or a second pagezone row
+ * of the key (e.g. pair_rwin with the window open), "-" for the primary. */
 static void ratio(char *buf, size_t len, const struct bench_row *row, const char *profile)
 {
 	const struct bench_row *pz = primary_row(row, profile);
 
-	if (!strcmp(row->allocator, "pagezone") || !pz || row->r.median <= 0)
+	if (row->primary || !pz || row->r.median <= 0)
 		snprintf(buf, len, "-");
 	else
 		snprintf(buf, len, "%.2f", pz->r.median / row->r.median);
@@ -382,7 +383,8 @@ static void print_table(const struct bench_opts *o)
 	}
 	printf("\nns per operation (per page for bulk, per allocation for frag); median, min "
 	       "and max over rounds (and threads);\n4.1/x, mod/x = pagezone median in that "
-	       "profile / this row's median (below 1: pagezone is faster).\n"
+	       "profile / this row's median (below 1: pagezone is faster; for a second\n"
+	       "pagezone row of the same operation, the primary row's median / its own).\n"
 	       "frag_max is the slowest single call of a round: on a shared machine it is "
 	       "mostly preemption.\n");
 	for (int i = 0; i < nr_notes; i++)

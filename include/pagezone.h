@@ -481,6 +481,15 @@ struct pz_platform {
 	 * steps run the reaper themselves (docs/DESIGN.md "The OOM reaper").
 	 * Called with no allocator lock held; must not block. */
 	void (*wake_oom_reaper)(void *ctx);
+	/* Optional clock: monotonic nanoseconds (any epoch; never going
+	 * back). With it, outside deterministic mode, the OOM reaper waits
+	 * 2 s of this clock before reaping a victim (the kernel's
+	 * OOM_REAPER_DELAY) instead of counting OOM steps. NULL, or
+	 * deterministic mode: never called, and OOM steps are counted as
+	 * before, so seeded runs repeat exactly. A clock that stands still
+	 * (or goes back) over 10 OOM steps in a row is not waited for. Called
+	 * with no allocator lock held, from any thread; must not block. */
+	uint64_t (*now_ns)(void *ctx);
 };
 
 /* ---------------------------------------------------------------------- */
@@ -653,11 +662,15 @@ PZ_API unsigned pz_nr_cpus(const pz_t *pz);
  * core, on the task's own thread, at its next OOM step after the reap. */
 #define PZ_TASK_OOM_SKIP 0x400u
 
+/* Instances in which one task may have reclaim windows open at once. */
+#define PZ_TASK_RECLAIM_SLOTS 2
+
 /*
  * A task context: what the kernel keeps in task_struct for the allocator.
  * The caller owns the memory; initialise it with pz_task_init(). A thread
  * makes it current with pz_set_current_task(); without one the library uses
- * a default task (all nodes, no flags).
+ * its instance's default task (all nodes, no flags), shared by every thread
+ * without a task of its own. Several threads may share any task.
  */
 struct pz_task {
 	pz_nodemask_t mems_allowed;  /* cpuset mems (guarded by mems_seq) */
@@ -665,9 +678,20 @@ struct pz_task {
 	uint32_t mems_seq;	     /* seqcount: odd while an update runs */
 	unsigned flags;		     /* PZ_TASK_* */
 	int preferred_node;	     /* mempolicy "preferred"; PZ_NUMA_NO_NODE = local */
+	/* Private to the library (the kernel's current->reclaim_state): the
+	 * reclaim windows open on this task, one slot per instance. Zeroed by
+	 * pz_task_init; callers never write it, and never copy or re-init a
+	 * task while a call using it runs. Read with atomics. */
+	struct {
+		uintptr_t pz;	  /* the instance whose windows these are; 0: free */
+		uint64_t freed;	  /* pages the task freed there while one was open */
+		unsigned open;	  /* windows open (nested, or threads sharing the task) */
+		unsigned running; /* of them, inside a shrinker callback now */
+	} core[PZ_TASK_RECLAIM_SLOTS];
 };
 
-/* Sets *task to all nodes allowed, no flags, local policy. Context: any. */
+/* Sets *task to all nodes allowed, no flags, local policy, no reclaim
+ * window. Context: any, on a task no call is using. */
 PZ_API void pz_task_init(struct pz_task *task);
 
 /*
@@ -1538,8 +1562,12 @@ PZ_API int pz_unregister_shrinker(pz_t *pz, struct pz_shrinker *s);
  * Direct reclaim as an allocation from node nid with gfp would run it
  * (try_to_free_pages): the shrinkers of the zonelist's nodes, priority 12
  * down to 0, stopping once SWAP_CLUSTER_MAX (32) pages came back. Sets
- * *progress to the pages the calling task freed meanwhile (0 when its
- * shrinkers freed nothing, whatever they returned). Counts allocstall,
+ * *progress to the pages the calling task freed in pz meanwhile (0 when
+ * its shrinkers freed nothing, whatever they returned; threads sharing
+ * the task count for each other, the default task's included). The count
+ * lives in the task (pz_task.core), so frees elsewhere take no lock for
+ * it. A task already reclaiming in PZ_TASK_RECLAIM_SLOTS other instances,
+ * or nr_cpus + 1 times in pz (nested), does not reclaim: 0. Counts allocstall,
  * pgscan_direct, pgsteal_direct and slabs_scanned. Returns 0, -PZ_EINVAL
  * (bad instance, NULL progress, forbidden gfp zone mix), -PZ_ENODEV (nid).
  * Context: may call shrinkers (no allocator lock held), from any thread;
@@ -1890,21 +1918,42 @@ PZ_API int pz_set_oom_handler(pz_t *pz, pz_oom_fn fn, void *ctx);
  * call every Context-any function; a nested pz_oom_reaper_run gets
  * -PZ_EBUSY. Without a callback a victim is only marked skipped.
  *
+ * The grace (the kernel's OOM_REAPER_DELAY timer, 2 s): a victim may exit
+ * on its own before it is reaped. With the platform's clock (now_ns) and
+ * outside deterministic mode it is 2 s of that clock: a victim is "due"
+ * 2 s after its queueing, and only due victims are reaped. Without a
+ * clock, or in deterministic mode (seeded runs repeat exactly), it is one
+ * OOM step, and every queued victim is due.
+ *
  * Who runs the reaper: pz_oom_reaper_run, called by the embedder's reaper
- * thread after the platform's wake_oom_reaper hook (the host runs it on
- * node 0's kswapd thread); in deterministic mode, or without that hook, the
- * second OOM step (of any request) after the queueing runs it before taking
- * the OOM lock: the step in between is the victim's grace to exit on its
- * own (the kernel waits 2 s, OOM_REAPER_DELAY). A step
- * that finds victims still queued PZ_OOM_REAPER_PATIENCE (10) times in a
- * row runs it too, so a hook that never delivers cannot livelock a
- * request. linux-4.1 and 4.4 never queue: their callbacks are never called.
+ * thread after the platform's wake_oom_reaper hook (called at queueing)
+ * and again when pz_oom_reaper_due says a victim is due (the host runs it
+ * on node 0's kswapd thread, with a timed wait); in deterministic mode, or
+ * without that hook, an OOM step (of any request) runs it before taking
+ * the OOM lock: the first step at which a victim is due (clock), or the
+ * second step after the queueing (no clock). A step that finds a victim
+ * still queued 1 s after it was due (clock), or victims still queued
+ * PZ_OOM_REAPER_PATIENCE (10) times in a row (no clock), runs it too, so
+ * a hook that never delivers cannot livelock a request. linux-4.1 and 4.4
+ * never queue: their callbacks are never called.
+ *
+ * At most PZ_OOM_MAX_VICTIMS (16) victims are queued or being reaped at
+ * once. The handler is not asked while one is queued, so it has at most
+ * one there; the rest are exiting tasks choosing themselves, one per
+ * thread in an OOM step. A victim that does not fit is not queued
+ * (counted in PZ_OOM_REAP_OVERFLOW): an exiting task then becomes a victim
+ * bounded per request as in linux-4.1 (PZ_OOM_MAX_UNBACKED). Skipped
+ * victims are kept while there is room, the oldest forgotten first (a
+ * forgotten one leaves the skip list; pz_oom_victim_exited says -ENOENT).
  *
  * pz_set_oom_reaper returns 0 or -PZ_EINVAL (bad instance); a reap already
  * running keeps the callback it read. pz_oom_reaper_run reaps every victim
- * queued (at most PZ_OOM_MAX_VICTIMS, 16, per call) and returns how many
- * it finished (0: none queued), -PZ_EBUSY when another call is reaping, or
- * -PZ_EINVAL. pz_oom_victim_exited tells the core that victim id exited
+ * queued and due (at most 16 per call) and returns how many it finished
+ * (0: none due), -PZ_EBUSY when another call is reaping, or -PZ_EINVAL.
+ * pz_oom_reaper_due sets *ns to the nanoseconds until the next queued
+ * victim is due (0: one is due now) and returns 0, -PZ_ENOENT when none
+ * is queued, -PZ_EINVAL (bad instance, NULL ns); it calls only the clock.
+ * pz_oom_victim_exited tells the core that victim id exited
  * (exit_oom_victim; its pages are back): a queued victim is dropped
  * without a reap, a skipped one is forgotten; returns 0, -PZ_ENOENT (not
  * known, e.g. never queued or already evicted), -PZ_EINVAL (bad instance
@@ -1915,6 +1964,7 @@ PZ_API int pz_set_oom_handler(pz_t *pz, pz_oom_fn fn, void *ctx);
 typedef long (*pz_oom_reap_fn)(void *ctx, pz_t *pz, uintptr_t victim, struct pz_task *task);
 PZ_API int pz_set_oom_reaper(pz_t *pz, pz_oom_reap_fn fn, void *ctx);
 PZ_API int pz_oom_reaper_run(pz_t *pz);
+PZ_API int pz_oom_reaper_due(pz_t *pz, uint64_t *ns);
 PZ_API int pz_oom_victim_exited(pz_t *pz, uintptr_t victim);
 
 /* Counters of the OOM step and the reaper (PZ_VM_OOM_KILL counts the
@@ -1934,7 +1984,7 @@ enum pz_oom_stat {
 	PZ_OOM_REAP_FAILED,   /* victims it gave up on after 10 failed attempts */
 	PZ_OOM_REAP_PAGES,    /* pages that came back during reap callbacks */
 	PZ_OOM_REAP_DIRECT,   /* reaper runs by an OOM step that lost patience with the hook */
-	PZ_OOM_REAP_OVERFLOW, /* victims not queued: the table was full of queued ones */
+	PZ_OOM_REAP_OVERFLOW, /* victims not queued: 16 were queued or being reaped */
 	PZ_OOM_NR_STATS,
 };
 

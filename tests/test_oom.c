@@ -701,6 +701,176 @@ static void test_reap_misbehaves(void **state)
 	}
 }
 
+/* ---- the reaper's clock and its table ------------------------------------ */
+
+static uint64_t fake_ns, reaped_at;
+static unsigned clock_calls;
+
+static uint64_t fake_now(void *ctx)
+{
+	(void)ctx;
+	clock_calls++;
+	return fake_ns;
+}
+
+static void tick(enum pz_wait_reason why)
+{
+	(void)why;
+	fake_ns += 1000000; /* every wait: a millisecond */
+}
+
+static long clock_reap(void *ctx, pz_t *pz, uintptr_t victim, struct pz_task *task)
+{
+	reaped_at = fake_ns;
+	return reaper(ctx, pz, victim, task);
+}
+
+/* setup() with the fake clock as the platform's now_ns (and, if asked,
+ * deterministic mode); waits advance it by 1 ms. */
+static pz_t *setup_clock(bool deterministic)
+{
+	pz_t *pz = setup(PZ_PROFILE_LINUX_6_1);
+
+	((struct pz *)pz)->plat.now_ns = fake_now;
+	((struct pz *)pz)->kswapd_inline = deterministic;
+	assert_int_equal(pz_set_oom_reaper(pz, clock_reap, NULL), 0);
+	fake_ns = 5000000000ull;
+	reaped_at = clock_calls = 0;
+	tp_on_wait = tick;
+	return pz;
+}
+
+/* The request whose handler kills a pending victim the reap frees. */
+static pz_page_t *pending_kill(pz_t *pz)
+{
+	pz_page_t *p;
+
+	H.claim = true;
+	H.pending_id = VICTIM;
+	R.free_n = 1024;
+	p = pz_alloc_pages(pz, PZ_GFP_KERNEL | NW, 0);
+	tp_on_wait = NULL;
+	assert_non_null(p);
+	assert_int_equal(R.calls, 1);
+	return p;
+}
+
+/* With a clock (no wake hook: the OOM steps reap), a pending victim is
+ * reaped once 2 s of that clock have passed since its queueing (the
+ * kernel's OOM_REAPER_DELAY), by the first step after that; the request
+ * waits meanwhile. Before the clock: the second OOM step reaped. */
+static void test_reaper_clock(void **state)
+{
+	pz_t *pz = setup_clock(false);
+	pz_page_t *p = pending_kill(pz);
+
+	(void)state;
+	assert_int_equal(H.calls, 1);
+	assert_true(clock_calls > 0);
+	print_message("reaped at +%llu ms after %llu waits for the victim\n",
+		      (unsigned long long)((reaped_at - 5000000000ull) / 1000000),
+		      (unsigned long long)stat(pz, PZ_OOM_VICTIM_WAIT));
+	assert_true(reaped_at >= 5000000000ull + PZ_OOM_REAPER_DELAY_NS);
+	assert_true(reaped_at < 5000000000ull + PZ_OOM_REAPER_DELAY_NS + 100000000ull);
+	assert_true(stat(pz, PZ_OOM_VICTIM_WAIT) > PZ_OOM_REAPER_GRACE);
+	assert_int_equal(stat(pz, PZ_OOM_REAPED), 1);
+	assert_int_equal(stat(pz, PZ_OOM_REAP_DIRECT), 0);
+	done(pz, p);
+}
+
+/* Deterministic mode never reads the clock: the steps are counted exactly
+ * as without one (test_pending_victim's numbers). */
+static void test_reaper_clock_deterministic(void **state)
+{
+	pz_t *pz = setup_clock(true);
+	pz_page_t *p = pending_kill(pz);
+
+	(void)state;
+	assert_int_equal(clock_calls, 0);
+	assert_int_equal(stat(pz, PZ_OOM_VICTIM_WAIT), PZ_OOM_REAPER_GRACE - 1);
+	assert_int_equal(pz_oom_reaper_due(pz, &fake_ns), -PZ_ENOENT);
+	done(pz, p);
+}
+
+/* A clock that never moves (a misbehaving hook) cannot hold the victim
+ * for ever: after PZ_OOM_REAPER_PATIENCE steps at which it stood still
+ * the step reaps. */
+static void test_reaper_clock_stuck(void **state)
+{
+	pz_t *pz = setup_clock(false);
+	pz_page_t *p;
+
+	(void)state;
+	tp_on_wait = NULL; /* the clock stays at 5 s */
+	p = pending_kill(pz);
+	assert_int_equal(reaped_at, 5000000000ull);
+	assert_true(stat(pz, PZ_OOM_VICTIM_WAIT) >= PZ_OOM_REAPER_PATIENCE - 1);
+	assert_true(stat(pz, PZ_OOM_VICTIM_WAIT) <= PZ_OOM_REAPER_PATIENCE + 1);
+	done(pz, p);
+}
+
+/* pz_oom_reaper_due and pz_oom_reaper_run against the clock: a victim is
+ * left alone until it is due; without a clock every queued one is due. */
+static void test_reaper_due(void **state)
+{
+	pz_t *pz = setup_clock(false);
+	uint64_t ns = 1;
+
+	(void)state;
+	tp_on_wait = NULL;
+	assert_int_equal(pz_oom_reaper_due(pz, NULL), -PZ_EINVAL);
+	assert_int_equal(pz_oom_reaper_due(NULL, &ns), -PZ_EINVAL);
+	assert_int_equal(pz_oom_reaper_due(pz, &ns), -PZ_ENOENT);
+	assert_int_equal(pz_oom_victim_queue(pz, VICTIM, NULL), PZ_VICTIM_QUEUED);
+	assert_int_equal(pz_oom_reaper_due(pz, &ns), 0);
+	assert_int_equal(ns, PZ_OOM_REAPER_DELAY_NS);
+	fake_ns += 500000000;
+	assert_int_equal(pz_oom_reaper_run(pz), 0);
+	assert_int_equal(pz_oom_reaper_due(pz, &ns), 0);
+	assert_int_equal(ns, PZ_OOM_REAPER_DELAY_NS - 500000000);
+	fake_ns += ns;
+	assert_int_equal(pz_oom_reaper_due(pz, &ns), 0);
+	assert_int_equal(ns, 0);
+	assert_int_equal(pz_oom_reaper_run(pz), 1);
+	assert_int_equal(reaped_at, 5000000000ull + PZ_OOM_REAPER_DELAY_NS);
+	assert_int_equal(pz_oom_reaper_due(pz, &ns), -PZ_ENOENT);
+	/* no clock: due at once */
+	((struct pz *)pz)->plat.now_ns = NULL;
+	assert_int_equal(pz_oom_victim_queue(pz, VICTIM + 1, NULL), PZ_VICTIM_QUEUED);
+	assert_int_equal(pz_oom_reaper_due(pz, &ns), 0);
+	assert_int_equal(ns, 0);
+	assert_int_equal(pz_oom_reaper_run(pz), 1);
+	done(pz, NULL);
+}
+
+/* The table's boundary: 16 victims queued, the 17th is not (overflow);
+ * one that exits makes room; once reaped they are skipped, and a new
+ * victim then evicts the oldest skipped one from the table and the skip
+ * list. */
+static void test_victim_table_full(void **state)
+{
+	pz_t *pz = setup(PZ_PROFILE_LINUX_6_1);
+	uintptr_t skip[PZ_OOM_MAX_VICTIMS];
+
+	(void)state;
+	for (uintptr_t id = 1; id <= PZ_OOM_MAX_VICTIMS; id++)
+		assert_int_equal(pz_oom_victim_queue(pz, id, NULL), PZ_VICTIM_QUEUED);
+	assert_int_equal(pz_oom_victim_queue(pz, 100, NULL), PZ_VICTIM_FREE);
+	assert_int_equal(pz_oom_victim_queue(pz, 3, NULL), PZ_VICTIM_QUEUED); /* known */
+	assert_int_equal(pz_oom_victim_exited(pz, 5), 0);
+	assert_int_equal(pz_oom_victim_queue(pz, 100, NULL), PZ_VICTIM_QUEUED);
+	assert_int_equal(pz_oom_reaper_run(pz), PZ_OOM_MAX_VICTIMS);
+	assert_int_equal(R.calls, PZ_OOM_MAX_VICTIMS);
+	assert_int_equal(pz_oom_skip_list(pz, skip), PZ_OOM_MAX_VICTIMS);
+	assert_int_equal(skip[0], 1);
+	assert_int_equal(pz_oom_victim_queue(pz, 200, NULL), PZ_VICTIM_QUEUED);
+	assert_int_equal(pz_oom_victim_exited(pz, 1), -PZ_ENOENT); /* evicted */
+	assert_int_equal(pz_oom_skip_list(pz, skip), PZ_OOM_MAX_VICTIMS - 1);
+	assert_int_equal(skip[0], 2);
+	assert_int_equal(pz_oom_reaper_run(pz), 1);
+	done(pz, NULL);
+}
+
 /* ---- the reaper on a host thread ---------------------------------------- */
 
 static pthread_t reaped_on;
@@ -915,6 +1085,11 @@ int main(void)
 		cmocka_unit_test(test_victim_exits_first),
 		cmocka_unit_test(test_reap_misbehaves),
 		cmocka_unit_test(test_reaper_replay),
+		cmocka_unit_test(test_reaper_clock),
+		cmocka_unit_test(test_reaper_clock_deterministic),
+		cmocka_unit_test(test_reaper_clock_stuck),
+		cmocka_unit_test(test_reaper_due),
+		cmocka_unit_test(test_victim_table_full),
 		cmocka_unit_test(test_reaper_host_thread),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -400,6 +400,7 @@ void pz_task_init(struct pz_task *task)
 	task->mems_seq = 0;
 	task->flags = 0;
 	task->preferred_node = PZ_NUMA_NO_NODE;
+	pz_memzero(task->core, sizeof(task->core));
 }
 
 int pz_task_set_mems_allowed(pz_t *pz, struct pz_task *task, pz_nodemask_t mems,

@@ -13,15 +13,16 @@
 
 /*
  * An open reclaim window of one task (the kernel's reclaim_state): the
- * pages that task frees while it is open are its reclaim progress. Lives
- * on the reclaimer's stack, linked under pz->reclaim_lock.
+ * pages that task frees in this instance while it is open are its
+ * reclaim progress, counted in the task's slot (pz_task.core[slot]; see
+ * shrinker.c). Lives on the reclaimer's stack; only its thread uses it.
  */
 struct pz_reclaim_state {
-	const struct pz_task *task;	   /* [C] */
-	uint64_t reclaimed;		   /* [R] pages freed by task while open */
-	const struct pz_shrinker *running; /* [R] the shrinker being called, or NULL */
-	struct pz_reclaim_state *next;	   /* [R] */
-	bool set_memalloc;		   /* [C] this window set PZ_TASK_MEMALLOC */
+	struct pz_task *task; /* the task the window is open on */
+	unsigned slot;	      /* its slot of task->core for this instance */
+	uint64_t start;	      /* the slot's freed count when the window opened */
+	bool running;	      /* inside a shrinker callback (counted in the slot) */
+	bool set_memalloc;    /* this window set PZ_TASK_MEMALLOC */
 };
 
 /*
@@ -166,10 +167,17 @@ struct pz_oom_ctl {
  * hook and not done yet) before a step reaps them itself: a guard against
  * a hook that never runs the reaper, which would bring the livelock back. */
 #define PZ_OOM_REAPER_PATIENCE 10
-/* Inline (deterministic mode, or no wake_oom_reaper hook): the OOM step
- * that finds victims queued for the second time reaps them; the one before
- * is the victim's grace (the kernel's OOM_REAPER_DELAY, 2 s, 5.18). */
+/* Inline (deterministic mode, or no wake_oom_reaper hook) without a clock:
+ * the OOM step that finds victims queued for the second time reaps them;
+ * the one before is the victim's grace (the kernel's OOM_REAPER_DELAY). */
 #define PZ_OOM_REAPER_GRACE 2
+/* With the platform's clock (now_ns) outside deterministic mode: a victim
+ * is due for the reaper OOM_REAPER_DELAY (2 s, 5.18's queue_oom_reaper
+ * timer) after it was queued; an OOM step reaps a due victim itself when
+ * there is no wake hook, or when the embedder's reaper is this late
+ * (the clock's PZ_OOM_REAPER_PATIENCE). */
+#define PZ_OOM_REAPER_DELAY_NS 2000000000ull
+#define PZ_OOM_REAPER_SLACK_NS 1000000000ull
 enum pz_victim_state {
 	PZ_VICTIM_FREE = 0, /* an empty slot */
 	PZ_VICTIM_QUEUED,   /* killed, not exited, waiting for the reaper */
@@ -180,6 +188,7 @@ struct pz_victim {
 	uintptr_t id;	      /* the embedder's name; an exiting task's address */
 	struct pz_task *task; /* the exiting task that chose itself, else NULL */
 	uint64_t seq;	      /* queue order: the reaper takes the oldest first */
+	uint64_t due;	      /* clock: now_ns when it may be reaped; 0 without one */
 	uint8_t state;	      /* enum pz_victim_state */
 	bool exited;	      /* pz_oom_victim_exited while REAPING */
 };
@@ -191,7 +200,9 @@ struct pz_reaper {
 	uint64_t seq;				/* [V] */
 	atomic_uint nr_queued;			/* [V] written, [A] read: QUEUED + REAPING slots */
 	atomic_uint running;			/* [A] one pz_oom_reaper_run at a time */
-	atomic_uint stalled; /* [A] steps that found victims queued, since the last reap */
+	atomic_uint stalled;		/* [A] steps that found victims queued, since the last reap;
+			      * with a clock: steps in a row at which it did not move */
+	atomic_uint_least64_t last_now; /* [A] the clock at the last OOM step that read it */
 };
 /* About one jiffy: the kernel's schedule_timeout(1) and the short waits of
  * the slow path (docs/DESIGN.md "Slow path"). */

@@ -14,16 +14,28 @@
  *
  * Who runs it (docs/DESIGN.md "The OOM reaper"): the embedder's thread
  * after the wake_oom_reaper hook; in deterministic mode or without the hook
- * the second OOM step after the queueing, before its OOM lock (as kswapd
- * runs inline at the end of a wake-up); and any step that found victims
- * queued PZ_OOM_REAPER_PATIENCE times in a row. The kernel's 2 s grace
- * before reaping (OOM_REAPER_DELAY, 5.18) is that one OOM step in between,
- * at which the victim may still exit on its own.
+ * an OOM step, before its OOM lock (as kswapd runs inline at the end of a
+ * wake-up); and, guarding against a hook that never delivers, a step that
+ * finds the embedder's reaper late. The kernel's grace before reaping (a
+ * 2 s timer, OOM_REAPER_DELAY, 5.18), in which the victim may still exit
+ * on its own, is real time when the platform has a clock (now_ns) and the
+ * instance is not deterministic: a victim is due 2 s after its queueing,
+ * pz_oom_reaper_run reaps only due ones, and pz_oom_reaper_due says when
+ * the next one is. Without a clock, or in deterministic mode, it is one
+ * OOM step: the second step after the queueing reaps (PZ_OOM_REAPER_GRACE),
+ * and the embedder is late after PZ_OOM_REAPER_PATIENCE steps.
+ *
+ * The table is bounded (PZ_OOM_MAX_VICTIMS, docs/DESIGN.md says why): the
+ * handler is never asked while a victim is queued, so it has at most one
+ * there; the others are exiting tasks choosing themselves, one per thread
+ * in an OOM step. One more than fits is not queued (PZ_OOM_REAP_OVERFLOW)
+ * and falls back to 4.x's per-request bound; skipped victims beyond the
+ * table's room are forgotten oldest first.
  *
  * The victim table is guarded by reaper.lock, a leaf: nothing is called
- * with it held. One run at a time (the `running` token), so a victim is
- * reaped by one caller only; a victim that exits while its reap runs is
- * dropped when the reap ends.
+ * with it held (the clock is read before it is taken). One run at a time
+ * (the `running` token), so a victim is reaped by one caller only; a
+ * victim that exits while its reap runs is dropped when the reap ends.
  */
 #include "internal.h"
 
@@ -36,6 +48,18 @@ bool pz_has_oom_reaper(const struct pz *pz)
 static bool reaper_inline(const struct pz *pz)
 {
 	return pz->kswapd_inline || !pz->plat.wake_oom_reaper;
+}
+
+/* Real time for the grace: a clock, and not deterministic. */
+static bool reaper_timed(const struct pz *pz)
+{
+	return !pz->kswapd_inline && pz->plat.now_ns;
+}
+
+/* The clock, or "always": every queued victim is due without one. */
+static uint64_t reaper_now(const struct pz *pz)
+{
+	return reaper_timed(pz) ? pz->plat.now_ns(pz->plat.ctx) : ~0ull;
 }
 
 int pz_set_oom_reaper(pz_t *pz, pz_oom_reap_fn fn, void *ctx)
@@ -75,6 +99,7 @@ enum pz_victim_state pz_oom_victim_queue(struct pz *pz, uintptr_t id, struct pz_
 {
 	struct pz_reaper *r = &pz->reaper;
 	enum pz_victim_state st = PZ_VICTIM_QUEUED;
+	uint64_t due = reaper_timed(pz) ? reaper_now(pz) + PZ_OOM_REAPER_DELAY_NS : 0;
 	int i;
 
 	pz_lock(pz, &r->lock);
@@ -84,7 +109,7 @@ enum pz_victim_state pz_oom_victim_queue(struct pz *pz, uintptr_t id, struct pz_
 	} else if ((i = slot_locked(r)) < 0) {
 		st = PZ_VICTIM_FREE; /* every slot queued or being reaped */
 	} else {
-		r->v[i] = (struct pz_victim){id, task, ++r->seq, PZ_VICTIM_QUEUED, false};
+		r->v[i] = (struct pz_victim){id, task, ++r->seq, due, PZ_VICTIM_QUEUED, false};
 		if (!atomic_fetch_add_explicit(&r->nr_queued, 1, memory_order_release))
 			atomic_store_explicit(&r->stalled, 0, memory_order_relaxed);
 		pz_count(&pz->oom_stats[PZ_OOM_REAP_QUEUED]);
@@ -122,16 +147,31 @@ unsigned pz_oom_skip_list(struct pz *pz, uintptr_t *out)
 	return n;
 }
 
-/* The oldest queued victim, now REAPING, with the callback pair; -1: none. */
-static int take_oldest(struct pz *pz, struct pz_victim *out, pz_oom_reap_fn *fn, void **ctx)
+/* The oldest queued victim due at now, or -1. */
+static int oldest_due_locked(struct pz *pz, uint64_t now)
 {
 	struct pz_reaper *r = &pz->reaper;
 	int best = -1;
 
-	pz_lock(pz, &r->lock);
+	pz_assert_locked(pz, &r->lock, "pz->reaper.lock");
 	for (int i = 0; i < PZ_OOM_MAX_VICTIMS; i++)
-		if (r->v[i].state == PZ_VICTIM_QUEUED && (best < 0 || r->v[i].seq < r->v[best].seq))
+		if (r->v[i].state == PZ_VICTIM_QUEUED && r->v[i].due <= now &&
+		    (best < 0 || r->v[i].seq < r->v[best].seq))
 			best = i;
+	return best;
+}
+
+/* The oldest victim due at `at` (~0: every one; else the clock's now),
+ * now REAPING, with the callback pair; -1: none. */
+static int take_oldest(struct pz *pz, uint64_t at, struct pz_victim *out, pz_oom_reap_fn *fn,
+		       void **ctx)
+{
+	struct pz_reaper *r = &pz->reaper;
+	uint64_t now = at == ~0ull ? at : reaper_now(pz);
+	int best;
+
+	pz_lock(pz, &r->lock);
+	best = oldest_due_locked(pz, now);
 	if (best >= 0) {
 		r->v[best].state = PZ_VICTIM_REAPING;
 		*out = r->v[best];
@@ -180,20 +220,19 @@ static void reap_one(struct pz *pz, const struct pz_victim *v, pz_oom_reap_fn fn
 	       (unsigned long long)freed);
 }
 
-int pz_oom_reaper_run(pz_t *pz)
+/* The reaper's run: victims due at `at` (~0: all queued), oldest first. */
+static int reaper_run_at(struct pz *pz, uint64_t at)
 {
 	unsigned zero = 0;
 	int n = 0;
 
-	if (!pz_instance_ok(pz))
-		return -PZ_EINVAL;
 	if (!atomic_compare_exchange_strong(&pz->reaper.running, &zero, 1))
 		return -PZ_EBUSY;
 	while (n < PZ_OOM_MAX_VICTIMS) {
 		struct pz_victim v;
 		pz_oom_reap_fn fn;
 		void *ctx;
-		int i = take_oldest(pz, &v, &fn, &ctx);
+		int i = take_oldest(pz, at, &v, &fn, &ctx);
 
 		if (i < 0)
 			break;
@@ -203,6 +242,11 @@ int pz_oom_reaper_run(pz_t *pz)
 	}
 	atomic_store_explicit(&pz->reaper.running, 0, memory_order_release);
 	return n;
+}
+
+int pz_oom_reaper_run(pz_t *pz)
+{
+	return pz_instance_ok(pz) ? reaper_run_at(pz, 0) : -PZ_EINVAL;
 }
 
 int pz_oom_victim_exited(pz_t *pz, uintptr_t victim)
@@ -226,6 +270,59 @@ int pz_oom_victim_exited(pz_t *pz, uintptr_t victim)
 	return i >= 0 ? 0 : -PZ_ENOENT;
 }
 
+int pz_oom_reaper_due(pz_t *pz, uint64_t *ns)
+{
+	uint64_t now, first = ~0ull;
+	int found = 0;
+
+	if (!pz_instance_ok(pz) || !ns)
+		return -PZ_EINVAL;
+	now = reaper_timed(pz) ? reaper_now(pz) : 0;
+	pz_lock(pz, &pz->reaper.lock);
+	for (int i = 0; i < PZ_OOM_MAX_VICTIMS; i++)
+		if (pz->reaper.v[i].state == PZ_VICTIM_QUEUED) {
+			found = 1;
+			first = pz->reaper.v[i].due < first ? pz->reaper.v[i].due : first;
+		}
+	pz_unlock(&pz->reaper.lock);
+	*ns = found && first > now ? first - now : 0;
+	return found ? 0 : -PZ_ENOENT;
+}
+
+/* A clock that did not move forward since the last step, for
+ * PZ_OOM_REAPER_PATIENCE steps in a row: a stuck or backward clock would
+ * otherwise keep a victim from ever being due. */
+static bool clock_stuck(struct pz *pz, uint64_t now)
+{
+	uint64_t last = atomic_exchange_explicit(&pz->reaper.last_now, now, memory_order_relaxed);
+
+	if (now > last) {
+		atomic_store_explicit(&pz->reaper.stalled, 0, memory_order_relaxed);
+		return false;
+	}
+	return atomic_fetch_add_explicit(&pz->reaper.stalled, 1, memory_order_relaxed) + 1 >=
+	       PZ_OOM_REAPER_PATIENCE;
+}
+
+/* With a clock: a victim due (inline), or due PZ_OOM_REAPER_SLACK_NS ago
+ * and still queued (the embedder's reaper late), and the step reaps; a
+ * clock that stopped moving is not waited for. */
+static void reaper_point_timed(struct pz *pz, bool inl)
+{
+	uint64_t now = reaper_now(pz), slack = inl ? 0 : PZ_OOM_REAPER_SLACK_NS;
+	bool stuck = clock_stuck(pz, now);
+	int due;
+
+	pz_lock(pz, &pz->reaper.lock);
+	due = oldest_due_locked(pz, stuck ? ~0ull : now >= slack ? now - slack : 0);
+	pz_unlock(&pz->reaper.lock);
+	if (due < 0)
+		return;
+	if (!inl)
+		pz_count(&pz->oom_stats[PZ_OOM_REAP_DIRECT]);
+	reaper_run_at(pz, stuck ? ~0ull : 0);
+}
+
 /* At the start of a linux-6.1 OOM step, with no lock held: one more step
  * that finds victims queued; the victims' grace over (inline), or the
  * embedder's reaper late (PZ_OOM_REAPER_PATIENCE), the step reaps. */
@@ -236,6 +333,10 @@ void pz_oom_reaper_point(struct pz *pz)
 
 	if (!pz_oom_victims_queued(pz))
 		return;
+	if (reaper_timed(pz)) {
+		reaper_point_timed(pz, inl);
+		return;
+	}
 	seen = atomic_fetch_add_explicit(&pz->reaper.stalled, 1, memory_order_relaxed) + 1;
 	if (seen < (inl ? PZ_OOM_REAPER_GRACE : PZ_OOM_REAPER_PATIENCE))
 		return;

@@ -20,7 +20,9 @@
  * runs shrinkers it keeps a reclaim window open for its task
  * (pz_reclaim_state, the kernel's current->reclaim_state); every free by
  * that task that reaches the free lists is credited to it
- * (pz_reclaim_note_free, called by free.c while PZ_OFF_RECLAIM is set).
+ * (pz_reclaim_note_free, called by free.c while PZ_OFF_RECLAIM is set),
+ * through a counter in the task itself: frees of other threads take no
+ * lock and write nothing shared.
  */
 #include "internal.h"
 
@@ -56,48 +58,93 @@ void pz_reclaim_init(struct pz *pz)
 }
 
 /* ---- reclaim windows ---------------------------------------------------- */
+/*
+ * A task's windows in one instance share one slot of the task
+ * (task->core[i], the kernel's current->reclaim_state): the first window
+ * claims a free slot (owner 0 -> pz, by compare-and-swap: another instance
+ * may claim another slot of the same task at the same time), the last one
+ * to close frees it, both under pz->reclaim_lock, which orders this
+ * instance's windows only. A free reads the owners of the freeing task's
+ * slots and adds to the matching slot's counter, with atomics and no lock
+ * (pz_reclaim_note_free); a window's progress is the counter's growth since
+ * it opened. So every window open on a task sees every page that task
+ * freed in the same instance while it was open: nested windows, and the
+ * windows of all threads sharing the task (the default task's threads),
+ * as before. A free racing with the first open or last close of a shared
+ * task's window may land on either side of it.
+ */
+
+static struct pz_task *task_rw(const struct pz_task *t)
+{
+	return (struct pz_task *)(uintptr_t)t;
+}
+
+/* The slot of the current task for pz, or -1 (lock-free). */
+static int slot_of(const struct pz *pz, const struct pz_task *t)
+{
+	for (int i = 0; i < PZ_TASK_RECLAIM_SLOTS; i++)
+		if (__atomic_load_n(&t->core[i].pz, __ATOMIC_ACQUIRE) == (uintptr_t)pz)
+			return i;
+	return -1;
+}
+
+/* This instance's slot of t, claimed if need be; -1: none free, or too
+ * deep (one window per thread sharing the task, plus one of nesting). */
+static int slot_claim_locked(struct pz *pz, struct pz_task *t)
+{
+	int i = slot_of(pz, t);
+
+	pz_assert_locked(pz, &pz->reclaim_lock, "pz->reclaim_lock");
+	if (i >= 0)
+		return __atomic_load_n(&t->core[i].open, __ATOMIC_RELAXED) > pz->nr_cpus ? -1 : i;
+	for (i = 0; i < PZ_TASK_RECLAIM_SLOTS; i++) {
+		uintptr_t none = 0;
+
+		if (__atomic_compare_exchange_n(&t->core[i].pz, &none, (uintptr_t)pz, false,
+						__ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+			return i;
+	}
+	return -1;
+}
 
 bool pz_reclaim_open(struct pz *pz, struct pz_reclaim_state *rs)
 {
-	unsigned same = 0;
+	struct pz_task *t = task_rw(pz_task_current(pz));
+	int i;
 
-	rs->task = pz_task_current(pz);
-	rs->reclaimed = 0;
-	rs->running = (const struct pz_shrinker *)0;
+	rs->task = t;
+	rs->running = false;
 	pz_lock(pz, &pz->reclaim_lock);
-	for (struct pz_reclaim_state *w = pz->reclaim_windows; w; w = w->next)
-		same += w->task == rs->task;
-	/* one per thread sharing the task, plus one level of nesting */
-	if (same > pz->nr_cpus) {
+	i = slot_claim_locked(pz, t);
+	if (i < 0) {
 		pz_unlock(&pz->reclaim_lock);
 		return false;
 	}
-	rs->next = pz->reclaim_windows;
-	pz->reclaim_windows = rs;
-	atomic_fetch_or_explicit(&pz->fast_off, PZ_OFF_RECLAIM, memory_order_relaxed);
+	rs->slot = (unsigned)i;
+	__atomic_add_fetch(&t->core[i].open, 1, __ATOMIC_RELAXED);
+	rs->start = __atomic_load_n(&t->core[i].freed, __ATOMIC_RELAXED);
+	if (!pz->reclaim_open++)
+		atomic_fetch_or_explicit(&pz->fast_off, PZ_OFF_RECLAIM, memory_order_relaxed);
 	pz_unlock(&pz->reclaim_lock);
 	/* PF_MEMALLOC: an allocation from a shrinker may use the reserves and
 	 * does not reclaim again. Not on the shared default task: that would
 	 * give every thread without a task the reserves. */
-	rs->set_memalloc = rs->task != &pz->default_task && !(rs->task->flags & PZ_TASK_MEMALLOC);
+	rs->set_memalloc = t != &pz->default_task && !(t->flags & PZ_TASK_MEMALLOC);
 	if (rs->set_memalloc)
-		((struct pz_task *)(uintptr_t)rs->task)->flags |= PZ_TASK_MEMALLOC;
+		t->flags |= PZ_TASK_MEMALLOC;
 	return true;
 }
 
 void pz_reclaim_close(struct pz *pz, struct pz_reclaim_state *rs)
 {
-	struct pz_reclaim_state **pp;
+	struct pz_task *t = rs->task;
 
 	if (rs->set_memalloc)
-		((struct pz_task *)(uintptr_t)rs->task)->flags &= ~PZ_TASK_MEMALLOC;
-
+		t->flags &= ~PZ_TASK_MEMALLOC;
 	pz_lock(pz, &pz->reclaim_lock);
-	for (pp = &pz->reclaim_windows; *pp && *pp != rs; pp = &(*pp)->next)
-		;
-	if (*pp)
-		*pp = rs->next;
-	if (!pz->reclaim_windows)
+	if (!__atomic_sub_fetch(&t->core[rs->slot].open, 1, __ATOMIC_RELAXED))
+		__atomic_store_n(&t->core[rs->slot].pz, 0, __ATOMIC_RELEASE);
+	if (!--pz->reclaim_open)
 		atomic_fetch_and_explicit(&pz->fast_off, ~(unsigned)PZ_OFF_RECLAIM,
 					  memory_order_relaxed);
 	pz_unlock(&pz->reclaim_lock);
@@ -105,45 +152,39 @@ void pz_reclaim_close(struct pz *pz, struct pz_reclaim_state *rs)
 
 uint64_t pz_reclaim_progress(struct pz *pz, struct pz_reclaim_state *rs)
 {
-	uint64_t n;
-
-	pz_lock(pz, &pz->reclaim_lock);
-	n = rs->reclaimed;
-	pz_unlock(&pz->reclaim_lock);
-	return n;
+	(void)pz;
+	return __atomic_load_n(&rs->task->core[rs->slot].freed, __ATOMIC_RELAXED) - rs->start;
 }
 
-/* Every open window of the freeing task sees the pages (nested windows
- * of one task all count them, as an outer reclaim would). */
+/* The freeing task's slot for this instance, if it has one, gets the
+ * pages: one or two loads of the task's own memory, no lock. */
 void pz_reclaim_note_free(struct pz *pz, uint64_t pages)
 {
-	const struct pz_task *task = pz_task_current(pz);
+	struct pz_task *t = task_rw(pz_task_current(pz));
+	int i = slot_of(pz, t);
 
-	pz_lock(pz, &pz->reclaim_lock);
-	for (struct pz_reclaim_state *w = pz->reclaim_windows; w; w = w->next)
-		if (w->task == task)
-			w->reclaimed += pages;
-	pz_unlock(&pz->reclaim_lock);
+	if (i >= 0)
+		__atomic_add_fetch(&t->core[i].freed, pages, __ATOMIC_RELAXED);
 }
 
-static void set_running(struct pz *pz, struct pz_reclaim_state *rs, const struct pz_shrinker *s)
+static void set_running(struct pz_reclaim_state *rs, bool on)
 {
-	pz_lock(pz, &pz->reclaim_lock);
-	rs->running = s;
-	pz_unlock(&pz->reclaim_lock);
+	if (rs->running == on)
+		return;
+	rs->running = on;
+	if (on)
+		__atomic_add_fetch(&rs->task->core[rs->slot].running, 1, __ATOMIC_RELAXED);
+	else
+		__atomic_sub_fetch(&rs->task->core[rs->slot].running, 1, __ATOMIC_RELAXED);
 }
 
 /* Is the calling task inside a shrinker callback of one of its windows? */
 static bool in_callback(struct pz *pz)
 {
-	const struct pz_task *task = pz_task_current(pz);
-	bool in = false;
+	const struct pz_task *t = pz_task_current(pz);
+	int i = slot_of(pz, t);
 
-	pz_lock(pz, &pz->reclaim_lock);
-	for (struct pz_reclaim_state *w = pz->reclaim_windows; w; w = w->next)
-		in |= w->task == task && w->running;
-	pz_unlock(&pz->reclaim_lock);
-	return in;
+	return i >= 0 && __atomic_load_n(&t->core[i].running, __ATOMIC_RELAXED);
 }
 
 /* ---- registration ------------------------------------------------------- */
@@ -383,9 +424,9 @@ uint64_t pz_shrink_slab(struct pz *pz, struct pz_reclaim_state *rs, const struct
 		pz_unlock(&pz->shrinker_lock);
 		if (s->flags & PZ_SHRINKER_NUMA_AWARE)
 			sc.nid = req->nid;
-		set_running(pz, rs, s);
+		set_running(rs, true);
 		do_shrink_slab(pz, s, &sc, req, &asked);
-		set_running(pz, rs, (const struct pz_shrinker *)0);
+		set_running(rs, false);
 		pz_lock(pz, &pz->shrinker_lock);
 		next = pin_from_locked(pz, s->core.next);
 		s->core.active--;

@@ -13,7 +13,7 @@
  *   [F]  fault->lock           fail_page_alloc attributes, count and random state
  *   [T]  pz->tune_lock         the tunables the pz_set_* setters change after init
  *   [S]  pz->shrinker_lock     the shrinker list, shrinker states and pin counts
- *   [R]  pz->reclaim_lock      the open reclaim windows
+ *   [R]  pz->reclaim_lock      this instance's reclaim windows: slot claims, open counts
  *   [K]  kswapd run token      one node's kswapd loop variables (pz_kswapd_run)
  *   [M]  compaction.lock       the migrate handler pair (a leaf, nothing called under it)
  *   [Q]  pz->oom_scan_lock     the OOM handler pair, ZONE_OOM_LOCKED bits (a leaf)
@@ -267,7 +267,7 @@ enum {
 	PZ_OFF_CPUSETS = 0x8, /* some task's mems were set */
 };
 /* Some reclaim window is open: frees take the general path, which credits
- * them to the freeing task's window (pz_reclaim_note_free). */
+ * them to the freeing task's windows (pz_reclaim_note_free, lock-free). */
 #define PZ_OFF_RECLAIM 0x10
 #define PZ_OFF_ALLOC   (PZ_OFF_TRACE | PZ_OFF_FAULT | PZ_OFF_CPUSETS)
 #define PZ_OFF_FREE    (PZ_OFF_TRACE | PZ_OFF_DEBUG | PZ_OFF_RECLAIM)
@@ -350,12 +350,12 @@ struct pz {
 	struct pz_fault fault;		    /* [F] with its own lock; armed is [A] */
 	atomic_uint_least64_t vm_events[PZ_NR_VM_EVENTS]; /* [A] enum pz_vm_event */
 	/* ---- slow path: shrinkers, kswapd (reclaim.c, shrinker.c, kswapd.c) ---- */
-	pz_lock_t shrinker_lock;		  /* [S] leaf */
-	struct pz_shrinker *shrinker_head;	  /* [S] registration order */
-	struct pz_shrinker *shrinker_tail;	  /* [S] */
-	pz_lock_t reclaim_lock;			  /* [R] leaf */
-	struct pz_reclaim_state *reclaim_windows; /* [R] open reclaim windows */
-	bool kswapd_inline;			  /* [C] pz_config.kswapd_deterministic */
+	pz_lock_t shrinker_lock;	   /* [S] leaf */
+	struct pz_shrinker *shrinker_head; /* [S] registration order */
+	struct pz_shrinker *shrinker_tail; /* [S] */
+	pz_lock_t reclaim_lock;		   /* [R] leaf; never taken by a free */
+	unsigned reclaim_open;		   /* [R] reclaim windows open in pz */
+	bool kswapd_inline;		   /* [C] pz_config.kswapd_deterministic */
 	/* [A] per zone type, summed over nodes: 4.1's pgsteal_/pgscan_<zone>
 	 * and 6.1's allocstall_<zone> (enum pz_zone_vm_event) */
 	atomic_uint_least64_t zone_ev[PZ_NR_ZONE_TYPES][PZ_ZEV_NR];

@@ -15,7 +15,10 @@
  * wake_oom_reaper hook sets its `reap` and signals it, and it runs
  * pz_oom_reaper_run - between kswapd rounds, or inside a nap, which then
  * goes on - so a victim is reaped with the same task and without a thread
- * of its own (the kernel has a separate oom_reaper thread).
+ * of its own (the kernel has a separate oom_reaper thread). A victim not
+ * due yet (the 2 s grace, pz_oom_reaper_due) arms the thread's reap timer
+ * (`reap_at`): its waits end there and it reaps then, as the kernel's
+ * oom_reaper_timer does.
  *
  * kcompactd's timer (linux-6.1, pz_host_kcompactd_start): a second thread
  * per node waits PZ_KCOMPACTD_TICK_MS on its own condition variable (so
@@ -40,9 +43,11 @@ struct host_node {
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	bool pending; /* [mu] woken since the thread last looked */
-	bool reap;    /* [mu] node 0: the OOM reaper was woken */
-	bool stop;    /* [mu] */
+	bool pending;		 /* [mu] woken since the thread last looked */
+	bool reap;		 /* [mu] node 0: the OOM reaper was woken */
+	bool timed;		 /* [mu] node 0: reap at reap_at (a victim not due yet) */
+	struct timespec reap_at; /* [mu] CLOCK_REALTIME, as the condition variable */
+	bool stop;		 /* [mu] */
 	bool started;
 	int nid;
 	pz_t *pz;
@@ -61,21 +66,6 @@ struct host_kswapd {
 };
 
 static __thread struct host_node *host_self;
-
-/* The deadline usecs from now, for pthread_cond_timedwait. */
-static struct timespec deadline(unsigned usecs)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += (time_t)(usecs / 1000000);
-	ts.tv_nsec += (long)(usecs % 1000000) * 1000;
-	if (ts.tv_nsec >= 1000000000) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000;
-	}
-	return ts;
-}
 
 void pz_host_kswapd_wake(struct host_kswapd **slot, int nid)
 {
@@ -105,15 +95,65 @@ void pz_host_reaper_wake(struct host_kswapd **slot)
 	pthread_mutex_unlock(&n->mu);
 }
 
-/* With n->mu held: run the OOM reaper if it was woken (drops mu meanwhile). */
+/* CLOCK_REALTIME plus ns. */
+static struct timespec after_ns(uint64_t ns)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += (time_t)(ns / 1000000000u);
+	ts.tv_nsec += (long)(ns % 1000000000u);
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	return ts;
+}
+
+static bool ts_before(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+/* With n->mu held: run the OOM reaper if it was woken (drops mu meanwhile);
+ * a victim left for later arms the timer (a busy reaper: retry in 1 ms). */
 static void reap_locked(struct host_node *n)
 {
+	uint64_t ns = 0;
+	int rc, due;
+
 	if (!n->reap)
 		return;
 	n->reap = false;
 	pthread_mutex_unlock(&n->mu);
-	pz_oom_reaper_run(n->pz);
+	rc = pz_oom_reaper_run(n->pz);
+	due = pz_oom_reaper_due(n->pz, &ns);
 	pthread_mutex_lock(&n->mu);
+	if (due == 0) {
+		n->timed = true;
+		n->reap_at = after_ns(rc == -PZ_EBUSY && ns < 1000000 ? 1000000 : ns);
+	}
+}
+
+/* With n->mu held: waits for a signal until *limit (NULL: none) or the
+ * reap timer, which sets reap. True once *limit has passed. */
+static bool wait_locked(struct host_node *n, const struct timespec *limit)
+{
+	const struct timespec *t = limit;
+	struct timespec now;
+
+	if (n->timed && (!t || ts_before(&n->reap_at, t)))
+		t = &n->reap_at;
+	if (t)
+		pthread_cond_timedwait(&n->cv, &n->mu, t);
+	else
+		pthread_cond_wait(&n->cv, &n->mu);
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (n->timed && !ts_before(&now, &n->reap_at)) {
+		n->timed = false;
+		n->reap = true;
+	}
+	return limit && !ts_before(&now, limit);
 }
 
 bool pz_host_kswapd_nap(unsigned usecs)
@@ -123,11 +163,11 @@ bool pz_host_kswapd_nap(unsigned usecs)
 
 	if (!n)
 		return false;
-	ts = deadline(usecs);
+	ts = after_ns((uint64_t)usecs * 1000u);
 	pthread_mutex_lock(&n->mu);
 	while (!n->pending && !n->stop) {
 		reap_locked(n);
-		if (pthread_cond_timedwait(&n->cv, &n->mu, &ts) == ETIMEDOUT)
+		if (wait_locked(n, &ts))
 			break;
 	}
 	reap_locked(n);
@@ -154,7 +194,7 @@ static void *kswapd_thread(void *arg)
 	pthread_mutex_lock(&n->mu);
 	for (;;) {
 		while (!n->pending && !n->reap && !n->stop)
-			pthread_cond_wait(&n->cv, &n->mu);
+			wait_locked(n, NULL);
 		if (n->stop)
 			break;
 		reap_locked(n);
@@ -178,7 +218,7 @@ static void *kcompactd_thread(void *arg)
 	pz_set_current_task(&n->kc_task);
 	pthread_mutex_lock(&n->mu);
 	while (!n->kc_stop) {
-		struct timespec ts = deadline(PZ_KCOMPACTD_TICK_MS * 1000u);
+		struct timespec ts = after_ns((uint64_t)PZ_KCOMPACTD_TICK_MS * 1000000u);
 
 		while (!n->kc_stop && pthread_cond_timedwait(&n->kc_cv, &n->mu, &ts) != ETIMEDOUT)
 			;

@@ -129,6 +129,16 @@ static void host_wake_oom_reaper(void *ctx)
 		pz_host_reaper_wake((struct host_kswapd **)ctx);
 }
 
+/* The clock of the OOM reaper's grace: CLOCK_MONOTONIC in nanoseconds. */
+static uint64_t host_now_ns(void *ctx)
+{
+	struct timespec ts;
+
+	(void)ctx;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 static const struct pz_platform host_platform = {
 	.ctx = NULL,
 	.cpu = host_cpu,
@@ -139,6 +149,7 @@ static const struct pz_platform host_platform = {
 	.wait = host_wait,
 	.wake_kswapd = host_wake_kswapd,
 	.wake_oom_reaper = host_wake_oom_reaper,
+	.now_ns = host_now_ns,
 };
 
 const struct pz_platform *pz_host_platform(void)

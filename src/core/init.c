@@ -387,6 +387,26 @@ static void set_pcp_levels(struct pz *pz)
 	}
 }
 
+/*
+ * pz->pcp_list_of. 6.1.192, the traced kernel (order_to_pindex with
+ * CONFIG_TRANSPARENT_HUGEPAGE), keeps pageblock-order blocks on
+ * NR_PCP_THP = 2 lists after those of orders 0-3: first the one shared by
+ * UNMOVABLE and RECLAIMABLE, then the MOVABLE one; 5.14's design had one
+ * per type. The shared one is our UNMOVABLE list of that level, which the
+ * round robin (kernel order UNMOVABLE, MOVABLE, RECLAIMABLE) visits first;
+ * a block keeps its own type for the drain (p->mt). The other profiles'
+ * lists stay one per type.
+ */
+static void set_pcp_lists(struct pz *pz)
+{
+	const unsigned thp = (PZ_PCP_LEVELS - 1) * PZ_MT_PCPTYPES;
+
+	for (unsigned k = 0; k < PZ_PCP_NR_LISTS; k++)
+		pz->pcp_list_of[k] = (uint8_t)k;
+	if (pz_kver(pz) >= PZ_KV(6, 1))
+		pz->pcp_list_of[thp + PZ_MT_RECLAIMABLE] = (uint8_t)(thp + PZ_MT_UNMOVABLE);
+}
+
 static void copy_config(struct pz *pz, const struct pz_config *cfg, const struct layout *lo)
 {
 	/* lowmem_reserve_ratio: HIGHMEM's is 0 (no reserve) since 5.8 */
@@ -702,6 +722,7 @@ int pz_init(const struct pz_config *cfg, void *mem, size_t size, pz_t **out)
 	for (unsigned k = 0; k < PZ_PCP_NR_LISTS; k++)
 		pz->rr_list[k] = (uint8_t)(k / PZ_MT_PCPTYPES * PZ_MT_PCPTYPES +
 					   (unsigned)pz_kernel_mt_order(pz, k % PZ_MT_PCPTYPES));
+	set_pcp_lists(pz);
 	pz_build_zonelists(pz, (uint16_t *)(void *)((char *)mem + lo.off_zl), lo.zl_len);
 	for (unsigned i = 0; i < pz->nr_nodes * PZ_NR_ZONE_TYPES; i++)
 		pz->zones[i].stat_threshold = (long)pz_stat_threshold(pz, &pz->zones[i]);

@@ -443,11 +443,25 @@ static unsigned m_level_order(unsigned level)
 	return level < NLEV - 1 ? level : PBO;
 }
 
+/* The list that holds (level, mt)'s blocks: 6.1.192's order_to_pindex
+ * puts pageblock-order UNMOVABLE and RECLAIMABLE blocks on one list (the
+ * first of its NR_PCP_THP two, the other MOVABLE); written here from the
+ * kernel source, not from pagezone's table. */
+static unsigned m_pcp_mt(int level, unsigned mt)
+{
+	return model.thp2 && level == NLEV - 1 && mt == PZ_MT_RECLAIMABLE ? PZ_MT_UNMOVABLE : mt;
+}
+
+static struct model_list *m_pcp(struct model_zone *z, int level, unsigned mt)
+{
+	return &z->pcp[level][m_pcp_mt(level, mt)];
+}
+
 /* The round-robin index of a pcp list in 6.1 (the kernel's pindex):
  * level * 3 + the type's place in 4.4's enum, which is pagezone's. */
 static unsigned m_list_index(int level, unsigned mt)
 {
-	return (unsigned)level * NPCP + mt;
+	return (unsigned)level * NPCP + m_pcp_mt(level, mt);
 }
 
 /*
@@ -516,7 +530,7 @@ static int m_free_pcppages_bulk(struct model_zone *z, int count, bool at_high, u
 static int m_refill(struct model_zone *z, unsigned order, unsigned mt, unsigned flags, int cold,
 		    int count)
 {
-	struct model_list *l = &z->pcp[model_pcp_level(order)][mt];
+	struct model_list *l = m_pcp(z, model_pcp_level(order), mt);
 	size_t prev = 0;
 	int i;
 
@@ -554,7 +568,7 @@ static int m_buffered_rmqueue(struct model_zone *z, unsigned order, unsigned mt,
 	int lvl = model_pcp_level(order), from_pcp = lvl >= 0;
 
 	if (lvl >= 0) {
-		struct model_list *l = &z->pcp[lvl][mt];
+		struct model_list *l = m_pcp(z, lvl, mt);
 
 		z->free_factor >>= 1; /* rmqueue_pcplist: an allocation shrinks the flushes */
 
@@ -576,7 +590,7 @@ static int m_buffered_rmqueue(struct model_zone *z, unsigned order, unsigned mt,
 		}
 	}
 	if (lvl >= 0 && from_pcp) {
-		struct model_list *l = &z->pcp[lvl][mt];
+		struct model_list *l = m_pcp(z, lvl, mt);
 
 		*out = cold ? l->v[l->n - 1] : l->v[0];
 		l_remove_at(l, cold ? l->n - 1 : 0);
@@ -920,9 +934,9 @@ void model_free(uint64_t pfn, unsigned order, int cold)
 	if (mt >= NPCP)
 		mt = PZ_MT_MOVABLE;
 	if (cold)
-		l_push_tail(&z->pcp[level][mt], pfn);
+		l_push_tail(m_pcp(z, level, mt), pfn);
 	else
-		l_push_head(&z->pcp[level][mt], pfn);
+		l_push_head(m_pcp(z, level, mt), pfn);
 	z->pcp_count += 1 << order;
 	int n = m_flush_count(z, order);
 
@@ -1182,6 +1196,7 @@ void model_begin(const struct model_run *r)
 	model.mc = r->mc;
 	model.nomob = r->nomob != 0;
 	model.hi = r->prof == PZ_PROFILE_MODERN || (r->feat_set & PZ_FEAT_PCP_HIGH_ORDER);
+	model.thp2 = r->prof == PZ_PROFILE_LINUX_6_1;
 	model.ha = r->prof != PZ_PROFILE_LINUX_4_1; /* HIGHATOMIC since 4.4 */
 	model.nofrag = r->prof == PZ_PROFILE_LINUX_6_1 && !(r->feat_clear & PZ_FEAT_NOFRAGMENT);
 	model.boost = r->prof == PZ_PROFILE_LINUX_6_1 && !(r->feat_clear & PZ_FEAT_WMARK_BOOST);
@@ -1276,7 +1291,8 @@ void model_compare(pz_t *pz)
 							       BUFN));
 		for (unsigned l = 0; l < (model.hi ? NLEV : 1u); l++)
 			for (unsigned mt = 0; mt < NPCP; mt++)
-				compare_list("pcp", z, m_level_order(l), mt, &z->pcp[l][mt],
+				compare_list("pcp", z, m_level_order(l), mt,
+					     &z->pcp[l][m_pcp_mt((int)l, mt)],
 					     pz_pcp_list_pfns(pz, 0, z->type, 0, m_level_order(l),
 							      (enum pz_migratetype)mt, model_buf,
 							      BUFN));

@@ -385,9 +385,10 @@ int model_zone_index(uint64_t pfn)
  * the tail when the buddy of the combined block is free at order + 1 (the
  * kernel's page_is_buddy(higher_page, higher_buddy), whose zone test is
  * made with higher_page, the combined block's first page). */
-static void m_free_one(struct model_zone *z, uint64_t pfn, unsigned order, unsigned mt)
+static void m_free_one_at(struct model_zone *z, uint64_t pfn, unsigned order, unsigned mt,
+			  bool to_tail)
 {
-	int zi = model_zone_index(pfn), tail = 0;
+	int zi = model_zone_index(pfn), tail = to_tail;
 
 	model.ha_frees += model.ha && mt == PZ_MT_HIGHATOMIC;
 	z->nr_free_pages += 1l << order;
@@ -416,12 +417,17 @@ static void m_free_one(struct model_zone *z, uint64_t pfn, unsigned order, unsig
 		uint64_t combined = pfn & ~(1ull << order);
 		uint64_t higher_buddy = combined ^ (2ull << order);
 
-		tail = model_zone_index(combined) >= 0 &&
-		       model_zone_index(higher_buddy) == model_zone_index(combined) &&
-		       model.head[higher_buddy] == order + 2;
+		tail |= model_zone_index(combined) >= 0 &&
+			model_zone_index(higher_buddy) == model_zone_index(combined) &&
+			model.head[higher_buddy] == order + 2;
 	}
 	model.tail_adds += (unsigned long)tail;
 	m_add_free(z, pfn, order, mt, tail);
+}
+
+static void m_free_one(struct model_zone *z, uint64_t pfn, unsigned order, unsigned mt)
+{
+	m_free_one_at(z, pfn, order, mt, false);
 }
 
 /* The pcp level of an order, or -1 when blocks of that order bypass the
@@ -1361,7 +1367,8 @@ static bool managed_pfn(const struct model_zspec *s, uint64_t pfn)
  * Boot, for zones whose edges are max-order aligned: every pageblock
  * MOVABLE (CMA areas CMA), then the managed memory freed in ascending
  * order in maximal aligned blocks as free_all_bootmem does (each merging
- * and placed by the tail rule), then, in 4.1, setup_zone_migrate_reserve
+ * and placed by the tail rule; in 6.1 memblock_free_all's
+ * __free_pages_core puts each at the tail, FPI_TO_TAIL), then, in 4.1, setup_zone_migrate_reserve
  * (spec 2.1, 4.2, 5.8): from the first whole pageblock, skip blocks with
  * reserved pages or holes, convert MOVABLE blocks to RESERVE (moving their
  * free pages) until min(2, MIN watermark in blocks) are reserved.
@@ -1392,7 +1399,8 @@ static void m_boot(const struct model_machine *mc)
 				order = order > MAXO - 1 ? MAXO - 1 : order;
 				while (pfn + (1ull << order) > end)
 					order--;
-				m_free_one(z, pfn, order, model.pb[pfn >> PBO]);
+				m_free_one_at(z, pfn, order, model.pb[pfn >> PBO],
+					      model.prof == PZ_PROFILE_LINUX_6_1);
 				pfn += 1ull << order;
 			}
 		}

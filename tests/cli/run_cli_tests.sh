@@ -628,6 +628,19 @@ else
 				replay_check "$dir" $fmt $mode
 			done
 		done
+		# --computed-watermarks on the folder's exact machine: the boot log
+		# next to its zoneinfo gives the kernel's marks and per-CPU sizes
+		# in every zone (zones.csv's start rows)
+		checks=$((checks + 1))
+		"$PZ" replay "$dir" --computed-watermarks --json >"$TMP/cw.json" 2>/dev/null ||
+			fail "replay $dir --computed-watermarks: exit status $?"
+		python3 -c '
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert "snap/dmesg.txt" in j["boot_log"] and j["start_not_managed_here"] == 0, j.get("boot_log")
+rows = j["computed_watermarks"]
+assert len(rows) >= 3 and all(r["pagezone"] == r["kernel"] for r in rows), rows
+' "$TMP/cw.json" || fail "replay $dir --computed-watermarks: marks differ from zones.csv"
 		# the text report of the lockstep mode says what its JSON says (on
 		# the first folder only: the sanitizer build runs this too)
 		[ "$found" = 1 ] || continue

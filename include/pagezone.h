@@ -1086,7 +1086,8 @@ struct pz_zone_info {
 PZ_API int pz_zone_info(pz_t *pz, int nid, enum pz_zone_type type, struct pz_zone_info *info);
 
 /* Per-CPU lists of one zone: count, high and batch in pages; count_mt the
- * pages on each migratetype's lists (all orders). */
+ * pages on each migratetype's lists (all orders; linux-6.1's shared
+ * pageblock-order list of UNMOVABLE and RECLAIMABLE counts as UNMOVABLE). */
 struct pz_pcp_info {
 	unsigned count, high, batch;
 	unsigned count_mt[PZ_MT_PCPTYPES];
@@ -1205,8 +1206,10 @@ PZ_API int pz_validate_concurrent(pz_t *pz);
  * head pfns of the blocks on one CPU's per-CPU list of (order, mt)
  * (mt < PZ_MT_PCPTYPES), head (hot end) first; the orders with a per-CPU
  * list are 0 and, when the instance has PZ_FEAT_PCP_HIGH_ORDER, 1-3 and
- * the pageblock order. At most max pfns are written to out; out may be
- * NULL when max is 0, to ask for the length only.
+ * the pageblock order (linux-6.1 keeps one pageblock-order list for
+ * UNMOVABLE and RECLAIMABLE, as 6.1.192 does: both types give it). At
+ * most max pfns are written to out; out may be NULL when max is 0, to ask
+ * for the length only.
  * Returns the list's length in blocks (which may exceed max), or
  * -PZ_EINVAL (bad instance, order >= max order, bad migratetype, out NULL
  * with max > 0; pcp: an order without a per-CPU list in this instance),

@@ -277,6 +277,59 @@ static void test_flush_order_61(void **state)
 	flush_order_case(PZ_PROFILE_LINUX_6_1);
 }
 
+/*
+ * 6.1.192's pageblock-order per-CPU lists (order_to_pindex, NR_PCP_THP 2):
+ * UNMOVABLE and RECLAIMABLE share one, MOVABLE has its own. A RECLAIMABLE
+ * block freed to it is what the next UNMOVABLE request of that order gets
+ * (the list's head), and never a MOVABLE one; linux-4.4 with the high-order
+ * lists keeps one list per type, so there the UNMOVABLE request refills.
+ */
+static void thp_lists_case(enum pz_profile prof, bool shared)
+{
+	const pz_gfp_t recl = PZ_GFP_KERNEL | PZ__GFP_RECLAIMABLE | PZ__GFP_NOWARN;
+	pz_t *pz = make1(prof, 0, PZ_FEAT_PCP_HIGH_ORDER, 0);
+	pz_page_t *r = pz_alloc_pages(pz, recl, 9), *m, *u;
+	uint64_t rpfn, got;
+
+	assert_non_null(r);
+	rpfn = pz_page_to_pfn(pz, r);
+	m = pz_alloc_pages(pz, PZ_GFP_HIGHUSER_MOVABLE, 9);
+	assert_non_null(m);
+	pz_drain_all_pages(pz);
+	assert_int_equal(pz_free_pages(pz, r, 9), 0);
+	assert_int_equal(pcp(pz, 0).count, 512);
+	assert_int_equal(pz_pcp_list_pfns(pz, 0, PZ_ZONE_NORMAL, 0, 9, PZ_MT_UNMOVABLE, &got, 1),
+			 shared ? 1 : 0);
+	/* a MOVABLE request of the order does not see it */
+	assert_int_equal(pz_free_pages(pz, m, 9), 0);
+	m = pz_alloc_pages(pz, PZ_GFP_HIGHUSER_MOVABLE, 9);
+	assert_non_null(m);
+	assert_int_not_equal(pz_page_to_pfn(pz, m), rpfn);
+	u = pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ__GFP_NOWARN, 9);
+	assert_non_null(u);
+	if (shared)
+		assert_int_equal(pz_page_to_pfn(pz, u), rpfn);
+	else
+		assert_int_not_equal(pz_page_to_pfn(pz, u), rpfn);
+	/* the block keeps its type for the drain: back to a RECLAIMABLE list */
+	assert_int_equal(pz_free_pages(pz, u, 9), 0);
+	pz_drain_all_pages(pz);
+	assert_int_equal(pz_pageblock_migratetype(pz, rpfn), PZ_MT_RECLAIMABLE);
+	assert_true(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).nr_free_mt[9][PZ_MT_RECLAIMABLE] +
+			    tu_zinfo(pz, 0, PZ_ZONE_NORMAL).nr_free_mt[10][PZ_MT_RECLAIMABLE] >=
+		    1);
+	assert_int_equal(pz_free_pages(pz, m, 9), 0);
+	tu_validate(pz);
+	tu_destroy(pz);
+}
+
+static void test_thp_lists_61(void **state)
+{
+	(void)state;
+	thp_lists_case(PZ_PROFILE_LINUX_6_1, true);
+	thp_lists_case(PZ_PROFILE_LINUX_4_4, false);
+}
+
 /* drain_local_pages empties the calling CPU's lists only, drain_cpu_pages
  * the named CPU's; an unknown CPU is refused. */
 static void test_drains_per_cpu(void **state)
@@ -349,6 +402,7 @@ int main(void)
 		cmocka_unit_test(test_refill_takes_batch),
 		cmocka_unit_test(test_flush_at_high),
 		cmocka_unit_test(test_flush_order_61),
+		cmocka_unit_test(test_thp_lists_61),
 		cmocka_unit_test(test_drains_per_cpu),
 		cmocka_unit_test(test_fraction_sizes),
 	};

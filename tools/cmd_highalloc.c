@@ -55,6 +55,11 @@ struct ha_config {
 	unsigned order;
 	uint64_t attempts[2], successes[2]; /* [0] load, [1] rest */
 	int violations;
+	/* the instance's tunables as created (--thp, --sysctl change them):
+	 * min_free_kbytes, watermark_scale_factor, and min/low/high summed
+	 * over the populated zones */
+	unsigned mfk, wsf;
+	uint64_t marks[3];
 };
 
 static const char *const phase_names[2] = {"load", "rest"};
@@ -175,6 +180,27 @@ static uint64_t ha_attempts(const struct ha_opts *o, uint64_t managed, unsigned 
 	return n ? n : 1;
 }
 
+/* What --thp and --sysctl decided: cf's tunables of pz. */
+static void ha_tunables(pz_t *pz, struct ha_config *cf)
+{
+	struct pz_vm_sysctls vs;
+
+	if (!pz_get_vm_sysctls(pz, &vs)) {
+		cf->mfk = vs.min_free_kbytes;
+		cf->wsf = vs.watermark_scale_factor;
+	}
+	for (unsigned n = 0; n < pz_nr_nodes(pz); n++)
+		for (int t = 0; t < PZ_NR_ZONE_TYPES; t++) {
+			struct pz_zone_info zi;
+
+			if (pz_zone_info(pz, (int)n, (enum pz_zone_type)t, &zi) || !zi.managed)
+				continue;
+			cf->marks[0] += zi.wmark_min;
+			cf->marks[1] += zi.wmark_low;
+			cf->marks[2] += zi.wmark_high;
+		}
+}
+
 /* Fragment, then the load and rest phases, on a fresh instance. Returns
  * 0 or the exit status (printed). */
 static int ha_run(const struct ha_opts *o, const struct tool_machine *m, struct ha_config *cf)
@@ -194,6 +220,7 @@ static int ha_run(const struct ha_opts *o, const struct tool_machine *m, struct 
 
 	if (rc)
 		return rc;
+	ha_tunables(pz, cf);
 	order = cf->order = o->order_set ? o->order : pz_pageblock_order(pz);
 	if (order >= pz_max_order(pz)) {
 		tool_error("--order %u: this machine's largest order is %u", order,
@@ -265,6 +292,24 @@ static void ha_print_text(const struct ha_opts *o, const struct tool_machine *m,
 		       cf[i].grouping ? "on" : "off", cf[i].compaction ? "on" : "off", cell[0],
 		       rate[0], cell[1], rate[1]);
 	}
+	for (size_t i = 0; i < n; i++) /* once per profile: grouping changes none */
+		if (!i || cf[i].profile != cf[i - 1].profile)
+			printf("%stunables: %s min_free_kbytes %u, watermark_scale_factor %u, "
+			       "watermarks min/low/high %" PRIu64 "/%" PRIu64 "/%" PRIu64
+			       " pages over all zones\n",
+			       i ? "" : "\n", pz_profile_name(cf[i].profile), cf[i].mfk, cf[i].wsf,
+			       cf[i].marks[0], cf[i].marks[1], cf[i].marks[2]);
+}
+
+/* {"min": .., "low": .., "high": ..}: summed over the populated zones. */
+static struct json_object *ha_json_marks(const uint64_t marks[3])
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "min", json_object_new_uint64(marks[0]));
+	json_object_object_add(o, "low", json_object_new_uint64(marks[1]));
+	json_object_object_add(o, "high", json_object_new_uint64(marks[2]));
+	return o;
 }
 
 /* The JSON form: one object per configuration and phase. */
@@ -298,6 +343,11 @@ static int ha_print_json(const struct ha_opts *o, const struct tool_machine *m,
 			json_object_object_add(j, "steps", json_object_new_uint64(o->mo.steps));
 			json_object_object_add(j, "seed", json_object_new_uint64(o->mo.seed));
 			json_object_object_add(j, "gap", json_object_new_uint64(ph ? 0 : o->gap));
+			json_object_object_add(j, "min_free_kbytes",
+					       json_object_new_int64(cf[i].mfk));
+			json_object_object_add(j, "watermark_scale_factor",
+					       json_object_new_int64(cf[i].wsf));
+			json_object_object_add(j, "watermarks_pages", ha_json_marks(cf[i].marks));
 			json_object_array_add(arr, j);
 		}
 	rc = printf("%s\n",

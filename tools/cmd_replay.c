@@ -9,7 +9,11 @@
  * free-running (replay.c) and --lockstep (replay_lockstep.c). The zones
  * get the kernel's recorded watermarks and per-CPU sizes (zones.csv)
  * unless --computed-watermarks, and pageblocks the first label the trace
- * shows (replay_setup.c).
+ * shows (replay_setup.c). --computed-watermarks uses the folder's boot log
+ * (snap/dmesg.txt and snap/iomem.txt next to the zoneinfo, or --boot-log
+ * and --iomem) as run does (bootlog.c): 6.1 set its marks before freeing
+ * the initrd and its unused image, so they come from the managed counts
+ * without those pages.
  */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime, strndup */
 #include "pictures.h"
@@ -24,7 +28,7 @@
 #define RP_PATH_MAX 4096
 
 struct rp_opts {
-	const char *path, *format, *machine_from, *initial_free;
+	const char *path, *format, *machine_from, *initial_free, *boot_log, *iomem;
 	enum pz_profile profile;
 	int json, plain_clone, is_dir, lockstep, computed;
 	char trace[RP_PATH_MAX], zoneinfo[RP_PATH_MAX], initial[RP_PATH_MAX];
@@ -39,6 +43,7 @@ static void replay_usage(FILE *f)
 		"                      [--initial-free FILE] [--profile NAME] "
 		"[--json]\n"
 		"                      [--lockstep] [--computed-watermarks]\n"
+		"                      [--boot-log DMESG|none] [--iomem FILE]\n"
 		"  PATH                 a trace folder (trace.txt.gz, snap/zoneinfo.start,\n"
 		"                       initial_free_blocks.csv, snap/buddyinfo.end) or a trace "
 		"file\n"
@@ -53,7 +58,14 @@ static void replay_usage(FILE *f)
 		"  --lockstep           before each allocation say what pagezone would hand out,\n"
 		"                       then force the kernel's choice; report agreement rates\n"
 		"  --computed-watermarks  the profile's own watermarks and per-CPU sizes instead\n"
-		"                       of the kernel's recorded ones (zones.csv)\n");
+		"                       of the kernel's recorded ones (zones.csv), computed\n"
+		"                       before the boot log's late frees as the kernel did\n"
+		"  --boot-log DMESG|none  with --computed-watermarks: the dmesg whose initrd and\n"
+		"                       unused kernel image were freed after the watermarks\n"
+		"                       were set (default: snap/dmesg.txt next to the zoneinfo;\n"
+		"                       none: not used)\n"
+		"  --iomem FILE         the iomem placing the kernel image (default:\n"
+		"                       snap/iomem.txt next to the zoneinfo)\n");
 	pic_usage(f, "events (default 10000)");
 }
 
@@ -67,6 +79,8 @@ static const struct option replay_longopts[] = {
 	{"lockstep", no_argument, NULL, 'L'},
 	{"plain-clone", no_argument, NULL, 'P'},
 	{"computed-watermarks", no_argument, NULL, 'W'},
+	{"boot-log", required_argument, NULL, 'B'},
+	{"iomem", required_argument, NULL, 'I'},
 	{"help", no_argument, NULL, 'h'},
 	PIC_LONGOPTS,
 	{NULL, 0, NULL, 0},
@@ -102,6 +116,12 @@ static int rp_option(int c, const char *v, void *arg)
 	case 'W':
 		o->computed = 1;
 		return 0;
+	case 'B':
+		o->boot_log = v;
+		return 0;
+	case 'I':
+		o->iomem = v;
+		return 0;
 	}
 	return pic_option(c, v, &o->pic) ? -1 : 0;
 }
@@ -130,6 +150,11 @@ static int rp_parse(int argc, char **argv, struct rp_opts *o)
 	o->path = argv[first];
 	if (o->json && o->pic.map)
 		return tool_usage_error("--map: the letters are text; with --json use --map-svg");
+	if ((o->boot_log || o->iomem) && !o->computed)
+		return tool_usage_error(
+			"%s: only with --computed-watermarks (the kernel's recorded "
+			"watermarks need no boot log)",
+			o->boot_log ? "--boot-log" : "--iomem");
 	return pic_check(&o->pic, 10000);
 }
 
@@ -246,6 +271,8 @@ static int rp_setup(const struct rp_opts *o, pz_t *pz, struct replay *rp, struct
 	if (rp_init(rp, pz, rd))
 		return tool_error("out of memory tracking %s", o->trace), -1;
 	rp->s.kernel_knobs = knobs;
+	if (o->computed)
+		rp_wmark_compare(rp, o->zones);
 	if (rp_start_state(rp, o->initial[0] ? o->initial : NULL))
 		return -1;
 	if (o->is_dir && rp_pageblock_labels(rp, o->trace))
@@ -267,7 +294,7 @@ static int rp_on(const struct rp_opts *o, const struct tool_machine *m, struct t
 	struct pz_config cfg;
 	struct replay rp;
 	struct rp_files files = {o->trace, o->zoneinfo, o->initial, o->zones,
-				 o->bend,  o->ptend,	m->source};
+				 o->bend,  o->ptend,	m->source,  m->boot_log};
 	pz_t *pz;
 	int rc;
 
@@ -287,7 +314,10 @@ static int rp_on(const struct rp_opts *o, const struct tool_machine *m, struct t
 		tool_error("cannot build the machine (%s): %s", m->source, pz_strerror(rc));
 		return TOOL_EXIT_FAIL;
 	}
-	rc = rp_setup(o, pz, &rp, rd);
+	/* the boot log's late frees, after the marks were computed */
+	rc = m->host ? machine_release_late(pz, m) : replay_exact_release(pz, m);
+	if (!rc)
+		rc = rp_setup(o, pz, &rp, rd);
 	if (!rc && rp_pics_start(&rp, &o->pic, o->profile))
 		rc = TOOL_EXIT_USAGE; /* a file named by the user cannot be written */
 	else if (!rc)
@@ -313,6 +343,10 @@ static int rp_machine(const struct rp_opts *o, struct tool_machine *m)
 
 	if (machine_from_zoneinfo_file(o->zoneinfo, 0, m))
 		return -1;
+	if (o->computed && machine_boot_log(m, o->zoneinfo, o->boot_log, o->iomem)) {
+		machine_free(m);
+		return -1;
+	}
 	if (o->machine_from || o->plain_clone || !o->is_dir)
 		return 0;
 	rc = replay_exact_machine(o->path, machine_get(m)->nr_cpus, &exact);
@@ -321,8 +355,16 @@ static int rp_machine(const struct rp_opts *o, struct tool_machine *m)
 		return -1;
 	}
 	if (rc == 0) {
+		/* the boot log moves to the exact machine, held there instead */
+		exact.late = m->late;
+		m->late = NULL;
+		memcpy(exact.boot_log, m->boot_log, sizeof(exact.boot_log));
 		machine_free(m);
 		*m = exact;
+		if (replay_exact_hold(m)) {
+			machine_free(m);
+			return -1;
+		}
 	}
 	return 0;
 }

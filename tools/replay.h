@@ -121,6 +121,14 @@ struct rp_lockstep {
 	struct rp_block rq[RP_MAX_CPUS][RP_LABELQ]; /* refill blocks likewise */
 };
 
+/* --computed-watermarks: one zone's min, low, high, pcp high and batch,
+ * pagezone's and zones.csv's start row (replay_setup.c). */
+#define RP_MAX_WM_ZONES 16
+struct rp_wmark_row {
+	int nid, type;
+	uint64_t here[5], kernel[5];
+};
+
 struct replay {
 	pz_t *pz;
 	struct trace_reader *rd;
@@ -136,6 +144,8 @@ struct replay {
 	struct series *series;	/* --every / --series / --plot (replay_pictures.c) */
 	FILE *map_svg;		/* --map-svg */
 	struct rp_lockstep *ls; /* NULL: free-running */
+	struct rp_wmark_row wm[RP_MAX_WM_ZONES];
+	int nr_wm; /* rows of wm[]; 0 unless --computed-watermarks with zones.csv */
 };
 
 /* ---- replay.c ---- */
@@ -158,6 +168,15 @@ void rp_trace_sink(void *ctx, const struct pz_trace_event *ev);
  * kpageflags.start). Returns 0, 1 when the folder lacks those files, or
  * -1 (printed). */
 int replay_exact_machine(const char *dir, unsigned nr_cpus, struct tool_machine *out);
+/* The boot log's late pages (m->late, parsed against the zoneinfo clone)
+ * held back in exact machine m: each zone's count made reserved in one run
+ * of its managed pages, so that the instance computes its marks from the
+ * managed counts the kernel had then. Returns 0 or -1 (printed). */
+int replay_exact_hold(struct tool_machine *m);
+/* After creation: frees the held runs into pz (pz_free_reserved_pages) and
+ * recomputes the reserves, as pz_host_late_free_release does for a clone.
+ * Returns 0 or -1 (printed). */
+int replay_exact_release(pz_t *pz, const struct tool_machine *m);
 
 /* ---- replay_pictures.c (pictures.h has the options) ---- */
 struct pic_opts;
@@ -175,6 +194,12 @@ int rp_pics_end(struct replay *rp, const struct pic_opts *o, enum pz_profile pro
 int rp_kernel_knobs(pz_t *pz, const char *zones_csv, const char *zoneinfo);
 /* Labels pageblocks with the first type the trace shows; 0 or -1. */
 int rp_pageblock_labels(struct replay *rp, const char *trace);
+/* --computed-watermarks: pagezone's marks and pcp sizes beside zones.csv's
+ * start rows into rp->wm (nothing when the file is missing). */
+void rp_wmark_compare(struct replay *rp, const char *zones_csv);
+/* Its text lines and JSON array (NULL when there are no rows). */
+void rp_text_wmarks(const struct replay *rp, FILE *out);
+struct json_object *rp_json_wmarks(const struct replay *rp);
 
 /* ---- replay_lockstep.c ---- */
 pz_page_t *ls_alloc(struct replay *rp, unsigned cpu, pz_gfp_t gfp, unsigned order, int64_t k,
@@ -201,7 +226,8 @@ const char *rp_row_name(unsigned i);
 struct rp_files {
 	const char *trace, *zoneinfo, *initial_free, *zones_csv, *buddyinfo_end;
 	const char *pagetypeinfo_end;
-	const char *machine; /* where the machine came from */
+	const char *machine;  /* where the machine came from */
+	const char *boot_log; /* the "boot log:" line ("" when none is used) */
 };
 /* ---- replay_lsreport.c ---- */
 void rp_text_lockstep(const struct replay *rp, FILE *out);

@@ -12,8 +12,12 @@
  * so that every zone's managed count is the kernel's (checked against
  * zones.csv) and the kernel's free blocks all fall in managed memory.
  * Only the public machine description is used (present and reserved
- * ranges); watermarks and per-CPU sizes are still pagezone's own (the
- * library has no call to set them).
+ * ranges). With --computed-watermarks the boot log's late pages (initrd,
+ * unused kernel image: bootlog.c) are held as reserved runs while the
+ * instance computes its marks and freed after (replay_exact_hold and
+ * _release), as 6.1 freed them after khugepaged set its marks; the start
+ * state then takes every page and frees the kernel's free set, so where
+ * in the zone a run lies changes nothing.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "replay.h"
@@ -35,6 +39,8 @@ struct exact_machine {
 	struct pz_node_desc nodes[PZ_MAX_NODES];
 	struct pz_zone_desc zones[PZ_MAX_NODES][PZ_NR_ZONE_TYPES];
 	uint64_t managed[PZ_MAX_NODES][PZ_NR_ZONE_TYPES]; /* zones.csv's */
+	/* replay_exact_hold: the first pfn of each zone's held run */
+	uint64_t held[PZ_MAX_NODES][PZ_NR_ZONE_TYPES];
 };
 
 /* The "start" rows of zones.csv with pages. Returns the count or -1. */
@@ -232,4 +238,107 @@ int replay_exact_machine(const char *dir, unsigned nr_cpus, struct tool_machine 
 	snprintf(out->source, sizeof(out->source),
 		 "zones.csv spans, dmesg present ranges, kpageflags.start reserved pages");
 	return 0;
+}
+
+/* The first run of n managed (present, not reserved) pfns of zone zd;
+ * false when none is long enough. */
+static bool xm_find_run(const struct pz_zone_desc *zd, uint64_t n, uint64_t *at)
+{
+	for (unsigned i = 0; i < zd->nr_present; i++) {
+		uint64_t c = zd->present[i].start, pe = zd->present[i].end;
+
+		for (unsigned r = 0; r < zd->nr_reserved; r++) {
+			const struct pz_range *rr = &zd->reserved[r];
+
+			if (rr->end <= c || rr->start >= pe)
+				continue;
+			if (rr->start >= c + n)
+				break;
+			c = rr->end;
+		}
+		if (c + n <= pe) {
+			*at = c;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* zd's reserved ranges with [s, s + n) added, in order, merged. */
+static int xm_add_reserved(struct pz_zone_desc *zd, uint64_t s, uint64_t n)
+{
+	struct pz_range *v = NULL;
+	unsigned nv = 0, cap = 0, i = 0;
+	bool done = false;
+
+	while (i < zd->nr_reserved || !done) {
+		struct pz_range r;
+
+		if (!done && (i == zd->nr_reserved || zd->reserved[i].start > s)) {
+			r = (struct pz_range){s, s + n};
+			done = true;
+		} else {
+			r = zd->reserved[i++];
+		}
+		if (nv && v[nv - 1].end > r.start) {
+			free(v);
+			return -1; /* overlaps: xm_find_run chose badly */
+		}
+		if (xm_push(&v, &nv, &cap, r.start, r.end)) {
+			free(v);
+			return -1;
+		}
+	}
+	free((void *)zd->reserved);
+	zd->reserved = v;
+	zd->nr_reserved = nv;
+	return 0;
+}
+
+int replay_exact_hold(struct tool_machine *m)
+{
+	struct exact_machine *xm = m->release_arg;
+
+	for (unsigned n = 0; m->late && n < xm->m.nr_nodes; n++)
+		for (unsigned i = 0; i < xm->nodes[n].nr_zones; i++) {
+			struct pz_zone_desc *zd = &xm->zones[n][i];
+			uint64_t want = m->late->pages[n][zd->type], at;
+
+			if (!want)
+				continue;
+			if (!xm_find_run(zd, want, &at) || xm_add_reserved(zd, at, want)) {
+				tool_error(
+					"the boot log's %llu late pages of node %u %s do not fit "
+					"in one run of its managed memory",
+					(unsigned long long)want, n, pz_zone_type_name(zd->type));
+				return -1;
+			}
+			xm->held[n][zd->type] = at;
+		}
+	return 0;
+}
+
+int replay_exact_release(pz_t *pz, const struct tool_machine *m)
+{
+	const struct exact_machine *xm = m->release_arg;
+	struct pz_vm_sysctls cur;
+	int rc = 0;
+
+	for (unsigned n = 0; m->late && !rc && n < xm->m.nr_nodes; n++)
+		for (unsigned i = 0; !rc && i < xm->nodes[n].nr_zones; i++) {
+			enum pz_zone_type t = xm->zones[n][i].type;
+			uint64_t want = m->late->pages[n][t];
+
+			if (want)
+				rc = pz_free_reserved_pages(pz, xm->held[n][t], want);
+		}
+	/* the reserves from the final managed counts, as the recorded
+	 * machines had them (pz_host_late_free_release does the same) */
+	if (!rc && m->late && !(rc = pz_get_vm_sysctls(pz, &cur)))
+		rc = pz_set_lowmem_reserve_ratio(pz, cur.lowmem_reserve_ratio,
+						 PZ_NR_ZONE_TYPES - 1);
+	if (rc)
+		tool_error("cannot free the boot log's late pages into %s: %s", m->source,
+			   pz_strerror(rc));
+	return rc ? -1 : 0;
 }

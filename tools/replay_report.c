@@ -130,6 +130,8 @@ void rp_report_text(struct replay *rp, const struct rp_files *f, FILE *out)
 		rp->ls ? "lockstep" : "free-running");
 	fprintf(out, "machine: %s (CPUs from %s), %u cpu(s), %llu pfns tracked\n", f->machine,
 		f->zoneinfo, rp->nr_cpus, (unsigned long long)rp->npfn);
+	if (f->boot_log && f->boot_log[0]) /* as `pagezone run` prints it */
+		fprintf(out, "boot log: %s\n", f->boot_log);
 	fprintf(out,
 		"start: %llu pages free in the kernel at the first event, %llu of them free "
 		"here, %llu in ranges pagezone does not manage\n",
@@ -151,6 +153,7 @@ void rp_report_text(struct replay *rp, const struct rp_files *f, FILE *out)
 		"pageblock(s) labelled from the trace before the first event; pz_validate at "
 		"the end: %d problem(s)\n",
 		s->kernel_knobs, (unsigned long long)s->blocks_labelled, s->validate);
+	rp_text_wmarks(rp, out);
 	fprintf(out, "pages entering the allocator (frees of pages held before the trace): %llu\n",
 		(unsigned long long)s->pages_entering);
 	fprintf(out,
@@ -268,6 +271,10 @@ int rp_report_json(struct replay *rp, const struct rp_files *f, FILE *out)
 			       json_object_new_string(rp->ls ? "lockstep" : "free-running"));
 	json_object_object_add(j, "zoneinfo", json_object_new_string(f->zoneinfo));
 	json_object_object_add(j, "machine", json_object_new_string(f->machine));
+	if (f->boot_log && f->boot_log[0]) /* the text's "boot log:" line */
+		json_object_object_add(j, "boot_log", json_object_new_string(f->boot_log));
+	if (rp->nr_wm)
+		json_object_object_add(j, "computed_watermarks", rp_json_wmarks(rp));
 	rp_json_totals(j, rp);
 	json_object_object_add(j, "tracepoints", rp_json_counts(rp));
 	json_object_object_add(j, "phases", rp_json_phases(rp));

@@ -18,6 +18,7 @@
 #include "replay.h"
 
 #include <errno.h>
+#include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,13 +55,14 @@ static void rp_zoneinfo_boosts(const char *zoneinfo, uint64_t boost[][PZ_NR_ZONE
 	fclose(f);
 }
 
-/* One "start,node,zone,..." row; returns 1 when its settings were used. */
-static int rp_knob_row(pz_t *pz, char *line, uint64_t boost[][PZ_NR_ZONE_TYPES])
+/* One "start,node,zone,..." row of zones.csv (cut in place): its node,
+ * zone type and min, low, high, pcp high, pcp batch. Returns 1 for a start
+ * row of a zone with per-CPU sizes, else 0. */
+static int rp_start_row(char *line, int *nid, int *type, uint64_t v[5])
 {
+	static const int col[5] = {9, 10, 11, 13, 14};
 	char *f[16];
 	unsigned n = 0;
-	int type, nid;
-	uint64_t mark[3], b;
 
 	for (char *s = line; n < 16; n++) {
 		f[n] = s;
@@ -71,19 +73,119 @@ static int rp_knob_row(pz_t *pz, char *line, uint64_t boost[][PZ_NR_ZONE_TYPES])
 		}
 		*s++ = 0;
 	}
-	if (n < 15 || strcmp(f[0], "start") || (type = rp_zone_type(f[2])) < 0 || !*f[13] ||
-	    (nid = atoi(f[1])) < 0 || nid >= PZ_MAX_NODES)
+	if (n < 15 || strcmp(f[0], "start") || (*type = rp_zone_type(f[2])) < 0 || !*f[13] ||
+	    (*nid = atoi(f[1])) < 0 || *nid >= PZ_MAX_NODES)
+		return 0;
+	for (int i = 0; i < 5; i++)
+		v[i] = strtoull(f[col[i]], NULL, 10);
+	return 1;
+}
+
+/* One zones.csv row; returns 1 when its settings were used. */
+static int rp_knob_row(pz_t *pz, char *line, uint64_t boost[][PZ_NR_ZONE_TYPES])
+{
+	int type, nid;
+	uint64_t v[5], b;
+
+	if (!rp_start_row(line, &nid, &type, v))
 		return 0;
 	b = boost[nid][type];
-	for (int i = 0; i < 3; i++) {
-		mark[i] = strtoull(f[9 + i], NULL, 10);
-		mark[i] -= mark[i] < b ? mark[i] : b;
-	}
-	if (pz_zone_set_watermarks(pz, nid, (enum pz_zone_type)type, mark[0], mark[1], mark[2]) ||
+	for (int i = 0; i < 3; i++)
+		v[i] -= v[i] < b ? v[i] : b;
+	if (pz_zone_set_watermarks(pz, nid, (enum pz_zone_type)type, v[0], v[1], v[2]) ||
 	    (b && pz_zone_set_watermark_boost(pz, nid, (enum pz_zone_type)type, b)))
 		return 0;
-	return pz_zone_set_pcp(pz, nid, (enum pz_zone_type)type, (unsigned)strtoul(f[13], NULL, 10),
-			       (unsigned)strtoul(f[14], NULL, 10)) == 0;
+	return pz_zone_set_pcp(pz, nid, (enum pz_zone_type)type, (unsigned)v[3], (unsigned)v[4]) ==
+	       0;
+}
+
+void rp_wmark_compare(struct replay *rp, const char *zones_csv)
+{
+	FILE *f = zones_csv && zones_csv[0] ? fopen(zones_csv, "r") : NULL;
+	char line[512];
+
+	rp->nr_wm = 0;
+	while (f && fgets(line, sizeof(line), f) && rp->nr_wm < RP_MAX_WM_ZONES) {
+		struct rp_wmark_row *w = &rp->wm[rp->nr_wm];
+		struct pz_zone_info zi;
+
+		line[strcspn(line, "\r\n")] = 0;
+		if (!rp_start_row(line, &w->nid, &w->type, w->kernel) ||
+		    pz_zone_info(rp->pz, w->nid, (enum pz_zone_type)w->type, &zi) || !zi.managed)
+			continue;
+		/* 6.1 prints min/low/high with the boost added, as zones.csv has them */
+		w->here[0] = zi.wmark_min;
+		w->here[1] = zi.wmark_low;
+		w->here[2] = zi.wmark_high;
+		w->here[3] = zi.pcp_high;
+		w->here[4] = zi.pcp_batch;
+		rp->nr_wm++;
+	}
+	if (f)
+		fclose(f);
+}
+
+static int rp_wm_equal(const struct rp_wmark_row *w)
+{
+	return !memcmp(w->here, w->kernel, sizeof(w->here));
+}
+
+void rp_text_wmarks(const struct replay *rp, FILE *out)
+{
+	int eq = 0;
+
+	if (!rp->nr_wm)
+		return;
+	for (int i = 0; i < rp->nr_wm; i++)
+		eq += rp_wm_equal(&rp->wm[i]);
+	fprintf(out,
+		"computed watermarks: %d of %d zone(s) equal to zones.csv (min/low/high pcp "
+		"high/batch)\n",
+		eq, rp->nr_wm);
+	for (int i = 0; i < rp->nr_wm; i++) {
+		const struct rp_wmark_row *w = &rp->wm[i];
+		const uint64_t *a = w->here, *b = w->kernel;
+
+		fprintf(out,
+			"  node %d %-8s pagezone %llu/%llu/%llu %llu/%llu, kernel "
+			"%llu/%llu/%llu %llu/%llu%s\n",
+			w->nid, pz_zone_type_name((enum pz_zone_type)w->type),
+			(unsigned long long)a[0], (unsigned long long)a[1],
+			(unsigned long long)a[2], (unsigned long long)a[3],
+			(unsigned long long)a[4], (unsigned long long)b[0],
+			(unsigned long long)b[1], (unsigned long long)b[2],
+			(unsigned long long)b[3], (unsigned long long)b[4],
+			rp_wm_equal(w) ? "" : "  DIFFERENT");
+	}
+}
+
+struct json_object *rp_json_wmarks(const struct replay *rp)
+{
+	static const char *const key[5] = {"min", "low", "high", "pcp_high", "pcp_batch"};
+	struct json_object *a;
+
+	if (!rp->nr_wm)
+		return NULL;
+	a = json_object_new_array();
+	for (int i = 0; i < rp->nr_wm; i++) {
+		const struct rp_wmark_row *w = &rp->wm[i];
+		struct json_object *o = json_object_new_object(), *h = json_object_new_object();
+		struct json_object *k = json_object_new_object();
+
+		json_object_object_add(o, "node", json_object_new_int(w->nid));
+		json_object_object_add(
+			o, "zone",
+			json_object_new_string(pz_zone_type_name((enum pz_zone_type)w->type)));
+		for (int j = 0; j < 5; j++) {
+			json_object_object_add(h, key[j], json_object_new_uint64(w->here[j]));
+			json_object_object_add(k, key[j], json_object_new_uint64(w->kernel[j]));
+		}
+		json_object_object_add(o, "pagezone", h);
+		json_object_object_add(o, "kernel", k);
+		json_object_object_add(o, "equal", json_object_new_boolean(rp_wm_equal(w)));
+		json_object_array_add(a, o);
+	}
+	return a;
 }
 
 int rp_kernel_knobs(pz_t *pz, const char *zones_csv, const char *zoneinfo)

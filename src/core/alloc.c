@@ -639,7 +639,8 @@ static PZ_ALWAYS_INLINE struct pz_page *fast_take(struct pz *pz, struct pz_zone 
 						  pz_gfp_t gfp)
 {
 	struct pz_pcp *pcp = &z->pcp[ac->cpu];
-	struct pz_list *list = pz_pcp_list(pcp, (unsigned)pz_pcp_level(pz, order), ac->migratetype);
+	struct pz_list *list =
+		pz_pcp_list(pz, pcp, (unsigned)pz_pcp_level(pz, order), ac->migratetype);
 	struct pz_page *p;
 
 	do {

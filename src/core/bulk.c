@@ -116,7 +116,7 @@ static PZ_ALWAYS_INLINE int bulk_refill(struct pz *pz, struct pz_zone *z, struct
 			break;
 		}
 	}
-	pz_pcp_park_locked(pz, pcp, pz_pcp_list(pcp, 0, ac->migratetype), 0,
+	pz_pcp_park_locked(pz, pcp, pz_pcp_list(pz, pcp, 0, ac->migratetype), 0,
 			   (gfp & PZ__GFP_COLD) != 0, got + k, pulled - k);
 	pcp->count += pulled - k;
 	return k;
@@ -158,7 +158,7 @@ static size_t bulk_take(struct pz *pz, struct pz_zone *z, pz_gfp_t gfp,
 			const struct pz_alloc_ctx *ac, size_t n, pz_page_t **array, size_t *pos)
 {
 	struct pz_pcp *pcp = &z->pcp[ac->cpu];
-	struct pz_list *list = pz_pcp_list(pcp, 0, ac->migratetype);
+	struct pz_list *list = pz_pcp_list(pz, pcp, 0, ac->migratetype);
 	struct pz_page *bad[BULK_MAX_BAD];
 	struct bulk_fill f = {array, n, *pos, 0, 0, bad};
 	uint64_t taken = 0, limit = (uint64_t)-1;

@@ -387,6 +387,26 @@ static void set_pcp_levels(struct pz *pz)
 	}
 }
 
+/*
+ * pz->pcp_list_of. 6.1.192, the traced kernel (order_to_pindex with
+ * CONFIG_TRANSPARENT_HUGEPAGE), keeps pageblock-order blocks on
+ * NR_PCP_THP = 2 lists after those of orders 0-3: first the one shared by
+ * UNMOVABLE and RECLAIMABLE, then the MOVABLE one; 5.14's design had one
+ * per type. The shared one is our UNMOVABLE list of that level, which the
+ * round robin (kernel order UNMOVABLE, MOVABLE, RECLAIMABLE) visits first;
+ * a block keeps its own type for the drain (p->mt). The other profiles'
+ * lists stay one per type.
+ */
+static void set_pcp_lists(struct pz *pz)
+{
+	const unsigned thp = (PZ_PCP_LEVELS - 1) * PZ_MT_PCPTYPES;
+
+	for (unsigned k = 0; k < PZ_PCP_NR_LISTS; k++)
+		pz->pcp_list_of[k] = (uint8_t)k;
+	if (pz_kver(pz) >= PZ_KV(6, 1))
+		pz->pcp_list_of[thp + PZ_MT_RECLAIMABLE] = (uint8_t)(thp + PZ_MT_UNMOVABLE);
+}
+
 static void copy_config(struct pz *pz, const struct pz_config *cfg, const struct layout *lo)
 {
 	/* lowmem_reserve_ratio: HIGHMEM's is 0 (no reserve) since 5.8 */
@@ -537,8 +557,9 @@ static void init_outside(struct pz *pz, const struct pz_machine *m)
 }
 
 /* Frees [s, e) in maximal naturally aligned blocks, lowest pfn first (also
- * pz_free_reserved_pages, reserved.c). */
-uint64_t pz_release_range(struct pz *pz, struct pz_zone *z, uint64_t s, uint64_t e)
+ * pz_free_reserved_pages, reserved.c: free_reserved_page's frees go through
+ * the per-CPU lists, not FPI_TO_TAIL). */
+uint64_t pz_release_range(struct pz *pz, struct pz_zone *z, uint64_t s, uint64_t e, bool to_tail)
 {
 	uint64_t freed = 0;
 
@@ -551,7 +572,10 @@ uint64_t pz_release_range(struct pz *pz, struct pz_zone *z, uint64_t s, uint64_t
 			order = pz->max_order - 1;
 		while (s + ((uint64_t)1 << order) > e)
 			order--;
-		pz_free_one_page_locked(pz, z, p, order, pz_pageblock_mt(pz, s));
+		if (to_tail)
+			pz_free_one_page_tail_locked(pz, z, p, order, pz_pageblock_mt(pz, s));
+		else
+			pz_free_one_page_locked(pz, z, p, order, pz_pageblock_mt(pz, s));
 		/* boot memory enters through __free_pages, so pgfree counts it */
 		atomic_fetch_add_explicit(&z->pcp[0].ev[PCPEV_PGFREE], (uint64_t)1 << order,
 					  memory_order_relaxed);
@@ -562,12 +586,16 @@ uint64_t pz_release_range(struct pz *pz, struct pz_zone *z, uint64_t s, uint64_t
 	return freed;
 }
 
-/* Releases the zone's present memory minus its reserved ranges. */
+/* Releases the zone's present memory minus its reserved ranges. Since
+ * 5.10 memblock_free_all and deferred init free it with __free_pages_core,
+ * whose FPI_TO_TAIL puts every block at its list's tail, so the lists
+ * hand out the lowest pfns first; before, the tail rule alone placed them. */
 static uint64_t release_zone(struct pz *pz, struct pz_zone *z, const struct pz_zone_desc *d)
 {
 	struct pz_range whole = {d->start_pfn, d->end_pfn};
 	const struct pz_range *pr = d->nr_present ? d->present : &whole;
 	unsigned np = d->nr_present ? d->nr_present : 1;
+	bool tail = pz_kver(pz) >= PZ_KV(5, 10);
 	uint64_t freed = 0;
 
 	for (unsigned i = 0; i < np; i++) {
@@ -578,11 +606,11 @@ static uint64_t release_zone(struct pz *pz, struct pz_zone *z, const struct pz_z
 
 			if (rv->end <= s || rv->start >= pr[i].end)
 				continue;
-			freed += pz_release_range(pz, z, s, rv->start > s ? rv->start : s);
+			freed += pz_release_range(pz, z, s, rv->start > s ? rv->start : s, tail);
 			s = rv->end;
 		}
 		if (s < pr[i].end)
-			freed += pz_release_range(pz, z, s, pr[i].end);
+			freed += pz_release_range(pz, z, s, pr[i].end, tail);
 	}
 	return freed;
 }
@@ -702,6 +730,7 @@ int pz_init(const struct pz_config *cfg, void *mem, size_t size, pz_t **out)
 	for (unsigned k = 0; k < PZ_PCP_NR_LISTS; k++)
 		pz->rr_list[k] = (uint8_t)(k / PZ_MT_PCPTYPES * PZ_MT_PCPTYPES +
 					   (unsigned)pz_kernel_mt_order(pz, k % PZ_MT_PCPTYPES));
+	set_pcp_lists(pz);
 	pz_build_zonelists(pz, (uint16_t *)(void *)((char *)mem + lo.off_zl), lo.zl_len);
 	for (unsigned i = 0; i < pz->nr_nodes * PZ_NR_ZONE_TYPES; i++)
 		pz->zones[i].stat_threshold = (long)pz_stat_threshold(pz, &pz->zones[i]);

@@ -309,8 +309,9 @@ void pz_free_pages_ok(struct pz *pz, struct pz_page *p, unsigned order, unsigned
 void pz_poison_block(struct pz *pz, struct pz_page *p, uint64_t n);
 
 /* ---- init.c ----------------------------------------------------------- */
-/* Frees [s, e) of z to the buddy lists in maximal aligned blocks (boot). */
-uint64_t pz_release_range(struct pz *pz, struct pz_zone *z, uint64_t s, uint64_t e);
+/* Frees [s, e) of z to the buddy lists in maximal aligned blocks (boot:
+ * to_tail as FPI_TO_TAIL, else the tail rule). */
+uint64_t pz_release_range(struct pz *pz, struct pz_zone *z, uint64_t s, uint64_t e, bool to_tail);
 
 /* ---- stats.c ---------------------------------------------------------- */
 uint64_t pz_zone_event(const struct pz *pz, const struct pz_zone *z, enum pz_pcp_event ev);

@@ -155,7 +155,7 @@ struct pz_page *pz_pcp_take_locked(struct pz *pz, struct pz_zone *z, struct pz_p
 				   unsigned order, unsigned mt, unsigned alloc_flags, bool cold,
 				   struct pz_tbuf *t)
 {
-	struct pz_list *list = pz_pcp_list(pcp, (unsigned)pz_pcp_level(pz, order), mt);
+	struct pz_list *list = pz_pcp_list(pz, pcp, (unsigned)pz_pcp_level(pz, order), mt);
 	struct pz_page *p;
 
 	pz_assert_pcp_locked(pz, pcp);
@@ -231,7 +231,8 @@ static void rr_start(const struct pz *pz, struct pcp_rr *rr, int count, unsigned
  * times three plus mt's place in the kernel's enum. */
 static unsigned rr_index(const struct pz *pz, unsigned order, unsigned mt)
 {
-	unsigned level = (unsigned)pz_pcp_level(pz, order), idx = level * PZ_MT_PCPTYPES + mt;
+	unsigned level = (unsigned)pz_pcp_level(pz, order);
+	unsigned idx = pz->pcp_list_of[level * PZ_MT_PCPTYPES + mt];
 
 	for (unsigned k = level * PZ_MT_PCPTYPES; k < (level + 1) * PZ_MT_PCPTYPES; k++)
 		if (pz->rr_list[k] == idx)

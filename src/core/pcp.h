@@ -39,9 +39,12 @@ static inline unsigned pz_this_cpu(const struct pz *pz)
 
 	return pz_likely(c < pz->nr_cpus) ? c : c % pz->nr_cpus;
 }
-static inline struct pz_list *pz_pcp_list(struct pz_pcp *pcp, unsigned level, unsigned mt)
+/* The list that holds blocks of (level, mt): pz->pcp_list_of maps the
+ * pageblock level of 6.1 to its two lists (non-movable, movable). */
+static inline struct pz_list *pz_pcp_list(const struct pz *pz, struct pz_pcp *pcp, unsigned level,
+					  unsigned mt)
 {
-	return &pcp->lists[level * PZ_MT_PCPTYPES + mt];
+	return &pcp->lists[pz->pcp_list_of[level * PZ_MT_PCPTYPES + mt]];
 }
 /* The locked half of a per-CPU free: mt is a pcp type (RESERVE,
  * HIGHATOMIC and CMA pages already mapped to MOVABLE). Returns what
@@ -50,7 +53,7 @@ static inline int pz_pcp_free_locked(struct pz *pz, struct pz_zone *z, struct pz
 				     struct pz_page *p, unsigned order, unsigned mt, bool cold,
 				     struct pz_tbuf *t)
 {
-	struct pz_list *list = pz_pcp_list(pcp, (unsigned)pz_pcp_level(pz, order), mt);
+	struct pz_list *list = pz_pcp_list(pz, pcp, (unsigned)pz_pcp_level(pz, order), mt);
 
 	pz_assert_pcp_locked(pz, pcp);
 	if (p->order != order)

@@ -120,7 +120,7 @@ static bool probe_zone(struct pz *pz, struct pz_zone *z, const struct probe_req 
 		const struct pz_list *l;
 
 		pz_lock(pz, &pcp->lock);
-		l = pz_pcp_list(pcp, (unsigned)level, r->mt);
+		l = pz_pcp_list(pz, pcp, (unsigned)level, r->mt);
 		if (!pz_list_empty(l)) {
 			choice_set(pz, c, PZ_PROBE_PCP,
 				   &pz->pages[(r->gfp & PZ__GFP_COLD) ? l->last : l->first], r->mt);

@@ -75,7 +75,7 @@ int pz_free_reserved_pages(pz_t *pz, uint64_t start_pfn, uint64_t nr)
 		atomic_store_explicit(&p->flags, 0, memory_order_relaxed);
 		atomic_store_explicit(&p->refcount, 0, memory_order_relaxed);
 	}
-	freed = pz_release_range(pz, z, start_pfn, start_pfn + nr);
+	freed = pz_release_range(pz, z, start_pfn, start_pfn + nr, false);
 	z->managed += freed; /* adjust_managed_page_count */
 	return 0;
 }

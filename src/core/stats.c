@@ -674,7 +674,7 @@ int64_t pz_pcp_list_pfns(pz_t *pz, int nid, enum pz_zone_type type, unsigned cpu
 		return -PZ_ENODEV;
 	pcp = &z->pcp[cpu];
 	pz_lock(pz, &pcp->lock);
-	n = copy_list(pz, pz_pcp_list(pcp, (unsigned)level, mt)->first, out, max);
+	n = copy_list(pz, pz_pcp_list(pz, pcp, (unsigned)level, mt)->first, out, max);
 	pz_unlock(&pcp->lock);
 	return n;
 }

@@ -317,6 +317,10 @@ struct pz {
 	/* [C] free_pcppages_bulk's round robin: step k's list is
 	 * pcp->lists[rr_list[k]] (level k / 3, the kernel's type order) */
 	uint8_t rr_list[PZ_PCP_NR_LISTS];
+	/* [C] pz_pcp_list: the list index of (level, mt) at level * 3 + mt;
+	 * the identity but for 6.1's pageblock level, whose UNMOVABLE and
+	 * RECLAIMABLE blocks share the UNMOVABLE list (NR_PCP_THP 2) */
+	uint8_t pcp_list_of[PZ_PCP_NR_LISTS];
 	bool has_cma, has_highmem; /* [C] */
 	void *direct_map;	   /* [C] */
 	uint64_t direct_map_pfn;   /* [C] */

@@ -170,7 +170,9 @@ static long check_pcps(struct vstate *v)
 					bad(v,
 					    "cpu %u list %u holds pfn %llu that is not a pcp page",
 					    c, k, (unsigned long long)pz_page_pfn(pz, p));
-				if (p->mt != mt && p->mt < PZ_MT_PCPTYPES)
+				/* a pcp type on its own list (6.1: RECLAIMABLE also
+				 * on the shared pageblock-order list) */
+				if (p->mt < PZ_MT_PCPTYPES && pz->pcp_list_of[k - mt + p->mt] != k)
 					bad(v, "cpu %u list %u holds a page of type %u", c, k,
 					    p->mt);
 				if (p->order != order)

@@ -7,6 +7,9 @@
 # protection and the per-CPU high and batch of zones.csv's `start` row.
 # Also: the boot log found in a trace's snap/ folder, `--boot-log none`
 # (which must then differ), and malformed boot logs refused with FILE:LINE.
+# `replay --computed-watermarks` of a trace folder built from the same
+# files must use its boot log as run does (its "boot log:" line, and its
+# computed marks equal to zones.csv), and not without it.
 # Usage: kernel_clone.sh PAGEZONE SOURCE_DIR
 set -uo pipefail
 
@@ -83,6 +86,50 @@ for d in boot churn frag; do
 	csv_rows "$F/zones.csv" >"$TMP/want"
 	cmp -s "$TMP/got" "$TMP/want" && fail "$d --boot-log none: equal without the boot log"
 done
+
+# replay --computed-watermarks: a trace folder of one allocation with the
+# same snap/ files computes the kernel's marks from its boot log, found
+# next to the zoneinfo or named, and prints run's "boot log:" line
+printf '%s\n' '# tracer: nop' \
+	'  a-1 [000] ..... 1.000000: mm_page_alloc: page=00000000deadbeef pfn=0x1000 order=0 migratetype=0 gfp_flags=GFP_KERNEL' \
+	>"$TMP/one.txt"
+for d in boot churn frag; do
+	F=$DATA/$d
+	R=$TMP/t-$d
+	cp "$TMP/one.txt" "$R/trace.txt"
+	cp "$F/zones.csv" "$R/"
+	rp=(replay "$R" --computed-watermarks)
+	"$PZ" "${rp[@]}" >"$TMP/rp.txt" 2>&1 || fail "$d replay: exit status $?: $(head -3 "$TMP/rp.txt")"
+	"$PZ" "${rp[@]}" --json >"$TMP/rp.json" 2>"$TMP/rp.err" || fail "$d replay --json: exit status $?"
+	run61 --machine-from "$R/snap/zoneinfo.start" >"$TMP/auto.txt" 2>&1
+	checks=$((checks + 3))
+	want=$(grep '^boot log: ' "$TMP/auto.txt")
+	[ -n "$want" ] && [ "$(grep '^boot log: ' "$TMP/rp.txt")" = "$want" ] ||
+		fail "$d replay: no boot log line, or not run's: $(grep -c '^boot log' "$TMP/rp.txt")"
+	grep -q '^computed watermarks: 3 of 3 zone(s) equal to zones.csv' "$TMP/rp.txt" ||
+		fail "$d replay: computed marks differ from zones.csv: $(grep -A3 '^computed' "$TMP/rp.txt")"
+	python3 - "$TMP/rp.json" "${want#boot log: }" <<'EOF3' || fail "$d replay --json: marks or boot log"
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["boot_log"] == sys.argv[2], j.get("boot_log")
+rows = j["computed_watermarks"]
+assert len(rows) == 3 and all(r["equal"] and r["pagezone"] == r["kernel"] for r in rows), rows
+EOF3
+	# named explicitly: the same; none: the marks of the managed counts shown
+	"$PZ" "${rp[@]}" --boot-log "$F/dmesg.txt" --iomem "$F/iomem.txt" >"$TMP/rp2.txt" 2>&1
+	"$PZ" "${rp[@]}" --boot-log none >"$TMP/rp3.txt" 2>&1
+	checks=$((checks + 2))
+	grep -q " boot log: $F/dmesg.txt + $F/iomem.txt: .* 3 of 3 zone" <(tr '\n' ' ' <"$TMP/rp2.txt") ||
+		fail "$d replay --boot-log FILE: $(grep -E '^(boot log|computed)' "$TMP/rp2.txt")"
+	! grep -q '^boot log:' "$TMP/rp3.txt" && grep -q '^computed watermarks: 0 of 3 ' "$TMP/rp3.txt" ||
+		fail "$d replay --boot-log none: $(grep -E '^(boot log|computed)' "$TMP/rp3.txt")"
+done
+checks=$((checks + 2))
+out=$("$PZ" replay "$TMP/t-churn" --boot-log "$DATA/churn/dmesg.txt" 2>&1)
+[ $? = 2 ] && grep -q 'only with --computed-watermarks' <<<"$out" ||
+	fail "replay --boot-log without --computed-watermarks: $out"
+out=$("$PZ" replay "$TMP/t-churn" --computed-watermarks --boot-log "$TMP/missing" 2>&1)
+[ $? = 2 ] && grep -q "$TMP/missing" <<<"$out" || fail "replay --boot-log MISSING: $out"
 
 # highalloc takes the same machine options: its header names the boot log
 # as run's does, and --json (run's and highalloc's) reports that line too

@@ -286,6 +286,73 @@ expect 0 "^linux-4.1 .* on " highalloc --machine 2x64M --steps 300 --attempts 2 
 	--sysctl "$TMP/ok.sysctl"
 expect 0 "^machine: built-in default" highalloc --default --steps 100 --attempts 1
 
+# highalloc's --thp and --sysctl change its machine: khugepaged's
+# min_free_kbytes (always vs never), a min_free_kbytes or
+# watermark_scale_factor from a file; 4.x has no scale factor. Each row of
+# --json carries the instance's tunables and its summed watermarks, and
+# the text prints them once per profile.
+ha_json() { # NAME ARGS...: highalloc --json into $TMP/ha-NAME.json
+	local name=$1
+	shift
+	"$PZ" highalloc --json "$@" >"$TMP/ha-$name.json" 2>"$TMP/ha.err" ||
+		fail "highalloc $* --json: exit status $?: $(head -2 "$TMP/ha.err")"
+}
+printf 'min_free_kbytes: 65536\n' >"$TMP/mfk.sysctl"
+printf 'watermark_scale_factor: 200\n' >"$TMP/wsf.sysctl"
+for p in linux-4.4 linux-6.1; do
+	HQ=(--profile $p --steps 300 --attempts 2)
+	ha_json "$p-never" "${HQ[@]}" --thp never
+	ha_json "$p-always" "${HQ[@]}" --thp always
+	ha_json "$p-mfk" "${HQ[@]}" --sysctl "$TMP/mfk.sysctl"
+	ha_json "$p-wsf" "${HQ[@]}" --sysctl "$TMP/wsf.sysctl"
+	checks=$((checks + 1))
+	python3 - "$TMP" $p <<'EOF2' || fail "highalloc $p: --thp or --sysctl changed nothing they should"
+import json, sys
+d, p = sys.argv[1], sys.argv[2]
+def row(name):
+    return json.load(open("%s/ha-%s-%s.json" % (d, p, name)))[0]
+never, always, mfk, wsf = row("never"), row("always"), row("mfk"), row("wsf")
+m = lambda r: r["watermarks_pages"]
+# khugepaged raises min_free_kbytes, and every mark with it
+assert always["min_free_kbytes"] > never["min_free_kbytes"], (always, never)
+assert all(m(always)[k] > m(never)[k] for k in ("min", "low", "high")), (m(always), m(never))
+# a named min_free_kbytes: min is a quarter of it in pages, over all zones
+assert mfk["min_free_kbytes"] == 65536 and abs(m(mfk)["min"] - 65536 // 4) <= 4, mfk
+# watermark_scale_factor (4.6): 6.1 widens low and high above min; 4.4 ignores it
+assert wsf["watermark_scale_factor"] == 200 and m(wsf)["min"] == m(never)["min"], wsf
+if p == "linux-6.1":
+    assert m(wsf)["low"] > 2 * m(never)["low"] and m(wsf)["high"] > 2 * m(never)["high"], wsf
+else:
+    assert m(wsf) == m(never), (m(wsf), m(never))
+EOF2
+done
+expect 0 "^tunables: linux-6.1 min_free_kbytes 65536, watermark_scale_factor 10, watermarks min/low/high 16[0-9]{3}/" \
+	highalloc --profile linux-6.1 --steps 300 --attempts 2 --sysctl "$TMP/mfk.sysctl"
+checks=$((checks + 1))
+[ "$(grep -c '^tunables: linux-' "$TMP/h.txt")" = 3 ] ||
+	fail "highalloc --compare: not one tunables line per profile: $(grep -c '^tunables' "$TMP/h.txt")"
+# ... and its results: on 2x64M (32768 pages) a min_free_kbytes of 65536
+# keeps half of memory under the min mark, so fewer order-9 blocks at rest
+HS=(--machine 2x64M --steps 3000 --profile linux-6.1)
+ha_json small "${HS[@]}"
+ha_json small-mfk "${HS[@]}" --sysctl "$TMP/mfk.sysctl"
+checks=$((checks + 1))
+python3 - "$TMP" <<'EOF2' || fail "highalloc: min_free_kbytes 65536 did not lower the rest successes"
+import json, sys
+rest = lambda n: [o for o in json.load(open(sys.argv[1] + "/ha-%s.json" % n)) if o["phase"] == "rest"][0]
+a, b = rest("small"), rest("small-mfk")
+assert a["attempts"] == b["attempts"] and b["successes"] < a["successes"], (a, b)
+EOF2
+# bad values: exit status 2 with the option or FILE:LINE
+printf 'watermark_scale_factor: 3001\n' >"$TMP/wsf-big.sysctl"
+printf 'min_free_kbytes: 12x\n' >"$TMP/mfk-bad.sysctl"
+expect 2 "--thp: '' is none of" highalloc --thp ''
+expect 2 "--thp: 'Always' is none of" highalloc --thp Always
+expect 2 "$TMP/wsf-big.sysctl:1: watermark_scale_factor 3001 is outside" highalloc \
+	--sysctl "$TMP/wsf-big.sysctl" --steps 10 --attempts 1
+expect 2 "$TMP/mfk-bad.sysctl:1: a vm sysctl with a malformed value" highalloc \
+	--sysctl "$TMP/mfk-bad.sysctl" --steps 10 --attempts 1
+
 # ---- help of every subcommand, report --------------------------------
 for c in run replay report highalloc; do
 	expect 0 "^usage: pagezone $c" "$c" --help
@@ -561,6 +628,19 @@ else
 				replay_check "$dir" $fmt $mode
 			done
 		done
+		# --computed-watermarks on the folder's exact machine: the boot log
+		# next to its zoneinfo gives the kernel's marks and per-CPU sizes
+		# in every zone (zones.csv's start rows)
+		checks=$((checks + 1))
+		"$PZ" replay "$dir" --computed-watermarks --json >"$TMP/cw.json" 2>/dev/null ||
+			fail "replay $dir --computed-watermarks: exit status $?"
+		python3 -c '
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert "snap/dmesg.txt" in j["boot_log"] and j["start_not_managed_here"] == 0, j.get("boot_log")
+rows = j["computed_watermarks"]
+assert len(rows) >= 3 and all(r["pagezone"] == r["kernel"] for r in rows), rows
+' "$TMP/cw.json" || fail "replay $dir --computed-watermarks: marks differ from zones.csv"
 		# the text report of the lockstep mode says what its JSON says (on
 		# the first folder only: the sanitizer build runs this too)
 		[ "$found" = 1 ] || continue

@@ -385,9 +385,10 @@ int model_zone_index(uint64_t pfn)
  * the tail when the buddy of the combined block is free at order + 1 (the
  * kernel's page_is_buddy(higher_page, higher_buddy), whose zone test is
  * made with higher_page, the combined block's first page). */
-static void m_free_one(struct model_zone *z, uint64_t pfn, unsigned order, unsigned mt)
+static void m_free_one_at(struct model_zone *z, uint64_t pfn, unsigned order, unsigned mt,
+			  bool to_tail)
 {
-	int zi = model_zone_index(pfn), tail = 0;
+	int zi = model_zone_index(pfn), tail = to_tail;
 
 	model.ha_frees += model.ha && mt == PZ_MT_HIGHATOMIC;
 	z->nr_free_pages += 1l << order;
@@ -416,12 +417,17 @@ static void m_free_one(struct model_zone *z, uint64_t pfn, unsigned order, unsig
 		uint64_t combined = pfn & ~(1ull << order);
 		uint64_t higher_buddy = combined ^ (2ull << order);
 
-		tail = model_zone_index(combined) >= 0 &&
-		       model_zone_index(higher_buddy) == model_zone_index(combined) &&
-		       model.head[higher_buddy] == order + 2;
+		tail |= model_zone_index(combined) >= 0 &&
+			model_zone_index(higher_buddy) == model_zone_index(combined) &&
+			model.head[higher_buddy] == order + 2;
 	}
 	model.tail_adds += (unsigned long)tail;
 	m_add_free(z, pfn, order, mt, tail);
+}
+
+static void m_free_one(struct model_zone *z, uint64_t pfn, unsigned order, unsigned mt)
+{
+	m_free_one_at(z, pfn, order, mt, false);
 }
 
 /* The pcp level of an order, or -1 when blocks of that order bypass the
@@ -443,11 +449,25 @@ static unsigned m_level_order(unsigned level)
 	return level < NLEV - 1 ? level : PBO;
 }
 
+/* The list that holds (level, mt)'s blocks: 6.1.192's order_to_pindex
+ * puts pageblock-order UNMOVABLE and RECLAIMABLE blocks on one list (the
+ * first of its NR_PCP_THP two, the other MOVABLE); written here from the
+ * kernel source, not from pagezone's table. */
+static unsigned m_pcp_mt(int level, unsigned mt)
+{
+	return model.thp2 && level == NLEV - 1 && mt == PZ_MT_RECLAIMABLE ? PZ_MT_UNMOVABLE : mt;
+}
+
+static struct model_list *m_pcp(struct model_zone *z, int level, unsigned mt)
+{
+	return &z->pcp[level][m_pcp_mt(level, mt)];
+}
+
 /* The round-robin index of a pcp list in 6.1 (the kernel's pindex):
  * level * 3 + the type's place in 4.4's enum, which is pagezone's. */
 static unsigned m_list_index(int level, unsigned mt)
 {
-	return (unsigned)level * NPCP + mt;
+	return (unsigned)level * NPCP + m_pcp_mt(level, mt);
 }
 
 /*
@@ -516,7 +536,7 @@ static int m_free_pcppages_bulk(struct model_zone *z, int count, bool at_high, u
 static int m_refill(struct model_zone *z, unsigned order, unsigned mt, unsigned flags, int cold,
 		    int count)
 {
-	struct model_list *l = &z->pcp[model_pcp_level(order)][mt];
+	struct model_list *l = m_pcp(z, model_pcp_level(order), mt);
 	size_t prev = 0;
 	int i;
 
@@ -554,7 +574,7 @@ static int m_buffered_rmqueue(struct model_zone *z, unsigned order, unsigned mt,
 	int lvl = model_pcp_level(order), from_pcp = lvl >= 0;
 
 	if (lvl >= 0) {
-		struct model_list *l = &z->pcp[lvl][mt];
+		struct model_list *l = m_pcp(z, lvl, mt);
 
 		z->free_factor >>= 1; /* rmqueue_pcplist: an allocation shrinks the flushes */
 
@@ -576,7 +596,7 @@ static int m_buffered_rmqueue(struct model_zone *z, unsigned order, unsigned mt,
 		}
 	}
 	if (lvl >= 0 && from_pcp) {
-		struct model_list *l = &z->pcp[lvl][mt];
+		struct model_list *l = m_pcp(z, lvl, mt);
 
 		*out = cold ? l->v[l->n - 1] : l->v[0];
 		l_remove_at(l, cold ? l->n - 1 : 0);
@@ -920,9 +940,9 @@ void model_free(uint64_t pfn, unsigned order, int cold)
 	if (mt >= NPCP)
 		mt = PZ_MT_MOVABLE;
 	if (cold)
-		l_push_tail(&z->pcp[level][mt], pfn);
+		l_push_tail(m_pcp(z, level, mt), pfn);
 	else
-		l_push_head(&z->pcp[level][mt], pfn);
+		l_push_head(m_pcp(z, level, mt), pfn);
 	z->pcp_count += 1 << order;
 	int n = m_flush_count(z, order);
 
@@ -1182,6 +1202,7 @@ void model_begin(const struct model_run *r)
 	model.mc = r->mc;
 	model.nomob = r->nomob != 0;
 	model.hi = r->prof == PZ_PROFILE_MODERN || (r->feat_set & PZ_FEAT_PCP_HIGH_ORDER);
+	model.thp2 = r->prof == PZ_PROFILE_LINUX_6_1;
 	model.ha = r->prof != PZ_PROFILE_LINUX_4_1; /* HIGHATOMIC since 4.4 */
 	model.nofrag = r->prof == PZ_PROFILE_LINUX_6_1 && !(r->feat_clear & PZ_FEAT_NOFRAGMENT);
 	model.boost = r->prof == PZ_PROFILE_LINUX_6_1 && !(r->feat_clear & PZ_FEAT_WMARK_BOOST);
@@ -1276,7 +1297,8 @@ void model_compare(pz_t *pz)
 							       BUFN));
 		for (unsigned l = 0; l < (model.hi ? NLEV : 1u); l++)
 			for (unsigned mt = 0; mt < NPCP; mt++)
-				compare_list("pcp", z, m_level_order(l), mt, &z->pcp[l][mt],
+				compare_list("pcp", z, m_level_order(l), mt,
+					     &z->pcp[l][m_pcp_mt((int)l, mt)],
 					     pz_pcp_list_pfns(pz, 0, z->type, 0, m_level_order(l),
 							      (enum pz_migratetype)mt, model_buf,
 							      BUFN));
@@ -1345,7 +1367,8 @@ static bool managed_pfn(const struct model_zspec *s, uint64_t pfn)
  * Boot, for zones whose edges are max-order aligned: every pageblock
  * MOVABLE (CMA areas CMA), then the managed memory freed in ascending
  * order in maximal aligned blocks as free_all_bootmem does (each merging
- * and placed by the tail rule), then, in 4.1, setup_zone_migrate_reserve
+ * and placed by the tail rule; in 6.1 memblock_free_all's
+ * __free_pages_core puts each at the tail, FPI_TO_TAIL), then, in 4.1, setup_zone_migrate_reserve
  * (spec 2.1, 4.2, 5.8): from the first whole pageblock, skip blocks with
  * reserved pages or holes, convert MOVABLE blocks to RESERVE (moving their
  * free pages) until min(2, MIN watermark in blocks) are reserved.
@@ -1376,7 +1399,8 @@ static void m_boot(const struct model_machine *mc)
 				order = order > MAXO - 1 ? MAXO - 1 : order;
 				while (pfn + (1ull << order) > end)
 					order--;
-				m_free_one(z, pfn, order, model.pb[pfn >> PBO]);
+				m_free_one_at(z, pfn, order, model.pb[pfn >> PBO],
+					      model.prof == PZ_PROFILE_LINUX_6_1);
 				pfn += 1ull << order;
 			}
 		}

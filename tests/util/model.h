@@ -213,6 +213,7 @@ struct model {
 	bool has_cma; /* CONFIG_CMA with a CMA area: ALLOC_CMA for MOVABLE */
 	bool nomob;   /* page_group_by_mobility_disabled: every request UNMOVABLE */
 	bool hi;      /* PZ_FEAT_PCP_HIGH_ORDER: pcp lists for orders 1-3 and MODEL_PBO */
+	bool thp2;    /* 6.1.192: MODEL_PBO's UNMOVABLE and RECLAIMABLE share a list */
 	bool ha;      /* PZ_FEAT_HIGHATOMIC: slot 3 is 4.4's on-demand reserve */
 	/* linux-6.1's 5.x switches: ALLOC_NOFRAGMENT in the fast path (only
 	 * whole-pageblock fallbacks first), watermark boosting on fallback

@@ -463,6 +463,36 @@ static void do_oom_burst(void)
 	}
 }
 
+/* A killed victim, not exited yet, allocates: PZ_TASK_OOM_VICTIM gives it
+ * the reserves. */
+static void do_victim_request(void)
+{
+	const pz_gfp_t gfp = (PZ_GFP_KERNEL & ~PZ__GFP_KSWAPD_RECLAIM) | PZ__GFP_NOWARN;
+	unsigned v = 1, order = small_order_oom();
+	struct pz_task task;
+	uint64_t want = 0;
+	pz_page_t *p;
+	int ok;
+
+	while (v <= MO_NV && !t.pool.killed[v])
+		v++;
+	if (v > MO_NV || t.pool.n >= MO_MAXB - 64)
+		return;
+	begin("victim %u allocates order %u", v, order);
+	ok = mo_alloc_victim(gfp, order, &want);
+	if (ok < 0)
+		return;
+	pz_task_init(&task);
+	task.flags = PZ_TASK_OOM_VICTIM;
+	pz_set_current_task(&task);
+	p = pz_alloc_pages(t.pz, gfp, order);
+	pz_set_current_task(NULL);
+	if (!same_page(ok, p, want))
+		return;
+	mo_pool_add(&t.pool, v, want, order);
+	mo_pool_add(&moom.pool, v, want, order);
+}
+
 /* A killed victim exits on its own: its blocks come back and the core
  * is told (pz_oom_victim_exited). */
 static void do_victim_exit(void)
@@ -663,25 +693,27 @@ static void report(const char *name, unsigned long nops)
 	print_message("[%s] 6.1: %lu blocks captured by direct compaction, %lu proactive "
 		      "passes, %lu timeouts waited out\n",
 		      name, mp.captures, mp.proactive_runs, mp.proactive_waits);
-	print_message(
-		"[%s] retrying requests: %lu run (%lu served, %lu failed, %lu not run past "
-		"the cap), %lu rounds, %lu compaction retries, %lu priority raises, %lu "
-		"unreserved; OOM: %" PRIu64 " steps, %" PRIu64 " last chance, %" PRIu64
-		" excluded, %" PRIu64 " fake, %" PRIu64 " calls (%" PRIu64 " no victim, %" PRIu64
-		" unbacked), %lu pages; reaper: %" PRIu64 " queued, %" PRIu64 " waits, %" PRIu64
-		" reaped, %" PRIu64 " failed, %" PRIu64 " pages\n",
-		name, moom.requests, moom.served, moom.failed, moom.skipped, moom.rounds,
-		moom.compact_retries, moom.prio_raised, moom.unreserved, moom.stats[PZ_OOM_STEPS],
-		moom.stats[PZ_OOM_LAST_CHANCE], moom.stats[PZ_OOM_EXCLUDED],
-		moom.stats[PZ_OOM_FAKE], moom.stats[PZ_OOM_CALLS], moom.stats[PZ_OOM_NO_VICTIM],
-		moom.stats[PZ_OOM_UNBACKED], moom.oom_pages, moom.stats[PZ_OOM_REAP_QUEUED],
-		moom.stats[PZ_OOM_VICTIM_WAIT], moom.stats[PZ_OOM_REAPED],
-		moom.stats[PZ_OOM_REAP_FAILED], moom.stats[PZ_OOM_REAP_PAGES]);
+	print_message("[%s] retrying requests: %lu run (%lu served, %lu failed, %lu not run past "
+		      "the cap), %lu rounds, %lu compaction retries, %lu priority raises, %lu "
+		      "unreserved, %lu victims' requests (%lu from the reserves, %lu failed); OOM: "
+		      "%" PRIu64 " steps, %" PRIu64 " last chance, %" PRIu64 " excluded, %" PRIu64
+		      " fake, %" PRIu64 " calls (%" PRIu64 " no victim, %" PRIu64
+		      " unbacked), %lu pages; reaper: %" PRIu64 " queued, %" PRIu64
+		      " waits, %" PRIu64 " reaped, %" PRIu64 " failed, %" PRIu64 " pages\n",
+		      name, moom.requests, moom.served, moom.failed, moom.skipped, moom.rounds,
+		      moom.compact_retries, moom.prio_raised, moom.unreserved, moom.victim_calls,
+		      moom.victim_reserves, moom.victim_failed, moom.stats[PZ_OOM_STEPS],
+		      moom.stats[PZ_OOM_LAST_CHANCE], moom.stats[PZ_OOM_EXCLUDED],
+		      moom.stats[PZ_OOM_FAKE], moom.stats[PZ_OOM_CALLS],
+		      moom.stats[PZ_OOM_NO_VICTIM], moom.stats[PZ_OOM_UNBACKED], moom.oom_pages,
+		      moom.stats[PZ_OOM_REAP_QUEUED], moom.stats[PZ_OOM_VICTIM_WAIT],
+		      moom.stats[PZ_OOM_REAPED], moom.stats[PZ_OOM_REAP_FAILED],
+		      moom.stats[PZ_OOM_REAP_PAGES]);
 	if (nops < DEF_OPS || model_where.seed != DEF_SEED)
 		return;
 	assert_true(moom.failed && moom.served && moom.stats[PZ_OOM_CALLS] &&
 		    moom.stats[PZ_OOM_NO_VICTIM] && moom.stats[PZ_OOM_UNBACKED] &&
-		    moom.stats[PZ_OOM_EXCLUDED] && moom.oom_pages);
+		    moom.stats[PZ_OOM_EXCLUDED] && moom.oom_pages && moom.victim_reserves);
 	if (model.prof == PZ_PROFILE_LINUX_6_1)
 		assert_true(moom.stats[PZ_OOM_LAST_CHANCE] && moom.stats[PZ_OOM_REAPED] &&
 			    moom.stats[PZ_OOM_REAP_FAILED] && moom.stats[PZ_OOM_VICTIM_WAIT] &&
@@ -780,6 +812,8 @@ static void run_on(enum pz_profile prof, const char *name, const struct model_ma
 			do_oom_burst();
 		else if (x < 5)
 			do_victim_exit();
+		else if (x < 6)
+			do_victim_request();
 		else
 			step(rnd_oom(2) != 0);
 		compare_step(vm0);

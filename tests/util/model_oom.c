@@ -572,6 +572,30 @@ int mo_alloc_retry(pz_gfp_t gfp, unsigned order, uint64_t *pfn)
 	return ret;
 }
 
+int mo_alloc_victim(pz_gfp_t gfp, unsigned order, uint64_t *pfn)
+{
+	snapshot();
+	moom.victim_calls++;
+	/* the fast path and the MIN attempt (no reserves there) */
+	if (model_alloc(gfp & ~PZ__GFP_DIRECT_RECLAIM, order, pfn))
+		return 1;
+	/* 4.x: TIF_MEMDIE's ALLOC_NO_WATERMARKS attempt; 6.1 skips its first
+	 * compaction (gfp_pfmemalloc_allowed) and tries with ALLOC_OOM, the
+	 * whole reserve in pagezone (docs/DESIGN.md "The OOM step") */
+	if (model_get_page(gfp, order, PZ_ALLOC_NO_WATERMARKS, pfn)) {
+		moom.victim_reserves++;
+		return 1;
+	}
+	if (!p61()) {
+		moom.victim_failed++;
+		return 0; /* a victim without NOFAIL gives up before reclaim */
+	}
+	/* 6.1 would go on to reclaim with the reserve flags: not modelled */
+	restore();
+	moom.skipped++;
+	return -1;
+}
+
 void mo_leave(unsigned v)
 {
 	unsigned long freed = 0;

@@ -104,7 +104,8 @@ struct mo {
 	size_t nreaps;
 	/* what the runs exercised */
 	unsigned long requests, served, failed, skipped, rounds, retried_rounds, oom_pages,
-		compact_retries, prio_raised, unreserved;
+		compact_retries, prio_raised, unreserved, victim_calls, victim_reserves,
+		victim_failed;
 };
 
 extern struct mo moom;
@@ -116,6 +117,10 @@ int mo_alloc_retry(pz_gfp_t gfp, unsigned order, uint64_t *pfn);
 /* Victim v exits: its blocks freed in the model's pool, then what
  * pz_oom_victim_exited(v) returns. */
 int mo_victim_exited(unsigned v);
+/* The same request from a task marked PZ_TASK_OOM_VICTIM: the reserves,
+ * else 4.x fails before reclaim; 6.1's reclaim with ALLOC_OOM after a
+ * failed reserve attempt is not modelled (-1, restored). */
+int mo_alloc_victim(pz_gfp_t gfp, unsigned order, uint64_t *pfn);
 /* Victim v ends on its own, never killed: its blocks freed in the
  * model's pool. */
 void mo_leave(unsigned v);

@@ -451,11 +451,15 @@ static void do_oom_burst(void)
 		unsigned x = (unsigned)rnd_oom(10), order = small_order_oom();
 		pz_gfp_t gfp = base;
 
-		if (x == 0)
+		/* NOFS loops on fake progress: it ends only when memory comes
+		 * back, which the reaper's queue promises in 6.1 */
+		if (x == 0 || (x < 5 && mo_victims_queued()))
 			gfp &= ~PZ__GFP_FS;
 		else if (x == 1) {
 			gfp |= PZ__GFP_REPEAT;
 			order = 4 + (unsigned)rnd_oom(2);
+		} else if (x == 2) {
+			gfp |= PZ__GFP_REPEAT; /* 6.1: RETRY_MAYFAIL skips the OOM step */
 		}
 		victim_alloc(gfp, order, 1 + (unsigned)rnd_oom(MO_NV), true);
 		mo_compare(t.pz, t.oom0, t.kill0, t.oom_log, t.noom, t.reap_log, t.nreap);

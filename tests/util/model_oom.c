@@ -572,6 +572,11 @@ int mo_alloc_retry(pz_gfp_t gfp, unsigned order, uint64_t *pfn)
 	return ret;
 }
 
+bool mo_victims_queued(void)
+{
+	return p61() && any_queued();
+}
+
 int mo_alloc_victim(pz_gfp_t gfp, unsigned order, uint64_t *pfn)
 {
 	snapshot();

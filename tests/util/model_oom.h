@@ -117,6 +117,8 @@ int mo_alloc_retry(pz_gfp_t gfp, unsigned order, uint64_t *pfn);
 /* Victim v exits: its blocks freed in the model's pool, then what
  * pz_oom_victim_exited(v) returns. */
 int mo_victim_exited(unsigned v);
+/* linux-6.1: a victim waits in the reaper's queue. */
+bool mo_victims_queued(void);
 /* The same request from a task marked PZ_TASK_OOM_VICTIM: the reserves,
  * else 4.x fails before reclaim; 6.1's reclaim with ALLOC_OOM after a
  * failed reserve attempt is not modelled (-1, restored). */

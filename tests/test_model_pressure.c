@@ -702,17 +702,18 @@ static void report(const char *name, unsigned long nops)
 		      "unreserved, %lu victims' requests (%lu from the reserves, %lu failed); OOM: "
 		      "%" PRIu64 " steps, %" PRIu64 " last chance, %" PRIu64 " excluded, %" PRIu64
 		      " fake, %" PRIu64 " calls (%" PRIu64 " no victim, %" PRIu64
-		      " unbacked), %lu pages; reaper: %" PRIu64 " queued, %" PRIu64
-		      " waits, %" PRIu64 " reaped, %" PRIu64 " failed, %" PRIu64 " pages\n",
+		      " unbacked, %lu requests ended by the bound), %lu pages; reaper: %" PRIu64
+		      " queued, %" PRIu64 " waits, %" PRIu64 " reaped, %" PRIu64 " failed, %" PRIu64
+		      " pages\n",
 		      name, moom.requests, moom.served, moom.failed, moom.skipped, moom.rounds,
 		      moom.compact_retries, moom.prio_raised, moom.unreserved, moom.victim_calls,
 		      moom.victim_reserves, moom.victim_failed, moom.stats[PZ_OOM_STEPS],
 		      moom.stats[PZ_OOM_LAST_CHANCE], moom.stats[PZ_OOM_EXCLUDED],
 		      moom.stats[PZ_OOM_FAKE], moom.stats[PZ_OOM_CALLS],
-		      moom.stats[PZ_OOM_NO_VICTIM], moom.stats[PZ_OOM_UNBACKED], moom.oom_pages,
-		      moom.stats[PZ_OOM_REAP_QUEUED], moom.stats[PZ_OOM_VICTIM_WAIT],
-		      moom.stats[PZ_OOM_REAPED], moom.stats[PZ_OOM_REAP_FAILED],
-		      moom.stats[PZ_OOM_REAP_PAGES]);
+		      moom.stats[PZ_OOM_NO_VICTIM], moom.stats[PZ_OOM_UNBACKED], moom.unbacked_ends,
+		      moom.oom_pages, moom.stats[PZ_OOM_REAP_QUEUED],
+		      moom.stats[PZ_OOM_VICTIM_WAIT], moom.stats[PZ_OOM_REAPED],
+		      moom.stats[PZ_OOM_REAP_FAILED], moom.stats[PZ_OOM_REAP_PAGES]);
 	if (nops < DEF_OPS || model_where.seed != DEF_SEED)
 		return;
 	assert_true(moom.failed && moom.served && moom.stats[PZ_OOM_CALLS] &&

@@ -111,6 +111,8 @@ bool mo_oom_decide(struct mo_pool *p, uint64_t seed, const uintptr_t *skip, unsi
 {
 	unsigned k = hash5(seed, ++p->calls, 1), v;
 
+	if (hash5(seed, p->calls >> 5, 3) < 2)
+		return true; /* a lying spell: 32 calls in a row */
 	if (k < 3)
 		return false; /* nothing it would kill */
 	if (k < 5)
@@ -295,7 +297,10 @@ static int call_handler(struct req *r)
 	/* a kill that gave nothing back: believed PZ_OOM_MAX_UNBACKED times
 	 * in a row (pagezone's bound, docs/DESIGN.md "The OOM step") */
 	moom.stats[PZ_OOM_UNBACKED]++;
-	return ++r->unbacked <= MO_MAX_UNBACK;
+	if (++r->unbacked <= MO_MAX_UNBACK)
+		return 1;
+	moom.unbacked_ends++;
+	return 0;
 }
 
 /* __alloc_pages_may_oom: 1 and *pfn a page; else *progress. */

@@ -14,7 +14,8 @@
  *
  * The workload shared by the test and the model: victims (struct
  * mo_pool: tasks holding unmovable blocks, never migration candidates),
- * the OOM handler's answer (mo_oom_decide: nothing to kill, a lie, a kill
+ * the OOM handler's answer (mo_oom_decide: nothing to kill, a lie (and
+ * spells of 32 lies in a row), a kill
  * that frees the biggest victim's blocks, or a kill left pending for the
  * reaper) and the reap callback's (mo_reap: fails, reaps nothing, or
  * frees half of what the victim holds). Each is a function of the seed,
@@ -105,7 +106,7 @@ struct mo {
 	/* what the runs exercised */
 	unsigned long requests, served, failed, skipped, rounds, retried_rounds, oom_pages,
 		compact_retries, prio_raised, unreserved, victim_calls, victim_reserves,
-		victim_failed;
+		victim_failed, unbacked_ends;
 };
 
 extern struct mo moom;

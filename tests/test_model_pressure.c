@@ -26,6 +26,14 @@
  * direct compaction and every migrate call (source, target, order and
  * answer, in order) must equal the library's. The counts of what the runs
  * exercised are printed and some required non-zero.
+ *
+ * Then an OOM phase (a sixth as many steps, on its own random stream)
+ * adds requests that retry and reach the OOM step, an OOM handler and a
+ * reap callback (tests/util/model_oom.h): victims fill the zone to MIN,
+ * small GFP_KERNEL, GFP_NOFS and RETRY_MAYFAIL requests and costly
+ * REPEAT ones loop through reclaim, compaction and the OOM step; killed
+ * victims allocate from the reserves and exit. Every handler and reap
+ * call, pz_oom_stats and oom_kill must equal the model's as well.
  * PZ_TEST_SEED and PZ_TEST_OPS override the seed and the step count.
  */
 #include "model_oom.h"

@@ -40,6 +40,9 @@
  * pfn and how often it was asked) - what the owner would do is input,
  * what the allocator does with it is predicted.
  *
+ * Requests that retry and reach the OOM step, the OOM handler and 6.1's
+ * OOM reaper are model_oom.h's, on top of this model.
+ *
  * Use after model_load (model.h):
  *	mp_reset(seed);			(compaction state of every zone)
  *	mp_cache_add(&mp.cache, pfn, order)	mirror of what the test's cache holds

@@ -404,9 +404,14 @@ static bool victim_alloc(pz_gfp_t gfp, unsigned order, unsigned v, bool retry)
 	pz_page_t *p;
 	int ok;
 
-	begin(retry ? "retrying allocation order %u gfp 0x%x"
-		    : "victim allocation order %u gfp 0x%x",
-	      order, gfp);
+	if (retry) {
+		begin("retrying allocation order %u gfp 0x%x", order, gfp);
+	} else {
+		/* never compacts: the migrate logs need no clearing */
+		snprintf(model_where.desc, sizeof(model_where.desc),
+			 "victim allocation order %u gfp 0x%x", order, gfp);
+		model_begin_op();
+	}
 	ok = retry ? mo_alloc_retry(gfp, order, &want) : model_alloc(gfp, order, &want);
 	if (ok < 0)
 		return false; /* it would loop past the model's cap: not run */

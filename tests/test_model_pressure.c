@@ -677,6 +677,40 @@ static void step(bool filling)
 	}
 }
 
+/* What the OOM phase exercised: printed, and required of the default
+ * seed's full run. */
+static void print_oom(const char *name)
+{
+	print_message("[%s] retrying requests: %lu run (%lu served, %lu failed, %lu not run past "
+		      "the cap), %lu rounds, %lu compaction retries, %lu priority raises, %lu "
+		      "unreserved, %lu victims' requests (%lu from the reserves, %lu failed); OOM: "
+		      "%" PRIu64 " steps, %" PRIu64 " last chance, %" PRIu64 " excluded, %" PRIu64
+		      " fake, %" PRIu64 " calls (%" PRIu64 " no victim, %" PRIu64
+		      " unbacked, %lu requests ended by the bound), %lu pages; reaper: %" PRIu64
+		      " queued, %" PRIu64 " waits, %" PRIu64 " reaped, %" PRIu64 " failed, %" PRIu64
+		      " pages\n",
+		      name, moom.requests, moom.served, moom.failed, moom.skipped, moom.rounds,
+		      moom.compact_retries, moom.prio_raised, moom.unreserved, moom.victim_calls,
+		      moom.victim_reserves, moom.victim_failed, moom.stats[PZ_OOM_STEPS],
+		      moom.stats[PZ_OOM_LAST_CHANCE], moom.stats[PZ_OOM_EXCLUDED],
+		      moom.stats[PZ_OOM_FAKE], moom.stats[PZ_OOM_CALLS],
+		      moom.stats[PZ_OOM_NO_VICTIM], moom.stats[PZ_OOM_UNBACKED], moom.unbacked_ends,
+		      moom.oom_pages, moom.stats[PZ_OOM_REAP_QUEUED],
+		      moom.stats[PZ_OOM_VICTIM_WAIT], moom.stats[PZ_OOM_REAPED],
+		      moom.stats[PZ_OOM_REAP_FAILED], moom.stats[PZ_OOM_REAP_PAGES]);
+}
+
+static void report_oom(void)
+{
+	assert_true(moom.failed && moom.served && moom.stats[PZ_OOM_CALLS] &&
+		    moom.stats[PZ_OOM_NO_VICTIM] && moom.stats[PZ_OOM_UNBACKED] &&
+		    moom.stats[PZ_OOM_EXCLUDED] && moom.oom_pages && moom.victim_reserves);
+	if (model.prof == PZ_PROFILE_LINUX_6_1)
+		assert_true(moom.stats[PZ_OOM_LAST_CHANCE] && moom.stats[PZ_OOM_REAPED] &&
+			    moom.stats[PZ_OOM_REAP_FAILED] && moom.stats[PZ_OOM_VICTIM_WAIT] &&
+			    moom.stats[PZ_OOM_REAP_PAGES]);
+}
+
 /* What the run exercised: printed, and required of a full-length run of
  * the default seed (other seeds are for agreement; some never get kswapd
  * below its watermark, for one); on the two-zone and CMA machines, the
@@ -710,32 +744,10 @@ static void report(const char *name, unsigned long nops)
 	print_message("[%s] 6.1: %lu blocks captured by direct compaction, %lu proactive "
 		      "passes, %lu timeouts waited out\n",
 		      name, mp.captures, mp.proactive_runs, mp.proactive_waits);
-	print_message("[%s] retrying requests: %lu run (%lu served, %lu failed, %lu not run past "
-		      "the cap), %lu rounds, %lu compaction retries, %lu priority raises, %lu "
-		      "unreserved, %lu victims' requests (%lu from the reserves, %lu failed); OOM: "
-		      "%" PRIu64 " steps, %" PRIu64 " last chance, %" PRIu64 " excluded, %" PRIu64
-		      " fake, %" PRIu64 " calls (%" PRIu64 " no victim, %" PRIu64
-		      " unbacked, %lu requests ended by the bound), %lu pages; reaper: %" PRIu64
-		      " queued, %" PRIu64 " waits, %" PRIu64 " reaped, %" PRIu64 " failed, %" PRIu64
-		      " pages\n",
-		      name, moom.requests, moom.served, moom.failed, moom.skipped, moom.rounds,
-		      moom.compact_retries, moom.prio_raised, moom.unreserved, moom.victim_calls,
-		      moom.victim_reserves, moom.victim_failed, moom.stats[PZ_OOM_STEPS],
-		      moom.stats[PZ_OOM_LAST_CHANCE], moom.stats[PZ_OOM_EXCLUDED],
-		      moom.stats[PZ_OOM_FAKE], moom.stats[PZ_OOM_CALLS],
-		      moom.stats[PZ_OOM_NO_VICTIM], moom.stats[PZ_OOM_UNBACKED], moom.unbacked_ends,
-		      moom.oom_pages, moom.stats[PZ_OOM_REAP_QUEUED],
-		      moom.stats[PZ_OOM_VICTIM_WAIT], moom.stats[PZ_OOM_REAPED],
-		      moom.stats[PZ_OOM_REAP_FAILED], moom.stats[PZ_OOM_REAP_PAGES]);
+	print_oom(name);
 	if (nops < DEF_OPS || model_where.seed != DEF_SEED)
 		return;
-	assert_true(moom.failed && moom.served && moom.stats[PZ_OOM_CALLS] &&
-		    moom.stats[PZ_OOM_NO_VICTIM] && moom.stats[PZ_OOM_UNBACKED] &&
-		    moom.stats[PZ_OOM_EXCLUDED] && moom.oom_pages && moom.victim_reserves);
-	if (model.prof == PZ_PROFILE_LINUX_6_1)
-		assert_true(moom.stats[PZ_OOM_LAST_CHANCE] && moom.stats[PZ_OOM_REAPED] &&
-			    moom.stats[PZ_OOM_REAP_FAILED] && moom.stats[PZ_OOM_VICTIM_WAIT] &&
-			    moom.stats[PZ_OOM_REAP_PAGES]);
+	report_oom();
 	if (model_where.run->mc == &model_two_zones)
 		assert_true(model.nofrag_retries && model.boosts);
 	if (model_where.run->mc == &model_cma_zone)
@@ -756,6 +768,36 @@ static void report(const char *name, unsigned long nops)
 		assert_true(mp.skip_set && mp.free_skip_set && mp.deferrals && mp.direct_success &&
 			    mp.drains);
 	}
+}
+
+/* The OOM phase: the same steps mixed with requests that retry and reach
+ * the OOM step, victims' own requests and victims exiting. */
+static void oom_phase(unsigned long n, const uint64_t *vm0)
+{
+	for (unsigned long i = 0; i < n; i++, model_where.op++) {
+		unsigned x = (unsigned)rnd_oom(10);
+
+		if (x < 4)
+			do_oom_burst();
+		else if (x < 5)
+			do_victim_exit();
+		else if (x < 6)
+			do_victim_request();
+		else
+			step(rnd_oom(2) != 0);
+		compare_step(vm0);
+	}
+}
+
+/* The OOM handler, the reaper's callback and the counters at the start. */
+static void setup_oom(const uint64_t *vm0)
+{
+	mo_reset(model_where.seed);
+	assert_int_equal(pz_set_oom_handler(t.pz, oom_cb, NULL), 0);
+	assert_int_equal(pz_set_oom_reaper(t.pz, reap_cb, NULL), 0);
+	assert_int_equal(pz_oom_stats(t.pz, t.oom0, PZ_OOM_NR_STATS), 0);
+	t.kill0 = vm0[PZ_VM_OOM_KILL];
+	t.vm0 = vm0;
 }
 
 /* The library and the model on machine mc, the callbacks registered. */
@@ -780,12 +822,7 @@ static void setup(struct model_run *r, uint64_t *vm0)
 	assert_int_equal(pz_vm_events(t.pz, vm0, PZ_NR_VM_EVENTS), 0);
 	assert_int_equal(pz_set_migrate_handler(t.pz, migrate_cb, NULL), 0);
 	mp.handler = true;
-	mo_reset(model_where.seed);
-	assert_int_equal(pz_set_oom_handler(t.pz, oom_cb, NULL), 0);
-	assert_int_equal(pz_set_oom_reaper(t.pz, reap_cb, NULL), 0);
-	assert_int_equal(pz_oom_stats(t.pz, t.oom0, PZ_OOM_NR_STATS), 0);
-	t.kill0 = vm0[PZ_VM_OOM_KILL];
-	t.vm0 = vm0;
+	setup_oom(vm0);
 	add_shrinker(MP_CACHE, PZ_DEFAULT_SEEKS, 16);
 	add_shrinker(MP_LIAR, PZ_DEFAULT_SEEKS, 16);
 }
@@ -821,21 +858,7 @@ static void run_on(enum pz_profile prof, const char *name, const struct model_ma
 		if (model_where.op % 256 == 0)
 			assert_int_equal(pz_validate(t.pz), 0);
 	}
-	/* then the OOM phase: the same steps mixed with requests that retry
-	 * and reach the OOM step, and victims exiting */
-	for (unsigned long i = 0; i < nops / 6; i++, model_where.op++) {
-		unsigned x = (unsigned)rnd_oom(10);
-
-		if (x < 4)
-			do_oom_burst();
-		else if (x < 5)
-			do_victim_exit();
-		else if (x < 6)
-			do_victim_request();
-		else
-			step(rnd_oom(2) != 0);
-		compare_step(vm0);
-	}
+	oom_phase(nops / 6, vm0);
 	report(name, nops);
 	teardown();
 }

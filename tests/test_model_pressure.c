@@ -26,9 +26,17 @@
  * direct compaction and every migrate call (source, target, order and
  * answer, in order) must equal the library's. The counts of what the runs
  * exercised are printed and some required non-zero.
+ *
+ * Then an OOM phase (a sixth as many steps, on its own random stream)
+ * adds requests that retry and reach the OOM step, an OOM handler and a
+ * reap callback (tests/util/model_oom.h): victims fill the zone to MIN,
+ * small GFP_KERNEL, GFP_NOFS and RETRY_MAYFAIL requests and costly
+ * REPEAT ones loop through reclaim, compaction and the OOM step; killed
+ * victims allocate from the reserves and exit. Every handler and reap
+ * call, pz_oom_stats and oom_kill must equal the model's as well.
  * PZ_TEST_SEED and PZ_TEST_OPS override the seed and the step count.
  */
-#include "model_pressure.h"
+#include "model_oom.h"
 #include "../src/core/internal.h"
 
 #include <inttypes.h>
@@ -60,11 +68,26 @@ static struct {
 	struct mp_call log[MP_MAXCALLS];
 	size_t nlog;
 	uint64_t rng;
+	uint64_t rng_oom; /* the OOM steps' own stream */
+	/* the OOM side: the victims, what the handler and the reap callback
+	 * were asked this request, the counters at the start */
+	struct mo_pool pool;
+	struct mo_call oom_log[MO_MAXLOG];
+	size_t noom;
+	struct mo_reap_call reap_log[MO_MAXLOG];
+	size_t nreap;
+	uint64_t oom0[PZ_OOM_NR_STATS], kill0;
+	const uint64_t *vm0;
 } t;
 
 static uint64_t rnd(uint64_t n)
 {
 	return tu_rand(&t.rng) % n;
+}
+
+static uint64_t rnd_oom(uint64_t n)
+{
+	return tu_rand(&t.rng_oom) % n;
 }
 
 /* ---- the shrinkers ------------------------------------------------------ */
@@ -140,6 +163,44 @@ static enum pz_migrate_result migrate_cb(void *ctx, pz_t *pz, pz_page_t *src, pz
 	return PZ_MIGRATE_OK;
 }
 
+/* ---- the OOM handler and the reap callback ------------------------------ */
+
+static bool oom_cb(void *ctx, pz_t *pz, const struct pz_oom_request *req)
+{
+	struct mo_call *c = &t.oom_log[t.noom];
+
+	(void)ctx;
+	(void)pz;
+	assert_true(t.noom < MO_MAXLOG && req->nr_skip <= MO_TABLE);
+	t.noom++;
+	memset(c, 0, sizeof(*c));
+	c->gfp = req->gfp;
+	c->order = req->order;
+	c->nr_calls = req->nr_calls;
+	c->nr_skip = req->nr_skip;
+	c->constraint = (int)req->constraint;
+	c->nid = req->preferred_nid;
+	if (req->nr_skip)
+		memcpy(c->skip, req->skip, req->nr_skip * sizeof(*req->skip));
+	c->ret = mo_oom_decide(&t.pool, model_where.seed, req->skip, req->nr_skip, real_free, NULL,
+			       req->pending);
+	c->pending = req->pending ? *req->pending : 0;
+	return c->ret;
+}
+
+static long reap_cb(void *ctx, pz_t *pz, uintptr_t victim, struct pz_task *task)
+{
+	long r;
+
+	(void)ctx;
+	(void)pz;
+	(void)task;
+	assert_true(t.nreap < MO_MAXLOG);
+	r = mo_reap(&t.pool, model_where.seed, victim, real_free, NULL);
+	t.reap_log[t.nreap++] = (struct mo_reap_call){victim, r};
+	return r;
+}
+
 /* ---- steps --------------------------------------------------------------- */
 
 static void begin(const char *fmt, unsigned a, unsigned b)
@@ -150,6 +211,8 @@ static void begin(const char *fmt, unsigned a, unsigned b)
 	memset(mp.attempts, 0, sizeof(mp.attempts));
 	t.nlog = 0;
 	mp.ncalls = 0;
+	t.noom = t.nreap = 0;
+	mo_begin_step();
 }
 
 /* Never blocks, never wakes kswapd: the model's model_alloc. */
@@ -332,6 +395,140 @@ static void do_alloc_slow(unsigned order, bool movable)
 	add_rec(p, want, order);
 }
 
+static void compare_step(const uint64_t *vm0);
+
+/* A block for victim v, both sides; false when the request failed. */
+static bool victim_alloc(pz_gfp_t gfp, unsigned order, unsigned v, bool retry)
+{
+	uint64_t want = 0;
+	pz_page_t *p;
+	int ok;
+
+	if (retry) {
+		begin("retrying allocation order %u gfp 0x%x", order, gfp);
+	} else {
+		/* never compacts: the migrate logs need no clearing */
+		snprintf(model_where.desc, sizeof(model_where.desc),
+			 "victim allocation order %u gfp 0x%x", order, gfp);
+		model_begin_op();
+	}
+	ok = retry ? mo_alloc_retry(gfp, order, &want) : model_alloc(gfp, order, &want);
+	if (ok < 0)
+		return false; /* it would loop past the model's cap: not run */
+	p = pz_alloc_pages(t.pz, gfp, order);
+	if (!same_page(ok, p, want))
+		return false;
+	mo_pool_add(&t.pool, v, want, order);
+	mo_pool_add(&moom.pool, v, want, order);
+	return true;
+}
+
+static unsigned small_order_oom(void)
+{
+	unsigned r = (unsigned)rnd_oom(100);
+
+	return r < 70 ? 0 : r < 85 ? 1 : r < 95 ? 2 : 3;
+}
+
+/* The victims take what is left down to MIN, then requests that may
+ * retry and reach the OOM step: small GFP_KERNEL and GFP_NOFS ones
+ * (NOFS loops on fake progress while reclaim helps) and costly
+ * REPEAT / RETRY_MAYFAIL ones. */
+static void do_oom_burst(void)
+{
+	const pz_gfp_t base = (PZ_GFP_KERNEL & ~PZ__GFP_KSWAPD_RECLAIM) | PZ__GFP_NOWARN;
+	unsigned n = 1 + (unsigned)rnd_oom(4);
+
+	if (t.pool.n > MO_MAXB / 2) {
+		/* the biggest victim ends on its own (no OOM involved) */
+		unsigned v = 1;
+
+		for (unsigned u = 2; u <= MO_NV; u++)
+			if (mo_pool_pages(&t.pool, u) > mo_pool_pages(&t.pool, v))
+				v = u;
+		begin("victim %u leaves%.0u", v, 0);
+		mo_pool_free(&t.pool, v, false, real_free, NULL);
+		mo_leave(v);
+	}
+	/* half the time the cache is dried first, so that reclaim makes no
+	 * progress and 4.x reaches the OOM step */
+	for (unsigned i = 0; rnd_oom(2) && i < 8 && t.cache.n; i++)
+		do_reclaim(0);
+	/* order-3 blocks while they come, then single pages */
+	for (unsigned o = 3; o < 4; o = o ? 0 : 4)
+		for (unsigned i = 0; i < 4000 && t.pool.n < MO_MAXB - 64; i++)
+			if (!victim_alloc(quiet(PZ_GFP_KERNEL), o, 1 + (unsigned)rnd_oom(MO_NV),
+					  false))
+				break;
+	for (unsigned i = 0; i < n && t.pool.n < MO_MAXB - 64; i++) {
+		unsigned x = (unsigned)rnd_oom(10), order = small_order_oom();
+		pz_gfp_t gfp = base;
+
+		/* NOFS loops on fake progress: it ends only when memory comes
+		 * back, which the reaper's queue promises in 6.1 */
+		if (x == 0 || (x < 5 && mo_victims_queued()))
+			gfp &= ~PZ__GFP_FS;
+		else if (x == 1) {
+			gfp |= PZ__GFP_REPEAT;
+			order = 4 + (unsigned)rnd_oom(2);
+		} else if (x == 2) {
+			gfp |= PZ__GFP_REPEAT; /* 6.1: RETRY_MAYFAIL skips the OOM step */
+		}
+		victim_alloc(gfp, order, 1 + (unsigned)rnd_oom(MO_NV), true);
+		mo_compare(t.pz, t.oom0, t.kill0, t.oom_log, t.noom, t.reap_log, t.nreap);
+		compare_step(t.vm0);
+	}
+}
+
+/* A killed victim, not exited yet, allocates: PZ_TASK_OOM_VICTIM gives it
+ * the reserves. */
+static void do_victim_request(void)
+{
+	const pz_gfp_t gfp = (PZ_GFP_KERNEL & ~PZ__GFP_KSWAPD_RECLAIM) | PZ__GFP_NOWARN;
+	unsigned v = 1, order = small_order_oom();
+	struct pz_task task;
+	uint64_t want = 0;
+	pz_page_t *p;
+	int ok;
+
+	while (v <= MO_NV && !t.pool.killed[v])
+		v++;
+	if (v > MO_NV || t.pool.n >= MO_MAXB - 64)
+		return;
+	begin("victim %u allocates order %u", v, order);
+	ok = mo_alloc_victim(gfp, order, &want);
+	if (ok < 0)
+		return;
+	pz_task_init(&task);
+	task.flags = PZ_TASK_OOM_VICTIM;
+	pz_set_current_task(&task);
+	p = pz_alloc_pages(t.pz, gfp, order);
+	pz_set_current_task(NULL);
+	if (!same_page(ok, p, want))
+		return;
+	mo_pool_add(&t.pool, v, want, order);
+	mo_pool_add(&moom.pool, v, want, order);
+}
+
+/* A killed victim exits on its own: its blocks come back and the core
+ * is told (pz_oom_victim_exited). */
+static void do_victim_exit(void)
+{
+	unsigned v = 1;
+	int want, got;
+
+	while (v <= MO_NV && !t.pool.killed[v])
+		v++;
+	if (v > MO_NV)
+		return;
+	begin("victim %u exits%.0u", v, 0);
+	mo_pool_free(&t.pool, v, false, real_free, NULL);
+	t.pool.killed[v] = false;
+	want = mo_victim_exited(v);
+	got = pz_oom_victim_exited(t.pz, v);
+	MODEL_CHECK(got == want, "pz_oom_victim_exited: expected %d, got %d", want, got);
+}
+
 /* A request that wakes kswapd but never reclaims: unmovable (a page the
  * migrate callback does not own yet must not be a candidate while kswapd
  * and kcompactd run inline inside the allocation) or a cache object. */
@@ -415,6 +612,9 @@ static void compare_step(const uint64_t *vm0)
 			    i, t.log[i].src, t.log[i].dst, t.log[i].order, t.log[i].answer,
 			    mp.calls[i].src, mp.calls[i].dst, mp.calls[i].order,
 			    mp.calls[i].answer);
+	mo_compare(t.pz, t.oom0, t.kill0, t.oom_log, t.noom, t.reap_log, t.nreap);
+	MODEL_CHECK(t.pool.n == moom.pool.n, "victims hold %zu blocks, the model %zu", t.pool.n,
+		    moom.pool.n);
 	MODEL_CHECK(t.cache.n == mp.cache.n && t.cache.head == mp.cache.head,
 		    "cache holds %zu objects from %zu, the model %zu from %zu", t.cache.n,
 		    t.cache.head, mp.cache.n, mp.cache.head);
@@ -477,6 +677,40 @@ static void step(bool filling)
 	}
 }
 
+/* What the OOM phase exercised: printed, and required of the default
+ * seed's full run. */
+static void print_oom(const char *name)
+{
+	print_message("[%s] retrying requests: %lu run (%lu served, %lu failed, %lu not run past "
+		      "the cap), %lu rounds, %lu compaction retries, %lu priority raises, %lu "
+		      "unreserved, %lu victims' requests (%lu from the reserves, %lu failed); OOM: "
+		      "%" PRIu64 " steps, %" PRIu64 " last chance, %" PRIu64 " excluded, %" PRIu64
+		      " fake, %" PRIu64 " calls (%" PRIu64 " no victim, %" PRIu64
+		      " unbacked, %lu requests ended by the bound), %lu pages; reaper: %" PRIu64
+		      " queued, %" PRIu64 " waits, %" PRIu64 " reaped, %" PRIu64 " failed, %" PRIu64
+		      " pages\n",
+		      name, moom.requests, moom.served, moom.failed, moom.skipped, moom.rounds,
+		      moom.compact_retries, moom.prio_raised, moom.unreserved, moom.victim_calls,
+		      moom.victim_reserves, moom.victim_failed, moom.stats[PZ_OOM_STEPS],
+		      moom.stats[PZ_OOM_LAST_CHANCE], moom.stats[PZ_OOM_EXCLUDED],
+		      moom.stats[PZ_OOM_FAKE], moom.stats[PZ_OOM_CALLS],
+		      moom.stats[PZ_OOM_NO_VICTIM], moom.stats[PZ_OOM_UNBACKED], moom.unbacked_ends,
+		      moom.oom_pages, moom.stats[PZ_OOM_REAP_QUEUED],
+		      moom.stats[PZ_OOM_VICTIM_WAIT], moom.stats[PZ_OOM_REAPED],
+		      moom.stats[PZ_OOM_REAP_FAILED], moom.stats[PZ_OOM_REAP_PAGES]);
+}
+
+static void report_oom(void)
+{
+	assert_true(moom.failed && moom.served && moom.stats[PZ_OOM_CALLS] &&
+		    moom.stats[PZ_OOM_NO_VICTIM] && moom.stats[PZ_OOM_UNBACKED] &&
+		    moom.stats[PZ_OOM_EXCLUDED] && moom.oom_pages && moom.victim_reserves);
+	if (model.prof == PZ_PROFILE_LINUX_6_1)
+		assert_true(moom.stats[PZ_OOM_LAST_CHANCE] && moom.stats[PZ_OOM_REAPED] &&
+			    moom.stats[PZ_OOM_REAP_FAILED] && moom.stats[PZ_OOM_VICTIM_WAIT] &&
+			    moom.stats[PZ_OOM_REAP_PAGES]);
+}
+
 /* What the run exercised: printed, and required of a full-length run of
  * the default seed (other seeds are for agreement; some never get kswapd
  * below its watermark, for one); on the two-zone and CMA machines, the
@@ -510,8 +744,10 @@ static void report(const char *name, unsigned long nops)
 	print_message("[%s] 6.1: %lu blocks captured by direct compaction, %lu proactive "
 		      "passes, %lu timeouts waited out\n",
 		      name, mp.captures, mp.proactive_runs, mp.proactive_waits);
+	print_oom(name);
 	if (nops < DEF_OPS || model_where.seed != DEF_SEED)
 		return;
+	report_oom();
 	if (model_where.run->mc == &model_two_zones)
 		assert_true(model.nofrag_retries && model.boosts);
 	if (model_where.run->mc == &model_cma_zone)
@@ -534,6 +770,36 @@ static void report(const char *name, unsigned long nops)
 	}
 }
 
+/* The OOM phase: the same steps mixed with requests that retry and reach
+ * the OOM step, victims' own requests and victims exiting. */
+static void oom_phase(unsigned long n, const uint64_t *vm0)
+{
+	for (unsigned long i = 0; i < n; i++, model_where.op++) {
+		unsigned x = (unsigned)rnd_oom(10);
+
+		if (x < 4)
+			do_oom_burst();
+		else if (x < 5)
+			do_victim_exit();
+		else if (x < 6)
+			do_victim_request();
+		else
+			step(rnd_oom(2) != 0);
+		compare_step(vm0);
+	}
+}
+
+/* The OOM handler, the reaper's callback and the counters at the start. */
+static void setup_oom(const uint64_t *vm0)
+{
+	mo_reset(model_where.seed);
+	assert_int_equal(pz_set_oom_handler(t.pz, oom_cb, NULL), 0);
+	assert_int_equal(pz_set_oom_reaper(t.pz, reap_cb, NULL), 0);
+	assert_int_equal(pz_oom_stats(t.pz, t.oom0, PZ_OOM_NR_STATS), 0);
+	t.kill0 = vm0[PZ_VM_OOM_KILL];
+	t.vm0 = vm0;
+}
+
 /* The library and the model on machine mc, the callbacks registered. */
 static void setup(struct model_run *r, uint64_t *vm0)
 {
@@ -541,6 +807,7 @@ static void setup(struct model_run *r, uint64_t *vm0)
 	model_where.run = r;
 	model_where.seed = tu_env_ul("PZ_TEST_SEED", 0) ? tu_env_ul("PZ_TEST_SEED", 0) : DEF_SEED;
 	t.rng = model_where.seed ^ ((uint64_t)r->prof << 40);
+	t.rng_oom = ~t.rng;
 	model_where.op = 0;
 	snprintf(model_where.desc, sizeof(model_where.desc), "init");
 	model_reset();
@@ -555,6 +822,7 @@ static void setup(struct model_run *r, uint64_t *vm0)
 	assert_int_equal(pz_vm_events(t.pz, vm0, PZ_NR_VM_EVENTS), 0);
 	assert_int_equal(pz_set_migrate_handler(t.pz, migrate_cb, NULL), 0);
 	mp.handler = true;
+	setup_oom(vm0);
 	add_shrinker(MP_CACHE, PZ_DEFAULT_SEEKS, 16);
 	add_shrinker(MP_LIAR, PZ_DEFAULT_SEEKS, 16);
 }
@@ -590,6 +858,7 @@ static void run_on(enum pz_profile prof, const char *name, const struct model_ma
 		if (model_where.op % 256 == 0)
 			assert_int_equal(pz_validate(t.pz), 0);
 	}
+	oom_phase(nops / 6, vm0);
 	report(name, nops);
 	teardown();
 }

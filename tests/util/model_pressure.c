@@ -1683,10 +1683,15 @@ static int slow_compact(pz_gfp_t gfp, unsigned order, unsigned mode, enum mp_pri
 	return 1;
 }
 
-/* __alloc_pages_direct_reclaim: the page after reclaim (drain, retry). */
-static int slow_reclaim(pz_gfp_t gfp, unsigned order, uint64_t *pfn)
+/* __alloc_pages_direct_reclaim: the page after reclaim (drain, retry);
+ * *progress (when not NULL) what reclaim returned. */
+static int slow_reclaim(pz_gfp_t gfp, unsigned order, uint64_t *pfn, uint64_t *progress)
 {
-	if (!mp_direct_reclaim(gfp, order))
+	uint64_t got = mp_direct_reclaim(gfp, order);
+
+	if (progress)
+		*progress = got;
+	if (!got)
 		return 0;
 	mp.slow_reclaims++;
 	if (model_get_page(gfp, order, PZ_ALLOC_WMARK_MIN, pfn))
@@ -1709,7 +1714,7 @@ int mp_alloc_slow(pz_gfp_t gfp, unsigned order, uint64_t *pfn)
 	}
 	if (is41()) {
 		if (slow_compact(gfp, order, PZ_MIGRATE_ASYNC, MP_PRIO_ASYNC, &r, pfn) ||
-		    slow_reclaim(gfp, order, pfn))
+		    slow_reclaim(gfp, order, pfn, NULL))
 			return 1;
 		/* NORETRY: no retry, one last (sync-light) compaction */
 		return slow_compact(gfp, order, PZ_MIGRATE_SYNC_LIGHT, MP_PRIO_ASYNC, &r, pfn);
@@ -1718,9 +1723,22 @@ int mp_alloc_slow(pz_gfp_t gfp, unsigned order, uint64_t *pfn)
 		return 1;
 	if (r == MP_SKIPPED || r == MP_DEFERRED)
 		return 0; /* costly and NORETRY */
-	if (model_get_page(gfp, order, PZ_ALLOC_WMARK_MIN, pfn) || slow_reclaim(gfp, order, pfn))
+	if (model_get_page(gfp, order, PZ_ALLOC_WMARK_MIN, pfn) ||
+	    slow_reclaim(gfp, order, pfn, NULL))
 		return 1;
 	return slow_compact(gfp, order, PZ_MIGRATE_ASYNC, MP_PRIO_ASYNC, &r, pfn);
+}
+
+/* The slow path's two steps for the retry model (model_oom.c). */
+int mp_slow_compact(pz_gfp_t gfp, unsigned order, unsigned mode, enum mp_prio prio,
+		    enum mp_result *r, uint64_t *pfn)
+{
+	return slow_compact(gfp, order, mode, prio, r, pfn);
+}
+
+int mp_slow_reclaim(pz_gfp_t gfp, unsigned order, uint64_t *progress, uint64_t *pfn)
+{
+	return slow_reclaim(gfp, order, pfn, progress);
 }
 
 /* ---- a request that wakes kswapd but does not reclaim --------------------- */

@@ -40,6 +40,9 @@
  * pfn and how often it was asked) - what the owner would do is input,
  * what the allocator does with it is predicted.
  *
+ * Requests that retry and reach the OOM step, the OOM handler and 6.1's
+ * OOM reaper are model_oom.h's, on top of this model.
+ *
  * Use after model_load (model.h):
  *	mp_reset(seed);			(compaction state of every zone)
  *	mp_cache_add(&mp.cache, pfn, order)	mirror of what the test's cache holds
@@ -225,6 +228,12 @@ enum mp_result mp_try_to_compact(pz_gfp_t gfp, unsigned order, unsigned alloc_fl
  * direct compaction and direct reclaim in the profile's order. 1 and *pfn
  * the page, or 0. */
 int mp_alloc_slow(pz_gfp_t gfp, unsigned order, uint64_t *pfn);
+/* __alloc_pages_direct_compact (mode 4.x's, prio 6.1's; *r the result)
+ * and __alloc_pages_direct_reclaim (*progress what reclaim returned) for
+ * the retry model (model_oom.h): 1 and *pfn the page, or 0. */
+int mp_slow_compact(pz_gfp_t gfp, unsigned order, unsigned mode, enum mp_prio prio,
+		    enum mp_result *r, uint64_t *pfn);
+int mp_slow_reclaim(pz_gfp_t gfp, unsigned order, uint64_t *progress, uint64_t *pfn);
 /* Compares the state model_compare does not see: cached positions, skip
  * bits, deferral, pages_scanned, the vm events, each shrinker's deferred
  * work (deferred[i] read from the instance's shrinkers). */

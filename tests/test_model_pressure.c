@@ -520,9 +520,9 @@ static void report(const char *name, unsigned long nops)
 		      name, mp.captures, mp.proactive_runs, mp.proactive_waits);
 	print_message("[%s] should_continue_reclaim: %lu direct and %lu kswapd passes again (%lu "
 		      "of them __GFP_REPEAT after nothing came back), %lu loops ended by "
-		      "compaction_suitable\n",
+		      "compaction_suitable; 6.1's selective skip resets: %lu\n",
 		      name, mp.cont_direct, mp.cont_kswapd, mp.cont_repeat_idle,
-		      mp.cont_compaction_stops);
+		      mp.cont_compaction_stops, mp.skip_resets61);
 	if (nops < DEF_OPS || model_where.seed != DEF_SEED)
 		return;
 	if (model_where.run->mc == &model_two_zones)
@@ -547,6 +547,8 @@ static void report(const char *name, unsigned long nops)
 		assert_true(mp.cont_direct && mp.cont_kswapd && mp.cont_compaction_stops);
 		if (model.prof != PZ_PROFILE_LINUX_6_1)
 			assert_true(mp.cont_repeat_idle);
+		else
+			assert_true(mp.skip_resets61);
 	}
 }
 

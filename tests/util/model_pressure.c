@@ -119,6 +119,75 @@ static void reset_skip(int zi)
 		mp.skip[b] = 0;
 }
 
+/*
+ * 6.1's __reset_isolation_suitable (5.1's selective reset), run only when
+ * a direct compaction asked for it. Two ends walk toward each other one
+ * block at a time; __reset_isolation_pfn samples every eighth page of a
+ * block: a page the migrate scanner could take (an allocated movable
+ * head: PageLRU) for the lower end, a buddy head for the upper end, which
+ * looks only at movable blocks until it has found one. The first finds
+ * clear their block's bit and become the cached starts; with none, the
+ * starts are where the walk met. The test allocates no compound pages, so
+ * no block keeps its bit for being inside a huge page.
+ */
+static bool reset_pfn61(int zi, uint64_t pfn, bool src, bool dst)
+{
+	const struct model_zone *z = &model.z[zi];
+	uint64_t b = pfn >> PBO, lo = b << PBO, hi = lo + PBN - 1;
+
+	if (src && dst && !mp.skip[b])
+		return true;
+	if (!src && dst && model.pb[b] != PZ_MT_MOVABLE)
+		return false;
+	lo = lo < z->start ? z->start : lo;
+	hi = hi > z->end - 1 ? z->end - 1 : hi;
+	for (uint64_t q = lo; q <= hi; q += 8) {
+		unsigned mt = model.alloc_mt[q];
+		bool lru = model.alloc[q] && (mt == PZ_MT_MOVABLE || mt == PZ_MT_CMA);
+
+		if ((src && lru) || (dst && model.head[q])) {
+			mp.skip[b] = 0;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void reset_skip61(int zi)
+{
+	struct mp_zone *mz = &mp.z[zi];
+	uint64_t lo = model.z[zi].start, hi = model.z[zi].end - 1, low_at = hi, high_at = lo;
+	bool lo_found = false, hi_found = false;
+
+	if (!mz->blockskip_flush)
+		return;
+	mz->blockskip_flush = false;
+	mp.skip_resets61++;
+	for (; lo < hi && hi >= PBN; lo += PBN, hi -= PBN) {
+		if (reset_pfn61(zi, lo, true, lo_found) && lo < low_at) {
+			lo_found = true;
+			low_at = mz->cached_migrate[0] = mz->cached_migrate[1] = lo;
+		}
+		if (reset_pfn61(zi, hi, hi_found, true) && hi > high_at) {
+			hi_found = true;
+			high_at = mz->cached_free = hi;
+		}
+	}
+	if (low_at >= high_at) {
+		mz->cached_migrate[0] = mz->cached_migrate[1] = lo;
+		mz->cached_free = hi;
+	}
+}
+
+/* __reset_isolation_suitable of the profile's kernel. */
+static void reset_zone(int zi)
+{
+	if (is41())
+		reset_skip(zi);
+	else
+		reset_skip61(zi);
+}
+
 void mp_reset(uint64_t seed)
 {
 	memset(&mp, 0, sizeof(mp));
@@ -712,7 +781,7 @@ static void reset_isolation_suitable(void)
 {
 	for (unsigned i = 0; i < model.nz; i++)
 		if (mp.z[i].blockskip_flush) {
-			reset_skip((int)i);
+			reset_zone((int)i);
 			mp.skip_resets++;
 		}
 }
@@ -1353,7 +1422,7 @@ static enum mp_result compact_zone(struct mcc *cc)
 		return r;
 	/* 4.1's kswapd leaves the reset to its sleep */
 	if (cc->order >= 0 && !cc->kswapd && restarting(&mp.z[cc->zi], (unsigned)cc->order))
-		reset_skip(cc->zi);
+		reset_zone(cc->zi);
 	setup_scanners(cc);
 	while ((r = finished(cc)) == MP_CONTINUE) {
 		uint64_t start = cc->mig;
@@ -1395,7 +1464,8 @@ void mp_compact_manual(int zi)
 	cc.mt = PZ_MT_UNMOVABLE;
 	cc.ignore_skip = true;
 	cc.whole = !is41();
-	reset_skip(zi);
+	if (is41()) /* 4.x's compact_pgdat clears the zone; 6.1's compact_node does not */
+		reset_skip(zi);
 	compact_zone(&cc);
 	model_drain_zone(zi);
 }

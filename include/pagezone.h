@@ -1537,7 +1537,11 @@ PZ_API int pz_unregister_shrinker(pz_t *pz, struct pz_shrinker *s);
 /*
  * Direct reclaim as an allocation from node nid with gfp would run it
  * (try_to_free_pages): the shrinkers of the zonelist's nodes, priority 12
- * down to 0, stopping once SWAP_CLUSTER_MAX (32) pages came back. Sets
+ * down to 0, stopping once SWAP_CLUSTER_MAX (32) pages came back. For a
+ * high order with a migrate callback registered, a zone's (linux-4.1,
+ * 4.4) or node's (linux-6.1) pass is repeated while the kernel's
+ * should_continue_reclaim says so, until compaction could run (see
+ * docs/DESIGN.md "Reclaim and kswapd"). Sets
  * *progress to the pages the calling task freed meanwhile (0 when its
  * shrinkers freed nothing, whatever they returned). Counts allocstall,
  * pgscan_direct, pgsteal_direct and slabs_scanned. Returns 0, -PZ_EINVAL

@@ -1564,13 +1564,17 @@ PZ_API int pz_unregister_shrinker(pz_t *pz, struct pz_shrinker *s);
 /*
  * Direct reclaim as an allocation from node nid with gfp would run it
  * (try_to_free_pages): the shrinkers of the zonelist's nodes, priority 12
- * down to 0, stopping once SWAP_CLUSTER_MAX (32) pages came back. Sets
- * *progress to the pages the calling task freed in pz meanwhile (0 when
- * its shrinkers freed nothing, whatever they returned; threads sharing
- * the task count for each other, the default task's included). The count
- * lives in the task (pz_task.core), so frees elsewhere take no lock for
- * it. A task already reclaiming in PZ_TASK_RECLAIM_SLOTS other instances,
- * or nr_cpus + 1 times in pz (nested), does not reclaim: 0. Counts allocstall,
+ * down to 0, stopping once SWAP_CLUSTER_MAX (32) pages came back. For a
+ * high order with a migrate callback registered, a zone's (linux-4.1,
+ * 4.4) or node's (linux-6.1) pass is repeated while the kernel's
+ * should_continue_reclaim says so, until compaction could run (see
+ * docs/DESIGN.md "Reclaim and kswapd"). Sets *progress to the pages the
+ * calling task freed in pz meanwhile (0 when its shrinkers freed nothing,
+ * whatever they returned; threads sharing the task count for each other,
+ * the default task's included). The count lives in the task
+ * (pz_task.core), so frees elsewhere take no lock for it. A task already
+ * reclaiming in PZ_TASK_RECLAIM_SLOTS other instances, or nr_cpus + 1
+ * times in pz (nested), does not reclaim: 0. Counts allocstall,
  * pgscan_direct, pgsteal_direct and slabs_scanned. Returns 0, -PZ_EINVAL
  * (bad instance, NULL progress, forbidden gfp zone mix), -PZ_ENODEV (nid).
  * Context: may call shrinkers (no allocator lock held), from any thread;

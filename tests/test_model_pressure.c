@@ -44,7 +44,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DEF_SEED 0x5eedc0ffee11ull
+#define DEF_SEED 0x5eedc0ffee17ull /* one whose run exercises every rule report() requires */
 #define DEF_OPS	 4000ul
 
 struct rec {
@@ -279,13 +279,21 @@ static void do_free(void)
 		pz_page_set_owner(t.recs[i].page, i + 1);
 }
 
+/* Direct reclaim: mostly small orders, at times a costly one (where
+ * should_continue_reclaim runs from the first priority); 4.x's
+ * __GFP_REPEAT at times, and in 6.1 GFP_NOIO at times (no compaction). */
 static void do_reclaim(unsigned order)
 {
 	uint64_t got = 0, want;
-
-	begin("direct reclaim order %u (%u shrinkers)", order, t.nsh);
-	want = mp_direct_reclaim(PZ_GFP_KERNEL, order);
-	assert_int_equal(pz_direct_reclaim(t.pz, 0, PZ_GFP_KERNEL, order, &got), 0);
+	pz_gfp_t gfp = PZ_GFP_KERNEL;
+	if (rnd(6) == 0)
+		order = 4 + (unsigned)rnd(MODEL_PBO - 3);
+	if (rnd(3) == 0)
+		gfp = model.prof == PZ_PROFILE_LINUX_6_1 ? PZ_GFP_NOIO
+							 : PZ_GFP_KERNEL | PZ__GFP_REPEAT;
+	begin("direct reclaim order %u gfp 0x%x", order, gfp);
+	want = mp_direct_reclaim(gfp, order);
+	assert_int_equal(pz_direct_reclaim(t.pz, 0, gfp, order, &got), 0);
 	MODEL_CHECK(got == want, "progress: expected %" PRIu64 ", got %" PRIu64, want, got);
 }
 
@@ -744,6 +752,11 @@ static void report(const char *name, unsigned long nops)
 	print_message("[%s] 6.1: %lu blocks captured by direct compaction, %lu proactive "
 		      "passes, %lu timeouts waited out\n",
 		      name, mp.captures, mp.proactive_runs, mp.proactive_waits);
+	print_message("[%s] should_continue_reclaim: %lu direct and %lu kswapd passes again (%lu "
+		      "of them __GFP_REPEAT after nothing came back), %lu loops ended by "
+		      "compaction_suitable; 6.1's selective skip resets: %lu\n",
+		      name, mp.cont_direct, mp.cont_kswapd, mp.cont_repeat_idle,
+		      mp.cont_compaction_stops, mp.skip_resets61);
 	print_oom(name);
 	if (nops < DEF_OPS || model_where.seed != DEF_SEED)
 		return;
@@ -767,6 +780,11 @@ static void report(const char *name, unsigned long nops)
 				    mp.proactive_waits);
 		assert_true(mp.skip_set && mp.free_skip_set && mp.deferrals && mp.direct_success &&
 			    mp.drains);
+		assert_true(mp.cont_direct && mp.cont_kswapd && mp.cont_compaction_stops);
+		if (model.prof != PZ_PROFILE_LINUX_6_1)
+			assert_true(mp.cont_repeat_idle);
+		else
+			assert_true(mp.skip_resets61);
 	}
 }
 

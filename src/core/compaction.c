@@ -147,14 +147,132 @@ static void reset_cached_positions(struct pz *pz, struct pz_zone *z)
 			      memory_order_relaxed);
 }
 
-/* __reset_isolation_suitable */
-static void reset_isolation_suitable_zone(struct pz *pz, struct pz_zone *z)
+/* 4.x __reset_isolation_suitable: scanners back to the zone's ends and
+ * every skip bit cleared. */
+static void reset_isolation_4x(struct pz *pz, struct pz_zone *z)
 {
 	reset_cached_positions(pz, z);
 	atomic_store_explicit(&z->compact_blockskip_flush, false, memory_order_relaxed);
 	for (uint64_t pfn = z->start_pfn & ~(pb_nr(pz) - 1); pfn < z->end_pfn; pfn += pb_nr(pz))
 		atomic_fetch_and_explicit(pb_byte(pz, pfn), (uint8_t)~PB_SKIP,
 					  memory_order_relaxed);
+}
+
+/* ---- 6.1's reset (5.1's selective skip-hint clearing) ---------------------- */
+
+/* pageblock_skip_persistent: a block inside one huge compound page keeps
+ * its skip bit; nothing in it moves or comes free until that page goes. */
+static bool skip_persistent(const struct pz *pz, const struct pz_page *p)
+{
+	unsigned f = pg_flags(p);
+	uint64_t head = (f & PG_TAIL) ? p->next : (uint64_t)(p - pz->pages);
+
+	if (!(f & (PG_HEAD | PG_TAIL)) || head >= pz->nr_pages)
+		return false;
+	return pz->pages[head].order >= pz->pageblock_order;
+}
+
+/* What the reset samples of a block, the kernel's PageLRU and PageBuddy:
+ * an allocated block of a movable request (the migrate scanner's kind of
+ * candidate), the head of a free buddy block. Racy reads: hints only. */
+static bool sample_hit(const struct pz_page *p, bool source, bool target)
+{
+	const unsigned bad = PG_BUDDY | PG_PCP | PG_TAIL | PG_HOLE | PG_RESERVED | PG_LEAKED;
+	unsigned f = pg_flags(p);
+
+	if (target && (f & PG_BUDDY))
+		return true;
+	return source && !(f & bad) && (p->mt == PZ_MT_MOVABLE || p->mt == PZ_MT_CMA) &&
+	       atomic_load_explicit(&p->refcount, memory_order_relaxed) > 0;
+}
+
+/* __reset_isolation_pfn: is the block at pfn worth a scanner's start? Its
+ * skip bit is cleared when a sampled page (one in 2^PZ_COSTLY_ORDER) is a
+ * source (source) or a free page (target); a block that may serve as
+ * either and was not skipped is taken as it is. */
+static bool reset_block_61(struct pz *pz, struct pz_zone *z, uint64_t pfn, bool source, bool target)
+{
+	const struct pz_page *p = pz_pfn_page(pz, pfn);
+	uint64_t first = pfn & ~(pb_nr(pz) - 1), last = first + pb_nr(pz) - 1;
+
+	if ((pg_flags(p) & PG_HOLE) || p->zone != z->id || skip_persistent(pz, p))
+		return false;
+	if (source && target &&
+	    !(atomic_load_explicit(pb_byte(pz, pfn), memory_order_relaxed) & PB_SKIP))
+		return true;
+	if (!source && target && pz_pageblock_mt(pz, pfn) != PZ_MT_MOVABLE)
+		return false;
+	first = first < z->start_pfn ? z->start_pfn : first;
+	if (pg_flags(pz_pfn_page(pz, first)) & PG_HOLE)
+		first = pfn;
+	last = last >= z->end_pfn ? z->end_pfn - 1 : last;
+	if (pg_flags(pz_pfn_page(pz, last)) & PG_HOLE)
+		return false;
+	for (uint64_t q = first; q <= last; q += (uint64_t)1 << PZ_COSTLY_ORDER) {
+		if (sample_hit(pz_pfn_page(pz, q), source, target)) {
+			atomic_fetch_and_explicit(pb_byte(pz, q), (uint8_t)~PB_SKIP,
+						  memory_order_relaxed);
+			return true;
+		}
+	}
+	return false;
+}
+
+static void set_cached(struct pz_zone *z, const uint64_t *migrate, const uint64_t *free)
+{
+	if (migrate) {
+		atomic_store_explicit(&z->compact_cached_migrate_pfn[0], *migrate,
+				      memory_order_relaxed);
+		atomic_store_explicit(&z->compact_cached_migrate_pfn[1], *migrate,
+				      memory_order_relaxed);
+	}
+	if (free)
+		atomic_store_explicit(&z->compact_cached_free_pfn, *free, memory_order_relaxed);
+}
+
+/*
+ * 6.1 __reset_isolation_suitable, only when a direct compaction asked for
+ * it (compact_blockskip_flush, cleared here). The two scanners' ends walk
+ * toward each other a block at a time: the lowest block with something
+ * to move and the highest movable block with a free page lose their skip
+ * bits and become the cached starts; blocks they did not sample, and
+ * blocks inside huge pages, keep theirs. When no such pair was found the
+ * cached starts are where the walk met, so the next run finds nothing
+ * between them. (Ours: the walk also stops before the free end would pass
+ * below pfn 0, which only a zone smaller than a pageblock could reach.)
+ */
+static void reset_isolation_61(struct pz *pz, struct pz_zone *z)
+{
+	uint64_t mig = z->start_pfn, free = z->end_pfn - 1, nr = pb_nr(pz);
+	uint64_t reset_mig = free, reset_free = mig;
+	bool source_set = false, free_set = false;
+
+	if (!atomic_exchange_explicit(&z->compact_blockskip_flush, false, memory_order_relaxed))
+		return;
+	for (; mig < free && free >= nr; mig += nr, free -= nr) {
+		if (reset_block_61(pz, z, mig, true, source_set) && mig < reset_mig) {
+			source_set = true;
+			reset_mig = mig;
+			set_cached(z, &mig, (const uint64_t *)0);
+		}
+		if (reset_block_61(pz, z, free, free_set, true) && free > reset_free) {
+			free_set = true;
+			reset_free = free;
+			set_cached(z, (const uint64_t *)0, &free);
+		}
+	}
+	if (reset_mig >= reset_free)
+		set_cached(z, &mig, &free);
+}
+
+/* __reset_isolation_suitable of the profile's kernel: 4.x's clears every
+ * bit, 6.1's (from 5.1) only those worth it and only when asked to. */
+static void reset_isolation_suitable_zone(struct pz *pz, struct pz_zone *z)
+{
+	if (pz_kver(pz) >= PZ_KV(5, 1))
+		reset_isolation_61(pz, z);
+	else
+		reset_isolation_4x(pz, z);
 }
 
 void pz_reset_isolation_suitable(struct pz *pz, int nid)
@@ -1278,7 +1396,8 @@ static void compact_zone_manual(struct pz *pz, struct pz_zone *z)
 	cc_init(&cc, pz, z, -1, PZ_MIGRATE_SYNC);
 	cc.ignore_skip_hint = true;
 	cc.whole_zone = !pre48(pz);
-	reset_isolation_suitable_zone(pz, z);
+	if (pre48(pz)) /* 4.x's compact_pgdat clears the zone first; 6.1 does not */
+		reset_isolation_suitable_zone(pz, z);
 	compact_zone(&cc);
 	pz_drain_zone_cpu(pz, z, pz_this_cpu(pz), (struct pz_tbuf *)0);
 }

@@ -175,7 +175,8 @@ uint64_t pz_reclaim_progress(struct pz *pz, struct pz_reclaim_state *rs);
 void pz_reclaim_note_free(struct pz *pz, uint64_t pages);
 /* shrink_slab on one node. 4.1 scales by nr_scanned / nr_eligible, 6.1 by
  * priority. Returns the pages the window's task freed during the calls
- * and counts them and the objects scanned as kswapd's or direct. */
+ * and counts them and the objects scanned as kswapd's or direct; sets
+ * req's asked and counted (what should_continue_reclaim reads). */
 struct pz_shrink_req {
 	pz_gfp_t gfp;
 	int nid;
@@ -183,9 +184,10 @@ struct pz_shrink_req {
 	uint64_t nr_scanned, nr_eligible; /* 4.1: the pseudo-LRU figures */
 	unsigned zone_type;		  /* 4.1: the zone the per-zone counters name */
 	bool kswapd;
+	uint64_t asked;	  /* out: objects the scan calls were asked to scan */
+	uint64_t counted; /* out: objects the count calls returned */
 };
-uint64_t pz_shrink_slab(struct pz *pz, struct pz_reclaim_state *rs,
-			const struct pz_shrink_req *req);
+uint64_t pz_shrink_slab(struct pz *pz, struct pz_reclaim_state *rs, struct pz_shrink_req *req);
 
 /* ---- reclaim.c: direct reclaim and the zone tests kswapd shares -------- */
 #define PZ_DEF_PRIORITY 12
@@ -199,10 +201,33 @@ bool pz_zone_reclaimable(const struct pz_zone *z);
 uint64_t pz_zone_scan(struct pz_zone *z, int priority);
 bool pz_zone_wmark_safe(struct pz *pz, struct pz_zone *z, unsigned order, long mark,
 			unsigned classzone);
-/* 6.1 shrink_node on nid (zones up to reclaim_idx): adds the pseudo-LRU
- * scan to *scanned, returns the pages that came back. */
-uint64_t pz_shrink_node_61(struct pz *pz, struct pz_reclaim_state *rs, int nid, pz_gfp_t gfp,
-			   int priority, unsigned reclaim_idx, bool kswapd, uint64_t *scanned);
+/*
+ * What should_continue_reclaim reads of a reclaim at a priority: the
+ * request, the last pass (pages back, objects asked to scan, objects
+ * counted: the kernel's nr_reclaimed, nr_scanned and inactive LRU pages)
+ * and all that came back since the caller's count began (sc->nr_reclaimed).
+ * See docs/DESIGN.md "Reclaim and kswapd".
+ */
+struct pz_reclaim_pass {
+	pz_gfp_t gfp;
+	unsigned order;
+	int priority;
+	bool kswapd;
+	uint64_t total;			  /* in, then kept up to date */
+	uint64_t freed, scanned, counted; /* the last pass */
+	uint64_t idle;			  /* __GFP_REPEAT: scanned by fruitless passes */
+	uint64_t loop_freed, cap;	  /* ours: a loop frees at most cap */
+};
+/* 4.x shrink_zone: passes over z (the pseudo-LRU scan; the node's shrinkers
+ * when classzone) while should_continue_reclaim says so. Adds the
+ * pseudo-LRU pages scanned to *lru; returns the pages that came back. */
+uint64_t pz_shrink_zone_41(struct pz *pz, struct pz_reclaim_state *rs, struct pz_zone *z,
+			   struct pz_reclaim_pass *p, bool classzone, uint64_t *lru);
+/* 6.1 shrink_node on nid (zones up to reclaim_idx), again while
+ * should_continue_reclaim says so: adds the pseudo-LRU scan to *scanned,
+ * returns the pages that came back. */
+uint64_t pz_shrink_node_61(struct pz *pz, struct pz_reclaim_state *rs, int nid,
+			   struct pz_reclaim_pass *p, unsigned reclaim_idx, uint64_t *scanned);
 /*
  * try_to_free_pages for a slow-path request: runs the shrinkers of the
  * nodes of ac's zonelist (priority 12 down, do_shrink_slab's arithmetic)

@@ -270,26 +270,26 @@ struct bal41 {
 	uint64_t reclaimed, attempted;
 };
 
-/* kswapd_shrink_zone: true when it scanned enough not to raise priority. */
+/* kswapd_shrink_zone: true when it scanned enough not to raise priority
+ * (the pseudo-LRU pages of all the zone's passes). */
 static bool kswapd_shrink_zone(struct pz *pz, struct bal41 *b, struct pz_zone *z)
 {
 	long low = wmark(z, 1), high = wmark(z, 2);
 	long gap = (long)((z->managed + 99) / 100);
 	uint64_t to_reclaim = high > PZ_SWAP_CLUSTER_MAX ? (uint64_t)high : PZ_SWAP_CLUSTER_MAX;
+	uint64_t lru = 0;
 	unsigned testorder = b->order;
-	struct pz_shrink_req req = {PZ_GFP_KERNEL, b->nid, b->priority, 0, 0, z->type, true};
+	struct pz_reclaim_pass p = {
+		PZ_GFP_KERNEL, b->order, b->priority, true, b->reclaimed, 0, 0, 0, 0, 0, 0};
 
 	if (b->order &&
 	    pz_compaction_suitable(pz, z, b->order, 0, (unsigned)b->end_zone) != PZ_COMPACT_SKIPPED)
 		testorder = 0;
 	if (zone_balanced_41(pz, z, testorder, gap < low ? gap : low, (unsigned)b->end_zone))
 		return true;
-	req.nr_eligible = pz_zone_in_use(z);
-	req.nr_scanned = pz_zone_scan(z, b->priority);
-	if (z->type == b->end_zone)
-		b->reclaimed += pz_shrink_slab(pz, b->rs, &req);
+	b->reclaimed += pz_shrink_zone_41(pz, b->rs, z, &p, z->type == b->end_zone, &lru);
 	b->attempted += to_reclaim;
-	return req.nr_scanned >= to_reclaim;
+	return lru >= to_reclaim;
 }
 
 /* The highest zone that needs balancing (end_zone), or -1: balanced. */
@@ -443,6 +443,8 @@ restart:
 	do {
 		uint64_t scanned = 0, got;
 		bool balanced = pgdat_balanced_61(pz, nid, order, highest), raise;
+		struct pz_reclaim_pass p = {
+			PZ_GFP_KERNEL, order, prio, true, total, 0, 0, 0, 0, 0, 0};
 
 		if (!balanced && b.nr_boost_reclaim) {
 			b.nr_boost_reclaim = 0;
@@ -450,8 +452,7 @@ restart:
 		}
 		if (!b.nr_boost_reclaim && balanced)
 			goto out;
-		got = pz_shrink_node_61(pz, &rs, nid, PZ_GFP_KERNEL, prio, (unsigned)highest, true,
-					&scanned);
+		got = pz_shrink_node_61(pz, &rs, nid, &p, (unsigned)highest, &scanned);
 		total += got;
 		if (order && total >= (2ull << order))
 			order = 0;

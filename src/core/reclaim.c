@@ -14,6 +14,12 @@
  * priority alone. Progress is what the calling task freed meanwhile
  * (shrinker.c's reclaim window), never what the shrinkers claim.
  *
+ * For a high order a zone's (4.x) or node's (6.1) pass is repeated while
+ * should_continue_reclaim says so: until enough came back for compaction
+ * and compaction_suitable would let it run, or a pass brings nothing
+ * back. Its LRU inputs are the shrinkers' figures (docs/DESIGN.md,
+ * "Reclaim and kswapd"); kswapd's passes use the same loop.
+ *
  * No allocator lock is held here: shrinkers are called with none, and
  * the zone figures are read from atomics.
  */
@@ -81,6 +87,139 @@ static unsigned node_classzone(struct pz *pz, unsigned nid, unsigned idx)
 	return idx;
 }
 
+/* ---- should_continue_reclaim ---------------------------------------------- */
+
+/* in_reclaim_compaction: a high order, costly or past the first three
+ * priorities, and compaction there to follow: a migrate callback (without
+ * one compaction_suitable always says SKIPPED, as the kernel's does built
+ * without compaction) and, in 6.1, __GFP_IO (gfp_compaction_allowed). */
+static bool in_reclaim_compaction(struct pz *pz, const struct pz_reclaim_pass *p)
+{
+	if (!p->order || !pz_migrate_handler_set(pz))
+		return false;
+	if (pz_kver(pz) >= PZ_KV(4, 8) && !(p->gfp & PZ__GFP_IO))
+		return false;
+	return p->order > PZ_COSTLY_ORDER || p->priority < PZ_DEF_PRIORITY - 2;
+}
+
+/* Would the request's compaction run (or its allocation succeed) here? */
+static bool compaction_would_go(struct pz *pz, struct pz_zone *z, unsigned order,
+				unsigned classzone)
+{
+	enum pz_compact_result r = pz_compaction_suitable(pz, z, order, 0, classzone);
+
+	return r == PZ_COMPACT_SUCCESS || r == PZ_COMPACT_CONTINUE;
+}
+
+/* 4.1, 4.4: a __GFP_REPEAT request stops once a pass scanned nothing and
+ * freed nothing; the kernel's "whole LRU scanned" is, with shrinkers, a
+ * run of fruitless passes that scanned as many objects as were counted.
+ * Others stop at the first fruitless pass. Then: too little back for
+ * compaction and enough left to reclaim goes on; else only a zone whose
+ * compaction would not run. */
+static bool continue_zone_41(struct pz *pz, struct pz_zone *z, struct pz_reclaim_pass *p)
+{
+	uint64_t gap = 2ull << p->order;
+
+	p->idle = p->freed ? 0 : p->idle + p->scanned;
+	if (!p->freed && (!(p->gfp & PZ__GFP_REPEAT) || !p->scanned || p->idle >= p->counted))
+		return false;
+	if (p->total < gap && p->counted > gap)
+		return true;
+	return !compaction_would_go(pz, z, p->order, 0);
+}
+
+/* 6.1: a fruitless pass stops; so does any eligible zone where compaction
+ * would run; else go on while more than compact_gap is left to reclaim. */
+static bool continue_node_61(struct pz *pz, int nid, unsigned reclaim_idx,
+			     const struct pz_reclaim_pass *p)
+{
+	if (!p->freed)
+		return false;
+	for (unsigned t = 0; t <= reclaim_idx && t < PZ_NR_ZONE_TYPES; t++) {
+		struct pz_zone *z = pz_zone_of(pz, nid, (int)t);
+
+		if (z->managed && compaction_would_go(pz, z, p->order, reclaim_idx))
+			return false;
+	}
+	return p->counted > (2ull << p->order);
+}
+
+/* After a pass: count it, then should_continue_reclaim. Ours: a loop that
+ * has freed as many pages as were in use when it began stops, since no
+ * honest cache holds more (a shrinker that frees what it allocates would
+ * otherwise keep it going for ever). */
+static bool should_continue(struct pz *pz, struct pz_zone *z, int nid, unsigned reclaim_idx,
+			    struct pz_reclaim_pass *p)
+{
+	p->total += p->freed;
+	p->loop_freed += p->freed;
+	if (!in_reclaim_compaction(pz, p) || p->loop_freed >= p->cap)
+		return false;
+	return z ? continue_zone_41(pz, z, p) : continue_node_61(pz, nid, reclaim_idx, p);
+}
+
+/* ---- shrink_zone (4.x), shrink_node (6.1) -------------------------------- */
+
+uint64_t pz_shrink_zone_41(struct pz *pz, struct pz_reclaim_state *rs, struct pz_zone *z,
+			   struct pz_reclaim_pass *p, bool classzone, uint64_t *lru)
+{
+	struct pz_shrink_req req = {p->gfp, z->nid, p->priority, 0, 0, z->type, p->kswapd, 0, 0};
+	uint64_t got = 0;
+
+	p->idle = p->loop_freed = 0;
+	p->cap = pz_zone_in_use(z);
+	do {
+		req.nr_eligible = pz_zone_in_use(z);
+		req.nr_scanned = pz_zone_scan(z, p->priority);
+		*lru += req.nr_scanned;
+		p->freed = classzone ? pz_shrink_slab(pz, rs, &req) : 0;
+		p->scanned = classzone ? req.asked : 0;
+		p->counted = classzone ? req.counted : 0;
+		got += p->freed;
+	} while (should_continue(pz, z, 0, 0, p));
+	return got;
+}
+
+/* Pages in use in nid's zones up to reclaim_idx. */
+static uint64_t node_in_use(struct pz *pz, int nid, unsigned reclaim_idx)
+{
+	uint64_t n = 0;
+
+	for (unsigned t = 0; t <= reclaim_idx && t < PZ_NR_ZONE_TYPES; t++)
+		n += pz_zone_in_use(pz_zone_of(pz, nid, (int)t));
+	return n;
+}
+
+/* 6.1 shrink_node: the LRU figures of the node's eligible zones, then the
+ * node's shrinkers, again while should_continue_reclaim says so; any page
+ * back resets the node's kswapd_failures. */
+uint64_t pz_shrink_node_61(struct pz *pz, struct pz_reclaim_state *rs, int nid,
+			   struct pz_reclaim_pass *p, unsigned reclaim_idx, uint64_t *scanned)
+{
+	struct pz_shrink_req req = {p->gfp, nid, p->priority, 0, 0, 0, p->kswapd, 0, 0};
+	uint64_t got = 0;
+
+	req.zone_type = node_classzone(pz, (unsigned)nid, reclaim_idx);
+	p->idle = p->loop_freed = 0;
+	p->cap = node_in_use(pz, nid, reclaim_idx);
+	do {
+		for (unsigned t = 0; t <= reclaim_idx && t < PZ_NR_ZONE_TYPES; t++) {
+			struct pz_zone *z = pz_zone_of(pz, nid, (int)t);
+
+			if (z->managed)
+				*scanned += pz_zone_scan(z, p->priority);
+		}
+		p->freed = pz_shrink_slab(pz, rs, &req);
+		p->scanned = req.asked;
+		p->counted = req.counted;
+		got += p->freed;
+	} while (should_continue(pz, (struct pz_zone *)0, nid, reclaim_idx, p));
+	if (got)
+		atomic_store_explicit(&pz->kswapd[nid].failures, 0, memory_order_relaxed);
+	return got;
+}
+
 struct direct {
 	struct pz_reclaim_state *rs;
 	pz_gfp_t gfp;
@@ -90,37 +229,14 @@ struct direct {
 	bool compaction_ready;
 };
 
-/* 4.1 shrink_zone: the pseudo-LRU scan, and the node's shrinkers when z
- * is the node's class zone. */
-static void shrink_zone_41(struct pz *pz, struct direct *d, struct pz_zone *z)
+/* A pass record for direct reclaim at d's priority; sc->nr_reclaimed is
+ * the window's progress. */
+static struct pz_reclaim_pass direct_pass(struct pz *pz, const struct direct *d)
 {
-	struct pz_shrink_req req = {d->gfp, z->nid, d->priority, 0, 0, z->type, false};
+	struct pz_reclaim_pass p = {d->gfp, d->order, d->priority, false, 0, 0, 0, 0, 0, 0, 0};
 
-	req.nr_eligible = pz_zone_in_use(z);
-	req.nr_scanned = pz_zone_scan(z, d->priority);
-	if (z->type == node_classzone(pz, z->nid, d->ac->high_zoneidx))
-		pz_shrink_slab(pz, d->rs, &req);
-}
-
-/* 6.1 shrink_node: the LRU figures of the node's eligible zones, then the
- * node's shrinkers; any page back resets the node's kswapd_failures. */
-uint64_t pz_shrink_node_61(struct pz *pz, struct pz_reclaim_state *rs, int nid, pz_gfp_t gfp,
-			   int priority, unsigned reclaim_idx, bool kswapd, uint64_t *scanned)
-{
-	struct pz_shrink_req req = {gfp, nid, priority, 0, 0, 0, kswapd};
-	uint64_t got;
-
-	for (unsigned t = 0; t <= reclaim_idx && t < PZ_NR_ZONE_TYPES; t++) {
-		struct pz_zone *z = pz_zone_of(pz, nid, (int)t);
-
-		if (z->managed)
-			*scanned += pz_zone_scan(z, priority);
-	}
-	req.zone_type = node_classzone(pz, (unsigned)nid, reclaim_idx);
-	got = pz_shrink_slab(pz, rs, &req);
-	if (got)
-		atomic_store_explicit(&pz->kswapd[nid].failures, 0, memory_order_relaxed);
-	return got;
+	p.total = pz_reclaim_progress(pz, d->rs);
+	return p;
 }
 
 static void shrink_zones(struct pz *pz, struct direct *d)
@@ -130,6 +246,7 @@ static void shrink_zones(struct pz *pz, struct direct *d)
 	int last_nid = -1;
 	unsigned pos = 0;
 	uint64_t scanned = 0;
+	struct pz_reclaim_pass p;
 	struct pz_zone *z;
 
 	while ((z = pz_next_zone(pz, ac->zonelist, &pos, ac->high_zoneidx, ac->nodemask))) {
@@ -143,12 +260,14 @@ static void shrink_zones(struct pz *pz, struct direct *d)
 			d->compaction_ready = true;
 			continue;
 		}
+		p = direct_pass(pz, d);
 		if (!modern) {
-			shrink_zone_41(pz, d, z);
+			pz_shrink_zone_41(pz, d->rs, z, &p,
+					  z->type == node_classzone(pz, z->nid, ac->high_zoneidx),
+					  &scanned);
 		} else if (z->nid != last_nid) {
 			last_nid = z->nid;
-			pz_shrink_node_61(pz, d->rs, z->nid, d->gfp, d->priority, ac->high_zoneidx,
-					  false, &scanned);
+			pz_shrink_node_61(pz, d->rs, z->nid, &p, ac->high_zoneidx, &scanned);
 		}
 	}
 }

@@ -361,7 +361,7 @@ static bool scan_batch(struct pz *pz, struct pz_shrinker *s, struct pz_shrink_co
 
 /* do_shrink_slab: returns the objects the scans claimed they freed. */
 static void do_shrink_slab(struct pz *pz, struct pz_shrinker *s, struct pz_shrink_control *sc,
-			   const struct pz_shrink_req *req, uint64_t *asked)
+			   struct pz_shrink_req *req)
 {
 	bool modern = by_priority(pz);
 	long batch = s->batch ? s->batch : PZ_SHRINK_BATCH, scanned = 0, next;
@@ -375,6 +375,7 @@ static void do_shrink_slab(struct pz *pz, struct pz_shrinker *s, struct pz_shrin
 	 * kernel's longs wrap there); read it as the largest that fits */
 	if (pl.freeable > PZ_SHRINK_MAX_OBJECTS)
 		pl.freeable = PZ_SHRINK_MAX_OBJECTS;
+	req->counted = req->counted > ~0ull - pl.freeable ? ~0ull : req->counted + pl.freeable;
 	pl.nr = __atomic_exchange_n(deferred, 0, __ATOMIC_RELAXED);
 	if (modern)
 		plan_61(s, req, &pl);
@@ -385,7 +386,7 @@ static void do_shrink_slab(struct pz *pz, struct pz_shrinker *s, struct pz_shrin
 
 		if (!scan_batch(pz, s, sc, n, &pl.total, &scanned))
 			break;
-		*asked += n;
+		req->asked += n;
 	}
 	if (modern) {
 		next = pl.nr + pl.delta - scanned;
@@ -411,11 +412,12 @@ static struct pz_shrinker *pin_from_locked(struct pz *pz, struct pz_shrinker *s)
 	return s;
 }
 
-uint64_t pz_shrink_slab(struct pz *pz, struct pz_reclaim_state *rs, const struct pz_shrink_req *req)
+uint64_t pz_shrink_slab(struct pz *pz, struct pz_reclaim_state *rs, struct pz_shrink_req *req)
 {
-	uint64_t before = pz_reclaim_progress(pz, rs), asked = 0, got;
+	uint64_t before = pz_reclaim_progress(pz, rs), asked, got;
 	struct pz_shrinker *s, *next;
 
+	req->asked = req->counted = 0;
 	pz_lock(pz, &pz->shrinker_lock);
 	s = pin_from_locked(pz, pz->shrinker_head);
 	while (s) {
@@ -425,7 +427,7 @@ uint64_t pz_shrink_slab(struct pz *pz, struct pz_reclaim_state *rs, const struct
 		if (s->flags & PZ_SHRINKER_NUMA_AWARE)
 			sc.nid = req->nid;
 		set_running(rs, true);
-		do_shrink_slab(pz, s, &sc, req, &asked);
+		do_shrink_slab(pz, s, &sc, req);
 		set_running(rs, false);
 		pz_lock(pz, &pz->shrinker_lock);
 		next = pin_from_locked(pz, s->core.next);
@@ -435,6 +437,7 @@ uint64_t pz_shrink_slab(struct pz *pz, struct pz_reclaim_state *rs, const struct
 	}
 	pz_unlock(&pz->shrinker_lock);
 	got = pz_reclaim_progress(pz, rs) - before;
+	asked = req->asked;
 	pz_count_vm_event(pz, req->kswapd ? PZ_VM_PGSCAN_KSWAPD : PZ_VM_PGSCAN_DIRECT, asked);
 	pz_count_vm_event(pz, req->kswapd ? PZ_VM_PGSTEAL_KSWAPD : PZ_VM_PGSTEAL_DIRECT, got);
 	pz_count_n(&pz->zone_ev[req->zone_type]

@@ -119,6 +119,75 @@ static void reset_skip(int zi)
 		mp.skip[b] = 0;
 }
 
+/*
+ * 6.1's __reset_isolation_suitable (5.1's selective reset), run only when
+ * a direct compaction asked for it. Two ends walk toward each other one
+ * block at a time; __reset_isolation_pfn samples every eighth page of a
+ * block: a page the migrate scanner could take (an allocated movable
+ * head: PageLRU) for the lower end, a buddy head for the upper end, which
+ * looks only at movable blocks until it has found one. The first finds
+ * clear their block's bit and become the cached starts; with none, the
+ * starts are where the walk met. The test allocates no compound pages, so
+ * no block keeps its bit for being inside a huge page.
+ */
+static bool reset_pfn61(int zi, uint64_t pfn, bool src, bool dst)
+{
+	const struct model_zone *z = &model.z[zi];
+	uint64_t b = pfn >> PBO, lo = b << PBO, hi = lo + PBN - 1;
+
+	if (src && dst && !mp.skip[b])
+		return true;
+	if (!src && dst && model.pb[b] != PZ_MT_MOVABLE)
+		return false;
+	lo = lo < z->start ? z->start : lo;
+	hi = hi > z->end - 1 ? z->end - 1 : hi;
+	for (uint64_t q = lo; q <= hi; q += 8) {
+		unsigned mt = model.alloc_mt[q];
+		bool lru = model.alloc[q] && (mt == PZ_MT_MOVABLE || mt == PZ_MT_CMA);
+
+		if ((src && lru) || (dst && model.head[q])) {
+			mp.skip[b] = 0;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void reset_skip61(int zi)
+{
+	struct mp_zone *mz = &mp.z[zi];
+	uint64_t lo = model.z[zi].start, hi = model.z[zi].end - 1, low_at = hi, high_at = lo;
+	bool lo_found = false, hi_found = false;
+
+	if (!mz->blockskip_flush)
+		return;
+	mz->blockskip_flush = false;
+	mp.skip_resets61++;
+	for (; lo < hi && hi >= PBN; lo += PBN, hi -= PBN) {
+		if (reset_pfn61(zi, lo, true, lo_found) && lo < low_at) {
+			lo_found = true;
+			low_at = mz->cached_migrate[0] = mz->cached_migrate[1] = lo;
+		}
+		if (reset_pfn61(zi, hi, hi_found, true) && hi > high_at) {
+			hi_found = true;
+			high_at = mz->cached_free = hi;
+		}
+	}
+	if (low_at >= high_at) {
+		mz->cached_migrate[0] = mz->cached_migrate[1] = lo;
+		mz->cached_free = hi;
+	}
+}
+
+/* __reset_isolation_suitable of the profile's kernel. */
+static void reset_zone(int zi)
+{
+	if (is41())
+		reset_skip(zi);
+	else
+		reset_skip61(zi);
+}
+
 void mp_reset(uint64_t seed)
 {
 	memset(&mp, 0, sizeof(mp));
@@ -152,6 +221,8 @@ struct shrink {
 	uint64_t nr_scanned, eligible; /* 4.1's LRU figures */
 	uint64_t freed;		       /* pages back while the window is open */
 	uint64_t asked;
+	pz_gfp_t gfp;	  /* the request's (GFP_KERNEL for kswapd) */
+	uint64_t counted; /* objects the count calls returned */
 };
 
 static void model_free_cb(void *ctx, uint64_t pfn, unsigned order)
@@ -202,6 +273,7 @@ static void do_shrink(struct mp_shrinker *sh, struct shrink *s)
 
 	if (!freeable)
 		return;
+	s->counted += freeable;
 	nr = sh->deferred;
 	sh->deferred = 0;
 	mp.deferred_carried += nr > 0;
@@ -278,6 +350,139 @@ static unsigned class_type(unsigned high)
 }
 
 static bool compaction_ready(int zi, unsigned order, unsigned high);
+static enum mp_result zone_suitable(int zi, unsigned order, unsigned classzone);
+
+/* ---- should_continue_reclaim ------------------------------------------------ */
+
+/*
+ * The kernel repeats a zone's (4.x shrink_zone) or node's (6.1 shrink_node)
+ * LRU-and-slab pass for a high order while should_continue_reclaim says
+ * so. With shrinkers for the LRU (docs/DESIGN.md "Reclaim and kswapd"):
+ * nr_reclaimed is what the pass brought back, nr_scanned what its scan
+ * calls were asked for, the inactive LRU the objects its count calls
+ * returned; compaction is compiled in when a migrate handler exists.
+ */
+struct cont {
+	uint64_t back, scanned, counted; /* the last pass */
+	uint64_t nr_reclaimed;		 /* sc->nr_reclaimed after it */
+	uint64_t idle;			 /* REPEAT: scanned by fruitless passes */
+};
+
+static bool reclaim_compaction(const struct shrink *s)
+{
+	bool allowed = mp.handler && (is41() || (s->gfp & PZ__GFP_IO));
+
+	return allowed && s->order && (s->order > 3 || s->priority < 12 - 2);
+}
+
+/* Would zone zi's compaction go ahead (or its allocation succeed)? */
+static bool compaction_goes(int zi, unsigned order, unsigned classzone)
+{
+	enum mp_result r = zone_suitable(zi, order, classzone);
+
+	if (r == MP_SUCCESS || r == MP_CONTINUE) {
+		mp.cont_compaction_stops++;
+		return true;
+	}
+	return false;
+}
+
+static bool cont41(const struct shrink *s, int zi, struct cont *c)
+{
+	unsigned long gap = 2ul << s->order;
+	bool repeat = (s->gfp & PZ__GFP_REPEAT) != 0;
+
+	if (c->back) {
+		c->idle = 0;
+	} else {
+		c->idle += c->scanned;
+		/* REPEAT waits for a pass that scans nothing; the shrinkers'
+		 * whole list scanned fruitlessly counts as one (ours) */
+		if (!repeat || !c->scanned || c->idle >= c->counted)
+			return false;
+		mp.cont_repeat_idle++;
+	}
+	if (c->nr_reclaimed < gap && c->counted > gap)
+		return true;
+	return !compaction_goes(zi, s->order, 0);
+}
+
+static bool cont61(const struct shrink *s, unsigned high, const struct cont *c)
+{
+	if (!c->back)
+		return false;
+	for (unsigned i = model.nz; i-- > 0;) /* lowest zone first */
+		if (model.z[i].type <= high && model.z[i].managed &&
+		    compaction_goes((int)i, s->order, high))
+			return false;
+	return c->counted > (2ul << s->order);
+}
+
+/* One pass's figures into c; false when the loop ends (ours: after it
+ * brought back as many pages as were in use at its start). */
+static bool again(const struct shrink *s, int zi, unsigned high, struct cont *c,
+		  uint64_t *loop_back, uint64_t cap)
+{
+	*loop_back += c->back;
+	c->nr_reclaimed += c->back;
+	if (!reclaim_compaction(s) || *loop_back >= cap)
+		return false;
+	if (!(zi >= 0 ? cont41(s, zi, c) : cont61(s, high, c)))
+		return false;
+	if (s->kswapd)
+		mp.cont_kswapd++;
+	else
+		mp.cont_direct++;
+	return true;
+}
+
+/* 4.x shrink_zone of zone zi: its passes (the pseudo-LRU scan, shrink_slab
+ * when classzone); *lru gets the LRU pages scanned. Returns what came back. */
+static uint64_t zone_passes41(struct shrink *s, int zi, bool classzone, uint64_t nr_reclaimed,
+			      uint64_t *lru)
+{
+	struct model_zone *z = &model.z[zi];
+	struct cont c = {0, 0, 0, nr_reclaimed, 0};
+	uint64_t total = 0, loop_back = 0, cap = (uint64_t)in_use(z);
+
+	do {
+		uint64_t asked = s->asked;
+
+		s->eligible = (uint64_t)in_use(z);
+		s->nr_scanned = (uint64_t)scan_zone(z, s->priority);
+		*lru += s->nr_scanned;
+		s->counted = 0;
+		c.back = classzone ? shrink_slab(s) : 0;
+		c.scanned = s->asked - asked;
+		c.counted = s->counted;
+		total += c.back;
+	} while (again(s, zi, 0, &c, &loop_back, cap));
+	return total;
+}
+
+/* 6.1 shrink_node (zones up to high): its passes; *scanned gets the LRU
+ * pages scanned. Returns what came back; any of it revives kswapd. */
+static uint64_t node_passes61(struct shrink *s, unsigned high, uint64_t *scanned)
+{
+	struct cont c = {0, 0, 0, 0, 0};
+	uint64_t total = 0, loop_back = 0, cap = 0;
+
+	for (unsigned j = 0; j < model.nz; j++)
+		if (model.z[j].type <= high)
+			cap += (uint64_t)in_use(&model.z[j]);
+	do {
+		for (unsigned j = 0; j < model.nz; j++)
+			if (model.z[j].type <= high)
+				*scanned += (uint64_t)scan_zone(&model.z[j], s->priority);
+		s->counted = 0;
+		c.back = shrink_slab(s);
+		c.counted = s->counted;
+		total += c.back;
+	} while (again(s, -1, high, &c, &loop_back, cap));
+	if (total)
+		mp.k.failures = 0; /* shrink_node: progress revives kswapd */
+	return total;
+}
 
 static void shrink_zones(struct shrink *s, unsigned high)
 {
@@ -295,17 +500,14 @@ static void shrink_zones(struct shrink *s, unsigned high)
 			continue;
 		}
 		if (is41()) {
-			s->eligible = (uint64_t)in_use(z);
-			s->nr_scanned = (uint64_t)scan_zone(z, s->priority);
-			if (z->type == class_type(high))
-				shrink_slab(s);
+			uint64_t lru = 0;
+
+			zone_passes41(s, (int)i, z->type == class_type(high), s->freed, &lru);
 		} else if (!node_done) {
+			uint64_t scanned = 0;
+
 			node_done = true;
-			for (unsigned j = 0; j < model.nz; j++)
-				if (model.z[j].type <= high)
-					scan_zone(&model.z[j], s->priority);
-			if (shrink_slab(s))
-				mp.k.failures = 0; /* shrink_node: progress revives kswapd */
+			node_passes61(s, high, &scanned);
 		}
 	}
 }
@@ -320,7 +522,7 @@ unsigned mp_gfp_high(pz_gfp_t gfp)
 
 uint64_t mp_direct_reclaim(pz_gfp_t gfp, unsigned order)
 {
-	struct shrink s = {false, false, order, 12, 0, 0, 0, 0};
+	struct shrink s = {false, false, order, 12, 0, 0, 0, 0, gfp, 0};
 	unsigned high = mp_gfp_high(gfp);
 
 	mp.vm[PZ_VM_ALLOCSTALL]++;
@@ -346,7 +548,6 @@ static bool reclaimable(const struct model_zone *z)
 	return z->pages_scanned < in_use(z) * 6;
 }
 
-static enum mp_result zone_suitable(int zi, unsigned order, unsigned classzone);
 static void compact_pgdat(unsigned order);
 
 /* 4.1 zone_balanced: HIGH plus a gap at order, and (high orders) a zone
@@ -422,14 +623,13 @@ static bool kswapd_shrink41(struct shrink *s, int zi, int end, uint64_t *got, ui
 
 	if (s->order && zone_suitable(zi, s->order, (unsigned)end) != MP_SKIPPED)
 		testorder = 0;
+	uint64_t lru = 0;
+
 	if (zone_balanced41(zi, testorder, gap < low ? gap : low, (unsigned)end))
 		return true;
-	s->eligible = (uint64_t)in_use(z);
-	s->nr_scanned = (uint64_t)scan_zone(z, s->priority);
-	if ((int)z->type == end)
-		*got += shrink_slab(s);
+	*got += zone_passes41(s, zi, (int)z->type == end, *got, &lru);
 	*attempted += to_reclaim;
-	return s->nr_scanned >= to_reclaim;
+	return lru >= to_reclaim; /* sc.nr_scanned counts every pass */
 }
 
 /* The highest zone needing balance (end_zone), or -1. */
@@ -448,7 +648,7 @@ static int find_end41(const struct shrink *s)
  * (compact_pgdat) unless some zone is at LOW for the order already. */
 static unsigned balance41(unsigned order, int *classzone)
 {
-	struct shrink s = {true, false, order, 12, 0, 0, 0, 0};
+	struct shrink s = {true, false, order, 12, 0, 0, 0, 0, PZ_GFP_KERNEL, 0};
 	int end_zone = 0, end;
 
 	mp.vm[PZ_VM_PAGEOUTRUN]++;
@@ -531,7 +731,7 @@ static void boost_done(int highest, const long *boosts)
  * and starts over. */
 static unsigned balance61(unsigned order, int highest)
 {
-	struct shrink s = {true, false, order, 12, 0, 0, 0, 0};
+	struct shrink s = {true, false, order, 12, 0, 0, 0, 0, PZ_GFP_KERNEL, 0};
 	long boosts[MODEL_MAXZ];
 	uint64_t total = 0, to_reclaim = reclaim_target(highest), nr_boost;
 	bool boosted;
@@ -553,12 +753,7 @@ restart:
 		if (!nr_boost && balanced)
 			goto out;
 		raise = !(nr_boost && s.priority == 10);
-		for (unsigned i = 0; i < model.nz; i++)
-			if ((int)model.z[i].type <= highest)
-				scanned += (uint64_t)scan_zone(&model.z[i], s.priority);
-		got = shrink_slab(&s);
-		if (got)
-			mp.k.failures = 0;
+		got = node_passes61(&s, (unsigned)highest, &scanned);
 		total += got;
 		if (s.order && total >= 2ull << s.order) {
 			s.order = 0;
@@ -586,7 +781,7 @@ static void reset_isolation_suitable(void)
 {
 	for (unsigned i = 0; i < model.nz; i++)
 		if (mp.z[i].blockskip_flush) {
-			reset_skip((int)i);
+			reset_zone((int)i);
 			mp.skip_resets++;
 		}
 }
@@ -1227,7 +1422,7 @@ static enum mp_result compact_zone(struct mcc *cc)
 		return r;
 	/* 4.1's kswapd leaves the reset to its sleep */
 	if (cc->order >= 0 && !cc->kswapd && restarting(&mp.z[cc->zi], (unsigned)cc->order))
-		reset_skip(cc->zi);
+		reset_zone(cc->zi);
 	setup_scanners(cc);
 	while ((r = finished(cc)) == MP_CONTINUE) {
 		uint64_t start = cc->mig;
@@ -1269,7 +1464,8 @@ void mp_compact_manual(int zi)
 	cc.mt = PZ_MT_UNMOVABLE;
 	cc.ignore_skip = true;
 	cc.whole = !is41();
-	reset_skip(zi);
+	if (is41()) /* 4.x's compact_pgdat clears the zone; 6.1's compact_node does not */
+		reset_skip(zi);
 	compact_zone(&cc);
 	model_drain_zone(zi);
 }

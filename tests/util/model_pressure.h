@@ -195,6 +195,12 @@ struct mp {
 	unsigned proactiveness, proactive_wait;
 	bool proactive_trigger;
 	unsigned long proactive_runs, proactive_waits;
+	/* should_continue_reclaim: passes it asked for again (direct,
+	 * kswapd), __GFP_REPEAT passes it continued after nothing came back,
+	 * loops it stopped because compaction would run */
+	unsigned long cont_direct, cont_kswapd, cont_repeat_idle, cont_compaction_stops;
+	/* 6.1's selective skip-bit resets run (flag set) */
+	unsigned long skip_resets61;
 };
 
 extern struct mp mp;

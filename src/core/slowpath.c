@@ -213,6 +213,9 @@ static struct pz_page *direct_compact(struct slow *s, enum pz_compact_priority p
 		pz_count_vm_event(s->pz, PZ_VM_COMPACT_FAIL, 1);
 		return p;
 	}
+	/* a success cancels the skip-bit flush the next kswapd sleep would do */
+	atomic_store_explicit(&pz_page_zone(s->pz, p)->compact_blockskip_flush, false,
+			      memory_order_relaxed);
 	pz_compaction_defer_reset(pz_page_zone(s->pz, p), s->order, true);
 	pz_count_vm_event(s->pz, PZ_VM_COMPACT_SUCCESS, 1);
 	return p;

@@ -1873,6 +1873,7 @@ static int slow_compact(pz_gfp_t gfp, unsigned order, unsigned mode, enum mp_pri
 	}
 	mp.z[model_zone_index(*pfn)].considered = 0;
 	mp.z[model_zone_index(*pfn)].defer_shift = 0;
+	mp.z[model_zone_index(*pfn)].blockskip_flush = false; /* every kernel clears it */
 	defer_reset(&mp.z[model_zone_index(*pfn)], order);
 	mp.vm[PZ_VM_COMPACT_SUCCESS]++;
 	mp.slow_compact_pages++;

@@ -302,9 +302,10 @@ static int rp_on(const struct rp_opts *o, const struct tool_machine *m, struct t
 	memset(&rp, 0, sizeof(rp));
 	plat.ctx = &rp;
 	plat.trace = rp_trace_sink;
-	plat.wake_kswapd = NULL; /* ctx is the replay's: no host kswapd threads */
-	plat.wait = NULL;	 /* a replay never sleeps */
-	plat.now_ns = NULL;	 /* nor reads the time (the OOM reaper's grace) */
+	plat.wake_kswapd = NULL;     /* ctx is the replay's: no host kswapd threads */
+	plat.wake_oom_reaper = NULL; /* nor their reaper (pz_host_create drops it too) */
+	plat.wait = NULL;	     /* a replay never sleeps */
+	plat.now_ns = NULL;	     /* nor reads the time (the OOM reaper's grace) */
 	cfg.machine = machine_get(m);
 	cfg.profile = o->profile;
 	cfg.platform = &plat;

@@ -321,8 +321,14 @@ static struct pz_page *take_from_zone(struct pz *pz, struct pz_zone *z, pz_gfp_t
 	struct pz_page *p;
 
 	while ((p = buffered_rmqueue(pz, z, order, gfp, alloc_flags, ac))) {
+		bool ok = pz_prep_new_page(pz, p, order, gfp, alloc_flags);
+
+		/* after prep (the kernel wakes inside rmqueue, before it): a
+		 * deterministic-mode kswapd or kcompactd run inline here, and
+		 * the callbacks it calls, must find the block allocated, not
+		 * off every list with no owner (pz_validate called "lost") */
 		boosted_wake(pz, z);
-		if (!pz_prep_new_page(pz, p, order, gfp, alloc_flags))
+		if (!ok)
 			continue;
 		/* 4.4: a successful high-order atomic allocation reserves its
 		 * pageblock for the next ones */

@@ -710,6 +710,23 @@ static enum pz_compact_result scanners_met(struct cc *cc)
 
 /* ---- proactive compaction (6.1, since 5.9) ------------------------------- */
 
+/* fill_contig_page_info (vmstat.c): z's free blocks, free pages, and how
+ * many blocks of order its free blocks of that order or above make.
+ * Lock-free, as the kernel's. */
+static void contig_info(const struct pz *pz, struct pz_zone *z, unsigned order, uint64_t *total,
+			uint64_t *free, uint64_t *suitable)
+{
+	*total = *free = *suitable = 0;
+	for (unsigned o = 0; o < pz->max_order; o++) {
+		uint64_t b = atomic_load_explicit(&z->free_area[o].nr_free, memory_order_relaxed);
+
+		*total += b;
+		*free += b << o;
+		if (o >= order)
+			*suitable += b << (o - order);
+	}
+}
+
 /* The order proactive compaction measures fragmentation against
  * (COMPACTION_HPAGE_ORDER: the transparent huge page, a pageblock here). */
 static unsigned hpage_order(const struct pz *pz)
@@ -721,15 +738,9 @@ static unsigned hpage_order(const struct pz *pz)
  * smaller than order; 0 with nothing free. Lock-free, as the kernel's. */
 static unsigned extfrag_for_order(const struct pz *pz, struct pz_zone *z, unsigned order)
 {
-	uint64_t free = 0, suitable = 0;
+	uint64_t total, free, suitable;
 
-	for (unsigned o = 0; o < pz->max_order; o++) {
-		uint64_t b = atomic_load_explicit(&z->free_area[o].nr_free, memory_order_relaxed);
-
-		free += b << o;
-		if (o >= order)
-			suitable += b << (o - order);
-	}
+	contig_info(pz, z, order, &total, &free, &suitable);
 	if (!free)
 		return 0;
 	return (unsigned)((free - (suitable << order)) * 100 / free);
@@ -831,16 +842,9 @@ static bool nothing_can_move(struct pz *pz)
  * split into blocks too small. Lock-free, as the kernel's. */
 static int fragmentation_index(const struct pz *pz, struct pz_zone *z, unsigned order)
 {
-	uint64_t total = 0, free = 0, suitable = 0;
+	uint64_t total, free, suitable;
 
-	for (unsigned o = 0; o < pz->max_order; o++) {
-		uint64_t b = atomic_load_explicit(&z->free_area[o].nr_free, memory_order_relaxed);
-
-		total += b;
-		free += b << o;
-		if (o >= order)
-			suitable += b << (o - order);
-	}
+	contig_info(pz, z, order, &total, &free, &suitable);
 	if (!total)
 		return 0;
 	if (suitable)

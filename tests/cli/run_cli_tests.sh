@@ -359,6 +359,14 @@ for c in run replay report highalloc; do
 	expect 0 "^usage: pagezone $c" "$c" --help
 done
 expect 0 "^usage: pagezone \[run\]" --help
+# docs/pagezone.1 documents every option a subcommand's --help lists.
+for c in run replay report highalloc; do
+	for o in $("$PZ" "$c" --help 2>&1 | grep -Eo -- '--[a-z][a-z0-9-]*' | sort -u); do
+		checks=$((checks + 1))
+		grep -Fq -- "$(sed 's/-/\\-/g' <<<"$o")" "$SRC/docs/pagezone.1" ||
+			fail "docs/pagezone.1 does not document $c's $o"
+	done
+done
 "$PZ" report --machine-from "$ZI" --steps 1000 --report buddyinfo >"$TMP/r.txt" ||
 	fail "report failed"
 checks=$((checks + 1))

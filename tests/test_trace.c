@@ -295,6 +295,63 @@ static void test_trace_format_every_kind(void **state)
 	assert_int_equal(pz_trace_format(PZ_PROFILE_LINUX_4_1, NULL, line, sizeof(line)), 0);
 }
 
+/*
+ * The slow path delivers each attempt's events before its next step traces
+ * its own. 4.1, no shrinker, no migrate handler: a costly GFP_KERNEL
+ * request fails while the zone's free CMA block passes compaction_suitable
+ * (compaction_ready in shrink_zones), so direct reclaim reports progress,
+ * a failed attempt drains the per-CPU lists, and the attempt is made
+ * again. The trace must show the three failed attempts (LOW, MIN, after
+ * reclaim), then the drain, then the attempt after it - as the kernel's
+ * tracepoints fire - and the per-CPU lists must be empty afterwards.
+ */
+static void test_trace_slowpath_order(void **state)
+{
+	static struct tu_machine tm;
+	static pz_page_t *held[16384];
+	struct pz_config cfg;
+	struct pz_zone_desc *z;
+	struct pz_pcp_info pi;
+	size_t n = 0, first_drain = 0, ndrain = 0, k;
+	pz_page_t *p;
+
+	(void)state;
+	tu_machine_init(&tm, 1, 1);
+	z = tu_add_zone(&tm, 0, PZ_ZONE_NORMAL, 4096, 4096 + 16384);
+	tu_zone_cma(&tm, 0, z, 4096 + 8192, 4096 + 8192 + 2048);
+	tu_config(&cfg, &tm.m, PZ_PROFILE_LINUX_4_1, 1);
+	tu_trace.events = evbuf;
+	tu_trace.cap = sizeof(evbuf) / sizeof(evbuf[0]);
+	pz_t *pz = tu_create(&cfg);
+	assert_non_null(pz);
+	while (n < 16384 && (p = pz_alloc_pages(pz, PZ_GFP_NOWAIT | PZ__GFP_NOWARN, 0)))
+		held[n++] = p;
+	for (size_t i = 0; i < n; i += 2) /* every other page: no order-1 buddy forms */
+		assert_int_equal(pz_free_pages(pz, held[i], 0), 0);
+	assert_int_equal(pz_pcp_info(pz, 0, PZ_ZONE_NORMAL, 0, &pi), 0);
+	assert_true(pi.count > 0);
+	tu_trace_reset();
+	assert_null(pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ__GFP_NOWARN, 10));
+	for (k = 0; k < tu_trace.n; k++)
+		if (evbuf[k].kind == PZ_TRACE_PAGE_PCPU_DRAIN) {
+			first_drain = ndrain++ ? first_drain : k;
+		}
+	assert_int_equal(ndrain, pi.count);
+	assert_int_equal(first_drain, 3);
+	for (k = 0; k < 3; k++) {
+		assert_int_equal(evbuf[k].kind, PZ_TRACE_PAGE_ALLOC_ZONE_LOCKED);
+		assert_int_equal(evbuf[k].pfn, -1);
+	}
+	assert_int_equal(evbuf[first_drain + ndrain].kind, PZ_TRACE_PAGE_ALLOC_ZONE_LOCKED);
+	assert_int_equal(evbuf[tu_trace.n - 1].kind, PZ_TRACE_PAGE_ALLOC);
+	assert_int_equal(pz_pcp_info(pz, 0, PZ_ZONE_NORMAL, 0, &pi), 0);
+	assert_int_equal(pi.count, 0);
+	for (size_t i = 1; i < n; i += 2)
+		assert_int_equal(pz_free_pages(pz, held[i], 0), 0);
+	assert_int_equal(pz_validate(pz), 0);
+	tu_destroy(pz);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -302,6 +359,7 @@ int main(void)
 		cmocka_unit_test(test_trace_flush_and_batched),
 		cmocka_unit_test(test_trace_failure),
 		cmocka_unit_test(test_trace_rmqueue_failure),
+		cmocka_unit_test(test_trace_slowpath_order),
 		cmocka_unit_test(test_trace_format_every_kind),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -134,9 +134,15 @@ static unsigned task_flags(const struct slow *s)
 	return s->ac->task->flags;
 }
 
+/* An attempt; its events are delivered before the next step (a drain, a
+ * compaction, kswapd run inline) traces its own, so that the trace keeps
+ * the order in which things happened. No lock is held here. */
 static struct pz_page *freelist(struct slow *s, unsigned alloc_flags)
 {
-	return pz_get_page_from_freelist(s->pz, s->gfp, s->order, alloc_flags, s->ac);
+	struct pz_page *p = pz_get_page_from_freelist(s->pz, s->gfp, s->order, alloc_flags, s->ac);
+
+	pz_trace_flush(s->pz, s->ac->t);
+	return p;
 }
 
 /* The watermark flags after reclaim or compaction: 4.1 and 4.4 never
@@ -668,6 +674,7 @@ struct pz_page *pz_alloc_slowpath(struct pz *pz, pz_gfp_t gfp, unsigned order,
 			     "WARNING: __GFP_ATOMIC together with __GFP_DIRECT_RECLAIM");
 		gfp &= ~PZ__GFP_ATOMIC;
 	}
+	pz_trace_flush(pz, ac->t); /* the fast path's events come first */
 	pz_memzero(&s, sizeof(s));
 	s.pz = pz;
 	/* 4.4's retry rules lasted until 4.7's should_reclaim_retry */

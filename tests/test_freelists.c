@@ -138,7 +138,7 @@ static int do_alloc(pz_t *pz, pz_gfp_t gfp, unsigned order)
 	snprintf(model_where.desc, sizeof(model_where.desc), "alloc order %u gfp 0x%x (%s)", order,
 		 gfp, model_mtname(model_gfp_mt(gfp)));
 	model_begin_op();
-	ok = model_alloc(gfp, order, &want);
+	ok = model_alloc_reclaim(gfp, order, &want);
 	p = pz_alloc_pages(pz, gfp, order);
 	if (!ok) {
 		MODEL_CHECK(!p, "the model refuses; the library returned pfn %" PRIu64,
@@ -286,10 +286,10 @@ static void run(const struct model_run *r)
 	MODEL_CHECK(pz_validate(pz) == 0, "pz_validate failed: %s", tu_log.last);
 	print_message("[%s] %lu ops compared: %lu allocations (%lu refused), %lu fallbacks "
 		      "(%lu blocks claimed), %lu reserve uses, %lu CMA uses, %lu tail placements, "
-		      "%lu pcp "
-		      "bulk frees\n",
+		      "%lu pcp bulk frees, %lu costly reclaims ready for compaction\n",
 		      r->name, model_where.op, allocs, refused, model.fallbacks, model.claims,
-		      model.reserve_uses, model.cma_uses, model.tail_adds, model.drains_bulk);
+		      model.reserve_uses, model.cma_uses, model.tail_adds, model.drains_bulk,
+		      model.reclaim_ready);
 	/* the workload must have reached what it is meant to check */
 	MODEL_CHECK(refused > 0 && model.fallbacks > 0 && model.claims > 0 && model.tail_adds > 0 &&
 			    model.drains_bulk > 0,

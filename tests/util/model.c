@@ -844,9 +844,62 @@ static bool m_may_unreserve(pz_gfp_t gfp, unsigned order)
 	return order <= 3 || ((gfp & PZ__GFP_REPEAT) && (gfp & PZ__GFP_IO));
 }
 
+/* compaction_ready (shrink_zones, costly orders) in a machine with no
+ * migrate handler: compaction_suitable's CONTINUE is SKIPPED there, so only
+ * a zone that already passes its order check counts - at LOW with the
+ * balance gap on top in 4.x, at MIN (boosted) against the request's
+ * highest zone in 6.1. Deferral never starts: no compaction runs. */
+static bool m_ready_nomove(const struct model_zone *z, unsigned order, unsigned high)
+{
+	long low = z->wmark[1], gap = (long)((z->managed + 99) / 100);
+
+	if (model.prof == PZ_PROFILE_LINUX_6_1)
+		return model_watermark_ok(z, order, z->wmark[0] + z->boost, high, 0);
+	return model_watermark_ok(z, order, low, 0, 0) &&
+	       model_watermark_ok(z, 0, z->wmark[2] + (gap < low ? gap : low) + (2l << order), 0,
+				  0);
+}
+
+/* __alloc_pages_direct_reclaim of a costly order with no shrinker: nothing
+ * is freed, but a zone ready for compaction counts as progress, and a
+ * failed attempt after it drains every CPU's lists (4.4 and 6.1 give a
+ * HIGHATOMIC block back first) and tries again. The attempts use the slow
+ * path's flags: 4.x without ALLOC_NO_WATERMARKS, 6.1 with its reserve. */
+static int m_direct_reclaim(pz_gfp_t gfp, unsigned order, unsigned flags, uint64_t *out)
+{
+	unsigned mt = model_gfp_mt(gfp), high = m_gfp_zone(gfp), classzone = high;
+	int cold = (gfp & PZ__GFP_COLD) != 0, zi;
+	bool ready = false;
+
+	if (order <= 3 || !(gfp & PZ__GFP_DIRECT_RECLAIM))
+		return 0;
+	for (unsigned i = 0; i < model.nz; i++)
+		ready = ready ||
+			(model.z[i].type <= high && m_ready_nomove(&model.z[i], order, high));
+	if (!ready)
+		return 0;
+	for (unsigned i = 0; i < model.nz; i++)
+		if (model.z[i].type <= high) {
+			classzone = model.z[i].type; /* the preferred zone, as m_alloc's */
+			break;
+		}
+	if (model.prof == PZ_PROFILE_LINUX_6_1 && (gfp & PZ__GFP_MEMALLOC) &&
+	    !(gfp & PZ__GFP_NOMEMALLOC))
+		flags = PZ_ALLOC_NO_WATERMARKS | (flags & PZ_ALLOC_CMA);
+	model.reclaim_ready++;
+	if (m_get_page(order, mt, high, classzone, flags, cold, out, &zi))
+		return 1;
+	if (model.prof != PZ_PROFILE_LINUX_4_1)
+		model_unreserve_highatomic(gfp, 0);
+	model_drain_all();
+	return m_get_page(order, mt, high, classzone, flags, cold, out, &zi);
+}
+
 /* __alloc_pages_nodemask: fast path (LOW, fair), then the slow path's MIN
- * attempt with gfp_to_alloc_flags; nothing blocks in this machine. */
-int model_alloc(pz_gfp_t gfp, unsigned order, uint64_t *out)
+ * attempt with gfp_to_alloc_flags; nothing blocks in this machine. With
+ * reclaim, also the one direct reclaim a machine without shrinkers and
+ * migrate handler runs (m_direct_reclaim). */
+static int m_alloc(pz_gfp_t gfp, unsigned order, uint64_t *out, bool reclaim)
 {
 	unsigned mt = model_gfp_mt(gfp), high = m_gfp_zone(gfp), classzone = 0, flags, cma;
 	int cold = (gfp & PZ__GFP_COLD) != 0, zi, pref = -1;
@@ -874,6 +927,8 @@ int model_alloc(pz_gfp_t gfp, unsigned order, uint64_t *out)
 	if ((gfp & PZ__GFP_MEMALLOC) && !(gfp & PZ__GFP_NOMEMALLOC) &&
 	    m_get_page(order, mt, high, classzone, PZ_ALLOC_NO_WATERMARKS, cold, out, &zi))
 		return 1;
+	if (reclaim && m_direct_reclaim(gfp, order, flags, out))
+		return 1;
 	while (m_may_unreserve(gfp, order) && m_unreserve_highatomic(mt, high, true)) {
 		model.ha_unreserves++;
 		if (m_get_page(order, mt, high, classzone, flags, cold, out, &zi))
@@ -887,6 +942,16 @@ int model_alloc(pz_gfp_t gfp, unsigned order, uint64_t *out)
 		return 1;
 	model.refusals++;
 	return 0;
+}
+
+int model_alloc(pz_gfp_t gfp, unsigned order, uint64_t *out)
+{
+	return m_alloc(gfp, order, out, false);
+}
+
+int model_alloc_reclaim(pz_gfp_t gfp, unsigned order, uint64_t *out)
+{
+	return m_alloc(gfp, order, out, true);
 }
 
 /* How many pages a per-CPU free flushes (0: none). 4.x: batch at high.

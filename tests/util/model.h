@@ -240,7 +240,8 @@ struct model {
 	struct model_event ev[MODEL_MAXEV];
 	size_t nev;
 	/* what the workload exercised */
-	unsigned long fallbacks, claims, reserve_uses, cma_uses, tail_adds, refusals, drains_bulk;
+	unsigned long fallbacks, claims, reserve_uses, cma_uses, tail_adds, refusals, drains_bulk,
+		reclaim_ready; /* costly direct reclaims with a zone ready for compaction */
 	/* 5.x: fast-path walks retried without ALLOC_NOFRAGMENT, boosts made,
 	 * allocations served CMA-first */
 	unsigned long nofrag_retries, boosts, cma_first;
@@ -312,6 +313,11 @@ void model_begin_op(void);
 /* __alloc_pages_nodemask without blocking: 1 and *pfn the block predicted,
  * or 0 when the request is refused. */
 int model_alloc(pz_gfp_t gfp, unsigned order, uint64_t *pfn);
+/* model_alloc in a machine with no shrinker and no migrate handler whose
+ * requests may reclaim directly: a costly order's reclaim, which frees
+ * nothing, still drains every CPU's lists when a zone is ready for
+ * compaction (shrink_zones' compaction_ready), and tries again. */
+int model_alloc_reclaim(pz_gfp_t gfp, unsigned order, uint64_t *pfn);
 /* __free_pages of the block at pfn (cold: to the tail of a pcp list). */
 void model_free(uint64_t pfn, unsigned order, int cold);
 /* drain_all_pages on the one CPU. */

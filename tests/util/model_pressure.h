@@ -127,8 +127,9 @@ struct mp_call {
 	int answer;
 };
 
-#define MP_MAXSH    4
-#define MP_MAXCALLS 8192
+#define MP_MAXSH 4
+#define MP_MAXCALLS                                                                                \
+	65536 /* a step's migrate calls: a whole-zone compaction at 100,000 steps passed 8,192 */
 
 struct mp_zone {
 	uint64_t cached_migrate[2], cached_free;

@@ -300,14 +300,16 @@ static void lp_commit(struct replay *rp, unsigned cpu, uint64_t pfn, int zt, uns
 				  mt >= PZ_MT_PCPTYPES ? PZ_MT_MOVABLE : (unsigned)mt);
 }
 
+/* pagezone's count of cpu's lists of the zone (pz_pcp_count: no walk,
+ * as this is asked at every free). */
 static unsigned lp_count(struct replay *rp, uint64_t pfn, int zt, unsigned cpu)
 {
 	pz_page_t *pg = pz_pfn_to_page(rp->pz, pfn);
-	struct pz_pcp_info pi;
+	int64_t n =
+		pg ? pz_pcp_count(rp->pz, pz_page_to_nid(rp->pz, pg), (enum pz_zone_type)zt, cpu)
+		   : 0;
 
-	if (!pg || pz_pcp_info(rp->pz, pz_page_to_nid(rp->pz, pg), (enum pz_zone_type)zt, cpu, &pi))
-		return 0;
-	return pi.count;
+	return n > 0 ? (unsigned)n : 0;
 }
 
 /* Commits queued free i of cpu: its list holds pagezone's count less the

@@ -1680,7 +1680,14 @@ static void op_query(struct rd *r)
 			      "op %u: zone info managed %llu present %llu spanned %llu", F.op,
 			      (unsigned long long)zi.managed, (unsigned long long)zi.present,
 			      (unsigned long long)zi.spanned);
-		(void)pz_pcp_info(F.pz, nid, (enum pz_zone_type)t, u8(r) % (F.m.nr_cpus + 1), &pi);
+		unsigned c = u8(r) % (F.m.nr_cpus + 1);
+		int64_t n;
+
+		rc = pz_pcp_info(F.pz, nid, (enum pz_zone_type)t, c, &pi);
+		n = pz_pcp_count(F.pz, nid, (enum pz_zone_type)t, c);
+		CHECK(rc ? n == rc : n == (int64_t)pi.count,
+		      "op %u: pcp count %lld, pcp info %d count %u", F.op, (long long)n, rc,
+		      rc ? 0 : pi.count);
 		rc = pz_fragmentation_index(F.pz, nid, (enum pz_zone_type)t, o, &ef, &un);
 		if (!rc)
 			CHECK(ef >= -1000 && ef <= 1000 && un >= 0 && un <= 1000,

@@ -1085,15 +1085,31 @@ struct pz_zone_info {
  * lock). Returns 0 or -PZ_ENODEV. Context: any thread; may spin. */
 PZ_API int pz_zone_info(pz_t *pz, int nid, enum pz_zone_type type, struct pz_zone_info *info);
 
-/* Per-CPU lists of one zone: count, high and batch in pages; count_mt the
- * pages on each migratetype's lists (all orders; linux-6.1's shared
- * pageblock-order list of UNMOVABLE and RECLAIMABLE counts as UNMOVABLE). */
+/*
+ * Per-CPU lists of one zone on one CPU. pz_pcp_info fills count, high and
+ * batch in pages, and count_mt, the pages on each migratetype's lists (all
+ * orders; linux-6.1's shared pageblock-order list of UNMOVABLE and
+ * RECLAIMABLE counts as UNMOVABLE), which it finds by walking every block
+ * on the CPU's lists: its time grows with what they hold. pz_pcp_count
+ * returns count alone, the total the lists keep up to date as blocks come
+ * and go, with no walk: cheap enough to ask at every free (lockstep replay
+ * does). high is pcp->high as zoneinfo prints it; while linux-6.1's kswapd
+ * reclaims, a list flushes below it (docs/DESIGN.md "High-order per-CPU
+ * lists and lazy tails").
+ * pz_pcp_info returns 0, -PZ_EINVAL (bad instance, info NULL) or
+ * -PZ_ENODEV (no such populated zone, cpu >= nr_cpus); pz_pcp_count
+ * returns the count (>= 0) or those two errors.
+ * Context: any thread; may spin: each holds that CPU's list lock while it
+ * reads (one consistent snapshot; the CPU's own frees and allocations in
+ * that zone wait meanwhile); calls no callback.
+ */
 struct pz_pcp_info {
 	unsigned count, high, batch;
 	unsigned count_mt[PZ_MT_PCPTYPES];
 };
 PZ_API int pz_pcp_info(pz_t *pz, int nid, enum pz_zone_type type, unsigned cpu,
 		       struct pz_pcp_info *info);
+PZ_API int64_t pz_pcp_count(pz_t *pz, int nid, enum pz_zone_type type, unsigned cpu);
 
 /* Misuse and bad-input counters: every refused call counts once. */
 struct pz_errors {

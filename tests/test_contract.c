@@ -166,7 +166,8 @@ static void dead_instance(pz_t *pz)
 	assert_int_equal(pz_set_fail_page_alloc(pz, &fa), -PZ_EINVAL);
 	assert_int_equal(pz_get_fail_page_alloc(pz, &fa), -PZ_EINVAL);
 	assert_true(pz_zone_info(pz, 0, PZ_ZONE_NORMAL, &zi) < 0);
-	assert_true(pz_pcp_info(pz, 0, PZ_ZONE_NORMAL, 0, &pi) < 0);
+	assert_int_equal(pz_pcp_info(pz, 0, PZ_ZONE_NORMAL, 0, &pi), -PZ_EINVAL);
+	assert_int_equal(pz_pcp_count(pz, 0, PZ_ZONE_NORMAL, 0), -PZ_EINVAL);
 	assert_int_equal(pz_report_buddyinfo(pz, buf, sizeof(buf)), 0);
 	assert_int_equal(pz_report_zoneinfo(pz, buf, sizeof(buf)), 0);
 	assert_int_equal(pz_report_vmstat(pz, buf, sizeof(buf)), 0);
@@ -255,6 +256,7 @@ static void extreme_queries(pz_t *pz)
 	for (unsigned i = 0; i < sizeof(nids) / sizeof(nids[0]); i++) {
 		assert_int_equal(pz_zone_info(pz, nids[i], PZ_ZONE_NORMAL, &zi), -PZ_ENODEV);
 		assert_int_equal(pz_pcp_info(pz, nids[i], PZ_ZONE_NORMAL, 0, &pi), -PZ_ENODEV);
+		assert_int_equal(pz_pcp_count(pz, nids[i], PZ_ZONE_NORMAL, 0), -PZ_ENODEV);
 		assert_true(pz_zonelist(pz, nids[i], 0, zl, 8) < 0);
 		assert_true(pz_fragmentation_index(pz, nids[i], PZ_ZONE_NORMAL, 0, &ef, &un) < 0);
 	}
@@ -263,10 +265,12 @@ static void extreme_queries(pz_t *pz)
 
 		assert_true(pz_zone_info(pz, 0, t, &zi) < 0);
 		assert_true(pz_zone_watermark_ok(pz, 0, t, 0, 0, t) < 0);
+		assert_int_equal(pz_pcp_count(pz, 0, t, 0), -PZ_ENODEV);
 		assert_true(pz_free_list_pfns(pz, 0, t, 0, PZ_MT_MOVABLE, out, 2) < 0);
 	}
 	assert_int_equal(pz_zone_info(pz, 0, PZ_ZONE_NORMAL, NULL), -PZ_EINVAL);
 	assert_true(pz_pcp_info(pz, 0, PZ_ZONE_NORMAL, UINT_MAX, &pi) < 0);
+	assert_int_equal(pz_pcp_count(pz, 0, PZ_ZONE_NORMAL, UINT_MAX), -PZ_ENODEV);
 	assert_true(pz_zonelist(pz, 0, INT_MIN, zl, 8) < 0);
 	assert_true(pz_zonelist(pz, 0, INT_MAX, zl, UINT_MAX) < 0);
 	assert_true(pz_zonelist(pz, 0, 0, NULL, 8) < 0);

@@ -554,6 +554,97 @@ static void test_order0_with_compaction_4x(void **state)
 	assert_true(order9_kswapd(PZ_PROFILE_MODERN, 1) > 0);
 }
 
+/* The count of cpu 0's lists of node 0's Normal zone. */
+static unsigned pcp_count(pz_t *pz, unsigned *high, unsigned *batch)
+{
+	struct pz_pcp_info pi;
+
+	assert_int_equal(pz_pcp_info(pz, 0, PZ_ZONE_NORMAL, 0, &pi), 0);
+	if (high)
+		*high = pi.high;
+	if (batch)
+		*batch = pi.batch;
+	return pi.count;
+}
+
+/* What the per-CPU lists did during a series of single frees. */
+static struct {
+	unsigned max, flushes, frees;
+} P;
+
+static void free_watched(struct rm_cache *c, unsigned long n)
+{
+	for (unsigned long i = 0; i < n && c->n; i++) {
+		unsigned before = pcp_count(c->pz, NULL, NULL), after;
+
+		assert_int_equal(pz_free_pages(c->pz, c->pages[--c->n], 0), 0);
+		after = pcp_count(c->pz, NULL, NULL);
+		P.max = after > P.max ? after : P.max;
+		P.flushes += after <= before;
+		P.frees++;
+	}
+}
+
+/* A shrinker that frees page by page, watching the lists. */
+static unsigned long watched_scan(struct pz_shrinker *s, struct pz_shrink_control *sc)
+{
+	unsigned before = P.frees;
+
+	free_watched(rm_of(s), sc->nr_to_scan);
+	return P.frees - before;
+}
+
+/*
+ * The frees kswapd's reclaim causes (its shrinker calls), watched: P
+ * holds the largest list count after one of them. Returns the lists'
+ * high; *cap is 4 * batch.
+ */
+static unsigned kswapd_frees(enum pz_profile profile, unsigned *cap)
+{
+	pz_t *pz = make(profile, 1, 1);
+	static struct rm_cache c;
+	unsigned high, batch;
+
+	rm_init(&c, pz, RM_FREE);
+	c.s.scan_objects = watched_scan;
+	assert_int_equal(pz_register_shrinker(pz, &c.s), 0);
+	deplete(&c, 0);
+	memset(&P, 0, sizeof(P));
+	assert_true(pcp_count(pz, &high, &batch) < 4 * batch);
+	assert_int_equal(pz_wakeup_kswapd(pz, 0, PZ_ZONE_NORMAL, 0, PZ_ZONE_NORMAL, PZ_GFP_KERNEL),
+			 PZ_KSWAPD_WOKEN);
+	*cap = 4 * batch;
+	assert_true(P.frees >= *cap); /* enough to pass the cap without it */
+	if (profile == PZ_PROFILE_MODERN) {
+		/* kswapd is done: the flag went with it, high is back */
+		unsigned during = P.max;
+
+		P.max = 0;
+		free_watched(&c, high);
+		assert_true(P.max >= *cap);
+		P.max = during;
+	}
+	finish(pz, &c);
+	return high;
+}
+
+/* 5.14's nr_pcp_high: while kswapd balances a node (ZONE_RECLAIM_ACTIVE)
+ * its zones' per-CPU lists keep fewer than 4 * batch pages, whatever
+ * their high; 4.x has no such cap and fills to high. */
+static void test_pcp_high_capped_while_kswapd_runs(void **state)
+{
+	unsigned cap, high;
+
+	(void)state;
+	high = kswapd_frees(PZ_PROFILE_MODERN, &cap);
+	assert_true(high > cap); /* the cap is lower than the list's own high */
+	assert_true(P.max < cap);
+	assert_true(P.flushes > 0);
+	high = kswapd_frees(PZ_PROFILE_LINUX_4_4, &cap);
+	assert_true(high > cap);
+	assert_int_equal(P.max, high - 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -567,6 +658,7 @@ int main(void)
 		cmocka_unit_test(test_boost_cleared_by_kswapd),
 		cmocka_unit_test(test_boost_off),
 		cmocka_unit_test(test_order0_with_compaction_4x),
+		cmocka_unit_test(test_pcp_high_capped_while_kswapd_runs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

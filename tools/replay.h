@@ -115,6 +115,9 @@ struct rp_lockstep {
 	int stage;	      /* -1 unknown, 0 boot_pageset, 1 setup, 2 the recorded sizes */
 	uint64_t stage_at[3]; /* allocations scored when each stage began */
 	uint64_t commits_batched, ff_resynced, tail_stale, head_stale;
+	/* 6.1's ZONE_RECLAIM_ACTIVE (kswapd balancing) as the drains show it */
+	bool reclaim_active[PZ_NR_ZONE_TYPES];
+	uint64_t ra_set, ra_cleared;
 	bool refill_open[RP_MAX_CPUS]; /* a refill longer than rq[] is being applied */
 	unsigned nq[RP_MAX_CPUS], nrq[RP_MAX_CPUS];
 	struct rp_block q[RP_MAX_CPUS][RP_LABELQ];  /* labels to apply after the probe */

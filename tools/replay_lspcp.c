@@ -34,6 +34,13 @@
  * with no drain, the model's raise is undone (an order 1-3 free without a
  * drain means the factor was 0).
  *
+ * Which of 6.1's own trims of its lists this models: free_factor and
+ * free_high above; kswapd's cap (nr_pcp_high: while balance_pgdat runs,
+ * ZONE_RECLAIM_ACTIVE caps high at 4 * batch), which the trace does not
+ * mark, taken from the drains (lp_reclaim_active); not vmstat's periodic
+ * drain of remote nodes' lists (no trace here has a remote node) nor
+ * drain_all_pages, whose drains follow no free and are counted apart.
+ *
  * Boot-time sizes. Until setup_per_cpu_pageset every zone uses the CPU's
  * boot_pageset (high 0, batch 1: one-block refills, every free drained).
  * setup_zone_pageset then sizes each zone from its managed pages at that
@@ -60,7 +67,8 @@ static bool lp_modern(const struct replay *rp)
 	return pz_profile(rp->pz) == PZ_PROFILE_LINUX_6_1;
 }
 
-/* The high and batch of zone zt's lists in the current stage. */
+/* The high and batch of zone zt's lists in the current stage; high as
+ * nr_pcp_high gives it (at most 4 * batch while kswapd reclaims). */
 static void lp_sizes(const struct rp_lockstep *ls, int zt, unsigned *high, unsigned *batch)
 {
 	if (ls->stage == 0) {
@@ -73,6 +81,8 @@ static void lp_sizes(const struct rp_lockstep *ls, int zt, unsigned *high, unsig
 		*high = ls->fhigh[zt];
 		*batch = ls->fbatch[zt];
 	}
+	if (ls->reclaim_active[zt] && *batch << 2 < *high)
+		*high = *batch << 2;
 }
 
 /* nr_pcp_free's amount with factor f, at most count. */
@@ -202,6 +212,37 @@ static void lp_follow(struct replay *rp, unsigned cpu, const struct rp_pend *p, 
 	ls->ff_resynced += *ff != (uint8_t)(p->ff0 + lp_grows(high, batch, p->ff0));
 }
 
+/*
+ * ZONE_RECLAIM_ACTIVE of p's zone, from the kernel's k pages drained after
+ * p. The trace shows neither balance_pgdat's start nor its end, but the
+ * capped high shows: a drain at a count from 4 * batch to high - batch
+ * (well below high: not a count a few pages off), of the size
+ * nr_pcp_free gives from high 4 * batch (batch << f within [batch,
+ * 3 * batch]), sets it; a commit at 4 * batch or more with no drain
+ * clears it. Orders 1-3 are left out (free_high ignores the cap).
+ */
+static void lp_reclaim_active(struct replay *rp, const struct rp_pend *p, unsigned k)
+{
+	struct rp_lockstep *ls = rp->ls;
+	bool *ra = &ls->reclaim_active[p->zt];
+	unsigned high = ls->fhigh[p->zt], batch = ls->fbatch[p->zt], cap = batch << 2;
+	bool sized = false;
+
+	if (ls->stage != 2 || (p->order && p->order <= 3) || cap >= high || p->count < cap)
+		return;
+	if (*ra && !k) {
+		*ra = false;
+		ls->ra_cleared++;
+		return;
+	}
+	for (unsigned f = 0; f <= RP_FF_MAX && !sized; f++)
+		sized = k == lp_amount(cap, batch, f, p->count);
+	if (!*ra && sized && !p->predicted && p->count + batch < high) {
+		*ra = true;
+		ls->ra_set++;
+	}
+}
+
 /* The drains after cpu's last commit against the model's. */
 void lp_settle(struct replay *rp, unsigned cpu)
 {
@@ -217,8 +258,10 @@ void lp_settle(struct replay *rp, unsigned cpu)
 	} else if (!p->on && k) {
 		ls->drain_unattached++; /* drain_all_pages, compaction's drain_local_pages */
 	}
-	if (p->on && lp_modern(rp))
+	if (p->on && lp_modern(rp)) {
+		lp_reclaim_active(rp, p, k);
 		lp_follow(rp, cpu, p, k);
+	}
 	p->on = false;
 	ls->k_drain[cpu] = 0;
 }
@@ -257,14 +300,16 @@ static void lp_commit(struct replay *rp, unsigned cpu, uint64_t pfn, int zt, uns
 				  mt >= PZ_MT_PCPTYPES ? PZ_MT_MOVABLE : (unsigned)mt);
 }
 
+/* pagezone's count of cpu's lists of the zone (pz_pcp_count: no walk,
+ * as this is asked at every free). */
 static unsigned lp_count(struct replay *rp, uint64_t pfn, int zt, unsigned cpu)
 {
 	pz_page_t *pg = pz_pfn_to_page(rp->pz, pfn);
-	struct pz_pcp_info pi;
+	int64_t n =
+		pg ? pz_pcp_count(rp->pz, pz_page_to_nid(rp->pz, pg), (enum pz_zone_type)zt, cpu)
+		   : 0;
 
-	if (!pg || pz_pcp_info(rp->pz, pz_page_to_nid(rp->pz, pg), (enum pz_zone_type)zt, cpu, &pi))
-		return 0;
-	return pi.count;
+	return n > 0 ? (unsigned)n : 0;
 }
 
 /* Commits queued free i of cpu: its list holds pagezone's count less the

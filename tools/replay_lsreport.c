@@ -63,8 +63,12 @@ void rp_text_lockstep(const struct replay *rp, FILE *out)
 	fprintf(out,
 		" sizes: boot_pageset from allocation %llu, setup_per_cpu_pageset's from %llu,",
 		(unsigned long long)ls->stage_at[0], (unsigned long long)ls->stage_at[1]);
-	fprintf(out, " the recorded ones from %llu (stage %d)\n",
+	fprintf(out, " the recorded ones from %llu (stage %d);",
 		(unsigned long long)ls->stage_at[2], ls->stage);
+	fprintf(out,
+		" kswapd's cap on high (ZONE_RECLAIM_ACTIVE) seen in the drains %llu times, "
+		"gone %llu times\n",
+		(unsigned long long)ls->ra_set, (unsigned long long)ls->ra_cleared);
 	fprintf(out,
 		"forcing: %llu kernel blocks not free here; per-CPU refills followed %llu (%llu "
 		"blocks not free here), drains followed %llu (%llu blocks on no per-CPU list "
@@ -158,6 +162,8 @@ struct json_object *rp_json_lockstep(const struct replay *rp)
 	jset(j, "free_factor_followed", ls->ff_resynced);
 	jset(j, "blocks_behind_drain_tail", ls->tail_stale);
 	jset(j, "blocks_before_kernel_head", ls->head_stale);
+	jset(j, "reclaim_active_seen", ls->ra_set);
+	jset(j, "reclaim_active_gone", ls->ra_cleared);
 	json_object_object_add(j, "pcp_stage", json_object_new_int(ls->stage));
 	jset(j, "pcp_stage_boot_from", ls->stage_at[0]);
 	jset(j, "pcp_stage_setup_from", ls->stage_at[1]);

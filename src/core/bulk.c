@@ -295,7 +295,7 @@ int pz_free_pages_bulk(pz_t *pz, pz_page_t *const *pages, size_t n)
 				pz_lock(pz, &pcp->lock);
 			}
 			pz_pcp_free_locked(pz, z, pcp, p, 0,
-					   mt < PZ_MT_PCPTYPES ? mt : PZ_MT_MOVABLE, false,
+					   mt < PZ_MT_PCPTYPES ? mt : PZ_MT_MOVABLE, false, false,
 					   (struct pz_tbuf *)0);
 			continue;
 		}

@@ -288,7 +288,7 @@ static inline bool free_pcp_fast(struct pz *pz, struct pz_page *p, unsigned orde
 	}
 	pcp = &z->pcp[pz_this_cpu(pz)];
 	pz_lock(pz, &pcp->lock);
-	pz_pcp_free_locked(pz, z, pcp, p, order, p->mt, cold, (struct pz_tbuf *)0);
+	pz_pcp_free_locked(pz, z, pcp, p, order, p->mt, cold, false, (struct pz_tbuf *)0);
 	pz_unlock(&pcp->lock);
 	return true;
 }

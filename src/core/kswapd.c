@@ -418,6 +418,30 @@ static uint64_t reclaim_target(struct pz *pz, int nid, int highest)
 }
 
 /*
+ * update_reclaim_active (5.14): from the start of balance_pgdat (and each
+ * restart) to its end, every managed zone up to highest has
+ * ZONE_RECLAIM_ACTIVE, which caps its per-CPU lists' high (pcp.c,
+ * nr_pcp_high). Called inside the reclaim window only (types.h).
+ */
+static void reclaim_active(struct pz *pz, int nid, int highest, bool on)
+{
+	if (pz_kver(pz) < PZ_KV(5, 14))
+		return;
+	for (int i = 0; i <= highest && i < PZ_NR_ZONE_TYPES; i++) {
+		struct pz_zone *z = pz_zone_of(pz, nid, i);
+
+		if (!z->managed)
+			continue;
+		if (on)
+			atomic_fetch_or_explicit(&z->flags, ZONE_RECLAIM_ACTIVE,
+						 memory_order_relaxed);
+		else
+			atomic_fetch_and_explicit(&z->flags, ~ZONE_RECLAIM_ACTIVE,
+						  memory_order_relaxed);
+	}
+}
+
+/*
  * 6.1's balance_pgdat. A boosted node (5.0) is reclaimed even when
  * balanced, until the boosts' worth came back; boosted reclaim never goes
  * below priority DEF_PRIORITY - 2 by scanning too little and stops when a
@@ -439,6 +463,7 @@ static unsigned balance_pgdat_61(struct pz *pz, int nid, unsigned order, int hig
 	if (!pz_reclaim_open(pz, &rs))
 		return order;
 restart:
+	reclaim_active(pz, nid, highest, true);
 	prio = PZ_DEF_PRIORITY;
 	do {
 		uint64_t scanned = 0, got;
@@ -467,6 +492,7 @@ restart:
 	if (!total)
 		atomic_fetch_add_explicit(&pz->kswapd[nid].failures, 1, memory_order_relaxed);
 out:
+	reclaim_active(pz, nid, highest, false);
 	pz_reclaim_close(pz, &rs);
 	boost_done(pz, nid, highest, &b);
 	return order;

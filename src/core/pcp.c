@@ -395,19 +395,33 @@ static int nr_pcp_free(struct pz_pcp *pcp, int high, int batch)
 }
 
 /*
+ * nr_pcp_high (5.14) without free_high: while kswapd balances the node
+ * (ZONE_RECLAIM_ACTIVE) a list keeps at most 4 * batch pages, so pages
+ * freed during reclaim reach the buddy lists sooner; nr_pcp_free then
+ * works from this lower high too (a flush of at most 3 * batch).
+ */
+static int nr_pcp_high(const struct pz_zone *z, int high, int batch)
+{
+	if (!(atomic_load_explicit(&z->flags, memory_order_relaxed) & ZONE_RECLAIM_ACTIVE))
+		return high;
+	return batch << 2 < high ? batch << 2 : high;
+}
+
+/*
  * The flush after a per-CPU free (free_unref_page_commit): batch pages'
  * worth, coldest first, once the count reaches pcp->high - since 5.14
- * nr_pcp_free's growing amount, and since 6.0 everything when a block of
- * order 1..3 is freed while frees are outrunning allocations (free_high).
- * Caller holds pcp->lock. Returns 0, or, when tracing and the flush is
- * larger than a trace chunk, the pages still to flush (nothing done yet:
- * the caller delivers it with pz_pcp_flush_chunked_locked).
+ * nr_pcp_free's growing amount from a high capped while kswapd reclaims
+ * (nr_pcp_high), and since 6.0 everything when a block of order 1..3 is
+ * freed while frees are outrunning allocations (free_high). Caller holds
+ * pcp->lock. Returns 0, or, when tracing and the flush is larger than a
+ * trace chunk, the pages still to flush (nothing done yet: the caller
+ * delivers it with pz_pcp_flush_chunked_locked).
  */
 int pz_pcp_flush_locked(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp, unsigned order,
 			unsigned mt, struct pz_tbuf *t)
 {
 	int batch = atomic_load_explicit(&pcp->batch, memory_order_acquire);
-	int high = atomic_load_explicit(&pcp->high, memory_order_acquire);
+	int high = nr_pcp_high(z, atomic_load_explicit(&pcp->high, memory_order_acquire), batch);
 	struct pcp_rr rr;
 
 	pz_assert_pcp_locked(pz, pcp);
@@ -455,6 +469,7 @@ void pz_pcp_free(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned o
 {
 	struct pz_pcp *pcp = &z->pcp[cpu];
 	unsigned mt = p->mt;
+	bool reclaim;
 	int n;
 
 	if (mt >= PZ_MT_PCPTYPES) {
@@ -470,7 +485,10 @@ void pz_pcp_free(struct pz *pz, struct pz_zone *z, struct pz_page *p, unsigned o
 		mt = PZ_MT_MOVABLE; /* RESERVE, HIGHATOMIC and CMA pages use the MOVABLE list */
 	}
 	pz_lock(pz, &pcp->lock);
-	n = pz_pcp_free_locked(pz, z, pcp, p, order, mt, cold, t);
+	/* the one load of ZONE_RECLAIM_ACTIVE: the shortcuts, which do not
+	 * come here, never run while it can be set (see types.h) */
+	reclaim = atomic_load_explicit(&z->flags, memory_order_relaxed) & ZONE_RECLAIM_ACTIVE;
+	n = pz_pcp_free_locked(pz, z, pcp, p, order, mt, cold, reclaim, t);
 	if (n)
 		pz_pcp_flush_chunked_locked(pz, z, pcp, n, order, mt, t);
 	pz_unlock(&pcp->lock);

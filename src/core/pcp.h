@@ -47,11 +47,14 @@ static inline struct pz_list *pz_pcp_list(const struct pz *pz, struct pz_pcp *pc
 	return &pcp->lists[pz->pcp_list_of[level * PZ_MT_PCPTYPES + mt]];
 }
 /* The locked half of a per-CPU free: mt is a pcp type (RESERVE,
- * HIGHATOMIC and CMA pages already mapped to MOVABLE). Returns what
- * pz_pcp_flush_locked returns: always 0 without a trace buffer. */
+ * HIGHATOMIC and CMA pages already mapped to MOVABLE). reclaim: z has
+ * ZONE_RECLAIM_ACTIVE, so the flush decides at a lower high; the
+ * shortcuts pass false, as they never run while a reclaim window is open
+ * (PZ_OFF_RECLAIM). Returns what pz_pcp_flush_locked returns: always 0
+ * without a trace buffer. */
 static inline int pz_pcp_free_locked(struct pz *pz, struct pz_zone *z, struct pz_pcp *pcp,
 				     struct pz_page *p, unsigned order, unsigned mt, bool cold,
-				     struct pz_tbuf *t)
+				     bool reclaim, struct pz_tbuf *t)
 {
 	struct pz_list *list = pz_pcp_list(pz, pcp, (unsigned)pz_pcp_level(pz, order), mt);
 
@@ -67,7 +70,7 @@ static inline int pz_pcp_free_locked(struct pz *pz, struct pz_zone *z, struct pz
 	pz_count_owned(&pcp->ev_locked[PCPEV_PGFREE], (uint64_t)1 << order);
 	/* free_factor is never set before 5.14 */
 	if (pz_unlikely(pcp->count >= atomic_load_explicit(&pcp->high, memory_order_acquire) ||
-			(pcp->free_factor && order)))
+			(pcp->free_factor && order) || reclaim))
 		return pz_pcp_flush_locked(pz, z, pcp, order, mt, t);
 	return 0;
 }

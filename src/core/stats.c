@@ -134,16 +134,43 @@ int pz_zone_info(pz_t *pz, int nid, enum pz_zone_type type, struct pz_zone_info 
 	return 0;
 }
 
+/* The per-CPU lists of (nid, type) on cpu, or NULL and *rc the error. */
+static struct pz_pcp *lookup_pcp(pz_t *pz, int nid, enum pz_zone_type type, unsigned cpu, int *rc)
+{
+	struct pz_zone *z;
+
+	*rc = -PZ_EINVAL;
+	if (!pz_instance_ok(pz))
+		return (struct pz_pcp *)0;
+	*rc = -PZ_ENODEV;
+	z = lookup_zone(pz, nid, type);
+	return z && cpu < pz->nr_cpus ? &z->pcp[cpu] : (struct pz_pcp *)0;
+}
+
+int64_t pz_pcp_count(pz_t *pz, int nid, enum pz_zone_type type, unsigned cpu)
+{
+	int rc;
+	struct pz_pcp *pcp = lookup_pcp(pz, nid, type, cpu, &rc);
+	int64_t n;
+
+	if (!pcp)
+		return rc;
+	/* the sum of 2^order over its blocks, kept by every push and pop */
+	pz_lock(pz, &pcp->lock);
+	n = pcp->count;
+	pz_unlock(&pcp->lock);
+	return n;
+}
+
 int pz_pcp_info(pz_t *pz, int nid, enum pz_zone_type type, unsigned cpu, struct pz_pcp_info *info)
 {
-	struct pz_zone *z = lookup_zone(pz, nid, type);
-	struct pz_pcp *pcp;
+	int rc;
+	struct pz_pcp *pcp = lookup_pcp(pz, nid, type, cpu, &rc);
 
 	if (!info)
 		return -PZ_EINVAL;
-	if (!z || cpu >= pz->nr_cpus)
-		return -PZ_ENODEV;
-	pcp = &z->pcp[cpu];
+	if (!pcp)
+		return rc;
 	pz_lock(pz, &pcp->lock);
 	info->count = (unsigned)pcp->count;
 	info->high = (unsigned)atomic_load_explicit(&pcp->high, memory_order_relaxed);

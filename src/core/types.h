@@ -161,6 +161,11 @@ struct pz_pcp {
 #define ZONE_FAIR_DEPLETED     0x1u
 #define ZONE_OOM_LOCKED	       0x2u /* 4.1: an OOM step holds this zone's zonelist */
 #define ZONE_BOOSTED_WATERMARK 0x4u /* 5.0: boosted; the next rmqueue wakes kswapd */
+/* 5.14: kswapd is balancing the zone's node (balance_pgdat): per-CPU high
+ * is capped at 4 * batch (nr_pcp_high). Set only inside kswapd's reclaim
+ * window, so only while PZ_OFF_RECLAIM sends every free to pz_pcp_free,
+ * the one place that reads it. */
+#define ZONE_RECLAIM_ACTIVE 0x8u
 
 /* zone->wmark indices: the numbers alloc_flags carries in its low bits
  * (PZ_ALLOC_WMARK_*), selected with PZ_ALLOC_WMARK_MASK. */
@@ -193,7 +198,7 @@ struct pz_zone {
 	uint16_t id;				       /* [C] */
 	uint8_t nid, type;			       /* [C] */
 	bool populated;				       /* [C] present_pages != 0 */
-	atomic_uint flags;			       /* [A] ZONE_FAIR_DEPLETED */
+	atomic_uint flags;			       /* [A] ZONE_* */
 	uint64_t start_pfn, end_pfn, spanned, present; /* [C] */
 	uint64_t managed; /* [C]; pz_free_reserved_pages grows it (no call in flight) */
 	atomic_long wmark[PZ_NR_WMARK];		      /* [A] by enum pz_wmark */

@@ -957,21 +957,25 @@ int model_alloc_reclaim(pz_gfp_t gfp, unsigned order, uint64_t *out)
 /* How many pages a per-CPU free flushes (0: none). 4.x: batch at high.
  * 6.1: everything when an order 1..3 block comes while free_factor is set
  * (free_high); else at high batch << free_factor, kept in [batch,
- * high - batch], the factor growing (to at most 5) while below that. */
+ * high - batch], the factor growing (to at most 5) while below that;
+ * while kswapd balances the node high is at most 4 * batch (nr_pcp_high
+ * with ZONE_RECLAIM_ACTIVE), and the flush works from that high. */
 static int m_flush_count(struct model_zone *z, unsigned order)
 {
-	int n;
+	int n, high = z->pcp_high;
 
 	if (model.prof == PZ_PROFILE_LINUX_6_1 && z->free_factor && order && order <= 3)
 		return z->pcp_count;
-	if (z->pcp_count < z->pcp_high)
+	if (z->reclaim_active && z->pcp_batch * 4 < high)
+		high = z->pcp_batch * 4;
+	if (z->pcp_count < high)
 		return 0;
 	if (model.prof != PZ_PROFILE_LINUX_6_1)
 		n = z->pcp_batch;
-	else if (z->pcp_high < z->pcp_batch)
+	else if (high < z->pcp_batch)
 		n = 1;
 	else {
-		int max = z->pcp_high - z->pcp_batch;
+		int max = high - z->pcp_batch;
 
 		n = z->pcp_batch << z->free_factor;
 		if (n < max && z->free_factor < 5)

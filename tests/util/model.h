@@ -195,6 +195,7 @@ struct model_zone {
 	struct model_list pcp[MODEL_NLEV][MODEL_NPCP]; /* [level][mt]; only level 0 without hi */
 	int pcp_count, pcp_high, pcp_batch;	       /* pages */
 	unsigned free_factor; /* 5.14: frees since the last allocation double the flush */
+	bool reclaim_active;  /* 5.14: kswapd balances the node: high at most 4 * batch */
 	uint64_t pgalloc, pgfree;
 	long pages_scanned; /* reclaim's pseudo-LRU scan, reset by buddy frees */
 };

@@ -247,6 +247,10 @@ static bool queue_victim(uintptr_t id)
 		}
 		tab_drop((unsigned)at);
 	}
+	/* the first victim in an empty queue starts a new grace (a victim
+	 * that exited before its reap left the count where it was) */
+	if (!any_queued())
+		moom.seen = 0;
 	moom.tab[moom.ntab].id = id;
 	moom.tab[moom.ntab].state = MO_QUEUED;
 	moom.ntab++;

@@ -724,6 +724,15 @@ static void boost_done(int highest, const long *boosts)
 	wakeup_kcompactd(PBO, highest);
 }
 
+/* set_reclaim_active / clear_reclaim_active (5.14): the zones up to
+ * highest while balance_pgdat runs (m_flush_count reads it). */
+static void reclaim_active(int highest, bool on)
+{
+	for (unsigned i = 0; i < model.nz; i++)
+		if ((int)model.z[i].type <= highest && model.z[i].managed)
+			model.z[i].reclaim_active = on;
+}
+
 /* balance_pgdat (6.1): the order it ends at (0 once twice the request's
  * size came back). A boosted node is reclaimed even when balanced, at no
  * lower than priority 10 by scanning too little, until the boosts' worth
@@ -740,6 +749,7 @@ static unsigned balance61(unsigned order, int highest)
 	nr_boost = boost_start(highest, boosts);
 	boosted = nr_boost != 0;
 restart:
+	reclaim_active(highest, true);
 	s.priority = 12;
 	do {
 		uint64_t scanned = 0, got;
@@ -770,6 +780,7 @@ restart:
 	if (!total)
 		mp.k.failures++;
 out:
+	reclaim_active(highest, false);
 	if (boosted)
 		boost_done(highest, boosts);
 	return s.order;

@@ -15,7 +15,9 @@
  * deterministic mode at any order (balance_pgdat of 4.1 - zone_balanced
  * with compaction_suitable, the quarter-of-the-node rule, testorder,
  * compact_pgdat, 4.1's loop picking up new work - and of 6.1, the order
- * dropped once twice its size came back), the sleep
+ * dropped once twice its size came back, and ZONE_RECLAIM_ACTIVE from
+ * its start to its end: model.c's flushes at min(4 * batch, high) for the
+ * frees its shrinker calls cause), the sleep
  * decision with reset_isolation_suitable, kswapd_failures), 6.1's
  * watermark boost (boosted marks in every check that reads wmark_pages,
  * kswapd's boosted pass, its restart as plain reclaim and the boosts

@@ -41,7 +41,9 @@ struct rp_stats {
 	uint64_t gfp_mt_mismatch, gfp_mt_first_line; /* parsed gfp vs printed migratetype */
 	uint64_t pages_entering;		     /* frees of pre-trace pages (rule 6) */
 	uint64_t start_kernel_free, start_not_managed, start_free_here;
+	uint64_t start_free_taken;   /* ... and pages the trace first takes from the buddy */
 	uint64_t blocks_labelled;    /* pageblocks labelled from the trace before the start */
+	uint64_t blocks_uninit;	     /* ... of them UNMOVABLE as deferred init left them */
 	int kernel_knobs;	     /* zones whose watermarks and pcp sizes are the kernel's */
 	int validate;		     /* pz_validate at the end: problems found */
 	double seconds, cpu_seconds; /* wall clock and process CPU time of the loop */
@@ -62,6 +64,9 @@ struct rp_agree {
 #define RP_FREEQ     512 /* order-0 frees whose commit is not placed yet */
 #define RP_NR_PINDEX 14	 /* 6.1.192's per-CPU lists: 12 of orders 0-3, 2 THP */
 #define RP_FF_MAX    5	 /* CONFIG_PCP_BATCH_SCALE_MAX */
+
+/* x86-64: a 128 MiB memory section of 4 KiB pages */
+#define RP_SECTION_PAGES 32768u
 
 struct rp_block {
 	uint64_t pfn;

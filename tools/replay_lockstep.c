@@ -111,6 +111,18 @@ static void ls_queue_label(struct replay *rp, unsigned cpu, int64_t pfn, int mt)
 	ls->q[cpu][ls->nq[cpu]++].mt = (int8_t)mt;
 }
 
+/* A steal's new owner: a fallback from a block of a pageblock's order or
+ * more claims every pageblock of it (6.1's change_pageblock_range), not
+ * only the first, where the event's pfn lies. */
+static void ls_queue_steal(struct replay *rp, unsigned cpu, const struct tr_event *ev)
+{
+	unsigned po = pz_pageblock_order(rp->pz);
+	uint64_t n = ev->fallback_order > po ? 1ull << (ev->fallback_order - po) : 1;
+
+	for (uint64_t i = 0; i < n && ev->pfn >= 0; i++)
+		ls_queue_label(rp, cpu, ev->pfn + (int64_t)(i << po), ev->alloc_mt);
+}
+
 /* Pages of [pfn, pfn + 2^order) held as bulk-allocated (ls_drop_stale)
  * that the kernel now refills or hands out with an event: the guess was
  * wrong, they were free there; freed here first. */
@@ -322,7 +334,7 @@ void ls_kernel_event(struct replay *rp, const struct tr_event *ev)
 		ls->after_extfrag[c] = true;
 		ls_boost(rp, ev);
 		if (ev->change_ownership > 0)
-			ls_queue_label(rp, c, ev->pfn, ev->alloc_mt);
+			ls_queue_steal(rp, c, ev);
 	}
 }
 

@@ -27,6 +27,9 @@ struct json_object;
 #define RP_PRE_TRACE 1u
 #define RP_PRE_BULK  2u
 
+/* vmalloc's gfp (vmap_page events): GFP_KERNEL | __GFP_HIGHMEM */
+#define RP_VMAP_GFP (PZ_GFP_KERNEL | PZ__GFP_HIGHMEM | PZ__GFP_NOWARN)
+
 struct rp_phase {
 	char name[RP_PHASE_NAMELEN];
 	uint64_t allocs, high_tried, high_ok_kernel, high_ok_here;
@@ -120,6 +123,9 @@ struct rp_lockstep {
 	int stage;	      /* -1 unknown, 0 boot_pageset, 1 setup, 2 the recorded sizes */
 	uint64_t stage_at[3]; /* allocations scored when each stage began */
 	uint64_t commits_batched, ff_resynced, tail_stale, head_stale;
+	uint64_t vmap_unrecorded; /* list heads held as a vmalloc's pages past the 32 recorded */
+	uint64_t vmap_returned;	  /* ... given back: the list ran out first (ls_vmap_overrun) */
+	uint64_t vmap_back[RP_LABELQ];
 	bool refill_open[RP_MAX_CPUS]; /* a refill longer than rq[] is being applied */
 	unsigned nq[RP_MAX_CPUS], nrq[RP_MAX_CPUS];
 	struct rp_block q[RP_MAX_CPUS][RP_LABELQ];  /* labels to apply after the probe */
@@ -210,6 +216,9 @@ struct json_object *rp_json_wmarks(const struct replay *rp);
 pz_page_t *ls_alloc(struct replay *rp, unsigned cpu, pz_gfp_t gfp, unsigned order, int64_t k,
 		    bool vmap);
 pz_page_t *ls_isolate(struct replay *rp, unsigned cpu, uint64_t k, unsigned order);
+/* After a vmap event whose recorded pages all came from the bulk
+ * allocator: rest more were mapped; last is the last recorded pfn. */
+void ls_vmap_end(struct replay *rp, unsigned cpu, uint64_t last, uint64_t rest);
 void ls_kernel_event(struct replay *rp, const struct tr_event *ev);
 int ls_init(struct replay *rp);
 void ls_free_begin(struct replay *rp, unsigned cpu, int64_t pfn, unsigned order);

@@ -57,9 +57,11 @@ void rp_text_lockstep(const struct replay *rp, FILE *out)
 	fprintf(out,
 		"per-CPU model: %llu commits at their mm_page_free_batched, free_factor taken "
 		"from %llu kernel drains; blocks held as taken: %llu behind a drain's first block, "
-		"%llu before the kernel's block at a list head;",
+		"%llu before the kernel's block at a list head, %llu as vmalloc pages past the 32 "
+		"vmap_pages records (%llu given back: the list ran out first);",
 		(unsigned long long)ls->commits_batched, (unsigned long long)ls->ff_resynced,
-		(unsigned long long)ls->tail_stale, (unsigned long long)ls->head_stale);
+		(unsigned long long)ls->tail_stale, (unsigned long long)ls->head_stale,
+		(unsigned long long)ls->vmap_unrecorded, (unsigned long long)ls->vmap_returned);
 	fprintf(out,
 		" sizes: boot_pageset from allocation %llu, setup_per_cpu_pageset's from %llu,",
 		(unsigned long long)ls->stage_at[0], (unsigned long long)ls->stage_at[1]);
@@ -158,6 +160,8 @@ struct json_object *rp_json_lockstep(const struct replay *rp)
 	jset(j, "free_factor_followed", ls->ff_resynced);
 	jset(j, "blocks_behind_drain_tail", ls->tail_stale);
 	jset(j, "blocks_before_kernel_head", ls->head_stale);
+	jset(j, "vmalloc_pages_unrecorded_held", ls->vmap_unrecorded);
+	jset(j, "vmalloc_pages_given_back", ls->vmap_returned);
 	json_object_object_add(j, "pcp_stage", json_object_new_int(ls->stage));
 	jset(j, "pcp_stage_boot_from", ls->stage_at[0]);
 	jset(j, "pcp_stage_setup_from", ls->stage_at[1]);

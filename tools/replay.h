@@ -71,6 +71,21 @@ struct rp_agree {
 /* x86-64: a 128 MiB memory section of 4 KiB pages */
 #define RP_SECTION_PAGES 32768u
 
+/* Why a per-CPU prediction missed (replay_lscause.c). */
+enum rp_cause {
+	RP_CAUSE_BEHIND = 0,
+	RP_CAUSE_OTHER_TYPE,
+	RP_CAUSE_OTHER_CPU,
+	RP_CAUSE_KERNEL_REFILLED,
+	RP_CAUSE_BUDDY_NO_REFILL,
+	RP_CAUSE_REFILL_LIST_ORDER,
+	RP_CAUSE_REFILL_OTHER_BLOCK,
+	RP_CAUSE_REFILL_ON_PCP,
+	RP_CAUSE_IN_USE,
+	RP_CAUSE_ZONE,
+	RP_NR_CAUSES
+};
+
 struct rp_block {
 	uint64_t pfn;
 	int8_t mt, order;
@@ -99,7 +114,8 @@ struct rp_pend {
 struct rp_lockstep {
 	struct rp_agree row[RP_NR_ROWS];
 	struct rp_agree phase[RP_MAX_PHASES];
-	uint64_t cat[RP_NR_SRC][RP_NR_WHERE]; /* pfn disagreements: probe source x where */
+	uint64_t cat[RP_NR_SRC][RP_NR_WHERE];	  /* pfn disagreements: probe source x where */
+	uint64_t cause[RP_NR_CAUSES][RP_NR_ROWS]; /* per-CPU ones by cause and event kind */
 	uint64_t forced_busy, relabelled, refill_moved, refill_missing, drain_moved, drain_missing;
 	uint64_t kernel_failed, kernel_failed_probe_ok, stale_dropped, stale_held, stale_released;
 	uint64_t boost_fallbacks, boosted; /* kernel fallbacks below a pageblock; boosts raised */
@@ -233,6 +249,12 @@ void lp_settle(struct replay *rp, unsigned cpu);
 void lp_refill_seen(struct replay *rp, int zt, unsigned order, unsigned blocks);
 void lp_init(struct replay *rp);
 const char *rp_src_name(unsigned i);
+/* ---- replay_lscause.c ---- */
+/* The cause of a miss whose probe c went to cpu's per-CPU list, for the
+ * kernel's block k (where: as rp_where; krefill: the kernel refilled). */
+unsigned ls_cause(struct replay *rp, unsigned cpu, const struct pz_alloc_choice *c, uint64_t k,
+		  unsigned order, unsigned where, bool krefill);
+const char *rp_cause_name(unsigned i);
 const char *rp_where_name(unsigned i);
 const char *rp_row_name(unsigned i);
 

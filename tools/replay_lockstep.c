@@ -369,6 +369,19 @@ static void ls_score(struct rp_agree *a, const struct pz_alloc_choice *c, uint64
 	}
 }
 
+/* A pfn disagreement, counted by probe source and where k is here, and
+ * for a per-CPU probe by cause. */
+static void ls_miss(struct replay *rp, unsigned cpu, const struct pz_alloc_choice *c, uint64_t k,
+		    unsigned order, unsigned row)
+{
+	unsigned where = rp_where(rp, k);
+
+	rp->ls->cat[c->source < RP_NR_SRC ? c->source : 0][where]++;
+	if (c->source == PZ_PROBE_PCP || c->source == PZ_PROBE_PCP_REFILL)
+		rp->ls->cause[ls_cause(rp, cpu, c, k, order, where, rp->ls->k_refill[cpu] > 0)]
+			     [row]++;
+}
+
 /* The orders with a per-CPU list (6.1: 0-3 and the pageblock order). */
 static bool ls_pcp_order(const struct replay *rp, unsigned order)
 {
@@ -409,7 +422,7 @@ pz_page_t *ls_alloc(struct replay *rp, unsigned cpu, pz_gfp_t gfp, unsigned orde
 	if (!vmap && ls->k_refill[cpu])
 		lp_refill_seen(rp, kzone, order, ls->k_refill[cpu]);
 	if (c.pfn != k)
-		ls->cat[c.source < RP_NR_SRC ? c.source : 0][rp_where(rp, (uint64_t)k)]++;
+		ls_miss(rp, cpu, &c, (uint64_t)k, order, row);
 	ls->k_refill[cpu] = 0;
 	ls->after_extfrag[cpu] = false;
 	ls_apply_labels(rp, cpu);

@@ -32,6 +32,19 @@ static void rp_text_cats(const struct rp_lockstep *ls, FILE *out)
 					rp_where_name(w), (unsigned long long)ls->cat[s][w]);
 }
 
+static void rp_text_causes(const struct rp_lockstep *ls, FILE *out)
+{
+	fprintf(out, "per-CPU disagreements by cause (order 0 / orders 1-3 / vmap_page):\n");
+	for (unsigned i = 0; i < RP_NR_CAUSES; i++) {
+		const uint64_t *n = ls->cause[i];
+
+		if (n[0] || n[1] || n[4])
+			fprintf(out, "  %-74s %6llu %6llu %6llu\n", rp_cause_name(i),
+				(unsigned long long)n[0], (unsigned long long)n[1],
+				(unsigned long long)n[4]);
+	}
+}
+
 void rp_text_lockstep(const struct replay *rp, FILE *out)
 {
 	const struct rp_lockstep *ls = rp->ls;
@@ -84,6 +97,7 @@ void rp_text_lockstep(const struct replay *rp, FILE *out)
 		(unsigned long long)ls->kernel_failed_probe_ok,
 		(unsigned long long)ls->boost_fallbacks, (unsigned long long)ls->boosted);
 	rp_text_cats(ls, out);
+	rp_text_causes(ls, out);
 }
 
 static void jset(struct json_object *o, const char *key, uint64_t v)
@@ -123,6 +137,26 @@ static struct json_object *rp_json_cats(const struct rp_lockstep *ls)
 			json_object_object_add(o, "kernel_block_here",
 					       json_object_new_string(rp_where_name(w)));
 			jset(o, "count", ls->cat[s][w]);
+			json_object_array_add(a, o);
+		}
+	return a;
+}
+
+static struct json_object *rp_json_causes(const struct rp_lockstep *ls)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (unsigned i = 0; i < RP_NR_CAUSES; i++)
+		for (unsigned r = 0; r < RP_NR_ROWS; r++) {
+			struct json_object *o;
+
+			if (!ls->cause[i][r])
+				continue;
+			o = json_object_new_object();
+			json_object_object_add(o, "cause",
+					       json_object_new_string(rp_cause_name(i)));
+			json_object_object_add(o, "kind", json_object_new_string(rp_row_name(r)));
+			jset(o, "count", ls->cause[i][r]);
 			json_object_array_add(a, o);
 		}
 	return a;
@@ -169,5 +203,6 @@ struct json_object *rp_json_lockstep(const struct replay *rp)
 	jset(j, "kernel_failed", ls->kernel_failed);
 	jset(j, "kernel_failed_pagezone_would_succeed", ls->kernel_failed_probe_ok);
 	json_object_object_add(j, "disagreements", rp_json_cats(ls));
+	json_object_object_add(j, "pcp_disagreement_causes", rp_json_causes(ls));
 	return j;
 }

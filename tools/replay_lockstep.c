@@ -338,8 +338,10 @@ void ls_kernel_event(struct replay *rp, const struct tr_event *ev)
 	} else if (ev->kind == TR_ZONE_LOCKED) {
 		if (ev->percpu_refill > 0 && ev->pfn >= 0) {
 			ls->k_refill[c]++;
-			if (ls->nrq[c] == RP_LABELQ)
+			if (ls->nrq[c] == RP_LABELQ) { /* labels first, as ls_alloc */
+				ls_apply_labels(rp, c);
 				ls_apply_refills(rp, c, true);
+			}
 			ls->rq[c][ls->nrq[c]].pfn = (uint64_t)ev->pfn;
 			ls->rq[c][ls->nrq[c]].mt = (int8_t)ev->migratetype;
 			ls->rq[c][ls->nrq[c]++].order = (int8_t)ev->order;

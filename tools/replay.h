@@ -27,6 +27,9 @@ struct json_object;
 #define RP_PRE_TRACE 1u
 #define RP_PRE_BULK  2u
 
+/* vmalloc's gfp (vmap_page events): GFP_KERNEL | __GFP_HIGHMEM */
+#define RP_VMAP_GFP (PZ_GFP_KERNEL | PZ__GFP_HIGHMEM | PZ__GFP_NOWARN)
+
 struct rp_phase {
 	char name[RP_PHASE_NAMELEN];
 	uint64_t allocs, high_tried, high_ok_kernel, high_ok_here;
@@ -41,7 +44,9 @@ struct rp_stats {
 	uint64_t gfp_mt_mismatch, gfp_mt_first_line; /* parsed gfp vs printed migratetype */
 	uint64_t pages_entering;		     /* frees of pre-trace pages (rule 6) */
 	uint64_t start_kernel_free, start_not_managed, start_free_here;
+	uint64_t start_free_taken;   /* ... and pages the trace first takes from the buddy */
 	uint64_t blocks_labelled;    /* pageblocks labelled from the trace before the start */
+	uint64_t blocks_uninit;	     /* ... of them UNMOVABLE as deferred init left them */
 	int kernel_knobs;	     /* zones whose watermarks and pcp sizes are the kernel's */
 	int validate;		     /* pz_validate at the end: problems found */
 	double seconds, cpu_seconds; /* wall clock and process CPU time of the loop */
@@ -62,6 +67,24 @@ struct rp_agree {
 #define RP_FREEQ     512 /* order-0 frees whose commit is not placed yet */
 #define RP_NR_PINDEX 14	 /* 6.1.192's per-CPU lists: 12 of orders 0-3, 2 THP */
 #define RP_FF_MAX    5	 /* CONFIG_PCP_BATCH_SCALE_MAX */
+
+/* x86-64: a 128 MiB memory section of 4 KiB pages */
+#define RP_SECTION_PAGES 32768u
+
+/* Why a per-CPU prediction missed (replay_lscause.c). */
+enum rp_cause {
+	RP_CAUSE_BEHIND = 0,
+	RP_CAUSE_OTHER_TYPE,
+	RP_CAUSE_OTHER_CPU,
+	RP_CAUSE_KERNEL_REFILLED,
+	RP_CAUSE_BUDDY_NO_REFILL,
+	RP_CAUSE_REFILL_LIST_ORDER,
+	RP_CAUSE_REFILL_OTHER_BLOCK,
+	RP_CAUSE_REFILL_ON_PCP,
+	RP_CAUSE_IN_USE,
+	RP_CAUSE_ZONE,
+	RP_NR_CAUSES
+};
 
 struct rp_block {
 	uint64_t pfn;
@@ -91,7 +114,8 @@ struct rp_pend {
 struct rp_lockstep {
 	struct rp_agree row[RP_NR_ROWS];
 	struct rp_agree phase[RP_MAX_PHASES];
-	uint64_t cat[RP_NR_SRC][RP_NR_WHERE]; /* pfn disagreements: probe source x where */
+	uint64_t cat[RP_NR_SRC][RP_NR_WHERE];	  /* pfn disagreements: probe source x where */
+	uint64_t cause[RP_NR_CAUSES][RP_NR_ROWS]; /* per-CPU ones by cause and event kind */
 	uint64_t forced_busy, relabelled, refill_moved, refill_missing, drain_moved, drain_missing;
 	uint64_t kernel_failed, kernel_failed_probe_ok, stale_dropped, stale_held, stale_released;
 	uint64_t boost_fallbacks, boosted; /* kernel fallbacks below a pageblock; boosts raised */
@@ -118,6 +142,9 @@ struct rp_lockstep {
 	/* 6.1's ZONE_RECLAIM_ACTIVE (kswapd balancing) as the drains show it */
 	bool reclaim_active[PZ_NR_ZONE_TYPES];
 	uint64_t ra_set, ra_cleared;
+	uint64_t vmap_unrecorded; /* list heads held as a vmalloc's pages past the 32 recorded */
+	uint64_t vmap_returned;	  /* ... given back: the list ran out first (ls_vmap_overrun) */
+	uint64_t vmap_back[RP_LABELQ];
 	bool refill_open[RP_MAX_CPUS]; /* a refill longer than rq[] is being applied */
 	unsigned nq[RP_MAX_CPUS], nrq[RP_MAX_CPUS];
 	struct rp_block q[RP_MAX_CPUS][RP_LABELQ];  /* labels to apply after the probe */
@@ -208,6 +235,9 @@ struct json_object *rp_json_wmarks(const struct replay *rp);
 pz_page_t *ls_alloc(struct replay *rp, unsigned cpu, pz_gfp_t gfp, unsigned order, int64_t k,
 		    bool vmap);
 pz_page_t *ls_isolate(struct replay *rp, unsigned cpu, uint64_t k, unsigned order);
+/* After a vmap event whose recorded pages all came from the bulk
+ * allocator: rest more were mapped; last is the last recorded pfn. */
+void ls_vmap_end(struct replay *rp, unsigned cpu, uint64_t last, uint64_t rest);
 void ls_kernel_event(struct replay *rp, const struct tr_event *ev);
 int ls_init(struct replay *rp);
 void ls_free_begin(struct replay *rp, unsigned cpu, int64_t pfn, unsigned order);
@@ -222,6 +252,12 @@ void lp_settle(struct replay *rp, unsigned cpu);
 void lp_refill_seen(struct replay *rp, int zt, unsigned order, unsigned blocks);
 void lp_init(struct replay *rp);
 const char *rp_src_name(unsigned i);
+/* ---- replay_lscause.c ---- */
+/* The cause of a miss whose probe c went to cpu's per-CPU list, for the
+ * kernel's block k (where: as rp_where; krefill: the kernel refilled). */
+unsigned ls_cause(struct replay *rp, unsigned cpu, const struct pz_alloc_choice *c, uint64_t k,
+		  unsigned order, unsigned where, bool krefill);
+const char *rp_cause_name(unsigned i);
 const char *rp_where_name(unsigned i);
 const char *rp_row_name(unsigned i);
 

@@ -8,7 +8,6 @@
 #include <string.h>
 
 #define RP_ISOLATE_GFP ((PZ_GFP_HIGHUSER_MOVABLE & ~PZ__GFP_RECLAIM) | PZ__GFP_NOWARN)
-#define RP_VMAP_GFP    (PZ_GFP_KERNEL | PZ__GFP_HIGHMEM | PZ__GFP_NOWARN)
 
 static bool rp_in_range(const struct replay *rp, int64_t pfn, uint64_t n)
 {
@@ -222,9 +221,13 @@ static void rp_isolate(struct replay *rp, const struct tr_event *ev)
 		rp_split(rp, k);
 }
 
-/* vmalloc's pages: those not yet allocated came from the bulk allocator. */
+/* vmalloc's pages: those not yet allocated came from the bulk allocator
+ * (lockstep: so did the pages past the 32 recorded, when every recorded
+ * one did). */
 static void rp_vmap(struct replay *rp, const struct tr_event *ev)
 {
+	unsigned bulk = 0;
+
 	for (unsigned i = 0; i < ev->nr_pfns; i++) {
 		uint64_t k = ev->pfns[i];
 		pz_page_t *p;
@@ -233,6 +236,7 @@ static void rp_vmap(struct replay *rp, const struct tr_event *ev)
 			rp_skip_cause(rp, "pfn outside the cloned machine", ev->line);
 			continue;
 		}
+		bulk += rp->st[k] == RP_ST_NONE;
 		if (rp->st[k] != RP_ST_NONE || rp->pre[k])
 			continue;
 		p = rp->ls ? ls_alloc(rp, ev->cpu, RP_VMAP_GFP, 0, (int64_t)k, true)
@@ -242,6 +246,9 @@ static void rp_vmap(struct replay *rp, const struct tr_event *ev)
 			rp->s.failed_here_ok_there++;
 		rp_map(rp, k, 0, p ? pz_page_to_pfn(rp->pz, p) : 0, p ? 0 : RP_ST_FAILED);
 	}
+	if (rp->ls && ev->nr_pfns && bulk == ev->nr_pfns)
+		ls_vmap_end(rp, ev->cpu, ev->pfns[ev->nr_pfns - 1],
+			    ev->vmap_total > ev->nr_pfns ? ev->vmap_total - ev->nr_pfns : 0);
 	if (ev->vmap_total > ev->nr_pfns)
 		rp_skip_cause(rp, "vmap_pages beyond the 32 pages the kprobe records", ev->line);
 }

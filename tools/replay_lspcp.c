@@ -58,8 +58,7 @@
  */
 #include "replay.h"
 
-#define LP_SECTION_PAGES  32768u /* x86-64: a 128 MiB memory section of 4 KiB pages */
-#define LP_THP_NONMOVABLE 12u	 /* 6.1.192's pindex of the THP lists */
+#define LP_THP_NONMOVABLE 12u /* 6.1.192's pindex of the THP lists */
 #define LP_THP_MOVABLE	  13u
 
 static bool lp_modern(const struct replay *rp)
@@ -465,7 +464,7 @@ void lp_init(struct replay *rp)
 
 			if (pz_zone_info(rp->pz, (int)n, (enum pz_zone_type)t, &zi) || !zi.managed)
 				continue;
-			m = t == last && zi.managed > LP_SECTION_PAGES ? LP_SECTION_PAGES
+			m = t == last && zi.managed > RP_SECTION_PAGES ? RP_SECTION_PAGES
 								       : zi.managed;
 			ls->sbatch[t] = lp_batchsize(m);
 			ls->wmark[t][0] = zi.wmark_min;

@@ -32,6 +32,19 @@ static void rp_text_cats(const struct rp_lockstep *ls, FILE *out)
 					rp_where_name(w), (unsigned long long)ls->cat[s][w]);
 }
 
+static void rp_text_causes(const struct rp_lockstep *ls, FILE *out)
+{
+	fprintf(out, "per-CPU disagreements by cause (order 0 / orders 1-3 / vmap_page):\n");
+	for (unsigned i = 0; i < RP_NR_CAUSES; i++) {
+		const uint64_t *n = ls->cause[i];
+
+		if (n[0] || n[1] || n[4])
+			fprintf(out, "  %-74s %6llu %6llu %6llu\n", rp_cause_name(i),
+				(unsigned long long)n[0], (unsigned long long)n[1],
+				(unsigned long long)n[4]);
+	}
+}
+
 void rp_text_lockstep(const struct replay *rp, FILE *out)
 {
 	const struct rp_lockstep *ls = rp->ls;
@@ -57,9 +70,11 @@ void rp_text_lockstep(const struct replay *rp, FILE *out)
 	fprintf(out,
 		"per-CPU model: %llu commits at their mm_page_free_batched, free_factor taken "
 		"from %llu kernel drains; blocks held as taken: %llu behind a drain's first block, "
-		"%llu before the kernel's block at a list head;",
+		"%llu before the kernel's block at a list head, %llu as vmalloc pages past the 32 "
+		"vmap_pages records (%llu given back: the list ran out first);",
 		(unsigned long long)ls->commits_batched, (unsigned long long)ls->ff_resynced,
-		(unsigned long long)ls->tail_stale, (unsigned long long)ls->head_stale);
+		(unsigned long long)ls->tail_stale, (unsigned long long)ls->head_stale,
+		(unsigned long long)ls->vmap_unrecorded, (unsigned long long)ls->vmap_returned);
 	fprintf(out,
 		" sizes: boot_pageset from allocation %llu, setup_per_cpu_pageset's from %llu,",
 		(unsigned long long)ls->stage_at[0], (unsigned long long)ls->stage_at[1]);
@@ -86,6 +101,7 @@ void rp_text_lockstep(const struct replay *rp, FILE *out)
 		(unsigned long long)ls->kernel_failed_probe_ok,
 		(unsigned long long)ls->boost_fallbacks, (unsigned long long)ls->boosted);
 	rp_text_cats(ls, out);
+	rp_text_causes(ls, out);
 }
 
 static void jset(struct json_object *o, const char *key, uint64_t v)
@@ -130,6 +146,26 @@ static struct json_object *rp_json_cats(const struct rp_lockstep *ls)
 	return a;
 }
 
+static struct json_object *rp_json_causes(const struct rp_lockstep *ls)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (unsigned i = 0; i < RP_NR_CAUSES; i++)
+		for (unsigned r = 0; r < RP_NR_ROWS; r++) {
+			struct json_object *o;
+
+			if (!ls->cause[i][r])
+				continue;
+			o = json_object_new_object();
+			json_object_object_add(o, "cause",
+					       json_object_new_string(rp_cause_name(i)));
+			json_object_object_add(o, "kind", json_object_new_string(rp_row_name(r)));
+			jset(o, "count", ls->cause[i][r]);
+			json_object_array_add(a, o);
+		}
+	return a;
+}
+
 struct json_object *rp_json_lockstep(const struct replay *rp)
 {
 	const struct rp_lockstep *ls = rp->ls;
@@ -164,6 +200,8 @@ struct json_object *rp_json_lockstep(const struct replay *rp)
 	jset(j, "blocks_before_kernel_head", ls->head_stale);
 	jset(j, "reclaim_active_seen", ls->ra_set);
 	jset(j, "reclaim_active_gone", ls->ra_cleared);
+	jset(j, "vmalloc_pages_unrecorded_held", ls->vmap_unrecorded);
+	jset(j, "vmalloc_pages_given_back", ls->vmap_returned);
 	json_object_object_add(j, "pcp_stage", json_object_new_int(ls->stage));
 	jset(j, "pcp_stage_boot_from", ls->stage_at[0]);
 	jset(j, "pcp_stage_setup_from", ls->stage_at[1]);
@@ -171,5 +209,6 @@ struct json_object *rp_json_lockstep(const struct replay *rp)
 	jset(j, "kernel_failed", ls->kernel_failed);
 	jset(j, "kernel_failed_pagezone_would_succeed", ls->kernel_failed_probe_ok);
 	json_object_object_add(j, "disagreements", rp_json_cats(ls));
+	json_object_object_add(j, "pcp_disagreement_causes", rp_json_causes(ls));
 	return j;
 }

@@ -134,9 +134,10 @@ void rp_report_text(struct replay *rp, const struct rp_files *f, FILE *out)
 		fprintf(out, "boot log: %s\n", f->boot_log);
 	fprintf(out,
 		"start: %llu pages free in the kernel at the first event, %llu of them free "
-		"here, %llu in ranges pagezone does not manage\n",
+		"here, %llu in ranges pagezone does not manage; %llu more free here that the "
+		"trace first takes from the buddy lists\n",
 		(unsigned long long)s->start_kernel_free, (unsigned long long)s->start_free_here,
-		(unsigned long long)s->start_not_managed);
+		(unsigned long long)s->start_not_managed, (unsigned long long)s->start_free_taken);
 	fprintf(out,
 		"events: %llu in %.3f s (%.0f events/s; %.3f s of CPU, %.0f events/s), "
 		"%llu allocations, %llu frees\n",
@@ -150,9 +151,11 @@ void rp_report_text(struct replay *rp, const struct rp_files *f, FILE *out)
 		(unsigned long long)s->ok_here_failed_there, (unsigned long long)s->failed_both);
 	fprintf(out,
 		"settings: %d zone(s) with the kernel's watermarks and per-CPU sizes, %llu "
-		"pageblock(s) labelled from the trace before the first event; pz_validate at "
-		"the end: %d problem(s)\n",
-		s->kernel_knobs, (unsigned long long)s->blocks_labelled, s->validate);
+		"pageblock(s) labelled from the trace before the first event (%llu of them "
+		"UNMOVABLE as deferred struct page init leaves them); pz_validate at the end: "
+		"%d problem(s)\n",
+		s->kernel_knobs, (unsigned long long)s->blocks_labelled,
+		(unsigned long long)s->blocks_uninit, s->validate);
 	rp_text_wmarks(rp, out);
 	fprintf(out, "pages entering the allocator (frees of pages held before the trace): %llu\n",
 		(unsigned long long)s->pages_entering);
@@ -251,7 +254,9 @@ static void rp_json_totals(struct json_object *j, const struct replay *rp)
 	jset_u64(j, "start_kernel_free_pages", s->start_kernel_free);
 	jset_u64(j, "start_free_here", s->start_free_here);
 	jset_u64(j, "start_not_managed_here", s->start_not_managed);
+	jset_u64(j, "start_free_first_taken_from_buddy", s->start_free_taken);
 	jset_u64(j, "pageblocks_labelled_from_trace", s->blocks_labelled);
+	jset_u64(j, "pageblocks_left_unmovable_by_deferred_init", s->blocks_uninit);
 	json_object_object_add(j, "kernel_watermark_zones", json_object_new_int(s->kernel_knobs));
 	json_object_object_add(j, "validate_problems", json_object_new_int(s->validate));
 	jset_u64(j, "unparsed_lines", tr_unparsed(rp->rd));

@@ -12,8 +12,10 @@
  *   pageblock labels: a first pass over the trace takes, for every
  *   pageblock, the first label the trace shows - the free list of a
  *   mm_page_alloc_zone_locked that no fallback preceded on its CPU, or the
- *   fallback type of a mm_page_alloc_extfrag (the block's label before the
- *   steal) - and labels the block so before the first event.
+ *   fallback type of a mm_page_alloc_extfrag (the label before the steal,
+ *   of every pageblock of the block fallen back to: 6.1's
+ *   change_pageblock_range claims them all) - and labels the block so
+ *   before the first event.
  */
 #include "replay.h"
 
@@ -210,54 +212,199 @@ int rp_kernel_knobs(pz_t *pz, const char *zones_csv, const char *zoneinfo)
 	return used;
 }
 
-/* The first label each pageblock shows in the trace (0xff: none). */
-static void rp_first_labels(struct trace_reader *rd, uint8_t *lab, uint64_t nblocks, unsigned po)
+/* Per pageblock, what the label pass saw (rp_first_labels). */
+#define RP_BLK_TOUCHED 1u /* an allocation took a page of it */
+#define RP_BLK_ENTERED 2u /* a whole-block free of its first pfn came before that */
+/* Per pfn: an event named it; the first was a take from the buddy lists. */
+#define RP_PG_SEEN  1u
+#define RP_PG_BUDDY 2u
+
+/* What the pass over the trace collects before the first event. */
+struct rp_scan {
+	uint8_t *lab;  /* per pageblock: the first label shown (0xff: none) */
+	uint8_t *blk;  /* per pageblock: RP_BLK_* */
+	uint8_t *page; /* per pfn: RP_PG_* */
+	uint64_t nblocks, npfn;
+	unsigned po;
+	uint8_t after_extfrag[PZ_MAX_CPUS];
+};
+
+/* Marks the blocks of [pfn, pfn + 2^order): taken by an allocation, or
+ * (entering) freed whole before any allocation had touched them. */
+static void rp_mark_blocks(struct rp_scan *sc, int64_t pfn, unsigned order, bool entering)
+{
+	uint64_t b, n;
+
+	if (pfn < 0)
+		return;
+	b = (uint64_t)pfn >> sc->po;
+	n = order > sc->po ? 1ull << (order - sc->po) : 1;
+	for (uint64_t i = b; i < b + n && i < sc->nblocks; i++)
+		if (!entering)
+			sc->blk[i] |= RP_BLK_TOUCHED;
+		else if (!(sc->blk[i] & RP_BLK_TOUCHED))
+			sc->blk[i] |= RP_BLK_ENTERED;
+}
+
+/* The pages of [pfn, pfn + 2^order) are named by an event; buddy: one
+ * that takes them from the buddy lists (a refill, compaction's free
+ * scanner). */
+static void rp_mark_pages(struct rp_scan *sc, int64_t pfn, unsigned order, bool buddy)
+{
+	for (uint64_t q = (uint64_t)pfn;
+	     pfn >= 0 && q < (uint64_t)pfn + (1ull << order) && q < sc->npfn; q++)
+		if (!(sc->page[q] & RP_PG_SEEN))
+			sc->page[q] = (uint8_t)(RP_PG_SEEN | (buddy ? RP_PG_BUDDY : 0));
+}
+
+static void rp_scan_labels(struct rp_scan *sc, const struct tr_event *ev)
+{
+	uint64_t b = ev->pfn >= 0 ? (uint64_t)ev->pfn >> sc->po : sc->nblocks;
+	unsigned c = ev->cpu < PZ_MAX_CPUS ? ev->cpu : 0;
+
+	if (ev->kind == TR_EXTFRAG) {
+		uint64_t n =
+			ev->fallback_order > sc->po ? 1ull << (ev->fallback_order - sc->po) : 1;
+
+		sc->after_extfrag[c] = 1;
+		for (uint64_t i = b; i < b + n && i < sc->nblocks; i++)
+			if (sc->lab[i] == 0xff && ev->fallback_mt >= 0 &&
+			    ev->fallback_mt < PZ_MT_PCPTYPES)
+				sc->lab[i] = (uint8_t)ev->fallback_mt;
+	} else if (ev->kind == TR_ZONE_LOCKED) {
+		if (!sc->after_extfrag[c] && b < sc->nblocks && sc->lab[b] == 0xff &&
+		    ev->migratetype >= 0 && ev->migratetype < PZ_MT_PCPTYPES)
+			sc->lab[b] = (uint8_t)ev->migratetype;
+	} else if (ev->kind == TR_ALLOC) {
+		sc->after_extfrag[c] = 0;
+	}
+}
+
+/* The first label each pageblock shows in the trace, which blocks memory
+ * entered whole, and which pages an event first took from the buddy. */
+static void rp_scan_trace(struct trace_reader *rd, struct rp_scan *sc)
 {
 	struct tr_event ev;
-	uint8_t after_extfrag[PZ_MAX_CPUS] = {0};
+	bool take, pfn_free;
 
 	memset(&ev, 0, sizeof(ev));
 	while (tr_next(rd, &ev) == 1) {
-		uint64_t b = ev.pfn >= 0 ? (uint64_t)ev.pfn >> po : nblocks;
-		unsigned c = ev.cpu < PZ_MAX_CPUS ? ev.cpu : 0;
-
-		if (ev.kind == TR_EXTFRAG) {
-			after_extfrag[c] = 1;
-			if (b < nblocks && lab[b] == 0xff && ev.fallback_mt >= 0 &&
-			    ev.fallback_mt < PZ_MT_PCPTYPES)
-				lab[b] = (uint8_t)ev.fallback_mt;
-		} else if (ev.kind == TR_ZONE_LOCKED) {
-			if (!after_extfrag[c] && b < nblocks && lab[b] == 0xff &&
-			    ev.migratetype >= 0 && ev.migratetype < PZ_MT_PCPTYPES)
-				lab[b] = (uint8_t)ev.migratetype;
-		} else if (ev.kind == TR_ALLOC) {
-			after_extfrag[c] = 0;
-		}
+		rp_scan_labels(sc, &ev);
+		take = ev.kind == TR_ZONE_LOCKED || ev.kind == TR_ISOLATE;
+		if (take || ev.kind == TR_ALLOC)
+			rp_mark_blocks(sc, ev.pfn, ev.order, false);
+		pfn_free = ev.pfn >= 0 && !((uint64_t)ev.pfn & ((1ull << sc->po) - 1));
+		if (ev.kind == TR_FREE && ev.order >= sc->po && pfn_free)
+			rp_mark_blocks(sc, ev.pfn, ev.order, true);
+		if (ev.kind == TR_VMAP)
+			for (unsigned i = 0; i < ev.nr_pfns; i++)
+				rp_mark_pages(sc, (int64_t)ev.pfns[i], 0, false);
+		else if (ev.kind != TR_MARKER && ev.kind != TR_EXTFRAG)
+			rp_mark_pages(sc, ev.pfn, ev.order, take);
 	}
+}
+
+/* The first pfn of zone zi that deferred struct page init left for later
+ * (6.1's defer_init: the node's last zone keeps its first section, counted
+ * in present pages, and stops at the next section boundary), or its end. */
+static uint64_t rp_first_deferred(struct replay *rp, const struct pz_zone_info *zi)
+{
+	uint64_t n = 0, end = zi->start_pfn + zi->spanned;
+
+	for (uint64_t p = zi->start_pfn; p < end && p < rp->npfn; p++) {
+		n += pz_pfn_state(rp->pz, p) != PZ_PAGE_STATE_INVALID;
+		if (n > RP_SECTION_PAGES && !(p & (RP_SECTION_PAGES - 1)))
+			return p;
+	}
+	return end;
+}
+
+/*
+ * Pageblock labels live in a bitmap that starts zeroed: MIGRATE_UNMOVABLE.
+ * memmap_init labels every early block MOVABLE, but with deferred struct
+ * page init the node's last zone past its first section is labelled only
+ * by deferred_free_range, which marks MOVABLE each block whose first pfn
+ * it frees - and it frees only what memblock had free. A block whose first
+ * page was reserved then (the trace ring buffer, early allocations, the
+ * initrd) keeps UNMOVABLE, and the pages later freed in it go to the
+ * UNMOVABLE lists. The trace shows deferred init's work as whole-block
+ * frees of pages never allocated: every other block of that range with no
+ * label of its own in the trace is UNMOVABLE. (Without this, boot's early
+ * unmovable allocations took free pages that pagezone had put on the
+ * MOVABLE lists: 580 of its 1,011 order-0 pfn misses.) A block that
+ * deferred init frees only in part from its first pfn (order-0 frees) is
+ * not recognised: one in boot.
+ */
+static void rp_deferred_labels(struct replay *rp, struct rp_scan *sc)
+{
+	for (unsigned nid = 0; nid < pz_nr_nodes(rp->pz); nid++) {
+		struct pz_zone_info zi, last = {0};
+
+		for (int t = 0; t < PZ_NR_ZONE_TYPES; t++)
+			if (!pz_zone_info(rp->pz, (int)nid, (enum pz_zone_type)t, &zi) &&
+			    zi.present)
+				last = zi;
+		if (!last.present)
+			continue;
+		for (uint64_t b = (rp_first_deferred(rp, &last) + (1ull << sc->po) - 1) >> sc->po;
+		     b < sc->nblocks && (b << sc->po) < last.start_pfn + last.spanned; b++)
+			if (sc->lab[b] == 0xff && !(sc->blk[b] & RP_BLK_ENTERED)) {
+				sc->lab[b] = PZ_MT_UNMOVABLE;
+				rp->s.blocks_uninit++;
+			}
+	}
+}
+
+/*
+ * initial_free_blocks.csv is the end snapshot with the events undone, and
+ * a page that a refill (or compaction's free scanner) took from the buddy
+ * lists with no mm_page_alloc after it - the bulk allocator's, one taken
+ * by vmalloc beyond the 32 pages vmap_pages records - and that stayed in
+ * use is missing from it. The first event naming such a page is that
+ * take: the page was free at the start, and is freed here (as
+ * memblock_free_all freed it). boot had 1,110 refill blocks that were not
+ * free here, and a pageblock pair that the kernel stole whole at order 10
+ * while pagezone still held 38 of its pages.
+ */
+static void rp_free_taken(struct replay *rp, const struct rp_scan *sc)
+{
+	for (uint64_t q = 0; q < sc->npfn && q < rp->npfn; q++)
+		if ((sc->page[q] & RP_PG_BUDDY) && rp->pre[q] == RP_PRE_TRACE) {
+			pz_free_pages_core(rp->pz, pz_pfn_to_page(rp->pz, q), 0);
+			rp->pre[q] = 0;
+			rp->s.start_free_taken++;
+		}
 }
 
 int rp_pageblock_labels(struct replay *rp, const char *trace)
 {
 	struct trace_reader rd;
-	unsigned po = pz_pageblock_order(rp->pz);
-	uint64_t nblocks = (rp->npfn >> po) + 1;
-	uint8_t *lab = malloc(nblocks);
+	struct rp_scan sc = {.po = pz_pageblock_order(rp->pz), .npfn = rp->npfn};
+	int rc = -1;
 
-	if (!lab || tr_open(&rd, trace)) {
-		free(lab);
-		return -1;
-	}
-	memset(lab, 0xff, nblocks);
-	rp_first_labels(&rd, lab, nblocks, po);
-	tr_close(&rd);
-	for (uint64_t b = 0; b < nblocks; b++) {
-		int now = pz_pageblock_migratetype(rp->pz, b << po);
+	sc.nblocks = (rp->npfn >> sc.po) + 1;
+	sc.lab = malloc(sc.nblocks);
+	sc.blk = calloc(sc.nblocks, 1);
+	sc.page = calloc(rp->npfn + 1, 1);
+	if (sc.lab && sc.blk && sc.page && !tr_open(&rd, trace)) {
+		memset(sc.lab, 0xff, sc.nblocks);
+		rp_scan_trace(&rd, &sc);
+		tr_close(&rd);
+		rp_free_taken(rp, &sc);
+		rp_deferred_labels(rp, &sc);
+		for (uint64_t b = 0; b < sc.nblocks; b++) {
+			int now = pz_pageblock_migratetype(rp->pz, b << sc.po);
 
-		if (lab[b] == 0xff || now < 0 || now == lab[b])
-			continue;
-		if (pz_set_pageblock_migratetype(rp->pz, b << po, (enum pz_migratetype)lab[b]) == 0)
-			rp->s.blocks_labelled++;
+			if (sc.lab[b] == 0xff || now < 0 || now == sc.lab[b])
+				continue;
+			if (!pz_set_pageblock_migratetype(rp->pz, b << sc.po,
+							  (enum pz_migratetype)sc.lab[b]))
+				rp->s.blocks_labelled++;
+		}
+		rc = 0;
 	}
-	free(lab);
-	return 0;
+	free(sc.lab);
+	free(sc.blk);
+	free(sc.page);
+	return rc;
 }

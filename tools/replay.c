@@ -144,13 +144,18 @@ static int rp_initial_row(struct replay *rp, const char *line)
 	return 0;
 }
 
-int rp_start_state(struct replay *rp, const char *initial_free_csv)
+int rp_start_state(struct replay *rp, const char *initial_free_csv, const char *labels_trace)
 {
 	char line[256];
 	unsigned lineno = 0;
 	FILE *f = NULL;
 
 	rp_take_all(rp);
+	/* labelled while nothing is free: each block is then freed to its
+	 * type's list in pfn order (relabelling free blocks moves them to the
+	 * list head, one pageblock after another) */
+	if (labels_trace && rp_pageblock_labels(rp, labels_trace))
+		return -1;
 	if (!initial_free_csv) {
 		rp->s.start_free_here = rp_release_pre(rp, 0, rp->npfn);
 		pz_drain_all_pages(rp->pz);

@@ -153,9 +153,9 @@ struct replay {
 int rp_init(struct replay *rp, pz_t *pz, struct trace_reader *rd);
 void rp_fini(struct replay *rp);
 /* Brings pagezone to the kernel's free set at the first event: takes every
- * page, then frees those in initial_free_blocks.csv (NULL: all). Returns 0
- * or -1 (printed). */
-int rp_start_state(struct replay *rp, const char *initial_free_csv);
+ * page, labels the pageblocks from labels_trace (NULL: not), then frees
+ * those in initial_free_blocks.csv (NULL: all). Returns 0 or -1 (printed). */
+int rp_start_state(struct replay *rp, const char *initial_free_csv, const char *labels_trace);
 /* Counts an event the replay cannot follow under cause (not "unparsed"). */
 void rp_skip_cause(struct replay *rp, const char *cause, uint64_t line);
 /* Replays one event (replay_events.c). */

@@ -277,6 +277,21 @@ static void ls_boost(struct replay *rp, const struct tr_event *ev)
 						   (enum pz_zone_type)zt) == 1;
 }
 
+/* A steal's new owner labels every pageblock of the block fallen back to
+ * (a block above pageblock order is relabelled whole). */
+static void ls_label_steal(struct replay *rp, unsigned cpu, const struct tr_event *ev)
+{
+	unsigned po = pz_pageblock_order(rp->pz);
+	unsigned fo = ev->fallback_order > po && ev->fallback_order < 32 ? ev->fallback_order : po;
+	uint64_t n = 1ull << (fo - po), first;
+
+	if (ev->pfn < 0)
+		return;
+	first = ((uint64_t)ev->pfn >> po) & ~(n - 1);
+	for (uint64_t b = first; b < first + n; b++)
+		ls_queue_label(rp, cpu, (int64_t)(b << po), ev->alloc_mt);
+}
+
 /* Buddy-level and fallback events: counted per CPU, labels queued. */
 void ls_kernel_event(struct replay *rp, const struct tr_event *ev)
 {
@@ -322,7 +337,7 @@ void ls_kernel_event(struct replay *rp, const struct tr_event *ev)
 		ls->after_extfrag[c] = true;
 		ls_boost(rp, ev);
 		if (ev->change_ownership > 0)
-			ls_queue_label(rp, c, ev->pfn, ev->alloc_mt);
+			ls_label_steal(rp, c, ev);
 	}
 }
 

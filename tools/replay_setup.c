@@ -210,6 +210,26 @@ int rp_kernel_knobs(pz_t *pz, const char *zones_csv, const char *zoneinfo)
 	return used;
 }
 
+/* An extfrag shows the label of every pageblock of the block it fell back
+ * to before the steal: a block above pageblock order is relabelled whole
+ * (steal_suitable_fallback's change_pageblock_range), so the pageblocks
+ * after its first had that label too. Before 2026-12-06 only the first
+ * was labelled, and the others took the stealer's type from the trace's
+ * later events: boot's order-10 steals left their second pageblock's
+ * free blocks on the unmovable lists from the start (orders 4-8 51%). */
+static void rp_label_steal(uint8_t *lab, uint64_t nblocks, unsigned po, const struct tr_event *ev)
+{
+	unsigned fo = ev->fallback_order > po && ev->fallback_order < 32 ? ev->fallback_order : po;
+	uint64_t first, n = 1ull << (fo - po);
+
+	if (ev->pfn < 0 || ev->fallback_mt < 0 || ev->fallback_mt >= PZ_MT_PCPTYPES)
+		return;
+	first = ((uint64_t)ev->pfn >> po) & ~(n - 1);
+	for (uint64_t b = first; b < first + n && b < nblocks; b++)
+		if (lab[b] == 0xff)
+			lab[b] = (uint8_t)ev->fallback_mt;
+}
+
 /* The first label each pageblock shows in the trace (0xff: none). */
 static void rp_first_labels(struct trace_reader *rd, uint8_t *lab, uint64_t nblocks, unsigned po)
 {
@@ -223,9 +243,7 @@ static void rp_first_labels(struct trace_reader *rd, uint8_t *lab, uint64_t nblo
 
 		if (ev.kind == TR_EXTFRAG) {
 			after_extfrag[c] = 1;
-			if (b < nblocks && lab[b] == 0xff && ev.fallback_mt >= 0 &&
-			    ev.fallback_mt < PZ_MT_PCPTYPES)
-				lab[b] = (uint8_t)ev.fallback_mt;
+			rp_label_steal(lab, nblocks, po, &ev);
 		} else if (ev.kind == TR_ZONE_LOCKED) {
 			if (!after_extfrag[c] && b < nblocks && lab[b] == 0xff &&
 			    ev.migratetype >= 0 && ev.migratetype < PZ_MT_PCPTYPES)

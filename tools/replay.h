@@ -40,6 +40,7 @@ struct rp_stats {
 	uint64_t here_kind[PZ_TRACE_NR_KINDS];	     /* pagezone's own tracepoints */
 	uint64_t gfp_mt_mismatch, gfp_mt_first_line; /* parsed gfp vs printed migratetype */
 	uint64_t pages_entering;		     /* frees of pre-trace pages (rule 6) */
+	uint64_t migrated; /* free-running: pages pagezone's own compaction moved */
 	uint64_t start_kernel_free, start_not_managed, start_free_here;
 	uint64_t blocks_labelled;    /* pageblocks labelled from the trace before the start */
 	int kernel_knobs;	     /* zones whose watermarks and pcp sizes are the kernel's */
@@ -132,10 +133,11 @@ struct rp_wmark_row {
 struct replay {
 	pz_t *pz;
 	struct trace_reader *rd;
-	uint64_t npfn; /* pfns [0, npfn) are tracked */
-	uint32_t *map; /* kernel pfn -> pagezone pfn + 1 (0: none) */
-	uint8_t *st;   /* kernel pfn -> RP_ST_* */
-	uint8_t *pre;  /* pagezone pfn -> held since before the trace */
+	uint64_t npfn;	/* pfns [0, npfn) are tracked */
+	uint32_t *map;	/* kernel pfn -> pagezone pfn + 1 (0: none) */
+	uint32_t *rmap; /* free-running: pagezone pfn -> kernel pfn + 1 (0: none) */
+	uint8_t *st;	/* kernel pfn -> RP_ST_* */
+	uint8_t *pre;	/* pagezone pfn -> held since before the trace */
 	unsigned nr_cpus;
 	struct rp_stats s;
 	struct rp_phase phases[RP_MAX_PHASES];
@@ -152,6 +154,9 @@ struct replay {
 /* Sets up the tracking for instance pz; returns 0 or -1 (out of memory). */
 int rp_init(struct replay *rp, pz_t *pz, struct trace_reader *rd);
 void rp_fini(struct replay *rp);
+/* Free-running: pagezone's own compaction may move the blocks it mapped
+ * (rp_migrate follows them in the map). Returns 0 or -1 (out of memory). */
+int rp_compaction_on(struct replay *rp);
 /* Brings pagezone to the kernel's free set at the first event: takes every
  * page, labels the pageblocks from labels_trace (NULL: not), then frees
  * those in initial_free_blocks.csv (NULL: all). Returns 0 or -1 (printed). */

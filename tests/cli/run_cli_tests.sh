@@ -575,6 +575,11 @@ if mode == "free-running":
     # times (frag 35 / 70); 43 / 43 and 69 / 70 when this was written
     xf = j["tracepoints"]["mm_page_alloc_extfrag"]
     assert abs(xf["pagezone"] - xf["kernel"]) <= max(3, xf["kernel"] // 10), xf
+    # pagezone compacts on its own (the replay follows migrated blocks in
+    # its map): without it frag's huge-page requests failed here 105 times
+    # where the kernel, compacting, succeeded; 5 when this was written
+    assert j["failed_here_ok_in_kernel"] <= 20, j["failed_here_ok_in_kernel"]
+    assert j["pages_migrated_here"] > 0 or j["failed_here_ok_in_kernel"] == 0
 else:
     ls = j["lockstep"]
     k = {r["kind"]: r for r in ls["kinds"]}

@@ -56,7 +56,8 @@ struct rp_agree {
 
 #define RP_MAX_CPUS  64
 #define RP_NR_ROWS   5 /* order 0, 1-3, 4-8, >= 9, vmap */
-#define RP_NR_SRC    6 /* enum pz_probe_source */
+#define RP_NR_SRC    7 /* enum pz_probe_source, then RP_SRC_SLOW */
+#define RP_SRC_SLOW  6 /* pz_alloc_probe_slowpath's choice */
 #define RP_NR_WHERE  4 /* where the kernel's block was here: used, buddy, pcp, unmanaged */
 #define RP_LABELQ    256
 #define RP_STALE_MAX 8192

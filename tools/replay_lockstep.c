@@ -30,12 +30,13 @@
 #include <string.h>
 
 static const char *const rp_src_names[RP_NR_SRC] = {
-	"slow path (no zone above LOW)",
+	"reclaim/compaction (no zone above MIN)",
 	"per-CPU list head",
 	"per-CPU refill",
 	"buddy, own type",
 	"fallback",
 	"CMA/reserve",
+	"slow path's MIN attempt",
 };
 static const char *const rp_where_names[RP_NR_WHERE] = {
 	"in use here",
@@ -372,12 +373,18 @@ pz_page_t *ls_alloc(struct replay *rp, unsigned cpu, pz_gfp_t gfp, unsigned orde
 	unsigned row = rp_row_of(order, vmap);
 	struct pz_alloc_choice c;
 	pz_page_t *p = NULL;
+	bool slow = false;
 	int kzone, kmt;
 
 	lp_place(rp, cpu);
 	lp_settle(rp, cpu);
 	if (pz_alloc_probe(rp->pz, gfp, order, &c))
 		c.source = PZ_PROBE_NONE;
+	/* no zone above LOW: the slow path's first attempt, at MIN (frag's
+	 * huge pages after DMA32's last free block: 10 of 15 misses) */
+	if (c.source == PZ_PROBE_NONE && !pz_alloc_probe_slowpath(rp->pz, gfp, order, &c) &&
+	    c.source != PZ_PROBE_NONE)
+		slow = true;
 	if (k < 0) {
 		ls->kernel_failed++;
 		ls->kernel_failed_probe_ok += c.source != PZ_PROBE_NONE;
@@ -396,7 +403,9 @@ pz_page_t *ls_alloc(struct replay *rp, unsigned cpu, pz_gfp_t gfp, unsigned orde
 	if (!vmap && ls->k_refill[cpu])
 		lp_refill_seen(rp, kzone, order, ls->k_refill[cpu]);
 	if (c.pfn != k)
-		ls->cat[c.source < RP_NR_SRC ? c.source : 0][rp_where(rp, (uint64_t)k)]++;
+		ls->cat[slow		       ? RP_SRC_SLOW
+			: c.source < RP_NR_SRC ? c.source
+					       : 0][rp_where(rp, (uint64_t)k)]++;
 	ls->k_refill[cpu] = 0;
 	ls->after_extfrag[cpu] = false;
 	ls_apply_labels(rp, cpu);

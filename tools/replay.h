@@ -54,16 +54,17 @@ struct rp_agree {
 	uint64_t refill_cases, refill_same; /* either side refilled; same block count */
 };
 
-#define RP_MAX_CPUS  64
-#define RP_NR_ROWS   5 /* order 0, 1-3, 4-8, >= 9, vmap */
-#define RP_NR_SRC    7 /* enum pz_probe_source, then RP_SRC_SLOW */
-#define RP_SRC_SLOW  6 /* pz_alloc_probe_slowpath's choice */
-#define RP_NR_WHERE  4 /* where the kernel's block was here: used, buddy, pcp, unmanaged */
-#define RP_LABELQ    256
-#define RP_STALE_MAX 8192
-#define RP_FREEQ     512 /* order-0 frees whose commit is not placed yet */
-#define RP_NR_PINDEX 14	 /* 6.1.192's per-CPU lists: 12 of orders 0-3, 2 THP */
-#define RP_FF_MAX    5	 /* CONFIG_PCP_BATCH_SCALE_MAX */
+#define RP_MAX_CPUS	   64
+#define RP_NR_ROWS	   5 /* order 0, 1-3, 4-8, >= 9, vmap */
+#define RP_NR_SRC	   8 /* enum pz_probe_source, then: */
+#define RP_SRC_SLOW	   6 /* pz_alloc_probe_slowpath's choice */
+#define RP_SRC_INTERLEAVED 7 /* other CPUs' events between a refill and its alloc */
+#define RP_NR_WHERE	   4 /* where the kernel's block was here: used, buddy, pcp, unmanaged */
+#define RP_LABELQ	   256
+#define RP_STALE_MAX	   8192
+#define RP_FREEQ	   512 /* order-0 frees whose commit is not placed yet */
+#define RP_NR_PINDEX	   14  /* 6.1.192's per-CPU lists: 12 of orders 0-3, 2 THP */
+#define RP_FF_MAX	   5   /* CONFIG_PCP_BATCH_SCALE_MAX */
 
 struct rp_block {
 	uint64_t pfn;
@@ -103,6 +104,9 @@ struct rp_lockstep {
 	uint32_t k_refill[RP_MAX_CPUS], k_drain[RP_MAX_CPUS];
 	uint8_t free_factor[RP_MAX_CPUS][PZ_NR_ZONE_TYPES]; /* 6.1's, for the prediction */
 	bool after_extfrag[RP_MAX_CPUS];
+	uint64_t own[RP_MAX_CPUS];	/* events of each CPU so far */
+	uint64_t open_seq[RP_MAX_CPUS]; /* events when its allocation's first refill came */
+	uint64_t open_own[RP_MAX_CPUS]; /* its own events then */
 	/* replay_lspcp.c: commits placed as the kernel makes them, the factor
 	 * followed from the kernel's drains, the boot-time per-CPU sizes */
 	struct rp_pend pend[RP_MAX_CPUS];

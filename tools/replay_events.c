@@ -316,4 +316,6 @@ void rp_event(struct replay *rp, const struct tr_event *ev)
 	}
 	if (rp->ls && ev->kind != TR_PCPU_DRAIN && ev->kind != TR_MARKER)
 		rp->ls->drain_run[ev->cpu] = false; /* the next drain starts a run */
+	if (rp->ls && ev->cpu < RP_MAX_CPUS)
+		rp->ls->own[ev->cpu]++;
 }

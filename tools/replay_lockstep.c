@@ -37,6 +37,7 @@ static const char *const rp_src_names[RP_NR_SRC] = {
 	"fallback",
 	"CMA/reserve",
 	"slow path's MIN attempt",
+	"refilled before other CPUs' events",
 };
 static const char *const rp_where_names[RP_NR_WHERE] = {
 	"in use here",
@@ -325,7 +326,10 @@ void ls_kernel_event(struct replay *rp, const struct tr_event *ev)
 		pz_host_set_cpu((int)c);
 	} else if (ev->kind == TR_ZONE_LOCKED) {
 		if (ev->percpu_refill > 0 && ev->pfn >= 0) {
-			ls->k_refill[c]++;
+			if (!ls->k_refill[c]++) { /* the kernel chose here */
+				ls->open_seq[c] = rp->s.events;
+				ls->open_own[c] = ls->own[c];
+			}
 			if (ls->nrq[c] == RP_LABELQ)
 				ls_apply_refills(rp, c, true);
 			ls->rq[c][ls->nrq[c]].pfn = (uint64_t)ev->pfn;
@@ -363,6 +367,23 @@ static bool ls_pcp_order(const struct replay *rp, unsigned order)
 	if (pz_profile(rp->pz) != PZ_PROFILE_LINUX_6_1)
 		return order == 0;
 	return order <= 3 || order == pz_pageblock_order(rp->pz);
+}
+
+/*
+ * The row of a miss. The kernel chose a refill's blocks at its first
+ * zone_locked event, but its mm_page_alloc is traced later, after the
+ * page is prepared; events of other CPUs recorded in between (kcompactd
+ * freeing and draining next to a huge-page request) change the lists
+ * before pagezone is asked, so such a miss is put apart (orders above 0).
+ */
+static unsigned ls_category(const struct replay *rp, unsigned cpu, unsigned order, unsigned src)
+{
+	const struct rp_lockstep *ls = rp->ls;
+
+	if (order && ls->k_refill[cpu] &&
+	    rp->s.events - ls->open_seq[cpu] > ls->own[cpu] - ls->open_own[cpu])
+		return RP_SRC_INTERLEAVED;
+	return src < RP_NR_SRC ? src : 0;
 }
 
 /* One allocation of the kernel's block k (or a failed one, k < 0). */
@@ -403,9 +424,8 @@ pz_page_t *ls_alloc(struct replay *rp, unsigned cpu, pz_gfp_t gfp, unsigned orde
 	if (!vmap && ls->k_refill[cpu])
 		lp_refill_seen(rp, kzone, order, ls->k_refill[cpu]);
 	if (c.pfn != k)
-		ls->cat[slow		       ? RP_SRC_SLOW
-			: c.source < RP_NR_SRC ? c.source
-					       : 0][rp_where(rp, (uint64_t)k)]++;
+		ls->cat[ls_category(rp, cpu, order, slow ? RP_SRC_SLOW : c.source)]
+		       [rp_where(rp, (uint64_t)k)]++;
 	ls->k_refill[cpu] = 0;
 	ls->after_extfrag[cpu] = false;
 	ls_apply_labels(rp, cpu);

@@ -235,12 +235,19 @@ static void probe_walks(struct pz *pz, const struct probe_req *r, unsigned flags
 	}
 }
 
-/* The request and its preferred zone; false when no zone may serve it. */
-static bool probe_req_init(pz_t *pz, pz_gfp_t gfp, unsigned order, int high,
-			   struct pz_alloc_choice *out, struct probe_req *r)
+/* Checks the request and fills r: 1, 0 when no zone may serve it, or
+ * -PZ_EINVAL. */
+static int probe_req_init(pz_t *pz, pz_gfp_t gfp, unsigned order, struct pz_alloc_choice *out,
+			  struct probe_req *r)
 {
 	unsigned pos = 0;
+	int high;
 
+	if (!pz_instance_ok(pz) || !out || order >= pz->max_order)
+		return -PZ_EINVAL;
+	high = pz_gfp_zone_internal(gfp, pz->zone_present_types);
+	if (high < 0)
+		return -PZ_EINVAL;
 	pz_memzero(out, sizeof(*out));
 	out->pfn = -1;
 	out->block_mt = out->list_mt = -1;
@@ -254,24 +261,19 @@ static bool probe_req_init(pz_t *pz, pz_gfp_t gfp, unsigned order, int high,
 	r->zl = pz->nodes[pz->cpu_node[r->cpu]].zonelist[(gfp & PZ__GFP_THISNODE) ? 1 : 0];
 	r->pref = pz_next_zone(pz, r->zl, &pos, r->high, (const pz_nodemask_t *)0);
 	if (!r->pref)
-		return false;
+		return 0;
 	out->classzone = (enum pz_zone_type)r->pref->type;
-	return true;
+	return 1;
 }
 
 int pz_alloc_probe(pz_t *pz, pz_gfp_t gfp, unsigned order, struct pz_alloc_choice *out)
 {
 	unsigned flags = PZ_ALLOC_WMARK_LOW | PZ_ALLOC_CPUSET;
 	struct probe_req r;
-	int high;
+	int rc = probe_req_init(pz, gfp, order, out, &r);
 
-	if (!pz_instance_ok(pz) || !out || order >= pz->max_order)
-		return -PZ_EINVAL;
-	high = pz_gfp_zone_internal(gfp, pz->zone_present_types);
-	if (high < 0)
-		return -PZ_EINVAL;
-	if (!probe_req_init(pz, gfp, order, high, out, &r))
-		return 0;
+	if (rc <= 0)
+		return rc;
 	if (pz->has_cma && r.mt == PZ_MT_MOVABLE)
 		flags |= PZ_ALLOC_CMA;
 	if (!pz_feature(pz, PZ_FEAT_NO_FAIR_POLICY))
@@ -293,15 +295,10 @@ int pz_alloc_probe_slowpath(pz_t *pz, pz_gfp_t gfp, unsigned order, struct pz_al
 {
 	struct probe_req r;
 	unsigned flags;
-	int high;
+	int rc = probe_req_init(pz, gfp, order, out, &r);
 
-	if (!pz_instance_ok(pz) || !out || order >= pz->max_order)
-		return -PZ_EINVAL;
-	high = pz_gfp_zone_internal(gfp, pz->zone_present_types);
-	if (high < 0)
-		return -PZ_EINVAL;
-	if (!probe_req_init(pz, gfp, order, high, out, &r))
-		return 0;
+	if (rc <= 0)
+		return rc;
 	flags = pz_gfp_to_alloc_flags(pz, r.task, r.gfp, r.mt) & ~PZ_ALLOC_NO_WATERMARKS;
 	probe_walks(pz, &r, flags, out);
 	return 0;

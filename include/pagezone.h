@@ -1410,7 +1410,7 @@ PZ_API int pz_zone_set_pcp(pz_t *pz, int nid, enum pz_zone_type type, unsigned h
 
 /* Where pz_alloc_probe's block would come from. */
 enum pz_probe_source {
-	PZ_PROBE_NONE = 0,   /* no zone passes its LOW watermark with a block: slow path */
+	PZ_PROBE_NONE = 0,   /* no zone passes its mark with a block: (the rest of) the slow path */
 	PZ_PROBE_PCP,	     /* the head of this CPU's per-CPU list (tail if cold) */
 	PZ_PROBE_PCP_REFILL, /* that list is empty: the first block its refill pulls */
 	PZ_PROBE_BUDDY,	     /* the smallest free block of the request's type */
@@ -1445,6 +1445,21 @@ struct pz_alloc_choice {
  * zone it looks into).
  */
 PZ_API int pz_alloc_probe(pz_t *pz, pz_gfp_t gfp, unsigned order, struct pz_alloc_choice *out);
+/*
+ * What the slow path's first attempt would hand out, changing nothing:
+ * the walk of pz_alloc_probe with the flags __alloc_pages_slowpath
+ * retries with right after waking kswapd (gfp_to_alloc_flags: the MIN
+ * watermark with the zone's boost, ALLOC_HIGH for __GFP_HIGH,
+ * ALLOC_HARDER for atomic requests and real-time tasks, which may take
+ * the HIGHATOMIC reserve; no fair pass, no ALLOC_NOFRAGMENT, never
+ * ALLOC_NO_WATERMARKS). Meant for when pz_alloc_probe answers
+ * PZ_PROBE_NONE: an allocation whose fast path fails takes this block
+ * unless kswapd, run inline, changes the lists first. PZ_PROBE_NONE again
+ * means reclaim or compaction would have to run. Returns and Context as
+ * pz_alloc_probe.
+ */
+PZ_API int pz_alloc_probe_slowpath(pz_t *pz, pz_gfp_t gfp, unsigned order,
+				   struct pz_alloc_choice *out);
 
 /* ---------------------------------------------------------------------- */
 /* Memory pressure: what the slow path runs once the free lists are not    */

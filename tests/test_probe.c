@@ -11,8 +11,9 @@
  * allocation the probe names zone, pfn, the list and (for a fallback) the
  * fallback order; the real allocation on the same, untouched state must
  * hand out exactly that block, and a fallback must trace the extfrag
- * event the probe predicted. test_place checks that the probe changes
- * nothing.
+ * event the probe predicted. Where no zone passes LOW, the slow path's
+ * first attempt (pz_alloc_probe_slowpath, at MIN) must be the block the
+ * allocation hands out. test_place checks that the probe changes nothing.
  *
  * Black-box: only <pagezone.h> and the test helpers.
  */
@@ -74,7 +75,7 @@ struct held {
 
 /* What one run saw (coverage: each kind must have happened). */
 struct seen {
-	unsigned checked, none, fallback, big_fallback, lower_zone, remote, cma, boosted;
+	unsigned checked, none, slow, fallback, big_fallback, lower_zone, remote, cma, boosted;
 };
 
 static unsigned pick_order(uint64_t *seed)
@@ -142,7 +143,7 @@ static void probe_run(enum pz_profile profile, int cma, uint64_t seed, struct se
 	for (unsigned i = 0; i < 6000; i++) {
 		pz_gfp_t g = gfps[tu_rand(&seed) % NR_GFPS] | PZ__GFP_NOWARN;
 		unsigned o = pick_order(&seed), extfrag0;
-		struct pz_alloc_choice c;
+		struct pz_alloc_choice c, cs;
 		struct pz_zone_info zi;
 		pz_page_t *p;
 
@@ -151,14 +152,18 @@ static void probe_run(enum pz_profile profile, int cma, uint64_t seed, struct se
 			continue;
 		}
 		assert_int_equal(pz_alloc_probe(pz, g, o, &c), 0);
+		/* below LOW everywhere: the slow path's first attempt, at MIN */
+		assert_int_equal(pz_alloc_probe_slowpath(pz, g, o, &cs), 0);
 		if (c.source != PZ_PROBE_NONE) {
 			zi = tu_zinfo(pz, c.nid, c.zone);
 			s->boosted += zi.watermark_boost != 0;
 		}
 		extfrag0 = tu_trace.count[PZ_TRACE_PAGE_ALLOC_EXTFRAG];
 		p = pz_alloc_pages(pz, g, o);
-		if (c.source == PZ_PROBE_NONE)
+		if (c.source == PZ_PROBE_NONE && cs.source == PZ_PROBE_NONE)
 			s->none++;
+		else if (c.source == PZ_PROBE_NONE)
+			check_alloc(pz, &cs, p, extfrag0, s), s->slow++;
 		else
 			check_alloc(pz, &c, p, extfrag0, s);
 		if (p)
@@ -181,6 +186,7 @@ static void run_profile(enum pz_profile profile)
 	/* the runs reached the cases the probe must get right */
 	assert_true(s.checked > 4 * 2000);
 	assert_true(s.none > 0);
+	assert_true(s.slow > 0);
 	assert_true(s.fallback > 0);
 	assert_true(s.lower_zone > 0);
 	assert_true(s.remote > 0);
@@ -190,10 +196,10 @@ static void run_profile(enum pz_profile profile)
 		assert_true(s.boosted > 0);
 	}
 	print_message("%s: %u + %u allocations as probed (%u fallbacks, %u from a lower zone, "
-		      "%u remote, %u CMA, %u boosted zones, %u slow path)\n",
+		      "%u remote, %u CMA, %u boosted zones, %u at MIN, %u slow path)\n",
 		      pz_profile_name(profile), s.checked, sc.checked, s.fallback + sc.fallback,
 		      s.lower_zone + sc.lower_zone, s.remote, sc.cma, s.boosted + sc.boosted,
-		      s.none + sc.none);
+		      s.slow + sc.slow, s.none + sc.none);
 }
 
 static void test_probe_41(void **state)

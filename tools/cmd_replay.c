@@ -273,12 +273,10 @@ static int rp_setup(const struct rp_opts *o, pz_t *pz, struct replay *rp, struct
 	rp->s.kernel_knobs = knobs;
 	if (o->computed)
 		rp_wmark_compare(rp, o->zones);
-	if (rp_start_state(rp, o->initial[0] ? o->initial : NULL))
-		return -1;
-	if (o->is_dir && rp_pageblock_labels(rp, o->trace))
+	if (rp_start_state(rp, o->initial[0] ? o->initial : NULL, o->is_dir ? o->trace : NULL))
 		return -1;
 	if (!o->lockstep)
-		return 0;
+		return rp_compaction_on(rp) ? tool_error("out of memory"), -1 : 0;
 	if (rp->nr_cpus > RP_MAX_CPUS)
 		return tool_error("--lockstep follows at most %d CPUs", RP_MAX_CPUS), -1;
 	rp->ls = calloc(1, sizeof(*rp->ls));

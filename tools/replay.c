@@ -53,6 +53,43 @@ void rp_fini(struct replay *rp)
 	free(rp->map);
 	free(rp->st);
 	free(rp->pre);
+	free(rp->first_take);
+	free(rp->rmap);
+}
+
+/*
+ * pagezone's own compaction moved the block at pagezone pfn src to dst:
+ * the kernel pfns mapped to it follow. Pages held since before the trace
+ * (the kernel's own: text, page tables, slab) are not movable. A block
+ * the map does not know (an allocation still returning) is refused.
+ */
+static enum pz_migrate_result rp_migrate(void *ctx, pz_t *pz, pz_page_t *src, pz_page_t *dst,
+					 unsigned order, enum pz_migrate_mode mode)
+{
+	struct replay *rp = ctx;
+	uint64_t q = pz_page_to_pfn(pz, src), d = pz_page_to_pfn(pz, dst), n = 1ull << order, k;
+
+	(void)mode;
+	if (q + n > rp->npfn || d + n > rp->npfn || !rp->rmap[q])
+		return rp->pre[q] ? PZ_MIGRATE_PINNED : PZ_MIGRATE_UNKNOWN;
+	k = rp->rmap[q] - 1;
+	if (!(rp->st[k] & RP_ST_HEAD) || RP_ORDER(rp->st[k]) != order || rp->map[k] != q + 1)
+		return PZ_MIGRATE_UNKNOWN;
+	for (uint64_t i = 0; i < n; i++) {
+		rp->map[k + i] = (uint32_t)(d + i + 1);
+		rp->rmap[d + i] = (uint32_t)(k + i + 1);
+		rp->rmap[q + i] = 0;
+	}
+	rp->s.migrated += n;
+	return PZ_MIGRATE_OK;
+}
+
+int rp_compaction_on(struct replay *rp)
+{
+	rp->rmap = calloc(rp->npfn, sizeof(*rp->rmap));
+	if (!rp->rmap)
+		return -1;
+	return pz_set_migrate_handler(rp->pz, rp_migrate, rp) ? -1 : 0;
 }
 
 void rp_trace_sink(void *ctx, const struct pz_trace_event *ev)
@@ -144,15 +181,21 @@ static int rp_initial_row(struct replay *rp, const char *line)
 	return 0;
 }
 
-int rp_start_state(struct replay *rp, const char *initial_free_csv)
+int rp_start_state(struct replay *rp, const char *initial_free_csv, const char *labels_trace)
 {
 	char line[256];
 	unsigned lineno = 0;
 	FILE *f = NULL;
 
 	rp_take_all(rp);
+	/* labelled while nothing is free: each block is then freed to its
+	 * type's list in pfn order (relabelling free blocks moves them to the
+	 * list head, one pageblock after another) */
+	if (labels_trace && rp_pageblock_labels(rp, labels_trace))
+		return -1;
 	if (!initial_free_csv) {
 		rp->s.start_free_here = rp_release_pre(rp, 0, rp->npfn);
+		rp_free_taken(rp);
 		pz_drain_all_pages(rp->pz);
 		return 0;
 	}
@@ -171,6 +214,7 @@ int rp_start_state(struct replay *rp, const char *initial_free_csv)
 		}
 	}
 	fclose(f);
+	rp_free_taken(rp);
 	pz_drain_all_pages(rp->pz);
 	memset(rp->s.here_kind, 0, sizeof(rp->s.here_kind));
 	return 0;

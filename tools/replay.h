@@ -43,6 +43,7 @@ struct rp_stats {
 	uint64_t here_kind[PZ_TRACE_NR_KINDS];	     /* pagezone's own tracepoints */
 	uint64_t gfp_mt_mismatch, gfp_mt_first_line; /* parsed gfp vs printed migratetype */
 	uint64_t pages_entering;		     /* frees of pre-trace pages (rule 6) */
+	uint64_t migrated; /* free-running: pages pagezone's own compaction moved */
 	uint64_t start_kernel_free, start_not_managed, start_free_here;
 	uint64_t start_free_taken;   /* ... and pages the trace first takes from the buddy */
 	uint64_t blocks_labelled;    /* pageblocks labelled from the trace before the start */
@@ -58,15 +59,17 @@ struct rp_agree {
 	uint64_t refill_cases, refill_same; /* either side refilled; same block count */
 };
 
-#define RP_MAX_CPUS  64
-#define RP_NR_ROWS   5 /* order 0, 1-3, 4-8, >= 9, vmap */
-#define RP_NR_SRC    6 /* enum pz_probe_source */
-#define RP_NR_WHERE  4 /* where the kernel's block was here: used, buddy, pcp, unmanaged */
-#define RP_LABELQ    256
-#define RP_STALE_MAX 8192
-#define RP_FREEQ     512 /* order-0 frees whose commit is not placed yet */
-#define RP_NR_PINDEX 14	 /* 6.1.192's per-CPU lists: 12 of orders 0-3, 2 THP */
-#define RP_FF_MAX    5	 /* CONFIG_PCP_BATCH_SCALE_MAX */
+#define RP_MAX_CPUS	   64
+#define RP_NR_ROWS	   5 /* order 0, 1-3, 4-8, >= 9, vmap */
+#define RP_NR_SRC	   8 /* enum pz_probe_source, then: */
+#define RP_SRC_SLOW	   6 /* pz_alloc_probe_slowpath's choice */
+#define RP_SRC_INTERLEAVED 7 /* other CPUs' events between a refill and its alloc */
+#define RP_NR_WHERE	   4 /* where the kernel's block was here: used, buddy, pcp, unmanaged */
+#define RP_LABELQ	   256
+#define RP_STALE_MAX	   8192
+#define RP_FREEQ	   512 /* order-0 frees whose commit is not placed yet */
+#define RP_NR_PINDEX	   14  /* 6.1.192's per-CPU lists: 12 of orders 0-3, 2 THP */
+#define RP_FF_MAX	   5   /* CONFIG_PCP_BATCH_SCALE_MAX */
 
 /* x86-64: a 128 MiB memory section of 4 KiB pages */
 #define RP_SECTION_PAGES 32768u
@@ -125,6 +128,9 @@ struct rp_lockstep {
 	uint32_t k_refill[RP_MAX_CPUS], k_drain[RP_MAX_CPUS];
 	uint8_t free_factor[RP_MAX_CPUS][PZ_NR_ZONE_TYPES]; /* 6.1's, for the prediction */
 	bool after_extfrag[RP_MAX_CPUS];
+	uint64_t own[RP_MAX_CPUS];	/* events of each CPU so far */
+	uint64_t open_seq[RP_MAX_CPUS]; /* events when its allocation's first refill came */
+	uint64_t open_own[RP_MAX_CPUS]; /* its own events then */
 	/* replay_lspcp.c: commits placed as the kernel makes them, the factor
 	 * followed from the kernel's drains, the boot-time per-CPU sizes */
 	struct rp_pend pend[RP_MAX_CPUS];
@@ -162,10 +168,12 @@ struct rp_wmark_row {
 struct replay {
 	pz_t *pz;
 	struct trace_reader *rd;
-	uint64_t npfn; /* pfns [0, npfn) are tracked */
-	uint32_t *map; /* kernel pfn -> pagezone pfn + 1 (0: none) */
-	uint8_t *st;   /* kernel pfn -> RP_ST_* */
-	uint8_t *pre;  /* pagezone pfn -> held since before the trace */
+	uint64_t npfn;	     /* pfns [0, npfn) are tracked */
+	uint32_t *map;	     /* kernel pfn -> pagezone pfn + 1 (0: none) */
+	uint32_t *rmap;	     /* free-running: pagezone pfn -> kernel pfn + 1 (0: none) */
+	uint8_t *st;	     /* kernel pfn -> RP_ST_* */
+	uint8_t *pre;	     /* pagezone pfn -> held since before the trace */
+	uint8_t *first_take; /* pfn -> the label pass's marks, until rp_free_taken */
 	unsigned nr_cpus;
 	struct rp_stats s;
 	struct rp_phase phases[RP_MAX_PHASES];
@@ -182,10 +190,13 @@ struct replay {
 /* Sets up the tracking for instance pz; returns 0 or -1 (out of memory). */
 int rp_init(struct replay *rp, pz_t *pz, struct trace_reader *rd);
 void rp_fini(struct replay *rp);
+/* Free-running: pagezone's own compaction may move the blocks it mapped
+ * (rp_migrate follows them in the map). Returns 0 or -1 (out of memory). */
+int rp_compaction_on(struct replay *rp);
 /* Brings pagezone to the kernel's free set at the first event: takes every
- * page, then frees those in initial_free_blocks.csv (NULL: all). Returns 0
- * or -1 (printed). */
-int rp_start_state(struct replay *rp, const char *initial_free_csv);
+ * page, labels the pageblocks from labels_trace (NULL: not), then frees
+ * those in initial_free_blocks.csv (NULL: all). Returns 0 or -1 (printed). */
+int rp_start_state(struct replay *rp, const char *initial_free_csv, const char *labels_trace);
 /* Counts an event the replay cannot follow under cause (not "unparsed"). */
 void rp_skip_cause(struct replay *rp, const char *cause, uint64_t line);
 /* Replays one event (replay_events.c). */
@@ -224,6 +235,9 @@ int rp_pics_end(struct replay *rp, const struct pic_opts *o, enum pz_profile pro
 int rp_kernel_knobs(pz_t *pz, const char *zones_csv, const char *zoneinfo);
 /* Labels pageblocks with the first type the trace shows; 0 or -1. */
 int rp_pageblock_labels(struct replay *rp, const char *trace);
+/* Frees the pages whose first event takes them from the buddy lists and
+ * that the start state holds (after the start's free set is freed). */
+void rp_free_taken(struct replay *rp);
 /* --computed-watermarks: pagezone's marks and pcp sizes beside zones.csv's
  * start rows into rp->wm (nothing when the file is missing). */
 void rp_wmark_compare(struct replay *rp, const char *zones_csv);

@@ -24,10 +24,15 @@ static void rp_map(struct replay *rp, uint64_t k, unsigned order, uint64_t q, ui
 		rp->st[k + i] = (uint8_t)(RP_ST_TAIL | (flags & RP_ST_FAILED));
 		rp->map[k + i] = (uint32_t)(q + i + 1);
 	}
+	for (uint64_t i = 0; rp->rmap && !(flags & RP_ST_FAILED) && i < n; i++)
+		rp->rmap[q + i] = (uint32_t)(k + i + 1);
 }
 
 static void rp_unmap(struct replay *rp, uint64_t k, uint64_t n)
 {
+	for (uint64_t i = 0; rp->rmap && i < n; i++)
+		if (rp->map[k + i] && rp->rmap[rp->map[k + i] - 1] == k + i + 1)
+			rp->rmap[rp->map[k + i] - 1] = 0;
 	memset(rp->st + k, 0, n);
 	memset(rp->map + k, 0, n * sizeof(*rp->map));
 }
@@ -318,4 +323,6 @@ void rp_event(struct replay *rp, const struct tr_event *ev)
 	}
 	if (rp->ls && ev->kind != TR_PCPU_DRAIN && ev->kind != TR_MARKER)
 		rp->ls->drain_run[ev->cpu] = false; /* the next drain starts a run */
+	if (rp->ls && ev->cpu < RP_MAX_CPUS)
+		rp->ls->own[ev->cpu]++;
 }

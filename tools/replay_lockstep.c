@@ -30,12 +30,14 @@
 #include <string.h>
 
 static const char *const rp_src_names[RP_NR_SRC] = {
-	"slow path (no zone above LOW)",
+	"reclaim/compaction (no zone above MIN)",
 	"per-CPU list head",
 	"per-CPU refill",
 	"buddy, own type",
 	"fallback",
 	"CMA/reserve",
+	"slow path's MIN attempt",
+	"refilled before other CPUs' events",
 };
 static const char *const rp_where_names[RP_NR_WHERE] = {
 	"in use here",
@@ -109,18 +111,6 @@ static void ls_queue_label(struct replay *rp, unsigned cpu, int64_t pfn, int mt)
 		ls_apply_labels(rp, cpu);
 	ls->q[cpu][ls->nq[cpu]].pfn = (uint64_t)pfn;
 	ls->q[cpu][ls->nq[cpu]++].mt = (int8_t)mt;
-}
-
-/* A steal's new owner: a fallback from a block of a pageblock's order or
- * more claims every pageblock of it (6.1's change_pageblock_range), not
- * only the first, where the event's pfn lies. */
-static void ls_queue_steal(struct replay *rp, unsigned cpu, const struct tr_event *ev)
-{
-	unsigned po = pz_pageblock_order(rp->pz);
-	uint64_t n = ev->fallback_order > po ? 1ull << (ev->fallback_order - po) : 1;
-
-	for (uint64_t i = 0; i < n && ev->pfn >= 0; i++)
-		ls_queue_label(rp, cpu, ev->pfn + (int64_t)(i << po), ev->alloc_mt);
 }
 
 /* Pages of [pfn, pfn + 2^order) held as bulk-allocated (ls_drop_stale)
@@ -305,6 +295,21 @@ static void ls_boost(struct replay *rp, const struct tr_event *ev)
 						   (enum pz_zone_type)zt) == 1;
 }
 
+/* A steal's new owner labels every pageblock of the block fallen back to
+ * (a block above pageblock order is relabelled whole). */
+static void ls_label_steal(struct replay *rp, unsigned cpu, const struct tr_event *ev)
+{
+	unsigned po = pz_pageblock_order(rp->pz);
+	unsigned fo = ev->fallback_order > po && ev->fallback_order < 32 ? ev->fallback_order : po;
+	uint64_t n = 1ull << (fo - po), first;
+
+	if (ev->pfn < 0)
+		return;
+	first = ((uint64_t)ev->pfn >> po) & ~(n - 1);
+	for (uint64_t b = first; b < first + n; b++)
+		ls_queue_label(rp, cpu, (int64_t)(b << po), ev->alloc_mt);
+}
+
 /* Buddy-level and fallback events: counted per CPU, labels queued. */
 void ls_kernel_event(struct replay *rp, const struct tr_event *ev)
 {
@@ -337,7 +342,10 @@ void ls_kernel_event(struct replay *rp, const struct tr_event *ev)
 		pz_host_set_cpu((int)c);
 	} else if (ev->kind == TR_ZONE_LOCKED) {
 		if (ev->percpu_refill > 0 && ev->pfn >= 0) {
-			ls->k_refill[c]++;
+			if (!ls->k_refill[c]++) { /* the kernel chose here */
+				ls->open_seq[c] = rp->s.events;
+				ls->open_own[c] = ls->own[c];
+			}
 			if (ls->nrq[c] == RP_LABELQ) { /* labels first, as ls_alloc */
 				ls_apply_labels(rp, c);
 				ls_apply_refills(rp, c, true);
@@ -352,7 +360,7 @@ void ls_kernel_event(struct replay *rp, const struct tr_event *ev)
 		ls->after_extfrag[c] = true;
 		ls_boost(rp, ev);
 		if (ev->change_ownership > 0)
-			ls_queue_steal(rp, c, ev);
+			ls_label_steal(rp, c, ev);
 	}
 }
 
@@ -371,15 +379,17 @@ static void ls_score(struct rp_agree *a, const struct pz_alloc_choice *c, uint64
 	}
 }
 
-/* A pfn disagreement, counted by probe source and where k is here, and
- * for a per-CPU probe by cause. */
+/* A pfn disagreement, counted by its category (ls_category) and where k
+ * is here, and for a per-CPU category by cause. */
 static void ls_miss(struct replay *rp, unsigned cpu, const struct pz_alloc_choice *c, uint64_t k,
-		    unsigned order, unsigned row)
+		    unsigned order, unsigned row, unsigned cat)
 {
 	unsigned where = rp_where(rp, k);
 
-	rp->ls->cat[c->source < RP_NR_SRC ? c->source : 0][where]++;
-	if (c->source == PZ_PROBE_PCP || c->source == PZ_PROBE_PCP_REFILL)
+	rp->ls->cat[cat][where]++;
+	/* a per-CPU row only: a refill interleaved with other CPUs' events and
+	 * the slow path's MIN attempt have rows of their own */
+	if (cat == PZ_PROBE_PCP || cat == PZ_PROBE_PCP_REFILL)
 		rp->ls->cause[ls_cause(rp, cpu, c, k, order, where, rp->ls->k_refill[cpu] > 0)]
 			     [row]++;
 }
@@ -392,6 +402,23 @@ static bool ls_pcp_order(const struct replay *rp, unsigned order)
 	return order <= 3 || order == pz_pageblock_order(rp->pz);
 }
 
+/*
+ * The row of a miss. The kernel chose a refill's blocks at its first
+ * zone_locked event, but its mm_page_alloc is traced later, after the
+ * page is prepared; events of other CPUs recorded in between (kcompactd
+ * freeing and draining next to a huge-page request) change the lists
+ * before pagezone is asked, so such a miss is put apart (orders above 0).
+ */
+static unsigned ls_category(const struct replay *rp, unsigned cpu, unsigned order, unsigned src)
+{
+	const struct rp_lockstep *ls = rp->ls;
+
+	if (order && ls->k_refill[cpu] &&
+	    rp->s.events - ls->open_seq[cpu] > ls->own[cpu] - ls->open_own[cpu])
+		return RP_SRC_INTERLEAVED;
+	return src < RP_NR_SRC ? src : 0;
+}
+
 /* One allocation of the kernel's block k (or a failed one, k < 0). */
 pz_page_t *ls_alloc(struct replay *rp, unsigned cpu, pz_gfp_t gfp, unsigned order, int64_t k,
 		    bool vmap)
@@ -400,12 +427,18 @@ pz_page_t *ls_alloc(struct replay *rp, unsigned cpu, pz_gfp_t gfp, unsigned orde
 	unsigned row = rp_row_of(order, vmap);
 	struct pz_alloc_choice c;
 	pz_page_t *p = NULL;
+	bool slow = false;
 	int kzone, kmt;
 
 	lp_place(rp, cpu);
 	lp_settle(rp, cpu);
 	if (pz_alloc_probe(rp->pz, gfp, order, &c))
 		c.source = PZ_PROBE_NONE;
+	/* no zone above LOW: the slow path's first attempt, at MIN (frag's
+	 * huge pages after DMA32's last free block: 10 of 15 misses) */
+	if (c.source == PZ_PROBE_NONE && !pz_alloc_probe_slowpath(rp->pz, gfp, order, &c) &&
+	    c.source != PZ_PROBE_NONE)
+		slow = true;
 	if (k < 0) {
 		ls->kernel_failed++;
 		ls->kernel_failed_probe_ok += c.source != PZ_PROBE_NONE;
@@ -424,7 +457,8 @@ pz_page_t *ls_alloc(struct replay *rp, unsigned cpu, pz_gfp_t gfp, unsigned orde
 	if (!vmap && ls->k_refill[cpu])
 		lp_refill_seen(rp, kzone, order, ls->k_refill[cpu]);
 	if (c.pfn != k)
-		ls_miss(rp, cpu, &c, (uint64_t)k, order, row);
+		ls_miss(rp, cpu, &c, (uint64_t)k, order, row,
+			ls_category(rp, cpu, order, slow ? RP_SRC_SLOW : c.source));
 	ls->k_refill[cpu] = 0;
 	ls->after_extfrag[cpu] = false;
 	ls_apply_labels(rp, cpu);

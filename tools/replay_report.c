@@ -159,6 +159,12 @@ void rp_report_text(struct replay *rp, const struct rp_files *f, FILE *out)
 	rp_text_wmarks(rp, out);
 	fprintf(out, "pages entering the allocator (frees of pages held before the trace): %llu\n",
 		(unsigned long long)s->pages_entering);
+	if (!rp->ls)
+		fprintf(out,
+			"compaction: pagezone's own moved %llu pages (the kernel's free scanner "
+			"took %llu blocks)\n",
+			(unsigned long long)s->migrated,
+			(unsigned long long)s->kernel_kind[TR_ISOLATE]);
 	fprintf(out,
 		"gfp check: %llu mm_page_alloc whose parsed gfp asks for another migratetype "
 		"than the kernel printed (first at line %llu)\n\n",
@@ -250,6 +256,8 @@ static void rp_json_totals(struct json_object *j, const struct replay *rp)
 	jset_u64(j, "ok_here_failed_in_kernel", s->ok_here_failed_there);
 	jset_u64(j, "failed_in_both", s->failed_both);
 	jset_u64(j, "pages_entering", s->pages_entering);
+	if (!rp->ls)
+		jset_u64(j, "pages_migrated_here", s->migrated);
 	jset_u64(j, "gfp_migratetype_mismatches", s->gfp_mt_mismatch);
 	jset_u64(j, "start_kernel_free_pages", s->start_kernel_free);
 	jset_u64(j, "start_free_here", s->start_free_here);

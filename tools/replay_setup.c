@@ -257,20 +257,34 @@ static void rp_mark_pages(struct rp_scan *sc, int64_t pfn, unsigned order, bool 
 			sc->page[q] = (uint8_t)(RP_PG_SEEN | (buddy ? RP_PG_BUDDY : 0));
 }
 
+/* An extfrag shows the label of every pageblock of the block it fell back
+ * to before the steal: a block above pageblock order is relabelled whole
+ * (steal_suitable_fallback's change_pageblock_range), so the pageblocks
+ * after its first had that label too. Before 2026-12-06 only the first
+ * was labelled, and the others took the stealer's type from the trace's
+ * later events: boot's order-10 steals left their second pageblock's
+ * free blocks on the unmovable lists from the start (orders 4-8 51%). */
+static void rp_label_steal(uint8_t *lab, uint64_t nblocks, unsigned po, const struct tr_event *ev)
+{
+	unsigned fo = ev->fallback_order > po && ev->fallback_order < 32 ? ev->fallback_order : po;
+	uint64_t first, n = 1ull << (fo - po);
+
+	if (ev->pfn < 0 || ev->fallback_mt < 0 || ev->fallback_mt >= PZ_MT_PCPTYPES)
+		return;
+	first = ((uint64_t)ev->pfn >> po) & ~(n - 1);
+	for (uint64_t b = first; b < first + n && b < nblocks; b++)
+		if (lab[b] == 0xff)
+			lab[b] = (uint8_t)ev->fallback_mt;
+}
+
 static void rp_scan_labels(struct rp_scan *sc, const struct tr_event *ev)
 {
 	uint64_t b = ev->pfn >= 0 ? (uint64_t)ev->pfn >> sc->po : sc->nblocks;
 	unsigned c = ev->cpu < PZ_MAX_CPUS ? ev->cpu : 0;
 
 	if (ev->kind == TR_EXTFRAG) {
-		uint64_t n =
-			ev->fallback_order > sc->po ? 1ull << (ev->fallback_order - sc->po) : 1;
-
 		sc->after_extfrag[c] = 1;
-		for (uint64_t i = b; i < b + n && i < sc->nblocks; i++)
-			if (sc->lab[i] == 0xff && ev->fallback_mt >= 0 &&
-			    ev->fallback_mt < PZ_MT_PCPTYPES)
-				sc->lab[i] = (uint8_t)ev->fallback_mt;
+		rp_label_steal(sc->lab, sc->nblocks, sc->po, ev);
 	} else if (ev->kind == TR_ZONE_LOCKED) {
 		if (!sc->after_extfrag[c] && b < sc->nblocks && sc->lab[b] == 0xff &&
 		    ev->migratetype >= 0 && ev->migratetype < PZ_MT_PCPTYPES)
@@ -364,16 +378,19 @@ static void rp_deferred_labels(struct replay *rp, struct rp_scan *sc)
  * take: the page was free at the start, and is freed here (as
  * memblock_free_all freed it). boot had 1,110 refill blocks that were not
  * free here, and a pageblock pair that the kernel stole whole at order 10
- * while pagezone still held 38 of its pages.
+ * while pagezone still held 38 of its pages. Called once the start's free
+ * set is free (rp_pageblock_labels' pass found the pages before it).
  */
-static void rp_free_taken(struct replay *rp, const struct rp_scan *sc)
+void rp_free_taken(struct replay *rp)
 {
-	for (uint64_t q = 0; q < sc->npfn && q < rp->npfn; q++)
-		if ((sc->page[q] & RP_PG_BUDDY) && rp->pre[q] == RP_PRE_TRACE) {
+	for (uint64_t q = 0; rp->first_take && q < rp->npfn; q++)
+		if ((rp->first_take[q] & RP_PG_BUDDY) && rp->pre[q] == RP_PRE_TRACE) {
 			pz_free_pages_core(rp->pz, pz_pfn_to_page(rp->pz, q), 0);
 			rp->pre[q] = 0;
 			rp->s.start_free_taken++;
 		}
+	free(rp->first_take);
+	rp->first_take = NULL;
 }
 
 int rp_pageblock_labels(struct replay *rp, const char *trace)
@@ -390,7 +407,6 @@ int rp_pageblock_labels(struct replay *rp, const char *trace)
 		memset(sc.lab, 0xff, sc.nblocks);
 		rp_scan_trace(&rd, &sc);
 		tr_close(&rd);
-		rp_free_taken(rp, &sc);
 		rp_deferred_labels(rp, &sc);
 		for (uint64_t b = 0; b < sc.nblocks; b++) {
 			int now = pz_pageblock_migratetype(rp->pz, b << sc.po);
@@ -405,6 +421,9 @@ int rp_pageblock_labels(struct replay *rp, const char *trace)
 	}
 	free(sc.lab);
 	free(sc.blk);
-	free(sc.page);
+	free(rp->first_take);
+	rp->first_take = rc ? NULL : sc.page; /* for rp_free_taken, after the start's frees */
+	if (rc)
+		free(sc.page);
 	return rc;
 }

@@ -22,8 +22,10 @@
  * zone that passes its watermark but has no block is passed over, as the
  * kernel's loop does.
  *
- * Not probed: the dirty limits of __GFP_WRITE, zone_reclaim_mode,
- * fail_page_alloc, the slow path. The locks are each zone's pcp lock of
+ * pz_alloc_probe_slowpath walks the same with the flags of the slow
+ * path's first attempt (the MIN mark). Not probed: the dirty limits of
+ * __GFP_WRITE, zone_reclaim_mode, fail_page_alloc, the rest of the slow
+ * path (reclaim, compaction, OOM, no watermarks). The locks are each zone's pcp lock of
  * this CPU, then its zone lock, as an allocation takes them.
  */
 #include "internal.h"
@@ -47,6 +49,20 @@ static const struct pz_page *smallest_locked(const struct pz *pz, const struct p
 	return (const struct pz_page *)0;
 }
 
+/* An ALLOC_HARDER request above order 0 may take the HIGHATOMIC
+ * reserve (only the slow path's flags carry ALLOC_HARDER here). */
+static bool probe_highatomic_locked(const struct pz *pz, const struct pz_zone *z, unsigned order,
+				    unsigned flags, struct pz_alloc_choice *c)
+{
+	const struct pz_page *p;
+
+	if (!order || !(flags & PZ_ALLOC_HARDER) || !pz_feature(pz, PZ_FEAT_HIGHATOMIC) ||
+	    !(p = smallest_locked(pz, z, order, PZ_MT_HIGHATOMIC)))
+		return false;
+	choice_set(pz, c, PZ_PROBE_RESERVE, p, PZ_MT_HIGHATOMIC);
+	return true;
+}
+
 /* __rmqueue's choice in z; false when z has no block for the request. */
 static bool probe_rmqueue_locked(const struct pz *pz, struct pz_zone *z, unsigned order,
 				 unsigned mt, unsigned flags, enum pz_probe_source src,
@@ -56,6 +72,9 @@ static bool probe_rmqueue_locked(const struct pz *pz, struct pz_zone *z, unsigne
 	const struct pz_page *p = (const struct pz_page *)0;
 	int fmt, o;
 
+	/* the slow path's ALLOC_HARDER: the HIGHATOMIC reserve first */
+	if (src == PZ_PROBE_BUDDY && probe_highatomic_locked(pz, z, order, flags, c))
+		return true;
 	if (pz->has_cma && pz_cma_first(pz, z, mt, flags) &&
 	    (p = smallest_locked(pz, z, order, PZ_MT_CMA))) {
 		choice_set(pz, c, other, p, PZ_MT_CMA);
@@ -81,7 +100,8 @@ static bool probe_rmqueue_locked(const struct pz *pz, struct pz_zone *z, unsigne
 		choice_set(pz, c, other, p, PZ_MT_RESERVE);
 		return true;
 	}
-	return false;
+	/* a per-CPU order whose refill found nothing: the buddy lists */
+	return src == PZ_PROBE_PCP_REFILL && probe_highatomic_locked(pz, z, order, flags, c);
 }
 
 /* The refill __rmqueue_pcplist asks for: batch pages for order 0, batch
@@ -140,6 +160,20 @@ static bool probe_zone(struct pz *pz, struct pz_zone *z, const struct probe_req 
 	return found;
 }
 
+/* The watermark step: the flags' mark with the boost, except that an
+ * order-0 __GFP_ATOMIC request at MIN ignores the boost (6.1's
+ * zone_watermark_fast; the boost is 0 in the 4.x profiles). */
+static bool probe_watermark_ok(struct pz *pz, struct pz_zone *z, const struct probe_req *r,
+			       unsigned f)
+{
+	if (pz_watermark_ok(pz, z, r->order, pz_wmark_pages(z, f & PZ_ALLOC_WMARK_MASK),
+			    r->pref->type, f))
+		return true;
+	return !r->order && (r->gfp & PZ__GFP_ATOMIC) && zload(&z->watermark_boost) &&
+	       (f & PZ_ALLOC_WMARK_MASK) == PZ_ALLOC_WMARK_MIN &&
+	       pz_watermark_ok(pz, z, 0, zload(&z->wmark[PZ_WMARK_MIN]), r->pref->type, f);
+}
+
 /* One walk of the zonelist as walk_zones makes it; *again when it must
  * start over with *flags (NOFRAGMENT dropped at a remote node). */
 static bool probe_walk(struct pz *pz, const struct probe_req *r, unsigned *flags,
@@ -149,7 +183,7 @@ static bool probe_walk(struct pz *pz, const struct probe_req *r, unsigned *flags
 	struct pz_zone *z;
 
 	while ((z = pz_next_zone(pz, r->zl, &pos, r->high, (const pz_nodemask_t *)0))) {
-		if (r->cpusets &&
+		if (r->cpusets && (f & PZ_ALLOC_CPUSET) &&
 		    !pz_cpuset_zone_allowed(pz, r->task, z, r->gfp | PZ__GFP_HARDWALL))
 			continue;
 		if (f & PZ_ALLOC_FAIR) {
@@ -166,8 +200,7 @@ static bool probe_walk(struct pz *pz, const struct probe_req *r, unsigned *flags
 			*again = true;
 			return false;
 		}
-		if (!pz_watermark_ok(pz, z, r->order, pz_wmark_pages(z, PZ_WMARK_LOW),
-				     r->pref->type, f))
+		if (!probe_watermark_ok(pz, z, r, f))
 			continue;
 		if (!probe_zone(pz, z, r, f, c))
 			continue;
@@ -202,10 +235,12 @@ static void probe_walks(struct pz *pz, const struct probe_req *r, unsigned flags
 	}
 }
 
-int pz_alloc_probe(pz_t *pz, pz_gfp_t gfp, unsigned order, struct pz_alloc_choice *out)
+/* Checks the request and fills r: 1, 0 when no zone may serve it, or
+ * -PZ_EINVAL. */
+static int probe_req_init(pz_t *pz, pz_gfp_t gfp, unsigned order, struct pz_alloc_choice *out,
+			  struct probe_req *r)
 {
-	unsigned flags = PZ_ALLOC_WMARK_LOW | PZ_ALLOC_CPUSET, pos = 0;
-	struct probe_req r;
+	unsigned pos = 0;
 	int high;
 
 	if (!pz_instance_ok(pz) || !out || order >= pz->max_order)
@@ -216,22 +251,55 @@ int pz_alloc_probe(pz_t *pz, pz_gfp_t gfp, unsigned order, struct pz_alloc_choic
 	pz_memzero(out, sizeof(*out));
 	out->pfn = -1;
 	out->block_mt = out->list_mt = -1;
-	r.gfp = gfp & PZ__GFP_BITS_MASK;
-	r.order = order;
-	r.high = (unsigned)high;
-	r.cpu = pz_this_cpu(pz);
-	r.mt = pz_gfp_to_mt(pz, gfp);
-	r.task = pz_task_current(pz);
-	r.cpusets = atomic_load_explicit(&pz->cpusets_enabled, memory_order_relaxed);
-	r.zl = pz->nodes[pz->cpu_node[r.cpu]].zonelist[(gfp & PZ__GFP_THISNODE) ? 1 : 0];
-	r.pref = pz_next_zone(pz, r.zl, &pos, r.high, (const pz_nodemask_t *)0);
-	if (!r.pref)
+	r->gfp = gfp & PZ__GFP_BITS_MASK;
+	r->order = order;
+	r->high = (unsigned)high;
+	r->cpu = pz_this_cpu(pz);
+	r->mt = pz_gfp_to_mt(pz, gfp);
+	r->task = pz_task_current(pz);
+	r->cpusets = atomic_load_explicit(&pz->cpusets_enabled, memory_order_relaxed);
+	r->zl = pz->nodes[pz->cpu_node[r->cpu]].zonelist[(gfp & PZ__GFP_THISNODE) ? 1 : 0];
+	r->pref = pz_next_zone(pz, r->zl, &pos, r->high, (const pz_nodemask_t *)0);
+	if (!r->pref)
 		return 0;
-	out->classzone = (enum pz_zone_type)r.pref->type;
+	out->classzone = (enum pz_zone_type)r->pref->type;
+	return 1;
+}
+
+int pz_alloc_probe(pz_t *pz, pz_gfp_t gfp, unsigned order, struct pz_alloc_choice *out)
+{
+	unsigned flags = PZ_ALLOC_WMARK_LOW | PZ_ALLOC_CPUSET;
+	struct probe_req r;
+	int rc = probe_req_init(pz, gfp, order, out, &r);
+
+	if (rc <= 0)
+		return rc;
 	if (pz->has_cma && r.mt == PZ_MT_MOVABLE)
 		flags |= PZ_ALLOC_CMA;
 	if (!pz_feature(pz, PZ_FEAT_NO_FAIR_POLICY))
 		flags |= PZ_ALLOC_FAIR;
 	probe_walks(pz, &r, flags | pz_alloc_flags_nofragment(pz, r.pref, r.gfp), out);
+	return 0;
+}
+
+/*
+ * The slow path's first attempt, after it wakes kswapd (both profiles
+ * make it before any reclaim or compaction): gfp_to_alloc_flags' flags
+ * (the MIN mark, ALLOC_HIGH and ALLOC_HARDER, CMA), never
+ * ALLOC_NO_WATERMARKS (its attempt comes later), no fair pass and no
+ * ALLOC_NOFRAGMENT (neither is set again there). An ALLOC_HARDER request
+ * above order 0 tries the HIGHATOMIC reserve first where the buddy lists
+ * serve it.
+ */
+int pz_alloc_probe_slowpath(pz_t *pz, pz_gfp_t gfp, unsigned order, struct pz_alloc_choice *out)
+{
+	struct probe_req r;
+	unsigned flags;
+	int rc = probe_req_init(pz, gfp, order, out, &r);
+
+	if (rc <= 0)
+		return rc;
+	flags = pz_gfp_to_alloc_flags(pz, r.task, r.gfp, r.mt) & ~PZ_ALLOC_NO_WATERMARKS;
+	probe_walks(pz, &r, flags, out);
 	return 0;
 }

@@ -11,6 +11,8 @@
  * used or given back). Each candidate is moved by the owner's migrate
  * callback with no lock held. The run ends when the scanners meet or, for
  * an allocation, when __compact_finished sees a suitable free block.
+ * linux-6.1 first looks for both scanners' next block on the MOVABLE free
+ * lists (compaction_fast.c) and walks only when that finds nothing.
  *
  * Hints carried between runs, as the kernel's: where each scanner stopped
  * (per zone, async and sync migrate positions apart) and a skip bit per
@@ -230,6 +232,8 @@ static void reset_isolation_61(struct pz *pz, struct pz_zone *z)
 			free_set = true;
 			reset_free = free;
 			set_cached(z, (const uint64_t *)0, &free);
+			atomic_store_explicit(&z->compact_init_free_pfn, free,
+					      memory_order_relaxed);
 		}
 	}
 	if (reset_mig >= reset_free)
@@ -423,13 +427,20 @@ static bool suitable_target(struct pz_cc *cc, uint64_t pfn)
 }
 
 /* isolate_freepages: down from cc->free_pfn, never below the block after
- * the migrate scanner's. */
+ * the migrate scanner's. 6.1 first searches the free lists and walks only
+ * when that gave no block the pending target fits in (the kernel's "any
+ * page isolated": its targets are all order 0, ours the source's order). */
 static void isolate_freepages(struct pz_cc *cc)
 {
 	const int64_t nr = (int64_t)pb_nr(cc->pz);
 	int64_t block, low;
 	uint64_t start, end;
 
+	if (pz_cc_fast(cc)) {
+		pz_cc_fast_isolate_freepages(cc);
+		if (has_block(cc, cc->need_order))
+			return;
+	}
 	block = (int64_t)(cc->free_pfn & ~(uint64_t)(nr - 1));
 	low = (int64_t)((cc->migrate_pfn + (uint64_t)nr) & ~(uint64_t)(nr - 1));
 	start = cc->free_pfn;
@@ -577,16 +588,29 @@ static bool suitable_source(const struct pz_cc *cc, uint64_t pfn)
 	return mt == cc->migratetype;
 }
 
+/* Whether the migrate scanner may look at the block at first from low:
+ * 4.x tests the skip bit of every block; 6.1 only on a block boundary and
+ * not for the block its free-list search just marked (fast_block). */
+static bool source_block_suitable(struct pz_cc *cc, uint64_t low, uint64_t first, bool fast_block)
+{
+	if (!pz_cc_fast(cc))
+		return isolation_suitable(cc, first);
+	return (low & (pb_nr(cc->pz) - 1)) || fast_block || isolation_suitable(cc, first);
+}
+
 static enum isolate_result isolate_migratepages(struct pz_cc *cc)
 {
 	const uint64_t nr = pb_nr(cc->pz);
-	uint64_t low = cc->migrate_pfn, end = (low + nr) & ~(nr - 1);
+	uint64_t low = pz_cc_fast(cc) ? pz_cc_fast_find_migrateblock(cc) : cc->migrate_pfn;
+	uint64_t end = (low + nr) & ~(nr - 1);
+	bool fast_block = low != cc->migrate_pfn && !cc->fast_search_fail;
 
-	for (; end <= cc->free_pfn; low = end, end += nr) {
+	for (; end <= cc->free_pfn; low = end, end += nr, fast_block = false) {
 		uint64_t first = end - nr < cc->z->start_pfn ? cc->z->start_pfn : end - nr;
 		uint64_t stop = end < cc->z->end_pfn ? end : cc->z->end_pfn;
 
-		if (!pz_cc_block_in_zone(cc, first, stop) || !isolation_suitable(cc, first) ||
+		if (!pz_cc_block_in_zone(cc, first, stop) ||
+		    !source_block_suitable(cc, low, first, fast_block) ||
 		    !suitable_source(cc, first))
 			continue;
 		low = isolate_migratepages_block(cc, low < first ? first : low, stop);
@@ -1008,6 +1032,7 @@ static void cc_init(struct pz_cc *cc, struct pz *pz, struct pz_zone *z, int orde
 	cc->pz = pz;
 	cc->z = z;
 	cc->order = order;
+	cc->search_order = order;
 	cc->mode = mode;
 	cc->gfp = PZ_GFP_KERNEL;
 	cc->migratetype = PZ_MT_UNMOVABLE;

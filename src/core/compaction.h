@@ -1,8 +1,7 @@
 /*
- * compaction.h - the compact_control of compaction.c (the scanners,
- * migration, when to stop) and the pieces of its free scanner that other
- * compaction files share. Not part of internal.h: nothing else sees a
- * run's state.
+ * compaction.h - the compact_control shared by compaction.c (the scanners,
+ * migration, when to stop) and compaction_fast.c (linux-6.1's free-list
+ * searches). Not part of internal.h: nothing else sees a run's state.
  *
  * A struct pz_cc lives on the stack of the thread compacting one zone;
  * none of its fields is shared, so none needs a lock. The zone lock is
@@ -40,9 +39,25 @@ struct pz_cc {
 	unsigned nr_blocks;
 	uint64_t nr_migratepages;
 	uint64_t migrate_scanned, free_scanned;
+	/* 6.1's fast searches (compaction_fast.c) */
+	unsigned fast_search_fail; /* searches in a row that found nothing */
+	int search_order;	   /* where the free-list search starts */
+	uint64_t fast_start_pfn;   /* lowest block found on the lists; 0 none, ~0 used */
 };
 
-/* ---- compaction.c: pieces of the free scanner --------------------------- */
+/* The first pfn of pfn's pageblock. */
+static inline uint64_t pz_cc_block_start(const struct pz *pz, uint64_t pfn)
+{
+	return pfn & ~(pz->pageblock_nr_pages - 1);
+}
+
+/* linux-6.1 (the kernel's since 5.1) searches the free lists first. */
+static inline bool pz_cc_fast(const struct pz_cc *cc)
+{
+	return pz_kver(cc->pz) >= PZ_KV(5, 1);
+}
+
+/* ---- compaction.c: the pieces the fast searches share ------------------- */
 bool pz_cc_need_free(const struct pz_cc *cc);
 bool pz_cc_block_in_zone(struct pz_cc *cc, uint64_t start, uint64_t end);
 bool pz_cc_skip_bit(struct pz *pz, uint64_t pfn);
@@ -53,5 +68,11 @@ uint64_t pz_cc_isolate_free_locked(struct pz_cc *cc, struct pz_page *p);
  * at first (and move the cached free start) when nothing was isolated */
 void pz_cc_isolate_block(struct pz_cc *cc, uint64_t *start, uint64_t end, uint64_t first,
 			 bool update_skip);
+
+/* ---- compaction_fast.c -------------------------------------------------- */
+/* fast_isolate_freepages: a target from the MOVABLE free lists (order > 0) */
+void pz_cc_fast_isolate_freepages(struct pz_cc *cc);
+/* fast_find_migrateblock: where the migrate scanner goes on (a pfn) */
+uint64_t pz_cc_fast_find_migrateblock(struct pz_cc *cc);
 
 #endif

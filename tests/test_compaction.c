@@ -14,7 +14,7 @@
  * move one table entry.
  */
 #include "testutil.h"
-#include "../src/core/internal.h"
+#include "../src/core/compaction.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +52,7 @@ static struct {
 	pz_page_t *kept[64];
 	unsigned nkept;
 	enum pz_migrate_mode last_mode;
+	uint64_t first_src, first_dst; /* pfns of the first call */
 } cb;
 
 static enum pz_migrate_result migrate_cb(void *ctx, pz_t *pz, pz_page_t *src, pz_page_t *dst,
@@ -60,7 +61,10 @@ static enum pz_migrate_result migrate_cb(void *ctx, pz_t *pz, pz_page_t *src, pz
 	uintptr_t slot = pz_page_owner(src);
 
 	(void)ctx;
-	cb.calls++;
+	if (!cb.calls++) {
+		cb.first_src = pz_page_to_pfn(pz, src);
+		cb.first_dst = pz_page_to_pfn(pz, dst);
+	}
 	cb.last_mode = mode;
 	if (pz_pageblock_migratetype(pz, pz_page_to_pfn(pz, src)) != PZ_MT_MOVABLE)
 		cb.in_unmovable_block++;
@@ -1124,6 +1128,226 @@ static void test_proactive_backoff(void **state)
 	release_all(pz);
 }
 
+/* ---- 6.1's free-list searches (compaction_fast.c) ------------------------- */
+
+/* Frees the held pages in [pfn, pfn + n) and drains, so that they merge
+ * with their free neighbours (fragment(pz, 2) left every odd pfn free). */
+static void free_held_range(pz_t *pz, uint64_t pfn, uint64_t n)
+{
+	for (unsigned i = 0; i < nheld; i++)
+		if (held[i] && pz_page_to_pfn(pz, held[i]) >= pfn &&
+		    pz_page_to_pfn(pz, held[i]) < pfn + n) {
+			assert_int_equal(pz_free_pages(pz, held[i], 0), 0);
+			held[i] = NULL;
+		}
+	pz_drain_all_pages(pz);
+}
+
+/* Unmovable pairs that took every free block of order 1 and above left
+ * after fragment() (the blocks below the watermark it stopped at). */
+static pz_page_t *pairs[1024];
+static unsigned npairs;
+
+static void take_pairs(pz_t *pz)
+{
+	for (npairs = 0; npairs < 1024; npairs++)
+		if (!(pairs[npairs] = pz_alloc_pages(pz, GFP_UNMOV | PZ__GFP_NOWARN, 1)))
+			break;
+	assert_true(npairs < 1024);
+	pz_drain_all_pages(pz);
+}
+
+static void free_pairs(pz_t *pz)
+{
+	for (unsigned i = 0; i < npairs; i++)
+		assert_int_equal(pz_free_pages(pz, pairs[i], 1), 0);
+	npairs = 0;
+}
+
+static unsigned block_of(uint64_t pfn)
+{
+	return (unsigned)((pfn - ZSTART) / PBPAGES);
+}
+
+/*
+ * The free scanner of a direct compaction (order 3, async) takes its
+ * first target from the MOVABLE list of order 2, a block in the top
+ * quarter of the zone (block 28), where walking down from the zone's last
+ * block would take the first free page of block 31. Async direct
+ * compaction does not isolate around it.
+ */
+static void test_fast_free_from_list(void **state)
+{
+	pz_t *pz = create(PZ_PROFILE_MODERN);
+	const uint64_t at = ZSTART + 28 * PBPAGES + 100;
+	struct pz_compact_req req;
+	uint64_t scanned0;
+
+	(void)state;
+	assert_int_equal(pz_set_migrate_handler(pz, migrate_cb, NULL), 0);
+	fragment(pz, 2);
+	take_pairs(pz);
+	free_held_range(pz, at, 4);
+	assert_int_equal(atomic_load(&pz_zone_of(pz, 0, PZ_ZONE_NORMAL)->free_area[2].nr_free), 1);
+	scanned0 = vm_event(pz, PZ_VM_COMPACT_FREE_SCANNED);
+	direct(pz, 3, PZ_MIGRATE_ASYNC, PZ_COMPACT_PRIO_ASYNC, &req);
+	release_captured(pz, &req);
+	assert_true(cb.calls > 0);
+	assert_int_equal(cb.first_src, ZSTART);
+	assert_int_equal(cb.first_dst, at);
+	/* the first search looked at that one list entry and the block's
+	 * pages (4), or more when it went on below */
+	assert_true(vm_event(pz, PZ_VM_COMPACT_FREE_SCANNED) - scanned0 >= 4);
+	assert_int_equal(pz_validate(pz), 0);
+	check_owner(pz);
+	free_pairs(pz);
+	release_all(pz);
+}
+
+/*
+ * The migrate scanner of an order-9 direct compaction starts in the
+ * block (10) whose free order-3 block it found on the MOVABLE list, not at
+ * the zone's start, and marks that block skipped; 4.1 walks up from the
+ * zone's start (its first blocks hold the unmovable pairs).
+ */
+static void migrate_from_list(enum pz_profile profile, unsigned want_block)
+{
+	pz_t *pz = create(profile);
+	const uint64_t at = ZSTART + 10 * PBPAGES + 64;
+	struct pz_compaction_zone_info ci;
+	struct pz_compact_req req;
+
+	assert_int_equal(pz_set_migrate_handler(pz, migrate_cb, NULL), 0);
+	fragment(pz, 2);
+	take_pairs(pz);
+	free_held_range(pz, at, 8);
+	direct(pz, 9, PZ_MIGRATE_SYNC_LIGHT, PZ_COMPACT_PRIO_SYNC_LIGHT, &req);
+	release_captured(pz, &req);
+	assert_true(cb.calls > 0);
+	if (want_block)
+		assert_int_equal(block_of(cb.first_src), want_block);
+	else /* from the bottom, below the block with the free pages */
+		assert_true(block_of(cb.first_src) < 10);
+	assert_int_equal(pz_compaction_zone_info(pz, 0, PZ_ZONE_NORMAL, &ci), 0);
+	if (want_block)
+		assert_true(pz->pageblock[(at - pz->base_pfn) >> 9] & PB_SKIP);
+	assert_int_equal(pz_validate(pz), 0);
+	check_owner(pz);
+	free_pairs(pz);
+	release_all(pz);
+}
+
+static void test_fast_migrate_from_list(void **state)
+{
+	(void)state;
+	migrate_from_list(PZ_PROFILE_MODERN, 10);
+	migrate_from_list(PZ_PROFILE_LINUX_4_1, 0);
+}
+
+/* A kcompactd-like compact_control of order 9 over the whole zone. */
+static void fast_cc(pz_t *pz, struct pz_cc *cc)
+{
+	memset(cc, 0, sizeof(*cc));
+	cc->pz = pz;
+	cc->z = pz_zone_of(pz, 0, PZ_ZONE_NORMAL);
+	assert_non_null(cc->z);
+	cc->order = cc->search_order = 9;
+	cc->mode = PZ_MIGRATE_SYNC_LIGHT;
+	cc->migratetype = PZ_MT_MOVABLE;
+	cc->migrate_pfn = ZSTART;
+	cc->free_pfn = ZSTART + ZPAGES - PBPAGES;
+	for (unsigned o = 0; o < PZ_MAX_ORDER_LIMIT; o++)
+		cc->freepages[o].first = cc->freepages[o].last = PZ_NIL;
+}
+
+/*
+ * fast_search_fail: with 40 order-3 free blocks all above the search's
+ * bound, each failed search looks at fewer list entries (33, 17, 9, 5, 3,
+ * 2, 1 and one more each: the entry that hit the limit is counted), and
+ * keeps the scanner where it was; a block below the bound is then found,
+ * the count goes back to 0 and the entry moves to the list's tail. A
+ * later failure restarts the scanner once from that free page
+ * (reinit_migrate_pfn), then no more.
+ */
+static void test_fast_search_fail_limits(void **state)
+{
+	static const uint64_t want[] = {34, 18, 10, 6, 4, 3, 2, 2};
+	pz_t *pz = create(PZ_PROFILE_MODERN);
+	const uint64_t low_block = ZSTART + 5 * PBPAGES + 64;
+	struct pz_free_area *a;
+	struct pz_cc cc;
+	uint64_t pfn, before;
+
+	(void)state;
+	fragment(pz, 2);
+	take_pairs(pz);
+	for (unsigned i = 0; i < 40; i++)
+		free_held_range(pz, ZSTART + (20 + i % 10) * PBPAGES + 8 * 2 * (i / 10), 8);
+	fast_cc(pz, &cc);
+	a = &cc.z->free_area[3];
+	assert_int_equal(atomic_load(&a->nr_free_mt[PZ_MT_MOVABLE]), 40);
+	for (unsigned i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		before = cc.migrate_scanned;
+		assert_int_equal(pz_cc_fast_find_migrateblock(&cc), ZSTART);
+		assert_int_equal(cc.migrate_scanned - before, want[i]);
+		assert_int_equal(cc.fast_search_fail, i + 1);
+	}
+	free_held_range(pz, low_block, 8);
+	cc.fast_search_fail = 0;
+	pfn = pz_cc_fast_find_migrateblock(&cc);
+	assert_int_equal(pfn, ZSTART + 5 * PBPAGES);
+	assert_int_equal(cc.fast_search_fail, 0);
+	assert_int_equal(cc.fast_start_pfn, low_block);
+	assert_int_equal(pz_page_to_pfn(pz, &pz->pages[a->list[PZ_MT_MOVABLE].last]), low_block);
+	assert_true(pz->pageblock[(low_block - pz->base_pfn) >> 9] & PB_SKIP);
+	/* the block is now skipped: the next search fails and restarts the
+	 * scanner from the free page found before, once */
+	cc.migrate_pfn = pfn + PBPAGES;
+	assert_int_equal(pz_cc_fast_find_migrateblock(&cc), low_block);
+	assert_int_equal(cc.migrate_pfn, low_block);
+	cc.migrate_pfn = pfn + 2 * PBPAGES;
+	assert_int_equal(pz_cc_fast_find_migrateblock(&cc), pfn + 2 * PBPAGES);
+	assert_int_equal(cc.fast_search_fail, 2);
+	assert_int_equal(pz_validate(pz), 0);
+	free_pairs(pz);
+	release_all(pz);
+}
+
+/* Small orders (up to 3), direct compaction for unmovable requests and
+ * runs ignoring the skip bits never search the lists for the migrate
+ * scanner; order 0 and manual compaction never for the free scanner. */
+static void test_fast_search_conditions(void **state)
+{
+	pz_t *pz = create(PZ_PROFILE_MODERN);
+	struct pz_cc cc;
+
+	(void)state;
+	fragment(pz, 2);
+	take_pairs(pz);
+	free_held_range(pz, ZSTART + 3 * PBPAGES, 8);
+	fast_cc(pz, &cc);
+	cc.order = 3;
+	assert_int_equal(pz_cc_fast_find_migrateblock(&cc), ZSTART);
+	cc.order = 9;
+	cc.direct = true;
+	cc.migratetype = PZ_MT_UNMOVABLE;
+	assert_int_equal(pz_cc_fast_find_migrateblock(&cc), ZSTART);
+	cc.migratetype = PZ_MT_MOVABLE;
+	cc.ignore_skip_hint = true;
+	assert_int_equal(pz_cc_fast_find_migrateblock(&cc), ZSTART);
+	assert_int_equal(cc.migrate_scanned, 0);
+	assert_int_equal(cc.fast_search_fail, 0);
+	cc.ignore_skip_hint = false;
+	assert_int_equal(pz_cc_fast_find_migrateblock(&cc), ZSTART + 3 * PBPAGES);
+	cc.order = -1;
+	pz_cc_fast_isolate_freepages(&cc);
+	assert_int_equal(cc.free_scanned, 0);
+	assert_int_equal(cc.nr_freepages, 0);
+	assert_int_equal(pz_validate(pz), 0);
+	free_pairs(pz);
+	release_all(pz);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1157,6 +1381,10 @@ int main(void)
 		cmocka_unit_test(test_fragmentation_score),
 		cmocka_unit_test(test_proactive_tick),
 		cmocka_unit_test(test_proactive_backoff),
+		cmocka_unit_test(test_fast_free_from_list),
+		cmocka_unit_test(test_fast_migrate_from_list),
+		cmocka_unit_test(test_fast_search_fail_limits),
+		cmocka_unit_test(test_fast_search_conditions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

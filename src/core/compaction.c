@@ -11,6 +11,8 @@
  * used or given back). Each candidate is moved by the owner's migrate
  * callback with no lock held. The run ends when the scanners meet or, for
  * an allocation, when __compact_finished sees a suitable free block.
+ * linux-6.1 first looks for both scanners' next block on the MOVABLE free
+ * lists (compaction_fast.c) and walks only when that finds nothing.
  *
  * Hints carried between runs, as the kernel's: where each scanner stopped
  * (per zone, async and sync migrate positions apart) and a skip bit per
@@ -25,36 +27,7 @@
  * aligned success test, kcompactd). Locks: the zone lock only while free
  * blocks are taken or given back; no lock around callbacks.
  */
-#include "internal.h"
-
-enum isolate_result {
-	ISOLATE_ABORT,
-	ISOLATE_NONE,
-	ISOLATE_SUCCESS
-};
-
-/* compact_control */
-struct cc {
-	struct pz *pz;
-	struct pz_zone *z;
-	int order; /* -1: manual compaction */
-	pz_gfp_t gfp;
-	unsigned alloc_flags, classzone, migratetype;
-	enum pz_migrate_mode mode;
-	bool ignore_skip_hint, ignore_block_suitable, whole_zone, direct, kswapd, contended;
-	bool proactive;		 /* 6.1 proactive_compaction (kcompactd's timer) */
-	struct pz_capture *capc; /* 6.1 direct compaction: its capture_control */
-	bool has_handler;	 /* a migrate callback was registered when the run began */
-	uint64_t migrate_pfn, free_pfn;
-	unsigned need_order; /* the block compaction_alloc looks for */
-	/* isolated free blocks by order (heads hold one reference, the core's) */
-	struct pz_list freepages[PZ_MAX_ORDER_LIMIT];
-	uint64_t nr_freepages;
-	struct pz_page *migratepages[PZ_COMPACT_CLUSTER_MAX];
-	unsigned nr_blocks;
-	uint64_t nr_migratepages;
-	uint64_t migrate_scanned, free_scanned;
-};
+#include "compaction.h"
 
 /* Compaction before 4.8 (4.1 and 4.4): no priorities, LOW-watermark
  * tests, deferral that makes try_to_compact_pages return DEFERRED; 4.8
@@ -259,6 +232,8 @@ static void reset_isolation_61(struct pz *pz, struct pz_zone *z)
 			free_set = true;
 			reset_free = free;
 			set_cached(z, (const uint64_t *)0, &free);
+			atomic_store_explicit(&z->compact_init_free_pfn, free,
+					      memory_order_relaxed);
 		}
 	}
 	if (reset_mig >= reset_free)
@@ -286,14 +261,24 @@ void pz_reset_isolation_suitable(struct pz *pz, int nid)
 	}
 }
 
-static bool isolation_suitable(struct cc *cc, uint64_t pfn)
+bool pz_cc_skip_bit(struct pz *pz, uint64_t pfn)
 {
-	return cc->ignore_skip_hint ||
-	       !(atomic_load_explicit(pb_byte(cc->pz, pfn), memory_order_relaxed) & PB_SKIP);
+	return atomic_load_explicit(pb_byte(pz, pfn), memory_order_relaxed) & PB_SKIP;
+}
+
+/* set_pageblock_skip: the bit alone, no cached position moves. */
+void pz_cc_set_skip_bit(struct pz *pz, uint64_t pfn)
+{
+	atomic_fetch_or_explicit(pb_byte(pz, pfn), (uint8_t)PB_SKIP, memory_order_relaxed);
+}
+
+static bool isolation_suitable(struct pz_cc *cc, uint64_t pfn)
+{
+	return cc->ignore_skip_hint || !pz_cc_skip_bit(cc->pz, pfn);
 }
 
 /* update_pageblock_skip: nothing isolated in a whole block marks it. */
-static void update_pageblock_skip(struct cc *cc, uint64_t pfn, uint64_t nr_isolated,
+static void update_pageblock_skip(struct pz_cc *cc, uint64_t pfn, uint64_t nr_isolated,
 				  bool migrate_scanner)
 {
 	struct pz_zone *z = cc->z;
@@ -317,7 +302,7 @@ static void update_pageblock_skip(struct cc *cc, uint64_t pfn, uint64_t nr_isola
 /* pageblock_pfn_to_page: the block's first pfn inside the zone, when the
  * block's first and last pages belong to it; 0 (never a zone pfn that a
  * scanner visits: zones start at pfn >= 1 here or are skipped) otherwise. */
-static bool block_in_zone(struct cc *cc, uint64_t start, uint64_t end)
+bool pz_cc_block_in_zone(struct pz_cc *cc, uint64_t start, uint64_t end)
 {
 	struct pz *pz = cc->pz;
 
@@ -331,7 +316,7 @@ static bool block_in_zone(struct cc *cc, uint64_t start, uint64_t end)
 
 /* ---- the free scanner --------------------------------------------------- */
 
-static bool cc_lock(struct cc *cc)
+static bool cc_lock(struct pz_cc *cc)
 {
 	if (cc->mode != PZ_MIGRATE_ASYNC) {
 		pz_lock(cc->pz, &cc->z->lock);
@@ -343,7 +328,7 @@ static bool cc_lock(struct cc *cc)
 	return false;
 }
 
-static bool has_block(const struct cc *cc, unsigned order)
+static bool has_block(const struct pz_cc *cc, unsigned order)
 {
 	for (unsigned o = order; o < cc->pz->max_order; o++)
 		if (!pz_list_empty(&cc->freepages[o]))
@@ -351,7 +336,7 @@ static bool has_block(const struct cc *cc, unsigned order)
 	return false;
 }
 
-static void keep_free_block(struct cc *cc, struct pz_page *p, unsigned order)
+static void keep_free_block(struct pz_cc *cc, struct pz_page *p, unsigned order)
 {
 	p->order = (uint8_t)order;
 	p->mt = PZ_MT_ISOLATE; /* no candidate for another run's migrate scanner */
@@ -365,7 +350,7 @@ static void keep_free_block(struct cc *cc, struct pz_page *p, unsigned order)
  * zone stays above its watermark (4.1: LOW, 6.1: MIN, plus the block), and
  * keeps it as an allocation of compaction's. Returns its pages, 0 if not.
  */
-static uint64_t isolate_free_block_locked(struct cc *cc, struct pz_page *p)
+uint64_t pz_cc_isolate_free_locked(struct pz_cc *cc, struct pz_page *p)
 {
 	struct pz *pz = cc->pz;
 	struct pz_zone *z = cc->z;
@@ -385,13 +370,14 @@ static uint64_t isolate_free_block_locked(struct cc *cc, struct pz_page *p)
 	return (uint64_t)1 << o;
 }
 
-static bool need_free(const struct cc *cc)
+bool pz_cc_need_free(const struct pz_cc *cc)
 {
 	return cc->nr_migratepages > cc->nr_freepages || !has_block(cc, cc->need_order);
 }
 
 /* isolate_freepages_block: free blocks of [*start, end), one lock hold. */
-static void isolate_freepages_block(struct cc *cc, uint64_t *start, uint64_t end, uint64_t first)
+void pz_cc_isolate_block(struct pz_cc *cc, uint64_t *start, uint64_t end, uint64_t first,
+			 bool update_skip)
 {
 	struct pz *pz = cc->pz;
 	uint64_t pfn = *start, isolated = 0, scanned = 0;
@@ -408,12 +394,12 @@ static void isolate_freepages_block(struct cc *cc, uint64_t *start, uint64_t end
 			break;
 		if (!(pg_flags(p) & PG_BUDDY) || p->zone != cc->z->id)
 			continue;
-		n = isolate_free_block_locked(cc, p);
+		n = pz_cc_isolate_free_locked(cc, p);
 		if (!n)
 			break;
 		isolated += n;
 		pfn += n - 1;
-		if (!need_free(cc)) {
+		if (!pz_cc_need_free(cc)) {
 			pfn++;
 			break;
 		}
@@ -421,7 +407,7 @@ static void isolate_freepages_block(struct cc *cc, uint64_t *start, uint64_t end
 	if (locked)
 		pz_unlock(&cc->z->lock);
 	*start = pfn;
-	if (pfn >= end)
+	if (pfn >= end && update_skip)
 		update_pageblock_skip(cc, first, isolated, false);
 	cc->free_scanned += scanned;
 	pz_count_vm_event(pz, PZ_VM_COMPACT_FREE_SCANNED, scanned);
@@ -429,8 +415,8 @@ static void isolate_freepages_block(struct cc *cc, uint64_t *start, uint64_t end
 }
 
 /* suitable_migration_target; a whole free pageblock is left alone by
- * isolate_free_block_locked (its order is read under the lock there). */
-static bool suitable_target(struct cc *cc, uint64_t pfn)
+ * pz_cc_isolate_free_locked (its order is read under the lock there). */
+static bool suitable_target(struct pz_cc *cc, uint64_t pfn)
 {
 	unsigned mt;
 
@@ -441,15 +427,24 @@ static bool suitable_target(struct cc *cc, uint64_t pfn)
 }
 
 /* isolate_freepages: down from cc->free_pfn, never below the block after
- * the migrate scanner's. */
-static void isolate_freepages(struct cc *cc)
+ * the migrate scanner's. 6.1 first searches the free lists and walks only
+ * when that gave no block the pending target fits in (the kernel's "any
+ * page isolated": its targets are all order 0, ours the source's order). */
+static void isolate_freepages(struct pz_cc *cc)
 {
 	const int64_t nr = (int64_t)pb_nr(cc->pz);
-	int64_t block = (int64_t)(cc->free_pfn & ~(uint64_t)(nr - 1));
-	int64_t low = (int64_t)((cc->migrate_pfn + (uint64_t)nr) & ~(uint64_t)(nr - 1));
-	uint64_t start = cc->free_pfn, end;
+	int64_t block, low;
+	uint64_t start, end;
 
-	for (; block >= low && need_free(cc); block -= nr, start = (uint64_t)block) {
+	if (pz_cc_fast(cc)) {
+		pz_cc_fast_isolate_freepages(cc);
+		if (has_block(cc, cc->need_order))
+			return;
+	}
+	block = (int64_t)(cc->free_pfn & ~(uint64_t)(nr - 1));
+	low = (int64_t)((cc->migrate_pfn + (uint64_t)nr) & ~(uint64_t)(nr - 1));
+	start = cc->free_pfn;
+	for (; block >= low && pz_cc_need_free(cc); block -= nr, start = (uint64_t)block) {
 		uint64_t first =
 			(uint64_t)block < cc->z->start_pfn ? cc->z->start_pfn : (uint64_t)block;
 
@@ -458,10 +453,10 @@ static void isolate_freepages(struct cc *cc)
 			end = cc->z->end_pfn;
 		if (start < first)
 			start = first;
-		if (!block_in_zone(cc, first, end) || !suitable_target(cc, first) ||
+		if (!pz_cc_block_in_zone(cc, first, end) || !suitable_target(cc, first) ||
 		    !isolation_suitable(cc, first))
 			continue;
-		isolate_freepages_block(cc, &start, end, first);
+		pz_cc_isolate_block(cc, &start, end, first, true);
 		cc->free_pfn = start < end ? start : (uint64_t)(block - nr);
 		if (cc->contended)
 			break;
@@ -471,7 +466,7 @@ static void isolate_freepages(struct cc *cc)
 }
 
 /* compaction_alloc: the smallest isolated block that fits, split down. */
-static struct pz_page *compaction_alloc(struct cc *cc, unsigned order)
+static struct pz_page *compaction_alloc(struct pz_cc *cc, unsigned order)
 {
 	struct pz *pz = cc->pz;
 	struct pz_page *p;
@@ -496,14 +491,14 @@ static struct pz_page *compaction_alloc(struct cc *cc, unsigned order)
 }
 
 /* compaction_free: an unused target goes back to the isolated blocks. */
-static void compaction_free(struct cc *cc, struct pz_page *p)
+static void compaction_free(struct pz_cc *cc, struct pz_page *p)
 {
 	keep_free_block(cc, p, p->order);
 }
 
 /* release_freepages: what was not used goes back to the buddy lists;
  * returns the highest pfn given back (0 for none). */
-static uint64_t release_freepages(struct cc *cc)
+static uint64_t release_freepages(struct pz_cc *cc)
 {
 	struct pz *pz = cc->pz;
 	uint64_t high = 0;
@@ -533,7 +528,7 @@ static uint64_t release_freepages(struct cc *cc)
 /* The largest block worth moving: below the pageblock order, and below
  * the requested order (moving a block as large as the request frees
  * nothing it needs). */
-static unsigned source_max_order(const struct cc *cc)
+static unsigned source_max_order(const struct pz_cc *cc)
 {
 	unsigned max = cc->pz->pageblock_order;
 
@@ -547,7 +542,7 @@ static unsigned source_max_order(const struct cc *cc)
  * by others without a lock the scanner holds, so it steps a page at a time
  * and reads a block's order only once it holds a reference.
  */
-static uint64_t isolate_migratepages_block(struct cc *cc, uint64_t low, uint64_t end)
+static uint64_t isolate_migratepages_block(struct pz_cc *cc, uint64_t low, uint64_t end)
 {
 	struct pz *pz = cc->pz;
 	unsigned max = source_max_order(cc);
@@ -581,7 +576,7 @@ static uint64_t isolate_migratepages_block(struct cc *cc, uint64_t low, uint64_t
 
 /* suitable_migration_source: async compaction scans only movable blocks
  * (6.1: of the request's own type for unmovable requests). */
-static bool suitable_source(const struct cc *cc, uint64_t pfn)
+static bool suitable_source(const struct pz_cc *cc, uint64_t pfn)
 {
 	unsigned mt = pz_pageblock_mt(cc->pz, pfn);
 	bool movable = mt == PZ_MT_MOVABLE || mt == PZ_MT_CMA;
@@ -593,16 +588,29 @@ static bool suitable_source(const struct cc *cc, uint64_t pfn)
 	return mt == cc->migratetype;
 }
 
-static enum isolate_result isolate_migratepages(struct cc *cc)
+/* Whether the migrate scanner may look at the block at first from low:
+ * 4.x tests the skip bit of every block; 6.1 only on a block boundary and
+ * not for the block its free-list search just marked (fast_block). */
+static bool source_block_suitable(struct pz_cc *cc, uint64_t low, uint64_t first, bool fast_block)
+{
+	if (!pz_cc_fast(cc))
+		return isolation_suitable(cc, first);
+	return (low & (pb_nr(cc->pz) - 1)) || fast_block || isolation_suitable(cc, first);
+}
+
+static enum isolate_result isolate_migratepages(struct pz_cc *cc)
 {
 	const uint64_t nr = pb_nr(cc->pz);
-	uint64_t low = cc->migrate_pfn, end = (low + nr) & ~(nr - 1);
+	uint64_t low = pz_cc_fast(cc) ? pz_cc_fast_find_migrateblock(cc) : cc->migrate_pfn;
+	uint64_t end = (low + nr) & ~(nr - 1);
+	bool fast_block = low != cc->migrate_pfn && !cc->fast_search_fail;
 
-	for (; end <= cc->free_pfn; low = end, end += nr) {
+	for (; end <= cc->free_pfn; low = end, end += nr, fast_block = false) {
 		uint64_t first = end - nr < cc->z->start_pfn ? cc->z->start_pfn : end - nr;
 		uint64_t stop = end < cc->z->end_pfn ? end : cc->z->end_pfn;
 
-		if (!block_in_zone(cc, first, stop) || !isolation_suitable(cc, first) ||
+		if (!pz_cc_block_in_zone(cc, first, stop) ||
+		    !source_block_suitable(cc, low, first, fast_block) ||
 		    !suitable_source(cc, first))
 			continue;
 		low = isolate_migratepages_block(cc, low < first ? first : low, stop);
@@ -616,7 +624,7 @@ static enum isolate_result isolate_migratepages(struct cc *cc)
 
 /* ---- migrating a batch -------------------------------------------------- */
 
-static void putback_movable_pages(struct cc *cc)
+static void putback_movable_pages(struct pz_cc *cc)
 {
 	for (unsigned i = 0; i < cc->nr_blocks; i++)
 		if (cc->migratepages[i])
@@ -626,7 +634,7 @@ static void putback_movable_pages(struct cc *cc)
 }
 
 /* One pass over the batch; false when no target could be found (ENOMEM). */
-static bool migrate_pass(struct cc *cc, bool last, uint64_t *ok, uint64_t *failed)
+static bool migrate_pass(struct pz_cc *cc, bool last, uint64_t *ok, uint64_t *failed)
 {
 	for (unsigned i = 0; i < cc->nr_blocks; i++) {
 		struct pz_page *src = cc->migratepages[i], *dst;
@@ -661,7 +669,7 @@ static bool migrate_pass(struct cc *cc, bool last, uint64_t *ok, uint64_t *faile
 
 /* migrate_pages: up to ten passes (BUSY answers are retried). Returns 0,
  * or -PZ_ENOMEM when the free scanner found no target. */
-static int migrate_batch(struct cc *cc)
+static int migrate_batch(struct pz_cc *cc)
 {
 	uint64_t ok = 0, failed = 0;
 	bool found = true;
@@ -679,7 +687,7 @@ static int migrate_batch(struct cc *cc)
 
 /* Whether a free block of order or above would serve the request (the
  * loop of __compact_finished), under the zone lock. */
-static bool suitable_page_free(struct cc *cc)
+static bool suitable_page_free(struct pz_cc *cc)
 {
 	struct pz *pz = cc->pz;
 	bool found = false, can_steal;
@@ -698,7 +706,7 @@ static bool suitable_page_free(struct cc *cc)
 	return found;
 }
 
-static enum pz_compact_result scanners_met(struct cc *cc)
+static enum pz_compact_result scanners_met(struct pz_cc *cc)
 {
 	reset_cached_positions(cc->pz, cc->z);
 	if (cc->direct && !cc->kswapd)
@@ -786,7 +794,7 @@ static bool kswapd_is_running(struct pz *pz, int nid)
 
 /* __compact_finished of a proactive run: stop when kswapd runs, or once
  * the zone's score is down to the low mark. */
-static enum pz_compact_result proactive_finished(struct cc *cc)
+static enum pz_compact_result proactive_finished(struct pz_cc *cc)
 {
 	if (kswapd_is_running(cc->pz, cc->z->nid))
 		return PZ_COMPACT_PARTIAL_SKIPPED;
@@ -798,7 +806,7 @@ static enum pz_compact_result proactive_finished(struct cc *cc)
 }
 
 /* __compact_finished, then NO_SUITABLE_PAGE read as CONTINUE. */
-static enum pz_compact_result compact_finished(struct cc *cc)
+static enum pz_compact_result compact_finished(struct pz_cc *cc)
 {
 	struct pz *pz = cc->pz;
 
@@ -924,7 +932,7 @@ bool pz_compaction_zonelist_suitable(struct pz *pz, const struct pz_alloc_ctx *a
 /* ---- one zone ------------------------------------------------------------ */
 
 /* Where the scanners start: the cached positions, or the zone's ends. */
-static void setup_scanners(struct cc *cc)
+static void setup_scanners(struct pz_cc *cc)
 {
 	struct pz_zone *z = cc->z;
 	bool sync = cc->mode != PZ_MIGRATE_ASYNC;
@@ -956,7 +964,7 @@ static void setup_scanners(struct cc *cc)
 /* The drain of compact_zone: once the migrate scanner left the
  * order-aligned block it freed pages in, this CPU's lists are flushed so
  * that those pages can merge. */
-static void check_drain(struct cc *cc, uint64_t *last_migrated)
+static void check_drain(struct pz_cc *cc, uint64_t *last_migrated)
 {
 	uint64_t cur;
 
@@ -971,12 +979,12 @@ static void check_drain(struct cc *cc, uint64_t *last_migrated)
 
 /* What compact_zone returns when it stops early: 4.1's COMPACT_PARTIAL,
  * 4.4's and 6.1's COMPACT_CONTENDED. */
-static enum pz_compact_result stopped(const struct cc *cc)
+static enum pz_compact_result stopped(const struct pz_cc *cc)
 {
 	return says_contended(cc->pz) ? PZ_COMPACT_CONTENDED : PZ_COMPACT_SUCCESS;
 }
 
-static enum pz_compact_result compact_zone(struct cc *cc)
+static enum pz_compact_result compact_zone(struct pz_cc *cc)
 {
 	enum pz_compact_result ret =
 		suitable(cc->pz, cc->z, cc->order, cc->alloc_flags, cc->classzone);
@@ -1017,13 +1025,14 @@ static enum pz_compact_result compact_zone(struct cc *cc)
 	return ret;
 }
 
-static void cc_init(struct cc *cc, struct pz *pz, struct pz_zone *z, int order,
+static void cc_init(struct pz_cc *cc, struct pz *pz, struct pz_zone *z, int order,
 		    enum pz_migrate_mode mode)
 {
 	pz_memzero(cc, sizeof(*cc));
 	cc->pz = pz;
 	cc->z = z;
 	cc->order = order;
+	cc->search_order = order;
 	cc->mode = mode;
 	cc->gfp = PZ_GFP_KERNEL;
 	cc->migratetype = PZ_MT_UNMOVABLE;
@@ -1058,7 +1067,7 @@ static enum pz_compact_result max_result(const struct pz *pz, enum pz_compact_re
 
 /* 6.1's capture_control (5.1): linked on the zone for the run, so that
  * the free path can hand this task's freed block of the order to it. */
-static void capture_start(struct cc *cc, struct pz_capture *c)
+static void capture_start(struct pz_cc *cc, struct pz_capture *c)
 {
 	c->task = pz_task_current(cc->pz);
 	c->order = (unsigned)cc->order;
@@ -1072,7 +1081,7 @@ static void capture_start(struct cc *cc, struct pz_capture *c)
 }
 
 /* Unlinks the capture control; the block it took, or NULL. */
-static struct pz_page *capture_end(struct cc *cc)
+static struct pz_page *capture_end(struct pz_cc *cc)
 {
 	struct pz_capture **pp;
 	struct pz_page *p;
@@ -1094,7 +1103,7 @@ static enum pz_compact_result compact_zone_order(struct pz *pz, struct pz_zone *
 						 enum pz_migrate_mode mode, bool *contended)
 {
 	struct pz_capture capc;
-	struct cc cc;
+	struct pz_cc cc;
 	enum pz_compact_result r;
 
 	cc_init(&cc, pz, z, (int)req->order, mode);
@@ -1198,7 +1207,7 @@ void pz_compact_pgdat(struct pz *pz, int nid, unsigned order)
 		return;
 	for (unsigned t = 0; t < PZ_NR_ZONE_TYPES; t++) {
 		struct pz_zone *z = populated_zone(pz, nid, t);
-		struct cc cc;
+		struct pz_cc cc;
 
 		if (!z)
 			continue;
@@ -1237,7 +1246,7 @@ static bool kcompactd_do_work(struct pz *pz, int nid)
 	for (int t = 0; t <= high; t++) {
 		struct pz_zone *z = populated_zone(pz, nid, (unsigned)t);
 		enum pz_compact_result st;
-		struct cc cc;
+		struct pz_cc cc;
 
 		if (!z || pz_compaction_deferred(z, (unsigned)order) ||
 		    suitable(pz, z, order, 0, (unsigned)t) != PZ_COMPACT_CONTINUE)
@@ -1336,7 +1345,7 @@ static void proactive_compact_node(struct pz *pz, int nid)
 	pz_count(&pz->compaction.proactive_runs);
 	for (unsigned t = 0; t < PZ_NR_ZONE_TYPES; t++) {
 		struct pz_zone *z = populated_zone(pz, nid, t);
-		struct cc cc;
+		struct pz_cc cc;
 
 		if (!z)
 			continue;
@@ -1395,7 +1404,7 @@ int pz_fragmentation_score(pz_t *pz, int nid)
  * so that the moved-from pages can merge at once. */
 static void compact_zone_manual(struct pz *pz, struct pz_zone *z)
 {
-	struct cc cc;
+	struct pz_cc cc;
 
 	cc_init(&cc, pz, z, -1, PZ_MIGRATE_SYNC);
 	cc.ignore_skip_hint = true;

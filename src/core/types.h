@@ -231,6 +231,7 @@ struct pz_zone {
 	atomic_uint compact_defer_shift;		     /* [A] */
 	atomic_int compact_order_failed;		     /* [A] */
 	atomic_bool compact_blockskip_flush;		     /* [A] */
+	atomic_uint_least64_t compact_init_free_pfn; /* [A] 6.1: the free start its reset found */
 };
 
 struct pz_node {

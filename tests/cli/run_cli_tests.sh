@@ -96,7 +96,8 @@ EOF
 # The workload leaves a 6.1 victim's user pages to the OOM reaper's
 # callback; 4.x frees the whole victim in the handler and has no line.
 # (Seed 9: which seeds queue victims moves with every 6.1 rule that lands;
-# seed 3, then 5, then 7 (at the per-CPU cap while kswapd runs) stopped reaping.)
+# seed 3, then 5, then 7 (at the per-CPU cap while kswapd runs, and with
+# 6.1's fast compaction searches) stopped reaping.)
 OOM=(run --machine 1x128M --fill 95 --steps 80000 --seed 9)
 "$PZ" "${OOM[@]}" --profile linux-6.1 >"$TMP/o1.txt" 2>/dev/null || fail "6.1 OOM run failed"
 "$PZ" "${OOM[@]}" --profile linux-6.1 >"$TMP/o2.txt" 2>/dev/null

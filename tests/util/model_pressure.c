@@ -170,7 +170,7 @@ static void reset_skip61(int zi)
 		}
 		if (reset_pfn61(zi, hi, hi_found, true) && hi > high_at) {
 			hi_found = true;
-			high_at = mz->cached_free = hi;
+			high_at = mz->cached_free = mz->init_free = hi;
 		}
 	}
 	if (low_at >= high_at) {
@@ -980,6 +980,10 @@ struct mcc {
 	uint64_t batch[CLUSTER_MAX];
 	unsigned nb;
 	uint64_t nr_batch;
+	/* 6.1's fast searches */
+	unsigned fast_fail;
+	int search_order;
+	uint64_t fast_start;
 };
 
 /* A compact_control for zone zi and order, everything else zero. */
@@ -989,6 +993,7 @@ static void mcc_init(struct mcc *cc, int zi, int order)
 	cc->zi = zi;
 	cc->z = &model.z[zi];
 	cc->order = order;
+	cc->search_order = order;
 }
 
 static void held_add(struct mcc *cc, uint64_t pfn, unsigned order)
@@ -1075,7 +1080,8 @@ static uint64_t take_free(struct mcc *cc, uint64_t pfn)
 	return 1ull << o;
 }
 
-static uint64_t free_block_scan(struct mcc *cc, uint64_t start, uint64_t end, uint64_t first)
+static uint64_t free_block_scan(struct mcc *cc, uint64_t start, uint64_t end, uint64_t first,
+				bool mark)
 {
 	uint64_t pfn = start, isolated = 0, scanned = 0;
 
@@ -1095,7 +1101,7 @@ static uint64_t free_block_scan(struct mcc *cc, uint64_t start, uint64_t end, ui
 			break;
 		}
 	}
-	if (pfn >= end)
+	if (pfn >= end && mark)
 		mark_skip(cc, first, isolated, false);
 	mp.vm[PZ_VM_COMPACT_FREE_SCANNED] += scanned;
 	mp.vm[PZ_VM_COMPACT_ISOLATED] += isolated;
@@ -1109,12 +1115,23 @@ static bool target_ok(const struct mcc *cc, uint64_t pfn)
 	return cc->ignore_suitable || mt == PZ_MT_MOVABLE || mt == PZ_MT_CMA;
 }
 
+static void fast_free(struct mcc *cc);
+
+/* 6.1 searches the free lists first and walks only when that gave no
+ * held block the pending target fits in. */
 static void free_scanner(struct mcc *cc)
 {
-	int64_t block = (int64_t)(cc->free & ~(uint64_t)(PBN - 1));
-	int64_t low = (int64_t)((cc->mig + PBN) & ~(uint64_t)(PBN - 1));
-	uint64_t start = cc->free;
+	int64_t block, low;
+	uint64_t start;
 
+	if (!is41()) {
+		fast_free(cc);
+		if (has_held(cc, cc->need))
+			return;
+	}
+	block = (int64_t)(cc->free & ~(uint64_t)(PBN - 1));
+	low = (int64_t)((cc->mig + PBN) & ~(uint64_t)(PBN - 1));
+	start = cc->free;
 	for (; block >= low && need_free(cc); block -= PBN, start = (uint64_t)block) {
 		uint64_t first = (uint64_t)block < cc->z->start ? cc->z->start : (uint64_t)block;
 		uint64_t end =
@@ -1124,11 +1141,199 @@ static void free_scanner(struct mcc *cc)
 			start = first;
 		if (!in_zone(cc, first, end) || !target_ok(cc, first) || !skip_ok(cc, first))
 			continue;
-		start = free_block_scan(cc, start, end, first);
+		start = free_block_scan(cc, start, end, first, true);
 		cc->free = start < end ? start : (uint64_t)(block - PBN);
 	}
 	if (block < low)
 		cc->free = cc->mig;
+}
+
+/* ---- 6.1's free-list searches (5.1: fast_isolate_freepages) ------------- */
+
+static uint64_t pb_start(uint64_t pfn)
+{
+	return pfn & ~(uint64_t)(PBN - 1);
+}
+
+/* freelist_scan_limit */
+static unsigned scan_limit(const struct mcc *cc)
+{
+	unsigned shift = cc->fast_fail < 63 ? cc->fast_fail : 63;
+
+	return (unsigned)(32ull >> shift) + 1;
+}
+
+/* The list rotated so that entry i comes first (move_freelist_head; with
+ * i + 1, move_freelist_tail of entry i). */
+static void l_reverse(uint64_t *v, size_t n)
+{
+	for (size_t a = 0; a < n / 2; a++) {
+		uint64_t t = v[a];
+
+		v[a] = v[n - 1 - a];
+		v[n - 1 - a] = t;
+	}
+}
+
+static void l_rotate(struct model_list *l, size_t i)
+{
+	if (i == 0 || i >= l->n)
+		return;
+	l_reverse(l->v, i);
+	l_reverse(l->v + i, l->n - i);
+	l_reverse(l->v, l->n);
+}
+
+static size_t l_index(const struct model_list *l, uint64_t pfn)
+{
+	size_t i = 0;
+
+	while (l->v[i] != pfn)
+		i++;
+	return i;
+}
+
+static unsigned blocks_free(const struct model_zone *z, int o)
+{
+	unsigned n = 0;
+
+	for (unsigned mt = 0; mt < MODEL_NMT; mt++)
+		n += (unsigned)z->fl[o][mt].n;
+	return n;
+}
+
+struct fsearch {
+	uint64_t low, min, highest, scanned, pfn;
+	unsigned limit;
+	bool found;
+};
+
+/* One order's movable list from the tail (the kernel's loop body). */
+static void fast_free_order(struct mcc *cc, struct fsearch *s, int *order)
+{
+	struct model_list *l = &cc->z->fl[*order][PZ_MT_MOVABLE];
+	unsigned scanned = 0;
+	uint64_t high = 0, n;
+	size_t i = l->n, stop = l->n;
+
+	while (i-- > 0) {
+		uint64_t pfn = l->v[i];
+
+		scanned++;
+		s->scanned++;
+		if (pfn >= s->highest)
+			s->highest = pb_start(pfn) > cc->z->start ? pb_start(pfn) : cc->z->start;
+		if (pfn >= s->low) {
+			cc->fast_fail = 0;
+			cc->search_order = *order;
+			s->found = true;
+			s->pfn = pfn;
+			break;
+		}
+		if (pfn >= s->min && pfn > high) {
+			high = pfn;
+			s->limit >>= 1;
+		}
+		if (scanned >= s->limit) {
+			stop = i;
+			break;
+		}
+	}
+	if (!s->found && high) {
+		s->found = true;
+		s->pfn = high;
+	}
+	l_rotate(l, s->found ? l_index(l, s->pfn) : stop);
+	if (s->found) {
+		n = take_free(cc, s->pfn);
+		if (n) {
+			s->scanned += n - 1;
+			mp.vm[PZ_VM_COMPACT_ISOLATED] += n;
+			mp.fast_free_found++;
+		} else {
+			*order = cc->search_order + 1;
+			s->found = false;
+		}
+	}
+	if (scanned >= s->limit)
+		s->limit = s->limit > 1 ? s->limit >> 1 : 1;
+}
+
+static int next_order(struct mcc *cc, int order)
+{
+	if (--order < 0)
+		order = cc->order - 1;
+	if (order != cc->search_order)
+		return order;
+	if (--cc->search_order < 0)
+		cc->search_order = cc->order - 1;
+	return -1;
+}
+
+/* fast_isolate_around */
+static void fast_around(struct mcc *cc, uint64_t pfn)
+{
+	uint64_t start = pb_start(pfn), end = start + PBN;
+
+	if (!need_free(cc) || (cc->direct && cc->mode == PZ_MIGRATE_ASYNC))
+		return;
+	start = start > cc->z->start ? start : cc->z->start;
+	end = end < cc->z->end ? end : cc->z->end;
+	if (!in_zone(cc, start, end))
+		return;
+	free_block_scan(cc, start, end, start, false);
+	if (need_free(cc))
+		mp.skip[start >> PBO] = 1;
+}
+
+/* A first search that found nothing starts the free scanner at the
+ * highest block it saw in the top half, or (direct) at the half mark. */
+static bool fast_start_at(struct mcc *cc, struct fsearch *s)
+{
+	uint64_t m = s->min, end = pb_start(m) + PBN;
+
+	mp.fast_free_start++;
+	if (s->highest >= m) {
+		cc->free = s->pfn = s->highest;
+		return true;
+	}
+	if (!cc->direct || m >= MODEL_NPFN)
+		return false;
+	cc->free = s->pfn = m;
+	return m >= cc->z->start && in_zone(cc, m, end < cc->z->end ? end : cc->z->end);
+}
+
+static void fast_free(struct mcc *cc)
+{
+	struct mp_zone *mz = &mp.z[cc->zi];
+	uint64_t distance = cc->free - cc->mig;
+	bool scan_start = cc->free >= mz->init_free;
+	struct fsearch s = {0};
+
+	s.limit = scan_limit(cc) >> 1 ? scan_limit(cc) >> 1 : 1;
+	if (cc->order <= 0)
+		return;
+	if (scan_start)
+		s.limit = PBN >> 1;
+	s.low = pb_start(cc->free - (distance >> 2));
+	s.min = pb_start(cc->free - (distance >> 1));
+	if (s.min > s.low)
+		s.low = s.min;
+	if (cc->search_order > cc->order - 1)
+		cc->search_order = cc->order - 1;
+	for (int o = cc->search_order; !s.found && o >= 0; o = next_order(cc, o))
+		if (blocks_free(cc->z, o))
+			fast_free_order(cc, &s, &o);
+	if (!s.found) {
+		cc->fast_fail++;
+		if (scan_start)
+			s.found = fast_start_at(cc, &s);
+	}
+	if (s.highest && s.highest >= mz->cached_free)
+		mz->cached_free = s.highest - PBN;
+	mp.vm[PZ_VM_COMPACT_FREE_SCANNED] += s.scanned;
+	if (s.found)
+		fast_around(cc, s.pfn);
 }
 
 /* compaction_alloc: the first held block of the smallest order that fits,
@@ -1220,15 +1425,86 @@ static bool source_ok(const struct mcc *cc, uint64_t pfn)
 	return mt == cc->mt;
 }
 
+/* 6.1 (fast_find_migrateblock): one order's movable list from its head,
+ * for a free block below high in a block without a skip bit. */
+static bool fast_migrate_order(struct mcc *cc, int o, uint64_t high, unsigned limit,
+			       unsigned *scanned, uint64_t *pfn)
+{
+	struct model_list *l = &cc->z->fl[o][PZ_MT_MOVABLE];
+
+	for (size_t i = 0; i < l->n; i++) {
+		uint64_t fp = l->v[i];
+
+		if ((*scanned)++ >= limit) {
+			l_rotate(l, i + 1);
+			return false;
+		}
+		if (fp >= high || mp.skip[fp >> PBO])
+			continue;
+		l_rotate(l, i + 1);
+		if (cc->fast_start != UINT64_MAX && (!cc->fast_start || fp < cc->fast_start))
+			cc->fast_start = fp;
+		*pfn = pb_start(fp) > cc->z->start ? pb_start(fp) : cc->z->start;
+		cc->fast_fail = 0;
+		mp.skip[fp >> PBO] = 1;
+		mp.fast_migrate_found++;
+		return true;
+	}
+	return false;
+}
+
+/* Where the migrate scanner goes on: a block found on the lists (costly
+ * orders, movable requests or kcompactd, at a block boundary), or after a
+ * failed search once the lowest block found before. */
+static uint64_t fast_migrate(struct mcc *cc)
+{
+	unsigned limit = scan_limit(cc), scanned = 0;
+	uint64_t pfn = cc->mig, distance, high;
+	bool found = false;
+
+	if (cc->ignore_skip || (pfn != cc->z->start && pfn != pb_start(pfn)) || cc->order <= 3 ||
+	    (cc->direct && cc->mt != PZ_MT_MOVABLE))
+		return pfn;
+	distance = (cc->free - cc->mig) >> 1;
+	if (cc->mig != cc->z->start)
+		distance >>= 2;
+	high = pb_start(cc->mig + distance);
+	for (int o = cc->order - 1; o >= 3 && !found && scanned < limit; o--)
+		if (blocks_free(cc->z, o))
+			found = fast_migrate_order(cc, o, high, limit, &scanned, &pfn);
+	mp.vm[PZ_VM_COMPACT_MIGRATE_SCANNED] += scanned;
+	if (found)
+		return pfn;
+	cc->fast_fail++;
+	if (cc->fast_start && cc->fast_start != UINT64_MAX) {
+		cc->mig = cc->fast_start;
+		cc->fast_start = UINT64_MAX;
+		mp.fast_reinit++;
+	}
+	return cc->mig;
+}
+
+/* 4.x tests every block's skip bit; 6.1 only at a block boundary, and
+ * not for the block its search just marked. */
+static bool source_skip_ok(const struct mcc *cc, uint64_t low, uint64_t first, bool fast_block)
+{
+	if (is41())
+		return skip_ok(cc, first);
+	return (low & (PBN - 1)) || fast_block || skip_ok(cc, first);
+}
+
 static bool migrate_scanner(struct mcc *cc)
 {
-	uint64_t low = cc->mig, end = (low + PBN) & ~(uint64_t)(PBN - 1);
+	uint64_t low = is41() ? cc->mig : fast_migrate(cc);
+	uint64_t end = (low + PBN) & ~(uint64_t)(PBN - 1);
+	bool fast_block = low != cc->mig && !cc->fast_fail;
 
-	for (; end <= cc->free; low = end, end += PBN) {
+	for (; end <= cc->free; low = end, end += PBN, fast_block = false) {
 		uint64_t first = end - PBN < cc->z->start ? cc->z->start : end - PBN;
 		uint64_t stop = end < cc->z->end ? end : cc->z->end;
 
-		if (!in_zone(cc, first, stop) || !skip_ok(cc, first) || !source_ok(cc, first))
+		if (!in_zone(cc, first, stop) || !source_skip_ok(cc, low, first, fast_block) ||
+		    !source_ok(cc, first))
 			continue;
 		low = migrate_block_scan(cc, low < first ? first : low, stop);
 		break;
@@ -1569,10 +1845,7 @@ static enum mp_result compact_one(int zi, pz_gfp_t gfp, unsigned order, unsigned
 	struct mcc cc;
 	enum mp_result st;
 
-	memset(&cc, 0, sizeof(cc));
-	cc.zi = zi;
-	cc.z = &model.z[zi];
-	cc.order = (int)order;
+	mcc_init(&cc, zi, (int)order);
 	cc.mode = mode;
 	cc.alloc_flags = flags;
 	cc.classzone = is41() ? model.z[0].type : high;

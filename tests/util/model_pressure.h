@@ -135,6 +135,7 @@ struct mp_call {
 
 struct mp_zone {
 	uint64_t cached_migrate[2], cached_free;
+	uint64_t init_free; /* 6.1 compact_init_free_pfn */
 	bool blockskip_flush;
 	unsigned considered, defer_shift;
 	int order_failed;
@@ -204,6 +205,10 @@ struct mp {
 	unsigned long cont_direct, cont_kswapd, cont_repeat_idle, cont_compaction_stops;
 	/* 6.1's selective skip-bit resets run (flag set) */
 	unsigned long skip_resets61;
+	/* 6.1's free-list searches: blocks the free scanner took from the
+	 * lists, first searches that found none, blocks the migrate
+	 * scanner was sent to, and restarts from fast_start_pfn */
+	unsigned long fast_free_found, fast_free_start, fast_migrate_found, fast_reinit;
 };
 
 extern struct mp mp;

@@ -1971,8 +1971,9 @@ PZ_API int pz_set_oom_handler(pz_t *pz, pz_oom_fn fn, void *ctx);
  *
  * pz_set_oom_reaper returns 0 or -PZ_EINVAL (bad instance); a reap already
  * running keeps the callback it read. pz_oom_reaper_run reaps every victim
- * queued and due (at most 16 per call) and returns how many it finished
- * (0: none due), -PZ_EBUSY when another call is reaping, or -PZ_EINVAL.
+ * queued and due (at most 16 per call), the newest first as the kernel's
+ * oom_reaper pops its list, and returns how many it finished (0: none
+ * due), -PZ_EBUSY when another call is reaping, or -PZ_EINVAL.
  * pz_oom_reaper_due sets *ns to the nanoseconds until the next queued
  * victim is due (0: one is due now) and returns 0, -PZ_ENOENT when none
  * is queued, -PZ_EINVAL (bad instance, NULL ns); it calls only the clock.

@@ -843,6 +843,45 @@ static void test_reaper_due(void **state)
 	done(pz, NULL);
 }
 
+static uintptr_t reap_order[8];
+static unsigned nr_reap_order;
+
+static long order_reap(void *ctx, pz_t *pz, uintptr_t victim, struct pz_task *task)
+{
+	if (nr_reap_order < 8)
+		reap_order[nr_reap_order++] = victim;
+	if (victim == 2)
+		fake_ns += PZ_OOM_REAPER_DELAY_NS; /* victim 4 becomes due */
+	return clock_reap(ctx, pz, victim, task);
+}
+
+/* The reaper takes the newest due victim first: the kernel's
+ * oom_reaper_list is a stack (wake_oom_reaper pushes a victim when its
+ * grace ends, oom_reaper pops the head). Victims 1-3 queued 1 ms apart are
+ * reaped 3, 2, 1; victim 4, queued before the run and due while victim 2
+ * is being reaped, is pushed on top of 1 and taken before it. */
+static void test_reaper_stack_order(void **state)
+{
+	pz_t *pz = setup_clock(false);
+	const uintptr_t want[] = {3, 2, 4, 1};
+
+	(void)state;
+	tp_on_wait = NULL;
+	nr_reap_order = 0;
+	assert_int_equal(pz_set_oom_reaper(pz, order_reap, NULL), 0);
+	for (uintptr_t id = 1; id <= 3; id++) {
+		assert_int_equal(pz_oom_victim_queue(pz, id, NULL), PZ_VICTIM_QUEUED);
+		fake_ns += 1000000;
+	}
+	fake_ns += PZ_OOM_REAPER_DELAY_NS;
+	assert_int_equal(pz_oom_victim_queue(pz, 4, NULL), PZ_VICTIM_QUEUED);
+	assert_int_equal(pz_oom_reaper_run(pz), 4);
+	assert_int_equal(nr_reap_order, 4);
+	for (unsigned i = 0; i < 4; i++)
+		assert_int_equal(reap_order[i], want[i]);
+	done(pz, NULL);
+}
+
 /* The table's boundary: 16 victims queued, the 17th is not (overflow);
  * one that exits makes room; once reaped they are skipped, and a new
  * victim then evicts the oldest skipped one from the table and the skip
@@ -1091,6 +1130,7 @@ int main(void)
 		cmocka_unit_test(test_reaper_clock_deterministic),
 		cmocka_unit_test(test_reaper_clock_stuck),
 		cmocka_unit_test(test_reaper_due),
+		cmocka_unit_test(test_reaper_stack_order),
 		cmocka_unit_test(test_victim_table_full),
 		cmocka_unit_test(test_reaper_host_thread),
 	};

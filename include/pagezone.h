@@ -490,6 +490,14 @@ struct pz_platform {
 	 * (or goes back) over 10 OOM steps in a row is not waited for. Called
 	 * with no allocator lock held, from any thread; must not block. */
 	uint64_t (*now_ns)(void *ctx);
+	/* linux-6.1: a nonzero write of compaction_proactiveness asks node
+	 * nid's kcompactd for a proactive check now (the kernel's sysctl
+	 * handler sets proactive_compact_trigger and wakes kcompactd): the
+	 * embedder's kcompactd should call pz_kcompactd_tick(pz, nid) soon.
+	 * NULL: the check waits for the next tick. Not called in
+	 * deterministic mode, where the writer runs the tick itself. Called
+	 * with no allocator lock held; must not block. */
+	void (*wake_kcompactd)(void *ctx, int nid);
 };
 
 /* ---------------------------------------------------------------------- */
@@ -1833,12 +1841,18 @@ PZ_API int pz_kcompactd_tick(pz_t *pz, int nid);
  * score, -PZ_EINVAL or -PZ_ENODEV. Context: any; lock-free, racy. */
 PZ_API int pz_fragmentation_score(pz_t *pz, int nid);
 /* vm.compaction_proactiveness: 0 (off) .. 100, default 20. A nonzero
- * write makes each node's next tick check at once, even while waiting.
+ * write wakes every node's kcompactd for a proactive check, as 6.1's
+ * sysctl handler does: the platform's wake_kcompactd hook is called for
+ * each node, and the next tick checks even while waiting; in
+ * deterministic mode the setter runs that tick (pz_kcompactd_tick) for
+ * each node itself; with neither, the check waits for the next tick.
  * The setter returns 0, -PZ_EINVAL (bad instance, value > 100),
  * -PZ_EOPNOTSUPP in linux-4.1/4.4 (nothing changed; a warning naming the
  * profile goes to the log sink); the getter the value, -PZ_EINVAL or
- * -PZ_EOPNOTSUPP. Also in struct pz_vm_sysctls. Context: any; lock-free;
- * the setter calls only the log sink. */
+ * -PZ_EOPNOTSUPP. Also in struct pz_vm_sysctls. Context: any thread, no
+ * allocator lock held; the setter calls the log sink and wake_kcompactd,
+ * and in deterministic mode may block as the migrate callback does and
+ * calls it with no allocator lock held. */
 PZ_API int pz_set_compaction_proactiveness(pz_t *pz, unsigned value);
 PZ_API int pz_compaction_proactiveness(const pz_t *pz);
 
@@ -2025,9 +2039,10 @@ PZ_API int pz_oom_stats(const pz_t *pz, uint64_t *out, size_t n);
  * number given by pz_host_set_cpu), relax = sched_yield after spinning, log
  * to stderr with a "pagezone: " prefix, no trace sink, wait = nanosleep,
  * wake_kswapd = wake the instance's kswapd thread, wake_oom_reaper = wake
- * node 0's kswapd thread to reap. The returned struct is static; copy it
- * and change fields freely, with one rule: its wake_kswapd and
- * wake_oom_reaper read ctx as the slot pz_host_create gives it, so a copy
+ * node 0's kswapd thread to reap, wake_kcompactd = make the node's
+ * kcompactd timer thread tick now, now_ns = CLOCK_MONOTONIC. The returned
+ * struct is static; copy it and change fields freely, with one rule: its
+ * three wake hooks read ctx as the slot pz_host_create gives it, so a copy
  * whose ctx is changed loses those hooks (pz_host_create drops them; with
  * pz_init set them to NULL or your own). Context: any.
  */
@@ -2260,7 +2275,9 @@ PZ_API int pz_host_kswapd_stop(pz_t *pz);
  * instance made by pz_host_create with pz_host_platform(), with its own
  * task, that calls pz_kcompactd_tick every PZ_KCOMPACTD_TICK_MS as the
  * kernel's kcompactd wakes when its wait times out (proactive
- * compaction). kcompactd's passes for wake-ups stay as
+ * compaction), and at once after a nonzero write of
+ * compaction_proactiveness (the wake_kcompactd hook; the next
+ * PZ_KCOMPACTD_TICK_MS count from that tick). kcompactd's passes for wake-ups stay as
  * pz_set_kcompactd_mode says. Start returns 0 (also when running),
  * -PZ_EINVAL for another kind of instance, -PZ_EOPNOTSUPP in linux-4.1/4.4
  * (no proactive compaction), -PZ_ENOMEM. Stop joins the threads

@@ -1104,6 +1104,56 @@ static void test_proactive_sysctl(void **state)
 	tu_destroy(pz);
 }
 
+static unsigned kc_wakes, kc_valid;
+static pz_t *kc_pz;
+
+static void wake_kcompactd(void *ctx, int nid)
+{
+	(void)ctx;
+	assert_int_equal(nid, 0);
+	kc_wakes++;
+	kc_valid += pz_validate(kc_pz) == 0; /* no allocator lock is held */
+}
+
+/* 6.1's compaction_proactiveness_sysctl_handler wakes every node's
+ * kcompactd when a nonzero value is written: the wake_kcompactd hook is
+ * called (and not for 0, nor in 4.x); in deterministic mode the write
+ * runs the proactive check itself, so a fragmented node is compacted
+ * before the setter returns, with no tick. */
+static void test_proactive_sysctl_wakes(void **state)
+{
+	struct pz_compaction_stats st;
+	pz_t *pz;
+
+	(void)state;
+	for (int p = 0; p < 2; p++) {
+		pz = kc_pz = create(p ? PZ_PROFILE_LINUX_6_1 : PZ_PROFILE_LINUX_4_4);
+		kc_wakes = kc_valid = 0;
+		((struct pz *)pz)->plat.wake_kcompactd = wake_kcompactd;
+		pz_set_compaction_proactiveness(pz, 30);
+		pz_set_compaction_proactiveness(pz, 0);
+		assert_int_equal(kc_wakes, p ? 1 : 0);
+		assert_int_equal(kc_valid, kc_wakes);
+		tu_destroy(pz);
+	}
+	pz = kc_pz = create(PZ_PROFILE_LINUX_6_1);
+	kc_wakes = 0;
+	((struct pz *)pz)->plat.wake_kcompactd = wake_kcompactd;
+	assert_int_equal(pz_set_migrate_handler(pz, migrate_cb, NULL), 0);
+	fragment(pz, 4);
+	pz->kswapd[0].asleep = 1;
+	pz->kswapd_inline = true;
+	assert_int_equal(pz_set_compaction_proactiveness(pz, 20), 0);
+	assert_int_equal(kc_wakes, 0);
+	assert_true(cb.calls > 0);
+	assert_int_equal(pz_compaction_stats(pz, &st), 0);
+	assert_int_equal(st.proactive_runs, 1);
+	assert_true(pz_fragmentation_score(pz, 0) <= 80);
+	pz->kswapd_inline = false;
+	check_owner(pz);
+	release_all(pz);
+}
+
 /* The score: 0 with the zone's free memory in whole blocks; with every
  * free page in blocks below order 9, 100 weighted by the zone's share of
  * the node's present pages (16384 / 16385). */
@@ -1218,6 +1268,7 @@ int main(void)
 		cmocka_unit_test(test_capture_sub_pageblock),
 		cmocka_unit_test(test_capture_slowpath),
 		cmocka_unit_test(test_proactive_sysctl),
+		cmocka_unit_test(test_proactive_sysctl_wakes),
 		cmocka_unit_test(test_fragmentation_score),
 		cmocka_unit_test(test_proactive_tick),
 		cmocka_unit_test(test_proactive_backoff),

@@ -1486,9 +1486,23 @@ int pz_set_extfrag_threshold(pz_t *pz, int threshold)
 	return 0;
 }
 
-/* vm.compaction_proactiveness (5.9): a write of a nonzero value asks
- * every node's kcompactd for a check at its next timeout, deferred or not
- * (proactive_compact_trigger). */
+/* compaction_proactiveness_sysctl_handler (6.1): a nonzero write sets
+ * each node's proactive_compact_trigger, so its next check runs deferred
+ * or not, and wakes its kcompactd at once: the platform's hook, or in
+ * deterministic mode (kcompactd runs inline at a wake) the tick here. No
+ * lock is held. */
+static void proactive_trigger(struct pz *pz)
+{
+	for (unsigned n = 0; n < pz->nr_nodes; n++) {
+		atomic_store_explicit(&pz->compaction.proactive_trigger[n], true,
+				      memory_order_relaxed);
+		if (pz->kswapd_inline)
+			pz_kcompactd_tick(pz, (int)n);
+		else if (pz->plat.wake_kcompactd)
+			pz->plat.wake_kcompactd(pz->plat.ctx, (int)n);
+	}
+}
+
 int pz_set_compaction_proactiveness(pz_t *pz, unsigned value)
 {
 	if (!pz_instance_ok(pz) || value > 100)
@@ -1501,9 +1515,8 @@ int pz_set_compaction_proactiveness(pz_t *pz, unsigned value)
 		return -PZ_EOPNOTSUPP;
 	}
 	atomic_store_explicit(&pz->compaction.proactiveness, (int)value - 20, memory_order_relaxed);
-	for (unsigned n = 0; value && n < pz->nr_nodes; n++)
-		atomic_store_explicit(&pz->compaction.proactive_trigger[n], true,
-				      memory_order_relaxed);
+	if (value)
+		proactive_trigger(pz);
 	return 0;
 }
 

@@ -1821,10 +1821,16 @@ static void proactive_compact_node(void)
 	}
 }
 
+/* compaction_proactiveness_sysctl_handler: a nonzero write sets the
+ * trigger and wakes kcompactd, which in deterministic mode runs its
+ * check inline at once. */
 void mp_set_proactiveness(unsigned v)
 {
 	mp.proactiveness = v;
-	mp.proactive_trigger = v != 0;
+	if (!v)
+		return;
+	mp.proactive_trigger = true;
+	mp_kcompactd_tick();
 }
 
 /* kcompactd's timeout: the trigger, the wait of a pass that did not

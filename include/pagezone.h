@@ -482,9 +482,10 @@ struct pz_platform {
 	 * Called with no allocator lock held; must not block. */
 	void (*wake_oom_reaper)(void *ctx);
 	/* Optional clock: monotonic nanoseconds (any epoch; never going
-	 * back). With it, outside deterministic mode, the OOM reaper waits
-	 * 2 s of this clock before reaping a victim (the kernel's
-	 * OOM_REAPER_DELAY) instead of counting OOM steps. NULL, or
+	 * back). With it and the wait hook, outside deterministic mode, the
+	 * OOM reaper waits 2 s of this clock before reaping a victim (the
+	 * kernel's OOM_REAPER_DELAY) instead of counting OOM steps. NULL, no
+	 * wait hook (a request would have to spin through the 2 s), or
 	 * deterministic mode: never called, and OOM steps are counted as
 	 * before, so seeded runs repeat exactly. A clock that stands still
 	 * (or goes back) over 10 OOM steps in a row is not waited for. Called
@@ -1957,10 +1958,13 @@ PZ_API int pz_set_oom_handler(pz_t *pz, pz_oom_fn fn, void *ctx);
  *
  * The grace (the kernel's OOM_REAPER_DELAY timer, 2 s): a victim may exit
  * on its own before it is reaped. With the platform's clock (now_ns) and
- * outside deterministic mode it is 2 s of that clock: a victim is "due"
- * 2 s after its queueing, and only due victims are reaped. Without a
- * clock, or in deterministic mode (seeded runs repeat exactly), it is one
- * OOM step, and every queued victim is due.
+ * wait hook, outside deterministic mode, it is 2 s of that clock: a
+ * victim is "due" 2 s after its queueing, and only due victims are
+ * reaped; a request that waits for the victim waits a tick per OOM step.
+ * Without a clock or without a wait hook (which promises a run that
+ * never stalls: the request would spin for the 2 s), or in deterministic
+ * mode (seeded runs repeat exactly), it is one OOM step, and every
+ * queued victim is due.
  *
  * Who runs the reaper: pz_oom_reaper_run, called by the embedder's reaper
  * thread after the platform's wake_oom_reaper hook (called at queueing)

@@ -706,10 +706,13 @@ static void test_reap_misbehaves(void **state)
 static uint64_t fake_ns, reaped_at;
 static unsigned clock_calls;
 
+static uint64_t fake_step_ns; /* the clock moves this much per read */
+
 static uint64_t fake_now(void *ctx)
 {
 	(void)ctx;
 	clock_calls++;
+	fake_ns += fake_step_ns;
 	return fake_ns;
 }
 
@@ -735,7 +738,7 @@ static pz_t *setup_clock(bool deterministic)
 	((struct pz *)pz)->kswapd_inline = deterministic;
 	assert_int_equal(pz_set_oom_reaper(pz, clock_reap, NULL), 0);
 	fake_ns = 5000000000ull;
-	reaped_at = clock_calls = 0;
+	fake_step_ns = reaped_at = clock_calls = 0;
 	tp_on_wait = tick;
 	return pz;
 }
@@ -789,6 +792,25 @@ static void test_reaper_clock_deterministic(void **state)
 	assert_int_equal(clock_calls, 0);
 	assert_int_equal(stat(pz, PZ_OOM_VICTIM_WAIT), PZ_OOM_REAPER_GRACE - 1);
 	assert_int_equal(pz_oom_reaper_due(pz, &fake_ns), -PZ_ENOENT);
+	done(pz, p);
+}
+
+/* A clock without a wait hook: the request could only spin through the
+ * 2 s grace (here a clock that moves 1 ms per read: 2,000 OOM steps),
+ * and a platform without wait promises a run that never stalls. The grace
+ * is then one OOM step, as without a clock, and the clock is not read. */
+static void test_reaper_clock_no_wait(void **state)
+{
+	pz_t *pz = setup_clock(false);
+	pz_page_t *p;
+
+	(void)state;
+	((struct pz *)pz)->plat.wait = NULL;
+	fake_step_ns = 1000000;
+	p = pending_kill(pz);
+	assert_int_equal(clock_calls, 0);
+	assert_int_equal(stat(pz, PZ_OOM_VICTIM_WAIT), PZ_OOM_REAPER_GRACE - 1);
+	assert_int_equal(stat(pz, PZ_OOM_REAPED), 1);
 	done(pz, p);
 }
 
@@ -1129,6 +1151,7 @@ int main(void)
 		cmocka_unit_test(test_reaper_clock),
 		cmocka_unit_test(test_reaper_clock_deterministic),
 		cmocka_unit_test(test_reaper_clock_stuck),
+		cmocka_unit_test(test_reaper_clock_no_wait),
 		cmocka_unit_test(test_reaper_due),
 		cmocka_unit_test(test_reaper_stack_order),
 		cmocka_unit_test(test_victim_table_full),

@@ -20,12 +20,13 @@
  * wake-up); and, guarding against a hook that never delivers, a step that
  * finds the embedder's reaper late. The kernel's grace before reaping (a
  * 2 s timer, OOM_REAPER_DELAY, 5.18), in which the victim may still exit
- * on its own, is real time when the platform has a clock (now_ns) and the
- * instance is not deterministic: a victim is due 2 s after its queueing,
- * pz_oom_reaper_run reaps only due ones, and pz_oom_reaper_due says when
- * the next one is. Without a clock, or in deterministic mode, it is one
- * OOM step: the second step after the queueing reaps (PZ_OOM_REAPER_GRACE),
- * and the embedder is late after PZ_OOM_REAPER_PATIENCE steps.
+ * on its own, is real time when the platform has a clock (now_ns) and a
+ * wait hook and the instance is not deterministic: a victim is due 2 s
+ * after its queueing, pz_oom_reaper_run reaps only due ones, and
+ * pz_oom_reaper_due says when the next one is. Without a clock or a wait
+ * hook, or in deterministic mode, it is one OOM step: the second step
+ * after the queueing reaps (PZ_OOM_REAPER_GRACE), and the embedder is
+ * late after PZ_OOM_REAPER_PATIENCE steps.
  *
  * The table is bounded (PZ_OOM_MAX_VICTIMS, docs/DESIGN.md says why): the
  * handler is never asked while a victim is queued, so it has at most one
@@ -52,10 +53,13 @@ static bool reaper_inline(const struct pz *pz)
 	return pz->kswapd_inline || !pz->plat.wake_oom_reaper;
 }
 
-/* Real time for the grace: a clock, and not deterministic. */
+/* Real time for the grace: a clock, a wait hook, and not deterministic.
+ * Without the wait hook a request waiting for the victim could only spin
+ * through the 2 s (the hook's absence promises a run that never stalls),
+ * so the grace is then counted in OOM steps, as without a clock. */
 static bool reaper_timed(const struct pz *pz)
 {
-	return !pz->kswapd_inline && pz->plat.now_ns;
+	return !pz->kswapd_inline && pz->plat.now_ns && pz->plat.wait;
 }
 
 /* The clock, or "always": every queued victim is due without one. */

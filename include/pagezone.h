@@ -565,7 +565,9 @@ struct pz_config {
 	void *direct_map;
 	uint64_t direct_map_pfn;
 	/* The vm sysctls at start (each also has a setter, below). */
-	unsigned min_free_kbytes; /* 0 = the kernel's formula (and thp_enabled) */
+	/* 0 (or PZ_MIN_FREE_KBYTES_DEFAULT) = the kernel's formula (and
+	 * thp_enabled); a 0 of the kernel's is pz_set_min_free_kbytes(pz, 0) */
+	unsigned min_free_kbytes;
 	/* by enum pz_zone_type; 0 = the profile's default: 256, 256, 32, 32
 	 * (linux-4.x) or 256, 256, 32, 0 (linux-6.1; 0 = no reserve) */
 	unsigned lowmem_reserve_ratio[PZ_NR_ZONE_TYPES - 1];
@@ -925,7 +927,11 @@ PZ_API int pz_zone_set_dirty(pz_t *pz, int nid, enum pz_zone_type type,
  * allocator lock held; takes the tuning lock and each zone's lock in turn;
  * calls no callback; does not block otherwise.
  */
-/* min_free_kbytes; 0 = back to the default (formula, THP minimum). */
+/* min_free_kbytes: 0..INT_MAX kB, 0 included (every kernel's handler
+ * accepts 0, which leaves no MIN watermark); PZ_MIN_FREE_KBYTES_DEFAULT
+ * goes back to the default (the formula, raised to khugepaged's minimum
+ * with thp_enabled). Any other value above INT_MAX: -PZ_EINVAL. */
+#define PZ_MIN_FREE_KBYTES_DEFAULT 0xffffffffu
 PZ_API int pz_set_min_free_kbytes(pz_t *pz, unsigned kbytes);
 /* percpu_pagelist_fraction (linux-4.x) / percpu_pagelist_high_fraction
  * (linux-6.1, the same value): 0 or >= 8. */

@@ -1541,12 +1541,14 @@ static void op_tune(struct rd *r)
 
 	switch (v) {
 	case 0: {
-		unsigned b = u8(r), kb = b < 64 ? 0 : b < 192 ? u16(r) : u32(r) % (1u << 22);
+		unsigned b = u8(r), kb = b < 64	   ? PZ_MIN_FREE_KBYTES_DEFAULT
+					 : b < 192 ? u16(r)
+						   : u32(r) % (1u << 22);
 
 		rc = pz_set_min_free_kbytes(F.pz, kb);
 		CHECK(rc == 0, "op %u: set_min_free_kbytes(%u) = %d", F.op, kb, rc);
-		CHECK(!kb || pz_min_free_kbytes(F.pz) == kb, "op %u: min_free_kbytes %u, set %u",
-		      F.op, pz_min_free_kbytes(F.pz), kb);
+		CHECK(kb == PZ_MIN_FREE_KBYTES_DEFAULT || pz_min_free_kbytes(F.pz) == kb,
+		      "op %u: min_free_kbytes %u, set %u", F.op, pz_min_free_kbytes(F.pz), kb);
 		break;
 	}
 	case 1: {

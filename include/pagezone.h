@@ -482,14 +482,23 @@ struct pz_platform {
 	 * Called with no allocator lock held; must not block. */
 	void (*wake_oom_reaper)(void *ctx);
 	/* Optional clock: monotonic nanoseconds (any epoch; never going
-	 * back). With it, outside deterministic mode, the OOM reaper waits
-	 * 2 s of this clock before reaping a victim (the kernel's
-	 * OOM_REAPER_DELAY) instead of counting OOM steps. NULL, or
+	 * back). With it and the wait hook, outside deterministic mode, the
+	 * OOM reaper waits 2 s of this clock before reaping a victim (the
+	 * kernel's OOM_REAPER_DELAY) instead of counting OOM steps. NULL, no
+	 * wait hook (a request would have to spin through the 2 s), or
 	 * deterministic mode: never called, and OOM steps are counted as
 	 * before, so seeded runs repeat exactly. A clock that stands still
 	 * (or goes back) over 10 OOM steps in a row is not waited for. Called
 	 * with no allocator lock held, from any thread; must not block. */
 	uint64_t (*now_ns)(void *ctx);
+	/* linux-6.1: a nonzero write of compaction_proactiveness asks node
+	 * nid's kcompactd for a proactive check now (the kernel's sysctl
+	 * handler sets proactive_compact_trigger and wakes kcompactd): the
+	 * embedder's kcompactd should call pz_kcompactd_tick(pz, nid) soon.
+	 * NULL: the check waits for the next tick. Not called in
+	 * deterministic mode, where the writer runs the tick itself. Called
+	 * with no allocator lock held; must not block. */
+	void (*wake_kcompactd)(void *ctx, int nid);
 };
 
 /* ---------------------------------------------------------------------- */
@@ -556,7 +565,9 @@ struct pz_config {
 	void *direct_map;
 	uint64_t direct_map_pfn;
 	/* The vm sysctls at start (each also has a setter, below). */
-	unsigned min_free_kbytes; /* 0 = the kernel's formula (and thp_enabled) */
+	/* 0 (or PZ_MIN_FREE_KBYTES_DEFAULT) = the kernel's formula (and
+	 * thp_enabled); a 0 of the kernel's is pz_set_min_free_kbytes(pz, 0) */
+	unsigned min_free_kbytes;
 	/* by enum pz_zone_type; 0 = the profile's default: 256, 256, 32, 32
 	 * (linux-4.x) or 256, 256, 32, 0 (linux-6.1; 0 = no reserve) */
 	unsigned lowmem_reserve_ratio[PZ_NR_ZONE_TYPES - 1];
@@ -916,7 +927,11 @@ PZ_API int pz_zone_set_dirty(pz_t *pz, int nid, enum pz_zone_type type,
  * allocator lock held; takes the tuning lock and each zone's lock in turn;
  * calls no callback; does not block otherwise.
  */
-/* min_free_kbytes; 0 = back to the default (formula, THP minimum). */
+/* min_free_kbytes: 0..INT_MAX kB, 0 included (every kernel's handler
+ * accepts 0, which leaves no MIN watermark); PZ_MIN_FREE_KBYTES_DEFAULT
+ * goes back to the default (the formula, raised to khugepaged's minimum
+ * with thp_enabled). Any other value above INT_MAX: -PZ_EINVAL. */
+#define PZ_MIN_FREE_KBYTES_DEFAULT 0xffffffffu
 PZ_API int pz_set_min_free_kbytes(pz_t *pz, unsigned kbytes);
 /* percpu_pagelist_fraction (linux-4.x) / percpu_pagelist_high_fraction
  * (linux-6.1, the same value): 0 or >= 8. */
@@ -1848,12 +1863,18 @@ PZ_API int pz_kcompactd_tick(pz_t *pz, int nid);
  * score, -PZ_EINVAL or -PZ_ENODEV. Context: any; lock-free, racy. */
 PZ_API int pz_fragmentation_score(pz_t *pz, int nid);
 /* vm.compaction_proactiveness: 0 (off) .. 100, default 20. A nonzero
- * write makes each node's next tick check at once, even while waiting.
+ * write wakes every node's kcompactd for a proactive check, as 6.1's
+ * sysctl handler does: the platform's wake_kcompactd hook is called for
+ * each node, and the next tick checks even while waiting; in
+ * deterministic mode the setter runs that tick (pz_kcompactd_tick) for
+ * each node itself; with neither, the check waits for the next tick.
  * The setter returns 0, -PZ_EINVAL (bad instance, value > 100),
  * -PZ_EOPNOTSUPP in linux-4.1/4.4 (nothing changed; a warning naming the
  * profile goes to the log sink); the getter the value, -PZ_EINVAL or
- * -PZ_EOPNOTSUPP. Also in struct pz_vm_sysctls. Context: any; lock-free;
- * the setter calls only the log sink. */
+ * -PZ_EOPNOTSUPP. Also in struct pz_vm_sysctls. Context: any thread, no
+ * allocator lock held; the setter calls the log sink and wake_kcompactd,
+ * and in deterministic mode may block as the migrate callback does and
+ * calls it with no allocator lock held. */
 PZ_API int pz_set_compaction_proactiveness(pz_t *pz, unsigned value);
 PZ_API int pz_compaction_proactiveness(const pz_t *pz);
 
@@ -1958,10 +1979,13 @@ PZ_API int pz_set_oom_handler(pz_t *pz, pz_oom_fn fn, void *ctx);
  *
  * The grace (the kernel's OOM_REAPER_DELAY timer, 2 s): a victim may exit
  * on its own before it is reaped. With the platform's clock (now_ns) and
- * outside deterministic mode it is 2 s of that clock: a victim is "due"
- * 2 s after its queueing, and only due victims are reaped. Without a
- * clock, or in deterministic mode (seeded runs repeat exactly), it is one
- * OOM step, and every queued victim is due.
+ * wait hook, outside deterministic mode, it is 2 s of that clock: a
+ * victim is "due" 2 s after its queueing, and only due victims are
+ * reaped; a request that waits for the victim waits a tick per OOM step.
+ * Without a clock or without a wait hook (which promises a run that
+ * never stalls: the request would spin for the 2 s), or in deterministic
+ * mode (seeded runs repeat exactly), it is one OOM step, and every
+ * queued victim is due.
  *
  * Who runs the reaper: pz_oom_reaper_run, called by the embedder's reaper
  * thread after the platform's wake_oom_reaper hook (called at queueing)
@@ -1986,8 +2010,9 @@ PZ_API int pz_set_oom_handler(pz_t *pz, pz_oom_fn fn, void *ctx);
  *
  * pz_set_oom_reaper returns 0 or -PZ_EINVAL (bad instance); a reap already
  * running keeps the callback it read. pz_oom_reaper_run reaps every victim
- * queued and due (at most 16 per call) and returns how many it finished
- * (0: none due), -PZ_EBUSY when another call is reaping, or -PZ_EINVAL.
+ * queued and due (at most 16 per call), the newest first as the kernel's
+ * oom_reaper pops its list, and returns how many it finished (0: none
+ * due), -PZ_EBUSY when another call is reaping, or -PZ_EINVAL.
  * pz_oom_reaper_due sets *ns to the nanoseconds until the next queued
  * victim is due (0: one is due now) and returns 0, -PZ_ENOENT when none
  * is queued, -PZ_EINVAL (bad instance, NULL ns); it calls only the clock.
@@ -2039,9 +2064,10 @@ PZ_API int pz_oom_stats(const pz_t *pz, uint64_t *out, size_t n);
  * number given by pz_host_set_cpu), relax = sched_yield after spinning, log
  * to stderr with a "pagezone: " prefix, no trace sink, wait = nanosleep,
  * wake_kswapd = wake the instance's kswapd thread, wake_oom_reaper = wake
- * node 0's kswapd thread to reap. The returned struct is static; copy it
- * and change fields freely, with one rule: its wake_kswapd and
- * wake_oom_reaper read ctx as the slot pz_host_create gives it, so a copy
+ * node 0's kswapd thread to reap, wake_kcompactd = make the node's
+ * kcompactd timer thread tick now, now_ns = CLOCK_MONOTONIC. The returned
+ * struct is static; copy it and change fields freely, with one rule: its
+ * three wake hooks read ctx as the slot pz_host_create gives it, so a copy
  * whose ctx is changed loses those hooks (pz_host_create drops them; with
  * pz_init set them to NULL or your own). Context: any.
  */
@@ -2274,7 +2300,9 @@ PZ_API int pz_host_kswapd_stop(pz_t *pz);
  * instance made by pz_host_create with pz_host_platform(), with its own
  * task, that calls pz_kcompactd_tick every PZ_KCOMPACTD_TICK_MS as the
  * kernel's kcompactd wakes when its wait times out (proactive
- * compaction). kcompactd's passes for wake-ups stay as
+ * compaction), and at once after a nonzero write of
+ * compaction_proactiveness (the wake_kcompactd hook; the next
+ * PZ_KCOMPACTD_TICK_MS count from that tick). kcompactd's passes for wake-ups stay as
  * pz_set_kcompactd_mode says. Start returns 0 (also when running),
  * -PZ_EINVAL for another kind of instance, -PZ_EOPNOTSUPP in linux-4.1/4.4
  * (no proactive compaction), -PZ_ENOMEM. Stop joins the threads

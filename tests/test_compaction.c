@@ -45,6 +45,7 @@ enum behaviour {
 	B_GARBAGE,	   /* an answer outside the enum */
 	B_FREE_DST,	   /* free dst, then OK */
 	B_KEEP_DST_REFUSE, /* take a reference on dst, refuse */
+	B_BUSY_FIRST,	   /* refuse the first call BUSY, move the rest */
 };
 static struct {
 	enum behaviour how;
@@ -78,6 +79,10 @@ static enum pz_migrate_result migrate_cb(void *ctx, pz_t *pz, pz_page_t *src, pz
 	switch (cb.how) {
 	case B_BUSY:
 		return PZ_MIGRATE_BUSY;
+	case B_BUSY_FIRST:
+		if (cb.calls == 1)
+			return PZ_MIGRATE_BUSY;
+		break;
 	case B_KEEP_SRC:
 		return PZ_MIGRATE_OK;
 	case B_FREE_SRC:
@@ -596,9 +601,10 @@ static void test_async_skips_nonmovable(void **state)
 
 /* One misbehaviour on a fragmented zone; returns the instance after a
  * manual compaction that passed pz_validate. */
-static pz_t *misbehave(enum behaviour how, struct pz_compaction_stats *st)
+static pz_t *misbehave_on(enum pz_profile profile, enum behaviour how,
+			  struct pz_compaction_stats *st)
 {
-	pz_t *pz = create(PZ_PROFILE_LINUX_4_1);
+	pz_t *pz = create(profile);
 
 	cb.how = how;
 	assert_int_equal(pz_set_migrate_handler(pz, migrate_cb, NULL), 0);
@@ -611,19 +617,76 @@ static pz_t *misbehave(enum behaviour how, struct pz_compaction_stats *st)
 	return pz;
 }
 
+static pz_t *misbehave(enum behaviour how, struct pz_compaction_stats *st)
+{
+	return misbehave_on(PZ_PROFILE_LINUX_4_1, how, st);
+}
+
+/* BUSY is retried, ten calls for each page, and then the page is put
+ * back. PGMIGRATE_FAIL counts those pages in 4.4 (migrate_pages adds the
+ * last pass's retries to nr_failed) and 6.1 (nr_retry_pages), not in 4.1,
+ * whose counter takes permanent failures only. */
 static void test_refuse_always(void **state)
 {
-	struct pz_compaction_stats st;
-	pz_t *pz = misbehave(B_BUSY, &st);
+	static const enum pz_profile prof[] = {PZ_PROFILE_LINUX_4_1, PZ_PROFILE_LINUX_4_4,
+					       PZ_PROFILE_LINUX_6_1};
 
 	(void)state;
-	assert_int_equal(st.results[PZ_MIGRATE_BUSY], st.calls);
-	assert_int_equal(vm_event(pz, PZ_VM_PGMIGRATE_SUCCESS), 0);
-	/* BUSY is retried: ten calls for each page that failed */
-	assert_int_equal(st.calls, 10 * vm_event(pz, PZ_VM_PGMIGRATE_FAIL));
-	assert_int_equal(huge_available(pz), 0);
-	check_owner(pz);
-	release_all(pz);
+	for (unsigned i = 0; i < 3; i++) {
+		struct pz_compaction_stats st;
+		pz_t *pz = misbehave_on(prof[i], B_BUSY, &st);
+
+		assert_int_equal(st.results[PZ_MIGRATE_BUSY], st.calls);
+		assert_int_equal(st.calls % 10, 0);
+		assert_int_equal(vm_event(pz, PZ_VM_PGMIGRATE_SUCCESS), 0);
+		assert_int_equal(vm_event(pz, PZ_VM_PGMIGRATE_FAIL), i ? st.calls / 10 : 0);
+		assert_int_equal(huge_available(pz), 0);
+		check_owner(pz);
+		release_all(pz);
+	}
+}
+
+/* Targets running out in the middle of a pass (migrate_pages' -ENOMEM):
+ * the whole zone held but pageblock 0 and the top three pages, the first
+ * page of the batch (from block 1) refused BUSY and the rest moved. The
+ * three targets take three pages, the fourth finds none. 4.1 and 4.4
+ * leave through `out` counting nothing more; 6.1 counts the page without
+ * a target and the BUSY page before it (nr_pages + nr_retry_pages). */
+static void test_fail_count_when_targets_run_out(void **state)
+{
+	static const enum pz_profile prof[] = {PZ_PROFILE_LINUX_4_1, PZ_PROFILE_LINUX_4_4,
+					       PZ_PROFILE_LINUX_6_1};
+	static const unsigned want_fail[] = {0, 0, 2};
+
+	(void)state;
+	for (unsigned i = 0; i < 3; i++) {
+		pz_t *pz = create(prof[i]);
+		pz_page_t *p;
+		struct pz_compaction_stats st;
+
+		cb.how = B_BUSY_FIRST;
+		assert_int_equal(pz_set_migrate_handler(pz, migrate_cb, NULL), 0);
+		while ((p = pz_alloc_pages(pz, GFP_MOV | PZ__GFP_MEMALLOC | PZ__GFP_NOWARN, 0)))
+			hold(pz, p);
+		assert_int_equal(nheld, ZPAGES);
+		for (unsigned k = 0; k < nheld; k++) {
+			uint64_t pfn = pz_page_to_pfn(pz, held[k]);
+
+			if (pfn < ZSTART + PBPAGES || pfn >= ZSTART + ZPAGES - 3) {
+				assert_int_equal(pz_free_pages(pz, held[k], 0), 0);
+				held[k] = NULL;
+			}
+		}
+		pz_drain_all_pages(pz);
+		assert_int_equal(pz_compact_zone(pz, 0, PZ_ZONE_NORMAL), 0);
+		assert_int_equal(pz_validate(pz), 0);
+		assert_int_equal(pz_compaction_stats(pz, &st), 0);
+		assert_int_equal(st.calls, 4);
+		assert_int_equal(vm_event(pz, PZ_VM_PGMIGRATE_SUCCESS), 3);
+		assert_int_equal(vm_event(pz, PZ_VM_PGMIGRATE_FAIL), want_fail[i]);
+		check_owner(pz);
+		release_all(pz);
+	}
 }
 
 static void test_ok_but_keeps_source(void **state)
@@ -1045,6 +1108,56 @@ static void test_proactive_sysctl(void **state)
 	tu_destroy(pz);
 }
 
+static unsigned kc_wakes, kc_valid;
+static pz_t *kc_pz;
+
+static void wake_kcompactd(void *ctx, int nid)
+{
+	(void)ctx;
+	assert_int_equal(nid, 0);
+	kc_wakes++;
+	kc_valid += pz_validate(kc_pz) == 0; /* no allocator lock is held */
+}
+
+/* 6.1's compaction_proactiveness_sysctl_handler wakes every node's
+ * kcompactd when a nonzero value is written: the wake_kcompactd hook is
+ * called (and not for 0, nor in 4.x); in deterministic mode the write
+ * runs the proactive check itself, so a fragmented node is compacted
+ * before the setter returns, with no tick. */
+static void test_proactive_sysctl_wakes(void **state)
+{
+	struct pz_compaction_stats st;
+	pz_t *pz;
+
+	(void)state;
+	for (int p = 0; p < 2; p++) {
+		pz = kc_pz = create(p ? PZ_PROFILE_LINUX_6_1 : PZ_PROFILE_LINUX_4_4);
+		kc_wakes = kc_valid = 0;
+		((struct pz *)pz)->plat.wake_kcompactd = wake_kcompactd;
+		pz_set_compaction_proactiveness(pz, 30);
+		pz_set_compaction_proactiveness(pz, 0);
+		assert_int_equal(kc_wakes, p ? 1 : 0);
+		assert_int_equal(kc_valid, kc_wakes);
+		tu_destroy(pz);
+	}
+	pz = kc_pz = create(PZ_PROFILE_LINUX_6_1);
+	kc_wakes = 0;
+	((struct pz *)pz)->plat.wake_kcompactd = wake_kcompactd;
+	assert_int_equal(pz_set_migrate_handler(pz, migrate_cb, NULL), 0);
+	fragment(pz, 4);
+	pz->kswapd[0].asleep = 1;
+	pz->kswapd_inline = true;
+	assert_int_equal(pz_set_compaction_proactiveness(pz, 20), 0);
+	assert_int_equal(kc_wakes, 0);
+	assert_true(cb.calls > 0);
+	assert_int_equal(pz_compaction_stats(pz, &st), 0);
+	assert_int_equal(st.proactive_runs, 1);
+	assert_true(pz_fragmentation_score(pz, 0) <= 80);
+	pz->kswapd_inline = false;
+	check_owner(pz);
+	release_all(pz);
+}
+
 /* The score: 0 with the zone's free memory in whole blocks; with every
  * free page in blocks below order 9, 100 weighted by the zone's share of
  * the node's present pages (16384 / 16385). */
@@ -1365,6 +1478,7 @@ int main(void)
 		cmocka_unit_test(test_skip_bits_and_cached),
 		cmocka_unit_test(test_async_skips_nonmovable),
 		cmocka_unit_test(test_refuse_always),
+		cmocka_unit_test(test_fail_count_when_targets_run_out),
 		cmocka_unit_test(test_ok_but_keeps_source),
 		cmocka_unit_test(test_callback_frees_source),
 		cmocka_unit_test(test_allocates_inside),
@@ -1378,6 +1492,7 @@ int main(void)
 		cmocka_unit_test(test_capture_sub_pageblock),
 		cmocka_unit_test(test_capture_slowpath),
 		cmocka_unit_test(test_proactive_sysctl),
+		cmocka_unit_test(test_proactive_sysctl_wakes),
 		cmocka_unit_test(test_fragmentation_score),
 		cmocka_unit_test(test_proactive_tick),
 		cmocka_unit_test(test_proactive_backoff),

@@ -309,9 +309,11 @@ static void extreme_queries(pz_t *pz)
 	assert_int_equal(pz_watermark_boost_factor(pz), 0x7fffffffu);
 	assert_int_equal(pz_set_watermark_boost_factor(pz, 0), 0);
 	assert_int_equal(pz_watermark_boost_factor(pz), 0);
-	assert_int_equal(pz_set_min_free_kbytes(pz, UINT_MAX), 0);
+	/* min_free_kbytes: an int sysctl from 0; UINT_MAX is the default */
+	assert_int_equal(pz_set_min_free_kbytes(pz, UINT_MAX - 1), -PZ_EINVAL);
+	assert_int_equal(pz_set_min_free_kbytes(pz, 0x7fffffffu), 0);
 	assert_null(pz_alloc_pages(pz, PZ_GFP_KERNEL | PZ__GFP_NOWARN, 0)); /* all reserved */
-	assert_int_equal(pz_set_min_free_kbytes(pz, 0), 0);
+	assert_int_equal(pz_set_min_free_kbytes(pz, PZ_MIN_FREE_KBYTES_DEFAULT), 0);
 	pz_fault_attr_default(&fa);
 	fa.probability = ULONG_MAX;
 	fa.interval = ULONG_MAX;

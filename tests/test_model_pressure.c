@@ -576,7 +576,8 @@ static void do_manual(void)
 
 /* kcompactd's 500 ms timeout (6.1), every 50 steps; now and then a
  * compaction_proactiveness write (0 off, 20 the default, 60 and 90 with
- * lower marks). Consumes no random numbers: 4.x runs are unchanged. */
+ * lower marks), which in deterministic mode runs a check of its own at
+ * once. Consumes no random numbers: 4.x runs are unchanged. */
 static void do_kcompactd_tick(void)
 {
 	static const unsigned v[] = {60, 90, 0, 20};

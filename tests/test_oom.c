@@ -706,10 +706,13 @@ static void test_reap_misbehaves(void **state)
 static uint64_t fake_ns, reaped_at;
 static unsigned clock_calls;
 
+static uint64_t fake_step_ns; /* the clock moves this much per read */
+
 static uint64_t fake_now(void *ctx)
 {
 	(void)ctx;
 	clock_calls++;
+	fake_ns += fake_step_ns;
 	return fake_ns;
 }
 
@@ -735,7 +738,7 @@ static pz_t *setup_clock(bool deterministic)
 	((struct pz *)pz)->kswapd_inline = deterministic;
 	assert_int_equal(pz_set_oom_reaper(pz, clock_reap, NULL), 0);
 	fake_ns = 5000000000ull;
-	reaped_at = clock_calls = 0;
+	fake_step_ns = reaped_at = clock_calls = 0;
 	tp_on_wait = tick;
 	return pz;
 }
@@ -792,6 +795,25 @@ static void test_reaper_clock_deterministic(void **state)
 	done(pz, p);
 }
 
+/* A clock without a wait hook: the request could only spin through the
+ * 2 s grace (here a clock that moves 1 ms per read: 2,000 OOM steps),
+ * and a platform without wait promises a run that never stalls. The grace
+ * is then one OOM step, as without a clock, and the clock is not read. */
+static void test_reaper_clock_no_wait(void **state)
+{
+	pz_t *pz = setup_clock(false);
+	pz_page_t *p;
+
+	(void)state;
+	((struct pz *)pz)->plat.wait = NULL;
+	fake_step_ns = 1000000;
+	p = pending_kill(pz);
+	assert_int_equal(clock_calls, 0);
+	assert_int_equal(stat(pz, PZ_OOM_VICTIM_WAIT), PZ_OOM_REAPER_GRACE - 1);
+	assert_int_equal(stat(pz, PZ_OOM_REAPED), 1);
+	done(pz, p);
+}
+
 /* A clock that never moves (a misbehaving hook) cannot hold the victim
  * for ever: after PZ_OOM_REAPER_PATIENCE steps at which it stood still
  * the step reaps. */
@@ -840,6 +862,45 @@ static void test_reaper_due(void **state)
 	assert_int_equal(pz_oom_reaper_due(pz, &ns), 0);
 	assert_int_equal(ns, 0);
 	assert_int_equal(pz_oom_reaper_run(pz), 1);
+	done(pz, NULL);
+}
+
+static uintptr_t reap_order[8];
+static unsigned nr_reap_order;
+
+static long order_reap(void *ctx, pz_t *pz, uintptr_t victim, struct pz_task *task)
+{
+	if (nr_reap_order < 8)
+		reap_order[nr_reap_order++] = victim;
+	if (victim == 2)
+		fake_ns += PZ_OOM_REAPER_DELAY_NS; /* victim 4 becomes due */
+	return clock_reap(ctx, pz, victim, task);
+}
+
+/* The reaper takes the newest due victim first: the kernel's
+ * oom_reaper_list is a stack (wake_oom_reaper pushes a victim when its
+ * grace ends, oom_reaper pops the head). Victims 1-3 queued 1 ms apart are
+ * reaped 3, 2, 1; victim 4, queued before the run and due while victim 2
+ * is being reaped, is pushed on top of 1 and taken before it. */
+static void test_reaper_stack_order(void **state)
+{
+	pz_t *pz = setup_clock(false);
+	const uintptr_t want[] = {3, 2, 4, 1};
+
+	(void)state;
+	tp_on_wait = NULL;
+	nr_reap_order = 0;
+	assert_int_equal(pz_set_oom_reaper(pz, order_reap, NULL), 0);
+	for (uintptr_t id = 1; id <= 3; id++) {
+		assert_int_equal(pz_oom_victim_queue(pz, id, NULL), PZ_VICTIM_QUEUED);
+		fake_ns += 1000000;
+	}
+	fake_ns += PZ_OOM_REAPER_DELAY_NS;
+	assert_int_equal(pz_oom_victim_queue(pz, 4, NULL), PZ_VICTIM_QUEUED);
+	assert_int_equal(pz_oom_reaper_run(pz), 4);
+	assert_int_equal(nr_reap_order, 4);
+	for (unsigned i = 0; i < 4; i++)
+		assert_int_equal(reap_order[i], want[i]);
 	done(pz, NULL);
 }
 
@@ -1090,7 +1151,9 @@ int main(void)
 		cmocka_unit_test(test_reaper_clock),
 		cmocka_unit_test(test_reaper_clock_deterministic),
 		cmocka_unit_test(test_reaper_clock_stuck),
+		cmocka_unit_test(test_reaper_clock_no_wait),
 		cmocka_unit_test(test_reaper_due),
+		cmocka_unit_test(test_reaper_stack_order),
 		cmocka_unit_test(test_victim_table_full),
 		cmocka_unit_test(test_reaper_host_thread),
 	};

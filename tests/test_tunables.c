@@ -153,10 +153,13 @@ static void test_thp_min_free_kbytes(void **state)
 	zi = tu_zinfo(pz, 0, PZ_ZONE_HIGHMEM);
 	assert_int_equal(zi.wmark_min, 128);
 	assert_int_equal(zi.wmark_high, 128 + 2 * 3620);
-	/* a user value wins over the recommendation, 0 brings it back */
+	/* a user value wins over the recommendation (0 too), and
+	 * PZ_MIN_FREE_KBYTES_DEFAULT brings it back */
 	assert_int_equal(pz_set_min_free_kbytes(pz, 4000), 0);
 	assert_int_equal(pz_min_free_kbytes(pz), 4000);
 	assert_int_equal(pz_set_min_free_kbytes(pz, 0), 0);
+	assert_int_equal(pz_min_free_kbytes(pz), 0);
+	assert_int_equal(pz_set_min_free_kbytes(pz, PZ_MIN_FREE_KBYTES_DEFAULT), 0);
 	assert_int_equal(pz_min_free_kbytes(pz), 45056);
 	tu_destroy(pz);
 	pz = create(PZ_PROFILE_LINUX_4_4, 1);
@@ -309,6 +312,45 @@ static void test_sysctl_text(void **state)
 		assert_int_equal(pz_host_sysctls_parse(bad[i], strlen(bad[i]), &s, &line),
 				 -PZ_EINVAL);
 		assert_int_equal(line, 2);
+	}
+}
+
+/* min_free_kbytes 0, as a --sysctl file or /proc/sys/vm may say it: every
+ * kernel's handler takes 0 (extra1 = zero) and sets every MIN watermark
+ * to 0; 4.x's LOW and HIGH add a quarter and a half of MIN (0), 6.1's add
+ * the scale factor's share (10 / 10000 of DMA's 4095 managed pages: 4).
+ * It is not the formula, which PZ_MIN_FREE_KBYTES_DEFAULT asks for. */
+static void test_min_free_kbytes_zero(void **state)
+{
+	static const char text[] = "min_free_kbytes: 0\n";
+	static const enum pz_profile prof[] = {PZ_PROFILE_LINUX_4_1, PZ_PROFILE_LINUX_4_4,
+					       PZ_PROFILE_LINUX_6_1};
+	struct pz_host_sysctls s;
+	struct pz_vm_sysctls vs;
+
+	(void)state;
+	machine_a();
+	assert_int_equal(pz_host_sysctls_parse(text, strlen(text), &s, NULL), 0);
+	for (unsigned i = 0; i < 3; i++) {
+		pz_t *pz = create(prof[i], 0);
+		struct pz_zone_info zi;
+
+		assert_int_equal(pz_min_free_kbytes(pz), 3831);
+		assert_int_equal(pz_host_sysctls_apply(pz, &s, NULL, NULL), 0);
+		assert_int_equal(pz_min_free_kbytes(pz), 0);
+		assert_int_equal(pz_get_vm_sysctls(pz, &vs), 0);
+		assert_int_equal(vs.min_free_kbytes, 0);
+		zi = tu_zinfo(pz, 0, PZ_ZONE_DMA);
+		assert_int_equal(zi.wmark_min, 0);
+		assert_int_equal(zi.wmark_low, i == 2 ? 4 : 0);
+		assert_int_equal(zi.wmark_high, i == 2 ? 8 : 0);
+		assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_NORMAL).wmark_min, 0);
+		assert_int_equal(pz_validate(pz), 0);
+		assert_int_equal(pz_set_min_free_kbytes(pz, 0x80000000u), -PZ_EINVAL);
+		assert_int_equal(pz_set_min_free_kbytes(pz, PZ_MIN_FREE_KBYTES_DEFAULT), 0);
+		assert_int_equal(pz_min_free_kbytes(pz), 3831);
+		assert_int_equal(tu_zinfo(pz, 0, PZ_ZONE_DMA).wmark_min, 17);
+		tu_destroy(pz);
 	}
 }
 
@@ -484,6 +526,7 @@ int main(void)
 		cmocka_unit_test(test_numa_machine),
 		cmocka_unit_test(test_setters_recompute),
 		cmocka_unit_test(test_sysctl_text),
+		cmocka_unit_test(test_min_free_kbytes_zero),
 		cmocka_unit_test(test_sysctl_proactiveness),
 		cmocka_unit_test(test_sysctl_apply_columns),
 		cmocka_unit_test(test_flush_grows),

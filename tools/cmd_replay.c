@@ -302,6 +302,7 @@ static int rp_on(const struct rp_opts *o, const struct tool_machine *m, struct t
 	plat.trace = rp_trace_sink;
 	plat.wake_kswapd = NULL;     /* ctx is the replay's: no host kswapd threads */
 	plat.wake_oom_reaper = NULL; /* nor their reaper (pz_host_create drops it too) */
+	plat.wake_kcompactd = NULL;  /* nor kcompactd's */
 	plat.wait = NULL;	     /* a replay never sleeps */
 	plat.now_ns = NULL;	     /* nor reads the time (the OOM reaper's grace) */
 	cfg.machine = machine_get(m);

@@ -633,8 +633,15 @@ static void putback_movable_pages(struct pz_cc *cc)
 	cc->nr_migratepages = 0;
 }
 
+/* What migrate_pages tallied for a batch, in pages: moved, failed for
+ * good, refused BUSY in the current pass (-EAGAIN), and the block that
+ * found no target (-ENOMEM). */
+struct mig_tally {
+	uint64_t ok, failed, retry, stuck;
+};
+
 /* One pass over the batch; false when no target could be found (ENOMEM). */
-static bool migrate_pass(struct pz_cc *cc, bool last, uint64_t *ok, uint64_t *failed)
+static bool migrate_pass(struct pz_cc *cc, struct mig_tally *t)
 {
 	for (unsigned i = 0; i < cc->nr_blocks; i++) {
 		struct pz_page *src = cc->migratepages[i], *dst;
@@ -644,21 +651,24 @@ static bool migrate_pass(struct pz_cc *cc, bool last, uint64_t *ok, uint64_t *fa
 			continue;
 		n = (uint64_t)1 << src->order;
 		dst = compaction_alloc(cc, src->order);
-		if (!dst)
+		if (!dst) {
+			t->stuck = n;
 			return false;
-		switch (pz_migrate_one(cc->pz, src, dst, cc->mode, last)) {
+		}
+		switch (pz_migrate_one(cc->pz, src, dst, cc->mode)) {
 		case PZ_MIG_DONE:
-			*ok += n;
+			t->ok += n;
 			break;
 		case PZ_MIG_RETRY:
 			compaction_free(cc, dst);
+			t->retry += n;
 			continue;
 		case PZ_MIG_FAIL:
 			compaction_free(cc, dst);
-			*failed += n;
+			t->failed += n;
 			break;
 		case PZ_MIG_FAIL_DST_GONE:
-			*failed += n;
+			t->failed += n;
 			break;
 		}
 		cc->migratepages[i] = (struct pz_page *)0;
@@ -667,19 +677,40 @@ static bool migrate_pass(struct pz_cc *cc, bool last, uint64_t *ok, uint64_t *fa
 	return true;
 }
 
-/* migrate_pages: up to ten passes (BUSY answers are retried). Returns 0,
- * or -PZ_ENOMEM when the free scanner found no target. */
+/* What PGMIGRATE_FAIL adds for the pages still in the batch when
+ * migrate_pages ends, as each kernel counts them: 4.1 counts only
+ * permanent failures (its ten passes' last -EAGAIN pages, and everything
+ * after an -ENOMEM, are not counted); 4.4 adds the pages still refused
+ * BUSY after the tenth pass (nr_failed += retry), but an -ENOMEM still
+ * leaves through `out` with nothing added; 6.1 counts those too and, at
+ * an -ENOMEM, the block without a target and the pages refused BUSY
+ * earlier in that pass (nr_failed_pages += nr_pages + nr_retry_pages).
+ * Untried blocks behind the -ENOMEM are counted by none. */
+static uint64_t leftover_failed(const struct pz *pz, bool found, const struct mig_tally *t)
+{
+	if (pz_kver(pz) < PZ_KV(4, 4))
+		return 0;
+	if (found)
+		return t->retry;
+	return pz_kver(pz) >= PZ_KV(6, 1) ? t->retry + t->stuck : 0;
+}
+
+/* migrate_pages: up to ten passes (BUSY answers are retried; what is
+ * still BUSY after the tenth is put back). Returns 0, or -PZ_ENOMEM when
+ * the free scanner found no target. */
 static int migrate_batch(struct pz_cc *cc)
 {
-	uint64_t ok = 0, failed = 0;
+	struct mig_tally t = {0, 0, 0, 0};
 	bool found = true;
 
-	for (int pass = 0; pass < 10 && cc->nr_migratepages && found; pass++)
-		found = migrate_pass(cc, pass == 9, &ok, &failed);
-	failed += cc->nr_migratepages;
+	for (int pass = 0; pass < 10 && cc->nr_migratepages && found; pass++) {
+		t.retry = 0;
+		found = migrate_pass(cc, &t);
+	}
+	t.failed += leftover_failed(cc->pz, found, &t);
 	putback_movable_pages(cc);
-	pz_count_vm_event(cc->pz, PZ_VM_PGMIGRATE_SUCCESS, ok);
-	pz_count_vm_event(cc->pz, PZ_VM_PGMIGRATE_FAIL, failed);
+	pz_count_vm_event(cc->pz, PZ_VM_PGMIGRATE_SUCCESS, t.ok);
+	pz_count_vm_event(cc->pz, PZ_VM_PGMIGRATE_FAIL, t.failed);
 	return found ? 0 : -PZ_ENOMEM;
 }
 
@@ -1464,9 +1495,23 @@ int pz_set_extfrag_threshold(pz_t *pz, int threshold)
 	return 0;
 }
 
-/* vm.compaction_proactiveness (5.9): a write of a nonzero value asks
- * every node's kcompactd for a check at its next timeout, deferred or not
- * (proactive_compact_trigger). */
+/* compaction_proactiveness_sysctl_handler (6.1): a nonzero write sets
+ * each node's proactive_compact_trigger, so its next check runs deferred
+ * or not, and wakes its kcompactd at once: the platform's hook, or in
+ * deterministic mode (kcompactd runs inline at a wake) the tick here. No
+ * lock is held. */
+static void proactive_trigger(struct pz *pz)
+{
+	for (unsigned n = 0; n < pz->nr_nodes; n++) {
+		atomic_store_explicit(&pz->compaction.proactive_trigger[n], true,
+				      memory_order_relaxed);
+		if (pz->kswapd_inline)
+			pz_kcompactd_tick(pz, (int)n);
+		else if (pz->plat.wake_kcompactd)
+			pz->plat.wake_kcompactd(pz->plat.ctx, (int)n);
+	}
+}
+
 int pz_set_compaction_proactiveness(pz_t *pz, unsigned value)
 {
 	if (!pz_instance_ok(pz) || value > 100)
@@ -1479,9 +1524,8 @@ int pz_set_compaction_proactiveness(pz_t *pz, unsigned value)
 		return -PZ_EOPNOTSUPP;
 	}
 	atomic_store_explicit(&pz->compaction.proactiveness, (int)value - 20, memory_order_relaxed);
-	for (unsigned n = 0; value && n < pz->nr_nodes; n++)
-		atomic_store_explicit(&pz->compaction.proactive_trigger[n], true,
-				      memory_order_relaxed);
+	if (value)
+		proactive_trigger(pz);
 	return 0;
 }
 

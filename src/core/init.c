@@ -436,7 +436,8 @@ static void copy_config(struct pz *pz, const struct pz_config *cfg, const struct
 	pz->direct_map_pfn = cfg->direct_map_pfn;
 	pz->meta_size = lo->total;
 	atomic_store_explicit(&pz->min_free_kbytes, cfg->min_free_kbytes, memory_order_relaxed);
-	pz->user_min_free_kbytes = cfg->min_free_kbytes;
+	pz->user_min_free_kbytes =
+		cfg->min_free_kbytes ? cfg->min_free_kbytes : PZ_MIN_FREE_KBYTES_DEFAULT;
 	for (unsigned i = 0; i < PZ_NR_ZONE_TYPES - 1; i++)
 		pz->lowmem_reserve_ratio[i] =
 			cfg->lowmem_reserve_ratio[i] ? cfg->lowmem_reserve_ratio[i]

@@ -285,7 +285,7 @@ void pz_migrate_putback(struct pz *pz, struct pz_page *src);
  * order holding one reference, the core's); enum pz_migrate_outcome is in
  * types.h. */
 enum pz_migrate_outcome pz_migrate_one(struct pz *pz, struct pz_page *src, struct pz_page *dst,
-				       enum pz_migrate_mode mode, bool last_pass);
+				       enum pz_migrate_mode mode);
 
 /* ---- oom.c ------------------------------------------------------------- */
 /*

@@ -198,7 +198,7 @@ static bool reclaim_target(struct pz *pz, struct pz_page *dst)
 }
 
 enum pz_migrate_outcome pz_migrate_one(struct pz *pz, struct pz_page *src, struct pz_page *dst,
-				       enum pz_migrate_mode mode, bool last_pass)
+				       enum pz_migrate_mode mode)
 {
 	void *ctx;
 	pz_migrate_fn fn = handler(pz, &ctx);
@@ -230,8 +230,8 @@ enum pz_migrate_outcome pz_migrate_one(struct pz *pz, struct pz_page *src, struc
 		pz_migrate_putback(pz, src);
 		return PZ_MIG_FAIL_DST_GONE;
 	}
-	if (r == PZ_MIGRATE_BUSY && !last_pass)
-		return PZ_MIG_RETRY;
+	if (r == PZ_MIGRATE_BUSY)
+		return PZ_MIG_RETRY; /* the caller puts it back after its last pass */
 	pz_migrate_putback(pz, src);
 	return PZ_MIG_FAIL;
 }

@@ -5,12 +5,14 @@
  * A victim that was killed but has not exited yet - the OOM handler said so
  * through req->pending, or an exiting task chose itself - is queued. While
  * one is queued, later OOM steps wait for it instead of asking the handler
- * for another (oom_evaluate_task's abort). The reaper takes the oldest
- * queued victim, lets the embedder's reap callback free what can be freed
- * without the victim's help (__oom_reap_task_mm), retrying a failing
- * callback as oom_reap_task retries its trylock, and then marks the victim
- * skipped (MMF_OOM_SKIP): later steps pass it to the handler in the skip
- * list, an exiting task no longer chooses itself, and nobody waits for it.
+ * for another (oom_evaluate_task's abort). The reaper takes the newest
+ * due victim first - the kernel's list is a stack: wake_oom_reaper pushes
+ * a victim when its grace ends, oom_reaper pops the head - and lets the
+ * embedder's reap callback free what can be freed without the victim's
+ * help (__oom_reap_task_mm), retrying a failing callback as oom_reap_task
+ * retries its trylock, and then marks the victim skipped (MMF_OOM_SKIP):
+ * later steps pass it to the handler in the skip list, an exiting task no
+ * longer chooses itself, and nobody waits for it.
  *
  * Who runs it (docs/DESIGN.md "The OOM reaper"): the embedder's thread
  * after the wake_oom_reaper hook; in deterministic mode or without the hook
@@ -18,12 +20,13 @@
  * wake-up); and, guarding against a hook that never delivers, a step that
  * finds the embedder's reaper late. The kernel's grace before reaping (a
  * 2 s timer, OOM_REAPER_DELAY, 5.18), in which the victim may still exit
- * on its own, is real time when the platform has a clock (now_ns) and the
- * instance is not deterministic: a victim is due 2 s after its queueing,
- * pz_oom_reaper_run reaps only due ones, and pz_oom_reaper_due says when
- * the next one is. Without a clock, or in deterministic mode, it is one
- * OOM step: the second step after the queueing reaps (PZ_OOM_REAPER_GRACE),
- * and the embedder is late after PZ_OOM_REAPER_PATIENCE steps.
+ * on its own, is real time when the platform has a clock (now_ns) and a
+ * wait hook and the instance is not deterministic: a victim is due 2 s
+ * after its queueing, pz_oom_reaper_run reaps only due ones, and
+ * pz_oom_reaper_due says when the next one is. Without a clock or a wait
+ * hook, or in deterministic mode, it is one OOM step: the second step
+ * after the queueing reaps (PZ_OOM_REAPER_GRACE), and the embedder is
+ * late after PZ_OOM_REAPER_PATIENCE steps.
  *
  * The table is bounded (PZ_OOM_MAX_VICTIMS, docs/DESIGN.md says why): the
  * handler is never asked while a victim is queued, so it has at most one
@@ -50,10 +53,13 @@ static bool reaper_inline(const struct pz *pz)
 	return pz->kswapd_inline || !pz->plat.wake_oom_reaper;
 }
 
-/* Real time for the grace: a clock, and not deterministic. */
+/* Real time for the grace: a clock, a wait hook, and not deterministic.
+ * Without the wait hook a request waiting for the victim could only spin
+ * through the 2 s (the hook's absence promises a run that never stalls),
+ * so the grace is then counted in OOM steps, as without a clock. */
 static bool reaper_timed(const struct pz *pz)
 {
-	return !pz->kswapd_inline && pz->plat.now_ns;
+	return !pz->kswapd_inline && pz->plat.now_ns && pz->plat.wait;
 }
 
 /* The clock, or "always": every queued victim is due without one. */
@@ -147,8 +153,10 @@ unsigned pz_oom_skip_list(struct pz *pz, uintptr_t *out)
 	return n;
 }
 
-/* The oldest queued victim due at now, or -1. */
-static int oldest_due_locked(struct pz *pz, uint64_t now)
+/* The newest queued victim due at now, or -1: the head of the kernel's
+ * oom_reaper_list, whose victims are pushed in the order their grace ends,
+ * which is the order they were queued (the delay is the same for all). */
+static int newest_due_locked(struct pz *pz, uint64_t now)
 {
 	struct pz_reaper *r = &pz->reaper;
 	int best = -1;
@@ -156,14 +164,14 @@ static int oldest_due_locked(struct pz *pz, uint64_t now)
 	pz_assert_locked(pz, &r->lock, "pz->reaper.lock");
 	for (int i = 0; i < PZ_OOM_MAX_VICTIMS; i++)
 		if (r->v[i].state == PZ_VICTIM_QUEUED && r->v[i].due <= now &&
-		    (best < 0 || r->v[i].seq < r->v[best].seq))
+		    (best < 0 || r->v[i].seq > r->v[best].seq))
 			best = i;
 	return best;
 }
 
-/* The oldest victim due at `at` (~0: every one; else the clock's now),
+/* The newest victim due at `at` (~0: every one; else the clock's now),
  * now REAPING, with the callback pair; -1: none. */
-static int take_oldest(struct pz *pz, uint64_t at, struct pz_victim *out, pz_oom_reap_fn *fn,
+static int take_newest(struct pz *pz, uint64_t at, struct pz_victim *out, pz_oom_reap_fn *fn,
 		       void **ctx)
 {
 	struct pz_reaper *r = &pz->reaper;
@@ -171,7 +179,7 @@ static int take_oldest(struct pz *pz, uint64_t at, struct pz_victim *out, pz_oom
 	int best;
 
 	pz_lock(pz, &r->lock);
-	best = oldest_due_locked(pz, now);
+	best = newest_due_locked(pz, now);
 	if (best >= 0) {
 		r->v[best].state = PZ_VICTIM_REAPING;
 		*out = r->v[best];
@@ -220,7 +228,7 @@ static void reap_one(struct pz *pz, const struct pz_victim *v, pz_oom_reap_fn fn
 	       (unsigned long long)freed);
 }
 
-/* The reaper's run: victims due at `at` (~0: all queued), oldest first. */
+/* The reaper's run: victims due at `at` (~0: all queued), newest first. */
 static int reaper_run_at(struct pz *pz, uint64_t at)
 {
 	unsigned zero = 0;
@@ -232,7 +240,7 @@ static int reaper_run_at(struct pz *pz, uint64_t at)
 		struct pz_victim v;
 		pz_oom_reap_fn fn;
 		void *ctx;
-		int i = take_oldest(pz, at, &v, &fn, &ctx);
+		int i = take_newest(pz, at, &v, &fn, &ctx);
 
 		if (i < 0)
 			break;
@@ -314,7 +322,7 @@ static void reaper_point_timed(struct pz *pz, bool inl)
 	int due;
 
 	pz_lock(pz, &pz->reaper.lock);
-	due = oldest_due_locked(pz, stuck ? ~0ull : now >= slack ? now - slack : 0);
+	due = newest_due_locked(pz, stuck ? ~0ull : now >= slack ? now - slack : 0);
 	pz_unlock(&pz->reaper.lock);
 	if (due < 0)
 		return;

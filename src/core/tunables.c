@@ -26,9 +26,11 @@ static int set_wmark_tunable(pz_t *pz, unsigned *field, unsigned value)
 	return 0;
 }
 
+/* min_free_kbytes_sysctl_handler: any int from 0 (extra1 = zero in 4.1,
+ * 4.4 and 6.1): 0 is a user value like any other. */
 int pz_set_min_free_kbytes(pz_t *pz, unsigned kbytes)
 {
-	if (!pz_instance_ok(pz))
+	if (!pz_instance_ok(pz) || (kbytes > 0x7fffffffu && kbytes != PZ_MIN_FREE_KBYTES_DEFAULT))
 		return -PZ_EINVAL;
 	return set_wmark_tunable(pz, &pz->user_min_free_kbytes, kbytes);
 }

@@ -334,8 +334,9 @@ struct pz {
 	/* tunables the setters change (the vm sysctls: pz_set_min_free_kbytes,
 	 * pz_set_percpu_pagelist_fraction, ...) serialise on tune_lock */
 	pz_lock_t tune_lock;
-	atomic_uint min_free_kbytes;	   /* [T] written, [A] read (pz_min_free_kbytes) */
-	unsigned user_min_free_kbytes;	   /* [T] the setter's value, 0 = the formula */
+	atomic_uint min_free_kbytes; /* [T] written, [A] read (pz_min_free_kbytes) */
+	unsigned
+		user_min_free_kbytes; /* [T] the setter's value, PZ_MIN_FREE_KBYTES_DEFAULT = the formula */
 	unsigned boot_min_free_kbytes;	   /* [T] the formula's value at init (watermarks 0) */
 	unsigned percpu_pagelist_fraction; /* [T] 5.14+: percpu_pagelist_high_fraction */
 	unsigned watermark_scale_factor;   /* [T] 4.6+, in 1/10000 of the zone */

@@ -207,8 +207,9 @@ void pz_setup_watermarks_locked(struct pz *pz)
 				pz->boot_min_free_kbytes = rec;
 		}
 	}
-	setup_wmarks(pz, pz->user_min_free_kbytes ? pz->user_min_free_kbytes
-						  : pz->boot_min_free_kbytes);
+	setup_wmarks(pz, pz->user_min_free_kbytes != PZ_MIN_FREE_KBYTES_DEFAULT
+				 ? pz->user_min_free_kbytes
+				 : pz->boot_min_free_kbytes);
 	setup_lowmem_reserve(pz);
 	setup_totalreserve(pz);
 	/* 5.14's pcp->high follows the low watermark */

@@ -17,6 +17,9 @@ struct host_kswapd **pz_host_kswapd_slot(pz_t *pz);
 void pz_host_kswapd_wake(struct host_kswapd **slot, int nid);
 /* The wake_oom_reaper hook: node 0's thread runs the OOM reaper. */
 void pz_host_reaper_wake(struct host_kswapd **slot);
+/* The wake_kcompactd hook: node nid's kcompactd timer thread, if it
+ * runs, ticks now (a write of compaction_proactiveness). */
+void pz_host_kcompactd_wake(struct host_kswapd **slot, int nid);
 /* kswapd's nap when the caller is a host kswapd thread: waits up to usecs
  * or until the node is woken. False: not a kswapd thread. */
 bool pz_host_kswapd_nap(unsigned usecs);

@@ -24,7 +24,10 @@
  * per node waits PZ_KCOMPACTD_TICK_MS on its own condition variable (so
  * that kswapd's wake-ups never land on it) and calls pz_kcompactd_tick
  * each time the wait runs out, as the kernel's kcompactd times out every
- * 500 ms. It runs with a task of its own, without PZ_TASK_MEMALLOC.
+ * 500 ms, or at once when the wake_kcompactd hook sets its `kc_kick` (a
+ * write of compaction_proactiveness wakes 6.1's kcompactd); the next
+ * 500 ms start after that tick, as the kernel's timeout does. It runs
+ * with a task of its own, without PZ_TASK_MEMALLOC.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -56,6 +59,7 @@ struct host_node {
 	pthread_t kc_thread;
 	pthread_cond_t kc_cv;
 	bool kc_stop; /* [mu] */
+	bool kc_kick; /* [mu] tick now (pz_host_kcompactd_wake) */
 	bool kc_started;
 	struct pz_task kc_task;
 };
@@ -92,6 +96,20 @@ void pz_host_reaper_wake(struct host_kswapd **slot)
 	pthread_mutex_lock(&n->mu);
 	n->reap = true;
 	pthread_cond_signal(&n->cv);
+	pthread_mutex_unlock(&n->mu);
+}
+
+void pz_host_kcompactd_wake(struct host_kswapd **slot, int nid)
+{
+	struct host_kswapd *ks = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+	struct host_node *n;
+
+	if (!ks || nid < 0 || (unsigned)nid >= ks->nr)
+		return;
+	n = &ks->node[nid];
+	pthread_mutex_lock(&n->mu);
+	n->kc_kick = true;
+	pthread_cond_signal(&n->kc_cv);
 	pthread_mutex_unlock(&n->mu);
 }
 
@@ -220,10 +238,12 @@ static void *kcompactd_thread(void *arg)
 	while (!n->kc_stop) {
 		struct timespec ts = after_ns((uint64_t)PZ_KCOMPACTD_TICK_MS * 1000000u);
 
-		while (!n->kc_stop && pthread_cond_timedwait(&n->kc_cv, &n->mu, &ts) != ETIMEDOUT)
+		while (!n->kc_stop && !n->kc_kick &&
+		       pthread_cond_timedwait(&n->kc_cv, &n->mu, &ts) != ETIMEDOUT)
 			;
 		if (n->kc_stop)
 			break;
+		n->kc_kick = false;
 		pthread_mutex_unlock(&n->mu);
 		pz_kcompactd_tick(n->pz, n->nid);
 		pthread_mutex_lock(&n->mu);

@@ -129,6 +129,13 @@ static void host_wake_oom_reaper(void *ctx)
 		pz_host_reaper_wake((struct host_kswapd **)ctx);
 }
 
+/* The same slot: node nid's kcompactd timer thread ticks now. */
+static void host_wake_kcompactd(void *ctx, int nid)
+{
+	if (ctx)
+		pz_host_kcompactd_wake((struct host_kswapd **)ctx, nid);
+}
+
 /* The clock of the OOM reaper's grace: CLOCK_MONOTONIC in nanoseconds. */
 static uint64_t host_now_ns(void *ctx)
 {
@@ -150,6 +157,7 @@ static const struct pz_platform host_platform = {
 	.wake_kswapd = host_wake_kswapd,
 	.wake_oom_reaper = host_wake_oom_reaper,
 	.now_ns = host_now_ns,
+	.wake_kcompactd = host_wake_kcompactd,
 };
 
 const struct pz_platform *pz_host_platform(void)
@@ -263,7 +271,8 @@ int pz_host_create(const struct pz_config *cfg, pz_t **out)
 		c.platform = &plat;
 		hdr->host_platform = true;
 	} else if (cfg->platform && (cfg->platform->wake_kswapd == host_wake_kswapd ||
-				     cfg->platform->wake_oom_reaper == host_wake_oom_reaper)) {
+				     cfg->platform->wake_oom_reaper == host_wake_oom_reaper ||
+				     cfg->platform->wake_kcompactd == host_wake_kcompactd)) {
 		/* a copy of the host platform with the caller's own ctx: the wake
 		 * hooks would read that ctx as their kswapd slot, so they are dropped */
 		plat = *cfg->platform;
@@ -271,6 +280,8 @@ int pz_host_create(const struct pz_config *cfg, pz_t **out)
 			plat.wake_kswapd = NULL;
 		if (plat.wake_oom_reaper == host_wake_oom_reaper)
 			plat.wake_oom_reaper = NULL;
+		if (plat.wake_kcompactd == host_wake_kcompactd)
+			plat.wake_kcompactd = NULL;
 		c.platform = &plat;
 	}
 	err = pz_init(&c, (char *)map + HOST_HDR_SIZE, size, &pz);

@@ -216,7 +216,8 @@ static void reap_one(unsigned i)
 }
 
 /* Deterministic mode: the second OOM step that finds victims queued
- * reaps every one of them, oldest first, before its OOM lock. */
+ * reaps every one of them before its OOM lock, the newest first (the
+ * kernel's oom_reaper_list is a stack; the table is in queueing order). */
 static void reaper_grace(void)
 {
 	if (!any_queued())
@@ -224,7 +225,7 @@ static void reaper_grace(void)
 	if (++moom.seen < 2)
 		return;
 	moom.seen = 0;
-	for (unsigned i = 0; i < moom.ntab; i++)
+	for (unsigned i = moom.ntab; i-- > 0;)
 		if (moom.tab[i].state == MO_QUEUED)
 			reap_one(i);
 }

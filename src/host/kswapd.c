@@ -71,7 +71,16 @@ struct host_kswapd {
 
 static __thread struct host_node *host_self;
 
-void pz_host_kswapd_wake(struct host_kswapd **slot, int nid)
+/* What a wake asks of a node's threads. */
+enum host_kick {
+	KICK_KSWAPD,
+	KICK_REAP,
+	KICK_KCOMPACTD
+};
+
+/* Sets the request on node nid (nothing for a node the host lacks) and
+ * signals the thread that serves it. */
+static void host_kick(struct host_kswapd **slot, int nid, enum host_kick what)
 {
 	struct host_kswapd *ks = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
 	struct host_node *n;
@@ -80,37 +89,30 @@ void pz_host_kswapd_wake(struct host_kswapd **slot, int nid)
 		return;
 	n = &ks->node[nid];
 	pthread_mutex_lock(&n->mu);
-	n->pending = true;
-	pthread_cond_signal(&n->cv);
+	if (what == KICK_KSWAPD)
+		n->pending = true;
+	else if (what == KICK_REAP)
+		n->reap = true;
+	else
+		n->kc_kick = true;
+	pthread_cond_signal(what == KICK_KCOMPACTD ? &n->kc_cv : &n->cv);
 	pthread_mutex_unlock(&n->mu);
 }
 
+void pz_host_kswapd_wake(struct host_kswapd **slot, int nid)
+{
+	host_kick(slot, nid, KICK_KSWAPD);
+}
+
+/* The reaper runs beside node 0's kswapd. */
 void pz_host_reaper_wake(struct host_kswapd **slot)
 {
-	struct host_kswapd *ks = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
-	struct host_node *n;
-
-	if (!ks || !ks->nr)
-		return;
-	n = &ks->node[0];
-	pthread_mutex_lock(&n->mu);
-	n->reap = true;
-	pthread_cond_signal(&n->cv);
-	pthread_mutex_unlock(&n->mu);
+	host_kick(slot, 0, KICK_REAP);
 }
 
 void pz_host_kcompactd_wake(struct host_kswapd **slot, int nid)
 {
-	struct host_kswapd *ks = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
-	struct host_node *n;
-
-	if (!ks || nid < 0 || (unsigned)nid >= ks->nr)
-		return;
-	n = &ks->node[nid];
-	pthread_mutex_lock(&n->mu);
-	n->kc_kick = true;
-	pthread_cond_signal(&n->kc_cv);
-	pthread_mutex_unlock(&n->mu);
+	host_kick(slot, nid, KICK_KCOMPACTD);
 }
 
 /* CLOCK_REALTIME plus ns. */

@@ -432,6 +432,12 @@ pz_page_t *ls_alloc(struct replay *rp, unsigned cpu, pz_gfp_t gfp, unsigned orde
 
 	lp_place(rp, cpu);
 	lp_settle(rp, cpu);
+	/* the stage a refill shows was the kernel's when it chose: churn's and
+	 * frag's first refills (lines 13 and 15, start_kernel's boot_pageset)
+	 * were made with watermarks 0, the probe saw the recorded ones */
+	if (!vmap && k >= 0 && ls->k_refill[cpu])
+		lp_refill_seen(rp, pz_page_zonenum(rp->pz, pz_pfn_to_page(rp->pz, (uint64_t)k)),
+			       order, ls->k_refill[cpu]);
 	if (pz_alloc_probe(rp->pz, gfp, order, &c))
 		c.source = PZ_PROBE_NONE;
 	/* no zone above LOW: the slow path's first attempt, at MIN (frag's
@@ -454,8 +460,6 @@ pz_page_t *ls_alloc(struct replay *rp, unsigned cpu, pz_gfp_t gfp, unsigned orde
 	kmt = pz_pageblock_migratetype(rp->pz, (uint64_t)k);
 	ls_score(&ls->row[row], &c, (uint64_t)k, kzone, kmt, ls->k_refill[cpu]);
 	ls_score(&ls->phase[rp->phase], &c, (uint64_t)k, kzone, kmt, ls->k_refill[cpu]);
-	if (!vmap && ls->k_refill[cpu])
-		lp_refill_seen(rp, kzone, order, ls->k_refill[cpu]);
 	if (c.pfn != k)
 		ls_miss(rp, cpu, &c, (uint64_t)k, order, row,
 			ls_category(rp, cpu, order, slow ? RP_SRC_SLOW : c.source));

@@ -49,8 +49,9 @@
  * first memory section then (defer_init). setup_per_zone_wmarks
  * (init_per_zone_wmark_min, after page_alloc_init_late) sets the sizes
  * zones.csv records. The trace does not mark those calls: the stage is
- * taken from the first order-0 refill (1 block: boot_pageset; the setup
- * batch; else the recorded sizes), and advanced when a refill has the
+ * taken from the first refill, before its request is probed (1 block, of
+ * any order: boot_pageset; an order-0 refill of the setup batch; else the
+ * recorded sizes), and advanced when a refill has the
  * next stage's batch or a commit at the stage's high has no drain. The
  * watermarks are 0 until that same setup_per_zone_wmarks: with the
  * recorded ones the probe found the last zone below LOW while deferred
@@ -432,8 +433,13 @@ void lp_refill_seen(struct replay *rp, int zt, unsigned order, unsigned blocks)
 	bool setup = blocks == ls->sbatch[zt] && blocks != ls->fbatch[zt];
 	bool last = blocks == ls->fbatch[zt] && blocks != ls->sbatch[zt];
 
-	if (!lp_modern(rp) || order || zt < 0 || ls->stage == 2 || !ls->fbatch[zt])
+	if (!lp_modern(rp) || zt < 0 || ls->stage == 2 || !ls->fbatch[zt])
 		return;
+	if (order) { /* nr_pcp_alloc: one block of any order is boot_pageset's */
+		if (ls->stage < 0 && blocks == 1 && ls->fbatch[zt] > 1)
+			lp_set_stage(rp, 0);
+		return;
+	}
 	if (ls->stage < 0)
 		lp_set_stage(rp, blocks == 1 && ls->fbatch[zt] > 1 ? 0 : setup ? 1 : 2);
 	else if (ls->stage == 0 && blocks > 1)
